@@ -1,0 +1,327 @@
+"""The cleaning step: raw tables + articles -> ``data/processed`` (figures, sources, initiatives).
+
+Shape of the step (as every step of the study):
+    load inputs   -- raw tables read against their schema, articles checked against their fingerprints
+    process       -- spans checked at their offsets, dates inferred, figures parsed and qualified
+    save outputs  -- only once everything is valid, each file written atomically, then datapackage.json
+A malformed input stops the step before anything is written, with an error naming file, row and column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from divide_study import config
+from divide_study.datapackage import write_datapackage
+from divide_study.dates import Clue, DateInferenceError, PublicationDate, infer_publication_date
+from divide_study.errors import DataError
+from divide_study.numbers import (
+    UNITS,
+    NumberFormatError,
+    UnknownQualifierError,
+    UnknownUnitError,
+    canonical_unit,
+    parse_quantity,
+    qualifier_from_text,
+)
+from divide_study.reference import ReferenceData, load_reference
+from divide_study.sources import check_span, read_sources
+from divide_study.tables import read_table, rows, write_csv_atomic
+
+CONTEXT = "context"  # initiative id for national or territorial context figures
+
+FIGURE_COLUMNS = [
+    "figure_id",
+    "source",
+    "article",
+    "initiative",
+    "metric",
+    "value",
+    "unit",
+    "qualifier",
+    "as_of",
+    "span",
+    "start",
+    "end",
+]
+SOURCE_COLUMNS = [
+    "article",
+    "source",
+    "title",
+    "outlet",
+    "author",
+    "published",
+    "published_earliest",
+    "published_latest",
+    "date_precision",
+    "date_basis",
+    "relevant",
+]
+
+
+@dataclass
+class RawTables:
+    sources: pd.DataFrame
+    date_clues: pd.DataFrame
+    figures: pd.DataFrame
+    initiatives: pd.DataFrame
+    reference: ReferenceData
+    texts: dict[str, str]
+    raw_dir: Path
+
+
+def run(raw_dir: Path | None = None, sources_dir: Path | None = None, out_dir: Path | None = None) -> dict:
+    """Clean the raw data into ``out_dir``; return the processed tables by name."""
+    # Load inputs.
+    raw = load_raw(raw_dir or config.RAW_DIR, sources_dir or config.SOURCES_DIR)
+
+    # Process.
+    sources = clean_sources(raw)
+    figures = clean_figures(raw, sources)
+    initiatives = clean_initiatives(raw, figures)
+
+    # Save outputs.
+    tables = {"figures": figures, "sources": sources, "initiatives": initiatives}
+    out_dir = out_dir or config.PROCESSED_DIR
+    for name, frame in tables.items():
+        write_csv_atomic(frame, out_dir / f"{name}.csv")
+    write_datapackage(out_dir)
+    return tables
+
+
+def load_raw(raw_dir: Path, sources_dir: Path) -> RawTables:
+    registry_path = raw_dir / "sources.csv"
+    registry = read_table(registry_path)
+    return RawTables(
+        sources=registry,
+        date_clues=read_table(raw_dir / "date_clues.csv"),
+        figures=read_table(raw_dir / "figures.csv"),
+        initiatives=read_table(raw_dir / "initiatives.csv"),
+        reference=load_reference(raw_dir / "reference"),
+        texts=read_sources(registry, sources_dir, registry_path),
+        raw_dir=raw_dir,
+    )
+
+
+# --- sources ------------------------------------------------------------------------------------------------
+
+
+def clean_sources(raw: RawTables) -> pd.DataFrame:
+    """One row per article, with the publication date inferred from the printed date and the clues."""
+    path = raw.raw_dir / "sources.csv"
+    out = []
+    for row, record in rows(raw.sources):
+        key = f"article={record['article']}"
+        text = raw.texts[record["source"]]
+        start, end = int(record["article_start"]), int(record["article_end"])
+        if not 0 <= start < end <= len(text):
+            raise DataError(
+                path,
+                f"article offsets {start}:{end} fall outside the file (0:{len(text)})",
+                row=row,
+                column="article_end",
+                key=key,
+            )
+        article_text = text[start:end]
+        if record["title"] not in article_text:
+            raise DataError(
+                path,
+                f"the title {record['title']!r} is not found verbatim in the article",
+                row=row,
+                column="title",
+                key=key,
+            )
+        if record["date_text"]:
+            check_span(
+                text,
+                record["date_text"],
+                _int(record["date_start"]),
+                _int(record["date_end"]),
+                file=path,
+                row=row,
+                key=key,
+                column="date_text",
+            )
+        date = _publication_date(raw, record, row)
+        out.append(
+            {
+                "article": record["article"],
+                "source": record["source"],
+                "title": record["title"],
+                "outlet": record["outlet"],
+                "author": record["author"],
+                "published": date.published,
+                "published_earliest": date.earliest.isoformat(),
+                "published_latest": date.latest.isoformat(),
+                "date_precision": date.precision,
+                "date_basis": date.basis,
+                "relevant": bool(record["relevant"]),
+            }
+        )
+    return pd.DataFrame(out, columns=SOURCE_COLUMNS).sort_values("article", ignore_index=True)
+
+
+def _publication_date(raw: RawTables, record: dict, row: int) -> PublicationDate:
+    clues_path = raw.raw_dir / "date_clues.csv"
+    article = record["article"]
+    clues = []
+    for clue_row, clue in rows(raw.date_clues):
+        if clue["article"] != article:
+            continue
+        key = f"article={article}"
+        if clue["source"] != record["source"]:
+            raise DataError(
+                clues_path,
+                f"source {clue['source']!r} is not the file of article {article!r} ({record['source']})",
+                row=clue_row,
+                column="source",
+                key=key,
+            )
+        check_span(
+            raw.texts[clue["source"]],
+            clue["span"],
+            int(clue["start"]),
+            int(clue["end"]),
+            file=clues_path,
+            row=clue_row,
+            key=key,
+        )
+        if clue["reference_topic"] or clue["reference_figure"]:
+            raw.reference.require_external(
+                clue["reference_topic"], clue["reference_figure"], file=clues_path, row=clue_row, key=key
+            )
+        clues.append(Clue(clue["kind"], clue["value"], clue["span"], clue["reason"]))
+    try:
+        return infer_publication_date(record["date_text"], clues)
+    except DateInferenceError as exc:
+        raise DataError(
+            raw.raw_dir / "sources.csv",
+            f"cannot date the article ({exc}); its clues are in date_clues.csv",
+            row=row,
+            column="date_text",
+            key=f"article={article}",
+        ) from exc
+
+
+# --- figures ------------------------------------------------------------------------------------------------
+
+
+def clean_figures(raw: RawTables, sources: pd.DataFrame) -> pd.DataFrame:
+    """One row per figure, its number read, its unit and qualifier normalised, its date resolved."""
+    path = raw.raw_dir / "figures.csv"
+    articles = raw.sources.set_index("article")
+    published = sources.set_index("article")["published"]
+    initiatives = set(raw.initiatives["initiative"]) | {CONTEXT}
+    out = []
+    for row, record in rows(raw.figures):
+        key = f"figure_id={record['figure_id']}"
+
+        def fail(column: str, message: str, row=row, key=key) -> DataError:
+            return DataError(path, message, row=row, column=column, key=key)
+
+        if record["article"] not in articles.index:
+            raise fail("article", f"unknown article {record['article']!r}; see data/raw/sources.csv")
+        article = articles.loc[record["article"]]
+        if record["source"] != article["source"]:
+            raise fail(
+                "source", f"{record['source']!r} is not the file of article {record['article']!r} ({article['source']})"
+            )
+        if not article["relevant"]:
+            raise fail("article", f"article {record['article']!r} is marked off topic; it yields no figure")
+        if record["initiative"] not in initiatives:
+            raise fail(
+                "initiative",
+                f"unknown initiative {record['initiative']!r}; known: "
+                f"{sorted(initiatives)} (add it to data/raw/initiatives.csv)",
+            )
+        start, end = int(record["start"]), int(record["end"])
+        check_span(raw.texts[record["source"]], record["span"], start, end, file=path, row=row, key=key)
+        if not int(article["article_start"]) <= start < end <= int(article["article_end"]):
+            raise fail("start", f"the span lies outside article {record['article']!r}")
+        try:
+            quantity = parse_quantity(record["value_text"])
+        except NumberFormatError as exc:
+            raise fail("value_text", str(exc)) from exc
+        for column in ("value_text", "unit_text", "qualifier_text"):
+            if record[column] and record[column] not in record["span"]:
+                raise fail(column, f"{record[column]!r} is not part of the span {record['span']!r}")
+        unit = _unit(record, quantity.unit, fail)
+        try:
+            qualifier = qualifier_from_text(record["qualifier_text"])
+        except UnknownQualifierError as exc:
+            raise fail("qualifier_text", str(exc)) from exc
+        as_of = published[record["article"]] if record["as_of"] == "published" else record["as_of"]
+        if not as_of:
+            raise fail("as_of", f"the date of article {record['article']!r} is uncertain; give as_of explicitly")
+        out.append(
+            {
+                "figure_id": record["figure_id"],
+                "source": record["source"],
+                "article": record["article"],
+                "initiative": record["initiative"],
+                "metric": record["metric"],
+                "value": quantity.value,
+                "unit": unit,
+                "qualifier": qualifier,
+                "as_of": as_of,
+                "span": record["span"],
+                "start": start,
+                "end": end,
+            }
+        )
+    return pd.DataFrame(out, columns=FIGURE_COLUMNS).sort_values("figure_id", ignore_index=True)
+
+
+def _unit(record: dict, implied: str | None, fail) -> str:
+    """The figure's unit: declared in `unit`, and agreeing with what the printed words imply."""
+    declared = record["unit"]
+    if declared not in UNITS:
+        raise fail("unit", f"unknown unit {declared!r}; expected one of {', '.join(UNITS)}")
+    printed = None
+    if record["unit_text"]:
+        try:
+            printed = canonical_unit(record["unit_text"])
+        except UnknownUnitError as exc:
+            raise fail("unit_text", str(exc)) from exc
+    for source, unit in (("value_text", implied), ("unit_text", printed)):
+        if unit is not None and unit != declared:
+            raise fail("unit", f"declared unit {declared!r} but {source} {record[source]!r} means {unit!r}")
+    return declared
+
+
+# --- initiatives --------------------------------------------------------------------------------------------
+
+
+def clean_initiatives(raw: RawTables, figures: pd.DataFrame) -> pd.DataFrame:
+    """The initiatives table, with each start year taken from the figure it names."""
+    path = raw.raw_dir / "initiatives.csv"
+    by_id = figures.set_index("figure_id")
+    start_years = []
+    for row, record in rows(raw.initiatives):
+        key = f"initiative={record['initiative']}"
+        if record["population_topic"] or record["population_figure"]:
+            raw.reference.require_external(
+                record["population_topic"], record["population_figure"], file=path, row=row, key=key
+            )
+        figure_id = record["start_figure"]
+        if not figure_id:
+            start_years.append(pd.NA)
+            continue
+        if figure_id not in by_id.index:
+            raise DataError(path, f"unknown figure {figure_id!r}", row=row, column="start_figure", key=key)
+        figure = by_id.loc[figure_id]
+        if figure["unit"] != "year" or figure["initiative"] != record["initiative"]:
+            raise DataError(
+                path, f"figure {figure_id!r} is not a year of this initiative", row=row, column="start_figure", key=key
+            )
+        start_years.append(int(figure["value"]))
+    out = raw.initiatives.copy()
+    out.insert(out.columns.get_loc("start_figure") + 1, "start_year", pd.array(start_years, dtype="Int64"))
+    return out
+
+
+def _int(value) -> int:
+    return int(value) if not pd.isna(value) else -1

@@ -1,0 +1,69 @@
+"""The ``study`` command. ``study build`` runs the whole study; see ``study build --help``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from divide_study.errors import StudyError
+
+
+def _build(args: argparse.Namespace) -> int:
+    from divide_study.pipeline import Builder
+
+    started = __import__("time").perf_counter()
+    builder = Builder(
+        scenario=args.params,
+        force=args.force,
+        only=args.only,
+        jobs=args.jobs,
+        timeout=args.timeout,
+        printer=lambda line: print(line, flush=True),
+    )
+    print(f"study build: {len(builder.selected)} notebook(s), up to {builder.jobs} at once", flush=True)
+    report = builder.run()
+    seconds = __import__("time").perf_counter() - started
+    ran, skipped = report.count("ran"), report.count("skipped")
+    if not report.ok:
+        failed = [r.name for r in report.results if r.status == "failed"]
+        print(
+            f"build failed ({', '.join(failed)}): nothing was published; the previous outputs are unchanged",
+            file=sys.stderr,
+        )
+        return 1
+    if ran == 0:
+        print(f"nothing to do: all {skipped} notebook(s) up to date ({seconds:.2f} s)")
+    else:
+        print(f"done: {ran} notebook(s) ran, {skipped} skipped, outputs published ({seconds:.1f} s)")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="study", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    build = commands.add_parser("build", help="run the notebooks that need it and publish the outputs")
+    build.add_argument("--params", type=Path, help="scenario YAML overriding params/default.yaml")
+    build.add_argument("--force", action="store_true", help="run every notebook, changed or not")
+    build.add_argument(
+        "--only",
+        action="append",
+        metavar="NAME",
+        help="run this notebook (and what it depends on, if stale); repeatable",
+    )
+    build.add_argument("--jobs", type=int, help="notebooks run at once (default: the number of cores)")
+    build.add_argument("--timeout", type=int, default=600, help="seconds a cell may run before it fails")
+    build.set_defaults(handler=_build)
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except StudyError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: nothing was published; the previous outputs are unchanged", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

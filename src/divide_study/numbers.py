@@ -1,0 +1,238 @@
+"""Reading figures as French press prints them: numbers, multipliers, ratios, units and qualifiers.
+
+Every reader here takes the verbatim text of one part of a figure and either returns a clean value or
+raises a ``ValueError`` subclass whose message quotes the input, so the caller can say which file, row
+and column held it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from text_to_num import text2num
+
+# The units a cleaned figure may carry (DESIGN.md's list, plus `year` for the dates of events such as the
+# 1998 network or the 2012 digital plan, which are figures the sources state but measure no quantity).
+UNITS = (
+    "EUR",
+    "share",
+    "plugs",
+    "households",
+    "businesses",
+    "inhabitants",
+    "families",
+    "people",
+    "FTE",
+    "Mbit/s",
+    "sites",
+    "lines",
+    "communes",
+    "worksites",
+    "count",
+    "year",
+)
+
+QUALIFIERS = ("exact", "at_least", "approx", "target", "upper_bound")
+
+
+class NumberFormatError(ValueError):
+    """The text does not hold a number this reader understands."""
+
+
+class UnknownUnitError(ValueError):
+    """The unit word is not in the vocabulary."""
+
+
+class UnknownQualifierError(ValueError):
+    """The qualifying words are not in the vocabulary."""
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: float
+    unit: str | None  # set when the text itself fixes the unit (a currency, a ratio, a percentage)
+
+
+# Spaces French typesetting puts inside numbers and before units: plain, no-break, narrow no-break.
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+
+
+def normalise(text: str) -> str:
+    """One plain space between words and straight apostrophes, so vocabularies match what was typed."""
+    return _SPACES.sub(" ", text.replace("’", "'")).strip()
+
+
+# Digits, French style: thousands grouped by a space or a dot ("27 000 000", "13.000"), decimal comma.
+_GROUPED = re.compile(r"^(?P<int>\d{1,3}(?:(?P<sep>[ .])\d{3})(?:(?P=sep)\d{3})*)(?:,(?P<dec>\d+))?$")
+_PLAIN = re.compile(r"^(?P<int>\d+)(?:[,.](?P<dec>\d+))?$")
+
+_MULTIPLIERS = {
+    "mille": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "millions": 1e6,
+    "m": 1e6,
+    "milliard": 1e9,
+    "milliards": 1e9,
+    "md": 1e9,
+    "mds": 1e9,
+}
+_CURRENCY = re.compile(r"\s*(?:(?:de |d')?euros?|€|eur)$", re.IGNORECASE)
+_MULTIPLIER = re.compile(r"^(?P<number>.*?)\s*(?P<mult>[a-zA-Z]+)\s*$")
+_PERCENT = re.compile(r"^(?P<number>.+?)\s*(?:%|pour ?cent)$", re.IGNORECASE)
+# "1 Gersois sur 2", "deux Gersois sur trois", "1 sur 2": at most one word for who is counted.
+_RATIO = re.compile(r"^(?P<num>\S+)(?: \S+)? sur (?P<den>\S+)$", re.IGNORECASE)
+
+
+def parse_number(text: str) -> float:
+    """A plain number in French: digits with French separators, or words ("quatorze", "deux").
+
+    >>> parse_number("13.000"), parse_number("8,9"), parse_number("quatorze")
+    (13000.0, 8.9, 14.0)
+    """
+    clean = normalise(text)
+    if not clean:
+        raise NumberFormatError(f"no number in {text!r}: the text is empty")
+    match = _GROUPED.match(clean)
+    if match:
+        integer = match["int"].replace(match["sep"], "")
+        return float(f"{integer}.{match['dec'] or 0}")
+    match = _PLAIN.match(clean)
+    if match:
+        return float(f"{match['int']}.{match['dec'] or 0}")
+    if re.search(r"\d", clean):
+        raise NumberFormatError(
+            f"cannot read {text!r} as a French number: expected digits grouped by spaces or dots "
+            "(27 000 000, 13.000) with an optional decimal comma (8,9)"
+        )
+    try:
+        return float(text2num(clean.lower(), "fr"))
+    except Exception as exc:
+        # text2num signals a non-number in several ways depending on the words; callers need one type.
+        raise NumberFormatError(f"cannot read {text!r} as a number, in digits or in French words") from exc
+
+
+def parse_quantity(text: str) -> Quantity:
+    """A number as printed, with what comes attached: multiplier, currency, ratio or percentage.
+
+    >>> parse_quantity("100 millions d'euros")
+    Quantity(value=100000000.0, unit='EUR')
+    >>> round(parse_quantity("deux Gersois sur trois").value, 4)
+    0.6667
+    """
+    try:
+        return _parse_quantity(text)
+    except NumberFormatError as exc:
+        # The inner readers see a normalised part of the text; the user needs to see what they typed.
+        if repr(text) in str(exc):
+            raise
+        raise NumberFormatError(f"{exc} (reading {text!r})") from exc
+
+
+def _parse_quantity(text: str) -> Quantity:
+    clean = normalise(text)
+    ratio = _RATIO.match(clean)
+    if ratio:
+        numerator, denominator = parse_number(ratio["num"]), parse_number(ratio["den"])
+        if denominator == 0:
+            raise NumberFormatError(f"the ratio {text!r} divides by zero")
+        return Quantity(numerator / denominator, "share")
+    percent = _PERCENT.match(clean)
+    if percent:
+        return Quantity(parse_number(percent["number"]) / 100, "share")
+    unit = None
+    currency = _CURRENCY.search(clean)
+    if currency and currency.start() > 0:
+        unit, clean = "EUR", clean[: currency.start()]
+    multiplier = _MULTIPLIER.match(clean)
+    if multiplier and multiplier["mult"].lower() in _MULTIPLIERS and re.search(r"\d", multiplier["number"]):
+        return Quantity(parse_number(multiplier["number"]) * _MULTIPLIERS[multiplier["mult"].lower()], unit)
+    return Quantity(parse_number(clean), unit)
+
+
+# Unit words as the press prints them, lower-cased, to the study's units.
+UNIT_WORDS = {
+    "prise": "plugs",
+    "prises": "plugs",
+    "foyer": "households",
+    "foyers": "households",
+    "ménages": "households",
+    "pme": "businesses",
+    "tpe": "businesses",
+    "entreprise": "businesses",
+    "entreprises": "businesses",
+    "habitant": "inhabitants",
+    "habitants": "inhabitants",
+    "gersois": "inhabitants",
+    "famille": "families",
+    "familles": "families",
+    "personne": "people",
+    "personnes": "people",
+    "personnes à temps plein": "FTE",
+    "équivalents temps plein": "FTE",
+    "etp": "FTE",
+    "mbit/s": "Mbit/s",
+    "mbits/s": "Mbit/s",
+    "mb/s": "Mbit/s",
+    "mbps": "Mbit/s",
+    "site": "sites",
+    "sites": "sites",
+    "pylône": "sites",
+    "pylônes": "sites",
+    "ligne": "lines",
+    "lignes": "lines",
+    "commune": "communes",
+    "communes": "communes",
+    "chantier": "worksites",
+    "chantiers": "worksites",
+    "euro": "EUR",
+    "euros": "EUR",
+    "€": "EUR",
+}
+
+
+def canonical_unit(unit_text: str) -> str:
+    """The study's unit for a unit word as printed ("Mbits/s" -> "Mbit/s", "foyers" -> "households")."""
+    key = normalise(unit_text).lower()
+    if key in UNIT_WORDS:
+        return UNIT_WORDS[key]
+    if unit_text in UNITS:
+        return unit_text
+    raise UnknownUnitError(f"unknown unit {unit_text!r}: known words are {', '.join(sorted(UNIT_WORDS))}")
+
+
+# Ordered: the longer phrase first where one starts another ("un peu plus de" before "plus de").
+QUALIFIER_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), qualifier)
+    for pattern, qualifier in (
+        (r"^(un peu )?plus d[e']", "at_least"),
+        (r"^au moins\b", "at_least"),
+        (r"^(au-delà|au delà) d", "at_least"),
+        (r"^(près|pres) d[e']", "approx"),
+        (r"^environ\b", "approx"),
+        (r"^quelque", "approx"),
+        (r"^autour d", "approx"),
+        (r"^(une )?(dizaine|vingtaine|centaine|millier)", "approx"),
+        (r"^d'ici\b", "target"),
+        (r"^(à l'horizon|objectif)\b", "target"),
+        (r"^(jusqu'à|au plus|au maximum|moins d[e'])", "upper_bound"),
+    )
+)
+
+
+def qualifier_from_text(qualifier_text: str) -> str:
+    """How a figure is hedged: 'plus de' -> at_least, 'près de' -> approx, "d'ici 2020" -> target.
+
+    No qualifying words means the figure is stated as exact.
+    """
+    key = normalise(qualifier_text).lower()
+    if not key:
+        return "exact"
+    for pattern, qualifier in QUALIFIER_RULES:
+        if pattern.search(key):
+            return qualifier
+    raise UnknownQualifierError(
+        f"unknown qualifier {qualifier_text!r}: expected words such as 'plus de', 'près de', "
+        "'environ', \"d'ici 2020\", \"jusqu'à\", or nothing for an exact figure"
+    )

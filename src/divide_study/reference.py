@@ -1,0 +1,100 @@
+"""Cited reference data: INSEE CPI, populations, later outcomes and cost benchmarks.
+
+The tables are copied unchanged from ``shared/reference`` into ``data/raw/reference``; every row carries
+its citation, and ``reference_tables.csv`` says who produced each table and how it was gathered.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from divide_study.errors import DataError
+from divide_study.tables import read_table
+
+
+@dataclass
+class ReferenceData:
+    cpi: pd.DataFrame
+    external: pd.DataFrame
+    tables: pd.DataFrame
+    directory: Path
+
+    def external_rows(self, topic: str, figure: str) -> pd.DataFrame:
+        return self.external[(self.external["topic"] == topic) & (self.external["figure"] == figure)]
+
+    def require_external(self, topic: str, figure: str, *, file: Path, row: int, key: str | None) -> None:
+        """Stop unless external_figures.csv has a row for this topic and figure."""
+        if self.external_rows(topic, figure).empty:
+            raise DataError(
+                file,
+                f"no row for topic {topic!r} and figure {figure!r} in {self.directory.name}/external_figures.csv",
+                row=row,
+                key=key,
+                column="reference_figure" if "clue" in Path(file).stem else "population_figure",
+            )
+
+
+def load_reference(directory: Path) -> ReferenceData:
+    tables = read_table(directory / "reference_tables.csv")
+    listed = set(tables["table"])
+    present = {path.name for path in directory.glob("*.csv")} - {"reference_tables.csv"}
+    if present - listed:
+        raise DataError(
+            directory / "reference_tables.csv",
+            f"table(s) {sorted(present - listed)} are not described here: add their citation",
+        )
+    if listed - present:
+        raise DataError(directory / "reference_tables.csv", f"table(s) {sorted(listed - present)} are missing")
+    return ReferenceData(
+        cpi=read_table(directory / "cpi_france.csv"),
+        external=read_table(directory / "external_figures.csv"),
+        tables=tables,
+        directory=directory,
+    )
+
+
+_REBASED = re.compile(r"= (?P<old>[\d.]+) in base (?P<base>\d{4}) and (?P<new>[\d.]+) in base 2015")
+_CHAINED = re.compile(r"chained from (?P<year>\d{4}) with .*?inflation (?:\d{4} )?(?P<rate>[+-]?[\d.]+)%")
+
+
+def recompute_derived_cpi(cpi: pd.DataFrame) -> pd.DataFrame:
+    """Redo the arithmetic that each derived CPI row's source describes, from unrounded predecessors.
+
+    Returns year, the stated value and the recomputed one (unrounded), so a test can compare them.
+    """
+    exact: dict[int, float] = {}
+    out = []
+    for record in cpi.sort_values("year").to_dict("records"):
+        year, stated = int(record["year"]), float(record["cpi_2015_100"])
+        if record["kind"] == "published":
+            exact[year] = stated
+            continue
+        rebased, chained = _REBASED.search(record["source"]), _CHAINED.search(record["source"])
+        if rebased:
+            # The index of its own base year is 100 by definition; scale it by the overlap month's ratio.
+            value = 100 * float(rebased["new"]) / float(rebased["old"])
+        elif chained:
+            value = exact[int(chained["year"])] * (1 + float(chained["rate"]) / 100)
+        else:
+            raise ValueError(f"CPI {year}: cannot tell how the derived value was computed from {record['source']!r}")
+        exact[year] = value
+        out.append({"year": year, "stated": stated, "recomputed": value})
+    return pd.DataFrame(out, columns=["year", "stated", "recomputed"])
+
+
+def cpi_factor(cpi: pd.DataFrame, from_year: int, to_year: int) -> float:
+    """How many euros of ``to_year`` buy what one euro bought in ``from_year`` (INSEE CPI ratio)."""
+    index = cpi.set_index("year")["cpi_2015_100"]
+    for year in (from_year, to_year):
+        if year not in index.index:
+            raise KeyError(f"no CPI for {year}: the reference table covers {index.index.min()}-{index.index.max()}")
+    return float(index[to_year] / index[from_year])
+
+
+def to_constant_euros(value: float, from_year: int, base_year: int, cpi: pd.DataFrame) -> float:
+    """``value`` euros of ``from_year`` expressed in euros of ``base_year``."""
+    return value * cpi_factor(cpi, from_year, base_year)

@@ -1,0 +1,152 @@
+"""Reading and writing the study's CSV tables against their Table Schema (frictionless).
+
+Raw tables are read strictly: UTF-8 without a byte-order mark, exactly the schema's columns, every value of
+its declared type. Anything else stops with a ``DataError`` naming the file, row and column. Writing goes
+through a temporary file and a rename, so a reader never sees half a table.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+from frictionless import Resource, Schema
+
+from divide_study.errors import DataError
+
+_BOM = b"\xef\xbb\xbf"
+_MAX_REPORTED = 5
+
+
+def schema_path_for(table: Path) -> Path:
+    """The Table Schema kept beside a raw table: ``figures.csv`` -> ``figures.schema.json``."""
+    return table.with_name(table.stem + ".schema.json")
+
+
+def load_schema(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise DataError(path, "the Table Schema is missing") from exc
+    except json.JSONDecodeError as exc:
+        raise DataError(path, f"the Table Schema is not valid JSON: {exc}") from exc
+
+
+def read_text_strict(path: Path) -> str:
+    """A file's text, refusing what would silently change its content: a BOM or a non-UTF-8 encoding."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise DataError(path, "the file is missing") from exc
+    if raw.startswith(_BOM):
+        raise DataError(path, "the file starts with a byte-order mark (BOM); save it as UTF-8 without BOM")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError(
+            path,
+            f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x} on line {line}); "
+            "it looks saved as Latin-1 or Windows-1252: save it as UTF-8",
+        ) from exc
+
+
+def _check_header(path: Path, text: str, schema: dict) -> None:
+    try:
+        columns = list(pd.read_csv(io.StringIO(text), nrows=0, dtype=str).columns)
+    except pd.errors.EmptyDataError as exc:
+        raise DataError(path, "the file is empty: it has no header row") from exc
+    expected = [field["name"] for field in schema["fields"]]
+    missing = [name for name in expected if name not in columns]
+    extra = [name for name in columns if name not in expected]
+    if missing:
+        raise DataError(path, f"missing column(s) {missing}; the schema expects {expected}", column=missing[0])
+    if extra:
+        raise DataError(path, f"unexpected column(s) {extra}; the schema expects {expected}", column=extra[0])
+    if columns != expected:
+        raise DataError(path, f"columns are in the order {columns}; the schema expects {expected}")
+
+
+def _check_rows(path: Path, schema: dict, key_field: str | None) -> None:
+    resource = Resource(
+        path=path.name, basepath=str(path.parent), schema=Schema.from_descriptor(schema), encoding="utf-8"
+    )
+    errors = resource.validate().tasks[0].errors
+    # The primary-key error repeats the unique-error on the same cell; report the one that names a column.
+    errors = [error for error in errors if error.type != "primary-key"] or errors
+    if not errors:
+        return
+    first = errors[0]
+    row_number = getattr(first, "row_number", None)
+    row = row_number - 1 if row_number else None  # frictionless counts the header as row 1
+    key = None
+    if row is not None and key_field:
+        cells = getattr(first, "cells", None) or []
+        names = [field["name"] for field in schema["fields"]]
+        if key_field in names and len(cells) > names.index(key_field):
+            key = f"{key_field}={cells[names.index(key_field)]}"
+    more = f" ({len(errors) - 1} more problem(s) in this file)" if len(errors) > 1 else ""
+    cell = getattr(first, "cell", None)
+    detail = f"value {cell!r}: {first.note}" if cell not in (None, "") else first.note
+    raise DataError(
+        path, f"{first.title.lower()}: {detail}{more}", row=row, column=getattr(first, "field_name", None), key=key
+    )
+
+
+def _typed(frame: pd.DataFrame, schema: dict) -> pd.DataFrame:
+    for field in schema["fields"]:
+        name, kind = field["name"], field["type"]
+        if kind == "integer":
+            frame[name] = pd.to_numeric(frame[name].replace("", None)).astype("Int64")
+        elif kind == "number":
+            frame[name] = pd.to_numeric(frame[name].replace("", None)).astype("float64")
+        elif kind == "boolean":
+            frame[name] = frame[name].str.lower().map({"true": True, "false": False}).astype("boolean")
+    return frame
+
+
+def read_table(path: Path, schema_path: Path | None = None) -> pd.DataFrame:
+    """A CSV table checked against its Table Schema, with typed columns (strings stay strings, '' = empty)."""
+    schema = load_schema(schema_path or schema_path_for(path))
+    text = read_text_strict(path)
+    _check_header(path, text, schema)
+    key_field = (schema.get("primaryKey") or [None])[0]
+    _check_rows(path, schema, key_field)
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    return _typed(frame, schema)
+
+
+def write_csv_atomic(frame: pd.DataFrame, path: Path) -> None:
+    """Write a CSV that is either all there or not changed: temporary file in the same folder, then rename."""
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, lineterminator="\n")
+    write_text_atomic(buffer.getvalue(), path)
+
+
+def write_text_atomic(text: str, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def row_key(frame: pd.DataFrame, index: int, key_column: str | None) -> str | None:
+    """'figure_id=x' for messages that point at one row."""
+    if key_column and key_column in frame.columns:
+        return f"{key_column}={frame.iloc[index][key_column]}"
+    return None
+
+
+def rows(frame: pd.DataFrame) -> Iterable[tuple[int, dict]]:
+    """(data row number counted from 1, row as a dict), for checks that report the row."""
+    yield from enumerate(frame.to_dict("records"), start=1)

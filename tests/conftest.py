@@ -1,0 +1,119 @@
+"""Shared fixtures: the real articles (required in CI), and a tiny self-contained study to break on purpose."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from divide_study import clean, config
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(scope="session")
+def sources_dir() -> Path:
+    """The press articles beside the project. In CI they must be there; elsewhere the test skips."""
+    if not any(config.SOURCES_DIR.glob("*.txt")):
+        if IN_CI:
+            pytest.fail(f"CI=true but the articles are missing from {config.SOURCES_DIR}")
+        pytest.skip(f"the articles are not in {config.SOURCES_DIR} (they live in ../shared/sources)")
+    return config.SOURCES_DIR
+
+
+@pytest.fixture(scope="session")
+def processed(sources_dir: Path, tmp_path_factory) -> Path:
+    """The study's real raw data cleaned into a temporary folder (data/processed is not touched)."""
+    out = tmp_path_factory.mktemp("processed")
+    clean.run(raw_dir=config.RAW_DIR, sources_dir=sources_dir, out_dir=out)
+    return out
+
+
+TINY_ARTICLE = (
+    "Le Gers vendredi 15 mars\n\n"
+    "Plus de 13.000 prises sont éligibles. Un budget de 100 millions d'euros. "
+    "Deux Gersois sur trois d'ici 2020. Le Conseil départemental.\n"
+)
+
+
+def _offsets(text: str, span: str) -> tuple[int, int]:
+    start = text.index(span)
+    return start, start + len(span)
+
+
+@pytest.fixture
+def tiny_study(tmp_path: Path) -> dict[str, Path]:
+    """A complete raw folder with one made-up article, built from inline rows, plus an empty output folder."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    name = "900_0000000000000000.txt"
+    (sources / name).write_text(TINY_ARTICLE, encoding="utf-8")
+    raw_bytes = TINY_ARTICLE.encode()
+    raw = tmp_path / "raw"
+    (raw / "reference").mkdir(parents=True)
+    for schema in config.RAW_DIR.glob("*.schema.json"):
+        shutil.copy(schema, raw / schema.name)
+    for schema in config.REFERENCE_DIR.glob("*.schema.json"):
+        shutil.copy(schema, raw / "reference" / schema.name)
+    d0, d1 = _offsets(TINY_ARTICLE, "vendredi 15 mars")
+    (raw / "sources.csv").write_text(
+        "article,source,sha256,size_bytes,article_start,article_end,title,outlet,author,date_text,date_start,"
+        "date_end,relevant,relevance_note\n"
+        f"900,{name},{hashlib.sha256(raw_bytes).hexdigest()},{len(raw_bytes)},0,{len(TINY_ARTICLE)},Le Gers,,,"
+        f"vendredi 15 mars,{d0},{d1},true,test article\n",
+        encoding="utf-8",
+    )
+    c0, c1 = _offsets(TINY_ARTICLE, "Le Conseil départemental")
+    t0, t1 = _offsets(TINY_ARTICLE, "d'ici 2020")
+    (raw / "date_clues.csv").write_text(
+        "article,kind,value,source,span,start,end,reference_topic,reference_figure,reason\n"
+        f"900,year_min,2015,{name},Le Conseil départemental,{c0},{c1},,,renamed in 2015\n"
+        f"900,year_max,2020,{name},d'ici 2020,{t0},{t1},,,target ahead\n",
+        encoding="utf-8",
+    )
+    rows = []
+    for fid, span, value_text, unit_text, unit, qualifier_text, as_of in (
+        ("plugs", "Plus de 13.000 prises", "13.000", "prises", "plugs", "Plus de", "published"),
+        ("budget", "budget de 100 millions d'euros", "100 millions d'euros", "", "EUR", "", "2014"),
+        ("target", "Deux Gersois sur trois d'ici 2020", "Deux Gersois sur trois", "", "share", "d'ici 2020", "2020"),
+    ):
+        s0, s1 = _offsets(TINY_ARTICLE, span)
+        rows.append(
+            f"{fid},{name},900,gers,m_{fid},{value_text},{unit_text},{unit},{qualifier_text},{as_of},{span},{s0},{s1},"
+        )
+    (raw / "figures.csv").write_text(
+        "figure_id,source,article,initiative,metric,value_text,unit_text,unit,qualifier_text,as_of,span,start,end,"
+        "note\n" + "\n".join(rows) + "\n",
+        encoding="utf-8",
+    )
+    (raw / "initiatives.csv").write_text(
+        "initiative,name,territory,model,technology,lead,start_figure,population_topic,population_figure,note\n"
+        "gers,Gers test,Gers,public_network,FTTH,Département,,,,\n",
+        encoding="utf-8",
+    )
+    (raw / "reference" / "cpi_france.csv").write_text(
+        "year,cpi_2015_100,kind,source\n2014,99.96,published,INSEE\n2015,100.00,published,INSEE\n", encoding="utf-8"
+    )
+    (raw / "reference" / "external_figures.csv").write_text(
+        "topic,figure,value,unit,as_of,source,quote,note\ngers_population,population,190000,inhabitants,2015,"
+        "INSEE,190 000 habitants,\n",
+        encoding="utf-8",
+    )
+    (raw / "reference" / "reference_tables.csv").write_text(
+        "table,title,producer,kind,access_note\ncpi_france.csv,CPI,INSEE,published,test\n"
+        "external_figures.csv,figures,various,published,test\n",
+        encoding="utf-8",
+    )
+    return {"raw": raw, "sources": sources, "out": tmp_path / "processed", "article": sources / name}
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every file's SHA-256 under a folder, to prove nothing was touched."""
+    if not folder.exists():
+        return {}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*") if p.is_file()
+    }

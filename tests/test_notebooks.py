@@ -1,0 +1,47 @@
+"""Committed notebooks: outputs stripped, clean metadata, one typed parameters cell matching the defaults."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from divide_study import config
+from divide_study.params import check_type, notebook_parameters
+
+NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_without_outputs(notebook: Path):
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    for number, cell in enumerate(nb["cells"], start=1):
+        if cell["cell_type"] == "code":
+            assert cell.get("outputs") == [], f"{notebook.name} cell {number} has outputs: run nbstripout"
+            assert cell.get("execution_count") is None, f"{notebook.name} cell {number} has an execution count"
+    assert set(nb["metadata"]) <= {"kernelspec", "language_info"}, "strip notebook metadata (nbstripout)"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_opens_with_purpose_inputs_outputs(notebook: Path):
+    first = json.loads(notebook.read_text(encoding="utf-8"))["cells"][0]
+    text = "".join(first["source"])
+    assert first["cell_type"] == "markdown"
+    for heading in ("Purpose", "Inputs", "Outputs", "Parameters"):
+        assert f"**{heading}.**" in text, f"{notebook.name}: first cell lacks {heading}"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_parameters_match_the_defaults(notebook: Path):
+    defaults = yaml.safe_load((config.PARAMS_DIR / "default.yaml").read_text(encoding="utf-8"))
+    for name, parameter in notebook_parameters(notebook).items():
+        assert name in defaults, f"{notebook.name}: {name} has no default in params/default.yaml"
+        check_type(name, defaults[name], parameter.type_name, "params/default.yaml")
+        assert parameter.default == defaults[name], f"{notebook.name}: {name} default differs from default.yaml"
+        assert parameter.comment, f"{notebook.name}: parameter {name} has no comment"
