@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from divide_study.errors import StudyError
@@ -12,25 +13,17 @@ from divide_study.errors import StudyError
 def _build(args: argparse.Namespace) -> int:
     from divide_study.pipeline import Builder
 
-    started = __import__("time").perf_counter()
-    builder = Builder(
-        scenario=args.params,
-        force=args.force,
-        only=args.only,
-        jobs=args.jobs,
-        timeout=args.timeout,
-        printer=lambda line: print(line, flush=True),
+    started = time.perf_counter()
+    builder = Builder(scenario=args.params, force=args.force, only=args.only, jobs=args.jobs, timeout=args.timeout)
+    builder.reporter.console.print(
+        f"study build: {len(builder.selected)} notebook(s), up to {builder.jobs} at once", highlight=False
     )
-    print(f"study build: {len(builder.selected)} notebook(s), up to {builder.jobs} at once", flush=True)
     report = builder.run()
-    seconds = __import__("time").perf_counter() - started
+    seconds = time.perf_counter() - started
     ran, skipped = report.count("ran"), report.count("skipped")
     if not report.ok:
-        failed = [r.name for r in report.results if r.status == "failed"]
-        print(
-            f"build failed ({', '.join(failed)}): nothing was published; the previous outputs are unchanged",
-            file=sys.stderr,
-        )
+        failed = ", ".join(result.name for result in report.results if result.status == "failed")
+        print(f"build failed ({failed}): nothing was published; the previous outputs are unchanged", file=sys.stderr)
         return 1
     if ran == 0:
         print(f"nothing to do: all {skipped} notebook(s) up to date ({seconds:.2f} s)")
@@ -46,10 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--params", type=Path, help="scenario YAML overriding params/default.yaml")
     build.add_argument("--force", action="store_true", help="run every notebook, changed or not")
     build.add_argument(
-        "--only",
-        action="append",
-        metavar="NAME",
-        help="run this notebook (and what it depends on, if stale); repeatable",
+        "--only", action="append", metavar="NAME", help="run this notebook (and what it depends on, if stale)"
     )
     build.add_argument("--jobs", type=int, help="notebooks run at once (default: the number of cores)")
     build.add_argument("--timeout", type=int, default=600, help="seconds a cell may run before it fails")

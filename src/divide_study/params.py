@@ -94,13 +94,15 @@ def read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-def load_parameters(notebooks: list[Path], scenario: Path | None = None) -> dict[str, Any]:
+def load_parameters(
+    notebooks: list[Path], scenario: Path | None = None, default_path: Path | None = None
+) -> dict[str, Any]:
     """Defaults merged with a scenario, checked against what the notebooks declare.
 
     Every key must be declared by at least one notebook with a matching type, and every declared
     parameter must have a default in ``params/default.yaml``.
     """
-    default_path = config.PARAMS_DIR / "default.yaml"
+    default_path = default_path or config.PARAMS_DIR / "default.yaml"
     values = read_yaml(default_path)
     declared: dict[str, Parameter] = {}
     for notebook in notebooks:

@@ -16,6 +16,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import tempfile
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -24,7 +25,9 @@ from typing import Any
 
 from divide_study import config
 from divide_study.errors import StudyError
-from divide_study.params import load_parameters
+from divide_study.params import load_parameters, notebook_parameters
+from divide_study.progress import Reporter
+from divide_study.tables import write_text_atomic
 
 # Output roots the build manages; each maps to the parameter naming its folder.
 OUTPUT_ROOTS = {"processed": "processed_dir", "figures": "figures_dir", "report": "report_dir"}
@@ -39,10 +42,6 @@ class Step:
     name: str
     reads: tuple[str, ...]
     writes: tuple[str, ...]
-
-    @property
-    def notebook(self) -> Path:
-        return config.NOTEBOOKS_DIR / f"{self.name}.ipynb"
 
 
 STEPS: tuple[Step, ...] = (
@@ -125,9 +124,9 @@ def package_fingerprint() -> str:
     return hasher.hexdigest()
 
 
-def step_key(step: Step, parameters: dict[str, Any], folders: dict[str, Path], package: str) -> str:
+def step_key(step: Step, notebook: Path, parameters: dict[str, Any], folders: dict[str, Path], package: str) -> str:
     hasher = hashlib.sha256()
-    hasher.update(notebook_fingerprint(step.notebook).encode())
+    hasher.update(notebook_fingerprint(notebook).encode())
     hasher.update(json.dumps(parameters, sort_keys=True, default=str).encode())
     hasher.update(package.encode())
     for read in step.reads:
@@ -170,7 +169,7 @@ class BuildReport:
         return sum(result.status == status for result in self.results)
 
 
-def execute_step(notebook: str, output: str, parameters: dict[str, Any], timeout: int) -> dict[str, Any]:
+def execute_step(notebook: str, output: str, parameters: dict[str, Any], timeout: int, cwd: str) -> dict[str, Any]:
     """Run one notebook with papermill (in a worker process). Returns an outcome, never raises."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -182,7 +181,7 @@ def execute_step(notebook: str, output: str, parameters: dict[str, Any], timeout
             output,
             parameters=parameters,
             kernel_name="python3",
-            cwd=str(config.PROJ_ROOT),
+            cwd=cwd,
             progress_bar=False,
             request_save_on_cell_execute=False,
             execution_timeout=timeout,
@@ -202,6 +201,16 @@ def execute_step(notebook: str, output: str, parameters: dict[str, Any], timeout
     return {"ok": True, "seconds": time.perf_counter() - started, "error": ""}
 
 
+def _quiet_worker(log: str) -> None:
+    """Send the kernels' own stderr (start-up warnings, logging) to a log file instead of the user's screen.
+
+    What a failing cell raised reaches the user through the executed notebook, not through stderr.
+    """
+    handle = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(handle, 2)
+    os.close(handle)
+
+
 def _describe_cell_error(output: str, cell_index: int, exec_count: int | None, ename: str, evalue: str) -> str:
     """'cell 4 (In [3])' counted in the notebook as the user sees it, without papermill's injected cell."""
     number = cell_index + 1
@@ -217,6 +226,8 @@ def _describe_cell_error(output: str, cell_index: int, exec_count: int | None, e
 
 
 class Builder:
+    """One build of a project: which steps to consider, with which parameters, publishing where."""
+
     def __init__(
         self,
         scenario: Path | None = None,
@@ -224,30 +235,40 @@ class Builder:
         only: list[str] | None = None,
         jobs: int | None = None,
         timeout: int = 600,
-        printer=print,
+        reporter: Reporter | None = None,
         steps: tuple[Step, ...] = STEPS,
+        root: Path = config.PROJ_ROOT,
     ):
+        self.root = root
         self.steps = {step.name: step for step in steps}
         self.order = topological_order(steps)
         self.deps = dependencies(steps)
         unknown = sorted(set(only or []) - set(self.steps))
         if unknown:
             raise StudyError(f"unknown notebook(s) {unknown}; the build knows {self.order}")
-        self.selected = self._with_upstream(only) if only else set(self.order)
-        self.force, self.timeout, self.print = force, timeout, printer
+        self.selected = [name for name in self.order if name in self._with_upstream(only or self.order)]
+        self.force, self.timeout = force, timeout
+        self.reporter = reporter or Reporter()
         self.jobs = max(1, jobs or os.cpu_count() or 1)
-        self.parameters = load_parameters([self.steps[name].notebook for name in self.order], scenario)
-        self.published = {
-            root: config.project_path(self.parameters[key])
-            for root, key in OUTPUT_ROOTS.items()
-            if key in self.parameters
+        self.declared = {name: notebook_parameters(self.notebook(name)) for name in self.order}
+        self.parameters = load_parameters(
+            [self.notebook(name) for name in self.order], scenario, root / "params" / "default.yaml"
+        )
+        self.inputs = self._folders(INPUT_ROOTS)
+        self.published = self._folders(OUTPUT_ROOTS)
+        self.build_dir = root / "build"
+        self.state_path = self.build_dir / "state.json"
+
+    def notebook(self, name: str) -> Path:
+        return self.root / "notebooks" / f"{name}.ipynb"
+
+    def executed(self, name: str) -> Path:
+        return self.build_dir / "notebooks" / f"{name}.ipynb"
+
+    def _folders(self, roots: dict[str, str]) -> dict[str, Path]:
+        return {
+            root: _resolve(self.root, self.parameters[key]) for root, key in roots.items() if key in self.parameters
         }
-        self.inputs = {
-            root: config.project_path(self.parameters[key])
-            for root, key in INPUT_ROOTS.items()
-            if key in self.parameters
-        }
-        self.state_path = config.BUILD_DIR / "state.json"
 
     def _with_upstream(self, names: list[str]) -> set[str]:
         selected, todo = set(), list(names)
@@ -258,108 +279,33 @@ class Builder:
                 todo.extend(self.deps[name])
         return selected
 
-    def step_parameters(self, step: Step) -> dict[str, Any]:
-        from divide_study.params import notebook_parameters
-
-        return {name: self.parameters[name] for name in notebook_parameters(step.notebook)}
+    def step_parameters(self, name: str) -> dict[str, Any]:
+        """The values a notebook declares, as the user set them (paths relative, as written)."""
+        return {key: self.parameters[key] for key in self.declared[name]}
 
     def run(self) -> BuildReport:
+        """Run what is stale; publish only if every step succeeded. Interrupts publish nothing."""
         report = BuildReport()
         state = self._load_state()
         package = package_fingerprint()
-        stage = None
-        pool = None
+        run = _Run(self, state, package)
         try:
-            # Decide lazily: a step's key depends on its upstream's outputs, known once those have run.
-            pending = [name for name in self.order if name in self.selected]
-            running: dict[Future, tuple[str, str]] = {}
-            done: dict[str, str] = {}
-            keys: dict[str, str] = {}
-            folders = {**self.inputs, **self.published}
-            new_state = dict(state)
-            while pending or running:
-                for name in list(pending):
-                    if any(done.get(dep) is None for dep in self.deps[name] if dep in self.selected):
-                        if any(done.get(dep) in ("failed", "blocked") for dep in self.deps[name]):
-                            pending.remove(name)
-                            done[name] = "blocked"
-                            report.results.append(StepResult(name, "blocked", error="an upstream notebook failed"))
-                            self.print(f"  - {name}: not run, an upstream notebook failed")
-                        continue
-                    pending.remove(name)
-                    step = self.steps[name]
-                    parameters = self.step_parameters(step)
-                    current = {**self.inputs, **(self._stage_folders(stage) if stage else self.published)}
-                    key = step_key(step, parameters, current, package)
-                    keys[name] = key
-                    previous = state.get(name, {})
-                    fresh = (
-                        not self.force
-                        and previous.get("key") == key
-                        and previous.get("outputs") == outputs_digest(step, current)
-                        and previous.get("outputs")
-                    )
-                    if fresh:
-                        done[name] = "skipped"
-                        report.results.append(StepResult(name, "skipped"))
-                        self.print(f"  · {name}: unchanged, skipped")
-                        continue
-                    if stage is None:
-                        stage = self._make_stage()
-                        folders = {**self.inputs, **self._stage_folders(stage)}
-                    if pool is None:
-                        pool = ProcessPoolExecutor(
-                            max_workers=self.jobs, mp_context=multiprocessing.get_context("forkserver")
-                        )
-                    staged = {
-                        **parameters,
-                        **{key_: str(folders[root]) for root, key_ in OUTPUT_ROOTS.items() if key_ in parameters},
-                    }
-                    output = config.BUILD_DIR / "notebooks" / f"{name}.ipynb"
-                    output.parent.mkdir(parents=True, exist_ok=True)
-                    self.print(f"  ▸ {name}: running")
-                    future = pool.submit(execute_step, str(step.notebook), str(output), staged, self.timeout)
-                    running[future] = (name, key)
-                if not running:
-                    continue
-                finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    name, key = running.pop(future)
-                    outcome = future.result()
-                    output = config.display_path(config.BUILD_DIR / "notebooks" / f"{name}.ipynb")
-                    if outcome["ok"]:
-                        done[name] = "ran"
-                        report.results.append(StepResult(name, "ran", outcome["seconds"]))
-                        new_state[name] = {"key": key, "outputs": outputs_digest(self.steps[name], folders)}
-                        self.print(f"  ✓ {name}: ran in {outcome['seconds']:.1f} s")
-                    else:
-                        done[name] = "failed"
-                        report.results.append(StepResult(name, "failed", outcome["seconds"], outcome["error"]))
-                        new_state.pop(name, None)
-                        self.print(
-                            f"  ✗ {name} failed\n"
-                            f"      notebook: {config.display_path(self.steps[name].notebook)}\n"
-                            f"      {outcome['error']}\n"
-                            f"      executed copy kept: {output}"
-                        )
-            if stage is not None and report.ok:
-                self._publish(stage)
+            run.loop(report)
+            if run.stage is not None and report.ok:
+                self._publish(run.stage)
                 report.published = True
             if report.ok:
-                self._save_state(new_state)
+                self._save_state(run.new_state)
         finally:
-            if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
-            if stage is not None:
-                shutil.rmtree(stage, ignore_errors=True)
+            run.close()
         return report
 
     # --- staging and publishing ----------------------------------------------------------------------------
 
-    def _make_stage(self) -> Path:
-        config.BUILD_DIR.mkdir(parents=True, exist_ok=True)
-        stage = Path(os.path.realpath(config.BUILD_DIR)) / f".stage-{os.getpid()}"
-        shutil.rmtree(stage, ignore_errors=True)
+    def make_stage(self) -> Path:
+        """A private copy of the published outputs that this build's notebooks write into."""
+        self.build_dir.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=".stage-", dir=self.build_dir))
         for root, published in self.published.items():
             if published.is_dir():
                 shutil.copytree(published, stage / root)
@@ -367,12 +313,8 @@ class Builder:
                 (stage / root).mkdir(parents=True)
         return stage
 
-    @staticmethod
-    def _stage_folders(stage: Path) -> dict[str, Path]:
-        return {root: stage / root for root in OUTPUT_ROOTS}
-
     def _publish(self, stage: Path) -> None:
-        """Swap each staged folder in by renames; put everything back if one swap fails."""
+        """Swap each changed staged folder in by renames; put everything back if one swap fails."""
         swapped: list[tuple[Path, Path]] = []
         try:
             for root, published in self.published.items():
@@ -399,9 +341,105 @@ class Builder:
             return {}
 
     def _save_state(self, state: dict[str, Any]) -> None:
-        from divide_study.tables import write_text_atomic
-
         write_text_atomic(json.dumps(state, indent=2, sort_keys=True) + "\n", self.state_path)
+
+
+class _Run:
+    """The mutable part of one build: what is done, running, staged."""
+
+    def __init__(self, builder: Builder, state: dict[str, Any], package: str):
+        self.b, self.state, self.package = builder, state, package
+        self.new_state = dict(state)
+        self.done: dict[str, str] = {}
+        self.running: dict[Future, tuple[str, str]] = {}
+        self.stage: Path | None = None
+        self.pool: ProcessPoolExecutor | None = None
+
+    def folders(self) -> dict[str, Path]:
+        outputs = {root: self.stage / root for root in self.b.published} if self.stage else self.b.published
+        return {**self.b.inputs, **outputs}
+
+    def loop(self, report: BuildReport) -> None:
+        pending = list(self.b.selected)
+        while pending or self.running:
+            for name in list(pending):
+                deps = self.b.deps[name] & set(self.b.selected)
+                if any(self.done.get(dep) in ("failed", "blocked") for dep in deps):
+                    pending.remove(name)
+                    self.finish(report, StepResult(name, "blocked", error="an upstream notebook failed"))
+                elif all(dep in self.done for dep in deps):
+                    # A step's inputs are only known once its upstream steps have written theirs.
+                    pending.remove(name)
+                    self.start(name, report)
+            if self.running:
+                finished, _ = wait(self.running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    self.collect(future, report)
+
+    def start(self, name: str, report: BuildReport) -> None:
+        step, parameters = self.b.steps[name], self.b.step_parameters(name)
+        key = step_key(step, self.b.notebook(name), parameters, self.folders(), self.package)
+        previous = self.state.get(name, {})
+        outputs = outputs_digest(step, self.folders())
+        if not self.b.force and previous.get("key") == key and outputs and previous.get("outputs") == outputs:
+            self.finish(report, StepResult(name, "skipped"))
+            return
+        if self.stage is None:
+            self.stage = self.b.make_stage()
+        if self.pool is None:
+            # forkserver: workers start clean (no inherited threads) and import papermill once for all steps.
+            context = multiprocessing.get_context("forkserver")
+            log = self.b.build_dir / "logs" / "kernels.log"
+            log.parent.mkdir(parents=True, exist_ok=True)
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.b.jobs, mp_context=context, initializer=_quiet_worker, initargs=(str(log),)
+            )
+        folders = self.folders()
+        passed = {
+            key_: str(_resolve(self.b.root, value)) if key_ in _PATH_KEYS else value
+            for key_, value in parameters.items()
+        }
+        passed.update({key_: str(folders[root]) for root, key_ in OUTPUT_ROOTS.items() if key_ in parameters})
+        executed = self.b.executed(name)
+        executed.parent.mkdir(parents=True, exist_ok=True)
+        self.b.reporter.started(name)
+        future = self.pool.submit(
+            execute_step, str(self.b.notebook(name)), str(executed), passed, self.b.timeout, str(self.b.root)
+        )
+        self.running[future] = (name, key)
+
+    def collect(self, future: Future, report: BuildReport) -> None:
+        name, key = self.running.pop(future)
+        outcome = future.result()
+        if outcome["ok"]:
+            self.new_state[name] = {"key": key, "outputs": outputs_digest(self.b.steps[name], self.folders())}
+            self.finish(report, StepResult(name, "ran", outcome["seconds"]))
+        else:
+            self.new_state.pop(name, None)
+            message = (
+                f"notebook {config.display_path(self.b.notebook(name))}, {outcome['error']}\n"
+                f"executed copy kept: {config.display_path(self.b.executed(name))}"
+            )
+            self.finish(report, StepResult(name, "failed", outcome["seconds"], message))
+
+    def finish(self, report: BuildReport, result: StepResult) -> None:
+        self.done[result.name] = result.status
+        report.results.append(result)
+        self.b.reporter.finished(result)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.stage is not None:
+            shutil.rmtree(self.stage, ignore_errors=True)
+
+
+_PATH_KEYS = set(INPUT_ROOTS.values()) | set(OUTPUT_ROOTS.values())
+
+
+def _resolve(root: Path, path: str | Path) -> Path:
+    path = Path(path)
+    return path if path.is_absolute() else (root / path).resolve()
 
 
 def _same_tree(a: Path, b: Path) -> bool:
