@@ -18,12 +18,14 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from divide_study import config
+from divide_study.datapackage import write_datapackage
 from divide_study.errors import StudyError
 from divide_study.params import load_parameters, notebook_parameters
 from divide_study.progress import Reporter
@@ -32,7 +34,7 @@ from divide_study.tables import write_text_atomic
 # Output roots the build manages; each maps to the parameter naming its folder.
 OUTPUT_ROOTS = {"processed": "processed_dir", "figures": "figures_dir", "report": "report_dir"}
 # Input roots, read in place.
-INPUT_ROOTS = {"raw": "raw_dir", "sources": "sources_dir"}
+INPUT_ROOTS = {"raw": "raw_dir", "sources": "sources_dir", "scenarios": "scenarios_dir"}
 
 
 @dataclass(frozen=True)
@@ -44,11 +46,41 @@ class Step:
     writes: tuple[str, ...]
 
 
+ANALYSIS_INPUTS = (
+    "processed:figures.csv",
+    "processed:sources.csv",
+    "processed:initiatives.csv",
+    "raw:measures.*",
+    "raw:reference/*",
+)
+
 STEPS: tuple[Step, ...] = (
     Step(
         "01_clean",
         reads=("raw:**/*", "sources:*.txt"),
         writes=("processed:figures.csv", "processed:sources.csv", "processed:initiatives.csv"),
+    ),
+    Step(
+        "02_compare_networks",
+        reads=ANALYSIS_INPUTS,
+        writes=(
+            "processed:comparison.csv",
+            "processed:gers_funding.csv",
+            "figures:cost_per_*.*",
+            "figures:gers_eligibility.*",
+            "figures:milestones.*",
+            "figures:gers_cost_scopes.*",
+        ),
+    ),
+    Step(
+        "03_soho_solo",
+        reads=ANALYSIS_INPUTS,
+        writes=("processed:soho_solo.csv", "figures:soho_solo_counts.*"),
+    ),
+    Step(
+        "04_sensitivity",
+        reads=(*ANALYSIS_INPUTS, "scenarios:*.yaml"),
+        writes=("processed:sensitivity.csv", "processed:scenarios.csv", "figures:sensitivity_tornado.*"),
     ),
 )
 
@@ -225,6 +257,12 @@ def _describe_cell_error(output: str, cell_index: int, exec_count: int | None, e
     return f"cell {number}{count}: {ename}: {evalue}"
 
 
+def _describe_processed(staged: dict[str, Path]) -> None:
+    """Notebooks running side by side each rewrite datapackage.json; one last write sees every table."""
+    if "processed" in staged and staged["processed"].is_dir():
+        write_datapackage(staged["processed"])
+
+
 class Builder:
     """One build of a project: which steps to consider, with which parameters, publishing where."""
 
@@ -238,8 +276,10 @@ class Builder:
         reporter: Reporter | None = None,
         steps: tuple[Step, ...] = STEPS,
         root: Path = config.PROJ_ROOT,
+        finalize: Callable[[dict[str, Path]], None] | None = _describe_processed,
     ):
         self.root = root
+        self.finalize = finalize
         self.steps = {step.name: step for step in steps}
         self.order = topological_order(steps)
         self.deps = dependencies(steps)
@@ -292,6 +332,8 @@ class Builder:
         try:
             run.loop(report)
             if run.stage is not None and report.ok:
+                if self.finalize:
+                    self.finalize({root: run.stage / root for root in self.published})
                 self._publish(run.stage)
                 report.published = True
             if report.ok:

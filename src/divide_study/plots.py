@@ -1,0 +1,292 @@
+"""One chart style for the study, and saving each chart as SVG + PNG with the CSV behind it.
+
+Charts carry a title that states the finding, units on the axes and a source line underneath. Files are
+written byte-for-byte reproducibly: no dates in the SVG, a fixed SVG id salt, fixed PNG metadata.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # headless: the build and CI have no display
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+
+from divide_study.tables import write_csv_atomic
+
+PALETTE = {
+    "gers_numerique": "#1b6ca8",
+    "castres_mazamet": "#d9822b",
+    "soho_solo": "#3b8f5a",
+    "context": "#7a7a7a",
+}
+NAMES = {"gers_numerique": "Gers Numérique", "castres_mazamet": "Castres-Mazamet", "soho_solo": "Soho Solo"}
+
+
+def use_style() -> None:
+    """The study's look: seaborn's clean grid, readable sizes, reproducible files."""
+    sns.set_theme(style="whitegrid", context="notebook", font="DejaVu Sans")
+    plt.rcParams.update(
+        {
+            "figure.figsize": (8, 4.5),
+            "figure.dpi": 100,
+            "savefig.dpi": 150,
+            "axes.titlesize": 12,
+            "axes.titleweight": "bold",
+            "axes.titlelocation": "left",
+            "axes.labelsize": 10,
+            "svg.hashsalt": "divide-study",  # SVG element ids become deterministic
+            "svg.fonttype": "path",
+        }
+    )
+
+
+def set_title(ax: plt.Axes, title: str) -> None:
+    """A finding-stating title over the whole figure, wrapped to its width so it never runs off."""
+    fig = ax.get_figure()
+    width = int(fig.get_figwidth() * 9)  # about nine bold 12-pt characters to the inch
+    fig.suptitle(textwrap.fill(title, width), x=0.01, ha="left", fontsize=12, fontweight="bold")
+
+
+def source_from(comparison: pd.DataFrame, metric: str, cpi: bool = True) -> str:
+    """The source line of a comparison chart: each initiative's inputs for ``metric``."""
+    rows = comparison[comparison["metric"] == metric]
+    parts = [f"{NAMES.get(r.initiative, r.initiative)}: {r.inputs}" for r in rows.itertuples()]
+    return "; ".join(parts) + ("; INSEE CPI (constant euros)." if cpi else ".")
+
+
+def add_source_line(fig: plt.Figure, text: str) -> None:
+    fig.text(0.01, 0.005, f"Source: {text}", ha="left", va="bottom", fontsize=7.5, color="#555555", wrap=True)
+
+
+def save_figure(fig: plt.Figure, data: pd.DataFrame, name: str, figures_dir: Path, source: str) -> list[Path]:
+    """Write ``name``.svg, .png and .csv (the data drawn) into ``figures_dir``; return the paths."""
+    figures_dir.mkdir(parents=True, exist_ok=True)
+    add_source_line(fig, source)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    svg, png, csv = (figures_dir / f"{name}.{ext}" for ext in ("svg", "png", "csv"))
+    fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": "divide-study"})
+    fig.savefig(png, format="png", metadata={"Software": "divide-study"})
+    write_csv_atomic(data, csv)
+    return [svg, png, csv]
+
+
+def euros(value: float) -> str:
+    """Euros as a reader quotes them: 5 M€, 214 M€, 1,234 €."""
+    if abs(value) >= 1e9:
+        return f"{value / 1e9:,.1f} bn€"
+    if abs(value) >= 1e6:
+        return f"{value / 1e6:,.0f} M€" if abs(value) >= 1e7 else f"{value / 1e6:,.1f} M€"
+    return f"{value:,.0f} €"
+
+
+# --- the study's charts: each returns (figure, data drawn, source line) -------------------------------------
+
+ChartResult = tuple[plt.Figure, pd.DataFrame, str]
+
+
+def _label(initiative: str) -> str:
+    return NAMES.get(initiative, initiative)
+
+
+def per_unit_chart(comparison: pd.DataFrame, metric: str, title: str, ylabel: str, source: str) -> ChartResult:
+    """Nominal and constant euros side by side for one per-unit metric of each initiative."""
+    data = comparison[comparison["metric"] == metric][
+        ["initiative", "value_nominal", "value_constant", "price_year", "base_year", "option"]
+    ].reset_index(drop=True)
+    base_year = int(data["base_year"].iloc[0])
+    long = data.melt(
+        id_vars=["initiative", "price_year"],
+        value_vars=["value_nominal", "value_constant"],
+        var_name="euros",
+        value_name="value",
+    )
+    long["euros"] = long["euros"].map(
+        {"value_nominal": "nominal (euros of the year stated)", "value_constant": f"constant {base_year} euros"}
+    )
+    long["name"] = long["initiative"].map(_label) + "\n(" + long["price_year"].astype(str) + " figures)"
+    fig, ax = plt.subplots()
+    sns.barplot(data=long, x="name", y="value", hue="euros", ax=ax, palette=["#9cc3e4", "#1b6ca8"])
+    for container in ax.containers:
+        ax.bar_label(container, labels=[euros(v) for v in container.datavalues], fontsize=8, padding=2)
+    set_title(ax, title)
+    ax.set(xlabel="", ylabel=ylabel)
+    ax.legend(title="", fontsize=8, loc="upper right")
+    ax.margins(y=0.15)
+    return fig, data, source
+
+
+def cost_per_mbit_chart(comparison: pd.DataFrame, title: str, source: str) -> ChartResult:
+    data = comparison[comparison["metric"].isin(["speed", "cost_per_premise_per_mbit"])][
+        ["initiative", "metric", "value_nominal", "value_constant", "unit", "option", "note"]
+    ].reset_index(drop=True)
+    per_mbit = data[data["metric"] == "cost_per_premise_per_mbit"].copy()
+    speeds = data[data["metric"] == "speed"].set_index("initiative")["value_nominal"]
+    per_mbit["name"] = [f"{_label(i)}\n{speeds[i]:,.0f} Mbit/s" for i in per_mbit["initiative"]]
+    fig, ax = plt.subplots()
+    sns.barplot(data=per_mbit, x="name", y="value_constant", hue="initiative", palette=PALETTE, legend=False, ax=ax)
+    ax.set_yscale("log")
+    for container in ax.containers:
+        ax.bar_label(container, labels=[f"{v:,.2f} €" for v in container.datavalues], fontsize=8, padding=2)
+    set_title(ax, title)
+    ax.set(xlabel="", ylabel="constant euros per premise per Mbit/s (log scale)")
+    return fig, data, source
+
+
+def eligibility_chart(timeline: pd.DataFrame, title: str, source: str) -> ChartResult:
+    fig, ax = plt.subplots()
+    achieved = timeline[timeline["kind"] == "achieved"]
+    target = timeline[timeline["kind"] == "target"]
+    ax.plot(achieved["year"], achieved["share"], marker="o", color=PALETTE["gers_numerique"], label="achieved")
+    for row in achieved.itertuples():
+        ax.annotate(
+            f"{row.share:.0%}",
+            (row.year, row.share),
+            textcoords="offset points",
+            xytext=(0, 7),
+            ha="center",
+            fontsize=8,
+        )
+    ax.scatter(
+        target["year"],
+        target["share"],
+        marker="*",
+        s=160,
+        color="#c0392b",
+        zorder=3,
+        label="target ('2 Gersois sur 3 d'ici 2020')",
+    )
+    for row in target.itertuples():
+        ax.annotate(
+            f"target {row.share:.0%}",
+            (row.year, row.share),
+            textcoords="offset points",
+            xytext=(8, 4),
+            fontsize=8,
+            color="#c0392b",
+        )
+    set_title(ax, title)
+    ax.set(xlabel="year", ylabel="share eligible to fibre", ylim=(0, 1))
+    ax.set_xlim(int(timeline["year"].min()) - 0.2, int(timeline["year"].max()) + 1)
+    ax.xaxis.set_major_locator(matplotlib.ticker.MultipleLocator(1))
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%d"))
+    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.legend(fontsize=8, loc="lower right")
+    return fig, timeline, source
+
+
+def milestones_chart(events: pd.DataFrame, title: str, source: str) -> ChartResult:
+    order = [i for i in NAMES if i in set(events["initiative"])]
+    fig, ax = plt.subplots(figsize=(9, 4.8))
+    for lane, initiative in enumerate(order):
+        rows = events[events["initiative"] == initiative].reset_index(drop=True)
+        ax.scatter(rows["year"], [lane] * len(rows), color=PALETTE[initiative], s=40, zorder=3)
+        ax.hlines(lane, rows["year"].min(), rows["year"].max(), color=PALETTE[initiative], alpha=0.4)
+        for k, row in rows.iterrows():
+            offset = 10 + 11 * (k % 3)
+            ax.annotate(
+                f"{row['date']}: {row['event']}",
+                (row["year"], lane),
+                textcoords="offset points",
+                xytext=(0, offset if k % 2 == 0 else -offset - 6),
+                ha="center",
+                fontsize=7,
+                arrowprops={"arrowstyle": "-", "color": "#aaaaaa", "lw": 0.5},
+            )
+    ax.set_yticks(range(len(order)), [_label(i) for i in order])
+    ax.set_ylim(-0.8, len(order) - 0.2)
+    set_title(ax, title)
+    ax.set(xlabel="year")
+    ax.grid(axis="y", visible=False)
+    return fig, events, source
+
+
+def cost_scopes_chart(costs: pd.DataFrame, title: str, source: str) -> ChartResult:
+    data = costs.copy()
+    data["label"] = data["what"] + " (" + data["as_of"].astype(str) + ")"
+    fig, ax = plt.subplots(figsize=(8, 4.8))
+    sns.barplot(data=data, y="label", x="amount_eur", color=PALETTE["gers_numerique"], ax=ax)
+    ax.bar_label(ax.containers[0], labels=[euros(v) for v in data["amount_eur"]], fontsize=8, padding=2)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: euros(v)))
+    set_title(ax, title)
+    ax.set(xlabel="euros, nominal (each of its own year)", ylabel="")
+    ax.margins(x=0.15)
+    return fig, data, source
+
+
+def soho_chart(outcomes: pd.DataFrame, persons_per_household: float, title: str, source: str) -> ChartResult:
+    data = outcomes.copy()
+    data["label"] = data["what"].str.replace("_", " ") + " (" + data["as_of"].astype(str) + ")"
+    fig, ax = plt.subplots()
+    sns.barplot(
+        data=data, y="label", x="count", hue="unit", dodge=False, ax=ax, palette=["#3b8f5a", "#8fc79f", "#c7e3cf"]
+    )
+    for container in ax.containers:
+        ax.bar_label(container, fmt="{:,.0f}", fontsize=8, padding=2)
+    equivalent = data.dropna(subset=["people_equivalent"])
+    ax.scatter(
+        equivalent["people_equivalent"],
+        equivalent["label"],
+        marker="|",
+        s=300,
+        color="black",
+        zorder=3,
+        label=f"people-equivalent ({persons_per_household:g} per family)",
+    )
+    set_title(ax, title)
+    ax.set(xlabel="count (unit as each source states it)", ylabel="")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.4, -0.16), ncol=4, frameon=False)
+    ax.margins(x=0.12)
+    return fig, data, source
+
+
+def tornado_chart(frame: pd.DataFrame, title: str, xlabel: str, source: str) -> ChartResult:
+    """Low and high of a headline per assumption; assumptions that do not move it are named, not drawn."""
+    # Rounding noise aside: a base year scales both costs of a ratio alike, so it cannot move it.
+    moves = frame["swing"] > 1e-9 * frame["central"].abs()
+    still = frame.loc[~moves, "assumption"].tolist()
+    if still:
+        source += f" Not shown, as they leave this ratio unchanged: {', '.join(still)}."
+    frame = frame[moves].reset_index(drop=True)
+    fig, ax = plt.subplots()
+    central = frame["central"].iloc[0]
+    for k, row in enumerate(frame.itertuples()):
+        ax.barh(k, row.high - central, left=central, color="#1b6ca8")
+        ax.barh(k, row.low - central, left=central, color="#d9822b")
+        ax.annotate(
+            str(row.low_setting),
+            (row.low, k),
+            xytext=(-3, 0),
+            textcoords="offset points",
+            ha="right",
+            va="center",
+            fontsize=7,
+        )
+        ax.annotate(
+            str(row.high_setting),
+            (row.high, k),
+            xytext=(3, 0),
+            textcoords="offset points",
+            ha="left",
+            va="center",
+            fontsize=7,
+        )
+    ax.axvline(central, color="black", lw=0.8)
+    ax.set_yticks(range(len(frame)), frame["assumption"])
+    ax.invert_yaxis()
+    set_title(ax, title)
+    ax.set(xlabel=xlabel)
+    ax.margins(x=0.25)
+    return fig, frame, source
+
+
+def save(chart: ChartResult, name: str, figures_dir: Path) -> plt.Figure:
+    """Save a chart from the functions above; return the figure so a notebook displays it."""
+    fig, data, source = chart
+    save_figure(fig, data, name, figures_dir, source)
+    return fig

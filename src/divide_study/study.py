@@ -1,0 +1,43 @@
+"""Everything a notebook after the cleaning step reads, loaded and checked in one call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from divide_study.compare import load_measures
+from divide_study.reference import ReferenceData, load_reference
+from divide_study.tables import read_table
+
+
+@dataclass
+class Study:
+    figures: pd.DataFrame
+    sources: pd.DataFrame
+    initiatives: pd.DataFrame
+    reference: ReferenceData
+    measures: pd.DataFrame
+
+    def networks(self) -> list[str]:
+        """The initiatives that build a network (so cost per premise means something), in table order."""
+        is_network = self.initiatives["model"].isin(["public_network", "ppp"])
+        return list(self.initiatives.loc[is_network, "initiative"])
+
+
+def load_study(processed_dir: Path, raw_dir: Path) -> Study:
+    from divide_study.config import SCHEMAS_DIR
+
+    def processed(name: str) -> pd.DataFrame:
+        return read_table(processed_dir / f"{name}.csv", SCHEMAS_DIR / f"{name}.schema.json")
+
+    figures = processed("figures")
+    reference = load_reference(raw_dir / "reference")
+    return Study(
+        figures=figures,
+        sources=processed("sources"),
+        initiatives=processed("initiatives"),
+        reference=reference,
+        measures=load_measures(raw_dir / "measures.csv", figures, reference.external),
+    )
