@@ -353,20 +353,17 @@ def soho_outcomes(figures: pd.DataFrame, external: pd.DataFrame, persons_per_hou
 
 # --- sensitivity --------------------------------------------------------------------------------------------
 
-HEADLINES = {
-    "gers_cost_per_premise": ("gers_numerique", "cost_per_premise"),
-    "castres_cost_per_premise": ("castres_mazamet", "cost_per_premise"),
-    "gers_cost_per_inhabitant": ("gers_numerique", "cost_per_inhabitant"),
-    "castres_cost_per_inhabitant": ("castres_mazamet", "cost_per_inhabitant"),
-    "gers_cost_per_premise_per_mbit": ("gers_numerique", "cost_per_premise_per_mbit"),
-    "castres_cost_per_premise_per_mbit": ("castres_mazamet", "cost_per_premise_per_mbit"),
-}
+HEADLINE_METRICS = ("cost_per_premise", "cost_per_inhabitant", "cost_per_premise_per_mbit")
 
 
 def headlines(comparison: pd.DataFrame) -> dict[str, float]:
-    """The study's headline ratios, in constant euros, from a comparison table."""
-    values = {name: metric(comparison, *where) for name, where in HEADLINES.items()}
-    values["ratio_cost_per_premise"] = values["gers_cost_per_premise"] / values["castres_cost_per_premise"]
+    """The headline values in constant euros, as 'initiative.metric', and the ratio of the first compared
+    initiative's cost per premise to the second's."""
+    initiatives = list(dict.fromkeys(comparison["initiative"]))
+    values = {f"{i}.{m}": metric(comparison, i, m) for i in initiatives for m in HEADLINE_METRICS}
+    if len(initiatives) >= 2:
+        first, second = initiatives[:2]
+        values["ratio_cost_per_premise"] = values[f"{first}.cost_per_premise"] / values[f"{second}.cost_per_premise"]
     return values
 
 
