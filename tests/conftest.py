@@ -94,6 +94,11 @@ def tiny_study(tmp_path: Path) -> dict[str, Path]:
         "gers,Gers test,Gers,public_network,FTTH,Département,,,,\n",
         encoding="utf-8",
     )
+    (raw / "measures.csv").write_text(
+        "initiative,quantity,option,default,figure_id,reference_topic,reference_figure,assumed_value,assumed_unit,"
+        "note\ngers,cost,budget,true,budget,,,,,test\n",
+        encoding="utf-8",
+    )
     (raw / "reference" / "cpi_france.csv").write_text(
         "year,cpi_2015_100,kind,source\n2014,99.96,published,INSEE\n2015,100.00,published,INSEE\n", encoding="utf-8"
     )

@@ -45,9 +45,9 @@ class Measure:
     note: str
 
 
-def load_measures(path: Path, figures: pd.DataFrame, external: pd.DataFrame) -> pd.DataFrame:
+def load_measures(path: Path, figures: pd.DataFrame, external: pd.DataFrame, validate: bool = True) -> pd.DataFrame:
     """The measures table, each row pointing at exactly one existing source."""
-    measures = read_table(path)
+    measures = read_table(path, validate=validate)
     known = set(figures["figure_id"])
     for row, record in rows(measures):
         key = f"{record['initiative']}/{record['quantity']}/{record['option']}"

@@ -342,6 +342,24 @@ class Builder:
             run.close()
         return report
 
+    def make_pool(self) -> ProcessPoolExecutor:
+        """Worker processes that run papermill, all started at once.
+
+        forkserver: workers start clean (no inherited threads); the server imports papermill once and every
+        worker forks from it ready, so a notebook waiting for the first one does not pay that import again.
+        """
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["papermill", "divide_study.pipeline"])
+        log = self.build_dir / "logs" / "kernels.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        pool = ProcessPoolExecutor(
+            max_workers=self.jobs, mp_context=context, initializer=_quiet_worker, initargs=(str(log),)
+        )
+        # The pool starts workers one submission at a time; start them all now, while the first step runs.
+        for _ in range(self.jobs):
+            pool.submit(os.getpid)
+        return pool
+
     # --- staging and publishing ----------------------------------------------------------------------------
 
     def make_stage(self) -> Path:
@@ -430,12 +448,7 @@ class _Run:
             self.stage = self.b.make_stage()
         if self.pool is None:
             # forkserver: workers start clean (no inherited threads) and import papermill once for all steps.
-            context = multiprocessing.get_context("forkserver")
-            log = self.b.build_dir / "logs" / "kernels.log"
-            log.parent.mkdir(parents=True, exist_ok=True)
-            self.pool = ProcessPoolExecutor(
-                max_workers=self.b.jobs, mp_context=context, initializer=_quiet_worker, initargs=(str(log),)
-            )
+            self.pool = self.b.make_pool()
         folders = self.folders()
         passed = {
             key_: str(_resolve(self.b.root, value)) if key_ in _PATH_KEYS else value

@@ -38,8 +38,8 @@ class ReferenceData:
             )
 
 
-def load_reference(directory: Path) -> ReferenceData:
-    tables = read_table(directory / "reference_tables.csv")
+def load_reference(directory: Path, validate: bool = True) -> ReferenceData:
+    tables = read_table(directory / "reference_tables.csv", validate=validate)
     listed = set(tables["table"])
     present = {path.name for path in directory.glob("*.csv")} - {"reference_tables.csv"}
     if present - listed:
@@ -50,8 +50,8 @@ def load_reference(directory: Path) -> ReferenceData:
     if listed - present:
         raise DataError(directory / "reference_tables.csv", f"table(s) {sorted(listed - present)} are missing")
     return ReferenceData(
-        cpi=read_table(directory / "cpi_france.csv"),
-        external=read_table(directory / "external_figures.csv"),
+        cpi=read_table(directory / "cpi_france.csv", validate=validate),
+        external=read_table(directory / "external_figures.csv", validate=validate),
         tables=tables,
         directory=directory,
     )

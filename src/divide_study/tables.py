@@ -110,13 +110,17 @@ def _typed(frame: pd.DataFrame, schema: dict) -> pd.DataFrame:
     return frame
 
 
-def read_table(path: Path, schema_path: Path | None = None) -> pd.DataFrame:
-    """A CSV table checked against its Table Schema, with typed columns (strings stay strings, '' = empty)."""
+def read_table(path: Path, schema_path: Path | None = None, validate: bool = True) -> pd.DataFrame:
+    """A CSV table checked against its Table Schema, with typed columns (strings stay strings, '' = empty).
+
+    ``validate=False`` skips the row-by-row check (about 0.2 s a table) for tables the same build has
+    already validated upstream; encoding and header are still checked.
+    """
     schema = load_schema(schema_path or schema_path_for(path))
     text = read_text_strict(path)
     _check_header(path, text, schema)
-    key_field = (schema.get("primaryKey") or [None])[0]
-    _check_rows(path, schema, key_field)
+    if validate:
+        _check_rows(path, schema, (schema.get("primaryKey") or [None])[0])
     frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     return _typed(frame, schema)
 
