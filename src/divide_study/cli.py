@@ -14,7 +14,14 @@ def _build(args: argparse.Namespace) -> int:
     from divide_study.pipeline import Builder
 
     started = time.perf_counter()
-    builder = Builder(scenario=args.params, force=args.force, only=args.only, jobs=args.jobs, timeout=args.timeout)
+    builder = Builder(
+        scenario=args.params,
+        force=args.force,
+        only=args.only,
+        jobs=args.jobs,
+        timeout=args.timeout,
+        pdf=not args.no_pdf,
+    )
     builder.reporter.console.print(
         f"study build: {len(builder.selected)} notebook(s), up to {builder.jobs} at once", highlight=False
     )
@@ -43,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     build.add_argument("--jobs", type=int, help="notebooks run at once (default: the number of cores)")
     build.add_argument("--timeout", type=int, default=600, help="seconds a cell may run before it fails")
+    build.add_argument("--no-pdf", action="store_true", help="publish the HTML report without printing the PDF")
     build.set_defaults(handler=_build)
     args = parser.parse_args(argv)
     try:

@@ -95,7 +95,10 @@ def read_yaml(path: Path) -> dict[str, Any]:
 
 
 def load_parameters(
-    notebooks: list[Path], scenario: Path | None = None, default_path: Path | None = None
+    notebooks: list[Path],
+    scenario: Path | None = None,
+    default_path: Path | None = None,
+    build_parameters: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Defaults merged with a scenario, checked against what the notebooks declare.
 
@@ -104,7 +107,10 @@ def load_parameters(
     """
     default_path = default_path or config.PARAMS_DIR / "default.yaml"
     values = read_yaml(default_path)
-    declared: dict[str, Parameter] = {}
+    declared: dict[str, Parameter] = {
+        name: Parameter(name, type_name, None, "used by the build")
+        for name, type_name in (build_parameters or {}).items()
+    }
     for notebook in notebooks:
         for name, parameter in notebook_parameters(notebook).items():
             other = declared.setdefault(name, parameter)
@@ -113,7 +119,7 @@ def load_parameters(
                     f"parameter {name!r} is {other.type_name} in one notebook and "
                     f"{parameter.type_name} in {config.display_path(notebook)}"
                 )
-    missing = sorted(set(declared) - set(values))
+    missing = sorted(set(declared) - set(values) - set(build_parameters or {}))
     if missing:
         raise ParameterError(f"{config.display_path(default_path)}: no default for {missing}")
     sources = [(default_path, values)]

@@ -44,6 +44,7 @@ class Step:
     name: str
     reads: tuple[str, ...]
     writes: tuple[str, ...]
+    publish: bool = False  # the executed notebook is the report: convert it to HTML and PDF
 
 
 ANALYSIS_INPUTS = (
@@ -82,7 +83,16 @@ STEPS: tuple[Step, ...] = (
         reads=(*ANALYSIS_INPUTS, "scenarios:*.yaml"),
         writes=("processed:sensitivity.csv", "processed:scenarios.csv", "figures:sensitivity_tornado.*"),
     ),
+    Step(
+        "05_report",
+        reads=("processed:*.csv", "figures:*.png"),
+        writes=("report:report.html", "report:report.pdf"),
+        publish=True,
+    ),
 )
+# Parameters the build itself uses, that no notebook declares.
+BUILD_PARAMETERS = {"report_dir": "str"}
+REPORT_TITLE = "Three French answers to the rural digital divide"
 
 
 def dependencies(steps: tuple[Step, ...] = STEPS) -> dict[str, set[str]]:
@@ -273,6 +283,7 @@ class Builder:
         only: list[str] | None = None,
         jobs: int | None = None,
         timeout: int = 600,
+        pdf: bool = True,
         reporter: Reporter | None = None,
         steps: tuple[Step, ...] = STEPS,
         root: Path = config.PROJ_ROOT,
@@ -287,12 +298,12 @@ class Builder:
         if unknown:
             raise StudyError(f"unknown notebook(s) {unknown}; the build knows {self.order}")
         self.selected = [name for name in self.order if name in self._with_upstream(only or self.order)]
-        self.force, self.timeout = force, timeout
+        self.force, self.timeout, self.pdf = force, timeout, pdf
         self.reporter = reporter or Reporter()
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.declared = {name: notebook_parameters(self.notebook(name)) for name in self.order}
         self.parameters = load_parameters(
-            [self.notebook(name) for name in self.order], scenario, root / "params" / "default.yaml"
+            [self.notebook(name) for name in self.order], scenario, root / "params" / "default.yaml", BUILD_PARAMETERS
         )
         self.inputs = self._folders(INPUT_ROOTS)
         self.published = self._folders(OUTPUT_ROOTS)
@@ -438,7 +449,8 @@ class _Run:
 
     def start(self, name: str, report: BuildReport) -> None:
         step, parameters = self.b.steps[name], self.b.step_parameters(name)
-        key = step_key(step, self.b.notebook(name), parameters, self.folders(), self.package)
+        keyed = {**parameters, "_pdf": self.b.pdf} if step.publish else parameters
+        key = step_key(step, self.b.notebook(name), keyed, self.folders(), self.package)
         previous = self.state.get(name, {})
         outputs = outputs_digest(step, self.folders())
         if not self.b.force and previous.get("key") == key and outputs and previous.get("outputs") == outputs:
@@ -466,6 +478,8 @@ class _Run:
     def collect(self, future: Future, report: BuildReport) -> None:
         name, key = self.running.pop(future)
         outcome = future.result()
+        if outcome["ok"] and self.b.steps[name].publish:
+            outcome = self.publish(name, outcome)
         if outcome["ok"]:
             self.new_state[name] = {"key": key, "outputs": outputs_digest(self.b.steps[name], self.folders())}
             self.finish(report, StepResult(name, "ran", outcome["seconds"]))
@@ -476,6 +490,23 @@ class _Run:
                 f"executed copy kept: {config.display_path(self.b.executed(name))}"
             )
             self.finish(report, StepResult(name, "failed", outcome["seconds"], message))
+
+    def publish(self, name: str, outcome: dict[str, Any]) -> dict[str, Any]:
+        """Turn the executed report notebook into report.html and report.pdf in the staging folder."""
+        from divide_study.publish import publish_report
+
+        report_dir = self.folders()["report"]
+        started = time.perf_counter()
+        try:
+            notes = publish_report(self.b.executed(name), report_dir, REPORT_TITLE, pdf=self.b.pdf)
+        except StudyError as exc:
+            return {**outcome, "ok": False, "error": f"publishing the report: {exc}"}
+        if notes:
+            # An old PDF beside a new HTML would disagree with it: keep neither or both.
+            (report_dir / "report.pdf").unlink(missing_ok=True)
+            for note in notes:
+                self.b.reporter.note(f"{name}: {note}")
+        return {**outcome, "seconds": outcome["seconds"] + time.perf_counter() - started}
 
     def finish(self, report: BuildReport, result: StepResult) -> None:
         self.done[result.name] = result.status

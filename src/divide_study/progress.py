@@ -39,6 +39,9 @@ class Reporter:
             self._status.stop()
             self._status = None
 
+    def note(self, line: str) -> None:
+        self._say(f"  ! {line}", "yellow")
+
     def started(self, name: str) -> None:
         self._running[name] = time.perf_counter()
         if not self.console.is_terminal:

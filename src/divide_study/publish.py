@@ -1,0 +1,116 @@
+"""Publishing the executed report notebook: one offline HTML file (nbconvert), and a PDF printed by Chromium.
+
+Browser discovery, in order: ``--browser`` / the ``STUDY_BROWSER`` environment variable, a system Chromium or
+Chrome on the PATH, then Playwright's browser cache. Without one, the HTML is still published and the user
+is told how to get a browser.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+from divide_study.errors import StudyError
+from divide_study.tables import write_text_atomic
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+HOW_TO_GET_A_BROWSER = (
+    "no Chromium or Chrome found, so no PDF was printed (the HTML report is published). Install one "
+    "(Debian/Ubuntu: `sudo apt-get install chromium`; macOS: install Google Chrome), or point "
+    "STUDY_BROWSER at a Chrome/Chromium executable, then run `uv run study build --force --only 05_report`"
+)
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-pdf-header-footer",
+)
+
+
+def to_html(executed: Path, out: Path, title: str) -> Path:
+    """The executed notebook as a report: outputs only, through the study's template, images embedded."""
+    from nbconvert import HTMLExporter
+
+    notebook = nbformat.read(executed, as_version=4)
+    # The executed copy records where it ran (papermill's paths); none of that belongs in the report.
+    notebook.metadata = {"title": title, "language_info": notebook.metadata.get("language_info", {})}
+    # The notebook's own documentation (purpose, inputs, outputs) is for analysts, not for the report.
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    exporter = HTMLExporter(
+        template_name="study",
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"notebook-only"}), enabled=True)
+    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
+    write_text_atomic(body, out)
+    return out
+
+
+def find_browser(explicit: str | None = None) -> str | None:
+    """A Chrome or Chromium executable, or None."""
+    for candidate in (explicit, os.environ.get("STUDY_BROWSER")):
+        if candidate:
+            found = shutil.which(candidate) or (candidate if Path(candidate).is_file() else None)
+            if not found:
+                raise StudyError(f"the browser {candidate!r} (from --browser or STUDY_BROWSER) was not found")
+            return found
+    for name in BROWSER_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    cache = Path(os.environ.get("PLAYWRIGHT_BROWSERS_PATH", Path.home() / ".cache" / "ms-playwright"))
+    for chrome in sorted(cache.glob("chromium-*/chrome-linux*/chrome"), reverse=True):
+        if os.access(chrome, os.X_OK):
+            return str(chrome)
+    return None
+
+
+def to_pdf(html: Path, out: Path, browser: str, timeout: int = 180) -> Path:
+    """Print the HTML to an A4 PDF with headless Chromium; the previous PDF stays until the new one is whole."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="study-chromium-") as profile:
+        partial = Path(profile) / "report.pdf"
+        command = [
+            browser,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}/profile",
+            f"--print-to-pdf={partial}",
+            html.resolve().as_uri(),
+        ]
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired as exc:
+            raise StudyError(f"Chromium did not finish printing the PDF within {timeout} s") from exc
+        if done.returncode != 0 or not partial.is_file() or not partial.read_bytes().startswith(b"%PDF"):
+            tail = "\n".join(done.stderr.strip().splitlines()[-5:])
+            raise StudyError(f"Chromium could not print the PDF (exit {done.returncode}): {tail}")
+        shutil.move(str(partial), out.with_suffix(".pdf.tmp"))
+    os.replace(out.with_suffix(".pdf.tmp"), out)
+    return out
+
+
+def publish_report(executed: Path, report_dir: Path, title: str, pdf: bool = True) -> list[str]:
+    """Write report.html (and report.pdf when asked and a browser exists); return notes for the user."""
+    html = to_html(executed, report_dir / "report.html", title)
+    if not pdf:
+        return ["PDF skipped (--no-pdf)"]
+    browser = find_browser()
+    if browser is None:
+        return [HOW_TO_GET_A_BROWSER]
+    to_pdf(html, report_dir / "report.pdf", browser)
+    return []

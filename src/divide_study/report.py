@@ -1,0 +1,177 @@
+"""Building blocks of the report notebook: numbered figures and tables, and numbers that remember where
+they come from.
+
+Every number the report quotes goes through a ``Report`` method that formats it *and* records its
+provenance (the article's title, date, file and verbatim span; or the reference row and its citation; or
+the computation and its inputs). The appendix lists them all, so a reader can trace any number.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from divide_study.compare import metric
+
+
+def readable_number(value: float) -> str:
+    """Large numbers without decimals, small ones with two, years as they are."""
+    if pd.isna(value):
+        return "–"
+    if float(value).is_integer() and 1900 <= value <= 2100:
+        return f"{value:.0f}"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
+
+
+@dataclass
+class Provenance:
+    number: str
+    what: str
+    source: str
+    words: str
+
+
+class Report:
+    def __init__(
+        self,
+        figures: pd.DataFrame,
+        sources: pd.DataFrame,
+        external: pd.DataFrame,
+        figure_keys: list[str],
+        table_keys: list[str],
+    ):
+        self.figures = figures.set_index("figure_id")
+        self.sources = sources.set_index("article")
+        self.external = external
+        # Declared up front, so prose can cite "Figure 3" before the figure appears.
+        self.figure_numbers = {key: n for n, key in enumerate(figure_keys, start=1)}
+        self.table_numbers = {key: n for n, key in enumerate(table_keys, start=1)}
+        self.ledger: list[Provenance] = []
+
+    # --- numbers ------------------------------------------------------------------------------------------
+
+    def _record(self, number: str, what: str, source: str, words: str = "") -> str:
+        entry = Provenance(number, what, source, words)
+        if entry not in self.ledger:
+            self.ledger.append(entry)
+        return number
+
+    def article(self, article: str) -> str:
+        """'"Title" (outlet, date), file NNN_x.txt' for citations."""
+        row = self.sources.loc[article]
+        date = row["published"] or f"{row['published_earliest']} to {row['published_latest']}"
+        outlet = f"{row['outlet']}, " if row["outlet"] else ""
+        return f"“{row['title']}” ({outlet}{date}), file {row['source']}"
+
+    def fig(self, figure_id: str, fmt: str = "{:,.0f}", scale: float = 1.0) -> str:
+        """A figure stated in an article, formatted; recorded with its article and verbatim span."""
+        row = self.figures.loc[figure_id]
+        number = fmt.format(row["value"] * scale)
+        what = f"{row['metric'].replace('_', ' ')} ({row['initiative'].replace('_', ' ')}, {row['as_of']})"
+        return self._record(
+            number,
+            what,
+            f"article {row['article']}: {self.article(row['article'])}",
+            f"“{row['span']}” (characters {row['start']}–{row['end']})",
+        )
+
+    def date_of(self, figure_id: str) -> str:
+        """The date a figure refers to, as prose ("March 2019"), recorded like a number."""
+        from babel.dates import format_date
+
+        row = self.figures.loc[figure_id]
+        parts = [int(p) for p in str(row["as_of"]).split("-")]
+        if len(parts) == 1:
+            text = str(parts[0])
+        else:
+            text = format_date(dt.date(parts[0], parts[1], parts[2] if len(parts) > 2 else 1), "MMMM y", locale="en")
+        return self._record(
+            text,
+            f"date of {row['metric'].replace('_', ' ')}",
+            f"article {row['article']}: {self.article(row['article'])}",
+            "date inferred, see Table of sources",
+        )
+
+    def ref(self, topic: str, figure: str, as_of: str | None = None, fmt: str = "{:,.0f}", scale: float = 1.0) -> str:
+        """A figure of the cited reference data, formatted; recorded with its source and quote."""
+        rows = self.external[(self.external["topic"] == topic) & (self.external["figure"] == figure)]
+        if as_of is not None:
+            rows = rows[rows["as_of"] == as_of]
+        if len(rows) != 1:
+            raise KeyError(f"expected one reference row for {topic!r} / {figure!r} / {as_of!r}, found {len(rows)}")
+        row = rows.iloc[0]
+        number = fmt.format(row["value"] * scale)
+        return self._record(
+            number, f"{figure} ({row['as_of']})", f"reference data: {row['source']}", f"“{row['quote']}”"
+        )
+
+    def computed(self, value: float, what: str, basis: str, fmt: str = "{:,.0f}") -> str:
+        """A number the study computed, recorded with how."""
+        return self._record(fmt.format(value), what, "computed by the study", basis)
+
+    def compared(
+        self, comparison: pd.DataFrame, initiative: str, name: str, fmt: str = "{:,.0f}", column: str = "value_constant"
+    ) -> str:
+        """A number of the comparison table, recorded with its inputs."""
+        value = metric(comparison, initiative, name, column)
+        row = comparison[(comparison["initiative"] == initiative) & (comparison["metric"] == name)].iloc[0]
+        euros = f", constant {row['base_year']} euros" if column == "value_constant" else ""
+        return self.computed(
+            value,
+            f"{name.replace('_', ' ')} of {initiative.replace('_', ' ')}{euros}",
+            f"data/processed/comparison.csv; inputs: {row['inputs']}",
+            fmt,
+        )
+
+    # --- figures and tables -------------------------------------------------------------------------------
+
+    def figure_ref(self, key: str) -> str:
+        return f"Figure {self.figure_numbers[key]}"
+
+    def table_ref(self, key: str) -> str:
+        return f"Table {self.table_numbers[key]}"
+
+    def figure(self, key: str, png: Path, caption: str, source: str) -> str:
+        """A numbered figure, its image embedded, with caption and source line."""
+        data = base64.b64encode(png.read_bytes()).decode("ascii")
+        label = self.figure_ref(key)
+        return (
+            f'<figure class="study-figure" id="figure-{self.figure_numbers[key]}">'
+            f'<img src="data:image/png;base64,{data}" alt="{html.escape(label)}: {html.escape(caption)}">'
+            f"<figcaption><strong>{label}.</strong> {html.escape(caption)}"
+            f'<span class="source">Source: {html.escape(source)}. Data: figures/{png.stem}.csv</span>'
+            "</figcaption></figure>"
+        )
+
+    def table(
+        self, key: str, frame: pd.DataFrame, caption: str, source: str, formats: dict[str, str] | None = None
+    ) -> str:
+        """A numbered static HTML table (pandas Styler), scrollable on narrow screens.
+
+        Numeric columns without a format get one by magnitude and are right-aligned.
+        """
+        numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c]) and frame[c].dtype != bool]
+        formats = {**dict.fromkeys(numeric, readable_number), **(formats or {})}
+        styler = frame.style.hide(axis="index").format(formats, na_rep="–")
+        classes = pd.DataFrame({c: ["num" if c in numeric else ""] * len(frame) for c in frame.columns}, frame.index)
+        styler = styler.set_td_classes(classes)
+        # A fixed id instead of pandas' random one, so two builds give the same HTML.
+        styler = styler.set_table_attributes('class="study-table"').set_uuid(f"table{self.table_numbers[key]}")
+        label = self.table_ref(key)
+        return (
+            f'<div class="study-table-block" id="table-{self.table_numbers[key]}">'
+            f'<p class="table-caption"><strong>{label}.</strong> {html.escape(caption)}</p>'
+            f'<div class="table-wrap">{styler.to_html()}</div>'
+            f'<p class="source">Source: {html.escape(source)}</p></div>'
+        )
+
+    def provenance(self) -> pd.DataFrame:
+        """Every number quoted so far, with where it comes from."""
+        return pd.DataFrame(
+            [{"number": e.number, "what": e.what, "source": e.source, "words": e.words} for e in self.ledger]
+        )

@@ -1,0 +1,163 @@
+"""The published report, as readers open it: HTML in a real headless Chromium, and the PDF through poppler."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from PIL import Image
+
+from divide_study import config
+from divide_study.publish import CHROMIUM_FLAGS, find_browser
+
+HTML = config.REPORT_DIR / "report.html"
+PDF = config.REPORT_DIR / "report.pdf"
+HEADINGS = [
+    "Executive summary",
+    "The three initiatives",
+    "The comparison",
+    "Soho Solo",
+    "Sensitivity",
+    "Limitations",
+    "Method",
+    "Appendix A: Sources",
+    "Appendix B: Provenance of every number",
+]
+
+
+def require(path: Path) -> Path:
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI builds the study before testing, yet {path} is missing")
+        pytest.skip(f"{path.name} has not been built in this checkout (uv run study build)")
+    return path
+
+
+def require_browser() -> str:
+    browser = find_browser()
+    if browser is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI installs Debian's chromium, yet no browser was found")
+        pytest.skip("no Chromium or Chrome on this machine")
+    return browser
+
+
+def summary_numbers() -> list[str]:
+    comparison = pd.read_csv(config.PROCESSED_DIR / "comparison.csv")
+    rows = comparison.set_index(["initiative", "metric"])["value_constant"]
+    return [
+        f"{rows[('gers_numerique', 'cost_per_premise')]:,.0f} €",
+        f"{rows[('castres_mazamet', 'cost_per_premise')]:,.0f} €",
+    ]
+
+
+@pytest.fixture(scope="module")
+def page_in_browser(tmp_path_factory):
+    from playwright.sync_api import sync_playwright
+
+    html = require(HTML)
+    browser_path = require_browser()
+    shots = tmp_path_factory.mktemp("screens")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=browser_path, args=list(CHROMIUM_FLAGS[1:]))
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            requests, errors = [], []
+            page.on("request", lambda request: requests.append(request.url))
+            page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(html.as_uri(), wait_until="load")
+            page.screenshot(path=str(shots / "report.png"), full_page=True)
+            facts = {
+                "requests": requests,
+                "errors": errors,
+                "images": page.eval_on_selector_all("img", "els => els.map(e => [e.complete, e.naturalWidth])"),
+                "headings": page.eval_on_selector_all(
+                    "h1, h2", "els => els.map(e => e.innerText.replace('¶', '').trim())"
+                ),
+                "code": page.locator(".jp-CodeCell .jp-InputArea, .jp-Editor, .highlight pre").count(),
+                "text": page.inner_text("body"),
+            }
+            page.set_viewport_size({"width": 390, "height": 844})
+            facts["phone_overflow"] = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            page.screenshot(path=str(shots / "phone.png"))
+            facts["shots"] = shots
+        finally:
+            browser.close()
+    return facts
+
+
+def test_report_opens_offline_with_no_request_but_its_own_file(page_in_browser):
+    external = [url for url in page_in_browser["requests"] if not url.startswith(("file://", "data:"))]
+    assert external == []
+    assert [url for url in page_in_browser["requests"] if url.startswith("file://")] == [HTML.as_uri()]
+
+
+def test_report_has_no_console_error(page_in_browser):
+    assert page_in_browser["errors"] == []
+
+
+def test_every_figure_decodes(page_in_browser):
+    images = page_in_browser["images"]
+    assert len(images) >= 8
+    assert all(complete and width > 0 for complete, width in images)
+
+
+def test_every_section_is_there_and_no_code_shows(page_in_browser):
+    headings = page_in_browser["headings"]
+    for heading in HEADINGS:
+        assert heading in headings
+    assert page_in_browser["code"] == 0
+    assert "import " not in page_in_browser["text"]
+    assert (page_in_browser["shots"] / "report.png").stat().st_size > 50_000
+
+
+def test_report_reads_on_a_phone(page_in_browser):
+    assert page_in_browser["phone_overflow"] <= 1  # wide tables scroll inside their box, not the page
+
+
+def test_report_quotes_the_computed_numbers(page_in_browser):
+    for number in summary_numbers():
+        assert number in page_in_browser["text"]
+
+
+def test_report_embeds_no_local_path_and_no_remote_resource():
+    text = require(HTML).read_text(encoding="utf-8")
+    assert str(config.PROJ_ROOT) not in text
+    assert "/tmp/" not in text and "/root/" not in text
+    for marker in ("<script src=", "cdnjs", "mathjax", "require.js", "mermaid"):
+        assert marker not in text.lower(), marker
+
+
+@pytest.fixture(scope="module")
+def pdf_text() -> str:
+    pdf = require(PDF)
+    if not shutil.which("pdftotext"):
+        pytest.fail("pdftotext (poppler-utils) is needed") if os.environ.get("CI") else pytest.skip("no pdftotext")
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_pdf_has_the_sections_and_the_numbers(pdf_text: str):
+    flat = " ".join(pdf_text.split())
+    for heading in HEADINGS:
+        assert heading in flat, heading
+    for number in summary_numbers():
+        assert number in flat, number
+
+
+def test_pdf_is_a4_with_a_sensible_page_count_and_no_blank_page(tmp_path: Path):
+    pdf = require(PDF)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    assert 8 <= pages <= 40
+    assert "(A4)" in info
+    subprocess.run(["pdftoppm", "-r", "20", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    images = sorted(tmp_path.glob("page-*.png"))
+    assert len(images) == pages
+    for image in images:
+        darkest, _ = Image.open(image).convert("L").getextrema()
+        assert darkest < 128, f"{image.name} looks blank"
