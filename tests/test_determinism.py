@@ -26,9 +26,10 @@ def test_two_clean_builds_are_byte_identical(tmp_path: Path, sources_dir: Path):
         root = copy_project(tmp_path / name)
         scenario = root / "params" / "here.yaml"
         scenario.write_text(f"sources_dir: {sources_dir}\n", encoding="utf-8")
-        report = Builder(root=root, scenario=scenario, reporter=Reporter()).run()
+        report = Builder(root=root, scenario=scenario, reporter=Reporter(), pdf=False).run()
         assert report.ok, [r.error for r in report.results if r.error]
         digests.append({folder: tree_digest(root / folder) for folder in ("data/processed", "figures")})
+        digests[-1]["report.html"] = tree_digest(root / "report").get("report.html")
     first, second = digests
-    assert first["figures"] and first["data/processed"]
+    assert first["figures"] and first["data/processed"] and first["report.html"]
     assert first == second

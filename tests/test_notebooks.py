@@ -45,3 +45,24 @@ def test_parameters_match_the_defaults(notebook: Path):
         check_type(name, defaults[name], parameter.type_name, "params/default.yaml")
         assert parameter.default == defaults[name], f"{notebook.name}: {name} default differs from default.yaml"
         assert parameter.comment, f"{notebook.name}: parameter {name} has no comment"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_papermill_help_documents_every_parameter(notebook: Path):
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "papermill", "--help-notebook", str(notebook)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    lines = done.stdout.splitlines()
+    for name, parameter in notebook_parameters(notebook).items():
+        start = next((i for i, line in enumerate(lines) if line.strip().startswith(f"{name}:")), None)
+        assert start is not None, f"papermill does not list {name}"
+        # papermill wraps a long comment onto the lines below the name and type
+        block = [lines[start]] + [line for line in lines[start + 1 :][:3] if line.startswith(" " * 20)]
+        text = " ".join(" ".join(block).split())
+        assert f"{name}: {parameter.type_name}" in text and " ".join(parameter.comment.split()) in text, text

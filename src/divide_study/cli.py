@@ -39,6 +39,16 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lab(args: argparse.Namespace) -> int:
+    """JupyterLab on the project, with this environment's kernel (the package is installed in it)."""
+    import subprocess
+
+    from divide_study.config import PROJ_ROOT
+
+    command = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={PROJ_ROOT}", *args.lab_args]
+    return subprocess.call(command, cwd=PROJ_ROOT)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="study", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -52,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--timeout", type=int, default=600, help="seconds a cell may run before it fails")
     build.add_argument("--no-pdf", action="store_true", help="publish the HTML report without printing the PDF")
     build.set_defaults(handler=_build)
+    lab = commands.add_parser("lab", help="open the notebooks in JupyterLab (extra arguments go to jupyter lab)")
+    lab.add_argument("lab_args", nargs=argparse.REMAINDER, help="arguments for jupyter lab, e.g. --port 8899")
+    lab.set_defaults(handler=_lab)
     args = parser.parse_args(argv)
     try:
         return args.handler(args)

@@ -285,8 +285,15 @@ def tornado_chart(frame: pd.DataFrame, title: str, xlabel: str, source: str) -> 
     return fig, frame, source
 
 
-def save(chart: ChartResult, name: str, figures_dir: Path) -> plt.Figure:
-    """Save a chart from the functions above; return the figure so a notebook displays it."""
+def save(chart: ChartResult, name: str, figures_dir: Path) -> None:
+    """Save a chart from the functions above, show it once in a notebook, and free it."""
     fig, data, source = chart
-    save_figure(fig, data, name, figures_dir, source)
-    return fig
+    paths = save_figure(fig, data, name, figures_dir, source)
+    plt.close(fig)
+    from IPython import get_ipython
+
+    if get_ipython() is not None:
+        # The very PNG that was published, whatever matplotlib backend the kernel runs.
+        from IPython.display import Image, display
+
+        display(Image(filename=str(paths[1])))

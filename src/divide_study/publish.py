@@ -44,6 +44,9 @@ def to_html(executed: Path, out: Path, title: str) -> Path:
     notebook = nbformat.read(executed, as_version=4)
     # The executed copy records where it ran (papermill's paths); none of that belongs in the report.
     notebook.metadata = {"title": title, "language_info": notebook.metadata.get("language_info", {})}
+    # papermill gives cells random ids; the report's anchors must be the same from one build to the next.
+    for number, cell in enumerate(notebook.cells, start=1):
+        cell["id"] = f"cell-{number}"
     # The notebook's own documentation (purpose, inputs, outputs) is for analysts, not for the report.
     from nbconvert.preprocessors import TagRemovePreprocessor
 
@@ -55,7 +58,9 @@ def to_html(executed: Path, out: Path, title: str) -> Path:
         exclude_output_prompt=True,
         embed_images=True,
     )
-    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"notebook-only"}), enabled=True)
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags={"notebook-only", "parameters", "injected-parameters"}), enabled=True
+    )
     body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
     write_text_atomic(body, out)
     return out
