@@ -248,14 +248,15 @@ def clean_figures(raw: RawTables, sources: pd.DataFrame) -> pd.DataFrame:
             quantity = parse_quantity(record["value_text"])
         except NumberFormatError as exc:
             raise fail("value_text", str(exc)) from exc
-        for column in ("value_text", "unit_text", "qualifier_text"):
-            if record[column] and record[column] not in record["span"]:
-                raise fail(column, f"{record[column]!r} is not part of the span {record['span']!r}")
         unit = _unit(record, quantity.unit, fail)
         try:
             qualifier = qualifier_from_text(record["qualifier_text"])
         except UnknownQualifierError as exc:
             raise fail("qualifier_text", str(exc)) from exc
+        # Read first, then located: a word the reader cannot use is the clearer message.
+        for column in ("value_text", "unit_text", "qualifier_text"):
+            if record[column] and record[column] not in record["span"]:
+                raise fail(column, f"{record[column]!r} is not part of the span {record['span']!r}")
         as_of = published[record["article"]] if record["as_of"] == "published" else record["as_of"]
         if not as_of:
             raise fail("as_of", f"the date of article {record['article']!r} is uncertain; give as_of explicitly")

@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+from divide_study.config import PROJ_ROOT
 from divide_study.errors import StudyError
 
 
@@ -21,6 +22,7 @@ def _build(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         timeout=args.timeout,
         pdf=not args.no_pdf,
+        root=args.root,
     )
     builder.reporter.console.print(
         f"study build: {len(builder.selected)} notebook(s), up to {builder.jobs} at once", highlight=False
@@ -43,8 +45,6 @@ def _lab(args: argparse.Namespace) -> int:
     """JupyterLab on the project, with this environment's kernel (the package is installed in it)."""
     import subprocess
 
-    from divide_study.config import PROJ_ROOT
-
     command = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={PROJ_ROOT}", *args.lab_args]
     return subprocess.call(command, cwd=PROJ_ROOT)
 
@@ -61,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--jobs", type=int, help="notebooks run at once (default: the number of cores)")
     build.add_argument("--timeout", type=int, default=600, help="seconds a cell may run before it fails")
     build.add_argument("--no-pdf", action="store_true", help="publish the HTML report without printing the PDF")
+    build.add_argument("--root", type=Path, default=PROJ_ROOT, help="the project to build (default: this one)")
     build.set_defaults(handler=_build)
     lab = commands.add_parser("lab", help="open the notebooks in JupyterLab (extra arguments go to jupyter lab)")
     lab.add_argument("lab_args", nargs=argparse.REMAINDER, help="arguments for jupyter lab, e.g. --port 8899")

@@ -225,7 +225,8 @@ def execute_step(notebook: str, output: str, parameters: dict[str, Any], timeout
             kernel_name="python3",
             cwd=cwd,
             progress_bar=False,
-            request_save_on_cell_execute=False,
+            # Saved after each cell, so a timeout or a dead kernel can still say which cell it was.
+            request_save_on_cell_execute=True,
             execution_timeout=timeout,
         )
     except PapermillExecutionError as exc:
@@ -235,10 +236,13 @@ def execute_step(notebook: str, output: str, parameters: dict[str, Any], timeout
             "error": _describe_cell_error(output, exc.cell_index, exc.exec_count, exc.ename, exc.evalue),
         }
     except Exception as exc:  # a dead kernel, a timeout, a notebook that cannot be read: all are one failure
+        message = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
+        cell = _running_cell(output)
+        where = f"cell {cell}: " if cell else ""
         return {
             "ok": False,
             "seconds": time.perf_counter() - started,
-            "error": f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}",
+            "error": f"{where}{type(exc).__name__}: {message}",
         }
     return {"ok": True, "seconds": time.perf_counter() - started, "error": ""}
 
@@ -251,6 +255,20 @@ def _quiet_worker(log: str) -> None:
     handle = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(handle, 2)
     os.close(handle)
+
+
+def _running_cell(output: str) -> int | None:
+    """The cell (numbered as the user sees it) that was running when execution stopped: the last one started.
+
+    papermill marks every cell "completed" when it cleans up, but only the cells it reached have a start time.
+    """
+    try:
+        cells = json.loads(Path(output).read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError):
+        return None
+    shown = [c for c in cells if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
+    started = [n for n, c in enumerate(shown, start=1) if c.get("metadata", {}).get("papermill", {}).get("start_time")]
+    return started[-1] if started else None
 
 
 def _describe_cell_error(output: str, cell_index: int, exec_count: int | None, ename: str, evalue: str) -> str:

@@ -16,7 +16,7 @@ class Reporter:
 
     def __init__(self, console: Console | None = None):
         # stderr for progress, so stdout stays for results; rich drops colours when not a terminal.
-        self.console = console or Console(stderr=True, highlight=False)
+        self.console = console or Console(stderr=True, highlight=False, soft_wrap=True)
         self.lines: list[str] = []
         self._status = None
         self._running: dict[str, float] = {}

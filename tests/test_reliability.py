@@ -1,0 +1,305 @@
+"""Every mistake an analyst can make, through the real `study build` on a built copy of the project.
+
+Each case: a clear message naming file/row/column or notebook/cell/parameter, a non-zero exit, and the
+published data/processed, figures and report byte-identical to before. docs/reliability.md lists them.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import tree_digest
+
+from divide_study import cli, config, pipeline
+
+PUBLISHED = ("data/processed", "figures", "report")
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, sources_dir: Path) -> Path:
+    """A copy of the project (with its own copy of the articles), built once."""
+    root = tmp_path_factory.mktemp("built") / "study"
+    for folder in ("notebooks", "params", "data/raw"):
+        shutil.copytree(config.PROJ_ROOT / folder, root / folder)
+    shutil.copytree(sources_dir, root / "sources")
+    (root / "params" / "here.yaml").write_text(f"sources_dir: {root / 'sources'}\n", encoding="utf-8")
+    assert cli.main(["build", "--root", str(root), "--no-pdf", "--params", str(root / "params/here.yaml")]) == 0
+    return root
+
+
+@pytest.fixture
+def project(built: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the built project for one case, its articles pointed at its own copy."""
+    root = tmp_path / "study"
+    shutil.copytree(built, root, symlinks=True)
+    (root / "params" / "here.yaml").write_text(f"sources_dir: {root / 'sources'}\n", encoding="utf-8")
+    return root
+
+
+def published(root: Path) -> dict[str, dict[str, str]]:
+    return {folder: tree_digest(root / folder) for folder in PUBLISHED}
+
+
+def build(root: Path, capsys, *extra: str, scenario: dict | str | None = None) -> tuple[int, str]:
+    params = root / "params" / "here.yaml"
+    if scenario is not None:
+        params = root / "params" / "case.yaml"
+        body = (
+            scenario if isinstance(scenario, str) else "\n".join(f"{k}: {json.dumps(v)}" for k, v in scenario.items())
+        )
+        params.write_text(f"sources_dir: {root / 'sources'}\n{body}\n", encoding="utf-8")
+    code = cli.main(["build", "--root", str(root), "--no-pdf", "--params", str(params), *extra])
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def expect_refusal(root: Path, capsys, *fragments: str, extra: tuple[str, ...] = (), scenario=None) -> str:
+    before = published(root)
+    code, output = build(root, capsys, *extra, scenario=scenario)
+    assert code != 0, output
+    for fragment in fragments:
+        assert fragment in output, output
+    assert published(root) == before, "published outputs changed"
+    assert not list((root / "build").glob(".stage-*")), "a staging folder was left behind"
+    return output
+
+
+def edit_csv(path: Path, row: int, column: str, value: str) -> None:
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[row - 1, column] = value
+    frame.to_csv(path, index=False, lineterminator="\n")
+
+
+def add_cell(notebook: Path, source: str) -> None:
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    nb["cells"].insert(
+        3, {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": source}
+    )
+    notebook.write_text(json.dumps(nb), encoding="utf-8")
+
+
+FIGURES = "data/raw/figures.csv"
+
+
+# --- raw data ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "fragments"),
+    [
+        ("value_text", "13.000,5.2", ["figures.csv, row 1 (line 2)", "column 'value_text'", "'13.000,5.2'"]),
+        ("value_text", "1e", ["column 'value_text'", "'1e'"]),
+        ("value_text", "", ["figures.csv, row 1", "column 'value_text'"]),
+        ("unit", "furlongs", ["column 'unit'", "unknown unit 'furlongs'"]),
+        ("qualifier_text", "peut-être", ["column 'qualifier_text'", "unknown qualifier"]),
+        ("figure_id", "gers_creation_year", ["column 'figure_id'", "unique"]),
+        ("start", "0", ["column 'span'", "is not at offsets 0:"]),
+        ("initiative", "atlantis", ["column 'initiative'", "unknown initiative 'atlantis'"]),
+        ("as_of", "last spring", ["column 'as_of'"]),
+        ("unit", "households", ["column 'unit'", "means 'EUR'"]),
+    ],
+    ids=[
+        "bad-number",
+        "half-exponent",
+        "empty-number",
+        "unknown-unit",
+        "unknown-qualifier",
+        "duplicate-id",
+        "span-offsets",
+        "unknown-initiative",
+        "bad-date",
+        "unit-mismatch",
+    ],
+)
+def test_malformed_figure_row(project, capsys, column, value, fragments):
+    row = 1 if column != "unit" or value != "households" else 4  # row 4 is the 100 M€ budget
+    edit_csv(project / FIGURES, row, column, value)
+    expect_refusal(project, capsys, "01_clean.ipynb", "cell ", *fragments)
+
+
+def test_missing_column(project, capsys):
+    frame = pd.read_csv(project / FIGURES, dtype=str, keep_default_na=False).drop(columns="unit")
+    frame.to_csv(project / FIGURES, index=False)
+    expect_refusal(project, capsys, "figures.csv", "missing column(s) ['unit']")
+
+
+def test_extra_column(project, capsys):
+    frame = pd.read_csv(project / FIGURES, dtype=str, keep_default_na=False).assign(comment="x")
+    frame.to_csv(project / FIGURES, index=False)
+    expect_refusal(project, capsys, "figures.csv", "unexpected column(s) ['comment']")
+
+
+def test_latin1_file(project, capsys):
+    path = project / FIGURES
+    path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1", errors="replace"))
+    expect_refusal(project, capsys, "figures.csv", "not UTF-8", "Latin-1")
+
+
+def test_byte_order_mark(project, capsys):
+    path = project / FIGURES
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    expect_refusal(project, capsys, "figures.csv", "byte-order mark")
+
+
+def test_empty_table(project, capsys):
+    (project / FIGURES).write_text("", encoding="utf-8")
+    expect_refusal(project, capsys, "figures.csv", "empty")
+
+
+def test_missing_raw_file(project, capsys):
+    (project / FIGURES).unlink()
+    expect_refusal(project, capsys, "figures.csv", "missing")
+
+
+def test_source_file_changed(project, capsys):
+    article = next((project / "sources").glob("004_*.txt"))
+    article.write_text(article.read_text(encoding="utf-8") + "\nun ajout\n", encoding="utf-8")
+    expect_refusal(project, capsys, "sources.csv", "column 'sha256'", "has changed since it was registered")
+
+
+def test_reference_row_without_citation(project, capsys):
+    edit_csv(project / "data/raw/reference/external_figures.csv", 3, "source", "")
+    expect_refusal(project, capsys, "external_figures.csv", "row 3", "column 'source'")
+
+
+def test_contradictory_date_clue(project, capsys):
+    edit_csv(project / "data/raw/date_clues.csv", 8, "value", "2012")  # 001: "d'ici 2020" now says ≤ 2012
+    expect_refusal(project, capsys, "sources.csv", "cannot date the article", "date_clues.csv")
+
+
+def test_measure_pointing_nowhere(project, capsys):
+    edit_csv(project / "data/raw/measures.csv", 2, "figure_id", "no_such_figure")
+    expect_refusal(project, capsys, "measures.csv", "column 'figure_id'", "unknown figure 'no_such_figure'")
+
+
+def test_cpi_year_not_a_number(project, capsys):
+    edit_csv(project / "data/raw/reference/cpi_france.csv", 1, "year", "nineteen")
+    expect_refusal(project, capsys, "cpi_france.csv", "column 'year'")
+
+
+# --- parameters ----------------------------------------------------------------------------------------------
+
+
+def test_parameter_of_the_wrong_type(project, capsys):
+    output = expect_refusal(project, capsys, "parameter 'base_year' must be int", scenario={"base_year": "2025a"})
+    assert "running" not in output  # refused before anything ran
+
+
+def test_unknown_parameter(project, capsys):
+    expect_refusal(project, capsys, "unknown parameter 'base_yaer'", scenario={"base_yaer": 2020})
+
+
+def test_scenario_that_is_not_yaml(project, capsys):
+    expect_refusal(project, capsys, "not valid YAML", scenario="options: {gers_numerique.cost: [")
+
+
+def test_missing_scenario_file(project, capsys):
+    before = published(project)
+    code = cli.main(["build", "--root", str(project), "--params", str(project / "params/nope.yaml")])
+    assert code == 2 and "parameter file not found" in capsys.readouterr().err
+    assert published(project) == before
+
+
+def test_unknown_measure_option(project, capsys):
+    expect_refusal(
+        project,
+        capsys,
+        "02_compare_networks.ipynb",
+        "unknown cost option 'cheapest'",
+        scenario={"options": {"gers_numerique.cost": "cheapest"}},
+    )
+
+
+def test_parameter_value_is_data_not_code(project, capsys):
+    hostile = 'x"); import os; os.system("touch PWNED'
+    expect_refusal(
+        project,
+        capsys,
+        "02_compare_networks.ipynb",
+        "unknown cost option",
+        scenario={"options": {"gers_numerique.cost": hostile}},
+    )
+    assert not list(project.rglob("PWNED")) and not Path("PWNED").exists()
+
+
+# --- notebooks and kernels -----------------------------------------------------------------------------------
+
+
+def test_notebook_that_raises(project, capsys):
+    add_cell(project / "notebooks/03_soho_solo.ipynb", "raise RuntimeError('a slip in the analysis')")
+    output = expect_refusal(
+        project, capsys, "03_soho_solo.ipynb", "cell 4", "RuntimeError: a slip in the analysis", "executed copy kept"
+    )
+    assert (project / "build/notebooks/03_soho_solo.ipynb").exists()
+    assert "05_report: not run" in output
+
+
+def test_notebook_that_never_ends(project, capsys):
+    add_cell(project / "notebooks/03_soho_solo.ipynb", "import time\ntime.sleep(600)")
+    expect_refusal(project, capsys, "03_soho_solo.ipynb", "cell 4", "Timeout", extra=("--timeout", "5"))
+
+
+def test_kernel_that_dies(project, capsys):
+    add_cell(project / "notebooks/03_soho_solo.ipynb", "import os\nos._exit(1)")
+    expect_refusal(project, capsys, "03_soho_solo", "DeadKernelError")
+
+
+def test_disk_full_while_publishing(project, capsys, monkeypatch):
+    """The publishing swap fails half-way: what was swapped already is put back."""
+    real_replace = os.replace
+
+    def full_disk(src, dst, *args, **kwargs):
+        if str(dst).endswith("/figures") and ".stage-" in str(src) and str(src).endswith("/figures"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline.os, "replace", full_disk)
+    # A new household size redraws the Soho Solo chart, so figures/ must be swapped in.
+    expect_refusal(
+        project,
+        capsys,
+        "could not publish",
+        "No space left on device",
+        "previous ones are kept",
+        scenario={"persons_per_household": 2.5},
+    )
+
+
+def test_interrupt_during_a_build(project):
+    before = published(project)
+    command = [
+        sys.executable,
+        "-m",
+        "divide_study.cli",
+        "build",
+        "--root",
+        str(project),
+        "--no-pdf",
+        "--force",
+        "--params",
+        str(project / "params/here.yaml"),
+    ]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list((project / "build").glob(".stage-*")):
+        time.sleep(0.1)
+    time.sleep(1.0)
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C sends to the terminal's foreground group
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err
+    assert "interrupted: nothing was published" in err
+    assert published(project) == before
+    assert not list((project / "build").glob(".stage-*"))
