@@ -143,6 +143,8 @@ def edit_csv(path: Path, row: int, column: str, value: str) -> None:
         ("figures.csv", 1, "as_of", "last year", "column 'as_of'"),
         ("sources.csv", 1, "sha256", "0" * 64, "has changed since it was registered"),
         ("date_clues.csv", 2, "value", "2012", "cannot date the article"),
+        ("date_clues.csv", 1, "reference_topic", "nowhere", "column 'reference_figure': no row for topic 'nowhere'"),
+        ("initiatives.csv", 1, "population_topic", "nowhere", "column 'population_figure': no row for topic"),
     ],
 )
 def test_malformed_raw_row_stops_cleaning_and_leaves_outputs(tiny_study, table, row, column, value, message):

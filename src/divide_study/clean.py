@@ -194,7 +194,12 @@ def _publication_date(raw: RawTables, record: dict, row: int) -> PublicationDate
         )
         if clue["reference_topic"] or clue["reference_figure"]:
             raw.reference.require_external(
-                clue["reference_topic"], clue["reference_figure"], file=clues_path, row=clue_row, key=key
+                clue["reference_topic"],
+                clue["reference_figure"],
+                file=clues_path,
+                row=clue_row,
+                key=key,
+                column="reference_figure",
             )
         clues.append(Clue(clue["kind"], clue["value"], clue["span"], clue["reason"]))
     try:
@@ -308,7 +313,12 @@ def clean_initiatives(raw: RawTables, figures: pd.DataFrame) -> pd.DataFrame:
         key = f"initiative={record['initiative']}"
         if record["population_topic"] or record["population_figure"]:
             raw.reference.require_external(
-                record["population_topic"], record["population_figure"], file=path, row=row, key=key
+                record["population_topic"],
+                record["population_figure"],
+                file=path,
+                row=row,
+                key=key,
+                column="population_figure",
             )
         figure_id = record["start_figure"]
         if not figure_id:

@@ -18,7 +18,7 @@ FIGURES_DIR = PROJ_ROOT / "figures"
 REPORT_DIR = PROJ_ROOT / "report"
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 PARAMS_DIR = PROJ_ROOT / "params"
-BUILD_DIR = PROJ_ROOT / "build"
+BUILD_DIR = PROJ_ROOT / "build"  # build state and executed notebooks (the builder derives it from its root)
 SCHEMAS_DIR = Path(__file__).resolve().parent / "schemas"
 
 

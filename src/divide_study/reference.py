@@ -26,7 +26,7 @@ class ReferenceData:
     def external_rows(self, topic: str, figure: str) -> pd.DataFrame:
         return self.external[(self.external["topic"] == topic) & (self.external["figure"] == figure)]
 
-    def require_external(self, topic: str, figure: str, *, file: Path, row: int, key: str | None) -> None:
+    def require_external(self, topic: str, figure: str, *, file: Path, row: int, key: str | None, column: str) -> None:
         """Stop unless external_figures.csv has a row for this topic and figure."""
         if self.external_rows(topic, figure).empty:
             raise DataError(
@@ -34,7 +34,7 @@ class ReferenceData:
                 f"no row for topic {topic!r} and figure {figure!r} in {self.directory.name}/external_figures.csv",
                 row=row,
                 key=key,
-                column="reference_figure" if "clue" in Path(file).stem else "population_figure",
+                column=column,
             )
 
 

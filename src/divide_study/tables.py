@@ -148,13 +148,6 @@ def write_text_atomic(text: str, path: Path) -> None:
         raise
 
 
-def row_key(frame: pd.DataFrame, index: int, key_column: str | None) -> str | None:
-    """'figure_id=x' for messages that point at one row."""
-    if key_column and key_column in frame.columns:
-        return f"{key_column}={frame.iloc[index][key_column]}"
-    return None
-
-
 def rows(frame: pd.DataFrame) -> Iterable[tuple[int, dict]]:
     """(data row number counted from 1, row as a dict), for checks that report the row."""
     yield from enumerate(frame.to_dict("records"), start=1)
