@@ -34,6 +34,16 @@ def test_topological_order_puts_writers_first():
     assert set(order) == {"a_copy", "b_double", "c_other"}
 
 
+def test_the_study_steps_run_clean_first_and_the_report_last():
+    from divide_study.pipeline import STEPS as STUDY
+
+    order = topological_order(STUDY)
+    assert order[0] == "01_clean" and order[-1] == "05_report"
+    deps = dependencies(STUDY)
+    assert deps["05_report"] >= {"01_clean", "02_compare_networks", "03_soho_solo", "04_sensitivity"}
+    assert deps["03_soho_solo"] == {"01_clean"}
+
+
 def test_a_cycle_is_refused():
     cycle = (
         Step("x", reads=("processed:y.csv",), writes=("processed:x.csv",)),

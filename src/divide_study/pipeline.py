@@ -85,7 +85,8 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         "05_report",
-        reads=("processed:*.csv", "figures:*.png"),
+        # The report quotes reference rows directly, not only through the processed tables.
+        reads=(*ANALYSIS_INPUTS, "processed:*.csv", "figures:*.png"),
         writes=("report:report.html", "report:report.pdf"),
         publish=True,
     ),
