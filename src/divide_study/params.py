@@ -95,13 +95,14 @@ def read_yaml(path: Path) -> dict[str, Any]:
 
 
 def load_parameters(
-    notebooks: list[Path],
+    notebooks: dict[Path, dict[str, Parameter]],
     scenario: Path | None = None,
     default_path: Path | None = None,
     build_parameters: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Defaults merged with a scenario, checked against what the notebooks declare.
 
+    ``notebooks`` maps each notebook to its declarations (``notebook_parameters``), read once by the caller.
     Every key must be declared by at least one notebook with a matching type, and every declared
     parameter must have a default in ``params/default.yaml``.
     """
@@ -111,8 +112,8 @@ def load_parameters(
         name: Parameter(name, type_name, None, "used by the build")
         for name, type_name in (build_parameters or {}).items()
     }
-    for notebook in notebooks:
-        for name, parameter in notebook_parameters(notebook).items():
+    for notebook, parameters in notebooks.items():
+        for name, parameter in parameters.items():
             other = declared.setdefault(name, parameter)
             if other.type_name != parameter.type_name:
                 raise ParameterError(

@@ -143,10 +143,12 @@ def _files(folder: Path, pattern: str) -> list[Path]:
     return sorted(path for path in folder.glob(pattern) if path.is_file() and not path.name.startswith("."))
 
 
-def _hash_files(hasher: Any, folder: Path, pattern: str) -> None:
+def _hash_files(hasher: Any, folder: Path, pattern: str, skip: str | None = None) -> None:
+    """Feed each file's relative name and content hash; ``skip`` names a folder to leave out."""
     for path in _files(folder, pattern):
-        hasher.update(str(path.relative_to(folder)).encode() + b"\0")
-        hasher.update(hashlib.sha256(path.read_bytes()).digest())
+        if skip is None or skip not in path.relative_to(folder).parts:
+            hasher.update(str(path.relative_to(folder)).encode() + b"\0")
+            hasher.update(hashlib.sha256(path.read_bytes()).digest())
 
 
 def notebook_fingerprint(notebook: Path) -> str:
@@ -159,11 +161,7 @@ def notebook_fingerprint(notebook: Path) -> str:
 def package_fingerprint() -> str:
     """Hash of the package's code and data (schemas, templates); compiled bytecode does not count."""
     hasher = hashlib.sha256()
-    package = Path(__file__).resolve().parent
-    for path in _files(package, "**/*"):
-        if "__pycache__" not in path.parts:
-            hasher.update(str(path.relative_to(package)).encode() + b"\0")
-            hasher.update(hashlib.sha256(path.read_bytes()).digest())
+    _hash_files(hasher, Path(__file__).resolve().parent, "**/*", skip="__pycache__")
     return hasher.hexdigest()
 
 
@@ -322,7 +320,10 @@ class Builder:
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.declared = {name: notebook_parameters(self.notebook(name)) for name in self.order}
         self.parameters = load_parameters(
-            [self.notebook(name) for name in self.order], scenario, root / "params" / "default.yaml", BUILD_PARAMETERS
+            {self.notebook(name): self.declared[name] for name in self.order},
+            scenario,
+            root / "params" / "default.yaml",
+            BUILD_PARAMETERS,
         )
         self.inputs = self._folders(INPUT_ROOTS)
         self.published = self._folders(OUTPUT_ROOTS)
