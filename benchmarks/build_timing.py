@@ -19,8 +19,8 @@ from pathlib import Path
 from jupyter_client.manager import start_new_kernel
 
 from divide_study import config
-from divide_study.pipeline import STEPS, Builder
-from divide_study.progress import Reporter
+from divide_study.build.pipeline import STEPS, Builder
+from divide_study.build.progress import Reporter
 
 
 def kernel_with_imports() -> float:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from divide_study import clean, config
+from divide_study import config
+from divide_study.data import clean
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 

@@ -10,7 +10,8 @@ import pytest
 from conftest import tree_digest
 from frictionless import Package
 
-from divide_study import clean, config
+from divide_study import config
+from divide_study.data import clean
 from divide_study.errors import DataError
 
 # --- the real data ------------------------------------------------------------------------------------------

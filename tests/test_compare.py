@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from divide_study import compare, config
+from divide_study import config
+from divide_study.analysis import compare
+from divide_study.analysis.study import load_study
 from divide_study.errors import StudyError
-from divide_study.study import load_study
 
 FIGURES = pd.DataFrame(
     [

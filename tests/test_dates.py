@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from divide_study.dates import Clue, DateInferenceError, infer_publication_date, parse_printed_date, weekday_in
+from divide_study.data.dates import Clue, DateInferenceError, infer_publication_date, parse_printed_date, weekday_in
 
 
 def clue(kind, value, span="…", reason="test"):

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from divide_study import config
-from divide_study.publish import CHROMIUM_FLAGS, find_browser
+from divide_study.report.publish import CHROMIUM_FLAGS, find_browser
 
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
 # Charts each notebook shows when run as opened (the report shows its figures as HTML images).

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from divide_study import config
-from divide_study.params import check_type, notebook_parameters
+from divide_study.build.params import check_type, notebook_parameters
 
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
 

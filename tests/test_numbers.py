@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from divide_study.numbers import (
+from divide_study.data.numbers import (
     NumberFormatError,
     UnknownQualifierError,
     UnknownUnitError,

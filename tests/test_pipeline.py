@@ -10,9 +10,9 @@ import nbformat
 import pytest
 from conftest import tree_digest
 
-from divide_study.params import ParameterError
-from divide_study.pipeline import Builder, Step, dependencies, topological_order
-from divide_study.progress import Reporter
+from divide_study.build.params import ParameterError
+from divide_study.build.pipeline import Builder, Step, dependencies, topological_order
+from divide_study.build.progress import Reporter
 
 STEPS = (
     Step("b_double", reads=("processed:a.csv",), writes=("processed:b.csv",)),
@@ -35,7 +35,7 @@ def test_topological_order_puts_writers_first():
 
 
 def test_the_study_steps_run_clean_first_and_the_report_last():
-    from divide_study.pipeline import STEPS as STUDY
+    from divide_study.build.pipeline import STEPS as STUDY
 
     order = topological_order(STUDY)
     assert order[0] == "01_clean" and order[-1] == "05_report"

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from divide_study import config
-from divide_study.reference import cpi_factor, load_reference, recompute_derived_cpi, to_constant_euros
+from divide_study.data.reference import cpi_factor, load_reference, recompute_derived_cpi, to_constant_euros
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,8 @@ import pandas as pd
 import pytest
 from conftest import tree_digest
 
-from divide_study import cli, config, pipeline
+from divide_study import config
+from divide_study.build import cli, pipeline
 
 PUBLISHED = ("data/processed", "figures", "report")
 pytestmark = pytest.mark.slow
@@ -281,7 +282,7 @@ def test_interrupt_during_a_build(project):
     command = [
         sys.executable,
         "-m",
-        "divide_study.cli",
+        "divide_study.build.cli",
         "build",
         "--root",
         str(project),

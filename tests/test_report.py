@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from divide_study import config
-from divide_study.publish import CHROMIUM_FLAGS, find_browser
+from divide_study.report.publish import CHROMIUM_FLAGS, find_browser
 
 HTML = config.REPORT_DIR / "report.html"
 PDF = config.REPORT_DIR / "report.pdf"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from divide_study.data.tables import read_table, write_csv_atomic
 from divide_study.errors import DataError
-from divide_study.tables import read_table, write_csv_atomic
 
 SCHEMA = {
     "fields": [

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from divide_study.compare import metric
+from divide_study.analysis.compare import metric
 
 
 def readable_number(value: float) -> str:

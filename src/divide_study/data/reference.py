@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from divide_study.data.tables import read_table
 from divide_study.errors import DataError
-from divide_study.tables import read_table
 
 
 @dataclass

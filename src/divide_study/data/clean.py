@@ -15,11 +15,10 @@ from pathlib import Path
 import pandas as pd
 
 from divide_study import config
-from divide_study.compare import load_measures
-from divide_study.datapackage import write_datapackage
-from divide_study.dates import Clue, DateInferenceError, PublicationDate, infer_publication_date
-from divide_study.errors import DataError
-from divide_study.numbers import (
+from divide_study.analysis.compare import load_measures
+from divide_study.data.datapackage import write_datapackage
+from divide_study.data.dates import Clue, DateInferenceError, PublicationDate, infer_publication_date
+from divide_study.data.numbers import (
     UNITS,
     NumberFormatError,
     UnknownQualifierError,
@@ -28,9 +27,10 @@ from divide_study.numbers import (
     parse_quantity,
     qualifier_from_text,
 )
-from divide_study.reference import ReferenceData, load_reference
-from divide_study.sources import check_span, read_sources
-from divide_study.tables import read_table, rows, write_csv_atomic
+from divide_study.data.reference import ReferenceData, load_reference
+from divide_study.data.sources import check_span, read_sources
+from divide_study.data.tables import read_table, rows, write_csv_atomic
+from divide_study.errors import DataError
 
 CONTEXT = "context"  # initiative id for national or territorial context figures
 

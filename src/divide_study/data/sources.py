@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from divide_study.data.tables import rows
 from divide_study.errors import DataError
-from divide_study.tables import rows
 
 
 def read_sources(registry: pd.DataFrame, directory: Path, registry_path: Path) -> dict[str, str]:

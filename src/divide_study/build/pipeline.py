@@ -25,11 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from divide_study import config
-from divide_study.datapackage import write_datapackage
+from divide_study.data.datapackage import write_datapackage
 from divide_study.errors import StudyError
-from divide_study.params import load_parameters, notebook_parameters
-from divide_study.progress import Reporter
-from divide_study.tables import write_text_atomic
+from divide_study.build.params import load_parameters, notebook_parameters
+from divide_study.build.progress import Reporter
+from divide_study.data.tables import write_text_atomic
 
 # Output roots the build manages; each maps to the parameter naming its folder.
 OUTPUT_ROOTS = {"processed": "processed_dir", "figures": "figures_dir", "report": "report_dir"}
@@ -161,7 +161,7 @@ def notebook_fingerprint(notebook: Path) -> str:
 def package_fingerprint() -> str:
     """Hash of the package's code and data (schemas, templates); compiled bytecode does not count."""
     hasher = hashlib.sha256()
-    _hash_files(hasher, Path(__file__).resolve().parent, "**/*", skip="__pycache__")
+    _hash_files(hasher, Path(__file__).resolve().parents[1], "**/*", skip="__pycache__")
     return hasher.hexdigest()
 
 
@@ -380,7 +380,7 @@ class Builder:
         worker forks from it ready, so a notebook waiting for the first one does not pay that import again.
         """
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["papermill", "divide_study.pipeline"])
+        context.set_forkserver_preload(["papermill", "divide_study.build.pipeline"])
         log = self.build_dir / "logs" / "kernels.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         pool = ProcessPoolExecutor(
@@ -513,7 +513,7 @@ class _Run:
 
     def publish(self, name: str, outcome: dict[str, Any]) -> dict[str, Any]:
         """Turn the executed report notebook into report.html and report.pdf in the staging folder."""
-        from divide_study.publish import publish_report
+        from divide_study.report.publish import publish_report
 
         report_dir = self.folders()["report"]
         started = time.perf_counter()

@@ -11,8 +11,8 @@ import json
 from pathlib import Path
 
 from divide_study import __version__, config
+from divide_study.data.tables import write_text_atomic
 from divide_study.errors import StudyError
-from divide_study.tables import write_text_atomic
 
 PACKAGE = {
     "name": "rural-digital-divide-study",

@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-from divide_study.tables import write_csv_atomic
+from divide_study.data.tables import write_csv_atomic
 
 PALETTE = {
     "gers_numerique": "#1b6ca8",

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from divide_study.compare import load_measures
-from divide_study.reference import ReferenceData, load_reference
-from divide_study.tables import read_table
+from divide_study.analysis.compare import load_measures
+from divide_study.data.reference import ReferenceData, load_reference
+from divide_study.data.tables import read_table
 
 
 @dataclass

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from divide_study.data.reference import cpi_factor
+from divide_study.data.tables import read_table, rows
 from divide_study.errors import DataError, StudyError
-from divide_study.reference import cpi_factor
-from divide_study.tables import read_table, rows
 
 QUANTITIES = ("cost", "premises", "population", "speed")
 COMPARISON_COLUMNS = [

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import nbformat
 
+from divide_study.data.tables import write_text_atomic
 from divide_study.errors import StudyError
-from divide_study.tables import write_text_atomic
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")

@@ -12,7 +12,7 @@ from divide_study.errors import StudyError
 
 
 def _build(args: argparse.Namespace) -> int:
-    from divide_study.pipeline import Builder
+    from divide_study.build.pipeline import Builder
 
     started = time.perf_counter()
     builder = Builder(

@@ -1,0 +1,1 @@
+"""The analyses: measures, comparisons, sensitivity, charts."""

@@ -1,0 +1,1 @@
+"""The report: provenance ledger, HTML and PDF publishing."""
