@@ -1,0 +1,94 @@
+"""Numbers, money, shares and dates as a reader of the edition's language writes them, by babel.
+
+A French reader reads "2,140 €" as two euros fourteen: every number a reader sees goes through one of these
+functions with the edition's locale, never through Python's ``{:,}`` (which is English). Rounding follows the
+figure's precision, not the float's: a ratio of two press figures is not known to the unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from babel.dates import format_date
+from babel.numbers import format_compact_decimal, format_decimal, format_percent
+
+# The editions the study publishes, by the `lang` parameter; babel locale of each.
+LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+MISSING = "–"
+
+
+def significant(value: float, digits: int = 2) -> float:
+    """``value`` rounded to ``digits`` significant figures (11.37 → 11, 2 137.4 → 2 100).
+
+    For derived values whose inputs are round press figures: more digits would be false precision.
+    """
+    if value == 0 or not math.isfinite(value):
+        return value
+    magnitude = math.floor(math.log10(abs(value)))
+    return round(value, digits - 1 - magnitude)
+
+
+@dataclass(frozen=True)
+class Formats:
+    """The formatting functions of one edition. ``Formats("fr").number(2140)`` → '2\u202f140'."""
+
+    lang: str
+
+    def __post_init__(self) -> None:
+        if self.lang not in LOCALES:
+            raise ValueError(f"unknown edition language {self.lang!r}; the study publishes {sorted(LOCALES)}")
+
+    @property
+    def locale(self) -> str:
+        return LOCALES[self.lang]
+
+    def number(self, value: float | None, decimals: int = 0) -> str:
+        """A count or amount with the locale's grouping and decimal mark, ``decimals`` digits after it."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return MISSING
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        return format_decimal(value, format=pattern, locale=self.locale)
+
+    def euros(self, value: float | None, decimals: int = 0) -> str:
+        """'2 140 €' in French, '€2,140' in English."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return MISSING
+        amount = self.number(value, decimals)
+        return f"{amount}\u00a0€" if self.lang == "fr" else f"€{amount}"
+
+    def millions_of_euros(self, value: float | None, decimals: int = 0) -> str:
+        """An amount in millions of euros: '214 M€' in French, '€214M' in English."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return MISSING
+        amount = self.number(value / 1e6, decimals)
+        return f"{amount}\u00a0M€" if self.lang == "fr" else f"€{amount}M"
+
+    def compact(self, value: float | None) -> str:
+        """Large counts in words the locale uses: '41 millions', '41 million'."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return MISSING
+        return format_compact_decimal(value, format_type="long", locale=self.locale, fraction_digits=1)
+
+    def share(self, value: float | None, decimals: int = 0) -> str:
+        """A share (0–1) as a percentage: '67 %' in French, '67%' in English."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return MISSING
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "\u00a0%"
+        text = format_percent(value, format=pattern, locale=self.locale)
+        return text if self.lang == "fr" else text.replace("\u00a0%", "%")
+
+    def date(self, value: str | dt.date | None) -> str:
+        """An ISO date, month or year as the locale prints it: '15 mars 2019', 'juillet 2023', '2022'."""
+        if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+            return MISSING
+        if isinstance(value, dt.date):
+            return format_date(value, format="long", locale=self.locale)
+        text = str(value)
+        parts = text.split("-")
+        if len(parts) == 1:
+            return text
+        if len(parts) == 2:
+            return format_date(dt.date(int(parts[0]), int(parts[1]), 1), format="LLLL y", locale=self.locale)
+        return format_date(dt.date.fromisoformat(text), format="long", locale=self.locale)

@@ -1,0 +1,72 @@
+"""Locale formats: what a French and an English reader see for the same numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from divide_study.report.formats import MISSING, Formats, significant
+
+NNBSP, NBSP = "\u202f", "\u00a0"  # French groups thousands with a narrow no-break space; units follow a no-break space
+
+
+def test_french_numbers_group_with_spaces_and_use_a_decimal_comma():
+    fr = Formats("fr")
+    assert fr.number(2140) == f"2{NNBSP}140"
+    assert fr.number(11.37, 1) == "11,4"
+    assert fr.euros(2390) == f"2{NNBSP}390{NBSP}€"
+    assert fr.euros(2.14, 2) == f"2,14{NBSP}€"
+    assert fr.millions_of_euros(214e6) == f"214{NBSP}M€"
+    assert fr.share(2 / 3) == f"67{NBSP}%"
+    assert fr.share(0.0533, 1) == f"5,3{NBSP}%"
+
+
+def test_english_numbers_group_with_commas():
+    en = Formats("en")
+    assert en.number(2140) == "2,140"
+    assert en.euros(2390) == "€2,390"
+    assert en.millions_of_euros(214e6) == "€214M"
+    assert en.share(2 / 3) == "67%"
+
+
+def test_the_same_amount_cannot_be_misread_across_editions():
+    # "2,140 €" in a French text reads as two euros fourteen: the French edition never prints a comma group.
+    assert "," not in Formats("fr").euros(2140)
+    assert Formats("fr").euros(2.14, 2) != Formats("fr").euros(2140)
+
+
+@pytest.mark.parametrize(
+    ("value", "fr", "en"),
+    [
+        ("2019-03-15", "15 mars 2019", "15 March 2019"),
+        ("2023-07", "juillet 2023", "July 2023"),
+        ("2022", "2022", "2022"),
+        (dt.date(2026, 1, 28), "28 janvier 2026", "28 January 2026"),
+    ],
+)
+def test_dates_in_each_language(value, fr, en):
+    assert Formats("fr").date(value) == fr
+    assert Formats("en").date(value) == en
+
+
+def test_missing_values_show_a_dash_not_nan():
+    for lang in ("fr", "en"):
+        formats = Formats(lang)
+        assert formats.number(float("nan")) == MISSING
+        assert formats.euros(None) == MISSING
+        assert formats.share(float("nan")) == MISSING
+        assert formats.date("") == MISSING
+
+
+def test_unknown_language_is_refused():
+    with pytest.raises(ValueError, match="unknown edition language 'de'"):
+        Formats("de")
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "expected"),
+    [(11.37, 2, 11), (2137.4, 2, 2100), (2137.4, 3, 2140), (0.0533, 2, 0.053), (0, 2, 0), (-47.6, 2, -48)],
+)
+def test_significant_figures(value, digits, expected):
+    assert significant(value, digits) == pytest.approx(expected)
