@@ -17,18 +17,28 @@ import pandas as pd
 from divide_study import config
 from divide_study.analysis.compare import load_measures
 from divide_study.data.datapackage import write_datapackage
-from divide_study.data.dates import Clue, DateInferenceError, PublicationDate, infer_publication_date
+from divide_study.data.dates import (
+    Clue,
+    DateInferenceError,
+    ImpossibleDateError,
+    PublicationDate,
+    check_clue,
+    check_iso_date,
+    infer_publication_date,
+)
 from divide_study.data.numbers import (
     UNITS,
+    ImplausibleValueError,
     NumberFormatError,
     UnknownQualifierError,
     UnknownUnitError,
     canonical_unit,
+    check_plausible,
     parse_quantity,
     qualifier_from_text,
 )
 from divide_study.data.reference import ReferenceData, load_reference
-from divide_study.data.sources import check_span, read_sources
+from divide_study.data.sources import check_span, missing_hint, read_sources
 from divide_study.data.tables import read_table, rows, write_csv_atomic
 from divide_study.errors import DataError
 
@@ -84,7 +94,7 @@ def run(raw_dir: Path | None = None, sources_dir: Path | None = None, out_dir: P
     figures = clean_figures(raw, sources)
     initiatives = clean_initiatives(raw, figures)
     # The analysis notebooks trust the raw tables this step has checked: check measures.csv here too.
-    load_measures(raw.raw_dir / "measures.csv", figures, raw.reference.external)
+    check_assumed_values(load_measures(raw.raw_dir / "measures.csv", figures, raw.reference.external), raw.raw_dir)
 
     # Save outputs.
     tables = {"figures": figures, "sources": sources, "initiatives": initiatives}
@@ -132,12 +142,16 @@ def clean_sources(raw: RawTables) -> pd.DataFrame:
         if record["title"] not in article_text:
             raise DataError(
                 path,
-                f"the title {record['title']!r} is not found verbatim in the article",
+                f"the title {record['title']!r} is not found verbatim in the article"
+                + missing_hint(record["title"], article_text, ("the title", "the article")),
                 row=row,
                 column="title",
                 key=key,
             )
         if record["date_text"]:
+            for column in ("date_start", "date_end"):
+                if pd.isna(record[column]):
+                    raise DataError(path, "date_text is given: give its offsets too", row=row, column=column, key=key)
             check_span(
                 text,
                 record["date_text"],
@@ -183,6 +197,10 @@ def _publication_date(raw: RawTables, record: dict, row: int) -> PublicationDate
                 column="source",
                 key=key,
             )
+        try:
+            check_clue(clue["kind"], clue["value"])
+        except ImpossibleDateError as exc:
+            raise DataError(clues_path, str(exc), row=clue_row, column="value", key=key) from exc
         check_span(
             raw.texts[clue["source"]],
             clue["span"],
@@ -255,16 +273,28 @@ def clean_figures(raw: RawTables, sources: pd.DataFrame) -> pd.DataFrame:
             raise fail("value_text", str(exc)) from exc
         unit = _unit(record, quantity.unit, fail)
         try:
+            check_plausible(quantity.value, unit)
+        except ImplausibleValueError as exc:
+            raise fail("value_text", f"{record['value_text']!r} reads as {quantity.value:g} {unit}: {exc}") from exc
+        try:
             qualifier = qualifier_from_text(record["qualifier_text"])
         except UnknownQualifierError as exc:
             raise fail("qualifier_text", str(exc)) from exc
         # Read first, then located: a word the reader cannot use is the clearer message.
         for column in ("value_text", "unit_text", "qualifier_text"):
             if record[column] and record[column] not in record["span"]:
-                raise fail(column, f"{record[column]!r} is not part of the span {record['span']!r}")
+                raise fail(
+                    column,
+                    f"{record[column]!r} is not part of the span {record['span']!r}"
+                    + missing_hint(record[column], record["span"], (column, "the span")),
+                )
         as_of = published[record["article"]] if record["as_of"] == "published" else record["as_of"]
         if not as_of:
             raise fail("as_of", f"the date of article {record['article']!r} is uncertain; give as_of explicitly")
+        try:
+            check_iso_date(as_of)
+        except ImpossibleDateError as exc:
+            raise fail("as_of", str(exc)) from exc
         out.append(
             {
                 "figure_id": record["figure_id"],
@@ -299,6 +329,23 @@ def _unit(record: dict, implied: str | None, fail) -> str:
         if unit is not None and unit != declared:
             raise fail("unit", f"declared unit {declared!r} but {source} {record[source]!r} means {unit!r}")
     return declared
+
+
+def check_assumed_values(measures: pd.DataFrame, raw_dir: Path) -> None:
+    """Each assumed value plausible for its unit (a speed > 0 Mbit/s, a share within 0-1)."""
+    for row, record in rows(measures):
+        if pd.isna(record["assumed_value"]):
+            continue
+        try:
+            check_plausible(float(record["assumed_value"]), record["assumed_unit"])
+        except ImplausibleValueError as exc:
+            raise DataError(
+                raw_dir / "measures.csv",
+                str(exc),
+                row=row,
+                column="assumed_value",
+                key=f"{record['initiative']}/{record['quantity']}/{record['option']}",
+            ) from exc
 
 
 # --- initiatives --------------------------------------------------------------------------------------------

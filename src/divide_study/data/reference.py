@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from divide_study.data.tables import read_table
+from divide_study.data.dates import ImpossibleDateError, check_iso_date
+from divide_study.data.numbers import ImplausibleValueError, check_plausible
+from divide_study.data.tables import read_table, rows
 from divide_study.errors import DataError
 
 
@@ -49,12 +51,31 @@ def load_reference(directory: Path, validate: bool = True) -> ReferenceData:
         )
     if listed - present:
         raise DataError(directory / "reference_tables.csv", f"table(s) {sorted(listed - present)} are missing")
+    external = read_table(directory / "external_figures.csv", validate=validate)
+    check_external(external, directory / "external_figures.csv")
     return ReferenceData(
         cpi=read_table(directory / "cpi_france.csv", validate=validate),
-        external=read_table(directory / "external_figures.csv", validate=validate),
+        external=external,
         tables=tables,
         directory=directory,
     )
+
+
+def check_external(external: pd.DataFrame, path: Path) -> None:
+    """Each value plausible for the unit its row names, each as_of a real date within the study's years.
+
+    Cheap, so it runs even when the row-by-row schema check is skipped.
+    """
+    for row, record in rows(external):
+        key = f"{record['topic']} / {record['figure']}"
+        try:
+            check_plausible(float(record["value"]), record["unit"])
+        except ImplausibleValueError as exc:
+            raise DataError(path, str(exc), row=row, column="value", key=key) from exc
+        try:
+            check_iso_date(record["as_of"])
+        except ImpossibleDateError as exc:
+            raise DataError(path, str(exc), row=row, column="as_of", key=key) from exc
 
 
 _REBASED = re.compile(r"= (?P<old>[\d.]+) in base (?P<base>\d{4}) and (?P<new>[\d.]+) in base 2015")

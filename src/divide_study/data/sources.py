@@ -7,6 +7,8 @@ short verbatim spans with offsets.
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -57,17 +59,112 @@ def read_sources(registry: pd.DataFrame, directory: Path, registry_path: Path) -
     return texts
 
 
+def code_points(text: str) -> str:
+    """'é' -> 'U+0065 U+0301' (decomposed) or 'U+00E9' (precomposed): what a printed string hides."""
+    return " ".join(f"U+{ord(char):04X}" for char in text)
+
+
+def _differing_parts(expected: str, found: str) -> tuple[str, str, int]:
+    """The parts where two strings differ, after their common beginning and end, and where they start."""
+    prefix = 0
+    while prefix < min(len(expected), len(found)) and expected[prefix] == found[prefix]:
+        prefix += 1
+    # A combining mark belongs to the letter before it: start the difference at that letter.
+    while prefix > 0 and (
+        unicodedata.combining(expected[prefix : prefix + 1] or " ")
+        or unicodedata.combining(found[prefix : prefix + 1] or " ")
+    ):
+        prefix -= 1
+    suffix = 0
+    while (
+        suffix < min(len(expected), len(found)) - prefix
+        and expected[len(expected) - 1 - suffix] == found[len(found) - 1 - suffix]
+    ):
+        suffix += 1
+    return expected[prefix : len(expected) - suffix], found[prefix : len(found) - suffix], prefix
+
+
+def explain_difference(expected: str, found: str, labels: tuple[str, str] = ("expected", "found")) -> str:
+    """Why two strings that print (nearly) the same differ, with code points; '' when the difference is plain.
+
+    Shown for the same letters in two Unicode forms (e + U+0301 against U+00E9), and for a short difference
+    in characters that are not plain ASCII (no-break or narrow spaces, curly apostrophes, look-alike letters).
+    """
+    if expected == found:
+        return ""
+    ours, theirs, at = _differing_parts(expected, found)
+    same_letters = unicodedata.normalize("NFC", expected) == unicodedata.normalize("NFC", found)
+    look_alike = not (ours + theirs).isascii() and max(len(ours), len(theirs)) <= 3
+    if not (same_letters or look_alike):
+        return ""
+    detail = (
+        f"from character {at}, {labels[0]} has {ours!r} = {code_points(ours) or 'nothing'} "
+        f"where {labels[1]} has {theirs!r} = {code_points(theirs) or 'nothing'}"
+    )
+    if same_letters:
+        return (
+            f"{detail}: the same letters in two Unicode forms (decomposed and precomposed); normalise "
+            f"{labels[0]} to NFC (unicodedata.normalize('NFC', text)) or copy it again from {labels[1]}"
+        )
+    names = ", ".join(sorted({unicodedata.name(char, "?") for char in ours + theirs if not char.isascii()}))
+    return f"{detail} ({names})"
+
+
+_LOOK_ALIKE = {" ": "[ \u00a0\u202f\u2009]", "\u00a0": "[ \u00a0\u202f\u2009]", "\u202f": "[ \u00a0\u202f\u2009]"}
+_LOOK_ALIKE.update({"'": "['\u2019]", "\u2019": "['\u2019]"})
+
+
+def look_alike_in(part: str, whole: str) -> str | None:
+    """The text in ``whole`` that ``part`` would be but for invisible differences (Unicode form, kind of
+    space, straight or curly apostrophe); None when there is none."""
+    for form in ("NFC", "NFD"):
+        other = unicodedata.normalize(form, part)
+        if other != part and other in whole:
+            return other
+    pattern = "".join(_LOOK_ALIKE.get(char, re.escape(char)) for char in unicodedata.normalize("NFC", part))
+    match = re.search(pattern, unicodedata.normalize("NFC", whole))
+    return match.group() if match and match.group() != part else None
+
+
+def missing_hint(part: str, whole: str, labels: tuple[str, str]) -> str:
+    """'' or '; ' + why ``part`` is not found verbatim in ``whole`` although something like it is."""
+    similar = look_alike_in(part, whole)
+    why = explain_difference(part, similar, labels) if similar is not None else ""
+    return f"; {why}" if why else ""
+
+
 def check_span(
     text: str, span: str, start: int, end: int, *, file: Path, row: int, key: str | None, column: str = "span"
 ) -> None:
-    """Stop unless ``span`` stands verbatim at ``text[start:end]``, saying where it does stand if anywhere."""
-    if text[start:end] == span:
+    """Stop unless ``span`` stands verbatim at ``text[start:end]``, saying where it does stand if anywhere.
+
+    A span that differs only invisibly (an accent decomposed, a no-break space) is shown code point by code
+    point, since its two strings would print the same.
+    """
+    held = text[start:end]
+    if held == span:
         return
     found = text.find(span)
-    hint = f"it is found at {found}:{found + len(span)}" if found >= 0 else "it is not found anywhere in the source"
+    if found >= 0:
+        hint = f"it is found at {found}:{found + len(span)}"
+    else:
+        hint = "it is not found anywhere in the source"
+        for form in ("NFC", "NFD"):
+            other = unicodedata.normalize(form, span)
+            if other != span and other in text:
+                where = text.find(other)
+                hint = (
+                    f"it is in the source at {where}:{where + len(other)} only in Unicode form {form}: "
+                    + explain_difference(span, other, ("the span", "the source"))
+                )
+                break
+        else:
+            why = explain_difference(span, held, ("the span", "the source"))
+            if why:
+                hint += f"; compared with what the offsets hold, {why}"
     raise DataError(
         file,
-        f"the span {span!r} is not at offsets {start}:{end} of its source (which hold {text[start:end]!r}); {hint}",
+        f"the span {span!r} is not at offsets {start}:{end} of its source (which hold {held!r}); {hint}",
         row=row,
         column=column,
         key=key,
