@@ -15,6 +15,8 @@ from divide_study.data.tables import read_table, write_text_atomic
 from divide_study.errors import DataError, StudyError
 
 PACKAGE = {
+    # Data Package v2: the schemas' exclusiveMinimum (a cost or count must be above zero) is a v2 constraint.
+    "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
     "name": "rural-digital-divide-study",
     "title": "Three French answers to the rural digital divide: figures from the press and cited data",
     "description": "Figures stated in five French press articles about Gers Numérique, Castres-Mazamet "
