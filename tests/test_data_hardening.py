@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 import unicodedata
 from pathlib import Path
 
@@ -20,12 +21,13 @@ import pytest
 from conftest import TINY_ARTICLE, tree_digest
 
 from divide_study import config
+from divide_study.build import cli
 from divide_study.data import clean
 from divide_study.data.datapackage import check_processed, write_datapackage
 from divide_study.data.dates import ImpossibleDateError, check_clue, check_iso_date
 from divide_study.data.numbers import ImplausibleValueError, check_plausible
 from divide_study.data.reference import load_reference
-from divide_study.data.sources import check_span, code_points, explain_difference, missing_hint
+from divide_study.data.sources import check_span, code_points, explain_difference, missing_hint, unknown_hint
 from divide_study.data.tables import read_table
 from divide_study.errors import DataError
 
@@ -387,6 +389,27 @@ def test_decomposed_accent_in_a_span_stops_cleaning_with_code_points(tiny_study)
     assert "U+0065 U+0301" in message and "U+00E9" in message and "NFC" in message
 
 
+@pytest.mark.parametrize(
+    ("table", "column", "value", "shown"),
+    [
+        ("initiatives.csv", "population_topic", "gers\u00a0population", "U+00A0"),
+        ("date_clues.csv", "source", "900_0000000000000000.txt\u200b", "U+200B"),
+    ],
+)
+def test_unknown_name_that_prints_like_a_known_one_shows_code_points(tiny_study, table, column, value, shown):
+    if table == "initiatives.csv":
+        edit_csv(tiny_study["raw"] / table, 1, "population_figure", "population")
+    edit_csv(tiny_study["raw"] / table, 1, column, value)
+    with pytest.raises(DataError) as info:
+        run_tiny(tiny_study)
+    assert shown in str(info.value), str(info.value)
+
+
+def test_unknown_hint_on_look_alike_ids():
+    assert "U+0435" in unknown_hint("g\u0435rs", ["gers", "soho"], "initiative")
+    assert unknown_hint("atlantis", ["gers", "soho"], "initiative") == ""
+
+
 # --- the last guard: computed tables ---------------------------------------------------------------------------
 
 COMPARISON_HEADER = "initiative,metric,value_nominal,value_constant,unit,price_year,base_year,option,inputs,note\n"
@@ -421,3 +444,125 @@ def test_computed_table_that_is_sound_is_described(tmp_path):
     comparison_table(tmp_path, "2140.0")
     check_processed(tmp_path / "comparison.csv")
     assert json.loads(write_datapackage(tmp_path).read_text(encoding="utf-8"))["resources"][0]["name"] == "comparison"
+
+
+# --- through the real build, on a built copy of the project (slow) -------------------------------------------
+
+PUBLISHED = ("data/processed", "figures", "report")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, sources_dir: Path) -> Path:
+    """A copy of the project (with its own copy of the articles), built once."""
+    root = tmp_path_factory.mktemp("built") / "study"
+    for folder in ("notebooks", "params", "data/raw"):
+        shutil.copytree(config.PROJ_ROOT / folder, root / folder)
+    shutil.copytree(sources_dir, root / "sources")
+    (root / "params" / "here.yaml").write_text(f"sources_dir: {root / 'sources'}\n", encoding="utf-8")
+    assert cli.main(["build", "--root", str(root), "--no-pdf", "--params", str(root / "params/here.yaml")]) == 0
+    return root
+
+
+@pytest.fixture
+def project(built: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "study"
+    shutil.copytree(built, root, symlinks=True)
+    (root / "params" / "here.yaml").write_text(f"sources_dir: {root / 'sources'}\n", encoding="utf-8")
+    return root
+
+
+def published(root: Path) -> dict[str, dict[str, str]]:
+    return {folder: tree_digest(root / folder) for folder in PUBLISHED}
+
+
+def refused_build(root: Path, capsys, params: Path | None = None) -> str:
+    """Build, expecting a refusal that leaves every published file as it was; return what was printed."""
+    before = published(root)
+    assert all(before.values()), "the copy was not built"
+    code = cli.main(["build", "--root", str(root), "--no-pdf", "--params", str(params or root / "params/here.yaml")])
+    captured = capsys.readouterr()
+    output = captured.out + captured.err
+    assert code != 0, output
+    assert "Traceback" not in output, output
+    assert published(root) == before, "published outputs changed"
+    return output
+
+
+def row_where(path: Path, **match: str) -> int:
+    """The data row (from 1) whose columns hold these values, so the cases survive added rows."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    selected = frame.index[(frame[list(match)] == pd.Series(match)).all(axis=1)]
+    assert len(selected) == 1, (path.name, match)
+    return int(selected[0]) + 1
+
+
+MEASURES = "data/raw/measures.csv"
+EXTERNAL = "data/raw/reference/external_figures.csv"
+CPI = "data/raw/reference/cpi_france.csv"
+SPEED = {"initiative": "gers_numerique", "option": "ftth_1000"}
+PLUGS = {"topic": "gers_numerique", "figure": "total plugs of the network"}
+SHARE = {"topic": "gers_numerique", "figure": "funding share of the Département"}
+POPULATION = {"topic": "gers_population", "as_of": "2011-01-01"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("table", "where", "column", "value", "words"),
+    [
+        (MEASURES, SPEED, "assumed_value", "NaN", "'NaN' is not a finite number"),
+        (EXTERNAL, PLUGS, "value", "inf", "'inf' is not a finite number"),
+        (CPI, {"year": "2003"}, "cpi_2015_100", "1e400", "'1e400' is not a finite number"),
+        (EXTERNAL, POPULATION, "value", "-188900", "must be at least 0"),
+        (MEASURES, SPEED, "assumed_value", "-1000", "must be greater than 0"),
+        (EXTERNAL, PLUGS, "value", "0", "a value in 'plugs' must be greater than 0"),
+        (MEASURES, SPEED, "assumed_value", "0", "must be greater than 0"),
+        (CPI, {"year": "2003"}, "cpi_2015_100", "0", "must be greater than 0"),
+        (EXTERNAL, SHARE, "value", "1.6", "a share must lie between 0 and 1"),
+        (EXTERNAL, POPULATION, "as_of", "2011-02-30", "not a day of the calendar"),
+        ("data/raw/figures.csv", {"figure_id": "gers_launch_year"}, "as_of", "2023-02-30", "not a day of the calendar"),
+        ("data/raw/date_clues.csv", {"value": "2019-03-31"}, "value", "2019-02-30", "not a day of the calendar"),
+    ],
+    ids=[
+        "nan",
+        "inf",
+        "overflow-to-inf",
+        "negative-population",
+        "negative-speed",
+        "zero-plugs-divisor",
+        "zero-speed-divisor",
+        "zero-cpi-divisor",
+        "share-above-1",
+        "impossible-reference-date",
+        "impossible-figure-date",
+        "impossible-clue-date",
+    ],
+)
+def test_build_refuses_impossible_value(project, capsys, table, where, column, value, words):
+    path = project / table
+    row = row_where(path, **where)
+    edit_csv(path, row, column, value)
+    output = refused_build(project, capsys)
+    assert f"{Path(table).name}, row {row} (line {row + 1})" in output, output
+    assert f"column '{column}'" in output and words in output, output
+
+
+@pytest.mark.slow
+def test_build_refuses_decomposed_accent_with_code_points(project, capsys):
+    path = project / "data/raw/figures.csv"
+    row = row_where(path, figure_id="gers_share_eligible_2020")
+    span = pd.read_csv(path, dtype=str, keep_default_na=False).loc[row - 1, "span"]
+    assert "é" in span
+    edit_csv(path, row, "span", unicodedata.normalize("NFD", span))
+    output = refused_build(project, capsys)
+    assert f"figures.csv, row {row} (line {row + 1})" in output and "column 'span'" in output, output
+    assert "U+0065 U+0301" in output and "U+00E9" in output and "NFC" in output, output
+
+
+@pytest.mark.slow
+def test_build_refuses_a_computed_impossible_value(project, capsys):
+    """A negative persons-per-household makes negative people: refused at the parameter or, failing that,
+    by the computed table's schema before anything is published."""
+    params = project / "params" / "case.yaml"
+    params.write_text(f"sources_dir: {project / 'sources'}\npersons_per_household: -2.2\n", encoding="utf-8")
+    output = refused_build(project, capsys, params)
+    assert "persons_per_household" in output or "people_equivalent" in output, output

@@ -38,7 +38,7 @@ from divide_study.data.numbers import (
     qualifier_from_text,
 )
 from divide_study.data.reference import ReferenceData, load_reference
-from divide_study.data.sources import check_span, missing_hint, read_sources
+from divide_study.data.sources import check_span, explain_difference, missing_hint, read_sources, unknown_hint
 from divide_study.data.tables import read_table, rows, write_csv_atomic
 from divide_study.errors import DataError
 
@@ -192,7 +192,8 @@ def _publication_date(raw: RawTables, record: dict, row: int) -> PublicationDate
         if clue["source"] != record["source"]:
             raise DataError(
                 clues_path,
-                f"source {clue['source']!r} is not the file of article {article!r} ({record['source']})",
+                f"source {clue['source']!r} is not the file of article {article!r} ({record['source']})"
+                + _why(clue["source"], record["source"]),
                 row=clue_row,
                 column="source",
                 key=key,
@@ -249,11 +250,17 @@ def clean_figures(raw: RawTables, sources: pd.DataFrame) -> pd.DataFrame:
             return DataError(path, message, row=row, column=column, key=key)
 
         if record["article"] not in articles.index:
-            raise fail("article", f"unknown article {record['article']!r}; see data/raw/sources.csv")
+            raise fail(
+                "article",
+                f"unknown article {record['article']!r}; see data/raw/sources.csv"
+                + unknown_hint(record["article"], articles.index, "article"),
+            )
         article = articles.loc[record["article"]]
         if record["source"] != article["source"]:
             raise fail(
-                "source", f"{record['source']!r} is not the file of article {record['article']!r} ({article['source']})"
+                "source",
+                f"{record['source']!r} is not the file of article {record['article']!r} ({article['source']})"
+                + _why(record["source"], article["source"]),
             )
         if not article["relevant"]:
             raise fail("article", f"article {record['article']!r} is marked off topic; it yields no figure")
@@ -261,7 +268,8 @@ def clean_figures(raw: RawTables, sources: pd.DataFrame) -> pd.DataFrame:
             raise fail(
                 "initiative",
                 f"unknown initiative {record['initiative']!r}; known: "
-                f"{sorted(initiatives)} (add it to data/raw/initiatives.csv)",
+                f"{sorted(initiatives)} (add it to data/raw/initiatives.csv)"
+                + unknown_hint(record["initiative"], sorted(initiatives), "initiative"),
             )
         start, end = int(record["start"]), int(record["end"])
         check_span(raw.texts[record["source"]], record["span"], start, end, file=path, row=row, key=key)
@@ -372,7 +380,13 @@ def clean_initiatives(raw: RawTables, figures: pd.DataFrame) -> pd.DataFrame:
             start_years.append(pd.NA)
             continue
         if figure_id not in by_id.index:
-            raise DataError(path, f"unknown figure {figure_id!r}", row=row, column="start_figure", key=key)
+            raise DataError(
+                path,
+                f"unknown figure {figure_id!r}" + unknown_hint(figure_id, by_id.index, "figure"),
+                row=row,
+                column="start_figure",
+                key=key,
+            )
         figure = by_id.loc[figure_id]
         if figure["unit"] != "year" or figure["initiative"] != record["initiative"]:
             raise DataError(
@@ -382,6 +396,12 @@ def clean_initiatives(raw: RawTables, figures: pd.DataFrame) -> pd.DataFrame:
     out = raw.initiatives.copy()
     out.insert(out.columns.get_loc("start_figure") + 1, "start_year", pd.array(start_years, dtype="Int64"))
     return out
+
+
+def _why(written: str, expected: str) -> str:
+    """'' or '; ' + the code points of two names that print alike but differ."""
+    why = explain_difference(written, expected, ("the value", "the expected one"))
+    return f"; {why}" if why else ""
 
 
 def _int(value) -> int:

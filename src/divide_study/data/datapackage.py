@@ -51,7 +51,7 @@ def check_processed(csv: Path) -> None:
         raise DataError(
             exc.file,
             f"the study computed a value its schema refuses, so nothing is published: {exc.reason} "
-            "(the row's inputs name the raw figures it comes from)",
+            "(check the raw data and the parameters this table is computed from)",
             row=exc.row,
             column=exc.column,
             key=exc.key,

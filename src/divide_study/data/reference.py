@@ -14,6 +14,7 @@ import pandas as pd
 
 from divide_study.data.dates import ImpossibleDateError, check_iso_date
 from divide_study.data.numbers import ImplausibleValueError, check_plausible
+from divide_study.data.sources import unknown_hint
 from divide_study.data.tables import read_table, rows
 from divide_study.errors import DataError
 
@@ -33,7 +34,9 @@ class ReferenceData:
         if self.external_rows(topic, figure).empty:
             raise DataError(
                 file,
-                f"no row for topic {topic!r} and figure {figure!r} in {self.directory.name}/external_figures.csv",
+                f"no row for topic {topic!r} and figure {figure!r} in {self.directory.name}/external_figures.csv"
+                + unknown_hint(topic, sorted(set(self.external["topic"])), "topic")
+                + unknown_hint(figure, sorted(set(self.external["figure"])), "figure"),
                 row=row,
                 key=key,
                 column=column,

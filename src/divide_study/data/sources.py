@@ -84,6 +84,17 @@ def _differing_parts(expected: str, found: str) -> tuple[str, str, int]:
     return expected[prefix : len(expected) - suffix], found[prefix : len(found) - suffix], prefix
 
 
+def _letters(text: str) -> list[str]:
+    """Each letter with the combining marks that follow it: 'e' + U+0301 is one letter, as printed."""
+    letters: list[str] = []
+    for char in text:
+        if letters and unicodedata.combining(char):
+            letters[-1] += char
+        else:
+            letters.append(char)
+    return letters
+
+
 def explain_difference(expected: str, found: str, labels: tuple[str, str] = ("expected", "found")) -> str:
     """Why two strings that print (nearly) the same differ, with code points; '' when the difference is plain.
 
@@ -92,22 +103,31 @@ def explain_difference(expected: str, found: str, labels: tuple[str, str] = ("ex
     """
     if expected == found:
         return ""
-    ours, theirs, at = _differing_parts(expected, found)
     same_letters = unicodedata.normalize("NFC", expected) == unicodedata.normalize("NFC", found)
-    look_alike = not (ours + theirs).isascii() and max(len(ours), len(theirs)) <= 3
+    ours, theirs = _letters(expected), _letters(found)
+    if len(ours) == len(theirs):
+        # Letter by letter: each distinct pair once, in order ("é" may differ three times in one span).
+        pairs = list(dict.fromkeys((a, b) for a, b in zip(ours, theirs, strict=True) if a != b))
+    else:
+        ours_part, theirs_part, _ = _differing_parts(expected, found)
+        pairs = [(ours_part, theirs_part)]
+    look_alike = all(not (a + b).isascii() and max(len(a), len(b)) <= 3 for a, b in pairs)
     if not (same_letters or look_alike):
         return ""
-    detail = (
-        f"from character {at}, {labels[0]} has {ours!r} = {code_points(ours) or 'nothing'} "
-        f"where {labels[1]} has {theirs!r} = {code_points(theirs) or 'nothing'}"
+    shown = "; ".join(
+        f"{labels[0]} has {a!r} = {code_points(a) or 'nothing'} where {labels[1]} has {b!r} = "
+        f"{code_points(b) or 'nothing'}"
+        for a, b in pairs[:4]
     )
+    if len(pairs) > 4:
+        shown += f"; and {len(pairs) - 4} more"
     if same_letters:
         return (
-            f"{detail}: the same letters in two Unicode forms (decomposed and precomposed); normalise "
+            f"{shown}: the same letters in two Unicode forms (decomposed and precomposed); normalise "
             f"{labels[0]} to NFC (unicodedata.normalize('NFC', text)) or copy it again from {labels[1]}"
         )
-    names = ", ".join(sorted({unicodedata.name(char, "?") for char in ours + theirs if not char.isascii()}))
-    return f"{detail} ({names})"
+    names = ", ".join(sorted({unicodedata.name(char, "?") for a, b in pairs for char in a + b if not char.isascii()}))
+    return f"{shown} ({names})"
 
 
 _LOOK_ALIKE = {" ": "[ \u00a0\u202f\u2009]", "\u00a0": "[ \u00a0\u202f\u2009]", "\u202f": "[ \u00a0\u202f\u2009]"}
@@ -131,6 +151,16 @@ def missing_hint(part: str, whole: str, labels: tuple[str, str]) -> str:
     similar = look_alike_in(part, whole)
     why = explain_difference(part, similar, labels) if similar is not None else ""
     return f"; {why}" if why else ""
+
+
+def unknown_hint(value: str, known, what: str = "the known value") -> str:
+    """'' or '; ' + how ``value`` differs from a known value it prints like (an id typed with a no-break
+    space, a decomposed accent or a look-alike letter), so 'unknown X' does not read as nonsense."""
+    for candidate in known:
+        why = explain_difference(value, str(candidate), ("the value", f"{what} {candidate!r}"))
+        if why:
+            return f"; {why}"
+    return ""
 
 
 def check_span(
