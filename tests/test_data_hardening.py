@@ -410,6 +410,46 @@ def test_unknown_hint_on_look_alike_ids():
     assert unknown_hint("atlantis", ["gers", "soho"], "initiative") == ""
 
 
+@pytest.mark.parametrize(
+    ("line", "column", "words"),
+    [
+        ("gers,premises,share,true,target,,,,,test", "figure_id", "a premises is measured in plugs"),
+        ("gers,speed,guess,true,,,,0.5,share,test", "assumed_unit", "this row's value is in share"),
+        ("gers,population,census,true,,gers_population,population,,,test", None, None),  # a working control
+        ("gers,speed,guess,true,,,,1.5,Mbit/s,test", None, None),
+    ],
+)
+def test_measure_in_a_unit_its_quantity_cannot_have(tiny_study, line, column, words):
+    with (tiny_study["raw"] / "measures.csv").open("a", encoding="utf-8") as out:
+        out.write(line + "\n")
+    if words is None:
+        run_tiny(tiny_study)
+        return
+    with pytest.raises(DataError) as info:
+        run_tiny(tiny_study)
+    message = str(info.value)
+    assert "measures.csv, row 2 (line 3)" in message and f"column '{column}'" in message and words in message
+
+
+@pytest.mark.parametrize(
+    ("rows", "row", "column", "words"),
+    [
+        ("2014,99.96\n2015,10.00\n", 2, "cpi_2015_100", "-90% on 2014"),
+        ("2014,99.96\n2015,1000.00\n", 2, "cpi_2015_100", "+900% on 2014"),
+        ("2013,99.45\n2015,100.00\n", 2, "year", "no CPI row for 2014"),
+        ("2015,100.00\n2011,96.71\n", 1, "year", "no CPI row for 2012-2014"),
+    ],
+)
+def test_cpi_series_must_be_continuous_and_smooth(tiny_study, rows, row, column, words):
+    body = "".join(f"{line},published,INSEE\n" for line in rows.strip().split("\n"))
+    (tiny_study["raw"] / "reference/cpi_france.csv").write_text("year,cpi_2015_100,kind,source\n" + body)
+    with pytest.raises(DataError) as info:
+        load_reference(tiny_study["raw"] / "reference")
+    message = str(info.value)
+    assert f"cpi_france.csv, row {row} (line {row + 1})" in message and f"column '{column}'" in message
+    assert words in message
+
+
 # --- the last guard: computed tables ---------------------------------------------------------------------------
 
 COMPARISON_HEADER = "initiative,metric,value_nominal,value_constant,unit,price_year,base_year,option,inputs,note\n"

@@ -94,7 +94,8 @@ def run(raw_dir: Path | None = None, sources_dir: Path | None = None, out_dir: P
     figures = clean_figures(raw, sources)
     initiatives = clean_initiatives(raw, figures)
     # The analysis notebooks trust the raw tables this step has checked: check measures.csv here too.
-    check_assumed_values(load_measures(raw.raw_dir / "measures.csv", figures, raw.reference.external), raw.raw_dir)
+    measures = load_measures(raw.raw_dir / "measures.csv", figures, raw.reference.external)
+    check_measure_units(measures, figures, raw.reference.external, raw.raw_dir / "measures.csv")
 
     # Save outputs.
     tables = {"figures": figures, "sources": sources, "initiatives": initiatives}
@@ -339,21 +340,46 @@ def _unit(record: dict, implied: str | None, fail) -> str:
     return declared
 
 
-def check_assumed_values(measures: pd.DataFrame, raw_dir: Path) -> None:
-    """Each assumed value plausible for its unit (a speed > 0 Mbit/s, a share within 0-1)."""
+# The units each quantity of the comparison may be measured in. Every one is a size greater than zero
+# (numbers.check_plausible), so a cost is never divided by a share, a year or a zero.
+QUANTITY_UNITS = {
+    "cost": ("EUR",),
+    "premises": ("plugs", "households", "businesses", "dwellings", "premises", "lines", "sites"),
+    "population": ("inhabitants", "people"),
+    "speed": ("Mbit/s",),
+}
+
+
+def check_measure_units(measures: pd.DataFrame, figures: pd.DataFrame, external: pd.DataFrame, path: Path) -> None:
+    """Each measure's value in a unit its quantity allows, and each assumed value plausible for its unit."""
+    units_of_figures = figures.set_index("figure_id")["unit"]
     for row, record in rows(measures):
-        if pd.isna(record["assumed_value"]):
-            continue
-        try:
-            check_plausible(float(record["assumed_value"]), record["assumed_unit"])
-        except ImplausibleValueError as exc:
+        key = f"{record['initiative']}/{record['quantity']}/{record['option']}"
+        allowed = QUANTITY_UNITS.get(record["quantity"], ())
+        if record["figure_id"]:
+            column, units = "figure_id", {units_of_figures[record["figure_id"]]}
+        elif pd.isna(record["assumed_value"]):
+            column = "reference_figure"
+            chosen = external[
+                (external["topic"] == record["reference_topic"]) & (external["figure"] == record["reference_figure"])
+            ]
+            units = set(chosen["unit"])
+        else:
+            column, units = "assumed_unit", {record["assumed_unit"]}
+            try:
+                check_plausible(float(record["assumed_value"]), record["assumed_unit"])
+            except ImplausibleValueError as exc:
+                raise DataError(path, str(exc), row=row, column="assumed_value", key=key) from exc
+        wrong = sorted(units - set(allowed))
+        if wrong:
             raise DataError(
-                raw_dir / "measures.csv",
-                str(exc),
+                path,
+                f"a {record['quantity']} is measured in {', '.join(allowed)}, but this row's value is in "
+                f"{', '.join(wrong)}",
                 row=row,
-                column="assumed_value",
-                key=f"{record['initiative']}/{record['quantity']}/{record['option']}",
-            ) from exc
+                column=column,
+                key=key,
+            )
 
 
 # --- initiatives --------------------------------------------------------------------------------------------
