@@ -86,6 +86,14 @@ def test_finite_numbers_and_empty_cells_still_read(speeds):
     assert read_table(speeds("8.5"))["speed"].tolist() == [1000.0, 8.5]
 
 
+def test_header_with_a_look_alike_column_name_shows_code_points(speeds):
+    path = speeds("8")
+    path.write_text(path.read_text(encoding="utf-8").replace("speed", "sp\u0435ed", 1), encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        read_table(path)
+    assert "missing column(s) ['speed']" in str(info.value) and "U+0435" in str(info.value)
+
+
 # --- ranges by schema, on an inline table --------------------------------------------------------------------
 
 

@@ -68,7 +68,15 @@ def _check_header(path: Path, text: str, schema: dict) -> None:
     missing = [name for name in expected if name not in columns]
     extra = [name for name in columns if name not in expected]
     if missing:
-        raise DataError(path, f"missing column(s) {missing}; the schema expects {expected}", column=missing[0])
+        # Imported here: sources reads its registry through this module.
+        from divide_study.data.sources import unknown_hint
+
+        raise DataError(
+            path,
+            f"missing column(s) {missing}; the schema expects {expected}"
+            + unknown_hint(missing[0], extra, "the header's column"),
+            column=missing[0],
+        )
     if extra:
         raise DataError(path, f"unexpected column(s) {extra}; the schema expects {expected}", column=extra[0])
     if columns != expected:
