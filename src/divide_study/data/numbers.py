@@ -75,7 +75,8 @@ def check_plausible(value: float, unit: str) -> float:
         if not 0 <= value <= 1:
             raise ImplausibleValueError(
                 f"a share must lie between 0 and 1 (60 % is 0.6), got {value:g}"
-                + (f" (did you mean {value / 100:g}?)" if 1 < value <= 100 else "")
+                # A whole number of percent typed as the share itself (60 for 0.6) is the common slip.
+                + (f" (did you mean {value / 100:g}?)" if 2 <= value <= 100 and value == int(value) else "")
             )
     elif unit in YEAR_UNITS:
         if value != int(value) or not EARLIEST_YEAR <= value <= LATEST_YEAR:
