@@ -17,18 +17,28 @@ import pandas as pd
 from divide_study import config
 from divide_study.analysis.compare import load_measures
 from divide_study.data.datapackage import write_datapackage
-from divide_study.data.dates import Clue, DateInferenceError, PublicationDate, infer_publication_date
+from divide_study.data.dates import (
+    Clue,
+    DateInferenceError,
+    ImpossibleDateError,
+    PublicationDate,
+    check_clue,
+    check_iso_date,
+    infer_publication_date,
+)
 from divide_study.data.numbers import (
     UNITS,
+    ImplausibleValueError,
     NumberFormatError,
     UnknownQualifierError,
     UnknownUnitError,
     canonical_unit,
+    check_plausible,
     parse_quantity,
     qualifier_from_text,
 )
 from divide_study.data.reference import ReferenceData, load_reference
-from divide_study.data.sources import check_span, read_sources
+from divide_study.data.sources import check_span, explain_difference, missing_hint, read_sources, unknown_hint
 from divide_study.data.tables import read_table, rows, write_csv_atomic
 from divide_study.errors import DataError
 
@@ -84,7 +94,8 @@ def run(raw_dir: Path | None = None, sources_dir: Path | None = None, out_dir: P
     figures = clean_figures(raw, sources)
     initiatives = clean_initiatives(raw, figures)
     # The analysis notebooks trust the raw tables this step has checked: check measures.csv here too.
-    load_measures(raw.raw_dir / "measures.csv", figures, raw.reference.external)
+    measures = load_measures(raw.raw_dir / "measures.csv", figures, raw.reference.external)
+    check_measure_units(measures, figures, raw.reference.external, raw.raw_dir / "measures.csv")
 
     # Save outputs.
     tables = {"figures": figures, "sources": sources, "initiatives": initiatives}
@@ -132,12 +143,16 @@ def clean_sources(raw: RawTables) -> pd.DataFrame:
         if record["title"] not in article_text:
             raise DataError(
                 path,
-                f"the title {record['title']!r} is not found verbatim in the article",
+                f"the title {record['title']!r} is not found verbatim in the article"
+                + missing_hint(record["title"], article_text, ("the title", "the article")),
                 row=row,
                 column="title",
                 key=key,
             )
         if record["date_text"]:
+            for column in ("date_start", "date_end"):
+                if pd.isna(record[column]):
+                    raise DataError(path, "date_text is given: give its offsets too", row=row, column=column, key=key)
             check_span(
                 text,
                 record["date_text"],
@@ -178,11 +193,16 @@ def _publication_date(raw: RawTables, record: dict, row: int) -> PublicationDate
         if clue["source"] != record["source"]:
             raise DataError(
                 clues_path,
-                f"source {clue['source']!r} is not the file of article {article!r} ({record['source']})",
+                f"source {clue['source']!r} is not the file of article {article!r} ({record['source']})"
+                + _why(clue["source"], record["source"]),
                 row=clue_row,
                 column="source",
                 key=key,
             )
+        try:
+            check_clue(clue["kind"], clue["value"])
+        except ImpossibleDateError as exc:
+            raise DataError(clues_path, str(exc), row=clue_row, column="value", key=key) from exc
         check_span(
             raw.texts[clue["source"]],
             clue["span"],
@@ -231,11 +251,17 @@ def clean_figures(raw: RawTables, sources: pd.DataFrame) -> pd.DataFrame:
             return DataError(path, message, row=row, column=column, key=key)
 
         if record["article"] not in articles.index:
-            raise fail("article", f"unknown article {record['article']!r}; see data/raw/sources.csv")
+            raise fail(
+                "article",
+                f"unknown article {record['article']!r}; see data/raw/sources.csv"
+                + unknown_hint(record["article"], articles.index, "article"),
+            )
         article = articles.loc[record["article"]]
         if record["source"] != article["source"]:
             raise fail(
-                "source", f"{record['source']!r} is not the file of article {record['article']!r} ({article['source']})"
+                "source",
+                f"{record['source']!r} is not the file of article {record['article']!r} ({article['source']})"
+                + _why(record["source"], article["source"]),
             )
         if not article["relevant"]:
             raise fail("article", f"article {record['article']!r} is marked off topic; it yields no figure")
@@ -243,7 +269,8 @@ def clean_figures(raw: RawTables, sources: pd.DataFrame) -> pd.DataFrame:
             raise fail(
                 "initiative",
                 f"unknown initiative {record['initiative']!r}; known: "
-                f"{sorted(initiatives)} (add it to data/raw/initiatives.csv)",
+                f"{sorted(initiatives)} (add it to data/raw/initiatives.csv)"
+                + unknown_hint(record["initiative"], sorted(initiatives), "initiative"),
             )
         start, end = int(record["start"]), int(record["end"])
         check_span(raw.texts[record["source"]], record["span"], start, end, file=path, row=row, key=key)
@@ -255,16 +282,28 @@ def clean_figures(raw: RawTables, sources: pd.DataFrame) -> pd.DataFrame:
             raise fail("value_text", str(exc)) from exc
         unit = _unit(record, quantity.unit, fail)
         try:
+            check_plausible(quantity.value, unit)
+        except ImplausibleValueError as exc:
+            raise fail("value_text", f"{record['value_text']!r} reads as {quantity.value:g} {unit}: {exc}") from exc
+        try:
             qualifier = qualifier_from_text(record["qualifier_text"])
         except UnknownQualifierError as exc:
             raise fail("qualifier_text", str(exc)) from exc
         # Read first, then located: a word the reader cannot use is the clearer message.
         for column in ("value_text", "unit_text", "qualifier_text"):
             if record[column] and record[column] not in record["span"]:
-                raise fail(column, f"{record[column]!r} is not part of the span {record['span']!r}")
+                raise fail(
+                    column,
+                    f"{record[column]!r} is not part of the span {record['span']!r}"
+                    + missing_hint(record[column], record["span"], (column, "the span")),
+                )
         as_of = published[record["article"]] if record["as_of"] == "published" else record["as_of"]
         if not as_of:
             raise fail("as_of", f"the date of article {record['article']!r} is uncertain; give as_of explicitly")
+        try:
+            check_iso_date(as_of)
+        except ImpossibleDateError as exc:
+            raise fail("as_of", str(exc)) from exc
         out.append(
             {
                 "figure_id": record["figure_id"],
@@ -301,6 +340,48 @@ def _unit(record: dict, implied: str | None, fail) -> str:
     return declared
 
 
+# The units each quantity of the comparison may be measured in. Every one is a size greater than zero
+# (numbers.check_plausible), so a cost is never divided by a share, a year or a zero.
+QUANTITY_UNITS = {
+    "cost": ("EUR",),
+    "premises": ("plugs", "households", "businesses", "dwellings", "premises", "lines", "sites"),
+    "population": ("inhabitants", "people"),
+    "speed": ("Mbit/s",),
+}
+
+
+def check_measure_units(measures: pd.DataFrame, figures: pd.DataFrame, external: pd.DataFrame, path: Path) -> None:
+    """Each measure's value in a unit its quantity allows, and each assumed value plausible for its unit."""
+    units_of_figures = figures.set_index("figure_id")["unit"]
+    for row, record in rows(measures):
+        key = f"{record['initiative']}/{record['quantity']}/{record['option']}"
+        allowed = QUANTITY_UNITS.get(record["quantity"], ())
+        if record["figure_id"]:
+            column, units = "figure_id", {units_of_figures[record["figure_id"]]}
+        elif pd.isna(record["assumed_value"]):
+            column = "reference_figure"
+            chosen = external[
+                (external["topic"] == record["reference_topic"]) & (external["figure"] == record["reference_figure"])
+            ]
+            units = set(chosen["unit"])
+        else:
+            column, units = "assumed_unit", {record["assumed_unit"]}
+            try:
+                check_plausible(float(record["assumed_value"]), record["assumed_unit"])
+            except ImplausibleValueError as exc:
+                raise DataError(path, str(exc), row=row, column="assumed_value", key=key) from exc
+        wrong = sorted(units - set(allowed))
+        if wrong:
+            raise DataError(
+                path,
+                f"a {record['quantity']} is measured in {', '.join(allowed)}, but this row's value is in "
+                f"{', '.join(wrong)}",
+                row=row,
+                column=column,
+                key=key,
+            )
+
+
 # --- initiatives --------------------------------------------------------------------------------------------
 
 
@@ -325,7 +406,13 @@ def clean_initiatives(raw: RawTables, figures: pd.DataFrame) -> pd.DataFrame:
             start_years.append(pd.NA)
             continue
         if figure_id not in by_id.index:
-            raise DataError(path, f"unknown figure {figure_id!r}", row=row, column="start_figure", key=key)
+            raise DataError(
+                path,
+                f"unknown figure {figure_id!r}" + unknown_hint(figure_id, by_id.index, "figure"),
+                row=row,
+                column="start_figure",
+                key=key,
+            )
         figure = by_id.loc[figure_id]
         if figure["unit"] != "year" or figure["initiative"] != record["initiative"]:
             raise DataError(
@@ -335,6 +422,12 @@ def clean_initiatives(raw: RawTables, figures: pd.DataFrame) -> pd.DataFrame:
     out = raw.initiatives.copy()
     out.insert(out.columns.get_loc("start_figure") + 1, "start_year", pd.array(start_years, dtype="Int64"))
     return out
+
+
+def _why(written: str, expected: str) -> str:
+    """'' or '; ' + the code points of two names that print alike but differ."""
+    why = explain_difference(written, expected, ("the value", "the expected one"))
+    return f"; {why}" if why else ""
 
 
 def _int(value) -> int:

@@ -11,10 +11,12 @@ import json
 from pathlib import Path
 
 from divide_study import __version__, config
-from divide_study.data.tables import write_text_atomic
-from divide_study.errors import StudyError
+from divide_study.data.tables import read_table, write_text_atomic
+from divide_study.errors import DataError, StudyError
 
 PACKAGE = {
+    # Data Package v2: the schemas' exclusiveMinimum (a cost or count must be above zero) is a v2 constraint.
+    "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
     "name": "rural-digital-divide-study",
     "title": "Three French answers to the rural digital divide: figures from the press and cited data",
     "description": "Figures stated in five French press articles about Gers Numérique, Castres-Mazamet "
@@ -37,11 +39,33 @@ def schema_for(table: str) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def write_datapackage(processed_dir: Path) -> Path:
-    """Describe every CSV in ``processed_dir``; return the path of datapackage.json."""
+def check_processed(csv: Path) -> None:
+    """Stop unless a computed table meets its schema: no NaN, infinity, negative cost or share above 1.
+
+    The raw inputs are checked at the boundary; this is the last guard before publication, for a value
+    that only arithmetic could make impossible.
+    """
+    try:
+        read_table(csv, config.SCHEMAS_DIR / f"{csv.stem}.schema.json")
+    except DataError as exc:
+        raise DataError(
+            exc.file,
+            f"the study computed a value its schema refuses, so nothing is published: {exc.reason} "
+            "(check the raw data and the parameters this table is computed from)",
+            row=exc.row,
+            column=exc.column,
+            key=exc.key,
+        ) from exc
+
+
+def write_datapackage(processed_dir: Path, validate: bool = True) -> Path:
+    """Describe every CSV in ``processed_dir``, each checked against its schema first (``validate``);
+    return the path of datapackage.json."""
     resources = []
     for csv in sorted(processed_dir.glob("*.csv")):
         schema = schema_for(csv.stem)
+        if validate:
+            check_processed(csv)
         content = csv.read_bytes()
         resources.append(
             {

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import dateparser
 from babel.dates import get_day_names
 
+from divide_study.data.numbers import EARLIEST_YEAR, LATEST_YEAR
+
 CLUE_KINDS = ("year", "year_min", "year_max", "not_before", "not_after", "weekday")
 
 # Monday = 0, as datetime.date.weekday() counts.
@@ -28,6 +30,32 @@ _PARSER = dateparser.date.DateDataParser(languages=["fr", "en"], settings={"REQU
 
 class DateInferenceError(ValueError):
     """The printed date and the clues cannot give a publication date."""
+
+
+class ImpossibleDateError(ValueError):
+    """A date written as text is not a day of the calendar (2023-02-30), or lies outside the study's years."""
+
+
+_ISO_PARTIAL = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
+
+
+def check_iso_date(text: str) -> str:
+    """``text`` unchanged if it is a real date written YYYY, YYYY-MM or YYYY-MM-DD within the study's years.
+
+    >>> check_iso_date("2024-02-29")
+    '2024-02-29'
+    """
+    match = _ISO_PARTIAL.match(text)
+    if not match:
+        raise ImpossibleDateError(f"{text!r} is not a date written YYYY, YYYY-MM or YYYY-MM-DD")
+    year = int(match["year"])
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise ImpossibleDateError(f"the year of {text!r} is outside {EARLIEST_YEAR}-{LATEST_YEAR}")
+    try:
+        dt.date(year, int(match["month"] or 1), int(match["day"] or 1))
+    except ValueError as exc:
+        raise ImpossibleDateError(f"{text!r} is not a day of the calendar ({exc})") from exc
+    return text
 
 
 @dataclass(frozen=True)
@@ -54,6 +82,24 @@ class PublicationDate:
     precision: str  # day, month, year, or uncertain
     year_certain: bool
     basis: str
+
+
+def check_clue(kind: str, value: str) -> str:
+    """``value`` unchanged if it is a valid bound for a clue of this ``kind`` (see CLUE_KINDS)."""
+    if kind in ("year", "year_min", "year_max"):
+        if not re.fullmatch(r"\d{4}", value):
+            raise ImpossibleDateError(f"a {kind} clue needs a year written YYYY, got {value!r}")
+        check_iso_date(value)
+    elif kind in ("not_before", "not_after"):
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ImpossibleDateError(f"a {kind} clue needs a day written YYYY-MM-DD, got {value!r}")
+        check_iso_date(value)
+    elif kind == "weekday":
+        if weekday_in(value) is None:
+            raise ImpossibleDateError(f"a weekday clue needs a French weekday name (lundi … dimanche), got {value!r}")
+    else:
+        raise ImpossibleDateError(f"unknown clue kind {kind!r}; expected one of {', '.join(CLUE_KINDS)}")
+    return value
 
 
 def weekday_in(text: str) -> int | None:

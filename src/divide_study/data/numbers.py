@@ -7,6 +7,7 @@ and column held it.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -33,6 +34,14 @@ UNITS = (
     "year",
 )
 
+# Units whose value is a fraction of a whole: 60 % is stored as 0.6.
+SHARE_UNITS = ("share",)
+# Units whose value is a calendar year (a date, not a quantity); durations are in "years", a quantity.
+YEAR_UNITS = ("year",)
+# Calendar years the study can meet: its earliest event is the 1998 Castres-Mazamet network, its latest the
+# 2025 fibre target; a year outside this range is a typo (a day, a count, a truncated year), not a fact.
+EARLIEST_YEAR, LATEST_YEAR = 1970, 2100
+
 QUALIFIERS = ("exact", "at_least", "approx", "target", "upper_bound")
 
 
@@ -46,6 +55,37 @@ class UnknownUnitError(ValueError):
 
 class UnknownQualifierError(ValueError):
     """The qualifying words are not in the vocabulary."""
+
+
+class ImplausibleValueError(ValueError):
+    """The number was read, but its unit says it cannot be right (a share above 1, zero households)."""
+
+
+def check_plausible(value: float, unit: str) -> float:
+    """``value`` unchanged if its unit allows it, else an ``ImplausibleValueError`` saying what is allowed.
+
+    A share lies in 0-1; a calendar year is a whole year from EARLIEST_YEAR to LATEST_YEAR; every other unit
+    (euros, counts of plugs, households, inhabitants, speeds in Mbit/s, durations, ratios) measures a size
+    that is greater than zero, since the comparison divides by such values and a zero or negative one has
+    no meaning there. NaN and infinities are never allowed.
+    """
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+        raise ImplausibleValueError(f"{value!r} is not a finite number")
+    if unit in SHARE_UNITS:
+        if not 0 <= value <= 1:
+            raise ImplausibleValueError(
+                f"a share must lie between 0 and 1 (60 % is 0.6), got {value:g}"
+                # A whole number of percent typed as the share itself (60 for 0.6) is the common slip.
+                + (f" (did you mean {value / 100:g}?)" if 2 <= value <= 100 and value == int(value) else "")
+            )
+    elif unit in YEAR_UNITS:
+        if value != int(value) or not EARLIEST_YEAR <= value <= LATEST_YEAR:
+            raise ImplausibleValueError(
+                f"a year must be a whole year from {EARLIEST_YEAR} to {LATEST_YEAR}, got {value:g}"
+            )
+    elif value <= 0:
+        raise ImplausibleValueError(f"a value in {unit!r} must be greater than 0, got {value:g}")
+    return value
 
 
 @dataclass(frozen=True)

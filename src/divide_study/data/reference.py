@@ -6,13 +6,17 @@ its citation, and ``reference_tables.csv`` says who produced each table and how 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from divide_study.data.tables import read_table
+from divide_study.data.dates import ImpossibleDateError, check_iso_date
+from divide_study.data.numbers import ImplausibleValueError, check_plausible
+from divide_study.data.sources import unknown_hint
+from divide_study.data.tables import read_table, rows
 from divide_study.errors import DataError
 
 
@@ -31,7 +35,9 @@ class ReferenceData:
         if self.external_rows(topic, figure).empty:
             raise DataError(
                 file,
-                f"no row for topic {topic!r} and figure {figure!r} in {self.directory.name}/external_figures.csv",
+                f"no row for topic {topic!r} and figure {figure!r} in {self.directory.name}/external_figures.csv"
+                + unknown_hint(topic, sorted(set(self.external["topic"])), "topic")
+                + unknown_hint(figure, sorted(set(self.external["figure"])), "figure"),
                 row=row,
                 key=key,
                 column=column,
@@ -49,12 +55,75 @@ def load_reference(directory: Path, validate: bool = True) -> ReferenceData:
         )
     if listed - present:
         raise DataError(directory / "reference_tables.csv", f"table(s) {sorted(listed - present)} are missing")
+    external = read_table(directory / "external_figures.csv", validate=validate)
+    check_external(external, directory / "external_figures.csv")
+    cpi = read_table(directory / "cpi_france.csv", validate=validate)
+    check_cpi(cpi, directory / "cpi_france.csv")
     return ReferenceData(
-        cpi=read_table(directory / "cpi_france.csv", validate=validate),
-        external=read_table(directory / "external_figures.csv", validate=validate),
+        cpi=cpi,
+        external=external,
         tables=tables,
         directory=directory,
     )
+
+
+# French annual inflation stayed within -1 % and +6 % from 1990 to 2025; a year-on-year change beyond these
+# bounds is a slipped decimal or a value in another base, not a price movement.
+CPI_YEARLY_CHANGE = (0.8, 1.25)
+
+
+def check_cpi(cpi: pd.DataFrame, path: Path) -> None:
+    """Consecutive years (a gap would stop a conversion later, far from its cause), each index positive and
+    within CPI_YEARLY_CHANGE of the year before."""
+    previous = None
+    # Sorted by year, each row still reported by its place in the file.
+    for index, record in cpi.sort_values("year").iterrows():
+        year, value = int(record["year"]), float(record["cpi_2015_100"])
+        key = f"year={year}"
+        file_row = int(index) + 1
+        if not (math.isfinite(value) and value > 0):
+            raise DataError(
+                path, f"the index must be greater than 0, got {value:g}", row=file_row, column="cpi_2015_100", key=key
+            )
+        if previous is not None:
+            last_year, last_value = previous
+            if year != last_year + 1:
+                raise DataError(
+                    path,
+                    f"no CPI row for {last_year + 1}{'' if year == last_year + 2 else f'-{year - 1}'}: "
+                    "the years must follow each other",
+                    row=file_row,
+                    column="year",
+                    key=key,
+                )
+            low, high = CPI_YEARLY_CHANGE
+            if not low <= value / last_value <= high:
+                raise DataError(
+                    path,
+                    f"{value:g} is {value / last_value - 1:+.0%} on {last_year} ({last_value:g}); a year's "
+                    f"change beyond {low - 1:+.0%}/{high - 1:+.0%} is a typo or another base, not inflation",
+                    row=file_row,
+                    column="cpi_2015_100",
+                    key=key,
+                )
+        previous = (year, value)
+
+
+def check_external(external: pd.DataFrame, path: Path) -> None:
+    """Each value plausible for the unit its row names, each as_of a real date within the study's years.
+
+    Cheap, so it runs even when the row-by-row schema check is skipped.
+    """
+    for row, record in rows(external):
+        key = f"{record['topic']} / {record['figure']}"
+        try:
+            check_plausible(float(record["value"]), record["unit"])
+        except ImplausibleValueError as exc:
+            raise DataError(path, str(exc), row=row, column="value", key=key) from exc
+        try:
+            check_iso_date(record["as_of"])
+        except ImpossibleDateError as exc:
+            raise DataError(path, str(exc), row=row, column="as_of", key=key) from exc
 
 
 _REBASED = re.compile(r"= (?P<old>[\d.]+) in base (?P<base>\d{4}) and (?P<new>[\d.]+) in base 2015")

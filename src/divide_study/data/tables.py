@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
-from frictionless import Resource, Schema
+from frictionless import Resource
 
 from divide_study.errors import DataError
 
 _BOM = b"\xef\xbb\xbf"
 _MAX_REPORTED = 5
+_RESOURCE_PROFILE = "https://datapackage.org/profiles/2.0/dataresource.json"
 
 
 def schema_path_for(table: Path) -> Path:
@@ -65,7 +68,15 @@ def _check_header(path: Path, text: str, schema: dict) -> None:
     missing = [name for name in expected if name not in columns]
     extra = [name for name in columns if name not in expected]
     if missing:
-        raise DataError(path, f"missing column(s) {missing}; the schema expects {expected}", column=missing[0])
+        # Imported here: sources reads its registry through this module.
+        from divide_study.data.sources import unknown_hint
+
+        raise DataError(
+            path,
+            f"missing column(s) {missing}; the schema expects {expected}"
+            + unknown_hint(missing[0], extra, "the header's column"),
+            column=missing[0],
+        )
     if extra:
         raise DataError(path, f"unexpected column(s) {extra}; the schema expects {expected}", column=extra[0])
     if columns != expected:
@@ -73,8 +84,11 @@ def _check_header(path: Path, text: str, schema: dict) -> None:
 
 
 def _check_rows(path: Path, schema: dict, key_field: str | None) -> None:
+    # Data Package v2 for the resource, so the schema's exclusiveMinimum (a v2 constraint) is understood; a
+    # v1 resource would impose v1 on its schema whatever the schema's own `$schema` says.
     resource = Resource(
-        path=path.name, basepath=str(path.parent), schema=Schema.from_descriptor(schema), encoding="utf-8"
+        {"$schema": _RESOURCE_PROFILE, "name": "table", "path": path.name, "encoding": "utf-8", "schema": schema},
+        basepath=str(path.parent),
     )
     errors = resource.validate().tasks[0].errors
     # The primary-key error repeats the unique-error on the same cell; report the one that names a column.
@@ -92,10 +106,65 @@ def _check_rows(path: Path, schema: dict, key_field: str | None) -> None:
             key = f"{key_field}={cells[names.index(key_field)]}"
     more = f" ({len(errors) - 1} more problem(s) in this file)" if len(errors) > 1 else ""
     cell = getattr(first, "cell", None)
-    detail = f"value {cell!r}: {first.note}" if cell not in (None, "") else first.note
+    note = _plain_constraint(first.note, schema, getattr(first, "field_name", None))
+    detail = f"value {cell!r}: {note}" if cell not in (None, "") else note
     raise DataError(
         path, f"{first.title.lower()}: {detail}{more}", row=row, column=getattr(first, "field_name", None), key=key
     )
+
+
+_CONSTRAINT = re.compile(r'^constraint "(?P<name>\w+)" is "(?P<limit>.*)"$')
+_CONSTRAINT_WORDS = {
+    "minimum": "must be at least {limit}",
+    "exclusiveMinimum": "must be greater than {limit}",
+    "maximum": "must be at most {limit}",
+    "exclusiveMaximum": "must be less than {limit}",
+    "pattern": "must match the pattern {limit}",
+    "enum": "must be one of {limit}",
+}
+
+
+def _plain_constraint(note: str, schema: dict, field_name: str | None) -> str:
+    """frictionless says 'constraint "minimum" is "1"'; say what the value must be, and what the column holds."""
+    match = _CONSTRAINT.match(note)
+    if not match or match["name"] not in _CONSTRAINT_WORDS:
+        return note
+    text = _CONSTRAINT_WORDS[match["name"]].format(limit=match["limit"])
+    described = [f.get("description") for f in schema["fields"] if f["name"] == field_name]
+    return f"{text} ({described[0]})" if described and described[0] else text
+
+
+def _key_of(frame: pd.DataFrame, index: int, key_field: str | None) -> str | None:
+    if key_field and key_field in frame.columns and frame.at[index, key_field]:
+        return f"{key_field}={frame.at[index, key_field]}"
+    return None
+
+
+def _check_finite(path: Path, frame: pd.DataFrame, schema: dict, key_field: str | None) -> None:
+    """Refuse 'NaN', 'inf', 'Infinity', '1e400' in numeric columns.
+
+    frictionless reads them as valid numbers (and only a range constraint, if any, would catch some of
+    them with a misleading message), and pandas turns them into NaN or infinity that would print as
+    "about nan people". A missing value is an empty cell, never a word.
+    """
+    for field in schema["fields"]:
+        if field["type"] not in ("number", "integer") or field["name"] not in frame.columns:
+            continue
+        for index, text in frame[field["name"]].items():
+            if not text:
+                continue
+            try:
+                value = float(text)
+            except ValueError:
+                continue  # not a number at all: the schema check names the type error
+            if not math.isfinite(value):
+                raise DataError(
+                    path,
+                    f"value {text!r} is not a finite number; leave the cell empty if the value is unknown",
+                    row=index + 1,
+                    column=field["name"],
+                    key=_key_of(frame, index, key_field),
+                )
 
 
 def _typed(frame: pd.DataFrame, schema: dict) -> pd.DataFrame:
@@ -114,14 +183,17 @@ def read_table(path: Path, schema_path: Path | None = None, validate: bool = Tru
     """A CSV table checked against its Table Schema, with typed columns (strings stay strings, '' = empty).
 
     ``validate=False`` skips the row-by-row check (about 0.2 s a table) for tables the same build has
-    already validated upstream; encoding and header are still checked.
+    already validated upstream; encoding, header and finite numbers are still checked.
     """
     schema = load_schema(schema_path or schema_path_for(path))
     text = read_text_strict(path)
     _check_header(path, text, schema)
-    if validate:
-        _check_rows(path, schema, (schema.get("primaryKey") or [None])[0])
+    key_field = (schema.get("primaryKey") or [None])[0]
     frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    # Before the schema check, whose range constraints would call 'NaN' "below the minimum".
+    _check_finite(path, frame, schema, key_field)
+    if validate:
+        _check_rows(path, schema, key_field)
     return _typed(frame, schema)
 
 
