@@ -480,14 +480,13 @@ def check_folders(values: dict[str, Any], specs: dict[str, Spec], root: Path, or
         if spec.folder == "input" and isinstance(values.get(name), str)
     }
     others.update({f"the project's {folder}/ folder": project / folder for folder in PROTECTED_FOLDERS})
-    names = sorted(outputs)
+    # Name first what the user just changed (a scenario) rather than the defaults it collides with.
+    names = sorted(outputs, key=lambda name: (origin.get(name) == origin.get("_defaults"), name))
     for index, name in enumerate(names):
         where = f"{origin.get(name, 'parameters')}: parameter {name!r} ({values[name]})"
         for other in names[index + 1 :]:
             if _nested(outputs[name], outputs[other]):
-                raise ParameterError(
-                    f"{where} and parameter {other!r} ({values[other]}) overlap; outputs must be apart"
-                )
+                raise ParameterError(f"{where} and parameter {other!r} ({values[other]}) overlap; outputs must be apart")
         for label, path in others.items():
             if _nested(outputs[name], path):
                 raise ParameterError(f"{where} overlaps {label}; an output folder must be apart from it")
@@ -592,7 +591,7 @@ def load_parameters(
     if unused and declared:
         raise ParameterError(f"{shown_defaults}: parameter {unused[0]!r} is used by no notebook nor the build")
     values = {name: spec.default for name, spec in specs.items()}
-    origin = dict.fromkeys(values, shown_defaults)
+    origin = {**dict.fromkeys(values, shown_defaults), "_defaults": shown_defaults}
     if scenario is not None:
         overrides = read_scenario(scenario, specs)
         values = merge(values, overrides)
