@@ -19,6 +19,7 @@ from divide_study.build import cli
 from divide_study.build.params import (
     Parameter,
     ParameterError,
+    check_parameters,
     check_type,
     load_parameters,
     merge,
@@ -411,3 +412,27 @@ def test_papermill_outside_the_build_writes_to_the_sandbox_only(tmp_path: Path):
     cells = json.loads(executed.read_text(encoding="utf-8"))["cells"]
     first_output = next(cell["outputs"][0] for cell in cells if cell["cell_type"] == "code" and cell.get("outputs"))
     assert "build/sandbox/data/processed" in "".join(first_output["text"])
+
+
+def test_a_notebook_checks_its_parameters_as_papermill_gave_them():
+    check_parameters({"persons_per_household": 2.5, "base_year": 2014, "raw_dir": "data/raw", "other": object()})
+    with pytest.raises(ParameterError, match="notebook parameters: parameter 'persons_per_household' must be a finite"):
+        check_parameters({"persons_per_household": float("nan")})
+    with pytest.raises(ParameterError, match=r"parameter 'base_year' must be a year of .*cpi_france\.csv"):
+        check_parameters({"base_year": 1990, "raw_dir": "data/raw"})
+    with pytest.raises(ParameterError, match=r"'sensitivity_base_years' element 1 must be int"):
+        check_parameters({"sensitivity_base_years": ["2003"]})
+
+
+@pytest.mark.slow
+def test_papermill_with_an_impossible_value_stops_in_the_first_cell(tmp_path: Path):
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "papermill", str(config.NOTEBOOKS_DIR / "03_soho_solo.ipynb")),
+            *(str(tmp_path / "03.ipynb"), "-p", "persons_per_household", "-1", "--cwd", str(config.PROJ_ROOT)),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode != 0
+    assert "parameter 'persons_per_household' must be above 0, got -1" in done.stderr + done.stdout

@@ -542,6 +542,19 @@ def sweep(
     return merged
 
 
+def check_parameters(namespace: dict[str, Any], default_path: Path | None = None) -> None:
+    """In a notebook, ``check_parameters(globals())``: the types and ranges of its parameters as they stand,
+    since papermill may have injected other values than the defaults (``-p persons_per_household nan``).
+    Folders are left to the build, which passes its own absolute staging folders."""
+    specs = read_specs(default_path or config.PARAMS_DIR / "default.yaml")
+    given = {name: namespace[name] for name in specs if name in namespace}
+    where = "notebook parameters"
+    check_keys_and_types(given, specs, where)
+    raw_dir = config.project_path(given["raw_dir"]).resolve() if "raw_dir" in given else None
+    for name, value in given.items():
+        _check_range(specs[name], value, where, raw_dir)
+
+
 # --- the build's entry point --------------------------------------------------------------------------------
 
 
