@@ -317,15 +317,51 @@ def test_a_new_output_folder_inside_the_project_is_fine(project: Path):
     assert load(project, "figures_dir: charts/v2\n")["figures_dir"] == "charts/v2"
 
 
-def test_the_cli_refuses_an_escaping_output_before_anything_runs(tmp_path: Path, capsys):
-    root = tmp_path / "study"
-    for folder in ("notebooks", "params"):
+@pytest.fixture(scope="module")
+def study_copy(tmp_path_factory) -> Path:
+    """The project's notebooks, parameters, raw data and published outputs, copied (nothing is run)."""
+    root = tmp_path_factory.mktemp("cli") / "study"
+    for folder in ("notebooks", "params", "data/raw", "data/processed", "figures", "report"):
         shutil.copytree(config.PROJ_ROOT / folder, root / folder)
-    shutil.copytree(config.RAW_DIR / "reference", root / "data/raw/reference")
-    scenario = write(root / "params/escape.yaml", f"sources_dir: {config.SOURCES_DIR}\nreport_dir: ../../victim\n")
-    code = cli.main(["build", "--root", str(root), "--no-pdf", "--params", str(scenario)])
+    return root
+
+
+PUBLISHED = ("data/processed", "figures", "report")
+
+
+@pytest.mark.parametrize(
+    ("scenario", "swept", "message"),
+    [
+        ("report_dir: ../../victim\n", None, "parameter 'report_dir' (../../victim) leads outside the project"),
+        ("report_dir: /tmp/victim\n", None, "parameter 'report_dir' is absolute"),
+        (
+            "figures_dir: data/processed\n",
+            None,
+            "parameter 'figures_dir' (data/processed) and parameter 'processed_dir'",
+        ),
+        ("processed_dir: data/raw\n", None, "overlaps parameter 'raw_dir'"),
+        (alias_bomb(), None, "anchors (&name) are not allowed"),
+        ("base_year: 2014\nbase_year: 2003\n", None, "duplicate key 'base_year' at lines 2 and 3"),
+        ("persons_per_household: .nan\n", None, "parameter 'persons_per_household' must be a finite number"),
+        ("sensitivity_base_years: [2003, '2014']\n", None, "'sensitivity_base_years' element 2 must be int"),
+        ("", "base_yaer: 2014\n", "params/scenarios/zz_typo.yml: unknown parameter 'base_yaer'"),
+        ("", "options: {gers_numerique.cost: 3}\n", "zz_typo.yml: parameter 'options' value of key"),
+    ],
+)
+def test_the_cli_refuses_bad_parameters_before_anything_runs(
+    study_copy: Path, tmp_path: Path, capsys, scenario: str, swept: str | None, message: str
+):
+    root = tmp_path / "study"
+    shutil.copytree(study_copy, root)
+    before = {folder: digest(root / folder) for folder in PUBLISHED}
+    if swept is not None:
+        write(root / "params/scenarios/zz_typo.yml", swept)
+    path = write(root / "params/case.yaml", f"sources_dir: {config.SOURCES_DIR}\n{scenario}")
+    code = cli.main(["build", "--root", str(root), "--no-pdf", "--params", str(path)])
     err = capsys.readouterr().err
-    assert code != 0 and "error:" in err and "parameter 'report_dir'" in err and "outside the project" in err, err
+    assert code == 2 and err.startswith("error: ") and message in err, err
+    assert "Traceback" not in err
+    assert {folder: digest(root / folder) for folder in PUBLISHED} == before
     assert not (root / "build").exists() and not (tmp_path / "victim").exists()
 
 
