@@ -50,11 +50,11 @@ def display_path(path: str | Path) -> str:
 
 def published_dirs() -> list[Path]:
     """The published study's folders: the defaults of the output-folder parameters, and the constants above."""
-    from divide_study.build.params import ParameterError, read_specs  # params imports this module
+    from divide_study.build.params import ParameterError, study_specs  # params imports this module
 
     folders = [PROCESSED_DIR, FIGURES_DIR, REPORT_DIR]
     try:
-        specs = read_specs(PARAMS_DIR / "default.yaml")
+        specs = study_specs()
     except ParameterError:
         return folders  # the build reports what is wrong with the file; still protect the known folders
     folders += [PROJ_ROOT / spec.default for spec in specs.values() if spec.folder == "output"]

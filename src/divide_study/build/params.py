@@ -336,14 +336,25 @@ def _table_years(table: Path) -> set[int]:
 
 
 @functools.lru_cache(maxsize=4)
-def _default_values(path: Path, stamp: float) -> dict[str, Any]:
-    return {name: spec.default for name, spec in read_specs(path).items()}
+def _cached_specs(path: Path, stamp: tuple[int, int]) -> dict[str, Spec]:
+    return read_specs(path)
+
+
+def study_specs(path: Path | None = None) -> dict[str, Spec]:
+    """params/default.yaml's parameters, read once per change of the file (notebooks ask several times).
+    Treat as read-only: ``default_values`` gives copies."""
+    path = path or config.PARAMS_DIR / "default.yaml"
+    try:
+        status = path.stat()
+        stamp = (status.st_mtime_ns, status.st_size)
+    except OSError:
+        stamp = (0, 0)  # read_specs then says what is wrong
+    return _cached_specs(path, stamp)
 
 
 def default_values(path: Path | None = None) -> dict[str, Any]:
     """Every parameter's default, from params/default.yaml (checked)."""
-    path = path or config.PARAMS_DIR / "default.yaml"
-    return copy.deepcopy(_default_values(path, path.stat().st_mtime if path.exists() else 0.0))
+    return copy.deepcopy({name: spec.default for name, spec in study_specs(path).items()})
 
 
 class _Defaults:
@@ -517,7 +528,7 @@ def scenario_files(folder: Path) -> list[Path]:
 
 def read_scenario(path: Path, specs: dict[str, Spec] | None = None) -> dict[str, Any]:
     """A scenario file, its keys known and its values of the right type (ranges are checked once merged)."""
-    specs = specs if specs is not None else read_specs(config.PARAMS_DIR / "default.yaml")
+    specs = specs if specs is not None else study_specs()
     given = read_yaml(path)
     check_keys_and_types(given, specs, config.display_path(path))
     return given
@@ -529,7 +540,7 @@ def sweep(
     """Each scenario of ``folder`` merged into ``central`` (by ``merge``), by scenario name: 04's sweep.
 
     Every file is checked (known keys, types, ranges) before any is returned."""
-    specs = specs if specs is not None else read_specs(config.PARAMS_DIR / "default.yaml")
+    specs = specs if specs is not None else study_specs()
     merged = {}
     for path in scenario_files(folder):
         scenario = read_scenario(path, specs)
@@ -546,7 +557,7 @@ def check_parameters(namespace: dict[str, Any], default_path: Path | None = None
     """In a notebook, ``check_parameters(globals())``: the types and ranges of its parameters as they stand,
     since papermill may have injected other values than the defaults (``-p persons_per_household nan``).
     Folders are left to the build, which passes its own absolute staging folders."""
-    specs = read_specs(default_path or config.PARAMS_DIR / "default.yaml")
+    specs = study_specs(default_path)
     given = {name: namespace[name] for name in specs if name in namespace}
     where = "notebook parameters"
     check_keys_and_types(given, specs, where)
