@@ -86,6 +86,8 @@ def test_the_loader_refuses_what_is_not_a_parameter_file(tmp_path: Path):
         read_yaml(tmp_path)
     with pytest.raises(ParameterError, match="not found"):
         read_yaml(tmp_path / "nope.yaml")
+    with pytest.raises(ParameterError, match=r"cannot be read \(File name too long\)"):
+        read_yaml(tmp_path / ("x" * 5000))
     with pytest.raises(ParameterError, match="at most"):
         read_yaml(write(tmp_path / "big.yaml", "# padding\n" * 30000))
     assert read_yaml(write(tmp_path / "empty.yaml", "# nothing\n")) == {}
@@ -295,6 +297,10 @@ def test_a_notebook_declaring_another_type_than_the_defaults(project: Path):
         ("figures_dir: src\n", "overlaps the project's src/ folder"),
         ("figures_dir: build\n", "overlaps the project's build/ folder"),
         ("figures_dir: data/raw/cpi.csv\n", "is a file, not a folder"),
+        ('figures_dir: "charts\\0"\n', "parameter 'figures_dir' contains a control character"),
+        ('raw_dir: "data/\\nraw"\n', "parameter 'raw_dir' contains a control character"),
+        ("figures_dir: " + "x" * 300 + "\n", "parameter 'figures_dir' is too long for a folder name .300 bytes."),
+        ("scenarios_dir: " + "/".join(["y" * 200] * 30) + "\n", "parameter 'scenarios_dir' is too long"),
     ],
 )
 def test_output_folders_are_confined(project: Path, scenario: str, message: str):

@@ -26,6 +26,7 @@ import csv
 import functools
 import json
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,15 @@ class Spec:
     folder: str | None = None  # "input" or "output"
 
 
+def _shown(path: Path) -> str:
+    """A path for a message: relative to the project when inside it, and cut short when absurdly long."""
+    try:
+        text = config.display_path(path)
+    except (OSError, ValueError):
+        text = str(path)
+    return text if len(text) <= 200 else text[:120] + "…" + text[-60:]
+
+
 # --- the strict YAML loader ---------------------------------------------------------------------------------
 
 
@@ -117,15 +127,19 @@ class _StrictLoader(yaml.SafeLoader):
 
 def read_yaml(path: Path) -> dict[str, Any]:
     """A parameter file as a mapping, read strictly (see the module's docstring); {} when empty."""
-    shown = config.display_path(path)
-    if path.is_dir():
-        raise ParameterError(f"{shown}: is a folder, not a parameter file")
-    if not path.exists():
-        raise ParameterError(f"{shown}: parameter file not found")
-    if not path.is_file():
-        raise ParameterError(f"{shown}: not a regular file")
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise ParameterError(f"{shown}: {path.stat().st_size} bytes; a parameter file is at most {MAX_FILE_BYTES}")
+    shown = _shown(path)
+    try:
+        if path.is_dir():
+            raise ParameterError(f"{shown}: is a folder, not a parameter file")
+        if not path.exists():
+            raise ParameterError(f"{shown}: parameter file not found")
+        if not path.is_file():
+            raise ParameterError(f"{shown}: not a regular file")
+        size = path.stat().st_size
+    except (OSError, ValueError) as exc:  # a name too long, a NUL byte in it
+        raise ParameterError(f"{shown}: cannot be read ({getattr(exc, 'strerror', None) or exc})") from exc
+    if size > MAX_FILE_BYTES:
+        raise ParameterError(f"{shown}: {size} bytes; a parameter file is at most {MAX_FILE_BYTES}")
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -454,10 +468,22 @@ def check_values(
 ) -> None:
     """Ranges of merged values (``origin`` names the file that set each), then the folders' confinement."""
     origin = origin or {}
+    for name, spec in specs.items():
+        if spec.folder and isinstance(values.get(name), str):
+            _check_path_text(name, values[name], origin.get(name, "parameters"))
     raw_dir = _resolve(root, values["raw_dir"]) if isinstance(values.get("raw_dir"), str) else None
     for name, value in values.items():
         _check_range(specs[name], value, origin.get(name, "parameters"), raw_dir)
     check_folders(values, specs, root, origin)
+
+
+def _check_path_text(name: str, value: str, where: str) -> None:
+    """A folder the system can name: no NUL or control character, no name over 255 bytes, 4 KiB in all."""
+    if any(ord(character) < 32 for character in value):
+        raise ParameterError(f"{where}: parameter {name!r} contains a control character ({_show(value)})")
+    encoded = os.fsencode(value)
+    if len(encoded) >= 4096 or any(len(part) > 255 for part in encoded.split(b"/")):
+        raise ParameterError(f"{where}: parameter {name!r} is too long for a folder name ({len(encoded)} bytes)")
 
 
 def _resolve(root: Path, value: str) -> Path:
@@ -512,7 +538,7 @@ def _nested(a: Path, b: Path) -> bool:
 
 def scenario_files(folder: Path) -> list[Path]:
     """Every scenario of a folder, ``.yaml`` and ``.yml``, by name; two files of the same name are refused."""
-    shown = config.display_path(folder)
+    shown = _shown(folder)
     if not folder.is_dir():
         raise ParameterError(f"{shown}: scenario folder not found")
     found = sorted(
