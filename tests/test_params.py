@@ -239,6 +239,11 @@ def test_scenario_folders_that_cannot_be_swept(project: Path):
         load(project, "scenarios_dir: params/nowhere\n")
 
 
+def test_the_defaults_file_given_as_a_scenario_gets_a_hint(project: Path):
+    with pytest.raises(ParameterError, match=r"default\.yaml: looks like a defaults file"):
+        load_parameters(declarations(project), project / "params/default.yaml", project / "params/default.yaml")
+
+
 def test_a_folder_or_missing_file_as_the_scenario(project: Path):
     with pytest.raises(ParameterError, match="is a folder"):
         load_parameters(declarations(project), project / "params", project / "params/default.yaml")

@@ -556,7 +556,12 @@ def read_scenario(path: Path, specs: dict[str, Spec] | None = None) -> dict[str,
     """A scenario file, its keys known and its values of the right type (ranges are checked once merged)."""
     specs = specs if specs is not None else study_specs()
     given = read_yaml(path)
-    check_keys_and_types(given, specs, config.display_path(path))
+    if given and all(isinstance(value, dict) and {"type", "default"} <= set(value) for value in given.values()):
+        raise ParameterError(
+            f"{_shown(path)}: looks like a defaults file (entries with type and default); "
+            "a scenario is a flat `name: value` mapping, e.g. `base_year: 2014`"
+        )
+    check_keys_and_types(given, specs, _shown(path))
     return given
 
 
