@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 
 from divide_study import config
-from divide_study.build.params import check_type, notebook_parameters
+from divide_study.build.params import default_values, notebook_parameters, read_specs
 
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
 
@@ -38,13 +37,30 @@ def test_opens_with_purpose_inputs_outputs(notebook: Path):
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
-def test_parameters_match_the_defaults(notebook: Path):
-    defaults = yaml.safe_load((config.PARAMS_DIR / "default.yaml").read_text(encoding="utf-8"))
+def test_parameters_take_their_values_from_default_yaml(notebook: Path):
+    """params/default.yaml is the one place of each default: a cell declares name, type and comment only."""
+    specs = read_specs(config.PARAMS_DIR / "default.yaml")
     for name, parameter in notebook_parameters(notebook).items():
-        assert name in defaults, f"{notebook.name}: {name} has no default in params/default.yaml"
-        check_type(name, defaults[name], parameter.type_name, "params/default.yaml")
-        assert parameter.default == defaults[name], f"{notebook.name}: {name} default differs from default.yaml"
+        assert name in specs, f"{notebook.name}: {name} is not defined in params/default.yaml"
+        assert parameter.from_defaults, f"{notebook.name}: {name} must read defaults.{name}, not a literal"
+        assert parameter.type_name == specs[name].type_name, f"{notebook.name}: {name} type differs from default.yaml"
         assert parameter.comment, f"{notebook.name}: parameter {name} has no comment"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_parameters_cell_runs_to_the_defaults(notebook: Path):
+    """Run as opened (JupyterLab), the cell gives exactly the defaults of params/default.yaml."""
+    cell = next(
+        c
+        for c in json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        if "parameters" in c["metadata"].get("tags", [])
+    )
+    namespace: dict = {}
+    exec("".join(cell["source"]), namespace)  # the project's own notebook
+    values = default_values()
+    declared = notebook_parameters(notebook)
+    assert declared
+    assert {name: namespace[name] for name in declared} == {name: values[name] for name in declared}
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
@@ -65,4 +81,5 @@ def test_papermill_help_documents_every_parameter(notebook: Path):
         # papermill wraps a long comment onto the lines below the name and type
         block = [lines[start]] + [line for line in lines[start + 1 :][:3] if line.startswith(" " * 20)]
         text = " ".join(" ".join(block).split())
-        assert f"{name}: {parameter.type_name}" in text and " ".join(parameter.comment.split()) in text, text
+        assert f"{name}: {parameter.type_name} (default defaults.{name})" in text, text
+        assert " ".join(parameter.comment.split()) in text, text

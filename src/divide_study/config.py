@@ -2,10 +2,16 @@
 
 The package is installed in editable mode (``uv sync``), so the project root is found from this file.
 The articles are read in place from ``../shared/sources`` (the ``sources_dir`` parameter), never copied.
+
+Interactive runs are sandboxed: a notebook passes each output folder through ``writable``. A published folder
+(``data/processed``, ``figures``, ``report``: the output folders' defaults in ``params/default.yaml``) becomes
+the same path under ``build/sandbox/``, unless the analyst sets ``STUDY_PUBLISH=1`` on purpose. ``study build``
+always passes its own staging folders, which are not published ones, so it is unaffected.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 PROJ_ROOT = Path(__file__).resolve().parents[2]
@@ -20,6 +26,8 @@ NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 PARAMS_DIR = PROJ_ROOT / "params"
 BUILD_DIR = PROJ_ROOT / "build"  # build state and executed notebooks (the builder derives it from its root)
 SCHEMAS_DIR = Path(__file__).resolve().parent / "schemas"
+SANDBOX_DIR = BUILD_DIR / "sandbox"  # where interactive runs write instead of the published folders
+PUBLISH_VARIABLE = "STUDY_PUBLISH"  # set to 1 to let an interactive run write into the published folders
 
 
 SOURCES_DIR = PROJ_ROOT.parent / "shared" / "sources"
@@ -38,3 +46,52 @@ def display_path(path: str | Path) -> str:
         return str(path.resolve().relative_to(PROJ_ROOT))
     except ValueError:
         return str(path)
+
+
+def published_dirs() -> list[Path]:
+    """The published study's folders: the defaults of the output-folder parameters, and the constants above."""
+    from divide_study.build.params import ParameterError, study_specs  # params imports this module
+
+    folders = [PROCESSED_DIR, FIGURES_DIR, REPORT_DIR]
+    try:
+        specs = study_specs()
+    except ParameterError:
+        return folders  # the build reports what is wrong with the file; still protect the known folders
+    folders += [PROJ_ROOT / spec.default for spec in specs.values() if spec.folder == "output"]
+    return list(dict.fromkeys(folders))
+
+
+def publishing() -> bool:
+    """True when the analyst asked, with STUDY_PUBLISH=1, that an interactive run write the published study."""
+    return os.environ.get(PUBLISH_VARIABLE, "").strip() == "1"
+
+
+def writable(path: str | Path) -> Path:
+    """Where a notebook may write the output folder ``path``: itself, unless it is (inside) a published folder,
+    which becomes the same path under ``build/sandbox/`` (created), so an interactive run cannot change the
+    published study. With STUDY_PUBLISH=1 the path is returned as given."""
+    target = project_path(path)
+    if publishing():
+        return target
+    resolved = target.resolve()
+    for published in published_dirs():
+        real = published.resolve()
+        if resolved == real or resolved.is_relative_to(real):
+            sandboxed = SANDBOX_DIR / published.relative_to(PROJ_ROOT) / resolved.relative_to(real)
+            sandboxed.mkdir(parents=True, exist_ok=True)
+            return sandboxed
+    return target
+
+
+def where_outputs_go(*folders: Path) -> str:
+    """One line for a notebook's first output: where it writes, and why there."""
+    shown = ", ".join(display_path(folder) for folder in folders)
+    sandbox = SANDBOX_DIR.resolve()
+    if any(Path(folder).resolve().is_relative_to(sandbox) for folder in folders):
+        return (
+            f"Writing to {shown}: an interactive run writes to the sandbox, never to the published study "
+            f"(set {PUBLISH_VARIABLE}=1 to write into it on purpose; `study build` publishes it)."
+        )
+    if publishing():
+        return f"Writing to {shown}: {PUBLISH_VARIABLE}=1, so this run changes the published study."
+    return f"Writing to {shown}."

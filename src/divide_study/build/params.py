@@ -1,14 +1,32 @@
-"""Study parameters: ``params/default.yaml``, scenario overrides, and the notebooks' ``parameters`` cells.
+"""Study parameters: one file of defaults, scenario files, one merge rule, all checked before anything runs.
 
-A notebook declares its parameters papermill's way, typed and commented (``base_year: int = 2023  # …``).
-The build reads those declarations with ``ast`` (no kernel, no papermill import, so it stays fast), checks
-every value against the declared type before anything runs, and refuses unknown keys.
+``params/default.yaml`` is the only place a default is written. Each entry gives the parameter's ``type``
+(``int``, ``float``, ``str``, ``bool``, ``list[T]``, ``dict[K, V]``), its ``default``, what it is (``doc``),
+and optionally its allowed range (``min`` / ``max`` inclusive, ``above`` exclusive, ``years_of``: a table under
+``raw_dir`` whose ``year`` column lists the allowed years) and ``folder: input | output`` for folders.
+
+A scenario file is a flat mapping ``name: value``. It is combined with the defaults by ``merge``, the one rule
+used by ``study build --params`` and by 04_sensitivity's sweep alike: a mapping (``options``) is merged key by
+key, every other value replaces the default whole.
+
+A notebook declares the parameters it uses papermill's way, ``base_year: int = defaults.base_year  # comment``,
+so ``papermill --help-notebook`` lists each with its type and comment and papermill can inject overrides after
+the cell; the value itself comes from ``params/default.yaml``. The build reads those declarations with ``ast``
+(no kernel, no papermill import, so it stays fast).
+
+YAML is read by a strict loader: no anchors or aliases (an alias bomb fails at its first anchor), no duplicate
+keys, text keys only, UTF-8 only, a regular file of reasonable size only.
 """
 
 from __future__ import annotations
 
 import ast
+import copy
+import csv
+import functools
 import json
+import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,14 +36,14 @@ import yaml
 from divide_study import config
 from divide_study.errors import StudyError
 
-_TYPES: dict[str, tuple[type, ...]] = {
-    "int": (int,),
-    "float": (int, float),
-    "str": (str,),
-    "bool": (bool,),
-    "list": (list,),
-    "dict": (dict,),
-}
+_SCALARS = ("int", "float", "str", "bool")
+# Entries a parameter may have in params/default.yaml; anything else is a typo.
+_SPEC_KEYS = {"type", "default", "doc", "min", "max", "above", "years_of", "folder"}
+# Parameter files are a few lines; a bigger one is a mistake (or an attack), refused before parsing.
+MAX_FILE_BYTES = 256 * 1024
+# Folders of the project that no output folder may be, contain or sit in (a build replaces its outputs whole).
+PROTECTED_FOLDERS = ("notebooks", "src", "params", "tests", "docs", "benchmarks", "build", ".git", ".venv", ".ci")
+SCENARIO_SUFFIXES = (".yaml", ".yml")
 
 
 class ParameterError(StudyError):
@@ -34,64 +52,552 @@ class ParameterError(StudyError):
 
 @dataclass(frozen=True)
 class Parameter:
+    """A notebook's declaration: ``default`` is the literal written in the cell, or None when it reads
+    ``defaults.<name>`` (``from_defaults``)."""
+
     name: str
     type_name: str
     default: Any
     comment: str
+    from_defaults: bool = False
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One parameter as params/default.yaml defines it."""
+
+    name: str
+    type_name: str
+    default: Any
+    doc: str = ""
+    min: float | None = None
+    max: float | None = None
+    above: float | None = None
+    years_of: str | None = None
+    folder: str | None = None  # "input" or "output"
+
+
+def _shown(path: Path) -> str:
+    """A path for a message: relative to the project when inside it, and cut short when absurdly long."""
+    try:
+        text = config.display_path(path)
+    except (OSError, ValueError):
+        text = str(path)
+    return text if len(text) <= 200 else text[:120] + "…" + text[-60:]
+
+
+# --- the strict YAML loader ---------------------------------------------------------------------------------
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader without anchors, aliases, merge keys, duplicate keys or non-text keys."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed", event.start_mark)
+        if getattr(event, "anchor", None) is not None:
+            raise yaml.composer.ComposerError(None, None, "anchors (&name) are not allowed", event.start_mark)
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        if not isinstance(node, yaml.MappingNode):
+            raise yaml.constructor.ConstructorError(None, None, "expected a mapping", node.start_mark)
+        mapping: dict[str, Any] = {}
+        lines: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise yaml.constructor.ConstructorError(
+                    None, None, "merge keys (<<) are not allowed", key_node.start_mark
+                )
+            key = self.construct_object(key_node, deep=deep)
+            line = key_node.start_mark.line + 1
+            if not isinstance(key, str):
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} is not text (quote it)", key_node.start_mark
+                )
+            if key in mapping:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r} at lines {lines[key]} and {line}", key_node.start_mark
+                )
+            lines[key] = line
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """A parameter file as a mapping, read strictly (see the module's docstring); {} when empty."""
+    shown = _shown(path)
+    try:
+        if path.is_dir():
+            raise ParameterError(f"{shown}: is a folder, not a parameter file")
+        if not path.exists():
+            raise ParameterError(f"{shown}: parameter file not found")
+        if not path.is_file():
+            raise ParameterError(f"{shown}: not a regular file")
+        size = path.stat().st_size
+    except (OSError, ValueError) as exc:  # a name too long, a NUL byte in it
+        raise ParameterError(f"{shown}: cannot be read ({getattr(exc, 'strerror', None) or exc})") from exc
+    if size > MAX_FILE_BYTES:
+        raise ParameterError(f"{shown}: {size} bytes; a parameter file is at most {MAX_FILE_BYTES}")
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ParameterError(f"{shown}: not UTF-8 text (byte {exc.start})") from exc
+    except OSError as exc:
+        raise ParameterError(f"{shown}: cannot be read ({exc.strerror})") from exc
+    try:
+        data = yaml.load(text, Loader=_StrictLoader)  # _StrictLoader is a SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f", line {mark.line + 1}" if mark else ""
+        raise ParameterError(f"{shown}{where}: not valid YAML: {exc.problem or exc.context}") from exc
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"{shown}: not valid YAML: {exc}") from exc
+    except RecursionError as exc:
+        raise ParameterError(f"{shown}: not valid YAML: nested too deeply") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ParameterError(f"{shown}: expected a mapping of parameter names to values")
+    return data
+
+
+# --- types --------------------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=None)
+def _parse_type(type_name: str) -> ast.expr:
+    """``list[int]`` as a tree, refusing anything outside int, float, str, bool, list[T], dict[K, V]."""
+    try:
+        tree = ast.parse(type_name, mode="eval").body
+    except SyntaxError:
+        tree = None
+
+    def valid(node: ast.expr | None) -> bool:
+        if isinstance(node, ast.Name):
+            return node.id in (*_SCALARS, "list", "dict")
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+            inner = node.slice
+            if node.value.id == "list":
+                return valid(inner)
+            if node.value.id == "dict" and isinstance(inner, ast.Tuple) and len(inner.elts) == 2:
+                return all(valid(element) for element in inner.elts)
+        return False
+
+    if not valid(tree):
+        raise ParameterError(f"type {type_name!r} is not one of int, float, str, bool, list[T], dict[K, V]")
+    return tree
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _type_problem(value: Any, node: ast.expr) -> str | None:
+    """What is wrong with ``value`` for the type ``node``, or None; elements and keys are checked too."""
+    if isinstance(node, ast.Name):
+        kind = node.id
+        plain = {"int": int, "float": (int, float), "str": str, "bool": bool, "list": list, "dict": dict}[kind]
+        # YAML's `true` is a bool, and bool is an int to Python: do not let it pass as a number.
+        if (isinstance(value, bool) and kind != "bool") or not isinstance(value, plain):
+            return f"must be {kind}, got {type(value).__name__} {_show(value)}"
+        return _non_finite(value)
+    container = node.value.id  # type: ignore[attr-defined]
+    if container == "list":
+        if not isinstance(value, list):
+            return f"must be {ast.unparse(node)}, got {type(value).__name__} {_show(value)}"
+        for index, element in enumerate(value, start=1):
+            problem = _type_problem(element, node.slice)
+            if problem:
+                return f"element {index} {problem}"
+        return None
+    key_type, value_type = node.slice.elts  # type: ignore[attr-defined]
+    if not isinstance(value, dict):
+        return f"must be {ast.unparse(node)}, got {type(value).__name__} {_show(value)}"
+    for key, item in value.items():
+        problem = _type_problem(key, key_type)
+        if problem:
+            return f"key {_show(key)} {problem}"
+        problem = _type_problem(item, value_type)
+        if problem:
+            return f"value of key {_show(key)} {problem}"
+    return None
+
+
+def _non_finite(value: Any) -> str | None:
+    """NaN and infinities (YAML .nan, .inf) are refused everywhere, however deep."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"must be a finite number, got {value!r}"
+    children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in children:
+        problem = _non_finite(item)
+        if problem:
+            return f"{'element ' + str(key + 1) if isinstance(value, list) else 'value of key ' + _show(key)} {problem}"
+    return None
+
+
+def check_type(name: str, value: Any, type_name: str, where: str) -> None:
+    """Refuse ``value`` unless it is of ``type_name``, elements of lists and keys and values of mappings too."""
+    problem = _type_problem(value, _parse_type(type_name))
+    if problem:
+        raise ParameterError(f"{where}: parameter {name!r} {problem}")
+
+
+# --- params/default.yaml ------------------------------------------------------------------------------------
+
+
+def read_specs(path: Path, declared_types: dict[str, str] | None = None) -> dict[str, Spec]:
+    """The parameters defined in a defaults file, each checked (type, default, range).
+
+    A file whose entries have no ``type`` is the older flat form (``name: value``); its types then come from
+    ``declared_types`` (what the notebooks declare).
+    """
+    raw = read_yaml(path)
+    shown = config.display_path(path)
+    if not any(isinstance(entry, dict) and "type" in entry for entry in raw.values()):
+        types = declared_types or {}
+        unknown = sorted(set(raw) - set(types))
+        if unknown:
+            raise ParameterError(f"{shown}: unknown parameter {unknown[0]!r}; known: {', '.join(sorted(types))}")
+        specs = {name: Spec(name, types[name], value) for name, value in raw.items()}
+    else:
+        specs = {name: _spec(shown, name, entry) for name, entry in raw.items()}
+    for spec in specs.values():
+        check_type(spec.name, spec.default, spec.type_name, shown)
+        _check_range(spec, spec.default, shown, raw_dir=None)
+    return specs
+
+
+def _spec(shown: str, name: str, entry: Any) -> Spec:
+    where = f"{shown}: parameter {name!r}"
+    if not isinstance(entry, dict):
+        raise ParameterError(f"{where}: expected an entry with type, default and doc")
+    unknown = sorted(set(entry) - _SPEC_KEYS)
+    if unknown:
+        raise ParameterError(f"{where}: unknown entry {unknown[0]!r}; allowed: {', '.join(sorted(_SPEC_KEYS))}")
+    missing = sorted({"type", "default", "doc"} - set(entry))
+    if missing:
+        raise ParameterError(f"{where}: missing {', '.join(missing)}")
+    if not isinstance(entry["type"], str):
+        raise ParameterError(f"{where}: type must be text, e.g. int or list[int]")
+    try:
+        _parse_type(entry["type"])
+    except ParameterError as exc:
+        raise ParameterError(f"{where}: {exc}") from exc
+    if not isinstance(entry["doc"], str) or not entry["doc"].strip():
+        raise ParameterError(f"{where}: doc must say what the parameter is")
+    for bound in ("min", "max", "above"):
+        if bound in entry:
+            problem = _type_problem(entry[bound], ast.Name("float"))
+            if problem:
+                raise ParameterError(f"{where}: {bound} {problem}")
+    if entry.get("folder") not in (None, "input", "output"):
+        raise ParameterError(f"{where}: folder must be input or output, got {_show(entry['folder'])}")
+    if entry.get("folder") and entry["type"] != "str":
+        raise ParameterError(f"{where}: a folder is of type str")
+    if "years_of" in entry and not isinstance(entry["years_of"], str):
+        raise ParameterError(f"{where}: years_of must name a table under raw_dir")
+    return Spec(
+        name,
+        entry["type"],
+        entry["default"],
+        " ".join(entry["doc"].split()),
+        entry.get("min"),
+        entry.get("max"),
+        entry.get("above"),
+        entry.get("years_of"),
+        entry.get("folder"),
+    )
+
+
+def _numbers(value: Any) -> list[float]:
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, (int, float)):
+        return [value]
+    if isinstance(value, list):
+        return [number for item in value for number in _numbers(item)]
+    return []
+
+
+def _check_range(spec: Spec, value: Any, where: str, raw_dir: Path | None) -> None:
+    """The allowed range of a number, or of each number of a list; ``years_of`` needs ``raw_dir``."""
+    for number in _numbers(value):
+        if spec.above is not None and not number > spec.above:
+            raise ParameterError(f"{where}: parameter {spec.name!r} must be above {spec.above}, got {number!r}")
+        if spec.min is not None and number < spec.min:
+            raise ParameterError(f"{where}: parameter {spec.name!r} must be at least {spec.min}, got {number!r}")
+        if spec.max is not None and number > spec.max:
+            raise ParameterError(f"{where}: parameter {spec.name!r} must be at most {spec.max}, got {number!r}")
+        if spec.years_of and raw_dir is not None:
+            years = _table_years(raw_dir / spec.years_of)
+            if years and number not in years:
+                raise ParameterError(
+                    f"{where}: parameter {spec.name!r} must be a year of {config.display_path(raw_dir / spec.years_of)}"
+                    f" ({min(years)}–{max(years)}), got {number!r}"
+                )
+
+
+def _table_years(table: Path) -> set[int]:
+    """The ``year`` column of a small reference table; empty when it cannot be read (01_clean then says why)."""
+    try:
+        with table.open(encoding="utf-8", newline="") as handle:
+            return {int(row["year"]) for row in csv.DictReader(handle)}
+    except (OSError, KeyError, ValueError, TypeError, UnicodeDecodeError):
+        return set()
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_specs(path: Path, stamp: tuple[int, int]) -> dict[str, Spec]:
+    return read_specs(path)
+
+
+def study_specs(path: Path | None = None) -> dict[str, Spec]:
+    """params/default.yaml's parameters, read once per change of the file (notebooks ask several times).
+    Treat as read-only: ``default_values`` gives copies."""
+    path = path or config.PARAMS_DIR / "default.yaml"
+    try:
+        status = path.stat()
+        stamp = (status.st_mtime_ns, status.st_size)
+    except OSError:
+        stamp = (0, 0)  # read_specs then says what is wrong
+    return _cached_specs(path, stamp)
+
+
+def default_values(path: Path | None = None) -> dict[str, Any]:
+    """Every parameter's default, from params/default.yaml (checked)."""
+    return copy.deepcopy({name: spec.default for name, spec in study_specs(path).items()})
+
+
+class _Defaults:
+    """``defaults.base_year``: a parameter's default, read from params/default.yaml when first asked."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        values = default_values()
+        if name not in values:
+            raise AttributeError(f"params/default.yaml has no parameter {name!r}")
+        return values[name]
+
+    def __dir__(self) -> list[str]:
+        return sorted(default_values())
+
+
+defaults = _Defaults()
+
+
+# --- notebooks ----------------------------------------------------------------------------------------------
 
 
 def notebook_parameters(notebook: Path) -> dict[str, Parameter]:
     """The parameters a notebook declares in its one cell tagged ``parameters``."""
-    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    shown = config.display_path(notebook)
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ParameterError(f"{shown}: not a readable notebook ({type(exc).__name__})") from exc
     tagged = [cell for cell in cells if "parameters" in cell.get("metadata", {}).get("tags", [])]
     if len(tagged) != 1:
-        raise ParameterError(
-            f"{config.display_path(notebook)}: expected exactly one cell tagged 'parameters', found {len(tagged)}"
-        )
+        raise ParameterError(f"{shown}: expected exactly one cell tagged 'parameters', found {len(tagged)}")
     source = "".join(tagged[0]["source"])
     lines = source.splitlines()
+    try:
+        body = ast.parse(source).body
+    except SyntaxError as exc:
+        raise ParameterError(f"{shown}, parameters cell, line {exc.lineno}: {exc.msg}") from exc
     declared = {}
-    for node in ast.parse(source).body:
+    for node in body:
+        if isinstance(node, ast.ImportFrom) and [alias.name for alias in node.names] == ["defaults"]:
+            continue  # `from divide_study.build.params import defaults`
         if not (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None):
             raise ParameterError(
-                f"{config.display_path(notebook)}, parameters cell, line {node.lineno}: "
-                "write each parameter as `name: type = value  # what it is`"
+                f"{shown}, parameters cell, line {node.lineno}: "
+                "write each parameter as `name: type = defaults.name  # what it is`"
             )
-        type_name = ast.unparse(node.annotation).split("[")[0]
-        if type_name not in _TYPES:
+        name = node.target.id
+        type_name = ast.unparse(node.annotation)
+        try:
+            _parse_type(type_name)
+        except ParameterError as exc:
+            raise ParameterError(f"{shown}: parameter {name!r}: {exc}") from exc
+        value = node.value
+        from_defaults = (
+            isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) and value.value.id == "defaults"
+        )
+        if from_defaults and value.attr != name:
+            raise ParameterError(f"{shown}: parameter {name!r} reads defaults.{value.attr}; write defaults.{name}")
+        try:
+            default = None if from_defaults else ast.literal_eval(value)
+        except ValueError as exc:
             raise ParameterError(
-                f"{config.display_path(notebook)}: parameter {node.target.id!r} has type "
-                f"{type_name!r}; use one of {', '.join(_TYPES)}"
-            )
+                f"{shown}, parameters cell, line {node.lineno}: {name} must be `defaults.{name}` or a literal"
+            ) from exc
         line = lines[node.lineno - 1]
         comment = line.split("#", 1)[1].strip() if "#" in line[node.end_col_offset :] else ""
-        declared[node.target.id] = Parameter(node.target.id, type_name, ast.literal_eval(node.value), comment)
+        declared[name] = Parameter(name, type_name, default, comment, from_defaults)
     return declared
 
 
-def check_type(name: str, value: Any, type_name: str, where: str) -> None:
-    expected = _TYPES[type_name]
-    # YAML's `true` is a bool, and bool is an int to Python: do not let it pass as a number.
-    if (isinstance(value, bool) and bool not in expected) or not isinstance(value, expected):
-        raise ParameterError(f"{where}: parameter {name!r} must be {type_name}, got {type(value).__name__} {value!r}")
+# --- merging and checking -----------------------------------------------------------------------------------
 
 
-def read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise ParameterError(f"{config.display_path(path)}: parameter file not found") from exc
-    except UnicodeDecodeError as exc:
-        raise ParameterError(f"{config.display_path(path)}: not UTF-8 text") from exc
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"{config.display_path(path)}: not valid YAML: {exc}") from exc
-    if data is None:
-        return {}
-    if not isinstance(data, dict) or not all(isinstance(key, str) for key in data):
-        raise ParameterError(f"{config.display_path(path)}: expected a mapping of parameter names to values")
-    return data
+def merge(defaults: dict[str, Any], scenario: dict[str, Any]) -> dict[str, Any]:
+    """The one rule combining parameters with a scenario: a mapping given in both (``options``) is merged key
+    by key, the scenario's keys winning; any other value the scenario gives replaces the default whole."""
+    merged = copy.deepcopy(defaults)
+    for name, value in scenario.items():
+        if isinstance(merged.get(name), dict) and isinstance(value, dict):
+            merged[name] = {**merged[name], **copy.deepcopy(value)}
+        else:
+            merged[name] = copy.deepcopy(value)
+    return merged
+
+
+def check_keys_and_types(given: dict[str, Any], specs: dict[str, Spec], where: str) -> None:
+    for name, value in given.items():
+        if name not in specs:
+            raise ParameterError(f"{where}: unknown parameter {name!r}; known: {', '.join(sorted(specs))}")
+        check_type(name, value, specs[name].type_name, where)
+
+
+def check_values(
+    values: dict[str, Any], specs: dict[str, Spec], root: Path, origin: dict[str, str] | None = None
+) -> None:
+    """Ranges of merged values (``origin`` names the file that set each), then the folders' confinement."""
+    origin = origin or {}
+    for name, spec in specs.items():
+        if spec.folder and isinstance(values.get(name), str):
+            _check_path_text(name, values[name], origin.get(name, "parameters"))
+    raw_dir = _resolve(root, values["raw_dir"]) if isinstance(values.get("raw_dir"), str) else None
+    for name, value in values.items():
+        _check_range(specs[name], value, origin.get(name, "parameters"), raw_dir)
+    check_folders(values, specs, root, origin)
+
+
+def _check_path_text(name: str, value: str, where: str) -> None:
+    """A folder the system can name: no NUL or control character, no name over 255 bytes, 4 KiB in all."""
+    if any(ord(character) < 32 for character in value):
+        raise ParameterError(f"{where}: parameter {name!r} contains a control character ({_show(value)})")
+    encoded = os.fsencode(value)
+    if len(encoded) >= 4096 or any(len(part) > 255 for part in encoded.split(b"/")):
+        raise ParameterError(f"{where}: parameter {name!r} is too long for a folder name ({len(encoded)} bytes)")
+
+
+def _resolve(root: Path, value: str) -> Path:
+    path = Path(value)
+    return (path if path.is_absolute() else root / path).resolve()
+
+
+def check_folders(values: dict[str, Any], specs: dict[str, Spec], root: Path, origin: dict[str, str]) -> None:
+    """Output folders: relative, inside the project (no ``..`` or symlink escape), apart from each other, from
+    the input folders and from the project's own folders. A build replaces its outputs whole, so a wrong one
+    would replace something else."""
+    project = root.resolve()
+    outputs: dict[str, Path] = {}
+    for name, spec in specs.items():
+        if spec.folder != "output" or name not in values:
+            continue
+        value, where = values[name], f"{origin.get(name, 'parameters')}: parameter {name!r}"
+        if not value.strip():
+            raise ParameterError(f"{where} is empty; give a folder relative to the project")
+        if Path(value).is_absolute():
+            raise ParameterError(f"{where} is absolute ({value}); give a folder relative to the project")
+        path = (project / value).resolve()
+        if path == project or not path.is_relative_to(project):
+            raise ParameterError(f"{where} ({value}) leads outside the project (through .. or a symbolic link)")
+        if path.exists() and not path.is_dir():
+            raise ParameterError(f"{where} ({value}) is a file, not a folder")
+        outputs[name] = path
+    others = {
+        f"parameter {name!r} ({values[name]})": _resolve(root, values[name])
+        for name, spec in specs.items()
+        if spec.folder == "input" and isinstance(values.get(name), str)
+    }
+    others.update({f"the project's {folder}/ folder": project / folder for folder in PROTECTED_FOLDERS})
+    # Name first what the user just changed (a scenario) rather than the defaults it collides with.
+    names = sorted(outputs, key=lambda name: (origin.get(name) == origin.get("_defaults"), name))
+    for index, name in enumerate(names):
+        where = f"{origin.get(name, 'parameters')}: parameter {name!r} ({values[name]})"
+        for other in names[index + 1 :]:
+            if _nested(outputs[name], outputs[other]):
+                raise ParameterError(f"{where} and parameter {other!r} ({values[other]}) overlap; outputs must be apart")
+        for label, path in others.items():
+            if _nested(outputs[name], path):
+                raise ParameterError(f"{where} overlaps {label}; an output folder must be apart from it")
+
+
+def _nested(a: Path, b: Path) -> bool:
+    return a == b or a.is_relative_to(b) or b.is_relative_to(a)
+
+
+# --- scenarios ----------------------------------------------------------------------------------------------
+
+
+def scenario_files(folder: Path) -> list[Path]:
+    """Every scenario of a folder, ``.yaml`` and ``.yml``, by name; two files of the same name are refused."""
+    shown = _shown(folder)
+    if not folder.is_dir():
+        raise ParameterError(f"{shown}: scenario folder not found")
+    found = sorted(
+        path for path in folder.iterdir() if path.suffix.lower() in SCENARIO_SUFFIXES and not path.name.startswith(".")
+    )
+    stems: dict[str, Path] = {}
+    for path in found:
+        if path.stem in stems:
+            raise ParameterError(f"{shown}: two scenarios named {path.stem!r} ({stems[path.stem].name}, {path.name})")
+        stems[path.stem] = path
+    return found
+
+
+def read_scenario(path: Path, specs: dict[str, Spec] | None = None) -> dict[str, Any]:
+    """A scenario file, its keys known and its values of the right type (ranges are checked once merged)."""
+    specs = specs if specs is not None else study_specs()
+    given = read_yaml(path)
+    if given and all(isinstance(value, dict) and {"type", "default"} <= set(value) for value in given.values()):
+        raise ParameterError(
+            f"{_shown(path)}: looks like a defaults file (entries with type and default); "
+            "a scenario is a flat `name: value` mapping, e.g. `base_year: 2014`"
+        )
+    check_keys_and_types(given, specs, _shown(path))
+    return given
+
+
+def sweep(
+    central: dict[str, Any], folder: Path, specs: dict[str, Spec] | None = None, root: Path = config.PROJ_ROOT
+) -> dict[str, dict[str, Any]]:
+    """Each scenario of ``folder`` merged into ``central`` (by ``merge``), by scenario name: 04's sweep.
+
+    Every file is checked (known keys, types, ranges) before any is returned."""
+    specs = specs if specs is not None else study_specs()
+    merged = {}
+    for path in scenario_files(folder):
+        scenario = read_scenario(path, specs)
+        values = merge(central, scenario)
+        origin = {name: config.display_path(path) for name in scenario}
+        raw_dir = _resolve(root, values["raw_dir"]) if isinstance(values.get("raw_dir"), str) else None
+        for name, value in scenario.items():
+            _check_range(specs[name], value, origin[name], raw_dir)
+        merged[path.stem] = values
+    return merged
+
+
+def check_parameters(namespace: dict[str, Any], default_path: Path | None = None) -> None:
+    """In a notebook, ``check_parameters(globals())``: the types and ranges of its parameters as they stand,
+    since papermill may have injected other values than the defaults (``-p persons_per_household nan``).
+    Folders are left to the build, which passes its own absolute staging folders."""
+    specs = study_specs(default_path)
+    given = {name: namespace[name] for name in specs if name in namespace}
+    where = "notebook parameters"
+    check_keys_and_types(given, specs, where)
+    raw_dir = config.project_path(given["raw_dir"]).resolve() if "raw_dir" in given else None
+    for name, value in given.items():
+        _check_range(specs[name], value, where, raw_dir)
+
+
+# --- the build's entry point --------------------------------------------------------------------------------
 
 
 def load_parameters(
@@ -99,40 +605,53 @@ def load_parameters(
     scenario: Path | None = None,
     default_path: Path | None = None,
     build_parameters: dict[str, str] | None = None,
+    *,
+    root: Path | None = None,
 ) -> dict[str, Any]:
-    """Defaults merged with a scenario, checked against what the notebooks declare.
+    """Defaults merged with a scenario, every value checked, every swept scenario checked too.
 
     ``notebooks`` maps each notebook to its declarations (``notebook_parameters``), read once by the caller.
-    Every key must be declared by at least one notebook with a matching type, and every declared
-    parameter must have a default in ``params/default.yaml``.
+    Every declared parameter must be defined in the defaults with the same type, and every defined one
+    used; a scenario may only set known parameters. Output folders are confined (``check_folders``). When
+    the parameters name a ``scenarios_dir``, every scenario file there is checked as well, so a typo in a
+    swept scenario stops the build before anything runs. ``root`` is the project (default: the folder
+    above ``default_path``'s folder).
     """
     default_path = default_path or config.PARAMS_DIR / "default.yaml"
-    values = read_yaml(default_path)
-    declared: dict[str, Parameter] = {
-        name: Parameter(name, type_name, None, "used by the build")
-        for name, type_name in (build_parameters or {}).items()
+    root = root or default_path.resolve().parent.parent
+    build_parameters = build_parameters or {}
+    declared: dict[str, tuple[str, str]] = {
+        name: (type_name, "the build") for name, type_name in build_parameters.items()
     }
     for notebook, parameters in notebooks.items():
         for name, parameter in parameters.items():
-            other = declared.setdefault(name, parameter)
-            if other.type_name != parameter.type_name:
+            type_name, where = declared.setdefault(name, (parameter.type_name, config.display_path(notebook)))
+            if type_name != parameter.type_name:
                 raise ParameterError(
-                    f"parameter {name!r} is {other.type_name} in one notebook and "
+                    f"parameter {name!r} is {type_name} in {where} and "
                     f"{parameter.type_name} in {config.display_path(notebook)}"
                 )
-    missing = sorted(set(declared) - set(values) - set(build_parameters or {}))
+    specs = read_specs(default_path, {name: type_name for name, (type_name, _) in declared.items()})
+    shown_defaults = config.display_path(default_path)
+    # The build's own parameters may go without a default (the build then does without them).
+    missing = sorted(set(declared) - set(specs) - set(build_parameters))
     if missing:
-        raise ParameterError(f"{config.display_path(default_path)}: no default for {missing}")
-    sources = [(default_path, values)]
+        raise ParameterError(f"{shown_defaults}: no default for {missing}")
+    for name, (type_name, where) in declared.items():
+        if name in specs and specs[name].type_name != type_name:
+            raise ParameterError(
+                f"parameter {name!r} is {specs[name].type_name} in {shown_defaults} but {type_name} in {where}"
+            )
+    unused = sorted(set(specs) - set(declared))
+    if unused and declared:
+        raise ParameterError(f"{shown_defaults}: parameter {unused[0]!r} is used by no notebook nor the build")
+    values = {name: spec.default for name, spec in specs.items()}
+    origin = {**dict.fromkeys(values, shown_defaults), "_defaults": shown_defaults}
     if scenario is not None:
-        overrides = read_yaml(scenario)
-        sources.append((scenario, overrides))
-        values = {**values, **overrides}
-    for path, given in sources:
-        for name, value in given.items():
-            if name not in declared:
-                raise ParameterError(
-                    f"{config.display_path(path)}: unknown parameter {name!r}; known: {', '.join(sorted(declared))}"
-                )
-            check_type(name, value, declared[name].type_name, config.display_path(path))
+        overrides = read_scenario(scenario, specs)
+        values = merge(values, overrides)
+        origin.update(dict.fromkeys(overrides, config.display_path(scenario)))
+    check_values(values, specs, root, origin)
+    if isinstance(values.get("scenarios_dir"), str):
+        sweep(values, _resolve(root, values["scenarios_dir"]), specs, root)
     return values

@@ -80,7 +80,7 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         "04_sensitivity",
-        reads=(*ANALYSIS_INPUTS, "scenarios:*.yaml"),
+        reads=(*ANALYSIS_INPUTS, "scenarios:*.yaml", "scenarios:*.yml"),
         writes=("processed:sensitivity.csv", "processed:scenarios.csv", "figures:sensitivity_tornado.*"),
     ),
     Step(
