@@ -83,7 +83,9 @@ def evidence_table(
     out = []
     for f in figures.to_dict("records"):
         article = by_article.loc[f["article"]]
-        speaker, cls, basis = "", article["source_class"], article["class_basis"]
+        # An interested party's own publication speaks for its outlet.
+        speaker = article["outlet"] if article["source_class"] == "interested_party" else ""
+        cls, basis = article["source_class"], article["class_basis"]
         if f["figure_id"] in by_claim.index:
             claim = by_claim.loc[f["figure_id"]]
             speaker, cls, basis = claim["speaker"], claim["speaker_class"], claim["note"] or basis

@@ -137,7 +137,7 @@ def cost_per_mbit_chart(comparison: pd.DataFrame, title: str, source: str) -> Ch
     for container in ax.containers:
         ax.bar_label(container, labels=[f"{v:,.2f} €" for v in container.datavalues], fontsize=8, padding=2)
     set_title(ax, title)
-    ax.set(xlabel="", ylabel="constant euros per premise per Mbit/s (log scale)")
+    ax.set(xlabel="", ylabel="constant € per premise per Mbit/s (log)")
     return fig, data, source
 
 
