@@ -136,3 +136,10 @@ def test_targets_against_achieved_and_pace():
     first_years = timeline.decimal_year("2020-09-11") - 2014
     assert pace["plugs_per_year"].iloc[0] == pytest.approx(50_000 / first_years)
     assert pace["plugs_per_year"].iloc[1] == pytest.approx(30_000 / (2024.5 - timeline.decimal_year("2020-09-11")))
+    # A later, lower share from another source is left out rather than read as the network shrinking.
+    lower = pd.DataFrame(
+        [("gers", "share eligible", 0.7, "share", "2024-10", "press", "70 %", "")], columns=EXTERNAL.columns
+    )
+    pace = timeline.deployment_pace(pd.concat([external, lower]), figures, "gers", plugs=100_000, start=2014)
+    assert (pace["plugs_per_year"] > 0).all()
+    assert len(pace) == 2

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -73,13 +74,15 @@ def evidence_table(
     claims: pd.DataFrame,
     external: pd.DataFrame,
     reference_classes: pd.DataFrame,
+    claims_path: Path = Path("data/raw/claims.csv"),
+    classes_path: Path = Path("data/raw/reference_source_classes.csv"),
 ) -> pd.DataFrame:
     """One row per article figure and reference row, with the class of the source it rests on."""
     by_article = sources.set_index("article")
     by_claim = claims.set_index("figure_id")
     unknown = sorted(set(claims["figure_id"]) - set(figures["figure_id"]))
     if unknown:
-        raise DataError("data/raw/claims.csv", f"unknown figure(s) {unknown}", column="figure_id")
+        raise DataError(claims_path, f"unknown figure(s) {unknown}", column="figure_id")
     out = []
     for f in figures.to_dict("records"):
         article = by_article.loc[f["article"]]
@@ -109,7 +112,7 @@ def evidence_table(
         found = reference_class(r["source"], reference_classes)
         if found is None:
             raise DataError(
-                "data/raw/reference_source_classes.csv",
+                classes_path,
                 f"no class for the source {r['source']!r} of external_figures.csv line {row}: add a row",
                 column="source_contains",
             )

@@ -265,6 +265,8 @@ def publish_inputs(raw_dir: Path, out_dir: Path, figures: pd.DataFrame) -> dict[
         read_table(raw_dir / "claims.csv"),
         reference.external,
         read_table(raw_dir / "reference_source_classes.csv"),
+        raw_dir / "claims.csv",
+        raw_dir / "reference_source_classes.csv",
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     funding = load_funding(raw_dir / "funding.csv", grades)

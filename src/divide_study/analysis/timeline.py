@@ -110,13 +110,18 @@ def deployment_pace(external: pd.DataFrame, figures: pd.DataFrame, initiative: s
     """Plugs made eligible per year between successive cited shares of the network (share × ``plugs``),
     from ``start`` (the first works) to completion.
 
-    Shares of inhabitants and of premises are treated alike: the sources do not always say which.
+    Shares of inhabitants and of premises are treated alike: the sources do not always say which. A share
+    below an earlier one is left out (the sources disagree, the network did not shrink).
     """
     timeline = eligibility_timeline(figures, external, initiative)
     achieved = timeline[timeline["kind"] == "achieved"].copy()
     achieved["plugs"] = achieved["share"] * plugs
     points = [{"date": str(start), "year": float(start), "plugs": 0.0, "evidence_id": ""}]
-    points += achieved[["date", "year", "plugs", "evidence_id"]].to_dict("records")
+    for point in achieved[["date", "year", "plugs", "evidence_id"]].to_dict("records"):
+        # A share below an earlier one comes from a source of another base or date precision (73 % in July
+        # 2023 after 77 % dated only "2023"): the network never shrank, so such a point is left out.
+        if point["plugs"] >= points[-1]["plugs"] and point["year"] > points[-1]["year"]:
+            points.append(point)
     out = []
     for before, after in pairwise(points):
         years = after["year"] - before["year"]
