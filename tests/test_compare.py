@@ -334,3 +334,13 @@ def test_every_figure_file_has_its_csv():
     for png in pngs:
         for ext in ("svg", "csv"):
             assert png.with_suffix(f".{ext}").exists(), f"{png.stem} lacks its .{ext}"
+
+
+def test_every_processed_table_matches_its_schema():
+    from divide_study.data.tables import read_table
+
+    tables = sorted(config.PROCESSED_DIR.glob("*.csv"))
+    if not (config.PROCESSED_DIR / "cost_figures.csv").exists():
+        pytest.skip("data/processed has not been built in this checkout")
+    for path in tables:
+        read_table(path, config.SCHEMAS_DIR / f"{path.stem}.schema.json", validate=True)
