@@ -284,11 +284,18 @@ def tornado_chart(frame: pd.DataFrame, title: str, xlabel: str, source: str) -> 
                     fontsize=7,
                 )
     ax.axvline(central, color="black", lw=0.8)
-    ax.set_yticks(range(len(frame)), [a.replace("_", " ").replace(".", ": ") for a in frame["assumption"]])
+    ax.set_yticks(range(len(frame)), [a.replace("_", " ").replace(".", "\n") for a in frame["assumption"]])
     ax.invert_yaxis()
     set_title(ax, title)
     ax.set(xlabel=xlabel)
-    ax.margins(x=0.35)
+    low, high = frame["low"].min(), frame["high"].max()
+    if low > 0 and high / low > 10:
+        # Ratios over more than an order of magnitude: a log axis, with room for the settings at both ends.
+        ax.set_xscale("log")
+        ax.set_xlim(low / 6, high * 6)
+        ax.set_xlabel(f"{xlabel} (log scale)")
+    else:
+        ax.margins(x=0.55)  # room for the settings named at both ends
     return fig, frame, source
 
 
