@@ -1,12 +1,17 @@
-"""Headline metrics recomputed by hand on tiny inline tables, and the real comparison's invariants."""
+"""The comparison recomputed by hand on tiny inline tables: deflation along a spending profile, scopes that
+must match, per-unit metrics; and the real comparison's invariants."""
 
 from __future__ import annotations
+
+import shutil
 
 import pandas as pd
 import pytest
 
 from divide_study import config
-from divide_study.analysis import compare
+from divide_study.analysis import measures as measures_module
+from divide_study.analysis import metrics
+from divide_study.analysis.measures import ScopeError, check_compatible, resolve
 from divide_study.analysis.study import load_study
 from divide_study.errors import StudyError
 
@@ -26,90 +31,168 @@ FIGURES = pd.DataFrame(
 )
 EXTERNAL = pd.DataFrame(
     [
-        ("alpha", "final cost", 200e6, "EUR", "2026-01-28", "radio", "200 millions", ""),
+        ("alpha", "spending", 200e6, "EUR", "2024", "press", "200 millions", ""),
+        ("alpha", "phase 2", 150e6, "EUR", "2022", "operator", "près de 150 millions", ""),
         ("alpha", "plugs", 100_000, "plugs", "2022", "press", "100 000 prises", ""),
+        ("alpha", "phase 1 homes", 40_000, "households", "2016", "operator", "40 000 foyers", ""),
         ("alpha_pop", "population", 190_000, "inhabitants", "2014", "INSEE", "190 000", ""),
         ("alpha_pop", "population", 192_000, "inhabitants", "2021", "INSEE", "192 000", ""),
         ("beta_pop", "population", 90_000, "inhabitants", "2001", "press", "90 000", ""),
+        ("beta_pop", "population", 80_000, "inhabitants", "2019", "INSEE", "80 000", ""),
         ("alpha", "share eligible", 0.8, "share", "2024", "press", "80 %", ""),
         ("soho_solo", "people settled (incl. families)", 480, "people", "2016", "tv", "480 personnes", ""),
         ("soho_solo", "members", 400, "members", "2022", "site", "400 adhérents", ""),
     ],
     columns=["topic", "figure", "value", "unit", "as_of", "source", "quote", "note"],
 )
+MEASURE_COLUMNS = [
+    "initiative",
+    "quantity",
+    "option",
+    "default",
+    "scope",
+    "spending",
+    "figure_id",
+    "reference_topic",
+    "reference_figure",
+    "reference_as_of",
+    "assumed_value",
+    "assumed_unit",
+    "note",
+]
 MEASURES = pd.DataFrame(
     [
-        # initiative, quantity, option, default, figure_id, reference_topic, reference_figure, assumed, unit, note
-        ("alpha", "cost", "final", True, "", "alpha", "final cost", None, "", "final"),
-        ("alpha", "cost", "initial", False, "a_cost", "", "", None, "", "initial"),
-        ("alpha", "premises", "plugs", True, "", "alpha", "plugs", None, "", "plugs"),
-        ("alpha", "population", "census", True, "", "alpha_pop", "population", None, "", "pop"),
-        ("alpha", "speed", "ftth", True, "", "", "", 1000.0, "Mbit/s", "assumed"),
-        ("beta", "cost", "investment", True, "b_cost", "", "", None, "", "inv"),
-        ("beta", "premises", "all", True, "b_homes", "", "", None, "", "homes"),
-        ("beta", "premises", "all", True, "b_firms", "", "", None, "", "firms"),
-        ("beta", "premises", "homes", False, "b_homes", "", "", None, "", "homes"),
-        ("beta", "population", "census", True, "", "beta_pop", "population", None, "", "pop"),
-        ("beta", "speed", "dsl", True, "b_speed", "", "", None, "", "dsl"),
+        ("alpha", "cost", "spent", True, "whole", "a_22_24", "", "alpha", "spending", "", None, "", "spent"),
+        ("alpha", "cost", "initial", False, "phase_1", "a_14", "a_cost", "", "", "", None, "", "initial"),
+        ("alpha", "cost", "phase2", False, "phase_2", "a_22_24", "", "alpha", "phase 2", "", None, "", "p2"),
+        ("alpha", "premises", "plugs", True, "whole", "", "", "alpha", "plugs", "", None, "", "plugs"),
+        ("alpha", "premises", "p1", False, "phase_1", "", "", "alpha", "phase 1 homes", "", None, "", "p1"),
+        ("alpha", "population", "census", True, "territory", "", "", "alpha_pop", "population", "", None, "", "pop"),
+        ("alpha", "speed", "ftth", True, "any", "", "", "", "", "", 1000.0, "Mbit/s", "assumed"),
+        ("alpha", "speed", "slow", False, "any", "", "", "", "", "", 100.0, "Mbit/s", "assumed"),
+        ("beta", "cost", "investment", True, "dsl", "b_03", "b_cost", "", "", "", None, "", "inv"),
+        ("beta", "premises", "all", True, "dsl", "", "b_homes", "", "", "", None, "", "homes"),
+        ("beta", "premises", "all", True, "dsl", "", "b_firms", "", "", "", None, "", "firms"),
+        ("beta", "premises", "homes", False, "dsl", "", "b_homes", "", "", "", None, "", "homes"),
+        ("beta", "population", "census", True, "territory", "", "", "beta_pop", "population", "2019", None, "", "c"),
+        ("beta", "population", "press", False, "territory", "", "", "beta_pop", "population", "2001", None, "", "p"),
+        ("beta", "speed", "dsl", True, "any", "", "b_speed", "", "", "", None, "", "dsl"),
     ],
-    columns=[
-        "initiative",
-        "quantity",
-        "option",
-        "default",
-        "figure_id",
-        "reference_topic",
-        "reference_figure",
-        "assumed_value",
-        "assumed_unit",
-        "note",
-    ],
+    columns=MEASURE_COLUMNS,
 )
-CPI = pd.DataFrame({"year": [2003, 2014, 2024, 2025], "cpi_2015_100": [80.0, 100.0, 110.0, 120.0]})
+PROFILES = pd.DataFrame(
+    [
+        # spending, profile, default, year, weight
+        ("a_22_24", "even", True, 2022, 1.0),
+        ("a_22_24", "even", True, 2023, 1.0),
+        ("a_22_24", "even", True, 2024, 2.0),  # a heavier last year: shares 1/4, 1/4, 1/2
+        ("a_22_24", "late", False, 2024, 1.0),
+        ("a_14", "single", True, 2014, 1.0),
+        ("b_03", "single", True, 2003, 1.0),
+    ],
+    columns=["spending", "profile", "default", "year", "weight"],
+)
+CPI = pd.DataFrame(
+    {"year": [2003, 2014, 2022, 2023, 2024, 2025], "cpi_2015_100": [80.0, 100.0, 100.0, 110.0, 120.0, 120.0]}
+)
 
 
 def comparison(base_year=2025, options=None):
-    return compare.compare_networks(FIGURES, EXTERNAL, MEASURES, CPI, ["alpha", "beta"], base_year, options)
+    return metrics.compare_networks(FIGURES, EXTERNAL, MEASURES, CPI, PROFILES, ["alpha", "beta"], base_year, options)
 
 
 def value(table, initiative, metric, column="value_constant"):
-    return compare.metric(table, initiative, metric, column)
+    return metrics.metric(table, initiative, metric, column)
 
 
-def test_cost_per_premise_by_hand():
+# --- deflation ----------------------------------------------------------------------------------------------
+
+
+def test_deflation_along_a_profile_by_hand():
+    # 200 M€ spent 1/4 in 2022, 1/4 in 2023, 1/2 in 2024; to euros of 2025 (CPI 120):
+    # 50 M × 120/100 + 50 M × 120/110 + 100 M × 120/120
+    by_hand = 50e6 * 1.2 + 50e6 * 120 / 110 + 100e6
+    profile, shares = metrics.profile_shares(PROFILES, "a_22_24")
+    assert profile == "even"
+    assert shares.to_dict() == {2022: 0.25, 2023: 0.25, 2024: 0.5}
+    constant, note = metrics.deflate(200e6, shares, CPI, 2025)
+    assert constant == pytest.approx(by_hand)
+    assert note == ""
     table = comparison()
-    # alpha: 200 M€ of 2026, taken at the last CPI year (2025), over 100 000 plugs.
-    assert value(table, "alpha", "cost_per_premise", "value_nominal") == pytest.approx(2000)
-    assert value(table, "alpha", "cost_per_premise") == pytest.approx(2000)
-    # beta: 5 M€ of 2003 over 30 000 + 10 000 premises, then to 2025 euros with CPI 120 / 80.
-    assert value(table, "beta", "cost_per_premise", "value_nominal") == pytest.approx(125)
-    assert value(table, "beta", "cost_per_premise") == pytest.approx(125 * 120 / 80)
-    assert "CPI ends in 2025" in table.loc[(table.initiative == "alpha") & (table.metric == "cost"), "note"].iloc[0]
+    assert value(table, "alpha", "cost", "value_nominal") == 200e6
+    assert value(table, "alpha", "cost") == pytest.approx(by_hand)
+    # Never euros of the last year alone: that would leave the cost unchanged (CPI 2024 = 2025).
+    assert value(table, "alpha", "cost") != pytest.approx(200e6 * 120 / 120)
+    assert value(table, "alpha", "cost_per_premise") == pytest.approx(by_hand / 100_000)
 
 
-def test_cpi_conversion_by_hand():
+def test_alternative_profile_and_years_beyond_the_cpi():
+    late = comparison(options={"alpha.spending_profile": "late"})
+    assert value(late, "alpha", "cost") == pytest.approx(200e6)  # all in 2024, CPI 120 = 2025's
+    with pytest.raises(StudyError, match="unknown spending profile 'flat'"):
+        comparison(options={"alpha.spending_profile": "flat"})
+    shares = pd.Series({2025: 0.5, 2026: 0.5})
+    constant, note = metrics.deflate(100.0, shares, CPI, 2014)
+    assert constant == pytest.approx(100 * 100 / 120)
+    assert note == "CPI ends in 2025: euros of 2026 taken as euros of 2025"
+
+
+def test_single_year_costs_by_hand():
     table = comparison(base_year=2014)
     assert value(table, "beta", "cost") == pytest.approx(5e6 * 100 / 80)
-    assert value(table, "alpha", "cost") == pytest.approx(200e6 * 100 / 120)
+    assert metrics.metric(table, "beta", "cost", "price_year") == 2003
+    assert pd.isna(table.loc[(table.initiative == "alpha") & (table.metric == "cost"), "price_year"].iloc[0])
+    assert table.loc[(table.initiative == "alpha") & (table.metric == "cost"), "spending_years"].iloc[0] == "2022–2024"
 
 
-def test_per_inhabitant_uses_the_population_nearest_the_cost_year():
+# --- scopes -------------------------------------------------------------------------------------------------
+
+
+def test_an_incompatible_pair_is_refused():
+    with pytest.raises(
+        ScopeError, match=r"alpha\.cost=initial \(scope phase_1\).*alpha\.premises=plugs \(scope whole\)"
+    ):
+        comparison(options={"alpha.cost": "initial"})
+    with pytest.raises(ScopeError):
+        comparison(options={"alpha.cost": "phase2"})  # phase 2 has no premises of its own scope
+    cost = resolve(MEASURES, FIGURES, EXTERNAL, "alpha", "cost", "spent")
+    population = resolve(MEASURES, FIGURES, EXTERNAL, "alpha", "population")
+    speed = resolve(MEASURES, FIGURES, EXTERNAL, "alpha", "speed")
+    check_compatible(cost, population, speed)  # territory and any pair with everything
+
+
+def test_a_compatible_pair_is_computed():
+    table = comparison(options={"alpha.cost": "initial", "alpha.premises": "p1"})
+    assert value(table, "alpha", "cost_per_premise", "value_nominal") == pytest.approx(100e6 / 40_000)
+    assert value(table, "alpha", "cost_per_premise") == pytest.approx(100e6 * 120 / 100 / 40_000)
+    assert set(table.loc[table.initiative == "alpha", "scope"]) >= {"phase_1"}
+
+
+# --- per-unit metrics ---------------------------------------------------------------------------------------
+
+
+def test_per_inhabitant_uses_the_population_of_the_last_spending_year_or_the_pinned_row():
     table = comparison()
-    assert value(table, "alpha", "population", "value_nominal") == 192_000  # 2021 is nearest to 2026
-    assert value(table, "alpha", "cost_per_inhabitant", "value_nominal") == pytest.approx(200e6 / 192_000)
-    initial = comparison(options={"alpha.cost": "initial"})
+    assert value(table, "alpha", "population", "value_nominal") == 192_000  # 2021 is nearest to 2024
+    initial = comparison(options={"alpha.cost": "initial", "alpha.premises": "p1"})
     assert value(initial, "alpha", "population", "value_nominal") == 190_000  # 2014 matches the 2014 budget
-    assert value(initial, "alpha", "cost_per_inhabitant", "value_nominal") == pytest.approx(100e6 / 190_000)
-    assert value(table, "beta", "cost_per_inhabitant", "value_nominal") == pytest.approx(5e6 / 90_000)
+    assert value(table, "beta", "population", "value_nominal") == 80_000  # pinned to the 2019 census
+    press = comparison(options={"beta.population": "press"})
+    assert value(press, "beta", "cost_per_inhabitant", "value_nominal") == pytest.approx(5e6 / 90_000)
 
 
-def test_cost_per_mbit_by_hand():
+def test_cost_per_mbit_and_headlines_by_hand():
     table = comparison()
-    assert value(table, "alpha", "cost_per_premise_per_mbit", "value_nominal") == pytest.approx(2000 / 1000)
-    assert value(table, "beta", "cost_per_premise_per_mbit", "value_nominal") == pytest.approx(125 / 2)
+    gers_pp = value(table, "alpha", "cost_per_premise")
+    beta_pp = value(table, "beta", "cost_per_premise")
+    assert beta_pp == pytest.approx(125 * 120 / 80)
+    assert value(table, "alpha", "cost_per_premise_per_mbit") == pytest.approx(gers_pp / 1000)
+    head = metrics.headlines(table)
+    assert head["ratio_cost_per_premise"] == pytest.approx(gers_pp / beta_pp)
+    assert head["ratio_cost_per_mbit"] == pytest.approx((beta_pp / 2) / (gers_pp / 1000))
 
 
-def test_options_switch_measures_and_are_checked():
+def test_options_are_checked():
     table = comparison(options={"beta.premises": "homes"})
     assert value(table, "beta", "cost_per_premise", "value_nominal") == pytest.approx(5e6 / 30_000)
     with pytest.raises(StudyError, match="unknown premises option 'flats'"):
@@ -118,61 +201,127 @@ def test_options_switch_measures_and_are_checked():
         comparison(options={"gamma.cost": "x"})
 
 
-def test_target_against_achieved():
-    timeline = compare.eligibility_timeline(
-        FIGURES.assign(initiative="gers_numerique"), EXTERNAL.replace({"alpha": "gers_numerique"})
+def test_benchmarks_and_take_up_by_hand():
+    external = pd.concat(
+        [
+            EXTERNAL,
+            pd.DataFrame(
+                [
+                    ("benchmark", "cap", 400, "EUR/plug", "2013", "senat", "400", ""),
+                    ("alpha", "subscribers", 20_000, "subscribers", "2024", "press", "20 000", ""),
+                    ("national", "fibre subscriptions", 6, "subscriptions", "2025", "arcep", "6", ""),
+                    ("national", "premises able to connect to fibre", 10, "premises", "2025", "arcep", "10", ""),
+                ],
+                columns=EXTERNAL.columns,
+            ),
+        ]
     )
-    target = timeline[timeline["kind"] == "target"]
-    achieved = timeline[timeline["kind"] == "achieved"]
-    assert target["share"].tolist() == [pytest.approx(2 / 3)]
-    assert achieved["share"].tolist() == [0.5, 0.8]
-    assert (achieved["share"].iloc[0] - target["share"].iloc[0]) == pytest.approx(-1 / 6)
+    bench = metrics.benchmarks(comparison(), external, "alpha")
+    assert bench["eur_per_plug"].tolist() == [pytest.approx(2000), 400]
+    rates = metrics.take_up(external, "alpha", 100_000).set_index("where")["take_up"]
+    assert rates["alpha"] == pytest.approx(20_000 / (0.8 * 100_000))
+    assert rates["France"] == pytest.approx(0.6)
 
 
-def test_soho_people_equivalent():
-    outcomes = compare.soho_outcomes(FIGURES, EXTERNAL, persons_per_household=2.2).set_index("as_of")
-    assert outcomes.loc["2010", "people_equivalent"] == pytest.approx(550)
-    assert outcomes.loc["2016", "people_equivalent"] == 480
-    assert pd.isna(outcomes.loc["2022", "people_equivalent"])  # members are not people settled
+def test_public_money_divides_only_within_its_scope():
+    evidence = pd.DataFrame(
+        [
+            ("state_p1", 20e6, "EUR", "2017", "exact", "official", "prefecture"),
+            ("state_any", 50e6, "EUR", "2019", "approx", "independent_press", "press"),
+        ],
+        columns=["evidence_id", "value", "unit", "as_of", "qualifier", "source_class", "source"],
+    )
+    funding = pd.DataFrame(
+        [("alpha", "State", "state_p1", "phase_1", ""), ("alpha", "State", "state_any", "unclear", "")],
+        columns=["initiative", "funder", "evidence_id", "scope", "note"],
+    )
+    money = metrics.public_money(funding, evidence, MEASURES, FIGURES, EXTERNAL, "alpha").set_index("evidence_id")
+    assert money.loc["state_p1", "per_premise"] == pytest.approx(20e6 / 40_000)
+    assert money.loc["state_p1", "per_inhabitant"] == pytest.approx(20e6 / 190_000)  # 2014 nearest to 2017
+    assert pd.isna(money.loc["state_any", "per_premise"])
+    assert pd.isna(money.loc["state_any", "per_inhabitant"])
 
 
-def test_sensitivity_and_tornado():
-    table = compare.sensitivity(FIGURES, EXTERNAL, MEASURES, CPI, ["alpha", "beta"], 2025, {}, [2014])
-    ratio = compare.tornado(table, "ratio_cost_per_premise").set_index("assumption")
-    central = (2000 * 1) / (125 * 120 / 80)
-    assert ratio.loc["alpha.cost", "central"] == pytest.approx(central)
-    # the initial budget: 100 M€ of 2014 in 2025 euros, over the same plugs
-    assert ratio.loc["alpha.cost", "low"] == pytest.approx((100e6 * 120 / 100 / 100_000) / (125 * 120 / 80))
-    assert ratio.loc["base_year", "low"] == pytest.approx(ratio.loc["base_year", "high"])
-    assert ratio.index[0] in ("alpha.cost", "beta.premises")  # widest swing first
+# --- the measures table -------------------------------------------------------------------------------------
+
+
+def write_measures(tmp_path, frame):
+    path = tmp_path / "measures.csv"
+    frame.to_csv(path, index=False)
+    shutil.copy(config.RAW_DIR / "measures.schema.json", tmp_path / "measures.schema.json")
+    return path
+
+
+def test_measures_need_a_spending_period_for_costs_only(tmp_path):
+    broken = MEASURES.copy()
+    broken.loc[broken["option"] == "spent", "spending"] = ""
+    path = write_measures(tmp_path, broken)
+    with pytest.raises(StudyError, match=r"row 1 \(line 2\).*column 'spending': a cost needs its spending period"):
+        measures_module.load_measures(path, FIGURES, EXTERNAL)
+
+
+def test_rows_of_one_option_share_their_scope(tmp_path):
+    broken = MEASURES.copy()
+    broken.loc[(broken["option"] == "all") & (broken["figure_id"] == "b_firms"), "scope"] = "firms"
+    path = write_measures(tmp_path, broken)
+    with pytest.raises(StudyError, match="rows of beta/premises/all disagree on scope"):
+        measures_module.load_measures(path, FIGURES, EXTERNAL)
 
 
 # --- the real study -----------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def study(processed):
-    return load_study(processed, config.RAW_DIR)
+def study(processed, tmp_path_factory):
+    out = tmp_path_factory.mktemp("handed_over")
+    for csv in processed.glob("*.csv"):
+        shutil.copy(csv, out / csv.name)
+    figures = pd.read_csv(out / "figures.csv", dtype=str, keep_default_na=False)
+    measures_module.publish_inputs(config.RAW_DIR, out, figures.assign(value=figures["value"].astype(float)))
+    return load_study(out, validate=True)
+
+
+def real(study, base_year=2025, options=None):
+    return metrics.compare_networks(
+        study.figures,
+        study.external,
+        study.measures,
+        study.cpi,
+        study.spending_profiles,
+        study.networks(),
+        base_year,
+        options,
+    )
+
+
+def test_the_gers_cost_in_constant_euros_is_deflated_over_its_spending_years(study):
+    table = real(study)
+    nominal = metrics.metric(table, "gers_numerique", "cost", "value_nominal")
+    constant = metrics.metric(table, "gers_numerique", "cost")
+    _, shares = metrics.profile_shares(study.spending_profiles, "gers_2014_2023")
+    cpi = study.cpi.set_index("year")["cpi_2015_100"]
+    by_hand = sum(nominal * share * cpi[2025] / cpi[year] for year, share in shares.items())
+    assert constant == pytest.approx(by_hand)
+    assert constant > nominal * 1.05  # a decade of inflation, not euros of the last year
 
 
 def test_base_year_changes_constant_euros_and_nothing_else(study):
-    args = (study.figures, study.reference.external, study.measures, study.reference.cpi, study.networks())
-    a = compare.compare_networks(*args, 2025)
-    b = compare.compare_networks(*args, 2014)
+    a, b = real(study, 2025), real(study, 2014)
     constant = ["value_constant", "base_year"]
     pd.testing.assert_frame_equal(a.drop(columns=constant), b.drop(columns=constant))
     euros = a["value_constant"].notna()
     assert (a.loc[euros, "value_constant"] != b.loc[euros, "value_constant"]).all()
 
 
-def test_real_comparison_never_adds_gers_cost_scopes(study):
-    table = compare.compare_networks(
-        study.figures, study.reference.external, study.measures, study.reference.cpi, study.networks(), 2025
-    )
-    gers_cost = compare.metric(table, "gers_numerique", "cost", "value_nominal")
-    external = study.reference.external
-    stated = set(external.loc[(external.topic == "gers_numerique") & (external.unit == "EUR"), "value"])
-    assert gers_cost in stated | {100e6}
+def test_real_comparison_pairs_only_matching_scopes(study):
+    table = real(study)
+    for initiative, rows in table.groupby("initiative"):
+        per_premise = rows[rows.metric == "cost_per_premise"].iloc[0]
+        cost = resolve(study.measures, study.figures, study.external, initiative, "cost")
+        premises = resolve(study.measures, study.figures, study.external, initiative, "premises")
+        assert cost.scope == premises.scope == per_premise["scope"]
+    with pytest.raises(ScopeError):
+        real(study, options={"gers_numerique.cost": "final_cost"})
 
 
 def test_every_figure_file_has_its_csv():
@@ -185,3 +334,13 @@ def test_every_figure_file_has_its_csv():
     for png in pngs:
         for ext in ("svg", "csv"):
             assert png.with_suffix(f".{ext}").exists(), f"{png.stem} lacks its .{ext}"
+
+
+def test_every_processed_table_matches_its_schema():
+    from divide_study.data.tables import read_table
+
+    tables = sorted(config.PROCESSED_DIR.glob("*.csv"))
+    if not (config.PROCESSED_DIR / "cost_figures.csv").exists():
+        pytest.skip("data/processed has not been built in this checkout")
+    for path in tables:
+        read_table(path, config.SCHEMAS_DIR / f"{path.stem}.schema.json", validate=True)

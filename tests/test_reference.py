@@ -20,7 +20,7 @@ def test_every_reference_row_is_cited(reference):
     assert (reference.cpi["source"].str.strip() != "").all()
     assert (reference.external["source"].str.strip() != "").all()
     assert (reference.external["quote"].str.strip() != "").all()
-    assert set(reference.tables["table"]) == {"cpi_france.csv", "external_figures.csv"}
+    assert set(reference.tables["table"]) == {"cpi_france.csv", "external_figures.csv", "contracts.csv"}
 
 
 def test_reference_tables_are_unchanged_copies(sources_dir):

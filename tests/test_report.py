@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -17,12 +18,15 @@ from divide_study.report.publish import CHROMIUM_FLAGS, find_browser
 HTML = config.REPORT_DIR / "report.html"
 PDF = config.REPORT_DIR / "report.pdf"
 HEADINGS = [
+    "What this evaluation asks",
     "Executive summary",
     "The three initiatives",
     "The comparison",
+    "Who paid, pace and take-up",
     "Soho Solo",
     "Sensitivity",
     "Limitations",
+    "Lessons for a département choosing a model",
     "Method",
     "Appendix A: Sources",
     "Appendix B: Provenance of every number",
@@ -123,6 +127,32 @@ def test_report_reads_on_a_phone(page_in_browser):
 def test_report_quotes_the_computed_numbers(page_in_browser):
     for number in summary_numbers():
         assert number in page_in_browser["text"]
+
+
+def test_report_is_an_evaluation(page_in_browser):
+    """Findings carry a derived strength; the range names the choices bounding it; judgement is marked."""
+    text = page_in_browser["text"]
+    summary = text[text.index("Executive summary") : text.index("The three initiatives")]
+    assert summary.count("evidence: ") == 5
+    sensitivity = pd.read_csv(config.PROCESSED_DIR / "sensitivity.csv", keep_default_na=False)
+    ok = sensitivity[sensitivity["status"] == "ok"]
+    ratio = ok[ok["headline"] == "ratio_cost_per_premise"]
+    low = ratio.loc[ratio["value"].astype(float).idxmin()]
+    assert f"runs from {float(low['value']):.0f}" in summary
+    assert str(low["setting"]).replace("_", " ") in summary  # the choice that bounds the range is named
+    assert "assumed" in summary and "on an assumption" in summary
+    assert "The study's judgement" in text
+    assert "refused because their scopes differ" in text
+    # The factual corrections: the State's phase-1 share, the census population, the legal forms.
+    comparison = pd.read_csv(config.PROCESSED_DIR / "comparison.csv")
+    population = comparison.set_index(["initiative", "metric"]).loc[("castres_mazamet", "population"), "value_nominal"]
+    external = pd.read_csv(config.PROCESSED_DIR / "external_figures.csv")
+    press_round = external[(external["topic"] == "castres_mazamet") & (external["as_of"] == "2001")]["value"].iloc[0]
+    assert population != press_round
+    assert f"census ({population:,.0f} inhabitants)" in " ".join(text.split())
+    state = external[external["figure"] == "State share of phase 1"]["value"].iloc[0]
+    assert re.search(rf"State's share of phase 1\s+was {state / 1e6:.0f} million", text)
+    assert "not a legal PPP contract" in text
 
 
 def test_report_embeds_no_local_path_and_no_remote_resource():

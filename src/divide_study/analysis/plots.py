@@ -60,15 +60,18 @@ def source_from(comparison: pd.DataFrame, metric: str, cpi: bool = True) -> str:
     return "; ".join(parts) + ("; INSEE CPI (constant euros)." if cpi else ".")
 
 
-def add_source_line(fig: plt.Figure, text: str) -> None:
-    fig.text(0.01, 0.005, f"Source: {text}", ha="left", va="bottom", fontsize=7.5, color="#555555", wrap=True)
+def add_source_line(fig: plt.Figure, text: str) -> float:
+    """The source under the chart, wrapped to the figure's width; returns the height it takes (figure share)."""
+    lines = textwrap.wrap(f"Source: {text}", int(fig.get_figwidth() * 17))  # about 17 7.5-pt characters an inch
+    fig.text(0.01, 0.005, "\n".join(lines), ha="left", va="bottom", fontsize=7.5, color="#555555")
+    return (len(lines) * 7.5 * 1.25 + 6) / 72 / fig.get_figheight()
 
 
 def save_figure(fig: plt.Figure, data: pd.DataFrame, name: str, figures_dir: Path, source: str) -> list[Path]:
     """Write ``name``.svg, .png and .csv (the data drawn) into ``figures_dir``; return the paths."""
     figures_dir.mkdir(parents=True, exist_ok=True)
-    add_source_line(fig, source)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    bottom = add_source_line(fig, source)
+    fig.tight_layout(rect=(0, bottom, 1, 1))
     svg, png, csv = (figures_dir / f"{name}.{ext}" for ext in ("svg", "png", "csv"))
     fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": "divide-study"})
     fig.savefig(png, format="png", metadata={"Software": "divide-study"})
@@ -97,19 +100,19 @@ def _label(initiative: str) -> str:
 def per_unit_chart(comparison: pd.DataFrame, metric: str, title: str, ylabel: str, source: str) -> ChartResult:
     """Nominal and constant euros side by side for one per-unit metric of each initiative."""
     data = comparison[comparison["metric"] == metric][
-        ["initiative", "value_nominal", "value_constant", "price_year", "base_year", "option"]
+        ["initiative", "value_nominal", "value_constant", "spending_years", "base_year", "option", "scope"]
     ].reset_index(drop=True)
     base_year = int(data["base_year"].iloc[0])
     long = data.melt(
-        id_vars=["initiative", "price_year"],
+        id_vars=["initiative", "spending_years"],
         value_vars=["value_nominal", "value_constant"],
         var_name="euros",
         value_name="value",
     )
     long["euros"] = long["euros"].map(
-        {"value_nominal": "nominal (euros of the year stated)", "value_constant": f"constant {base_year} euros"}
+        {"value_nominal": "nominal (euros of the years spent)", "value_constant": f"constant {base_year} euros"}
     )
-    long["name"] = long["initiative"].map(_label) + "\n(" + long["price_year"].astype(str) + " figures)"
+    long["name"] = long["initiative"].map(_label) + "\n(spent " + long["spending_years"].astype(str) + ")"
     fig, ax = plt.subplots()
     sns.barplot(data=long, x="name", y="value", hue="euros", ax=ax, palette=["#9cc3e4", "#1b6ca8"])
     for container in ax.containers:
@@ -134,7 +137,7 @@ def cost_per_mbit_chart(comparison: pd.DataFrame, title: str, source: str) -> Ch
     for container in ax.containers:
         ax.bar_label(container, labels=[f"{v:,.2f} €" for v in container.datavalues], fontsize=8, padding=2)
     set_title(ax, title)
-    ax.set(xlabel="", ylabel="constant euros per premise per Mbit/s (log scale)")
+    ax.set(xlabel="", ylabel="constant € per premise per Mbit/s (log)")
     return fig, data, source
 
 
@@ -207,11 +210,18 @@ def milestones_chart(events: pd.DataFrame, title: str, source: str) -> ChartResu
 
 
 def cost_scopes_chart(costs: pd.DataFrame, title: str, source: str) -> ChartResult:
+    """Every euro amount about a network, coloured by the scope the study reads in it; hedged ones marked."""
     data = costs.copy()
-    data["label"] = data["what"] + " (" + data["as_of"].astype(str) + ")"
-    fig, ax = plt.subplots(figsize=(8, 4.8))
-    sns.barplot(data=data, y="label", x="amount_eur", color=PALETTE["gers_numerique"], ax=ax)
-    ax.bar_label(ax.containers[0], labels=[euros(v) for v in data["amount_eur"]], fontsize=8, padding=2)
+    hedge = data["qualifier"].map({"at_least": "≥ ", "approx": "≈ "}).fillna("")
+    data["label"] = hedge + data["what"] + " (" + data["as_of"].astype(str) + ")"
+    fig, ax = plt.subplots(figsize=(9, 4.8))
+    sns.barplot(data=data, y="label", x="amount_eur", hue="scope", dodge=False, palette="colorblind", ax=ax)
+    for container in ax.containers:
+        ax.bar_label(
+            container, labels=[euros(v) if v == v else "" for v in container.datavalues], fontsize=8, padding=2
+        )
+    ax.legend(title="scope the study reads", fontsize=8, title_fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(3))
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: euros(v)))
     set_title(ax, title)
     ax.set(xlabel="euros, nominal (each of its own year)", ylabel="")
@@ -258,30 +268,34 @@ def tornado_chart(frame: pd.DataFrame, title: str, xlabel: str, source: str) -> 
     for k, row in enumerate(frame.itertuples()):
         ax.barh(k, row.high - central, left=central, color="#1b6ca8")
         ax.barh(k, row.low - central, left=central, color="#d9822b")
-        ax.annotate(
-            str(row.low_setting),
-            (row.low, k),
-            xytext=(-3, 0),
-            textcoords="offset points",
-            ha="right",
-            va="center",
-            fontsize=7,
-        )
-        ax.annotate(
-            str(row.high_setting),
-            (row.high, k),
-            xytext=(3, 0),
-            textcoords="offset points",
-            ha="left",
-            va="center",
-            fontsize=7,
-        )
+        # Name the setting at each end that moves away from the central case (the central one is the line).
+        for end, setting, offset, align in (
+            (row.low, row.low_setting, -3, "right"),
+            (row.high, row.high_setting, 3, "left"),
+        ):
+            if abs(end - central) > 1e-9 * max(abs(central), 1):
+                ax.annotate(
+                    str(setting).replace("_", " "),
+                    (end, k),
+                    xytext=(offset, 0),
+                    textcoords="offset points",
+                    ha=align,
+                    va="center",
+                    fontsize=7,
+                )
     ax.axvline(central, color="black", lw=0.8)
-    ax.set_yticks(range(len(frame)), frame["assumption"])
+    ax.set_yticks(range(len(frame)), [a.replace("_", " ").replace(".", "\n") for a in frame["assumption"]])
     ax.invert_yaxis()
     set_title(ax, title)
     ax.set(xlabel=xlabel)
-    ax.margins(x=0.25)
+    low, high = frame["low"].min(), frame["high"].max()
+    if low > 0 and high / low > 10:
+        # Ratios over more than an order of magnitude: a log axis, with room for the settings at both ends.
+        ax.set_xscale("log")
+        ax.set_xlim(low / 6, high * 6)
+        ax.set_xlabel(f"{xlabel} (log scale)")
+    else:
+        ax.margins(x=0.55)  # room for the settings named at both ends
     return fig, frame, source
 
 

@@ -1,4 +1,4 @@
-"""Everything a notebook after the cleaning step reads, loaded and checked in one call."""
+"""Everything a notebook after the cleaning step reads, from ``data/processed`` only, in one call."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from divide_study.analysis.compare import load_measures
-from divide_study.data.reference import ReferenceData, load_reference
 from divide_study.data.tables import read_table
 
 
@@ -17,33 +15,66 @@ class Study:
     figures: pd.DataFrame
     sources: pd.DataFrame
     initiatives: pd.DataFrame
-    reference: ReferenceData
     measures: pd.DataFrame
+    spending_profiles: pd.DataFrame
+    evidence: pd.DataFrame
+    funding: pd.DataFrame
+    cpi: pd.DataFrame
+    external: pd.DataFrame
+    contracts: pd.DataFrame
+    reference_tables: pd.DataFrame
 
     def networks(self) -> list[str]:
-        """The initiatives that build a network (so cost per premise means something), in table order."""
-        is_network = self.initiatives["model"].isin(["public_network", "ppp"])
-        return list(self.initiatives.loc[is_network, "initiative"])
+        """The initiatives with a cost and premises in measures.csv (networks, so cost per premise means
+        something), in the order of initiatives.csv."""
+        measured = self.measures.groupby("initiative")["quantity"].agg(set)
+        costed = {i for i, quantities in measured.items() if {"cost", "premises"} <= quantities}
+        return [i for i in self.initiatives["initiative"] if i in costed]
+
+    def name(self, initiative: str) -> str:
+        return str(self.initiatives.set_index("initiative").loc[initiative, "name"])
 
 
-def load_study(processed_dir: Path, raw_dir: Path, validate: bool = False) -> Study:
-    """The clean tables and the raw tables the analysis reads.
+TABLES = (
+    "figures",
+    "sources",
+    "initiatives",
+    "measures",
+    "spending_profiles",
+    "evidence",
+    "funding",
+    "cpi_france",
+    "external_figures",
+    "contracts",
+    "reference_tables",
+)
 
-    01_clean validates every raw table (measures.csv included) and writes the processed ones from validated
-    data, and a build re-runs it whenever a raw file changes; so by default the tables are only typed here,
-    not validated again row by row. ``validate=True`` checks them all.
+
+def load_study(processed_dir: Path, validate: bool = False) -> Study:
+    """The processed tables the analyses read.
+
+    01_clean validates every raw table and writes these from validated data, and a build re-runs it whenever
+    a raw file changes; so by default they are only typed here, not validated again row by row.
     """
     from divide_study.config import SCHEMAS_DIR
 
     def processed(name: str) -> pd.DataFrame:
         return read_table(processed_dir / f"{name}.csv", SCHEMAS_DIR / f"{name}.schema.json", validate=validate)
 
-    figures = processed("figures")
-    reference = load_reference(raw_dir / "reference", validate=validate)
+    t = {name: processed(name) for name in TABLES}
+    for frame, columns in ((t["measures"], ("spending", "reference_as_of", "figure_id")), (t["funding"], ("note",))):
+        for column in columns:
+            frame[column] = frame[column].fillna("").astype(str)
     return Study(
-        figures=figures,
-        sources=processed("sources"),
-        initiatives=processed("initiatives"),
-        reference=reference,
-        measures=load_measures(raw_dir / "measures.csv", figures, reference.external, validate=validate),
+        figures=t["figures"],
+        sources=t["sources"],
+        initiatives=t["initiatives"],
+        measures=t["measures"],
+        spending_profiles=t["spending_profiles"],
+        evidence=t["evidence"],
+        funding=t["funding"],
+        cpi=t["cpi_france"],
+        external=t["external_figures"],
+        contracts=t["contracts"],
+        reference_tables=t["reference_tables"],
     )

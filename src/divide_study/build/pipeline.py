@@ -47,26 +47,40 @@ class Step:
     publish: bool = False  # the executed notebook is the report: convert it to HTML and PDF
 
 
-ANALYSIS_INPUTS = (
+# What the cleaning step hands to the analyses: they read nothing else.
+HANDED_OVER = (
     "processed:figures.csv",
     "processed:sources.csv",
     "processed:initiatives.csv",
-    "raw:measures.*",
-    "raw:reference/*",
+    "processed:measures.csv",
+    "processed:spending_profiles.csv",
+    "processed:funding.csv",
+    "processed:evidence.csv",
+    "processed:article_classes.csv",
+    "processed:cpi_france.csv",
+    "processed:external_figures.csv",
+    "processed:contracts.csv",
+    "processed:reference_tables.csv",
 )
+ANALYSIS_INPUTS = HANDED_OVER
 
 STEPS: tuple[Step, ...] = (
     Step(
         "01_clean",
         reads=("raw:**/*", "sources:*.txt"),
-        writes=("processed:figures.csv", "processed:sources.csv", "processed:initiatives.csv"),
+        writes=HANDED_OVER,
     ),
     Step(
         "02_compare_networks",
         reads=ANALYSIS_INPUTS,
         writes=(
             "processed:comparison.csv",
-            "processed:gers_funding.csv",
+            "processed:cost_figures.csv",
+            "processed:benchmarks.csv",
+            "processed:public_money.csv",
+            "processed:take_up.csv",
+            "processed:targets.csv",
+            "processed:deployment_pace.csv",
             "figures:cost_per_*.*",
             "figures:gers_eligibility.*",
             "figures:milestones.*",
@@ -81,12 +95,12 @@ STEPS: tuple[Step, ...] = (
     Step(
         "04_sensitivity",
         reads=(*ANALYSIS_INPUTS, "scenarios:*.yaml", "scenarios:*.yml"),
-        writes=("processed:sensitivity.csv", "processed:scenarios.csv", "figures:sensitivity_tornado.*"),
+        writes=("processed:sensitivity.csv", "processed:scenarios.csv", "figures:sensitivity_tornado*.*"),
     ),
     Step(
         "05_report",
-        # The report quotes reference rows directly, not only through the processed tables.
-        reads=(*ANALYSIS_INPUTS, "processed:*.csv", "figures:*.png"),
+        # The report reads results only: processed tables and charts.
+        reads=("processed:*.csv", "figures:*.png"),
         writes=("report:report.html", "report:report.pdf"),
         publish=True,
     ),

@@ -15,7 +15,6 @@ from pathlib import Path
 import pandas as pd
 
 from divide_study import config
-from divide_study.analysis.compare import load_measures
 from divide_study.data.datapackage import write_datapackage
 from divide_study.data.dates import (
     Clue,
@@ -93,9 +92,6 @@ def run(raw_dir: Path | None = None, sources_dir: Path | None = None, out_dir: P
     sources = clean_sources(raw)
     figures = clean_figures(raw, sources)
     initiatives = clean_initiatives(raw, figures)
-    # The analysis notebooks trust the raw tables this step has checked: check measures.csv here too.
-    measures = load_measures(raw.raw_dir / "measures.csv", figures, raw.reference.external)
-    check_measure_units(measures, figures, raw.reference.external, raw.raw_dir / "measures.csv")
 
     # Save outputs.
     tables = {"figures": figures, "sources": sources, "initiatives": initiatives}

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from divide_study.analysis.compare import metric
+from divide_study.analysis.evidence import CLASS_LABELS
+from divide_study.analysis.metrics import metric
 
 
 def readable_number(value: float) -> str:
@@ -34,6 +35,7 @@ class Provenance:
     what: str
     source: str
     words: str
+    source_class: str = ""  # official / independent press / interested party's claim / computed / assumption
 
 
 class Report:
@@ -44,8 +46,13 @@ class Report:
         external: pd.DataFrame,
         figure_keys: list[str],
         table_keys: list[str],
+        evidence: pd.DataFrame | None = None,
     ):
         self.figures = figures.set_index("figure_id")
+        # The class of each figure's and reference row's source, when known (evidence.csv).
+        self.classes = (
+            {} if evidence is None else dict(zip(evidence["evidence_id"], evidence["source_class"], strict=True))
+        )
         self.sources = sources.set_index("article")
         self.external = external
         # Declared up front, so prose can cite "Figure 3" before the figure appears.
@@ -55,8 +62,8 @@ class Report:
 
     # --- numbers ------------------------------------------------------------------------------------------
 
-    def _record(self, number: str, what: str, source: str, words: str = "") -> str:
-        entry = Provenance(number, what, source, words)
+    def _record(self, number: str, what: str, source: str, words: str = "", source_class: str = "") -> str:
+        entry = Provenance(number, what, source, words, CLASS_LABELS.get(source_class, source_class))
         if entry not in self.ledger:
             self.ledger.append(entry)
         return number
@@ -78,6 +85,7 @@ class Report:
             what,
             f"article {row['article']}: {self.article(row['article'])}",
             f"“{row['span']}” (characters {row['start']}–{row['end']})",
+            self.classes.get(figure_id, ""),
         )
 
     def date_of(self, figure_id: str) -> str:
@@ -107,12 +115,27 @@ class Report:
         row = rows.iloc[0]
         number = fmt.format(row["value"] * scale)
         return self._record(
-            number, f"{figure} ({row['as_of']})", f"reference data: {row['source']}", f"“{row['quote']}”"
+            number,
+            f"{figure} ({row['as_of']})",
+            f"reference data: {row['source']}",
+            f"“{row['quote']}”",
+            self.classes.get(f"{topic}|{figure}|{row['as_of']}", ""),
         )
+
+    def evidence(self, evidence_id: str, fmt: str = "{:,.0f}", scale: float = 1.0) -> str:
+        """An article figure (by its id) or a reference row (by 'topic|figure|as_of'), recorded as above."""
+        if evidence_id in self.figures.index:
+            return self.fig(evidence_id, fmt, scale)
+        topic, figure, as_of = evidence_id.split("|")
+        return self.ref(topic, figure, as_of, fmt, scale)
 
     def computed(self, value: float, what: str, basis: str, fmt: str = "{:,.0f}") -> str:
         """A number the study computed, recorded with how."""
-        return self._record(fmt.format(value), what, "computed by the study", basis)
+        return self._record(fmt.format(value), what, "computed by the study", basis, "computed")
+
+    def assumed(self, value: float, what: str, basis: str, fmt: str = "{:,.0f}") -> str:
+        """A value the study assumes (the sources give none), recorded as an assumption."""
+        return self._record(fmt.format(value), what, "assumption of the study", basis, "assumption")
 
     def compared(
         self, comparison: pd.DataFrame, initiative: str, name: str, fmt: str = "{:,.0f}", column: str = "value_constant"
@@ -173,5 +196,9 @@ class Report:
     def provenance(self) -> pd.DataFrame:
         """Every number quoted so far, with where it comes from."""
         return pd.DataFrame(
-            [{"number": e.number, "what": e.what, "source": e.source, "words": e.words} for e in self.ledger]
+            [
+                {"number": e.number, "what": e.what, "source": e.source, "class": e.source_class, "words": e.words}
+                for e in self.ledger
+            ],
+            columns=["number", "what", "source", "class", "words"],
         )

@@ -1,0 +1,311 @@
+"""What each initiative's cost, premises, population and speed *are*: data, each option with its scope.
+
+``measures.csv`` gives, per initiative and quantity, one or more options; each points at an article figure,
+a cited reference row, or an assumption said to be one, and declares its **scope** (what it covers: the
+whole network, phase 1, phase 2, the 2003 DSL + WiFi network, ...). A cost is only ever divided by premises
+of the same scope (``check_compatible``); populations (scope ``territory``) and speeds (``any``) pair with
+every scope. Costs also name the **spending** period they are deflated along (``spending_profiles.csv``).
+
+``publish_inputs`` is called by the cleaning step: it validates these tables and writes them, with the
+reference tables, into ``data/processed`` so the analyses read nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from divide_study.data.tables import read_table, rows, write_csv_atomic, write_text_atomic
+from divide_study.errors import DataError, StudyError
+
+QUANTITIES = ("cost", "premises", "population", "speed")
+# Scopes that pair with any other: a territory's population, a speed offered.
+UNIVERSAL_SCOPES = frozenset({"territory", "any"})
+# Parameter keys that pick a spending profile rather than a measure option.
+PROFILE_KEY = "spending_profile"
+
+
+@dataclass(frozen=True)
+class Measure:
+    initiative: str
+    quantity: str
+    option: str
+    value: float
+    unit: str
+    year: int | None  # the year the value refers to (the latest of its rows)
+    inputs: str  # where it comes from: figure ids, reference rows, or "assumption"
+    note: str
+    scope: str
+    spending: str  # spending period (costs only), else ""
+    input_ids: tuple[str, ...] = ()  # evidence ids: figure ids, "topic|figure|as_of", or "assumption:<option>"
+
+
+class ScopeError(StudyError):
+    """A cost and a premise count (or population, speed) that do not cover the same thing."""
+
+
+def check_compatible(*measures: Measure) -> None:
+    """Refuse to combine measures of different scopes (universal scopes pair with everything)."""
+    scoped = {m.scope for m in measures if m.scope not in UNIVERSAL_SCOPES}
+    if len(scoped) > 1:
+        described = ", ".join(f"{m.initiative}.{m.quantity}={m.option} (scope {m.scope})" for m in measures)
+        raise ScopeError(f"incompatible scopes, refusing to divide one by the other: {described}")
+
+
+def compatible(*measures: Measure) -> bool:
+    try:
+        check_compatible(*measures)
+    except ScopeError:
+        return False
+    return True
+
+
+def load_measures(path: Path, figures: pd.DataFrame, external: pd.DataFrame, validate: bool = True) -> pd.DataFrame:
+    """The measures table, each row pointing at exactly one existing source and declaring its scope."""
+    measures = read_table(path, validate=validate)
+    for column in ("scope", "spending", "reference_as_of"):
+        if column not in measures:
+            raise DataError(path, f"missing column {column!r}", column=column)
+    measures["reference_as_of"] = measures["reference_as_of"].fillna("").astype(str)
+    measures["spending"] = measures["spending"].fillna("").astype(str)
+    known = set(figures["figure_id"])
+    for row, record in rows(measures):
+        key = f"{record['initiative']}/{record['quantity']}/{record['option']}"
+        given = [
+            bool(record["figure_id"]),
+            bool(record["reference_topic"] or record["reference_figure"]),
+            not pd.isna(record["assumed_value"]),
+        ]
+        if sum(given) != 1:
+            raise DataError(
+                path,
+                "give exactly one of figure_id, reference_topic + reference_figure, assumed_value",
+                row=row,
+                column="figure_id",
+                key=key,
+            )
+        if record["figure_id"] and record["figure_id"] not in known:
+            raise DataError(path, f"unknown figure {record['figure_id']!r}", row=row, column="figure_id", key=key)
+        if given[1]:
+            match = external[
+                (external["topic"] == record["reference_topic"]) & (external["figure"] == record["reference_figure"])
+            ]
+            if record["reference_as_of"]:
+                match = match[match["as_of"].astype(str) == record["reference_as_of"]]
+            if match.empty:
+                raise DataError(
+                    path,
+                    f"no external_figures.csv row for {record['reference_topic']!r} / {record['reference_figure']!r}"
+                    + (f" as of {record['reference_as_of']!r}" if record["reference_as_of"] else ""),
+                    row=row,
+                    column="reference_figure",
+                    key=key,
+                )
+        if given[2] and not record["assumed_unit"]:
+            raise DataError(path, "an assumed value needs its unit", row=row, column="assumed_unit", key=key)
+        if record["quantity"] == "cost" and not record["spending"]:
+            raise DataError(path, "a cost needs its spending period", row=row, column="spending", key=key)
+        if record["quantity"] != "cost" and record["spending"]:
+            raise DataError(path, "only costs have a spending period", row=row, column="spending", key=key)
+    for (initiative, quantity, option), group in measures.groupby(["initiative", "quantity", "option"]):
+        for column in ("scope", "spending", "default"):
+            if group[column].nunique() > 1:
+                raise DataError(path, f"rows of {initiative}/{quantity}/{option} disagree on {column}", column=column)
+    for (initiative, quantity), group in measures.groupby(["initiative", "quantity"]):
+        defaults = set(group.loc[group["default"].astype(bool), "option"])
+        if len(defaults) != 1:
+            raise DataError(path, f"{initiative}/{quantity} needs exactly one default option, has {sorted(defaults)}")
+    return measures
+
+
+def load_spending_profiles(path: Path, measures: pd.DataFrame, validate: bool = True) -> pd.DataFrame:
+    """Spending profiles, each period with exactly one default profile and positive weights."""
+    profiles = read_table(path, validate=validate)
+    for row, record in rows(profiles):
+        if not record["weight"] > 0:
+            raise DataError(path, f"weight must be positive, got {record['weight']!r}", row=row, column="weight")
+    for spending, group in profiles.groupby("spending"):
+        defaults = set(group.loc[group["default"].astype(bool), "profile"])
+        if len(defaults) != 1:
+            raise DataError(path, f"spending {spending!r} needs exactly one default profile, has {sorted(defaults)}")
+        for profile, years in group.groupby("profile"):
+            if years["default"].nunique() > 1:
+                raise DataError(path, f"rows of {spending}/{profile} disagree on default", column="default")
+    named = set(measures.loc[measures["spending"] != "", "spending"])
+    missing = sorted(named - set(profiles["spending"]))
+    if missing:
+        raise DataError(path, f"spending period(s) {missing} named in measures.csv have no profile here")
+    return profiles
+
+
+def year_of(as_of: str) -> int:
+    return int(str(as_of)[:4])
+
+
+def default_option(measures: pd.DataFrame, initiative: str, quantity: str) -> str:
+    candidates = measures[(measures["initiative"] == initiative) & (measures["quantity"] == quantity)]
+    if candidates.empty:
+        raise StudyError(f"no {quantity} measure for initiative {initiative!r} in measures.csv")
+    return str(candidates.loc[candidates["default"].astype(bool), "option"].iloc[0])
+
+
+def resolve(
+    measures: pd.DataFrame,
+    figures: pd.DataFrame,
+    external: pd.DataFrame,
+    initiative: str,
+    quantity: str,
+    option: str | None = None,
+    near_year: int | None = None,
+) -> Measure:
+    """One quantity of one initiative under one option (the default when None), its rows added up.
+
+    Rows of one option share their scope (checked on load), so adding them up never mixes scopes.
+    """
+    candidates = measures[(measures["initiative"] == initiative) & (measures["quantity"] == quantity)]
+    option = option or default_option(measures, initiative, quantity)
+    chosen = candidates[candidates["option"] == option]
+    if chosen.empty:
+        raise StudyError(
+            f"unknown {quantity} option {option!r} for {initiative!r}; "
+            f"choose one of {sorted(set(candidates['option']))}"
+        )
+    values, units, years, inputs, ids = [], [], [], [], []
+    by_id = figures.set_index("figure_id")
+    for record in chosen.to_dict("records"):
+        if record["figure_id"]:
+            figure = by_id.loc[record["figure_id"]]
+            values.append(float(figure["value"]))
+            units.append(figure["unit"])
+            years.append(year_of(figure["as_of"]) if str(figure["as_of"])[:4].isdigit() else None)
+            inputs.append(f"article {figure['article']} ({record['figure_id']})")
+            ids.append(record["figure_id"])
+        elif not pd.isna(record["assumed_value"]):
+            values.append(float(record["assumed_value"]))
+            units.append(record["assumed_unit"])
+            inputs.append("assumption")
+            ids.append(f"assumption:{initiative}.{quantity}={option}")
+        else:
+            row = _reference_row(external, record, near_year)
+            values.append(float(row["value"]))
+            units.append(row["unit"])
+            years.append(year_of(row["as_of"]))
+            inputs.append(f"{row['figure']}, {row['as_of']} ({row['source']})")
+            ids.append(reference_id(row))
+    unit = units[0] if len(set(units)) == 1 else "premises"
+    notes = "; ".join(dict.fromkeys(chosen["note"]))
+    known_years = [y for y in years if y is not None]
+    first = chosen.iloc[0]
+    return Measure(
+        initiative,
+        quantity,
+        option,
+        sum(values),
+        unit,
+        max(known_years) if known_years else None,
+        "; ".join(inputs),
+        notes,
+        str(first["scope"]),
+        str(first["spending"]),
+        tuple(ids),
+    )
+
+
+def reference_id(row) -> str:
+    """The evidence id of a reference row: topic|figure|as_of."""
+    return f"{row['topic']}|{row['figure']}|{row['as_of']}"
+
+
+def _reference_row(external: pd.DataFrame, record: dict, near_year: int | None):
+    found = external[
+        (external["topic"] == record["reference_topic"]) & (external["figure"] == record["reference_figure"])
+    ].copy()
+    if record.get("reference_as_of"):
+        found = found[found["as_of"].astype(str) == record["reference_as_of"]]
+    found["year"] = found["as_of"].map(year_of)
+    if near_year is not None:
+        # Nearest year to the cost's; on a tie the later figure, being the better-established one.
+        found = found.assign(distance=(found["year"] - near_year).abs(), later=-found["year"])
+        found = found.sort_values(["distance", "later"])
+    else:
+        found = found.sort_values("year", ascending=False)
+    return found.iloc[0]
+
+
+def options_of(measures: pd.DataFrame, initiative: str, quantity: str) -> list[str]:
+    group = measures[(measures["initiative"] == initiative) & (measures["quantity"] == quantity)]
+    return list(dict.fromkeys(group["option"]))
+
+
+# --- the cleaning step's hand-over to the analyses ----------------------------------------------------------
+
+# Raw tables the analyses need, validated and copied into processed/ under the same name.
+REFERENCE_COPIES = ("cpi_france.csv", "external_figures.csv", "contracts.csv", "reference_tables.csv")
+
+
+def publish_inputs(raw_dir: Path, out_dir: Path, figures: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Validate measures, spending profiles and the reference tables; write them into ``out_dir``.
+
+    Also writes ``evidence.csv``: every article figure and reference row with the class of its source.
+    Nothing is written unless every table is valid.
+    """
+    from divide_study.analysis import evidence
+    from divide_study.data.clean import check_measure_units
+    from divide_study.data.reference import load_reference
+
+    reference = load_reference(raw_dir / "reference")
+    measures = load_measures(raw_dir / "measures.csv", figures, reference.external)
+    check_measure_units(measures, figures, reference.external, raw_dir / "measures.csv")
+    profiles = load_spending_profiles(raw_dir / "spending_profiles.csv", measures)
+    contracts = read_table(raw_dir / "reference" / "contracts.csv")
+    articles = load_article_classes(raw_dir / "article_classes.csv", read_table(raw_dir / "sources.csv"))
+    grades = evidence.evidence_table(
+        figures,
+        articles,
+        read_table(raw_dir / "claims.csv"),
+        reference.external,
+        read_table(raw_dir / "reference_source_classes.csv"),
+        raw_dir / "claims.csv",
+        raw_dir / "reference_source_classes.csv",
+    )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    funding = load_funding(raw_dir / "funding.csv", grades)
+    tables = {
+        "measures": measures,
+        "spending_profiles": profiles,
+        "evidence": grades,
+        "funding": funding,
+        "article_classes": articles[["article", "source_class", "class_basis"]],
+    }
+    for name, frame in tables.items():
+        write_csv_atomic(frame, out_dir / f"{name}.csv")
+    for name in REFERENCE_COPIES:
+        # Copied byte for byte: they are cited tables, never rewritten.
+        write_text_atomic((raw_dir / "reference" / name).read_text(encoding="utf-8"), out_dir / name)
+    return {**tables, "contracts": contracts, "cpi_france": reference.cpi, "external_figures": reference.external}
+
+
+def load_funding(path: Path, evidence: pd.DataFrame, validate: bool = True) -> pd.DataFrame:
+    """Who paid what: each row names a funder, the evidence row stating the amount, and its scope."""
+    funding = read_table(path, validate=validate)
+    known = set(evidence["evidence_id"])
+    for row, record in rows(funding):
+        if record["evidence_id"] not in known:
+            raise DataError(
+                path, f"no figure or reference row {record['evidence_id']!r}", row=row, column="evidence_id"
+            )
+    return funding
+
+
+def load_article_classes(path: Path, sources: pd.DataFrame, validate: bool = True) -> pd.DataFrame:
+    """Each article's class, every article of sources.csv classed; with its title and outlet for citing."""
+    classes = read_table(path, validate=validate)
+    missing = sorted(set(sources["article"]) - set(classes["article"]))
+    if missing:
+        raise DataError(path, f"article(s) {missing} of sources.csv have no class: add a row each", column="article")
+    unknown = sorted(set(classes["article"]) - set(sources["article"]))
+    if unknown:
+        raise DataError(path, f"article(s) {unknown} are not in sources.csv", column="article")
+    return classes.merge(sources[["article", "title", "outlet"]], on="article", how="left")

@@ -1,0 +1,324 @@
+"""The comparison's numbers: costs deflated year by year, per premise, per inhabitant, per Mbit/s.
+
+A cost spent over several years is deflated along its **spending profile** (``spending_profiles.csv``): the
+share spent each year is brought to constant euros of ``base_year`` with that year's CPI, never as euros of
+its last year. Each comparison pairs a cost and premises of the same scope (``measures.check_compatible``).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from divide_study.analysis.measures import PROFILE_KEY, QUANTITIES, Measure, check_compatible, resolve
+from divide_study.data.reference import cpi_factor
+from divide_study.errors import StudyError
+
+COMPARISON_COLUMNS = [
+    "initiative",
+    "metric",
+    "value_nominal",
+    "value_constant",
+    "unit",
+    "price_year",
+    "base_year",
+    "option",
+    "inputs",
+    "note",
+    "scope",
+    "spending_years",
+    "spending_profile",
+    "input_ids",
+]
+HEADLINE_METRICS = ("cost_per_premise", "cost_per_inhabitant", "cost_per_premise_per_mbit")
+
+
+# --- deflation ----------------------------------------------------------------------------------------------
+
+
+def profile_shares(profiles: pd.DataFrame, spending: str, profile: str | None = None) -> tuple[str, pd.Series]:
+    """The profile's name and the share of the money spent each year (summing to 1), by year."""
+    period = profiles[profiles["spending"] == spending]
+    if period.empty:
+        raise StudyError(f"no spending profile for {spending!r} in spending_profiles.csv")
+    if profile is None:
+        profile = str(period.loc[period["default"].astype(bool), "profile"].iloc[0])
+    chosen = period[period["profile"] == profile]
+    if chosen.empty:
+        raise StudyError(
+            f"unknown spending profile {profile!r} for {spending!r}; choose one of {sorted(set(period['profile']))}"
+        )
+    weights = chosen.set_index(chosen["year"].astype(int))["weight"].astype(float).sort_index()
+    return profile, weights / weights.sum()
+
+
+def deflate(value: float, shares: pd.Series, cpi: pd.DataFrame, base_year: int) -> tuple[float, str]:
+    """``value`` nominal euros spent by ``shares`` (year -> share) in constant euros of ``base_year``.
+
+    Each year's share is converted with that year's CPI. Years after the CPI table's last year are taken
+    at its last year (said in the returned note).
+    """
+    last = int(cpi["year"].max())
+    total, capped = 0.0, sorted(int(y) for y in shares.index if y > last)
+    for year, share in shares.items():
+        total += value * share * cpi_factor(cpi, min(int(year), last), base_year)
+    note = f"CPI ends in {last}: euros of {', '.join(map(str, capped))} taken as euros of {last}" if capped else ""
+    return total, note
+
+
+def years_label(shares: pd.Series) -> str:
+    first, last = int(shares.index.min()), int(shares.index.max())
+    return str(first) if first == last else f"{first}–{last}"
+
+
+# --- the comparison -----------------------------------------------------------------------------------------
+
+
+def check_options(options: dict[str, str], initiatives: list[str]) -> None:
+    allowed = {f"{i}.{q}" for i in initiatives for q in (*QUANTITIES, PROFILE_KEY)}
+    unknown = sorted(set(options) - allowed)
+    if unknown:
+        raise StudyError(
+            f"options {unknown} name no initiative.quantity; use e.g. 'gers_numerique.cost' "
+            f"or 'gers_numerique.{PROFILE_KEY}'"
+        )
+
+
+def compare_networks(
+    figures: pd.DataFrame,
+    external: pd.DataFrame,
+    measures: pd.DataFrame,
+    cpi: pd.DataFrame,
+    profiles: pd.DataFrame,
+    initiatives: list[str],
+    base_year: int,
+    options: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """One row per initiative and metric; euro metrics both nominal and in constant euros of ``base_year``.
+
+    Raises ``ScopeError`` when the chosen cost and premises of an initiative cover different scopes.
+    """
+    options = options or {}
+    check_options(options, initiatives)
+    out = []
+    for initiative in initiatives:
+        chosen = {q: options.get(f"{initiative}.{q}") for q in (*QUANTITIES, PROFILE_KEY)}
+        out += _initiative_rows(figures, external, measures, cpi, profiles, initiative, base_year, chosen)
+    frame = pd.DataFrame(out, columns=COMPARISON_COLUMNS)
+    frame["price_year"] = frame["price_year"].astype("Int64")
+    frame["base_year"] = frame["base_year"].astype("Int64")
+    return frame
+
+
+def _initiative_rows(figures, external, measures, cpi, profiles, initiative, base_year, chosen) -> list[dict]:
+    cost = resolve(measures, figures, external, initiative, "cost", chosen["cost"])
+    premises = resolve(measures, figures, external, initiative, "premises", chosen["premises"])
+    profile, shares = profile_shares(profiles, cost.spending, chosen[PROFILE_KEY])
+    last_spent = int(shares.index.max())
+    # The population of the last spending year, as near as the reference data allows.
+    population = resolve(measures, figures, external, initiative, "population", chosen["population"], last_spent)
+    speed = resolve(measures, figures, external, initiative, "speed", chosen["speed"])
+    check_compatible(cost, premises, population, speed)
+    constant_cost, cap = deflate(cost.value, shares, cpi, base_year)
+    factor = constant_cost / cost.value
+    single_year = int(shares.index.min()) if len(shares) == 1 else pd.NA
+
+    def row(metric: str, nominal: float, unit: str, parts: list[Measure], in_euros: bool = True, note: str = ""):
+        return {
+            "initiative": initiative,
+            "metric": metric,
+            "value_nominal": nominal,
+            "value_constant": nominal * factor if in_euros else float("nan"),
+            "unit": unit,
+            "price_year": single_year if in_euros else pd.NA,
+            "base_year": base_year if in_euros else pd.NA,
+            "option": " + ".join(f"{m.quantity}={m.option}" for m in parts),
+            "inputs": " | ".join(m.inputs for m in parts),
+            "note": note or " | ".join(m.note for m in parts),
+            "scope": cost.scope if any(m.quantity in ("cost", "premises") for m in parts) else parts[0].scope,
+            "spending_years": years_label(shares) if in_euros else "",
+            "spending_profile": profile if in_euros else "",
+            "input_ids": ";".join(i for m in parts for i in m.input_ids),
+        }
+
+    return [
+        row("cost", cost.value, "EUR", [cost], note="; ".join(filter(None, [cost.note, cap]))),
+        row("premises", premises.value, premises.unit, [premises], in_euros=False),
+        row("cost_per_premise", cost.value / premises.value, "EUR per premise", [cost, premises]),
+        row("population", population.value, "inhabitants", [population], in_euros=False),
+        row("cost_per_inhabitant", cost.value / population.value, "EUR per inhabitant", [cost, population]),
+        row("speed", speed.value, "Mbit/s", [speed], in_euros=False),
+        row(
+            "cost_per_premise_per_mbit",
+            cost.value / premises.value / speed.value,
+            "EUR per premise per Mbit/s",
+            [cost, premises, speed],
+        ),
+    ]
+
+
+def metric(comparison: pd.DataFrame, initiative: str, name: str, column: str = "value_constant") -> float:
+    """One number of the comparison table, for prose and titles that quote it."""
+    match = comparison[(comparison["initiative"] == initiative) & (comparison["metric"] == name)]
+    if len(match) != 1:
+        raise KeyError(f"no single {name!r} row for {initiative!r}")
+    return float(match.iloc[0][column])
+
+
+def headlines(comparison: pd.DataFrame) -> dict[str, float]:
+    """The headline values in constant euros, as 'initiative.metric', and the ratios of the first compared
+    initiative to the second: cost per premise, and cost per premise per Mbit/s (second over first, the
+    way round it is above one)."""
+    initiatives = list(dict.fromkeys(comparison["initiative"]))
+    values = {f"{i}.{m}": metric(comparison, i, m) for i in initiatives for m in HEADLINE_METRICS}
+    if len(initiatives) >= 2:
+        first, second = initiatives[:2]
+        values["ratio_cost_per_premise"] = values[f"{first}.cost_per_premise"] / values[f"{second}.cost_per_premise"]
+        values["ratio_cost_per_mbit"] = (
+            values[f"{second}.cost_per_premise_per_mbit"] / values[f"{first}.cost_per_premise_per_mbit"]
+        )
+    return values
+
+
+# --- indicators ---------------------------------------------------------------------------------------------
+
+
+def benchmarks(comparison: pd.DataFrame, external: pd.DataFrame, initiative: str) -> pd.DataFrame:
+    """The initiative's cost per premise beside the national per-plug benchmarks (nominal euros of each)."""
+    cost = comparison[(comparison["initiative"] == initiative) & (comparison["metric"] == "cost_per_premise")].iloc[0]
+    out = [
+        {
+            "what": f"{initiative.replace('_', ' ')}: cost per premise ({cost['option']})",
+            "eur_per_plug": cost["value_nominal"],
+            "as_of": cost["spending_years"],
+            "kind": "the study's computation",
+            "source": "data/processed/comparison.csv",
+            "evidence_id": "",
+        }
+    ]
+    rows_ = external[(external["topic"] == "benchmark") & (external["unit"] == "EUR/plug")]
+    for r in rows_.to_dict("records"):
+        out.append(
+            {
+                "what": r["figure"],
+                "eur_per_plug": r["value"],
+                "as_of": str(r["as_of"]),
+                "kind": "national benchmark",
+                "source": r["source"],
+                "evidence_id": f"{r['topic']}|{r['figure']}|{r['as_of']}",
+            }
+        )
+    return pd.DataFrame(out, columns=["what", "eur_per_plug", "as_of", "kind", "source", "evidence_id"])
+
+
+def public_money(
+    funding: pd.DataFrame,
+    evidence: pd.DataFrame,
+    measures: pd.DataFrame,
+    figures: pd.DataFrame,
+    external: pd.DataFrame,
+    initiative: str,
+) -> pd.DataFrame:
+    """Who paid what, each amount divided by the premises and the population of its own scope only.
+
+    An amount whose scope no premise option shares gets no per-premise value; amounts are never added up.
+    """
+    by_id = evidence.set_index("evidence_id")
+    premise_options = measures[(measures["initiative"] == initiative) & (measures["quantity"] == "premises")]
+    out = []
+    for record in funding[funding["initiative"] == initiative].to_dict("records"):
+        source = by_id.loc[record["evidence_id"]]
+        amount = float(source["value"])
+        year = int(str(source["as_of"])[:4]) if str(source["as_of"])[:4].isdigit() else None
+        per_premise, premises_used, per_inhabitant = float("nan"), "", float("nan")
+        same_scope = premise_options[premise_options["scope"] == record["scope"]]
+        if not same_scope.empty and source["unit"] == "EUR":
+            option = same_scope["option"].iloc[0]
+            premises = resolve(measures, figures, external, initiative, "premises", option)
+            per_premise, premises_used = amount / premises.value, f"{premises.value:,.0f} ({option})"
+        if record["scope"] != "unclear" and source["unit"] == "EUR":
+            population = resolve(measures, figures, external, initiative, "population", None, year)
+            per_inhabitant = amount / population.value
+        out.append(
+            {
+                "funder": record["funder"],
+                "amount_eur": amount if source["unit"] == "EUR" else float("nan"),
+                "qualifier": source["qualifier"],
+                "as_of": source["as_of"],
+                "scope": record["scope"],
+                "per_premise": per_premise,
+                "premises_used": premises_used,
+                "per_inhabitant": per_inhabitant,
+                "source_class": source["source_class"],
+                "source": source["source"],
+                "evidence_id": record["evidence_id"],
+                "note": record["note"] or "",
+            }
+        )
+    columns = [
+        "funder",
+        "amount_eur",
+        "qualifier",
+        "as_of",
+        "scope",
+        "per_premise",
+        "premises_used",
+        "per_inhabitant",
+        "source_class",
+        "source",
+        "evidence_id",
+        "note",
+    ]
+    return pd.DataFrame(out, columns=columns)
+
+
+def take_up(external: pd.DataFrame, topic: str, plugs: float) -> pd.DataFrame:
+    """Subscribers over premises able to connect, for ``topic`` and nationally, each with its date.
+
+    The topic's rate is derived from its subscribers and the share eligible at the same date, applied to
+    ``plugs`` (the network's premises); a cited rate is listed beside it.
+    """
+    rows_ = external[external["topic"] == topic]
+    out = []
+    subscribers = rows_[rows_["figure"] == "subscribers"]
+    for s in subscribers.to_dict("records"):
+        share = rows_[(rows_["figure"] == "share eligible") & (rows_["as_of"] == s["as_of"])]
+        if share.empty:
+            continue
+        able = float(share["value"].iloc[0]) * plugs
+        out.append(
+            {
+                "where": topic,
+                "as_of": s["as_of"],
+                "take_up": s["value"] / able,
+                "how": f"{s['value']:,.0f} subscribers ÷ ({share['value'].iloc[0]:.0%} eligible × {plugs:,.0f} plugs)",
+                "evidence_ids": f"{topic}|subscribers|{s['as_of']};{topic}|share eligible|{s['as_of']}",
+            }
+        )
+    for r in rows_[rows_["figure"].str.startswith("take-up")].to_dict("records"):
+        out.append(
+            {
+                "where": topic,
+                "as_of": r["as_of"],
+                "take_up": r["value"],
+                "how": f"cited: {r['figure']}",
+                "evidence_ids": f"{topic}|{r['figure']}|{r['as_of']}",
+            }
+        )
+    national = external[external["topic"] == "national"]
+    subs = national[national["figure"] == "fibre subscriptions"]
+    for s in subs.to_dict("records"):
+        able = national[(national["figure"] == "premises able to connect to fibre") & (national["as_of"] == s["as_of"])]
+        able = able[able["unit"] == "premises"]
+        if able.empty:
+            continue
+        out.append(
+            {
+                "where": "France",
+                "as_of": s["as_of"],
+                "take_up": s["value"] / able["value"].iloc[0],
+                "how": f"{s['value']:,.0f} subscriptions ÷ {able['value'].iloc[0]:,.0f} premises able to connect",
+                "evidence_ids": f"national|fibre subscriptions|{s['as_of']};"
+                f"national|premises able to connect to fibre|{s['as_of']}",
+            }
+        )
+    return pd.DataFrame(out, columns=["where", "as_of", "take_up", "how", "evidence_ids"])

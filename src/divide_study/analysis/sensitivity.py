@@ -1,0 +1,185 @@
+"""How far the headlines move when each choice moves alone — over scope-compatible choices only.
+
+A cost and its premises are moved *together*, as pairs of the same scope (phase-1 budget with phase-1
+homes, whole-network spending with the whole network's plugs); a pair of different scopes is recorded as
+refused, never computed. Populations, speeds, spending profiles and the base year move one at a time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from divide_study.analysis.measures import PROFILE_KEY, ScopeError, default_option, options_of, resolve
+from divide_study.analysis.metrics import compare_networks, headlines
+
+SENSITIVITY_COLUMNS = ["assumption", "setting", "central", "headline", "value", "status"]
+
+
+@dataclass(frozen=True)
+class Inputs:
+    figures: pd.DataFrame
+    external: pd.DataFrame
+    measures: pd.DataFrame
+    cpi: pd.DataFrame
+    profiles: pd.DataFrame
+    initiatives: list[str]
+
+    def headlines(self, base_year: int, options: dict[str, str]) -> dict[str, float]:
+        return headlines(
+            compare_networks(
+                self.figures,
+                self.external,
+                self.measures,
+                self.cpi,
+                self.profiles,
+                self.initiatives,
+                base_year,
+                options,
+            )
+        )
+
+
+def cost_premise_pairs(inputs: Inputs, initiative: str) -> list[tuple[str, str, str]]:
+    """Every (cost option, premises option, refusal) of an initiative; refusal is "" for a compatible pair."""
+    out = []
+    for cost in options_of(inputs.measures, initiative, "cost"):
+        c = resolve(inputs.measures, inputs.figures, inputs.external, initiative, "cost", cost)
+        for premises in options_of(inputs.measures, initiative, "premises"):
+            p = resolve(inputs.measures, inputs.figures, inputs.external, initiative, "premises", premises)
+            refusal = "" if c.scope == p.scope else f"refused: cost scope {c.scope} ≠ premises scope {p.scope}"
+            out.append((cost, premises, refusal))
+    return out
+
+
+def sensitivity(inputs: Inputs, base_year: int, options: dict[str, str], base_years: list[int]) -> pd.DataFrame:
+    """Each choice moved alone (others central): the headlines it gives, one row per headline.
+
+    ``status`` is "ok", or "refused: …" for a cost and premises of different scopes (value empty).
+    """
+    out: list[dict] = []
+
+    def add(assumption: str, setting: str, central: bool, year: int, chosen: dict[str, str], refusal: str = ""):
+        if refusal:
+            out.append(
+                {
+                    "assumption": assumption,
+                    "setting": setting,
+                    "central": False,
+                    "headline": "",
+                    "value": float("nan"),
+                    "status": refusal,
+                }
+            )
+            return
+        for headline, value in inputs.headlines(year, chosen).items():
+            out.append(
+                {
+                    "assumption": assumption,
+                    "setting": setting,
+                    "central": central,
+                    "headline": headline,
+                    "value": value,
+                    "status": "ok",
+                }
+            )
+
+    for year in sorted(set(base_years) | {base_year}):
+        add("base_year", str(year), year == base_year, year, options)
+    for initiative in inputs.initiatives:
+        central = {
+            q: options.get(f"{initiative}.{q}", default_option(inputs.measures, initiative, q))
+            for q in ("cost", "premises", "population", "speed")
+        }
+        pairs = cost_premise_pairs(inputs, initiative)
+        if len(pairs) > 1:
+            for cost, premises, refusal in pairs:
+                chosen = {**options, f"{initiative}.cost": cost, f"{initiative}.premises": premises}
+                is_central = (cost, premises) == (central["cost"], central["premises"])
+                add(f"{initiative}.cost+premises", f"{cost} / {premises}", is_central, base_year, chosen, refusal)
+        for quantity in ("population", "speed"):
+            settings = options_of(inputs.measures, initiative, quantity)
+            if len(settings) > 1:
+                for setting in settings:
+                    chosen = {**options, f"{initiative}.{quantity}": setting}
+                    add(f"{initiative}.{quantity}", setting, setting == central[quantity], base_year, chosen)
+        cost = resolve(inputs.measures, inputs.figures, inputs.external, initiative, "cost", central["cost"])
+        period = inputs.profiles[inputs.profiles["spending"] == cost.spending]
+        profiles = list(dict.fromkeys(period["profile"]))
+        if len(profiles) > 1:
+            default = period.loc[period["default"].astype(bool), "profile"].iloc[0]
+            chosen_profile = options.get(f"{initiative}.{PROFILE_KEY}", default)
+            for profile in profiles:
+                chosen = {**options, f"{initiative}.{PROFILE_KEY}": profile}
+                add(f"{initiative}.{PROFILE_KEY}", profile, profile == chosen_profile, base_year, chosen)
+    return pd.DataFrame(out, columns=SENSITIVITY_COLUMNS)
+
+
+def tornado(table: pd.DataFrame, headline: str) -> pd.DataFrame:
+    """Low, central and high of one headline for each choice that moves it, widest swing first.
+
+    Refused pairs are left out; choices that leave the headline unchanged are left out too (see ``unmoved``).
+    """
+    rows_ = table[(table["headline"] == headline) & (table["status"] == "ok")]
+    central_value = rows_.loc[rows_["central"] & (rows_["assumption"] == "base_year"), "value"].iloc[0]
+    out = []
+    for assumption, group in rows_.groupby("assumption", sort=False):
+        low, high = group.loc[group["value"].idxmin()], group.loc[group["value"].idxmax()]
+        if high["value"] - low["value"] <= 1e-9 * max(abs(central_value), 1):
+            continue
+        out.append(
+            {
+                "assumption": assumption,
+                "low": low["value"],
+                "low_setting": low["setting"],
+                "central": central_value,
+                "high": high["value"],
+                "high_setting": high["setting"],
+            }
+        )
+    frame = pd.DataFrame(out, columns=["assumption", "low", "low_setting", "central", "high", "high_setting"])
+    frame["swing"] = frame["high"] - frame["low"]
+    return frame.sort_values(["swing", "assumption"], ascending=[False, True], ignore_index=True)
+
+
+def unmoved(table: pd.DataFrame, headline: str) -> list[str]:
+    """The choices tried that leave ``headline`` where it is."""
+    moving = set(tornado(table, headline)["assumption"])
+    tried = table[(table["headline"] == headline) & (table["status"] == "ok")]["assumption"]
+    return [a for a in dict.fromkeys(tried) if a not in moving]
+
+
+def refused(table: pd.DataFrame) -> pd.DataFrame:
+    """The pairs the sensitivity analysis refused to compute, with why."""
+    return table[table["status"] != "ok"][["assumption", "setting", "status"]].reset_index(drop=True)
+
+
+def bounds(table: pd.DataFrame, headline: str) -> dict:
+    """The lowest and highest value of a headline over every compatible choice tried, and which bound it."""
+    ranges = tornado(table, headline)
+    low, high = ranges.loc[ranges["low"].idxmin()], ranges.loc[ranges["high"].idxmax()]
+    return {
+        "low": low["low"],
+        "low_by": f"{low['assumption']} = {low['low_setting']}",
+        "high": high["high"],
+        "high_by": f"{high['assumption']} = {high['high_setting']}",
+    }
+
+
+def scenario_headlines(inputs: Inputs, scenarios: dict[str, dict]) -> pd.DataFrame:
+    """The headlines under each scenario, given by name as its merged parameters (``base_year``, ``options``).
+
+    The scenarios come merged into the central case by the build's one rule (``build.params.sweep``), the
+    central case among them. A scenario choosing a cost and premises of different scopes is recorded as
+    refused, not computed.
+    """
+    out = []
+    for name, values in scenarios.items():
+        try:
+            headlines = inputs.headlines(values["base_year"], values["options"])
+        except ScopeError as error:
+            out.append({"scenario": name, "headline": "", "value": float("nan"), "status": f"refused: {error}"})
+            continue
+        out += [{"scenario": name, "headline": h, "value": v, "status": "ok"} for h, v in headlines.items()]
+    return pd.DataFrame(out, columns=["scenario", "headline", "value", "status"])
