@@ -1,0 +1,356 @@
+"""Every département as context: ARCEP's FTTH deployment by zone, Q3 2017 – Q1 2018, and the press claims.
+
+Zones, as ARCEP's files define them (``data/raw/arcep_2018/README.md``): a commune is in the *private* zone
+when it is very dense, under an L. 33-13 commitment (including ARCEP's "FRTE partielle", a partial
+commitment: an assumption, 8 communes) or has a private intention; every other commune is in the
+*public-initiative* zone, where networks such as Gers Numérique's are built. Plugs (premises able to
+connect) are given per commune, so they are summed by zone within each département.
+
+The panel keeps every territory ARCEP lists, overseas ones flagged ``metropolitan = False``; ranks and
+peer groups are among the 96 metropolitan départements only, since ARCEP's overseas files mix
+départements and collectivités whose zoning and housing are not comparable.
+
+The data end in March 2018: four years into Gers Numérique, before its phase 2 and before the Tarn's
+concession. Every table and sentence built here says so.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from divide_study.data.arcep import PLUGS, QUARTERS, ArcepData
+from divide_study.data.tables import read_table
+from divide_study.errors import DataError
+
+PUBLIC, PRIVATE, ALL = "public_initiative", "private", "all"
+# ARCEP's quarter labels -> the last day of the quarter, which is the date the counts describe.
+QUARTER_END = {"T3 2017": "2017-09-30", "T4 2017": "2017-12-31", "T1 2018": "2018-03-31"}
+PANEL_COLUMNS = [
+    "department",
+    "department_name",
+    "region",
+    "region_name",
+    "metropolitan",
+    "quarter",
+    "quarter_end",
+    "zone",
+    "communes",
+    "rural_communes",
+    "dwellings",
+    "rural_dwellings",
+    "business_sites",
+    "plugs",
+    "share_of_dwellings",
+    "share_of_premises",
+]
+
+
+# --- the panel ------------------------------------------------------------------------------------------
+
+
+def commune_zones(communes: pd.DataFrame) -> pd.Series:
+    """Each commune's zone: private where operators build with their own funds, else public-initiative."""
+    commitment = communes["Engagements L. 33-13"].fillna("-").str.strip()
+    private = (
+        (communes["Zones très denses"].fillna(0) > 0)
+        | ~commitment.isin(["-", ""])
+        | (communes["Intentions privées hors engagement L. 33-13"].fillna(0) > 0)
+    )
+    return pd.Series(np.where(private, PRIVATE, PUBLIC), index=communes.index, name="zone")
+
+
+def build_panel(arcep: ArcepData) -> pd.DataFrame:
+    """One row per département × quarter × zone (public_initiative, private, all), with plugs and dwellings.
+
+    ``share_of_dwellings`` = plugs / dwellings; ``share_of_premises`` = plugs / (dwellings + business sites).
+    ARCEP's plugs count business premises too, so the first can exceed 1 where businesses are many; the
+    second is ARCEP's own coverage rate. Both are empty where a zone has no dwellings.
+    """
+    communes = arcep.communes
+    plugs = arcep.ftth_communes.loc[arcep.ftth_communes["Champ"] == PLUGS].set_index("Code commune")[list(QUARTERS)]
+    rural = communes["Commune rurale"].fillna(0) > 0
+    dwellings = communes["Logements"].fillna(0).astype("int64")
+    base = pd.DataFrame(
+        {
+            "department": communes["Code département"],
+            "zone": commune_zones(communes),
+            "communes": 1,
+            "rural_communes": rural.astype("int64"),
+            "dwellings": dwellings,
+            "rural_dwellings": dwellings.where(rural, 0),
+            "business_sites": communes["Établissements"].fillna(0).astype("int64"),
+        }
+    )
+    per_commune = plugs.reindex(communes["Code commune"]).fillna(0).astype("int64").set_axis(communes.index)
+    base = pd.concat([base, per_commune], axis=1)
+    by_zone = base.groupby(["department", "zone"]).sum(numeric_only=True)
+    # A département without any private (or public) commune still gets its zero row.
+    full = pd.MultiIndex.from_product([sorted(arcep.departements["Code département"]), [PUBLIC, PRIVATE]])
+    by_zone = by_zone.reindex(full.set_names(["department", "zone"]), fill_value=0)
+    everything = by_zone.groupby(level="department").sum().assign(zone=ALL).set_index("zone", append=True)
+    by_zone = pd.concat([by_zone, everything]).reset_index()
+    counts = ["communes", "rural_communes", "dwellings", "rural_dwellings", "business_sites"]
+    long = by_zone.melt(id_vars=["department", "zone", *counts], value_vars=list(QUARTERS), var_name="quarter")
+    long = long.rename(columns={"value": "plugs"})
+    long["quarter_end"] = long["quarter"].map(QUARTER_END)
+    long["share_of_dwellings"] = long["plugs"] / long["dwellings"].where(long["dwellings"] > 0)
+    premises = long["dwellings"] + long["business_sites"]
+    long["share_of_premises"] = long["plugs"] / premises.where(premises > 0)
+    names = arcep.departements.set_index("Code département")
+    long["department_name"] = long["department"].map(names["Nom département"])
+    long["region"] = long["department"].map(names["Code région"])
+    long["region_name"] = long["region"].map(arcep.regions.set_index("Code région")["Nom région"])
+    long["metropolitan"] = ~long["department"].str.startswith("97")
+    order = {q: n for n, q in enumerate(QUARTERS)} | {PUBLIC: 0, PRIVATE: 1, ALL: 2}
+    long = long.sort_values(["department", "quarter", "zone"], key=lambda s: s.map(order) if s.name != "department" else s)
+    return long[PANEL_COLUMNS].reset_index(drop=True)
+
+
+def check_against_departements(panel: pd.DataFrame, arcep: ArcepData) -> None:
+    """The communes' plugs, summed, must give ARCEP's own département totals (ftthDepartements.csv)."""
+    totals = arcep.ftth_departements.loc[arcep.ftth_departements["Champ"] == PLUGS].set_index("Code département")
+    summed = panel[panel["zone"] == ALL].pivot(index="department", columns="quarter", values="plugs")
+    for quarter in QUARTERS:
+        stated = totals[quarter].reindex(summed.index)
+        differ = stated.ne(summed[quarter]) | stated.isna()
+        if differ.any():
+            code = differ[differ].index[0]
+            raise DataError(
+                arcep.directory / "ftthDepartements.csv",
+                f"département {code}, {quarter}: ARCEP's total is {stated[code]} but its communes add up to "
+                f"{summed.loc[code, quarter]} ({int(differ.sum())} département(s) differ); the panel would not "
+                "match ARCEP's published totals",
+                column=quarter,
+            )
+
+
+# --- placing the studied territories --------------------------------------------------------------------
+
+
+def department_profile(panel: pd.DataFrame, quarter: str = QUARTERS[-1]) -> pd.DataFrame:
+    """One row per département at ``quarter``: how rural it is, how much of it is public zone, and coverage."""
+    at = panel[panel["quarter"] == quarter].set_index(["department", "zone"])
+    whole, public = at.xs(ALL, level="zone"), at.xs(PUBLIC, level="zone")
+    profile = pd.DataFrame(
+        {
+            "department_name": whole["department_name"],
+            "region": whole["region"],
+            "region_name": whole["region_name"],
+            "metropolitan": whole["metropolitan"],
+            "dwellings": whole["dwellings"],
+            "rural_dwelling_share": whole["rural_dwellings"] / whole["dwellings"],
+            "public_zone_dwelling_share": public["dwellings"] / whole["dwellings"],
+            "public_plugs": public["plugs"],
+            "public_share": public["share_of_dwellings"],
+            "overall_share": whole["share_of_dwellings"],
+        }
+    )
+    return profile.reset_index()
+
+
+def peers(profile: pd.DataFrame, department: str, count: int) -> pd.DataFrame:
+    """The ``count`` metropolitan départements most like ``department`` in how rural and how public-zone they are.
+
+    "Like" is the Euclidean distance on two shares of dwellings, both between 0 and 1: in rural communes
+    (INSEE's rural flag, as ARCEP gives it) and in the public-initiative zone. Together they say how much of
+    a département's housing a public network has to reach, and how scattered it is. Area, hence density, is
+    not in the data.
+    """
+    metro = profile[profile["metropolitan"]]
+    if department not in set(metro["department"]):
+        raise KeyError(f"département {department!r} is not a metropolitan département of the panel")
+    if not 1 <= count < len(metro):
+        raise ValueError(f"the peer count must be between 1 and {len(metro) - 1}, not {count}")
+    target = metro.loc[metro["department"] == department].iloc[0]
+    distance = np.hypot(
+        metro["rural_dwelling_share"] - target["rural_dwelling_share"],
+        metro["public_zone_dwelling_share"] - target["public_zone_dwelling_share"],
+    )
+    others = metro.assign(distance=distance)[metro["department"] != department]
+    return others.sort_values(["distance", "department"]).head(count).reset_index(drop=True)
+
+
+def placement(panel: pd.DataFrame, departments: list[str], peer_count: int, quarter: str = QUARTERS[-1]) -> pd.DataFrame:
+    """Where each studied département stands at ``quarter``: nationally, in its region, among its peers."""
+    profile = department_profile(panel, quarter)
+    # Ranked among départements that have a public-initiative zone (Paris, all very dense, has none).
+    metro = profile[profile["metropolitan"] & profile["public_share"].notna()].copy()
+    metro["rank_public_share"] = metro["public_share"].rank(ascending=False, method="min").astype(int)
+    metro["rank_public_plugs"] = metro["public_plugs"].rank(ascending=False, method="min").astype(int)
+    rows = []
+    for code in departments:
+        own = metro.loc[metro["department"] == code]
+        if own.empty:
+            raise KeyError(f"département {code!r} is not a metropolitan département of the panel")
+        own = own.iloc[0]
+        like = peers(profile, code, peer_count)
+        group = pd.concat([like["public_share"], pd.Series([own["public_share"]])])
+        region = metro[metro["region"] == own["region"]]
+        rows.append(
+            {
+                "department": code,
+                "department_name": own["department_name"],
+                "quarter": quarter,
+                "rural_dwelling_share": own["rural_dwelling_share"],
+                "public_zone_dwelling_share": own["public_zone_dwelling_share"],
+                "public_plugs": int(own["public_plugs"]),
+                "public_share": own["public_share"],
+                "rank_public_share": int(own["rank_public_share"]),
+                "rank_public_plugs": int(own["rank_public_plugs"]),
+                "departments_ranked": len(metro),
+                "rank_in_region": int((region["public_plugs"] > own["public_plugs"]).sum() + 1),
+                "departments_in_region": len(region),
+                "peer_median_public_share": float(like["public_share"].median()),
+                "rank_among_peers": int((group > own["public_share"]).sum() + 1),
+                "peers_with_public_plugs": int((like["public_plugs"] > 0).sum()),
+                "peer_count": len(like),
+                "peers": ", ".join(like["department_name"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# --- the press claims -----------------------------------------------------------------------------------
+
+CONSISTENT, NOT_SUPPORTED, CANNOT = "consistent with the 2018 data", "not supported by the 2018 data", "cannot be checked"
+
+
+def load_claims(path: Path, sources_dir: Path) -> pd.DataFrame:
+    """The press claims to check (``data/raw/press_claims.csv``), each span checked against its article."""
+    claims = read_table(path)
+    for number, record in enumerate(claims.to_dict("records"), start=1):
+        article = sources_dir / record["file"]
+        try:
+            text = article.read_text(encoding="utf-8")
+        except FileNotFoundError as exc:
+            raise DataError(path, f"article {article} is missing", row=number, column="file") from exc
+        found = text[int(record["start"]) : int(record["end"])]
+        if found != record["span"]:
+            raise DataError(
+                path,
+                f"the span is not at characters {record['start']}-{record['end']} of {record['file']} "
+                f"(found {found!r})",
+                row=number,
+                column="span",
+                key=f"claim_id={record['claim_id']}",
+            )
+    return claims
+
+
+def _fmt(n: float) -> str:
+    return f"{n:,.0f}"
+
+
+def _region_public(panel: pd.DataFrame, department: str, quarter: str) -> tuple[pd.DataFrame, pd.Series]:
+    at = panel[(panel["quarter"] == quarter) & (panel["zone"] == PUBLIC)]
+    own = at.loc[at["department"] == department].iloc[0]
+    region = at[at["region"] == own["region"]].sort_values(["plugs", "department"], ascending=[False, True])
+    return region, own
+
+
+def _largest_in_region(panel: pd.DataFrame, claim: dict) -> dict:
+    first, last = QUARTERS[0], QUARTERS[-1]
+    region, own = _region_public(panel, claim["department"], last)
+    leader = region.iloc[0]
+    runner = region[region["department"] != own["department"]].iloc[0]
+    early_region, early_own = _region_public(panel, claim["department"], first)
+    early_leader = early_region.iloc[0]
+    early_rank = int((early_region["plugs"] > early_own["plugs"]).sum() + 1)
+    early = (
+        f"In {first} it was {early_rank}{_suffix(early_rank)}: {early_leader['department_name']} had "
+        f"{_fmt(early_leader['plugs'])} against {_fmt(early_own['plugs'])}."
+        if early_rank > 1
+        else f"It was already first in {first} ({_fmt(early_own['plugs'])})."
+    )
+    is_first = leader["department"] == own["department"]
+    shows = (
+        f"In {last} the public-initiative zone of {own['department_name']} had {_fmt(own['plugs'])} premises able "
+        f"to connect, "
+        + (
+            f"the most of {own['region_name']}'s {len(region)} départements (next: {runner['department_name']}, "
+            f"{_fmt(runner['plugs'])})."
+            if is_first
+            else f"behind {leader['department_name']} ({_fmt(leader['plugs'])})."
+        )
+        + f" {early}"
+    )
+    return {
+        "reading": "'premier' read as the largest public network of the region, counted as plugs in the "
+        "public-initiative zone",
+        "verdict": CONSISTENT if is_first else NOT_SUPPORTED,
+        "data_show": shows,
+        "data_cannot_show": f"Whether it was still the largest in {claim['said'][:4]}, when it was said (the data end "
+        f"in March 2018); whether 'premier' means first in time, which needs data before {first}; who built "
+        "each plug (the public-initiative zone is a proxy for public networks).",
+    }
+
+
+def _against_rest_of_region(panel: pd.DataFrame, claim: dict) -> dict:
+    last = QUARTERS[-1]
+    region, own = _region_public(panel, claim["department"], last)
+    rest = region[region["department"] != own["department"]]
+    with_plugs = rest[rest["plugs"] > 0]
+    detail = ", ".join(f"{r.department_name} {_fmt(r.plugs)}" for r in with_plugs.itertuples())
+    holds = own["plugs"] >= rest["plugs"].sum()
+    return {
+        "reading": "as many plugs in the département's public-initiative zone as in all the other public-"
+        "initiative zones of the region together",
+        "verdict": f"{CONSISTENT} (a year before it was said)" if holds else NOT_SUPPORTED,
+        "data_show": f"In {last}: {own['department_name']} {_fmt(own['plugs'])} against {_fmt(rest['plugs'].sum())} for "
+        f"the {len(rest)} other départements of {own['region_name']} together"
+        + (f" ({detail})." if detail else "."),
+        "data_cannot_show": f"The state in {claim['said'][:7]}, when it was said: the data end in March 2018, and "
+        "the others may have caught up or fallen further behind; who built each plug.",
+    }
+
+
+def _count_after_data(panel: pd.DataFrame, claim: dict) -> dict:
+    rows = panel[(panel["department"] == claim["department"]) & (panel["zone"] == PUBLIC)].set_index("quarter")
+    series = "; ".join(f"{q} {_fmt(rows.loc[q, 'plugs'])}" for q in QUARTERS)
+    claimed = claim["claimed_value"]
+    last = rows.loc[QUARTERS[-1], "plugs"]
+    ratio = f", {claimed / last:.1f} times the last count" if last else ""
+    return {
+        "reading": f"more than {_fmt(claimed)} plugs on the public network at the time it was said ({claim['said'][:7]})",
+        "verdict": CANNOT,
+        "data_show": f"Public-initiative zone of {rows['department_name'].iloc[0]}: {series}.",
+        "data_cannot_show": f"Any count after March 2018: the claimed {_fmt(claimed)} is a year later{ratio}.",
+    }
+
+
+TESTS = {
+    "largest_public_zone_in_region": _largest_in_region,
+    "public_zone_vs_rest_of_region": _against_rest_of_region,
+    "count_after_the_data": _count_after_data,
+}
+
+
+def _suffix(n: int) -> str:
+    return "st" if n == 1 else "nd" if n == 2 else "rd" if n == 3 else "th"
+
+
+def check_claims(claims: pd.DataFrame, panel: pd.DataFrame, claims_path: Path | None = None) -> pd.DataFrame:
+    """Each claim with how it was read, a careful verdict, what the 2018 data show and what they cannot."""
+    out = []
+    known = set(panel["department"])
+    for number, claim in enumerate(claims.to_dict("records"), start=1):
+        if claim["department"] not in known:
+            raise DataError(claims_path or "press_claims.csv", f"département {claim['department']!r} is not in "
+                            "the ARCEP data", row=number, column="department", key=f"claim_id={claim['claim_id']}")
+        result = TESTS[claim["test"]](panel, claim)
+        out.append(
+            {
+                "claim_id": claim["claim_id"],
+                "article": claim["article"],
+                "span": claim["span"],
+                "start": claim["start"],
+                "end": claim["end"],
+                "speaker": claim["speaker"],
+                "said": claim["said"],
+                **result,
+            }
+        )
+    return pd.DataFrame(out)
