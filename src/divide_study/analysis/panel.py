@@ -16,6 +16,7 @@ concession. Every table and sentence built here says so.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +24,7 @@ import pandas as pd
 
 from divide_study.data.arcep import PLUGS, QUARTERS, ArcepData
 from divide_study.data.tables import read_table
-from divide_study.errors import DataError
+from divide_study.errors import DataError, StudyError
 
 PUBLIC, PRIVATE, ALL = "public_initiative", "private", "all"
 # ARCEP's quarter labels -> the last day of the quarter, which is the date the counts describe.
@@ -105,7 +106,9 @@ def build_panel(arcep: ArcepData) -> pd.DataFrame:
     long["region_name"] = long["region"].map(arcep.regions.set_index("Code région")["Nom région"])
     long["metropolitan"] = ~long["department"].str.startswith("97")
     order = {q: n for n, q in enumerate(QUARTERS)} | {PUBLIC: 0, PRIVATE: 1, ALL: 2}
-    long = long.sort_values(["department", "quarter", "zone"], key=lambda s: s.map(order) if s.name != "department" else s)
+    long = long.sort_values(
+        ["department", "quarter", "zone"], key=lambda s: s.map(order) if s.name != "department" else s
+    )
     return long[PANEL_COLUMNS].reset_index(drop=True)
 
 
@@ -173,7 +176,9 @@ def peers(profile: pd.DataFrame, department: str, count: int) -> pd.DataFrame:
     return others.sort_values(["distance", "department"]).head(count).reset_index(drop=True)
 
 
-def placement(panel: pd.DataFrame, departments: list[str], peer_count: int, quarter: str = QUARTERS[-1]) -> pd.DataFrame:
+def placement(
+    panel: pd.DataFrame, departments: list[str], peer_count: int, quarter: str = QUARTERS[-1]
+) -> pd.DataFrame:
     """Where each studied département stands at ``quarter``: nationally, in its region, among its peers."""
     profile = department_profile(panel, quarter)
     # Ranked among départements that have a public-initiative zone (Paris, all very dense, has none).
@@ -215,18 +220,30 @@ def placement(panel: pd.DataFrame, departments: list[str], peer_count: int, quar
 
 # --- the press claims -----------------------------------------------------------------------------------
 
-CONSISTENT, NOT_SUPPORTED, CANNOT = "consistent with the 2018 data", "not supported by the 2018 data", "cannot be checked"
+CONSISTENT, NOT_SUPPORTED, CANNOT = (
+    "consistent with the 2018 data",
+    "not supported by the 2018 data",
+    "cannot be checked",
+)
 
 
-def load_claims(path: Path, sources_dir: Path) -> pd.DataFrame:
-    """The press claims to check (``data/raw/press_claims.csv``), each span checked against its article."""
+def load_claims(path: Path, sources_dir: Path, sources: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
+    """The press claims to check (``data/raw/press_claims.csv``), each span checked against its article.
+
+    ``said`` is the article's inferred publication date (``sources.csv``), ``claimed_value`` the value of
+    the claim's ``figure_id`` in ``figures.csv``: neither is typed twice.
+    """
     claims = read_table(path)
+    published = sources.set_index("article")["published"]
+    values = figures.set_index("figure_id")["value"]
+    said, claimed = [], []
     for number, record in enumerate(claims.to_dict("records"), start=1):
+        key = f"claim_id={record['claim_id']}"
         article = sources_dir / record["file"]
         try:
             text = article.read_text(encoding="utf-8")
         except FileNotFoundError as exc:
-            raise DataError(path, f"article {article} is missing", row=number, column="file") from exc
+            raise DataError(path, f"article {article} is missing", row=number, column="file", key=key) from exc
         found = text[int(record["start"]) : int(record["end"])]
         if found != record["span"]:
             raise DataError(
@@ -235,9 +252,28 @@ def load_claims(path: Path, sources_dir: Path) -> pd.DataFrame:
                 f"(found {found!r})",
                 row=number,
                 column="span",
-                key=f"claim_id={record['claim_id']}",
+                key=key,
             )
-    return claims
+        if record["article"] not in published.index or not published[record["article"]]:
+            raise DataError(
+                path,
+                f"article {record['article']!r} has no publication date in sources.csv",
+                row=number,
+                column="article",
+                key=key,
+            )
+        said.append(published[record["article"]])
+        figure = record["figure_id"]
+        if record["test"] == "count_after_the_data" and figure not in values.index:
+            raise DataError(
+                path,
+                f"the count needs a figure_id of figures.csv; {figure!r} is not one",
+                row=number,
+                column="figure_id",
+                key=key,
+            )
+        claimed.append(float(values[figure]) if figure else None)
+    return claims.assign(said=said, claimed_value=claimed)
 
 
 def _fmt(n: float) -> str:
@@ -299,9 +335,9 @@ def _against_rest_of_region(panel: pd.DataFrame, claim: dict) -> dict:
         "reading": "as many plugs in the département's public-initiative zone as in all the other public-"
         "initiative zones of the region together",
         "verdict": f"{CONSISTENT} (a year before it was said)" if holds else NOT_SUPPORTED,
-        "data_show": f"In {last}: {own['department_name']} {_fmt(own['plugs'])} against {_fmt(rest['plugs'].sum())} for "
-        f"the {len(rest)} other départements of {own['region_name']} together"
-        + (f" ({detail})." if detail else "."),
+        "data_show": f"In {last}: {own['department_name']} {_fmt(own['plugs'])} against "
+        f"{_fmt(rest['plugs'].sum())} for "
+        f"the {len(rest)} other départements of {own['region_name']} together" + (f" ({detail})." if detail else "."),
         "data_cannot_show": f"The state in {claim['said'][:7]}, when it was said: the data end in March 2018, and "
         "the others may have caught up or fallen further behind; who built each plug.",
     }
@@ -314,7 +350,8 @@ def _count_after_data(panel: pd.DataFrame, claim: dict) -> dict:
     last = rows.loc[QUARTERS[-1], "plugs"]
     ratio = f", {claimed / last:.1f} times the last count" if last else ""
     return {
-        "reading": f"more than {_fmt(claimed)} plugs on the public network at the time it was said ({claim['said'][:7]})",
+        "reading": f"more than {_fmt(claimed)} plugs on the public network at the time it was said "
+        f"({claim['said'][:7]})",
         "verdict": CANNOT,
         "data_show": f"Public-initiative zone of {rows['department_name'].iloc[0]}: {series}.",
         "data_cannot_show": f"Any count after March 2018: the claimed {_fmt(claimed)} is a year later{ratio}.",
@@ -338,8 +375,13 @@ def check_claims(claims: pd.DataFrame, panel: pd.DataFrame, claims_path: Path | 
     known = set(panel["department"])
     for number, claim in enumerate(claims.to_dict("records"), start=1):
         if claim["department"] not in known:
-            raise DataError(claims_path or "press_claims.csv", f"département {claim['department']!r} is not in "
-                            "the ARCEP data", row=number, column="department", key=f"claim_id={claim['claim_id']}")
+            raise DataError(
+                claims_path or "press_claims.csv",
+                f"département {claim['department']!r} is not in the ARCEP data",
+                row=number,
+                column="department",
+                key=f"claim_id={claim['claim_id']}",
+            )
         result = TESTS[claim["test"]](panel, claim)
         out.append(
             {
@@ -354,3 +396,268 @@ def check_claims(claims: pd.DataFrame, panel: pd.DataFrame, claims_path: Path | 
             }
         )
     return pd.DataFrame(out)
+
+
+# --- chart and report -----------------------------------------------------------------------------------
+
+# Okabe-Ito colours, told apart with any colour vision; the studied territories also get a larger marker.
+COLOURS = {"studied": "#0072B2", "same region": "#E69F00", "other": "#9a9a9a"}
+LIMIT = (
+    "ARCEP's data end in March 2018: four years into Gers Numérique, before its phase 2 and before the Tarn's "
+    "2019 concession."
+)
+ZONE_NOTE = (
+    "Public-initiative zone: communes neither very dense, nor under an L. 33-13 commitment, nor with a private "
+    "intention; its plugs are counted whoever built them."
+)
+
+
+def chart_data(panel: pd.DataFrame, departments: list[str], quarter: str = QUARTERS[-1]) -> pd.DataFrame:
+    """One row per metropolitan département with a public-initiative zone: the dots of the chart."""
+    profile = department_profile(panel, quarter)
+    metro = profile[profile["metropolitan"] & profile["public_share"].notna()].copy()
+    regions = set(metro.loc[metro["department"].isin(departments), "region"])
+    metro["group"] = np.where(
+        metro["department"].isin(departments),
+        "studied",
+        np.where(metro["region"].isin(regions), "same region", "other"),
+    )
+    columns = ["department", "department_name", "region_name", "rural_dwelling_share", "public_share", "group"]
+    return metro[columns].sort_values("department").reset_index(drop=True)
+
+
+def chart_title(place: pd.DataFrame) -> str:
+    """The finding, from the placement of the first studied département."""
+    first = place.iloc[0]
+    rank, n = first["rank_public_share"], first["departments_ranked"]
+    region_note = (
+        "the most plugs of any public zone in its region"
+        if first["rank_in_region"] == 1
+        else f"{first['rank_in_region']}{_suffix(first['rank_in_region'])} in its region by plugs"
+    )
+    return (
+        f"By March 2018 fibre could reach {first['public_share']:.1%} of dwellings in the public-initiative zone of "
+        f"the {first['department_name']}: {region_note}, but {rank}{_suffix(rank)} of {n} départements"
+    )
+
+
+def panel_chart(dots: pd.DataFrame, title: str, quarter: str = QUARTERS[-1]):
+    """Every metropolitan département as a dot: how rural it is against how far fibre reached its public zone."""
+    import matplotlib.pyplot as plt
+
+    from divide_study.analysis.plots import set_title
+
+    fig, ax = plt.subplots(figsize=(8, 5.2))
+    for group in ("other", "same region", "studied"):
+        rows = dots[dots["group"] == group]
+        label = {
+            "other": "other départements",
+            "same region": f"same region ({', '.join(sorted(set(rows['region_name'])))})",
+        }
+        ax.scatter(
+            rows["rural_dwelling_share"],
+            rows["public_share"],
+            s=70 if group == "studied" else 28,
+            color=COLOURS[group],
+            edgecolor="black" if group == "studied" else "white",
+            linewidth=0.6,
+            zorder=3 if group == "studied" else 2,
+            label=label.get(group, "studied territories"),
+        )
+    for row in dots[dots["group"] == "studied"].itertuples():
+        ax.annotate(
+            f"{row.department_name} ({row.public_share:.1%})",
+            (row.rural_dwelling_share, row.public_share),
+            xytext=(8, 8),
+            textcoords="offset points",
+            fontsize=10,
+            fontweight="bold",
+            color=COLOURS["studied"],
+        )
+    # A square-root scale keeps the many départements near zero apart without hiding the leaders.
+    ax.set_yscale("function", functions=(np.sqrt, np.square))
+    ticks = [0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75]
+    ax.set_yticks([t for t in ticks if t <= max(dots["public_share"].max(), 0.01) * 1.05 or t <= 0.1])
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("share of the département's dwellings in rural communes")
+    ax.set_ylabel(f"public-initiative zone: dwellings' share\nable to connect to FTTH, {quarter} (sqrt scale)")
+    ax.legend(loc="upper right", fontsize=8, frameon=True)
+    set_title(ax, title)
+    source = f"ARCEP, FTTH deployment by commune, {quarter}; {len(dots)} metropolitan départements. {ZONE_NOTE} {LIMIT}"
+    return fig, dots, source
+
+
+def declare_in_report(report, figure_key: str, table_keys: list[str], before_table: str = "sources") -> None:
+    """Number this section's figure and tables in a report whose keys were declared without them.
+
+    The figure goes last (no figure follows this section); the tables go before ``before_table`` (the
+    appendix). Keys already declared keep their place, so declaring them in the report's list wins.
+    """
+    if figure_key not in report.figure_numbers:
+        report.figure_numbers[figure_key] = len(report.figure_numbers) + 1
+    keys = list(report.table_numbers)
+    missing = [key for key in table_keys if key not in keys]
+    if missing:
+        at = keys.index(before_table) if before_table in keys else len(keys)
+        keys[at:at] = missing
+        report.table_numbers = {key: n for n, key in enumerate(keys, start=1)}
+
+
+def report_section(report, processed: Path, figures_in: Path) -> str:
+    """The report's section "Every département as context", as HTML: prose, the chart and two tables.
+
+    Every number is read from ``national_panel.csv``, ``panel_placement.csv`` and ``press_claims.csv`` and
+    recorded in the report's provenance ledger.
+    """
+    import html
+
+    from divide_study.config import SCHEMAS_DIR
+
+    declare_in_report(report, "national_panel", ["panel_placement", "press_claims"])
+    tables = {
+        name: read_table(processed / f"{name}.csv", SCHEMAS_DIR / f"{name}.schema.json", validate=False)
+        for name in ("national_panel", "panel_placement", "press_claims")
+    }
+    panel, place, claims = tables["national_panel"], tables["panel_placement"], tables["press_claims"]
+    quarter = place["quarter"].iloc[0]
+    basis = "data/processed/panel_placement.csv (from ARCEP's FTTH deployment by commune)"
+    n_metro = panel.loc[panel["metropolitan"], "department"].nunique()
+    sentences = []
+    for row in place.itertuples():
+        share = report.computed(
+            row.public_share,
+            f"share of {row.department_name}'s public-zone dwellings able to connect, {quarter}",
+            basis,
+            "{:.1%}",
+        )
+        plugs = report.computed(
+            row.public_plugs, f"plugs in {row.department_name}'s public-initiative zone, {quarter}", basis
+        )
+        rank = report.computed(
+            row.rank_public_share, f"rank of {row.department_name} by public-zone share, {quarter}", basis, "{:.0f}"
+        )
+        median = report.computed(
+            row.peer_median_public_share,
+            f"median public-zone share of the {row.peer_count} départements most like {row.department_name}",
+            basis,
+            "{:.1%}",
+        )
+        sentences.append(
+            f"In the <strong>{html.escape(row.department_name)}</strong>, {plugs} premises of the "
+            "public-initiative zone could connect to fibre "
+            f"in {quarter}, {share} of its dwellings: {rank}{_suffix(row.rank_public_share)} of "
+            f"{row.departments_ranked} départements, {row.rank_in_region}{_suffix(row.rank_in_region)} of "
+            f"{row.departments_in_region} in its region by plugs, and {row.rank_among_peers}"
+            f"{_suffix(row.rank_among_peers)} among itself and the {row.peer_count} départements most like it "
+            f"(median {median}; {row.peers_with_public_plugs} of them had any public-zone plug)."
+        )
+    prose = (
+        f"ARCEP's open data give the FTTH deployment of every commune for three quarters, {QUARTERS[0]} to "
+        f"{QUARTERS[-1]}; the study sums it by zone for each of the {n_metro} metropolitan départements "
+        f"({report.table_ref('panel_placement')}, {report.figure_ref('national_panel')}). "
+        "A département's <em>peers</em> are the metropolitan départements nearest to it in two shares of its "
+        "dwellings: "
+        "in rural communes and in the public-initiative zone. " + " ".join(sentences) + f" {LIMIT} {ZONE_NOTE}"
+    )
+    shown_place = place[
+        [
+            "department_name",
+            "rural_dwelling_share",
+            "public_zone_dwelling_share",
+            "public_plugs",
+            "public_share",
+            "rank_public_share",
+            "rank_in_region",
+            "peer_median_public_share",
+            "rank_among_peers",
+            "peers",
+        ]
+    ]
+    percent = {
+        c: "{:.1%}"
+        for c in ("rural_dwelling_share", "public_zone_dwelling_share", "public_share", "peer_median_public_share")
+    }
+    shown_claims = claims[["article", "speaker", "span", "said", "verdict", "data_show", "data_cannot_show"]].rename(
+        columns={
+            "span": "claim (verbatim)",
+            "data_show": "what the 2018 data show",
+            "data_cannot_show": "what they cannot show",
+        }
+    )
+    claim_text = (
+        f"The articles make claims about the Gers network's standing in Occitanie; {report.table_ref('press_claims')} "
+        "checks each against these data, which end a year before the earliest of them was said. All are made by "
+        "the network's own leaders."
+    )
+    parts = [
+        f"<p>{prose}</p>",
+        report.figure(
+            "national_panel",
+            figures_in / "national_panel.png",
+            f"Every metropolitan département: rural share of dwellings against the public-initiative zone's "
+            f"share able to connect, {quarter}. {LIMIT}",
+            "ARCEP FTTH deployment by commune (data.gouv.fr)",
+        ),
+        report.table(
+            "panel_placement",
+            shown_place,
+            f"The studied territories in the national panel, {quarter}.",
+            basis,
+            {**percent, "public_plugs": "{:,.0f}"},
+        ),
+        f"<p>{claim_text}</p>",
+        report.table(
+            "press_claims",
+            shown_claims,
+            "Press claims checked against ARCEP's 2017–2018 data.",
+            "data/processed/press_claims.csv; articles 000 and 001",
+        ),
+    ]
+    return "\n".join(parts)
+
+
+# --- the notebook's step --------------------------------------------------------------------------------
+
+
+@dataclass
+class PanelResult:
+    panel: pd.DataFrame
+    placement: pd.DataFrame
+    claims: pd.DataFrame
+    dwelling_gap: int  # largest gap between ARCEP's département dwellings and the sum of its communes'
+
+
+def run(raw_dir: Path, processed_dir: Path, sources_dir: Path, departments: list[str], peer_count: int) -> PanelResult:
+    """Read ARCEP's files, build the panel, place ``departments``, check the claims; write the three tables.
+
+    Nothing is written unless every step succeeded.
+    """
+    from divide_study.config import SCHEMAS_DIR
+    from divide_study.data.arcep import load_arcep
+    from divide_study.data.tables import write_csv_atomic
+
+    arcep = load_arcep(raw_dir / "arcep_2018")
+    panel = build_panel(arcep)
+    check_against_departements(panel, arcep)
+    unknown = sorted(set(departments) - set(panel.loc[panel["metropolitan"], "department"]))
+    if unknown:
+        raise StudyError(f"parameter panel_departments: {unknown} are not metropolitan départements of ARCEP's data")
+    place = placement(panel, departments, peer_count)
+
+    def processed(name: str) -> pd.DataFrame:
+        return read_table(processed_dir / f"{name}.csv", SCHEMAS_DIR / f"{name}.schema.json", validate=False)
+
+    claims = check_claims(
+        load_claims(raw_dir / "press_claims.csv", sources_dir, processed("sources"), processed("figures")),
+        panel,
+        raw_dir / "press_claims.csv",
+    )
+    stated = arcep.departements.set_index("Code département")["Logements"]
+    summed = panel[(panel["zone"] == ALL) & (panel["quarter"] == QUARTERS[-1])].set_index("department")["dwellings"]
+    gap = int((stated.reindex(summed.index).fillna(0) - summed).abs().max())
+    write_csv_atomic(panel, processed_dir / "national_panel.csv")
+    write_csv_atomic(place, processed_dir / "panel_placement.csv")
+    write_csv_atomic(claims, processed_dir / "press_claims.csv")
+    return PanelResult(panel, place, claims, gap)

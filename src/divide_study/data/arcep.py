@@ -98,9 +98,7 @@ def read_arcep_table(path: Path, schema_path: Path | None = None) -> pd.DataFram
         raise DataError(path, f"the file has no header on line {header_row}") from exc
     expected = [field["name"] for field in schema["fields"]]
     if list(frame.columns) != expected:
-        raise DataError(
-            path, f"line {header_row} should be the header {expected}; found {list(frame.columns)}"
-        )
+        raise DataError(path, f"line {header_row} should be the header {expected}; found {list(frame.columns)}")
     missing = set(schema.get("missingValues", [""]))
     key_fields = schema.get("primaryKey", [])
 
