@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from divide_study.data.arcep import PLUGS, QUARTERS, ArcepData
+from divide_study.data.arcep import PLUGS, QUARTERS, ArcepData, read_arcep_table
 from divide_study.data.tables import read_table
 from divide_study.errors import DataError, StudyError
 
@@ -233,7 +233,7 @@ def load_claims(path: Path, sources_dir: Path, sources: pd.DataFrame, figures: p
     ``said`` is the article's inferred publication date (``sources.csv``), ``claimed_value`` the value of
     the claim's ``figure_id`` in ``figures.csv``: neither is typed twice.
     """
-    claims = read_table(path)
+    claims = read_arcep_table(path)
     published = sources.set_index("article")["published"]
     values = figures.set_index("figure_id")["value"]
     said, claimed = [], []
@@ -561,24 +561,22 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
         "dwellings: "
         "in rural communes and in the public-initiative zone. " + " ".join(sentences) + f" {LIMIT} {ZONE_NOTE}"
     )
-    shown_place = place[
-        [
-            "department_name",
-            "rural_dwelling_share",
-            "public_zone_dwelling_share",
-            "public_plugs",
-            "public_share",
-            "rank_public_share",
-            "rank_in_region",
-            "peer_median_public_share",
-            "rank_among_peers",
-            "peers",
-        ]
-    ]
-    percent = {
-        c: "{:.1%}"
-        for c in ("rural_dwelling_share", "public_zone_dwelling_share", "public_share", "peer_median_public_share")
+    headers = {
+        "department_name": "département",
+        "rural_dwelling_share": "dwellings in rural communes",
+        "public_zone_dwelling_share": "dwellings in public-initiative zone",
+        "public_plugs": "public-zone plugs",
+        "public_share": "public-zone dwellings able to connect",
+        "rank_public_share": f"rank of {place['departments_ranked'].iloc[0]}",
+        "rank_in_region": "rank in region (plugs)",
+        "peer_median_public_share": "peers' median",
+        "rank_among_peers": f"rank among itself and {place['peer_count'].iloc[0]} peers",
+        "peers": "peers, nearest first",
     }
+    shown_place = place[list(headers)].rename(columns=headers)
+    formats = {headers[c]: "{:.1%}" for c in ("rural_dwelling_share", "public_zone_dwelling_share", "public_share")}
+    formats |= {headers["peer_median_public_share"]: "{:.1%}", headers["public_plugs"]: "{:,.0f}"}
+    formats |= {headers[c]: "{:.0f}" for c in ("rank_public_share", "rank_in_region", "rank_among_peers")}
     shown_claims = claims[["article", "speaker", "span", "said", "verdict", "data_show", "data_cannot_show"]].rename(
         columns={
             "span": "claim (verbatim)",
@@ -586,10 +584,11 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
             "data_cannot_show": "what they cannot show",
         }
     )
+    interested = int(claims["speaker"].str.contains("interested party").sum())
     claim_text = (
         f"The articles make claims about the Gers network's standing in Occitanie; {report.table_ref('press_claims')} "
-        "checks each against these data, which end a year before the earliest of them was said. All are made by "
-        "the network's own leaders."
+        "checks each against these data, which end a year before the earliest of them was said. "
+        f"{interested} of the {len(claims)} are quoted from the network's own leaders, interested parties."
     )
     parts = [
         f"<p>{prose}</p>",
@@ -605,7 +604,7 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
             shown_place,
             f"The studied territories in the national panel, {quarter}.",
             basis,
-            {**percent, "public_plugs": "{:,.0f}"},
+            formats,
         ),
         f"<p>{claim_text}</p>",
         report.table(
