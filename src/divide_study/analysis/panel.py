@@ -587,8 +587,10 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
     interested = int(claims["speaker"].str.contains("interested party").sum())
     claim_text = (
         f"The articles make claims about the Gers network's standing in Occitanie; {report.table_ref('press_claims')} "
-        "checks each against these data, which end a year before the earliest of them was said. "
-        f"{interested} of the {len(claims)} are quoted from the network's own leaders, interested parties."
+        f"checks each against these data, which end in March 2018; the claims were made in "
+        f"{' and '.join(sorted({str(d)[:4] for d in claims['said']}))}. "
+        + (f"All {len(claims)}" if interested == len(claims) else f"{interested} of the {len(claims)}")
+        + " are quoted from the network's own leaders, interested parties."
     )
     parts = [
         f"<p>{prose}</p>",
