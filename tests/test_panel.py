@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -84,6 +85,7 @@ DEPARTEMENTS = [
     "81,Tarn,76, 2" + NBSP + "000    , 10    ",
     "75,Paris,11, 500    , 20    ",
     "971,Guadeloupe,01, 9    , -    ",
+    "975,Saint-Pierre-et-Miquelon,05, 3    , -    ",  # a collectivité without a row in regions.csv
 ]
 COMMUNES = [
     commune("32001", "32", "76", "1" + NBSP + "000"),  # public-initiative, rural
@@ -92,6 +94,7 @@ COMMUNES = [
     commune("81002", "81", "76", "500", commitment="FRTE partielle"),  # partial commitment: private
     commune("75101", "75", "11", "500", dense="1", rural="-"),  # very dense: private
     commune("97101", "971", "01", "9"),
+    commune("97501", "975", "05", "3"),
 ]
 PLUGS = {
     "32001": (0, 50, 100),
@@ -100,6 +103,7 @@ PLUGS = {
     "81002": (5, 5, 5),
     "75101": (400, 450, 500),
     "97101": (0, 0, 1),
+    "97501": (0, 0, 0),
 }
 
 
@@ -169,6 +173,7 @@ def test_zones_follow_arcep_definition(tiny):
         "81002": panel.PRIVATE,
         "75101": panel.PRIVATE,
         "97101": panel.PUBLIC,
+        "97501": panel.PUBLIC,
     }
 
 
@@ -192,7 +197,7 @@ def test_panel_sums_plugs_by_zone_and_keeps_empty_zones(tiny_panel):
     )
     assert at.loc[("32", panel.ALL), "rural_dwellings"] == 1000
     assert not at.loc[("971", panel.ALL), "metropolitan"] and at.loc[("32", panel.ALL), "metropolitan"]
-    assert len(tiny_panel) == 4 * 3 * 3  # départements × quarters × zones
+    assert len(tiny_panel) == 5 * 3 * 3  # départements × quarters × zones
     assert list(tiny_panel.columns) == panel.PANEL_COLUMNS
 
 
@@ -374,3 +379,15 @@ def test_the_real_data_cover_every_metropolitan_departement():
     metro = set(built.loc[built["metropolitan"], "department"])
     expected = {f"{n:02d}" for n in range(1, 96) if n != 20} | {"2A", "2B"}
     assert metro == expected
+
+
+def test_processed_tables_match_their_schemas(tiny_panel, tmp_path):
+    from frictionless import Resource, Schema
+
+    from divide_study.data.tables import write_csv_atomic
+
+    path = tmp_path / "national_panel.csv"
+    write_csv_atomic(tiny_panel, path)
+    schema = Schema.from_descriptor(json.loads((config.SCHEMAS_DIR / "national_panel.schema.json").read_text()))
+    report = Resource(path=path.name, basepath=str(tmp_path), schema=schema).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])[:3]

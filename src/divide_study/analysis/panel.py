@@ -639,7 +639,10 @@ def run(raw_dir: Path, processed_dir: Path, sources_dir: Path, departments: list
     from divide_study.data.arcep import load_arcep
     from divide_study.data.tables import write_csv_atomic
 
+    # Load inputs: ARCEP's files (fingerprints checked), then the claims with their articles' dates.
     arcep = load_arcep(raw_dir / "arcep_2018")
+
+    # Process: the panel, checked against ARCEP's own totals; the placement; the claims' verdicts.
     panel = build_panel(arcep)
     check_against_departements(panel, arcep)
     unknown = sorted(set(departments) - set(panel.loc[panel["metropolitan"], "department"]))
@@ -658,6 +661,8 @@ def run(raw_dir: Path, processed_dir: Path, sources_dir: Path, departments: list
     stated = arcep.departements.set_index("Code département")["Logements"]
     summed = panel[(panel["zone"] == ALL) & (panel["quarter"] == QUARTERS[-1])].set_index("department")["dwellings"]
     gap = int((stated.reindex(summed.index).fillna(0) - summed).abs().max())
+
+    # Save outputs, only now that every check passed.
     write_csv_atomic(panel, processed_dir / "national_panel.csv")
     write_csv_atomic(place, processed_dir / "panel_placement.csv")
     write_csv_atomic(claims, processed_dir / "press_claims.csv")
