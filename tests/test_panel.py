@@ -317,7 +317,7 @@ def test_claim_largest_in_region_is_read_carefully():
     result = panel.check_claims(claims_table("largest_public_zone_in_region"), ahead).iloc[0]
     assert result["verdict"] == panel.CONSISTENT
     assert "the most of Occitanie's 3 départements (next: D48, 90)" in result["data_show"]
-    assert "In T3 2017 it was 2nd: D48 had 80 against 10" in result["data_show"]
+    assert "In Q3 2017 it was 2nd: D48 had 80 against 10" in result["data_show"]
     assert "2019" in result["data_cannot_show"]
     behind = three_quarters({"32": (10, 50, 80), "48": (80, 85, 90)})
     assert panel.check_claims(claims_table("largest_public_zone_in_region"), behind).iloc[0]["verdict"] == (

@@ -52,6 +52,11 @@ PANEL_COLUMNS = [
 # --- the panel ------------------------------------------------------------------------------------------
 
 
+def quarter_label(quarter: str) -> str:
+    """ARCEP's French quarter label as English readers write it: 'T1 2018' -> 'Q1 2018'."""
+    return "Q" + quarter[1:] if quarter.startswith("T") else quarter
+
+
 def commune_zones(communes: pd.DataFrame) -> pd.Series:
     """Each commune's zone: private where operators build with their own funds, else public-initiative."""
     commitment = communes["Engagements L. 33-13"].fillna("-").str.strip()
@@ -296,15 +301,15 @@ def _largest_in_region(panel: pd.DataFrame, claim: dict) -> dict:
     early_leader = early_region.iloc[0]
     early_rank = int((early_region["plugs"] > early_own["plugs"]).sum() + 1)
     early = (
-        f"In {first} it was {early_rank}{_suffix(early_rank)}: {early_leader['department_name']} had "
+        f"In {quarter_label(first)} it was {early_rank}{_suffix(early_rank)}: {early_leader['department_name']} had "
         f"{_fmt(early_leader['plugs'])} against {_fmt(early_own['plugs'])}."
         if early_rank > 1
-        else f"It was already first in {first} ({_fmt(early_own['plugs'])})."
+        else f"It was already first in {quarter_label(first)} ({_fmt(early_own['plugs'])})."
     )
     is_first = leader["department"] == own["department"]
     shows = (
-        f"In {last} the public-initiative zone of {own['department_name']} had {_fmt(own['plugs'])} premises able "
-        f"to connect, "
+        f"In {quarter_label(last)} the public-initiative zone of {own['department_name']} had "
+        f"{_fmt(own['plugs'])} premises able to connect, "
         + (
             f"the most of {own['region_name']}'s {len(region)} départements (next: {runner['department_name']}, "
             f"{_fmt(runner['plugs'])})."
@@ -319,8 +324,8 @@ def _largest_in_region(panel: pd.DataFrame, claim: dict) -> dict:
         "verdict": CONSISTENT if is_first else NOT_SUPPORTED,
         "data_show": shows,
         "data_cannot_show": f"Whether it was still the largest in {claim['said'][:4]}, when it was said (the data end "
-        f"in March 2018); whether 'premier' means first in time, which needs data before {first}; who built "
-        "each plug (the public-initiative zone is a proxy for public networks).",
+        f"in March 2018); whether 'premier' means first in time, which needs data before "
+        f"{quarter_label(first)}; who built each plug (the public-initiative zone is a proxy for public networks).",
     }
 
 
@@ -335,7 +340,7 @@ def _against_rest_of_region(panel: pd.DataFrame, claim: dict) -> dict:
         "reading": "as many plugs in the département's public-initiative zone as in all the other public-"
         "initiative zones of the region together",
         "verdict": f"{CONSISTENT} (a year before it was said)" if holds else NOT_SUPPORTED,
-        "data_show": f"In {last}: {own['department_name']} {_fmt(own['plugs'])} against "
+        "data_show": f"In {quarter_label(last)}: {own['department_name']} {_fmt(own['plugs'])} against "
         f"{_fmt(rest['plugs'].sum())} for "
         f"the {len(rest)} other départements of {own['region_name']} together" + (f" ({detail})." if detail else "."),
         "data_cannot_show": f"The state in {claim['said'][:7]}, when it was said: the data end in March 2018, and "
@@ -345,7 +350,7 @@ def _against_rest_of_region(panel: pd.DataFrame, claim: dict) -> dict:
 
 def _count_after_data(panel: pd.DataFrame, claim: dict) -> dict:
     rows = panel[(panel["department"] == claim["department"]) & (panel["zone"] == PUBLIC)].set_index("quarter")
-    series = "; ".join(f"{q} {_fmt(rows.loc[q, 'plugs'])}" for q in QUARTERS)
+    series = "; ".join(f"{quarter_label(q)} {_fmt(rows.loc[q, 'plugs'])}" for q in QUARTERS)
     claimed = claim["claimed_value"]
     last = rows.loc[QUARTERS[-1], "plugs"]
     ratio = f", {claimed / last:.1f} times the last count" if last else ""
@@ -482,10 +487,15 @@ def panel_chart(dots: pd.DataFrame, title: str, quarter: str = QUARTERS[-1]):
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
     ax.set_ylim(bottom=0)
     ax.set_xlabel("share of the département's dwellings in rural communes")
-    ax.set_ylabel(f"public-initiative zone: dwellings' share\nable to connect to FTTH, {quarter} (sqrt scale)")
+    ax.set_ylabel(
+        f"public-initiative zone: dwellings' share\nable to connect to FTTH, {quarter_label(quarter)} (sqrt scale)"
+    )
     ax.legend(loc="upper right", fontsize=8, frameon=True)
     set_title(ax, title)
-    source = f"ARCEP, FTTH deployment by commune, {quarter}; {len(dots)} metropolitan départements. {ZONE_NOTE} {LIMIT}"
+    source = (
+        f"ARCEP, FTTH deployment by commune, {quarter_label(quarter)}; {len(dots)} metropolitan départements. "
+        f"{ZONE_NOTE} {LIMIT}"
+    )
     return fig, dots, source
 
 
@@ -521,7 +531,7 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
         for name in ("national_panel", "panel_placement", "press_claims")
     }
     panel, place, claims = tables["national_panel"], tables["panel_placement"], tables["press_claims"]
-    quarter = place["quarter"].iloc[0]
+    quarter = quarter_label(place["quarter"].iloc[0])
     basis = "data/processed/panel_placement.csv (from ARCEP's FTTH deployment by commune)"
     n_metro = panel.loc[panel["metropolitan"], "department"].nunique()
     sentences = []
@@ -551,11 +561,13 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
             f"{row.departments_ranked} départements, {row.rank_in_region}{_suffix(row.rank_in_region)} of "
             f"{row.departments_in_region} in its region by plugs, and {row.rank_among_peers}"
             f"{_suffix(row.rank_among_peers)} among itself and the {row.peer_count} départements most like it "
-            f"(median {median}; {row.peers_with_public_plugs} of them had any public-zone plug)."
+            f"({html.escape(row.peers)}; median {median}, and {row.peers_with_public_plugs} of the "
+            f"{row.peer_count} had any public-zone plug)."
         )
     prose = (
-        f"ARCEP's open data give the FTTH deployment of every commune for three quarters, {QUARTERS[0]} to "
-        f"{QUARTERS[-1]}; the study sums it by zone for each of the {n_metro} metropolitan départements "
+        "ARCEP's open data give the FTTH deployment of every commune for three quarters, "
+        f"{quarter_label(QUARTERS[0])} to {quarter_label(QUARTERS[-1])}; the study sums it by zone for each of "
+        f"the {n_metro} metropolitan départements "
         f"({report.table_ref('panel_placement')}, {report.figure_ref('national_panel')}). "
         "A département's <em>peers</em> are the metropolitan départements nearest to it in two shares of its "
         "dwellings: "
@@ -571,7 +583,6 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
         "rank_in_region": "rank in region (plugs)",
         "peer_median_public_share": "peers' median",
         "rank_among_peers": f"rank among itself and {place['peer_count'].iloc[0]} peers",
-        "peers": "peers, nearest first",
     }
     shown_place = place[list(headers)].rename(columns=headers)
     formats = {headers[c]: "{:.1%}" for c in ("rural_dwelling_share", "public_zone_dwelling_share", "public_share")}
