@@ -21,7 +21,14 @@ from divide_study.report.publish import CHROMIUM_FLAGS, find_browser
 
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
 # Charts each notebook shows when run as opened (the report shows its figures as HTML images).
-EXPECTED_IMAGES = {"01_clean": 0, "02_compare_networks": 6, "03_soho_solo": 1, "04_sensitivity": 1, "05_report": 8}
+EXPECTED_IMAGES = {
+    "01_clean": 0,
+    "02_compare_networks": 6,
+    "03_soho_solo": 1,
+    "04_sensitivity": 1,
+    "05_report": 8,
+    "06_national_panel": 1,
+}
 
 
 # Each code cell of the notebook open in JupyterLab: its execution count, errors, and images it shows.

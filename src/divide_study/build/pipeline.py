@@ -98,6 +98,23 @@ STEPS: tuple[Step, ...] = (
         writes=("processed:sensitivity.csv", "processed:scenarios.csv", "figures:sensitivity_tornado*.*"),
     ),
     Step(
+        "06_national_panel",
+        # The ARCEP files and the claims; the articles' dates and stated counts come from 01_clean.
+        reads=(
+            "raw:arcep_2018/*",
+            "raw:press_claims.*",
+            "sources:*.txt",
+            "processed:sources.csv",
+            "processed:figures.csv",
+        ),
+        writes=(
+            "processed:national_panel.csv",
+            "processed:panel_placement.csv",
+            "processed:press_claims.csv",
+            "figures:national_panel.*",
+        ),
+    ),
+    Step(
         "05_report",
         # The report reads results only: processed tables and charts.
         reads=("processed:*.csv", "figures:*.png"),

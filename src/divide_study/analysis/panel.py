@@ -1,0 +1,689 @@
+"""Every département as context: ARCEP's FTTH deployment by zone, Q3 2017 – Q1 2018, and the press claims.
+
+Zones, as ARCEP's files define them (``data/raw/arcep_2018/README.md``): a commune is in the *private* zone
+when it is very dense, under an L. 33-13 commitment (including ARCEP's "FRTE partielle", a partial
+commitment: an assumption, 8 communes) or has a private intention; every other commune is in the
+*public-initiative* zone, where networks such as Gers Numérique's are built. Plugs (premises able to
+connect) are given per commune, so they are summed by zone within each département.
+
+The panel keeps every territory ARCEP lists, overseas ones flagged ``metropolitan = False``; ranks and
+peer groups are among the 96 metropolitan départements only, since ARCEP's overseas files mix
+départements and collectivités whose zoning and housing are not comparable.
+
+The data end in March 2018: four years into Gers Numérique, before its phase 2 and before the Tarn's
+concession. Every table and sentence built here says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from divide_study.data.arcep import PLUGS, QUARTERS, ArcepData, read_arcep_table
+from divide_study.data.tables import read_table
+from divide_study.errors import DataError, StudyError
+
+PUBLIC, PRIVATE, ALL = "public_initiative", "private", "all"
+# ARCEP's quarter labels -> the last day of the quarter, which is the date the counts describe.
+QUARTER_END = {"T3 2017": "2017-09-30", "T4 2017": "2017-12-31", "T1 2018": "2018-03-31"}
+PANEL_COLUMNS = [
+    "department",
+    "department_name",
+    "region",
+    "region_name",
+    "metropolitan",
+    "quarter",
+    "quarter_end",
+    "zone",
+    "communes",
+    "rural_communes",
+    "dwellings",
+    "rural_dwellings",
+    "business_sites",
+    "plugs",
+    "share_of_dwellings",
+    "share_of_premises",
+]
+
+
+# --- the panel ------------------------------------------------------------------------------------------
+
+
+def quarter_label(quarter: str) -> str:
+    """ARCEP's French quarter label as English readers write it: 'T1 2018' -> 'Q1 2018'."""
+    return "Q" + quarter[1:] if quarter.startswith("T") else quarter
+
+
+def commune_zones(communes: pd.DataFrame) -> pd.Series:
+    """Each commune's zone: private where operators build with their own funds, else public-initiative."""
+    commitment = communes["Engagements L. 33-13"].fillna("-").str.strip()
+    private = (
+        (communes["Zones très denses"].fillna(0) > 0)
+        | ~commitment.isin(["-", ""])
+        | (communes["Intentions privées hors engagement L. 33-13"].fillna(0) > 0)
+    )
+    return pd.Series(np.where(private, PRIVATE, PUBLIC), index=communes.index, name="zone")
+
+
+def build_panel(arcep: ArcepData) -> pd.DataFrame:
+    """One row per département × quarter × zone (public_initiative, private, all), with plugs and dwellings.
+
+    ``share_of_dwellings`` = plugs / dwellings; ``share_of_premises`` = plugs / (dwellings + business sites).
+    ARCEP's plugs count business premises too, so the first can exceed 1 where businesses are many; the
+    second is ARCEP's own coverage rate. Both are empty where a zone has no dwellings.
+    """
+    communes = arcep.communes
+    plugs = arcep.ftth_communes.loc[arcep.ftth_communes["Champ"] == PLUGS].set_index("Code commune")[list(QUARTERS)]
+    rural = communes["Commune rurale"].fillna(0) > 0
+    dwellings = communes["Logements"].fillna(0).astype("int64")
+    base = pd.DataFrame(
+        {
+            "department": communes["Code département"],
+            "zone": commune_zones(communes),
+            "communes": 1,
+            "rural_communes": rural.astype("int64"),
+            "dwellings": dwellings,
+            "rural_dwellings": dwellings.where(rural, 0),
+            "business_sites": communes["Établissements"].fillna(0).astype("int64"),
+        }
+    )
+    per_commune = plugs.reindex(communes["Code commune"]).fillna(0).astype("int64").set_axis(communes.index)
+    base = pd.concat([base, per_commune], axis=1)
+    by_zone = base.groupby(["department", "zone"]).sum(numeric_only=True)
+    # A département without any private (or public) commune still gets its zero row.
+    full = pd.MultiIndex.from_product([sorted(arcep.departements["Code département"]), [PUBLIC, PRIVATE]])
+    by_zone = by_zone.reindex(full.set_names(["department", "zone"]), fill_value=0)
+    everything = by_zone.groupby(level="department").sum().assign(zone=ALL).set_index("zone", append=True)
+    by_zone = pd.concat([by_zone, everything]).reset_index()
+    counts = ["communes", "rural_communes", "dwellings", "rural_dwellings", "business_sites"]
+    long = by_zone.melt(id_vars=["department", "zone", *counts], value_vars=list(QUARTERS), var_name="quarter")
+    long = long.rename(columns={"value": "plugs"})
+    long["quarter_end"] = long["quarter"].map(QUARTER_END)
+    long["share_of_dwellings"] = long["plugs"] / long["dwellings"].where(long["dwellings"] > 0)
+    premises = long["dwellings"] + long["business_sites"]
+    long["share_of_premises"] = long["plugs"] / premises.where(premises > 0)
+    names = arcep.departements.set_index("Code département")
+    long["department_name"] = long["department"].map(names["Nom département"])
+    long["region"] = long["department"].map(names["Code région"])
+    long["region_name"] = long["region"].map(arcep.regions.set_index("Code région")["Nom région"])
+    long["metropolitan"] = ~long["department"].str.startswith("97")
+    order = {q: n for n, q in enumerate(QUARTERS)} | {PUBLIC: 0, PRIVATE: 1, ALL: 2}
+    long = long.sort_values(
+        ["department", "quarter", "zone"], key=lambda s: s.map(order) if s.name != "department" else s
+    )
+    return long[PANEL_COLUMNS].reset_index(drop=True)
+
+
+def check_against_departements(panel: pd.DataFrame, arcep: ArcepData) -> None:
+    """The communes' plugs, summed, must give ARCEP's own département totals (ftthDepartements.csv)."""
+    totals = arcep.ftth_departements.loc[arcep.ftth_departements["Champ"] == PLUGS].set_index("Code département")
+    summed = panel[panel["zone"] == ALL].pivot(index="department", columns="quarter", values="plugs")
+    for quarter in QUARTERS:
+        stated = totals[quarter].reindex(summed.index)
+        differ = stated.ne(summed[quarter]) | stated.isna()
+        if differ.any():
+            code = differ[differ].index[0]
+            raise DataError(
+                arcep.directory / "ftthDepartements.csv",
+                f"département {code}, {quarter}: ARCEP's total is {stated[code]} but its communes add up to "
+                f"{summed.loc[code, quarter]} ({int(differ.sum())} département(s) differ); the panel would not "
+                "match ARCEP's published totals",
+                column=quarter,
+            )
+
+
+# --- placing the studied territories --------------------------------------------------------------------
+
+
+def department_profile(panel: pd.DataFrame, quarter: str = QUARTERS[-1]) -> pd.DataFrame:
+    """One row per département at ``quarter``: how rural it is, how much of it is public zone, and coverage."""
+    at = panel[panel["quarter"] == quarter].set_index(["department", "zone"])
+    whole, public = at.xs(ALL, level="zone"), at.xs(PUBLIC, level="zone")
+    profile = pd.DataFrame(
+        {
+            "department_name": whole["department_name"],
+            "region": whole["region"],
+            "region_name": whole["region_name"],
+            "metropolitan": whole["metropolitan"],
+            "dwellings": whole["dwellings"],
+            "rural_dwelling_share": whole["rural_dwellings"] / whole["dwellings"],
+            "public_zone_dwelling_share": public["dwellings"] / whole["dwellings"],
+            "public_plugs": public["plugs"],
+            "public_share": public["share_of_dwellings"],
+            "overall_share": whole["share_of_dwellings"],
+        }
+    )
+    return profile.reset_index()
+
+
+def peers(profile: pd.DataFrame, department: str, count: int) -> pd.DataFrame:
+    """The ``count`` metropolitan départements most like ``department`` in how rural and how public-zone they are.
+
+    "Like" is the Euclidean distance on two shares of dwellings, both between 0 and 1: in rural communes
+    (INSEE's rural flag, as ARCEP gives it) and in the public-initiative zone. Together they say how much of
+    a département's housing a public network has to reach, and how scattered it is. Area, hence density, is
+    not in the data.
+    """
+    metro = profile[profile["metropolitan"]]
+    if department not in set(metro["department"]):
+        raise KeyError(f"département {department!r} is not a metropolitan département of the panel")
+    if not 1 <= count < len(metro):
+        raise ValueError(f"the peer count must be between 1 and {len(metro) - 1}, not {count}")
+    target = metro.loc[metro["department"] == department].iloc[0]
+    distance = np.hypot(
+        metro["rural_dwelling_share"] - target["rural_dwelling_share"],
+        metro["public_zone_dwelling_share"] - target["public_zone_dwelling_share"],
+    )
+    others = metro.assign(distance=distance)[metro["department"] != department]
+    return others.sort_values(["distance", "department"]).head(count).reset_index(drop=True)
+
+
+def placement(
+    panel: pd.DataFrame, departments: list[str], peer_count: int, quarter: str = QUARTERS[-1]
+) -> pd.DataFrame:
+    """Where each studied département stands at ``quarter``: nationally, in its region, among its peers."""
+    profile = department_profile(panel, quarter)
+    # Ranked among départements that have a public-initiative zone (Paris, all very dense, has none).
+    metro = profile[profile["metropolitan"] & profile["public_share"].notna()].copy()
+    metro["rank_public_share"] = metro["public_share"].rank(ascending=False, method="min").astype(int)
+    metro["rank_public_plugs"] = metro["public_plugs"].rank(ascending=False, method="min").astype(int)
+    rows = []
+    for code in departments:
+        own = metro.loc[metro["department"] == code]
+        if own.empty:
+            raise KeyError(f"département {code!r} is not a metropolitan département of the panel")
+        own = own.iloc[0]
+        like = peers(profile, code, peer_count)
+        group = pd.concat([like["public_share"], pd.Series([own["public_share"]])])
+        region = metro[metro["region"] == own["region"]]
+        rows.append(
+            {
+                "department": code,
+                "department_name": own["department_name"],
+                "quarter": quarter,
+                "rural_dwelling_share": own["rural_dwelling_share"],
+                "public_zone_dwelling_share": own["public_zone_dwelling_share"],
+                "public_plugs": int(own["public_plugs"]),
+                "public_share": own["public_share"],
+                "rank_public_share": int(own["rank_public_share"]),
+                "rank_public_plugs": int(own["rank_public_plugs"]),
+                "departments_ranked": len(metro),
+                "rank_in_region": int((region["public_plugs"] > own["public_plugs"]).sum() + 1),
+                "departments_in_region": len(region),
+                "peer_median_public_share": float(like["public_share"].median()),
+                "rank_among_peers": int((group > own["public_share"]).sum() + 1),
+                "peers_with_public_plugs": int((like["public_plugs"] > 0).sum()),
+                "peer_count": len(like),
+                "peers": ", ".join(like["department_name"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# --- the press claims -----------------------------------------------------------------------------------
+
+CONSISTENT, NOT_SUPPORTED, CANNOT = (
+    "consistent with the 2018 data",
+    "not supported by the 2018 data",
+    "cannot be checked",
+)
+
+
+def load_claims(path: Path, sources_dir: Path, sources: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
+    """The press claims to check (``data/raw/press_claims.csv``), each span checked against its article.
+
+    ``said`` is the article's inferred publication date (``sources.csv``), ``claimed_value`` the value of
+    the claim's ``figure_id`` in ``figures.csv``: neither is typed twice.
+    """
+    claims = read_arcep_table(path)
+    published = sources.set_index("article")["published"]
+    values = figures.set_index("figure_id")["value"]
+    said, claimed = [], []
+    for number, record in enumerate(claims.to_dict("records"), start=1):
+        key = f"claim_id={record['claim_id']}"
+        article = sources_dir / record["file"]
+        try:
+            text = article.read_text(encoding="utf-8")
+        except FileNotFoundError as exc:
+            raise DataError(path, f"article {article} is missing", row=number, column="file", key=key) from exc
+        found = text[int(record["start"]) : int(record["end"])]
+        if found != record["span"]:
+            raise DataError(
+                path,
+                f"the span is not at characters {record['start']}-{record['end']} of {record['file']} "
+                f"(found {found!r})",
+                row=number,
+                column="span",
+                key=key,
+            )
+        if record["article"] not in published.index or not published[record["article"]]:
+            raise DataError(
+                path,
+                f"article {record['article']!r} has no publication date in sources.csv",
+                row=number,
+                column="article",
+                key=key,
+            )
+        said.append(published[record["article"]])
+        figure = record["figure_id"]
+        if record["test"] == "count_after_the_data" and figure not in values.index:
+            raise DataError(
+                path,
+                f"the count needs a figure_id of figures.csv; {figure!r} is not one",
+                row=number,
+                column="figure_id",
+                key=key,
+            )
+        claimed.append(float(values[figure]) if figure else None)
+    return claims.assign(said=said, claimed_value=claimed)
+
+
+def _fmt(n: float) -> str:
+    return f"{n:,.0f}"
+
+
+def _region_public(panel: pd.DataFrame, department: str, quarter: str) -> tuple[pd.DataFrame, pd.Series]:
+    at = panel[(panel["quarter"] == quarter) & (panel["zone"] == PUBLIC)]
+    own = at.loc[at["department"] == department].iloc[0]
+    region = at[at["region"] == own["region"]].sort_values(["plugs", "department"], ascending=[False, True])
+    return region, own
+
+
+def _largest_in_region(panel: pd.DataFrame, claim: dict) -> dict:
+    first, last = QUARTERS[0], QUARTERS[-1]
+    region, own = _region_public(panel, claim["department"], last)
+    leader = region.iloc[0]
+    runner = region[region["department"] != own["department"]].iloc[0]
+    early_region, early_own = _region_public(panel, claim["department"], first)
+    early_leader = early_region.iloc[0]
+    early_rank = int((early_region["plugs"] > early_own["plugs"]).sum() + 1)
+    early = (
+        f"In {quarter_label(first)} it was {early_rank}{_suffix(early_rank)}: {early_leader['department_name']} had "
+        f"{_fmt(early_leader['plugs'])} against {_fmt(early_own['plugs'])}."
+        if early_rank > 1
+        else f"It was already first in {quarter_label(first)} ({_fmt(early_own['plugs'])})."
+    )
+    is_first = leader["department"] == own["department"]
+    shows = (
+        f"In {quarter_label(last)} the public-initiative zone of {own['department_name']} had "
+        f"{_fmt(own['plugs'])} premises able to connect, "
+        + (
+            f"the most of {own['region_name']}'s {len(region)} départements (next: {runner['department_name']}, "
+            f"{_fmt(runner['plugs'])})."
+            if is_first
+            else f"behind {leader['department_name']} ({_fmt(leader['plugs'])})."
+        )
+        + f" {early}"
+    )
+    return {
+        "reading": "'premier' read as the largest public network of the region, counted as plugs in the "
+        "public-initiative zone",
+        "verdict": CONSISTENT if is_first else NOT_SUPPORTED,
+        "data_show": shows,
+        "data_cannot_show": f"Whether it was still the largest in {claim['said'][:4]}, when it was said (the data end "
+        f"in March 2018); whether 'premier' means first in time, which needs data before "
+        f"{quarter_label(first)}; who built each plug (the public-initiative zone is a proxy for public networks).",
+    }
+
+
+def _against_rest_of_region(panel: pd.DataFrame, claim: dict) -> dict:
+    last = QUARTERS[-1]
+    region, own = _region_public(panel, claim["department"], last)
+    rest = region[region["department"] != own["department"]]
+    with_plugs = rest[rest["plugs"] > 0]
+    detail = ", ".join(f"{r.department_name} {_fmt(r.plugs)}" for r in with_plugs.itertuples())
+    holds = own["plugs"] >= rest["plugs"].sum()
+    return {
+        "reading": "as many plugs in the département's public-initiative zone as in all the other public-"
+        "initiative zones of the region together",
+        "verdict": f"{CONSISTENT} (a year before it was said)" if holds else NOT_SUPPORTED,
+        "data_show": f"In {quarter_label(last)}: {own['department_name']} {_fmt(own['plugs'])} against "
+        f"{_fmt(rest['plugs'].sum())} for "
+        f"the {len(rest)} other départements of {own['region_name']} together" + (f" ({detail})." if detail else "."),
+        "data_cannot_show": f"The state in {claim['said'][:7]}, when it was said: the data end in March 2018, and "
+        "the others may have caught up or fallen further behind; who built each plug.",
+    }
+
+
+def _count_after_data(panel: pd.DataFrame, claim: dict) -> dict:
+    rows = panel[(panel["department"] == claim["department"]) & (panel["zone"] == PUBLIC)].set_index("quarter")
+    series = "; ".join(f"{quarter_label(q)} {_fmt(rows.loc[q, 'plugs'])}" for q in QUARTERS)
+    claimed = claim["claimed_value"]
+    last = rows.loc[QUARTERS[-1], "plugs"]
+    ratio = f", {claimed / last:.1f} times the last count" if last else ""
+    return {
+        "reading": f"more than {_fmt(claimed)} plugs on the public network at the time it was said "
+        f"({claim['said'][:7]})",
+        "verdict": CANNOT,
+        "data_show": f"Public-initiative zone of {rows['department_name'].iloc[0]}: {series}.",
+        "data_cannot_show": f"Any count after March 2018: the claimed {_fmt(claimed)} is a year later{ratio}.",
+    }
+
+
+TESTS = {
+    "largest_public_zone_in_region": _largest_in_region,
+    "public_zone_vs_rest_of_region": _against_rest_of_region,
+    "count_after_the_data": _count_after_data,
+}
+
+
+def _suffix(n: int) -> str:
+    return "st" if n == 1 else "nd" if n == 2 else "rd" if n == 3 else "th"
+
+
+def check_claims(claims: pd.DataFrame, panel: pd.DataFrame, claims_path: Path | None = None) -> pd.DataFrame:
+    """Each claim with how it was read, a careful verdict, what the 2018 data show and what they cannot."""
+    out = []
+    known = set(panel["department"])
+    for number, claim in enumerate(claims.to_dict("records"), start=1):
+        if claim["department"] not in known:
+            raise DataError(
+                claims_path or "press_claims.csv",
+                f"département {claim['department']!r} is not in the ARCEP data",
+                row=number,
+                column="department",
+                key=f"claim_id={claim['claim_id']}",
+            )
+        result = TESTS[claim["test"]](panel, claim)
+        out.append(
+            {
+                "claim_id": claim["claim_id"],
+                "article": claim["article"],
+                "span": claim["span"],
+                "start": claim["start"],
+                "end": claim["end"],
+                "speaker": claim["speaker"],
+                "said": claim["said"],
+                **result,
+            }
+        )
+    return pd.DataFrame(out)
+
+
+# --- chart and report -----------------------------------------------------------------------------------
+
+# Okabe-Ito colours, told apart with any colour vision; the studied territories also get a larger marker.
+COLOURS = {"studied": "#0072B2", "same region": "#E69F00", "other": "#9a9a9a"}
+LIMIT = (
+    "ARCEP's data end in March 2018: four years into Gers Numérique, before its phase 2 and before the Tarn's "
+    "2019 concession."
+)
+ZONE_NOTE = (
+    "Public-initiative zone: communes neither very dense, nor under an L. 33-13 commitment, nor with a private "
+    "intention; its plugs are counted whoever built them."
+)
+
+
+def chart_data(panel: pd.DataFrame, departments: list[str], quarter: str = QUARTERS[-1]) -> pd.DataFrame:
+    """One row per metropolitan département with a public-initiative zone: the dots of the chart."""
+    profile = department_profile(panel, quarter)
+    metro = profile[profile["metropolitan"] & profile["public_share"].notna()].copy()
+    regions = set(metro.loc[metro["department"].isin(departments), "region"])
+    metro["group"] = np.where(
+        metro["department"].isin(departments),
+        "studied",
+        np.where(metro["region"].isin(regions), "same region", "other"),
+    )
+    columns = ["department", "department_name", "region_name", "rural_dwelling_share", "public_share", "group"]
+    return metro[columns].sort_values("department").reset_index(drop=True)
+
+
+def chart_title(place: pd.DataFrame) -> str:
+    """The finding, from the placement of the first studied département."""
+    first = place.iloc[0]
+    rank, n = first["rank_public_share"], first["departments_ranked"]
+    region_note = (
+        "the most plugs of any public zone in its region"
+        if first["rank_in_region"] == 1
+        else f"{first['rank_in_region']}{_suffix(first['rank_in_region'])} in its region by plugs"
+    )
+    return (
+        f"By March 2018 fibre could reach {first['public_share']:.1%} of dwellings in the public-initiative zone of "
+        f"the {first['department_name']}: {region_note}, but {rank}{_suffix(rank)} of {n} départements"
+    )
+
+
+def panel_chart(dots: pd.DataFrame, title: str, quarter: str = QUARTERS[-1]):
+    """Every metropolitan département as a dot: how rural it is against how far fibre reached its public zone."""
+    import matplotlib.pyplot as plt
+
+    from divide_study.analysis.plots import set_title
+
+    fig, ax = plt.subplots(figsize=(8, 5.2))
+    for group in ("other", "same region", "studied"):
+        rows = dots[dots["group"] == group]
+        label = {
+            "other": "other départements",
+            "same region": f"same region ({', '.join(sorted(set(rows['region_name'])))})",
+        }
+        ax.scatter(
+            rows["rural_dwelling_share"],
+            rows["public_share"],
+            s=70 if group == "studied" else 28,
+            color=COLOURS[group],
+            edgecolor="black" if group == "studied" else "white",
+            linewidth=0.6,
+            zorder=3 if group == "studied" else 2,
+            label=label.get(group, "studied territories"),
+        )
+    for row in dots[dots["group"] == "studied"].itertuples():
+        ax.annotate(
+            f"{row.department_name} ({row.public_share:.1%})",
+            (row.rural_dwelling_share, row.public_share),
+            xytext=(8, 8),
+            textcoords="offset points",
+            fontsize=10,
+            fontweight="bold",
+            color=COLOURS["studied"],
+        )
+    # A square-root scale keeps the many départements near zero apart without hiding the leaders.
+    ax.set_yscale("function", functions=(np.sqrt, np.square))
+    ticks = [0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75]
+    ax.set_yticks([t for t in ticks if t <= max(dots["public_share"].max(), 0.01) * 1.05 or t <= 0.1])
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("share of the département's dwellings in rural communes")
+    ax.set_ylabel(
+        f"public-initiative zone: dwellings' share\nable to connect to FTTH, {quarter_label(quarter)} (sqrt scale)"
+    )
+    ax.legend(loc="upper right", fontsize=8, frameon=True)
+    set_title(ax, title)
+    source = (
+        f"ARCEP, FTTH deployment by commune, {quarter_label(quarter)}; {len(dots)} metropolitan départements. "
+        f"{ZONE_NOTE} {LIMIT}"
+    )
+    return fig, dots, source
+
+
+def declare_in_report(report, figure_key: str, table_keys: list[str], before_table: str = "sources") -> None:
+    """Number this section's figure and tables in a report whose keys were declared without them.
+
+    The figure goes last (no figure follows this section); the tables go before ``before_table`` (the
+    appendix). Keys already declared keep their place, so declaring them in the report's list wins.
+    """
+    if figure_key not in report.figure_numbers:
+        report.figure_numbers[figure_key] = len(report.figure_numbers) + 1
+    keys = list(report.table_numbers)
+    missing = [key for key in table_keys if key not in keys]
+    if missing:
+        at = keys.index(before_table) if before_table in keys else len(keys)
+        keys[at:at] = missing
+        report.table_numbers = {key: n for n, key in enumerate(keys, start=1)}
+
+
+def report_section(report, processed: Path, figures_in: Path) -> str:
+    """The report's section "Every département as context", as HTML: prose, the chart and two tables.
+
+    Every number is read from ``national_panel.csv``, ``panel_placement.csv`` and ``press_claims.csv`` and
+    recorded in the report's provenance ledger.
+    """
+    import html
+
+    from divide_study.config import SCHEMAS_DIR
+
+    declare_in_report(report, "national_panel", ["panel_placement", "press_claims"])
+    tables = {
+        name: read_table(processed / f"{name}.csv", SCHEMAS_DIR / f"{name}.schema.json", validate=False)
+        for name in ("national_panel", "panel_placement", "press_claims")
+    }
+    panel, place, claims = tables["national_panel"], tables["panel_placement"], tables["press_claims"]
+    quarter = quarter_label(place["quarter"].iloc[0])
+    basis = "data/processed/panel_placement.csv (from ARCEP's FTTH deployment by commune)"
+    n_metro = panel.loc[panel["metropolitan"], "department"].nunique()
+    sentences = []
+    for row in place.itertuples():
+        share = report.computed(
+            row.public_share,
+            f"share of {row.department_name}'s public-zone dwellings able to connect, {quarter}",
+            basis,
+            "{:.1%}",
+        )
+        plugs = report.computed(
+            row.public_plugs, f"plugs in {row.department_name}'s public-initiative zone, {quarter}", basis
+        )
+        rank = report.computed(
+            row.rank_public_share, f"rank of {row.department_name} by public-zone share, {quarter}", basis, "{:.0f}"
+        )
+        median = report.computed(
+            row.peer_median_public_share,
+            f"median public-zone share of the {row.peer_count} départements most like {row.department_name}",
+            basis,
+            "{:.1%}",
+        )
+        sentences.append(
+            f"In the <strong>{html.escape(row.department_name)}</strong>, {plugs} premises of the "
+            "public-initiative zone could connect to fibre "
+            f"in {quarter}, {share} of its dwellings: {rank}{_suffix(row.rank_public_share)} of "
+            f"{row.departments_ranked} départements, {row.rank_in_region}{_suffix(row.rank_in_region)} of "
+            f"{row.departments_in_region} in its region by plugs, and {row.rank_among_peers}"
+            f"{_suffix(row.rank_among_peers)} among itself and the {row.peer_count} départements most like it "
+            f"({html.escape(row.peers)}; median {median}, and {row.peers_with_public_plugs} of the "
+            f"{row.peer_count} had any public-zone plug)."
+        )
+    prose = (
+        "ARCEP's open data give the FTTH deployment of every commune for three quarters, "
+        f"{quarter_label(QUARTERS[0])} to {quarter_label(QUARTERS[-1])}; the study sums it by zone for each of "
+        f"the {n_metro} metropolitan départements "
+        f"({report.table_ref('panel_placement')}, {report.figure_ref('national_panel')}). "
+        "A département's <em>peers</em> are the metropolitan départements nearest to it in two shares of its "
+        "dwellings: "
+        "in rural communes and in the public-initiative zone. " + " ".join(sentences) + f" {LIMIT} {ZONE_NOTE}"
+    )
+    headers = {
+        "department_name": "département",
+        "rural_dwelling_share": "dwellings in rural communes",
+        "public_zone_dwelling_share": "dwellings in public-initiative zone",
+        "public_plugs": "public-zone plugs",
+        "public_share": "public-zone dwellings able to connect",
+        "rank_public_share": f"rank of {place['departments_ranked'].iloc[0]}",
+        "rank_in_region": "rank in region (plugs)",
+        "peer_median_public_share": "peers' median",
+        "rank_among_peers": f"rank among itself and {place['peer_count'].iloc[0]} peers",
+    }
+    shown_place = place[list(headers)].rename(columns=headers)
+    formats = {headers[c]: "{:.1%}" for c in ("rural_dwelling_share", "public_zone_dwelling_share", "public_share")}
+    formats |= {headers["peer_median_public_share"]: "{:.1%}", headers["public_plugs"]: "{:,.0f}"}
+    formats |= {headers[c]: "{:.0f}" for c in ("rank_public_share", "rank_in_region", "rank_among_peers")}
+    shown_claims = claims[["article", "speaker", "span", "said", "verdict", "data_show", "data_cannot_show"]].rename(
+        columns={
+            "span": "claim (verbatim)",
+            "data_show": "what the 2018 data show",
+            "data_cannot_show": "what they cannot show",
+        }
+    )
+    interested = int(claims["speaker"].str.contains("interested party").sum())
+    claim_text = (
+        f"The articles make claims about the Gers network's standing in Occitanie; {report.table_ref('press_claims')} "
+        f"checks each against these data, which end in March 2018; the claims were made in "
+        f"{' and '.join(sorted({str(d)[:4] for d in claims['said']}))}. "
+        + (f"All {len(claims)}" if interested == len(claims) else f"{interested} of the {len(claims)}")
+        + " are quoted from the network's own leaders, interested parties."
+    )
+    parts = [
+        f"<p>{prose}</p>",
+        report.figure(
+            "national_panel",
+            figures_in / "national_panel.png",
+            f"Every metropolitan département: rural share of dwellings against the public-initiative zone's "
+            f"share able to connect, {quarter}. {LIMIT}",
+            "ARCEP FTTH deployment by commune (data.gouv.fr)",
+        ),
+        report.table(
+            "panel_placement",
+            shown_place,
+            f"The studied territories in the national panel, {quarter}.",
+            basis,
+            formats,
+        ),
+        f"<p>{claim_text}</p>",
+        report.table(
+            "press_claims",
+            shown_claims,
+            "Press claims checked against ARCEP's 2017–2018 data.",
+            "data/processed/press_claims.csv; articles 000 and 001",
+        ),
+    ]
+    return "\n".join(parts)
+
+
+# --- the notebook's step --------------------------------------------------------------------------------
+
+
+@dataclass
+class PanelResult:
+    panel: pd.DataFrame
+    placement: pd.DataFrame
+    claims: pd.DataFrame
+    dwelling_gap: int  # largest gap between ARCEP's département dwellings and the sum of its communes'
+
+
+def run(
+    raw_dir: Path,
+    processed_dir: Path,
+    sources_dir: Path,
+    departments: list[str],
+    peer_count: int,
+    out_dir: Path | None = None,
+) -> PanelResult:
+    """Read ARCEP's files, build the panel, place ``departments``, check the claims; write the three tables
+    into ``out_dir`` (default: ``processed_dir``, which is read for the articles' dates and figures).
+
+    Nothing is written unless every step succeeded.
+    """
+    out_dir = out_dir or processed_dir
+    from divide_study.config import SCHEMAS_DIR
+    from divide_study.data.arcep import load_arcep
+    from divide_study.data.tables import write_csv_atomic
+
+    # Load inputs: ARCEP's files (fingerprints checked), then the claims with their articles' dates.
+    arcep = load_arcep(raw_dir / "arcep_2018")
+
+    # Process: the panel, checked against ARCEP's own totals; the placement; the claims' verdicts.
+    panel = build_panel(arcep)
+    check_against_departements(panel, arcep)
+    unknown = sorted(set(departments) - set(panel.loc[panel["metropolitan"], "department"]))
+    if unknown:
+        raise StudyError(f"parameter panel_departments: {unknown} are not metropolitan départements of ARCEP's data")
+    place = placement(panel, departments, peer_count)
+
+    def processed(name: str) -> pd.DataFrame:
+        return read_table(processed_dir / f"{name}.csv", SCHEMAS_DIR / f"{name}.schema.json", validate=False)
+
+    claims = check_claims(
+        load_claims(raw_dir / "press_claims.csv", sources_dir, processed("sources"), processed("figures")),
+        panel,
+        raw_dir / "press_claims.csv",
+    )
+    stated = arcep.departements.set_index("Code département")["Logements"]
+    summed = panel[(panel["zone"] == ALL) & (panel["quarter"] == QUARTERS[-1])].set_index("department")["dwellings"]
+    gap = int((stated.reindex(summed.index).fillna(0) - summed).abs().max())
+
+    # Save outputs, only now that every check passed.
+    write_csv_atomic(panel, out_dir / "national_panel.csv")
+    write_csv_atomic(place, out_dir / "panel_placement.csv")
+    write_csv_atomic(claims, out_dir / "press_claims.csv")
+    return PanelResult(panel, place, claims, gap)
