@@ -133,11 +133,17 @@ def test_changed_inputs_rerun_only_their_dependants(project: Path):
     assert status == {"a_copy": "ran", "b_double": "ran", "c_other": "skipped"}
     assert (project / "data/processed/b.csv").read_text() == "x\n20\n"
 
+    # A scenario is its own edition, in scenarios/<name>/, with its own cache; the study is left as it was.
+    study = tree_digest(project / "data/processed")
     scenario = project / "params/triple.yaml"
     scenario.write_text("factor: 3\n")
     _, status, _ = build(project, scenario=scenario)
-    assert status == {"a_copy": "skipped", "b_double": "ran", "c_other": "skipped"}
-    assert (project / "data/processed/b.csv").read_text() == "x\n30\n"
+    assert (project / "scenarios/triple/data/processed/b.csv").read_text() == "x\n30\n"
+    assert tree_digest(project / "data/processed") == study
+    _, status, _ = build(project, scenario=scenario)
+    assert set(status.values()) == {"skipped"}
+    _, status, _ = build(project)
+    assert set(status.values()) == {"skipped"}  # the scenario did not disturb the study's cache
 
     nb = json.loads((project / "notebooks/c_other.ipynb").read_text())
     nb["cells"][1]["source"] = "from pathlib import Path  # edited"
