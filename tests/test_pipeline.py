@@ -461,3 +461,82 @@ def wait_for_kernel(marker: str, seconds: float = 120) -> bool:
                 continue
         time.sleep(0.2)
     return False
+
+
+# --- the report's PDF without --pdf, and `study lab` --------------------------------------------------------
+
+
+def executed_report(path: Path, text: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {"language_info": {"name": "python"}}
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": text})]
+    nb.cells = [cell]
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.slow
+def test_no_pdf_keeps_the_last_pdf_only_while_the_html_is_the_same(tmp_path: Path):
+    from divide_study.report.publish import publish_report
+
+    report = tmp_path / "report"
+    report.mkdir()
+    first = executed_report(tmp_path / "first.ipynb", "# Result: 11 times")
+    publish_report(first, report, "Title", pdf=False)
+    (report / "report.pdf").write_bytes(b"%PDF-1.4 printed from the first HTML")
+    notes = publish_report(first, report, "Title", pdf=False)
+    assert (report / "report.pdf").is_file() and any("kept" in note for note in notes)
+    second = executed_report(tmp_path / "second.ipynb", "# Result: 6 times")
+    notes = publish_report(second, report, "Title", pdf=False)
+    assert not (report / "report.pdf").exists()
+    assert any("removed the last report.pdf" in note for note in notes)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_study_lab_passes_any_jupyterlab_option_through(tmp_path: Path):
+    import urllib.request
+
+    port, token = free_port(), "study-lab-test-token"
+    command = [
+        sys.executable,
+        "-m",
+        "divide_study.build.cli",
+        "lab",
+        "--port",
+        str(port),
+        "--no-browser",
+        "--allow-root",
+        f"--IdentityProvider.token={token}",
+        "--ServerApp.ip=127.0.0.1",
+    ]
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), "JUPYTER_CONFIG_DIR": str(tmp_path)}
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, start_new_session=True
+    )
+    try:
+        deadline, status = time.monotonic() + 120, None
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=2) as answer:
+                    status = json.loads(answer.read())
+                    break
+            except OSError:
+                time.sleep(0.5)
+        assert process.poll() is None, process.stdout.read().decode(errors="replace")
+        assert status is not None and "started" in status
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=30)
