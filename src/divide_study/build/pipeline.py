@@ -576,7 +576,7 @@ class Builder:
             "parameters": self.edition or "default",
             "parameters_hash": parameters,
             "data": data.hexdigest()[:10],
-            "code": _code_version(self.root),
+            "code": _code_version(self.package),
         }
 
     # --- running -----------------------------------------------------------------------------------------
@@ -688,7 +688,7 @@ class Builder:
     def _tasks(self) -> list[dict[str, Any]]:
         from doit.tools import config_changed
 
-        package = package_fingerprint(self.root)
+        package = self.package = package_fingerprint(self.root)
         tasks = []
         for name in self.order:
             step = self.steps[name]
@@ -748,24 +748,29 @@ class Builder:
                 return [t for d in builder._tasks() for t in generate_tasks(d.pop("name"), d)]
 
         args = ["run"] + (["--always-execute"] if self.force else []) + (self.only or [])
-        code = DoitMain(Loader(), extra_config={"GLOBAL": {}}).run(args)
+        # The study uses no doit plugins; scanning every installed package's entry points for them costs
+        # about 0.1 s per build, a fifth of a no-op build. Skipped for this call only.
+        from doit.plugin import PluginDict
+
+        scan = PluginDict._from_entry_points
+        PluginDict._from_entry_points = lambda self, category: {}
+        try:
+            code = DoitMain(Loader(), extra_config={"GLOBAL": {}}).run(args)
+        finally:
+            PluginDict._from_entry_points = scan
         if code != 0 and report.ok:
             # doit refused before running anything (its message is above): never publish after that.
             report.results.append(StepResult("doit", "failed", error=f"the build engine stopped (exit {code})"))
 
 
-def _code_version(root: Path) -> str:
+def _code_version(package: str) -> str:
     """The package's version and a short hash of its code and locked dependencies.
 
     Not the git commit: the committed report would then be out of date with every commit that builds it.
     """
-    from importlib.metadata import PackageNotFoundError, version
+    from divide_study import __version__
 
-    try:
-        number = version("divide-study")
-    except PackageNotFoundError:
-        number = "unknown"
-    return f"divide-study {number} (code {package_fingerprint(root)[:10]})"
+    return f"divide-study {__version__} (code {package[:10]})"
 
 
 def _data_date(processed: Path) -> str | None:

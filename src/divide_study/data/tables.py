@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
-from frictionless import Resource, Schema
 
 from divide_study.errors import DataError
 
@@ -73,6 +72,9 @@ def _check_header(path: Path, text: str, schema: dict) -> None:
 
 
 def _check_rows(path: Path, schema: dict, key_field: str | None) -> None:
+    # Imported here: frictionless costs about 1 s, and most kernels read tables without validating them.
+    from frictionless import Resource, Schema
+
     resource = Resource(
         path=path.name, basepath=str(path.parent), schema=Schema.from_descriptor(schema), encoding="utf-8"
     )
