@@ -540,3 +540,11 @@ def test_study_lab_passes_any_jupyterlab_option_through(tmp_path: Path):
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=30)
+
+
+def test_a_copied_project_keeps_its_cache(project: Path, tmp_path: Path):
+    build(project)
+    copy = tmp_path / "elsewhere" / "proj"
+    shutil.copytree(project, copy)
+    _, status, _ = build(copy)
+    assert set(status.values()) == {"skipped"}

@@ -598,7 +598,8 @@ class Builder:
                     report.published = True
             finally:
                 staging.end_descendants()
-                shutil.rmtree(self.stage, ignore_errors=True)
+                if not (self.build_dir / staging.JOURNAL).exists():  # else the next start needs the stage
+                    shutil.rmtree(self.stage, ignore_errors=True)
         return report
 
     def _make_stage(self) -> None:
@@ -621,8 +622,12 @@ class Builder:
             if not (published.is_dir() and _same_tree(self.stage / root, published))
         ]
         moves.append((self.stage / "state", self.state_dir))
+        noted: list[int] = []
         try:
-            staging.publish(self.build_dir, moves, self.stage / "previous")
+            with staging.deferred_signals(noted):
+                staging.publish(self.build_dir, moves, self.stage / "previous")
+            if noted:
+                self.reporter.note("a stop signal came while publishing; the publish was finished first")
         except OSError as exc:
             if staging.roll_back(self.build_dir):
                 raise StudyError(f"could not publish the outputs ({exc}); the previous ones are kept") from exc
@@ -685,6 +690,17 @@ class Builder:
             "_package": package,
         }
 
+    def _portable(self, path: Path) -> str:
+        """A path as doit keeps it: relative to the project when inside it (doit runs from the project)."""
+        return os.path.relpath(path, self.root) if Path(path).is_relative_to(self.root) else str(path)
+
+    def _portable_parameters(self, name: str) -> dict[str, Any]:
+        """A step's parameters with its folders relative to the project, as its cache key."""
+        return {
+            key: self._portable(_resolve(self.root, value)) if key in _PATH_KEYS else value
+            for key, value in self.step_parameters(name).items()
+        }
+
     def _tasks(self) -> list[dict[str, Any]]:
         from doit.tools import config_changed
 
@@ -697,11 +713,11 @@ class Builder:
             for read in step.reads:
                 root, pattern = read.split(":", 1)
                 if root in self.inputs:
-                    inputs.extend(str(path) for path in _files(self.inputs[root], pattern))
-            upstream = [str(self.stage / "state" / "manifests" / f"{dep}.json") for dep in sorted(self.deps[name])]
+                    inputs.extend(self._portable(path) for path in _files(self.inputs[root], pattern))
+            upstream = [self._portable(self.stage / "state" / "manifests" / f"{dep}.json") for dep in self.deps[name]]
             key = {
                 "notebook": notebook_fingerprint(self.notebook(name)),
-                "parameters": json.dumps(spec["parameters"], sort_keys=True, default=str),
+                "parameters": json.dumps(self._portable_parameters(name), sort_keys=True, default=str),
                 "package": package,
                 "declared": [list(step.reads), list(step.writes)],
                 **({"pdf": self.pdf, "stamp": spec["stamp"]} if step.publish else {}),
@@ -710,8 +726,8 @@ class Builder:
                 {
                     "name": name,
                     "actions": [(run_step, [spec])],
-                    "file_dep": sorted(set(inputs)) + upstream,
-                    "targets": [spec["manifest"]],
+                    "file_dep": sorted(set(inputs)) + sorted(upstream),
+                    "targets": [self._portable(Path(spec["manifest"]))],
                     "uptodate": [config_changed(key), (outputs_unchanged, [spec["manifest"], spec])],
                     "verbosity": 0,
                 }
@@ -754,9 +770,14 @@ class Builder:
 
         scan = PluginDict._from_entry_points
         PluginDict._from_entry_points = lambda self, category: {}
+        # doit runs from the project's folder, so the paths it keeps are relative: a copy or a move of the
+        # project keeps its cache.
+        here = os.getcwd()
+        os.chdir(self.root)
         try:
             code = DoitMain(Loader(), extra_config={"GLOBAL": {}}).run(args)
         finally:
+            os.chdir(here)
             PluginDict._from_entry_points = scan
         if code != 0 and report.ok:
             # doit refused before running anything (its message is above): never publish after that.
