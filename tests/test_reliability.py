@@ -248,7 +248,7 @@ def test_notebook_that_raises(project, capsys):
 
 def test_notebook_that_never_ends(project, capsys):
     add_cell(project / "notebooks/03_soho_solo.ipynb", "import time\ntime.sleep(600)")
-    expect_refusal(project, capsys, "03_soho_solo.ipynb", "cell 4", "Timeout", extra=("--timeout", "5"))
+    expect_refusal(project, capsys, "03_soho_solo.ipynb", "cell 4", "Timeout", extra=("--timeout", "30"))
 
 
 def test_kernel_that_dies(project, capsys):
