@@ -186,7 +186,7 @@ def package_fingerprint(root: Path | None = None) -> str:
     """
     hasher = hashlib.sha256()
     _hash_files(hasher, Path(__file__).resolve().parents[1], "**/*", skip="__pycache__")
-    for lock in {(root or config.PROJ_ROOT) / "uv.lock", config.PROJ_ROOT / "uv.lock"}:
+    for lock in sorted({(root or config.PROJ_ROOT) / "uv.lock", config.PROJ_ROOT / "uv.lock"}):
         if lock.is_file():
             hasher.update(b"uv.lock\0" + hashlib.sha256(lock.read_bytes()).digest())
     return hasher.hexdigest()
