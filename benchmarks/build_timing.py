@@ -11,14 +11,17 @@ Three kinds of build, interleaved round by round (so a busy machine slows them a
   business: the steps that take that parameter and what reads their outputs).
 
 The floor is what any build of these notebooks must pay, measured here too: along the DAG's longest chain
-(critical path), each step's kernel start plus the imports its notebook makes, then the report's HTML
-conversion and PDF print alone. Target: cold <= 1.25 x floor. Medians are printed, with each ratio.
+(critical path), each step's kernel start plus the imports its notebook makes, or, when there are fewer cores
+than steps that could overlap, that work shared over the cores, whichever is longer; then the report's HTML
+conversion and PDF print alone. The notebooks' own computing is not in the floor.
+Target: cold <= 1.25 x floor. Medians are printed, with each ratio.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -126,6 +129,7 @@ def main() -> None:
     options = parser.parse_args()
     pdf = not options.no_pdf
 
+    cores = os.cpu_count() or 1
     times: dict[str, list[float]] = {"cold": [], "no-op": [], "one parameter": []}
     floors: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -134,14 +138,18 @@ def main() -> None:
             # The floor's parts, measured in this round, between the builds.
             costs = {step.name: kernel_with_imports(notebook_imports(step.name)) for step in STEPS}
             chain_seconds, chain = critical_path(costs)
+            # With fewer cores than parallel steps, the steps cannot all overlap: the floor is also at least
+            # the total work shared over the cores.
+            shared_seconds = sum(costs.values()) / cores
             times["cold"].append(study_build(root, pdf))
             html_seconds, pdf_seconds = publish_costs(root, pdf)
-            floors.append(chain_seconds + html_seconds + pdf_seconds)
+            floors.append(max(chain_seconds, shared_seconds) + html_seconds + pdf_seconds)
             times["no-op"].append(study_build(root, pdf))
             set_household(root, 2.5 if number % 2 == 0 else 2.4)
             times["one parameter"].append(study_build(root, pdf))
             print(
                 f"round {number + 1}: floor {floors[-1]:.1f} s (chain {' -> '.join(chain)} {chain_seconds:.1f} s, "
+                f"all steps over {cores} cores {shared_seconds:.1f} s, "
                 f"HTML {html_seconds:.1f} s, PDF {pdf_seconds:.1f} s); "
                 + ", ".join(f"{kind} {values[-1]:.2f} s" for kind, values in times.items()),
                 flush=True,
@@ -150,7 +158,7 @@ def main() -> None:
 
     floor = statistics.median(floors)
     print(f"\nmedians over {options.rounds} interleaved rounds{'' if pdf else ' (no PDF)'}:")
-    print(f"  floor (critical path + HTML + PDF): {floor:6.2f} s")
+    print(f"  floor (max(critical path, work / cores) + HTML + PDF): {floor:6.2f} s")
     for kind, values in times.items():
         median = statistics.median(values)
         print(f"  {kind:<14} {median:6.2f} s   = {median / floor:.2f} x floor")
