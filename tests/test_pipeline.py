@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
 import textwrap
+import time
 from pathlib import Path
 
 import nbformat
 import pytest
 from conftest import tree_digest
 
+from divide_study.build import staging
 from divide_study.build.params import ParameterError
 from divide_study.build.pipeline import Builder, Step, dependencies, topological_order
 from divide_study.build.progress import Reporter
+from divide_study.errors import StudyError
 
 STEPS = (
     Step("b_double", reads=("processed:a.csv",), writes=("processed:b.csv",)),
@@ -133,11 +142,17 @@ def test_changed_inputs_rerun_only_their_dependants(project: Path):
     assert status == {"a_copy": "ran", "b_double": "ran", "c_other": "skipped"}
     assert (project / "data/processed/b.csv").read_text() == "x\n20\n"
 
+    # A scenario is its own edition, in scenarios/<name>/, with its own cache; the study is left as it was.
+    study = tree_digest(project / "data/processed")
     scenario = project / "params/triple.yaml"
     scenario.write_text("factor: 3\n")
     _, status, _ = build(project, scenario=scenario)
-    assert status == {"a_copy": "skipped", "b_double": "ran", "c_other": "skipped"}
-    assert (project / "data/processed/b.csv").read_text() == "x\n30\n"
+    assert (project / "scenarios/triple/data/processed/b.csv").read_text() == "x\n30\n"
+    assert tree_digest(project / "data/processed") == study
+    _, status, _ = build(project, scenario=scenario)
+    assert set(status.values()) == {"skipped"}
+    _, status, _ = build(project)
+    assert set(status.values()) == {"skipped"}  # the scenario did not disturb the study's cache
 
     nb = json.loads((project / "notebooks/c_other.ipynb").read_text())
     nb["cells"][1]["source"] = "from pathlib import Path  # edited"
@@ -196,3 +211,340 @@ def test_bad_parameter_files_are_refused_before_anything_runs(project: Path, con
     with pytest.raises(ParameterError, match=message.replace("[", r"\[")):
         Builder(steps=STEPS, root=project, scenario=scenario)
     assert not (project / "build").exists()
+
+
+# --- undeclared files, locks, stale stages ------------------------------------------------------------------
+
+
+def test_a_notebook_reading_an_undeclared_file_fails_the_build(project: Path):
+    build(project)
+    before = tree_digest(project / "data/processed")
+    # c_other declares raw:other.csv only; now it also peeks at input.csv, which would make its cache stale.
+    notebook(
+        project / "notebooks/c_other.ipynb",
+        'raw_dir: str = "data/raw"  # inputs\nprocessed_dir: str = "data/processed"  # outputs\n',
+        "(Path(raw_dir) / 'input.csv').read_text()\n"
+        "(Path(processed_dir) / 'c.csv').write_text((Path(raw_dir) / 'other.csv').read_text())",
+    )
+    report, status, _ = build(project)
+    assert status["c_other"] == "failed" and not report.published
+    failure = next(r for r in report.results if r.name == "c_other").error
+    assert "c_other.ipynb" in failure and "read data/raw/input.csv" in failure and "does not declare" in failure
+    assert tree_digest(project / "data/processed") == before
+
+
+def test_a_notebook_writing_an_undeclared_file_fails_the_build(project: Path):
+    notebook(
+        project / "notebooks/c_other.ipynb",
+        'raw_dir: str = "data/raw"  # inputs\nprocessed_dir: str = "data/processed"  # outputs\n',
+        "(Path(processed_dir) / 'c.csv').write_text((Path(raw_dir) / 'other.csv').read_text())\n"
+        "(Path(processed_dir) / 'sneaky.csv').write_text('x')",
+    )
+    report, status, _ = build(project)
+    assert status["c_other"] == "failed" and not report.published
+    assert "write data/processed/sneaky.csv" in next(r for r in report.results if r.name == "c_other").error
+    assert not (project / "data/processed").exists()
+
+
+def test_a_second_build_stops_while_one_holds_the_lock(project: Path):
+    (project / "build").mkdir()
+    with open(project / "build/.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        handle.write("424242\n")
+        handle.flush()
+        with pytest.raises(StudyError, match=r"another build of this project is running \(pid 424242\)"):
+            Builder(steps=STEPS, root=project, reporter=Reporter(), finalize=None).run()
+    assert not (project / "data/processed").exists()
+
+
+def test_stale_staging_folders_are_removed_at_start(project: Path):
+    stale = project / "build/.stage-from-a-killed-build"
+    stale.mkdir(parents=True)
+    (stale / "junk.csv").write_text("x\n")
+    report, _, _ = build(project)
+    assert report.ok and not stale.exists()
+
+
+def test_a_change_of_uv_lock_reruns_every_step(project: Path):
+    (project / "uv.lock").write_text("version = 1\n")
+    build(project)
+    (project / "uv.lock").write_text("version = 1\n# a dependency moved\n")
+    _, status, _ = build(project)
+    assert set(status.values()) == {"ran"}
+
+
+@pytest.mark.parametrize("value", ["/tmp/elsewhere", "../outside", "data/raw/../../../x", "."])
+def test_output_folders_outside_the_project_are_refused(project: Path, value: str):
+    scenario = project / "params/escape.yaml"
+    scenario.write_text(f"processed_dir: {value}\n")
+    with pytest.raises(StudyError, match="processed_dir"):
+        Builder(steps=STEPS, root=project, scenario=scenario)
+
+
+# --- the publish, killed at every point ---------------------------------------------------------------------
+
+KILL_SCRIPT = """
+import sys
+from pathlib import Path
+from divide_study.build.pipeline import Builder, Step
+from divide_study.build.progress import Reporter
+steps = (
+    Step("a_copy", reads=("raw:input.csv",), writes=("processed:a.csv",)),
+    Step("d_figure", reads=("processed:a.csv",), writes=("figures:d.txt",)),
+)
+report = Builder(steps=steps, root=Path(sys.argv[1]), reporter=Reporter(), finalize=None, jobs=1).run()
+sys.exit(0 if report.ok else 1)
+"""
+
+
+def two_folder_project(root: Path) -> Path:
+    for folder in ("notebooks", "params", "data/raw"):
+        (root / folder).mkdir(parents=True)
+    (root / "data/raw/input.csv").write_text("x\n1\n")
+    (root / "params/default.yaml").write_text(
+        "raw_dir: data/raw\nprocessed_dir: data/processed\nfigures_dir: figures\n"
+    )
+    notebook(
+        root / "notebooks/a_copy.ipynb",
+        'raw_dir: str = "data/raw"  # in\nprocessed_dir: str = "data/processed"  # out\n',
+        "(Path(processed_dir) / 'a.csv').write_text((Path(raw_dir) / 'input.csv').read_text())",
+    )
+    notebook(
+        root / "notebooks/d_figure.ipynb",
+        'processed_dir: str = "data/processed"  # in\nfigures_dir: str = "figures"  # out\n',
+        "(Path(figures_dir) / 'd.txt').write_text('figure of ' + (Path(processed_dir) / 'a.csv').read_text())",
+    )
+    return root
+
+
+def published_study(root: Path) -> dict[str, dict[str, str]]:
+    return {folder: tree_digest(root / folder) for folder in ("data/processed", "figures")}
+
+
+@pytest.mark.slow
+def test_a_publish_killed_at_any_point_is_all_old_or_all_new_after_the_next_start(tmp_path: Path):
+    def run(root: Path, crash_at: int | None = None) -> int:
+        env = {k: v for k, v in os.environ.items() if k != staging.CRASH_AT_ENV}
+        if crash_at is not None:
+            env[staging.CRASH_AT_ENV] = str(crash_at)
+        return subprocess.run([sys.executable, "-c", KILL_SCRIPT, str(root)], env=env, timeout=300).returncode
+
+    base = two_folder_project(tmp_path / "base")
+    assert run(base) == 0
+    old = published_study(base)
+    (base / "data/raw/input.csv").write_text("x\n2\n")  # both steps now write new outputs, in both folders
+    reference = tmp_path / "reference"
+    shutil.copytree(base, reference)
+    assert run(reference) == 0
+    new = published_study(reference)
+    assert old != new and all(old[f] != new[f] for f in old)
+
+    point, outcomes = 0, []
+    while True:
+        point += 1
+        case = tmp_path / f"kill-{point}"
+        shutil.copytree(base, case)
+        code = run(case, crash_at=point)
+        if code == 0:  # there is no such point: the publish ended before it
+            assert published_study(case) == new
+            break
+        assert code == -signal.SIGKILL
+        staging.recover(case / "build")  # what the next start does first
+        after = published_study(case)
+        assert after in (old, new), f"killed at point {point}: a mix of old and new outputs"
+        outcomes.append("old" if after == old else "new")
+        # And the next build goes on from there as if nothing had happened.
+        assert run(case) == 0 and published_study(case) == new
+    assert point >= 6  # journal, commit, two renames per folder (processed, figures, engine state), done
+    assert outcomes[0] == "old" and outcomes[-1] == "new"
+
+
+# --- processes -----------------------------------------------------------------------------------------------
+
+
+def processes_with_marker(marker: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                if f"STUDY_TEST_MARKER={marker}".encode() in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def wait_for_no_processes(marker: str, seconds: float = 20) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while (left := processes_with_marker(marker)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return left
+
+
+@pytest.mark.slow
+def test_sigterm_stops_the_build_with_a_message_and_no_orphans(project: Path):
+    marker = f"term-{os.getpid()}-{time.monotonic_ns()}"
+    slow_project(project)
+    process = subprocess.Popen(
+        [sys.executable, "-c", SIGNAL_SCRIPT, str(project)],
+        env={**os.environ, "STUDY_TEST_MARKER": marker},
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert wait_for_kernel(marker), "no kernel started"
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 143, err
+    assert "terminated (SIGTERM)" in err and "nothing was published" in err and "Traceback" not in err
+    assert wait_for_no_processes(marker) == []
+    assert not (project / "data/processed").exists()
+    assert not list((project / "build").glob(".stage-*"))
+
+
+@pytest.mark.slow
+def test_a_killed_build_leaves_no_workers_or_kernels(project: Path):
+    marker = f"kill-{os.getpid()}-{time.monotonic_ns()}"
+    slow_project(project)
+    process = subprocess.Popen(
+        [sys.executable, "-c", SIGNAL_SCRIPT, str(project)],
+        env={**os.environ, "STUDY_TEST_MARKER": marker},
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert wait_for_kernel(marker), "no kernel started"
+    process.kill()  # SIGKILL: no handler runs; the children must go by themselves
+    process.communicate(timeout=60)
+    assert wait_for_no_processes(marker) == []
+    assert not (project / "data/processed").exists()
+
+
+# The CLI's signal handling, on the tiny project's steps.
+SIGNAL_SCRIPT = """
+import sys
+from pathlib import Path
+from divide_study.build import cli, pipeline
+pipeline.STEPS = (
+    pipeline.Step("a_copy", reads=("raw:input.csv",), writes=("processed:a.csv",)),
+    pipeline.Step("c_other", reads=("raw:other.csv",), writes=("processed:c.csv",)),
+)
+original = pipeline.Builder.__init__
+def init(self, *args, **kwargs):
+    kwargs["steps"] = pipeline.STEPS
+    kwargs["finalize"] = None
+    original(self, *args, **kwargs)
+pipeline.Builder.__init__ = init
+sys.exit(cli.main(["build", "--root", sys.argv[1], "--jobs", "2"]))
+"""
+
+
+def slow_project(project: Path) -> None:
+    """Two steps, one of which sleeps in its kernel: something to interrupt."""
+    (project / "params/default.yaml").write_text("raw_dir: data/raw\nprocessed_dir: data/processed\n")
+    notebook(
+        project / "notebooks/c_other.ipynb",
+        'raw_dir: str = "data/raw"  # inputs\nprocessed_dir: str = "data/processed"  # outputs\n',
+        "import time\ntime.sleep(120)",
+    )
+
+
+def wait_for_kernel(marker: str, seconds: float = 120) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for pid in processes_with_marker(marker):
+            try:
+                if b"ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    time.sleep(3)  # past start-up, into the long cell
+                    return True
+            except OSError:
+                continue
+        time.sleep(0.2)
+    return False
+
+
+# --- the report's PDF without --pdf, and `study lab` --------------------------------------------------------
+
+
+def executed_report(path: Path, text: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {"language_info": {"name": "python"}}
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": text})]
+    nb.cells = [cell]
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.slow
+def test_no_pdf_keeps_the_last_pdf_only_while_the_html_is_the_same(tmp_path: Path):
+    from divide_study.report.publish import publish_report
+
+    report = tmp_path / "report"
+    report.mkdir()
+    first = executed_report(tmp_path / "first.ipynb", "# Result: 11 times")
+    publish_report(first, report, "Title", pdf=False)
+    (report / "report.pdf").write_bytes(b"%PDF-1.4 printed from the first HTML")
+    notes = publish_report(first, report, "Title", pdf=False)
+    assert (report / "report.pdf").is_file() and any("kept" in note for note in notes)
+    second = executed_report(tmp_path / "second.ipynb", "# Result: 6 times")
+    notes = publish_report(second, report, "Title", pdf=False)
+    assert not (report / "report.pdf").exists()
+    assert any("removed the last report.pdf" in note for note in notes)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_study_lab_passes_any_jupyterlab_option_through(tmp_path: Path):
+    import urllib.request
+
+    port, token = free_port(), "study-lab-test-token"
+    command = [
+        sys.executable,
+        "-m",
+        "divide_study.build.cli",
+        "lab",
+        "--port",
+        str(port),
+        "--no-browser",
+        "--allow-root",
+        f"--IdentityProvider.token={token}",
+        "--ServerApp.ip=127.0.0.1",
+    ]
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), "JUPYTER_CONFIG_DIR": str(tmp_path)}
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, start_new_session=True
+    )
+    try:
+        deadline, status = time.monotonic() + 120, None
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=2) as answer:
+                    status = json.loads(answer.read())
+                    break
+            except OSError:
+                time.sleep(0.5)
+        assert process.poll() is None, process.stdout.read().decode(errors="replace")
+        assert status is not None and "started" in status
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=30)
+
+
+def test_a_copied_project_keeps_its_cache(project: Path, tmp_path: Path):
+    build(project)
+    copy = tmp_path / "elsewhere" / "proj"
+    shutil.copytree(project, copy)
+    _, status, _ = build(copy)
+    assert set(status.values()) == {"skipped"}

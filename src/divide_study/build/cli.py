@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import os
+import signal
 import sys
 import time
 from pathlib import Path
 
 from divide_study.config import PROJ_ROOT
 from divide_study.errors import StudyError
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, turned into an exception so the build unwinds (ends its processes, removes its stage)."""
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated()
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -30,6 +41,7 @@ def _build(args: argparse.Namespace) -> int:
     report = builder.run()
     seconds = time.perf_counter() - started
     ran, skipped = report.count("ran"), report.count("skipped")
+    where = "" if builder.edition is None else f" to {os.path.relpath(builder.base, builder.root)}/ (scenario edition)"
     if not report.ok:
         failed = ", ".join(result.name for result in report.results if result.status == "failed")
         print(f"build failed ({failed}): nothing was published; the previous outputs are unchanged", file=sys.stderr)
@@ -37,7 +49,7 @@ def _build(args: argparse.Namespace) -> int:
     if ran == 0:
         print(f"nothing to do: all {skipped} notebook(s) up to date ({seconds:.2f} s)")
     else:
-        print(f"done: {ran} notebook(s) ran, {skipped} skipped, outputs published ({seconds:.1f} s)")
+        print(f"done: {ran} notebook(s) ran, {skipped} skipped, outputs published{where} ({seconds:.1f} s)")
     return 0
 
 
@@ -46,35 +58,71 @@ def _lab(args: argparse.Namespace) -> int:
     import subprocess
 
     command = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={PROJ_ROOT}", *args.lab_args]
-    return subprocess.call(command, cwd=PROJ_ROOT)
+    process = subprocess.Popen(command, cwd=PROJ_ROOT)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        process.terminate()  # JupyterLab asks for confirmation on Ctrl-C; a second signal ends it
+        return process.wait()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="study", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build", help="run the notebooks that need it and publish the outputs")
-    build.add_argument("--params", type=Path, help="scenario YAML overriding params/default.yaml")
+    build.add_argument(
+        "--params",
+        type=Path,
+        help="scenario YAML overriding params/default.yaml; a scenario publishes to scenarios/NAME/, "
+        "never over the published study",
+    )
     build.add_argument("--force", action="store_true", help="run every notebook, changed or not")
     build.add_argument(
         "--only", action="append", metavar="NAME", help="run this notebook (and what it depends on, if stale)"
     )
     build.add_argument("--jobs", type=int, help="notebooks run at once (default: the number of cores)")
     build.add_argument("--timeout", type=int, default=600, help="seconds a cell may run before it fails")
-    build.add_argument("--no-pdf", action="store_true", help="publish the HTML report without printing the PDF")
+    build.add_argument(
+        "--no-pdf",
+        action="store_true",
+        help="publish the HTML report without printing the PDF (the last PDF is kept if the HTML did not change, "
+        "otherwise removed, and the build says so)",
+    )
     build.add_argument("--root", type=Path, default=PROJ_ROOT, help="the project to build (default: this one)")
     build.set_defaults(handler=_build)
-    lab = commands.add_parser("lab", help="open the notebooks in JupyterLab (extra arguments go to jupyter lab)")
-    lab.add_argument("lab_args", nargs=argparse.REMAINDER, help="arguments for jupyter lab, e.g. --port 8899")
+    lab = commands.add_parser(
+        "lab",
+        help="open the notebooks in JupyterLab; every other option goes to jupyter lab (e.g. --port 8899)",
+        add_help=False,
+    )
     lab.set_defaults(handler=_lab)
-    args = parser.parse_args(argv)
+    # Everything after `lab` is JupyterLab's (its own --help included): argparse must not judge its options.
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "lab":
+        args.lab_args = rest
+    elif rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return args.handler(args)
     except StudyError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except Terminated:
+        print("terminated (SIGTERM): the build stopped; nothing was published", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print("interrupted: nothing was published; the previous outputs are unchanged", file=sys.stderr)
         return 130
+    except OSError as exc:
+        # A path too long, a file that cannot be read: say which, without a traceback.
+        what = exc.filename or ""
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        hint = " (shorten the path)" if exc.errno == errno.ENAMETOOLONG else ""
+        print(f"error: {reason}: {what}{hint}", file=sys.stderr)
+        return 2
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
-from frictionless import Resource
 
 from divide_study.errors import DataError
 
@@ -84,6 +83,9 @@ def _check_header(path: Path, text: str, schema: dict) -> None:
 
 
 def _check_rows(path: Path, schema: dict, key_field: str | None) -> None:
+    # Imported here: frictionless costs about 1 s, and most kernels read tables without validating them.
+    from frictionless import Resource
+
     # Data Package v2 for the resource, so the schema's exclusiveMinimum (a v2 constraint) is understood; a
     # v1 resource would impose v1 on its schema whatever the schema's own `$schema` says.
     resource = Resource(

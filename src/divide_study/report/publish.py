@@ -10,13 +10,16 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
-import nbformat
+# jsonschema builds an IRI grammar (3-4 s) on import when rfc3987_syntax is there; notebooks never need it.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+import nbformat  # noqa: E402
 
-from divide_study.data.tables import write_text_atomic
-from divide_study.errors import StudyError
+from divide_study.data.tables import write_text_atomic  # noqa: E402
+from divide_study.errors import StudyError  # noqa: E402
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
@@ -37,13 +40,15 @@ CHROMIUM_FLAGS = (
 )
 
 
-def to_html(executed: Path, out: Path, title: str) -> Path:
+def to_html(executed: Path, out: Path, title: str, stamp: dict[str, str] | None = None) -> Path:
     """The executed notebook as a report: outputs only, through the study's template, images embedded."""
     from nbconvert import HTMLExporter
 
     notebook = nbformat.read(executed, as_version=4)
     # The executed copy records where it ran (papermill's paths); none of that belongs in the report.
     notebook.metadata = {"title": title, "language_info": notebook.metadata.get("language_info", {})}
+    if stamp:
+        notebook.metadata["study_stamp"] = dict(stamp)
     # papermill gives cells random ids; the report's anchors must be the same from one build to the next.
     for number, cell in enumerate(notebook.cells, start=1):
         cell["id"] = f"cell-{number}"
@@ -109,13 +114,30 @@ def to_pdf(html: Path, out: Path, browser: str, timeout: int = 180) -> Path:
     return out
 
 
-def publish_report(executed: Path, report_dir: Path, title: str, pdf: bool = True) -> list[str]:
-    """Write report.html (and report.pdf when asked and a browser exists); return notes for the user."""
-    html = to_html(executed, report_dir / "report.html", title)
-    if not pdf:
-        return ["PDF skipped (--no-pdf)"]
-    browser = find_browser()
-    if browser is None:
-        return [HOW_TO_GET_A_BROWSER]
-    to_pdf(html, report_dir / "report.pdf", browser)
-    return []
+def publish_report(
+    executed: Path, report_dir: Path, title: str, pdf: bool = True, stamp: dict[str, str] | None = None
+) -> list[str]:
+    """Write report.html (and report.pdf when asked and a browser exists); return notes for the user.
+
+    Without a new PDF (``--no-pdf``, or no browser), the last ``report.pdf`` is kept when the HTML it was
+    printed from did not change; otherwise it is removed (a PDF that disagrees with the HTML is worse than
+    none), and the note says so.
+    """
+    out = report_dir / "report.html"
+    previous = out.read_bytes() if out.is_file() else None
+    html = to_html(executed, out, title, stamp)
+    if pdf:
+        browser = find_browser()
+        if browser is not None:
+            to_pdf(html, report_dir / "report.pdf", browser)
+            return []
+        why = [HOW_TO_GET_A_BROWSER]
+    else:
+        why = ["PDF skipped (--no-pdf)"]
+    old_pdf = report_dir / "report.pdf"
+    if not old_pdf.is_file():
+        return why
+    if previous == html.read_bytes():
+        return [*why, "the last report.pdf is kept: the HTML it was printed from has not changed"]
+    old_pdf.unlink()
+    return [*why, "removed the last report.pdf: the HTML changed, so it no longer matched (build without --no-pdf)"]

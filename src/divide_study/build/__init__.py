@@ -1,0 +1,1 @@
+"""The build: steps, parameters, engine, progress, the command line."""
