@@ -11,6 +11,7 @@ import pytest
 
 from divide_study import config
 from divide_study.data import clean
+from divide_study.data.datapackage import write_datapackage
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -30,6 +31,7 @@ def processed(sources_dir: Path, tmp_path_factory) -> Path:
     """The study's real raw data cleaned into a temporary folder (data/processed is not touched)."""
     out = tmp_path_factory.mktemp("processed")
     clean.run(raw_dir=config.RAW_DIR, sources_dir=sources_dir, out_dir=out)
+    write_datapackage(out)  # as the build does after its steps
     return out
 
 

@@ -166,7 +166,7 @@ def read_yaml(path: Path) -> dict[str, Any]:
 # --- types --------------------------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _parse_type(type_name: str) -> ast.expr:
     """``list[int]`` as a tree, refusing anything outside int, float, str, bool, list[T], dict[K, V]."""
     try:
@@ -523,7 +523,9 @@ def check_folders(values: dict[str, Any], specs: dict[str, Spec], root: Path, or
         where = f"{origin.get(name, 'parameters')}: parameter {name!r} ({values[name]})"
         for other in names[index + 1 :]:
             if _nested(outputs[name], outputs[other]):
-                raise ParameterError(f"{where} and parameter {other!r} ({values[other]}) overlap; outputs must be apart")
+                raise ParameterError(
+                    f"{where} and parameter {other!r} ({values[other]}) overlap; outputs must be apart"
+                )
         for label, path in others.items():
             if _nested(outputs[name], path):
                 raise ParameterError(f"{where} overlaps {label}; an output folder must be apart from it")

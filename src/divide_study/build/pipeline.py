@@ -129,7 +129,10 @@ STEPS: tuple[Step, ...] = (
 # table and is rewritten by the engine after all steps (``_describe_processed``), so what a notebook writes
 # there, and the tables it reads to do it, never reach the published study. (Transitional: notebooks and
 # ``data.clean`` still call write_datapackage; once they stop, this list can be emptied.)
-EXEMPT_MODULES = ("divide_study.data.datapackage", "frictionless")
+# The parameters module reads params/default.yaml (the defaults the notebooks' parameters cells take) and the CPI
+# years it checks base years against: the build has checked those values before any step ran, and they enter
+# each step's key through its parameters (``config_changed``), so they are not a step's inputs.
+EXEMPT_MODULES = ("divide_study.data.datapackage", "frictionless", "divide_study.build.params")
 # Parameters the build itself uses, that no notebook declares.
 BUILD_PARAMETERS = {"report_dir": "str"}
 REPORT_TITLE = "Three French answers to the rural digital divide"

@@ -3,7 +3,8 @@
 Shape of the step (as every step of the study):
     load inputs   -- raw tables read against their schema, articles checked against their fingerprints
     process       -- spans checked at their offsets, dates inferred, figures parsed and qualified
-    save outputs  -- only once everything is valid, each file written atomically, then datapackage.json
+    save outputs  -- only once everything is valid, each file written atomically (the build
+                      describes every processed table in datapackage.json once, after all steps)
 A malformed input stops the step before anything is written, with an error naming file, row and column.
 """
 
@@ -15,7 +16,6 @@ from pathlib import Path
 import pandas as pd
 
 from divide_study import config
-from divide_study.data.datapackage import write_datapackage
 from divide_study.data.dates import (
     Clue,
     DateInferenceError,
@@ -98,7 +98,6 @@ def run(raw_dir: Path | None = None, sources_dir: Path | None = None, out_dir: P
     out_dir = out_dir or config.PROCESSED_DIR
     for name, frame in tables.items():
         write_csv_atomic(frame, out_dir / f"{name}.csv")
-    write_datapackage(out_dir)
     return tables
 
 
