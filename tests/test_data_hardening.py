@@ -21,6 +21,7 @@ import pytest
 from conftest import TINY_ARTICLE, tree_digest
 
 from divide_study import config
+from divide_study.analysis.measures import load_measures
 from divide_study.build import cli
 from divide_study.data import clean
 from divide_study.data.datapackage import check_processed, write_datapackage
@@ -288,7 +289,12 @@ def test_missing_part_of_a_span_explains_a_no_break_space():
 
 
 def run_tiny(study):
-    return clean.run(raw_dir=study["raw"], sources_dir=study["sources"], out_dir=study["out"])
+    """The cleaning step, then the checks of the measures it hands over to the analyses (as 01_clean does)."""
+    tables = clean.run(raw_dir=study["raw"], sources_dir=study["sources"], out_dir=study["out"])
+    reference = load_reference(study["raw"] / "reference")
+    chosen = load_measures(study["raw"] / "measures.csv", tables["figures"], reference.external)
+    clean.check_measure_units(chosen, tables["figures"], reference.external, study["raw"] / "measures.csv")
+    return tables
 
 
 def extend_article(study, sentence: str) -> str:
@@ -365,7 +371,7 @@ def test_impossible_raw_value_stops_cleaning(tiny_study, table, row, column, val
     if table == "measures.csv":
         # The tiny measure points at a figure; an assumed speed of its own is what can be zero or NaN.
         with (tiny_study["raw"] / "measures.csv").open("a", encoding="utf-8") as out:
-            out.write("gers,speed,assumed,true,,,,100,Mbit/s,assumption\n")
+            out.write("gers,speed,assumed,true,any,,,,,,100,Mbit/s,assumption\n")
         row = 2
     edit_csv(tiny_study["raw"] / table, row, column, value)
     with pytest.raises(DataError) as info:
@@ -421,10 +427,10 @@ def test_unknown_hint_on_look_alike_ids():
 @pytest.mark.parametrize(
     ("line", "column", "words"),
     [
-        ("gers,premises,share,true,target,,,,,test", "figure_id", "a premises is measured in plugs"),
-        ("gers,speed,guess,true,,,,0.5,share,test", "assumed_unit", "this row's value is in share"),
-        ("gers,population,census,true,,gers_population,population,,,test", None, None),  # a working control
-        ("gers,speed,guess,true,,,,1.5,Mbit/s,test", None, None),
+        ("gers,premises,share,true,any,,target,,,,,,test", "figure_id", "a premises is measured in plugs"),
+        ("gers,speed,guess,true,any,,,,,,0.5,share,test", "assumed_unit", "this row's value is in share"),
+        ("gers,population,census,true,territory,,,gers_population,population,,,,test", None, None),  # a working control
+        ("gers,speed,guess,true,any,,,,,,1.5,Mbit/s,test", None, None),
     ],
 )
 def test_measure_in_a_unit_its_quantity_cannot_have(tiny_study, line, column, words):
@@ -460,15 +466,19 @@ def test_cpi_series_must_be_continuous_and_smooth(tiny_study, rows, row, column,
 
 # --- the last guard: computed tables ---------------------------------------------------------------------------
 
-COMPARISON_HEADER = "initiative,metric,value_nominal,value_constant,unit,price_year,base_year,option,inputs,note\n"
+COMPARISON_HEADER = (
+    "initiative,metric,value_nominal,value_constant,unit,price_year,base_year,option,inputs,note,"
+    "scope,spending_years,spending_profile,input_ids\n"
+)
 
 
 def comparison_table(folder: Path, value: str) -> Path:
     path = folder / "comparison.csv"
     path.write_text(
         COMPARISON_HEADER
-        + "gers,cost,214000000.0,214000000.0,EUR,2025,2025,cost=final,final cost,all funders\n"
-        + f"gers,cost_per_premise,{value},{value},EUR per premise,2025,2025,cost=final,final cost | plugs,note\n",
+        + "gers,cost,214000000.0,214000000.0,EUR,2025,2025,cost=final,final cost,all funders,whole_network,2025,,f1\n"
+        + f"gers,cost_per_premise,{value},{value},EUR per premise,2025,2025,cost=final,final cost | plugs,note,"
+        + "whole_network,2025,,f1 f2\n",
         encoding="utf-8",
     )
     return path

@@ -398,6 +398,7 @@ def test_the_sweep_merges_by_the_same_rule_as_the_build():
     assert swept["initial_budget"]["options"] == {
         "castres_mazamet.premises": "households",
         "gers_numerique.cost": "initial_budget",
+        "gers_numerique.premises": "phase1_homes",
     }
 
 

@@ -331,7 +331,7 @@ def _truncate(path: Path) -> None:
         ("root-is-a-file", ["--root", "is a file"]),
         ("truncated-notebook", ["03_soho_solo.ipynb", "not a valid notebook"]),
         ("very-long-path", ["File name too long", "shorten the path"]),
-        ("unreadable-defaults", ["default.yaml", "Is a directory"]),
+        ("unreadable-defaults", ["default.yaml", "is a folder"]),
         ("unreadable-notebook", ["02_compare_networks.ipynb", "Is a directory"]),
     ],
 )

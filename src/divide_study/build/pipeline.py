@@ -29,7 +29,7 @@ from typing import Any
 
 from divide_study import config
 from divide_study.build import audit, staging
-from divide_study.build.params import load_parameters, notebook_parameters, read_yaml
+from divide_study.build.params import default_values, load_parameters, notebook_parameters
 from divide_study.build.progress import Reporter
 from divide_study.errors import StudyError
 
@@ -525,7 +525,7 @@ class Builder:
             BUILD_PARAMETERS,
         )
         self.scenario = Path(scenario) if scenario is not None else None
-        self.edition = self._edition(read_yaml(default_path))
+        self.edition = self._edition(default_values(default_path))
         self.base = self.root if self.edition is None else self.root / SCENARIOS_DIR / _safe_name(self.edition)
         self.inputs = self._folders(INPUT_ROOTS, self.root)
         self.published = self._outputs()
