@@ -29,7 +29,7 @@ from typing import Any
 
 from divide_study import config
 from divide_study.build import audit, staging
-from divide_study.build.params import default_values, load_parameters, notebook_parameters
+from divide_study.build.params import load_parameters, notebook_parameters
 from divide_study.build.progress import Reporter
 from divide_study.errors import StudyError
 
@@ -518,14 +518,14 @@ class Builder:
             read_notebook(self.notebook(name))  # a truncated notebook is named here, not as a traceback
         self.declared = {name: notebook_parameters(self.notebook(name)) for name in self.order}
         default_path = self.root / "params" / "default.yaml"
-        self.parameters = load_parameters(
-            {self.notebook(name): self.declared[name] for name in self.order},
-            scenario,
-            default_path,
-            BUILD_PARAMETERS,
-        )
+        declared = {self.notebook(name): self.declared[name] for name in self.order}
+        self.parameters = load_parameters(declared, scenario, default_path, BUILD_PARAMETERS)
         self.scenario = Path(scenario) if scenario is not None else None
-        self.edition = self._edition(default_values(default_path))
+        # The defaults as values (whatever the defaults file's form), to tell an edition from the study itself.
+        defaults = (
+            self.parameters if scenario is None else load_parameters(declared, None, default_path, BUILD_PARAMETERS)
+        )
+        self.edition = self._edition(defaults)
         self.base = self.root if self.edition is None else self.root / SCENARIOS_DIR / _safe_name(self.edition)
         self.inputs = self._folders(INPUT_ROOTS, self.root)
         self.published = self._outputs()
