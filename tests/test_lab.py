@@ -144,10 +144,16 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def published_study() -> dict[str, str]:
+    """Every published file with its hash: an interactive run must leave them all as they are."""
+    folders = (config.PROCESSED_DIR, config.FIGURES_DIR, config.REPORT_DIR)
+    return {str(path): digest(path) for folder in folders for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_all_cells_in_jupyterlab(lab, page, notebook: Path, tmp_path: Path):
-    before = digest(notebook)
+    before, published_before = digest(notebook), published_study()
     page.goto(f"{lab['base']}/lab/tree/notebooks/{notebook.name}?reset&token={lab['token']}")
     page.wait_for_function(
         "(path) => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
@@ -181,3 +187,5 @@ def test_notebook_runs_all_cells_in_jupyterlab(lab, page, notebook: Path, tmp_pa
     page.evaluate("window.jupyterapp.commands.execute('kernelmenu:shutdown')")
     page.evaluate("window.jupyterapp.commands.execute('application:close-all')")
     assert digest(notebook) == before, "the committed notebook was modified"
+    # Run All writes to build/sandbox/, never into the published study (the build alone publishes).
+    assert published_study() == published_before, "a Run All in JupyterLab changed the published study"
