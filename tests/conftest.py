@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from divide_study import config
+from divide_study.build import cli
 from divide_study.data import clean
 from divide_study.data.datapackage import write_datapackage
 
@@ -125,3 +126,33 @@ def tree_digest(folder: Path) -> dict[str, str]:
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*") if p.is_file()
     }
+
+
+# --- a built copy of the project, for cases run through the real `study build` (slow) ---------------------
+
+PUBLISHED = ("data/processed", "figures", "report")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, sources_dir: Path) -> Path:
+    """A copy of the project (with its own copy of the articles), built once."""
+    root = tmp_path_factory.mktemp("built") / "study"
+    for folder in ("notebooks", "params", "data/raw"):
+        shutil.copytree(config.PROJ_ROOT / folder, root / folder)
+    shutil.copytree(sources_dir, root / "sources")
+    (root / "params" / "here.yaml").write_text(f"sources_dir: {root / 'sources'}\n", encoding="utf-8")
+    assert cli.main(["build", "--root", str(root), "--no-pdf", "--params", str(root / "params/here.yaml")]) == 0
+    return root
+
+
+@pytest.fixture
+def project(built: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the built project for one case, its articles pointed at its own copy."""
+    root = tmp_path / "study"
+    shutil.copytree(built, root, symlinks=True)
+    (root / "params" / "here.yaml").write_text(f"sources_dir: {root / 'sources'}\n", encoding="utf-8")
+    return root
+
+
+def published(root: Path) -> dict[str, dict[str, str]]:
+    return {folder: tree_digest(root / folder) for folder in PUBLISHED}

@@ -12,13 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 import unicodedata
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import TINY_ARTICLE, tree_digest
+from conftest import TINY_ARTICLE, published, tree_digest
 
 from divide_study import config
 from divide_study.analysis.measures import load_measures
@@ -505,32 +504,6 @@ def test_computed_table_that_is_sound_is_described(tmp_path):
 
 
 # --- through the real build, on a built copy of the project (slow) -------------------------------------------
-
-PUBLISHED = ("data/processed", "figures", "report")
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory, sources_dir: Path) -> Path:
-    """A copy of the project (with its own copy of the articles), built once."""
-    root = tmp_path_factory.mktemp("built") / "study"
-    for folder in ("notebooks", "params", "data/raw"):
-        shutil.copytree(config.PROJ_ROOT / folder, root / folder)
-    shutil.copytree(sources_dir, root / "sources")
-    (root / "params" / "here.yaml").write_text(f"sources_dir: {root / 'sources'}\n", encoding="utf-8")
-    assert cli.main(["build", "--root", str(root), "--no-pdf", "--params", str(root / "params/here.yaml")]) == 0
-    return root
-
-
-@pytest.fixture
-def project(built: Path, tmp_path: Path) -> Path:
-    root = tmp_path / "study"
-    shutil.copytree(built, root, symlinks=True)
-    (root / "params" / "here.yaml").write_text(f"sources_dir: {root / 'sources'}\n", encoding="utf-8")
-    return root
-
-
-def published(root: Path) -> dict[str, dict[str, str]]:
-    return {folder: tree_digest(root / folder) for folder in PUBLISHED}
 
 
 def refused_build(root: Path, capsys, params: Path | None = None) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -18,38 +17,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import tree_digest
+from conftest import published
 
 from divide_study import config
 from divide_study.build import cli, pipeline
 
-PUBLISHED = ("data/processed", "figures", "report")
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory, sources_dir: Path) -> Path:
-    """A copy of the project (with its own copy of the articles), built once."""
-    root = tmp_path_factory.mktemp("built") / "study"
-    for folder in ("notebooks", "params", "data/raw"):
-        shutil.copytree(config.PROJ_ROOT / folder, root / folder)
-    shutil.copytree(sources_dir, root / "sources")
-    (root / "params" / "here.yaml").write_text(f"sources_dir: {root / 'sources'}\n", encoding="utf-8")
-    assert cli.main(["build", "--root", str(root), "--no-pdf", "--params", str(root / "params/here.yaml")]) == 0
-    return root
-
-
-@pytest.fixture
-def project(built: Path, tmp_path: Path) -> Path:
-    """A fresh copy of the built project for one case, its articles pointed at its own copy."""
-    root = tmp_path / "study"
-    shutil.copytree(built, root, symlinks=True)
-    (root / "params" / "here.yaml").write_text(f"sources_dir: {root / 'sources'}\n", encoding="utf-8")
-    return root
-
-
-def published(root: Path) -> dict[str, dict[str, str]]:
-    return {folder: tree_digest(root / folder) for folder in PUBLISHED}
 
 
 def build(root: Path, capsys, *extra: str, scenario: dict | str | None = None) -> tuple[int, str]:
