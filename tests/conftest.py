@@ -94,8 +94,8 @@ def tiny_study(tmp_path: Path) -> dict[str, Path]:
         encoding="utf-8",
     )
     (raw / "initiatives.csv").write_text(
-        "initiative,name,territory,model,technology,lead,start_figure,population_topic,population_figure,note\n"
-        "gers,Gers test,Gers,public_network,FTTH,Département,,,,\n",
+        "initiative,name,short_name,colour,territory,model,technology,lead,start_figure,population_topic,"
+        "population_figure,note\ngers,Gers test,Gers,#0072b2,Gers,public_network,FTTH,Département,,,,\n",
         encoding="utf-8",
     )
     (raw / "measures.csv").write_text(

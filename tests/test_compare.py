@@ -187,9 +187,29 @@ def test_cost_per_mbit_and_headlines_by_hand():
     beta_pp = value(table, "beta", "cost_per_premise")
     assert beta_pp == pytest.approx(125 * 120 / 80)
     assert value(table, "alpha", "cost_per_premise_per_mbit") == pytest.approx(gers_pp / 1000)
-    head = metrics.headlines(table)
+    pairs = {
+        "ratio_cost_per_premise": ("cost_per_premise", "alpha", "beta"),
+        "ratio_cost_per_mbit": ("cost_per_premise_per_mbit", "beta", "alpha"),
+    }
+    head = metrics.headlines(table, pairs)
     assert head["ratio_cost_per_premise"] == pytest.approx(gers_pp / beta_pp)
     assert head["ratio_cost_per_mbit"] == pytest.approx((beta_pp / 2) / (gers_pp / 1000))
+    # The pair is data: the other way round is the other ratio; an initiative with no such metric is refused.
+    assert metrics.headlines(table, {"r": ("cost_per_premise", "beta", "alpha")})["r"] == pytest.approx(
+        beta_pp / gers_pp
+    )
+    with pytest.raises(StudyError, match="has no 'cost_per_premise'"):
+        metrics.headlines(table, {"r": ("cost_per_premise", "alpha", "gamma")})
+
+
+def test_an_initiative_with_no_population_or_speed_gets_no_such_rows():
+    """A network with a cost and premises but no cited population or speed: no per-inhabitant or per-Mbit/s
+    row (never an estimate), and its cost per premise as usual."""
+    only = MEASURES[~((MEASURES["initiative"] == "beta") & MEASURES["quantity"].isin(["population", "speed"]))]
+    table = metrics.compare_networks(FIGURES, EXTERNAL, only, CPI, PROFILES, ["alpha", "beta"], 2025)
+    beta = set(table.loc[table["initiative"] == "beta", "metric"])
+    assert beta == {"cost", "premises", "cost_per_premise"}
+    assert value(table, "beta", "cost_per_premise", "value_nominal") == pytest.approx(5e6 / 40_000)
 
 
 def test_options_are_checked():
@@ -216,7 +236,7 @@ def test_benchmarks_and_take_up_by_hand():
             ),
         ]
     )
-    bench = metrics.benchmarks(comparison(), external, "alpha")
+    bench = metrics.benchmarks(comparison(), external, "alpha", "Alpha")
     assert bench["eur_per_plug"].tolist() == [pytest.approx(2000), 400]
     rates = metrics.take_up(external, "alpha", 100_000).set_index("where")["take_up"]
     assert rates["alpha"] == pytest.approx(20_000 / (0.8 * 100_000))
@@ -232,8 +252,8 @@ def test_public_money_divides_only_within_its_scope():
         columns=["evidence_id", "value", "unit", "as_of", "qualifier", "source_class", "source"],
     )
     funding = pd.DataFrame(
-        [("alpha", "State", "state_p1", "phase_1", ""), ("alpha", "State", "state_any", "unclear", "")],
-        columns=["initiative", "funder", "evidence_id", "scope", "note"],
+        [("alpha", "State", "state_p1", "phase_1", False, ""), ("alpha", "State", "state_any", "unclear", False, "")],
+        columns=["initiative", "funder", "evidence_id", "scope", "all_public_money", "note"],
     )
     money = metrics.public_money(funding, evidence, MEASURES, FIGURES, EXTERNAL, "alpha").set_index("evidence_id")
     assert money.loc["state_p1", "per_premise"] == pytest.approx(20e6 / 40_000)

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from test_compare import EXTERNAL, FIGURES
 
-from divide_study.analysis import evidence, soho, timeline
+from divide_study.analysis import evidence, programmes, timeline
 from divide_study.errors import DataError
 
 SOURCES = pd.DataFrame(
@@ -94,12 +94,14 @@ def test_agreement():
 
 
 def test_soho_counts_and_their_disagreement(table):
-    outcomes = soho.soho_outcomes(FIGURES, EXTERNAL, table, persons_per_household=2.2).set_index("as_of")
+    outcomes = programmes.newcomer_counts(
+        FIGURES, EXTERNAL, table, persons_per_household=2.2, programme="soho_solo"
+    ).set_index("as_of")
     assert outcomes.loc["2010", "people_equivalent"] == pytest.approx(550)
     assert outcomes.loc["2010", "source_class"] == "interested_party"
     assert outcomes.loc["2016", "people_equivalent"] == 480
     assert pd.isna(outcomes.loc["2022", "people_equivalent"])  # members are not people settled
-    assert soho.people_agreement(outcomes.reset_index()) == "disagree"  # 550 claimed, 480 counted later
+    assert programmes.people_agreement(outcomes.reset_index()) == "disagree"  # 550 claimed, 480 counted later
 
 
 def test_cost_figures_show_every_amount_with_its_scope(table):
@@ -112,8 +114,32 @@ def test_cost_figures_show_every_amount_with_its_scope(table):
     assert len(costs) == 3  # listed side by side, one row each, never summed
 
 
+PROGRESS_COLUMNS = ["initiative", "kind", "evidence_id", "by_evidence_id", "note"]
+
+
 def test_targets_against_achieved_and_pace():
     figures = FIGURES.assign(initiative=FIGURES["initiative"].replace({"alpha": "gers"}))
+    figures = pd.concat(
+        [
+            figures,
+            pd.DataFrame(
+                [
+                    {
+                        "figure_id": "a_works",
+                        "article": "001",
+                        "initiative": "gers",
+                        "metric": "first_works_year",
+                        "value": 2014,
+                        "unit": "year",
+                        "qualifier": "exact",
+                        "as_of": "2019-03-15",
+                        "span": "en 2014",
+                    }
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
     external = pd.concat(
         [
             EXTERNAL.replace({"alpha": "gers"}),
@@ -123,15 +149,27 @@ def test_targets_against_achieved_and_pace():
             ),
         ]
     )
-    eligible = timeline.eligibility_timeline(figures, external, "gers")
+    progress = pd.DataFrame(
+        [
+            ("gers", "start", "a_works", "", ""),
+            ("gers", "target", "a_target", "", ""),
+            ("gers", "achieved", "a_share", "", ""),
+            ("gers", "achieved", "gers|share eligible|2024", "", ""),
+        ],
+        columns=PROGRESS_COLUMNS,
+    )
+    eligible = timeline.eligibility_timeline(figures, external, progress, "gers", plugs=100_000)
     assert eligible.loc[eligible["kind"] == "achieved", "share"].tolist() == [0.5, 0.8]
-    targets = timeline.targets_against_achieved(eligible, external).set_index("by")
+    assert eligible.loc[eligible["kind"] == "achieved", "plugs"].tolist() == [50_000, 80_000]
+    targets = timeline.targets_against_achieved(eligible, external, "gers").set_index("by")
     assert targets.loc["2020", "target_share"] == pytest.approx(2 / 3)
     assert targets.loc["2020", "achieved_by_then"] == 0.5
     assert targets.loc["2020", "reached_on"] == "2024"
     assert targets.loc["2025", "achieved_by_then"] == 0.8
     assert targets.loc["2025", "reached_on"] == "not yet"
-    pace = timeline.deployment_pace(external, figures, "gers", plugs=100_000, start=2014)
+    start = timeline.start_of(figures, external, progress, "gers")
+    assert start == ("2014", 2014.0, "a_works")  # a year stated in a later article: the start of that year
+    pace = timeline.deployment_pace(eligible, start)
     # 0 plugs at 2014.0, 50 000 on 11 Sep 2020, 80 000 in mid-2024
     first_years = timeline.decimal_year("2020-09-11") - 2014
     assert pace["plugs_per_year"].iloc[0] == pytest.approx(50_000 / first_years)
@@ -140,6 +178,85 @@ def test_targets_against_achieved_and_pace():
     lower = pd.DataFrame(
         [("gers", "share eligible", 0.7, "share", "2024-10", "press", "70 %", "")], columns=EXTERNAL.columns
     )
-    pace = timeline.deployment_pace(pd.concat([external, lower]), figures, "gers", plugs=100_000, start=2014)
+    more = pd.concat(
+        [
+            progress,
+            pd.DataFrame([("gers", "achieved", "gers|share eligible|2024-10", "", "")], columns=PROGRESS_COLUMNS),
+        ]
+    )
+    eligible = timeline.eligibility_timeline(figures, pd.concat([external, lower]), more, "gers", plugs=100_000)
+    pace = timeline.deployment_pace(eligible, start)
     assert (pace["plugs_per_year"] > 0).all()
     assert len(pace) == 2
+
+
+def test_counted_targets_dated_by_another_row_and_the_models_side_by_side():
+    """A concession's target is a count of plugs dated by a separate row; the model table divides public
+    money by premises of its own scope and averages the pace over the whole period, by hand."""
+    from divide_study.analysis import models
+
+    external = pd.DataFrame(
+        [
+            ("delta", "signed", 2019, "year", "2019-04-24", "press", "signé", ""),
+            ("delta", "plugs due", 100_000, "plugs", "2019", "press", "100 000 prises", ""),
+            ("delta", "due by", 2022, "year", "2019", "press", "d'ici 2022", ""),
+            ("delta", "built", 50_000, "plugs", "2022-11", "press", "50 000", ""),
+            ("delta", "public money", 20e6, "EUR", "2019", "press", "20 millions", ""),
+        ],
+        columns=EXTERNAL.columns,
+    )
+    progress = pd.DataFrame(
+        [
+            ("delta", "start", "delta|signed|2019-04-24", "", ""),
+            ("delta", "target", "delta|plugs due|2019", "delta|due by|2019", ""),
+            ("delta", "achieved", "delta|built|2022-11", "", ""),
+        ],
+        columns=PROGRESS_COLUMNS,
+    )
+    comparison = pd.DataFrame(
+        [
+            ("delta", "premises", 100_000.0, float("nan"), "zone", "delta|plugs due|2019"),
+            ("delta", "cost_per_premise", 2_000.0, 2_200.0, "zone", "delta|cost|2019;delta|plugs due|2019"),
+        ],
+        columns=["initiative", "metric", "value_nominal", "value_constant", "scope", "input_ids"],
+    )
+    _lines, targets, pace = models.network_progress(FIGURES.iloc[:0], external, progress, comparison, ["delta"])
+    own = targets[targets["target"].str.startswith("own")].iloc[0]
+    assert (own["target"], own["by"], own["achieved_by_then"]) == ("own target: 100,000 plugs", "2022", 0.5)
+    signed = timeline.decimal_year("2019-04-24")  # the day the contract was signed, not 1 January
+    assert pace["plugs_per_year"].iloc[0] == pytest.approx(50_000 / (timeline.decimal_year("2022-11") - signed))
+    money = pd.DataFrame(
+        [
+            ("delta", "the département", True, 20e6, "zone", 200.0, "delta|public money|2019", "all of it"),
+            ("delta", "a part of it", False, 5e6, "zone", 50.0, "x", ""),
+        ],
+        columns=[
+            "initiative",
+            "funder",
+            "all_public_money",
+            "amount_eur",
+            "scope",
+            "per_premise",
+            "evidence_id",
+            "note",
+        ],
+    )
+    initiatives = pd.DataFrame(
+        [("delta", "Delta", "concession", "FTTH")], columns=["initiative", "short_name", "model", "technology"]
+    )
+    contracts = pd.DataFrame([("delta", 2019, 2044)], columns=["initiative", "from_year", "to_year"])
+    risks = pd.DataFrame(
+        [("concession", "the département", "the concessionaire", "the concessionaire", "it", "reading", "")],
+        columns=["model", "owner", "who_pays_the_works", "delay_risk", "demand_risk", "basis", "evidence_ids"],
+    )
+    table = models.model_comparison(initiatives, comparison, money, targets, pace, contracts, risks, ["delta"])
+    row = table.iloc[0]
+    assert row["public_money_per_premise"] == 200.0  # the all-public amount only, never the parts added up
+    assert row["public_money_note"] == "all of it"
+    assert row["cost_per_premise"] == 2_000.0 and row["years"] == "2019–2044"
+    assert row["achieved_by_target_year"] == 0.5 and row["delay_risk"] == "the concessionaire"
+    assert row["plugs_per_year"] == pytest.approx(pace["plugs_per_year"].iloc[0])
+    shown = models.side_by_side_table(table).set_index("indicator")
+    assert list(shown.columns) == ["Delta"]  # one column per network, by its short name
+    assert shown.loc["public money per plug (€, nominal)", "Delta"] == "200"
+    assert shown.loc["achieved by the end of that year", "Delta"] == "50%"

@@ -24,7 +24,7 @@ NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
 EXPECTED_IMAGES = {
     "01_clean": 0,
     "02_compare_networks": 6,
-    "03_soho_solo": 1,
+    "03_programme_outcomes": 1,
     "04_sensitivity": 1,
     "05_report": 8,
     "06_national_panel": 1,

@@ -62,12 +62,16 @@ def test_the_real_findings_are_graded_from_the_results():
         typed(read("public_money")),
         typed(read("take_up")),
         read("targets"),
-        typed(read("soho_solo")),
+        typed(read("programme_outcomes")),
         typed(read("evidence")),
         "gers_numerique",
+        read("models"),
+        findings.questions("Gers Numérique", "Soho Solo"),
     ).set_index("key")
+    assert "Gers Numérique" in graded.loc["which_cost", "question"]
+    assert "concessionaire" in " ".join(read("models")["delay_risk"])  # the Tarn's model carries its risk
     assert graded.loc["which_cost", "agreement"] == "disagree"  # 214 M€ against 287 M€
-    assert graded.loc["soho", "agreement"] == "disagree"  # 250 families claimed, fewer people counted
-    assert "interested party" in graded.loc["soho", "why"]
+    assert graded.loc["programme", "agreement"] == "disagree"  # 250 families claimed, fewer people counted
+    assert "interested party" in graded.loc["programme", "why"]
     assert "assumption" in graded.loc["per_mbit", "why"]  # the Gers speed
     assert set(graded["strength"]) <= {"strong", "moderate", "weak"}

@@ -440,13 +440,19 @@ def test_papermill_outside_the_build_writes_to_the_sandbox_only(tmp_path: Path):
     published = (config.PROCESSED_DIR, config.FIGURES_DIR, config.REPORT_DIR)
     before = {folder: digest(folder) for folder in published}
     sandbox = config.SANDBOX_DIR
-    for relative in ("data/processed/soho_solo.csv", "figures/soho_solo_counts.png"):
+    for relative in ("data/processed/programme_outcomes.csv", "figures/programme_outcomes.png"):
         (sandbox / relative).unlink(missing_ok=True)
     executed = tmp_path / "03.ipynb"
     env = {key: value for key, value in os.environ.items() if key != config.PUBLISH_VARIABLE}
     subprocess.run(
         [
-            *(sys.executable, "-m", "papermill", str(config.NOTEBOOKS_DIR / "03_soho_solo.ipynb"), str(executed)),
+            *(
+                sys.executable,
+                "-m",
+                "papermill",
+                str(config.NOTEBOOKS_DIR / "03_programme_outcomes.ipynb"),
+                str(executed),
+            ),
             *("-p", "persons_per_household", "3.0", "--cwd", str(config.PROJ_ROOT), "--no-progress-bar"),
         ],
         check=True,
@@ -454,9 +460,9 @@ def test_papermill_outside_the_build_writes_to_the_sandbox_only(tmp_path: Path):
         env=env,
     )
     assert {folder: digest(folder) for folder in published} == before, "an interactive run changed the study"
-    sandboxed = (sandbox / "data/processed/soho_solo.csv").read_text(encoding="utf-8")
-    assert sandboxed != (config.PROCESSED_DIR / "soho_solo.csv").read_text(encoding="utf-8")  # 3.0, not 2.2
-    assert (sandbox / "figures/soho_solo_counts.png").exists()
+    sandboxed = (sandbox / "data/processed/programme_outcomes.csv").read_text(encoding="utf-8")
+    assert sandboxed != (config.PROCESSED_DIR / "programme_outcomes.csv").read_text(encoding="utf-8")  # 3.0, not 2.2
+    assert (sandbox / "figures/programme_outcomes.png").exists()
     cells = json.loads(executed.read_text(encoding="utf-8"))["cells"]
     first_output = next(cell["outputs"][0] for cell in cells if cell["cell_type"] == "code" and cell.get("outputs"))
     assert "build/sandbox/data/processed" in "".join(first_output["text"])
@@ -476,7 +482,7 @@ def test_a_notebook_checks_its_parameters_as_papermill_gave_them():
 def test_papermill_with_an_impossible_value_stops_in_the_first_cell(tmp_path: Path):
     done = subprocess.run(
         [
-            *(sys.executable, "-m", "papermill", str(config.NOTEBOOKS_DIR / "03_soho_solo.ipynb")),
+            *(sys.executable, "-m", "papermill", str(config.NOTEBOOKS_DIR / "03_programme_outcomes.ipynb")),
             *(str(tmp_path / "03.ipynb"), "-p", "persons_per_household", "-1", "--cwd", str(config.PROJ_ROOT)),
         ],
         capture_output=True,

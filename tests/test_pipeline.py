@@ -49,8 +49,8 @@ def test_the_study_steps_run_clean_first_and_the_report_last():
     order = topological_order(STUDY)
     assert order[0] == "01_clean" and order[-1] == "05_report"
     deps = dependencies(STUDY)
-    assert deps["05_report"] >= {"01_clean", "02_compare_networks", "03_soho_solo", "04_sensitivity"}
-    assert deps["03_soho_solo"] == {"01_clean"}
+    assert deps["05_report"] >= {"01_clean", "02_compare_networks", "03_programme_outcomes", "04_sensitivity"}
+    assert deps["03_programme_outcomes"] == {"01_clean"}
 
 
 def test_a_cycle_is_refused():
@@ -548,3 +548,19 @@ def test_a_copied_project_keeps_its_cache(project: Path, tmp_path: Path):
     shutil.copytree(project, copy)
     _, status, _ = build(copy)
     assert set(status.values()) == {"skipped"}
+
+
+def test_an_output_no_step_makes_any_more_is_not_published_again(project: Path):
+    """A table renamed or dropped from the steps leaves the published folder at the next build that
+    publishes, said so; hidden files (.gitkeep) stay; nothing changes when nothing ran."""
+    build(project)
+    processed = project / "data/processed"
+    (processed / "old_name.csv").write_text("x\n1\n")
+    (processed / ".gitkeep").write_text("")
+    report, _, reporter = build(project)  # nothing stale: nothing published, the old file untouched
+    assert not report.published and (processed / "old_name.csv").exists()
+    report, _, reporter = build(project, force=True)
+    assert report.published
+    assert not (processed / "old_name.csv").exists()
+    assert (processed / ".gitkeep").exists() and (processed / "b.csv").exists()
+    assert any("no step makes any more: processed/old_name.csv" in line for line in reporter.lines)

@@ -217,26 +217,36 @@ def test_parameter_value_is_data_not_code(project, capsys):
 
 
 def test_notebook_that_raises(project, capsys):
-    add_cell(project / "notebooks/03_soho_solo.ipynb", "raise RuntimeError('a slip in the analysis')")
+    add_cell(project / "notebooks/03_programme_outcomes.ipynb", "raise RuntimeError('a slip in the analysis')")
     output = expect_refusal(
-        project, capsys, "03_soho_solo.ipynb", "cell 4", "RuntimeError: a slip in the analysis", "executed copy kept"
+        project,
+        capsys,
+        "03_programme_outcomes.ipynb",
+        "cell 4",
+        "RuntimeError: a slip in the analysis",
+        "executed copy kept",
     )
-    assert (project / "build/notebooks/03_soho_solo.ipynb").exists()
+    assert (project / "build/notebooks/03_programme_outcomes.ipynb").exists()
     assert "05_report: not run" in output
 
 
 def test_notebook_that_never_ends(project, capsys):
-    add_cell(project / "notebooks/03_soho_solo.ipynb", "import time\ntime.sleep(600)")
+    add_cell(project / "notebooks/03_programme_outcomes.ipynb", "import time\ntime.sleep(600)")
     # Only this notebook (and its stale upstream): notebooks running beside it on 2 loaded cores could push
     # its import cell, not the sleeping one, past the limit; 30 s leaves the imports room on a loaded machine.
     expect_refusal(
-        project, capsys, "03_soho_solo.ipynb", "cell 4", "Timeout", extra=("--timeout", "30", "--only", "03_soho_solo")
+        project,
+        capsys,
+        "03_programme_outcomes.ipynb",
+        "cell 4",
+        "Timeout",
+        extra=("--timeout", "30", "--only", "03_programme_outcomes"),
     )
 
 
 def test_kernel_that_dies(project, capsys):
-    add_cell(project / "notebooks/03_soho_solo.ipynb", "import os\nos._exit(1)")
-    expect_refusal(project, capsys, "03_soho_solo", "DeadKernelError")
+    add_cell(project / "notebooks/03_programme_outcomes.ipynb", "import os\nos._exit(1)")
+    expect_refusal(project, capsys, "03_programme_outcomes", "DeadKernelError")
 
 
 def test_disk_full_while_publishing(project, capsys, monkeypatch):
@@ -302,7 +312,7 @@ def _truncate(path: Path) -> None:
         ("params-is-a-folder", ["--params", "is a folder"]),
         ("missing-root", ["--root", "no such folder"]),
         ("root-is-a-file", ["--root", "is a file"]),
-        ("truncated-notebook", ["03_soho_solo.ipynb", "not a valid notebook"]),
+        ("truncated-notebook", ["03_programme_outcomes.ipynb", "not a valid notebook"]),
         ("very-long-path", ["File name too long", "shorten the path"]),
         ("unreadable-defaults", ["default.yaml", "is a folder"]),
         ("unreadable-notebook", ["02_compare_networks.ipynb", "Is a directory"]),
@@ -318,7 +328,7 @@ def test_wrong_use_gives_one_error_block(project, capsys, case, fragments):
     elif case == "root-is-a-file":
         root = str(project / "params" / "default.yaml")
     elif case == "truncated-notebook":
-        _truncate(project / "notebooks/03_soho_solo.ipynb")
+        _truncate(project / "notebooks/03_programme_outcomes.ipynb")
     elif case == "very-long-path":
         params = str(project / "params" / ("x" * 5000 + ".yaml"))
     elif case == "unreadable-defaults":

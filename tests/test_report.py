@@ -20,9 +20,10 @@ PDF = config.REPORT_DIR / "report.pdf"
 HEADINGS = [
     "What this evaluation asks",
     "Executive summary",
-    "The three initiatives",
+    "The initiatives",
     "The comparison",
     "Who paid, pace and take-up",
+    "The models side by side",
     "Soho Solo",
     "Sensitivity",
     "Limitations",
@@ -132,7 +133,7 @@ def test_report_quotes_the_computed_numbers(page_in_browser):
 def test_report_is_an_evaluation(page_in_browser):
     """Findings carry a derived strength; the range names the choices bounding it; judgement is marked."""
     text = page_in_browser["text"]
-    summary = text[text.index("Executive summary") : text.index("The three initiatives")]
+    summary = text[text.index("Executive summary") : text.index("The initiatives")]
     assert summary.count("evidence: ") == 5
     sensitivity = pd.read_csv(config.PROCESSED_DIR / "sensitivity.csv", keep_default_na=False)
     ok = sensitivity[sensitivity["status"] == "ok"]
@@ -153,6 +154,17 @@ def test_report_is_an_evaluation(page_in_browser):
     state = external[external["figure"] == "State share of phase 1"]["value"].iloc[0]
     assert re.search(rf"State's share of phase 1\s+was {state / 1e6:.0f} million", text)
     assert "not a legal PPP contract" in text
+    # The Tarn's concession, the fourth model, with its public money per plug computed from cited rows.
+    models = pd.read_csv(config.PROCESSED_DIR / "models.csv").set_index("initiative")
+    tarn = models.loc["tarn"]
+    assert tarn["model"] == "concession"
+    public = external[(external["topic"] == "tarn") & (external["figure"] == "public money")]["value"].iloc[0]
+    due = external[(external["topic"] == "tarn") & (external["figure"] == "plugs to build")]["value"].iloc[0]
+    assert tarn["public_money_per_premise"] == pytest.approx(public / due)
+    start = text.index("The models side by side")
+    section = text[start : text.index("Soho Solo", start)]
+    assert f"{public / due:,.0f} € of public money per plug" in section
+    assert "concessionaire" in section
 
 
 def test_report_embeds_no_local_path_and_no_remote_resource():

@@ -7,7 +7,11 @@ from test_compare import CPI, EXTERNAL, FIGURES, MEASURES, PROFILES
 
 from divide_study.analysis import sensitivity
 
-INPUTS = sensitivity.Inputs(FIGURES, EXTERNAL, MEASURES, CPI, PROFILES, ["alpha", "beta"])
+PAIRS = {
+    "ratio_cost_per_premise": ("cost_per_premise", "alpha", "beta"),
+    "ratio_cost_per_mbit": ("cost_per_premise_per_mbit", "beta", "alpha"),
+}
+INPUTS = sensitivity.Inputs(FIGURES, EXTERNAL, MEASURES, CPI, PROFILES, ["alpha", "beta"], PAIRS)
 
 
 @pytest.fixture(scope="module")

@@ -7,17 +7,24 @@ from __future__ import annotations
 import pandas as pd
 
 from divide_study.analysis.evidence import agreement, grade_findings
-from divide_study.analysis.soho import people_agreement
+from divide_study.analysis.programmes import people_agreement
 
-QUESTIONS = {
+# {focus} and {programme} are the short names of the study's focus and its attraction programme (data).
+QUESTION_TEMPLATES = {
     "cost": "What did each network cost per premise passed, in constant euros?",
-    "which_cost": "Which Gers cost is right?",
+    "which_cost": "Which {focus} cost is right?",
     "per_mbit": "What did each euro buy in capacity?",
     "money": "Who paid, and how much public money per plug?",
-    "pace": "Did the Gers deliver on time against its own and the national targets?",
+    "pace": "Did {focus} deliver on time against its own and the national targets?",
+    "models": "What does each model ask of the public purse, what did it deliver when, and who carries the risk?",
     "take_up": "Is the fibre used?",
-    "soho": "What did Soho Solo achieve?",
+    "programme": "What did {programme} achieve?",
 }
+
+
+def questions(focus: str, programme: str) -> dict[str, str]:
+    """The evaluation's questions, naming the study's focus and programme."""
+    return {k: q.format(focus=focus, programme=programme) for k, q in QUESTION_TEMPLATES.items()}
 
 
 def _ids(text: str) -> list[str]:
@@ -35,11 +42,13 @@ def evaluation_findings(
     public_money: pd.DataFrame,
     take_up: pd.DataFrame,
     targets: pd.DataFrame,
-    soho: pd.DataFrame,
+    newcomers: pd.DataFrame,
     evidence: pd.DataFrame,
     initiative: str,
+    models: pd.DataFrame,
+    asked: dict[str, str],
 ) -> pd.DataFrame:
-    """One graded row per finding (see ``QUESTIONS``)."""
+    """One graded row per finding, each answering a question of ``asked`` (``questions``)."""
     central = comparison[(comparison["initiative"] == initiative) & (comparison["metric"] == "cost")].iloc[0]
     same_scope = cost_figures[cost_figures["scope"] == central["scope"]]
     per_premise_money = public_money.dropna(subset=["per_premise"])
@@ -64,12 +73,17 @@ def evaluation_findings(
             "agreement": "single",
         },
         {
+            "key": "models",
+            "inputs": [i for text in models["evidence_ids"] for i in _ids(text)],
+            "agreement": "single",
+        },
+        {
             "key": "take_up",
             "inputs": [i for text in own_rate["evidence_ids"] for i in _ids(text)],
             "agreement": agreement(list(own_rate["take_up"])),
         },
-        {"key": "soho", "inputs": list(soho["evidence_id"]), "agreement": people_agreement(soho)},
+        {"key": "programme", "inputs": list(newcomers["evidence_id"]), "agreement": people_agreement(newcomers)},
     ]
     for finding in findings:
-        finding["question"] = QUESTIONS[finding["key"]]
+        finding["question"] = asked[finding["key"]]
     return grade_findings(evidence, findings)

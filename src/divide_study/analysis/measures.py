@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from divide_study.analysis.lookup import grouped_records, records
 from divide_study.data.tables import read_table, rows, write_csv_atomic, write_text_atomic
 from divide_study.errors import DataError, StudyError
 
@@ -145,10 +146,10 @@ def year_of(as_of: str) -> int:
 
 
 def default_option(measures: pd.DataFrame, initiative: str, quantity: str) -> str:
-    candidates = measures[(measures["initiative"] == initiative) & (measures["quantity"] == quantity)]
-    if candidates.empty:
+    candidates = grouped_records(measures, ("initiative", "quantity")).get((initiative, quantity), [])
+    if not candidates:
         raise StudyError(f"no {quantity} measure for initiative {initiative!r} in measures.csv")
-    return str(candidates.loc[candidates["default"].astype(bool), "option"].iloc[0])
+    return str(next(c["option"] for c in candidates if bool(c["default"])))
 
 
 def resolve(
@@ -164,19 +165,19 @@ def resolve(
 
     Rows of one option share their scope (checked on load), so adding them up never mixes scopes.
     """
-    candidates = measures[(measures["initiative"] == initiative) & (measures["quantity"] == quantity)]
+    candidates = grouped_records(measures, ("initiative", "quantity")).get((initiative, quantity), [])
     option = option or default_option(measures, initiative, quantity)
-    chosen = candidates[candidates["option"] == option]
-    if chosen.empty:
+    chosen = [c for c in candidates if c["option"] == option]
+    if not chosen:
         raise StudyError(
             f"unknown {quantity} option {option!r} for {initiative!r}; "
-            f"choose one of {sorted(set(candidates['option']))}"
+            f"choose one of {sorted({c['option'] for c in candidates})}"
         )
     values, units, years, inputs, ids = [], [], [], [], []
-    by_id = figures.set_index("figure_id")
-    for record in chosen.to_dict("records"):
+    by_id = records(figures, "figure_id")
+    for record in chosen:
         if record["figure_id"]:
-            figure = by_id.loc[record["figure_id"]]
+            figure = by_id[record["figure_id"]]
             values.append(float(figure["value"]))
             units.append(figure["unit"])
             years.append(year_of(figure["as_of"]) if str(figure["as_of"])[:4].isdigit() else None)
@@ -195,9 +196,9 @@ def resolve(
             inputs.append(f"{row['figure']}, {row['as_of']} ({row['source']})")
             ids.append(reference_id(row))
     unit = units[0] if len(set(units)) == 1 else "premises"
-    notes = "; ".join(dict.fromkeys(chosen["note"]))
+    notes = "; ".join(dict.fromkeys(c["note"] for c in chosen))
     known_years = [y for y in years if y is not None]
-    first = chosen.iloc[0]
+    first = chosen[0]
     return Measure(
         initiative,
         quantity,
@@ -218,25 +219,22 @@ def reference_id(row) -> str:
     return f"{row['topic']}|{row['figure']}|{row['as_of']}"
 
 
-def _reference_row(external: pd.DataFrame, record: dict, near_year: int | None):
-    found = external[
-        (external["topic"] == record["reference_topic"]) & (external["figure"] == record["reference_figure"])
-    ].copy()
+def _reference_row(external: pd.DataFrame, record: dict, near_year: int | None) -> dict:
+    found = grouped_records(external, ("topic", "figure")).get(
+        (record["reference_topic"], record["reference_figure"]), []
+    )
     if record.get("reference_as_of"):
-        found = found[found["as_of"].astype(str) == record["reference_as_of"]]
-    found["year"] = found["as_of"].map(year_of)
+        found = [r for r in found if str(r["as_of"]) == record["reference_as_of"]]
     if near_year is not None:
         # Nearest year to the cost's; on a tie the later figure, being the better-established one.
-        found = found.assign(distance=(found["year"] - near_year).abs(), later=-found["year"])
-        found = found.sort_values(["distance", "later"])
-    else:
-        found = found.sort_values("year", ascending=False)
-    return found.iloc[0]
+        return min(found, key=lambda r: (abs(year_of(r["as_of"]) - near_year), -year_of(r["as_of"])))
+    # The latest; among rows of one year, the first listed.
+    return min(found, key=lambda r: -year_of(r["as_of"]))
 
 
 def options_of(measures: pd.DataFrame, initiative: str, quantity: str) -> list[str]:
-    group = measures[(measures["initiative"] == initiative) & (measures["quantity"] == quantity)]
-    return list(dict.fromkeys(group["option"]))
+    group = grouped_records(measures, ("initiative", "quantity")).get((initiative, quantity), [])
+    return list(dict.fromkeys(c["option"] for c in group))
 
 
 # --- the cleaning step's hand-over to the analyses ----------------------------------------------------------
@@ -271,6 +269,7 @@ def publish_inputs(raw_dir: Path, out_dir: Path, figures: pd.DataFrame) -> dict[
         raw_dir / "reference_source_classes.csv",
     )
     out_dir.mkdir(parents=True, exist_ok=True)
+    initiatives = read_table(raw_dir / "initiatives.csv")
     funding = load_funding(raw_dir / "funding.csv", grades)
     tables = {
         "measures": measures,
@@ -278,6 +277,14 @@ def publish_inputs(raw_dir: Path, out_dir: Path, figures: pd.DataFrame) -> dict[
         "evidence": grades,
         "funding": funding,
         "article_classes": articles[["article", "source_class", "class_basis"]],
+        "progress": load_evidence_rows(
+            raw_dir / "progress.csv", grades, ("evidence_id", "by_evidence_id"), initiatives, ("initiative",)
+        ),
+        "milestones": load_evidence_rows(raw_dir / "milestones.csv", grades, ("evidence_id",)),
+        "headlines": load_evidence_rows(
+            raw_dir / "headlines.csv", grades, (), initiatives, ("numerator", "denominator"), measures
+        ),
+        "model_risks": load_evidence_rows(raw_dir / "model_risks.csv", grades, ("evidence_ids",)),
     }
     for name, frame in tables.items():
         write_csv_atomic(frame, out_dir / f"{name}.csv")
@@ -297,6 +304,43 @@ def load_funding(path: Path, evidence: pd.DataFrame, validate: bool = True) -> p
                 path, f"no figure or reference row {record['evidence_id']!r}", row=row, column="evidence_id"
             )
     return funding
+
+
+def load_evidence_rows(
+    path: Path,
+    evidence: pd.DataFrame,
+    id_columns: tuple[str, ...],
+    initiatives: pd.DataFrame | None = None,
+    initiative_columns: tuple[str, ...] = (),
+    measures: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """A table whose rows point at evidence rows (ids, or several separated by ';') and at initiatives:
+    every id must exist, every initiative be in initiatives.csv (and, with ``measures``, have a cost and
+    premises, so it can enter a ratio)."""
+    table = read_table(path)
+    known = set(evidence["evidence_id"])
+    ids = set(initiatives["initiative"]) if initiatives is not None else set()
+    costed = set()
+    if measures is not None:
+        by_initiative = measures.groupby("initiative")["quantity"].agg(set)
+        costed = {i for i, quantities in by_initiative.items() if {"cost", "premises"} <= quantities}
+    for row, record in rows(table):
+        for column in id_columns:
+            value = record[column]
+            for evidence_id in filter(None, ("" if pd.isna(value) else str(value)).split(";")):
+                if evidence_id.strip() not in known:
+                    raise DataError(path, f"no figure or reference row {evidence_id.strip()!r}", row=row, column=column)
+        for column in initiative_columns:
+            if record[column] not in ids:
+                raise DataError(path, f"no initiative {record[column]!r} in initiatives.csv", row=row, column=column)
+            if measures is not None and record[column] not in costed:
+                raise DataError(
+                    path,
+                    f"initiative {record[column]!r} has no cost and premises in measures.csv",
+                    row=row,
+                    column=column,
+                )
+    return table
 
 
 def load_article_classes(path: Path, sources: pd.DataFrame, validate: bool = True) -> pd.DataFrame:

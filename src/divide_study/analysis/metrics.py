@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from divide_study.analysis.lookup import records, rows_of
 from divide_study.analysis.measures import PROFILE_KEY, QUANTITIES, Measure, check_compatible, resolve
 from divide_study.data.reference import cpi_factor
 from divide_study.errors import StudyError
@@ -37,7 +38,7 @@ HEADLINE_METRICS = ("cost_per_premise", "cost_per_inhabitant", "cost_per_premise
 
 def profile_shares(profiles: pd.DataFrame, spending: str, profile: str | None = None) -> tuple[str, pd.Series]:
     """The profile's name and the share of the money spent each year (summing to 1), by year."""
-    period = profiles[profiles["spending"] == spending]
+    period = rows_of(profiles, ("spending",), spending)
     if period.empty:
         raise StudyError(f"no spending profile for {spending!r} in spending_profiles.csv")
     if profile is None:
@@ -77,9 +78,9 @@ def check_options(options: dict[str, str], initiatives: list[str]) -> None:
     allowed = {f"{i}.{q}" for i in initiatives for q in (*QUANTITIES, PROFILE_KEY)}
     unknown = sorted(set(options) - allowed)
     if unknown:
+        example = initiatives[0] if initiatives else "initiative"
         raise StudyError(
-            f"options {unknown} name no initiative.quantity; use e.g. 'gers_numerique.cost' "
-            f"or 'gers_numerique.{PROFILE_KEY}'"
+            f"options {unknown} name no initiative.quantity; use e.g. '{example}.cost' or '{example}.{PROFILE_KEY}'"
         )
 
 
@@ -101,23 +102,34 @@ def compare_networks(
     check_options(options, initiatives)
     out = []
     for initiative in initiatives:
-        chosen = {q: options.get(f"{initiative}.{q}") for q in (*QUANTITIES, PROFILE_KEY)}
-        out += _initiative_rows(figures, external, measures, cpi, profiles, initiative, base_year, chosen)
+        out += initiative_rows(figures, external, measures, cpi, profiles, initiative, base_year, options)
     frame = pd.DataFrame(out, columns=COMPARISON_COLUMNS)
     frame["price_year"] = frame["price_year"].astype("Int64")
     frame["base_year"] = frame["base_year"].astype("Int64")
     return frame
 
 
-def _initiative_rows(figures, external, measures, cpi, profiles, initiative, base_year, chosen) -> list[dict]:
+def initiative_rows(
+    figures: pd.DataFrame,
+    external: pd.DataFrame,
+    measures: pd.DataFrame,
+    cpi: pd.DataFrame,
+    profiles: pd.DataFrame,
+    initiative: str,
+    base_year: int,
+    options: dict[str, str],
+) -> list[dict]:
+    """The comparison rows of one initiative (``compare_networks``' rows, as dicts)."""
+    chosen = {q: options.get(f"{initiative}.{q}") for q in (*QUANTITIES, PROFILE_KEY)}
     cost = resolve(measures, figures, external, initiative, "cost", chosen["cost"])
     premises = resolve(measures, figures, external, initiative, "premises", chosen["premises"])
     profile, shares = profile_shares(profiles, cost.spending, chosen[PROFILE_KEY])
     last_spent = int(shares.index.max())
-    # The population of the last spending year, as near as the reference data allows.
-    population = resolve(measures, figures, external, initiative, "population", chosen["population"], last_spent)
-    speed = resolve(measures, figures, external, initiative, "speed", chosen["speed"])
-    check_compatible(cost, premises, population, speed)
+    # The population of the last spending year, as near as the reference data allows; an initiative with no
+    # cited population gets no per-inhabitant figure (never an estimate of ours).
+    population = _optional(measures, figures, external, initiative, "population", chosen["population"], last_spent)
+    speed = _optional(measures, figures, external, initiative, "speed", chosen["speed"])
+    check_compatible(*(m for m in (cost, premises, population, speed) if m is not None))
     constant_cost, cap = deflate(cost.value, shares, cpi, base_year)
     factor = constant_cost / cost.value
     single_year = int(shares.index.min()) if len(shares) == 1 else pd.NA
@@ -140,20 +152,42 @@ def _initiative_rows(figures, external, measures, cpi, profiles, initiative, bas
             "input_ids": ";".join(i for m in parts for i in m.input_ids),
         }
 
-    return [
+    out = [
         row("cost", cost.value, "EUR", [cost], note="; ".join(filter(None, [cost.note, cap]))),
         row("premises", premises.value, premises.unit, [premises], in_euros=False),
         row("cost_per_premise", cost.value / premises.value, "EUR per premise", [cost, premises]),
-        row("population", population.value, "inhabitants", [population], in_euros=False),
-        row("cost_per_inhabitant", cost.value / population.value, "EUR per inhabitant", [cost, population]),
-        row("speed", speed.value, "Mbit/s", [speed], in_euros=False),
-        row(
-            "cost_per_premise_per_mbit",
-            cost.value / premises.value / speed.value,
-            "EUR per premise per Mbit/s",
-            [cost, premises, speed],
-        ),
     ]
+    if population is not None:
+        out += [
+            row("population", population.value, "inhabitants", [population], in_euros=False),
+            row("cost_per_inhabitant", cost.value / population.value, "EUR per inhabitant", [cost, population]),
+        ]
+    if speed is not None:
+        out += [
+            row("speed", speed.value, "Mbit/s", [speed], in_euros=False),
+            row(
+                "cost_per_premise_per_mbit",
+                cost.value / premises.value / speed.value,
+                "EUR per premise per Mbit/s",
+                [cost, premises, speed],
+            ),
+        ]
+    return out
+
+
+def _optional(measures, figures, external, initiative, quantity, option, near_year=None) -> Measure | None:
+    """A quantity an initiative may lack (population, speed): None when measures.csv gives it no option."""
+    given = rows_of(measures, ("initiative", "quantity"), initiative, quantity)
+    if given.empty and option is None:
+        return None
+    return resolve(measures, figures, external, initiative, quantity, option, near_year)
+
+
+def headline_values(rows: list[dict]) -> dict[str, float]:
+    """The headline values ('initiative.metric', constant euros) of comparison rows given as dicts."""
+    return {
+        f"{r['initiative']}.{r['metric']}": float(r["value_constant"]) for r in rows if r["metric"] in HEADLINE_METRICS
+    }
 
 
 def metric(comparison: pd.DataFrame, initiative: str, name: str, column: str = "value_constant") -> float:
@@ -164,30 +198,37 @@ def metric(comparison: pd.DataFrame, initiative: str, name: str, column: str = "
     return float(match.iloc[0][column])
 
 
-def headlines(comparison: pd.DataFrame) -> dict[str, float]:
-    """The headline values in constant euros, as 'initiative.metric', and the ratios of the first compared
-    initiative to the second: cost per premise, and cost per premise per Mbit/s (second over first, the
-    way round it is above one)."""
-    initiatives = list(dict.fromkeys(comparison["initiative"]))
-    values = {f"{i}.{m}": metric(comparison, i, m) for i in initiatives for m in HEADLINE_METRICS}
-    if len(initiatives) >= 2:
-        first, second = initiatives[:2]
-        values["ratio_cost_per_premise"] = values[f"{first}.cost_per_premise"] / values[f"{second}.cost_per_premise"]
-        values["ratio_cost_per_mbit"] = (
-            values[f"{second}.cost_per_premise_per_mbit"] / values[f"{first}.cost_per_premise_per_mbit"]
-        )
-    return values
+def headlines(comparison: pd.DataFrame, pairs: dict[str, tuple[str, str, str]] | None = None) -> dict[str, float]:
+    """The headline values in constant euros, as 'initiative.metric' (where the initiative has that metric),
+    and each ratio of ``pairs`` (headline -> (metric, numerator, denominator), from headlines.csv)."""
+    values = {
+        f"{i}.{m}": float(v)
+        for i, m, v in zip(comparison["initiative"], comparison["metric"], comparison["value_constant"], strict=True)
+        if m in HEADLINE_METRICS
+    }
+    return values | ratios(values, pairs or {})
+
+
+def ratios(values: dict[str, float], pairs: dict[str, tuple[str, str, str]]) -> dict[str, float]:
+    """Each headline ratio of ``pairs`` from headline values ('initiative.metric')."""
+    out = {}
+    for name, (measured, numerator, denominator) in pairs.items():
+        top, bottom = values.get(f"{numerator}.{measured}"), values.get(f"{denominator}.{measured}")
+        if top is None or bottom is None:
+            raise StudyError(f"headline {name!r}: {numerator!r} or {denominator!r} has no {measured!r} to compare")
+        out[name] = top / bottom
+    return out
 
 
 # --- indicators ---------------------------------------------------------------------------------------------
 
 
-def benchmarks(comparison: pd.DataFrame, external: pd.DataFrame, initiative: str) -> pd.DataFrame:
+def benchmarks(comparison: pd.DataFrame, external: pd.DataFrame, initiative: str, name: str) -> pd.DataFrame:
     """The initiative's cost per premise beside the national per-plug benchmarks (nominal euros of each)."""
     cost = comparison[(comparison["initiative"] == initiative) & (comparison["metric"] == "cost_per_premise")].iloc[0]
     out = [
         {
-            "what": f"{initiative.replace('_', ' ')}: cost per premise ({cost['option']})",
+            "what": f"{name}: cost per premise ({cost['option']})",
             "eur_per_plug": cost["value_nominal"],
             "as_of": cost["spending_years"],
             "kind": "the study's computation",
@@ -222,11 +263,11 @@ def public_money(
 
     An amount whose scope no premise option shares gets no per-premise value; amounts are never added up.
     """
-    by_id = evidence.set_index("evidence_id")
-    premise_options = measures[(measures["initiative"] == initiative) & (measures["quantity"] == "premises")]
+    by_id = records(evidence, "evidence_id")
+    premise_options = rows_of(measures, ("initiative", "quantity"), initiative, "premises")
     out = []
-    for record in funding[funding["initiative"] == initiative].to_dict("records"):
-        source = by_id.loc[record["evidence_id"]]
+    for record in rows_of(funding, ("initiative",), initiative).to_dict("records"):
+        source = by_id[record["evidence_id"]]
         amount = float(source["value"])
         year = int(str(source["as_of"])[:4]) if str(source["as_of"])[:4].isdigit() else None
         per_premise, premises_used, per_inhabitant = float("nan"), "", float("nan")
@@ -236,11 +277,13 @@ def public_money(
             premises = resolve(measures, figures, external, initiative, "premises", option)
             per_premise, premises_used = amount / premises.value, f"{premises.value:,.0f} ({option})"
         if record["scope"] != "unclear" and source["unit"] == "EUR":
-            population = resolve(measures, figures, external, initiative, "population", None, year)
-            per_inhabitant = amount / population.value
+            population = _optional(measures, figures, external, initiative, "population", None, year)
+            per_inhabitant = amount / population.value if population is not None else float("nan")
         out.append(
             {
+                "initiative": initiative,
                 "funder": record["funder"],
+                "all_public_money": bool(record["all_public_money"]),
                 "amount_eur": amount if source["unit"] == "EUR" else float("nan"),
                 "qualifier": source["qualifier"],
                 "as_of": source["as_of"],
@@ -255,7 +298,9 @@ def public_money(
             }
         )
     columns = [
+        "initiative",
         "funder",
+        "all_public_money",
         "amount_eur",
         "qualifier",
         "as_of",

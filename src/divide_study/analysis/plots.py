@@ -19,17 +19,21 @@ import seaborn as sns
 
 from divide_study.data.tables import write_csv_atomic
 
-PALETTE = {
-    "gers_numerique": "#1b6ca8",
-    "castres_mazamet": "#d9822b",
-    "soho_solo": "#3b8f5a",
-    "context": "#7a7a7a",
-}
-NAMES = {"gers_numerique": "Gers Numérique", "castres_mazamet": "Castres-Mazamet", "soho_solo": "Soho Solo"}
+CONTEXT_COLOUR = "#7a7a7a"  # what is not one of the study's initiatives
+# Each initiative's short name and colour, in the order of initiatives.csv: data, set by ``use_style``.
+NAMES: dict[str, str] = {}
+PALETTE: dict[str, str] = {}
 
 
-def use_style() -> None:
-    """The study's look: seaborn's clean grid, readable sizes, reproducible files."""
+def use_style(initiatives: pd.DataFrame | None = None) -> None:
+    """The study's look: seaborn's clean grid, readable sizes, reproducible files; each initiative's name and
+    colour from ``initiatives`` (initiatives.csv's ``short_name`` and ``colour``)."""
+    if initiatives is not None:
+        NAMES.clear()
+        PALETTE.clear()
+        for record in initiatives.to_dict("records"):
+            NAMES[record["initiative"]] = record["short_name"]
+            PALETTE[record["initiative"]] = record["colour"]
     sns.set_theme(style="whitegrid", context="notebook", font="DejaVu Sans")
     plt.rcParams.update(
         {
@@ -97,6 +101,10 @@ def _label(initiative: str) -> str:
     return NAMES.get(initiative, initiative)
 
 
+def _colour(initiative: str) -> str:
+    return PALETTE.get(initiative, CONTEXT_COLOUR)
+
+
 def per_unit_chart(comparison: pd.DataFrame, metric: str, title: str, ylabel: str, source: str) -> ChartResult:
     """Nominal and constant euros side by side for one per-unit metric of each initiative."""
     data = comparison[comparison["metric"] == metric][
@@ -132,7 +140,8 @@ def cost_per_mbit_chart(comparison: pd.DataFrame, title: str, source: str) -> Ch
     speeds = data[data["metric"] == "speed"].set_index("initiative")["value_nominal"]
     per_mbit["name"] = [f"{_label(i)}\n{speeds[i]:,.0f} Mbit/s" for i in per_mbit["initiative"]]
     fig, ax = plt.subplots()
-    sns.barplot(data=per_mbit, x="name", y="value_constant", hue="initiative", palette=PALETTE, legend=False, ax=ax)
+    colours = {i: _colour(i) for i in per_mbit["initiative"]}
+    sns.barplot(data=per_mbit, x="name", y="value_constant", hue="initiative", palette=colours, legend=False, ax=ax)
     ax.set_yscale("log")
     for container in ax.containers:
         ax.bar_label(container, labels=[f"{v:,.2f} €" for v in container.datavalues], fontsize=8, padding=2)
@@ -141,55 +150,53 @@ def cost_per_mbit_chart(comparison: pd.DataFrame, title: str, source: str) -> Ch
     return fig, data, source
 
 
-def eligibility_chart(timeline: pd.DataFrame, title: str, source: str) -> ChartResult:
+def eligibility_chart(timelines: pd.DataFrame, title: str, source: str) -> ChartResult:
+    """Each network's share of its plugs able to connect over time (achieved: line; own targets: stars)."""
     fig, ax = plt.subplots()
-    achieved = timeline[timeline["kind"] == "achieved"]
-    target = timeline[timeline["kind"] == "target"]
-    ax.plot(achieved["year"], achieved["share"], marker="o", color=PALETTE["gers_numerique"], label="achieved")
-    for row in achieved.itertuples():
-        ax.annotate(
-            f"{row.share:.0%}",
-            (row.year, row.share),
-            textcoords="offset points",
-            xytext=(0, 7),
-            ha="center",
-            fontsize=8,
-        )
-    ax.scatter(
-        target["year"],
-        target["share"],
-        marker="*",
-        s=160,
-        color="#c0392b",
-        zorder=3,
-        label="target ('2 Gersois sur 3 d'ici 2020')",
-    )
-    for row in target.itertuples():
-        ax.annotate(
-            f"target {row.share:.0%}",
-            (row.year, row.share),
-            textcoords="offset points",
-            xytext=(8, 4),
-            fontsize=8,
-            color="#c0392b",
+    for initiative, line in timelines.groupby("initiative", sort=False):
+        achieved = line[line["kind"] == "achieved"]
+        target = line[line["kind"] == "target"]
+        colour = _colour(initiative)
+        ax.plot(achieved["year"], achieved["share"], marker="o", color=colour, label=f"{_label(initiative)}: achieved")
+        for row in achieved.itertuples():
+            ax.annotate(
+                f"{row.share:.0%}",
+                (row.year, row.share),
+                textcoords="offset points",
+                xytext=(0, 7),
+                ha="center",
+                fontsize=8,
+                color=colour,
+            )
+        ax.scatter(
+            target["year"],
+            target["share"],
+            marker="*",
+            s=160,
+            color=colour,
+            edgecolor="black",
+            linewidth=0.5,
+            zorder=3,
+            label=f"{_label(initiative)}: own target",
         )
     set_title(ax, title)
-    ax.set(xlabel="year", ylabel="share eligible to fibre", ylim=(0, 1))
-    ax.set_xlim(int(timeline["year"].min()) - 0.2, int(timeline["year"].max()) + 1)
-    ax.xaxis.set_major_locator(matplotlib.ticker.MultipleLocator(1))
+    ax.set(xlabel="year", ylabel="share of the network's plugs able to connect", ylim=(0, 1.08))
+    ax.set_xlim(int(timelines["year"].min()) - 0.3, int(timelines["year"].max()) + 1)
+    ax.xaxis.set_major_locator(matplotlib.ticker.MultipleLocator(2))
     ax.xaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%d"))
     ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.legend(fontsize=8, loc="lower right")
-    return fig, timeline, source
+    return fig, timelines, source
 
 
 def milestones_chart(events: pd.DataFrame, title: str, source: str) -> ChartResult:
-    order = [i for i in NAMES if i in set(events["initiative"])]
+    present = list(dict.fromkeys(events["initiative"]))
+    order = [i for i in NAMES if i in present] + [i for i in present if i not in NAMES]
     fig, ax = plt.subplots(figsize=(9, 4.8))
     for lane, initiative in enumerate(order):
         rows = events[events["initiative"] == initiative].reset_index(drop=True)
-        ax.scatter(rows["year"], [lane] * len(rows), color=PALETTE[initiative], s=40, zorder=3)
-        ax.hlines(lane, rows["year"].min(), rows["year"].max(), color=PALETTE[initiative], alpha=0.4)
+        ax.scatter(rows["year"], [lane] * len(rows), color=_colour(initiative), s=40, zorder=3)
+        ax.hlines(lane, rows["year"].min(), rows["year"].max(), color=_colour(initiative), alpha=0.4)
         for k, row in rows.iterrows():
             offset = 10 + 11 * (k % 3)
             ax.annotate(
@@ -229,7 +236,34 @@ def cost_scopes_chart(costs: pd.DataFrame, title: str, source: str) -> ChartResu
     return fig, data, source
 
 
-def soho_chart(outcomes: pd.DataFrame, persons_per_household: float, title: str, source: str) -> ChartResult:
+def models_chart(models: pd.DataFrame, title: str, source: str) -> ChartResult:
+    """Per network, all the money per plug against the public money per plug (each of one scope); a network
+    whose public share no source gives is said so, not drawn as zero."""
+    data = models[["initiative", "name", "model", "cost_per_premise", "public_money_per_premise"]].copy()
+    long = data.melt(
+        id_vars=["initiative", "name", "model"],
+        value_vars=["cost_per_premise", "public_money_per_premise"],
+        var_name="money",
+        value_name="eur_per_plug",
+    )
+    long["money"] = long["money"].map(
+        {"cost_per_premise": "all money, per plug", "public_money_per_premise": "public money, per plug"}
+    )
+    long["label"] = long["name"] + "\n(" + long["model"].str.replace("_", " ") + ")"
+    fig, ax = plt.subplots(figsize=(8, 0.9 + 0.8 * len(data)))
+    sns.barplot(data=long, y="label", x="eur_per_plug", hue="money", ax=ax, palette=["#56b4e9", "#0072b2"], orient="h")
+    for container in ax.containers:
+        ax.bar_label(
+            container, labels=[euros(v) if v == v else "not cited" for v in container.datavalues], fontsize=8, padding=2
+        )
+    set_title(ax, title)
+    ax.set(xlabel="euros per plug, nominal (each of its own years and scope)", ylabel="")
+    ax.legend(title="", fontsize=8, loc="lower right")
+    ax.margins(x=0.2)
+    return fig, data, source
+
+
+def newcomers_chart(outcomes: pd.DataFrame, persons_per_household: float, title: str, source: str) -> ChartResult:
     data = outcomes.copy()
     data["label"] = data["what"].str.replace("_", " ") + " (" + data["as_of"].astype(str) + ")"
     fig, ax = plt.subplots()

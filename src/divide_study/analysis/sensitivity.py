@@ -7,12 +7,13 @@ refused, never computed. Populations, speeds, spending profiles and the base yea
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-from divide_study.analysis.measures import PROFILE_KEY, ScopeError, default_option, options_of, resolve
-from divide_study.analysis.metrics import compare_networks, headlines
+from divide_study.analysis.lookup import rows_of
+from divide_study.analysis.measures import PROFILE_KEY, QUANTITIES, ScopeError, default_option, options_of, resolve
+from divide_study.analysis.metrics import check_options, headline_values, initiative_rows, ratios
 
 SENSITIVITY_COLUMNS = ["assumption", "setting", "central", "headline", "value", "status"]
 
@@ -25,20 +26,35 @@ class Inputs:
     cpi: pd.DataFrame
     profiles: pd.DataFrame
     initiatives: list[str]
+    pairs: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # headlines.csv: name -> (metric, a, b)
+    # Each initiative's headline values, by (initiative, base year, its own options): an option of one
+    # initiative moves only that initiative's values, so the others are computed once, not once per option.
+    _values: dict = field(default_factory=dict, compare=False, repr=False)
+    _allowed: set = field(default_factory=set, compare=False, repr=False)
 
-    def headlines(self, base_year: int, options: dict[str, str]) -> dict[str, float]:
-        return headlines(
-            compare_networks(
-                self.figures,
-                self.external,
-                self.measures,
-                self.cpi,
-                self.profiles,
-                self.initiatives,
-                base_year,
-                options,
+    def values_of(self, initiative: str, base_year: int, options: dict[str, str]) -> dict[str, float]:
+        own = {k: v for k, v in options.items() if k.split(".", 1)[0] == initiative}
+        key = (initiative, base_year, tuple(sorted(own.items())))
+        if key not in self._values:
+            rows = initiative_rows(
+                self.figures, self.external, self.measures, self.cpi, self.profiles, initiative, base_year, own
             )
-        )
+            self._values[key] = headline_values(rows)
+        return self._values[key]
+
+    def headlines(self, base_year: int, options: dict[str, str], moved: str | None = None) -> dict[str, float]:
+        """The headline ratios and the values behind them: every initiative's, or, when only ``moved``'s
+        options differ from the central case, those of the headlines' initiatives and of ``moved``."""
+        if not self._allowed:
+            self._allowed.update(f"{i}.{q}" for i in self.initiatives for q in (*QUANTITIES, PROFILE_KEY))
+        if set(options) - self._allowed:
+            check_options(options, self.initiatives)  # raises, naming the unknown keys
+        named = [i for _, a, b in self.pairs.values() for i in (a, b)]
+        wanted = self.initiatives if moved is None else [i for i in self.initiatives if i in {*named, moved}]
+        values: dict[str, float] = {}
+        for initiative in wanted:
+            values |= self.values_of(initiative, base_year, options)
+        return values | ratios(values, self.pairs)
 
 
 def cost_premise_pairs(inputs: Inputs, initiative: str) -> list[tuple[str, str, str]]:
@@ -60,7 +76,15 @@ def sensitivity(inputs: Inputs, base_year: int, options: dict[str, str], base_ye
     """
     out: list[dict] = []
 
-    def add(assumption: str, setting: str, central: bool, year: int, chosen: dict[str, str], refusal: str = ""):
+    def add(
+        assumption: str,
+        setting: str,
+        central: bool,
+        year: int,
+        chosen: dict[str, str],
+        refusal: str = "",
+        moved: str | None = None,
+    ):
         if refusal:
             out.append(
                 {
@@ -73,7 +97,7 @@ def sensitivity(inputs: Inputs, base_year: int, options: dict[str, str], base_ye
                 }
             )
             return
-        for headline, value in inputs.headlines(year, chosen).items():
+        for headline, value in inputs.headlines(year, chosen, moved).items():
             out.append(
                 {
                     "assumption": assumption,
@@ -88,8 +112,10 @@ def sensitivity(inputs: Inputs, base_year: int, options: dict[str, str], base_ye
     for year in sorted(set(base_years) | {base_year}):
         add("base_year", str(year), year == base_year, year, options)
     for initiative in inputs.initiatives:
+        # A quantity the initiative lacks (no cited population, say) has no central option and nothing to move.
         central = {
-            q: options.get(f"{initiative}.{q}", default_option(inputs.measures, initiative, q))
+            q: options.get(f"{initiative}.{q}")
+            or (default_option(inputs.measures, initiative, q) if options_of(inputs.measures, initiative, q) else None)
             for q in ("cost", "premises", "population", "speed")
         }
         pairs = cost_premise_pairs(inputs, initiative)
@@ -97,22 +123,40 @@ def sensitivity(inputs: Inputs, base_year: int, options: dict[str, str], base_ye
             for cost, premises, refusal in pairs:
                 chosen = {**options, f"{initiative}.cost": cost, f"{initiative}.premises": premises}
                 is_central = (cost, premises) == (central["cost"], central["premises"])
-                add(f"{initiative}.cost+premises", f"{cost} / {premises}", is_central, base_year, chosen, refusal)
+                add(
+                    f"{initiative}.cost+premises",
+                    f"{cost} / {premises}",
+                    is_central,
+                    base_year,
+                    chosen,
+                    refusal,
+                    initiative,
+                )
         for quantity in ("population", "speed"):
             settings = options_of(inputs.measures, initiative, quantity)
             if len(settings) > 1:
                 for setting in settings:
                     chosen = {**options, f"{initiative}.{quantity}": setting}
-                    add(f"{initiative}.{quantity}", setting, setting == central[quantity], base_year, chosen)
+                    add(
+                        f"{initiative}.{quantity}",
+                        setting,
+                        setting == central[quantity],
+                        base_year,
+                        chosen,
+                        "",
+                        initiative,
+                    )
         cost = resolve(inputs.measures, inputs.figures, inputs.external, initiative, "cost", central["cost"])
-        period = inputs.profiles[inputs.profiles["spending"] == cost.spending]
+        period = rows_of(inputs.profiles, ("spending",), cost.spending)
         profiles = list(dict.fromkeys(period["profile"]))
         if len(profiles) > 1:
             default = period.loc[period["default"].astype(bool), "profile"].iloc[0]
             chosen_profile = options.get(f"{initiative}.{PROFILE_KEY}", default)
             for profile in profiles:
                 chosen = {**options, f"{initiative}.{PROFILE_KEY}": profile}
-                add(f"{initiative}.{PROFILE_KEY}", profile, profile == chosen_profile, base_year, chosen)
+                add(
+                    f"{initiative}.{PROFILE_KEY}", profile, profile == chosen_profile, base_year, chosen, "", initiative
+                )
     return pd.DataFrame(out, columns=SENSITIVITY_COLUMNS)
 
 

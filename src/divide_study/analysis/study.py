@@ -23,6 +23,10 @@ class Study:
     external: pd.DataFrame
     contracts: pd.DataFrame
     reference_tables: pd.DataFrame
+    progress: pd.DataFrame
+    milestones: pd.DataFrame
+    headlines: pd.DataFrame
+    model_risks: pd.DataFrame
 
     def networks(self) -> list[str]:
         """The initiatives with a cost and premises in measures.csv (networks, so cost per premise means
@@ -33,6 +37,24 @@ class Study:
 
     def name(self, initiative: str) -> str:
         return str(self.initiatives.set_index("initiative").loc[initiative, "name"])
+
+    def short_name(self, initiative: str) -> str:
+        return str(self.initiatives.set_index("initiative").loc[initiative, "short_name"])
+
+    def programmes(self) -> list[str]:
+        """The initiatives that are programmes, not networks (model ``attraction_programme``)."""
+        chosen = self.initiatives[self.initiatives["model"] == "attraction_programme"]
+        return list(chosen["initiative"])
+
+    def focus(self) -> str:
+        """The initiative the study is about: the numerator of its first headline (headlines.csv)."""
+        return str(self.headlines["numerator"].iloc[0])
+
+    def headline_pairs(self) -> dict[str, tuple[str, str, str]]:
+        """headline -> (metric, numerator, denominator), from headlines.csv."""
+        return {
+            r["headline"]: (r["metric"], r["numerator"], r["denominator"]) for r in self.headlines.to_dict("records")
+        }
 
 
 TABLES = (
@@ -47,6 +69,10 @@ TABLES = (
     "external_figures",
     "contracts",
     "reference_tables",
+    "progress",
+    "milestones",
+    "headlines",
+    "model_risks",
 )
 
 
@@ -62,7 +88,14 @@ def load_study(processed_dir: Path, validate: bool = False) -> Study:
         return read_table(processed_dir / f"{name}.csv", SCHEMAS_DIR / f"{name}.schema.json", validate=validate)
 
     t = {name: processed(name) for name in TABLES}
-    for frame, columns in ((t["measures"], ("spending", "reference_as_of", "figure_id")), (t["funding"], ("note",))):
+    text_columns = (
+        (t["measures"], ("spending", "reference_as_of", "figure_id")),
+        (t["funding"], ("note",)),
+        (t["progress"], ("by_evidence_id", "note")),
+        (t["milestones"], ("note",)),
+        (t["model_risks"], ("evidence_ids",)),
+    )
+    for frame, columns in text_columns:
         for column in columns:
             frame[column] = frame[column].fillna("").astype(str)
     return Study(
@@ -77,4 +110,8 @@ def load_study(processed_dir: Path, validate: bool = False) -> Study:
         external=t["external_figures"],
         contracts=t["contracts"],
         reference_tables=t["reference_tables"],
+        progress=t["progress"],
+        milestones=t["milestones"],
+        headlines=t["headlines"],
+        model_risks=t["model_risks"],
     )

@@ -6,6 +6,7 @@ from itertools import pairwise
 
 import pandas as pd
 
+from divide_study.analysis.lookup import records, rows_of
 from divide_study.analysis.measures import reference_id
 
 
@@ -19,48 +20,93 @@ def decimal_year(as_of: str) -> float:
     return parts[0] + (month - 1 + (day - 1) / 31) / 12
 
 
-def eligibility_timeline(figures: pd.DataFrame, external: pd.DataFrame, initiative: str) -> pd.DataFrame:
-    """Share of the territory eligible to fibre over time, from the articles and later cited figures,
-    with the initiative's own targets."""
-    from_articles = figures[(figures["initiative"] == initiative) & (figures["metric"] == "share_inhabitants_eligible")]
-    out = [
-        {
-            "date": f["as_of"],
-            "share": f["value"],
-            "kind": "target" if f["qualifier"] == "target" else "achieved",
-            "source": f"article {f['article']} ({f['figure_id']})",
+def evidence_row(evidence_id: str, figures: pd.DataFrame, external: pd.DataFrame) -> dict:
+    """An evidence row's value, unit, date, source and verbatim words: an article figure or a reference row."""
+    f = records(figures, "figure_id").get(evidence_id)
+    if f is not None:
+        return {
+            "value": float(f["value"]),
+            "unit": f["unit"],
+            "as_of": str(f["as_of"]),
+            "source": f"article {f['article']}",
             "quote": f["span"],
-            "evidence_id": f["figure_id"],
+            "qualifier": f["qualifier"],
         }
-        for f in from_articles.to_dict("records")
-    ]
-    later = external[
-        (external["topic"] == initiative)
-        & external["figure"].isin(["share eligible", "share of the network's zone able to connect"])
-    ]
-    out += [
-        {
-            "date": str(r["as_of"]),
-            "share": r["value"],
-            "kind": "achieved",
-            "source": r["source"],
-            "quote": r["quote"],
-            "evidence_id": reference_id(r),
-        }
-        for r in later.to_dict("records")
-    ]
-    frame = pd.DataFrame(out, columns=["date", "share", "kind", "source", "quote", "evidence_id"])
+    r = records(external, "evidence_id", key_of=reference_id).get(evidence_id)
+    if r is None:
+        raise KeyError(f"no figure or reference row {evidence_id!r}")
+    return {
+        "value": float(r["value"]),
+        "unit": r["unit"],
+        "as_of": str(r["as_of"]),
+        "source": r["source"],
+        "quote": r["quote"],
+        "qualifier": "",
+    }
+
+
+PROGRESS_COLUMNS = ["date", "share", "plugs", "cited_as", "kind", "source", "quote", "evidence_id", "year"]
+
+
+def eligibility_timeline(
+    figures: pd.DataFrame, external: pd.DataFrame, progress: pd.DataFrame, initiative: str, plugs: float
+) -> pd.DataFrame:
+    """The initiative's targets and achieved deployment over time (progress.csv), each both as a share of its
+    network's ``plugs`` and as plugs: a cited share is multiplied by ``plugs``, a cited count divided by it.
+
+    A target is dated by its ``by_evidence_id`` row's value (a year) when it has one, else by its own date.
+    """
+    out = []
+    own = rows_of(progress, ("initiative",), initiative)
+    for record in own[own["kind"] != "start"].to_dict("records"):
+        row = evidence_row(record["evidence_id"], figures, external)
+        share = row["value"] if row["unit"] == "share" else row["value"] / plugs
+        date = row["as_of"]
+        if record["kind"] == "target" and record.get("by_evidence_id"):
+            date = str(int(evidence_row(record["by_evidence_id"], figures, external)["value"]))
+        out.append(
+            {
+                "date": date,
+                "share": share,
+                "plugs": share * plugs,
+                "cited_as": "share" if row["unit"] == "share" else "count",
+                "kind": record["kind"],
+                "source": row["source"],
+                "quote": row["quote"],
+                "evidence_id": record["evidence_id"],
+            }
+        )
+    frame = pd.DataFrame(out, columns=PROGRESS_COLUMNS[:-1])
     frame["year"] = frame["date"].map(decimal_year)
-    return frame.sort_values(["year", "kind"], ignore_index=True)
+    return frame.sort_values(["year", "kind"], ignore_index=True)[PROGRESS_COLUMNS]
 
 
-def targets_against_achieved(timeline: pd.DataFrame, external: pd.DataFrame) -> pd.DataFrame:
+def start_of(figures: pd.DataFrame, external: pd.DataFrame, progress: pd.DataFrame, initiative: str):
+    """(date, decimal year, evidence id) of the initiative's start (progress.csv), or None.
+
+    A row giving a year is read as the start of that year, unless its own date is a day of that same year
+    (the day a contract was signed)."""
+    own = rows_of(progress, ("initiative",), initiative)
+    starts = own[own["kind"] == "start"]
+    if starts.empty:
+        return None
+    evidence_id = starts["evidence_id"].iloc[0]
+    row = evidence_row(evidence_id, figures, external)
+    year = str(int(row["value"])) if row["unit"] == "year" else row["as_of"][:4]
+    if row["as_of"].startswith(year) and len(row["as_of"]) == 10:
+        return row["as_of"], decimal_year(row["as_of"]), evidence_id
+    return year, float(year), evidence_id
+
+
+def targets_against_achieved(timeline: pd.DataFrame, external: pd.DataFrame, initiative: str) -> pd.DataFrame:
     """Each target (the initiative's own, and the national plan's goals) against the latest share achieved
     by the end of the target's year; the national goals are of all premises nationally."""
     achieved = timeline[timeline["kind"] == "achieved"]
     goals = [
         {
-            "target": f"own target: {t['share']:.0%} eligible",
+            "target": f"own target: {t['share']:.0%} eligible"
+            if t["cited_as"] == "share"
+            else f"own target: {t['plugs']:,.0f} plugs",
             "by": str(t["date"])[:4],
             "target_share": t["share"],
             "target_id": t["evidence_id"],
@@ -84,6 +130,7 @@ def targets_against_achieved(timeline: pd.DataFrame, external: pd.DataFrame) -> 
         reached = achieved[achieved["share"] >= goal["target_share"] - 1e-9]
         out.append(
             {
+                "initiative": initiative,
                 **goal,
                 "achieved_by_then": last["share"] if last is not None else float("nan"),
                 "achieved_as_of": last["date"] if last is not None else "",
@@ -94,6 +141,7 @@ def targets_against_achieved(timeline: pd.DataFrame, external: pd.DataFrame) -> 
     return pd.DataFrame(
         out,
         columns=[
+            "initiative",
             "target",
             "by",
             "target_share",
@@ -106,17 +154,18 @@ def targets_against_achieved(timeline: pd.DataFrame, external: pd.DataFrame) -> 
     )
 
 
-def deployment_pace(external: pd.DataFrame, figures: pd.DataFrame, initiative: str, plugs: float, start: int):
-    """Plugs made eligible per year between successive cited shares of the network (share × ``plugs``),
-    from ``start`` (the first works) to completion.
+def deployment_pace(timeline: pd.DataFrame, start: tuple[str, float, str] | None):
+    """Plugs made eligible per year between successive achieved points of ``timeline`` (eligibility_timeline),
+    from ``start`` (start_of) on.
 
-    Shares of inhabitants and of premises are treated alike: the sources do not always say which. A share
+    Shares of inhabitants and of premises are treated alike: the sources do not always say which. A point
     below an earlier one is left out (the sources disagree, the network did not shrink).
     """
-    timeline = eligibility_timeline(figures, external, initiative)
-    achieved = timeline[timeline["kind"] == "achieved"].copy()
-    achieved["plugs"] = achieved["share"] * plugs
-    points = [{"date": str(start), "year": float(start), "plugs": 0.0, "evidence_id": ""}]
+    columns = ["from", "to", "years", "plugs_from", "plugs_to", "plugs_per_year", "evidence_id"]
+    if start is None:
+        return pd.DataFrame(columns=columns)
+    achieved = timeline[timeline["kind"] == "achieved"]
+    points = [{"date": start[0], "year": start[1], "plugs": 0.0, "evidence_id": start[2]}]
     for point in achieved[["date", "year", "plugs", "evidence_id"]].to_dict("records"):
         # A share below an earlier one comes from a source of another base or date precision (73 % in July
         # 2023 after 77 % dated only "2023"): the network never shrank, so such a point is left out.
@@ -125,73 +174,64 @@ def deployment_pace(external: pd.DataFrame, figures: pd.DataFrame, initiative: s
     out = []
     for before, after in pairwise(points):
         years = after["year"] - before["year"]
-        if years <= 0:
-            continue
         out.append(
             {
                 "from": before["date"],
                 "to": after["date"],
+                "years": years,
                 "plugs_from": before["plugs"],
                 "plugs_to": after["plugs"],
                 "plugs_per_year": (after["plugs"] - before["plugs"]) / years,
                 "evidence_id": after["evidence_id"],
             }
         )
-    return pd.DataFrame(out, columns=["from", "to", "plugs_from", "plugs_to", "plugs_per_year", "evidence_id"])
+    return pd.DataFrame(out, columns=columns)
 
 
-def milestones(figures: pd.DataFrame, external: pd.DataFrame) -> pd.DataFrame:
-    """Dated events of each initiative: years the articles state, milestones with their figures, and the
-    later outcomes of the reference data."""
+def milestones(figures: pd.DataFrame, external: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFrame:
+    """The dated events of milestones.csv, each from its evidence row: a row giving a year is dated by that
+    year (or by its own day, when that day is of the same year), any other by its own date; ``{value}`` in
+    the event's words becomes the row's value."""
     out = []
-    labels = {
-        "launch_year": "launch",
-        "creation_year": "Gers Numérique created (press)",
-        "first_works_year": "first works",
-        "digital_plan_year": "first digital plan",
-        "metro_network_year": "metropolitan fibre network",
-    }
-    for f in figures[figures["metric"].isin(labels)].to_dict("records"):
+    for record in chosen.to_dict("records"):
+        row = evidence_row(record["evidence_id"], figures, external)
+        if row["unit"] == "year":
+            year = str(int(row["value"]))
+            date = row["as_of"] if row["as_of"].startswith(year) and len(row["as_of"]) == 10 else year
+        else:
+            date = row["as_of"]
+        value = f"{row['value']:.0%}" if row["unit"] == "share" else f"{row['value']:,.0f}"
         out.append(
             {
-                "initiative": f["initiative"],
-                "date": str(int(f["value"])),
-                "event": labels[f["metric"]],
-                "source": f"article {f['article']}",
-                "quote": f["span"],
+                "initiative": _initiative_of(record["evidence_id"], figures),
+                "date": date,
+                "event": record["event"].replace("{value}", value),
+                "source": row["source"],
+                "quote": row["quote"],
+                "evidence_id": record["evidence_id"],
             }
         )
-    picks = {
-        "gers_plugs_eligible_2019": "{value:,.0f}+ plugs eligible",
-        "gers_share_eligible_2020": "{value:.0%} of inhabitants eligible",
-        "castres_households_covered": "DSL + WiFi for {value:,.0f} households announced",
-        "soho_families_settled": "{value:,.0f} families settled (promoter's claim)",
-    }
-    for f in figures[figures["figure_id"].isin(picks)].to_dict("records"):
-        out.append(
-            {
-                "initiative": f["initiative"],
-                "date": f["as_of"],
-                "event": picks[f["figure_id"]].format(value=f["value"]),
-                "source": f"article {f['article']}",
-                "quote": f["span"],
-            }
-        )
-    later = {
-        ("gers_numerique", "share of the network's zone able to connect"): "network completed",
-        ("gers_numerique", "Gers Numérique syndicate creation year"): "syndicate created (per the Département)",
-    }
-    for r in external.to_dict("records"):
-        if (r["topic"], r["figure"]) in later:
-            out.append(
-                {
-                    "initiative": r["topic"],
-                    "date": str(r["as_of"]),
-                    "event": later[(r["topic"], r["figure"])],
-                    "source": r["source"],
-                    "quote": r["quote"],
-                }
-            )
-    frame = pd.DataFrame(out, columns=["initiative", "date", "event", "source", "quote"])
+    frame = pd.DataFrame(out, columns=["initiative", "date", "event", "source", "quote", "evidence_id"])
     frame["year"] = frame["date"].map(decimal_year)
     return frame.sort_values(["initiative", "year", "event"], ignore_index=True)
+
+
+def _initiative_of(evidence_id: str, figures: pd.DataFrame) -> str:
+    """An article figure's initiative, or a reference row's topic (the initiative's id)."""
+    found = records(figures, "figure_id").get(evidence_id)
+    return str(found["initiative"]) if found is not None else evidence_id.split("|")[0]
+
+
+def targets_title(targets: pd.DataFrame, names: dict[str, str]) -> str:
+    """A chart title stating how each network did against its own target, from the targets table."""
+    own = targets[targets["target"].str.startswith("own target")]
+    parts = [
+        f"{names.get(t['initiative'], t['initiative'])} {t['achieved_by_then']:.0%} by {t['by']} "
+        f"against {t['target_share']:.0%}"
+        for t in own.to_dict("records")
+    ]
+    missed = (own["achieved_by_then"] < own["target_share"] - 1e-9).all()
+    lead = "No network met its own target" if missed and len(own) > 1 else "Against their own targets"
+    if len(own) == 1:
+        lead = "Its own target missed" if missed else "Its own target"
+    return f"{lead}: " + "; ".join(parts)

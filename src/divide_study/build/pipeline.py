@@ -63,6 +63,10 @@ HANDED_OVER = (
     "processed:external_figures.csv",
     "processed:contracts.csv",
     "processed:reference_tables.csv",
+    "processed:progress.csv",
+    "processed:milestones.csv",
+    "processed:headlines.csv",
+    "processed:model_risks.csv",
 )
 ANALYSIS_INPUTS = HANDED_OVER
 
@@ -84,16 +88,18 @@ STEPS: tuple[Step, ...] = (
             "processed:take_up.csv",
             "processed:targets.csv",
             "processed:deployment_pace.csv",
+            "processed:models.csv",
             "figures:cost_per_*.*",
-            "figures:gers_eligibility.*",
+            "figures:eligibility.*",
             "figures:milestones.*",
-            "figures:gers_cost_scopes.*",
+            "figures:cost_scopes.*",
+            "figures:models.*",
         ),
     ),
     Step(
-        "03_soho_solo",
+        "03_programme_outcomes",
         reads=ANALYSIS_INPUTS,
-        writes=("processed:soho_solo.csv", "figures:soho_solo_counts.*"),
+        writes=("processed:programme_outcomes.csv", "figures:programme_outcomes.*"),
     ),
     Step(
         "04_sensitivity",
@@ -626,6 +632,7 @@ class Builder:
                 self._make_stage()
                 self._run_doit(report)
                 if report.ok and report.count("ran"):
+                    self._drop_undeclared()
                     if self.finalize:
                         self.finalize({root: self.stage / root for root in self.published})
                     self._publish()
@@ -648,6 +655,31 @@ class Builder:
             shutil.copytree(self.state_dir, self.stage / "state")
         else:
             (self.stage / "state").mkdir()
+
+    def _drop_undeclared(self) -> None:
+        """Remove from the staged outputs the files no step declares any more (a chart or table renamed or
+        dropped from ``STEPS``): a build publishes what its steps make, so a stale file can never be quoted
+        as current. Hidden files (``.gitkeep``) and the engine's own ``datapackage.json`` stay."""
+        import fnmatch
+
+        declared: dict[str, list[str]] = {}
+        for step in self.steps.values():
+            for spec in step.writes:
+                root, _, pattern = spec.partition(":")
+                declared.setdefault(root, []).append(pattern)
+        declared.setdefault("processed", []).append("datapackage.json")
+        dropped = []
+        for root in self.published:
+            folder = self.stage / root
+            for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+                relative = path.relative_to(folder).as_posix()
+                if not path.is_file() or any(part.startswith(".") for part in Path(relative).parts):
+                    continue
+                if not any(fnmatch.fnmatch(relative, pattern) for pattern in declared.get(root, [])):
+                    path.unlink()
+                    dropped.append(f"{root}/{relative}")
+        if dropped:
+            self.reporter.note(f"removed {len(dropped)} output(s) no step makes any more: {', '.join(dropped)}")
 
     def _publish(self) -> None:
         moves = [

@@ -157,11 +157,13 @@ def recompute_derived_cpi(cpi: pd.DataFrame) -> pd.DataFrame:
 
 def cpi_factor(cpi: pd.DataFrame, from_year: int, to_year: int) -> float:
     """How many euros of ``to_year`` buy what one euro bought in ``from_year`` (INSEE CPI ratio)."""
-    index = cpi.set_index("year")["cpi_2015_100"]
+    from divide_study.analysis.lookup import records
+
+    index = records(cpi, "year")
     for year in (from_year, to_year):
-        if year not in index.index:
-            raise KeyError(f"no CPI for {year}: the reference table covers {index.index.min()}-{index.index.max()}")
-    return float(index[to_year] / index[from_year])
+        if year not in index:
+            raise KeyError(f"no CPI for {year}: the reference table covers {min(index)}-{max(index)}")
+    return float(index[to_year]["cpi_2015_100"]) / float(index[from_year]["cpi_2015_100"])
 
 
 def to_constant_euros(value: float, from_year: int, base_year: int, cpi: pd.DataFrame) -> float:

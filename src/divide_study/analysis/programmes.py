@@ -7,7 +7,7 @@ import pandas as pd
 from divide_study.analysis.evidence import cumulative_agreement
 from divide_study.analysis.measures import reference_id
 
-SOHO_COLUMNS = [
+NEWCOMER_COLUMNS = [
     "as_of",
     "count",
     "unit",
@@ -21,16 +21,21 @@ SOHO_COLUMNS = [
 ]
 
 
-def soho_outcomes(
-    figures: pd.DataFrame, external: pd.DataFrame, evidence: pd.DataFrame, persons_per_household: float
+def newcomer_counts(
+    figures: pd.DataFrame,
+    external: pd.DataFrame,
+    evidence: pd.DataFrame,
+    persons_per_household: float,
+    programme: str,
 ) -> pd.DataFrame:
-    """Every count of Soho Solo's newcomers the sources give, with a people-equivalent where one is honest.
+    """Every count of an attraction programme's newcomers the sources give (its article figures and the
+    reference rows of the topic named like it), with a people-equivalent where one is honest.
 
     Families are turned into people with ``persons_per_household`` (an assumption); counts of people
     already include families; counts of teleworkers or members measure something else and get none.
     """
     out = []
-    for f in figures[(figures["initiative"] == "soho_solo") & (figures["unit"] == "families")].to_dict("records"):
+    for f in figures[(figures["initiative"] == programme) & (figures["unit"] == "families")].to_dict("records"):
         out.append(
             {
                 "as_of": f["as_of"],
@@ -43,7 +48,7 @@ def soho_outcomes(
                 "evidence_id": f["figure_id"],
             }
         )
-    for r in external[external["topic"] == "soho_solo"].to_dict("records"):
+    for r in external[external["topic"] == programme].to_dict("records"):
         if r["unit"] not in ("people", "members"):
             continue
         whole_people = r["unit"] == "people" and "incl. families" in r["figure"]
@@ -59,10 +64,10 @@ def soho_outcomes(
                 "evidence_id": reference_id(r),
             }
         )
-    frame = pd.DataFrame(out, columns=SOHO_COLUMNS[:-2])
+    frame = pd.DataFrame(out, columns=NEWCOMER_COLUMNS[:-2])
     classes = evidence.set_index("evidence_id")[["source_class", "speaker"]]
     frame = frame.join(classes, on="evidence_id")
-    return frame.sort_values("as_of", ignore_index=True)[SOHO_COLUMNS]
+    return frame.sort_values("as_of", ignore_index=True)[NEWCOMER_COLUMNS]
 
 
 def people_agreement(outcomes: pd.DataFrame) -> str:

@@ -1,0 +1,272 @@
+"""The models side by side: what each asks of the public purse, what it delivered when, who carries the risk.
+
+Every network of the study gets the same indicators, from data only (``progress.csv``, ``funding.csv``,
+``model_risks.csv``, ``contracts.csv`` and the comparison), so a new initiative enters by rows. Figures of
+different scopes are never added up: public money per plug is an amount that is *all* the public money of
+its scope (``funding.all_public_money``), divided by premises of that same scope.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from divide_study.analysis import timeline
+from divide_study.analysis.lookup import rows_of
+
+MODEL_COLUMNS = [
+    "initiative",
+    "name",
+    "model",
+    "technology",
+    "years",
+    "premises",
+    "premises_scope",
+    "cost_per_premise",
+    "cost_per_premise_constant",
+    "cost_scope",
+    "public_money",
+    "public_money_scope",
+    "public_money_per_premise",
+    "public_money_note",
+    "own_target",
+    "target_by",
+    "achieved_by_target_year",
+    "achieved_as_of",
+    "plugs_per_year",
+    "pace_period",
+    "owner",
+    "who_pays_the_works",
+    "delay_risk",
+    "demand_risk",
+    "risk_basis",
+    "evidence_ids",
+]
+
+
+def network_progress(
+    figures: pd.DataFrame,
+    external: pd.DataFrame,
+    progress: pd.DataFrame,
+    comparison: pd.DataFrame,
+    networks: list[str],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(timelines, targets, pace) of every network that has rows in progress.csv, each row naming its
+    initiative; shares and counts are read against the network's central premises (comparison.csv)."""
+    timelines, targets, paces = [], [], []
+    for initiative in networks:
+        if progress[progress["initiative"] == initiative].empty:
+            continue
+        plugs = _value(comparison, initiative, "premises", "value_nominal")
+        line = timeline.eligibility_timeline(figures, external, progress, initiative, plugs)
+        start = timeline.start_of(figures, external, progress, initiative)
+        timelines.append(line.assign(initiative=initiative))
+        targets.append(timeline.targets_against_achieved(line, external, initiative))
+        paces.append(timeline.deployment_pace(line, start).assign(initiative=initiative))
+    return (
+        _stack(timelines, ["initiative", *timeline.PROGRESS_COLUMNS]),
+        _stack(targets, None),
+        _stack(paces, ["initiative", "from", "to", "years", "plugs_from", "plugs_to", "plugs_per_year", "evidence_id"]),
+    )
+
+
+def _stack(frames: list[pd.DataFrame], columns: list[str] | None) -> pd.DataFrame:
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=columns or [])
+    stacked = pd.concat(frames, ignore_index=True)
+    return stacked[columns] if columns else stacked
+
+
+def _value(comparison: pd.DataFrame, initiative: str, metric: str, column: str = "value_constant") -> float:
+    found = comparison[(comparison["initiative"] == initiative) & (comparison["metric"] == metric)]
+    return float(found[column].iloc[0]) if not found.empty else float("nan")
+
+
+def model_comparison(
+    initiatives: pd.DataFrame,
+    comparison: pd.DataFrame,
+    money: pd.DataFrame,
+    targets: pd.DataFrame,
+    pace: pd.DataFrame,
+    contracts: pd.DataFrame,
+    model_risks: pd.DataFrame,
+    networks: list[str],
+) -> pd.DataFrame:
+    """One row per network: its model, cost and public money per plug, its own target against what it had
+    achieved by the target's year, its average pace, and who owns, pays and carries the risk.
+
+    A value the sources do not give stays empty (never zero, never an estimate).
+    """
+    by_id = initiatives.set_index("initiative")
+    risks = model_risks.set_index("model")
+    out = []
+    for initiative in networks:
+        info = by_id.loc[initiative]
+        cost_row = rows_of(comparison, ("initiative", "metric"), initiative, "cost_per_premise")
+        premises_row = rows_of(comparison, ("initiative", "metric"), initiative, "premises")
+        public = rows_of(money, ("initiative",), initiative)
+        public = public[public["all_public_money"].astype(bool)].dropna(subset=["per_premise"])
+        own = rows_of(targets, ("initiative",), initiative)
+        own = own[own["target"].str.startswith("own target")]
+        steps = rows_of(pace, ("initiative",), initiative)
+        spans = rows_of(contracts, ("initiative",), initiative)
+        years = ""
+        if not spans.empty:
+            first = int(spans["from_year"].min())
+            last = spans["to_year"].dropna()
+            years = f"{first}–{int(last.max())}" if not last.empty else f"from {first}"
+        risk = risks.loc[info["model"]] if info["model"] in risks.index else None
+        ids = [cost_row["input_ids"].iloc[0]] if not cost_row.empty else []
+        ids += list(public["evidence_id"]) + list(own["target_id"]) + list(own["achieved_id"])
+        if risk is not None and risk["evidence_ids"]:
+            ids.append(risk["evidence_ids"])
+        out.append(
+            {
+                "initiative": initiative,
+                "name": info["short_name"],
+                "model": info["model"],
+                "technology": info["technology"],
+                "years": years,
+                "premises": float(premises_row["value_nominal"].iloc[0]) if not premises_row.empty else float("nan"),
+                "premises_scope": premises_row["scope"].iloc[0] if not premises_row.empty else "",
+                "cost_per_premise": float(cost_row["value_nominal"].iloc[0]) if not cost_row.empty else float("nan"),
+                "cost_per_premise_constant": float(cost_row["value_constant"].iloc[0])
+                if not cost_row.empty
+                else float("nan"),
+                "cost_scope": cost_row["scope"].iloc[0] if not cost_row.empty else "",
+                "public_money": float(public["amount_eur"].iloc[0]) if not public.empty else float("nan"),
+                "public_money_scope": public["scope"].iloc[0] if not public.empty else "",
+                "public_money_per_premise": float(public["per_premise"].iloc[0]) if not public.empty else float("nan"),
+                "public_money_note": public["note"].iloc[0] if not public.empty else "",
+                "own_target": own["target"].iloc[0].removeprefix("own target: ") if not own.empty else "",
+                "target_by": own["by"].iloc[0] if not own.empty else "",
+                "achieved_by_target_year": float(own["achieved_by_then"].iloc[0]) if not own.empty else float("nan"),
+                "achieved_as_of": own["achieved_as_of"].iloc[0] if not own.empty else "",
+                "plugs_per_year": _average_pace(steps),
+                "pace_period": f"{steps['from'].iloc[0]} – {steps['to'].iloc[-1]}" if not steps.empty else "",
+                "owner": risk["owner"] if risk is not None else "",
+                "who_pays_the_works": risk["who_pays_the_works"] if risk is not None else "",
+                "delay_risk": risk["delay_risk"] if risk is not None else "",
+                "demand_risk": risk["demand_risk"] if risk is not None else "",
+                "risk_basis": risk["basis"] if risk is not None else "",
+                "evidence_ids": ";".join(i for i in ids if i),
+            }
+        )
+    return pd.DataFrame(out, columns=MODEL_COLUMNS)
+
+
+def _average_pace(steps: pd.DataFrame) -> float:
+    """Plugs per year from the start to the last point achieved: total plugs over total years."""
+    if steps.empty:
+        return float("nan")
+    return float(steps["plugs_to"].iloc[-1] - steps["plugs_from"].iloc[0]) / float(steps["years"].sum())
+
+
+def report_section(report, table: pd.DataFrame, figures_in) -> str:
+    """The report's section "The models side by side", as HTML: a paragraph per network, the chart and the
+    table. Every number goes through the report's ledger (``computed``), so it links to its provenance."""
+    import html
+
+    basis = "data/processed/models.csv (comparison.csv, public_money.csv, targets.csv, deployment_pace.csv)"
+    paragraphs = []
+    for row in table.to_dict("records"):
+        name = html.escape(row["name"])
+        parts = [
+            f"<strong>{name}</strong> ({html.escape(row['model'].replace('_', ' '))}, {html.escape(row['years'])})"
+        ]
+        if row["public_money_per_premise"] == row["public_money_per_premise"]:
+            per_plug = report.computed(row["public_money_per_premise"], f"{row['name']}: public money per plug", basis)
+            total = report.computed(row["public_money"] / 1e6, f"{row['name']}: public money, million euros", basis)
+            parts.append(
+                f"asked {per_plug} € of public money per plug ({total} million euros of public money, scope "
+                f"{html.escape(row['public_money_scope'].replace('_', ' '))}: "
+                f"{html.escape(row['public_money_note'])})"
+            )
+        else:
+            parts.append("asked an amount of public money per plug that no source gives")
+        if row["cost_per_premise"] == row["cost_per_premise"]:
+            all_money = report.computed(row["cost_per_premise"], f"{row['name']}: all money per plug, nominal", basis)
+            parts.append(f"against {all_money} € per plug of all money, public and private (nominal)")
+        sentence = "; ".join(parts[1:])
+        text = f"{parts[0]} {sentence}."
+        if row["own_target"]:
+            achieved = report.computed(
+                row["achieved_by_target_year"], f"{row['name']}: achieved by its target's year", basis, "{:.0%}"
+            )
+            text += (
+                f" Its own target was {html.escape(row['own_target'])} by {html.escape(str(row['target_by']))}; "
+                f"by the end of that year it had {achieved} of it (as of {html.escape(str(row['achieved_as_of']))})."
+            )
+        if row["plugs_per_year"] == row["plugs_per_year"]:
+            pace = report.computed(row["plugs_per_year"], f"{row['name']}: plugs per year on average", basis)
+            text += f" On average it made {pace} plugs a year able to connect ({html.escape(row['pace_period'])})."
+        if row["delay_risk"]:
+            text += (
+                f" Who pays for delay: {html.escape(row['delay_risk'])}; who loses if few subscribe: "
+                f"{html.escape(row['demand_risk'])} (the study's reading of the contract form)."
+            )
+        paragraphs.append(f"<p>{text}</p>")
+    intro = (
+        f"<p>{report.table_ref('models')} and {report.figure_ref('models')} set the networks side by side. "
+        "Their dates, scopes and technologies differ — a concession signed in 2019 for fibre across a "
+        "département, a public network built from 2014, a mixed-economy DSL and WiFi network of 2003 — so the "
+        "table says which scope and years each number covers; public money is divided only by premises of the "
+        "same scope, and amounts are never added up.</p>"
+    )
+    shown = side_by_side_table(table)
+    return (
+        intro
+        + "".join(paragraphs)
+        + report.figure(
+            "models",
+            figures_in / "models.png",
+            "Public money and all money per plug, each within one scope (nominal euros).",
+            "data/processed/models.csv",
+        )
+        + report.table(
+            "models",
+            shown,
+            "The models side by side: money per plug, own target against achieved, pace, and who carries the risk.",
+            "data/processed/models.csv; model_risks.csv (the study's reading of contracts.csv)",
+        )
+    )
+
+
+# The rows of the side-by-side table: (column of models.csv, what a reader sees, format of a number).
+SIDE_BY_SIDE_ROWS = (
+    ("model", "model", None),
+    ("years", "years", None),
+    ("premises", "plugs (premises) of the central option", "{:,.0f}"),
+    ("premises_scope", "their scope", None),
+    ("public_money_per_premise", "public money per plug (€, nominal)", "{:,.0f}"),
+    ("public_money_scope", "scope of that public money", None),
+    ("cost_per_premise", "all money per plug (€, nominal)", "{:,.0f}"),
+    ("own_target", "own target", None),
+    ("target_by", "by", None),
+    ("achieved_by_target_year", "achieved by the end of that year", "{:.0%}"),
+    ("plugs_per_year", "plugs made able to connect per year, on average", "{:,.0f}"),
+    ("pace_period", "over", None),
+    ("delay_risk", "who pays for delay", None),
+    ("demand_risk", "who loses if few subscribe", None),
+)
+
+
+def side_by_side_table(table: pd.DataFrame) -> pd.DataFrame:
+    """models.csv turned for reading on a page: one column per network, one row per indicator, each value
+    formatted (a dash where the sources give none)."""
+    out = {"indicator": [label for _, label, _ in SIDE_BY_SIDE_ROWS]}
+    for row in table.to_dict("records"):
+        column = []
+        for key, _, fmt in SIDE_BY_SIDE_ROWS:
+            value = row[key]
+            if value is None or (isinstance(value, float) and value != value) or value == "":
+                column.append("–")
+            elif fmt:
+                column.append(fmt.format(float(value)))
+            else:
+                text = str(value)
+                column.append(
+                    text.replace("_", " ") if key in ("model", "premises_scope", "public_money_scope") else text
+                )
+        out[row["name"]] = column
+    return pd.DataFrame(out)
