@@ -132,7 +132,9 @@ def cost_per_mbit_chart(comparison: pd.DataFrame, title: str, source: str) -> Ch
     speeds = data[data["metric"] == "speed"].set_index("initiative")["value_nominal"]
     per_mbit["name"] = [f"{_label(i)}\n{speeds[i]:,.0f} Mbit/s" for i in per_mbit["initiative"]]
     fig, ax = plt.subplots()
-    sns.barplot(data=per_mbit, x="name", y="value_constant", hue="initiative", palette=PALETTE, legend=False, ax=ax)
+    # An initiative added as data rows has no colour of its own here: it takes the neutral one, not a crash.
+    colours = {i: PALETTE.get(i, PALETTE["context"]) for i in per_mbit["initiative"]}
+    sns.barplot(data=per_mbit, x="name", y="value_constant", hue="initiative", palette=colours, legend=False, ax=ax)
     ax.set_yscale("log")
     for container in ax.containers:
         ax.bar_label(container, labels=[f"{v:,.2f} €" for v in container.datavalues], fontsize=8, padding=2)
