@@ -24,6 +24,7 @@ import pytest
 from conftest import published
 
 from divide_study import config
+from divide_study.errors import DataError
 
 README = config.PROJ_ROOT / "README.md"
 EXAMPLE_HEADING = "### Worked example: a made-up initiative"
@@ -179,6 +180,68 @@ def test_a_network_added_as_rows_is_drawn_in_the_per_mbit_chart():
         assert set(data["initiative"]) == {"gers_numerique", INITIATIVE}
     finally:
         plt.close(fig)
+
+
+@pytest.fixture
+def followed(tmp_path: Path, sources_dir: Path) -> Path:
+    """The raw data and a copy of ../shared beside it, with the README's example done: no build (fast)."""
+    root = tmp_path / "study"
+    shutil.copytree(config.RAW_DIR, root / "data/raw")
+    shutil.copytree(sources_dir, tmp_path / "shared" / "sources")
+    shutil.copytree(sources_dir.parent / "reference", tmp_path / "shared" / "reference")
+    follow(worked_example(README.read_text(encoding="utf-8")), root)
+    return root
+
+
+def clean_and_hand_over(root: Path) -> list[str]:
+    """What 01_clean does, then the networks the analyses will compare."""
+    from divide_study.analysis.measures import publish_inputs
+    from divide_study.analysis.study import load_study
+    from divide_study.data import clean
+
+    out = root / "data/processed"
+    tables = clean.run(root / "data/raw", root.parent / "shared" / "sources", out)
+    publish_inputs(root / "data/raw", out, tables["figures"])
+    return load_study(out).networks()
+
+
+def test_the_example_done_by_hand_is_a_network_once_cleaned(followed: Path):
+    assert clean_and_hand_over(followed) == ["gers_numerique", "castres_mazamet", INITIATIVE]
+
+
+@pytest.mark.parametrize(
+    ("table", "old", "new", "column", "words"),
+    [
+        # A mistyped id in measures.csv left the initiative out of the comparison without a word.
+        ("measures.csv", "\nhaut_vallon,", "\nhaut_valon,", "initiative", "unknown initiative 'haut_valon'"),
+        ("funding.csv", "\nhaut_vallon,", "\nhaut_valon,", "initiative", "unknown initiative 'haut_valon'"),
+        # A network missing a quantity failed halfway through 02_compare_networks, naming no file.
+        (
+            "measures.csv",
+            "\nhaut_vallon,speed,best_offer,true,any,,haut_vallon_speed,,,,,,the fastest offer the article quotes",
+            "",
+            "quantity",
+            "has no speed measure",
+        ),
+        # A year before the CPI table failed in 02_compare_networks with a bare KeyError.
+        (
+            "spending_profiles.csv",
+            "haut_vallon_2019_2024,even,true,2019,",
+            "haut_vallon_2019_2024,even,true,1990,",
+            "year",
+            "starts in 1998",
+        ),
+    ],
+)
+def test_a_slip_in_the_steps_is_refused_by_the_cleaning_step_where_it_is(followed, table, old, new, column, words):
+    path = followed / "data/raw" / table
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        clean_and_hand_over(followed)
+    assert (Path(info.value.file).name, info.value.column) == (table, column)
+    assert info.value.row is not None and words in info.value.reason
 
 
 # --- following the steps: the real build on a copy (slow) ----------------------------------------------------
