@@ -101,7 +101,8 @@ def processed_rows(root: Path, name: str) -> list[dict[str, str]]:
 
 def test_the_worked_example_touches_every_file_the_steps_name():
     readme = README.read_text(encoding="utf-8")
-    steps = readme_section(readme, "## Adding an initiative (data rows only)")
+    section = readme_section(readme, "## Adding an initiative (data rows only)")
+    steps = section[: section.index(EXAMPLE_HEADING)]
     actions = worked_example(readme)
     touched = {a.path for a in actions} | {a.to + Path(a.path).name for a in actions if a.verb == "copy"}
     # Every table a new network needs, and the optional ones the example shows, are in the example.
@@ -133,7 +134,10 @@ def test_the_example_article_follows_the_name_rule_and_its_registered_fingerprin
     (article,) = [a for a in actions if a.verb == "save"]
     data = (article.text + "\n").encode("utf-8")
     digest = hashlib.sha256(data).hexdigest()
-    assert Path(article.path).name == f"005_{digest[:16]}.txt"  # the next free number, then the SHA-256's start
+    with (config.RAW_DIR / "sources.csv").open(encoding="utf-8") as handle:
+        taken = {int(row["source"][:3]) for row in csv.DictReader(handle)}
+    # The next free number, then the start of the SHA-256.
+    assert Path(article.path).name == f"{max(taken) + 1:03d}_{digest[:16]}.txt"
     (registry,) = [a for a in actions if a.path == "data/raw/sources.csv"]
     row = next(csv.DictReader(io.StringIO(registry.text), fieldnames=_header("data/raw/sources.csv")))
     assert (row["sha256"], int(row["size_bytes"]), int(row["article_end"])) == (digest, len(data), len(data.decode()))
