@@ -254,9 +254,13 @@ def publish_inputs(raw_dir: Path, out_dir: Path, figures: pd.DataFrame) -> dict[
     from divide_study.data.reference import load_reference
 
     reference = load_reference(raw_dir / "reference")
+    initiatives = read_table(raw_dir / "initiatives.csv")
     measures = load_measures(raw_dir / "measures.csv", figures, reference.external)
+    check_known_initiatives(measures, initiatives, raw_dir / "measures.csv")
     check_measure_units(measures, figures, reference.external, raw_dir / "measures.csv")
+    check_networks_complete(measures, raw_dir / "measures.csv")
     profiles = load_spending_profiles(raw_dir / "spending_profiles.csv", measures)
+    check_spending_years(profiles, reference.cpi, raw_dir / "spending_profiles.csv")
     contracts = read_table(raw_dir / "reference" / "contracts.csv")
     articles = load_article_classes(raw_dir / "article_classes.csv", read_table(raw_dir / "sources.csv"))
     grades = evidence.evidence_table(
@@ -271,6 +275,7 @@ def publish_inputs(raw_dir: Path, out_dir: Path, figures: pd.DataFrame) -> dict[
     out_dir.mkdir(parents=True, exist_ok=True)
     initiatives = read_table(raw_dir / "initiatives.csv")
     funding = load_funding(raw_dir / "funding.csv", grades)
+    check_known_initiatives(funding, initiatives, raw_dir / "funding.csv")
     tables = {
         "measures": measures,
         "spending_profiles": profiles,
@@ -292,6 +297,61 @@ def publish_inputs(raw_dir: Path, out_dir: Path, figures: pd.DataFrame) -> dict[
         # Copied byte for byte: they are cited tables, never rewritten.
         write_text_atomic((raw_dir / "reference" / name).read_text(encoding="utf-8"), out_dir / name)
     return {**tables, "contracts": contracts, "cpi_france": reference.cpi, "external_figures": reference.external}
+
+
+def check_known_initiatives(frame: pd.DataFrame, initiatives: pd.DataFrame, path: Path) -> None:
+    """Every initiative a table names is a row of initiatives.csv: a mistyped id would otherwise leave the
+    initiative out of the comparison without a word."""
+    from divide_study.data.sources import unknown_hint
+
+    known = list(initiatives["initiative"])
+    for row, record in rows(frame):
+        if record["initiative"] not in known:
+            raise DataError(
+                path,
+                f"unknown initiative {record['initiative']!r}; known: {sorted(known)} (add it to "
+                "data/raw/initiatives.csv)" + unknown_hint(record["initiative"], known, "initiative"),
+                row=row,
+                column="initiative",
+            )
+
+
+# What a network needs to be compared at all; population and speed are optional (no per-inhabitant or
+# per-Mbit/s figure is computed without them, never an estimate of ours).
+NETWORK_QUANTITIES = ("cost", "premises")
+
+
+def check_networks_complete(measures: pd.DataFrame, path: Path) -> None:
+    """An initiative with measures is a network: the comparison needs its cost and premises, so a missing
+    one is said here rather than halfway through the analyses."""
+    for initiative, group in measures.groupby("initiative", sort=False):
+        missing = [quantity for quantity in NETWORK_QUANTITIES if quantity not in set(group["quantity"])]
+        if missing:
+            raise DataError(
+                path,
+                f"{initiative} has no {' and no '.join(missing)} measure: a network needs one row or more for each "
+                f"of {', '.join(NETWORK_QUANTITIES)}, and may have population and speed (an initiative that is "
+                "not a network has no rows here)",
+                row=int(group.index[-1]) + 1,
+                column="quantity",
+                key=f"initiative={initiative}",
+            )
+
+
+def check_spending_years(profiles: pd.DataFrame, cpi: pd.DataFrame, path: Path) -> None:
+    """Every year money was spent can be deflated: none before the CPI table's first year (years after its
+    last are taken at its last, and said so in the comparison)."""
+    first = int(cpi["year"].min())
+    for row, record in rows(profiles):
+        if int(record["year"]) < first:
+            raise DataError(
+                path,
+                f"the CPI table (reference/cpi_france.csv) starts in {first}: euros of {record['year']} cannot "
+                "be brought to constant euros",
+                row=row,
+                column="year",
+                key=f"{record['spending']}/{record['profile']}",
+            )
 
 
 def load_funding(path: Path, evidence: pd.DataFrame, validate: bool = True) -> pd.DataFrame:

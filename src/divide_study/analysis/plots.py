@@ -140,6 +140,7 @@ def cost_per_mbit_chart(comparison: pd.DataFrame, title: str, source: str) -> Ch
     speeds = data[data["metric"] == "speed"].set_index("initiative")["value_nominal"]
     per_mbit["name"] = [f"{_label(i)}\n{speeds[i]:,.0f} Mbit/s" for i in per_mbit["initiative"]]
     fig, ax = plt.subplots()
+    # Each initiative's colour from initiatives.csv; one without (a table built by hand) takes the neutral one.
     colours = {i: _colour(i) for i in per_mbit["initiative"]}
     sns.barplot(data=per_mbit, x="name", y="value_constant", hue="initiative", palette=colours, legend=False, ax=ax)
     ax.set_yscale("log")
