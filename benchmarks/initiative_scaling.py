@@ -104,12 +104,8 @@ def one_run(study: Study, base_year: int) -> dict[str, float]:
     )
     money = step(
         "public money",
-        lambda: pd.concat(
-            [
-                metrics.public_money(study.funding, study.evidence, study.measures, study.figures, study.external, i)
-                for i in networks
-            ],
-            ignore_index=True,
+        lambda: metrics.public_money(
+            study.funding, study.evidence, study.measures, study.figures, study.external, networks
         ),
     )
     _, targets, pace = step(

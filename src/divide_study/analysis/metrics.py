@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from divide_study.analysis.lookup import records, rows_of
+from divide_study.analysis.lookup import grouped_records, records, rows_of
 from divide_study.analysis.measures import PROFILE_KEY, QUANTITIES, Measure, check_compatible, resolve
 from divide_study.data.reference import cpi_factor
 from divide_study.errors import StudyError
@@ -38,18 +38,20 @@ HEADLINE_METRICS = ("cost_per_premise", "cost_per_inhabitant", "cost_per_premise
 
 def profile_shares(profiles: pd.DataFrame, spending: str, profile: str | None = None) -> tuple[str, pd.Series]:
     """The profile's name and the share of the money spent each year (summing to 1), by year."""
-    period = rows_of(profiles, ("spending",), spending)
-    if period.empty:
+    period = grouped_records(profiles, ("spending",)).get((spending,), [])
+    if not period:
         raise StudyError(f"no spending profile for {spending!r} in spending_profiles.csv")
     if profile is None:
-        profile = str(period.loc[period["default"].astype(bool), "profile"].iloc[0])
-    chosen = period[period["profile"] == profile]
-    if chosen.empty:
+        profile = str(next(r["profile"] for r in period if bool(r["default"])))
+    chosen = [r for r in period if r["profile"] == profile]
+    if not chosen:
         raise StudyError(
-            f"unknown spending profile {profile!r} for {spending!r}; choose one of {sorted(set(period['profile']))}"
+            f"unknown spending profile {profile!r} for {spending!r}; "
+            f"choose one of {sorted({r['profile'] for r in period})}"
         )
-    weights = chosen.set_index(chosen["year"].astype(int))["weight"].astype(float).sort_index()
-    return profile, weights / weights.sum()
+    weights = {int(r["year"]): float(r["weight"]) for r in chosen}
+    total = sum(weights.values())
+    return profile, pd.Series({year: weights[year] / total for year in sorted(weights)}, dtype=float)
 
 
 def deflate(value: float, shares: pd.Series, cpi: pd.DataFrame, base_year: int) -> tuple[float, str]:
@@ -257,16 +259,42 @@ def public_money(
     measures: pd.DataFrame,
     figures: pd.DataFrame,
     external: pd.DataFrame,
-    initiative: str,
+    initiatives: str | list[str],
 ) -> pd.DataFrame:
-    """Who paid what, each amount divided by the premises and the population of its own scope only.
+    """Who paid what for each of ``initiatives``, each amount divided by the premises and the population of
+    its own scope only.
 
     An amount whose scope no premise option shares gets no per-premise value; amounts are never added up.
     """
     by_id = records(evidence, "evidence_id")
+    out = []
+    for initiative in [initiatives] if isinstance(initiatives, str) else initiatives:
+        out += _money_rows(funding, by_id, measures, figures, external, initiative)
+    return pd.DataFrame(out, columns=MONEY_COLUMNS)
+
+
+MONEY_COLUMNS = [
+    "initiative",
+    "funder",
+    "all_public_money",
+    "amount_eur",
+    "qualifier",
+    "as_of",
+    "scope",
+    "per_premise",
+    "premises_used",
+    "per_inhabitant",
+    "source_class",
+    "source",
+    "evidence_id",
+    "note",
+]
+
+
+def _money_rows(funding, by_id, measures, figures, external, initiative) -> list[dict]:
     premise_options = rows_of(measures, ("initiative", "quantity"), initiative, "premises")
     out = []
-    for record in rows_of(funding, ("initiative",), initiative).to_dict("records"):
+    for record in grouped_records(funding, ("initiative",)).get((initiative,), []):
         source = by_id[record["evidence_id"]]
         amount = float(source["value"])
         year = int(str(source["as_of"])[:4]) if str(source["as_of"])[:4].isdigit() else None
@@ -297,23 +325,7 @@ def public_money(
                 "note": record["note"] or "",
             }
         )
-    columns = [
-        "initiative",
-        "funder",
-        "all_public_money",
-        "amount_eur",
-        "qualifier",
-        "as_of",
-        "scope",
-        "per_premise",
-        "premises_used",
-        "per_inhabitant",
-        "source_class",
-        "source",
-        "evidence_id",
-        "note",
-    ]
-    return pd.DataFrame(out, columns=columns)
+    return out
 
 
 def take_up(external: pd.DataFrame, topic: str, plugs: float) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from divide_study.analysis import timeline
-from divide_study.analysis.lookup import rows_of
+from divide_study.analysis.lookup import grouped_records
 
 MODEL_COLUMNS = [
     "initiative",
@@ -53,33 +53,21 @@ def network_progress(
     """(timelines, targets, pace) of every network that has rows in progress.csv, each row naming its
     initiative; shares and counts are read against the network's central premises (comparison.csv)."""
     timelines, targets, paces = [], [], []
+    plugs_of = grouped_records(comparison, ("initiative", "metric"))
     for initiative in networks:
-        if progress[progress["initiative"] == initiative].empty:
+        if not grouped_records(progress, ("initiative",)).get((initiative,)):
             continue
-        plugs = _value(comparison, initiative, "premises", "value_nominal")
-        line = timeline.eligibility_timeline(figures, external, progress, initiative, plugs)
+        plugs = float(plugs_of[(initiative, "premises")][0]["value_nominal"])
+        points = timeline.timeline_points(figures, external, progress, initiative, plugs)
         start = timeline.start_of(figures, external, progress, initiative)
-        timelines.append(line.assign(initiative=initiative))
-        targets.append(timeline.targets_against_achieved(line, external, initiative))
-        paces.append(timeline.deployment_pace(line, start).assign(initiative=initiative))
+        timelines += [{"initiative": initiative, **p} for p in points]
+        targets += timeline.target_rows(points, external, initiative)
+        paces += [{"initiative": initiative, **p} for p in timeline.pace_rows(points, start)]
     return (
-        _stack(timelines, ["initiative", *timeline.PROGRESS_COLUMNS]),
-        _stack(targets, None),
-        _stack(paces, ["initiative", "from", "to", "years", "plugs_from", "plugs_to", "plugs_per_year", "evidence_id"]),
+        pd.DataFrame(timelines, columns=["initiative", *timeline.PROGRESS_COLUMNS]),
+        pd.DataFrame(targets, columns=timeline.TARGET_COLUMNS),
+        pd.DataFrame(paces, columns=["initiative", *timeline.PACE_COLUMNS]),
     )
-
-
-def _stack(frames: list[pd.DataFrame], columns: list[str] | None) -> pd.DataFrame:
-    frames = [f for f in frames if not f.empty]
-    if not frames:
-        return pd.DataFrame(columns=columns or [])
-    stacked = pd.concat(frames, ignore_index=True)
-    return stacked[columns] if columns else stacked
-
-
-def _value(comparison: pd.DataFrame, initiative: str, metric: str, column: str = "value_constant") -> float:
-    found = comparison[(comparison["initiative"] == initiative) & (comparison["metric"] == metric)]
-    return float(found[column].iloc[0]) if not found.empty else float("nan")
 
 
 def model_comparison(
@@ -97,27 +85,35 @@ def model_comparison(
 
     A value the sources do not give stays empty (never zero, never an estimate).
     """
-    by_id = initiatives.set_index("initiative")
-    risks = model_risks.set_index("model")
+    by_id = {r["initiative"]: r for r in initiatives.to_dict("records")}
+    risks = {r["model"]: r for r in model_risks.to_dict("records")}
+    rows = grouped_records(comparison, ("initiative", "metric"))
+    funded = grouped_records(money, ("initiative",))
+    aims = grouped_records(targets, ("initiative",))
+    paces = grouped_records(pace, ("initiative",))
+    spans_of = grouped_records(contracts, ("initiative",))
+    nan = float("nan")
     out = []
     for initiative in networks:
-        info = by_id.loc[initiative]
-        cost_row = rows_of(comparison, ("initiative", "metric"), initiative, "cost_per_premise")
-        premises_row = rows_of(comparison, ("initiative", "metric"), initiative, "premises")
-        public = rows_of(money, ("initiative",), initiative)
-        public = public[public["all_public_money"].astype(bool)].dropna(subset=["per_premise"])
-        own = rows_of(targets, ("initiative",), initiative)
-        own = own[own["target"].str.startswith("own target")]
-        steps = rows_of(pace, ("initiative",), initiative)
-        spans = rows_of(contracts, ("initiative",), initiative)
+        info = by_id[initiative]
+        cost = (rows.get((initiative, "cost_per_premise")) or [None])[0]
+        premises = (rows.get((initiative, "premises")) or [None])[0]
+        public = [
+            m
+            for m in funded.get((initiative,), [])
+            if bool(m["all_public_money"]) and m["per_premise"] == m["per_premise"]
+        ]
+        own = [t for t in aims.get((initiative,), []) if str(t["target"]).startswith("own target")]
+        steps = paces.get((initiative,), [])
+        spans = spans_of.get((initiative,), [])
         years = ""
-        if not spans.empty:
-            first = int(spans["from_year"].min())
-            last = spans["to_year"].dropna()
-            years = f"{first}–{int(last.max())}" if not last.empty else f"from {first}"
-        risk = risks.loc[info["model"]] if info["model"] in risks.index else None
-        ids = [cost_row["input_ids"].iloc[0]] if not cost_row.empty else []
-        ids += list(public["evidence_id"]) + list(own["target_id"]) + list(own["achieved_id"])
+        if spans:
+            first = int(min(r["from_year"] for r in spans))
+            last = [r["to_year"] for r in spans if r["to_year"] == r["to_year"] and r["to_year"] is not None]
+            years = f"{first}–{int(max(last))}" if last else f"from {first}"
+        risk = risks.get(info["model"])
+        ids = [cost["input_ids"]] if cost else []
+        ids += [m["evidence_id"] for m in public] + [t["target_id"] for t in own] + [t["achieved_id"] for t in own]
         if risk is not None and risk["evidence_ids"]:
             ids.append(risk["evidence_ids"])
         out.append(
@@ -127,23 +123,21 @@ def model_comparison(
                 "model": info["model"],
                 "technology": info["technology"],
                 "years": years,
-                "premises": float(premises_row["value_nominal"].iloc[0]) if not premises_row.empty else float("nan"),
-                "premises_scope": premises_row["scope"].iloc[0] if not premises_row.empty else "",
-                "cost_per_premise": float(cost_row["value_nominal"].iloc[0]) if not cost_row.empty else float("nan"),
-                "cost_per_premise_constant": float(cost_row["value_constant"].iloc[0])
-                if not cost_row.empty
-                else float("nan"),
-                "cost_scope": cost_row["scope"].iloc[0] if not cost_row.empty else "",
-                "public_money": float(public["amount_eur"].iloc[0]) if not public.empty else float("nan"),
-                "public_money_scope": public["scope"].iloc[0] if not public.empty else "",
-                "public_money_per_premise": float(public["per_premise"].iloc[0]) if not public.empty else float("nan"),
-                "public_money_note": public["note"].iloc[0] if not public.empty else "",
-                "own_target": own["target"].iloc[0].removeprefix("own target: ") if not own.empty else "",
-                "target_by": own["by"].iloc[0] if not own.empty else "",
-                "achieved_by_target_year": float(own["achieved_by_then"].iloc[0]) if not own.empty else float("nan"),
-                "achieved_as_of": own["achieved_as_of"].iloc[0] if not own.empty else "",
+                "premises": float(premises["value_nominal"]) if premises else nan,
+                "premises_scope": premises["scope"] if premises else "",
+                "cost_per_premise": float(cost["value_nominal"]) if cost else nan,
+                "cost_per_premise_constant": float(cost["value_constant"]) if cost else nan,
+                "cost_scope": cost["scope"] if cost else "",
+                "public_money": float(public[0]["amount_eur"]) if public else nan,
+                "public_money_scope": public[0]["scope"] if public else "",
+                "public_money_per_premise": float(public[0]["per_premise"]) if public else nan,
+                "public_money_note": public[0]["note"] if public else "",
+                "own_target": own[0]["target"].removeprefix("own target: ") if own else "",
+                "target_by": own[0]["by"] if own else "",
+                "achieved_by_target_year": float(own[0]["achieved_by_then"]) if own else nan,
+                "achieved_as_of": own[0]["achieved_as_of"] if own else "",
                 "plugs_per_year": _average_pace(steps),
-                "pace_period": f"{steps['from'].iloc[0]} – {steps['to'].iloc[-1]}" if not steps.empty else "",
+                "pace_period": f"{steps[0]['from']} – {steps[-1]['to']}" if steps else "",
                 "owner": risk["owner"] if risk is not None else "",
                 "who_pays_the_works": risk["who_pays_the_works"] if risk is not None else "",
                 "delay_risk": risk["delay_risk"] if risk is not None else "",
@@ -155,11 +149,11 @@ def model_comparison(
     return pd.DataFrame(out, columns=MODEL_COLUMNS)
 
 
-def _average_pace(steps: pd.DataFrame) -> float:
+def _average_pace(steps: list[dict]) -> float:
     """Plugs per year from the start to the last point achieved: total plugs over total years."""
-    if steps.empty:
+    if not steps:
         return float("nan")
-    return float(steps["plugs_to"].iloc[-1] - steps["plugs_from"].iloc[0]) / float(steps["years"].sum())
+    return float(steps[-1]["plugs_to"] - steps[0]["plugs_from"]) / sum(float(s["years"]) for s in steps)
 
 
 def report_section(report, table: pd.DataFrame, figures_in) -> str:

@@ -6,7 +6,7 @@ from itertools import pairwise
 
 import pandas as pd
 
-from divide_study.analysis.lookup import records, rows_of
+from divide_study.analysis.lookup import grouped_records, records
 from divide_study.analysis.measures import reference_id
 
 
@@ -56,14 +56,23 @@ def eligibility_timeline(
 
     A target is dated by its ``by_evidence_id`` row's value (a year) when it has one, else by its own date.
     """
+    return pd.DataFrame(timeline_points(figures, external, progress, initiative, plugs), columns=PROGRESS_COLUMNS)
+
+
+def timeline_points(
+    figures: pd.DataFrame, external: pd.DataFrame, progress: pd.DataFrame, initiative: str, plugs: float
+) -> list[dict]:
+    """The rows of ``eligibility_timeline``, as dicts in date order (targets after achieved on a tie)."""
     out = []
-    own = rows_of(progress, ("initiative",), initiative)
-    for record in own[own["kind"] != "start"].to_dict("records"):
+    for record in grouped_records(progress, ("initiative",)).get((initiative,), []):
+        if record["kind"] == "start":
+            continue
         row = evidence_row(record["evidence_id"], figures, external)
         share = row["value"] if row["unit"] == "share" else row["value"] / plugs
         date = row["as_of"]
-        if record["kind"] == "target" and record.get("by_evidence_id"):
-            date = str(int(evidence_row(record["by_evidence_id"], figures, external)["value"]))
+        by = record.get("by_evidence_id")
+        if record["kind"] == "target" and isinstance(by, str) and by:
+            date = str(int(evidence_row(by, figures, external)["value"]))
         out.append(
             {
                 "date": date,
@@ -76,9 +85,9 @@ def eligibility_timeline(
                 "evidence_id": record["evidence_id"],
             }
         )
-    frame = pd.DataFrame(out, columns=PROGRESS_COLUMNS[:-1])
-    frame["year"] = frame["date"].map(decimal_year)
-    return frame.sort_values(["year", "kind"], ignore_index=True)[PROGRESS_COLUMNS]
+    for point in out:
+        point["year"] = decimal_year(point["date"])
+    return sorted(out, key=lambda point: (point["year"], point["kind"]))
 
 
 def start_of(figures: pd.DataFrame, external: pd.DataFrame, progress: pd.DataFrame, initiative: str):
@@ -86,11 +95,10 @@ def start_of(figures: pd.DataFrame, external: pd.DataFrame, progress: pd.DataFra
 
     A row giving a year is read as the start of that year, unless its own date is a day of that same year
     (the day a contract was signed)."""
-    own = rows_of(progress, ("initiative",), initiative)
-    starts = own[own["kind"] == "start"]
-    if starts.empty:
+    starts = [r for r in grouped_records(progress, ("initiative",)).get((initiative,), []) if r["kind"] == "start"]
+    if not starts:
         return None
-    evidence_id = starts["evidence_id"].iloc[0]
+    evidence_id = starts[0]["evidence_id"]
     row = evidence_row(evidence_id, figures, external)
     year = str(int(row["value"])) if row["unit"] == "year" else row["as_of"][:4]
     if row["as_of"].startswith(year) and len(row["as_of"]) == 10:
@@ -101,7 +109,25 @@ def start_of(figures: pd.DataFrame, external: pd.DataFrame, progress: pd.DataFra
 def targets_against_achieved(timeline: pd.DataFrame, external: pd.DataFrame, initiative: str) -> pd.DataFrame:
     """Each target (the initiative's own, and the national plan's goals) against the latest share achieved
     by the end of the target's year; the national goals are of all premises nationally."""
-    achieved = timeline[timeline["kind"] == "achieved"]
+    return pd.DataFrame(target_rows(timeline.to_dict("records"), external, initiative), columns=TARGET_COLUMNS)
+
+
+TARGET_COLUMNS = [
+    "initiative",
+    "target",
+    "by",
+    "target_share",
+    "target_id",
+    "achieved_by_then",
+    "achieved_as_of",
+    "achieved_id",
+    "reached_on",
+]
+
+
+def target_rows(points: list[dict], external: pd.DataFrame, initiative: str) -> list[dict]:
+    """The rows of ``targets_against_achieved`` from timeline points in date order."""
+    achieved = [t for t in points if t["kind"] == "achieved"]
     goals = [
         {
             "target": f"own target: {t['share']:.0%} eligible"
@@ -111,9 +137,9 @@ def targets_against_achieved(timeline: pd.DataFrame, external: pd.DataFrame, ini
             "target_share": t["share"],
             "target_id": t["evidence_id"],
         }
-        for t in timeline[timeline["kind"] == "target"].to_dict("records")
+        for t in points
+        if t["kind"] == "target"
     ]
-    national = external[(external["topic"] == "national") & (external["unit"] == "year")]
     goals += [
         {
             "target": f"national plan: {r['figure']}",
@@ -121,13 +147,14 @@ def targets_against_achieved(timeline: pd.DataFrame, external: pd.DataFrame, ini
             "target_share": 1.0,
             "target_id": reference_id(r),
         }
-        for r in national.to_dict("records")
+        for r in grouped_records(external, ("topic",)).get(("national",), [])
+        if r["unit"] == "year"
     ]
     out = []
     for goal in goals:
-        by_then = achieved[achieved["year"] < int(goal["by"]) + 1]
-        last = by_then.iloc[-1] if not by_then.empty else None
-        reached = achieved[achieved["share"] >= goal["target_share"] - 1e-9]
+        by_then = [t for t in achieved if t["year"] < int(goal["by"]) + 1]
+        last = by_then[-1] if by_then else None
+        reached = [t for t in achieved if t["share"] >= goal["target_share"] - 1e-9]
         out.append(
             {
                 "initiative": initiative,
@@ -135,23 +162,10 @@ def targets_against_achieved(timeline: pd.DataFrame, external: pd.DataFrame, ini
                 "achieved_by_then": last["share"] if last is not None else float("nan"),
                 "achieved_as_of": last["date"] if last is not None else "",
                 "achieved_id": last["evidence_id"] if last is not None else "",
-                "reached_on": reached.iloc[0]["date"] if not reached.empty else "not yet",
+                "reached_on": reached[0]["date"] if reached else "not yet",
             }
         )
-    return pd.DataFrame(
-        out,
-        columns=[
-            "initiative",
-            "target",
-            "by",
-            "target_share",
-            "target_id",
-            "achieved_by_then",
-            "achieved_as_of",
-            "achieved_id",
-            "reached_on",
-        ],
-    )
+    return out
 
 
 def deployment_pace(timeline: pd.DataFrame, start: tuple[str, float, str] | None):
@@ -161,12 +175,18 @@ def deployment_pace(timeline: pd.DataFrame, start: tuple[str, float, str] | None
     Shares of inhabitants and of premises are treated alike: the sources do not always say which. A point
     below an earlier one is left out (the sources disagree, the network did not shrink).
     """
-    columns = ["from", "to", "years", "plugs_from", "plugs_to", "plugs_per_year", "evidence_id"]
+    return pd.DataFrame(pace_rows(timeline.to_dict("records"), start), columns=PACE_COLUMNS)
+
+
+PACE_COLUMNS = ["from", "to", "years", "plugs_from", "plugs_to", "plugs_per_year", "evidence_id"]
+
+
+def pace_rows(timeline: list[dict], start: tuple[str, float, str] | None) -> list[dict]:
+    """The rows of ``deployment_pace`` from timeline points in date order."""
     if start is None:
-        return pd.DataFrame(columns=columns)
-    achieved = timeline[timeline["kind"] == "achieved"]
+        return []
     points = [{"date": start[0], "year": start[1], "plugs": 0.0, "evidence_id": start[2]}]
-    for point in achieved[["date", "year", "plugs", "evidence_id"]].to_dict("records"):
+    for point in (t for t in timeline if t["kind"] == "achieved"):
         # A share below an earlier one comes from a source of another base or date precision (73 % in July
         # 2023 after 77 % dated only "2023"): the network never shrank, so such a point is left out.
         if point["plugs"] >= points[-1]["plugs"] and point["year"] > points[-1]["year"]:
@@ -185,7 +205,7 @@ def deployment_pace(timeline: pd.DataFrame, start: tuple[str, float, str] | None
                 "evidence_id": after["evidence_id"],
             }
         )
-    return pd.DataFrame(out, columns=columns)
+    return out
 
 
 def milestones(figures: pd.DataFrame, external: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFrame:
