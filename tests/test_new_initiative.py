@@ -145,6 +145,18 @@ def add_made_up_network(raw: Path) -> None:
         ],
     )
     append(raw / "milestones.csv", [{"evidence_id": f"{NEW}|concession signed|2020-03-02", "event": "signed"}])
+    append(
+        raw / "labels.csv",
+        [
+            {"kind": "option", "key": f"{NEW}.{option}", "en": en, "fr": fr}
+            for option, en, fr in (
+                ("investment", "investment", "investissement"),
+                ("plugs_due", "plugs due", "prises dues"),
+                ("census", "census", "recensement"),
+                ("ftth", "FTTH (assumed)", "FTTH (hypothèse)"),
+            )
+        ],
+    )
 
 
 def test_a_made_up_network_reaches_every_table_chart_and_the_report(project: Path):

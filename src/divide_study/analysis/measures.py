@@ -252,6 +252,7 @@ def publish_inputs(raw_dir: Path, out_dir: Path, figures: pd.DataFrame) -> dict[
     from divide_study.analysis import evidence
     from divide_study.data.clean import check_measure_units
     from divide_study.data.reference import load_reference
+    from divide_study.report.labels import check_labels, required_codes
 
     reference = load_reference(raw_dir / "reference")
     initiatives = read_table(raw_dir / "initiatives.csv")
@@ -290,7 +291,10 @@ def publish_inputs(raw_dir: Path, out_dir: Path, figures: pd.DataFrame) -> dict[
             raw_dir / "headlines.csv", grades, (), initiatives, ("numerator", "denominator"), measures
         ),
         "model_risks": load_evidence_rows(raw_dir / "model_risks.csv", grades, ("evidence_ids",)),
+        "labels": read_table(raw_dir / "labels.csv"),
     }
+    codes = required_codes(measures, profiles, initiatives, funding, grades)
+    check_labels(tables["labels"], codes, raw_dir / "labels.csv")
     for name, frame in tables.items():
         write_csv_atomic(frame, out_dir / f"{name}.csv")
     for name in REFERENCE_COPIES:

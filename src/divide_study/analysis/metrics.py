@@ -30,6 +30,16 @@ COMPARISON_COLUMNS = [
     "spending_profile",
     "input_ids",
 ]
+# Every metric of the comparison, in the order of its rows.
+METRICS = (
+    "cost",
+    "premises",
+    "cost_per_premise",
+    "population",
+    "cost_per_inhabitant",
+    "speed",
+    "cost_per_premise_per_mbit",
+)
 HEADLINE_METRICS = ("cost_per_premise", "cost_per_inhabitant", "cost_per_premise_per_mbit")
 
 

@@ -27,6 +27,7 @@ class Study:
     milestones: pd.DataFrame
     headlines: pd.DataFrame
     model_risks: pd.DataFrame
+    labels: pd.DataFrame
 
     def networks(self) -> list[str]:
         """The initiatives with a cost and premises in measures.csv (networks, so cost per premise means
@@ -73,6 +74,7 @@ TABLES = (
     "milestones",
     "headlines",
     "model_risks",
+    "labels",
 )
 
 
@@ -114,4 +116,5 @@ def load_study(processed_dir: Path, validate: bool = False) -> Study:
         milestones=t["milestones"],
         headlines=t["headlines"],
         model_risks=t["model_risks"],
+        labels=t["labels"],
     )

@@ -67,6 +67,7 @@ HANDED_OVER = (
     "processed:milestones.csv",
     "processed:headlines.csv",
     "processed:model_risks.csv",
+    "processed:labels.csv",
 )
 ANALYSIS_INPUTS = HANDED_OVER
 

@@ -1,0 +1,87 @@
+"""What a reader sees in place of the data's codes, in the edition's language (``data/raw/labels.csv``).
+
+The data speaks in codes (``cost_per_premise``, ``whole_network``, ``interested_party``); a report shows
+none of them. Every code a table or chart shows has a row in labels.csv with an English and a French label;
+the cleaning step refuses data using a code without one (``check_labels``), so a missing label is said with
+the file, row and column before anything runs, never shown to a reader as an identifier.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from divide_study.errors import DataError, StudyError
+
+LANGUAGES = ("en", "fr")
+
+
+class Labels:
+    """Labels of one language: ``labels("scope", "phase_1")`` -> "phase 1"."""
+
+    def __init__(self, table: pd.DataFrame, lang: str):
+        if lang not in LANGUAGES:
+            raise StudyError(f"parameter 'lang': {lang!r} is not an edition; choose one of {list(LANGUAGES)}")
+        self.lang = lang
+        self._labels = {(r["kind"], r["key"]): r[lang] for r in table.to_dict("records")}
+
+    def __call__(self, kind: str, key: str) -> str:
+        found = self._labels.get((kind, key))
+        if found is None:
+            raise StudyError(f"data/raw/labels.csv: no {kind} label for {key!r}; add a row ({kind},{key},…)")
+        return found
+
+    def option(self, initiative: str, option: str) -> str:
+        """A measure option (``initiative.option``) or a spending profile (``*.profile``)."""
+        found = self._labels.get(("option", f"{initiative}.{option}")) or self._labels.get(("option", f"*.{option}"))
+        if found is None:
+            raise StudyError(
+                f"data/raw/labels.csv: no option label for {initiative}.{option!r}; "
+                f"add a row (option,{initiative}.{option},…)"
+            )
+        return found
+
+    def values(self, series: pd.Series, kind: str) -> pd.Series:
+        """Each code of ``series`` replaced by its label (missing values stay missing)."""
+        return series.map(lambda code: code if pd.isna(code) or code == "" else self(kind, str(code)))
+
+
+def required_codes(
+    measures: pd.DataFrame,
+    profiles: pd.DataFrame,
+    initiatives: pd.DataFrame,
+    funding: pd.DataFrame,
+    evidence: pd.DataFrame,
+) -> list[tuple[str, str, str]]:
+    """(kind, key, where it is used) of every code the report can show."""
+    from divide_study.analysis.measures import QUANTITIES
+    from divide_study.analysis.metrics import METRICS
+
+    codes = [("metric", m, "the comparison's metrics") for m in METRICS]
+    codes += [("quantity", q, "measures.csv quantities") for q in QUANTITIES]
+    codes += [("scope", s, "measures.csv scopes") for s in measures["scope"]]
+    codes += [("scope", s, "funding.csv scopes") for s in funding["scope"]]
+    codes += [("model", m, "initiatives.csv models") for m in initiatives["model"]]
+    codes += [("source_class", c, "evidence classes") for c in evidence["source_class"].dropna()]
+    codes += [("qualifier", q, "figure qualifiers") for q in evidence["qualifier"].dropna() if q]
+    options = zip(measures["initiative"], measures["option"], strict=True)
+    codes += [("option", f"{i}.{o}", "measures.csv options") for i, o in options]
+    codes += [("option", f"*.{p}", "spending_profiles.csv profiles") for p in profiles["profile"]]
+    return list(dict.fromkeys(codes))
+
+
+def check_labels(labels: pd.DataFrame, codes: list[tuple[str, str, str]], path: Path) -> None:
+    """Every code the report can show has an English and a French label."""
+    known = {(r["kind"], r["key"]) for r in labels.to_dict("records")}
+    for kind, key, where in codes:
+        if (kind, key) in known:
+            continue
+        if kind == "option" and ("option", "*." + key.split(".", 1)[-1]) in known:
+            continue
+        raise DataError(
+            path,
+            f"no {kind} label for {key!r} (used in {where}): add a row '{kind},{key},<English>,<French>,' so "
+            "that no code reaches a reader",
+            column="key",
+        )

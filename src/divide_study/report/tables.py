@@ -1,0 +1,70 @@
+"""The report's tables as a reader sees them: codes replaced by labels, one column per thing a reader asks.
+
+Each function takes the processed table (and the labels of the edition) and returns the frame the report
+shows; the report notebook only calls them. No code (an initiative id, ``whole_network``,
+``homes_eligible_2022``) survives into a cell: initiatives show their short name, codes their label.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from divide_study.report.labels import Labels
+
+
+def _names(initiatives: pd.DataFrame) -> dict[str, str]:
+    return dict(zip(initiatives["initiative"], initiatives["short_name"], strict=True))
+
+
+def _option_label(labels: Labels, initiative: str, option: str) -> str:
+    """'cost=spending_2023 + premises=plugs_total' -> 'spent by July 2023; all plugs of the network'."""
+    parts = []
+    for part in str(option).split(" + "):
+        _, _, name = part.partition("=")
+        parts.append(labels.option(initiative, name or part))
+    return "; ".join(parts)
+
+
+def comparison(frame: pd.DataFrame, initiatives: pd.DataFrame, labels: Labels) -> pd.DataFrame:
+    """comparison.csv: initiative, metric, nominal and constant values, unit, scope, years, options."""
+    names = _names(initiatives)
+    return pd.DataFrame(
+        {
+            "initiative": frame["initiative"].map(names),
+            "metric": labels.values(frame["metric"], "metric"),
+            "value_nominal": frame["value_nominal"],
+            "value_constant": frame["value_constant"],
+            "unit": labels.values(frame["unit"], "unit"),
+            "scope": labels.values(frame["scope"], "scope"),
+            "spending_years": frame["spending_years"].fillna(""),
+            "option": [_option_label(labels, i, o) for i, o in zip(frame["initiative"], frame["option"], strict=True)],
+        }
+    )
+
+
+def sensitivity_ranges(frame: pd.DataFrame, initiatives: pd.DataFrame, labels: Labels) -> pd.DataFrame:
+    """A tornado table (``sensitivity.tornado``): each choice named for a reader, with its settings."""
+    names = _names(initiatives)
+
+    def choice(assumption: str) -> str:
+        if assumption == "base_year":
+            return labels("quantity", "base_year")
+        initiative, _, quantity = assumption.partition(".")
+        return f"{names.get(initiative, initiative)}: {labels('quantity', quantity)}"
+
+    def setting(assumption: str, value: str) -> str:
+        if assumption == "base_year":
+            return str(value)
+        initiative = assumption.partition(".")[0]
+        return " / ".join(labels.option(initiative, part.strip()) for part in str(value).split(" / "))
+
+    return pd.DataFrame(
+        {
+            "assumption": frame["assumption"].map(choice),
+            "low": frame["low"],
+            "low_setting": [setting(a, v) for a, v in zip(frame["assumption"], frame["low_setting"], strict=True)],
+            "central": frame["central"],
+            "high": frame["high"],
+            "high_setting": [setting(a, v) for a, v in zip(frame["assumption"], frame["high_setting"], strict=True)],
+        }
+    )
