@@ -531,22 +531,27 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
         for name in ("national_panel", "panel_placement", "press_claims")
     }
     panel, place, claims = tables["national_panel"], tables["panel_placement"], tables["press_claims"]
-    quarter = quarter_label(place["quarter"].iloc[0])
+    # Escaped once here, where the data's quarter becomes HTML prose (the ledger and captions escape their own).
+    quarter_text = quarter_label(place["quarter"].iloc[0])
+    quarter = html.escape(quarter_text)
     basis = "data/processed/panel_placement.csv (from ARCEP's FTTH deployment by commune)"
     n_metro = panel.loc[panel["metropolitan"], "department"].nunique()
     sentences = []
     for row in place.itertuples():
         share = report.computed(
             row.public_share,
-            f"share of {row.department_name}'s public-zone dwellings able to connect, {quarter}",
+            f"share of {row.department_name}'s public-zone dwellings able to connect, {quarter_text}",
             basis,
             "{:.1%}",
         )
         plugs = report.computed(
-            row.public_plugs, f"plugs in {row.department_name}'s public-initiative zone, {quarter}", basis
+            row.public_plugs, f"plugs in {row.department_name}'s public-initiative zone, {quarter_text}", basis
         )
         rank = report.computed(
-            row.rank_public_share, f"rank of {row.department_name} by public-zone share, {quarter}", basis, "{:.0f}"
+            row.rank_public_share,
+            f"rank of {row.department_name} by public-zone share, {quarter_text}",
+            basis,
+            "{:.0f}",
         )
         median = report.computed(
             row.peer_median_public_share,
@@ -558,8 +563,9 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
             f"In the <strong>{html.escape(row.department_name)}</strong>, {plugs} premises of the "
             "public-initiative zone could connect to fibre "
             f"in {quarter}, {share} of its dwellings: {rank}{_suffix(row.rank_public_share)} of "
-            f"{row.departments_ranked} départements, {row.rank_in_region}{_suffix(row.rank_in_region)} of "
-            f"{row.departments_in_region} in its region by plugs, and {row.rank_among_peers}"
+            f"{html.escape(str(row.departments_ranked))} départements, "
+            f"{html.escape(str(row.rank_in_region))}{_suffix(row.rank_in_region)} of "
+            f"{html.escape(str(row.departments_in_region))} in its region by plugs, and {row.rank_among_peers}"
             f"{_suffix(row.rank_among_peers)} among itself and the {row.peer_count} départements most like it "
             f"({html.escape(row.peers)}; median {median}, and {row.peers_with_public_plugs} of the "
             f"{row.peer_count} had any public-zone plug)."
@@ -599,7 +605,7 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
     claim_text = (
         f"The articles make claims about the Gers network's standing in Occitanie; {report.table_ref('press_claims')} "
         f"checks each against these data, which end in March 2018; the claims were made in "
-        f"{' and '.join(sorted({str(d)[:4] for d in claims['said']}))}. "
+        f"{html.escape(' and '.join(sorted({str(d)[:4] for d in claims['said']})))}. "
         + (f"All {len(claims)}" if interested == len(claims) else f"{interested} of the {len(claims)}")
         + " are quoted from the network's own leaders, interested parties."
     )
@@ -609,13 +615,13 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
             "national_panel",
             figures_in / "national_panel.png",
             f"Every metropolitan département: rural share of dwellings against the public-initiative zone's "
-            f"share able to connect, {quarter}. {LIMIT}",
+            f"share able to connect, {quarter_text}. {LIMIT}",
             "ARCEP FTTH deployment by commune (data.gouv.fr)",
         ),
         report.table(
             "panel_placement",
             shown_place,
-            f"The studied territories in the national panel, {quarter}.",
+            f"The studied territories in the national panel, {quarter_text}.",
             basis,
             formats,
         ),

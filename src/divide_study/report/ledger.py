@@ -19,6 +19,22 @@ import pandas as pd
 from divide_study.analysis.evidence import CLASS_LABELS
 from divide_study.analysis.metrics import metric
 
+# Characters that HTML or the report's Markdown would read as markup: HTML's five, and Markdown's emphasis,
+# links, code, images, math, tables, headings, strikethrough and autolinks ("http:", "a@b"). A newline could
+# start a Markdown block (list, heading, code), so it becomes a space.
+_MARKUP = frozenset("&<>\"'\\`*_[]{}()#!|~$:@")
+
+
+def esc(value: object) -> str:
+    """``value`` as text that HTML *and* Markdown show literally: for every data value (or file name) put into
+    the report's ``md(...)`` or ``show(...)``.
+
+    Each character that could be markup becomes a numeric character reference (``<`` → ``&#60;``), which
+    browsers and the report's Markdown renderer both turn back into the character itself, never into markup;
+    so one helper serves both, and ``*``, ``_`` or ``[`` in a name do not turn into emphasis or a link.
+    """
+    return "".join(f"&#{ord(c)};" if c in _MARKUP else " " if c in "\r\n" else c for c in str(value))
+
 
 def readable_number(value: float) -> str:
     """Large numbers without decimals, small ones with two, years as they are."""
@@ -176,11 +192,14 @@ class Report:
     ) -> str:
         """A numbered static HTML table (pandas Styler), scrollable on narrow screens.
 
-        Numeric columns without a format get one by magnitude and are right-aligned.
+        Numeric columns without a format get one by magnitude and are right-aligned. Every cell and column
+        header is HTML-escaped (Styler escapes nothing unless asked): cells and headers come from data (an
+        initiative's name heads a column of the models table), and the caption and source are escaped too.
         """
         numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c]) and frame[c].dtype != bool]
         formats = {**dict.fromkeys(numeric, readable_number), **(formats or {})}
-        styler = frame.style.hide(axis="index").format(formats, na_rep="–")
+        styler = frame.style.hide(axis="index").format(formats, na_rep="–", escape="html")
+        styler = styler.format_index(escape="html", axis=1)
         classes = pd.DataFrame({c: ["num" if c in numeric else ""] * len(frame) for c in frame.columns}, frame.index)
         styler = styler.set_td_classes(classes)
         # A fixed id instead of pandas' random one, so two builds give the same HTML.
