@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -203,3 +204,16 @@ def test_pdf_is_a4_with_a_sensible_page_count_and_no_blank_page(tmp_path: Path):
     for image in images:
         darkest, _ = Image.open(image).convert("L").getextrema()
         assert darkest < 128, f"{image.name} looks blank"
+
+
+def test_no_code_reaches_a_reader_in_any_table():
+    """Every table cell and header is a word, a number or a cited name: no data code such as
+    'gers_numerique', 'whole_network' or 'value_nominal' (file names of the sources aside)."""
+    text = require(HTML).read_text(encoding="utf-8")
+    cells = re.findall(r'<t[hd][^>]*class="(?:col_heading|data)[^"]*"[^>]*>(.*?)</t[hd]>', text, re.S)
+    code = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+([.|][a-z0-9_]+)*$")
+    shown = {html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in cells}
+    codes = sorted(c for c in shown if code.match(c) and not c.endswith((".txt", ".csv")))
+    assert codes == []
+    initiatives = pd.read_csv(config.PROCESSED_DIR / "initiatives.csv")["initiative"]
+    assert not shown & set(initiatives)

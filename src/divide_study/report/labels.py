@@ -32,6 +32,10 @@ class Labels:
             raise StudyError(f"data/raw/labels.csv: no {kind} label for {key!r}; add a row ({kind},{key},…)")
         return found
 
+    def get(self, kind: str, key: str) -> str | None:
+        """The label, or None when there is none (for headers that are already words)."""
+        return self._labels.get((kind, key))
+
     def option(self, initiative: str, option: str) -> str:
         """A measure option (``initiative.option``) or a spending profile (``*.profile``)."""
         found = self._labels.get(("option", f"{initiative}.{option}")) or self._labels.get(("option", f"*.{option}"))

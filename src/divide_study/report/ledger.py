@@ -187,6 +187,23 @@ class Report:
             "</figcaption></figure>"
         )
 
+    def _for_readers(self, frame: pd.DataFrame, formats: dict) -> tuple[pd.DataFrame, dict]:
+        """With the edition's labels (``self.labels``): column headers that are codes get their label, and
+        yes/no columns read as words, not 1.00/0.00."""
+        labels = getattr(self, "labels", None)
+        if labels is None:
+            return frame, formats
+        frame = frame.copy()
+        for column in frame.columns:
+            if frame[column].dtype == bool:
+                frame[column] = frame[column].map({True: labels("word", "yes"), False: labels("word", "no")})
+        names = {c: labels.get("column", c) for c in frame.columns}
+        names = {c: n for c, n in names.items() if n is not None}
+        shown = [names.get(c, c) for c in frame.columns]
+        if len(set(shown)) < len(shown):
+            raise ValueError(f"two columns would read alike: {shown}; give them distinct labels in labels.csv")
+        return frame.rename(columns=names), {names.get(c, c): f for c, f in formats.items()}
+
     def table(
         self, key: str, frame: pd.DataFrame, caption: str, source: str, formats: dict[str, str] | None = None
     ) -> str:
@@ -196,8 +213,9 @@ class Report:
         header is HTML-escaped (Styler escapes nothing unless asked): cells and headers come from data (an
         initiative's name heads a column of the models table), and the caption and source are escaped too.
         """
+        frame, formats = self._for_readers(frame, formats or {})
         numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c]) and frame[c].dtype != bool]
-        formats = {**dict.fromkeys(numeric, readable_number), **(formats or {})}
+        formats = {**dict.fromkeys(numeric, readable_number), **formats}
         styler = frame.style.hide(axis="index").format(formats, na_rep="–", escape="html")
         styler = styler.format_index(escape="html", axis=1)
         classes = pd.DataFrame({c: ["num" if c in numeric else ""] * len(frame) for c in frame.columns}, frame.index)

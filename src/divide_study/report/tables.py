@@ -68,3 +68,29 @@ def sensitivity_ranges(frame: pd.DataFrame, initiatives: pd.DataFrame, labels: L
             "high_setting": [setting(a, v) for a, v in zip(frame["assumption"], frame["high_setting"], strict=True)],
         }
     )
+
+
+def refused_pairs(
+    frame: pd.DataFrame, measures: pd.DataFrame, initiatives: pd.DataFrame, labels: Labels
+) -> pd.DataFrame:
+    """The pairs of cost and premises the sensitivity analysis refused (``sensitivity.refused``), each said
+    in words: which cost, which premises, and the two scopes that differ."""
+    from divide_study.analysis.lookup import grouped_records
+
+    names = _names(initiatives)
+    by_option = grouped_records(measures, ("initiative", "option"))
+    out = []
+    for record in frame.to_dict("records"):
+        initiative = record["assumption"].partition(".")[0]
+        cost, _, premises = (part.strip() for part in str(record["setting"]).partition("/"))
+        scopes = [by_option[(initiative, option)][0]["scope"] for option in (cost, premises)]
+        out.append(
+            {
+                "initiative": names.get(initiative, initiative),
+                "cost": labels.option(initiative, cost),
+                "cost scope": labels("scope", scopes[0]),
+                "premises": labels.option(initiative, premises),
+                "premises scope": labels("scope", scopes[1]),
+            }
+        )
+    return pd.DataFrame(out, columns=["initiative", "cost", "cost scope", "premises", "premises scope"])
