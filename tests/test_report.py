@@ -61,6 +61,48 @@ def summary_numbers() -> list[str]:
     ]
 
 
+# Where the contents link to, what they list, and every "Figure N" / "Table N" of the text outside a link.
+LINKS = r"""() => {
+  const resolves = a => document.getElementById(a.getAttribute('href').slice(1)) !== null;
+  const toc = document.querySelector('nav#contents');
+  const tocLinks = toc ? [...toc.querySelectorAll('a')] : [];
+  const xrefs = [...document.querySelectorAll('main a.xref')];
+  const bare = [];
+  const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (parent.closest('a, style, script, code')) continue;
+    const label = parent.tagName === 'STRONG' && parent.parentElement.matches('figcaption, .table-caption');
+    if (label) continue;
+    for (const m of node.textContent.matchAll(/\b(Figure|Table)\s+\d+/g)) bare.push(m[0]);
+  }
+  return {
+    toc: toc !== null,
+    tocFirst: toc ? toc.compareDocumentPosition(document.querySelector('main h2:not(.toc-title)')) : 0,
+    tocTargets: tocLinks.map(a => a.getAttribute('href')),
+    tocUnresolved: tocLinks.filter(a => !resolves(a)).map(a => a.getAttribute('href')),
+    sectionIds: [...document.querySelectorAll('main h2[id]:not(.toc-title), main h3[id]')].map(h => '#' + h.id),
+    figureIds: [...document.querySelectorAll('figure.study-figure[id]')].map(e => '#' + e.id),
+    tableIds: [...document.querySelectorAll('.study-table-block[id]')].map(e => '#' + e.id),
+    tocText: toc ? toc.innerText : '',
+    xrefs: xrefs.map(a => [a.textContent.replace(/\s+/g, ' '), a.getAttribute('href')]),
+    xrefUnresolved: xrefs.filter(a => !resolves(a)).map(a => a.getAttribute('href')),
+    bareReferences: bare,
+  };
+}"""
+# In print: every table within its box, and no box that would print a scrollbar.
+PRINTED = """() => {
+  const tables = [...document.querySelectorAll('.study-table')].map(t => ({
+    id: t.closest('.study-table-block').id, width: t.scrollWidth, room: t.parentElement.clientWidth,
+    main: document.querySelector('main').clientWidth}));
+  const scrollers = [...document.querySelectorAll('body *')].filter(e => {
+    const style = getComputedStyle(e);
+    return ['auto', 'scroll'].includes(style.overflowX) && e.scrollWidth > e.clientWidth;
+  }).map(e => e.tagName + '.' + e.className);
+  return {printedTables: tables, printedScrollers: scrollers};
+}"""
+
+
 @pytest.fixture(scope="module")
 def page_in_browser(tmp_path_factory):
     from playwright.sync_api import sync_playwright
@@ -88,9 +130,15 @@ def page_in_browser(tmp_path_factory):
                 "code": page.locator(".jp-CodeCell .jp-InputArea, .jp-Editor, .highlight pre").count(),
                 "text": page.inner_text("body"),
             }
+            facts.update(page.evaluate(LINKS))
+            facts["text"] = facts["text"].replace(facts["tocText"], "", 1)  # the body's text, not the contents'
             page.set_viewport_size({"width": 390, "height": 844})
             facts["phone_overflow"] = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             page.screenshot(path=str(shots / "phone.png"))
+            # As printed: A4 less the page's side margins (210 - 2 x 15 mm) is 680 CSS pixels wide.
+            page.emulate_media(media="print")
+            page.set_viewport_size({"width": 680, "height": 1000})
+            facts.update(page.evaluate(PRINTED))
             facts["shots"] = shots
         finally:
             browser.close()
@@ -213,7 +261,80 @@ def test_no_code_reaches_a_reader_in_any_table():
     cells = re.findall(r'<t[hd][^>]*class="(?:col_heading|data)[^"]*"[^>]*>(.*?)</t[hd]>', text, re.S)
     code = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+([.|][a-z0-9_]+)*$")
     shown = {html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in cells}
-    codes = sorted(c for c in shown if code.match(c) and not c.endswith((".txt", ".csv")))
+    scenarios = {p.stem for p in (config.PROJ_ROOT / "params" / "scenarios").glob("*.y*ml")}  # file names
+    codes = sorted(c for c in shown if code.match(c) and not c.endswith((".txt", ".csv")) and c not in scenarios)
     assert codes == []
     initiatives = pd.read_csv(config.PROCESSED_DIR / "initiatives.csv")["initiative"]
     assert not shown & set(initiatives)
+
+
+def test_contents_link_every_section_figure_and_table(page_in_browser):
+    """The contents come first, are generated from the page, and each entry leads to its heading, figure or table."""
+    assert page_in_browser["toc"]
+    assert page_in_browser["tocFirst"] & 4  # DOCUMENT_POSITION_FOLLOWING: the first section follows the contents
+    assert page_in_browser["tocUnresolved"] == []
+    targets = page_in_browser["tocTargets"]
+    assert targets == page_in_browser["sectionIds"] + page_in_browser["figureIds"] + page_in_browser["tableIds"]
+    assert sum(t.startswith("#figure-") for t in targets) >= 8 and sum(t.startswith("#table-") for t in targets) >= 10
+
+
+def test_every_figure_and_table_reference_is_a_link(page_in_browser):
+    assert page_in_browser["bareReferences"] == []
+    assert page_in_browser["xrefUnresolved"] == []
+    assert len(page_in_browser["xrefs"]) >= 20
+    for text, href in page_in_browser["xrefs"]:
+        kind, number = text.split()
+        assert href == f"#{kind.lower()}-{number}", (text, href)
+
+
+def test_printed_tables_fit_the_page_and_nothing_scrolls(page_in_browser):
+    tables = page_in_browser["printedTables"]
+    assert len(tables) >= 10
+    too_wide = [t for t in tables if t["width"] > t["room"] or t["room"] > t["main"]]
+    assert too_wide == []
+    assert page_in_browser["printedScrollers"] == []
+
+
+def test_pdf_pages_are_numbered_under_a_running_title(pdf_text: str):
+    pages = [page for page in pdf_text.split("\f") if page.strip()]
+    total = len(pages)
+    title = "Three French answers to the rural digital divide"
+    for number, page in enumerate(pages, start=1):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        assert lines[-1] == f"{number} / {total}", (number, lines[-1])
+        if number > 1:  # the first page has the title itself
+            assert lines[0] == title, (number, lines[0])
+
+
+def test_pdf_opens_on_contents_then_the_summary_page(pdf_text: str):
+    first, second = [" ".join(page.split()) for page in pdf_text.split("\f")[:2]]
+    assert "Contents" in first and "Appendix B: Provenance of every number" in first
+    assert "Figure 1" in first and "Table 1" in first
+    assert second.startswith("Three French answers to the rural digital divide What this evaluation asks")
+    summary = second[second.index("Executive summary") :]
+    assert summary.count("evidence: ") == 5  # the whole summary, on one page
+
+
+def test_layout_links_references_and_lists_contents_as_text():
+    """The contents are read from the page (markup in a caption stays text); bare references become links."""
+    from divide_study.report.layout import lay_out
+
+    page = (
+        '<main><div class="jp-Cell"><h1>T</h1></div><div class="jp-Cell"><h2 id="s1">One'
+        '<a class="anchor-link" href="#s1">¶</a></h2><p>See Table 2 and Figure\n1; Table 9 is not there.</p>'
+        '<figure class="study-figure" id="figure-1"><figcaption><strong>Figure 1.</strong> A &lt;b&gt; B'
+        '<span class="source">Source: s</span></figcaption></figure>'
+        '<div class="study-table-block" id="table-2"><p class="table-caption"><strong>Table 2.</strong> C</p>'
+        "</div></div></main>"
+    )
+    laid = lay_out(page)
+    assert laid == lay_out(page)  # the same page gives the same bytes
+    contents = laid[laid.index('<nav class="toc"') : laid.index("</nav>")]
+    assert '<a href="#s1">One</a>' in contents
+    assert '<span class="toc-label">Figure 1</span> A &lt;b&gt; B</a>' in contents
+    assert '<span class="toc-label">Table 2</span> C</a>' in contents
+    assert laid.index("</nav>") < laid.index('<h2 id="s1">')
+    assert '<a class="xref" href="#table-2">Table 2</a>' in laid
+    assert '<a class="xref" href="#figure-1">Figure\n1</a>' in laid
+    assert "Table 9 is not there" in laid  # no such table: left as text (the browser test fails on it)
+    assert "<strong>Figure 1.</strong>" in laid  # a figure's own label is no reference

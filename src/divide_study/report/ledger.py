@@ -36,6 +36,10 @@ def esc(value: object) -> str:
     return "".join(f"&#{ord(c)};" if c in _MARKUP else " " if c in "\r\n" else c for c in str(value))
 
 
+LONG_TABLE_ROWS = 25  # rows beyond which a printed table may break across pages
+LONG_WORD = 22  # characters beyond which a word of a table cell may be broken anywhere in print
+
+
 def readable_number(value: float) -> str:
     """Large numbers without decimals, small ones with two, years as they are."""
     if pd.isna(value):
@@ -169,16 +173,24 @@ class Report:
 
     # --- figures and tables -------------------------------------------------------------------------------
 
-    def figure_ref(self, key: str) -> str:
+    def figure_label(self, key: str) -> str:
         return f"Figure {self.figure_numbers[key]}"
 
-    def table_ref(self, key: str) -> str:
+    def table_label(self, key: str) -> str:
         return f"Table {self.table_numbers[key]}"
+
+    def figure_ref(self, key: str) -> str:
+        """'Figure 3', as a link to the figure."""
+        return f'<a class="xref" href="#figure-{self.figure_numbers[key]}">{self.figure_label(key)}</a>'
+
+    def table_ref(self, key: str) -> str:
+        """'Table 3', as a link to the table."""
+        return f'<a class="xref" href="#table-{self.table_numbers[key]}">{self.table_label(key)}</a>'
 
     def figure(self, key: str, png: Path, caption: str, source: str) -> str:
         """A numbered figure, its image embedded, with caption and source line."""
         data = base64.b64encode(png.read_bytes()).decode("ascii")
-        label = self.figure_ref(key)
+        label = self.figure_label(key)
         return (
             f'<figure class="study-figure" id="figure-{self.figure_numbers[key]}">'
             f'<img src="data:image/png;base64,{data}" alt="{html.escape(label)}: {html.escape(caption)}">'
@@ -218,13 +230,31 @@ class Report:
         formats = {**dict.fromkeys(numeric, readable_number), **formats}
         styler = frame.style.hide(axis="index").format(formats, na_rep="–", escape="html")
         styler = styler.format_index(escape="html", axis=1)
-        classes = pd.DataFrame({c: ["num" if c in numeric else ""] * len(frame) for c in frame.columns}, frame.index)
+
+        # Columns holding long unbroken words (URLs, file names, identifiers) may break them anywhere in print;
+        # the others break between words only, so short columns are never squeezed letter by letter.
+        def kind(column: str) -> str:
+            if column in numeric:
+                return "num"
+            words = frame[column].astype(str).str.split().explode().dropna()
+            return "long-words" if len(words) and words.str.len().max() > LONG_WORD else ""
+
+        classes = pd.DataFrame({c: [kind(c)] * len(frame) for c in frame.columns}, frame.index)
         styler = styler.set_td_classes(classes)
+        # Headers too long for their column (identifiers) may break anywhere, the others between words only.
+        long_headers = [n for n, c in enumerate(frame.columns) if len(str(c)) > LONG_WORD]
+        if long_headers:
+            styler = styler.set_table_styles(
+                [{"selector": f"th.col{n}", "props": [("overflow-wrap", "anywhere")]} for n in long_headers],
+                overwrite=False,
+            )
         # A fixed id instead of pandas' random one, so two builds give the same HTML.
         styler = styler.set_table_attributes('class="study-table"').set_uuid(f"table{self.table_numbers[key]}")
-        label = self.table_ref(key)
+        label = self.table_label(key)
+        # In print, a table kept whole unless it is longer than a page (then it breaks between rows).
+        block = "study-table-block long" if len(frame) > LONG_TABLE_ROWS else "study-table-block"
         return (
-            f'<div class="study-table-block" id="table-{self.table_numbers[key]}">'
+            f'<div class="{block}" id="table-{self.table_numbers[key]}">'
             f'<p class="table-caption"><strong>{label}.</strong> {html.escape(caption)}</p>'
             f'<div class="table-wrap">{styler.to_html()}</div>'
             f'<p class="source">Source: {html.escape(source)}</p></div>'

@@ -61,13 +61,18 @@ def to_html(executed: Path, out: Path, title: str, stamp: dict[str, str] | None 
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
-        embed_images=True,
+        # The figures embed themselves (Report.figure); markdown has no images. nbconvert's image embedding
+        # re-parses each inline tag of markdown alone, which empties links: <a href="#figure-3"></a>Figure 3.
+        embed_images=False,
     )
     exporter.register_preprocessor(
         TagRemovePreprocessor(remove_cell_tags={"notebook-only", "parameters", "injected-parameters"}), enabled=True
     )
     body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
-    write_text_atomic(body, out)
+    # The contents and the links of "Figure N" / "Table N", read from the page itself.
+    from divide_study.report.layout import lay_out
+
+    write_text_atomic(lay_out(body), out)
     return out
 
 

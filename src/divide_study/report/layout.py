@@ -1,0 +1,221 @@
+"""The report's publication layout, made from its own HTML: a table of contents (sections, figures, tables) and
+every "Figure N" / "Table N" of the text made a link to that figure or table.
+
+Nothing here is typed: headings, figures and tables are read from the page nbconvert wrote, so the contents
+follow the notebook. The output is a pure function of the input (no clock, no random ids).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+REFERENCE = re.compile(r"\b(Figure|Table)[\s\u00a0]+(\d+)\b")
+# Text in these elements is never linked: links already, code and styles, the figure's or table's own label.
+NO_LINK = {"a", "style", "script", "title", "textarea", "code", "pre"}
+
+
+@dataclass
+class Entry:
+    kind: str  # "h2", "h3", "figure", "table"
+    id: str
+    text: str = ""
+
+
+@dataclass
+class _State:
+    tag: str
+    attrs: dict[str, str]
+    entry: Entry | None = None
+    label: bool = False  # the <strong>Figure 3.</strong> of a caption
+
+
+@dataclass
+class Page:
+    entries: list[Entry] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+    # (offset, raw text) of each text run where a reference may be linked
+    texts: list[tuple[int, str]] = field(default_factory=list)
+    first_section_cell: int | None = None  # the contents go before the cell of the first section heading
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class _Reader(HTMLParser):
+    """Collects headings, figures, tables and ids, and the text runs outside links, with their offsets."""
+
+    def __init__(self, source: str):
+        super().__init__(convert_charrefs=False)
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
+        self.page = Page()
+        self.stack: list[_State] = []
+        self.last_cell: int | None = None
+
+    def position(self) -> int:
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
+
+    def _open_entry(self) -> Entry | None:
+        for state in reversed(self.stack):
+            if state.entry is not None:
+                return state.entry
+        return None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        classes = values.get("class", "").split()
+        if values.get("id"):
+            self.page.ids.add(values["id"])
+        if tag == "div" and "jp-Cell" in classes:
+            self.last_cell = self.position()
+        entry = None
+        if tag in ("h2", "h3") and values.get("id") and "toc-title" not in classes:
+            entry = Entry(tag, values["id"])
+            if tag == "h2" and self.page.first_section_cell is None:
+                self.page.first_section_cell = self.last_cell
+        elif tag == "figure" and "study-figure" in classes and values.get("id"):
+            entry = Entry("figure", values["id"])
+        elif tag == "div" and "study-table-block" in classes and values.get("id"):
+            entry = Entry("table", values["id"])
+        if entry is not None:
+            self.page.entries.append(entry)
+        parent = self.stack[-1] if self.stack else None
+        label = (
+            tag == "strong"
+            and parent is not None
+            and (parent.tag == "figcaption" or "table-caption" in parent.attrs.get("class", "").split())
+        )
+        if tag in VOID:
+            return
+        self.stack.append(_State(tag, values, entry, label))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        if values.get("id"):
+            self.page.ids.add(values["id"])
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self.stack) - 1, -1, -1):
+            if self.stack[depth].tag == tag:
+                del self.stack[depth:]
+                return
+
+    def _caption_text(self, data: str) -> None:
+        entry = self._open_entry()
+        if entry is None:
+            return
+        inside = {s.tag for s in self.stack}
+        if entry.kind in ("h2", "h3"):
+            wanted = not any("anchor-link" in s.attrs.get("class", "").split() for s in self.stack)  # not "¶"
+        else:  # the caption, without its label ("Figure 3.") and its source line
+            in_caption = any(
+                s.tag == "figcaption" or "table-caption" in s.attrs.get("class", "").split() for s in self.stack
+            )
+            wanted = in_caption and "span" not in inside and not any(s.label for s in self.stack)
+        if wanted:
+            entry.text += data
+
+    def handle_data(self, data: str) -> None:
+        self._caption_text(data)
+        if any(s.tag in NO_LINK or s.label for s in self.stack):
+            return
+        if "Figure" in data or "Table" in data:
+            self.page.texts.append((self.position(), data))
+
+    def handle_entityref(self, name: str) -> None:
+        self._caption_text(html.unescape(f"&{name};"))
+
+    def handle_charref(self, name: str) -> None:
+        self._caption_text(html.unescape(f"&#{name};"))
+
+
+def read_page(source: str) -> Page:
+    reader = _Reader(source)
+    reader.feed(source)
+    reader.close()
+    return reader.page
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+def table_of_contents(page: Page) -> str:
+    """The contents as HTML: the sections (with their subsections), then the figures and the tables."""
+    sections: list[str] = []
+    open_sub = False
+    for entry in page.entries:
+        if entry.kind == "h2":
+            if open_sub:
+                sections.append("</ol></li>")
+                open_sub = False
+            elif sections:
+                sections.append("</li>")
+            sections.append(f'<li><a href="#{html.escape(entry.id)}">{html.escape(_clean(entry.text))}</a>')
+        elif entry.kind == "h3" and sections:
+            if not open_sub:
+                sections.append("<ol>")
+                open_sub = True
+            sections.append(f'<li><a href="#{html.escape(entry.id)}">{html.escape(_clean(entry.text))}</a></li>')
+    if sections:
+        sections.append("</ol></li>" if open_sub else "</li>")
+
+    def listing(kind: str, name: str) -> str:
+        items = []
+        for entry in page.entries:
+            if entry.kind == kind:
+                number = entry.id.rsplit("-", 1)[-1]
+                caption = _clean(entry.text)
+                items.append(
+                    f'<li><a href="#{html.escape(entry.id)}"><span class="toc-label">{name} {html.escape(number)}'
+                    f"</span> {html.escape(caption)}</a></li>"
+                )
+        return "".join(items)
+
+    figures, tables = listing("figure", "Figure"), listing("table", "Table")
+    parts = [
+        '<nav class="toc" id="contents" aria-label="Contents">',
+        '<h2 class="toc-title">Contents</h2>',
+        f'<ol class="toc-sections">{"".join(sections)}</ol>',
+    ]
+    if figures or tables:
+        parts.append('<div class="toc-lists">')
+        if figures:
+            parts.append(f'<div><p class="toc-heading">Figures</p><ul class="toc-figures">{figures}</ul></div>')
+        if tables:
+            parts.append(f'<div><p class="toc-heading">Tables</p><ul class="toc-tables">{tables}</ul></div>')
+        parts.append("</div>")
+    parts.append("</nav>")
+    return "".join(parts)
+
+
+def link_references(source: str, page: Page) -> str:
+    """Each "Figure N" / "Table N" of the text, outside links and labels, made a link to its figure or table."""
+    pieces, cursor = [], 0
+    for start, text in page.texts:
+
+        def link(match: re.Match[str]) -> str:
+            target = f"{match.group(1).lower()}-{match.group(2)}"
+            if target not in page.ids:
+                return match.group(0)
+            return f'<a class="xref" href="#{target}">{match.group(0)}</a>'
+
+        pieces.append(source[cursor:start])
+        pieces.append(REFERENCE.sub(link, text))
+        cursor = start + len(text)
+    pieces.append(source[cursor:])
+    return "".join(pieces)
+
+
+def lay_out(source: str) -> str:
+    """The report with its contents filled in and its references linked."""
+    page = read_page(source)
+    linked = link_references(source, page)
+    laid = read_page(linked)
+    at = laid.first_section_cell
+    if at is None:
+        return linked
+    return f"{linked[:at]}{table_of_contents(laid)}\n{linked[at:]}"
