@@ -29,7 +29,7 @@ from typing import Any
 
 from divide_study import config
 from divide_study.build import audit, kernels, staging
-from divide_study.build.params import load_parameters, notebook_parameters
+from divide_study.build.params import load_parameters, notebook_parameters, output_folders
 from divide_study.build.progress import Reporter
 from divide_study.errors import StudyError
 
@@ -649,29 +649,13 @@ class Builder:
         return {root: _resolve(base, self.parameters[key]) for root, key in roots.items() if key in self.parameters}
 
     def _outputs(self) -> dict[str, Path]:
-        """The published folders, each confined to the project (or scenario) folder and none inside another."""
-        folders = {}
-        for root, key in OUTPUT_ROOTS.items():
-            if key not in self.parameters:
-                continue
-            value = Path(self.parameters[key])
-            folder = _resolve(self.base, value)
-            if value.is_absolute() or not folder.is_relative_to(self.base) or folder == self.base:
-                raise StudyError(
-                    f"parameter {key!r} = {str(value)!r}: output folders must be inside the project, "
-                    "given relative to it (e.g. 'figures')"
-                )
-            if folder.is_relative_to(self.root / "build") or folder.is_relative_to(self.root / "notebooks"):
-                raise StudyError(f"parameter {key!r} = {str(value)!r}: that folder belongs to the build")
-            folders[root] = folder
-        for a, first in folders.items():
-            for b, second in folders.items():
-                if a != b and (first.is_relative_to(second) or second.is_relative_to(first)):
-                    raise StudyError(
-                        f"parameters {OUTPUT_ROOTS[a]!r} and {OUTPUT_ROOTS[b]!r} overlap ({first} and {second}); "
-                        "each output folder must be separate"
-                    )
-        return folders
+        """The published folders, confined to the project (or the edition's folder) and apart from each other.
+
+        The parameters' own check (``params.output_folders``), here with the folders the engine publishes, so it
+        also holds for a defaults file in the flat form (which marks no folder) and under an edition's folder.
+        """
+        named = output_folders(self.parameters, OUTPUT_ROOTS.values(), INPUT_ROOTS.values(), self.root, base=self.base)
+        return {root: named[key] for root, key in OUTPUT_ROOTS.items() if key in named}
 
     def _with_upstream(self, names: list[str]) -> set[str]:
         selected, todo = set(), list(names)
