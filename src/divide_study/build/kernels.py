@@ -69,42 +69,72 @@ class KernelPool:
         self.folder, self.plans, self.deps, self.order, self.cores = folder, plans, deps, order, cores
         self.folder.mkdir(parents=True, exist_ok=True)
         self.running: set[str] = set()
-        self.done: set[str] = set()
+        self.ran: set[str] = set()  # ended after running (not skipped, not failed)
+        self.done: set[str] = set()  # ended in any way
         self.warming: set[str] = set()
+        self.wanted: list[str] = []  # steps that started before the pool was armed
         self.started: dict[str, Any] = {}  # step -> KernelManager
         self.lock = threading.Lock()
+        self.threads: list[threading.Thread] = []
+        self.armed = False
         self.closed = False
+
+    def _thread(self, target: Any, *args: Any) -> None:
+        thread = threading.Thread(target=target, args=args, daemon=True)
+        self.threads.append(thread)
+        thread.start()
+
+    def arm(self) -> None:
+        """Start kernels from now on. doit forks its workers after deciding about the first steps (a step found
+        up to date is reported before); a thread of this process must not be mid-way through anything then,
+        or a worker inherits its locks held. So the pool only records events until the workers exist."""
+        with self.lock:
+            self.armed = True
+            wanted, self.wanted = self.wanted, []
+        for name in wanted:
+            self._start_now(name)
+        self._next()
 
     # Called by the build's reporter (doit's main loop) as steps start and end.
     def step_started(self, name: str) -> None:
         with self.lock:
             self.running.add(name)
+            if not self.armed:
+                self.wanted.append(name)
+                return
+        self._start_now(name)
+        self._next()
+
+    def _start_now(self, name: str) -> None:
+        """The kernel of a step that starts: its worker is waiting for it."""
+        with self.lock:
             now = name in self.plans and name not in self.started and name not in self.warming
             if now:
                 self.warming.add(name)
-        if now:  # its worker is waiting for it
-            threading.Thread(target=self._warm, args=(name,), daemon=True).start()
-        self._next()
+        if now:
+            self._thread(self._warm, name)
 
-    def step_ended(self, name: str) -> None:
+    def step_ended(self, name: str, ran: bool) -> None:
         with self.lock:
             self.running.discard(name)
             self.done.add(name)
+            if ran:
+                self.ran.add(name)
             manager = self.started.pop(name, None)
         if manager is not None:
-            threading.Thread(target=_shutdown, args=(manager,), daemon=True).start()
+            self._thread(_shutdown, manager)
         self._next()
 
     def _candidate(self) -> str | None:
-        """The next step to start a kernel for: every step it waits for has started, and a core is free."""
-        if self.closed or len(self.running) + len(self.warming) >= self.cores:
+        """The next step to start a kernel for ahead: every step it waits for has started or ended, one of them
+        runs or ran (else it may well be up to date too), and a core is free."""
+        if not self.armed or self.closed or len(self.running) + len(self.warming) >= self.cores:
             return None
-        begun = self.running | self.done
-        if not begun:
-            return None  # nothing runs yet: doit has not said which steps are stale
+        begun, running = self.running | self.done, self.running | self.ran
         for name in self.order:
             taken = name in begun or name in self.started or name in self.warming
-            if name in self.plans and not taken and self.deps[name] and self.deps[name] <= begun:
+            deps = self.deps[name]
+            if name in self.plans and not taken and deps and deps <= begun and deps & running:
                 return name
         return None
 
@@ -114,7 +144,7 @@ class KernelPool:
             if name is None:
                 return
             self.warming.add(name)
-        threading.Thread(target=self._warm, args=(name,), daemon=True).start()
+        self._thread(self._warm, name)
 
     def _warm(self, name: str) -> None:
         plan = self.plans[name]
@@ -132,7 +162,7 @@ class KernelPool:
             info = {"connection_file": manager.connection_file, "pid": manager.provisioner.process.pid}
             _announce(self.folder, f"{name}.json", json.dumps(info))  # the worker may attach from here on
             announced = True
-            _run_quietly(manager, plan["code"])
+            _run_quietly(manager, plan["code"], lambda: self.closed)
         except Exception as exc:  # the worker starts the kernel itself (and says what is wrong, if anything)
             if not announced:
                 _announce(self.folder, f"{name}.none", f"{type(exc).__name__}: {exc}")
@@ -142,9 +172,13 @@ class KernelPool:
         self._next()
 
     def close(self) -> None:
-        """Shut down every kernel started ahead (claimed or not); the build's end kills what is left."""
+        """Shut down every kernel it started and end its threads: nothing of it outlives the build (a later
+        build in the same process forks its workers from it)."""
         with self.lock:
             self.closed = True
+        for thread in list(self.threads):
+            thread.join(timeout=10)
+        with self.lock:
             managers = list(self.started.values())
             self.started.clear()
         for manager in managers:
@@ -169,18 +203,25 @@ def _start(plan: dict[str, Any]) -> Any:
     return manager
 
 
-def _run_quietly(manager: Any, code: str) -> None:
-    """Run ``code`` in the kernel without output and without a history entry; wait until it is done."""
+def _run_quietly(manager: Any, code: str, stop: Any) -> None:
+    """Run ``code`` in the kernel without output and without a history entry; wait until it is done (or the
+    build ends, or the kernel does)."""
+    import queue
+
     client = manager.client()
     client.start_channels()
     try:
         client.wait_for_ready(timeout=120)
-        if code:
-            message = client.execute(code, silent=True, store_history=False)
-            while True:
-                reply = client.get_shell_msg(timeout=300)
-                if reply["parent_header"].get("msg_id") == message:
-                    return
+        if not code:
+            return
+        message = client.execute(code, silent=True, store_history=False)
+        while not stop() and manager.is_alive():
+            try:
+                reply = client.get_shell_msg(timeout=0.2)
+            except queue.Empty:
+                continue
+            if reply["parent_header"].get("msg_id") == message:
+                return
     finally:
         client.stop_channels()
 

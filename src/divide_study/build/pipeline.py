@@ -493,7 +493,8 @@ class _DoitReporter:
         self.started: dict[str, float] = {}
 
     def _finish(self, result: StepResult) -> None:
-        self._pool("step_ended", result.name)
+        if self.builder.pool is not None:
+            self.builder.pool.step_ended(result.name, ran=result.status == "ran")
         self.report.results.append(result)
         self.builder.reporter.finished(result)
 
@@ -503,15 +504,11 @@ class _DoitReporter:
     def get_status(self, task):
         pass
 
-    def _pool(self, event: str, name: str) -> None:
-        pool = self.builder.pool
-        if pool is not None:
-            getattr(pool, event)(name)
-
     def execute_task(self, task):
         self.started[task.name] = time.perf_counter()
         self.builder.reporter.started(task.name)
-        self._pool("step_started", task.name)
+        if self.builder.pool is not None:
+            self.builder.pool.step_started(task.name)
 
     def add_success(self, task):
         seconds = time.perf_counter() - self.started.get(task.name, time.perf_counter())
@@ -906,6 +903,16 @@ class Builder:
             return plain_worker(runner, *args, **kwargs)
 
         MRunner.execute_task_subprocess = loading_worker
+        # The kernel pool's threads start only once doit has forked its workers (see KernelPool.arm).
+        plain_start = MRunner._run_start_processes
+
+        def start_then_arm(runner, *args, **kwargs):
+            processes = plain_start(runner, *args, **kwargs)
+            if builder.pool is not None:
+                builder.pool.arm()
+            return processes
+
+        MRunner._run_start_processes = start_then_arm
         # doit runs from the project's folder, so the paths it keeps are relative: a copy or a move of the
         # project keeps its cache.
         here = os.getcwd()
@@ -917,6 +924,7 @@ class Builder:
             PluginDict._from_entry_points = scan
             ExecNode.__init__ = plain_init
             MRunner.execute_task_subprocess = plain_worker
+            MRunner._run_start_processes = plain_start
             if self.pool is not None:
                 self.pool.close()
         if code != 0 and report.ok:
