@@ -107,6 +107,9 @@ class KernelPool:
 
     def _start_now(self, name: str) -> None:
         """The kernel of a step that starts: its worker is waiting for it."""
+        if name not in self.plans:  # not a step the build planned for: its worker starts its own kernel
+            _announce(self.folder, f"{name}.none", "no plan")
+            return
         with self.lock:
             now = name in self.plans and name not in self.started and name not in self.warming
             if now:
