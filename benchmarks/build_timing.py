@@ -95,11 +95,8 @@ def copy_project(target: Path) -> Path:
     for folder in ("notebooks", "params", "data/raw"):
         shutil.copytree(config.PROJ_ROOT / folder, target / folder)
     shutil.copy(config.PROJ_ROOT / "uv.lock", target / "uv.lock")
-    defaults = target / "params" / "default.yaml"
-    text = defaults.read_text(encoding="utf-8").replace(
-        "sources_dir: ../shared/sources", f"sources_dir: {config.SOURCES_DIR}"
-    )
-    defaults.write_text(text, encoding="utf-8")
+    # The copy reads the articles where the project does (the default is relative to the project).
+    set_default(target, "sources_dir", str(config.SOURCES_DIR))
     return target
 
 
@@ -113,13 +110,23 @@ def study_build(root: Path, pdf: bool) -> float:
     return seconds
 
 
-def set_household(root: Path, value: float) -> None:
+def set_default(root: Path, key: str, value: object) -> None:
+    """Change one parameter's ``default:`` in a copy's params/default.yaml (each entry: 'key:', indented fields)."""
     defaults = root / "params" / "default.yaml"
-    lines = [
-        f"persons_per_household: {value}" if line.startswith("persons_per_household:") else line
-        for line in defaults.read_text(encoding="utf-8").splitlines()
-    ]
+    lines = defaults.read_text(encoding="utf-8").splitlines()
+    start = lines.index(f"{key}:")
+    for number in range(start + 1, len(lines)):
+        if lines[number].lstrip().startswith("default:"):
+            indent = lines[number][: len(lines[number]) - len(lines[number].lstrip())]
+            lines[number] = f"{indent}default: {value}"
+            break
+    else:
+        raise SystemExit(f"no default for {key} in {defaults}")
     defaults.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def set_household(root: Path, value: float) -> None:
+    set_default(root, "persons_per_household", value)
 
 
 def main() -> None:

@@ -17,7 +17,7 @@ import nbformat
 import pytest
 from conftest import tree_digest
 
-from divide_study.build import staging
+from divide_study.build import kernels, staging
 from divide_study.build.params import ParameterError
 from divide_study.build.pipeline import Builder, Step, dependencies, topological_order
 from divide_study.build.progress import Reporter
@@ -231,6 +231,35 @@ def test_a_notebook_reading_an_undeclared_file_fails_the_build(project: Path):
     failure = next(r for r in report.results if r.name == "c_other").error
     assert "c_other.ipynb" in failure and "read data/raw/input.csv" in failure and "does not declare" in failure
     assert tree_digest(project / "data/processed") == before
+
+
+def test_imports_run_ahead_in_the_kernel_are_audited_and_leave_no_trace(project: Path):
+    """The build runs each notebook's import statements in its kernel before the notebook (kernels.KernelPool):
+    the audit hook is there from the kernel's start, so a module that reads an undeclared file as it is
+    imported still fails the step; and the early run is not in the history (execution counts start at 1)."""
+    report, _, _ = build(project)
+    executed = nbformat.read(project / "build/notebooks/c_other.ipynb", as_version=4)
+    counts = [cell.execution_count for cell in executed.cells if cell.cell_type == "code"]
+    assert counts == list(range(1, len(counts) + 1))
+    (project / "peeking.py").write_text("from pathlib import Path\n\nPEEK = Path('data/raw/input.csv').read_text()\n")
+    notebook(
+        project / "notebooks/c_other.ipynb",
+        'raw_dir: str = "data/raw"  # inputs\nprocessed_dir: str = "data/processed"  # outputs\n',
+        "import peeking\n(Path(processed_dir) / 'c.csv').write_text((Path(raw_dir) / 'other.csv').read_text())",
+    )
+    report, status, _ = build(project)
+    assert status["c_other"] == "failed" and not report.published
+    assert "read data/raw/input.csv" in next(r for r in report.results if r.name == "c_other").error
+
+
+def test_import_statements_are_the_notebooks_own():
+    cells = [
+        {"cell_type": "code", "source": "import pandas as pd\nx = 1\nfrom a.b import (c,\n    d)\n"},
+        {"cell_type": "markdown", "source": "import nothing"},
+        {"cell_type": "code", "source": "%matplotlib inline\nimport hidden"},  # IPython syntax: left alone
+        {"cell_type": "code", "source": ["def f():\n", "    import inner\n", "import pandas as pd\n"]},
+    ]
+    assert kernels.import_statements({"cells": cells}) == "import pandas as pd\nfrom a.b import c, d"
 
 
 def test_a_notebook_writing_an_undeclared_file_fails_the_build(project: Path):

@@ -27,6 +27,7 @@ import functools
 import json
 import math
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -492,43 +493,65 @@ def _resolve(root: Path, value: str) -> Path:
 
 
 def check_folders(values: dict[str, Any], specs: dict[str, Spec], root: Path, origin: dict[str, str]) -> None:
-    """Output folders: relative, inside the project (no ``..`` or symlink escape), apart from each other, from
-    the input folders and from the project's own folders. A build replaces its outputs whole, so a wrong one
-    would replace something else."""
+    """The output folders the defaults file marks (``folder: output``), confined (``output_folders``)."""
+    outputs = [name for name, spec in specs.items() if spec.folder == "output"]
+    inputs = [name for name, spec in specs.items() if spec.folder == "input"]
+    output_folders(values, outputs, inputs, root, origin=origin)
+
+
+def output_folders(
+    values: dict[str, Any],
+    outputs: Iterable[str],
+    inputs: Iterable[str],
+    root: Path,
+    base: Path | None = None,
+    origin: dict[str, str] | None = None,
+) -> dict[str, Path]:
+    """Output folders: relative, inside ``base`` (the project, or a scenario edition's folder in it; no ``..``
+    or symlink escape), apart from each other, from the input folders and from the project's own folders.
+
+    A build replaces its outputs whole, so a wrong one would replace something else. The one check of output
+    folders: the parameters' (``check_folders``) and the build's (its published folders, for an edition under
+    ``scenarios/``). Returns each folder under ``base``, as given (not through symbolic links).
+    """
+    origin = origin or {}
     project = root.resolve()
-    outputs: dict[str, Path] = {}
-    for name, spec in specs.items():
-        if spec.folder != "output" or name not in values:
+    base = base or root
+    home = base.resolve()
+    found: dict[str, Path] = {}
+    for name in outputs:
+        if name not in values:
             continue
         value, where = values[name], f"{origin.get(name, 'parameters')}: parameter {name!r}"
-        if not value.strip():
+        if not isinstance(value, str) or not value.strip():
             raise ParameterError(f"{where} is empty; give a folder relative to the project")
         if Path(value).is_absolute():
             raise ParameterError(f"{where} is absolute ({value}); give a folder relative to the project")
-        path = (project / value).resolve()
-        if path == project or not path.is_relative_to(project):
+        path = (home / value).resolve()
+        if path == home or not path.is_relative_to(home):
             raise ParameterError(f"{where} ({value}) leads outside the project (through .. or a symbolic link)")
         if path.exists() and not path.is_dir():
             raise ParameterError(f"{where} ({value}) is a file, not a folder")
-        outputs[name] = path
+        found[name] = path
     others = {
         f"parameter {name!r} ({values[name]})": _resolve(root, values[name])
-        for name, spec in specs.items()
-        if spec.folder == "input" and isinstance(values.get(name), str)
+        for name in inputs
+        if isinstance(values.get(name), str)
     }
     others.update({f"the project's {folder}/ folder": project / folder for folder in PROTECTED_FOLDERS})
     # Name first what the user just changed (a scenario) rather than the defaults it collides with.
-    names = sorted(outputs, key=lambda name: (origin.get(name) == origin.get("_defaults"), name))
+    names = sorted(found, key=lambda name: (origin.get(name) == origin.get("_defaults"), name))
     for index, name in enumerate(names):
         where = f"{origin.get(name, 'parameters')}: parameter {name!r} ({values[name]})"
         for other in names[index + 1 :]:
-            if _nested(outputs[name], outputs[other]):
+            if _nested(found[name], found[other]):
                 raise ParameterError(
                     f"{where} and parameter {other!r} ({values[other]}) overlap; outputs must be apart"
                 )
         for label, path in others.items():
-            if _nested(outputs[name], path):
+            if _nested(found[name], path):
                 raise ParameterError(f"{where} overlaps {label}; an output folder must be apart from it")
+    return {name: Path(os.path.normpath(base / values[name])) for name in found}
 
 
 def _nested(a: Path, b: Path) -> bool:

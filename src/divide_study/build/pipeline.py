@@ -20,7 +20,7 @@ import json
 import os
 import re
 import shutil
-import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from divide_study import config
-from divide_study.build import audit, staging
-from divide_study.build.params import load_parameters, notebook_parameters
+from divide_study.build import audit, kernels, staging
+from divide_study.build.params import load_parameters, notebook_parameters, output_folders
 from divide_study.build.progress import Reporter
 from divide_study.errors import StudyError
 
@@ -71,7 +71,9 @@ HANDED_OVER = (
 )
 ANALYSIS_INPUTS = HANDED_OVER
 
-# The one table of steps: everything the engine knows about the study's notebooks.
+# The one table of steps: everything the engine knows about the study's notebooks. Steps that become ready
+# together start in this table's order (``topological_order``), and their kernels are started ahead in it too:
+# the longest first, so that on fewer cores than steps the last one to start is a short one.
 STEPS: tuple[Step, ...] = (
     Step(
         "01_clean",
@@ -98,11 +100,6 @@ STEPS: tuple[Step, ...] = (
         ),
     ),
     Step(
-        "03_programme_outcomes",
-        reads=ANALYSIS_INPUTS,
-        writes=("processed:programme_outcomes.csv", "figures:programme_outcomes.*"),
-    ),
-    Step(
         "04_sensitivity",
         reads=(*ANALYSIS_INPUTS, "scenarios:*.yaml", "scenarios:*.yml"),
         writes=("processed:sensitivity.csv", "processed:scenarios.csv", "figures:sensitivity_tornado*.*"),
@@ -123,6 +120,11 @@ STEPS: tuple[Step, ...] = (
             "processed:press_claims.csv",
             "figures:national_panel.*",
         ),
+    ),
+    Step(
+        "03_programme_outcomes",
+        reads=ANALYSIS_INPUTS,
+        writes=("processed:programme_outcomes.csv", "figures:programme_outcomes.*"),
     ),
     Step(
         "05_report",
@@ -170,11 +172,12 @@ def _overlaps(read: str, write: str) -> bool:
 
 
 def topological_order(steps: tuple[Step, ...] = STEPS) -> list[str]:
+    """Writers before readers; steps of one rank in the table's order."""
     deps = dependencies(steps)
     order: list[str] = []
     pending = {name: set(d) for name, d in deps.items()}
     while pending:
-        ready = sorted(name for name, d in pending.items() if not d - set(order))
+        ready = [name for name, d in pending.items() if not d - set(order)]
         if not ready:
             raise StudyError(f"the steps depend on each other in a cycle: {sorted(pending)}")
         for name in ready:
@@ -271,24 +274,32 @@ class BuildReport:
 # --- one step, in a doit worker process ---------------------------------------------------------------------
 
 
-def _fast_nbformat() -> None:
-    """jsonschema builds an IRI grammar (3-4 s) when ``rfc3987_syntax`` is importable; notebooks never need it."""
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-
-
 def run_step(spec: dict[str, Any]) -> Any:
     """doit action: run one notebook, check its file accesses, record its outputs. A failure is a TaskFailed."""
     from doit.exceptions import TaskFailed
 
     staging.die_with_parent()
-    _fast_nbformat()
     log = Path(spec["audit_log"])
-    log.unlink(missing_ok=True)
-    os.environ.update({"IPYTHONDIR": spec["ipython_dir"], audit.RULES_ENV: spec["audit_rules"]})
     handle = os.open(spec["kernel_log"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(handle, 2)  # the kernels' own stderr (start-up warnings) goes to a log, not the user's screen
     os.close(handle)
-    outcome = execute_step(spec["notebook"], spec["executed"], spec["parameters"], spec["timeout"], spec["cwd"])
+    if spec["publish"]:
+        # This worker mostly waits on the kernel: load the HTML converter meanwhile (about 0.5 s).
+        threading.Thread(target=_prepare_report, daemon=True).start()
+    _load_papermill()  # while the build's process starts this step's kernel
+    # The kernel the build started for this step (with its audit rules), else one of our own.
+    claimed = kernels.claim(Path(spec["kernels"]), spec["name"])
+    if claimed is None:
+        log.unlink(missing_ok=True)
+        os.environ.update({"IPYTHONDIR": spec["ipython_dir"], audit.RULES_ENV: spec["audit_rules"]})
+    manager = kernels.attached_manager(claimed) if claimed else None
+    try:
+        outcome = execute_step(
+            spec["notebook"], spec["executed"], spec["parameters"], spec["timeout"], spec["cwd"], manager
+        )
+    finally:
+        if manager is not None:
+            kernels.release(manager)
     if outcome["ok"]:
         found = audit.undeclared(log, Path(spec["cwd"]), spec["staged"])
         if found:
@@ -311,6 +322,18 @@ def run_step(spec: dict[str, Any]) -> Any:
     manifest.parent.mkdir(parents=True, exist_ok=True)
     manifest.write_text(json.dumps(outputs_digest(step, folders), indent=1, sort_keys=True), encoding="utf-8")
     return {"seconds": outcome["seconds"], "notes": outcome.get("notes", [])}
+
+
+def _load_papermill() -> None:
+    """What a worker needs to run a notebook (about 1 s to import); each worker loads it as it starts."""
+    import jupyter_client.manager  # noqa: F401
+    import papermill  # noqa: F401
+
+
+def _prepare_report() -> None:
+    from divide_study.report import publish
+
+    publish.prepare()
 
 
 def _publish_report(spec: dict[str, Any], outcome: dict[str, Any]) -> dict[str, Any]:
@@ -343,9 +366,10 @@ def outputs_unchanged(manifest: str, spec: dict[str, Any]) -> bool:
     return bool(current) and current == recorded
 
 
-def execute_step(notebook: str, output: str, parameters: dict[str, Any], timeout: int, cwd: str) -> dict[str, Any]:
-    """Run one notebook with papermill. Returns an outcome, never raises."""
-    _fast_nbformat()
+def execute_step(
+    notebook: str, output: str, parameters: dict[str, Any], timeout: int, cwd: str, manager: Any = None
+) -> dict[str, Any]:
+    """Run one notebook with papermill (in ``manager``'s kernel if given). Returns an outcome, never raises."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -361,6 +385,9 @@ def execute_step(notebook: str, output: str, parameters: dict[str, Any], timeout
             # Saved after each cell, so a timeout or a dead kernel can still say which cell it was.
             request_save_on_cell_execute=True,
             execution_timeout=timeout,
+            # Its outputs are saved: end a kernel of our own at once, not after a polite wait (about 1 s).
+            shutdown_kernel="immediate",
+            **({"km": manager} if manager is not None else {}),
         )
     except PapermillExecutionError as exc:
         return {
@@ -416,6 +443,52 @@ def _describe_processed(staged: dict[str, Path]) -> None:
         write_datapackage(staged["processed"])
 
 
+def _check_processed(table: Path) -> None:
+    from divide_study.data.datapackage import check_processed  # imported here: not in doit's main loop
+
+    check_processed(table)
+
+
+class ProcessedTables:
+    """The build's ``_describe_processed``, with each table checked as soon as the step that wrote it ends.
+
+    Checking every processed table against its schema costs about 1.5 s; done after the last step, all of it
+    adds to the build. Here a table is checked in a thread of the build's process while later steps run
+    (``step_wrote``); at the end (``__call__``) the build waits for those checks, checks the tables no step
+    declares, and writes ``datapackage.json``. A table of a step that did not run was checked by the build that
+    wrote it, and is unchanged since (the step's manifest says so, or the step would have run).
+    """
+
+    def __init__(self, steps: tuple[Step, ...]):
+        self.patterns = [w.split(":", 1)[1] for step in steps for w in step.writes if w.startswith("processed:")]
+        self.checks: list[Any] = []
+        self.executor: Any = None
+
+    def step_wrote(self, tables: list[Path]) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        if self.executor is None:
+            self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="check-processed")
+        self.checks += [self.executor.submit(_check_processed, table) for table in tables]
+
+    def close(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+
+    def __call__(self, staged: dict[str, Path]) -> None:
+        from divide_study.data.datapackage import check_processed, write_datapackage
+
+        for check in self.checks:
+            check.result()  # the first table its schema refuses stops the build here, as before
+        folder = staged.get("processed")
+        if folder is None or not folder.is_dir():
+            return
+        for table in sorted(folder.glob("*.csv")):
+            if not any(Path(table.name).match(pattern) for pattern in self.patterns):
+                check_processed(table)
+        write_datapackage(folder, validate=False)
+
+
 # --- doit glue ----------------------------------------------------------------------------------------------
 
 
@@ -427,6 +500,8 @@ class _DoitReporter:
         self.started: dict[str, float] = {}
 
     def _finish(self, result: StepResult) -> None:
+        if self.builder.pool is not None:
+            self.builder.pool.step_ended(result.name, ran=result.status == "ran")
         self.report.results.append(result)
         self.builder.reporter.finished(result)
 
@@ -439,9 +514,12 @@ class _DoitReporter:
     def execute_task(self, task):
         self.started[task.name] = time.perf_counter()
         self.builder.reporter.started(task.name)
+        if self.builder.pool is not None:
+            self.builder.pool.step_started(task.name)
 
     def add_success(self, task):
         seconds = time.perf_counter() - self.started.get(task.name, time.perf_counter())
+        self.builder._step_wrote(task.name)
         for note in (task.values or {}).get("notes", []):
             self.builder.reporter.note(f"{task.name}: {note}")
             self.report.notes.append(note)
@@ -479,6 +557,13 @@ class _DoitReporter:
         pass
 
 
+class _InOrder(dict):
+    """The set doit keeps of the steps waiting for a step, iterated in the order they were added."""
+
+    def add(self, item: Any) -> None:
+        self[item] = None
+
+
 def _safe_name(text: str) -> str:
     """A folder name from a scenario file's name: letters, digits, '-', '_' and '.' only."""
     cleaned = re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("._-")
@@ -509,7 +594,8 @@ class Builder:
         if scenario is not None and Path(scenario).is_dir():
             raise StudyError(f"--params {scenario}: is a folder; give one YAML file, e.g. params/scenarios/X.yaml")
         self.root = root.resolve()
-        self.finalize = finalize
+        # The study's own finishing step checks each table as soon as it is written (see ProcessedTables).
+        self.finalize = ProcessedTables(steps) if finalize is _describe_processed else finalize
         self.steps = {step.name: step for step in steps}
         self.order = topological_order(steps)
         self.deps = dependencies(steps)
@@ -540,6 +626,8 @@ class Builder:
         self.target = "study" if self.edition is None else f"scenario-{_safe_name(self.edition)}"
         self.stage = self.build_dir / f".stage-{self.target}"
         self.state_dir = self.build_dir / "state" / self.target
+        self.specs: dict[str, dict[str, Any]] = {}  # each step's spec, as its doit task was made
+        self.pool: kernels.KernelPool | None = None  # kernels started ahead, while doit runs
 
     def _edition(self, defaults: dict[str, Any]) -> str | None:
         """None for the published study; the scenario's name when its values change any result.
@@ -565,29 +653,13 @@ class Builder:
         return {root: _resolve(base, self.parameters[key]) for root, key in roots.items() if key in self.parameters}
 
     def _outputs(self) -> dict[str, Path]:
-        """The published folders, each confined to the project (or scenario) folder and none inside another."""
-        folders = {}
-        for root, key in OUTPUT_ROOTS.items():
-            if key not in self.parameters:
-                continue
-            value = Path(self.parameters[key])
-            folder = _resolve(self.base, value)
-            if value.is_absolute() or not folder.is_relative_to(self.base) or folder == self.base:
-                raise StudyError(
-                    f"parameter {key!r} = {str(value)!r}: output folders must be inside the project, "
-                    "given relative to it (e.g. 'figures')"
-                )
-            if folder.is_relative_to(self.root / "build") or folder.is_relative_to(self.root / "notebooks"):
-                raise StudyError(f"parameter {key!r} = {str(value)!r}: that folder belongs to the build")
-            folders[root] = folder
-        for a, first in folders.items():
-            for b, second in folders.items():
-                if a != b and (first.is_relative_to(second) or second.is_relative_to(first)):
-                    raise StudyError(
-                        f"parameters {OUTPUT_ROOTS[a]!r} and {OUTPUT_ROOTS[b]!r} overlap ({first} and {second}); "
-                        "each output folder must be separate"
-                    )
-        return folders
+        """The published folders, confined to the project (or the edition's folder) and apart from each other.
+
+        The parameters' own check (``params.output_folders``), here with the folders the engine publishes, so it
+        also holds for a defaults file in the flat form (which marks no folder) and under an edition's folder.
+        """
+        named = output_folders(self.parameters, OUTPUT_ROOTS.values(), INPUT_ROOTS.values(), self.root, base=self.base)
+        return {root: named[key] for root, key in OUTPUT_ROOTS.items() if key in named}
 
     def _with_upstream(self, names: list[str]) -> set[str]:
         selected, todo = set(), list(names)
@@ -639,6 +711,8 @@ class Builder:
                     self._publish()
                     report.published = True
             finally:
+                if isinstance(self.finalize, ProcessedTables):
+                    self.finalize.close()
                 staging.end_descendants()
                 if not (self.build_dir / staging.JOURNAL).exists():  # else the next start needs the stage
                     shutil.rmtree(self.stage, ignore_errors=True)
@@ -752,6 +826,7 @@ class Builder:
             "audit_rules": str(rules),
             "audit_log": str(audit_dir / f"{name}.log"),
             "ipython_dir": str(self.build_dir / "ipython"),
+            "kernels": str(self.stage / "kernels"),
             "kernel_log": str(self.build_dir / "logs" / "kernels.log"),
             "stamp": self.stamp() if step.publish else {},
             "_package": package,
@@ -775,7 +850,7 @@ class Builder:
         tasks = []
         for name in self.order:
             step = self.steps[name]
-            spec = self._spec(name, package)
+            spec = self.specs[name] = self._spec(name, package)
             inputs: list[str] = []
             for read in step.reads:
                 root, pattern = read.split(":", 1)
@@ -828,7 +903,9 @@ class Builder:
                 }
 
             def load_tasks(self, cmd, pos_args):
-                return [t for d in builder._tasks() for t in generate_tasks(d.pop("name"), d)]
+                tasks = [t for d in builder._tasks() for t in generate_tasks(d.pop("name"), d)]
+                builder.pool = builder._kernel_pool()
+                return tasks
 
         args = ["run"] + (["--always-execute"] if self.force else []) + (self.only or [])
         # The study uses no doit plugins; scanning every installed package's entry points for them costs
@@ -837,6 +914,38 @@ class Builder:
 
         scan = PluginDict._from_entry_points
         PluginDict._from_entry_points = lambda self, category: {}
+        # doit keeps the steps waiting for a step in a set, so which of them starts first when it is done is
+        # arbitrary (the longest analysis could start last, on fewer cores than steps). Kept in the order the
+        # tasks were given (the table's, longest first) instead, for this call only.
+        from doit.control import ExecNode
+
+        plain_init = ExecNode.__init__
+
+        def in_order_init(node, *args, **kwargs):
+            plain_init(node, *args, **kwargs)
+            node.waiting_me = _InOrder()
+
+        ExecNode.__init__ = in_order_init
+        # A worker idles until its first step (the second one until 01_clean is done): it loads papermill then.
+        from doit.runner import MRunner
+
+        plain_worker = MRunner.execute_task_subprocess
+
+        def loading_worker(runner, *args, **kwargs):
+            threading.Thread(target=_load_papermill, daemon=True).start()
+            return plain_worker(runner, *args, **kwargs)
+
+        MRunner.execute_task_subprocess = loading_worker
+        # The kernel pool's threads start only once doit has forked its workers (see KernelPool.arm).
+        plain_start = MRunner._run_start_processes
+
+        def start_then_arm(runner, *args, **kwargs):
+            processes = plain_start(runner, *args, **kwargs)
+            if builder.pool is not None:
+                builder.pool.arm()
+            return processes
+
+        MRunner._run_start_processes = start_then_arm
         # doit runs from the project's folder, so the paths it keeps are relative: a copy or a move of the
         # project keeps its cache.
         here = os.getcwd()
@@ -846,9 +955,32 @@ class Builder:
         finally:
             os.chdir(here)
             PluginDict._from_entry_points = scan
+            ExecNode.__init__ = plain_init
+            MRunner.execute_task_subprocess = plain_worker
+            MRunner._run_start_processes = plain_start
+            if self.pool is not None:
+                self.pool.close()
         if code != 0 and report.ok:
             # doit refused before running anything (its message is above): never publish after that.
             report.results.append(StepResult("doit", "failed", error=f"the build engine stopped (exit {code})"))
+
+    def _step_wrote(self, name: str) -> None:
+        """Hand the processed tables a step wrote to the finishing step, to check them now."""
+        step_wrote = getattr(self.finalize, "step_wrote", None)
+        if step_wrote is None or "processed" not in self.published:
+            return
+        folder = self.stage / "processed"
+        patterns = [w.split(":", 1)[1] for w in self.steps[name].writes if w.startswith("processed:")]
+        step_wrote(sorted({t for pattern in patterns for t in _files(folder, pattern) if t.suffix == ".csv"}))
+
+    def _kernel_pool(self) -> kernels.KernelPool:
+        """Kernels started ahead for the selected steps, each with its audit rules and its notebook's imports."""
+        plans = {
+            name: kernels.plan_for(self.specs[name], kernels.import_statements(read_notebook(self.notebook(name))))
+            for name in self.selected
+        }
+        cores = os.cpu_count() or 1
+        return kernels.KernelPool(self.stage / "kernels", plans, self.deps, self.order, cores)
 
 
 def _code_version(package: str) -> str:

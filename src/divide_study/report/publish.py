@@ -7,19 +7,19 @@ is told how to get a browser.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
-# jsonschema builds an IRI grammar (3-4 s) on import when rfc3987_syntax is there; notebooks never need it.
-sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-import nbformat  # noqa: E402
+import nbformat
 
-from divide_study.data.tables import write_text_atomic  # noqa: E402
-from divide_study.errors import StudyError  # noqa: E402
+from divide_study.data.tables import write_text_atomic
+from divide_study.errors import StudyError
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
@@ -40,19 +40,10 @@ CHROMIUM_FLAGS = (
 )
 
 
-def to_html(executed: Path, out: Path, title: str, stamp: dict[str, str] | None = None) -> Path:
-    """The executed notebook as a report: outputs only, through the study's template, images embedded."""
+@functools.cache
+def _exporter() -> Any:
+    """The report's HTML exporter, made once per process (its template compiled on first use)."""
     from nbconvert import HTMLExporter
-
-    notebook = nbformat.read(executed, as_version=4)
-    # The executed copy records where it ran (papermill's paths); none of that belongs in the report.
-    notebook.metadata = {"title": title, "language_info": notebook.metadata.get("language_info", {})}
-    if stamp:
-        notebook.metadata["study_stamp"] = dict(stamp)
-    # papermill gives cells random ids; the report's anchors must be the same from one build to the next.
-    for number, cell in enumerate(notebook.cells, start=1):
-        cell["id"] = f"cell-{number}"
-    # The notebook's own documentation (purpose, inputs, outputs) is for analysts, not for the report.
     from nbconvert.preprocessors import TagRemovePreprocessor
 
     exporter = HTMLExporter(
@@ -65,10 +56,30 @@ def to_html(executed: Path, out: Path, title: str, stamp: dict[str, str] | None 
         # re-parses each inline tag of markdown alone, which empties links: <a href="#figure-3"></a>Figure 3.
         embed_images=False,
     )
+    # The notebook's own documentation (purpose, inputs, outputs) is for analysts, not for the report.
     exporter.register_preprocessor(
         TagRemovePreprocessor(remove_cell_tags={"notebook-only", "parameters", "injected-parameters"}), enabled=True
     )
-    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
+    return exporter
+
+
+def prepare() -> None:
+    """Import nbconvert and load the report's template ahead (a build does this while the report runs)."""
+    with contextlib.suppress(Exception):  # a real problem shows when the report is converted
+        _exporter().template  # noqa: B018 - compiles the template
+
+
+def to_html(executed: Path, out: Path, title: str, stamp: dict[str, str] | None = None) -> Path:
+    """The executed notebook as a report: outputs only, through the study's template, images embedded."""
+    notebook = nbformat.read(executed, as_version=4)
+    # The executed copy records where it ran (papermill's paths); none of that belongs in the report.
+    notebook.metadata = {"title": title, "language_info": notebook.metadata.get("language_info", {})}
+    if stamp:
+        notebook.metadata["study_stamp"] = dict(stamp)
+    # papermill gives cells random ids; the report's anchors must be the same from one build to the next.
+    for number, cell in enumerate(notebook.cells, start=1):
+        cell["id"] = f"cell-{number}"
+    body, _ = _exporter().from_notebook_node(notebook, resources={"metadata": {"name": title}})
     # The contents and the links of "Figure N" / "Table N", read from the page itself.
     from divide_study.report.layout import lay_out
 
