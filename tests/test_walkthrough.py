@@ -303,7 +303,8 @@ def test_the_new_network_is_compared_and_swept(walked: Path):
 def test_the_new_initiative_is_in_the_report(walked: Path):
     report = (walked / "report" / "report.html").read_text(encoding="utf-8")
     assert "Haut-Vallon : la fibre arrive dans les villages" in report  # Appendix A: Sources
-    assert INITIATIVE in report  # the comparison table
+    assert ">Haut-Vallon</td>" in report  # the comparison table, under its short name (never its id)
+    assert f">{INITIATIVE}<" not in report
     assert "1,412" in report  # its nominal cost per premise, as the comparison table prints it
 
 
