@@ -32,24 +32,6 @@ def _cached(frame: pd.DataFrame, name: str, build: Callable[[pd.DataFrame], Any]
     return value
 
 
-def groups(frame: pd.DataFrame, columns: tuple[str, ...]) -> dict[tuple, pd.DataFrame]:
-    """The rows of ``frame`` by the values of ``columns`` (a tuple key, in the table's order)."""
-
-    def build(f: pd.DataFrame) -> dict[tuple, pd.DataFrame]:
-        if f.empty:
-            return {}
-        grouped = f.groupby(list(columns), sort=False, dropna=False)
-        return {(k if isinstance(k, tuple) else (k,)): g for k, g in grouped}
-
-    return _cached(frame, "groups:" + ",".join(columns), build)
-
-
-def rows_of(frame: pd.DataFrame, columns: tuple[str, ...], *key: object) -> pd.DataFrame:
-    """The rows whose ``columns`` equal ``key`` (an empty frame of the same columns when there are none)."""
-    found = groups(frame, columns).get(tuple(key))
-    return found if found is not None else frame.iloc[0:0]
-
-
 def records(frame: pd.DataFrame, column: str, key_of: Callable[[dict], str] | None = None) -> dict[str, dict]:
     """The first row of each value of ``column`` (or of ``key_of(row)``), as a dict."""
 

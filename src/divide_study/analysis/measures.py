@@ -303,26 +303,34 @@ def publish_inputs(raw_dir: Path, out_dir: Path, figures: pd.DataFrame) -> dict[
     return {**tables, "contracts": contracts, "cpi_france": reference.cpi, "external_figures": reference.external}
 
 
-def check_known_initiatives(frame: pd.DataFrame, initiatives: pd.DataFrame, path: Path) -> None:
-    """Every initiative a table names is a row of initiatives.csv: a mistyped id would otherwise leave the
-    initiative out of the comparison without a word."""
+def check_known_initiatives(
+    frame: pd.DataFrame, initiatives: pd.DataFrame, path: Path, column: str = "initiative"
+) -> None:
+    """Every initiative a table names (in ``column``) is a row of initiatives.csv: a mistyped id would
+    otherwise leave the initiative out of the comparison without a word."""
     from divide_study.data.sources import unknown_hint
 
     known = list(initiatives["initiative"])
     for row, record in rows(frame):
-        if record["initiative"] not in known:
+        if record[column] not in known:
             raise DataError(
                 path,
-                f"unknown initiative {record['initiative']!r}; known: {sorted(known)} (add it to "
-                "data/raw/initiatives.csv)" + unknown_hint(record["initiative"], known, "initiative"),
+                f"unknown initiative {record[column]!r}; known: {sorted(known)} (add it to "
+                "data/raw/initiatives.csv)" + unknown_hint(record[column], known, "initiative"),
                 row=row,
-                column="initiative",
+                column=column,
             )
 
 
 # What a network needs to be compared at all; population and speed are optional (no per-inhabitant or
 # per-Mbit/s figure is computed without them, never an estimate of ours).
 NETWORK_QUANTITIES = ("cost", "premises")
+
+
+def networks(measures: pd.DataFrame) -> set[str]:
+    """The initiatives with every quantity of ``NETWORK_QUANTITIES`` in measures.csv: the networks compared."""
+    measured = measures.groupby("initiative")["quantity"].agg(set)
+    return {i for i, quantities in measured.items() if set(NETWORK_QUANTITIES) <= quantities}
 
 
 def check_networks_complete(measures: pd.DataFrame, path: Path) -> None:
@@ -383,11 +391,9 @@ def load_evidence_rows(
     premises, so it can enter a ratio)."""
     table = read_table(path)
     known = set(evidence["evidence_id"])
-    ids = set(initiatives["initiative"]) if initiatives is not None else set()
-    costed = set()
-    if measures is not None:
-        by_initiative = measures.groupby("initiative")["quantity"].agg(set)
-        costed = {i for i, quantities in by_initiative.items() if {"cost", "premises"} <= quantities}
+    for column in initiative_columns:
+        check_known_initiatives(table, initiatives, path, column)
+    costed = networks(measures) if measures is not None else set()
     for row, record in rows(table):
         for column in id_columns:
             value = record[column]
@@ -395,8 +401,6 @@ def load_evidence_rows(
                 if evidence_id.strip() not in known:
                     raise DataError(path, f"no figure or reference row {evidence_id.strip()!r}", row=row, column=column)
         for column in initiative_columns:
-            if record[column] not in ids:
-                raise DataError(path, f"no initiative {record[column]!r} in initiatives.csv", row=row, column=column)
             if measures is not None and record[column] not in costed:
                 raise DataError(
                     path,

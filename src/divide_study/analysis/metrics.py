@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from divide_study.analysis.lookup import grouped_records, records, rows_of
-from divide_study.analysis.measures import PROFILE_KEY, QUANTITIES, Measure, check_compatible, resolve
+from divide_study.analysis.lookup import grouped_records, records
+from divide_study.analysis.measures import PROFILE_KEY, QUANTITIES, Measure, check_compatible, options_of, resolve
 from divide_study.data.reference import cpi_factor
 from divide_study.errors import StudyError
 
@@ -86,9 +86,13 @@ def years_label(shares: pd.Series) -> str:
 # --- the comparison -----------------------------------------------------------------------------------------
 
 
+def option_keys(initiatives: list[str]) -> set[str]:
+    """Every key an ``options`` mapping may use: 'initiative.quantity' or 'initiative.spending_profile'."""
+    return {f"{i}.{q}" for i in initiatives for q in (*QUANTITIES, PROFILE_KEY)}
+
+
 def check_options(options: dict[str, str], initiatives: list[str]) -> None:
-    allowed = {f"{i}.{q}" for i in initiatives for q in (*QUANTITIES, PROFILE_KEY)}
-    unknown = sorted(set(options) - allowed)
+    unknown = sorted(set(options) - option_keys(initiatives))
     if unknown:
         example = initiatives[0] if initiatives else "initiative"
         raise StudyError(
@@ -189,8 +193,7 @@ def initiative_rows(
 
 def _optional(measures, figures, external, initiative, quantity, option, near_year=None) -> Measure | None:
     """A quantity an initiative may lack (population, speed): None when measures.csv gives it no option."""
-    given = rows_of(measures, ("initiative", "quantity"), initiative, quantity)
-    if given.empty and option is None:
+    if option is None and not options_of(measures, initiative, quantity):
         return None
     return resolve(measures, figures, external, initiative, quantity, option, near_year)
 
@@ -302,16 +305,16 @@ MONEY_COLUMNS = [
 
 
 def _money_rows(funding, by_id, measures, figures, external, initiative) -> list[dict]:
-    premise_options = rows_of(measures, ("initiative", "quantity"), initiative, "premises")
+    premise_options = grouped_records(measures, ("initiative", "quantity")).get((initiative, "premises"), [])
     out = []
     for record in grouped_records(funding, ("initiative",)).get((initiative,), []):
         source = by_id[record["evidence_id"]]
         amount = float(source["value"])
         year = int(str(source["as_of"])[:4]) if str(source["as_of"])[:4].isdigit() else None
         per_premise, premises_used, per_inhabitant = float("nan"), "", float("nan")
-        same_scope = premise_options[premise_options["scope"] == record["scope"]]
-        if not same_scope.empty and source["unit"] == "EUR":
-            option = same_scope["option"].iloc[0]
+        same_scope = [m["option"] for m in premise_options if m["scope"] == record["scope"]]
+        if same_scope and source["unit"] == "EUR":
+            option = same_scope[0]
             premises = resolve(measures, figures, external, initiative, "premises", option)
             per_premise, premises_used = amount / premises.value, f"{premises.value:,.0f} ({option})"
         if record["scope"] != "unclear" and source["unit"] == "EUR":

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from divide_study.analysis.lookup import rows_of
-from divide_study.analysis.measures import PROFILE_KEY, QUANTITIES, ScopeError, default_option, options_of, resolve
-from divide_study.analysis.metrics import check_options, headline_values, initiative_rows, ratios
+from divide_study.analysis.lookup import grouped_records
+from divide_study.analysis.measures import PROFILE_KEY, ScopeError, default_option, options_of, resolve
+from divide_study.analysis.metrics import check_options, headline_values, initiative_rows, option_keys, ratios
 
 SENSITIVITY_COLUMNS = ["assumption", "setting", "central", "headline", "value", "status"]
 
@@ -46,7 +46,7 @@ class Inputs:
         """The headline ratios and the values behind them: every initiative's, or, when only ``moved``'s
         options differ from the central case, those of the headlines' initiatives and of ``moved``."""
         if not self._allowed:
-            self._allowed.update(f"{i}.{q}" for i in self.initiatives for q in (*QUANTITIES, PROFILE_KEY))
+            self._allowed.update(option_keys(self.initiatives))
         if set(options) - self._allowed:
             check_options(options, self.initiatives)  # raises, naming the unknown keys
         named = [i for _, a, b in self.pairs.values() for i in (a, b)]
@@ -147,10 +147,10 @@ def sensitivity(inputs: Inputs, base_year: int, options: dict[str, str], base_ye
                         initiative,
                     )
         cost = resolve(inputs.measures, inputs.figures, inputs.external, initiative, "cost", central["cost"])
-        period = rows_of(inputs.profiles, ("spending",), cost.spending)
-        profiles = list(dict.fromkeys(period["profile"]))
+        period = grouped_records(inputs.profiles, ("spending",)).get((cost.spending,), [])
+        profiles = list(dict.fromkeys(r["profile"] for r in period))
         if len(profiles) > 1:
-            default = period.loc[period["default"].astype(bool), "profile"].iloc[0]
+            default = next(r["profile"] for r in period if bool(r["default"]))
             chosen_profile = options.get(f"{initiative}.{PROFILE_KEY}", default)
             for profile in profiles:
                 chosen = {**options, f"{initiative}.{PROFILE_KEY}": profile}

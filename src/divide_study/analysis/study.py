@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from divide_study.analysis.measures import networks
 from divide_study.data.tables import read_table
 
 
@@ -32,8 +33,7 @@ class Study:
     def networks(self) -> list[str]:
         """The initiatives with a cost and premises in measures.csv (networks, so cost per premise means
         something), in the order of initiatives.csv."""
-        measured = self.measures.groupby("initiative")["quantity"].agg(set)
-        costed = {i for i, quantities in measured.items() if {"cost", "premises"} <= quantities}
+        costed = networks(self.measures)
         return [i for i in self.initiatives["initiative"] if i in costed]
 
     def name(self, initiative: str) -> str:

@@ -735,24 +735,20 @@ class Builder:
         """Remove from the staged outputs the files no step declares any more (a chart or table renamed or
         dropped from ``STEPS``): a build publishes what its steps make, so a stale file can never be quoted
         as current. Hidden files (``.gitkeep``) and the engine's own ``datapackage.json`` stay."""
-        import fnmatch
-
-        declared: dict[str, list[str]] = {}
-        for step in self.steps.values():
-            for spec in step.writes:
-                root, _, pattern = spec.partition(":")
-                declared.setdefault(root, []).append(pattern)
-        declared.setdefault("processed", []).append("datapackage.json")
+        # Declared = what the steps' write patterns expand to, by the same expansion as their output manifests.
+        writes = [spec.split(":", 1) for step in self.steps.values() for spec in step.writes]
+        writes.append(["processed", "datapackage.json"])
+        declared = {
+            path for root, pattern in writes if root in self.published for path in _files(self.stage / root, pattern)
+        }
         dropped = []
         for root in self.published:
             folder = self.stage / root
-            for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
-                relative = path.relative_to(folder).as_posix()
-                if not path.is_file() or any(part.startswith(".") for part in Path(relative).parts):
+            for path in _files(folder, "**/*") if folder.is_dir() else []:
+                if any(part.startswith(".") for part in path.relative_to(folder).parts) or path in declared:
                     continue
-                if not any(fnmatch.fnmatch(relative, pattern) for pattern in declared.get(root, [])):
-                    path.unlink()
-                    dropped.append(f"{root}/{relative}")
+                path.unlink()
+                dropped.append(f"{root}/{path.relative_to(folder).as_posix()}")
         if dropped:
             self.reporter.note(f"removed {len(dropped)} output(s) no step makes any more: {', '.join(dropped)}")
 
