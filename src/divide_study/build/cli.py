@@ -53,6 +53,14 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _messages(args: argparse.Namespace) -> int:
+    from divide_study.i18n import catalog_path, update_catalogs
+
+    for domain, (added, dropped) in update_catalogs(PROJ_ROOT).items():
+        print(f"{catalog_path('fr', domain).relative_to(PROJ_ROOT)}: {added} added, {dropped} dropped")
+    return 0
+
+
 def _lab(args: argparse.Namespace) -> int:
     """JupyterLab on the project, with this environment's kernel (the package is installed in it)."""
     import subprocess
@@ -90,6 +98,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     build.add_argument("--root", type=Path, default=PROJ_ROOT, help="the project to build (default: this one)")
     build.set_defaults(handler=_build)
+    messages = commands.add_parser(
+        "messages",
+        help="add the messages the code uses to the French catalogs (src/divide_study/locales), drop unused ones",
+    )
+    messages.set_defaults(handler=_messages)
     lab = commands.add_parser(
         "lab",
         help="open the notebooks in JupyterLab; every other option goes to jupyter lab (e.g. --port 8899)",

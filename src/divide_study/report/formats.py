@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from babel.dates import format_date
 from babel.numbers import format_compact_decimal, format_decimal, format_percent
 
-# The editions the study publishes, by the `lang` parameter; babel locale of each.
-LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+from divide_study.i18n import LOCALES
+
 MISSING = "–"
 
 

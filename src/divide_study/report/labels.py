@@ -13,8 +13,9 @@ from pathlib import Path
 import pandas as pd
 
 from divide_study.errors import DataError, StudyError
+from divide_study.i18n import LOCALES
 
-LANGUAGES = ("en", "fr")
+LANGUAGES = tuple(LOCALES)
 
 
 class Labels:

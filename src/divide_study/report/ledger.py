@@ -18,6 +18,8 @@ import pandas as pd
 
 from divide_study.analysis.evidence import CLASS_LABELS
 from divide_study.analysis.metrics import metric
+from divide_study.i18n import Translator
+from divide_study.report.formats import Formats
 
 # Characters that HTML or the report's Markdown would read as markup: HTML's five, and Markdown's emphasis,
 # links, code, images, math, tables, headings, strikethrough and autolinks ("http:", "a@b"). A newline could
@@ -67,7 +69,12 @@ class Report:
         figure_keys: list[str],
         table_keys: list[str],
         evidence: pd.DataFrame | None = None,
+        lang: str = "en",
     ):
+        # The edition: its words (the 'report' catalog) and its number formats.
+        self.lang = lang
+        self._ = Translator(lang, "report")
+        self.formats = Formats(lang)
         self.figures = figures.set_index("figure_id")
         # The class of each figure's and reference row's source, when known (evidence.csv).
         self.classes = (
