@@ -40,6 +40,8 @@ def test_the_same_amount_cannot_be_misread_across_editions():
     ("value", "fr", "en"),
     [
         ("2019-03-15", "15 mars 2019", "15 March 2019"),
+        ("2021-10-01", "1er octobre 2021", "1 October 2021"),
+        ("2021-10-11", "11 octobre 2021", "11 October 2021"),
         ("2023-07", "juillet 2023", "July 2023"),
         ("2022", "2022", "2022"),
         (dt.date(2026, 1, 28), "28 janvier 2026", "28 January 2026"),
@@ -70,3 +72,8 @@ def test_unknown_language_is_refused():
 )
 def test_significant_figures(value, digits, expected):
     assert significant(value, digits) == pytest.approx(expected)
+
+
+def test_lists_read_as_each_language_joins_them():
+    assert Formats("fr").join(["Gers", "Tarn", "Soho Solo"]) == "Gers, Tarn et Soho Solo"
+    assert Formats("en").join(["Gers", "Tarn", "Soho Solo"]) == "Gers, Tarn and Soho Solo"

@@ -47,9 +47,16 @@ def test_the_study_steps_run_clean_first_and_the_report_last():
     from divide_study.build.pipeline import STEPS as STUDY
 
     order = topological_order(STUDY)
-    assert order[0] == "01_clean" and order[-1] == "05_report"
+    assert order[0] == "01_clean" and set(order[-2:]) == {"05_report", "05_report_fr"}
     deps = dependencies(STUDY)
-    assert deps["05_report"] >= {"01_clean", "02_compare_networks", "03_programme_outcomes", "04_sensitivity"}
+    for report in ("05_report", "05_report_fr"):
+        assert deps[report] >= {"01_clean", "02_compare_networks", "03_programme_outcomes", "04_sensitivity"}
+    # One notebook, one edition per language: the English report and the French rapport.
+    editions = {step.name: (step.notebook_name, dict(step.fixed), step.report_file) for step in STUDY if step.publish}
+    assert editions == {
+        "05_report": ("05_report", {"lang": "en"}, "report.html"),
+        "05_report_fr": ("05_report", {"lang": "fr"}, "rapport.html"),
+    }
     assert deps["03_programme_outcomes"] == {"01_clean"}
 
 
@@ -111,6 +118,33 @@ def project(tmp_path: Path) -> Path:
         "(Path(processed_dir) / 'c.csv').write_text((Path(raw_dir) / 'other.csv').read_text())",
     )
     return root
+
+
+def test_one_notebook_runs_as_two_steps_each_with_its_fixed_value(project: Path):
+    body = (project / "notebooks/b_double.ipynb").read_text().replace("'b.csv'", "f'b{factor}.csv'")
+    (project / "notebooks/b_double.ipynb").write_text(body)
+    (project / "notebooks/c_other.ipynb").unlink()
+    steps = (
+        Step("a_copy", reads=("raw:input.csv",), writes=("processed:a.csv",)),
+        Step("b_double", reads=("processed:a.csv",), writes=("processed:b2.csv",), fixed=(("factor", 2),)),
+        Step(
+            "b_triple",
+            reads=("processed:a.csv",),
+            writes=("processed:b3.csv",),
+            notebook="b_double",
+            fixed=(("factor", 3),),
+        ),
+    )
+    report = Builder(steps=steps, root=project, reporter=Reporter(), finalize=None).run()
+    assert report.ok, [r.error for r in report.results]
+    assert (project / "data/processed/b2.csv").read_text() == "x\n2\n4\n"
+    assert (project / "data/processed/b3.csv").read_text() == "x\n3\n6\n"
+    assert (project / "build/notebooks/b_triple.ipynb").exists()  # each step its own executed copy
+    # A value a step fixes is not a scenario's to set: said before anything runs.
+    scenario = project / "params/three.yaml"
+    scenario.write_text("factor: 4\n")
+    with pytest.raises(StudyError, match="parameter 'factor' is set by the build for each edition"):
+        Builder(steps=steps, root=project, scenario=scenario)
 
 
 def build(project: Path, **options):

@@ -29,9 +29,10 @@ from typing import Any
 
 from divide_study import config
 from divide_study.build import audit, kernels, staging
-from divide_study.build.params import load_parameters, notebook_parameters, output_folders
+from divide_study.build.params import load_parameters, notebook_parameters, output_folders, read_yaml
 from divide_study.build.progress import Reporter
 from divide_study.errors import StudyError
+from divide_study.i18n import LOCALES
 
 # Output roots the build manages; each maps to the parameter naming its folder.
 OUTPUT_ROOTS = {"processed": "processed_dir", "figures": "figures_dir", "report": "report_dir"}
@@ -47,6 +48,19 @@ class Step:
     reads: tuple[str, ...]
     writes: tuple[str, ...]
     publish: bool = False  # the executed notebook is the report: convert it to HTML and PDF
+    # The notebook it runs (default: its name) and values the step fixes whatever the parameters say: one
+    # notebook makes the report in each language, each edition a step of its own.
+    notebook: str = ""
+    fixed: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def notebook_name(self) -> str:
+        return self.notebook or self.name
+
+    @property
+    def report_file(self) -> str:
+        """The HTML file a publishing step writes (its PDF has the same stem)."""
+        return next(w.split(":", 1)[1] for w in self.writes if w.startswith("report:") and w.endswith(".html"))
 
 
 # What the cleaning step hands to the analyses: they read nothing else.
@@ -70,6 +84,9 @@ HANDED_OVER = (
     "processed:labels.csv",
 )
 ANALYSIS_INPUTS = HANDED_OVER
+
+# Each edition's file name, in its own language.
+REPORT_FILES = {"en": "report", "fr": "rapport"}
 
 # The one table of steps: everything the engine knows about the study's notebooks. Steps that become ready
 # together start in this table's order (``topological_order``), and their kernels are started ahead in it too:
@@ -126,12 +143,18 @@ STEPS: tuple[Step, ...] = (
         reads=ANALYSIS_INPUTS,
         writes=("processed:programme_outcomes.csv", "figures:programme_outcomes.*"),
     ),
-    Step(
-        "05_report",
-        # The report reads results only: processed tables and charts.
-        reads=("processed:*.csv", "figures:*.png"),
-        writes=("report:report.html", "report:report.pdf"),
-        publish=True,
+    # One edition of the report per language, from the same notebook: the English report, the French rapport.
+    *(
+        Step(
+            "05_report" if lang == "en" else f"05_report_{lang}",
+            # The report reads results only: processed tables and charts.
+            reads=("processed:*.csv", "figures:*.png"),
+            writes=(f"report:{REPORT_FILES[lang]}.html", f"report:{REPORT_FILES[lang]}.pdf"),
+            publish=True,
+            notebook="05_report",
+            fixed=(("lang", lang),),
+        )
+        for lang in LOCALES
     ),
 )
 # Code whose file accesses are the engine's business, not a step's: datapackage.json describes every processed
@@ -144,7 +167,8 @@ STEPS: tuple[Step, ...] = (
 EXEMPT_MODULES = ("divide_study.data.datapackage", "frictionless", "divide_study.build.params")
 # Parameters the build itself uses, that no notebook declares.
 BUILD_PARAMETERS = {"report_dir": "str"}
-REPORT_TITLE = "Three French answers to the rural digital divide"
+# The report's title, in English; each edition's from the 'report' catalog.
+REPORT_TITLE = "French answers to the rural digital divide"
 # Where scenario editions are published, each in its own folder.
 SCENARIOS_DIR = "scenarios"
 
@@ -349,6 +373,8 @@ def _publish_report(spec: dict[str, Any], outcome: dict[str, Any]) -> dict[str, 
             REPORT_TITLE,
             pdf=spec["pdf"],
             stamp=stamp,
+            lang=spec["parameters"].get("lang", "en"),
+            name=Path(spec["report_file"]).stem,
         )
     except StudyError as exc:
         return {**outcome, "ok": False, "error": f"publishing the report: {exc}"}
@@ -613,6 +639,13 @@ class Builder:
         default_path = self.root / "params" / "default.yaml"
         declared = {self.notebook(name): self.declared[name] for name in self.order}
         self.parameters = load_parameters(declared, scenario, default_path, BUILD_PARAMETERS)
+        # What a step fixes (each edition's language) is not the scenario's to set.
+        fixed = sorted({key for step in steps for key, _ in step.fixed} & set(read_yaml(scenario) if scenario else {}))
+        if fixed:
+            raise StudyError(
+                f"--params {scenario}: parameter {fixed[0]!r} is set by the build for each edition (the English "
+                "report.html, the French rapport.html); remove it from the scenario"
+            )
         self.scenario = Path(scenario) if scenario is not None else None
         # The defaults as values (whatever the defaults file's form), to tell an edition from the study itself.
         defaults = (
@@ -644,7 +677,7 @@ class Builder:
         return self.scenario.stem if changed else None
 
     def notebook(self, name: str) -> Path:
-        return self.root / "notebooks" / f"{name}.ipynb"
+        return self.root / "notebooks" / f"{self.steps[name].notebook_name}.ipynb"
 
     def executed(self, name: str) -> Path:
         return self.build_dir / "notebooks" / f"{name}.ipynb"
@@ -672,7 +705,7 @@ class Builder:
 
     def step_parameters(self, name: str) -> dict[str, Any]:
         """The values a notebook declares, as the user set them (paths relative, as written)."""
-        return {key: self.parameters[key] for key in self.declared[name]}
+        return {key: self.parameters[key] for key in self.declared[name]} | dict(self.steps[name].fixed)
 
     # --- the stamp ---------------------------------------------------------------------------------------
 
@@ -808,6 +841,7 @@ class Builder:
             "reads": list(step.reads),
             "writes": list(step.writes),
             "publish": step.publish,
+            "report_file": step.report_file if step.publish else "",
             "pdf": self.pdf,
             "notebook": str(self.notebook(name)),
             "executed": str(self.executed(name)),

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 from babel.dates import format_date
+from babel.lists import format_list
 from babel.numbers import format_compact_decimal, format_decimal, format_percent
 
 from divide_study.i18n import LOCALES
@@ -84,11 +85,19 @@ class Formats:
         if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
             return MISSING
         if isinstance(value, dt.date):
-            return format_date(value, format="long", locale=self.locale)
+            return self._day(format_date(value, format="long", locale=self.locale))
         text = str(value)
         parts = text.split("-")
         if len(parts) == 1:
             return text
         if len(parts) == 2:
             return format_date(dt.date(int(parts[0]), int(parts[1]), 1), format="LLLL y", locale=self.locale)
-        return format_date(dt.date.fromisoformat(text), format="long", locale=self.locale)
+        return self._day(format_date(dt.date.fromisoformat(text), format="long", locale=self.locale))
+
+    def _day(self, text: str) -> str:
+        """French writes the first of the month as an ordinal: '1er octobre 2021', not '1 octobre 2021'."""
+        return "1er" + text[1:] if self.lang == "fr" and text.startswith("1 ") else text
+
+    def join(self, items: list[str]) -> str:
+        """'A, B and C' / 'A, B et C'."""
+        return format_list(list(items), locale=self.locale)

@@ -12,7 +12,17 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-REFERENCE = re.compile(r"\b(Figure|Table)[\s\u00a0]+(\d+)\b")
+from divide_study.i18n import Translator
+
+
+def reference_pattern(lang: str = "en") -> tuple[re.Pattern[str], dict[str, str]]:
+    """ "Figure 3" / "Table 3" in the edition's words ("Tableau 3"), and which kind each word names."""
+    _ = Translator(lang, "report")
+    kinds = {_("Figure"): "figure", _("Table"): "table"}
+    words = "|".join(re.escape(word) for word in kinds)
+    return re.compile(rf"\b({words})[\s\u00a0]+(\d+)\b"), kinds
+
+
 # Text in these elements is never linked: links already, code and styles, the figure's or table's own label.
 NO_LINK = {"a", "style", "script", "title", "textarea", "code", "pre"}
 
@@ -122,7 +132,7 @@ class _Reader(HTMLParser):
         self._caption_text(data)
         if any(s.tag in NO_LINK or s.label for s in self.stack):
             return
-        if "Figure" in data or "Table" in data:
+        if any(c.isdigit() for c in data):  # a reference ("Figure 3") holds a number
             self.page.texts.append((self.position(), data))
 
     def handle_entityref(self, name: str) -> None:
@@ -143,7 +153,7 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
-def table_of_contents(page: Page) -> str:
+def table_of_contents(page: Page, lang: str = "en") -> str:
     """The contents as HTML: the sections (with their subsections), then the figures and the tables."""
     sections: list[str] = []
     open_sub = False
@@ -175,47 +185,52 @@ def table_of_contents(page: Page) -> str:
                 )
         return "".join(items)
 
-    figures, tables = listing("figure", "Figure"), listing("table", "Table")
+    _ = Translator(lang, "report")
+    figures, tables = listing("figure", _("Figure")), listing("table", _("Table"))
+    contents = html.escape(_("Contents"))
     parts = [
-        '<nav class="toc" id="contents" aria-label="Contents">',
-        '<h2 class="toc-title">Contents</h2>',
+        f'<nav class="toc" id="contents" aria-label="{contents}">',
+        f'<h2 class="toc-title">{contents}</h2>',
         f'<ol class="toc-sections">{"".join(sections)}</ol>',
     ]
     if figures or tables:
         parts.append('<div class="toc-lists">')
         if figures:
-            parts.append(f'<div><p class="toc-heading">Figures</p><ul class="toc-figures">{figures}</ul></div>')
+            heading = html.escape(_("Figures"))
+            parts.append(f'<div><p class="toc-heading">{heading}</p><ul class="toc-figures">{figures}</ul></div>')
         if tables:
-            parts.append(f'<div><p class="toc-heading">Tables</p><ul class="toc-tables">{tables}</ul></div>')
+            heading = html.escape(_("Tables"))
+            parts.append(f'<div><p class="toc-heading">{heading}</p><ul class="toc-tables">{tables}</ul></div>')
         parts.append("</div>")
     parts.append("</nav>")
     return "".join(parts)
 
 
-def link_references(source: str, page: Page) -> str:
+def link_references(source: str, page: Page, lang: str = "en") -> str:
     """Each "Figure N" / "Table N" of the text, outside links and labels, made a link to its figure or table."""
+    reference, kinds = reference_pattern(lang)
     pieces, cursor = [], 0
     for start, text in page.texts:
 
         def link(match: re.Match[str]) -> str:
-            target = f"{match.group(1).lower()}-{match.group(2)}"
+            target = f"{kinds[match.group(1)]}-{match.group(2)}"
             if target not in page.ids:
                 return match.group(0)
             return f'<a class="xref" href="#{target}">{match.group(0)}</a>'
 
         pieces.append(source[cursor:start])
-        pieces.append(REFERENCE.sub(link, text))
+        pieces.append(reference.sub(link, text))
         cursor = start + len(text)
     pieces.append(source[cursor:])
     return "".join(pieces)
 
 
-def lay_out(source: str) -> str:
-    """The report with its contents filled in and its references linked."""
+def lay_out(source: str, lang: str = "en") -> str:
+    """The report with its contents filled in and its references linked, in the edition's words."""
     page = read_page(source)
-    linked = link_references(source, page)
+    linked = link_references(source, page, lang)
     laid = read_page(linked)
     at = laid.first_section_cell
     if at is None:
         return linked
-    return f"{linked[:at]}{table_of_contents(laid)}\n{linked[at:]}"
+    return f"{linked[:at]}{table_of_contents(laid, lang)}\n{linked[at:]}"

@@ -132,6 +132,19 @@ class Report:
             "date inferred, see Table of sources",
         )
 
+    def as_of(self, evidence_id: str) -> str:
+        """The date an article figure or a reference row speaks for, as the edition writes dates ("juillet
+        2023"), recorded like a number with its source."""
+        if evidence_id in self.figures.index:
+            row = self.figures.loc[evidence_id]
+            source = f"article {row['article']}: {self.article(row['article'])}"
+            date, what = str(row["as_of"]), row["metric"].replace("_", " ")
+        else:
+            topic, what, date = evidence_id.split("|")
+            rows = self.external[(self.external["topic"] == topic) & (self.external["figure"] == what)]
+            source = f"reference data: {rows.iloc[0]['source']}" if len(rows) else "reference data"
+        return self._record(self.formats.date(date), f"date of {what}", source, f"as of {date}")
+
     def ref(self, topic: str, figure: str, as_of: str | None = None, fmt: str = "{:,.0f}", scale: float = 1.0) -> str:
         """A figure of the cited reference data, formatted; recorded with its source and quote."""
         rows = self.external[(self.external["topic"] == topic) & (self.external["figure"] == figure)]
@@ -159,6 +172,10 @@ class Report:
     def computed(self, value: float, what: str, basis: str, fmt: str = "{:,.0f}") -> str:
         """A number the study computed, recorded with how."""
         return self._record(fmt.format(value), what, "computed by the study", basis, "computed")
+
+    def date(self, value: str, what: str, basis: str) -> str:
+        """A date the study read from its results (ISO), as the edition writes dates, recorded with how."""
+        return self._record(self.formats.date(value), what, "computed by the study", basis, "computed")
 
     def assumed(self, value: float, what: str, basis: str, fmt: str = "{:,.0f}") -> str:
         """A value the study assumes (the sources give none), recorded as an assumption."""

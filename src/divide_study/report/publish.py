@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -20,6 +21,8 @@ import nbformat
 
 from divide_study.data.tables import write_text_atomic
 from divide_study.errors import StudyError
+from divide_study.i18n import Translator
+from divide_study.report.formats import Formats
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
@@ -69,21 +72,37 @@ def prepare() -> None:
         _exporter().template  # noqa: B018 - compiles the template
 
 
-def to_html(executed: Path, out: Path, title: str, stamp: dict[str, str] | None = None) -> Path:
-    """The executed notebook as a report: outputs only, through the study's template, images embedded."""
+def to_html(executed: Path, out: Path, title: str, stamp: dict[str, str] | None = None, lang: str = "en") -> Path:
+    """The executed notebook as a report: outputs only, through the study's template, images embedded.
+
+    ``title`` is English; the page's title, language and every word the template adds (the edition's stamp,
+    the contents) are the edition's."""
+    _ = Translator(lang, "report")
+    title = _(title)
     notebook = nbformat.read(executed, as_version=4)
     # The executed copy records where it ran (papermill's paths); none of that belongs in the report.
     notebook.metadata = {"title": title, "language_info": notebook.metadata.get("language_info", {})}
+    notebook.metadata["study_words"] = {
+        "scenario": _("Scenario edition, not the published study."),
+        "parameters": _("Parameters:"),
+        "data": _("data"),
+        "as_of": _("data as of"),
+        "default": _("default"),
+    }
     if stamp:
-        notebook.metadata["study_stamp"] = dict(stamp)
+        date = stamp.get("date", "")
+        shown = Formats(lang).date(date) if re.fullmatch(r"\d{4}(-\d{2}){0,2}", date) else _("unknown")
+        notebook.metadata["study_stamp"] = {**stamp, "date_shown": shown}
     # papermill gives cells random ids; the report's anchors must be the same from one build to the next.
     for number, cell in enumerate(notebook.cells, start=1):
         cell["id"] = f"cell-{number}"
-    body, _ = _exporter().from_notebook_node(notebook, resources={"metadata": {"name": title}})
+    exporter = _exporter()
+    exporter.language_code = lang  # <html lang="…">: screen readers, hyphenation and spelling follow it
+    body, _resources = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
     # The contents and the links of "Figure N" / "Table N", read from the page itself.
     from divide_study.report.layout import lay_out
 
-    write_text_atomic(lay_out(body), out)
+    write_text_atomic(lay_out(body, lang), out)
     return out
 
 
@@ -131,29 +150,35 @@ def to_pdf(html: Path, out: Path, browser: str, timeout: int = 180) -> Path:
 
 
 def publish_report(
-    executed: Path, report_dir: Path, title: str, pdf: bool = True, stamp: dict[str, str] | None = None
+    executed: Path,
+    report_dir: Path,
+    title: str,
+    pdf: bool = True,
+    stamp: dict[str, str] | None = None,
+    lang: str = "en",
+    name: str = "report",
 ) -> list[str]:
-    """Write report.html (and report.pdf when asked and a browser exists); return notes for the user.
+    """Write NAME.html (and NAME.pdf when asked and a browser exists); return notes for the user.
 
-    Without a new PDF (``--no-pdf``, or no browser), the last ``report.pdf`` is kept when the HTML it was
-    printed from did not change; otherwise it is removed (a PDF that disagrees with the HTML is worse than
-    none), and the note says so.
+    ``title`` is the English title; the edition's comes from its catalog. Without a new PDF (``--no-pdf``,
+    or no browser), the last PDF is kept when the HTML it was printed from did not change; otherwise it is
+    removed (a PDF that disagrees with the HTML is worse than none), and the note says so.
     """
-    out = report_dir / "report.html"
+    out = report_dir / f"{name}.html"
     previous = out.read_bytes() if out.is_file() else None
-    html = to_html(executed, out, title, stamp)
+    html = to_html(executed, out, title, stamp, lang)
     if pdf:
         browser = find_browser()
         if browser is not None:
-            to_pdf(html, report_dir / "report.pdf", browser)
+            to_pdf(html, report_dir / f"{name}.pdf", browser)
             return []
         why = [HOW_TO_GET_A_BROWSER]
     else:
         why = ["PDF skipped (--no-pdf)"]
-    old_pdf = report_dir / "report.pdf"
+    old_pdf = report_dir / f"{name}.pdf"
     if not old_pdf.is_file():
         return why
     if previous == html.read_bytes():
-        return [*why, "the last report.pdf is kept: the HTML it was printed from has not changed"]
+        return [*why, f"the last {name}.pdf is kept: the HTML it was printed from has not changed"]
     old_pdf.unlink()
-    return [*why, "removed the last report.pdf: the HTML changed, so it no longer matched (build without --no-pdf)"]
+    return [*why, f"removed the last {name}.pdf: the HTML changed, so it no longer matched (build without --no-pdf)"]

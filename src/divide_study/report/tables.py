@@ -42,30 +42,43 @@ def comparison(frame: pd.DataFrame, initiatives: pd.DataFrame, labels: Labels) -
     )
 
 
+def choice_label(assumption: str, names: dict[str, str], labels: Labels) -> str:
+    """A choice of the sensitivity analysis for a reader: ``gers_numerique.cost`` -> "Gers Numérique: cost"."""
+    if assumption == "base_year":
+        return labels("quantity", "base_year")
+    initiative, _, quantity = assumption.partition(".")
+    return f"{names.get(initiative, initiative)}: {labels('quantity', quantity)}"
+
+
+def setting_label(assumption: str, value: str, labels: Labels) -> str:
+    """A setting of that choice: its options' labels (a base year as it is)."""
+    if assumption == "base_year":
+        return str(value)
+    initiative = assumption.partition(".")[0]
+    return " / ".join(labels.option(initiative, part.strip()) for part in str(value).split(" / "))
+
+
+def bound_label(by: str, initiatives: pd.DataFrame, labels: Labels) -> str:
+    """What bounds a range (``sensitivity.bounds``' "assumption = setting") in words."""
+    assumption, _, value = by.partition(" = ")
+    return f"{choice_label(assumption, _names(initiatives), labels)} = {setting_label(assumption, value, labels)}"
+
+
 def sensitivity_ranges(frame: pd.DataFrame, initiatives: pd.DataFrame, labels: Labels) -> pd.DataFrame:
     """A tornado table (``sensitivity.tornado``): each choice named for a reader, with its settings."""
     names = _names(initiatives)
-
-    def choice(assumption: str) -> str:
-        if assumption == "base_year":
-            return labels("quantity", "base_year")
-        initiative, _, quantity = assumption.partition(".")
-        return f"{names.get(initiative, initiative)}: {labels('quantity', quantity)}"
-
-    def setting(assumption: str, value: str) -> str:
-        if assumption == "base_year":
-            return str(value)
-        initiative = assumption.partition(".")[0]
-        return " / ".join(labels.option(initiative, part.strip()) for part in str(value).split(" / "))
-
+    settings = {
+        column: [setting_label(a, v, labels) for a, v in zip(frame["assumption"], frame[column], strict=True)]
+        for column in ("low_setting", "high_setting")
+    }
     return pd.DataFrame(
         {
-            "assumption": frame["assumption"].map(choice),
+            "assumption": frame["assumption"].map(lambda a: choice_label(a, names, labels)),
             "low": frame["low"],
-            "low_setting": [setting(a, v) for a, v in zip(frame["assumption"], frame["low_setting"], strict=True)],
+            "low_setting": settings["low_setting"],
             "central": frame["central"],
             "high": frame["high"],
-            "high_setting": [setting(a, v) for a, v in zip(frame["assumption"], frame["high_setting"], strict=True)],
+            "high_setting": settings["high_setting"],
         }
     )
 
