@@ -161,7 +161,10 @@ def update_catalogs(root: Path, lang: str = "fr") -> dict[str, tuple[int, int]]:
     changes = {}
     for domain, messages in used_messages(root).items():
         if domain == "data":
-            continue  # the data's own words: kept by hand, checked by the report's data tables (report.tables)
+            # The data's own words: the values of the columns a reader sees (report.datatext.SHOWN), not code.
+            from divide_study.report.datatext import data_messages
+
+            messages = data_messages(root)
         path = catalog_path(lang, domain)
         old = catalog(lang, domain) if path.is_file() else Catalog(locale=lang, domain=domain)
         # Fixed header dates: the catalog changes only when its messages do (it is part of every step's key).
@@ -181,6 +184,8 @@ def update_catalogs(root: Path, lang: str = "fr") -> dict[str, tuple[int, int]]:
             string = previous.string if previous is not None else ("", "") if isinstance(key, tuple) else ""
             locations = [(w.rsplit(":", 1)[0], int(w.rsplit(":", 1)[1])) for w in where]
             new.add(key, string, locations=locations, flags=previous.flags if previous is not None else ())
+            if domain == "data":
+                new[key].flags.discard("python-format")  # "60% of funding" is words, not a %-format
         kept = {m.id if isinstance(m.id, str) else tuple(m.id) for m in new if m.id}
         dropped = sum(1 for m in old if m.id and (m.id if isinstance(m.id, str) else tuple(m.id)) not in kept)
         added = sum(1 for k in kept if old.get(k) is None)
