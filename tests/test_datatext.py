@@ -121,10 +121,18 @@ def test_only_words_are_messages_and_each_template_reads_back_what_it_writes():
     assert messages_of("own target: 138,000 plugs") == ["own target: {plugs} plugs"]
     assert messages_of("national plan: fibre everywhere by") == ["national plan: {goal}", "fibre everywhere by"]
     assert messages_of("from 1999") == ["from {year}"]
+    assert messages_of("spending, 2023-07 (a.fr (interview))") == [
+        "{figure}, {as_of} ({source})",
+        "spending",
+        "a.fr (interview)",
+    ]
+    # A field's kind keeps a template from swallowing words of the same shape.
+    assert messages_of("State subsidy cap per plug, range (low)") == ["State subsidy cap per plug, range (low)"]
     with pytest.raises(ValueError, match="kind"):
         datatext.template("{a} and {b}", a="number")
+    sample = {"number": "1,234", "share": "5%", "year": "2020", "day": "2020-01-02", "days": "2020-01-02"}
+    sample["date"] = "2020-01"
     for known in TEMPLATES:
-        sample = {"number": "1,234", "share": "5%", "year": "2020", "day": "2020-01-02", "days": "2020-01-02"}
         filled = known.message.format(**{name: sample.get(kind, "x y") for name, kind in known.kinds.items()})
         assert known.match(filled) is not None, known.message
 

@@ -45,12 +45,18 @@ SHOWN: dict[str, tuple[str, ...]] = {
     "article_classes.csv": ("class_basis",),  # appendix A, why each article is classed so
     "reference_tables.csv": ("title", "producer", "access_note"),  # table "references"
     "milestones.csv": ("event",),  # chart "milestones" (templates with {value}, filled by the chart)
+    # Table "findings": the interested parties a finding rests on (a speaker, or else the source).
+    "evidence.csv": ("speaker", "source"),
+    # Appendix B, the provenance of each number: a reference row's name and source, a comparison's inputs.
+    "external_figures.csv": ("figure", "source"),
+    "comparison.csv": ("inputs",),
 }
 
 # Columns whose value is a list of sentences the code joined: each part is translated on its own.
-PARTS: dict[tuple[str, str], str] = {("sources.csv", "date_basis"): "; "}
-# How the parts are joined again: French puts a (non-breaking) space before a semicolon.
-JOINERS = {"en": "; ", "fr": "\u00a0; "}
+PARTS: dict[tuple[str, str], str] = {("sources.csv", "date_basis"): "; ", ("comparison.csv", "inputs"): " | "}
+# How the parts are joined again, where the edition's typography differs: French puts a (non-breaking) space
+# before a semicolon.
+JOINERS = {"fr": {"; ": "\u00a0; "}}
 
 # What a template's field may hold, as a pattern, and how it is written again for the edition.
 KINDS = {
@@ -58,6 +64,7 @@ KINDS = {
     "share": r"\d+(?:\.\d+)?%",  # 73%
     "year": r"\d{4}",
     "day": r"\d{4}-\d{2}-\d{2}",
+    "date": r"\d{4}(?:-\d{2}(?:-\d{2})?)?",  # a year, a month or a day
     "days": r"\d{4}-\d{2}-\d{2}(?:, \d{4}-\d{2}-\d{2})*",
     "verbatim": r".+?",  # kept as it is: words quoted from a French source, proper names
     "text": r".+?",  # words of the data, translated in turn (an exact value or another template)
@@ -114,6 +121,8 @@ TEMPLATES: tuple[Template, ...] = (
         "{subscriptions} subscriptions ÷ {premises} premises able to connect", subscriptions="number", premises="number"
     ),
     template("cited: {figure}", figure="text"),
+    # comparison.csv inputs, each part (measures: an input and where it comes from)
+    template("{figure}, {as_of} ({source})", figure="text", as_of="date", source="text"),
     # benchmarks.csv what (metrics.benchmarks)
     template("{name}: cost per premise ({option})", name="verbatim", option="text"),
     # models.csv years (models.side_by_side)
@@ -187,7 +196,7 @@ class DataText:
         if kind == "share":
             decimals = len(text.rstrip("%").partition(".")[2])
             return self.formats.share(float(text.rstrip("%")) / 100, decimals)
-        if kind == "day":
+        if kind in ("day", "date"):
             return self._day(text)
         if kind == "days":
             return ", ".join(self._day(day) for day in text.split(", "))
@@ -206,7 +215,8 @@ class DataText:
             return value
         separator = PARTS.get((table, column))
         if separator is not None:
-            return JOINERS[self.lang].join(str(self(part)) for part in str(value).split(separator))
+            joiner = JOINERS.get(self.lang, {}).get(separator, separator)
+            return joiner.join(str(self(part)) for part in str(value).split(separator))
         for known in TEMPLATES:
             fields = known.match(str(value))
             if fields is not None:
