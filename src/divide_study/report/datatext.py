@@ -50,6 +50,9 @@ SHOWN: dict[str, tuple[str, ...]] = {
     # Appendix B, the provenance of each number: a reference row's name and source, a comparison's inputs.
     "external_figures.csv": ("figure", "source"),
     "comparison.csv": ("inputs",),
+    # Table "scenarios": each scenario by its name (params/scenarios/<name>.yaml, or "central"), and whether it
+    # was computed or refused.
+    "scenarios.csv": ("scenario", "status"),
 }
 
 # Columns whose value is a list of sentences the code joined: each part is translated on its own.
@@ -130,6 +133,8 @@ TEMPLATES: tuple[Template, ...] = (
     # cost_figures.csv and programme_outcomes.csv source: an article, with its (French) title
     template("article {article} ({title})", article="verbatim", title="verbatim"),
     template("article {article}", article="verbatim"),
+    # scenarios.csv status (sensitivity.scenario_headlines)
+    template("refused: {reason}", reason="text"),
     # sources.csv date_basis, one part at a time (dates.infer_publication_date)
     template("day and month from '{printed}', a {weekday}", printed="verbatim", weekday="text"),
     template("day and month from '{printed}'", printed="verbatim"),
