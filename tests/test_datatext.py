@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -142,6 +144,16 @@ def test_every_value_the_french_edition_shows_is_translated_with_the_same_fields
     for entry in catalog("fr", "data"):
         if entry.id:
             assert fields(entry.string) == fields(entry.id), entry.id
+
+
+def test_the_french_of_the_data_follows_french_typography():
+    # A non-breaking space before : ; ! ? % and inside « », so that a line never starts with the sign.
+    wrong = [
+        entry.string
+        for entry in catalog("fr", "data")
+        if entry.id and re.search(r" [:;!?%»]|« |\w[:;!?»]", entry.string) and "://" not in entry.string
+    ]
+    assert not wrong, wrong
 
 
 def test_the_data_catalog_holds_exactly_the_messages_of_the_shown_values():

@@ -153,8 +153,9 @@ def used_messages(root: Path) -> dict[str, dict[str | tuple[str, str], list[str]
 def update_catalogs(root: Path, lang: str = "fr") -> dict[str, tuple[int, int]]:
     """Add the messages the code uses to the edition's catalogs (untranslated) and drop the unused ones.
 
-    What ``pybabel update`` does, for the notebooks too: a translator then fills in the empty ones. Returns
-    (added, dropped) by domain.
+    What ``pybabel update`` does, for the notebooks too: a translator then fills in the empty ones. The
+    ``data`` catalog takes the values of the processed tables' shown columns instead (``report.datatext``).
+    Returns (added, dropped) by domain.
     """
     from babel.messages.pofile import write_po
 
