@@ -153,15 +153,19 @@ def used_messages(root: Path) -> dict[str, dict[str | tuple[str, str], list[str]
 def update_catalogs(root: Path, lang: str = "fr") -> dict[str, tuple[int, int]]:
     """Add the messages the code uses to the edition's catalogs (untranslated) and drop the unused ones.
 
-    What ``pybabel update`` does, for the notebooks too: a translator then fills in the empty ones. Returns
-    (added, dropped) by domain.
+    What ``pybabel update`` does, for the notebooks too: a translator then fills in the empty ones. The
+    ``data`` catalog takes the values of the processed tables' shown columns instead (``report.datatext``).
+    Returns (added, dropped) by domain.
     """
     from babel.messages.pofile import write_po
 
     changes = {}
     for domain, messages in used_messages(root).items():
         if domain == "data":
-            continue  # the data's own words: kept by hand, checked by the report's data tables (report.tables)
+            # The data's own words: the values of the columns a reader sees (report.datatext.SHOWN), not code.
+            from divide_study.report.datatext import data_messages
+
+            messages = data_messages(root)
         path = catalog_path(lang, domain)
         old = catalog(lang, domain) if path.is_file() else Catalog(locale=lang, domain=domain)
         # Fixed header dates: the catalog changes only when its messages do (it is part of every step's key).
@@ -181,6 +185,8 @@ def update_catalogs(root: Path, lang: str = "fr") -> dict[str, tuple[int, int]]:
             string = previous.string if previous is not None else ("", "") if isinstance(key, tuple) else ""
             locations = [(w.rsplit(":", 1)[0], int(w.rsplit(":", 1)[1])) for w in where]
             new.add(key, string, locations=locations, flags=previous.flags if previous is not None else ())
+            if domain == "data":
+                new[key].flags.discard("python-format")  # "60% of funding" is words, not a %-format
         kept = {m.id if isinstance(m.id, str) else tuple(m.id) for m in new if m.id}
         dropped = sum(1 for m in old if m.id and (m.id if isinstance(m.id, str) else tuple(m.id)) not in kept)
         added = sum(1 for k in kept if old.get(k) is None)

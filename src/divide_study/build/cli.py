@@ -100,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     build.set_defaults(handler=_build)
     messages = commands.add_parser(
         "messages",
-        help="add the messages the code uses to the French catalogs (src/divide_study/locales), drop unused ones",
+        help="add the messages the code uses, and the words of the data a reader sees, to the French catalogs "
+        "(src/divide_study/locales), drop unused ones",
     )
     messages.set_defaults(handler=_messages)
     lab = commands.add_parser(

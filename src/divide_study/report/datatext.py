@@ -1,0 +1,293 @@
+"""The data's own words in the edition's language: the free text of the tables a reader sees.
+
+Codes have labels (``data/raw/labels.csv``), but the data also hold words: a contract's legal form, who
+owns a network, a risk's reading, a claim's verdict, a reference table's title — written in English by the
+study team — and sentences the study's code writes ("own target: 67% eligible", a take-up's "how", the
+basis of an article's inferred date). The French edition shows them in French. The ``data`` catalog
+(``locales/fr/LC_MESSAGES/data.po``) holds the French of each value, keyed by its exact English wording;
+``uv run study messages`` collects the values of the columns declared in ``SHOWN`` from ``data/processed``.
+
+Sentences the code fills in are not stored filled: the catalog holds their template ("own target: {share}
+eligible" → "objectif propre : {share} raccordables"). A value is read back against ``TEMPLATES``; its
+numbers and dates are re-written for the locale and its words translated in turn. Values that already are
+templates (milestones' "{value} plugs eligible") are translated as they stand and filled by their reader.
+A value with no translation stops the French edition, naming its file, row and column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from divide_study.errors import DataError, StudyError
+from divide_study.i18n import SOURCE_LANGUAGE, catalog, catalog_path, check_language
+from divide_study.report.formats import Formats
+
+# The processed tables' columns whose words reach a reader (in a table, a sentence or a chart), by file.
+# Codes (scope, qualifier, model…) are not here: labels.csv says them. Proper names (initiatives' names,
+# outlets, départements), verbatim French (titles, spans) and identifiers (URLs, files, dates) are not either.
+SHOWN: dict[str, tuple[str, ...]] = {
+    "contracts.csv": ("phase", "model", "owner", "builder_operator"),  # table "initiatives"; prose
+    "cost_figures.csv": ("what", "source"),  # table "costs"
+    "benchmarks.csv": ("what", "kind"),  # table "benchmarks"
+    "public_money.csv": ("funder",),  # table "money"
+    "targets.csv": ("target", "reached_on"),  # table "targets" ("not yet"); prose
+    "take_up.csv": ("how",),  # table "take_up"; provenance of the take-up figures
+    # Section "The models side by side": prose and table (model_risks.csv's columns reach it through here).
+    "models.csv": ("years", "own_target", "public_money_note", "delay_risk", "demand_risk"),
+    "programme_outcomes.csv": ("unit", "what", "source"),  # table "soho"
+    "press_claims.csv": ("speaker", "verdict", "data_show", "data_cannot_show"),  # table "press_claims"
+    "sources.csv": ("date_basis",),  # appendix A, the basis of each inferred date
+    "article_classes.csv": ("class_basis",),  # appendix A, why each article is classed so
+    "reference_tables.csv": ("title", "producer", "access_note"),  # table "references"
+    "milestones.csv": ("event",),  # chart "milestones" (templates with {value}, filled by the chart)
+    # Table "findings": the interested parties a finding rests on (a speaker, or else the source).
+    "evidence.csv": ("speaker", "source"),
+    # Appendix B, the provenance of each number: a reference row's name and source, a comparison's inputs.
+    "external_figures.csv": ("figure", "source"),
+    "comparison.csv": ("inputs",),
+    # Table "scenarios": each scenario by its name (params/scenarios/<name>.yaml, or "central"), and whether it
+    # was computed or refused.
+    "scenarios.csv": ("scenario", "status"),
+}
+
+# Columns whose value is a list of sentences the code joined: each part is translated on its own.
+PARTS: dict[tuple[str, str], str] = {("sources.csv", "date_basis"): "; ", ("comparison.csv", "inputs"): " | "}
+# How the parts are joined again, where the edition's typography differs: French puts a (non-breaking) space
+# before a semicolon.
+JOINERS = {"fr": {"; ": "\u00a0; "}}
+
+# What a template's field may hold, as a pattern, and how it is written again for the edition.
+KINDS = {
+    "number": r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?",  # English digits: 28,000 or 7.5
+    "share": r"\d+(?:\.\d+)?%",  # 73%
+    "year": r"\d{4}",
+    "day": r"\d{4}-\d{2}-\d{2}",
+    "date": r"\d{4}(?:-\d{2}(?:-\d{2})?)?",  # a year, a month or a day
+    "days": r"\d{4}-\d{2}-\d{2}(?:, \d{4}-\d{2}-\d{2})*",
+    "verbatim": r".+?",  # kept as it is: words quoted from a French source, proper names
+    "text": r".+?",  # words of the data, translated in turn (an exact value or another template)
+}
+
+
+@dataclass(frozen=True)
+class Template:
+    """A sentence the study's code writes, with named fields of a kind: the message the catalog holds."""
+
+    message: str
+    kinds: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        named = set(re.findall(r"\{(\w+)\}", self.message))
+        if named != set(self.kinds) or not set(self.kinds.values()) <= set(KINDS):
+            raise ValueError(f"template {self.message!r}: each field needs one kind of {sorted(KINDS)}")
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        parts = re.split(r"\{(\w+)\}", self.message)
+        regex = "".join(
+            re.escape(part) if n % 2 == 0 else f"(?P<{part}>{KINDS[self.kinds[part]]})" for n, part in enumerate(parts)
+        )
+        return re.compile(regex)
+
+    def match(self, value: str) -> dict[str, str] | None:
+        found = self.pattern.fullmatch(value)
+        return None if found is None else found.groupdict()
+
+
+def template(message: str, **kinds: str) -> Template:
+    return Template(message, kinds)
+
+
+# The sentences the code writes into the shown columns, most specific first. Each mirrors one f-string:
+# analysis/timeline.py (targets), analysis/metrics.py (take-up, benchmarks), analysis/models.py (years,
+# own target), data/dates.py (the basis of a publication date), the cleaning step (a source "article 003").
+TEMPLATES: tuple[Template, ...] = (
+    # targets.csv target (timeline.target_rows) and models.csv own_target (the same, its prefix removed)
+    template("own target: {share} eligible", share="share"),
+    template("own target: {plugs} plugs", plugs="number"),
+    template("national plan: {goal}", goal="text"),
+    template("{share} eligible", share="share"),
+    template("{plugs} plugs", plugs="number"),
+    # take_up.csv how (metrics.take_up)
+    template(
+        "{subscribers} subscribers ÷ ({eligible} eligible × {plugs} plugs)",
+        subscribers="number",
+        eligible="share",
+        plugs="number",
+    ),
+    template(
+        "{subscriptions} subscriptions ÷ {premises} premises able to connect", subscriptions="number", premises="number"
+    ),
+    template("cited: {figure}", figure="text"),
+    # comparison.csv inputs, each part (measures: an input and where it comes from)
+    template("{figure}, {as_of} ({source})", figure="text", as_of="date", source="text"),
+    # benchmarks.csv what (metrics.benchmarks)
+    template("{name}: cost per premise ({option})", name="verbatim", option="text"),
+    # models.csv years (models.side_by_side)
+    template("from {year}", year="year"),
+    # cost_figures.csv and programme_outcomes.csv source: an article, with its (French) title
+    template("article {article} ({title})", article="verbatim", title="verbatim"),
+    template("article {article}", article="verbatim"),
+    # scenarios.csv status (sensitivity.scenario_headlines)
+    template("refused: {reason}", reason="text"),
+    # sources.csv date_basis, one part at a time (dates.infer_publication_date)
+    template("day and month from '{printed}', a {weekday}", printed="verbatim", weekday="text"),
+    template("day and month from '{printed}'", printed="verbatim"),
+    template("a {weekday} from '{span}'", weekday="text", span="verbatim"),
+    template("in {year} from '{span}' ({reason})", year="year", span="verbatim", reason="text"),
+    template("not before {year} from '{span}' ({reason})", year="year", span="verbatim", reason="text"),
+    template("not before {day} from '{span}' ({reason})", day="day", span="verbatim", reason="text"),
+    template("not after {year} from '{span}' ({reason})", year="year", span="verbatim", reason="text"),
+    template("not after {day} from '{span}' ({reason})", day="day", span="verbatim", reason="text"),
+    template("the year stays uncertain: between {earliest} and {latest}", earliest="day", latest="day"),
+    template("the year stays uncertain: {listed}", listed="days"),
+    template("published between {earliest} and {latest}", earliest="day", latest="day"),
+    template("the only match in {first}-{last}", first="year", last="year"),
+    template("year {year}", year="year"),
+)
+
+
+class MissingDataText(StudyError):
+    """A value shown to readers has no translation in the edition's ``data`` catalog."""
+
+
+def needs_words(value: object) -> bool:
+    """Whether a value holds words to translate: not empty, not a date, a number, a URL or a file name."""
+    if not isinstance(value, str) or not any(ch.isalpha() for ch in value):
+        return False
+    return not re.fullmatch(r"https?://\S+|[\w./-]+\.(?:csv|txt|json|html?|pdf)", value)
+
+
+def messages_of(value: str, table: str = "", column: str = "") -> list[str]:
+    """The catalog messages a value needs: itself, or the template it fills and the words of its fields."""
+    if not needs_words(value):
+        return []
+    separator = PARTS.get((table, column))
+    if separator is not None:
+        return [m for part in value.split(separator) for m in messages_of(part)]
+    for known in TEMPLATES:
+        fields = known.match(value)
+        if fields is not None:
+            words = [m for name, text in fields.items() if known.kinds[name] == "text" for m in messages_of(text)]
+            return [known.message, *words]
+    return [value]
+
+
+class DataText:
+    """The words of the data in one edition: ``DataText("fr")("first works")`` -> "premiers travaux"."""
+
+    def __init__(self, lang: str):
+        self.lang = check_language(lang)
+        self.formats = Formats(lang)
+
+    def _message(self, message: str) -> str:
+        found = catalog(self.lang, "data").get(message)
+        if found is None or found.fuzzy or not found.string:
+            where = catalog_path(self.lang, "data").name
+            raise MissingDataText(
+                f"no {self.lang!r} translation of {message!r} in {where}; run `uv run study messages` and fill it in"
+            )
+        return found.string
+
+    def _field(self, kind: str, text: str) -> str:
+        if kind == "number":
+            decimals = len(text.partition(".")[2])
+            return self.formats.number(float(text.replace(",", "")), decimals)
+        if kind == "share":
+            decimals = len(text.rstrip("%").partition(".")[2])
+            return self.formats.share(float(text.rstrip("%")) / 100, decimals)
+        if kind in ("day", "date"):
+            return self._day(text)
+        if kind == "days":
+            return ", ".join(self._day(day) for day in text.split(", "))
+        if kind == "text":
+            return self(text)
+        return text  # year, verbatim
+
+    def _day(self, text: str) -> str:
+        written = self.formats.date(text)
+        # French writes the first of a month as an ordinal: "1er janvier 2003" (babel writes "1 janvier").
+        return "1er" + written[1:] if self.lang == "fr" and written.startswith("1 ") else written
+
+    def __call__(self, value: object, table: str = "", column: str = "") -> object:
+        """The value in the edition's language (English, the source language, is the value itself)."""
+        if self.lang == SOURCE_LANGUAGE or not needs_words(value):
+            return value
+        separator = PARTS.get((table, column))
+        if separator is not None:
+            joiner = JOINERS.get(self.lang, {}).get(separator, separator)
+            return joiner.join(str(self(part)) for part in str(value).split(separator))
+        for known in TEMPLATES:
+            fields = known.match(str(value))
+            if fields is not None:
+                filled = {name: self._field(known.kinds[name], text) for name, text in fields.items()}
+                return self._message(known.message).format(**filled)
+        return self._message(str(value))
+
+
+def data_text(frame: pd.DataFrame, columns: Sequence[str] | None, lang: str, table: str = "") -> pd.DataFrame:
+    """``frame`` with the words of ``columns`` in the edition's language (a copy; other columns unchanged).
+
+    ``table`` is the processed file the frame comes from ("targets.csv"): its columns in ``SHOWN`` are the
+    default, and a missing translation is said with that file, the row (the frame's index + 1, as read by
+    ``read_table``) and the column. Translate after selecting rows: the code selects on the English words.
+    """
+    chosen = list(columns) if columns is not None else [c for c in SHOWN.get(table, ()) if c in frame.columns]
+    if columns is None and table not in SHOWN:
+        raise StudyError(f"data_text: {table!r} is not a table of SHOWN; name the columns to translate")
+    words = DataText(lang)
+    out = frame.copy()
+    for column in chosen:
+        translated = []
+        for index, value in frame[column].items():
+            try:
+                translated.append(words(value, table, column))
+            except MissingDataText as exc:
+                row = index + 1 if isinstance(index, int) else None
+                raise DataError(f"data/processed/{table or '?'}", str(exc), row=row, column=column) from exc
+        out[column] = translated
+    return out
+
+
+def shown_values(processed: Path) -> Iterable[tuple[str, int, str, str]]:
+    """(table, row, column, value) of every value of the ``SHOWN`` columns of the processed tables."""
+    for table, columns in SHOWN.items():
+        frame = pd.read_csv(processed / table, dtype=str, keep_default_na=False)
+        for column in columns:
+            if column not in frame.columns:
+                raise DataError(processed / table, f"no column {column!r}, which datatext.SHOWN declares as shown")
+            for row, value in enumerate(frame[column], start=1):
+                yield table, row, column, value
+
+
+def check_data_text(processed: Path, lang: str) -> None:
+    """Every value a reader of the edition sees has a translation; the first one missing is named with its
+    file, row and column (and how many others are missing). Run by the report step for its edition."""
+    words = DataText(lang)
+    missing = []
+    for table, row, column, value in shown_values(processed):
+        try:
+            words(value, table, column)
+        except MissingDataText as exc:
+            missing.append((table, row, column, exc))
+    if missing:
+        table, row, column, exc = missing[0]
+        more = f" ({len(missing) - 1} other values are missing too)" if len(missing) > 1 else ""
+        raise DataError(processed / table, f"{exc}{more}", row=row, column=column)
+
+
+def data_messages(root: Path) -> dict[str, list[str]]:
+    """The ``data`` catalog's messages: each with where it is used (``data/processed/<table>:<line>``), in the
+    order of ``SHOWN``, for ``study messages`` (i18n.update_catalogs)."""
+    found: dict[str, list[str]] = {}
+    for table, row, column, value in shown_values(root / "data" / "processed"):
+        for message in messages_of(value, table, column):
+            where = f"data/processed/{table}:{row + 1}"
+            if where not in found.setdefault(message, []):
+                found[message].append(where)
+    return found
