@@ -7,8 +7,11 @@ shows; the report notebook only calls them. No code (an initiative id, ``whole_n
 
 from __future__ import annotations
 
+from functools import reduce
+
 import pandas as pd
 
+from divide_study.i18n import Translator
 from divide_study.report.labels import Labels
 
 
@@ -16,13 +19,19 @@ def _names(initiatives: pd.DataFrame) -> dict[str, str]:
     return dict(zip(initiatives["initiative"], initiatives["short_name"], strict=True))
 
 
+def _joined(parts: list[str], lang: str) -> str:
+    """Items of a list joined as the edition punctuates them: 'a; b' in English, 'a ; b' in French."""
+    _ = Translator(lang, "analysis")
+    return reduce(lambda before, after: _("{before}; {after}").format(before=before, after=after), parts)
+
+
 def _option_label(labels: Labels, initiative: str, option: str) -> str:
     """'cost=spending_2023 + premises=plugs_total' -> 'spent by July 2023; all plugs of the network'."""
     parts = []
     for part in str(option).split(" + "):
-        _, _, name = part.partition("=")
+        _code, _equals, name = part.partition("=")
         parts.append(labels.option(initiative, name or part))
-    return "; ".join(parts)
+    return _joined(parts, labels.lang)
 
 
 def comparison(frame: pd.DataFrame, initiatives: pd.DataFrame, labels: Labels) -> pd.DataFrame:
@@ -45,12 +54,15 @@ def comparison(frame: pd.DataFrame, initiatives: pd.DataFrame, labels: Labels) -
 def sensitivity_ranges(frame: pd.DataFrame, initiatives: pd.DataFrame, labels: Labels) -> pd.DataFrame:
     """A tornado table (``sensitivity.tornado``): each choice named for a reader, with its settings."""
     names = _names(initiatives)
+    _ = Translator(labels.lang, "analysis")
 
     def choice(assumption: str) -> str:
         if assumption == "base_year":
             return labels("quantity", "base_year")
-        initiative, _, quantity = assumption.partition(".")
-        return f"{names.get(initiative, initiative)}: {labels('quantity', quantity)}"
+        initiative, _dot, quantity = assumption.partition(".")
+        return _("{initiative}: {choice}").format(
+            initiative=names.get(initiative, initiative), choice=labels("quantity", quantity)
+        )
 
     def setting(assumption: str, value: str) -> str:
         if assumption == "base_year":
@@ -88,9 +100,24 @@ def refused_pairs(
             {
                 "initiative": names.get(initiative, initiative),
                 "cost": labels.option(initiative, cost),
-                "cost scope": labels("scope", scopes[0]),
+                "cost_scope": labels("scope", scopes[0]),
                 "premises": labels.option(initiative, premises),
-                "premises scope": labels("scope", scopes[1]),
+                "premises_scope": labels("scope", scopes[1]),
             }
         )
-    return pd.DataFrame(out, columns=["initiative", "cost", "cost scope", "premises", "premises scope"])
+    # Headers are codes: the report shows their labels (labels.csv's ``column`` rows).
+    return pd.DataFrame(out, columns=["initiative", "cost", "cost_scope", "premises", "premises_scope"])
+
+
+def findings(graded: pd.DataFrame, labels: Labels) -> pd.DataFrame:
+    """The graded findings (``findings.evaluation_findings``, graded in the labels' language) as the report's
+    table shows them: the question, the strength of its evidence and whether the sources agree as words, and
+    why. Headers are codes, labelled by the report."""
+    return pd.DataFrame(
+        {
+            "question": graded["question"],
+            "strength": labels.values(graded["strength"], "strength"),
+            "why": graded["why"],
+            "agreement": labels.values(graded["agreement"], "agreement"),
+        }
+    )
