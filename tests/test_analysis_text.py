@@ -273,3 +273,40 @@ def test_the_codes_the_analyses_write_have_labels_in_both_languages():
         for column in ("initiative", "metric", "scope", "option", "assumption", "cost_scope", "premises_scope"):
             assert shown.get("column", column), column
     assert Labels(labels, "fr")("strength", "strong") == "élevé"
+
+
+def test_sensitivity_bounds_and_benchmarks_in_words():
+    labels = pd.concat(
+        [
+            LABELS,
+            pd.DataFrame(
+                [
+                    ("quantity", "cost+premises", "cost and premises", "coût et locaux"),
+                    ("quantity", "base_year", "base year", "année de base"),
+                ],
+                columns=["kind", "key", "en", "fr"],
+            ),
+        ]
+    )
+    initiatives = pd.DataFrame({"initiative": ["alpha"], "short_name": ["Alpha"]})
+    french, english = Labels(labels, "fr"), Labels(labels, "en")
+    bound = "alpha.cost+premises = spent / plugs"
+    assert tables.bound_label(bound, initiatives, french) == "Alpha\u00a0: coût et locaux = dépensé / toutes les prises"
+    assert tables.bound_label(bound, initiatives, english) == "Alpha: cost and premises = spent / all plugs"
+    assert tables.bound_label("base_year = 2003", initiatives, french) == "année de base = 2003"
+    with pytest.raises(ValueError, match="choice = setting"):
+        tables.bound_label("alpha.cost+premises", initiatives, french)
+    bench = pd.DataFrame(
+        {
+            "what": ["Alpha: cost per premise (cost=spent + premises=plugs)", "State subsidy cap per plug"],
+            "eur_per_plug": [2870.0, 433.0],
+            "kind": ["the study's computation", "national benchmark"],
+        }
+    )
+    shown = tables.benchmarks(bench, "alpha", french)
+    assert list(shown["what"]) == [
+        "Alpha\u00a0: coût par local (dépensé\u00a0; toutes les prises)",
+        "State subsidy cap per plug",  # the reference data's own words (the data catalog translates them)
+    ]
+    assert list(shown["kind"]) == ["calcul de l'étude", "référence nationale"]
+    assert tables.benchmarks(bench, "alpha", english)["what"].iloc[0] == "Alpha: cost per premise (spent; all plugs)"

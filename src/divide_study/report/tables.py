@@ -7,6 +7,7 @@ shows; the report notebook only calls them. No code (an initiative id, ``whole_n
 
 from __future__ import annotations
 
+import re
 from functools import reduce
 
 import pandas as pd
@@ -51,35 +52,81 @@ def comparison(frame: pd.DataFrame, initiatives: pd.DataFrame, labels: Labels) -
     )
 
 
+def choice_label(assumption: str, initiatives: pd.DataFrame, labels: Labels) -> str:
+    """A choice of the sensitivity analysis named for a reader: 'gers_numerique.cost+premises' ->
+    'Gers Numérique: cost and premises'; 'base_year' -> 'base year of the constant euros'."""
+    if assumption == "base_year":
+        return labels("quantity", "base_year")
+    _ = Translator(labels.lang, "analysis")
+    initiative, _dot, quantity = assumption.partition(".")
+    return _("{initiative}: {choice}").format(
+        initiative=_names(initiatives).get(initiative, initiative), choice=labels("quantity", quantity)
+    )
+
+
+def setting_label(assumption: str, value: str, labels: Labels) -> str:
+    """A setting of that choice: 'spending_2023 / plugs_total' -> 'spent by July 2023 / all plugs of the network'."""
+    if assumption == "base_year":
+        return str(value)
+    initiative = assumption.partition(".")[0]
+    return " / ".join(labels.option(initiative, part.strip()) for part in str(value).split(" / "))
+
+
+def bound_label(bound: str, initiatives: pd.DataFrame, labels: Labels) -> str:
+    """What bounds a range (``sensitivity.bounds``' ``low_by``/``high_by``, 'choice = setting') in words."""
+    assumption, equals, value = str(bound).partition(" = ")
+    if not equals:
+        raise ValueError(f"{bound!r} is not 'choice = setting' (sensitivity.bounds)")
+    _ = Translator(labels.lang, "analysis")
+    return _("{choice} = {setting}").format(
+        choice=choice_label(assumption, initiatives, labels), setting=setting_label(assumption, value, labels)
+    )
+
+
 def sensitivity_ranges(frame: pd.DataFrame, initiatives: pd.DataFrame, labels: Labels) -> pd.DataFrame:
     """A tornado table (``sensitivity.tornado``): each choice named for a reader, with its settings."""
-    names = _names(initiatives)
-    _ = Translator(labels.lang, "analysis")
-
-    def choice(assumption: str) -> str:
-        if assumption == "base_year":
-            return labels("quantity", "base_year")
-        initiative, _dot, quantity = assumption.partition(".")
-        return _("{initiative}: {choice}").format(
-            initiative=names.get(initiative, initiative), choice=labels("quantity", quantity)
-        )
-
-    def setting(assumption: str, value: str) -> str:
-        if assumption == "base_year":
-            return str(value)
-        initiative = assumption.partition(".")[0]
-        return " / ".join(labels.option(initiative, part.strip()) for part in str(value).split(" / "))
-
+    assumptions = frame["assumption"]
     return pd.DataFrame(
         {
-            "assumption": frame["assumption"].map(choice),
+            "assumption": [choice_label(a, initiatives, labels) for a in assumptions],
             "low": frame["low"],
-            "low_setting": [setting(a, v) for a, v in zip(frame["assumption"], frame["low_setting"], strict=True)],
+            "low_setting": [
+                setting_label(a, v, labels) for a, v in zip(assumptions, frame["low_setting"], strict=True)
+            ],
             "central": frame["central"],
             "high": frame["high"],
-            "high_setting": [setting(a, v) for a, v in zip(frame["assumption"], frame["high_setting"], strict=True)],
+            "high_setting": [
+                setting_label(a, v, labels) for a, v in zip(assumptions, frame["high_setting"], strict=True)
+            ],
         }
     )
+
+
+# How metrics.benchmarks writes the study's own row: "<name>: cost per premise (<option>)".
+_STUDY_BENCHMARK = re.compile(r"^(?P<name>.*): cost per premise \((?P<option>.*)\)$")
+
+
+def benchmarks(frame: pd.DataFrame, initiative: str, labels: Labels) -> pd.DataFrame:
+    """benchmarks.csv (``metrics.benchmarks``) for a reader: the study's own row and each row's kind in the
+    edition's words, the option as labels. The reference rows' ``what`` is the reference data's own wording."""
+    _ = Translator(labels.lang, "analysis")
+    kinds = {"the study's computation": _("the study's computation"), "national benchmark": _("national benchmark")}
+    what = []
+    for text, kind in zip(frame["what"], frame["kind"], strict=True):
+        found = _STUDY_BENCHMARK.match(str(text)) if kind == "the study's computation" else None
+        if kind == "the study's computation" and found is None:
+            raise ValueError(f"benchmarks.csv: the study's row {text!r} is not '<name>: cost per premise (<option>)'")
+        what.append(
+            _("{name}: cost per premise ({option})").format(
+                name=found["name"], option=_option_label(labels, initiative, found["option"])
+            )
+            if found
+            else text
+        )
+    unknown = sorted(set(frame["kind"]) - set(kinds))
+    if unknown:
+        raise ValueError(f"benchmarks.csv: unknown kind(s) {unknown}")
+    return frame.assign(what=what, kind=frame["kind"].map(kinds))
 
 
 def refused_pairs(
