@@ -256,7 +256,13 @@ def test_counted_targets_dated_by_another_row_and_the_models_side_by_side():
     assert row["cost_per_premise"] == 2_000.0 and row["years"] == "2019–2044"
     assert row["achieved_by_target_year"] == 0.5 and row["delay_risk"] == "the concessionaire"
     assert row["plugs_per_year"] == pytest.approx(pace["plugs_per_year"].iloc[0])
-    shown = models.side_by_side_table(table).set_index("indicator")
+    from divide_study.report.labels import Labels
+
+    labels = pd.DataFrame(
+        [("model", "concession", "concession", "concession"), ("scope", "zone", "the zone", "la zone")],
+        columns=["kind", "key", "en", "fr"],
+    )
+    shown = models.side_by_side_table(table, Labels(labels, "en")).set_index("indicator")
     assert list(shown.columns) == ["Delta"]  # one column per network, by its short name
     assert shown.loc["public money per plug (€, nominal)", "Delta"] == "200"
     assert shown.loc["achieved by the end of that year", "Delta"] == "50%"

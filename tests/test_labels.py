@@ -108,7 +108,7 @@ def test_report_tables_show_names_and_labels_not_codes():
         "€ par local",
         "phase 1",
     )
-    assert shown["option"] == "dépensé; toutes les prises"
+    assert shown["option"] == "dépensé\u00a0; toutes les prises"  # French spacing before the semicolon
     ranges = pd.DataFrame(
         [
             ("alpha.cost+premises", 1.0, "spent / plugs", 2.0, 3.0, "spent / plugs"),
@@ -117,5 +117,5 @@ def test_report_tables_show_names_and_labels_not_codes():
         columns=["assumption", "low", "low_setting", "central", "high", "high_setting"],
     )
     shown = tables.sensitivity_ranges(ranges, initiatives, labels)
-    assert list(shown["assumption"]) == ["Alpha: coût et locaux", "année de base"]
+    assert list(shown["assumption"]) == ["Alpha\u00a0: coût et locaux", "année de base"]
     assert shown["low_setting"].iloc[0] == "dépensé / toutes les prises"

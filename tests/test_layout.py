@@ -28,4 +28,6 @@ def test_reference_words_name_their_kind_in_each_language():
     pattern, kinds = reference_pattern("en")
     assert kinds == {"Figure": "figure", "Table": "table"} and pattern.search("see Table 4").group(2) == "4"
     pattern, kinds = reference_pattern("fr")
-    assert kinds == {"Figure": "figure", "Tableau": "table"} and pattern.search("voir le Tableau 4").group(1) == "Tableau"
+    assert (
+        kinds == {"Figure": "figure", "Tableau": "table"} and pattern.search("voir le Tableau 4").group(1) == "Tableau"
+    )

@@ -106,6 +106,7 @@ def translator(lang: str, domain: str = "report") -> Callable[[str], str]:
 # Which catalog the messages of each file belong to (the first pattern a file matches), relative to the project.
 DOMAIN_OF_FILES = (
     ("notebooks/05_report.ipynb", "report"),
+    ("src/divide_study/report/tables.py", "analysis"),
     ("src/divide_study/report/*.py", "report"),
     ("src/divide_study/analysis/plots.py", "charts"),
     ("notebooks/*.ipynb", "charts"),

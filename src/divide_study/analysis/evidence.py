@@ -17,14 +17,31 @@ import pandas as pd
 
 from divide_study.analysis.measures import reference_id
 from divide_study.errors import DataError
+from divide_study.i18n import Translator
 
 CLASSES = ("official", "independent_press", "interested_party")
+# English labels of the classes, for code that has no edition (the ledger's record); a reader's table shows
+# ``class_label(code, lang)`` or labels.csv's ``source_class`` rows.
 CLASS_LABELS = {
     "official": "official",
     "independent_press": "independent press",
     "interested_party": "interested party's claim",
     "assumption": "the study's assumption",
 }
+
+
+def class_label(code: str, lang: str = "en") -> str:
+    """The class of a source as a reader of ``lang`` reads it ('official' -> 'officielle')."""
+    _ = Translator(lang, "analysis")
+    words = {
+        "official": _("official"),
+        "independent_press": _("independent press"),
+        "interested_party": _("interested party's claim"),
+        "assumption": _("the study's assumption"),
+    }
+    return words.get(code, code)
+
+
 EVIDENCE_COLUMNS = [
     "evidence_id",
     "kind",
@@ -40,6 +57,7 @@ EVIDENCE_COLUMNS = [
     "basis",
 ]
 LEVELS = {3: "strong", 2: "moderate", 1: "weak", 0: "weak"}
+AGREEMENTS = ("single", "agree", "disagree")  # what ``agreement`` says of a finding's sources
 
 _AT_LEAST = re.compile(r"\b(plus de|dépasse|au moins)\b", re.IGNORECASE)
 _APPROX = re.compile(r"\b(près de|environ|avoisinent|about)\b", re.IGNORECASE)
@@ -164,12 +182,14 @@ class Grade:
     interested_parties: str  # whose claims it rests on, "" when none
 
 
-def grade(evidence: pd.DataFrame, ids: list[str], agreement_: str = "single") -> Grade:
+def grade(evidence: pd.DataFrame, ids: list[str], agreement_: str = "single", lang: str = "en") -> Grade:
     """Strength of a finding from its inputs: start strong, lose a step for each weakness.
 
     Weaknesses: an assumption among the inputs; an input that is an interested party's claim; a bound or
-    approximate figure; sources that disagree. Three steps: strong, moderate, weak.
+    approximate figure; sources that disagree. Three steps: strong, moderate, weak. ``level`` is a code
+    (labels.csv's ``strength`` rows); ``reasons`` are sentences in the edition's language ``lang``.
     """
+    _ = Translator(lang, "analysis")
     assumptions = [i for i in ids if i.startswith("assumption:")]
     known = evidence.set_index("evidence_id")
     missing = sorted(set(ids) - set(assumptions) - set(known.index))
@@ -179,34 +199,46 @@ def grade(evidence: pd.DataFrame, ids: list[str], agreement_: str = "single") ->
     score, reasons = 3, []
     if assumptions:
         score -= 1
-        reasons.append("rests on an assumption of the study")
+        reasons.append(_("rests on an assumption of the study"))
     interested = rows_[rows_["source_class"] == "interested_party"]
     parties = "; ".join(
         dict.fromkeys(s or src for s, src in zip(interested["speaker"], interested["source"], strict=True))
     )
     if not interested.empty:
         score -= 1
-        reasons.append(f"rests on an interested party's claim ({parties})")
+        reasons.append(_("rests on an interested party's claim ({parties})").format(parties=parties))
     hedged = rows_[~rows_["qualifier"].isin(["exact", "target"])]
     if not hedged.empty:
         score -= 1
-        reasons.append("uses a bound or an approximate figure")
+        reasons.append(_("uses a bound or an approximate figure"))
     if agreement_ == "disagree":
         score -= 1
-        reasons.append("the sources disagree")
+        reasons.append(_("the sources disagree"))
     if not reasons:
-        classes = sorted({CLASS_LABELS[c] for c in rows_["source_class"]})
-        reasons.append(
-            f"exact figures from {' and '.join(classes)} sources" + (", which agree" if agreement_ == "agree" else "")
-        )
+        # The classes inside a sentence: "official sources", "sources officielles" (plural, agreed).
+        in_sentence = {
+            "official": _("official sources"),
+            "independent_press": _("independent press sources"),
+            "interested_party": _("interested parties' sources"),
+        }
+        classes = sorted({in_sentence[c] for c in rows_["source_class"]})
+        if len(classes) > 1:
+            sources = _("{some} and {other}").format(some=", ".join(classes[:-1]), other=classes[-1])
+        else:
+            sources = classes[0] if classes else _("no source")
+        if agreement_ == "agree":
+            reasons.append(_("exact figures from {sources}, which agree").format(sources=sources))
+        else:
+            reasons.append(_("exact figures from {sources}").format(sources=sources))
     return Grade(LEVELS[max(score, 0)], "; ".join(reasons), parties)
 
 
-def grade_findings(evidence: pd.DataFrame, findings: list[dict]) -> pd.DataFrame:
-    """Each finding (``key``, ``question``, ``inputs`` ids, ``agreement``, ``judgement``) with its grade."""
+def grade_findings(evidence: pd.DataFrame, findings: list[dict], lang: str = "en") -> pd.DataFrame:
+    """Each finding (``key``, ``question``, ``inputs`` ids, ``agreement``, ``judgement``) with its grade, its
+    reasons (``why``) in the edition's language; ``strength`` and ``agreement`` stay codes."""
     out = []
     for finding in findings:
-        g = grade(evidence, list(finding["inputs"]), finding.get("agreement", "single"))
+        g = grade(evidence, list(finding["inputs"]), finding.get("agreement", "single"), lang)
         out.append(
             {
                 "key": finding["key"],

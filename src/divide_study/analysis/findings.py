@@ -8,23 +8,26 @@ import pandas as pd
 
 from divide_study.analysis.evidence import agreement, grade_findings
 from divide_study.analysis.programmes import people_agreement
-
-# {focus} and {programme} are the short names of the study's focus and its attraction programme (data).
-QUESTION_TEMPLATES = {
-    "cost": "What did each network cost per premise passed, in constant euros?",
-    "which_cost": "Which {focus} cost is right?",
-    "per_mbit": "What did each euro buy in capacity?",
-    "money": "Who paid, and how much public money per plug?",
-    "pace": "Did {focus} deliver on time against its own and the national targets?",
-    "models": "What does each model ask of the public purse, what did it deliver when, and who carries the risk?",
-    "take_up": "Is the fibre used?",
-    "programme": "What did {programme} achieve?",
-}
+from divide_study.i18n import Translator
 
 
-def questions(focus: str, programme: str) -> dict[str, str]:
-    """The evaluation's questions, naming the study's focus and programme."""
-    return {k: q.format(focus=focus, programme=programme) for k, q in QUESTION_TEMPLATES.items()}
+def questions(focus: str, programme: str, lang: str = "en") -> dict[str, str]:
+    """The evaluation's questions in the edition's language, naming the study's focus and its attraction
+    programme (short names, from the data)."""
+    _ = Translator(lang, "analysis")
+    templates = {
+        "cost": _("What did each network cost per premise passed, in constant euros?"),
+        "which_cost": _("Which {focus} cost is right?"),
+        "per_mbit": _("What did each euro buy in capacity?"),
+        "money": _("Who paid, and how much public money per plug?"),
+        "pace": _("Did {focus} deliver on time against its own and the national targets?"),
+        "models": _(
+            "What does each model ask of the public purse, what did it deliver when, and who carries the risk?"
+        ),
+        "take_up": _("Is the fibre used?"),
+        "programme": _("What did {programme} achieve?"),
+    }
+    return {k: q.format(focus=focus, programme=programme) for k, q in templates.items()}
 
 
 def _ids(text: str) -> list[str]:
@@ -47,8 +50,10 @@ def evaluation_findings(
     initiative: str,
     models: pd.DataFrame,
     asked: dict[str, str],
+    lang: str = "en",
 ) -> pd.DataFrame:
-    """One graded row per finding, each answering a question of ``asked`` (``questions``)."""
+    """One graded row per finding, each answering a question of ``asked`` (``questions``), its ``why`` in the
+    edition's language ``lang`` (give ``asked`` in the same language)."""
     central = comparison[(comparison["initiative"] == initiative) & (comparison["metric"] == "cost")].iloc[0]
     same_scope = cost_figures[cost_figures["scope"] == central["scope"]]
     per_premise_money = public_money.dropna(subset=["per_premise"])
@@ -86,4 +91,4 @@ def evaluation_findings(
     ]
     for finding in findings:
         finding["question"] = asked[finding["key"]]
-    return grade_findings(evidence, findings)
+    return grade_findings(evidence, findings, lang)

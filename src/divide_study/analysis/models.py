@@ -12,6 +12,9 @@ import pandas as pd
 
 from divide_study.analysis import timeline
 from divide_study.analysis.lookup import grouped_records
+from divide_study.i18n import Translator
+from divide_study.report.formats import MISSING, Formats
+from divide_study.report.labels import Labels
 
 MODEL_COLUMNS = [
     "initiative",
@@ -156,111 +159,182 @@ def _average_pace(steps: list[dict]) -> float:
     return float(steps[-1]["plugs_to"] - steps[0]["plugs_from"]) / sum(float(s["years"]) for s in steps)
 
 
-def report_section(report, table: pd.DataFrame, figures_in) -> str:
+def _years_text(years: str, _) -> str:
+    """models.csv's span of contract years ('2013–2026', 'from 1999') in the edition's words."""
+    if years.startswith("from "):
+        return _("from {year}").format(year=years.removeprefix("from "))
+    return years
+
+
+def _period_text(period: str, formats: Formats) -> str:
+    """A pace period ('2014 – 2026-01-28') with each end as the edition writes a date."""
+    ends = [part.strip() for part in str(period).split(" – ")]
+    return " – ".join(formats.date(end) for end in ends)
+
+
+def _labels_of(report, labels: Labels | None) -> Labels:
+    found = labels if labels is not None else getattr(report, "labels", None)
+    if found is None:
+        raise ValueError("models.report_section needs the edition's labels: pass labels= or set report.labels")
+    if found.lang != report.lang:
+        raise ValueError(f"labels of {found.lang!r} for a {report.lang!r} report")
+    return found
+
+
+def report_section(report, table: pd.DataFrame, figures_in, labels: Labels | None = None) -> str:
     """The report's section "The models side by side", as HTML: a paragraph per network, the chart and the
-    table. Every number goes through the report's ledger (``computed``), so it links to its provenance."""
+    table, in the report's language (``report.lang``); codes through ``labels`` (default ``report.labels``).
+
+    Every number goes through the report's ledger (``computed``), so it links to its provenance. The data's own
+    words (``own_target``, ``public_money_note``, the risks) are shown as ``table`` holds them: give the table
+    in the edition's language.
+    """
     import html
 
-    basis = "data/processed/models.csv (comparison.csv, public_money.csv, targets.csv, deployment_pace.csv)"
+    labels = _labels_of(report, labels)
+    _ = Translator(report.lang, "analysis")
+    formats = Formats(report.lang)
+    basis = "data/processed/models.csv (comparison.csv, public_money.csv, targets.csv, deployment_pace.csv)"  # names
     paragraphs = []
     for row in table.to_dict("records"):
-        name = html.escape(row["name"])
-        parts = [
-            f"<strong>{name}</strong> ({html.escape(row['model'].replace('_', ' '))}, {html.escape(row['years'])})"
-        ]
+        name = row["name"]
+        network = _("<strong>{name}</strong> ({model}, {years})").format(
+            name=html.escape(name),
+            model=html.escape(labels("model", row["model"])),
+            years=html.escape(_years_text(row["years"], _)),
+        )
         if row["public_money_per_premise"] == row["public_money_per_premise"]:
-            per_plug = report.computed(row["public_money_per_premise"], f"{row['name']}: public money per plug", basis)
-            total = report.computed(row["public_money"] / 1e6, f"{row['name']}: public money, million euros", basis)
-            parts.append(
-                f"asked {per_plug} € of public money per plug ({total} million euros of public money, scope "
-                f"{html.escape(row['public_money_scope'].replace('_', ' '))}: "
-                f"{html.escape(row['public_money_note'])})"
+            per_plug = report.computed(
+                row["public_money_per_premise"],
+                _("{name}: public money per plug").format(name=name),
+                basis,
+                "{:,.0f} €",
+            )
+            total = report.computed(
+                row["public_money"] / 1e6, _("{name}: public money, million euros").format(name=name), basis
+            )
+            text = _(
+                "{network} asked {per_plug} of public money per plug ({total} million euros of public money, "
+                "scope {scope}: {note})"
+            ).format(
+                network=network,
+                per_plug=per_plug,
+                total=total,
+                scope=html.escape(labels("scope", row["public_money_scope"])),
+                note=html.escape(row["public_money_note"]),
             )
         else:
-            parts.append("asked an amount of public money per plug that no source gives")
+            text = _("{network} asked an amount of public money per plug that no source gives").format(network=network)
         if row["cost_per_premise"] == row["cost_per_premise"]:
-            all_money = report.computed(row["cost_per_premise"], f"{row['name']}: all money per plug, nominal", basis)
-            parts.append(f"against {all_money} € per plug of all money, public and private (nominal)")
-        sentence = "; ".join(parts[1:])
-        text = f"{parts[0]} {sentence}."
+            all_money = report.computed(
+                row["cost_per_premise"],
+                _("{name}: all money per plug, nominal").format(name=name),
+                basis,
+                "{:,.0f} €",
+            )
+            text = _("{sentence}; against {all_money} per plug of all money, public and private (nominal)").format(
+                sentence=text, all_money=all_money
+            )
+        text += "."
         if row["own_target"]:
             achieved = report.computed(
-                row["achieved_by_target_year"], f"{row['name']}: achieved by its target's year", basis, "{:.0%}"
+                row["achieved_by_target_year"],
+                _("{name}: achieved by its target's year").format(name=name),
+                basis,
+                "{:.0%}",
             )
-            text += (
-                f" Its own target was {html.escape(row['own_target'])} by {html.escape(str(row['target_by']))}; "
-                f"by the end of that year it had {achieved} of it (as of {html.escape(str(row['achieved_as_of']))})."
+            text += " " + _(
+                "Its own target was {target} by {year}; by the end of that year it had {achieved} of it "
+                "(as of {as_of})."
+            ).format(
+                target=html.escape(row["own_target"]),
+                year=html.escape(str(row["target_by"])),
+                achieved=achieved,
+                as_of=html.escape(formats.date(str(row["achieved_as_of"]))),
             )
         if row["plugs_per_year"] == row["plugs_per_year"]:
-            pace = report.computed(row["plugs_per_year"], f"{row['name']}: plugs per year on average", basis)
-            text += f" On average it made {pace} plugs a year able to connect ({html.escape(row['pace_period'])})."
-        if row["delay_risk"]:
-            text += (
-                f" Who pays for delay: {html.escape(row['delay_risk'])}; who loses if few subscribe: "
-                f"{html.escape(row['demand_risk'])} (the study's reading of the contract form)."
+            pace = report.computed(
+                row["plugs_per_year"], _("{name}: plugs per year on average").format(name=name), basis
             )
+            text += " " + _("On average it made {pace} plugs a year able to connect ({period}).").format(
+                pace=pace, period=html.escape(_period_text(row["pace_period"], formats))
+            )
+        if row["delay_risk"]:
+            text += " " + _(
+                "Who pays for delay: {delay}; who loses if few subscribe: {demand} (the study's reading of the "
+                "contract form)."
+            ).format(delay=html.escape(row["delay_risk"]), demand=html.escape(row["demand_risk"]))
         paragraphs.append(f"<p>{text}</p>")
-    intro = (
-        f"<p>{report.table_ref('models')} and {report.figure_ref('models')} set the networks side by side. "
-        "Their dates, scopes and technologies differ — a concession signed in 2019 for fibre across a "
-        "département, a public network built from 2014, a mixed-economy DSL and WiFi network of 2003 — so the "
-        "table says which scope and years each number covers; public money is divided only by premises of the "
-        "same scope, and amounts are never added up.</p>"
-    )
-    shown = side_by_side_table(table)
+    intro = _(
+        "{table} and {figure} set the networks side by side. Their dates, scopes and technologies differ — a "
+        "concession signed in 2019 for fibre across a département, a public network built from 2014, a "
+        "mixed-economy DSL and WiFi network of 2003 — so the table says which scope and years each number "
+        "covers; public money is divided only by premises of the same scope, and amounts are never added up."
+    ).format(table=report.table_ref("models"), figure=report.figure_ref("models"))
+    shown = side_by_side_table(table, labels)
     return (
-        intro
+        f"<p>{intro}</p>"
         + "".join(paragraphs)
         + report.figure(
             "models",
-            figures_in / "models.png",
-            "Public money and all money per plug, each within one scope (nominal euros).",
+            # The chart of the edition (the French one is models.fr.png).
+            figures_in / ("models.png" if report.lang == "en" else f"models.{report.lang}.png"),
+            _("Public money and all money per plug, each within one scope (nominal euros)."),
             "data/processed/models.csv",
         )
         + report.table(
             "models",
             shown,
-            "The models side by side: money per plug, own target against achieved, pace, and who carries the risk.",
-            "data/processed/models.csv; model_risks.csv (the study's reading of contracts.csv)",
+            _("The models side by side: money per plug, own target against achieved, pace, and who carries the risk."),
+            _("data/processed/models.csv; model_risks.csv (the study's reading of contracts.csv)"),
         )
     )
 
 
-# The rows of the side-by-side table: (column of models.csv, what a reader sees, format of a number).
-SIDE_BY_SIDE_ROWS = (
-    ("model", "model", None),
-    ("years", "years", None),
-    ("premises", "plugs (premises) of the central option", "{:,.0f}"),
-    ("premises_scope", "their scope", None),
-    ("public_money_per_premise", "public money per plug (€, nominal)", "{:,.0f}"),
-    ("public_money_scope", "scope of that public money", None),
-    ("cost_per_premise", "all money per plug (€, nominal)", "{:,.0f}"),
-    ("own_target", "own target", None),
-    ("target_by", "by", None),
-    ("achieved_by_target_year", "achieved by the end of that year", "{:.0%}"),
-    ("plugs_per_year", "plugs made able to connect per year, on average", "{:,.0f}"),
-    ("pace_period", "over", None),
-    ("delay_risk", "who pays for delay", None),
-    ("demand_risk", "who loses if few subscribe", None),
-)
+def _side_by_side_rows(_) -> tuple[tuple[str, str, str | None], ...]:
+    """The rows of the side-by-side table: (column of models.csv, what a reader sees, how a value is shown)."""
+    return (
+        ("model", _("model"), "model"),
+        ("years", _("years"), "years"),
+        ("premises", _("plugs (premises) of the central option"), "number"),
+        ("premises_scope", _("their scope"), "scope"),
+        ("public_money_per_premise", _("public money per plug (€, nominal)"), "number"),
+        ("public_money_scope", _("scope of that public money"), "scope"),
+        ("cost_per_premise", _("all money per plug (€, nominal)"), "number"),
+        ("own_target", _("own target"), None),
+        ("target_by", _("by"), None),
+        ("achieved_by_target_year", _("achieved by the end of that year"), "share"),
+        ("plugs_per_year", _("plugs made able to connect per year, on average"), "number"),
+        ("pace_period", _("over"), "period"),
+        ("delay_risk", _("who pays for delay"), None),
+        ("demand_risk", _("who loses if few subscribe"), None),
+    )
 
 
-def side_by_side_table(table: pd.DataFrame) -> pd.DataFrame:
-    """models.csv turned for reading on a page: one column per network, one row per indicator, each value
-    formatted (a dash where the sources give none)."""
-    out = {"indicator": [label for _, label, _ in SIDE_BY_SIDE_ROWS]}
+def side_by_side_table(table: pd.DataFrame, labels: Labels) -> pd.DataFrame:
+    """models.csv turned for reading on a page, in the language of ``labels``: one column per network, one row
+    per indicator, numbers in the edition's format, codes as labels (a dash where the sources give none)."""
+    _ = Translator(labels.lang, "analysis")
+    formats = Formats(labels.lang)
+    rows = _side_by_side_rows(_)
+    out = {_("indicator"): [label for _key, label, _kind in rows]}
     for row in table.to_dict("records"):
         column = []
-        for key, _, fmt in SIDE_BY_SIDE_ROWS:
+        for key, _label, kind in rows:
             value = row[key]
             if value is None or (isinstance(value, float) and value != value) or value == "":
-                column.append("–")
-            elif fmt:
-                column.append(fmt.format(float(value)))
+                column.append(MISSING)
+            elif kind == "number":
+                column.append(formats.number(float(value)))
+            elif kind == "share":
+                column.append(formats.share(float(value)))
+            elif kind in ("model", "scope"):
+                column.append(labels(kind, str(value)))
+            elif kind == "years":
+                column.append(_years_text(str(value), _))
+            elif kind == "period":
+                column.append(_period_text(str(value), formats))
             else:
-                text = str(value)
-                column.append(
-                    text.replace("_", " ") if key in ("model", "premises_scope", "public_money_scope") else text
-                )
+                column.append(str(value))
         out[row["name"]] = column
     return pd.DataFrame(out)

@@ -25,6 +25,8 @@ import pandas as pd
 from divide_study.data.arcep import PLUGS, QUARTERS, ArcepData, read_arcep_table
 from divide_study.data.tables import read_table
 from divide_study.errors import DataError, StudyError
+from divide_study.i18n import Translator
+from divide_study.report.formats import Formats
 
 PUBLIC, PRIVATE, ALL = "public_initiative", "private", "all"
 # ARCEP's quarter labels -> the last day of the quarter, which is the date the counts describe.
@@ -52,8 +54,11 @@ PANEL_COLUMNS = [
 # --- the panel ------------------------------------------------------------------------------------------
 
 
-def quarter_label(quarter: str) -> str:
-    """ARCEP's French quarter label as English readers write it: 'T1 2018' -> 'Q1 2018'."""
+def quarter_label(quarter: str, lang: str = "en") -> str:
+    """ARCEP's French quarter label as the edition's readers write it: 'T1 2018' -> 'Q1 2018' in English,
+    unchanged in French."""
+    if lang == "fr":
+        return quarter
     return "Q" + quarter[1:] if quarter.startswith("T") else quarter
 
 
@@ -281,10 +286,6 @@ def load_claims(path: Path, sources_dir: Path, sources: pd.DataFrame, figures: p
     return claims.assign(said=said, claimed_value=claimed)
 
 
-def _fmt(n: float) -> str:
-    return f"{n:,.0f}"
-
-
 def _region_public(panel: pd.DataFrame, department: str, quarter: str) -> tuple[pd.DataFrame, pd.Series]:
     at = panel[(panel["quarter"] == quarter) & (panel["zone"] == PUBLIC)]
     own = at.loc[at["department"] == department].iloc[0]
@@ -292,7 +293,8 @@ def _region_public(panel: pd.DataFrame, department: str, quarter: str) -> tuple[
     return region, own
 
 
-def _largest_in_region(panel: pd.DataFrame, claim: dict) -> dict:
+def _largest_in_region(panel: pd.DataFrame, claim: dict, lang: str = "en") -> dict:
+    _, number = Translator(lang, "analysis"), Formats(lang).number
     first, last = QUARTERS[0], QUARTERS[-1]
     region, own = _region_public(panel, claim["department"], last)
     leader = region.iloc[0]
@@ -300,66 +302,108 @@ def _largest_in_region(panel: pd.DataFrame, claim: dict) -> dict:
     early_region, early_own = _region_public(panel, claim["department"], first)
     early_leader = early_region.iloc[0]
     early_rank = int((early_region["plugs"] > early_own["plugs"]).sum() + 1)
-    early = (
-        f"In {quarter_label(first)} it was {early_rank}{_suffix(early_rank)}: {early_leader['department_name']} had "
-        f"{_fmt(early_leader['plugs'])} against {_fmt(early_own['plugs'])}."
-        if early_rank > 1
-        else f"It was already first in {quarter_label(first)} ({_fmt(early_own['plugs'])})."
-    )
-    is_first = leader["department"] == own["department"]
-    shows = (
-        f"In {quarter_label(last)} the public-initiative zone of {own['department_name']} had "
-        f"{_fmt(own['plugs'])} premises able to connect, "
-        + (
-            f"the most of {own['region_name']}'s {len(region)} départements (next: {runner['department_name']}, "
-            f"{_fmt(runner['plugs'])})."
-            if is_first
-            else f"behind {leader['department_name']} ({_fmt(leader['plugs'])})."
+    if early_rank > 1:
+        early = _("In {quarter} it was {rank}: {leader} had {leader_plugs} against {own_plugs}.").format(
+            quarter=quarter_label(first, lang),
+            rank=ordinal(early_rank, lang),
+            leader=early_leader["department_name"],
+            leader_plugs=number(early_leader["plugs"]),
+            own_plugs=number(early_own["plugs"]),
         )
-        + f" {early}"
+    else:
+        early = _("It was already first in {quarter} ({plugs}).").format(
+            quarter=quarter_label(first, lang), plugs=number(early_own["plugs"])
+        )
+    is_first = leader["department"] == own["department"]
+    if is_first:
+        standing = _("the most of {region}'s {count} départements (next: {runner}, {runner_plugs}).").format(
+            region=own["region_name"],
+            count=len(region),
+            runner=runner["department_name"],
+            runner_plugs=number(runner["plugs"]),
+        )
+    else:
+        standing = _("behind {leader} ({leader_plugs}).").format(
+            leader=leader["department_name"], leader_plugs=number(leader["plugs"])
+        )
+    shows = _(
+        "In {quarter} the public-initiative zone of {department} had {plugs} premises able to connect, {standing}"
+    ).format(
+        quarter=quarter_label(last, lang),
+        department=own["department_name"],
+        plugs=number(own["plugs"]),
+        standing=standing,
     )
     return {
-        "reading": "'premier' read as the largest public network of the region, counted as plugs in the "
-        "public-initiative zone",
-        "verdict": CONSISTENT if is_first else NOT_SUPPORTED,
-        "data_show": shows,
-        "data_cannot_show": f"Whether it was still the largest in {claim['said'][:4]}, when it was said (the data end "
-        f"in March 2018); whether 'premier' means first in time, which needs data before "
-        f"{quarter_label(first)}; who built each plug (the public-initiative zone is a proxy for public networks).",
+        "reading": _(
+            "'premier' read as the largest public network of the region, counted as plugs in the public-initiative zone"
+        ),
+        "verdict": _("consistent with the 2018 data") if is_first else _("not supported by the 2018 data"),
+        "data_show": f"{shows} {early}",
+        "data_cannot_show": _(
+            "Whether it was still the largest in {year}, when it was said (the data end in March 2018); whether "
+            "'premier' means first in time, which needs data before {quarter}; who built each plug (the "
+            "public-initiative zone is a proxy for public networks)."
+        ).format(year=str(claim["said"])[:4], quarter=quarter_label(first, lang)),
     }
 
 
-def _against_rest_of_region(panel: pd.DataFrame, claim: dict) -> dict:
+def _against_rest_of_region(panel: pd.DataFrame, claim: dict, lang: str = "en") -> dict:
+    _, number = Translator(lang, "analysis"), Formats(lang).number
     last = QUARTERS[-1]
     region, own = _region_public(panel, claim["department"], last)
     rest = region[region["department"] != own["department"]]
     with_plugs = rest[rest["plugs"] > 0]
-    detail = ", ".join(f"{r.department_name} {_fmt(r.plugs)}" for r in with_plugs.itertuples())
+    detail = ", ".join(f"{r.department_name} {number(r.plugs)}" for r in with_plugs.itertuples())
     holds = own["plugs"] >= rest["plugs"].sum()
+    shows = _(
+        "In {quarter}: {department} {plugs} against {others_plugs} for the {others} other départements of "
+        "{region} together"
+    ).format(
+        quarter=quarter_label(last, lang),
+        department=own["department_name"],
+        plugs=number(own["plugs"]),
+        others_plugs=number(rest["plugs"].sum()),
+        others=len(rest),
+        region=own["region_name"],
+    )
     return {
-        "reading": "as many plugs in the département's public-initiative zone as in all the other public-"
-        "initiative zones of the region together",
-        "verdict": f"{CONSISTENT} (a year before it was said)" if holds else NOT_SUPPORTED,
-        "data_show": f"In {quarter_label(last)}: {own['department_name']} {_fmt(own['plugs'])} against "
-        f"{_fmt(rest['plugs'].sum())} for "
-        f"the {len(rest)} other départements of {own['region_name']} together" + (f" ({detail})." if detail else "."),
-        "data_cannot_show": f"The state in {claim['said'][:7]}, when it was said: the data end in March 2018, and "
-        "the others may have caught up or fallen further behind; who built each plug.",
+        "reading": _(
+            "as many plugs in the département's public-initiative zone as in all the other public-initiative zones "
+            "of the region together"
+        ),
+        "verdict": _("consistent with the 2018 data (a year before it was said)")
+        if holds
+        else _("not supported by the 2018 data"),
+        "data_show": shows + (f" ({detail})." if detail else "."),
+        "data_cannot_show": _(
+            "The state in {month}, when it was said: the data end in March 2018, and the others may have caught "
+            "up or fallen further behind; who built each plug."
+        ).format(month=Formats(lang).date(str(claim["said"])[:7])),
     }
 
 
-def _count_after_data(panel: pd.DataFrame, claim: dict) -> dict:
+def _count_after_data(panel: pd.DataFrame, claim: dict, lang: str = "en") -> dict:
+    _, formats = Translator(lang, "analysis"), Formats(lang)
     rows = panel[(panel["department"] == claim["department"]) & (panel["zone"] == PUBLIC)].set_index("quarter")
-    series = "; ".join(f"{quarter_label(q)} {_fmt(rows.loc[q, 'plugs'])}" for q in QUARTERS)
+    series = "; ".join(f"{quarter_label(q, lang)} {formats.number(rows.loc[q, 'plugs'])}" for q in QUARTERS)
     claimed = claim["claimed_value"]
     last = rows.loc[QUARTERS[-1], "plugs"]
-    ratio = f", {claimed / last:.1f} times the last count" if last else ""
+    if last:
+        cannot = _("Any count after March 2018: the claimed {claimed} is a year later, {ratio} times the last count.")
+    else:
+        cannot = _("Any count after March 2018: the claimed {claimed} is a year later.")
     return {
-        "reading": f"more than {_fmt(claimed)} plugs on the public network at the time it was said "
-        f"({claim['said'][:7]})",
-        "verdict": CANNOT,
-        "data_show": f"Public-initiative zone of {rows['department_name'].iloc[0]}: {series}.",
-        "data_cannot_show": f"Any count after March 2018: the claimed {_fmt(claimed)} is a year later{ratio}.",
+        "reading": _("more than {claimed} plugs on the public network at the time it was said ({month})").format(
+            claimed=formats.number(claimed), month=formats.date(str(claim["said"])[:7])
+        ),
+        "verdict": _("cannot be checked"),
+        "data_show": _("Public-initiative zone of {department}: {series}.").format(
+            department=rows["department_name"].iloc[0], series=series
+        ),
+        "data_cannot_show": cannot.format(
+            claimed=formats.number(claimed), ratio=formats.number(claimed / last, 1) if last else ""
+        ),
     }
 
 
@@ -374,8 +418,25 @@ def _suffix(n: int) -> str:
     return "st" if n == 1 else "nd" if n == 2 else "rd" if n == 3 else "th"
 
 
-def check_claims(claims: pd.DataFrame, panel: pd.DataFrame, claims_path: Path | None = None) -> pd.DataFrame:
-    """Each claim with how it was read, a careful verdict, what the 2018 data show and what they cannot."""
+def ordinal(n: int, lang: str = "en") -> str:
+    """A rank as the edition writes it: '1st', '2nd', '12th' in English; '1er', '2e', '12e' in French."""
+    return f"{n}{ordinal_suffix(n, lang)}"
+
+
+def ordinal_suffix(n: int, lang: str = "en") -> str:
+    """What follows a rank's number (for a rank that is itself a link): 'st'/'nd'/'rd'/'th', or 'er'/'e'."""
+    if lang == "fr":
+        return "er" if n == 1 else "e"
+    if 11 <= n % 100 <= 13:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+
+
+def check_claims(
+    claims: pd.DataFrame, panel: pd.DataFrame, claims_path: Path | None = None, lang: str = "en"
+) -> pd.DataFrame:
+    """Each claim with how it was read, a careful verdict, what the 2018 data show and what they cannot, in
+    the edition's language ``lang``."""
     out = []
     known = set(panel["department"])
     for number, claim in enumerate(claims.to_dict("records"), start=1):
@@ -387,7 +448,7 @@ def check_claims(claims: pd.DataFrame, panel: pd.DataFrame, claims_path: Path | 
                 column="department",
                 key=f"claim_id={claim['claim_id']}",
             )
-        result = TESTS[claim["test"]](panel, claim)
+        result = TESTS[claim["test"]](panel, claim, lang)
         out.append(
             {
                 "claim_id": claim["claim_id"],
@@ -515,16 +576,70 @@ def declare_in_report(report, figure_key: str, table_keys: list[str], before_tab
         report.table_numbers = {key: n for n, key in enumerate(keys, start=1)}
 
 
-def report_section(report, processed: Path, figures_in: Path) -> str:
-    """The report's section "Every département as context", as HTML: prose, the chart and two tables.
+def limit_note(lang: str = "en") -> str:
+    """What ARCEP's data cannot cover, said with every table and chart built from them (``LIMIT``, translated)."""
+    _ = Translator(lang, "analysis")
+    return _(
+        "ARCEP's data end in March 2018: four years into Gers Numérique, before its phase 2 and before the Tarn's "
+        "2019 concession."
+    )
+
+
+def zone_note(lang: str = "en") -> str:
+    """What the public-initiative zone is (``ZONE_NOTE``, translated)."""
+    _ = Translator(lang, "analysis")
+    return _(
+        "Public-initiative zone: communes neither very dense, nor under an L. 33-13 commitment, nor with a private "
+        "intention; its plugs are counted whoever built them."
+    )
+
+
+def chart_file(figures_in: Path, name: str, lang: str = "en") -> Path:
+    """The chart of the edition: ``<name>.png`` in English, ``<name>.<lang>.png`` in another language."""
+    return figures_in / (f"{name}.png" if lang == "en" else f"{name}.{lang}.png")
+
+
+def claims_in(
+    claims: pd.DataFrame, panel: pd.DataFrame, raw_claims: pd.DataFrame, figure_values: pd.Series, lang: str = "en"
+) -> pd.DataFrame:
+    """press_claims.csv with its reading, verdict and what the data show and cannot show said again in the
+    edition's language, from the panel and each claim's test, département and figure (``raw_claims``,
+    data/raw/press_claims.csv; ``figure_values``, figures.csv's value by figure_id). English: the CSV's own."""
+    if lang == "en":
+        return claims
+    by_id = raw_claims.set_index("claim_id")
+    unknown = sorted(set(claims["claim_id"]) - set(by_id.index))
+    if unknown:
+        raise StudyError(f"press_claims.csv: claims {unknown} are not in data/raw/press_claims.csv; rebuild the study")
+    out = claims.copy()
+    for index, said in claims.iterrows():
+        raw = by_id.loc[said["claim_id"]]
+        figure = raw["figure_id"]
+        claim = {
+            "department": raw["department"],
+            "said": said["said"],
+            "claimed_value": float(figure_values[figure]) if figure else None,
+        }
+        for column, text in TESTS[raw["test"]](panel, claim, lang).items():
+            out.at[index, column] = text
+    return out
+
+
+def report_section(report, processed: Path, figures_in: Path, raw_dir: Path | None = None) -> str:
+    """The report's section "Every département as context", as HTML: prose, the chart and two tables, in the
+    report's language (``report.lang``).
 
     Every number is read from ``national_panel.csv``, ``panel_placement.csv`` and ``press_claims.csv`` and
-    recorded in the report's provenance ledger.
+    recorded in the report's provenance ledger. In another language than English the claims' verdicts are said
+    again from their tests (``raw_dir``/press_claims.csv, default data/raw). The claims' speakers are shown as
+    press_claims.csv holds them.
     """
     import html
 
-    from divide_study.config import SCHEMAS_DIR
+    from divide_study.config import RAW_DIR, SCHEMAS_DIR
 
+    lang = report.lang
+    _, formats = Translator(lang, "analysis"), Formats(lang)
     declare_in_report(report, "national_panel", ["panel_placement", "press_claims"])
     tables = {
         name: read_table(processed / f"{name}.csv", SCHEMAS_DIR / f"{name}.schema.json", validate=False)
@@ -532,105 +647,152 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
     }
     panel, place, claims = tables["national_panel"], tables["panel_placement"], tables["press_claims"]
     # Escaped once here, where the data's quarter becomes HTML prose (the ledger and captions escape their own).
-    quarter_text = quarter_label(place["quarter"].iloc[0])
+    quarter_text = quarter_label(place["quarter"].iloc[0], lang)
     quarter = html.escape(quarter_text)
-    basis = "data/processed/panel_placement.csv (from ARCEP's FTTH deployment by commune)"
+    limit, zone = limit_note(lang), zone_note(lang)
+    basis = _("data/processed/panel_placement.csv (from ARCEP's FTTH deployment by commune)")
     n_metro = panel.loc[panel["metropolitan"], "department"].nunique()
     sentences = []
     for row in place.itertuples():
+        name = row.department_name
         share = report.computed(
             row.public_share,
-            f"share of {row.department_name}'s public-zone dwellings able to connect, {quarter_text}",
+            _("share of {department}'s public-zone dwellings able to connect, {quarter}").format(
+                department=name, quarter=quarter_text
+            ),
             basis,
             "{:.1%}",
         )
         plugs = report.computed(
-            row.public_plugs, f"plugs in {row.department_name}'s public-initiative zone, {quarter_text}", basis
+            row.public_plugs,
+            _("plugs in {department}'s public-initiative zone, {quarter}").format(
+                department=name, quarter=quarter_text
+            ),
+            basis,
         )
         rank = report.computed(
             row.rank_public_share,
-            f"rank of {row.department_name} by public-zone share, {quarter_text}",
+            _("rank of {department} by public-zone share, {quarter}").format(department=name, quarter=quarter_text),
             basis,
             "{:.0f}",
         )
         median = report.computed(
             row.peer_median_public_share,
-            f"median public-zone share of the {row.peer_count} départements most like {row.department_name}",
+            _("median public-zone share of the {count} départements most like {department}").format(
+                count=row.peer_count, department=name
+            ),
             basis,
             "{:.1%}",
         )
         sentences.append(
-            f"In the <strong>{html.escape(row.department_name)}</strong>, {plugs} premises of the "
-            "public-initiative zone could connect to fibre "
-            f"in {quarter}, {share} of its dwellings: {rank}{_suffix(row.rank_public_share)} of "
-            f"{html.escape(str(row.departments_ranked))} départements, "
-            f"{html.escape(str(row.rank_in_region))}{_suffix(row.rank_in_region)} of "
-            f"{html.escape(str(row.departments_in_region))} in its region by plugs, and {row.rank_among_peers}"
-            f"{_suffix(row.rank_among_peers)} among itself and the {row.peer_count} départements most like it "
-            f"({html.escape(row.peers)}; median {median}, and {row.peers_with_public_plugs} of the "
-            f"{row.peer_count} had any public-zone plug)."
+            _(
+                "In the <strong>{department}</strong>, {plugs} premises of the public-initiative zone could connect "
+                "to fibre in {quarter}, {share} of its dwellings: {rank} of {ranked} départements, {rank_in_region} "
+                "of {in_region} in its region by plugs, and {rank_among_peers} among itself and the {peer_count} "
+                "départements most like it ({peers}; median {median}, and {peers_with_plugs} of the {peer_count} "
+                "had any public-zone plug)."
+            ).format(
+                department=html.escape(name),
+                plugs=plugs,
+                quarter=quarter,
+                share=share,
+                rank=rank + ordinal_suffix(row.rank_public_share, lang),
+                ranked=formats.number(row.departments_ranked),
+                rank_in_region=html.escape(ordinal(row.rank_in_region, lang)),
+                in_region=formats.number(row.departments_in_region),
+                rank_among_peers=html.escape(ordinal(row.rank_among_peers, lang)),
+                peer_count=formats.number(row.peer_count),
+                peers=html.escape(row.peers),
+                median=median,
+                peers_with_plugs=formats.number(row.peers_with_public_plugs),
+            )
         )
-    prose = (
-        "ARCEP's open data give the FTTH deployment of every commune for three quarters, "
-        f"{quarter_label(QUARTERS[0])} to {quarter_label(QUARTERS[-1])}; the study sums it by zone for each of "
-        f"the {n_metro} metropolitan départements "
-        f"({report.table_ref('panel_placement')}, {report.figure_ref('national_panel')}). "
-        "A département's <em>peers</em> are the metropolitan départements nearest to it in two shares of its "
-        "dwellings: "
-        "in rural communes and in the public-initiative zone. " + " ".join(sentences) + f" {LIMIT} {ZONE_NOTE}"
+    prose = _(
+        "ARCEP's open data give the FTTH deployment of every commune for three quarters, {first} to {last}; the "
+        "study sums it by zone for each of the {count} metropolitan départements ({table}, {figure}). A "
+        "département's <em>peers</em> are the metropolitan départements nearest to it in two shares of its "
+        "dwellings: in rural communes and in the public-initiative zone."
+    ).format(
+        first=html.escape(quarter_label(QUARTERS[0], lang)),
+        last=html.escape(quarter_label(QUARTERS[-1], lang)),
+        count=formats.number(n_metro),
+        table=report.table_ref("panel_placement"),
+        figure=report.figure_ref("national_panel"),
     )
+    prose = " ".join([prose, *sentences, html.escape(limit), html.escape(zone)])
     headers = {
-        "department_name": "département",
-        "rural_dwelling_share": "dwellings in rural communes",
-        "public_zone_dwelling_share": "dwellings in public-initiative zone",
-        "public_plugs": "public-zone plugs",
-        "public_share": "public-zone dwellings able to connect",
-        "rank_public_share": f"rank of {place['departments_ranked'].iloc[0]}",
-        "rank_in_region": "rank in region (plugs)",
-        "peer_median_public_share": "peers' median",
-        "rank_among_peers": f"rank among itself and {place['peer_count'].iloc[0]} peers",
+        "department_name": _("département"),
+        "rural_dwelling_share": _("dwellings in rural communes"),
+        "public_zone_dwelling_share": _("dwellings in public-initiative zone"),
+        "public_plugs": _("public-zone plugs"),
+        "public_share": _("public-zone dwellings able to connect"),
+        "rank_public_share": _("rank of {count}").format(count=formats.number(place["departments_ranked"].iloc[0])),
+        "rank_in_region": _("rank in region (plugs)"),
+        "peer_median_public_share": _("peers' median"),
+        "rank_among_peers": _("rank among itself and {count} peers").format(
+            count=formats.number(place["peer_count"].iloc[0])
+        ),
     }
     shown_place = place[list(headers)].rename(columns=headers)
-    formats = {headers[c]: "{:.1%}" for c in ("rural_dwelling_share", "public_zone_dwelling_share", "public_share")}
-    formats |= {headers["peer_median_public_share"]: "{:.1%}", headers["public_plugs"]: "{:,.0f}"}
-    formats |= {headers[c]: "{:.0f}" for c in ("rank_public_share", "rank_in_region", "rank_among_peers")}
-    shown_claims = claims[["article", "speaker", "span", "said", "verdict", "data_show", "data_cannot_show"]].rename(
-        columns={
-            "span": "claim (verbatim)",
-            "data_show": "what the 2018 data show",
-            "data_cannot_show": "what they cannot show",
+    formats_of = {headers[c]: "{:.1%}" for c in ("rural_dwelling_share", "public_zone_dwelling_share", "public_share")}
+    formats_of |= {headers["peer_median_public_share"]: "{:.1%}", headers["public_plugs"]: "{:,.0f}"}
+    formats_of |= {headers[c]: "{:.0f}" for c in ("rank_public_share", "rank_in_region", "rank_among_peers")}
+    if lang == "en":
+        said = claims
+    else:
+        figures = read_table(processed / "figures.csv", SCHEMAS_DIR / "figures.schema.json", validate=False)
+        raw_claims = read_arcep_table((raw_dir or RAW_DIR) / "press_claims.csv")
+        said = claims_in(claims, panel, raw_claims, figures.set_index("figure_id")["value"], lang)
+    shown_claims = pd.DataFrame(
+        {
+            _("article"): said["article"],
+            _("speaker"): said["speaker"],
+            _("claim (verbatim)"): said["span"],
+            _("said"): [formats.date(str(d)) for d in said["said"]],
+            _("verdict"): said["verdict"],
+            _("what the 2018 data show"): said["data_show"],
+            _("what they cannot show"): said["data_cannot_show"],
         }
     )
     interested = int(claims["speaker"].str.contains("interested party").sum())
+    years = sorted({str(d)[:4] for d in claims["said"]})
+    when = years[0] if len(years) == 1 else _("{some} and {other}").format(some=", ".join(years[:-1]), other=years[-1])
+    if interested == len(claims):
+        quoted = _("All {count} are quoted from the network's own leaders, interested parties.")
+    else:
+        quoted = _("{interested} of the {count} are quoted from the network's own leaders, interested parties.")
     claim_text = (
-        f"The articles make claims about the Gers network's standing in Occitanie; {report.table_ref('press_claims')} "
-        f"checks each against these data, which end in March 2018; the claims were made in "
-        f"{html.escape(' and '.join(sorted({str(d)[:4] for d in claims['said']})))}. "
-        + (f"All {len(claims)}" if interested == len(claims) else f"{interested} of the {len(claims)}")
-        + " are quoted from the network's own leaders, interested parties."
+        _(
+            "The articles make claims about the Gers network's standing in Occitanie; {table} checks each against "
+            "these data, which end in March 2018; the claims were made in {years}."
+        ).format(table=report.table_ref("press_claims"), years=html.escape(when))
+        + " "
+        + quoted.format(count=formats.number(len(claims)), interested=formats.number(interested))
     )
     parts = [
         f"<p>{prose}</p>",
         report.figure(
             "national_panel",
-            figures_in / "national_panel.png",
-            f"Every metropolitan département: rural share of dwellings against the public-initiative zone's "
-            f"share able to connect, {quarter_text}. {LIMIT}",
-            "ARCEP FTTH deployment by commune (data.gouv.fr)",
+            chart_file(figures_in, "national_panel", lang),
+            _(
+                "Every metropolitan département: rural share of dwellings against the public-initiative zone's "
+                "share able to connect, {quarter}. {limit}"
+            ).format(quarter=quarter_text, limit=limit),
+            _("ARCEP FTTH deployment by commune (data.gouv.fr)"),
         ),
         report.table(
             "panel_placement",
             shown_place,
-            f"The studied territories in the national panel, {quarter_text}.",
+            _("The studied territories in the national panel, {quarter}.").format(quarter=quarter_text),
             basis,
-            formats,
+            formats_of,
         ),
         f"<p>{claim_text}</p>",
         report.table(
             "press_claims",
             shown_claims,
-            "Press claims checked against ARCEP's 2017–2018 data.",
-            "data/processed/press_claims.csv; articles 000 and 001",
+            _("Press claims checked against ARCEP's 2017–2018 data."),
+            _("data/processed/press_claims.csv; articles 000 and 001"),
         ),
     ]
     return "\n".join(parts)

@@ -7,8 +7,13 @@ shows; the report notebook only calls them. No code (an initiative id, ``whole_n
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from functools import reduce
+
 import pandas as pd
 
+from divide_study.i18n import Translator
 from divide_study.report.labels import Labels
 
 
@@ -16,13 +21,19 @@ def _names(initiatives: pd.DataFrame) -> dict[str, str]:
     return dict(zip(initiatives["initiative"], initiatives["short_name"], strict=True))
 
 
+def _joined(parts: list[str], lang: str) -> str:
+    """Items of a list joined as the edition punctuates them: 'a; b' in English, 'a ; b' in French."""
+    _ = Translator(lang, "analysis")
+    return reduce(lambda before, after: _("{before}; {after}").format(before=before, after=after), parts)
+
+
 def _option_label(labels: Labels, initiative: str, option: str) -> str:
     """'cost=spending_2023 + premises=plugs_total' -> 'spent by July 2023; all plugs of the network'."""
     parts = []
     for part in str(option).split(" + "):
-        _, _, name = part.partition("=")
+        _code, _equals, name = part.partition("=")
         parts.append(labels.option(initiative, name or part))
-    return "; ".join(parts)
+    return _joined(parts, labels.lang)
 
 
 def comparison(frame: pd.DataFrame, initiatives: pd.DataFrame, labels: Labels) -> pd.DataFrame:
@@ -42,45 +53,86 @@ def comparison(frame: pd.DataFrame, initiatives: pd.DataFrame, labels: Labels) -
     )
 
 
-def choice_label(assumption: str, names: dict[str, str], labels: Labels) -> str:
-    """A choice of the sensitivity analysis for a reader: ``gers_numerique.cost`` -> "Gers Numérique: cost"."""
+def choice_label(assumption: str, initiatives: pd.DataFrame, labels: Labels) -> str:
+    """A choice of the sensitivity analysis named for a reader: 'gers_numerique.cost+premises' ->
+    'Gers Numérique: cost and premises'; 'base_year' -> 'base year of the constant euros'."""
     if assumption == "base_year":
         return labels("quantity", "base_year")
-    initiative, _, quantity = assumption.partition(".")
-    return f"{names.get(initiative, initiative)}: {labels('quantity', quantity)}"
+    _ = Translator(labels.lang, "analysis")
+    initiative, _dot, quantity = assumption.partition(".")
+    return _("{initiative}: {choice}").format(
+        initiative=_names(initiatives).get(initiative, initiative), choice=labels("quantity", quantity)
+    )
 
 
 def setting_label(assumption: str, value: str, labels: Labels) -> str:
-    """A setting of that choice: its options' labels (a base year as it is)."""
+    """A setting of that choice: 'spending_2023 / plugs_total' -> 'spent by July 2023 / all plugs of the network'."""
     if assumption == "base_year":
         return str(value)
     initiative = assumption.partition(".")[0]
     return " / ".join(labels.option(initiative, part.strip()) for part in str(value).split(" / "))
 
 
-def bound_label(by: str, initiatives: pd.DataFrame, labels: Labels) -> str:
-    """What bounds a range (``sensitivity.bounds``' "assumption = setting") in words."""
-    assumption, _, value = by.partition(" = ")
-    return f"{choice_label(assumption, _names(initiatives), labels)} = {setting_label(assumption, value, labels)}"
+def bound_label(bound: str, initiatives: pd.DataFrame, labels: Labels) -> str:
+    """What bounds a range (``sensitivity.bounds``' ``low_by``/``high_by``, 'choice = setting') in words."""
+    assumption, equals, value = str(bound).partition(" = ")
+    if not equals:
+        raise ValueError(f"{bound!r} is not 'choice = setting' (sensitivity.bounds)")
+    _ = Translator(labels.lang, "analysis")
+    return _("{choice} = {setting}").format(
+        choice=choice_label(assumption, initiatives, labels), setting=setting_label(assumption, value, labels)
+    )
 
 
 def sensitivity_ranges(frame: pd.DataFrame, initiatives: pd.DataFrame, labels: Labels) -> pd.DataFrame:
     """A tornado table (``sensitivity.tornado``): each choice named for a reader, with its settings."""
-    names = _names(initiatives)
-    settings = {
-        column: [setting_label(a, v, labels) for a, v in zip(frame["assumption"], frame[column], strict=True)]
-        for column in ("low_setting", "high_setting")
-    }
+    assumptions = frame["assumption"]
     return pd.DataFrame(
         {
-            "assumption": frame["assumption"].map(lambda a: choice_label(a, names, labels)),
+            "assumption": [choice_label(a, initiatives, labels) for a in assumptions],
             "low": frame["low"],
-            "low_setting": settings["low_setting"],
+            "low_setting": [
+                setting_label(a, v, labels) for a, v in zip(assumptions, frame["low_setting"], strict=True)
+            ],
             "central": frame["central"],
             "high": frame["high"],
-            "high_setting": settings["high_setting"],
+            "high_setting": [
+                setting_label(a, v, labels) for a, v in zip(assumptions, frame["high_setting"], strict=True)
+            ],
         }
     )
+
+
+# How metrics.benchmarks writes the study's own row: "<name>: cost per premise (<option>)".
+_STUDY_BENCHMARK = re.compile(r"^(?P<name>.*): cost per premise \((?P<option>.*)\)$")
+
+
+def benchmarks(
+    frame: pd.DataFrame, initiative: str, labels: Labels, words: Callable[..., str] | None = None
+) -> pd.DataFrame:
+    """benchmarks.csv (``metrics.benchmarks``) for a reader: the study's own row and each row's kind in the
+    edition's words, the option as labels. The reference rows' ``what`` is the reference data's own wording, in
+    the edition's language through ``words`` (``datatext.DataText``) when given."""
+    _ = Translator(labels.lang, "analysis")
+    kinds = {"the study's computation": _("the study's computation"), "national benchmark": _("national benchmark")}
+    what = []
+    for text, kind in zip(frame["what"], frame["kind"], strict=True):
+        found = _STUDY_BENCHMARK.match(str(text)) if kind == "the study's computation" else None
+        if kind == "the study's computation" and found is None:
+            raise ValueError(f"benchmarks.csv: the study's row {text!r} is not '<name>: cost per premise (<option>)'")
+        what.append(
+            _("{name}: cost per premise ({option})").format(
+                name=found["name"], option=_option_label(labels, initiative, found["option"])
+            )
+            if found
+            else words(text, "benchmarks.csv", "what")
+            if words is not None
+            else text
+        )
+    unknown = sorted(set(frame["kind"]) - set(kinds))
+    if unknown:
+        raise ValueError(f"benchmarks.csv: unknown kind(s) {unknown}")
+    return frame.assign(what=what, kind=frame["kind"].map(kinds))
 
 
 def refused_pairs(
@@ -101,9 +153,24 @@ def refused_pairs(
             {
                 "initiative": names.get(initiative, initiative),
                 "cost": labels.option(initiative, cost),
-                "cost scope": labels("scope", scopes[0]),
+                "cost_scope": labels("scope", scopes[0]),
                 "premises": labels.option(initiative, premises),
-                "premises scope": labels("scope", scopes[1]),
+                "premises_scope": labels("scope", scopes[1]),
             }
         )
-    return pd.DataFrame(out, columns=["initiative", "cost", "cost scope", "premises", "premises scope"])
+    # Headers are codes: the report shows their labels (labels.csv's ``column`` rows).
+    return pd.DataFrame(out, columns=["initiative", "cost", "cost_scope", "premises", "premises_scope"])
+
+
+def findings(graded: pd.DataFrame, labels: Labels) -> pd.DataFrame:
+    """The graded findings (``findings.evaluation_findings``, graded in the labels' language) as the report's
+    table shows them: the question, the strength of its evidence and whether the sources agree as words, and
+    why. Headers are codes, labelled by the report."""
+    return pd.DataFrame(
+        {
+            "question": graded["question"],
+            "strength": labels.values(graded["strength"], "strength"),
+            "why": graded["why"],
+            "agreement": labels.values(graded["agreement"], "agreement"),
+        }
+    )

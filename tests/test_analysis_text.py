@@ -1,0 +1,312 @@
+"""The analyses' sentences in both editions: French output has no English words, English keeps its meaning."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from test_compare import EXTERNAL, FIGURES
+from test_evidence import CLAIMS, REFERENCE_CLASSES, SOURCES
+from test_panel import claims_table, three_quarters
+
+from divide_study import config
+from divide_study.analysis import evidence, findings, models, panel
+from divide_study.errors import StudyError
+from divide_study.report import tables
+from divide_study.report.formats import Formats
+from divide_study.report.labels import Labels
+
+# Words that betray English text in a French edition (whole words, case-insensitive).
+ENGLISH = (
+    "the",
+    "of",
+    "and",
+    "from",
+    "asked",
+    "public money",
+    "plugs",
+    "premises",
+    "dwellings",
+    "who",
+    "rank",
+    "which",
+)
+
+
+def english_words(text: str) -> list[str]:
+    return [w for w in ENGLISH if re.search(rf"\b{w}\b", text, re.IGNORECASE)]
+
+
+LABELS = pd.DataFrame(
+    [
+        ("model", "concession", "concession", "concession"),
+        ("scope", "zone", "the zone", "la zone"),
+        ("strength", "strong", "strong", "élevé"),
+        ("strength", "moderate", "moderate", "moyen"),
+        ("strength", "weak", "weak", "faible"),
+        ("agreement", "single", "single source", "source unique"),
+        ("agreement", "disagree", "disagree", "discordantes"),
+        ("option", "alpha.spent", "spent", "dépensé"),
+        ("option", "alpha.plugs", "all plugs", "toutes les prises"),
+        ("scope", "phase_1", "phase 1", "phase 1"),
+        ("scope", "whole_network", "whole network", "réseau entier"),
+    ],
+    columns=["kind", "key", "en", "fr"],
+)
+
+
+def test_questions_in_each_edition():
+    english = findings.questions("Alpha", "Soho")
+    french = findings.questions("Alpha", "Soho", "fr")
+    assert english["which_cost"] == "Which Alpha cost is right?"
+    assert french["which_cost"] == "Quel est le bon coût pour Alpha\u00a0?"
+    assert french["programme"] == "Qu'a obtenu Soho\u00a0?"
+    assert set(french) == set(english)
+    assert not [q for q in french.values() if english_words(q)]
+
+
+def test_a_grade_gives_its_reasons_in_the_edition_and_keeps_its_level_a_code():
+    table = evidence.evidence_table(FIGURES, SOURCES, CLAIMS, EXTERNAL, REFERENCE_CLASSES)
+    ids = ["s_fam", "alpha|phase 2|2022", "assumption:alpha.speed=ftth"]
+    english = evidence.grade(table, ids, "disagree")
+    french = evidence.grade(table, ids, "disagree", "fr")
+    assert french.level == english.level == "weak"
+    assert "rests on an assumption of the study" in english.reasons and "the sources disagree" in english.reasons
+    assert "repose sur une hypothèse de l'étude" in french.reasons and "les sources divergent" in french.reasons
+    assert "the programme" in french.reasons  # the speaker, a data value, is kept as the data say it
+    strong = evidence.grade(table, ["b_cost", "alpha_pop|population|2014"], "agree", "fr")
+    assert strong.reasons == (
+        "chiffres exacts issus de sources de presse indépendante et sources officielles, qui concordent"
+    )
+    assert evidence.grade(table, ["b_cost", "alpha_pop|population|2014"], "agree").reasons == (
+        "exact figures from independent press sources and official sources, which agree"
+    )
+    assert evidence.class_label("interested_party", "fr") == "déclaration d'une partie intéressée"
+    assert evidence.class_label("interested_party") == evidence.CLASS_LABELS["interested_party"]
+
+
+def test_the_findings_table_shows_labels_not_codes():
+    graded = pd.DataFrame(
+        {"question": ["Q ?"], "strength": ["weak"], "why": ["les sources divergent"], "agreement": ["disagree"]}
+    )
+    shown = tables.findings(graded, Labels(LABELS, "fr")).iloc[0]
+    assert (shown["strength"], shown["agreement"]) == ("faible", "discordantes")
+    assert list(tables.findings(graded, Labels(LABELS, "en"))["agreement"]) == ["disagree"]
+
+
+def test_refused_pairs_have_coded_headers_and_french_words():
+    measures = pd.DataFrame(
+        [("alpha", "spent", "phase_1"), ("alpha", "plugs", "whole_network")], columns=["initiative", "option", "scope"]
+    )
+    refused = pd.DataFrame({"assumption": ["alpha.cost+premises"], "setting": ["spent / plugs"]})
+    initiatives = pd.DataFrame({"initiative": ["alpha"], "short_name": ["Alpha"]})
+    shown = tables.refused_pairs(refused, measures, initiatives, Labels(LABELS, "fr"))
+    assert list(shown.columns) == ["initiative", "cost", "cost_scope", "premises", "premises_scope"]
+    assert list(shown.iloc[0]) == ["Alpha", "dépensé", "phase 1", "toutes les prises", "réseau entier"]
+
+
+def test_ordinals_in_each_edition():
+    assert [panel.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22)] == [
+        "1st",
+        "2nd",
+        "3rd",
+        "4th",
+        "11th",
+        "12th",
+        "13th",
+        "21st",
+        "22nd",
+    ]
+    assert [panel.ordinal(n, "fr") for n in (1, 2, 36)] == ["1er", "2e", "36e"]
+    assert panel.quarter_label("T1 2018") == "Q1 2018" and panel.quarter_label("T1 2018", "fr") == "T1 2018"
+
+
+def test_press_claims_are_checked_in_french_with_french_numbers():
+    ahead = three_quarters({"32": (10, 50, 1100), "48": (80, 85, 90), "81": (0, 0, 5)})
+    result = panel.check_claims(claims_table("largest_public_zone_in_region"), ahead, lang="fr").iloc[0]
+    assert result["verdict"] == "cohérent avec les données de 2018"
+    assert f"{Formats('fr').number(1100)} locaux raccordables" in result["data_show"]
+    assert "de la région Occitanie" in result["data_show"] and "T3\u00a02017" not in result["data_show"]
+    assert "Au T3 2017, il était 2e\u00a0: D48 en comptait 80 contre 10." in result["data_show"]
+    later = panel.check_claims(claims_table("count_after_the_data", 13000.0), ahead, lang="fr").iloc[0]
+    assert "11,8 fois le dernier décompte" in later["data_cannot_show"]
+    assert "mars 2019" in later["reading"]
+    for text in (*result[["reading", "verdict", "data_show", "data_cannot_show"]], *later[["data_cannot_show"]]):
+        assert not english_words(text.replace("Q", "")), text
+
+
+def test_claims_are_said_again_in_the_edition_from_the_panel():
+    data = three_quarters({"32": (0, 0, 100), "48": (0, 0, 60), "81": (0, 0, 40)})
+    english = panel.check_claims(claims_table("public_zone_vs_rest_of_region"), data)
+    raw = pd.DataFrame(
+        {"claim_id": ["c"], "test": ["public_zone_vs_rest_of_region"], "department": ["32"], "figure_id": [""]}
+    )
+    french = panel.claims_in(english, data, raw, pd.Series(dtype=float), "fr").iloc[0]
+    assert french["verdict"] == "cohérent avec les données de 2018 (un an avant la déclaration)"
+    assert "Au T1 2018\u00a0: D32 100 contre 100 pour les 2 autres départements" in french["data_show"]
+    assert french["span"] == "s" and french["speaker"] == english.iloc[0]["speaker"]  # the data's own words
+    assert panel.claims_in(english, data, raw, pd.Series(dtype=float)).equals(english)  # English: the CSV's
+    with pytest.raises(StudyError, match=r"not in data/raw/press_claims\.csv"):
+        panel.claims_in(english, data, raw.assign(claim_id="other"), pd.Series(dtype=float), "fr")
+
+
+class FakeReport:
+    """What the sections need of ``ledger.Report``: numbers recorded with their descriptions, refs, blocks."""
+
+    def __init__(self, lang: str, labels: Labels | None = None):
+        self.lang, self.labels, self.whats = lang, labels, []
+        self.figure_numbers, self.table_numbers = {"a": 1}, {"findings": 1, "models": 2, "sources": 3}
+
+    def computed(self, value, what, basis, fmt="{:,.0f}"):
+        self.whats.append(what)
+        return f'<a class="num">{value:.3g}</a>'
+
+    def table_ref(self, key):
+        return f"T{self.table_numbers[key]}"
+
+    def figure_ref(self, key):
+        return f"F{self.figure_numbers.get(key, 9)}"
+
+    def figure(self, key, png, caption, source):
+        return f"<figure>{png.name} {caption} {source}</figure>"
+
+    def table(self, key, frame, caption, source, formats=None):
+        return f"<table>{caption} {source} {' '.join(map(str, frame.columns))} {frame.to_string()}</table>"
+
+
+def model_row(**words) -> pd.DataFrame:
+    row = {
+        "initiative": "delta",
+        "name": "Delta",
+        "model": "concession",
+        "technology": "FTTH",
+        "years": "from 2019",
+        "premises": 100_000.0,
+        "premises_scope": "zone",
+        "cost_per_premise": 2_000.0,
+        "cost_per_premise_constant": 2_200.0,
+        "cost_scope": "zone",
+        "public_money": 20e6,
+        "public_money_scope": "zone",
+        "public_money_per_premise": 200.0,
+        "public_money_note": "tout",
+        "own_target": "100 000 prises",
+        "target_by": "2022",
+        "achieved_by_target_year": 0.5,
+        "achieved_as_of": "2022-11",
+        "plugs_per_year": 14_000.0,
+        "pace_period": "2019-04-24 – 2023-11",
+        "owner": "le département",
+        "who_pays_the_works": "le concessionnaire",
+        "delay_risk": "le concessionnaire",
+        "demand_risk": "le concessionnaire",
+        "risk_basis": "lecture",
+        "evidence_ids": "",
+    }
+    return pd.DataFrame([row | words], columns=models.MODEL_COLUMNS)
+
+
+def test_the_models_table_in_french():
+    shown = models.side_by_side_table(model_row(), Labels(LABELS, "fr")).set_index("indicateur")
+    assert shown.loc["argent public par prise (€ courants)", "Delta"] == "200"
+    assert shown.loc["atteint à la fin de cette année-là", "Delta"] == "50\u00a0%"
+    assert shown.loc["prises (locaux) de l'option centrale", "Delta"] == Formats("fr").number(100_000)
+    assert shown.loc["modèle", "Delta"] == "concession" and shown.loc["leur périmètre", "Delta"] == "la zone"
+    assert shown.loc["années", "Delta"] == "depuis 2019"
+    assert shown.loc["sur la période", "Delta"] == "24 avril 2019 – novembre 2023"
+    english = models.side_by_side_table(model_row(), Labels(LABELS, "en")).set_index("indicator")
+    assert english.loc["years", "Delta"] == "from 2019" and english.loc["their scope", "Delta"] == "the zone"
+    assert english.loc["over", "Delta"] == "24 April 2019 – November 2023"
+
+
+def test_the_models_section_in_french_has_no_english(tmp_path):
+    report = FakeReport("fr", Labels(LABELS, "fr"))
+    text = models.report_section(report, model_row(), tmp_path)
+    assert "models.fr.png" in text  # the French chart
+    assert "argent public par prise" in text and "Qui paie les retards" in text
+    assert not english_words(re.sub(r"<[^>]+>", " ", text)), english_words(text)
+    assert all(not english_words(what) for what in report.whats)
+    english = models.report_section(FakeReport("en", Labels(LABELS, "en")), model_row(), tmp_path)
+    assert "asked" in english and "of public money per plug" in english and "models.png" in english
+    without = models.report_section(
+        FakeReport("fr", Labels(LABELS, "fr")), model_row(public_money_per_premise=float("nan")), tmp_path
+    )
+    assert "aucune source ne donne le montant" in without
+    with pytest.raises(ValueError, match="labels"):
+        models.report_section(FakeReport("fr"), model_row(), tmp_path)
+
+
+def test_the_panel_section_in_french_has_no_english(tmp_path):
+    """On the real processed panel, placement and claims (the claims said again from data/raw's tests)."""
+    processed = config.PROCESSED_DIR
+    if not (processed / "press_claims.csv").exists():
+        pytest.skip("data/processed has not been built in this checkout")
+    report = FakeReport("fr")
+    text = panel.report_section(report, processed, tmp_path, config.RAW_DIR)
+    visible = re.sub(r"<[^>]+>", " ", text)
+    assert "national_panel.fr.png" in text
+    assert "zone d'initiative publique" in visible and "Les données de l'ARCEP s'arrêtent en mars 2018" in visible
+    assert "cohérent avec les données de 2018" in visible and "consistent with" not in visible
+    assert re.search(r"36\s*e sur 91 départements", visible)  # the Gers's rank (a link), French ordinal
+    # The claims' speakers are the data's own words (translated by the data catalog); everything else is French.
+    claims = pd.read_csv(processed / "press_claims.csv")
+    for speaker in claims["speaker"]:
+        visible = visible.replace(speaker, "")
+    assert not english_words(visible), english_words(visible)
+    assert all(not english_words(what) for what in report.whats)
+    english = panel.report_section(FakeReport("en"), processed, tmp_path)
+    assert re.search(r"36\s*th of 91 départements", re.sub(r"<[^>]+>", " ", english)) and "Q1 2018" in english
+    assert "consistent with the 2018 data" in english
+
+
+def test_the_codes_the_analyses_write_have_labels_in_both_languages():
+    """Strength of evidence and agreement are codes of the code (evidence.LEVELS, AGREEMENTS), not of the data:
+    their labels are checked here, against data/raw/labels.csv."""
+    from divide_study.data.tables import read_table
+
+    labels = read_table(config.RAW_DIR / "labels.csv")
+    for lang in ("en", "fr"):
+        shown = Labels(labels, lang)
+        assert [shown("strength", s) for s in dict.fromkeys(evidence.LEVELS.values())]
+        assert [shown("agreement", a) for a in evidence.AGREEMENTS]
+        for column in ("initiative", "metric", "scope", "option", "assumption", "cost_scope", "premises_scope"):
+            assert shown.get("column", column), column
+    assert Labels(labels, "fr")("strength", "strong") == "élevé"
+
+
+def test_sensitivity_bounds_and_benchmarks_in_words():
+    labels = pd.concat(
+        [
+            LABELS,
+            pd.DataFrame(
+                [
+                    ("quantity", "cost+premises", "cost and premises", "coût et locaux"),
+                    ("quantity", "base_year", "base year", "année de base"),
+                ],
+                columns=["kind", "key", "en", "fr"],
+            ),
+        ]
+    )
+    initiatives = pd.DataFrame({"initiative": ["alpha"], "short_name": ["Alpha"]})
+    french, english = Labels(labels, "fr"), Labels(labels, "en")
+    bound = "alpha.cost+premises = spent / plugs"
+    assert tables.bound_label(bound, initiatives, french) == "Alpha\u00a0: coût et locaux = dépensé / toutes les prises"
+    assert tables.bound_label(bound, initiatives, english) == "Alpha: cost and premises = spent / all plugs"
+    assert tables.bound_label("base_year = 2003", initiatives, french) == "année de base = 2003"
+    with pytest.raises(ValueError, match="choice = setting"):
+        tables.bound_label("alpha.cost+premises", initiatives, french)
+    bench = pd.DataFrame(
+        {
+            "what": ["Alpha: cost per premise (cost=spent + premises=plugs)", "State subsidy cap per plug"],
+            "eur_per_plug": [2870.0, 433.0],
+            "kind": ["the study's computation", "national benchmark"],
+        }
+    )
+    shown = tables.benchmarks(bench, "alpha", french)
+    assert list(shown["what"]) == [
+        "Alpha\u00a0: coût par local (dépensé\u00a0; toutes les prises)",
+        "State subsidy cap per plug",  # the reference data's own words (the data catalog translates them)
+    ]
+    assert list(shown["kind"]) == ["calcul de l'étude", "référence nationale"]
+    assert tables.benchmarks(bench, "alpha", english)["what"].iloc[0] == "Alpha: cost per premise (spent; all plugs)"
