@@ -12,7 +12,6 @@ from test_panel import claims_table, three_quarters
 
 from divide_study import config
 from divide_study.analysis import evidence, findings, models, panel
-from divide_study.errors import StudyError
 from divide_study.report import tables
 from divide_study.report.formats import Formats
 from divide_study.report.labels import Labels
@@ -139,16 +138,12 @@ def test_press_claims_are_checked_in_french_with_french_numbers():
 def test_claims_are_said_again_in_the_edition_from_the_panel():
     data = three_quarters({"32": (0, 0, 100), "48": (0, 0, 60), "81": (0, 0, 40)})
     english = panel.check_claims(claims_table("public_zone_vs_rest_of_region"), data)
-    raw = pd.DataFrame(
-        {"claim_id": ["c"], "test": ["public_zone_vs_rest_of_region"], "department": ["32"], "figure_id": [""]}
-    )
-    french = panel.claims_in(english, data, raw, pd.Series(dtype=float), "fr").iloc[0]
+    assert english.iloc[0][["test", "department"]].tolist() == ["public_zone_vs_rest_of_region", "32"]
+    french = panel.claims_in(english, data, pd.Series(dtype=float), "fr").iloc[0]
     assert french["verdict"] == "cohérent avec les données de 2018 (un an avant la déclaration)"
     assert "Au T1 2018\u00a0: D32 100 contre 100 pour les 2 autres départements" in french["data_show"]
     assert french["span"] == "s" and french["speaker"] == english.iloc[0]["speaker"]  # the data's own words
-    assert panel.claims_in(english, data, raw, pd.Series(dtype=float)).equals(english)  # English: the CSV's
-    with pytest.raises(StudyError, match=r"not in data/raw/press_claims\.csv"):
-        panel.claims_in(english, data, raw.assign(claim_id="other"), pd.Series(dtype=float), "fr")
+    assert panel.claims_in(english, data, pd.Series(dtype=float)).equals(english)  # English: the CSV's
 
 
 class FakeReport:
@@ -238,12 +233,12 @@ def test_the_models_section_in_french_has_no_english(tmp_path):
 
 
 def test_the_panel_section_in_french_has_no_english(tmp_path):
-    """On the real processed panel, placement and claims (the claims said again from data/raw's tests)."""
+    """On the real processed panel, placement and claims (the claims said again from their tests)."""
     processed = config.PROCESSED_DIR
     if not (processed / "press_claims.csv").exists():
         pytest.skip("data/processed has not been built in this checkout")
     report = FakeReport("fr")
-    text = panel.report_section(report, processed, tmp_path, config.RAW_DIR)
+    text = panel.report_section(report, processed, tmp_path)
     visible = re.sub(r"<[^>]+>", " ", text)
     assert "national_panel.fr.png" in text
     assert "zone d'initiative publique" in visible and "Les données de l'ARCEP s'arrêtent en mars 2018" in visible

@@ -458,6 +458,10 @@ def check_claims(
                 "end": claim["end"],
                 "speaker": claim["speaker"],
                 "said": claim["said"],
+                # What the check was, so that an edition in another language can say its result again.
+                "test": claim["test"],
+                "department": claim["department"],
+                "figure_id": claim.get("figure_id") or "",
                 **result,
             }
         )
@@ -599,44 +603,37 @@ def chart_file(figures_in: Path, name: str, lang: str = "en") -> Path:
     return figures_in / (f"{name}.png" if lang == "en" else f"{name}.{lang}.png")
 
 
-def claims_in(
-    claims: pd.DataFrame, panel: pd.DataFrame, raw_claims: pd.DataFrame, figure_values: pd.Series, lang: str = "en"
-) -> pd.DataFrame:
+def claims_in(claims: pd.DataFrame, panel: pd.DataFrame, figure_values: pd.Series, lang: str = "en") -> pd.DataFrame:
     """press_claims.csv with its reading, verdict and what the data show and cannot show said again in the
-    edition's language, from the panel and each claim's test, département and figure (``raw_claims``,
-    data/raw/press_claims.csv; ``figure_values``, figures.csv's value by figure_id). English: the CSV's own."""
+    edition's language, from the panel and each claim's test, département and figure (columns of
+    press_claims.csv; ``figure_values``, figures.csv's value by figure_id). English: the CSV's own."""
     if lang == "en":
         return claims
-    by_id = raw_claims.set_index("claim_id")
-    unknown = sorted(set(claims["claim_id"]) - set(by_id.index))
-    if unknown:
-        raise StudyError(f"press_claims.csv: claims {unknown} are not in data/raw/press_claims.csv; rebuild the study")
     out = claims.copy()
     for index, said in claims.iterrows():
-        raw = by_id.loc[said["claim_id"]]
-        figure = raw["figure_id"]
+        figure = said["figure_id"] if isinstance(said["figure_id"], str) else ""
         claim = {
-            "department": raw["department"],
+            "department": said["department"],
             "said": said["said"],
             "claimed_value": float(figure_values[figure]) if figure else None,
         }
-        for column, text in TESTS[raw["test"]](panel, claim, lang).items():
+        for column, text in TESTS[said["test"]](panel, claim, lang).items():
             out.at[index, column] = text
     return out
 
 
-def report_section(report, processed: Path, figures_in: Path, raw_dir: Path | None = None) -> str:
+def report_section(report, processed: Path, figures_in: Path) -> str:
     """The report's section "Every département as context", as HTML: prose, the chart and two tables, in the
     report's language (``report.lang``).
 
     Every number is read from ``national_panel.csv``, ``panel_placement.csv`` and ``press_claims.csv`` and
     recorded in the report's provenance ledger. In another language than English the claims' verdicts are said
-    again from their tests (``raw_dir``/press_claims.csv, default data/raw). The claims' speakers are shown as
+    again from their tests (press_claims.csv's test, department and figure_id). The claims' speakers are shown as
     press_claims.csv holds them.
     """
     import html
 
-    from divide_study.config import RAW_DIR, SCHEMAS_DIR
+    from divide_study.config import SCHEMAS_DIR
 
     lang = report.lang
     _, formats = Translator(lang, "analysis"), Formats(lang)
@@ -741,8 +738,7 @@ def report_section(report, processed: Path, figures_in: Path, raw_dir: Path | No
         said = claims
     else:
         figures = read_table(processed / "figures.csv", SCHEMAS_DIR / "figures.schema.json", validate=False)
-        raw_claims = read_arcep_table((raw_dir or RAW_DIR) / "press_claims.csv")
-        said = claims_in(claims, panel, raw_claims, figures.set_index("figure_id")["value"], lang)
+        said = claims_in(claims, panel, figures.set_index("figure_id")["value"], lang)
     shown_claims = pd.DataFrame(
         {
             _("article"): said["article"],

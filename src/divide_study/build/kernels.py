@@ -80,7 +80,7 @@ class KernelPool:
         self.closed = False
 
     def _thread(self, target: Any, *args: Any) -> None:
-        thread = threading.Thread(target=target, args=args, daemon=True)
+        thread = threading.Thread(target=_closing_its_loop, args=(target, *args), daemon=True)
         self.threads.append(thread)
         thread.start()
 
@@ -186,6 +186,20 @@ class KernelPool:
             self.started.clear()
         for manager in managers:
             _shutdown(manager)
+
+
+def _closing_its_loop(target: Any, *args: Any) -> None:
+    """Run ``target`` in this thread, then close the event loop jupyter_client made for the thread: left open,
+    it is collected at the build's exit after its file descriptors are gone, and prints a traceback then."""
+    import asyncio
+
+    try:
+        target(*args)
+    finally:
+        with contextlib.suppress(RuntimeError):  # no loop was made in this thread
+            loop = asyncio.get_event_loop_policy().get_event_loop()
+            if not loop.is_closed():
+                loop.close()
 
 
 def _announce(folder: Path, name: str, text: str) -> None:
