@@ -44,7 +44,7 @@ def test_every_number_is_recorded_with_its_class():
     ledger = r.provenance().set_index("number")
     assert ledger.loc["5", "class"] == "interested party's claim"
     assert ledger.loc["80,000", "class"] == "official"
-    assert ledger.loc["62.5", "class"] == "computed by the study"
+    assert ledger.loc["62.5", "class"] == "computed"
     assert ledger.loc["1,000", "class"] == "the study's assumption"
     assert ledger.loc["5", "words"] == "“5 millions” (characters 10–20)"
     assert ledger.loc["5", "source"] == "article 002: “News” (1 May 2003), file beta.txt"
@@ -219,3 +219,15 @@ def test_captions_keep_the_reports_links_and_escape_the_rest(tmp_path):
     assert 'alt="Figure 1: Cost 5 &lt;i&gt;x&lt;/i&gt;' in page  # the alt text shows the number as text
     table = r.table("t", pd.DataFrame({"a": ["x"]}), f"In {number}", f"{forged}")
     assert f"In {number}</p>" in table and "Source: &lt;a class=" in table
+
+
+def test_the_numbers_of_a_table_row_share_one_entry_naming_their_columns():
+    r = Report(FIGURES, SOURCES, EXTERNAL_URL, [], ["t"], evidence=EVIDENCE, lang="fr")
+    frame = pd.DataFrame({"year": [2003], "amount": [2140.0], "note": ["none"]})
+    page = r.table("t", frame, "T.", "data/processed/t.csv (each row cited there)", {"amount": "{:,.0f} €"})
+    assert '<a class="num" href="#number-1">2003</a>' in page
+    assert f'<a class="num" href="#number-1">2{NNBSP}140{NBSP}€</a>' in page
+    entry = r.provenance().iloc[0]
+    assert entry["what"] == f"Tableau 1, ligne 1, colonnes «{NBSP}year{NBSP}», «{NBSP}amount{NBSP}»"
+    assert entry["number"] == f"2003 · 2{NNBSP}140{NBSP}€"
+    assert entry["source"] == "data/processed/t.csv (each row cited there)"  # no file named: no line given

@@ -164,7 +164,7 @@ class Report:
             "independent_press": _("independent press"),
             "interested_party": _("interested party's claim"),
             "assumption": _("the study's assumption"),
-            "computed": _("computed by the study"),
+            "computed": _("computed"),
         }
         return words.get(source_class, source_class)
 
@@ -202,16 +202,22 @@ class Report:
         """``value * scale`` formatted for the edition, not recorded (use the methods below for the report)."""
         return format_number(value * scale, fmt, self.formats)
 
-    def _record(self, number: str, what: str, source: str, words: str = "", source_class: str = "") -> str:
-        """Record an entry (once: the same number of the same source is one entry) and return the number as a
-        link to it."""
+    def _entry(self, number: str, what: str, source: str, words: str = "", source_class: str = "") -> int:
+        """Record an entry (once: the same number of the same source is one entry); its number K."""
         entry = Provenance(number, what, source, words, self.class_words(source_class))
         if entry not in self._entry_numbers:
             self.ledger.append(entry)
             self._entry_numbers[entry] = len(self.ledger)
-        link = f'<a class="num" href="#number-{self._entry_numbers[entry]}">{html.escape(number)}</a>'
+        return self._entry_numbers[entry]
+
+    def _link(self, entry: int, text: str) -> str:
+        link = f'<a class="num" href="#number-{entry}">{html.escape(text)}</a>'
         self._issued.add(link)
         return link
+
+    def _record(self, number: str, what: str, source: str, words: str = "", source_class: str = "") -> str:
+        """Record an entry and return the number as a link to it."""
+        return self._link(self._entry(number, what, source, words, source_class), number)
 
     def article(self, article: str) -> str:
         """'"Title" (outlet, date), file NNN_x.txt' for citations."""
@@ -425,19 +431,31 @@ class Report:
                 return frame[column]
         return None
 
-    def _cell_entry(
-        self, text: str, label: str, position: int, column: str, index: object, origin: str, data: str | None, ids: str
-    ) -> str:
-        """A table cell's number as a link to an entry naming the table, row and column, the processed file's
-        line it comes from (when ``data`` says which file the rows are), and the row's evidence entries."""
-        what = self._("{table}, row {row}, column “{column}”").format(table=label, row=position, column=column)
+    def _row_entry(
+        self,
+        cells: list[tuple[str, str]],
+        label: str,
+        position: int,
+        index: object,
+        origin: str,
+        data: str | None,
+        ids: str,
+    ) -> int:
+        """The entry of a table row's numbers (``cells``: (column, text) of each cell holding one): the table,
+        row and columns, the processed file's line it comes from (when ``data`` says which file the rows are),
+        and the row's evidence entries. One entry per row, not per cell: the row's cells share their source,
+        and the appendix stays a list a reader can read (and print)."""
+        _ = self._
+        columns = ", ".join(_("“{column}”").format(column=column) for column, _text in cells)
+        what = _.ngettext("{table}, row {row}, column {columns}", "{table}, row {row}, columns {columns}", len(cells))
+        what = what.format(table=label, row=position, columns=columns)
         if data is not None and isinstance(index, numbers.Integral):
-            source = self._("{file}, line {line}").format(file=data, line=int(index) + 2)
+            source = _("{file}, line {line}").format(file=data, line=int(index) + 2)
         else:
             source = origin
         links = [self.input_link(i) for i in str(ids).split(";") if i and i != "nan"]
-        words = self._("evidence of the row: {inputs}").format(inputs=", ".join(links)) if links else ""
-        return self._record(text, what, source, words)
+        words = _("evidence of the row: {inputs}").format(inputs=", ".join(links)) if links else ""
+        return self._entry(" · ".join(text for _column, text in cells), what, source, words)
 
     def table(
         self,
@@ -452,8 +470,8 @@ class Report:
         """A numbered static HTML table (pandas Styler), scrollable on narrow screens.
 
         Numeric columns without a format get one by magnitude and are right-aligned; every number is written
-        the edition's way. Every cell holding a number or a date (any digit) is a link to a provenance entry
-        naming the table, row and column; ``data`` names the processed file whose rows the frame's index
+        the edition's way. Every cell holding a number or a date (any digit) is a link to its row's provenance
+        entry, naming the table, row and columns; ``data`` names the processed file whose rows the frame's index
         numbers (then the entry gives the file's line), and ``evidence`` (a column of ``frame``, or a series
         on its index; by default its ``evidence_id``/``evidence_ids`` column) the row's evidence ids, linked
         from the entry to their own entries. The provenance frame (``provenance()``) is shown as the
@@ -471,15 +489,18 @@ class Report:
         shown = pd.DataFrame(index=frame.index, columns=frame.columns, dtype=object)
         # Row by row, so that the appendix lists a table's entries in reading order.
         for position, index in enumerate(frame.index, start=1):
-            for j, column in enumerate(frame.columns):
-                text = self._cell_text(frame.iat[position - 1, j], formats.get(column))
-                if text != MISSING and (column in numeric or any(c.isdigit() for c in text)):
-                    row_ids = "" if ids is None else ids.get(index, "")
-                    shown.iat[position - 1, j] = self._cell_entry(
-                        text, label, position, str(column), index, source, data, row_ids
-                    )
-                else:
-                    shown.iat[position - 1, j] = html.escape(text)
+            texts = [self._cell_text(frame.iat[position - 1, j], formats.get(c)) for j, c in enumerate(frame.columns)]
+            linked = [
+                j
+                for j, (column, text) in enumerate(zip(frame.columns, texts, strict=True))
+                if text != MISSING and (column in numeric or any(c.isdigit() for c in text))
+            ]
+            if linked:
+                row_ids = "" if ids is None else ids.get(index, "")
+                cells = [(str(frame.columns[j]), texts[j]) for j in linked]
+                entry = self._row_entry(cells, label, position, index, source, data, row_ids)
+            for j, text in enumerate(texts):
+                shown.iat[position - 1, j] = self._link(entry, text) if j in linked else html.escape(text)
         return self._render(key, frame, shown, numeric, caption, source)
 
     def _render(
@@ -491,6 +512,7 @@ class Report:
         caption: str,
         source: str,
         row_ids: list[str] | None = None,
+        block_class: str = "",
     ) -> str:
         """The Styler HTML of ``shown`` (cells already escaped and linked), laid out after ``frame``."""
         styler = shown.style.hide(axis="index").format_index(escape="html", axis=1)
@@ -523,6 +545,7 @@ class Report:
         label = self.table_label(key)
         # In print, a table kept whole unless it is longer than a page (then it breaks between rows).
         block = "study-table-block long" if len(frame) > LONG_TABLE_ROWS else "study-table-block"
+        block = f"{block} {block_class}" if block_class else block
         line = self._("Source: {source}").format(source=source)
         return (
             f'<div class="{block}" id="table-{self.table_numbers[key]}">'
@@ -576,4 +599,4 @@ class Report:
         )
         plain = frame.rename(columns=headers)
         row_ids = [f"number-{n}" for n in frame["entry"]]
-        return self._render(key, plain, shown, [headers["entry"]], caption, source, row_ids)
+        return self._render(key, plain, shown, [headers["entry"]], caption, source, row_ids, "provenance")
