@@ -231,3 +231,11 @@ def test_the_numbers_of_a_table_row_share_one_entry_naming_their_columns():
     assert entry["what"] == f"Tableau 1, ligne 1, colonnes «{NBSP}year{NBSP}», «{NBSP}amount{NBSP}»"
     assert entry["number"] == f"2003 · 2{NNBSP}140{NBSP}€"
     assert entry["source"] == "data/processed/t.csv (each row cited there)"  # no file named: no line given
+
+
+def test_entries_name_an_initiative_by_its_short_name_when_the_report_knows_it():
+    r = Report(FIGURES, SOURCES, EXTERNAL_URL, [], [], evidence=EVIDENCE)
+    r.fig("b_cost")
+    r.names = {"beta": "Beta & Co"}
+    r.fig("b_cost", "{:.0f}")
+    assert list(r.provenance()["what"]) == ["investment (beta, 2003)", "investment (Beta & Co, 2003)"]

@@ -153,6 +153,8 @@ class Report:
         self.ledger: list[Provenance] = []
         self._entry_numbers: dict[Provenance, int] = {}
         self._issued: set[str] = set()  # every link this Report wrote (OWN_LINK), the only markup it keeps
+        # An initiative's short name by its id, for the entries' words (the report sets it: r.names = names).
+        self.names: dict[str, str] = {}
 
     # --- words and markup ---------------------------------------------------------------------------------
 
@@ -242,7 +244,7 @@ class Report:
         """A figure stated in an article, formatted; recorded with its article and verbatim span."""
         row = self.figures.loc[figure_id]
         what = self._("{metric} ({initiative}, {as_of})").format(
-            metric=row["metric"].replace("_", " "), initiative=row["initiative"].replace("_", " "), as_of=row["as_of"]
+            metric=row["metric"].replace("_", " "), initiative=self._initiative(row["initiative"]), as_of=row["as_of"]
         )
         return self._record(
             self.format_number(row["value"], fmt, scale),
@@ -343,6 +345,10 @@ class Report:
         found = labels.get(kind, code) if labels is not None else None
         return found or code.replace("_", " ")
 
+    def _initiative(self, code: str) -> str:
+        """An initiative's short name (``self.names``, set by the report) or its code in words."""
+        return self.names.get(code) or code.replace("_", " ")
+
     def compared(
         self, comparison: pd.DataFrame, initiative: str, name: str, fmt: str = "{:,.0f}", column: str = "value_constant"
     ) -> str:
@@ -351,7 +357,7 @@ class Report:
         value = metric(comparison, initiative, name, column)
         rows = comparison[(comparison["initiative"] == initiative) & (comparison["metric"] == name)]
         row = rows.iloc[0]
-        names = {"metric": self._label("metric", name), "initiative": initiative.replace("_", " ")}
+        names = {"metric": self._label("metric", name), "initiative": self._initiative(initiative)}
         if column == "value_constant":
             what = self._("{metric} of {initiative}, constant {year} euros").format(**names, year=row["base_year"])
         else:
