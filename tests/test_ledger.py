@@ -239,3 +239,12 @@ def test_entries_name_an_initiative_by_its_short_name_when_the_report_knows_it()
     r.names = {"beta": "Beta & Co"}
     r.fig("b_cost", "{:.0f}")
     assert list(r.provenance()["what"]) == ["investment (beta, 2003)", "investment (Beta & Co, 2003)"]
+
+
+def test_a_date_from_a_table_is_written_the_editions_way_and_linked():
+    r = Report(FIGURES, SOURCES, EXTERNAL_URL, [], [], evidence=EVIDENCE, lang="fr")
+    done = r.dated("2026-01-28", "zone fully able to connect", "data/processed/targets.csv, line 5")
+    assert done == '<a class="num" href="#number-1">28 janvier 2026</a>'
+    assert text_of(r.dated("2023-07", "as of", "x")) == "juillet 2023"
+    entry = r.provenance().iloc[0]
+    assert (entry["what"], entry["source"]) == ("zone fully able to connect", "data/processed/targets.csv, line 5")

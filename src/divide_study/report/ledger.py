@@ -267,6 +267,12 @@ class Report:
             self._("date inferred, see the table of sources"),
         )
 
+    def dated(self, value: str, what: str, source: str, words: str = "") -> str:
+        """A date read from a processed table ("2026-01-28", "2023-07", "2022"), as the edition writes it
+        ("28 January 2026", "juillet 2023", "2022"), recorded with where it comes from (``source``: the file and
+        row; ``words``: how it was read) and returned as a link to its entry."""
+        return self._record(self.formats.date(str(value)), what, source, words)
+
     def ref(self, topic: str, figure: str, as_of: str | None = None, fmt: str = "{:,.0f}", scale: float = 1.0) -> str:
         """A figure of the cited reference data, formatted; recorded with its source (a link when it is a full
         URL) and quote."""
