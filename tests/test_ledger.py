@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import pandas as pd
 import pytest
 
@@ -27,18 +30,25 @@ EVIDENCE = pd.DataFrame(
 )
 
 
+def text_of(link: str) -> str:
+    """The number a link shows: '<a class="num" href="#number-1">5</a>' -> '5'."""
+    return html.unescape(re.sub(r"<[^>]+>", "", link))
+
+
 def test_every_number_is_recorded_with_its_class():
     r = Report(FIGURES, SOURCES, EXTERNAL, [], [], evidence=EVIDENCE)
-    assert r.evidence("b_cost", "{:,.0f}", 1e-6) == "5"
-    assert r.evidence("beta_pop|population|2019") == "80,000"
-    assert r.computed(62.5, "cost per inhabitant", "5 M / 80 000", "{:.1f}") == "62.5"
-    assert r.assumed(1000, "speed", "no source states it") == "1,000"
+    assert r.evidence("b_cost", "{:,.0f}", 1e-6) == '<a class="num" href="#number-1">5</a>'
+    assert text_of(r.evidence("beta_pop|population|2019")) == "80,000"
+    assert text_of(r.computed(62.5, "cost per inhabitant", "5 M / 80 000", "{:.1f}")) == "62.5"
+    assert text_of(r.assumed(1000, "speed", "no source states it")) == "1,000"
     ledger = r.provenance().set_index("number")
     assert ledger.loc["5", "class"] == "interested party's claim"
     assert ledger.loc["80,000", "class"] == "official"
     assert ledger.loc["62.5", "class"] == "computed"
     assert ledger.loc["1,000", "class"] == "the study's assumption"
     assert ledger.loc["5", "words"] == "“5 millions” (characters 10–20)"
+    assert ledger.loc["5", "source"] == "article 002: “News” (1 May 2003), file beta.txt"
+    assert list(r.provenance()["entry"]) == [1, 2, 3, 4]
 
 
 def test_the_real_findings_are_graded_from_the_results():
@@ -75,3 +85,166 @@ def test_the_real_findings_are_graded_from_the_results():
     assert "interested party" in graded.loc["programme", "why"]
     assert "assumption" in graded.loc["per_mbit", "why"]  # the Gers speed
     assert set(graded["strength"]) <= {"strong", "moderate", "weak"}
+
+
+# --- numbers in the edition's format, each a link to its entry ------------------------------------------------
+
+NNBSP, NBSP = "\u202f", "\u00a0"
+
+
+@pytest.mark.parametrize(
+    ("value", "fmt", "en", "fr"),
+    [
+        (2140, "{:,.0f} €", "€2,140", f"2{NNBSP}140{NBSP}€"),
+        (11.37, "{:.1f}", "11.4", "11,4"),
+        (0.667, "{:.0%}", "67%", f"67{NBSP}%"),
+        (0.0533, "{:.1%}", "5.3%", f"5,3{NBSP}%"),
+        (1000, "{:,.0f} Mbit/s", f"1,000{NBSP}Mbit/s", f"1{NNBSP}000{NBSP}Mbit/s"),
+        (2003, "{:.0f}", "2003", "2003"),  # a year: no grouping without ','
+        (12345.64, "{:,.1f}", "12,345.6", f"12{NNBSP}345,6"),
+        (float("nan"), "{:,.0f}", "–", "–"),
+    ],
+)
+def test_a_python_format_is_written_the_editions_way(value, fmt, en, fr):
+    from divide_study.report.formats import Formats
+    from divide_study.report.ledger import format_number
+
+    assert format_number(value, fmt, Formats("en")) == en
+    assert format_number(value, fmt, Formats("fr")) == fr
+
+
+def test_a_format_the_report_cannot_write_is_refused():
+    from divide_study.report.formats import Formats
+    from divide_study.report.ledger import format_number
+
+    for fmt in ("{:,.0f} and {:,.0f}", "{x:,.0f}", "{:>10}", "no field"):
+        with pytest.raises(ValueError, match="format"):
+            format_number(1.0, fmt, Formats("en"))
+
+
+def test_readable_numbers_follow_the_edition():
+    from divide_study.report.formats import Formats
+    from divide_study.report.ledger import readable_number
+
+    assert [readable_number(v) for v in (2003, 21400.0, 2.5, float("nan"))] == ["2003", "21,400", "2.50", "–"]
+    assert [readable_number(v, Formats("fr")) for v in (2003, 21400.0, 2.5)] == ["2003", f"21{NNBSP}400", "2,50"]
+
+
+EXTERNAL_URL = pd.DataFrame(
+    [
+        ("beta_pop", "population", 80_000, "inhabitants", "2019", "https://insee.fr/p?a=1&b=2", "80 000", ""),
+        ("beta_pop", "share", 0.5, "share", "2020", "insee.fr", "la moitié", ""),
+    ],
+    columns=["topic", "figure", "value", "unit", "as_of", "source", "quote", "note"],
+)
+
+
+def french_report() -> Report:
+    return Report(FIGURES, SOURCES, EXTERNAL_URL, ["f"], ["t", "provenance"], evidence=EVIDENCE, lang="fr")
+
+
+def test_french_numbers_link_to_entries_written_in_french():
+    r = french_report()
+    cost = r.evidence("b_cost", "{:,.0f} €", 1e-6)
+    assert cost == f'<a class="num" href="#number-1">5{NBSP}€</a>'
+    assert r.evidence("b_cost", "{:,.0f} €", 1e-6) == cost  # the same number of the same source: one entry
+    assert text_of(r.ref("beta_pop", "share", "2020", "{:.0%}")) == f"50{NBSP}%"
+    entries = r.provenance().set_index("entry")
+    assert entries.loc[1, "source"] == f"article 002{NBSP}: «{NBSP}News{NBSP}» (1 mai 2003), fichier beta.txt"
+    assert entries.loc[1, "words"] == f"«{NBSP}5 millions{NBSP}» (caractères 10 à 20)"
+    assert entries.loc[1, "class"] == "déclaration d'une partie intéressée"
+    assert entries.loc[2, "source"] == f"données de référence{NBSP}: insee.fr"  # a bare domain stays text
+    assert r.table_label("t") == "Tableau 1" and r.figure_label("f") == "Figure 1"
+
+
+def test_a_computed_number_links_to_each_of_its_inputs():
+    r = Report(FIGURES, SOURCES, EXTERNAL_URL, [], ["provenance"], evidence=EVIDENCE)
+    cost = r.fig("b_cost", "{:,.0f}", 1e-6)
+    per_head = r.computed(
+        62.5, "cost per inhabitant", "cost ÷ population", "{:.1f}", [cost, "beta_pop|population|2019"]
+    )
+    assert per_head == '<a class="num" href="#number-3">62.5</a>'
+    words = r.provenance().set_index("entry").loc[3, "words"]
+    # The population, not quoted in the prose, gets its own entry (2) in its natural format.
+    assert words == (
+        'cost ÷ population; inputs: <a class="num" href="#number-1">5</a>, <a class="num" href="#number-2">80,000</a>'
+    )
+    page = r.table("provenance", r.provenance(), "Provenance.", "the ledger")
+    for n in (1, 2, 3):
+        assert f'<tr id="number-{n}">' in page
+    assert words in page  # the inputs stay links in the appendix
+    # A reference row's full URL is a link to its page, escaped.
+    assert '<a class="source" href="https://insee.fr/p?a=1&amp;b=2">https://insee.fr/p?a=1&amp;b=2</a>' in page
+
+
+def test_table_cells_link_to_their_table_row_column_and_evidence():
+    r = Report(FIGURES, SOURCES, EXTERNAL_URL, [], ["costs", "provenance"], evidence=EVIDENCE)
+    frame = pd.DataFrame(
+        {"what": ["investment <b>", "phase 2"], "amount_eur": [5e6, float("nan")], "evidence_id": ["b_cost", ""]},
+        index=[4, 7],  # rows 4 and 7 of the processed file
+    )
+    page = r.table(
+        "costs",
+        frame[["what", "amount_eur"]],
+        "Costs.",
+        "x",
+        data="data/processed/costs.csv",
+        evidence=frame["evidence_id"],
+    )
+    assert "investment &lt;b&gt;" in page and "<b>" not in page  # a cell without a digit: escaped text
+    # The row's evidence is entry 1 (recorded first, in its natural format), the cell entry 2.
+    assert '<a class="num" href="#number-2">5,000,000</a>' in page
+    assert "–" in page  # a missing number is no link
+    entries = r.provenance().set_index("entry")
+    assert entries.loc[2, "what"] == "Table 1, row 1, column “amount_eur”"
+    assert entries.loc[2, "source"] == "data/processed/costs.csv, line 6"
+    assert entries.loc[2, "words"] == 'evidence of the row: <a class="num" href="#number-1">€5,000,000</a>'
+    assert entries.loc[1, "source"].startswith("article 002")
+    assert entries.loc[3, "number"] == "phase 2"  # text holding a digit links too
+    assert entries.loc[3, "what"] == "Table 1, row 2, column “what”"
+    assert entries.loc[3, "words"] == ""
+    assert r.table("costs", frame[["what", "amount_eur"]], "Costs.", "x") == r.table(
+        "costs", frame[["what", "amount_eur"]], "Costs.", "x"
+    )  # deterministic
+
+
+def test_captions_keep_the_reports_links_and_escape_the_rest(tmp_path):
+    r = Report(FIGURES, SOURCES, EXTERNAL_URL, ["f"], ["t"], evidence=EVIDENCE)
+    number = r.fig("b_cost", "{:,.0f}", 1e-6)
+    forged = '<a class="num" href="#number-9">9</a>'  # looks like a link of the Report, but it made none
+    png = tmp_path / "f.png"
+    png.write_bytes(b"\x89PNG")
+    page = r.figure("f", png, f"Cost {number} <i>x</i> {forged}", "s")
+    assert f"Cost {number} &lt;i&gt;x&lt;/i&gt; &lt;a class=" in page
+    assert 'alt="Figure 1: Cost 5 &lt;i&gt;x&lt;/i&gt;' in page  # the alt text shows the number as text
+    table = r.table("t", pd.DataFrame({"a": ["x"]}), f"In {number}", f"{forged}")
+    assert f"In {number}</p>" in table and "Source: &lt;a class=" in table
+
+
+def test_the_numbers_of_a_table_row_share_one_entry_naming_their_columns():
+    r = Report(FIGURES, SOURCES, EXTERNAL_URL, [], ["t"], evidence=EVIDENCE, lang="fr")
+    frame = pd.DataFrame({"year": [2003], "amount": [2140.0], "note": ["none"]})
+    page = r.table("t", frame, "T.", "data/processed/t.csv (each row cited there)", {"amount": "{:,.0f} €"})
+    assert '<a class="num" href="#number-1">2003</a>' in page
+    assert f'<a class="num" href="#number-1">2{NNBSP}140{NBSP}€</a>' in page
+    entry = r.provenance().iloc[0]
+    assert entry["what"] == f"Tableau 1, ligne 1, colonnes «{NBSP}year{NBSP}», «{NBSP}amount{NBSP}»"
+    assert entry["number"] == f"2003 · 2{NNBSP}140{NBSP}€"
+    assert entry["source"] == "data/processed/t.csv (each row cited there)"  # no file named: no line given
+
+
+def test_entries_name_an_initiative_by_its_short_name_when_the_report_knows_it():
+    r = Report(FIGURES, SOURCES, EXTERNAL_URL, [], [], evidence=EVIDENCE)
+    r.fig("b_cost")
+    r.names = {"beta": "Beta & Co"}
+    r.fig("b_cost", "{:.0f}")
+    assert list(r.provenance()["what"]) == ["investment (beta, 2003)", "investment (Beta & Co, 2003)"]
+
+
+def test_a_date_from_a_table_is_written_the_editions_way_and_linked():
+    r = Report(FIGURES, SOURCES, EXTERNAL_URL, [], [], evidence=EVIDENCE, lang="fr")
+    done = r.dated("2026-01-28", "zone fully able to connect", "data/processed/targets.csv, line 5")
+    assert done == '<a class="num" href="#number-1">28 janvier 2026</a>'
+    assert text_of(r.dated("2023-07", "as of", "x")) == "juillet 2023"
+    entry = r.provenance().iloc[0]
+    assert (entry["what"], entry["source"]) == ("zone fully able to connect", "data/processed/targets.csv, line 5")

@@ -14,6 +14,7 @@ import pytest
 from PIL import Image
 
 from divide_study import config
+from divide_study.report.formats import Formats
 from divide_study.report.publish import CHROMIUM_FLAGS, find_browser
 
 HTML = config.REPORT_DIR / "report.html"
@@ -55,10 +56,8 @@ def require_browser() -> str:
 def summary_numbers() -> list[str]:
     comparison = pd.read_csv(config.PROCESSED_DIR / "comparison.csv")
     rows = comparison.set_index(["initiative", "metric"])["value_constant"]
-    return [
-        f"{rows[('gers_numerique', 'cost_per_premise')]:,.0f} €",
-        f"{rows[('castres_mazamet', 'cost_per_premise')]:,.0f} €",
-    ]
+    euros = Formats("en").euros  # as the English edition writes an amount: "€2,140"
+    return [euros(rows[("gers_numerique", "cost_per_premise")]), euros(rows[("castres_mazamet", "cost_per_premise")])]
 
 
 # Where the contents link to, what they list, and every "Figure N" / "Table N" of the text outside a link.

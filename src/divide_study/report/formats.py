@@ -45,11 +45,13 @@ class Formats:
     def locale(self) -> str:
         return LOCALES[self.lang]
 
-    def number(self, value: float | None, decimals: int = 0) -> str:
-        """A count or amount with the locale's grouping and decimal mark, ``decimals`` digits after it."""
+    def number(self, value: float | None, decimals: int = 0, grouping: bool = True) -> str:
+        """A count or amount with the locale's grouping and decimal mark, ``decimals`` digits after it.
+
+        ``grouping=False`` for a year or a rank written as a number ("2003", never "2 003")."""
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return MISSING
-        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        pattern = ("#,##0" if grouping else "0") + ("." + "0" * decimals if decimals else "")
         return format_decimal(value, format=pattern, locale=self.locale)
 
     def euros(self, value: float | None, decimals: int = 0) -> str:

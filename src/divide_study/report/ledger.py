@@ -1,25 +1,30 @@
 """Building blocks of the report notebook: numbered figures and tables, and numbers that remember where
 they come from.
 
-Every number the report quotes goes through a ``Report`` method that formats it *and* records its
-provenance (the article's title, date, file and verbatim span; or the reference row and its citation; or
-the computation and its inputs). The appendix lists them all, so a reader can trace any number.
+Every number the report quotes goes through a ``Report`` method that formats it for the edition (babel, via
+``Formats``) *and* records its provenance (the article's title, date, file and verbatim span; or the reference
+row, its full URL and quote; or the computation and its inputs). What the method returns is the number as a
+link to its entry in the provenance appendix (``<a class="num" href="#number-K">2 140 €</a>``), so a reader
+is one click from the source of any number, table cells and captions included.
 """
 
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import html
+import numbers
+import re
+import string
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from divide_study.analysis.evidence import CLASS_LABELS
 from divide_study.analysis.metrics import metric
 from divide_study.i18n import Translator
-from divide_study.report.formats import Formats
+from divide_study.report.formats import MISSING, Formats
 
 # Characters that HTML or the report's Markdown would read as markup: HTML's five, and Markdown's emphasis,
 # links, code, images, math, tables, headings, strikethrough and autolinks ("http:", "a@b"). A newline could
@@ -41,18 +46,78 @@ def esc(value: object) -> str:
 LONG_TABLE_ROWS = 25  # rows beyond which a printed table may break across pages
 LONG_WORD = 22  # characters beyond which a word of a table cell may be broken anywhere in print
 
+# The links the Report itself writes: to a provenance entry (class "num") or, in the appendix, to a reference
+# row's web page (class "source"). Text given to the Report is escaped except for these, and only for those
+# the Report really made (``Report._issued``): markup in the data never passes for one.
+OWN_LINK = re.compile(r'<a class="(?:num|source)" href="[^"<>]*">[^<>]*</a>')
+FULL_URL = re.compile(r"https?://[^\s<>\"'`]+")
+# A Python format spec the report uses: grouping, decimals, and f / % / d ("{:,.0f} €", "{:.1%}").
+SPEC = re.compile(r"(?P<grouping>,)?(?:\.(?P<decimals>\d+))?(?P<kind>[fd%]?)")
 
-def readable_number(value: float) -> str:
-    """Large numbers without decimals, small ones with two, years as they are."""
+
+def readable_number(value: float, formats: Formats | None = None) -> str:
+    """Large numbers without decimals, small ones with two, years as they are; in the edition's format."""
+    formats = formats or Formats("en")
     if pd.isna(value):
-        return "–"
+        return MISSING
     if float(value).is_integer() and 1900 <= value <= 2100:
-        return f"{value:.0f}"
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
+        return formats.number(value, grouping=False)
+    return formats.number(value, 0 if abs(value) >= 100 else 2)
 
 
-@dataclass
+def split_format(fmt: str) -> tuple[str, str, str]:
+    """(text before, spec, text after) of a one-field format string: "{:,.0f} €" -> ("", ",.0f", " €")."""
+    before, spec, after, fields = "", None, "", 0
+    for literal, field, field_spec, conversion in string.Formatter().parse(fmt):
+        if spec is None:
+            before += literal
+        else:
+            after += literal
+        if field is not None:
+            if field not in ("", "0") or conversion:
+                raise ValueError(f"format {fmt!r}: one plain field such as '{{:,.0f}}' expected")
+            spec, fields = field_spec or "", fields + 1
+    if fields != 1:
+        raise ValueError(f"format {fmt!r}: exactly one field expected, found {fields}")
+    return before, spec, after
+
+
+def format_number(value: float, fmt: str, formats: Formats) -> str:
+    """``value`` as ``fmt`` asks (grouping, decimals, %, text around it), written the edition's way.
+
+    ``fmt`` is a Python format string ("{:,.0f}", "{:.0%}", "{:.1f}", "{:,.0f} €", "{:,.0f} Mbit/s"): its
+    spec says what to show, babel says how the locale writes it ("2 140 €" / "€2,140", "67 %" / "67%",
+    "11,4" / "11.4"). A "€" beside the number makes it an amount in euros; other text stays around the
+    number, joined by a no-break space so that a unit never starts a line.
+    """
+    if value is None or pd.isna(value):
+        return MISSING
+    before, spec, after = split_format(fmt)
+    found = SPEC.fullmatch(spec)
+    if found is None:
+        raise ValueError(f"format {fmt!r}: the report formats only grouping, decimals and f, d or %")
+    kind = found["kind"]
+    decimals = 0 if kind == "d" else int(found["decimals"] or (6 if kind == "f" else 0))
+    if not kind and found["decimals"] is None and not float(value).is_integer():
+        decimals = 2  # "{:,}" of a fraction: two decimals, as readable_number
+    if kind == "%":
+        text = formats.share(value, decimals)
+    elif {before.strip(), after.strip()} == {"€", ""}:
+        return formats.euros(value, decimals)
+    else:
+        text = formats.number(value, decimals, grouping=bool(found["grouping"]))
+    if before:
+        before = before[:-1] + "\u00a0" if before.endswith(" ") else before
+    if after:
+        after = "\u00a0" + after[1:] if after.startswith(" ") else after
+    return f"{before}{text}{after}"
+
+
+@dataclass(frozen=True)
 class Provenance:
+    """One entry of the provenance appendix. ``what``, ``source`` and ``words`` are text, except for the links
+    the Report made itself (to other entries, or a reference's web page), which the appendix shows as links."""
+
     number: str
     what: str
     source: str
@@ -86,79 +151,156 @@ class Report:
         self.figure_numbers = {key: n for n, key in enumerate(figure_keys, start=1)}
         self.table_numbers = {key: n for n, key in enumerate(table_keys, start=1)}
         self.ledger: list[Provenance] = []
+        self._entry_numbers: dict[Provenance, int] = {}
+        self._issued: set[str] = set()  # every link this Report wrote (OWN_LINK), the only markup it keeps
+        # An initiative's short name by its id, for the entries' words (the report sets it: r.names = names).
+        self.names: dict[str, str] = {}
+
+    # --- words and markup ---------------------------------------------------------------------------------
+
+    def class_words(self, source_class: str) -> str:
+        """A source's class as the edition's reader reads it."""
+        _ = self._
+        words = {
+            "official": _("official"),
+            "independent_press": _("independent press"),
+            "interested_party": _("interested party's claim"),
+            "assumption": _("the study's assumption"),
+            "computed": _("computed"),
+        }
+        return words.get(source_class, source_class)
+
+    def markup(self, text: str) -> str:
+        """``text`` escaped for HTML, except the links this Report made (numbers passed into a caption, an
+        entry's inputs): those stay links. Markup from anywhere else is shown as text."""
+        pieces, cursor = [], 0
+        for found in OWN_LINK.finditer(text):
+            if found.group(0) not in self._issued:
+                continue
+            pieces += [html.escape(text[cursor : found.start()]), found.group(0)]
+            cursor = found.end()
+        pieces.append(html.escape(text[cursor:]))
+        return "".join(pieces)
+
+    def plain(self, text: str) -> str:
+        """``text`` with this Report's links replaced by their text (for an image's alt text)."""
+        return OWN_LINK.sub(
+            lambda m: html.unescape(re.sub(r"<[^>]+>", "", m.group(0))) if m.group(0) in self._issued else m.group(0),
+            text,
+        )
+
+    def _web_link(self, source: str) -> str:
+        """A reference's source as a link to its web page when it is a full URL; otherwise the text as it is."""
+        if not FULL_URL.fullmatch(source):
+            return source
+        url = html.escape(source)
+        link = f'<a class="source" href="{url}">{url}</a>'
+        self._issued.add(link)
+        return link
 
     # --- numbers ------------------------------------------------------------------------------------------
 
-    def _record(self, number: str, what: str, source: str, words: str = "", source_class: str = "") -> str:
-        entry = Provenance(number, what, source, words, CLASS_LABELS.get(source_class, source_class))
-        if entry not in self.ledger:
+    def format_number(self, value: float, fmt: str = "{:,.0f}", scale: float = 1.0) -> str:
+        """``value * scale`` formatted for the edition, not recorded (use the methods below for the report)."""
+        return format_number(value * scale, fmt, self.formats)
+
+    def _entry(self, number: str, what: str, source: str, words: str = "", source_class: str = "") -> int:
+        """Record an entry (once: the same number of the same source is one entry); its number K."""
+        entry = Provenance(number, what, source, words, self.class_words(source_class))
+        if entry not in self._entry_numbers:
             self.ledger.append(entry)
-        return number
+            self._entry_numbers[entry] = len(self.ledger)
+        return self._entry_numbers[entry]
+
+    def _link(self, entry: int, text: str) -> str:
+        link = f'<a class="num" href="#number-{entry}">{html.escape(text)}</a>'
+        self._issued.add(link)
+        return link
+
+    def _record(self, number: str, what: str, source: str, words: str = "", source_class: str = "") -> str:
+        """Record an entry and return the number as a link to it."""
+        return self._link(self._entry(number, what, source, words, source_class), number)
 
     def article(self, article: str) -> str:
         """'"Title" (outlet, date), file NNN_x.txt' for citations."""
         row = self.sources.loc[article]
-        date = row["published"] or f"{row['published_earliest']} to {row['published_latest']}"
-        outlet = f"{row['outlet']}, " if row["outlet"] else ""
-        return f"“{row['title']}” ({outlet}{date}), file {row['source']}"
+        if row["published"]:
+            date = self.formats.date(row["published"])
+        else:
+            date = self._("{earliest} to {latest}").format(
+                earliest=self.formats.date(row["published_earliest"]),
+                latest=self.formats.date(row["published_latest"]),
+            )
+        if row["outlet"]:
+            return self._("“{title}” ({outlet}, {date}), file {file}").format(
+                title=row["title"], outlet=row["outlet"], date=date, file=row["source"]
+            )
+        return self._("“{title}” ({date}), file {file}").format(title=row["title"], date=date, file=row["source"])
+
+    def _article_source(self, article: str) -> str:
+        return self._("article {article}: {citation}").format(article=article, citation=self.article(article))
 
     def fig(self, figure_id: str, fmt: str = "{:,.0f}", scale: float = 1.0) -> str:
         """A figure stated in an article, formatted; recorded with its article and verbatim span."""
         row = self.figures.loc[figure_id]
-        number = fmt.format(row["value"] * scale)
-        what = f"{row['metric'].replace('_', ' ')} ({row['initiative'].replace('_', ' ')}, {row['as_of']})"
+        what = self._("{metric} ({initiative}, {as_of})").format(
+            metric=row["metric"].replace("_", " "), initiative=self._initiative(row["initiative"]), as_of=row["as_of"]
+        )
         return self._record(
-            number,
+            self.format_number(row["value"], fmt, scale),
             what,
-            f"article {row['article']}: {self.article(row['article'])}",
-            f"“{row['span']}” (characters {row['start']}–{row['end']})",
+            self._article_source(row["article"]),
+            self._("“{words}” (characters {start}–{end})").format(
+                words=row["span"], start=row["start"], end=row["end"]
+            ),
             self.classes.get(figure_id, ""),
         )
 
     def date_of(self, figure_id: str) -> str:
-        """The date a figure refers to, as prose ("March 2019"), recorded like a number."""
-        from babel.dates import format_date
-
+        """The date a figure refers to, as prose ("March 2019", "mars 2019"; a year alone as it is), recorded
+        like a number."""
         row = self.figures.loc[figure_id]
-        parts = [int(p) for p in str(row["as_of"]).split("-")]
-        if len(parts) == 1:
-            text = str(parts[0])
-        else:
-            text = format_date(dt.date(parts[0], parts[1], parts[2] if len(parts) > 2 else 1), "MMMM y", locale="en")
         return self._record(
-            text,
-            f"date of {row['metric'].replace('_', ' ')}",
-            f"article {row['article']}: {self.article(row['article'])}",
-            "date inferred, see Table of sources",
+            self.formats.date(str(row["as_of"])[:7]),
+            self._("date of {metric}").format(metric=row["metric"].replace("_", " ")),
+            self._article_source(row["article"]),
+            self._("date inferred, see the table of sources"),
         )
 
     def as_of(self, evidence_id: str) -> str:
         """The date an article figure or a reference row speaks for, as the edition writes dates ("juillet
-        2023"), recorded like a number with its source."""
+        2023"), recorded like a number: its entry links the figure it dates."""
         if evidence_id in self.figures.index:
             row = self.figures.loc[evidence_id]
-            source = f"article {row['article']}: {self.article(row['article'])}"
-            date, what = str(row["as_of"]), row["metric"].replace("_", " ")
+            date, source = str(row["as_of"]), self._article_source(row["article"])
         else:
-            topic, what, date = evidence_id.split("|")
-            rows = self.external[(self.external["topic"] == topic) & (self.external["figure"] == what)]
-            source = f"reference data: {rows.iloc[0]['source']}" if len(rows) else "reference data"
-        return self._record(self.formats.date(date), f"date of {what}", source, f"as of {date}")
+            topic, figure, date = evidence_id.split("|")
+            rows = self.external[(self.external["topic"] == topic) & (self.external["figure"] == figure)]
+            cited = str(rows.iloc[0]["source"]) if len(rows) else ""
+            source = self._("reference data: {source}").format(source=self._web_link(cited))
+        what = self._("date of {figure}").format(figure=self.input_link(evidence_id))
+        return self._record(self.formats.date(date), what, source, self._("as of {date}").format(date=date))
+
+    def dated(self, value: str, what: str, source: str, words: str = "") -> str:
+        """A date read from a processed table ("2026-01-28", "2023-07", "2022"), as the edition writes it
+        ("28 January 2026", "juillet 2023", "2022"), recorded with where it comes from (``source``: the file and
+        row; ``words``: how it was read) and returned as a link to its entry."""
+        return self._record(self.formats.date(str(value)), what, source, words)
 
     def ref(self, topic: str, figure: str, as_of: str | None = None, fmt: str = "{:,.0f}", scale: float = 1.0) -> str:
-        """A figure of the cited reference data, formatted; recorded with its source and quote."""
+        """A figure of the cited reference data, formatted; recorded with its source (a link when it is a full
+        URL) and quote."""
         rows = self.external[(self.external["topic"] == topic) & (self.external["figure"] == figure)]
         if as_of is not None:
             rows = rows[rows["as_of"] == as_of]
         if len(rows) != 1:
             raise KeyError(f"expected one reference row for {topic!r} / {figure!r} / {as_of!r}, found {len(rows)}")
         row = rows.iloc[0]
-        number = fmt.format(row["value"] * scale)
         return self._record(
-            number,
-            f"{figure} ({row['as_of']})",
-            f"reference data: {row['source']}",
-            f"“{row['quote']}”",
+            self.format_number(row["value"], fmt, scale),
+            self._("{figure} ({as_of})").format(figure=figure, as_of=row["as_of"]),
+            self._("reference data: {source}").format(source=self._web_link(str(row["source"]))),
+            self._("“{words}”").format(words=row["quote"]),
             self.classes.get(f"{topic}|{figure}|{row['as_of']}", ""),
         )
 
@@ -169,39 +311,93 @@ class Report:
         topic, figure, as_of = evidence_id.split("|")
         return self.ref(topic, figure, as_of, fmt, scale)
 
-    def computed(self, value: float, what: str, basis: str, fmt: str = "{:,.0f}") -> str:
-        """A number the study computed, recorded with how."""
-        return self._record(fmt.format(value), what, "computed by the study", basis, "computed")
+    def _natural_format(self, evidence_id: str) -> str:
+        """How a figure reads without a format from the prose: shares as %, euros as €, counts grouped."""
+        if evidence_id in self.figures.index:
+            row = self.figures.loc[evidence_id]
+        else:
+            topic, figure, as_of = evidence_id.split("|")
+            external = self.external
+            row = external[(external["topic"] == topic) & (external["figure"] == figure) & (external["as_of"] == as_of)]
+            row = row.iloc[0]
+        unit = str(row.get("unit", ""))
+        value = float(row["value"])
+        if unit == "share":
+            return "{:.0%}"
+        decimals = "0" if value.is_integer() or abs(value) >= 100 else "2"
+        return f"{{:,.{decimals}f}} €" if unit == "EUR" else f"{{:,.{decimals}f}}"
+
+    def input_link(self, item: str) -> str:
+        """One input of a computation: a number this Report returned stays the link it is; an evidence id (an
+        article figure's id or 'topic|figure|as_of') becomes a link to its own entry; anything else is text."""
+        if item in self._issued:
+            return item
+        known = item in self.figures.index
+        if not known and item.count("|") == 2:
+            topic, figure, as_of = item.split("|")
+            external = self.external
+            known = bool(
+                len(external)
+                and ((external["topic"] == topic) & (external["figure"] == figure) & (external["as_of"] == as_of)).any()
+            )
+        return self.evidence(item, self._natural_format(item)) if known else item
+
+    def _with_inputs(self, basis: str, inputs: Iterable[str]) -> str:
+        links = [self.input_link(str(item)) for item in inputs if str(item)]
+        if not links:
+            return basis
+        return self._("{basis}; inputs: {inputs}").format(basis=basis, inputs=", ".join(links))
+
+    def computed(self, value: float, what: str, basis: str, fmt: str = "{:,.0f}", inputs: Iterable[str] = ()) -> str:
+        """A number the study computed, recorded with how (``basis``) and from what (``inputs``: numbers this
+        Report returned, or evidence ids; each becomes a link to its own entry)."""
+        words = self._with_inputs(basis, inputs)
+        return self._record(self.format_number(value, fmt), what, self._("computed by the study"), words, "computed")
 
     def date(self, value: str, what: str, basis: str) -> str:
         """A date the study read from its results (ISO), as the edition writes dates, recorded with how."""
-        return self._record(self.formats.date(value), what, "computed by the study", basis, "computed")
+        return self._record(self.formats.date(value), what, self._("computed by the study"), basis, "computed")
 
     def assumed(self, value: float, what: str, basis: str, fmt: str = "{:,.0f}") -> str:
         """A value the study assumes (the sources give none), recorded as an assumption."""
-        return self._record(fmt.format(value), what, "assumption of the study", basis, "assumption")
+        return self._record(
+            self.format_number(value, fmt), what, self._("assumption of the study"), basis, "assumption"
+        )
+
+    def _label(self, kind: str, code: str) -> str:
+        labels = getattr(self, "labels", None)
+        found = labels.get(kind, code) if labels is not None else None
+        return found or code.replace("_", " ")
+
+    def _initiative(self, code: str) -> str:
+        """An initiative's short name (``self.names``, set by the report) or its code in words."""
+        return self.names.get(code) or code.replace("_", " ")
 
     def compared(
         self, comparison: pd.DataFrame, initiative: str, name: str, fmt: str = "{:,.0f}", column: str = "value_constant"
     ) -> str:
-        """A number of the comparison table, recorded with its inputs."""
+        """A number of the comparison table, recorded with its row of comparison.csv and its inputs, each a link
+        to its own entry."""
         value = metric(comparison, initiative, name, column)
-        row = comparison[(comparison["initiative"] == initiative) & (comparison["metric"] == name)].iloc[0]
-        euros = f", constant {row['base_year']} euros" if column == "value_constant" else ""
-        return self.computed(
-            value,
-            f"{name.replace('_', ' ')} of {initiative.replace('_', ' ')}{euros}",
-            f"data/processed/comparison.csv; inputs: {row['inputs']}",
-            fmt,
-        )
+        rows = comparison[(comparison["initiative"] == initiative) & (comparison["metric"] == name)]
+        row = rows.iloc[0]
+        names = {"metric": self._label("metric", name), "initiative": self._initiative(initiative)}
+        if column == "value_constant":
+            what = self._("{metric} of {initiative}, constant {year} euros").format(**names, year=row["base_year"])
+        else:
+            what = self._("{metric} of {initiative}").format(**names)
+        basis = self._("data/processed/comparison.csv, line {line}").format(line=int(rows.index[0]) + 2)
+        ids = str(row.get("input_ids", "") or "")
+        inputs = [i for i in ids.split(";") if i] if ids and ids != "nan" else [str(row["inputs"])]
+        return self.computed(value, what, basis, fmt, inputs)
 
     # --- figures and tables -------------------------------------------------------------------------------
 
     def figure_label(self, key: str) -> str:
-        return f"Figure {self.figure_numbers[key]}"
+        return self._("Figure {n}").format(n=self.figure_numbers[key])
 
     def table_label(self, key: str) -> str:
-        return f"Table {self.table_numbers[key]}"
+        return self._("Table {n}").format(n=self.table_numbers[key])
 
     def figure_ref(self, key: str) -> str:
         """'Figure 3', as a link to the figure."""
@@ -212,14 +408,17 @@ class Report:
         return f'<a class="xref" href="#table-{self.table_numbers[key]}">{self.table_label(key)}</a>'
 
     def figure(self, key: str, png: Path, caption: str, source: str) -> str:
-        """A numbered figure, its image embedded, with caption and source line."""
+        """A numbered figure, its image embedded, with caption and source line. Numbers this Report returned
+        stay links in the caption (and plain text in the image's alt text); everything else is escaped."""
         data = base64.b64encode(png.read_bytes()).decode("ascii")
         label = self.figure_label(key)
+        alt = html.escape(f"{label}: {self.plain(caption)}")
+        line = self._("Source: {source}. Data: {data}").format(source=source, data=f"figures/{png.stem}.csv")
         return (
             f'<figure class="study-figure" id="figure-{self.figure_numbers[key]}">'
-            f'<img src="data:image/png;base64,{data}" alt="{html.escape(label)}: {html.escape(caption)}">'
-            f"<figcaption><strong>{label}.</strong> {html.escape(caption)}"
-            f'<span class="source">Source: {html.escape(source)}. Data: figures/{png.stem}.csv</span>'
+            f'<img src="data:image/png;base64,{data}" alt="{alt}">'
+            f"<figcaption><strong>{html.escape(label)}.</strong> {self.markup(caption)}"
+            f'<span class="source">{self.markup(line)}</span>'
             "</figcaption></figure>"
         )
 
@@ -240,20 +439,113 @@ class Report:
             raise ValueError(f"two columns would read alike: {shown}; give them distinct labels in labels.csv")
         return frame.rename(columns=names), {names.get(c, c): f for c, f in formats.items()}
 
+    def _cell_text(self, value: object, fmt: str | Callable | None) -> str:
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            return MISSING
+        numeric = isinstance(value, numbers.Number) and not isinstance(value, bool | np.bool_)
+        if callable(fmt):
+            return str(fmt(value))
+        if fmt is not None and numeric:
+            return self.format_number(value, fmt)
+        if numeric:
+            return readable_number(value, self.formats)
+        return str(value)
+
+    def _row_evidence(self, frame: pd.DataFrame, evidence: str | pd.Series | None) -> pd.Series | None:
+        if isinstance(evidence, str):
+            return frame[evidence]
+        if evidence is not None:
+            return evidence
+        for column in ("evidence_id", "evidence_ids"):
+            if column in frame.columns:
+                return frame[column]
+        return None
+
+    def _row_entry(
+        self,
+        cells: list[tuple[str, str]],
+        label: str,
+        position: int,
+        index: object,
+        origin: str,
+        data: str | None,
+        ids: str,
+    ) -> int:
+        """The entry of a table row's numbers (``cells``: (column, text) of each cell holding one): the table,
+        row and columns, the processed file's line it comes from (when ``data`` says which file the rows are),
+        and the row's evidence entries. One entry per row, not per cell: the row's cells share their source,
+        and the appendix stays a list a reader can read (and print)."""
+        _ = self._
+        columns = ", ".join(_("“{column}”").format(column=column) for column, _text in cells)
+        what = _.ngettext("{table}, row {row}, column {columns}", "{table}, row {row}, columns {columns}", len(cells))
+        what = what.format(table=label, row=position, columns=columns)
+        if data is not None and isinstance(index, numbers.Integral):
+            source = _("{file}, line {line}").format(file=data, line=int(index) + 2)
+        else:
+            source = origin
+        links = [self.input_link(i) for i in str(ids).split(";") if i and i != "nan"]
+        words = _("evidence of the row: {inputs}").format(inputs=", ".join(links)) if links else ""
+        return self._entry(" · ".join(text for _column, text in cells), what, source, words)
+
     def table(
-        self, key: str, frame: pd.DataFrame, caption: str, source: str, formats: dict[str, str] | None = None
+        self,
+        key: str,
+        frame: pd.DataFrame,
+        caption: str,
+        source: str,
+        formats: dict[str, str] | None = None,
+        data: str | None = None,
+        evidence: str | pd.Series | None = None,
     ) -> str:
         """A numbered static HTML table (pandas Styler), scrollable on narrow screens.
 
-        Numeric columns without a format get one by magnitude and are right-aligned. Every cell and column
-        header is HTML-escaped (Styler escapes nothing unless asked): cells and headers come from data (an
-        initiative's name heads a column of the models table), and the caption and source are escaped too.
+        Numeric columns without a format get one by magnitude and are right-aligned; every number is written
+        the edition's way. Every cell holding a number or a date (any digit) is a link to its row's provenance
+        entry, naming the table, row and columns; ``data`` names the processed file whose rows the frame's index
+        numbers (then the entry gives the file's line), and ``evidence`` (a column of ``frame``, or a series
+        on its index; by default its ``evidence_id``/``evidence_ids`` column) the row's evidence ids, linked
+        from the entry to their own entries. The provenance frame (``provenance()``) is shown as the
+        appendix instead: each row carries its entry's anchor, and its cells link to nothing new.
+
+        Every cell and column header is HTML-escaped (cells and headers come from data: an initiative's name
+        heads a column of the models table); the only markup added is the Report's own links, after escaping.
         """
+        if frame.attrs.get("provenance"):
+            return self._provenance_table(key, frame, caption, source)
+        ids = self._row_evidence(frame, evidence)
         frame, formats = self._for_readers(frame, formats or {})
         numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c]) and frame[c].dtype != bool]
-        formats = {**dict.fromkeys(numeric, readable_number), **formats}
-        styler = frame.style.hide(axis="index").format(formats, na_rep="–", escape="html")
-        styler = styler.format_index(escape="html", axis=1)
+        label = self.table_label(key)
+        shown = pd.DataFrame(index=frame.index, columns=frame.columns, dtype=object)
+        # Row by row, so that the appendix lists a table's entries in reading order.
+        for position, index in enumerate(frame.index, start=1):
+            texts = [self._cell_text(frame.iat[position - 1, j], formats.get(c)) for j, c in enumerate(frame.columns)]
+            linked = [
+                j
+                for j, (column, text) in enumerate(zip(frame.columns, texts, strict=True))
+                if text != MISSING and (column in numeric or any(c.isdigit() for c in text))
+            ]
+            if linked:
+                row_ids = "" if ids is None else ids.get(index, "")
+                cells = [(str(frame.columns[j]), texts[j]) for j in linked]
+                entry = self._row_entry(cells, label, position, index, source, data, row_ids)
+            for j, text in enumerate(texts):
+                shown.iat[position - 1, j] = self._link(entry, text) if j in linked else html.escape(text)
+        return self._render(key, frame, shown, numeric, caption, source)
+
+    def _render(
+        self,
+        key: str,
+        frame: pd.DataFrame,
+        shown: pd.DataFrame,
+        numeric: list,
+        caption: str,
+        source: str,
+        row_ids: list[str] | None = None,
+        block_class: str = "",
+    ) -> str:
+        """The Styler HTML of ``shown`` (cells already escaped and linked), laid out after ``frame``."""
+        styler = shown.style.hide(axis="index").format_index(escape="html", axis=1)
 
         # Columns holding long unbroken words (URLs, file names, identifiers) may break them anywhere in print;
         # the others break between words only, so short columns are never squeezed letter by letter.
@@ -274,22 +566,67 @@ class Report:
             )
         # A fixed id instead of pandas' random one, so two builds give the same HTML.
         styler = styler.set_table_attributes('class="study-table"').set_uuid(f"table{self.table_numbers[key]}")
+        rendered = styler.to_html()
+        if row_ids is not None:  # each row's anchor, in order (Styler writes no id on a row)
+            head, tbody, body = rendered.partition("<tbody>")
+            rows = iter(row_ids)
+            body = re.sub(r"<tr>", lambda _: f'<tr id="{html.escape(next(rows))}">', body)
+            rendered = head + tbody + body
         label = self.table_label(key)
         # In print, a table kept whole unless it is longer than a page (then it breaks between rows).
         block = "study-table-block long" if len(frame) > LONG_TABLE_ROWS else "study-table-block"
+        block = f"{block} {block_class}" if block_class else block
+        line = self._("Source: {source}").format(source=source)
         return (
             f'<div class="{block}" id="table-{self.table_numbers[key]}">'
-            f'<p class="table-caption"><strong>{label}.</strong> {html.escape(caption)}</p>'
-            f'<div class="table-wrap">{styler.to_html()}</div>'
-            f'<p class="source">Source: {html.escape(source)}</p></div>'
+            f'<p class="table-caption"><strong>{html.escape(label)}.</strong> {self.markup(caption)}</p>'
+            f'<div class="table-wrap">{rendered}</div>'
+            f'<p class="source">{self.markup(line)}</p></div>'
         )
 
     def provenance(self) -> pd.DataFrame:
-        """Every number quoted so far, with where it comes from."""
-        return pd.DataFrame(
+        """Every number quoted so far, with where it comes from; ``entry`` is the number K of its anchor
+        ``number-K``. Give it to ``table`` to show it as the appendix."""
+        frame = pd.DataFrame(
             [
-                {"number": e.number, "what": e.what, "source": e.source, "class": e.source_class, "words": e.words}
-                for e in self.ledger
+                {
+                    "entry": n,
+                    "number": e.number,
+                    "what": e.what,
+                    "source": e.source,
+                    "class": e.source_class,
+                    "words": e.words,
+                }
+                for n, e in enumerate(self.ledger, start=1)
             ],
-            columns=["number", "what", "source", "class", "words"],
+            columns=["entry", "number", "what", "source", "class", "words"],
         )
+        frame.attrs["provenance"] = True
+        return frame
+
+    def _provenance_table(self, key: str, frame: pd.DataFrame, caption: str, source: str) -> str:
+        """The provenance appendix: one row per entry, anchored ``number-K``; the links an entry holds (its
+        inputs, a reference's web page) are kept, everything else escaped."""
+        _ = self._
+        headers = {
+            "entry": _("entry"),
+            "number": _("number"),
+            "what": _("what"),
+            "source": _("source"),
+            "class": _("class of source"),
+            "words": _("words or computation"),
+        }
+        shown = pd.DataFrame(
+            {
+                headers["entry"]: frame["entry"].astype(str),
+                headers["number"]: frame["number"].map(html.escape),
+                headers["what"]: frame["what"].map(self.markup),
+                headers["source"]: frame["source"].map(self.markup),
+                headers["class"]: frame["class"].map(html.escape),
+                headers["words"]: frame["words"].map(self.markup),
+            },
+            index=frame.index,
+        )
+        plain = frame.rename(columns=headers)
+        row_ids = [f"number-{n}" for n in frame["entry"]]
+        return self._render(key, plain, shown, [headers["entry"]], caption, source, row_ids, "provenance")
