@@ -221,6 +221,11 @@ class Report:
         """Record an entry and return the number as a link to it."""
         return self._link(self._entry(number, what, source, words, source_class), number)
 
+    def named(self, text: str, what: str, source: str, words: str = "") -> str:
+        """A name that holds figures ("initial budget (2014) / homes targeted by phase 1": a choice of the
+        sensitivity analysis), linked like a number to an entry saying what it names and where it comes from."""
+        return self._record(text, what, source, words)
+
     def article(self, article: str) -> str:
         """'"Title" (outlet, date), file NNN_x.txt' for citations."""
         row = self.sources.loc[article]
