@@ -314,3 +314,23 @@ def test_money_ranks_quarters_and_ratios_per_edition():
     assert plots.quarter_month("T1 2018") == "2018-03" and plots.quarter_month("T3 2017") == "2017-09"
     assert plots.quarter_text("T1 2018") == "Q1 2018" and plots.quarter_text("T1 2018", "fr") == "T1 2018"
     assert plots.times(28.23) == "28×" and plots.times(0.56, "fr") == f"0,6{NNBSP}×"
+
+
+def test_crowded_milestones_are_labelled_without_overlap(charts_style):
+    # Five events of one network within three years, as the Gers has: every label at its own place.
+    crowded = pd.DataFrame(
+        {
+            "initiative": ["gers_numerique"] * 5 + ["castres_mazamet"],
+            "date": ["2012", "2013", "2014", "2014", "2014-06-01", "1998"],
+            "year": [2012.5, 2013.5, 2014.5, 2014.5, 2014.4, 1998.5],
+            "event": ["premier plan numérique", "syndicat créé", "lancement", "premiers travaux", "réseau", "fibre"],
+        }
+    )
+    fig = plots.milestones_chart(crowded, "t", "s", "fr")[0]
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [plots._text_extent(t, renderer) for t in fig.axes[0].texts]
+    assert len(boxes) == 6
+    for k, box in enumerate(boxes):
+        assert not plots._overlaps(box, boxes[:k], pad=0), fig.axes[0].texts[k].get_text()
+    assert any("1 juin 2014" in t.get_text() or "1er juin 2014" in t.get_text() for t in fig.axes[0].texts)
