@@ -460,7 +460,7 @@ def models_chart(models: pd.DataFrame, title: str, source: str, lang: str = "en"
     _, fmt = words(lang)
     codes = _Codes(lang)
     data = models[["initiative", "name", "model", "cost_per_premise", "public_money_per_premise"]].copy()
-    fig, ax = plt.subplots(figsize=(8, 1.3 + 0.8 * len(data)))
+    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.8 * len(data)))
     bars = (
         ("cost_per_premise", _("all money, per plug"), "#56b4e9", -0.2),
         ("public_money_per_premise", _("public money, per plug"), "#0072b2", 0.2),
@@ -487,7 +487,7 @@ def models_chart(models: pd.DataFrame, title: str, source: str, lang: str = "en"
     ax.set(xlabel=_("euros per plug, nominal (each of its own years and scope)"), ylabel="")
     _axis_format(ax.xaxis, lambda v: fmt.euros(v))
     ax.set_xlim(0, data[["cost_per_premise", "public_money_per_premise"]].max().max() * 1.2)
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.45, -0.3), ncol=2, frameon=False)
+    ax.legend(fontsize=8, loc="best")  # where it covers the fewest bars
     return fig, data, source
 
 
@@ -543,7 +543,9 @@ def newcomers_chart(
 
 def assumption_label(assumption: str, lang: str = "en") -> str:
     """An assumption of the sensitivity as a reader names it: "Gers Numérique: cost and premises"."""
-    return _assumption_label(assumption, _Codes(lang)).replace("\n", ": ")
+    _ = translator(lang)
+    name, _newline, quantity = _assumption_label(assumption, _Codes(lang)).rpartition("\n")
+    return _("{initiative}: {quantity}").format(initiative=name, quantity=quantity) if name else quantity
 
 
 def _assumption_label(assumption: str, codes: _Codes) -> str:
@@ -559,7 +561,8 @@ def _setting_label(assumption: str, setting: object, codes: _Codes) -> str:
     if "." not in assumption:
         return str(setting)
     initiative = assumption.split(".", 1)[0]
-    return " / ".join(codes.option(initiative, part.strip()) for part in str(setting).split(" / "))
+    # A pair on two lines: its label stays narrow enough to sit beside its bar.
+    return " /\n".join(codes.option(initiative, part.strip()) for part in str(setting).split(" / "))
 
 
 def _fit_labels(ax: plt.Axes, labels: list[tuple[matplotlib.text.Annotation, float, str]], central: float) -> None:
@@ -596,7 +599,7 @@ def tornado_chart(frame: pd.DataFrame, title: str, xlabel: str, source: str, lan
     codes = _Codes(lang)
     # Rounding noise aside: a base year scales both costs of a ratio alike, so it cannot move it.
     moves = frame["swing"] > 1e-9 * frame["central"].abs()
-    still = [_assumption_label(a, codes).replace("\n", " ") for a in frame.loc[~moves, "assumption"]]
+    still = [assumption_label(a, lang) for a in frame.loc[~moves, "assumption"]]
     if still:
         source += " " + _("Not shown, as they leave this ratio unchanged: {assumptions}.").format(
             assumptions=", ".join(still)
