@@ -366,7 +366,7 @@ def eligibility_chart(timelines: pd.DataFrame, title: str, source: str, lang: st
 MILESTONE_LEVELS = tuple(level for step in range(7) for level in (10 + 11 * step, -17 - 11 * step))
 
 
-def _overlaps(box, others, pad: float = 12) -> bool:
+def _overlaps(box, others, pad: float = 20) -> bool:
     return any(
         box.x0 - pad < o.x1 and o.x0 - pad < box.x1 and box.y0 - pad / 2 < o.y1 and o.y0 - pad / 2 < box.y1
         for o in others
@@ -412,7 +412,8 @@ def milestones_chart(events: pd.DataFrame, title: str, source: str, lang: str = 
                 xytext=(shift, MILESTONE_LEVELS[0]),
                 ha=align,
                 fontsize=7,
-                arrowprops={"arrowstyle": "-", "color": "#aaaaaa", "lw": 0.5},
+                zorder=4,  # over every connecting line, on a white ground that hides the lines passing behind
+                bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
             )
             label.set_in_layout(False)  # placed inside the axes, whose width must not change once measured
             for level in MILESTONE_LEVELS:
@@ -420,6 +421,14 @@ def milestones_chart(events: pd.DataFrame, title: str, source: str, lang: str = 
                 if not _overlaps(_text_extent(label, renderer), placed):
                     break
             placed.append(_text_extent(label, renderer))
+            ax.annotate(
+                "",
+                (row["year"], lane),
+                textcoords="offset points",
+                xytext=label.xyann,
+                arrowprops={"arrowstyle": "-", "color": "#aaaaaa", "lw": 0.5},
+                zorder=2,
+            ).set_in_layout(False)
     return fig, events, source
 
 
