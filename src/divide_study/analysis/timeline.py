@@ -240,18 +240,3 @@ def _initiative_of(evidence_id: str, figures: pd.DataFrame) -> str:
     """An article figure's initiative, or a reference row's topic (the initiative's id)."""
     found = records(figures, "figure_id").get(evidence_id)
     return str(found["initiative"]) if found is not None else evidence_id.split("|")[0]
-
-
-def targets_title(targets: pd.DataFrame, names: dict[str, str]) -> str:
-    """A chart title stating how each network did against its own target, from the targets table."""
-    own = targets[targets["target"].str.startswith("own target")]
-    parts = [
-        f"{names.get(t['initiative'], t['initiative'])} {t['achieved_by_then']:.0%} by {t['by']} "
-        f"against {t['target_share']:.0%}"
-        for t in own.to_dict("records")
-    ]
-    missed = (own["achieved_by_then"] < own["target_share"] - 1e-9).all()
-    lead = "No network met its own target" if missed and len(own) > 1 else "Against their own targets"
-    if len(own) == 1:
-        lead = "Its own target missed" if missed else "Its own target"
-    return f"{lead}: " + "; ".join(parts)
