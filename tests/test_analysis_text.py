@@ -69,12 +69,18 @@ def test_a_grade_gives_its_reasons_in_the_edition_and_keeps_its_level_a_code():
     table = evidence.evidence_table(FIGURES, SOURCES, CLAIMS, EXTERNAL, REFERENCE_CLASSES)
     ids = ["s_fam", "alpha|phase 2|2022", "assumption:alpha.speed=ftth"]
     english = evidence.grade(table, ids, "disagree")
-    french = evidence.grade(table, ids, "disagree", "fr")
+    said = pd.DataFrame(  # the data's words (words.csv): who spoke, in French
+        {
+            "en": ["the Soho Solo programme (CCI du Gers)", "Gers Fibre"],
+            "fr": ["le programme Soho Solo (CCI du Gers)", "Gers Fibre"],
+        }
+    )
+    french = evidence.grade(table, ids, "disagree", "fr", said)
     assert french.level == english.level == "weak"
     assert "rests on an assumption of the study" in english.reasons and "the sources disagree" in english.reasons
     assert "repose sur une hypothèse de l'étude" in french.reasons and "les sources divergent" in french.reasons
     assert "le programme Soho Solo (CCI du Gers)" in french.reasons  # the speaker, in the data catalog's French
-    strong = evidence.grade(table, ["b_cost", "alpha_pop|population|2014"], "agree", "fr")
+    strong = evidence.grade(table, ["b_cost", "alpha_pop|population|2014"], "agree", "fr", said)
     assert strong.reasons == (
         "chiffres exacts issus de sources de presse indépendante et sources officielles, qui concordent"
     )
