@@ -437,7 +437,9 @@ class Report:
         data = base64.b64encode(png.read_bytes()).decode("ascii")
         label = self.figure_label(key)
         alt = html.escape(f"{label}: {self.plain(caption)}")
-        line = self._("Source: {source}. Data: {data}").format(source=source, data=f"figures/{png.stem}.csv")
+        # The data behind a chart is one CSV for every edition's drawing of it (name.csv beside name.fr.png).
+        data = f"figures/{png.name.split('.')[0]}.csv"
+        line = self._("Source: {source}. Data: {data}").format(source=source, data=data)
         return (
             f'<figure class="study-figure" id="figure-{self.figure_numbers[key]}">'
             f'<img src="data:image/png;base64,{data}" alt="{alt}">'
