@@ -44,6 +44,7 @@ def esc(value: object) -> str:
     return "".join(f"&#{ord(c)};" if c in _MARKUP else " " if c in "\r\n" else c for c in str(value))
 
 
+ISO_MONTH_OR_DAY = re.compile(r"\d{4}-\d{2}(?:-\d{2})?")  # a date a table cell holds; a year stays as it is
 PREVIEW = 40  # characters of a table cell an appendix entry shows (the cell itself is one click away)
 LONG_TABLE_ROWS = 25  # rows beyond which a printed table may break across pages
 LONG_WORD = 22  # characters beyond which a word of a table cell may be broken anywhere in print
@@ -297,7 +298,7 @@ class Report:
             cited = str(rows.iloc[0]["source"]) if len(rows) else ""
             source = self._("reference data: {source}").format(source=self._cited(cited))
         what = self._("date of {figure}").format(figure=self.input_link(evidence_id))
-        return self._record(self.formats.date(date), what, source, self._("as of {date}").format(date=date))
+        return self._record(self.formats.date(date), what, source)
 
     def dated(self, value: str, what: str, source: str, words: str = "") -> str:
         """A date read from a processed table ("2026-01-28", "2023-07", "2022"), as the edition writes it
@@ -475,6 +476,8 @@ class Report:
             return self.format_number(value, fmt)
         if numeric:
             return readable_number(value, self.formats)
+        if isinstance(value, str) and ISO_MONTH_OR_DAY.fullmatch(value):
+            return self.formats.date(value)  # "2023-07" -> "July 2023", "juillet 2023"
         return str(value)
 
     def _row_evidence(self, frame: pd.DataFrame, evidence: str | pd.Series | None) -> pd.Series | None:

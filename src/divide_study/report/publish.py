@@ -86,7 +86,7 @@ def to_html(executed: Path, out: Path, title: str, stamp: dict[str, str] | None 
         "scenario": _("Scenario edition, not the published study."),
         "parameters": _("Parameters:"),
         "data": _("data"),
-        "as_of": _("data as of"),
+        "as_of": _("latest article:"),
         "default": _("default"),
     }
     if stamp:
