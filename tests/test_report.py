@@ -208,7 +208,7 @@ def test_report_is_an_evaluation(page_in_browser):
     ok = sensitivity[sensitivity["status"] == "ok"]
     ratio = ok[ok["headline"] == "ratio_cost_per_premise"]
     low = ratio.loc[ratio["value"].astype(float).idxmin()]
-    assert f"runs from {float(low['value']):.0f}" in summary
+    assert f"runs from {float(low['value']):.1f}" in summary
     from divide_study.report.labels import Labels
     from divide_study.report.tables import setting_label
 

@@ -439,8 +439,8 @@ class Report:
         label = self.figure_label(key)
         alt = html.escape(f"{label}: {self.plain(caption)}")
         # The data behind a chart is one CSV for every edition's drawing of it (name.csv beside name.fr.png).
-        data = f"figures/{png.name.split('.')[0]}.csv"
-        line = self._("Source: {source}. Data: {data}").format(source=source, data=data)
+        behind = f"figures/{png.name.split('.')[0]}.csv"
+        line = self._("Source: {source}. Data: {data}").format(source=source, data=behind)
         return (
             f'<figure class="study-figure" id="figure-{self.figure_numbers[key]}">'
             f'<img src="data:image/png;base64,{data}" alt="{alt}">'
