@@ -74,7 +74,7 @@ def test_a_grade_gives_its_reasons_in_the_edition_and_keeps_its_level_a_code():
     assert french.level == english.level == "weak"
     assert "rests on an assumption of the study" in english.reasons and "the sources disagree" in english.reasons
     assert "repose sur une hypothèse de l'étude" in french.reasons and "les sources divergent" in french.reasons
-    assert "the programme" in french.reasons  # the speaker, a data value, is kept as the data say it
+    assert "le programme Soho Solo (CCI du Gers)" in french.reasons  # the speaker, in the data catalog's French
     strong = evidence.grade(table, ["b_cost", "alpha_pop|population|2014"], "agree", "fr")
     assert strong.reasons == (
         "chiffres exacts issus de sources de presse indépendante et sources officielles, qui concordent"

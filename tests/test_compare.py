@@ -352,8 +352,10 @@ def test_every_figure_file_has_its_csv():
         pytest.skip("figures/ has not been built in this checkout")
     assert len(pngs) >= 6
     for png in pngs:
-        for ext in ("svg", "csv"):
-            assert png.with_suffix(f".{ext}").exists(), f"{png.stem} lacks its .{ext}"
+        # Each edition's chart (name.png, name.fr.png) has its SVG; the data behind it is one CSV (name.csv).
+        name = png.name.split(".")[0]
+        assert png.with_suffix(".svg").exists(), f"{png.stem} lacks its .svg"
+        assert (png.parent / f"{name}.csv").exists(), f"{png.stem} lacks its {name}.csv"
 
 
 def test_every_processed_table_matches_its_schema():

@@ -18,14 +18,14 @@ SOURCES = pd.DataFrame(
     columns=["article", "outlet", "title", "source_class", "class_basis"],
 )
 CLAIMS = pd.DataFrame(
-    [("s_fam", "the programme", "interested_party", "its promoter's words")],
+    [("s_fam", "the Soho Solo programme (CCI du Gers)", "interested_party", "its promoter's words")],
     columns=["figure_id", "speaker", "speaker_class", "note"],
 )
 REFERENCE_CLASSES = pd.DataFrame(
     [
         ("press", "independent_press", "a newspaper", ""),
         ("INSEE", "official", "INSEE", ""),
-        ("operator", "interested_party", "the operator", ""),
+        ("operator", "interested_party", "Gers Fibre", ""),
         ("tv", "independent_press", "television", ""),
         ("site", "interested_party", "the programme's site", ""),
         ("sitemap", "official", "never the longest match for 'site'", ""),
@@ -76,7 +76,7 @@ def test_grades_are_derived_from_the_inputs(table):
     assert strong.interested_parties == ""
     claim = evidence.grade(table, ["s_fam"])
     assert claim.level == "moderate"
-    assert "the programme" in claim.interested_parties
+    assert "the Soho Solo programme (CCI du Gers)" in claim.interested_parties
     weak = evidence.grade(table, ["s_fam", "alpha|phase 2|2022", "assumption:alpha.speed=ftth"], "disagree")
     assert weak.level == "weak"
     assert "assumption" in weak.reasons and "disagree" in weak.reasons and "bound or an approximate" in weak.reasons

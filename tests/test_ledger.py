@@ -133,7 +133,8 @@ def test_readable_numbers_follow_the_edition():
 EXTERNAL_URL = pd.DataFrame(
     [
         ("beta_pop", "population", 80_000, "inhabitants", "2019", "https://insee.fr/p?a=1&b=2", "80 000", ""),
-        ("beta_pop", "share", 0.5, "share", "2020", "insee.fr", "la moitié", ""),
+        # A reference row's name and a source that is no web address are the data's words, said in French.
+        ("beta_pop", "share eligible", 0.5, "share", "2020", "gers.fr/monjournal/numero1", "la moitié", ""),
     ],
     columns=["topic", "figure", "value", "unit", "as_of", "source", "quote", "note"],
 )
@@ -148,12 +149,12 @@ def test_french_numbers_link_to_entries_written_in_french():
     cost = r.evidence("b_cost", "{:,.0f} €", 1e-6)
     assert cost == f'<a class="num" href="#number-1">5{NBSP}€</a>'
     assert r.evidence("b_cost", "{:,.0f} €", 1e-6) == cost  # the same number of the same source: one entry
-    assert text_of(r.ref("beta_pop", "share", "2020", "{:.0%}")) == f"50{NBSP}%"
+    assert text_of(r.ref("beta_pop", "share eligible", "2020", "{:.0%}")) == f"50{NBSP}%"
     entries = r.provenance().set_index("entry")
-    assert entries.loc[1, "source"] == f"article 002{NBSP}: «{NBSP}News{NBSP}» (1 mai 2003), fichier beta.txt"
+    assert entries.loc[1, "source"] == f"article 002{NBSP}: «{NBSP}News{NBSP}» (1er mai 2003), fichier beta.txt"
     assert entries.loc[1, "words"] == f"«{NBSP}5 millions{NBSP}» (caractères 10 à 20)"
     assert entries.loc[1, "class"] == "déclaration d'une partie intéressée"
-    assert entries.loc[2, "source"] == f"données de référence{NBSP}: insee.fr"  # a bare domain stays text
+    assert entries.loc[2, "source"] == f"données de référence{NBSP}: gers.fr/monjournal/numero1"  # no link: no URL
     assert r.table_label("t") == "Tableau 1" and r.figure_label("f") == "Figure 1"
 
 
@@ -248,3 +249,51 @@ def test_a_date_from_a_table_is_written_the_editions_way_and_linked():
     assert text_of(r.dated("2023-07", "as of", "x")) == "juillet 2023"
     entry = r.provenance().iloc[0]
     assert (entry["what"], entry["source"]) == ("zone fully able to connect", "data/processed/targets.csv, line 5")
+
+
+def test_a_name_holding_figures_and_the_dates_of_evidence_link_to_their_entries():
+    from divide_study.report.ledger import Report
+
+    figures = pd.DataFrame(
+        {
+            "figure_id": ["f"],
+            "value": [5.0],
+            "metric": ["plugs"],
+            "initiative": ["x"],
+            "as_of": ["2019-03"],
+            "article": ["001"],
+            "span": ["5 prises"],
+            "start": [0],
+            "end": [8],
+            "unit": ["plugs"],
+        }
+    )
+    sources = pd.DataFrame(
+        {
+            "article": ["001"],
+            "title": ["T"],
+            "outlet": ["O"],
+            "published": ["2019-03-15"],
+            "published_earliest": ["2019-03-15"],
+            "published_latest": ["2019-03-15"],
+            "source": ["001_a.txt"],
+        }
+    )
+    external = pd.DataFrame(
+        {
+            "topic": ["x"],
+            "figure": ["spending"],
+            "value": [7.0],
+            "unit": ["EUR"],
+            "as_of": ["2023-07"],
+            "source": ["https://example.org/a"],
+            "quote": ["7 €"],
+        }
+    )
+    r = Report(figures, sources, external, [], [], lang="fr")
+    name = r.named("budget initial (2014)", "le choix", "data/processed/sensitivity.csv")
+    assert name.startswith('<a class="num" href="#number-') and "budget initial (2014)</a>" in name
+    assert ">mars 2019</a>" in r.as_of("f") and ">juillet 2023</a>" in r.as_of("x|spending|2023-07")
+    assert ">28 janvier 2026</a>" in r.date("2026-01-28", "fin", "data/processed/targets.csv")
+    entries = r.provenance()
+    assert {"budget initial (2014)", "mars 2019", "juillet 2023", "28 janvier 2026"} <= set(entries["number"])

@@ -1,7 +1,8 @@
 """Every number a reader sees is one click from its source: in each edition of the built report, no digit of the
 visible text stands outside an ``a.num`` link to its provenance entry, and every such link leads to an entry.
 
-Exempt: a figure's or table's own numbering ("Figure 3", "Table 3", "Tableau 3"), the contents box, the
+Exempt: a figure's or table's own numbering ("Figure 3", "Table 3", "Tableau 3"), the name of a network's phase
+("phase 2", a name, not a quantity), the contents box, the
 edition's stamp (parameters, data and code versions), and the two appendices (the sources and the provenance of
 every number), which are the sources themselves.
 """
@@ -19,6 +20,8 @@ from divide_study import config
 # The editions a build may publish: the English report, and the French one when the build makes it.
 EDITIONS = ("report.html", "rapport.html")
 NUMBERING = re.compile(r"\b(?:Figure|Table|Tableau)[\s\u00a0]+\d+")
+# Names that hold a digit without being a quantity: the phases of a network ("phase 2", "Phase-2 amounts").
+NAMES = re.compile(r"\b[Pp]hase[\s\u00a0-]+\d\b")
 DIGITS = re.compile(r"\d+")
 EXEMPT_IDS = {"contents", "edition-stamp"}  # the contents box, the stamp block
 APPENDIX_IDS = {"appendix-sources", "appendix-provenance"}  # from the first of them to the end: the sources
@@ -90,7 +93,7 @@ class _Walker(HTMLParser):
             self.heading.append(data)
         if self.in_appendix or any(exempt for _, exempt in self.stack):
             return
-        text = NUMBERING.sub(lambda m: " " * len(m.group(0)), data)
+        text = NAMES.sub(lambda m: " " * len(m.group(0)), NUMBERING.sub(lambda m: " " * len(m.group(0)), data))
         for found in DIGITS.finditer(text):
             around = " ".join(data[max(0, found.start() - 40) : found.end() + 40].split())
             self.walk.bare.append(BareNumber(found.group(0), self.section, around))
@@ -114,7 +117,7 @@ def test_a_page_whose_numbers_are_all_links_passes():
         '<p class="edition-stamp" id="edition-stamp">Parameters: default (ab12) · data 2026-12-02</p>'
         '<nav id="contents"><a href="#s">1 Section</a><span>Table 4</span></nav>'
         '<h2 id="s">Costs</h2><p>It cost <a class="num" href="#number-1">€2,140</a> a plug '
-        '(<a class="xref" href="#table-1">Table 1</a>, Figure\u00a02, Tableau 3).</p>'
+        '(<a class="xref" href="#table-1">Table 1</a>, Figure\u00a02, Tableau 3) in phase 2, or Phase-1.</p>'
         '<div id="table-1"><p><strong>Table 1.</strong> Costs</p><table><tr><td>'
         '<a class="num" href="#number-2">2003</a></td></tr></table></div><br/><img src="x.png" alt="Figure 9 in 2020">'
         '<h2 id="appendix-sources">Appendix A</h2><p>Article 000, 15 March 2019</p>'
@@ -128,7 +131,7 @@ def test_a_page_whose_numbers_are_all_links_passes():
 def test_a_typed_number_or_a_dangling_link_fails():
     page = (
         '<h2 id="s">Costs</h2><p>A network of 2003, built by <a class="num" href="#number-7">5</a> firms; '
-        "<em>11,4</em> km; Table 3 and Tables 4.</p>"
+        "<em>11,4</em> km; Table 3 and Tables 4; 2 phases.</p>"
         '<table><tr><td>x</td><td>2 140</td></tr></table><h2 id="appendix-provenance">B</h2><p id="number-1">1</p>'
     )
     found = walk(page)
@@ -137,6 +140,7 @@ def test_a_typed_number_or_a_dangling_link_fails():
         ("11", "Costs"),
         ("4", "Costs"),
         ("4", "Costs"),  # "Tables 4" is no figure's or table's numbering
+        ("2", "Costs"),  # a count of phases is a quantity
         ("2", "Costs"),
         ("140", "Costs"),
     ]

@@ -1,4 +1,5 @@
-"""The published report, as readers open it: HTML in a real headless Chromium, and the PDF through poppler."""
+"""The published report, as readers open it: HTML in a real headless Chromium, and the PDF through poppler —
+each edition: the English report.html and the French rapport.html."""
 
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ import pytest
 from PIL import Image
 
 from divide_study import config
+from divide_study.build.pipeline import REPORT_FILES, REPORT_TITLE
+from divide_study.i18n import Translator
 from divide_study.report.formats import Formats
 from divide_study.report.publish import CHROMIUM_FLAGS, find_browser
 
-HTML = config.REPORT_DIR / "report.html"
-PDF = config.REPORT_DIR / "report.pdf"
+# The sections of the report, in English; each edition's are its catalog's words for them.
 HEADINGS = [
     "What this evaluation asks",
     "Executive summary",
@@ -34,6 +36,21 @@ HEADINGS = [
     "Appendix A: Sources",
     "Appendix B: Provenance of every number",
 ]
+
+
+@pytest.fixture(scope="module", params=list(REPORT_FILES), ids=lambda lang: f"{REPORT_FILES[lang]}.html")
+def lang(request) -> str:
+    """Each edition the build publishes: its language."""
+    return request.param
+
+
+def edition(lang: str, suffix: str = ".html") -> Path:
+    return config.REPORT_DIR / f"{REPORT_FILES[lang]}{suffix}"
+
+
+def words(lang: str, english: str) -> str:
+    """What the edition ``lang`` says for ``english`` (its catalog's translation)."""
+    return Translator(lang, "report")(english)
 
 
 def require(path: Path) -> Path:
@@ -53,15 +70,15 @@ def require_browser() -> str:
     return browser
 
 
-def summary_numbers() -> list[str]:
+def summary_numbers(lang: str = "en") -> list[str]:
     comparison = pd.read_csv(config.PROCESSED_DIR / "comparison.csv")
     rows = comparison.set_index(["initiative", "metric"])["value_constant"]
-    euros = Formats("en").euros  # as the English edition writes an amount: "€2,140"
+    euros = Formats(lang).euros  # as the edition writes an amount: "€2,140", "2 140 €"
     return [euros(rows[("gers_numerique", "cost_per_premise")]), euros(rows[("castres_mazamet", "cost_per_premise")])]
 
 
 # Where the contents link to, what they list, and every "Figure N" / "Table N" of the text outside a link.
-LINKS = r"""() => {
+LINKS = r"""([figureWord, tableWord]) => {
   const resolves = a => document.getElementById(a.getAttribute('href').slice(1)) !== null;
   const toc = document.querySelector('nav#contents');
   const tocLinks = toc ? [...toc.querySelectorAll('a')] : [];
@@ -73,7 +90,8 @@ LINKS = r"""() => {
     if (parent.closest('a, style, script, code')) continue;
     const label = parent.tagName === 'STRONG' && parent.parentElement.matches('figcaption, .table-caption');
     if (label) continue;
-    for (const m of node.textContent.matchAll(/\b(Figure|Table)\s+\d+/g)) bare.push(m[0]);
+    const reference = new RegExp(`\\b(${figureWord}|${tableWord})\\s+\\d+`, 'g');
+    for (const m of node.textContent.matchAll(reference)) bare.push(m[0]);
   }
   return {
     toc: toc !== null,
@@ -103,10 +121,10 @@ PRINTED = """() => {
 
 
 @pytest.fixture(scope="module")
-def page_in_browser(tmp_path_factory):
+def page_in_browser(tmp_path_factory, lang):
     from playwright.sync_api import sync_playwright
 
-    html = require(HTML)
+    html = require(edition(lang))
     browser_path = require_browser()
     shots = tmp_path_factory.mktemp("screens")
     with sync_playwright() as playwright:
@@ -129,7 +147,8 @@ def page_in_browser(tmp_path_factory):
                 "code": page.locator(".jp-CodeCell .jp-InputArea, .jp-Editor, .highlight pre").count(),
                 "text": page.inner_text("body"),
             }
-            facts.update(page.evaluate(LINKS))
+            facts.update(page.evaluate(LINKS, [words(lang, "Figure"), words(lang, "Table")]))
+            facts["lang"], facts["uri"] = lang, html.as_uri()
             facts["text"] = facts["text"].replace(facts["tocText"], "", 1)  # the body's text, not the contents'
             page.set_viewport_size({"width": 390, "height": 844})
             facts["phone_overflow"] = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -147,7 +166,7 @@ def page_in_browser(tmp_path_factory):
 def test_report_opens_offline_with_no_request_but_its_own_file(page_in_browser):
     external = [url for url in page_in_browser["requests"] if not url.startswith(("file://", "data:"))]
     assert external == []
-    assert [url for url in page_in_browser["requests"] if url.startswith("file://")] == [HTML.as_uri()]
+    assert [url for url in page_in_browser["requests"] if url.startswith("file://")] == [page_in_browser["uri"]]
 
 
 def test_report_has_no_console_error(page_in_browser):
@@ -163,7 +182,7 @@ def test_every_figure_decodes(page_in_browser):
 def test_every_section_is_there_and_no_code_shows(page_in_browser):
     headings = page_in_browser["headings"]
     for heading in HEADINGS:
-        assert heading in headings
+        assert words(page_in_browser["lang"], heading) in headings
     assert page_in_browser["code"] == 0
     assert "import " not in page_in_browser["text"]
     assert (page_in_browser["shots"] / "report.png").stat().st_size > 50_000
@@ -174,12 +193,14 @@ def test_report_reads_on_a_phone(page_in_browser):
 
 
 def test_report_quotes_the_computed_numbers(page_in_browser):
-    for number in summary_numbers():
+    for number in summary_numbers(page_in_browser["lang"]):
         assert number in page_in_browser["text"]
 
 
 def test_report_is_an_evaluation(page_in_browser):
     """Findings carry a derived strength; the range names the choices bounding it; judgement is marked."""
+    if page_in_browser["lang"] != "en":
+        pytest.skip("the English edition's words; the French edition's are checked below")
     text = page_in_browser["text"]
     summary = text[text.index("Executive summary") : text.index("The initiatives")]
     assert summary.count("evidence: ") == 5
@@ -188,7 +209,11 @@ def test_report_is_an_evaluation(page_in_browser):
     ratio = ok[ok["headline"] == "ratio_cost_per_premise"]
     low = ratio.loc[ratio["value"].astype(float).idxmin()]
     assert f"runs from {float(low['value']):.0f}" in summary
-    assert str(low["setting"]).replace("_", " ") in summary  # the choice that bounds the range is named
+    from divide_study.report.labels import Labels
+    from divide_study.report.tables import setting_label
+
+    labels = Labels(pd.read_csv(config.PROCESSED_DIR / "labels.csv", keep_default_na=False), "en")
+    assert setting_label(low["assumption"], low["setting"], labels) in summary  # the choice bounding it, in words
     assert "assumed" in summary and "on an assumption" in summary
     assert "The study's judgement" in text
     assert "refused because their scopes differ" in text
@@ -211,12 +236,12 @@ def test_report_is_an_evaluation(page_in_browser):
     assert tarn["public_money_per_premise"] == pytest.approx(public / due)
     start = text.index("The models side by side")
     section = text[start : text.index("Soho Solo", start)]
-    assert f"{public / due:,.0f} € of public money per plug" in section
+    assert f"{Formats('en').euros(public / due)} of public money per plug" in section
     assert "concessionaire" in section
 
 
-def test_report_embeds_no_local_path_and_no_remote_resource():
-    text = require(HTML).read_text(encoding="utf-8")
+def test_report_embeds_no_local_path_and_no_remote_resource(lang):
+    text = require(edition(lang)).read_text(encoding="utf-8")
     assert str(config.PROJ_ROOT) not in text
     assert "/tmp/" not in text and "/root/" not in text
     for marker in ("<script src=", "cdnjs", "mathjax", "require.js", "mermaid"):
@@ -224,26 +249,26 @@ def test_report_embeds_no_local_path_and_no_remote_resource():
 
 
 @pytest.fixture(scope="module")
-def pdf_text() -> str:
-    pdf = require(PDF)
+def pdf_text(lang) -> str:
+    pdf = require(edition(lang, ".pdf"))
     if not shutil.which("pdftotext"):
         pytest.fail("pdftotext (poppler-utils) is needed") if os.environ.get("CI") else pytest.skip("no pdftotext")
     return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
 
 
-def test_pdf_has_the_sections_and_the_numbers(pdf_text: str):
+def test_pdf_has_the_sections_and_the_numbers(pdf_text: str, lang: str):
     flat = " ".join(pdf_text.split())
     for heading in HEADINGS:
-        assert heading in flat, heading
-    for number in summary_numbers():
-        assert number in flat, number
+        assert " ".join(words(lang, heading).split()) in flat, heading
+    for number in summary_numbers(lang):
+        assert " ".join(number.split()) in flat, number
 
 
-def test_pdf_is_a4_with_a_sensible_page_count_and_no_blank_page(tmp_path: Path):
-    pdf = require(PDF)
+def test_pdf_is_a4_with_a_sensible_page_count_and_no_blank_page(tmp_path: Path, lang: str):
+    pdf = require(edition(lang, ".pdf"))
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
-    assert 8 <= pages <= 40
+    assert 8 <= pages <= 50  # the appendix of provenance, one row per number quoted, takes about half
     assert "(A4)" in info
     subprocess.run(["pdftoppm", "-r", "20", "-png", str(pdf), str(tmp_path / "page")], check=True)
     images = sorted(tmp_path.glob("page-*.png"))
@@ -253,10 +278,10 @@ def test_pdf_is_a4_with_a_sensible_page_count_and_no_blank_page(tmp_path: Path):
         assert darkest < 128, f"{image.name} looks blank"
 
 
-def test_no_code_reaches_a_reader_in_any_table():
+def test_no_code_reaches_a_reader_in_any_table(lang):
     """Every table cell and header is a word, a number or a cited name: no data code such as
     'gers_numerique', 'whole_network' or 'value_nominal' (file names of the sources aside)."""
-    text = require(HTML).read_text(encoding="utf-8")
+    text = require(edition(lang)).read_text(encoding="utf-8")
     cells = re.findall(r'<t[hd][^>]*class="(?:col_heading|data)[^"]*"[^>]*>(.*?)</t[hd]>', text, re.S)
     code = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+([.|][a-z0-9_]+)*$")
     shown = {html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in cells}
@@ -281,9 +306,10 @@ def test_every_figure_and_table_reference_is_a_link(page_in_browser):
     assert page_in_browser["bareReferences"] == []
     assert page_in_browser["xrefUnresolved"] == []
     assert len(page_in_browser["xrefs"]) >= 20
+    kinds = {words(page_in_browser["lang"], "Figure"): "figure", words(page_in_browser["lang"], "Table"): "table"}
     for text, href in page_in_browser["xrefs"]:
         kind, number = text.split()
-        assert href == f"#{kind.lower()}-{number}", (text, href)
+        assert href == f"#{kinds[kind]}-{number}", (text, href)
 
 
 def test_printed_tables_fit_the_page_and_nothing_scrolls(page_in_browser):
@@ -294,10 +320,10 @@ def test_printed_tables_fit_the_page_and_nothing_scrolls(page_in_browser):
     assert page_in_browser["printedScrollers"] == []
 
 
-def test_pdf_pages_are_numbered_under_a_running_title(pdf_text: str):
+def test_pdf_pages_are_numbered_under_a_running_title(pdf_text: str, lang: str):
     pages = [page for page in pdf_text.split("\f") if page.strip()]
     total = len(pages)
-    title = "Three French answers to the rural digital divide"
+    title = words(lang, REPORT_TITLE)
     for number, page in enumerate(pages, start=1):
         lines = [line.strip() for line in page.splitlines() if line.strip()]
         assert lines[-1] == f"{number} / {total}", (number, lines[-1])
@@ -305,13 +331,26 @@ def test_pdf_pages_are_numbered_under_a_running_title(pdf_text: str):
             assert lines[0] == title, (number, lines[0])
 
 
-def test_pdf_opens_on_contents_then_the_summary_page(pdf_text: str):
+def test_pdf_opens_on_contents_then_the_summary_page(pdf_text: str, lang: str):
     first, second = [" ".join(page.split()) for page in pdf_text.split("\f")[:2]]
-    assert "Contents" in first and "Appendix B: Provenance of every number" in first
-    assert "Figure 1" in first and "Table 1" in first
-    assert second.startswith("Three French answers to the rural digital divide What this evaluation asks")
-    summary = second[second.index("Executive summary") :]
-    assert summary.count("evidence: ") == 5  # the whole summary, on one page
+    said = {
+        english: " ".join(words(lang, english).split())
+        for english in (
+            "Contents",
+            "Appendix B: Provenance of every number",
+            "Figure",
+            "Table",
+            REPORT_TITLE,
+            "What this evaluation asks",
+            "Executive summary",
+        )
+    }
+    assert said["Contents"] in first and said["Appendix B: Provenance of every number"] in first
+    assert f"{said['Figure']} 1" in first and f"{said['Table']} 1" in first
+    assert second.startswith(f"{said[REPORT_TITLE]} {said['What this evaluation asks']}")
+    summary = second[second.index(said["Executive summary"]) :]
+    badge = " ".join(words(lang, "evidence: {strength}").split("{")[0].split())
+    assert summary.count(badge) == 5  # the whole summary, on one page
 
 
 def test_layout_links_references_and_lists_contents_as_text():
@@ -337,3 +376,32 @@ def test_layout_links_references_and_lists_contents_as_text():
     assert '<a class="xref" href="#figure-1">Figure\n1</a>' in laid
     assert "Table 9 is not there" in laid  # no such table: left as text (the browser test fails on it)
     assert "<strong>Figure 1.</strong>" in laid  # a figure's own label is no reference
+
+
+# Words of English that French prose never needs: were one shown in the French edition, a sentence, a label or a
+# data value would have escaped translation. Proper names and quoted sources hold none of them.
+ENGLISH = re.compile(
+    r"\b(the|and|of|with|which|from|by|to|for|is|are|was|were|not|that|this|what|who|cost|costs|network|plugs|"
+    r"premises|eligible|assumed|assumption|computed|study|spent|million|quoted|speaker|share|target|take-up)\b"
+)
+
+
+def test_the_french_edition_speaks_french(page_in_browser):
+    """No English word and no identifier in the French edition's visible text (file paths and web addresses,
+    which name where a figure comes from, aside); strength badges, the study's judgement and the refused pairs said
+    in French."""
+    if page_in_browser["lang"] != "fr":
+        pytest.skip("the French edition")
+    text = page_in_browser["text"]
+    readable = re.sub(r"https?://\S+|\S+\.(?:csv|txt|py|yaml|json)\b|shared/\S+|divide-study", " ", text)
+    english = sorted(
+        {" ".join(readable[max(0, m.start() - 40) : m.end() + 40].split()) for m in ENGLISH.finditer(readable)}
+    )
+    assert english == [], "\n".join(english)
+    code = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")  # gers_numerique, cost_per_premise
+    assert sorted(set(code.findall(readable))) == []
+    summary = text[text.index("Synthèse") : text.index("Les initiatives")]
+    assert summary.count("preuve\u00a0: ") == 5
+    assert "Le jugement de l'étude" in text and "écartés parce que leurs périmètres diffèrent" in text
+    assert "2\u202f140" not in summary or "2,140" not in summary  # French digit grouping, never an English comma
+    assert not re.search(r"\d,\d{3}\b", readable)  # "3,330" would read as three euros thirty-three

@@ -205,8 +205,17 @@ def grade(evidence: pd.DataFrame, ids: list[str], agreement_: str = "single", la
         dict.fromkeys(s or src for s, src in zip(interested["speaker"], interested["source"], strict=True))
     )
     if not interested.empty:
+        from divide_study.report.datatext import DataText
+
+        words = DataText(lang)  # who spoke, in the edition's language (data.po), as the reader sees it
+        said_by = "; ".join(
+            dict.fromkeys(
+                words(s, "evidence.csv", "speaker") if s else words(src, "evidence.csv", "source")
+                for s, src in zip(interested["speaker"], interested["source"], strict=True)
+            )
+        )
         score -= 1
-        reasons.append(_("rests on an interested party's claim ({parties})").format(parties=parties))
+        reasons.append(_("rests on an interested party's claim ({parties})").format(parties=said_by))
     hedged = rows_[~rows_["qualifier"].isin(["exact", "target"])]
     if not hedged.empty:
         score -= 1

@@ -293,7 +293,7 @@ def publish_inputs(raw_dir: Path, out_dir: Path, figures: pd.DataFrame) -> dict[
         "model_risks": load_evidence_rows(raw_dir / "model_risks.csv", grades, ("evidence_ids",)),
         "labels": read_table(raw_dir / "labels.csv"),
     }
-    codes = required_codes(measures, profiles, initiatives, funding, grades)
+    codes = required_codes(measures, profiles, initiatives, funding, grades, figures)
     check_labels(tables["labels"], codes, raw_dir / "labels.csv")
     for name, frame in tables.items():
         write_csv_atomic(frame, out_dir / f"{name}.csv")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from divide_study.analysis import timeline
+from divide_study.analysis import plots, timeline
 from divide_study.analysis.lookup import grouped_records
 from divide_study.i18n import Translator
 from divide_study.report.formats import MISSING, Formats
@@ -366,7 +366,7 @@ def report_section(report, table: pd.DataFrame, figures_in, labels: Labels | Non
         + report.figure(
             "models",
             # The chart of the edition (the French one is models.fr.png).
-            figures_in / ("models.png" if report.lang == "en" else f"models.{report.lang}.png"),
+            figures_in / plots.figure_file("models", report.lang),
             _("Public money and all money per plug, each within one scope (nominal euros)."),
             "data/processed/models.csv",
         )

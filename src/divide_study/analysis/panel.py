@@ -472,7 +472,6 @@ def check_claims(
 # --- chart and report -----------------------------------------------------------------------------------
 
 # Okabe-Ito colours, told apart with any colour vision; the studied territories also get a larger marker.
-COLOURS = {"studied": "#0072B2", "same region": "#E69F00", "other": "#9a9a9a"}
 LIMIT = (
     "ARCEP's data end in March 2018: four years into Gers Numérique, before its phase 2 and before the Tarn's "
     "2019 concession."
@@ -495,74 +494,6 @@ def chart_data(panel: pd.DataFrame, departments: list[str], quarter: str = QUART
     )
     columns = ["department", "department_name", "region_name", "rural_dwelling_share", "public_share", "group"]
     return metro[columns].sort_values("department").reset_index(drop=True)
-
-
-def chart_title(place: pd.DataFrame) -> str:
-    """The finding, from the placement of the first studied département."""
-    first = place.iloc[0]
-    rank, n = first["rank_public_share"], first["departments_ranked"]
-    region_note = (
-        "the most plugs of any public zone in its region"
-        if first["rank_in_region"] == 1
-        else f"{first['rank_in_region']}{_suffix(first['rank_in_region'])} in its region by plugs"
-    )
-    return (
-        f"By March 2018 fibre could reach {first['public_share']:.1%} of dwellings in the public-initiative zone of "
-        f"the {first['department_name']}: {region_note}, but {rank}{_suffix(rank)} of {n} départements"
-    )
-
-
-def panel_chart(dots: pd.DataFrame, title: str, quarter: str = QUARTERS[-1]):
-    """Every metropolitan département as a dot: how rural it is against how far fibre reached its public zone."""
-    import matplotlib.pyplot as plt
-
-    from divide_study.analysis.plots import set_title
-
-    fig, ax = plt.subplots(figsize=(8, 5.2))
-    for group in ("other", "same region", "studied"):
-        rows = dots[dots["group"] == group]
-        label = {
-            "other": "other départements",
-            "same region": f"same region ({', '.join(sorted(set(rows['region_name'])))})",
-        }
-        ax.scatter(
-            rows["rural_dwelling_share"],
-            rows["public_share"],
-            s=70 if group == "studied" else 28,
-            color=COLOURS[group],
-            edgecolor="black" if group == "studied" else "white",
-            linewidth=0.6,
-            zorder=3 if group == "studied" else 2,
-            label=label.get(group, "studied territories"),
-        )
-    for row in dots[dots["group"] == "studied"].itertuples():
-        ax.annotate(
-            f"{row.department_name} ({row.public_share:.1%})",
-            (row.rural_dwelling_share, row.public_share),
-            xytext=(8, 8),
-            textcoords="offset points",
-            fontsize=10,
-            fontweight="bold",
-            color=COLOURS["studied"],
-        )
-    # A square-root scale keeps the many départements near zero apart without hiding the leaders.
-    ax.set_yscale("function", functions=(np.sqrt, np.square))
-    ticks = [0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75]
-    ax.set_yticks([t for t in ticks if t <= max(dots["public_share"].max(), 0.01) * 1.05 or t <= 0.1])
-    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
-    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
-    ax.set_ylim(bottom=0)
-    ax.set_xlabel("share of the département's dwellings in rural communes")
-    ax.set_ylabel(
-        f"public-initiative zone: dwellings' share\nable to connect to FTTH, {quarter_label(quarter)} (sqrt scale)"
-    )
-    ax.legend(loc="upper right", fontsize=8, frameon=True)
-    set_title(ax, title)
-    source = (
-        f"ARCEP, FTTH deployment by commune, {quarter_label(quarter)}; {len(dots)} metropolitan départements. "
-        f"{ZONE_NOTE} {LIMIT}"
-    )
-    return fig, dots, source
 
 
 def declare_in_report(report, figure_key: str, table_keys: list[str], before_table: str = "sources") -> None:

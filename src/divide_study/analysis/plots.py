@@ -1,13 +1,21 @@
-"""One chart style for the study, and saving each chart as SVG + PNG with the CSV behind it.
+"""One chart style for the study, each chart drawn once per edition, saved as SVG + PNG with the CSV behind it.
 
-Charts carry a title that states the finding, units on the axes and a source line underneath. Files are
-written byte-for-byte reproducibly: no dates in the SVG, a fixed SVG id salt, fixed PNG metadata.
+Charts carry a title that states the finding, units on the axes and a source line underneath. Every word a
+reader sees is in the edition's language: sentences through the "charts" gettext catalog, codes through
+labels.csv, numbers through babel (``Formats``): "2 140 €", "11,4", "67 %" in French. Axes are linear: a
+lay reader reads a bar's length as its size, which a log scale breaks. Files are written byte-for-byte
+reproducibly: no dates in the SVG, a fixed SVG id salt, fixed PNG metadata. The English edition keeps the
+plain names (``cost_per_premise.png``); another edition adds its language (``cost_per_premise.fr.png``); the
+CSV of the data drawn is written once, with the English chart.
 """
 
 from __future__ import annotations
 
+import re
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlparse
 
 import matplotlib
 
@@ -18,22 +26,36 @@ import pandas as pd
 import seaborn as sns
 
 from divide_study.data.tables import write_csv_atomic
+from divide_study.errors import StudyError
+from divide_study.i18n import LOCALES, SOURCE_LANGUAGE, Translator
+from divide_study.report.formats import Formats
+from divide_study.report.labels import Labels
 
+# The editions every chart is drawn for, English (the source language) first: it writes the CSV.
+EDITIONS = tuple(sorted(LOCALES, key=lambda lang: lang != SOURCE_LANGUAGE))
 CONTEXT_COLOUR = "#7a7a7a"  # what is not one of the study's initiatives
-# Each initiative's short name and colour, in the order of initiatives.csv: data, set by ``use_style``.
+# Each initiative's short name and colour, in the order of initiatives.csv, and the labels of the data's codes
+# (labels.csv): data, set by ``use_style``.
 NAMES: dict[str, str] = {}
 PALETTE: dict[str, str] = {}
+LABELS: list[pd.DataFrame] = []
+# Okabe–Ito colours for the national panel's dots.
+GREENS = ["#3b8f5a", "#8fc79f", "#c7e3cf"]  # the units of a programme's counts
+PANEL_COLOURS = {"studied": "#0072B2", "same region": "#E69F00", "other": "#9a9a9a"}
 
 
-def use_style(initiatives: pd.DataFrame | None = None) -> None:
+def use_style(initiatives: pd.DataFrame | None = None, labels: pd.DataFrame | None = None) -> None:
     """The study's look: seaborn's clean grid, readable sizes, reproducible files; each initiative's name and
-    colour from ``initiatives`` (initiatives.csv's ``short_name`` and ``colour``)."""
+    colour from ``initiatives`` (initiatives.csv's ``short_name`` and ``colour``); the words of the data's codes
+    in each edition from ``labels`` (labels.csv)."""
     if initiatives is not None:
         NAMES.clear()
         PALETTE.clear()
         for record in initiatives.to_dict("records"):
             NAMES[record["initiative"]] = record["short_name"]
             PALETTE[record["initiative"]] = record["colour"]
+    if labels is not None:
+        LABELS[:] = [labels]
     sns.set_theme(style="whitegrid", context="notebook", font="DejaVu Sans")
     plt.rcParams.update(
         {
@@ -44,10 +66,47 @@ def use_style(initiatives: pd.DataFrame | None = None) -> None:
             "axes.titleweight": "bold",
             "axes.titlelocation": "left",
             "axes.labelsize": 10,
+            "axes.formatter.use_locale": False,  # numbers are formatted by babel, per edition, never by the OS
             "svg.hashsalt": "divide-study",  # SVG element ids become deterministic
             "svg.fonttype": "path",
         }
     )
+
+
+def translator(lang: str = "en") -> Translator:
+    """The chart words of an edition: ``_ = translator("fr")``."""
+    return Translator(lang, "charts")
+
+
+def words(lang: str = "en") -> tuple[Translator, Formats]:
+    """The chart words and number formats of an edition: ``_, fmt = words("fr")``."""
+    return translator(lang), Formats(lang)
+
+
+class _Codes:
+    """The words of the data's codes in one edition (labels.csv, as given to ``use_style``).
+
+    Without labels the English edition falls back to the code with spaces (how the charts read before the
+    editions); another edition cannot: a code never reaches its readers.
+    """
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.labels = Labels(LABELS[0], lang) if LABELS else None
+        if self.labels is None and lang != SOURCE_LANGUAGE:
+            raise StudyError(f"the {lang!r} charts need the labels of the codes: call plots.use_style(..., labels)")
+
+    def __call__(self, kind: str, key: str) -> str:
+        return self.labels(kind, key) if self.labels is not None else key.replace("_", " ")
+
+    def option(self, initiative: str, option: str) -> str:
+        return self.labels.option(initiative, option) if self.labels is not None else option.replace("_", " ")
+
+
+def figure_file(name: str, lang: str = "en", ext: str = "png") -> str:
+    """The file of a chart in an edition: ``figure_file("models", "fr")`` -> "models.fr.png"."""
+    Formats(lang)  # checks the edition
+    return f"{name}.{ext}" if lang == SOURCE_LANGUAGE else f"{name}.{lang}.{ext}"
 
 
 def set_title(ax: plt.Axes, title: str) -> None:
@@ -57,39 +116,105 @@ def set_title(ax: plt.Axes, title: str) -> None:
     fig.suptitle(textwrap.fill(title, width), x=0.01, ha="left", fontsize=12, fontweight="bold")
 
 
-def source_from(comparison: pd.DataFrame, metric: str, cpi: bool = True) -> str:
-    """The source line of a comparison chart: each initiative's inputs for ``metric``."""
+def _source_name(source: str) -> str:
+    """A cited source as a reader names it: a web page by its site, anything else by its first word."""
+    source = source.strip()
+    if source.startswith(("http://", "https://")):
+        return urlparse(source).netloc.removeprefix("www.")
+    return source.split(" ")[0]
+
+
+def source_from(comparison: pd.DataFrame, metric: str, cpi: bool = True, lang: str = "en") -> str:
+    """The source line of a comparison chart: for each initiative, the articles, sites (with the date of the
+    figure) and assumptions its ``metric`` comes from, in the edition's language."""
+    _, fmt = words(lang)
     rows = comparison[comparison["metric"] == metric]
-    parts = [f"{NAMES.get(r.initiative, r.initiative)}: {r.inputs}" for r in rows.itertuples()]
-    return "; ".join(parts) + ("; INSEE CPI (constant euros)." if cpi else ".")
+    parts = []
+    for row in rows.itertuples():
+        cited: list[str] = []
+        for part in re.split(r" \| |; ", str(row.inputs)):
+            article = re.fullmatch(r"article (\S+) \(.*\)", part)
+            reference = re.fullmatch(r".*, (\d{4}(?:-\d{2}){0,2}) \((.+)\)", part)
+            if article:
+                text = _("article {article}").format(article=article[1])
+            elif part == "assumption":
+                text = _("assumption of the study")
+            elif reference:
+                text = _("{source} ({date})").format(source=_source_name(reference[2]), date=fmt.date(reference[1]))
+            else:
+                text = _source_name(part)
+            cited.append(text)
+        parts.append(
+            _("{name}: {sources}").format(name=_label(row.initiative), sources=", ".join(dict.fromkeys(cited)))
+        )
+    end = _("INSEE CPI (constant euros).") if cpi else ""
+    return _("; ").join(parts) + (_("; ") + end if end else ".")
 
 
-def add_source_line(fig: plt.Figure, text: str) -> float:
+def add_source_line(fig: plt.Figure, text: str, lang: str = "en") -> float:
     """The source under the chart, wrapped to the figure's width; returns the height it takes (figure share)."""
-    lines = textwrap.wrap(f"Source: {text}", int(fig.get_figwidth() * 17))  # about 17 7.5-pt characters an inch
+    _ = translator(lang)
+    lines = textwrap.wrap(_("Source: {source}").format(source=text), int(fig.get_figwidth() * 17))
     fig.text(0.01, 0.005, "\n".join(lines), ha="left", va="bottom", fontsize=7.5, color="#555555")
     return (len(lines) * 7.5 * 1.25 + 6) / 72 / fig.get_figheight()
 
 
-def save_figure(fig: plt.Figure, data: pd.DataFrame, name: str, figures_dir: Path, source: str) -> list[Path]:
-    """Write ``name``.svg, .png and .csv (the data drawn) into ``figures_dir``; return the paths."""
+def save_figure(
+    fig: plt.Figure, data: pd.DataFrame, name: str, figures_dir: Path, source: str, lang: str = "en"
+) -> list[Path]:
+    """Write the edition's ``name``.svg and .png into ``figures_dir`` (``name.fr.svg``… for French), and with
+    the English one the data drawn as ``name``.csv, once for every edition; return the paths written."""
     figures_dir.mkdir(parents=True, exist_ok=True)
-    bottom = add_source_line(fig, source)
+    bottom = add_source_line(fig, source, lang)
     fig.tight_layout(rect=(0, bottom, 1, 1))
-    svg, png, csv = (figures_dir / f"{name}.{ext}" for ext in ("svg", "png", "csv"))
+    svg, png = (figures_dir / figure_file(name, lang, ext) for ext in ("svg", "png"))
     fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": "divide-study"})
     fig.savefig(png, format="png", metadata={"Software": "divide-study"})
+    if lang != SOURCE_LANGUAGE:
+        return [svg, png]
+    csv = figures_dir / f"{name}.csv"
     write_csv_atomic(data, csv)
     return [svg, png, csv]
 
 
-def euros(value: float) -> str:
-    """Euros as a reader quotes them: 5 M€, 214 M€, 1,234 €."""
+def euros(value: float, lang: str = "en") -> str:
+    """Euros as a reader of the edition quotes them: "€214M", "€5.1M", "€2,870" in English; "214 M€",
+    "5,1 M€", "2 870 €" in French (billions: "€1.2bn", "1,2 Md€")."""
+    fmt = Formats(lang)
     if abs(value) >= 1e9:
-        return f"{value / 1e9:,.1f} bn€"
+        amount = fmt.number(value / 1e9, 1)
+        return f"{amount}\u00a0Md€" if lang == "fr" else f"€{amount}bn"
     if abs(value) >= 1e6:
-        return f"{value / 1e6:,.0f} M€" if abs(value) >= 1e7 else f"{value / 1e6:,.1f} M€"
-    return f"{value:,.0f} €"
+        return fmt.millions_of_euros(value, 0 if abs(value) >= 1e7 else 1)
+    return fmt.euros(value, 2 if 0 < abs(value) < 10 else 0)
+
+
+def ratio_decimals(value: float) -> int:
+    """Digits after the decimal mark of a ratio: one under ten (0.6×, 2.9×), none above (28×)."""
+    return 1 if abs(value) < 10 else 0
+
+
+def times(value: float, lang: str = "en") -> str:
+    """A ratio as a short label: "28×" in English, "28 ×" in French."""
+    _, fmt = words(lang)
+    return _("{ratio}×").format(ratio=fmt.number(value, ratio_decimals(value)))
+
+
+def _tick_times(value: float, lang: str) -> str:
+    """A ratio on an axis: whole ticks without decimals (0×, 5×, 10×), others with one."""
+    _, fmt = words(lang)
+    return _("{ratio}×").format(ratio=fmt.number(value, 0 if float(value).is_integer() else 1))
+
+
+def _axis_format(axis, format_value: Callable[[float], str]) -> None:
+    """Tick labels of ``axis`` written by the edition's formatter (babel), never matplotlib's English ones."""
+    axis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda value, _position: format_value(value)))
+
+
+def _year_axis(axis) -> None:
+    """Years on an axis: every other year, without grouping (2 014 is not a year)."""
+    axis.set_major_locator(matplotlib.ticker.MultipleLocator(2))
+    axis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda value, _position: f"{value:.0f}"))
 
 
 # --- the study's charts: each returns (figure, data drawn, source line) -------------------------------------
@@ -105,8 +230,11 @@ def _colour(initiative: str) -> str:
     return PALETTE.get(initiative, CONTEXT_COLOUR)
 
 
-def per_unit_chart(comparison: pd.DataFrame, metric: str, title: str, ylabel: str, source: str) -> ChartResult:
+def per_unit_chart(
+    comparison: pd.DataFrame, metric: str, title: str, ylabel: str, source: str, lang: str = "en"
+) -> ChartResult:
     """Nominal and constant euros side by side for one per-unit metric of each initiative."""
+    _, fmt = words(lang)
     data = comparison[comparison["metric"] == metric][
         ["initiative", "value_nominal", "value_constant", "spending_years", "base_year", "option", "scope"]
     ].reset_index(drop=True)
@@ -118,53 +246,98 @@ def per_unit_chart(comparison: pd.DataFrame, metric: str, title: str, ylabel: st
         value_name="value",
     )
     long["euros"] = long["euros"].map(
-        {"value_nominal": "nominal (euros of the years spent)", "value_constant": f"constant {base_year} euros"}
+        {
+            "value_nominal": _("nominal (euros of the years spent)"),
+            "value_constant": _("constant {year} euros").format(year=base_year),
+        }
     )
-    long["name"] = long["initiative"].map(_label) + "\n(spent " + long["spending_years"].astype(str) + ")"
+    long["name"] = [
+        _("{name}\n(spent {years})").format(name=_label(i), years=years)
+        for i, years in zip(long["initiative"], long["spending_years"], strict=True)
+    ]
     fig, ax = plt.subplots()
     sns.barplot(data=long, x="name", y="value", hue="euros", ax=ax, palette=["#9cc3e4", "#1b6ca8"])
     for container in ax.containers:
-        ax.bar_label(container, labels=[euros(v) for v in container.datavalues], fontsize=8, padding=2)
+        ax.bar_label(container, labels=[euros(v, lang) for v in container.datavalues], fontsize=8, padding=2)
     set_title(ax, title)
     ax.set(xlabel="", ylabel=ylabel)
+    _axis_format(ax.yaxis, lambda v: fmt.euros(v))
     ax.legend(title="", fontsize=8, loc="upper right")
     ax.margins(y=0.15)
     return fig, data, source
 
 
-def cost_per_mbit_chart(comparison: pd.DataFrame, title: str, source: str) -> ChartResult:
+def cost_per_mbit_chart(comparison: pd.DataFrame, title: str, source: str, lang: str = "en") -> ChartResult:
+    """Constant euros per premise per Mbit/s offered, one bar per initiative on a linear axis, each labelled
+    with its value and the speed it divides by: a bar ten times longer is ten times the cost."""
+    _, fmt = words(lang)
     data = comparison[comparison["metric"].isin(["speed", "cost_per_premise_per_mbit"])][
         ["initiative", "metric", "value_nominal", "value_constant", "unit", "option", "note"]
     ].reset_index(drop=True)
-    per_mbit = data[data["metric"] == "cost_per_premise_per_mbit"].copy()
+    per_mbit = data[data["metric"] == "cost_per_premise_per_mbit"].reset_index(drop=True)
     speeds = data[data["metric"] == "speed"].set_index("initiative")["value_nominal"]
-    per_mbit["name"] = [f"{_label(i)}\n{speeds[i]:,.0f} Mbit/s" for i in per_mbit["initiative"]]
-    fig, ax = plt.subplots()
-    # Each initiative's colour from initiatives.csv; one without (a table built by hand) takes the neutral one.
-    colours = {i: _colour(i) for i in per_mbit["initiative"]}
-    sns.barplot(data=per_mbit, x="name", y="value_constant", hue="initiative", palette=colours, legend=False, ax=ax)
-    ax.set_yscale("log")
-    for container in ax.containers:
-        ax.bar_label(container, labels=[f"{v:,.2f} €" for v in container.datavalues], fontsize=8, padding=2)
+    names = [
+        _("{name}\n{speed} Mbit/s").format(name=_label(i), speed=fmt.number(speeds[i])) for i in per_mbit["initiative"]
+    ]
+    fig, ax = plt.subplots(figsize=(8, 1.6 + 0.75 * len(per_mbit)))
+    ax.barh(names, per_mbit["value_constant"], color=[_colour(i) for i in per_mbit["initiative"]], height=0.6)
+    for k, value in enumerate(per_mbit["value_constant"]):
+        ax.annotate(euros(value, lang), (value, k), xytext=(4, 0), textcoords="offset points", va="center", fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xlim(0, per_mbit["value_constant"].max() * 1.15)
+    _axis_format(ax.xaxis, lambda v: fmt.euros(v))
     set_title(ax, title)
-    ax.set(xlabel="", ylabel="constant € per premise per Mbit/s (log)")
+    ax.set(xlabel=_("constant euros per premise per Mbit/s offered"), ylabel="")
+    ax.grid(axis="y", visible=False)
     return fig, data, source
 
 
-def eligibility_chart(timelines: pd.DataFrame, title: str, source: str) -> ChartResult:
+def targets_title(targets: pd.DataFrame, lang: str = "en") -> str:
+    """A chart title stating how each network did against its own target, from the targets table."""
+    _, fmt = words(lang)
+    own = targets[targets["target"].str.startswith("own target")]
+    parts = [
+        _("{name} {achieved} by {year} against {target}").format(
+            name=_label(t["initiative"]),
+            achieved=fmt.share(t["achieved_by_then"]),
+            year=t["by"],
+            target=fmt.share(t["target_share"]),
+        )
+        for t in own.to_dict("records")
+    ]
+    missed = (own["achieved_by_then"] < own["target_share"] - 1e-9).all()
+    if len(own) == 1:
+        lead = _("Its own target missed") if missed else _("Its own target")
+    else:
+        lead = _("No network met its own target") if missed else _("Against their own targets")
+    return _("{lead}: {parts}").format(lead=lead, parts=_("; ").join(parts))
+
+
+def eligibility_chart(timelines: pd.DataFrame, title: str, source: str, lang: str = "en") -> ChartResult:
     """Each network's share of its plugs able to connect over time (achieved: line; own targets: stars)."""
+    _, fmt = words(lang)
     fig, ax = plt.subplots()
     for initiative, line in timelines.groupby("initiative", sort=False):
         achieved = line[line["kind"] == "achieved"]
         target = line[line["kind"] == "target"]
         colour = _colour(initiative)
-        ax.plot(achieved["year"], achieved["share"], marker="o", color=colour, label=f"{_label(initiative)}: achieved")
-        for row in achieved.itertuples():
+        ax.plot(
+            achieved["year"],
+            achieved["share"],
+            marker="o",
+            color=colour,
+            label=_("{name}: achieved").format(name=_label(initiative)),
+        )
+        previous = None
+        for row in achieved.sort_values("year").itertuples():
+            # A value within half a year of the one before is written under its point, so the two stay apart.
+            close = previous is not None and row.year - previous < 0.5
+            previous = row.year
             ax.annotate(
-                f"{row.share:.0%}",
+                fmt.share(row.share),
                 (row.year, row.share),
                 textcoords="offset points",
-                xytext=(0, 7),
+                xytext=(0, -13) if close else (0, 7),
                 ha="center",
                 fontsize=8,
                 color=colour,
@@ -178,102 +351,177 @@ def eligibility_chart(timelines: pd.DataFrame, title: str, source: str) -> Chart
             edgecolor="black",
             linewidth=0.5,
             zorder=3,
-            label=f"{_label(initiative)}: own target",
+            label=_("{name}: own target").format(name=_label(initiative)),
         )
     set_title(ax, title)
-    ax.set(xlabel="year", ylabel="share of the network's plugs able to connect", ylim=(0, 1.08))
+    ax.set(xlabel=_("year"), ylabel=_("share of the network's plugs able to connect"), ylim=(0, 1.08))
     ax.set_xlim(int(timelines["year"].min()) - 0.3, int(timelines["year"].max()) + 1)
-    ax.xaxis.set_major_locator(matplotlib.ticker.MultipleLocator(2))
-    ax.xaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%d"))
-    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    _year_axis(ax.xaxis)
+    _axis_format(ax.yaxis, lambda v: fmt.share(v))
     ax.legend(fontsize=8, loc="lower right")
     return fig, timelines, source
 
 
-def milestones_chart(events: pd.DataFrame, title: str, source: str) -> ChartResult:
+# Label heights tried for a milestone, in points from its lane: nearest first, above then below.
+MILESTONE_LEVELS = tuple(level for step in range(7) for level in (10 + 11 * step, -17 - 11 * step))
+
+
+def _overlaps(box, others, pad: float = 20) -> bool:
+    return any(
+        box.x0 - pad < o.x1 and o.x0 - pad < box.x1 and box.y0 - pad / 2 < o.y1 and o.y0 - pad / 2 < box.y1
+        for o in others
+    )
+
+
+def _text_extent(label: matplotlib.text.Annotation, renderer):
+    """Where an annotation's words are drawn, without its connecting line."""
+    label.update_positions(renderer)
+    return matplotlib.text.Text.get_window_extent(label, renderer)
+
+
+def milestones_chart(events: pd.DataFrame, title: str, source: str, lang: str = "en") -> ChartResult:
+    """Each initiative's dated events on its own lane, each label at the nearest height where it overlaps no
+    other (measured, not guessed); the events' words are the data's (``event``)."""
+    _, fmt = words(lang)
     present = list(dict.fromkeys(events["initiative"]))
     order = [i for i in NAMES if i in present] + [i for i in present if i not in NAMES]
-    fig, ax = plt.subplots(figsize=(9, 4.8))
+    fig, ax = plt.subplots(figsize=(9.5, 1.6 + 1.5 * len(order)))
+    first, last = float(events["year"].min()), float(events["year"].max())
+    ax.set_xlim(first - 1, last + 1)
+    ax.set_ylim(-1, len(order) - 0.3)
+    ax.set_yticks(range(len(order)), [_label(i) for i in order])
+    set_title(ax, title)
+    ax.set(xlabel=_("year"))
+    _year_axis(ax.xaxis)
+    ax.grid(axis="y", visible=False)
+    fig.tight_layout()  # the axes' final width, so that the labels' measured extents hold
+    renderer, placed = fig.canvas.get_renderer(), []
     for lane, initiative in enumerate(order):
-        rows = events[events["initiative"] == initiative].reset_index(drop=True)
+        rows = events[events["initiative"] == initiative].sort_values("year", kind="stable")
         ax.scatter(rows["year"], [lane] * len(rows), color=_colour(initiative), s=40, zorder=3)
         ax.hlines(lane, rows["year"].min(), rows["year"].max(), color=_colour(initiative), alpha=0.4)
-        for k, row in rows.iterrows():
-            offset = 10 + 11 * (k % 3)
-            ax.annotate(
-                f"{row['date']}: {row['event']}",
+        for row in rows.to_dict("records"):
+            # Labels at the ends of the time axis run inwards, so that none leaves the figure.
+            where = (row["year"] - first) / max(last - first, 1)
+            align = "left" if where < 0.15 else "right" if where > 0.85 else "center"
+            shift = {"left": -4, "right": 4, "center": 0}[align]
+            label = ax.annotate(
+                _("{date}: {event}").format(date=fmt.date(row["date"]), event=row["event"]),
                 (row["year"], lane),
                 textcoords="offset points",
-                xytext=(0, offset if k % 2 == 0 else -offset - 6),
-                ha="center",
+                xytext=(shift, MILESTONE_LEVELS[0]),
+                ha=align,
                 fontsize=7,
-                arrowprops={"arrowstyle": "-", "color": "#aaaaaa", "lw": 0.5},
+                zorder=4,  # over every connecting line, on a white ground that hides the lines passing behind
+                bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
             )
-    ax.set_yticks(range(len(order)), [_label(i) for i in order])
-    ax.set_ylim(-0.8, len(order) - 0.2)
-    set_title(ax, title)
-    ax.set(xlabel="year")
-    ax.grid(axis="y", visible=False)
+            label.set_in_layout(False)  # placed inside the axes, whose width must not change once measured
+            for level in MILESTONE_LEVELS:
+                label.xyann = (shift, level)
+                if not _overlaps(_text_extent(label, renderer), placed):
+                    break
+            placed.append(_text_extent(label, renderer))
+            ax.annotate(
+                "",
+                (row["year"], lane),
+                textcoords="offset points",
+                xytext=label.xyann,
+                arrowprops={"arrowstyle": "-", "color": "#aaaaaa", "lw": 0.5},
+                zorder=2,
+            ).set_in_layout(False)
     return fig, events, source
 
 
-def cost_scopes_chart(costs: pd.DataFrame, title: str, source: str) -> ChartResult:
-    """Every euro amount about a network, coloured by the scope the study reads in it; hedged ones marked."""
+def cost_scopes_chart(costs: pd.DataFrame, title: str, source: str, lang: str = "en") -> ChartResult:
+    """Every euro amount about a network, coloured by the scope the study reads in it; hedged ones marked.
+
+    The amounts' descriptions (``what``) are the data's words: a French chart is given them in French.
+    """
+    _, fmt = words(lang)
+    codes = _Codes(lang)
     data = costs.copy()
     hedge = data["qualifier"].map({"at_least": "≥ ", "approx": "≈ "}).fillna("")
-    data["label"] = hedge + data["what"] + " (" + data["as_of"].astype(str) + ")"
+    data["label"] = [
+        _("{what} ({date})").format(what=f"{h}{what}", date=fmt.date(str(as_of)))
+        for h, what, as_of in zip(hedge, data["what"], data["as_of"], strict=True)
+    ]
+    drawn = data.assign(scope=[codes("scope", s) for s in data["scope"]])
     fig, ax = plt.subplots(figsize=(9, 4.8))
-    sns.barplot(data=data, y="label", x="amount_eur", hue="scope", dodge=False, palette="colorblind", ax=ax)
+    sns.barplot(data=drawn, y="label", x="amount_eur", hue="scope", dodge=False, palette="colorblind", ax=ax)
     for container in ax.containers:
         ax.bar_label(
-            container, labels=[euros(v) if v == v else "" for v in container.datavalues], fontsize=8, padding=2
+            container, labels=[euros(v, lang) if v == v else "" for v in container.datavalues], fontsize=8, padding=2
         )
-    ax.legend(title="scope the study reads", fontsize=8, title_fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    ax.legend(
+        title=_("scope the study reads"), fontsize=8, title_fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1)
+    )
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(3))
-    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: euros(v)))
+    _axis_format(ax.xaxis, lambda v: euros(v, lang))
     set_title(ax, title)
-    ax.set(xlabel="euros, nominal (each of its own year)", ylabel="")
+    ax.set(xlabel=_("euros, nominal (each of its own year)"), ylabel="")
     ax.margins(x=0.15)
     return fig, data, source
 
 
-def models_chart(models: pd.DataFrame, title: str, source: str) -> ChartResult:
+def models_chart(models: pd.DataFrame, title: str, source: str, lang: str = "en") -> ChartResult:
     """Per network, all the money per plug against the public money per plug (each of one scope); a network
     whose public share no source gives is said so, not drawn as zero."""
+    _, fmt = words(lang)
+    codes = _Codes(lang)
     data = models[["initiative", "name", "model", "cost_per_premise", "public_money_per_premise"]].copy()
-    long = data.melt(
-        id_vars=["initiative", "name", "model"],
-        value_vars=["cost_per_premise", "public_money_per_premise"],
-        var_name="money",
-        value_name="eur_per_plug",
+    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.8 * len(data)))
+    bars = (
+        ("cost_per_premise", _("all money, per plug"), "#56b4e9", -0.2),
+        ("public_money_per_premise", _("public money, per plug"), "#0072b2", 0.2),
     )
-    long["money"] = long["money"].map(
-        {"cost_per_premise": "all money, per plug", "public_money_per_premise": "public money, per plug"}
-    )
-    long["label"] = long["name"] + "\n(" + long["model"].str.replace("_", " ") + ")"
-    fig, ax = plt.subplots(figsize=(8, 0.9 + 0.8 * len(data)))
-    sns.barplot(data=long, y="label", x="eur_per_plug", hue="money", ax=ax, palette=["#56b4e9", "#0072b2"], orient="h")
-    for container in ax.containers:
-        ax.bar_label(
-            container, labels=[euros(v) if v == v else "not cited" for v in container.datavalues], fontsize=8, padding=2
-        )
+    for column, label, colour, shift in bars:
+        for k, value in enumerate(data[column]):
+            cited = value == value
+            ax.barh(k + shift, value if cited else 0, height=0.38, color=colour, label=label if k == 0 else None)
+            # A network whose public share no source gives is said so where its bar would be, not drawn as zero.
+            ax.annotate(
+                euros(value, lang) if cited else _("not cited"),
+                (value if cited else 0, k + shift),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8,
+                style="normal" if cited else "italic",
+            )
+    names = [f"{name}\n({codes('model', model)})" for name, model in zip(data["name"], data["model"], strict=True)]
+    ax.set_yticks(range(len(data)), names)
+    ax.invert_yaxis()
+    ax.grid(axis="y", visible=False)
     set_title(ax, title)
-    ax.set(xlabel="euros per plug, nominal (each of its own years and scope)", ylabel="")
-    ax.legend(title="", fontsize=8, loc="lower right")
-    ax.margins(x=0.2)
+    ax.set(xlabel=_("euros per plug, nominal (each of its own years and scope)"), ylabel="")
+    _axis_format(ax.xaxis, lambda v: fmt.euros(v))
+    ax.set_xlim(0, data[["cost_per_premise", "public_money_per_premise"]].max().max() * 1.2)
+    ax.legend(fontsize=8, loc="best")  # where it covers the fewest bars
     return fig, data, source
 
 
-def newcomers_chart(outcomes: pd.DataFrame, persons_per_household: float, title: str, source: str) -> ChartResult:
+def newcomers_chart(
+    outcomes: pd.DataFrame, persons_per_household: float, title: str, source: str, lang: str = "en"
+) -> ChartResult:
+    """Each count of a programme's newcomers in the unit its source states, with the people-equivalent of
+    families as a tick. The counts' descriptions (``what``) are the data's words."""
+    _, fmt = words(lang)
+    codes = _Codes(lang)
     data = outcomes.copy()
-    data["label"] = data["what"].str.replace("_", " ") + " (" + data["as_of"].astype(str) + ")"
+    data["label"] = [
+        _("{what} ({date})").format(what=str(what).replace("_", " "), date=fmt.date(str(as_of)))
+        for what, as_of in zip(data["what"], data["as_of"], strict=True)
+    ]
+    drawn = data.assign(unit=[codes("unit", u) for u in data["unit"]])
     fig, ax = plt.subplots()
     sns.barplot(
-        data=data, y="label", x="count", hue="unit", dodge=False, ax=ax, palette=["#3b8f5a", "#8fc79f", "#c7e3cf"]
+        data=drawn, y="label", x="count", hue="unit", dodge=False, ax=ax, palette=GREENS[: drawn["unit"].nunique()]
     )
     for container in ax.containers:
-        ax.bar_label(container, fmt="{:,.0f}", fontsize=8, padding=2)
-    equivalent = data.dropna(subset=["people_equivalent"])
+        ax.bar_label(container, labels=[fmt.number(v) for v in container.datavalues], fontsize=8, padding=2)
+    # The people-equivalent where it differs from the count (families turned into people), with its value.
+    converted = data["people_equivalent"].notna() & (data["people_equivalent"] != data["count"])
+    equivalent = data[converted]
     ax.scatter(
         equivalent["people_equivalent"],
         equivalent["label"],
@@ -281,63 +529,238 @@ def newcomers_chart(outcomes: pd.DataFrame, persons_per_household: float, title:
         s=300,
         color="black",
         zorder=3,
-        label=f"people-equivalent ({persons_per_household:g} per family)",
+        label=_("people-equivalent ({persons} per family)").format(
+            persons=fmt.number(persons_per_household, 0 if float(persons_per_household).is_integer() else 1)
+        ),
     )
+    for row in equivalent.itertuples():
+        ax.annotate(
+            f"≈ {fmt.number(row.people_equivalent)}",
+            (row.people_equivalent, row.label),
+            xytext=(5, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+        )
     set_title(ax, title)
-    ax.set(xlabel="count (unit as each source states it)", ylabel="")
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.4, -0.16), ncol=4, frameon=False)
-    ax.margins(x=0.12)
+    ax.set(xlabel=_("count (unit as each source states it)"), ylabel="")
+    _axis_format(ax.xaxis, lambda v: fmt.number(v))
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, frameon=False)
+    ax.set_xlim(0, max(data["count"].max(), data["people_equivalent"].max()) * 1.15)
     return fig, data, source
 
 
-def tornado_chart(frame: pd.DataFrame, title: str, xlabel: str, source: str) -> ChartResult:
-    """Low and high of a headline per assumption; assumptions that do not move it are named, not drawn."""
+def assumption_label(assumption: str, lang: str = "en") -> str:
+    """An assumption of the sensitivity as a reader names it: "Gers Numérique: cost and premises"."""
+    _ = translator(lang)
+    name, _newline, quantity = _assumption_label(assumption, _Codes(lang)).rpartition("\n")
+    return _("{initiative}: {quantity}").format(initiative=name, quantity=quantity) if name else quantity
+
+
+def _assumption_label(assumption: str, codes: _Codes) -> str:
+    if "." not in assumption:
+        return codes("quantity", assumption)
+    initiative, quantity = assumption.split(".", 1)
+    return f"{_label(initiative)}\n{codes('quantity', quantity)}"
+
+
+def _setting_label(assumption: str, setting: object, codes: _Codes) -> str:
+    """A setting of an assumption in the edition's words: a base year as it is, options by their labels
+    (a cost and premises pair as "cost / premises")."""
+    if "." not in assumption:
+        return str(setting)
+    initiative = assumption.split(".", 1)[0]
+    # A pair on two lines: its label stays narrow enough to sit beside its bar.
+    return " /\n".join(codes.option(initiative, part.strip()) for part in str(setting).split(" / "))
+
+
+def _fit_labels(ax: plt.Axes, labels: list[tuple[matplotlib.text.Annotation, float, str]], central: float) -> None:
+    """Widen the axis to the right just enough for the labels past the bars' high ends (their widths measured),
+    then move any label that would leave the axes on the left (a low end near zero) over its bar."""
+    renderer, frame = ax.get_figure().canvas.get_renderer(), ax.get_window_extent()
+    left, right = ax.get_xlim()
+    for label, _, align in labels:
+        if align == "right":  # written rightwards from a high end: (end - left) / span * width + its width fits
+            room = (
+                frame.width
+                - (_text_extent(label, renderer).x1 - frame.x0 - (label.xy[0] - left) / (right - left) * frame.width)
+                - 8
+            )
+            right = max(right, left + (label.xy[0] - left) * frame.width / max(room, frame.width * 0.2))
+    ax.set_xlim(left, right)
+    for label, inside_offset, inside_align in labels:
+        box = _text_extent(label, renderer)
+        if box.x0 >= frame.x0:
+            continue
+        # Over its bar when the bar is long enough for the words, else under the bar, from its end.
+        bar = abs(central - label.xy[0]) / (right - left) * frame.width
+        if bar > box.width + 2 * abs(inside_offset):
+            label.xyann = (inside_offset, 0)
+        else:
+            label.xyann = (0, -13)
+        label.set_ha(inside_align)
+
+
+def tornado_chart(frame: pd.DataFrame, title: str, xlabel: str, source: str, lang: str = "en") -> ChartResult:
+    """Low and high of a headline per assumption, on a linear axis from zero; each end labelled with its
+    setting and value; assumptions that do not move it are named, not drawn."""
+    _ = translator(lang)
+    codes = _Codes(lang)
     # Rounding noise aside: a base year scales both costs of a ratio alike, so it cannot move it.
     moves = frame["swing"] > 1e-9 * frame["central"].abs()
-    still = frame.loc[~moves, "assumption"].tolist()
+    still = [assumption_label(a, lang) for a in frame.loc[~moves, "assumption"]]
     if still:
-        source += f" Not shown, as they leave this ratio unchanged: {', '.join(still)}."
+        source += " " + _("Not shown, as they leave this ratio unchanged: {assumptions}.").format(
+            assumptions=", ".join(still)
+        )
     frame = frame[moves].reset_index(drop=True)
-    fig, ax = plt.subplots()
+    fig, ax = plt.subplots(figsize=(8, 1.8 + 0.75 * len(frame)))
     central = frame["central"].iloc[0]
+    low, high = min(frame["low"].min(), 0), frame["high"].max()
+    # The axis starts at zero so that lengths read true; ``_fit_labels`` widens it for the labels.
+    ax.set_xlim(low, high + 0.1 * (high - low))
+    ax.set_ylim(len(frame) - 0.4, -0.9)
+    labels = []
     for k, row in enumerate(frame.itertuples()):
-        ax.barh(k, row.high - central, left=central, color="#1b6ca8")
-        ax.barh(k, row.low - central, left=central, color="#d9822b")
+        ax.barh(k, row.high - central, left=central, color="#1b6ca8", height=0.6)
+        ax.barh(k, row.low - central, left=central, color="#d9822b", height=0.6)
         # Name the setting at each end that moves away from the central case (the central one is the line).
         for end, setting, offset, align in (
             (row.low, row.low_setting, -3, "right"),
             (row.high, row.high_setting, 3, "left"),
         ):
             if abs(end - central) > 1e-9 * max(abs(central), 1):
-                ax.annotate(
-                    str(setting).replace("_", " "),
-                    (end, k),
-                    xytext=(offset, 0),
-                    textcoords="offset points",
-                    ha=align,
-                    va="center",
-                    fontsize=7,
+                text = _("{setting}: {ratio}").format(
+                    setting=_setting_label(row.assumption, setting, codes), ratio=times(end, lang)
                 )
+                label = ax.annotate(
+                    text, (end, k), xytext=(offset, 0), textcoords="offset points", ha=align, va="center", fontsize=7
+                )
+                label.set_in_layout(False)  # kept inside the axes by ``_fit_labels``, not by shrinking them
+                labels.append((label, -offset, "left" if align == "right" else "right"))
     ax.axvline(central, color="black", lw=0.8)
-    ax.set_yticks(range(len(frame)), [a.replace("_", " ").replace(".", "\n") for a in frame["assumption"]])
-    ax.invert_yaxis()
+    ax.annotate(
+        _("central case: {ratio}").format(ratio=times(central, lang)),
+        (central, -0.6),
+        xytext=(3, 0),
+        textcoords="offset points",
+        ha="left",
+        va="center",
+        fontsize=8,
+        fontweight="bold",
+    )
+    ax.set_yticks(range(len(frame)), [_assumption_label(a, codes) for a in frame["assumption"]])
+    ax.tick_params(axis="y", labelsize=9)
+    ax.grid(axis="y", visible=False)
+    _axis_format(ax.xaxis, lambda v: _tick_times(v, lang) if v >= 0 else "")
     set_title(ax, title)
     ax.set(xlabel=xlabel)
-    low, high = frame["low"].min(), frame["high"].max()
-    if low > 0 and high / low > 10:
-        # Ratios over more than an order of magnitude: a log axis, with room for the settings at both ends.
-        ax.set_xscale("log")
-        ax.set_xlim(low / 6, high * 6)
-        ax.set_xlabel(f"{xlabel} (log scale)")
-    else:
-        ax.margins(x=0.55)  # room for the settings named at both ends
+    fig.tight_layout()
+    _fit_labels(ax, labels, central)
     return fig, frame, source
 
 
-def save(chart: ChartResult, name: str, figures_dir: Path) -> None:
-    """Save a chart from the functions above, show it once in a notebook, and free it."""
+def ordinal(rank: int, lang: str = "en") -> str:
+    """A rank as a reader writes it: "1st", "36th" in English; "1er", "36e" in French."""
+    rank = int(rank)
+    if lang == "fr":
+        return "1er" if rank == 1 else f"{rank}e"
+    suffix = "th" if 10 <= rank % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(rank % 10, "th")
+    return f"{rank}{suffix}"
+
+
+def quarter_month(quarter: str) -> str:
+    """The last month of ARCEP's quarter, as an ISO month: "T1 2018" -> "2018-03"."""
+    number, year = quarter.split(" ")
+    return f"{year}-{3 * int(number[1:]):02d}"
+
+
+def quarter_text(quarter: str, lang: str = "en") -> str:
+    """ARCEP's quarter ("T1 2018", French) as the edition writes it: "Q1 2018" in English."""
+    _ = translator(lang)
+    number, year = quarter.split(" ")
+    return _("Q{number} {year}").format(number=number[1:], year=year)
+
+
+def national_panel_title(place: pd.DataFrame, quarter: str, lang: str = "en") -> str:
+    """The finding of the national panel, from the placement of the first studied département."""
+    _, fmt = words(lang)
+    first = place.iloc[0]
+    if first["rank_in_region"] == 1:
+        region_note = _("the most plugs of any public zone in its region")
+    else:
+        region_note = _("{rank} in its region by plugs").format(rank=ordinal(first["rank_in_region"], lang))
+    return _(
+        "{department}: by {date} fibre could reach {share} of the dwellings of its public-initiative zone, "
+        "{region_note}, but {rank} of {count} départements"
+    ).format(
+        department=first["department_name"],
+        date=fmt.date(quarter_month(quarter)),
+        share=fmt.share(first["public_share"], 1),
+        region_note=region_note,
+        rank=ordinal(first["rank_public_share"], lang),
+        count=fmt.number(first["departments_ranked"]),
+    )
+
+
+def national_panel_chart(dots: pd.DataFrame, title: str, quarter: str, lang: str = "en") -> ChartResult:
+    """Every metropolitan département as a dot: how rural it is against how far fibre reached its public zone,
+    both on linear axes from zero (most départements had next to nothing by then, and the chart says so)."""
+    _, fmt = words(lang)
+    fig, ax = plt.subplots(figsize=(8, 5.2))
+    for group in ("other", "same region", "studied"):
+        rows = dots[dots["group"] == group]
+        label = {
+            "other": _("other départements"),
+            "same region": _("same region ({regions})").format(regions=", ".join(sorted(set(rows["region_name"])))),
+            "studied": _("studied territories"),
+        }[group]
+        ax.scatter(
+            rows["rural_dwelling_share"],
+            rows["public_share"],
+            s=70 if group == "studied" else 28,
+            color=PANEL_COLOURS[group],
+            edgecolor="black" if group == "studied" else "white",
+            linewidth=0.6,
+            zorder=3 if group == "studied" else 2,
+            label=label,
+        )
+    for k, row in enumerate(dots[dots["group"] == "studied"].itertuples()):
+        ax.annotate(
+            _("{department} ({share})").format(department=row.department_name, share=fmt.share(row.public_share, 1)),
+            (row.rural_dwelling_share, row.public_share),
+            xytext=(0, 22 + 14 * (k % 2)),
+            textcoords="offset points",
+            ha="center",
+            fontsize=10,
+            fontweight="bold",
+            color=PANEL_COLOURS["studied"],
+            arrowprops={"arrowstyle": "-", "color": PANEL_COLOURS["studied"], "lw": 0.8},
+        )
+    _axis_format(ax.yaxis, lambda v: fmt.share(v))
+    _axis_format(ax.xaxis, lambda v: fmt.share(v))
+    ax.set_ylim(-0.02, max(dots["public_share"].max(), 0.1) * 1.08)
+    ax.set_xlim(-0.02, max(dots["rural_dwelling_share"].max(), 0.1) * 1.08)
+    ax.set_xlabel(_("share of the département's dwellings in rural communes"))
+    ax.set_ylabel(
+        _("public-initiative zone: share of the dwellings\nable to connect to FTTH, {quarter}").format(
+            quarter=quarter_text(quarter, lang)
+        )
+    )
+    ax.legend(loc="upper right", fontsize=8, frameon=True)
+    set_title(ax, title)
+    source = _(
+        "ARCEP, FTTH deployment by commune, {quarter}; {count} metropolitan départements. Public-initiative zone: "
+        "communes neither very dense, nor under an L. 33-13 commitment, nor with a private intention; its plugs "
+        "are counted whoever built them. ARCEP's data end in {end}."
+    ).format(quarter=quarter_text(quarter, lang), count=fmt.number(len(dots)), end=fmt.date(quarter_month(quarter)))
+    return fig, dots, source
+
+
+def save(chart: ChartResult, name: str, figures_dir: Path, lang: str = "en") -> None:
+    """Save a chart from the functions above in its edition, show it once in a notebook, and free it."""
     fig, data, source = chart
-    paths = save_figure(fig, data, name, figures_dir, source)
+    paths = save_figure(fig, data, name, figures_dir, source, lang)
     plt.close(fig)
     from IPython import get_ipython
 
@@ -346,3 +769,9 @@ def save(chart: ChartResult, name: str, figures_dir: Path) -> None:
         from IPython.display import Image, display
 
         display(Image(filename=str(paths[1])))
+
+
+def save_editions(draw: Callable[[str], ChartResult], name: str, figures_dir: Path) -> None:
+    """Draw a chart once per edition (``draw(lang)``) and save each: English writes the CSV, once."""
+    for lang in EDITIONS:
+        save(draw(lang), name, figures_dir, lang)

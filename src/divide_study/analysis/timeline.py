@@ -212,10 +212,15 @@ def pace_rows(timeline: list[dict], start: tuple[str, float, str] | None) -> lis
     return out
 
 
-def milestones(figures: pd.DataFrame, external: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFrame:
+def milestones(figures: pd.DataFrame, external: pd.DataFrame, chosen: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """The dated events of milestones.csv, each from its evidence row: a row giving a year is dated by that
     year (or by its own day, when that day is of the same year), any other by its own date; ``{value}`` in
-    the event's words becomes the row's value."""
+    the event's words becomes the row's value. In another edition's language (``lang``) the event's words are
+    its translation (the 'data' catalog) and the value is written as that edition writes numbers."""
+    from divide_study.report.datatext import DataText
+    from divide_study.report.formats import Formats
+
+    words, formats = DataText(lang), Formats(lang)
     out = []
     for record in chosen.to_dict("records"):
         row = evidence_row(record["evidence_id"], figures, external)
@@ -224,12 +229,12 @@ def milestones(figures: pd.DataFrame, external: pd.DataFrame, chosen: pd.DataFra
             date = row["as_of"] if row["as_of"].startswith(year) and len(row["as_of"]) == 10 else year
         else:
             date = row["as_of"]
-        value = f"{row['value']:.0%}" if row["unit"] == "share" else f"{row['value']:,.0f}"
+        value = formats.share(row["value"]) if row["unit"] == "share" else formats.number(row["value"])
         out.append(
             {
                 "initiative": _initiative_of(record["evidence_id"], figures),
                 "date": date,
-                "event": record["event"].replace("{value}", value),
+                "event": words(record["event"], "milestones.csv", "event").replace("{value}", value),
                 "source": row["source"],
                 "quote": row["quote"],
                 "evidence_id": record["evidence_id"],
@@ -244,18 +249,3 @@ def _initiative_of(evidence_id: str, figures: pd.DataFrame) -> str:
     """An article figure's initiative, or a reference row's topic (the initiative's id)."""
     found = records(figures, "figure_id").get(evidence_id)
     return str(found["initiative"]) if found is not None else evidence_id.split("|")[0]
-
-
-def targets_title(targets: pd.DataFrame, names: dict[str, str]) -> str:
-    """A chart title stating how each network did against its own target, from the targets table."""
-    own = targets[targets["target"].str.startswith("own target")]
-    parts = [
-        f"{names.get(t['initiative'], t['initiative'])} {t['achieved_by_then']:.0%} by {t['by']} "
-        f"against {t['target_share']:.0%}"
-        for t in own.to_dict("records")
-    ]
-    missed = (own["achieved_by_then"] < own["target_share"] - 1e-9).all()
-    lead = "No network met its own target" if missed and len(own) > 1 else "Against their own targets"
-    if len(own) == 1:
-        lead = "Its own target missed" if missed else "Its own target"
-    return f"{lead}: " + "; ".join(parts)

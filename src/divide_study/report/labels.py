@@ -58,13 +58,17 @@ def required_codes(
     initiatives: pd.DataFrame,
     funding: pd.DataFrame,
     evidence: pd.DataFrame,
+    figures: pd.DataFrame | None = None,
 ) -> list[tuple[str, str, str]]:
-    """(kind, key, where it is used) of every code the report can show."""
+    """(kind, key, where it is used) of every code the report can show (``figures``: the article figures,
+    whose metrics name them in the provenance appendix)."""
     from divide_study.analysis.measures import QUANTITIES
     from divide_study.analysis.metrics import METRICS
 
     codes = [("metric", m, "the comparison's metrics") for m in METRICS]
     codes += [("quantity", q, "measures.csv quantities") for q in QUANTITIES]
+    if figures is not None:
+        codes += [("metric", m, "figures.csv metrics") for m in figures["metric"]]
     codes += [("scope", s, "measures.csv scopes") for s in measures["scope"]]
     codes += [("scope", s, "funding.csv scopes") for s in funding["scope"]]
     codes += [("model", m, "initiatives.csv models") for m in initiatives["model"]]

@@ -24,6 +24,7 @@ import pandas as pd
 
 from divide_study.analysis.metrics import metric
 from divide_study.i18n import Translator
+from divide_study.report.datatext import DataText
 from divide_study.report.formats import MISSING, Formats
 
 # Characters that HTML or the report's Markdown would read as markup: HTML's five, and Markdown's emphasis,
@@ -140,6 +141,9 @@ class Report:
         self.lang = lang
         self._ = Translator(lang, "report")
         self.formats = Formats(lang)
+        self.words = DataText(
+            lang
+        )  # the data's own words (a reference row's name, a source), in the edition's language
         self.figures = figures.set_index("figure_id")
         # The class of each figure's and reference row's source, when known (evidence.csv).
         self.classes = (
@@ -221,6 +225,17 @@ class Report:
         """Record an entry and return the number as a link to it."""
         return self._link(self._entry(number, what, source, words, source_class), number)
 
+    def _cited(self, source: str) -> str:
+        """A reference row's source: a link when it is a full URL, else its words in the edition's language."""
+        if source.startswith(("http://", "https://")):
+            return self._web_link(source)
+        return self._web_link(self.words(source, "external_figures.csv", "source"))
+
+    def named(self, text: str, what: str, source: str, words: str = "") -> str:
+        """A name that holds figures ("initial budget (2014) / homes targeted by phase 1": a choice of the
+        sensitivity analysis), linked like a number to an entry saying what it names and where it comes from."""
+        return self._record(text, what, source, words)
+
     def article(self, article: str) -> str:
         """'"Title" (outlet, date), file NNN_x.txt' for citations."""
         row = self.sources.loc[article]
@@ -244,7 +259,9 @@ class Report:
         """A figure stated in an article, formatted; recorded with its article and verbatim span."""
         row = self.figures.loc[figure_id]
         what = self._("{metric} ({initiative}, {as_of})").format(
-            metric=row["metric"].replace("_", " "), initiative=self._initiative(row["initiative"]), as_of=row["as_of"]
+            metric=self._label("metric", row["metric"]),
+            initiative=self._initiative(row["initiative"]),
+            as_of=self.formats.date(str(row["as_of"])),
         )
         return self._record(
             self.format_number(row["value"], fmt, scale),
@@ -262,7 +279,7 @@ class Report:
         row = self.figures.loc[figure_id]
         return self._record(
             self.formats.date(str(row["as_of"])[:7]),
-            self._("date of {metric}").format(metric=row["metric"].replace("_", " ")),
+            self._("date of {metric}").format(metric=self._label("metric", row["metric"])),
             self._article_source(row["article"]),
             self._("date inferred, see the table of sources"),
         )
@@ -277,7 +294,7 @@ class Report:
             topic, figure, date = evidence_id.split("|")
             rows = self.external[(self.external["topic"] == topic) & (self.external["figure"] == figure)]
             cited = str(rows.iloc[0]["source"]) if len(rows) else ""
-            source = self._("reference data: {source}").format(source=self._web_link(cited))
+            source = self._("reference data: {source}").format(source=self._cited(cited))
         what = self._("date of {figure}").format(figure=self.input_link(evidence_id))
         return self._record(self.formats.date(date), what, source, self._("as of {date}").format(date=date))
 
@@ -298,8 +315,10 @@ class Report:
         row = rows.iloc[0]
         return self._record(
             self.format_number(row["value"], fmt, scale),
-            self._("{figure} ({as_of})").format(figure=figure, as_of=row["as_of"]),
-            self._("reference data: {source}").format(source=self._web_link(str(row["source"]))),
+            self._("{figure} ({as_of})").format(
+                figure=self.words(figure, "external_figures.csv", "figure"), as_of=self.formats.date(str(row["as_of"]))
+            ),
+            self._("reference data: {source}").format(source=self._cited(str(row["source"]))),
             self._("“{words}”").format(words=row["quote"]),
             self.classes.get(f"{topic}|{figure}|{row['as_of']}", ""),
         )
@@ -388,7 +407,11 @@ class Report:
             what = self._("{metric} of {initiative}").format(**names)
         basis = self._("data/processed/comparison.csv, line {line}").format(line=int(rows.index[0]) + 2)
         ids = str(row.get("input_ids", "") or "")
-        inputs = [i for i in ids.split(";") if i] if ids and ids != "nan" else [str(row["inputs"])]
+        inputs = (
+            [i for i in ids.split(";") if i]
+            if ids and ids != "nan"
+            else [self.words(str(row["inputs"]), "comparison.csv", "inputs")]
+        )
         return self.computed(value, what, basis, fmt, inputs)
 
     # --- figures and tables -------------------------------------------------------------------------------

@@ -1,0 +1,337 @@
+"""Every chart in both editions: French words and numbers in the French one, linear axes, both files written."""
+
+from __future__ import annotations
+
+import re
+
+import matplotlib
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from divide_study.analysis import plots
+from divide_study.errors import StudyError
+
+NBSP, NNBSP = "\u00a0", "\u202f"
+NAN = float("nan")
+
+INITIATIVES = pd.DataFrame(
+    {
+        "initiative": ["gers_numerique", "castres_mazamet"],
+        "short_name": ["Gers Numérique", "Castres-Mazamet"],
+        "colour": ["#0072B2", "#E69F00"],
+    }
+)
+LABELS = pd.DataFrame(
+    [
+        ("scope", "phase_1", "phase 1", "phase 1"),
+        ("scope", "whole_network", "whole network", "réseau entier"),
+        ("scope", "not used", "not used", "non retenu"),
+        ("model", "public_network", "public network", "réseau public"),
+        ("model", "mixed_economy_company", "mixed-economy company", "société d'économie mixte"),
+        ("unit", "families", "families", "familles"),
+        ("unit", "people", "people", "personnes"),
+        ("quantity", "speed", "speed", "débit"),
+        ("quantity", "base_year", "base year of the constant euros", "année de base des euros constants"),
+        ("quantity", "cost+premises", "cost and premises", "coût et locaux"),
+        ("option", "gers_numerique.ftth_100", "100 Mbit/s (assumed)", "100 Mbit/s (hypothèse)"),
+        ("option", "gers_numerique.ftth_1000", "1 Gbit/s (assumed)", "1 Gbit/s (hypothèse)"),
+        ("option", "castres_mazamet.metro_fibre", "metropolitan fibre", "fibre métropolitaine"),
+        ("option", "castres_mazamet.investment", "investment of 2003", "investissement de 2003"),
+        ("option", "castres_mazamet.households", "households only", "foyers seuls"),
+    ],
+    columns=["kind", "key", "en", "fr"],
+)
+# Words of the English charts that are no French word: none may reach a French chart.
+ENGLISH = {
+    *("the", "of", "per", "cost", "costs", "share", "year", "years", "achieved", "own", "target", "money", "plug"),
+    *("plugs", "spent", "scope", "reads", "not", "cited", "count", "unit", "people", "families", "family"),
+    *("equivalent", "case", "region", "dwellings", "able", "connect", "other", "studied", "territories"),
+    *("assumption", "assumed", "and", "by", "in", "its", "to", "each", "whole", "network", "all", "shown", "leave"),
+    *("unchanged", "speed"),
+}
+# Proper names, file names and symbols every edition shows as they are.
+PROPER = {"gers", "numérique", "castres", "mazamet", "occitanie", "csv", "data", "processed", "mbit", "ftth", "arcep"}
+
+
+def comparison() -> pd.DataFrame:
+    rows = []
+    for initiative, cost, speed, years, inputs in (
+        ("gers_numerique", 2870.0, 1000.0, "2013–2023", "spending, 2023-07 (https://www.ladepeche.fr/a)"),
+        ("castres_mazamet", 131.6, 2.0, "2003", "article 004 (castres_investment) | assumption"),
+    ):
+        base = {"initiative": initiative, "spending_years": years, "base_year": 2025, "option": "o", "scope": "s"}
+        base |= {"unit": "u", "note": "", "inputs": inputs}
+        rows.append(base | {"metric": "cost_per_premise", "value_nominal": cost, "value_constant": cost * 1.16})
+        rows.append(base | {"metric": "speed", "value_nominal": speed, "value_constant": NAN})
+        mbit = cost / speed
+        rows.append(base | {"metric": "cost_per_premise_per_mbit", "value_nominal": mbit, "value_constant": mbit})
+    return pd.DataFrame(rows)
+
+
+def timelines() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "initiative": ["gers_numerique"] * 3,
+            "year": [2018, 2020, 2020],
+            "share": [0.2, 0.5, 0.67],
+            "kind": ["achieved", "achieved", "target"],
+        }
+    )
+
+
+def events(lang: str) -> pd.DataFrame:
+    words = {"en": ["launch", "network completed"], "fr": ["lancement", "réseau achevé"]}[lang]
+    return pd.DataFrame(
+        {"initiative": ["gers_numerique"] * 2, "date": ["2013", "2026-01-28"], "year": [2013, 2026], "event": words}
+    )
+
+
+def costs(lang: str) -> pd.DataFrame:
+    words = {"en": ["budget", "spending"], "fr": ["budget", "dépenses"]}[lang]
+    return pd.DataFrame(
+        {
+            "amount_eur": [100e6, 287e6],
+            "as_of": ["2014", "2023-07"],
+            "what": words,
+            "qualifier": ["exact", "approx"],
+            "scope": ["phase_1", "whole_network"],
+        }
+    )
+
+
+def models() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "initiative": ["gers_numerique", "castres_mazamet"],
+            "name": ["Gers Numérique", "Castres-Mazamet"],
+            "model": ["public_network", "mixed_economy_company"],
+            "cost_per_premise": [2870.0, 131.6],
+            "public_money_per_premise": [1000.0, NAN],
+        }
+    )
+
+
+def outcomes(lang: str) -> pd.DataFrame:
+    words = {"en": ["families settled", "people settled"], "fr": ["familles installées", "personnes installées"]}
+    return pd.DataFrame(
+        {
+            "as_of": ["2010", "2014"],
+            "count": [250.0, 489.0],
+            "unit": ["families", "people"],
+            "what": words[lang],
+            "people_equivalent": [550.0, 489.0],
+        }
+    )
+
+
+MOVING = ["castres_mazamet.speed", "gers_numerique.speed", "castres_mazamet.cost+premises"]
+
+
+def tornado() -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {
+            "assumption": [*MOVING, "base_year"],
+            "low": [0.6, 2.9, 28.2, 28.2],
+            "low_setting": ["metro_fibre", "ftth_100", "investment / households", 2003],
+            "central": [28.2] * 4,
+            "high": [28.2, 28.2, 31.0, 28.2],
+            "high_setting": ["dsl_offer", "ftth_1000", "investment / households", 2025],
+        }
+    )
+    frame["swing"] = frame["high"] - frame["low"]
+    return frame
+
+
+def panel_dots() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "department": ["01", "32", "31"],
+            "department_name": ["Ain", "Gers", "Haute-Garonne"],
+            "region_name": ["Auvergne-Rhône-Alpes", "Occitanie", "Occitanie"],
+            "rural_dwelling_share": [0.44, 0.64, 0.2],
+            "public_share": [0.32, 0.019, 0.05],
+            "group": ["other", "studied", "same region"],
+        }
+    )
+
+
+PLACEMENT = pd.DataFrame(
+    [{"department_name": "Gers", "public_share": 0.0193, "rank_in_region": 1, "rank_public_share": 36,
+      "departments_ranked": 91}]
+)  # fmt: skip
+
+
+def every_chart(lang: str) -> dict[str, plots.ChartResult]:
+    """Each of the study's charts drawn on tiny tables in one edition (data words already in its language)."""
+    _ = plots.translator(lang)
+    title = _("year")  # any translated words: the titles' own messages are the notebooks'
+    return {
+        "per_unit": plots.per_unit_chart(comparison(), "cost_per_premise", title, _("euros per premise"), "s", lang),
+        "per_mbit": plots.cost_per_mbit_chart(comparison(), title, "s", lang),
+        "eligibility": plots.eligibility_chart(timelines(), title, "s", lang),
+        "milestones": plots.milestones_chart(events(lang), title, "s", lang),
+        "cost_scopes": plots.cost_scopes_chart(costs(lang), title, "s", lang),
+        "models": plots.models_chart(models(), title, "s", lang),
+        "newcomers": plots.newcomers_chart(outcomes(lang), 2.2, title, "s", lang),
+        "tornado": plots.tornado_chart(tornado(), title, _("euros per premise"), "s", lang),
+        "panel": plots.national_panel_chart(
+            panel_dots(), plots.national_panel_title(PLACEMENT, "T1 2018", lang), "T1 2018", lang
+        ),
+    }
+
+
+@pytest.fixture
+def charts_style():
+    plots.use_style(INITIATIVES, LABELS)
+    yield
+    plots.LABELS.clear()
+    plt.close("all")
+
+
+def chart_text(chart: plots.ChartResult, lang: str) -> str:
+    """Every text artist of the figure once drawn (titles, ticks, legends, labels, source line)."""
+    fig, _, source = chart
+    plots.add_source_line(fig, source, lang)
+    fig.canvas.draw()
+    return "\n".join(t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_visible())
+
+
+CHARTS = ["per_unit", "per_mbit", "eligibility", "milestones", "cost_scopes", "models", "newcomers", "tornado", "panel"]
+
+
+@pytest.mark.parametrize("name", CHARTS)
+def test_a_french_chart_has_no_english_word(charts_style, name):
+    english = chart_text(every_chart("en")[name], "en")
+    french = chart_text(every_chart("fr")[name], "fr")
+    words = {w.lower() for w in re.findall(r"[^\W\d_]+", french)} - PROPER
+    assert not words & ENGLISH, (name, sorted(words & ENGLISH), french)
+    # The English chart does show English words: the list above is of words the charts use.
+    assert {w.lower() for w in re.findall(r"[^\W\d_]+", english)} & ENGLISH, name
+
+
+def test_french_charts_write_numbers_the_french_way(charts_style):
+    charts = every_chart("fr")
+    per_unit = chart_text(charts["per_unit"], "fr")
+    assert f"2{NNBSP}870{NBSP}€" in per_unit and f"131{NBSP}€" not in per_unit.replace(f"132{NBSP}€", "")
+    assert "Source\u00a0:" in per_unit and "dépensé en 2013–2023" in per_unit
+    assert f"2,87{NBSP}€" in chart_text(charts["per_mbit"], "fr")
+    assert f"67{NBSP}%" in plots.targets_title(
+        pd.DataFrame(
+            {"initiative": ["gers_numerique"], "target": ["own target"], "by": [2020], "target_share": [2 / 3],
+             "achieved_by_then": [0.5]}
+        ),
+        "fr",
+    )  # fmt: skip
+    eligibility = chart_text(charts["eligibility"], "fr")
+    assert f"50{NBSP}%" in eligibility and "2020" in eligibility and f"2{NNBSP}020" not in eligibility
+    assert f"287{NBSP}M€" in chart_text(charts["cost_scopes"], "fr")
+    assert "juillet 2023" in chart_text(charts["cost_scopes"], "fr")
+    assert "2,2 par famille" in chart_text(charts["newcomers"], "fr")
+    tornado_text = chart_text(charts["tornado"], "fr")
+    assert f"0,6{NNBSP}×" in tornado_text and f"28{NNBSP}×" in tornado_text
+    panel = chart_text(charts["panel"], "fr")
+    assert f"1,9{NBSP}%" in panel and "36e sur 91" in panel and "T1 2018" in panel and "mars 2018" in panel
+    # No English grouping or decimal point in any French number.
+    for name, chart in charts.items():
+        assert not re.search(r"\d,\d{3}\b|\d\.\d", chart_text(chart, "fr")), name
+
+
+def test_english_charts_keep_english_numbers(charts_style):
+    charts = every_chart("en")
+    assert "€2,870" in chart_text(charts["per_unit"], "en")
+    panel = chart_text(charts["panel"], "en")
+    assert "1.9%" in panel and "36th of 91" in panel and "Q1 2018" in panel
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_no_chart_has_a_log_or_other_nonlinear_axis(charts_style, lang):
+    for name, (fig, _, _) in every_chart(lang).items():
+        for ax in fig.axes:
+            assert (ax.get_xscale(), ax.get_yscale()) == ("linear", "linear"), name
+
+
+def test_wide_ratios_stay_linear_from_zero_with_every_end_labelled_inside_the_axes(charts_style):
+    fig, frame, source = plots.tornado_chart(tornado(), "t", "x", "s")
+    ax = fig.axes[0]
+    assert ax.get_xlim()[0] == 0 and ax.get_xscale() == "linear"
+    assert "base year of the constant euros" in source  # unmoved: named, not drawn
+    assert list(frame["assumption"]) == MOVING
+    fig.canvas.draw()
+    renderer, box = fig.canvas.get_renderer(), ax.get_window_extent()
+    ends = [t for t in ax.texts if "×" in t.get_text() and "central" not in t.get_text()]
+    assert len(ends) == 3 and any(t.get_text() == "metropolitan fibre: 0.6×" for t in ends)
+    for text in ends:
+        extent = text.get_window_extent(renderer)
+        assert box.x0 <= extent.x0 and extent.x1 <= box.x1, text.get_text()
+
+
+def test_each_edition_writes_its_own_files_and_the_csv_once(charts_style, tmp_path):
+    plots.save_editions(lambda lang: plots.eligibility_chart(timelines(), "t", "s", lang), "eligibility", tmp_path)
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == [
+        "eligibility.csv",
+        "eligibility.fr.png",
+        "eligibility.fr.svg",
+        "eligibility.png",
+        "eligibility.svg",
+    ]
+    assert plots.figure_file("eligibility", "fr") == "eligibility.fr.png"
+    assert plots.figure_file("eligibility") == "eligibility.png"
+    # The build's patterns for the step's charts still match both editions.
+    from fnmatch import fnmatch
+
+    assert fnmatch("cost_per_premise.fr.png", "cost_per_*.*") and fnmatch("eligibility.fr.svg", "eligibility.*")
+    assert fnmatch("sensitivity_tornado_mbit.fr.png", "sensitivity_tornado*.*") and fnmatch("models.fr.png", "*.png")
+
+
+def test_a_french_chart_without_the_labels_of_codes_is_refused(charts_style):
+    plots.LABELS.clear()
+    with pytest.raises(StudyError, match="labels"):
+        plots.models_chart(models(), "t", "s", "fr")
+    fig = plots.models_chart(models(), "t", "s", "en")[0]  # English falls back to the code's words
+    fig.canvas.draw()
+    assert any("public network" in t.get_text() for t in fig.axes[0].get_yticklabels())
+
+
+def test_source_lines_name_sites_articles_and_assumptions_in_the_edition(charts_style):
+    frame = comparison()
+    assert plots.source_from(frame, "cost_per_premise") == (
+        "Gers Numérique: ladepeche.fr (July 2023); Castres-Mazamet: article 004, assumption of the study; "
+        "INSEE CPI (constant euros)."
+    )
+    french = plots.source_from(frame, "cost_per_premise", cpi=False, lang="fr")
+    assert french == f"Gers Numérique{NBSP}: ladepeche.fr (juillet 2023){NNBSP}; Castres-Mazamet{NBSP}: article 004, " \
+        "hypothèse de l'étude."  # fmt: skip
+
+
+def test_money_ranks_quarters_and_ratios_per_edition():
+    assert plots.euros(214e6) == "€214M" and plots.euros(214e6, "fr") == f"214{NBSP}M€"
+    assert plots.euros(5.1e6, "fr") == f"5,1{NBSP}M€" and plots.euros(1.2e9, "fr") == f"1,2{NBSP}Md€"
+    assert plots.euros(2870, "fr") == f"2{NNBSP}870{NBSP}€" and plots.euros(2.22) == "€2.22"
+    assert [plots.ordinal(n) for n in (1, 2, 3, 11, 22, 36)] == ["1st", "2nd", "3rd", "11th", "22nd", "36th"]
+    assert [plots.ordinal(n, "fr") for n in (1, 2, 36)] == ["1er", "2e", "36e"]
+    assert plots.quarter_month("T1 2018") == "2018-03" and plots.quarter_month("T3 2017") == "2017-09"
+    assert plots.quarter_text("T1 2018") == "Q1 2018" and plots.quarter_text("T1 2018", "fr") == "T1 2018"
+    assert plots.times(28.23) == "28×" and plots.times(0.56, "fr") == f"0,6{NNBSP}×"
+
+
+def test_crowded_milestones_are_labelled_without_overlap(charts_style):
+    # Five events of one network within three years, as the Gers has: every label at its own place.
+    crowded = pd.DataFrame(
+        {
+            "initiative": ["gers_numerique"] * 5 + ["castres_mazamet"],
+            "date": ["2012", "2013", "2014", "2014", "2014-06-01", "1998"],
+            "year": [2012.5, 2013.5, 2014.5, 2014.5, 2014.4, 1998.5],
+            "event": ["premier plan numérique", "syndicat créé", "lancement", "premiers travaux", "réseau", "fibre"],
+        }
+    )
+    fig = plots.milestones_chart(crowded, "t", "s", "fr")[0]
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    labels = [t for t in fig.axes[0].texts if t.get_text()]  # the others are the lines to the points
+    boxes = [plots._text_extent(t, renderer) for t in labels]
+    assert len(boxes) == 6
+    for k, box in enumerate(boxes):
+        assert not plots._overlaps(box, boxes[:k], pad=0), labels[k].get_text()
+    assert any("1 juin 2014" in t.get_text() or "1er juin 2014" in t.get_text() for t in labels)
