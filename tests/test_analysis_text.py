@@ -261,7 +261,7 @@ def ledger_report(lang: str):
         columns=["article", "source", "title", "outlet", "published", "published_earliest", "published_latest"],
     )
     external = pd.DataFrame(
-        [("delta", "plugs to build", 138_000, "plugs", "2019", "delta.fr", "138 000 prises", "")],
+        [("delta", "plugs to build", 138_000, "plugs", "2019", "https://delta.fr/p", "138 000 prises", "")],
         columns=["topic", "figure", "value", "unit", "as_of", "source", "quote", "note"],
     )
     return Report(figures, sources, external, [], [], lang=lang)
@@ -290,7 +290,7 @@ def test_the_models_years_periods_and_targets_are_links_to_their_entries():
     entries = english.provenance()
     first = entries.iloc[0]
     assert (first["number"], first["what"]) == ("2019", "Delta: first year of its contracts")
-    assert first["source"] == "data/processed/models.csv, row of Delta, column “from_year”"
+    assert first["source"] == "data/processed/models.csv, row of Delta, column “first year of the contracts”"
     assert "“deux sur trois” (characters 5–19)" in entries["words"].tolist()  # the target links its words
 
 

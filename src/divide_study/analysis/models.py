@@ -198,7 +198,8 @@ def _missing(value) -> bool:
 
 
 def _models_cell(_, name: str, column: str) -> str:
-    """Where a value of the section comes from: models.csv, the network's row, one column (translated)."""
+    """Where a value of the section comes from: models.csv, the network's row, one column (``column``: its
+    meaning in the edition's words, since a reader of either edition reads words, not identifiers)."""
     return _("data/processed/models.csv, row of {name}, column “{column}”").format(name=name, column=column)
 
 
@@ -212,7 +213,7 @@ def years_prose(report, row: dict, _) -> str:
     first = report.dated(
         str(int(row["from_year"])),
         _("{name}: first year of its contracts").format(name=name),
-        _models_cell(_, name, "from_year"),
+        _models_cell(_, name, _("first year of the contracts")),
         _("the earliest start year of its rows of contracts.csv"),
     )
     if _missing(row.get("to_year")):
@@ -220,7 +221,7 @@ def years_prose(report, row: dict, _) -> str:
     last = report.dated(
         str(int(row["to_year"])),
         _("{name}: last year of its contracts").format(name=name),
-        _models_cell(_, name, "to_year"),
+        _models_cell(_, name, _("last year of the contracts")),
         _("the latest end year of its rows of contracts.csv"),
     )
     return _("{first}–{last}").format(first=first, last=last)
@@ -231,7 +232,7 @@ def period_prose(report, row: dict, _) -> str:
     each end a date linked to its entry."""
     name = row["name"]
     start, end = [part.strip() for part in str(row["pace_period"]).split(" – ")]
-    where = _models_cell(_, name, "pace_period")
+    where = _models_cell(_, name, _("period of the average pace"))
     return _("{start} – {end}").format(
         start=report.dated(
             start,
@@ -328,15 +329,15 @@ def report_section(report, table: pd.DataFrame, figures_in, labels: Labels | Non
                 year=report.dated(
                     str(row["target_by"]),
                     _("{name}: year of its own target").format(name=name),
-                    _models_cell(_, name, "target_by"),
+                    _models_cell(_, name, _("year of the own target")),
                     _("the year by which its source sets the target (targets.csv)"),
                 ),
                 achieved=achieved,
                 as_of=report.dated(
                     str(row["achieved_as_of"]),
                     _("{name}: date of the last share achieved by its target's year").format(name=name),
-                    _models_cell(_, name, "achieved_as_of"),
-                    _("the date of the source of that share (targets.csv achieved_id)"),
+                    _models_cell(_, name, _("date of the share achieved")),
+                    _("the date of the source of that share (targets.csv)"),
                 ),
             )
         if row["plugs_per_year"] == row["plugs_per_year"]:

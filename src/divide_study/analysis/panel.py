@@ -471,16 +471,6 @@ def check_claims(
 
 # --- chart and report -----------------------------------------------------------------------------------
 
-# Okabe-Ito colours, told apart with any colour vision; the studied territories also get a larger marker.
-LIMIT = (
-    "ARCEP's data end in March 2018: four years into Gers Numérique, before its phase 2 and before the Tarn's "
-    "2019 concession."
-)
-ZONE_NOTE = (
-    "Public-initiative zone: communes neither very dense, nor under an L. 33-13 commitment, nor with a private "
-    "intention; its plugs are counted whoever built them."
-)
-
 
 def chart_data(panel: pd.DataFrame, departments: list[str], quarter: str = QUARTERS[-1]) -> pd.DataFrame:
     """One row per metropolitan département with a public-initiative zone: the dots of the chart."""
@@ -513,7 +503,7 @@ def declare_in_report(report, figure_key: str, table_keys: list[str], before_tab
 
 
 def limit_note(lang: str = "en", end: str | None = None) -> str:
-    """What ARCEP's data cannot cover, said with every table and chart built from them (``LIMIT``, translated).
+    """What ARCEP's data cannot cover, said with the section's prose and chart, in the edition's language.
 
     ``end`` is the month the data end as the report shows it (a link to its provenance entry); by default the
     month of the last quarter's end, as plain text."""
@@ -527,7 +517,7 @@ def limit_note(lang: str = "en", end: str | None = None) -> str:
 
 
 def zone_note(lang: str = "en") -> str:
-    """What the public-initiative zone is (``ZONE_NOTE``, translated). The legal basis of operators'
+    """What the public-initiative zone is, in the edition's language. The legal basis of operators'
     commitments (article L. 33-13 of the Postal and Electronic Communications Code) is said in words."""
     _ = Translator(lang, "analysis")
     return _(
@@ -577,15 +567,16 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
     Every number, quarter and date is read from ``national_panel.csv``, ``panel_placement.csv`` and
     ``press_claims.csv`` and recorded in the report's provenance ledger, naming the file and column; the tables'
     cells link to their rows of those files. In another language than English the claims' verdicts are said
-    again from their tests (press_claims.csv's test, department and figure_id). The claims' speakers are shown
-    as press_claims.csv holds them.
+    again from their tests (press_claims.csv's test, department and figure_id), and the claims' speakers are
+    given in the data catalog's words. Sources name the file, the row and the column in the edition's words.
     """
     import html
 
     from divide_study.config import SCHEMAS_DIR
+    from divide_study.report.datatext import DataText
 
     lang = report.lang
-    _ = Translator(lang, "analysis")
+    _, speakers = Translator(lang, "analysis"), DataText(lang)
     declare_in_report(report, "national_panel", ["panel_placement", "press_claims"])
     tables = {
         name: read_table(processed / f"{name}.csv", SCHEMAS_DIR / f"{name}.schema.json", validate=False)
@@ -603,19 +594,19 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
         return _("data/processed/national_panel.csv, column “{column}”").format(column=column)
 
     quarters = [q for q in QUARTERS if q in set(panel["quarter"])]
-    first = quarter_link(report, quarters[0], _("first quarter of ARCEP's data"), panel_column("quarter"))
-    last = quarter_link(report, quarters[-1], _("last quarter of ARCEP's data"), panel_column("quarter"))
+    first = quarter_link(report, quarters[0], _("first quarter of ARCEP's data"), panel_column(_("quarter")))
+    last = quarter_link(report, quarters[-1], _("last quarter of ARCEP's data"), panel_column(_("quarter")))
     data_end = report.dated(
         str(panel["quarter_end"].max())[:7],
         _("month ARCEP's data end"),
-        panel_column("quarter_end"),
+        panel_column(_("end of quarter")),
         _("the latest end of quarter in the panel"),
     )
     limit, zone = limit_note(lang, data_end), zone_note(lang)
     n_metro = report.computed(
         panel.loc[panel["metropolitan"], "department"].nunique(),
         _("metropolitan départements in ARCEP's data"),
-        _("data/processed/national_panel.csv: distinct “department” where “metropolitan” is true"),
+        _("data/processed/national_panel.csv: its distinct metropolitan départements"),
         "{:.0f}",
     )
     sentences = []
@@ -623,7 +614,7 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
         name = row.department_name
         quarter_text = quarter_label(row.quarter, lang)
         what = _("quarter of {department}'s placement").format(department=name)
-        quarter = quarter_link(report, row.quarter, what, placed(name, "quarter"))
+        quarter = quarter_link(report, row.quarter, what, placed(name, _("quarter")))
 
         def count(value, what: str, column: str, department: str = name) -> str:
             return report.computed(value, what, placed(department, column), "{:.0f}")
@@ -660,7 +651,7 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
         peer_count = count(
             row.peer_count,
             _("peers of {department}: the metropolitan départements most like it").format(department=name),
-            "peer_count",
+            _("number of peers"),
         )
         sentences.append(
             _(
@@ -678,25 +669,25 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
                 ranked=count(
                     row.departments_ranked,
                     _("metropolitan départements ranked by public-zone share, {quarter}").format(quarter=quarter_text),
-                    "departments_ranked",
+                    _("départements ranked"),
                 ),
                 rank_in_region=count(
                     row.rank_in_region,
                     _("rank of {department} in its region by public-zone plugs, {quarter}").format(
                         department=name, quarter=quarter_text
                     ),
-                    "rank_in_region",
+                    _("rank in region"),
                 )
                 + ordinal_suffix(row.rank_in_region, lang),
                 in_region=count(
                     row.departments_in_region,
                     _("départements ranked in {department}'s region").format(department=name),
-                    "departments_in_region",
+                    _("départements in region"),
                 ),
                 rank_among_peers=count(
                     row.rank_among_peers,
                     _("rank of {department} by public-zone share among itself and its peers").format(department=name),
-                    "rank_among_peers",
+                    _("rank among peers"),
                 )
                 + ordinal_suffix(row.rank_among_peers, lang),
                 peer_count=peer_count,
@@ -705,7 +696,7 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
                 peers_with_plugs=count(
                     row.peers_with_public_plugs,
                     _("peers of {department} with any public-zone plug").format(department=name),
-                    "peers_with_public_plugs",
+                    _("peers with public-zone plugs"),
                 ),
             )
         )
@@ -747,7 +738,8 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
     shown_claims = pd.DataFrame(
         {
             _("article"): said["article"],
-            _("speaker"): said["speaker"],
+            # The speakers in the edition's words (the 'data' catalog); English: press_claims.csv's own.
+            _("speaker"): said["speaker"].map(lambda who: speakers(who, "press_claims.csv", "speaker")),
             _("claim (verbatim)"): said["span"],
             _("said"): [Formats(lang).date(str(d)) for d in said["said"]],
             _("verdict"): said["verdict"],
@@ -756,7 +748,7 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
         },
         index=said.index,
     )
-    claimed = _("data/processed/press_claims.csv, column “said”")
+    claimed = _("data/processed/press_claims.csv, column “{column}”").format(column=_("date said"))
     years = [
         report.dated(year, _("year a press claim was made"), claimed, _("the year of its article's publication"))
         for year in sorted({str(d)[:4] for d in claims["said"]})
@@ -773,7 +765,7 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
     interested_link = report.computed(
         interested,
         _("press claims quoted from interested parties"),
-        _("data/processed/press_claims.csv: rows whose “speaker” says interested party"),
+        _("data/processed/press_claims.csv: rows whose speaker is an interested party"),
         "{:.0f}",
     )
     claim_text = (
