@@ -70,12 +70,18 @@ def test_a_grade_gives_its_reasons_in_the_edition_and_keeps_its_level_a_code():
     table = evidence.evidence_table(FIGURES, SOURCES, CLAIMS, EXTERNAL, REFERENCE_CLASSES)
     ids = ["s_fam", "alpha|phase 2|2022", "assumption:alpha.speed=ftth"]
     english = evidence.grade(table, ids, "disagree")
-    french = evidence.grade(table, ids, "disagree", "fr")
+    said = pd.DataFrame(  # the data's words (words.csv): who spoke, in French
+        {
+            "en": ["the Soho Solo programme (CCI du Gers)", "Gers Fibre"],
+            "fr": ["le programme Soho Solo (CCI du Gers)", "Gers Fibre"],
+        }
+    )
+    french = evidence.grade(table, ids, "disagree", "fr", said)
     assert french.level == english.level == "weak"
     assert "rests on an assumption of the study" in english.reasons and "the sources disagree" in english.reasons
     assert "repose sur une hypothèse de l'étude" in french.reasons and "les sources divergent" in french.reasons
     assert "le programme Soho Solo (CCI du Gers)" in french.reasons  # the speaker, in the data catalog's French
-    strong = evidence.grade(table, ["b_cost", "alpha_pop|population|2014"], "agree", "fr")
+    strong = evidence.grade(table, ["b_cost", "alpha_pop|population|2014"], "agree", "fr", said)
     assert strong.reasons == (
         "chiffres exacts issus de sources de presse indépendante et sources officielles, qui concordent"
     )
@@ -264,7 +270,12 @@ def ledger_report(lang: str):
         [("delta", "plugs to build", 138_000, "plugs", "2019", "https://delta.fr/p", "138 000 prises", "")],
         columns=["topic", "figure", "value", "unit", "as_of", "source", "quote", "note"],
     )
-    return Report(figures, sources, external, [], [], lang=lang)
+    from divide_study.report.datatext import DataText
+
+    report = Report(figures, sources, external, [], [], lang=lang)
+    # The reference row's name in the edition's words (words.csv, the data's own words).
+    report.words = DataText(lang, pd.DataFrame({"en": ["plugs to build"], "fr": ["prises à construire"]}))
+    return report
 
 
 def visible_text(html_text: str) -> str:

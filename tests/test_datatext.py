@@ -27,9 +27,6 @@ PO = """msgid ""
 msgstr ""
 "Language: fr\\n"
 
-msgid "first works"
-msgstr "premiers travaux"
-
 msgid "own target: {share} eligible"
 msgstr "objectif propre\u00a0: {share} raccordables"
 
@@ -39,22 +36,23 @@ msgstr "{subscribers} abonnés ÷ ({eligible} raccordables × {plugs} prises)"
 msgid "cited: {figure}"
 msgstr "cité\u00a0: {figure}"
 
-msgid "take-up (lower bound)"
-msgstr "taux d'abonnement (borne basse)"
-
-msgid "{value}+ plugs eligible"
-msgstr "plus de {value} prises raccordables"
-
-msgid "no date printed"
-msgstr "aucune date imprimée"
-
 msgid "published between {earliest} and {latest}"
 msgstr "publié entre le {earliest} et le {latest}"
-
-#, fuzzy
-msgid "launch"
-msgstr "lancement"
 """
+# The data's own words (data/raw/words.csv): by their English wording; a row without French is missing.
+WORDS = pd.DataFrame(
+    {
+        "en": ["first works", "take-up (lower bound)", "{value}+ plugs eligible", "no date printed", "launch"],
+        "fr": [
+            "premiers travaux",
+            "taux d'abonnement (borne basse)",
+            "plus de {value} prises raccordables",
+            "aucune date imprimée",
+            "",
+        ],
+        "note": [""] * 5,
+    }
+)
 
 
 @pytest.fixture
@@ -76,7 +74,7 @@ def test_a_value_is_translated_by_its_wording_and_a_filled_sentence_through_its_
             "as_of": ["2023-07", "2023"],
         }
     )
-    french = data_text(frame, ["target", "how", "as_of"], "fr", "take_up.csv")
+    french = data_text(frame, ["target", "how", "as_of"], "fr", "take_up.csv", WORDS)
     assert list(french["target"]) == ["objectif propre\u00a0: 67\u00a0% raccordables", "premiers travaux"]
     # Numbers are written again for the locale (babel: narrow no-break space between thousands).
     assert french["how"][0] == "28\u202f000 abonnés ÷ (73\u00a0% raccordables × 100\u202f000 prises)"
@@ -87,13 +85,13 @@ def test_a_value_is_translated_by_its_wording_and_a_filled_sentence_through_its_
 
 
 def test_a_value_that_is_itself_a_template_is_translated_unfilled(catalogs):
-    event = DataText("fr")("{value}+ plugs eligible")
+    event = DataText("fr", WORDS)("{value}+ plugs eligible")
     assert event.format(value="13\u202f000") == "plus de 13\u202f000 prises raccordables"
 
 
 def test_a_list_of_sentences_is_translated_part_by_part_with_french_spacing(catalogs):
     basis = "no date printed; published between 2003-01-01 and 2003-12-03"
-    assert DataText("fr")(basis, "sources.csv", "date_basis") == (
+    assert DataText("fr", WORDS)(basis, "sources.csv", "date_basis") == (
         "aucune date imprimée\u00a0; publié entre le 1er janvier 2003 et le 3 décembre 2003"
     )
     assert messages_of(basis, "sources.csv", "date_basis") == [
@@ -104,14 +102,15 @@ def test_a_list_of_sentences_is_translated_part_by_part_with_french_spacing(cata
 
 def test_a_missing_translation_names_the_file_row_and_column(catalogs):
     frame = pd.DataFrame({"what": ["first works", "launch", "network completed"]})
-    with pytest.raises(DataError, match=r"milestones\.csv, row 2 \(line 3\), column 'what'.*'launch'"):
-        data_text(frame, ["what"], "fr", "milestones.csv")  # fuzzy: not yet checked by a translator
+    with pytest.raises(DataError, match=r"milestones\.csv, row 2 \(line 3\), column 'what'.*'launch'.*words\.csv"):
+        data_text(frame, ["what"], "fr", "milestones.csv", WORDS)  # a row without its French words
     processed = catalogs / "processed"
     processed.mkdir()
     tables = {table: pd.DataFrame({c: ["first works"] for c in columns}) for table, columns in SHOWN.items()}
     tables["targets.csv"].loc[0, "reached_on"] = "not yet"
     for table, shown in tables.items():
         shown.to_csv(processed / table, index=False)
+    WORDS.to_csv(processed / "words.csv", index=False)
     with pytest.raises(DataError, match=r"targets\.csv, row 1 \(line 2\), column 'reached_on'.*'not yet'"):
         check_data_text(processed, "fr")
     check_data_text(processed, "en")  # English needs no catalog
@@ -144,19 +143,39 @@ def test_every_value_the_french_edition_shows_is_translated_with_the_same_fields
     for entry in catalog("fr", "data"):
         if entry.id:
             assert fields(entry.string) == fields(entry.id), entry.id
+    datatext.check_words(pd.read_csv(PROJ_ROOT / datatext.WORDS, dtype=str, keep_default_na=False), datatext.WORDS)
+
+
+def test_a_translation_that_loses_a_field_is_refused_with_its_row():
+    words = pd.DataFrame({"en": ["{value}+ plugs eligible"], "fr": ["plus de prises raccordables"], "note": [""]})
+    with pytest.raises(DataError, match=r"words\.csv, row 1 \(line 2\), column 'fr'.*fields"):
+        datatext.check_words(words, datatext.WORDS)
 
 
 def test_the_french_of_the_data_follows_french_typography():
     # A non-breaking space before : ; ! ? % and inside « », so that a line never starts with the sign.
-    wrong = [
-        entry.string
-        for entry in catalog("fr", "data")
-        if entry.id and re.search(r" [:;!?%»]|« |\w[:;!?»]", entry.string) and "://" not in entry.string
-    ]
+    words = pd.read_csv(PROJ_ROOT / datatext.WORDS, dtype=str, keep_default_na=False)["fr"]
+    french = [entry.string for entry in catalog("fr", "data") if entry.id] + list(words)
+    wrong = [text for text in french if re.search(r" [:;!?%»]|« |\w[:;!?»]", text) and "://" not in text]
     assert not wrong, wrong
 
 
-def test_the_data_catalog_holds_exactly_the_messages_of_the_shown_values():
+def test_the_data_words_and_the_data_catalog_hold_exactly_the_messages_of_the_shown_values():
     used = set(data_messages(PROJ_ROOT))
     kept = {entry.id for entry in catalog("fr", "data") if entry.id}
-    assert kept == used, f"run `uv run study messages`: new {sorted(used - kept)}, unused {sorted(kept - used)}"
+    sentences = {m for m in used if datatext.is_template(m)}
+    assert kept == sentences, (
+        f"run `uv run study messages`: new {sorted(sentences - kept)}, unused {sorted(kept - sentences)}"
+    )
+    words = set(pd.read_csv(PROJ_ROOT / datatext.WORDS, dtype=str, keep_default_na=False)["en"])
+    assert words == used - sentences, f"run `uv run study messages`: {sorted((used - sentences) ^ words)}"
+
+
+def test_study_messages_adds_new_words_to_the_data_empty_and_drops_unused_ones(tmp_path):
+    path = tmp_path / "words.csv"
+    pd.DataFrame({"en": ["kept", "gone"], "fr": ["gardé", "parti"], "note": ["", ""]}).to_csv(path, index=False)
+    assert datatext.update_words(path, ["kept", "new words"]) == (1, 1)
+    assert pd.read_csv(path, dtype=str, keep_default_na=False).values.tolist() == [
+        ["kept", "gardé", ""],
+        ["new words", "", ""],
+    ]

@@ -140,8 +140,21 @@ EXTERNAL_URL = pd.DataFrame(
 )
 
 
+# The data's words (words.csv) the French entries say: a reference row's name and a source that is no address.
+WORDS = pd.DataFrame(
+    {
+        "en": ["share eligible", "gers.fr/monjournal/numero1", "spending"],
+        "fr": ["part éligible", "gers.fr/monjournal/numero1", "dépense"],
+    }
+)
+
+
 def french_report() -> Report:
-    return Report(FIGURES, SOURCES, EXTERNAL_URL, ["f"], ["t", "provenance"], evidence=EVIDENCE, lang="fr")
+    from divide_study.report.datatext import DataText
+
+    report = Report(FIGURES, SOURCES, EXTERNAL_URL, ["f"], ["t", "provenance"], evidence=EVIDENCE, lang="fr")
+    report.words = DataText("fr", WORDS)
+    return report
 
 
 def test_french_numbers_link_to_entries_written_in_french():
@@ -290,7 +303,10 @@ def test_a_name_holding_figures_and_the_dates_of_evidence_link_to_their_entries(
             "quote": ["7 €"],
         }
     )
+    from divide_study.report.datatext import DataText
+
     r = Report(figures, sources, external, [], [], lang="fr")
+    r.words = DataText("fr", WORDS)
     name = r.named("budget initial (2014)", "le choix", "data/processed/sensitivity.csv")
     assert name.startswith('<a class="num" href="#number-') and "budget initial (2014)</a>" in name
     assert ">mars 2019</a>" in r.as_of("f") and ">juillet 2023</a>" in r.as_of("x|spending|2023-07")

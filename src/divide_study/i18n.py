@@ -155,18 +155,21 @@ def update_catalogs(root: Path, lang: str = "fr") -> dict[str, tuple[int, int]]:
     """Add the messages the code uses to the edition's catalogs (untranslated) and drop the unused ones.
 
     What ``pybabel update`` does, for the notebooks too: a translator then fills in the empty ones. The
-    ``data`` catalog takes the values of the processed tables' shown columns instead (``report.datatext``).
-    Returns (added, dropped) by domain.
+    values of the processed tables' shown columns (``report.datatext``) go to data/raw/words.csv, the
+    sentences the code writes into them to the ``data`` catalog. Returns (added, dropped) by catalog.
     """
     from babel.messages.pofile import write_po
 
     changes = {}
     for domain, messages in used_messages(root).items():
         if domain == "data":
-            # The data's own words: the values of the columns a reader sees (report.datatext.SHOWN), not code.
-            from divide_study.report.datatext import data_messages
+            # The values of the columns a reader sees (report.datatext.SHOWN): the data's own words go to the
+            # data (data/raw/words.csv); the sentences the code writes into them stay this catalog's.
+            from divide_study.report.datatext import WORDS, data_messages, is_template, update_words
 
-            messages = data_messages(root)
+            found = data_messages(root)
+            changes[WORDS] = update_words(root / WORDS, [k for k in found if not is_template(k)], lang)
+            messages = {key: where for key, where in found.items() if is_template(key)}
         path = catalog_path(lang, domain)
         old = catalog(lang, domain) if path.is_file() else Catalog(locale=lang, domain=domain)
         # Fixed header dates: the catalog changes only when its messages do (it is part of every step's key).

@@ -182,7 +182,13 @@ class Grade:
     interested_parties: str  # whose claims it rests on, "" when none
 
 
-def grade(evidence: pd.DataFrame, ids: list[str], agreement_: str = "single", lang: str = "en") -> Grade:
+def grade(
+    evidence: pd.DataFrame,
+    ids: list[str],
+    agreement_: str = "single",
+    lang: str = "en",
+    words: pd.DataFrame | None = None,
+) -> Grade:
     """Strength of a finding from its inputs: start strong, lose a step for each weakness.
 
     Weaknesses: an assumption among the inputs; an input that is an interested party's claim; a bound or
@@ -207,10 +213,10 @@ def grade(evidence: pd.DataFrame, ids: list[str], agreement_: str = "single", la
     if not interested.empty:
         from divide_study.report.datatext import DataText
 
-        words = DataText(lang)  # who spoke, in the edition's language (data.po), as the reader sees it
+        said = DataText(lang, words)  # who spoke, in the edition's language (words.csv), as the reader sees it
         said_by = "; ".join(
             dict.fromkeys(
-                words(s, "evidence.csv", "speaker") if s else words(src, "evidence.csv", "source")
+                said(s, "evidence.csv", "speaker") if s else said(src, "evidence.csv", "source")
                 for s, src in zip(interested["speaker"], interested["source"], strict=True)
             )
         )
@@ -242,12 +248,14 @@ def grade(evidence: pd.DataFrame, ids: list[str], agreement_: str = "single", la
     return Grade(LEVELS[max(score, 0)], "; ".join(reasons), parties)
 
 
-def grade_findings(evidence: pd.DataFrame, findings: list[dict], lang: str = "en") -> pd.DataFrame:
+def grade_findings(
+    evidence: pd.DataFrame, findings: list[dict], lang: str = "en", words: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Each finding (``key``, ``question``, ``inputs`` ids, ``agreement``, ``judgement``) with its grade, its
     reasons (``why``) in the edition's language; ``strength`` and ``agreement`` stay codes."""
     out = []
     for finding in findings:
-        g = grade(evidence, list(finding["inputs"]), finding.get("agreement", "single"), lang)
+        g = grade(evidence, list(finding["inputs"]), finding.get("agreement", "single"), lang, words)
         out.append(
             {
                 "key": finding["key"],

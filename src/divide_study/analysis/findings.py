@@ -51,9 +51,11 @@ def evaluation_findings(
     models: pd.DataFrame,
     asked: dict[str, str],
     lang: str = "en",
+    words: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One graded row per finding, each answering a question of ``asked`` (``questions``), its ``why`` in the
-    edition's language ``lang`` (give ``asked`` in the same language)."""
+    edition's language ``lang`` (give ``asked`` in the same language; ``words``, the study's words.csv, says
+    the speakers in it)."""
     central = comparison[(comparison["initiative"] == initiative) & (comparison["metric"] == "cost")].iloc[0]
     same_scope = cost_figures[cost_figures["scope"] == central["scope"]]
     per_premise_money = public_money.dropna(subset=["per_premise"])
@@ -91,4 +93,4 @@ def evaluation_findings(
     ]
     for finding in findings:
         finding["question"] = asked[finding["key"]]
-    return grade_findings(evidence, findings, lang)
+    return grade_findings(evidence, findings, lang, words)

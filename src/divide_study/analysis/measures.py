@@ -252,6 +252,7 @@ def publish_inputs(raw_dir: Path, out_dir: Path, figures: pd.DataFrame) -> dict[
     from divide_study.analysis import evidence
     from divide_study.data.clean import check_measure_units
     from divide_study.data.reference import load_reference
+    from divide_study.report.datatext import check_words
     from divide_study.report.labels import check_labels, required_codes
 
     reference = load_reference(raw_dir / "reference")
@@ -292,9 +293,11 @@ def publish_inputs(raw_dir: Path, out_dir: Path, figures: pd.DataFrame) -> dict[
         ),
         "model_risks": load_evidence_rows(raw_dir / "model_risks.csv", grades, ("evidence_ids",)),
         "labels": read_table(raw_dir / "labels.csv"),
+        "words": read_table(raw_dir / "words.csv"),
     }
     codes = required_codes(measures, profiles, initiatives, funding, grades, figures)
     check_labels(tables["labels"], codes, raw_dir / "labels.csv")
+    check_words(tables["words"], raw_dir / "words.csv")
     for name, frame in tables.items():
         write_csv_atomic(frame, out_dir / f"{name}.csv")
     for name in REFERENCE_COPIES:

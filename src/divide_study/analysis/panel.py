@@ -576,7 +576,9 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
     from divide_study.report.datatext import DataText
 
     lang = report.lang
-    _, speakers = Translator(lang, "analysis"), DataText(lang)
+    # The data's own words (words.csv, handed over with the processed tables) say the speakers in the edition.
+    words = pd.read_csv(processed / "words.csv", dtype=str, keep_default_na=False)
+    _, speakers = Translator(lang, "analysis"), DataText(lang, words)
     declare_in_report(report, "national_panel", ["panel_placement", "press_claims"])
     tables = {
         name: read_table(processed / f"{name}.csv", SCHEMAS_DIR / f"{name}.schema.json", validate=False)

@@ -29,6 +29,7 @@ class Study:
     headlines: pd.DataFrame
     model_risks: pd.DataFrame
     labels: pd.DataFrame
+    words: pd.DataFrame  # the data's own words in each edition's language (words.csv: en, fr)
 
     def networks(self) -> list[str]:
         """The initiatives with a cost and premises in measures.csv (networks, so cost per premise means
@@ -75,6 +76,7 @@ TABLES = (
     "headlines",
     "model_risks",
     "labels",
+    "words",
 )
 
 
@@ -117,4 +119,5 @@ def load_study(processed_dir: Path, validate: bool = False) -> Study:
         headlines=t["headlines"],
         model_risks=t["model_risks"],
         labels=t["labels"],
+        words=t["words"].fillna(""),
     )

@@ -212,15 +212,21 @@ def pace_rows(timeline: list[dict], start: tuple[str, float, str] | None) -> lis
     return out
 
 
-def milestones(figures: pd.DataFrame, external: pd.DataFrame, chosen: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+def milestones(
+    figures: pd.DataFrame,
+    external: pd.DataFrame,
+    chosen: pd.DataFrame,
+    lang: str = "en",
+    words: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """The dated events of milestones.csv, each from its evidence row: a row giving a year is dated by that
     year (or by its own day, when that day is of the same year), any other by its own date; ``{value}`` in
     the event's words becomes the row's value. In another edition's language (``lang``) the event's words are
-    its translation (the 'data' catalog) and the value is written as that edition writes numbers."""
+    its translation (``words``: the study's words.csv) and the value is written as that edition writes numbers."""
     from divide_study.report.datatext import DataText
     from divide_study.report.formats import Formats
 
-    words, formats = DataText(lang), Formats(lang)
+    said, formats = DataText(lang, words), Formats(lang)
     out = []
     for record in chosen.to_dict("records"):
         row = evidence_row(record["evidence_id"], figures, external)
@@ -234,7 +240,7 @@ def milestones(figures: pd.DataFrame, external: pd.DataFrame, chosen: pd.DataFra
             {
                 "initiative": _initiative_of(record["evidence_id"], figures),
                 "date": date,
-                "event": words(record["event"], "milestones.csv", "event").replace("{value}", value),
+                "event": said(record["event"], "milestones.csv", "event").replace("{value}", value),
                 "source": row["source"],
                 "quote": row["quote"],
                 "evidence_id": record["evidence_id"],

@@ -57,7 +57,8 @@ def _messages(args: argparse.Namespace) -> int:
     from divide_study.i18n import catalog_path, update_catalogs
 
     for domain, (added, dropped) in update_catalogs(PROJ_ROOT).items():
-        print(f"{catalog_path('fr', domain).relative_to(PROJ_ROOT)}: {added} added, {dropped} dropped")
+        where = domain if domain.endswith(".csv") else catalog_path("fr", domain).relative_to(PROJ_ROOT)
+        print(f"{where}: {added} added, {dropped} dropped")
     return 0
 
 

@@ -82,6 +82,7 @@ HANDED_OVER = (
     "processed:headlines.csv",
     "processed:model_risks.csv",
     "processed:labels.csv",
+    "processed:words.csv",
 )
 ANALYSIS_INPUTS = HANDED_OVER
 

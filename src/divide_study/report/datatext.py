@@ -152,6 +152,32 @@ TEMPLATES: tuple[Template, ...] = (
 )
 
 
+_TEMPLATE_MESSAGES = frozenset(t.message for t in TEMPLATES)
+
+
+def is_template(message: str) -> bool:
+    """Whether a message is a sentence the code writes (``TEMPLATES``), not a value of the data."""
+    return message in _TEMPLATE_MESSAGES
+
+
+def update_words(path: Path, values: Sequence[str], lang: str = "fr") -> tuple[int, int]:
+    """words.csv with a row for each of ``values`` (the data's words readers see): rows kept in their order,
+    new ones added with their ``lang`` words empty for a translator to fill in (the cleaning step refuses an
+    empty one, naming its row), rows of values no longer shown dropped. Returns (added, dropped)."""
+    import csv
+
+    old = pd.read_csv(path, dtype=str, keep_default_na=False) if path.is_file() else pd.DataFrame(columns=["en"])
+    for column in ("en", lang, "note"):
+        if column not in old.columns:
+            old[column] = ""
+    wanted = list(dict.fromkeys(values))
+    kept = old[old["en"].isin(wanted)]
+    new = pd.DataFrame({"en": [v for v in wanted if v not in set(old["en"])]}).reindex(columns=old.columns, fill_value="")
+    rows = pd.concat([kept, new], ignore_index=True)
+    rows.to_csv(path, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+    return len(new), len(old) - len(kept)
+
+
 class MissingDataText(StudyError):
     """A value shown to readers has no translation in the edition's ``data`` catalog."""
 
@@ -178,20 +204,52 @@ def messages_of(value: str, table: str = "", column: str = "") -> list[str]:
     return [value]
 
 
-class DataText:
-    """The words of the data in one edition: ``DataText("fr")("first works")`` -> "premiers travaux"."""
+WORDS = "data/raw/words.csv"  # the data's own words, a column per language (the study's data, not its code)
 
-    def __init__(self, lang: str):
+
+def word_pairs(words: pd.DataFrame | None, lang: str) -> dict[str, str]:
+    """English wording -> the edition's, from words.csv (``en`` and a column per other language)."""
+    if words is None or lang == SOURCE_LANGUAGE or lang not in getattr(words, "columns", ()):
+        return {}
+    return {str(en): str(said) for en, said in zip(words["en"], words[lang], strict=True) if str(said)}
+
+
+def check_words(words: pd.DataFrame, path: Path) -> None:
+    """Each translation of words.csv keeps the {fields} of its English (a milestone's "{value}"), or the
+    filled sentence would lose its number: said with the file, row and column."""
+    for row, record in enumerate(words.to_dict("records"), start=1):
+        for lang in (c for c in words.columns if c not in ("en", "note")):
+            said = str(record[lang] or "")
+            if said and set(re.findall(r"\{(\w*)\}", said)) != set(re.findall(r"\{(\w*)\}", str(record["en"]))):
+                raise DataError(
+                    path,
+                    f"the {lang} words {said!r} do not keep the fields of {record['en']!r}",
+                    row=row,
+                    column=lang,
+                )
+
+
+class DataText:
+    """The words of the data in one edition: ``DataText("fr", words)("first works")`` -> "premiers travaux".
+
+    ``words`` is words.csv (the study's ``words``): the data's own values by their English wording. The
+    sentences the code writes into the data (``TEMPLATES``) are the package's, in its ``data`` catalog."""
+
+    def __init__(self, lang: str, words: pd.DataFrame | None = None):
         self.lang = check_language(lang)
         self.formats = Formats(lang)
+        self.pairs = word_pairs(words, lang)
 
     def _message(self, message: str) -> str:
-        found = catalog(self.lang, "data").get(message)
+        if message in self.pairs:
+            return self.pairs[message]
+        found = catalog(self.lang, "data").get(message) if message in _TEMPLATE_MESSAGES else None
         if found is None or found.fuzzy or not found.string:
-            where = catalog_path(self.lang, "data").name
-            raise MissingDataText(
-                f"no {self.lang!r} translation of {message!r} in {where}; run `uv run study messages` and fill it in"
-            )
+            if message in _TEMPLATE_MESSAGES:
+                where = f"{catalog_path(self.lang, 'data').name} (a sentence the code writes)"
+            else:
+                where = f"{WORDS}: add a row with its English and its {self.lang!r} words"
+            raise MissingDataText(f"no {self.lang!r} translation of {message!r}; {where}")
         return found.string
 
     def _field(self, kind: str, text: str) -> str:
@@ -230,7 +288,9 @@ class DataText:
         return self._message(str(value))
 
 
-def data_text(frame: pd.DataFrame, columns: Sequence[str] | None, lang: str, table: str = "") -> pd.DataFrame:
+def data_text(
+    frame: pd.DataFrame, columns: Sequence[str] | None, lang: str, table: str = "", words: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """``frame`` with the words of ``columns`` in the edition's language (a copy; other columns unchanged).
 
     ``table`` is the processed file the frame comes from ("targets.csv"): its columns in ``SHOWN`` are the
@@ -240,13 +300,13 @@ def data_text(frame: pd.DataFrame, columns: Sequence[str] | None, lang: str, tab
     chosen = list(columns) if columns is not None else [c for c in SHOWN.get(table, ()) if c in frame.columns]
     if columns is None and table not in SHOWN:
         raise StudyError(f"data_text: {table!r} is not a table of SHOWN; name the columns to translate")
-    words = DataText(lang)
+    said = DataText(lang, words)
     out = frame.copy()
     for column in chosen:
         translated = []
         for index, value in frame[column].items():
             try:
-                translated.append(words(value, table, column))
+                translated.append(said(value, table, column))
             except MissingDataText as exc:
                 row = index + 1 if isinstance(index, int) else None
                 raise DataError(f"data/processed/{table or '?'}", str(exc), row=row, column=column) from exc
@@ -268,7 +328,7 @@ def shown_values(processed: Path) -> Iterable[tuple[str, int, str, str]]:
 def check_data_text(processed: Path, lang: str) -> None:
     """Every value a reader of the edition sees has a translation; the first one missing is named with its
     file, row and column (and how many others are missing). Run by the report step for its edition."""
-    words = DataText(lang)
+    words = DataText(lang, pd.read_csv(processed / "words.csv", dtype=str, keep_default_na=False))
     missing = []
     for table, row, column, value in shown_values(processed):
         try:
