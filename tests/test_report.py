@@ -405,3 +405,11 @@ def test_the_french_edition_speaks_french(page_in_browser):
     assert "Le jugement de l'étude" in text and "écartés parce que leurs périmètres diffèrent" in text
     assert "2\u202f140" not in summary or "2,140" not in summary  # French digit grouping, never an English comma
     assert not re.search(r"\d,\d{3}\b", readable)  # "3,330" would read as three euros thirty-three
+
+
+def test_every_chart_names_the_data_file_behind_it(lang):
+    """Each figure's source line names its CSV (one for both editions' drawings), and that file exists."""
+    text = html.unescape(require(edition(lang)).read_text(encoding="utf-8"))
+    named = set(re.findall(r"figures/([\w.]+\.csv)", text))
+    assert len(named) >= 8
+    assert sorted(name for name in named if not (config.FIGURES_DIR / name).is_file()) == []

@@ -214,7 +214,7 @@ def grade(
         from divide_study.report.datatext import DataText
 
         said = DataText(lang, words)  # who spoke, in the edition's language (words.csv), as the reader sees it
-        said_by = "; ".join(
+        said_by = _("{first}; {then}").format(first="", then="").join(
             dict.fromkeys(
                 said(s, "evidence.csv", "speaker") if s else said(src, "evidence.csv", "source")
                 for s, src in zip(interested["speaker"], interested["source"], strict=True)
@@ -245,7 +245,9 @@ def grade(
             reasons.append(_("exact figures from {sources}, which agree").format(sources=sources))
         else:
             reasons.append(_("exact figures from {sources}").format(sources=sources))
-    return Grade(LEVELS[max(score, 0)], "; ".join(reasons), parties)
+    # The list's separator as the edition writes it (French: a no-break space before the semicolon).
+    separator = _("{first}; {then}").format(first="", then="")
+    return Grade(LEVELS[max(score, 0)], separator.join(reasons), parties)
 
 
 def grade_findings(

@@ -228,7 +228,7 @@ def milestones(
 
     said, formats = DataText(lang, words), Formats(lang)
     out = []
-    for record in chosen.to_dict("records"):
+    for number, record in enumerate(chosen.to_dict("records"), start=1):
         row = evidence_row(record["evidence_id"], figures, external)
         if row["unit"] == "year":
             year = str(int(row["value"]))
@@ -240,7 +240,7 @@ def milestones(
             {
                 "initiative": _initiative_of(record["evidence_id"], figures),
                 "date": date,
-                "event": said(record["event"], "milestones.csv", "event").replace("{value}", value),
+                "event": _event(said, record["event"], number).replace("{value}", value),
                 "source": row["source"],
                 "quote": row["quote"],
                 "evidence_id": record["evidence_id"],
@@ -249,6 +249,17 @@ def milestones(
     frame = pd.DataFrame(out, columns=["initiative", "date", "event", "source", "quote", "evidence_id"])
     frame["year"] = frame["date"].map(decimal_year)
     return frame.sort_values(["initiative", "year", "event"], ignore_index=True)
+
+
+def _event(said, event: str, row: int) -> str:
+    """A milestone's words in the edition's language; a missing translation is said with its row of the data."""
+    from divide_study.errors import DataError
+    from divide_study.report.datatext import MissingDataText
+
+    try:
+        return said(event, "milestones.csv", "event")
+    except MissingDataText as exc:
+        raise DataError("data/processed/milestones.csv", str(exc), row=row, column="event") from exc
 
 
 def _initiative_of(evidence_id: str, figures: pd.DataFrame) -> str:

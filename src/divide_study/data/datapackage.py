@@ -18,7 +18,7 @@ PACKAGE = {
     # Data Package v2: the schemas' exclusiveMinimum (a cost or count must be above zero) is a v2 constraint.
     "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
     "name": "rural-digital-divide-study",
-    "title": "Three French answers to the rural digital divide: figures from the press and cited data",
+    "title": "French answers to the rural digital divide: figures from the press and cited data",
     "description": "Figures stated in five French press articles about Gers Numérique, Castres-Mazamet "
     "and Soho Solo, each with its verbatim span, plus the study's computed comparisons.",
     "version": __version__,

@@ -172,7 +172,8 @@ def update_words(path: Path, values: Sequence[str], lang: str = "fr") -> tuple[i
             old[column] = ""
     wanted = list(dict.fromkeys(values))
     kept = old[old["en"].isin(wanted)]
-    new = pd.DataFrame({"en": [v for v in wanted if v not in set(old["en"])]}).reindex(columns=old.columns, fill_value="")
+    known = set(old["en"])
+    new = pd.DataFrame({"en": [v for v in wanted if v not in known]}).reindex(columns=old.columns, fill_value="")
     rows = pd.concat([kept, new], ignore_index=True)
     rows.to_csv(path, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
     return len(new), len(old) - len(kept)

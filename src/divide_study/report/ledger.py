@@ -44,6 +44,7 @@ def esc(value: object) -> str:
     return "".join(f"&#{ord(c)};" if c in _MARKUP else " " if c in "\r\n" else c for c in str(value))
 
 
+PREVIEW = 40  # characters of a table cell an appendix entry shows (the cell itself is one click away)
 LONG_TABLE_ROWS = 25  # rows beyond which a printed table may break across pages
 LONG_WORD = 22  # characters beyond which a word of a table cell may be broken anywhere in print
 
@@ -436,7 +437,9 @@ class Report:
         data = base64.b64encode(png.read_bytes()).decode("ascii")
         label = self.figure_label(key)
         alt = html.escape(f"{label}: {self.plain(caption)}")
-        line = self._("Source: {source}. Data: {data}").format(source=source, data=f"figures/{png.stem}.csv")
+        # The data behind a chart is one CSV for every edition's drawing of it (name.csv beside name.fr.png).
+        data = f"figures/{png.name.split('.')[0]}.csv"
+        line = self._("Source: {source}. Data: {data}").format(source=source, data=data)
         return (
             f'<figure class="study-figure" id="figure-{self.figure_numbers[key]}">'
             f'<img src="data:image/png;base64,{data}" alt="{alt}">'
@@ -508,7 +511,9 @@ class Report:
             source = origin
         links = [self.input_link(i) for i in str(ids).split(";") if i and i != "nan"]
         words = _("evidence of the row: {inputs}").format(inputs=", ".join(links)) if links else ""
-        return self._entry(" · ".join(text for _column, text in cells), what, source, words)
+        # The entry names the row's numbers; a long cell (a sentence holding numbers) is shown by its start.
+        shown = " · ".join(text if len(text) <= PREVIEW else text[: PREVIEW - 1].rstrip() + "…" for _c, text in cells)
+        return self._entry(shown, what, source, words)
 
     def table(
         self,
