@@ -12,6 +12,7 @@ from test_panel import claims_table, three_quarters
 
 from divide_study import config
 from divide_study.analysis import evidence, findings, models, panel
+from divide_study.i18n import Translator
 from divide_study.report import tables
 from divide_study.report.formats import Formats
 from divide_study.report.labels import Labels
@@ -156,12 +157,23 @@ class FakeReport:
     """What the sections need of ``ledger.Report``: numbers recorded with their descriptions, refs, blocks."""
 
     def __init__(self, lang: str, labels: Labels | None = None):
-        self.lang, self.labels, self.whats = lang, labels, []
+        self.lang, self.labels, self.whats, self.evidence_ids = lang, labels, [], []
         self.figure_numbers, self.table_numbers = {"a": 1}, {"findings": 1, "models": 2, "sources": 3}
 
     def computed(self, value, what, basis, fmt="{:,.0f}"):
         self.whats.append(what)
         return f'<a class="num">{value:.3g}</a>'
+
+    def dated(self, value, what, source, words=""):
+        self.whats.append(what)
+        return f'<a class="num">{Formats(self.lang).date(value)}</a>'
+
+    def evidence(self, evidence_id, fmt="{:,.0f}"):
+        self.evidence_ids.append(evidence_id)
+        return f'<a class="num" title="{evidence_id}">{fmt.format(100_000)}</a>'
+
+    def markup(self, text):
+        return text
 
     def table_ref(self, key):
         return f"T{self.table_numbers[key]}"
@@ -172,7 +184,7 @@ class FakeReport:
     def figure(self, key, png, caption, source):
         return f"<figure>{png.name} {caption} {source}</figure>"
 
-    def table(self, key, frame, caption, source, formats=None):
+    def table(self, key, frame, caption, source, formats=None, data=None, evidence=None):
         return f"<table>{caption} {source} {' '.join(map(str, frame.columns))} {frame.to_string()}</table>"
 
 
@@ -183,6 +195,8 @@ def model_row(**words) -> pd.DataFrame:
         "model": "concession",
         "technology": "FTTH",
         "years": "from 2019",
+        "from_year": 2019,
+        "to_year": None,
         "premises": 100_000.0,
         "premises_scope": "zone",
         "cost_per_premise": 2_000.0,
@@ -193,6 +207,8 @@ def model_row(**words) -> pd.DataFrame:
         "public_money_per_premise": 200.0,
         "public_money_note": "tout",
         "own_target": "100 000 prises",
+        "own_target_id": "delta|plugs to build|2019",
+        "own_target_cited_as": "count",
         "target_by": "2022",
         "achieved_by_target_year": 0.5,
         "achieved_as_of": "2022-11",
@@ -238,6 +254,71 @@ def test_the_models_section_in_french_has_no_english(tmp_path):
         models.report_section(FakeReport("fr"), model_row(), tmp_path)
 
 
+def ledger_report(lang: str):
+    """A real provenance ledger over one article figure (a share target) and one reference row (a plug count)."""
+    from divide_study.report.ledger import Report
+
+    figures = pd.DataFrame(
+        [("d_target", "001", "delta", "share_eligible", 2 / 3, "share", "2020", "deux sur trois", 5, 19)],
+        columns=["figure_id", "article", "initiative", "metric", "value", "unit", "as_of", "span", "start", "end"],
+    )
+    sources = pd.DataFrame(
+        [("001", "d.txt", "News", "", "2019-03-15", "2019-03-15", "2019-03-15")],
+        columns=["article", "source", "title", "outlet", "published", "published_earliest", "published_latest"],
+    )
+    external = pd.DataFrame(
+        [("delta", "plugs to build", 138_000, "plugs", "2019", "https://delta.fr/p", "138 000 prises", "")],
+        columns=["topic", "figure", "value", "unit", "as_of", "source", "quote", "note"],
+    )
+    from divide_study.report.datatext import DataText
+
+    report = Report(figures, sources, external, [], [], lang=lang)
+    # The reference row's name in the edition's words (words.csv, the data's own words).
+    report.words = DataText(lang, pd.DataFrame({"en": ["plugs to build"], "fr": ["prises à construire"]}))
+    return report
+
+
+def visible_text(html_text: str) -> str:
+    return re.sub(r"<[^>]+>", "", html_text)
+
+
+def test_the_models_years_periods_and_targets_are_links_to_their_entries():
+    english, french = ledger_report("en"), ledger_report("fr")
+    row = {"name": "Delta", "from_year": 2019, "to_year": 2044, "pace_period": "2019-04-24 – 2023-11"}
+    en_ = Translator("en", "analysis")
+    fr_ = Translator("fr", "analysis")
+    years = models.years_prose(english, row, en_)
+    assert visible_text(years) == "2019–2044" and years.count('class="num"') == 2
+    assert visible_text(models.years_prose(french, row | {"to_year": pd.NA}, fr_)) == "depuis 2019"
+    assert models.years_prose(english, row | {"from_year": float("nan")}, en_) == ""  # no contract, no years
+    period = models.period_prose(english, row, en_)
+    assert visible_text(period) == "24 April 2019 – November 2023" and period.count('class="num"') == 2
+    share = {"own_target_id": "d_target", "own_target_cited_as": "share"}
+    count = {"own_target_id": "delta|plugs to build|2019", "own_target_cited_as": "count"}
+    assert visible_text(models.own_target_prose(english, share, en_)) == "67% eligible"
+    assert visible_text(models.own_target_prose(english, count, en_)) == "138,000 plugs"
+    assert visible_text(models.own_target_prose(french, count, fr_)) == "138\u202f000 prises"
+    entries = english.provenance()
+    first = entries.iloc[0]
+    assert (first["number"], first["what"]) == ("2019", "Delta: first year of its contracts")
+    assert first["source"] == "data/processed/models.csv, row of Delta, column “first year of the contracts”"
+    assert "“deux sur trois” (characters 5–19)" in entries["words"].tolist()  # the target links its words
+
+
+def test_a_quarter_and_the_data_end_are_links_in_the_panel_notes():
+    english, french = ledger_report("en"), ledger_report("fr")
+    quarter = panel.quarter_link(english, "T1 2018", "last quarter", "data/processed/national_panel.csv")
+    assert visible_text(quarter) == "Q1 2018" and 'class="num"' in quarter
+    assert visible_text(panel.quarter_link(french, "T3 2017", "premier trimestre", "x")) == "T3 2017"
+    entry = english.provenance().iloc[0]
+    assert entry["words"] == "ARCEP's counts at the end of the quarter (31 March 2018)"
+    end = french.dated("2018-03", "fin des données", "data/processed/national_panel.csv")
+    note = panel.limit_note("fr", end)
+    assert end in note and "mars 2018" in visible_text(note)
+    assert panel.limit_note("en") == panel.limit_note("en", "March 2018")  # plain text by default
+    assert not re.search(r"\d", panel.zone_note("en") + panel.zone_note("fr"))  # the law said in words
+
+
 def test_the_panel_section_in_french_has_no_english(tmp_path):
     """On the real processed panel, placement and claims (the claims said again from their tests)."""
     processed = config.PROCESSED_DIR
@@ -245,7 +326,7 @@ def test_the_panel_section_in_french_has_no_english(tmp_path):
         pytest.skip("data/processed has not been built in this checkout")
     report = FakeReport("fr")
     text = panel.report_section(report, processed, tmp_path)
-    visible = re.sub(r"<[^>]+>", " ", text)
+    visible = re.sub(r" +", " ", re.sub(r"<[^>]+>", " ", text))  # a link's tags leave one space
     assert "national_panel.fr.png" in text
     assert "zone d'initiative publique" in visible and "Les données de l'ARCEP s'arrêtent en mars 2018" in visible
     assert "cohérent avec les données de 2018" in visible and "consistent with" not in visible
@@ -257,7 +338,7 @@ def test_the_panel_section_in_french_has_no_english(tmp_path):
     assert not english_words(visible), english_words(visible)
     assert all(not english_words(what) for what in report.whats)
     english = panel.report_section(FakeReport("en"), processed, tmp_path)
-    assert re.search(r"36\s*th of 91 départements", re.sub(r"<[^>]+>", " ", english)) and "Q1 2018" in english
+    assert re.search(r"36\s*th of\s+91\s+départements", re.sub(r"<[^>]+>", " ", english)) and "Q1 2018" in english
     assert "consistent with the 2018 data" in english
 
 

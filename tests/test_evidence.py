@@ -223,6 +223,7 @@ def test_counted_targets_dated_by_another_row_and_the_models_side_by_side():
     _lines, targets, pace = models.network_progress(FIGURES.iloc[:0], external, progress, comparison, ["delta"])
     own = targets[targets["target"].str.startswith("own")].iloc[0]
     assert (own["target"], own["by"], own["achieved_by_then"]) == ("own target: 100,000 plugs", "2022", 0.5)
+    assert own["cited_as"] == "count"  # the source gives plugs, so the report quotes plugs
     signed = timeline.decimal_year("2019-04-24")  # the day the contract was signed, not 1 January
     assert pace["plugs_per_year"].iloc[0] == pytest.approx(50_000 / (timeline.decimal_year("2022-11") - signed))
     money = pd.DataFrame(
@@ -254,6 +255,8 @@ def test_counted_targets_dated_by_another_row_and_the_models_side_by_side():
     assert row["public_money_per_premise"] == 200.0  # the all-public amount only, never the parts added up
     assert row["public_money_note"] == "all of it"
     assert row["cost_per_premise"] == 2_000.0 and row["years"] == "2019–2044"
+    assert (row["from_year"], row["to_year"]) == (2019, 2044)  # the same span as numbers, for the ledger
+    assert (row["own_target_id"], row["own_target_cited_as"]) == (own["target_id"], "count")
     assert row["achieved_by_target_year"] == 0.5 and row["delay_risk"] == "the concessionaire"
     assert row["plugs_per_year"] == pytest.approx(pace["plugs_per_year"].iloc[0])
     from divide_study.report.labels import Labels

@@ -22,6 +22,8 @@ MODEL_COLUMNS = [
     "model",
     "technology",
     "years",
+    "from_year",
+    "to_year",
     "premises",
     "premises_scope",
     "cost_per_premise",
@@ -32,6 +34,8 @@ MODEL_COLUMNS = [
     "public_money_per_premise",
     "public_money_note",
     "own_target",
+    "own_target_id",
+    "own_target_cited_as",
     "target_by",
     "achieved_by_target_year",
     "achieved_as_of",
@@ -109,11 +113,12 @@ def model_comparison(
         own = [t for t in aims.get((initiative,), []) if str(t["target"]).startswith("own target")]
         steps = paces.get((initiative,), [])
         spans = spans_of.get((initiative,), [])
-        years = ""
+        years, first, until = "", None, None
         if spans:
             first = int(min(r["from_year"] for r in spans))
             last = [r["to_year"] for r in spans if r["to_year"] == r["to_year"] and r["to_year"] is not None]
-            years = f"{first}–{int(max(last))}" if last else f"from {first}"
+            until = int(max(last)) if last else None
+            years = f"{first}–{until}" if last else f"from {first}"
         risk = risks.get(info["model"])
         ids = [cost["input_ids"]] if cost else []
         ids += [m["evidence_id"] for m in public] + [t["target_id"] for t in own] + [t["achieved_id"] for t in own]
@@ -126,6 +131,9 @@ def model_comparison(
                 "model": info["model"],
                 "technology": info["technology"],
                 "years": years,
+                # The same span as numbers, so that the report can quote each year through its ledger.
+                "from_year": first,
+                "to_year": until,
                 "premises": float(premises["value_nominal"]) if premises else nan,
                 "premises_scope": premises["scope"] if premises else "",
                 "cost_per_premise": float(cost["value_nominal"]) if cost else nan,
@@ -136,6 +144,8 @@ def model_comparison(
                 "public_money_per_premise": float(public[0]["per_premise"]) if public else nan,
                 "public_money_note": public[0]["note"] if public else "",
                 "own_target": own[0]["target"].removeprefix("own target: ") if own else "",
+                "own_target_id": own[0]["target_id"] if own else "",
+                "own_target_cited_as": own[0]["cited_as"] if own else "",
                 "target_by": own[0]["by"] if own else "",
                 "achieved_by_target_year": float(own[0]["achieved_by_then"]) if own else nan,
                 "achieved_as_of": own[0]["achieved_as_of"] if own else "",
@@ -149,7 +159,9 @@ def model_comparison(
                 "evidence_ids": ";".join(i for i in ids if i),
             }
         )
-    return pd.DataFrame(out, columns=MODEL_COLUMNS)
+    frame = pd.DataFrame(out, columns=MODEL_COLUMNS)
+    # Years stay whole numbers in the CSV ("2013", not "2013.0"), empty where a contract is open-ended.
+    return frame.astype({"from_year": "Int64", "to_year": "Int64"})
 
 
 def _average_pace(steps: list[dict]) -> float:
@@ -181,28 +193,94 @@ def _labels_of(report, labels: Labels | None) -> Labels:
     return found
 
 
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value) or value == ""
+
+
+def _models_cell(_, name: str, column: str) -> str:
+    """Where a value of the section comes from: models.csv, the network's row, one column (``column``: its
+    meaning in the edition's words, since a reader of either edition reads words, not identifiers)."""
+    return _("data/processed/models.csv, row of {name}, column “{column}”").format(name=name, column=column)
+
+
+def years_prose(report, row: dict, _) -> str:
+    """The span of a network's contracts ('2013–2026', 'from 1999') with each year a link to its entry
+    (models.csv ``from_year``/``to_year``, the earliest and latest years of its rows of contracts.csv);
+    empty when no contract gives one."""
+    name = row["name"]
+    if _missing(row.get("from_year")):
+        return ""
+    first = report.dated(
+        str(int(row["from_year"])),
+        _("{name}: first year of its contracts").format(name=name),
+        _models_cell(_, name, _("first year of the contracts")),
+        _("the earliest start year of its rows of contracts.csv"),
+    )
+    if _missing(row.get("to_year")):
+        return _("from {year}").format(year=first)
+    last = report.dated(
+        str(int(row["to_year"])),
+        _("{name}: last year of its contracts").format(name=name),
+        _models_cell(_, name, _("last year of the contracts")),
+        _("the latest end year of its rows of contracts.csv"),
+    )
+    return _("{first}–{last}").format(first=first, last=last)
+
+
+def period_prose(report, row: dict, _) -> str:
+    """The period of a network's average pace (models.csv ``pace_period``, 'start – last point achieved'),
+    each end a date linked to its entry."""
+    name = row["name"]
+    start, end = [part.strip() for part in str(row["pace_period"]).split(" – ")]
+    where = _models_cell(_, name, _("period of the average pace"))
+    return _("{start} – {end}").format(
+        start=report.dated(
+            start,
+            _("{name}: start of the period of its average pace").format(name=name),
+            where,
+            _("the initiative's start (progress.csv), where its count of plugs is zero"),
+        ),
+        end=report.dated(
+            end,
+            _("{name}: end of the period of its average pace").format(name=name),
+            where,
+            _("the date of the last count of plugs achieved (deployment_pace.csv)"),
+        ),
+    )
+
+
+def own_target_prose(report, row: dict, _) -> str:
+    """A network's own target as its source states it ("67% eligible", "138,000 plugs"), the number a link to
+    that source's entry (models.csv ``own_target_id``: an article figure or a reference row)."""
+    if row["own_target_cited_as"] == "share":
+        return _("{share} eligible").format(share=report.evidence(row["own_target_id"], "{:.0%}"))
+    return _("{plugs} plugs").format(plugs=report.evidence(row["own_target_id"], "{:,.0f}"))
+
+
 def report_section(report, table: pd.DataFrame, figures_in, labels: Labels | None = None) -> str:
     """The report's section "The models side by side", as HTML: a paragraph per network, the chart and the
     table, in the report's language (``report.lang``); codes through ``labels`` (default ``report.labels``).
 
-    Every number goes through the report's ledger (``computed``), so it links to its provenance. The data's own
-    words (``own_target``, ``public_money_note``, the risks) are shown as ``table`` holds them: give the table
-    in the edition's language.
+    Every number and date goes through the report's ledger (``computed``, ``evidence``, ``dated``), so it links
+    to its provenance. The data's own words (``public_money_note``, the risks) are shown as ``table`` holds
+    them: give the table in the edition's language.
     """
     import html
 
     labels = _labels_of(report, labels)
     _ = Translator(report.lang, "analysis")
-    formats = Formats(report.lang)
     basis = "data/processed/models.csv (comparison.csv, public_money.csv, targets.csv, deployment_pace.csv)"  # names
     paragraphs = []
     for row in table.to_dict("records"):
         name = row["name"]
-        network = _("<strong>{name}</strong> ({model}, {years})").format(
-            name=html.escape(name),
-            model=html.escape(labels("model", row["model"])),
-            years=html.escape(_years_text(row["years"], _)),
-        )
+        years = years_prose(report, row, _)
+        model = html.escape(labels("model", row["model"]))
+        if years:
+            network = _("<strong>{name}</strong> ({model}, {years})").format(
+                name=html.escape(name), model=model, years=years
+            )
+        else:
+            network = _("<strong>{name}</strong> ({model})").format(name=html.escape(name), model=model)
         if row["public_money_per_premise"] == row["public_money_per_premise"]:
             per_plug = report.computed(
                 row["public_money_per_premise"],
@@ -236,7 +314,7 @@ def report_section(report, table: pd.DataFrame, figures_in, labels: Labels | Non
                 sentence=text, all_money=all_money
             )
         text += "."
-        if row["own_target"]:
+        if not _missing(row["own_target_id"]):
             achieved = report.computed(
                 row["achieved_by_target_year"],
                 _("{name}: achieved by its target's year").format(name=name),
@@ -247,17 +325,27 @@ def report_section(report, table: pd.DataFrame, figures_in, labels: Labels | Non
                 "Its own target was {target} by {year}; by the end of that year it had {achieved} of it "
                 "(as of {as_of})."
             ).format(
-                target=html.escape(row["own_target"]),
-                year=html.escape(str(row["target_by"])),
+                target=own_target_prose(report, row, _),
+                year=report.dated(
+                    str(row["target_by"]),
+                    _("{name}: year of its own target").format(name=name),
+                    _models_cell(_, name, _("year of the own target")),
+                    _("the year by which its source sets the target (targets.csv)"),
+                ),
                 achieved=achieved,
-                as_of=html.escape(formats.date(str(row["achieved_as_of"]))),
+                as_of=report.dated(
+                    str(row["achieved_as_of"]),
+                    _("{name}: date of the last share achieved by its target's year").format(name=name),
+                    _models_cell(_, name, _("date of the share achieved")),
+                    _("the date of the source of that share (targets.csv)"),
+                ),
             )
         if row["plugs_per_year"] == row["plugs_per_year"]:
             pace = report.computed(
                 row["plugs_per_year"], _("{name}: plugs per year on average").format(name=name), basis
             )
             text += " " + _("On average it made {pace} plugs a year able to connect ({period}).").format(
-                pace=pace, period=html.escape(_period_text(row["pace_period"], formats))
+                pace=pace, period=period_prose(report, row, _)
             )
         if row["delay_risk"]:
             text += " " + _(
@@ -265,10 +353,11 @@ def report_section(report, table: pd.DataFrame, figures_in, labels: Labels | Non
                 "contract form)."
             ).format(delay=html.escape(row["delay_risk"]), demand=html.escape(row["demand_risk"]))
         paragraphs.append(f"<p>{text}</p>")
+    # The networks' years are in their own paragraphs, each a link to its entry; the introduction names none.
     intro = _(
         "{table} and {figure} set the networks side by side. Their dates, scopes and technologies differ — a "
-        "concession signed in 2019 for fibre across a département, a public network built from 2014, a "
-        "mixed-economy DSL and WiFi network of 2003 — so the table says which scope and years each number "
+        "fibre concession across a whole département, a public fibre network built by the local authorities, an "
+        "older mixed-economy DSL and WiFi network — so the table says which scope and years each number "
         "covers; public money is divided only by premises of the same scope, and amounts are never added up."
     ).format(table=report.table_ref("models"), figure=report.figure_ref("models"))
     shown = side_by_side_table(table, labels)

@@ -31,6 +31,7 @@ from divide_study.report.formats import Formats
 PUBLIC, PRIVATE, ALL = "public_initiative", "private", "all"
 # ARCEP's quarter labels -> the last day of the quarter, which is the date the counts describe.
 QUARTER_END = {"T3 2017": "2017-09-30", "T4 2017": "2017-12-31", "T1 2018": "2018-03-31"}
+DATA_END = QUARTER_END[QUARTERS[-1]][:7]  # the month ARCEP's data end ("2018-03")
 PANEL_COLUMNS = [
     "department",
     "department_name",
@@ -470,16 +471,6 @@ def check_claims(
 
 # --- chart and report -----------------------------------------------------------------------------------
 
-# Okabe-Ito colours, told apart with any colour vision; the studied territories also get a larger marker.
-LIMIT = (
-    "ARCEP's data end in March 2018: four years into Gers Numérique, before its phase 2 and before the Tarn's "
-    "2019 concession."
-)
-ZONE_NOTE = (
-    "Public-initiative zone: communes neither very dense, nor under an L. 33-13 commitment, nor with a private "
-    "intention; its plugs are counted whoever built them."
-)
-
 
 def chart_data(panel: pd.DataFrame, departments: list[str], quarter: str = QUARTERS[-1]) -> pd.DataFrame:
     """One row per metropolitan département with a public-initiative zone: the dots of the chart."""
@@ -511,22 +502,38 @@ def declare_in_report(report, figure_key: str, table_keys: list[str], before_tab
         report.table_numbers = {key: n for n, key in enumerate(keys, start=1)}
 
 
-def limit_note(lang: str = "en") -> str:
-    """What ARCEP's data cannot cover, said with every table and chart built from them (``LIMIT``, translated)."""
+def limit_note(lang: str = "en", end: str | None = None) -> str:
+    """What ARCEP's data cannot cover, said with the section's prose and chart, in the edition's language.
+
+    ``end`` is the month the data end as the report shows it (a link to its provenance entry); by default the
+    month of the last quarter's end, as plain text."""
     _ = Translator(lang, "analysis")
+    if end is None:
+        end = Formats(lang).date(DATA_END)
     return _(
-        "ARCEP's data end in March 2018: four years into Gers Numérique, before its phase 2 and before the Tarn's "
-        "2019 concession."
-    )
+        "ARCEP's data end in {end}: four years into Gers Numérique, before its phase 2 and before the Tarn's "
+        "concession."
+    ).format(end=end)
 
 
 def zone_note(lang: str = "en") -> str:
-    """What the public-initiative zone is (``ZONE_NOTE``, translated)."""
+    """What the public-initiative zone is, in the edition's language. The legal basis of operators'
+    commitments (article L. 33-13 of the Postal and Electronic Communications Code) is said in words."""
     _ = Translator(lang, "analysis")
     return _(
-        "Public-initiative zone: communes neither very dense, nor under an L. 33-13 commitment, nor with a private "
-        "intention; its plugs are counted whoever built them."
+        "Public-initiative zone: communes neither very dense, nor covered by a private operator's binding "
+        "commitment to the State to build, nor with a private intention; its plugs are counted whoever built them."
     )
+
+
+def quarter_link(report, quarter: str, what: str, source: str) -> str:
+    """ARCEP's quarter ('T1 2018') as the edition writes it ('Q1 2018' / 'T1 2018'), a link to its provenance
+    entry, which names the day its counts describe. (``Report.dated`` writes ISO dates the edition's way and
+    leaves any other label, such as a quarter's, as it is.)"""
+    _ = Translator(report.lang, "analysis")
+    day = Formats(report.lang).date(QUARTER_END[quarter])
+    words = _("ARCEP's counts at the end of the quarter ({day})").format(day=day)
+    return report.dated(quarter_label(quarter, report.lang), what, source, words)
 
 
 def chart_file(figures_in: Path, name: str, lang: str = "en") -> Path:
@@ -557,32 +564,63 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
     """The report's section "Every département as context", as HTML: prose, the chart and two tables, in the
     report's language (``report.lang``).
 
-    Every number is read from ``national_panel.csv``, ``panel_placement.csv`` and ``press_claims.csv`` and
-    recorded in the report's provenance ledger. In another language than English the claims' verdicts are said
-    again from their tests (press_claims.csv's test, department and figure_id). The claims' speakers are shown as
-    press_claims.csv holds them.
+    Every number, quarter and date is read from ``national_panel.csv``, ``panel_placement.csv`` and
+    ``press_claims.csv`` and recorded in the report's provenance ledger, naming the file and column; the tables'
+    cells link to their rows of those files. In another language than English the claims' verdicts are said
+    again from their tests (press_claims.csv's test, department and figure_id), and the claims' speakers are
+    given in the data catalog's words. Sources name the file, the row and the column in the edition's words.
     """
     import html
 
     from divide_study.config import SCHEMAS_DIR
+    from divide_study.report.datatext import DataText
 
     lang = report.lang
-    _, formats = Translator(lang, "analysis"), Formats(lang)
+    # The data's own words (words.csv, handed over with the processed tables) say the speakers in the edition.
+    words = pd.read_csv(processed / "words.csv", dtype=str, keep_default_na=False)
+    _, speakers = Translator(lang, "analysis"), DataText(lang, words)
     declare_in_report(report, "national_panel", ["panel_placement", "press_claims"])
     tables = {
         name: read_table(processed / f"{name}.csv", SCHEMAS_DIR / f"{name}.schema.json", validate=False)
         for name in ("national_panel", "panel_placement", "press_claims")
     }
     panel, place, claims = tables["national_panel"], tables["panel_placement"], tables["press_claims"]
-    # Escaped once here, where the data's quarter becomes HTML prose (the ledger and captions escape their own).
-    quarter_text = quarter_label(place["quarter"].iloc[0], lang)
-    quarter = html.escape(quarter_text)
-    limit, zone = limit_note(lang), zone_note(lang)
     basis = _("data/processed/panel_placement.csv (from ARCEP's FTTH deployment by commune)")
-    n_metro = panel.loc[panel["metropolitan"], "department"].nunique()
+
+    def placed(department: str, column: str) -> str:
+        return _("data/processed/panel_placement.csv, row of {department}, column “{column}”").format(
+            department=department, column=column
+        )
+
+    def panel_column(column: str) -> str:
+        return _("data/processed/national_panel.csv, column “{column}”").format(column=column)
+
+    quarters = [q for q in QUARTERS if q in set(panel["quarter"])]
+    first = quarter_link(report, quarters[0], _("first quarter of ARCEP's data"), panel_column(_("quarter")))
+    last = quarter_link(report, quarters[-1], _("last quarter of ARCEP's data"), panel_column(_("quarter")))
+    data_end = report.dated(
+        str(panel["quarter_end"].max())[:7],
+        _("month ARCEP's data end"),
+        panel_column(_("end of quarter")),
+        _("the latest end of quarter in the panel"),
+    )
+    limit, zone = limit_note(lang, data_end), zone_note(lang)
+    n_metro = report.computed(
+        panel.loc[panel["metropolitan"], "department"].nunique(),
+        _("metropolitan départements in ARCEP's data"),
+        _("data/processed/national_panel.csv: its distinct metropolitan départements"),
+        "{:.0f}",
+    )
     sentences = []
     for row in place.itertuples():
         name = row.department_name
+        quarter_text = quarter_label(row.quarter, lang)
+        what = _("quarter of {department}'s placement").format(department=name)
+        quarter = quarter_link(report, row.quarter, what, placed(name, _("quarter")))
+
+        def count(value, what: str, column: str, department: str = name) -> str:
+            return report.computed(value, what, placed(department, column), "{:.0f}")
+
         share = report.computed(
             row.public_share,
             _("share of {department}'s public-zone dwellings able to connect, {quarter}").format(
@@ -612,6 +650,11 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
             basis,
             "{:.1%}",
         )
+        peer_count = count(
+            row.peer_count,
+            _("peers of {department}: the metropolitan départements most like it").format(department=name),
+            _("number of peers"),
+        )
         sentences.append(
             _(
                 "In the <strong>{department}</strong>, {plugs} premises of the public-initiative zone could connect "
@@ -625,14 +668,38 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
                 quarter=quarter,
                 share=share,
                 rank=rank + ordinal_suffix(row.rank_public_share, lang),
-                ranked=formats.number(row.departments_ranked),
-                rank_in_region=html.escape(ordinal(row.rank_in_region, lang)),
-                in_region=formats.number(row.departments_in_region),
-                rank_among_peers=html.escape(ordinal(row.rank_among_peers, lang)),
-                peer_count=formats.number(row.peer_count),
+                ranked=count(
+                    row.departments_ranked,
+                    _("metropolitan départements ranked by public-zone share, {quarter}").format(quarter=quarter_text),
+                    _("départements ranked"),
+                ),
+                rank_in_region=count(
+                    row.rank_in_region,
+                    _("rank of {department} in its region by public-zone plugs, {quarter}").format(
+                        department=name, quarter=quarter_text
+                    ),
+                    _("rank in region"),
+                )
+                + ordinal_suffix(row.rank_in_region, lang),
+                in_region=count(
+                    row.departments_in_region,
+                    _("départements ranked in {department}'s region").format(department=name),
+                    _("départements in region"),
+                ),
+                rank_among_peers=count(
+                    row.rank_among_peers,
+                    _("rank of {department} by public-zone share among itself and its peers").format(department=name),
+                    _("rank among peers"),
+                )
+                + ordinal_suffix(row.rank_among_peers, lang),
+                peer_count=peer_count,
                 peers=html.escape(row.peers),
                 median=median,
-                peers_with_plugs=formats.number(row.peers_with_public_plugs),
+                peers_with_plugs=count(
+                    row.peers_with_public_plugs,
+                    _("peers of {department} with any public-zone plug").format(department=name),
+                    _("peers with public-zone plugs"),
+                ),
             )
         )
     prose = _(
@@ -641,25 +708,25 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
         "département's <em>peers</em> are the metropolitan départements nearest to it in two shares of its "
         "dwellings: in rural communes and in the public-initiative zone."
     ).format(
-        first=html.escape(quarter_label(QUARTERS[0], lang)),
-        last=html.escape(quarter_label(QUARTERS[-1], lang)),
-        count=formats.number(n_metro),
+        first=first,
+        last=last,
+        count=n_metro,
         table=report.table_ref("panel_placement"),
         figure=report.figure_ref("national_panel"),
     )
-    prose = " ".join([prose, *sentences, html.escape(limit), html.escape(zone)])
+    # The limit holds a link (the data's end): the report escapes its words and keeps its own links.
+    prose = " ".join([prose, *sentences, report.markup(limit), html.escape(zone)])
     headers = {
         "department_name": _("département"),
         "rural_dwelling_share": _("dwellings in rural communes"),
         "public_zone_dwelling_share": _("dwellings in public-initiative zone"),
         "public_plugs": _("public-zone plugs"),
         "public_share": _("public-zone dwellings able to connect"),
-        "rank_public_share": _("rank of {count}").format(count=formats.number(place["departments_ranked"].iloc[0])),
+        # Counts in headers would not be links: the prose says how many were ranked and how many peers.
+        "rank_public_share": _("national rank"),
         "rank_in_region": _("rank in region (plugs)"),
         "peer_median_public_share": _("peers' median"),
-        "rank_among_peers": _("rank among itself and {count} peers").format(
-            count=formats.number(place["peer_count"].iloc[0])
-        ),
+        "rank_among_peers": _("rank among itself and its peers"),
     }
     shown_place = place[list(headers)].rename(columns=headers)
     formats_of = {headers[c]: "{:.1%}" for c in ("rural_dwelling_share", "public_zone_dwelling_share", "public_share")}
@@ -673,29 +740,46 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
     shown_claims = pd.DataFrame(
         {
             _("article"): said["article"],
-            _("speaker"): said["speaker"],
+            # The speakers in the edition's words (the 'data' catalog); English: press_claims.csv's own.
+            _("speaker"): said["speaker"].map(lambda who: speakers(who, "press_claims.csv", "speaker")),
             _("claim (verbatim)"): said["span"],
-            _("said"): [formats.date(str(d)) for d in said["said"]],
+            _("said"): [Formats(lang).date(str(d)) for d in said["said"]],
             _("verdict"): said["verdict"],
-            _("what the 2018 data show"): said["data_show"],
+            _("what ARCEP's data show"): said["data_show"],
             _("what they cannot show"): said["data_cannot_show"],
-        }
+        },
+        index=said.index,
     )
-    interested = int(claims["speaker"].str.contains("interested party").sum())
-    years = sorted({str(d)[:4] for d in claims["said"]})
+    claimed = _("data/processed/press_claims.csv, column “{column}”").format(column=_("date said"))
+    years = [
+        report.dated(year, _("year a press claim was made"), claimed, _("the year of its article's publication"))
+        for year in sorted({str(d)[:4] for d in claims["said"]})
+    ]
     when = years[0] if len(years) == 1 else _("{some} and {other}").format(some=", ".join(years[:-1]), other=years[-1])
+    interested = int(claims["speaker"].str.contains("interested party").sum())
+    total = report.computed(
+        len(claims), _("press claims checked"), _("data/processed/press_claims.csv: its rows"), "{:.0f}"
+    )
     if interested == len(claims):
         quoted = _("All {count} are quoted from the network's own leaders, interested parties.")
     else:
         quoted = _("{interested} of the {count} are quoted from the network's own leaders, interested parties.")
+    interested_link = report.computed(
+        interested,
+        _("press claims quoted from interested parties"),
+        _("data/processed/press_claims.csv: rows whose speaker is an interested party"),
+        "{:.0f}",
+    )
     claim_text = (
         _(
             "The articles make claims about the Gers network's standing in Occitanie; {table} checks each against "
-            "these data, which end in March 2018; the claims were made in {years}."
-        ).format(table=report.table_ref("press_claims"), years=html.escape(when))
+            "these data, which end in {end}; the claims were made in {years}."
+        ).format(table=report.table_ref("press_claims"), end=data_end, years=when)
         + " "
-        + quoted.format(count=formats.number(len(claims)), interested=formats.number(interested))
+        + quoted.format(count=total, interested=interested_link)
     )
+    # Each claim's row links its evidence: the figure a count claim quotes (figures.csv), when it has one.
+    claim_figures = claims["figure_id"].fillna("").astype(str) if "figure_id" in claims else None
     parts = [
         f"<p>{prose}</p>",
         report.figure(
@@ -704,22 +788,25 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
             _(
                 "Every metropolitan département: rural share of dwellings against the public-initiative zone's "
                 "share able to connect, {quarter}. {limit}"
-            ).format(quarter=quarter_text, limit=limit),
+            ).format(quarter=last, limit=limit),
             _("ARCEP FTTH deployment by commune (data.gouv.fr)"),
         ),
         report.table(
             "panel_placement",
             shown_place,
-            _("The studied territories in the national panel, {quarter}.").format(quarter=quarter_text),
+            _("The studied territories in the national panel, {quarter}.").format(quarter=last),
             basis,
             formats_of,
+            data="data/processed/panel_placement.csv",
         ),
         f"<p>{claim_text}</p>",
         report.table(
             "press_claims",
             shown_claims,
-            _("Press claims checked against ARCEP's 2017–2018 data."),
-            _("data/processed/press_claims.csv; articles 000 and 001"),
+            _("Press claims checked against ARCEP's data, {first} to {last}.").format(first=first, last=last),
+            _("data/processed/press_claims.csv; the articles of Appendix A"),
+            data="data/processed/press_claims.csv",
+            evidence=claim_figures,
         ),
     ]
     return "\n".join(parts)

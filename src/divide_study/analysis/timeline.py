@@ -118,6 +118,7 @@ TARGET_COLUMNS = [
     "by",
     "target_share",
     "target_id",
+    "cited_as",
     "achieved_by_then",
     "achieved_as_of",
     "achieved_id",
@@ -136,6 +137,8 @@ def target_rows(points: list[dict], external: pd.DataFrame, initiative: str) -> 
             "by": str(t["date"])[:4],
             "target_share": t["share"],
             "target_id": t["evidence_id"],
+            # How the source states the target (a share, or a count of plugs), so prose can quote it that way.
+            "cited_as": t["cited_as"],
         }
         for t in points
         if t["kind"] == "target"
@@ -146,6 +149,7 @@ def target_rows(points: list[dict], external: pd.DataFrame, initiative: str) -> 
             "by": str(int(r["value"])),
             "target_share": 1.0,
             "target_id": reference_id(r),
+            "cited_as": "year",
         }
         for r in grouped_records(external, ("topic",)).get(("national",), [])
         if r["unit"] == "year"
