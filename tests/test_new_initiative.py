@@ -145,6 +145,10 @@ def add_made_up_network(raw: Path) -> None:
         ],
     )
     append(raw / "milestones.csv", [{"evidence_id": f"{NEW}|concession signed|2020-03-02", "event": "signed"}])
+    # Its words in French (words.csv): the milestone's event and the reference rows' names the words lack.
+    known = {row["en"] for row in csv.DictReader((raw / "words.csv").open(encoding="utf-8"))}
+    said = {"signed": "signée", **{name: f"{name} (fr)" for name, *_rest in reference}}
+    append(raw / "words.csv", [{"en": en, "fr": fr} for en, fr in said.items() if en not in known])
     append(
         raw / "labels.csv",
         [

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from divide_study.analysis import plots
 from divide_study.data.arcep import PLUGS, QUARTERS, ArcepData, read_arcep_table
 from divide_study.data.tables import read_table
 from divide_study.errors import DataError, StudyError
@@ -536,11 +537,6 @@ def quarter_link(report, quarter: str, what: str, source: str) -> str:
     return report.dated(quarter_label(quarter, report.lang), what, source, words)
 
 
-def chart_file(figures_in: Path, name: str, lang: str = "en") -> Path:
-    """The chart of the edition: ``<name>.png`` in English, ``<name>.<lang>.png`` in another language."""
-    return figures_in / (f"{name}.png" if lang == "en" else f"{name}.{lang}.png")
-
-
 def claims_in(claims: pd.DataFrame, panel: pd.DataFrame, figure_values: pd.Series, lang: str = "en") -> pd.DataFrame:
     """press_claims.csv with its reading, verdict and what the data show and cannot show said again in the
     edition's language, from the panel and each claim's test, département and figure (columns of
@@ -784,7 +780,7 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
         f"<p>{prose}</p>",
         report.figure(
             "national_panel",
-            chart_file(figures_in, "national_panel", lang),
+            figures_in / plots.figure_file("national_panel", lang),
             _(
                 "Every metropolitan département: rural share of dwellings against the public-initiative zone's "
                 "share able to connect, {quarter}. {limit}"

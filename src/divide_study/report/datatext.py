@@ -127,7 +127,8 @@ TEMPLATES: tuple[Template, ...] = (
     # comparison.csv inputs, each part (measures: an input and where it comes from)
     template("{figure}, {as_of} ({source})", figure="text", as_of="date", source="text"),
     # benchmarks.csv what (metrics.benchmarks)
-    template("{name}: cost per premise ({option})", name="verbatim", option="text"),
+    # the option is codes, which the report shows by their labels (report.tables.benchmarks), not as words
+    template("{name}: cost per premise ({option})", name="verbatim", option="verbatim"),
     # models.csv years (models.side_by_side)
     template("from {year}", year="year"),
     # cost_figures.csv and programme_outcomes.csv source: an article, with its (French) title
