@@ -214,10 +214,14 @@ def grade(
         from divide_study.report.datatext import DataText
 
         said = DataText(lang, words)  # who spoke, in the edition's language (words.csv), as the reader sees it
-        said_by = _("{first}; {then}").format(first="", then="").join(
-            dict.fromkeys(
-                said(s, "evidence.csv", "speaker") if s else said(src, "evidence.csv", "source")
-                for s, src in zip(interested["speaker"], interested["source"], strict=True)
+        said_by = (
+            _("{first}; {then}")
+            .format(first="", then="")
+            .join(
+                dict.fromkeys(
+                    said(s, "evidence.csv", "speaker") if s else said(src, "evidence.csv", "source")
+                    for s, src in zip(interested["speaker"], interested["source"], strict=True)
+                )
             )
         )
         score -= 1
