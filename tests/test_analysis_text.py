@@ -227,7 +227,7 @@ def model_row(**words) -> pd.DataFrame:
 def test_the_models_table_in_french():
     shown = models.side_by_side_table(model_row(), Labels(LABELS, "fr")).set_index("indicateur")
     assert shown.loc["argent public par prise (€ courants)", "Delta"] == "200"
-    assert shown.loc["atteint à la fin de cette année-là", "Delta"] == "50\u00a0%"
+    assert shown.loc["dernier relevé avant l'échéance", "Delta"] == "50\u00a0%"
     assert shown.loc["prises (locaux) de l'option centrale", "Delta"] == Formats("fr").number(100_000)
     assert shown.loc["modèle", "Delta"] == "concession" and shown.loc["leur périmètre", "Delta"] == "la zone"
     assert shown.loc["années", "Delta"] == "depuis 2019"

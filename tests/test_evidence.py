@@ -268,4 +268,4 @@ def test_counted_targets_dated_by_another_row_and_the_models_side_by_side():
     shown = models.side_by_side_table(table, Labels(labels, "en")).set_index("indicator")
     assert list(shown.columns) == ["Delta"]  # one column per network, by its short name
     assert shown.loc["public money per plug (€, nominal)", "Delta"] == "200"
-    assert shown.loc["achieved by the end of that year", "Delta"] == "50%"
+    assert shown.loc["latest achieved by then", "Delta"] == "50%"

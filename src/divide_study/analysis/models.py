@@ -322,7 +322,7 @@ def report_section(report, table: pd.DataFrame, figures_in, labels: Labels | Non
                 "{:.0%}",
             )
             text += " " + _(
-                "Its own target was {target} by {year}; by the end of that year it had {achieved} of it "
+                "Its own target was {target} by {year}; the latest count by then had {achieved} of it "
                 "(as of {as_of})."
             ).format(
                 target=own_target_prose(report, row, _),
@@ -392,7 +392,7 @@ def _side_by_side_rows(_) -> tuple[tuple[str, str, str | None], ...]:
         ("cost_per_premise", _("all money per plug (€, nominal)"), "number"),
         ("own_target", _("own target"), None),
         ("target_by", _("by"), None),
-        ("achieved_by_target_year", _("achieved by the end of that year"), "share"),
+        ("achieved_by_target_year", _("latest achieved by then"), "share"),
         ("plugs_per_year", _("plugs made able to connect per year, on average"), "number"),
         ("pace_period", _("over"), "period"),
         ("delay_risk", _("who pays for delay"), None),
