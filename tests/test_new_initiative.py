@@ -147,7 +147,9 @@ def add_made_up_network(raw: Path) -> None:
     append(raw / "milestones.csv", [{"evidence_id": f"{NEW}|concession signed|2020-03-02", "event": "signed"}])
     # Its words in French (words.csv): the milestone's event and the reference rows' names the words lack.
     known = {row["en"] for row in csv.DictReader((raw / "words.csv").open(encoding="utf-8"))}
+    made_up = ("population", "the made-up département", "made up", "assumption: made up", "made up for a test")
     said = {"signed": "signée", **{name: f"{name} (fr)" for name, *_rest in reference}}
+    said |= {words: f"{words} (fr)" for words in made_up}
     append(raw / "words.csv", [{"en": en, "fr": fr} for en, fr in said.items() if en not in known])
     append(
         raw / "labels.csv",

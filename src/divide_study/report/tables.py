@@ -54,8 +54,8 @@ def comparison(frame: pd.DataFrame, initiatives: pd.DataFrame, labels: Labels) -
 
 
 def choice_label(assumption: str, initiatives: pd.DataFrame, labels: Labels) -> str:
-    """A choice of the sensitivity analysis named for a reader: 'gers_numerique.cost+premises' ->
-    'Gers Numérique: cost and premises'; 'base_year' -> 'base year of the constant euros'."""
+    """A choice of the sensitivity analysis named for a reader: 'alpha.cost+premises' ->
+    'Alpha: cost and premises'; 'base_year' -> 'base year of the constant euros'."""
     if assumption == "base_year":
         return labels("quantity", "base_year")
     _ = Translator(labels.lang, "analysis")
