@@ -131,14 +131,26 @@ def _write(frame: pd.DataFrame, path: Path) -> None:
 
 def _inject(root: Path, sources: Path) -> None:
     raw = root / "data" / "raw"
+    # The French edition needs the data's words in French: each value given markup keeps its translation,
+    # with the same markup (words.csv), so the French report is checked for the same payloads.
+    words = _read(raw / "words.csv")
+    french = dict(zip(words["en"], words["fr"], strict=True))
+    added: dict[str, str] = {}
     for file, column, which in FREE_TEXT:
         frame = _read(raw / file)
         rows = frame[column] != "State" if which == "not State" else pd.Series(True, index=frame.index)
-        frame.loc[rows, column] = (frame.loc[rows, column] + " " + payload(tag_of(file, column))).str.strip()
+        tag = payload(tag_of(file, column))
+        for value in frame.loc[rows, column]:
+            added[f"{value} {tag}".strip()] = f"{french.get(value, value)} {tag}".strip()
+        frame.loc[rows, column] = (frame.loc[rows, column] + " " + tag).str.strip()
         _write(frame, raw / file)
     # The reference figure, renamed in every raw table that names it (as a column or inside an evidence id).
     topic, figure = RENAMED_FIGURE
     renamed = f"{figure} {payload('reference/external_figures.figure')}"
+    added[renamed] = f"{french.get(figure, figure)} {payload('reference/external_figures.figure')}"
+    added[SCENARIO_NAME] = SCENARIO_NAME  # a scenario is shown by its file's name
+    fresh = pd.DataFrame({"en": list(added), "fr": list(added.values()), "note": ""})
+    _write(pd.concat([words[~words["en"].isin(added)], fresh], ignore_index=True), raw / "words.csv")
     for path in raw.rglob("*.csv"):
         text = path.read_text(encoding="utf-8")
         if f"{topic}|{figure}|" in text or f"{topic},{figure}," in text:
@@ -243,8 +255,9 @@ def _unescaped(html: str) -> list[str]:
     return re.findall(r"<img src=(?:x|http://example\.invalid)[^>]*>|<b>[a-z_/.]+</b>|<script>window", html)
 
 
-def test_markup_in_the_data_is_shown_as_text_and_runs_nothing(hostile: Path):
-    report = hostile / "report" / "report.html"
+@pytest.mark.parametrize("edition", ["report.html", "rapport.html"])
+def test_markup_in_the_data_is_shown_as_text_and_runs_nothing(hostile: Path, edition: str):
+    report = hostile / "report" / edition
     assert _unescaped(report.read_text(encoding="utf-8")) == []
     _check_page(report, SHOWN)
 
