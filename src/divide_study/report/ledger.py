@@ -165,16 +165,10 @@ class Report:
     # --- words and markup ---------------------------------------------------------------------------------
 
     def class_words(self, source_class: str) -> str:
-        """A source's class as the edition's reader reads it."""
-        _ = self._
-        words = {
-            "official": _("official"),
-            "independent_press": _("independent press"),
-            "interested_party": _("interested party's claim"),
-            "assumption": _("the study's assumption"),
-            "computed": _("computed"),
-        }
-        return words.get(source_class, source_class)
+        """A source's class as the edition's reader reads it (one wording, the analyses': ``class_label``)."""
+        from divide_study.analysis.evidence import class_label
+
+        return self._("computed") if source_class == "computed" else class_label(source_class, self.lang)
 
     def markup(self, text: str) -> str:
         """``text`` escaped for HTML, except the links this Report made (numbers passed into a caption, an
