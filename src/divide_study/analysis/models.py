@@ -322,8 +322,7 @@ def report_section(report, table: pd.DataFrame, figures_in, labels: Labels | Non
                 "{:.0%}",
             )
             text += " " + _(
-                "Its own target was {target} by {year}; the latest count by then had {achieved} of it "
-                "(as of {as_of})."
+                "Its own target was {target} by {year}; the latest count by then had {achieved} of it (as of {as_of})."
             ).format(
                 target=own_target_prose(report, row, _),
                 year=report.dated(
