@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import gettext
 import string
-from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -95,10 +94,6 @@ class Translator:
         forms = entry.string if isinstance(entry.string, tuple) else (entry.string,)
         chosen = gettext.c2py(catalog(self.lang, self.domain).plural_expr)(count)
         return forms[min(chosen, len(forms) - 1)]
-
-
-def translator(lang: str, domain: str = "report") -> Callable[[str], str]:
-    return Translator(lang, domain)
 
 
 # --- the messages the study uses, found in its code ------------------------------------------------------

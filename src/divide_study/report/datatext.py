@@ -262,17 +262,12 @@ class DataText:
             decimals = len(text.rstrip("%").partition(".")[2])
             return self.formats.share(float(text.rstrip("%")) / 100, decimals)
         if kind in ("day", "date"):
-            return self._day(text)
+            return self.formats.date(text)  # "1er janvier 2003": the edition's dates, ordinals included
         if kind == "days":
-            return ", ".join(self._day(day) for day in text.split(", "))
+            return ", ".join(self.formats.date(day) for day in text.split(", "))
         if kind == "text":
             return self(text)
         return text  # year, verbatim
-
-    def _day(self, text: str) -> str:
-        written = self.formats.date(text)
-        # French writes the first of a month as an ordinal: "1er janvier 2003" (babel writes "1 janvier").
-        return "1er" + written[1:] if self.lang == "fr" and written.startswith("1 ") else written
 
     def __call__(self, value: object, table: str = "", column: str = "") -> object:
         """The value in the edition's language (English, the source language, is the value itself)."""

@@ -13,18 +13,14 @@ from pathlib import Path
 import pandas as pd
 
 from divide_study.errors import DataError, StudyError
-from divide_study.i18n import LOCALES
-
-LANGUAGES = tuple(LOCALES)
+from divide_study.i18n import check_language
 
 
 class Labels:
     """Labels of one language: ``labels("scope", "phase_1")`` -> "phase 1"."""
 
     def __init__(self, table: pd.DataFrame, lang: str):
-        if lang not in LANGUAGES:
-            raise StudyError(f"parameter 'lang': {lang!r} is not an edition; choose one of {list(LANGUAGES)}")
-        self.lang = lang
+        self.lang = check_language(lang)
         self._labels = {(r["kind"], r["key"]): r[lang] for r in table.to_dict("records")}
 
     def __call__(self, kind: str, key: str) -> str:
