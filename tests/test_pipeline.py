@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -627,3 +628,23 @@ def test_an_output_no_step_makes_any_more_is_not_published_again(project: Path):
     assert not (processed / "old_name.csv").exists()
     assert (processed / ".gitkeep").exists() and (processed / "b.csv").exists()
     assert any("no step makes any more: processed/old_name.csv" in line for line in reporter.lines)
+
+
+def test_releasing_a_kernel_never_waits_on_a_stuck_channel_for_longer_than_asked():
+    """A client whose channels never close (jupyter_client's heartbeat thread, its kernel killed mid-ping)
+    does not hold the worker: release gives up after its wait and says so."""
+    never = threading.Event()
+
+    class StuckClient:
+        def stop_channels(self) -> None:
+            never.wait()
+
+    class Closing:
+        def stop_channels(self) -> None:
+            pass
+
+    from types import SimpleNamespace
+
+    assert kernels.release(SimpleNamespace(clients=[Closing()])) is True
+    assert kernels.release(SimpleNamespace(clients=[Closing(), StuckClient()]), wait=0.2) is False
+    never.set()

@@ -306,11 +306,28 @@ def attached_manager(info: dict[str, Any]) -> Any:
     return manager
 
 
-def release(manager: Any) -> None:
-    """Close this worker's channels to an attached kernel (the build shuts the kernel down)."""
-    for client in getattr(manager, "clients", []):
-        with contextlib.suppress(Exception):
-            client.stop_channels()
+RELEASE_WAIT = 5.0  # seconds a worker waits for its channels to an attached kernel to close
+
+
+def release(manager: Any, wait: float = RELEASE_WAIT) -> bool:
+    """Close this worker's channels to an attached kernel (the build shuts the kernel down); True when they
+    closed within ``wait`` seconds.
+
+    A kernel killed while jupyter_client's heartbeat thread awaits its reply leaves that thread waiting for
+    ever, and ``stop_channels`` joins it: seen as a build that never ended when a step failed and the others'
+    kernels were killed. So the channels are closed in a thread of their own, waited for ``wait`` seconds at
+    most; the heartbeat thread is a daemon and does not keep the worker alive."""
+    clients = list(getattr(manager, "clients", []))
+
+    def stop() -> None:
+        for client in clients:
+            with contextlib.suppress(Exception):
+                client.stop_channels()
+
+    closing = threading.Thread(target=stop, daemon=True)
+    closing.start()
+    closing.join(timeout=wait)
+    return not closing.is_alive()
 
 
 def plan_for(spec: dict[str, Any], code: str) -> dict[str, Any]:
