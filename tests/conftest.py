@@ -156,3 +156,21 @@ def project(built: Path, tmp_path: Path) -> Path:
 
 def published(root: Path) -> dict[str, dict[str, str]]:
     return {folder: tree_digest(root / folder) for folder in PUBLISHED}
+
+
+@pytest.fixture
+def french_catalog(tmp_path: Path, monkeypatch):
+    """``french_catalog(domain, po_text)``: the French edition reads that PO text as its ``domain`` catalog (a
+    locale folder under tmp_path, the catalogs' cache cleared before and after); returns the folder."""
+    from divide_study import i18n
+
+    def use(domain: str, text: str) -> Path:
+        folder = tmp_path / "fr" / "LC_MESSAGES"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{domain}.po").write_text(text, encoding="utf-8")
+        monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+        i18n.catalog.cache_clear()
+        return tmp_path
+
+    yield use
+    i18n.catalog.cache_clear()

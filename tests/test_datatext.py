@@ -7,7 +7,6 @@ import re
 import pandas as pd
 import pytest
 
-from divide_study import i18n
 from divide_study.config import PROCESSED_DIR, PROJ_ROOT
 from divide_study.errors import DataError
 from divide_study.i18n import catalog, fields
@@ -56,14 +55,8 @@ WORDS = pd.DataFrame(
 
 
 @pytest.fixture
-def catalogs(tmp_path, monkeypatch):
-    folder = tmp_path / "fr" / "LC_MESSAGES"
-    folder.mkdir(parents=True)
-    (folder / "data.po").write_text(PO, encoding="utf-8")
-    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
-    catalog.cache_clear()
-    yield tmp_path
-    catalog.cache_clear()
+def catalogs(french_catalog):
+    return french_catalog("data", PO)
 
 
 def test_a_value_is_translated_by_its_wording_and_a_filled_sentence_through_its_template(catalogs):

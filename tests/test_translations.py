@@ -30,14 +30,8 @@ msgstr "Source"
 
 
 @pytest.fixture
-def catalogs(tmp_path, monkeypatch):
-    folder = tmp_path / "fr" / "LC_MESSAGES"
-    folder.mkdir(parents=True)
-    (folder / "report.po").write_text(PO, encoding="utf-8")
-    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
-    catalog.cache_clear()
-    yield tmp_path
-    catalog.cache_clear()
+def catalogs(french_catalog):
+    return french_catalog("report", PO)
 
 
 def test_english_is_the_message_itself_and_french_comes_from_the_catalog(catalogs):
