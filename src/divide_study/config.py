@@ -26,6 +26,14 @@ NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 PARAMS_DIR = PROJ_ROOT / "params"
 BUILD_DIR = PROJ_ROOT / "build"  # build state and executed notebooks (the builder derives it from its root)
 SCHEMAS_DIR = Path(__file__).resolve().parent / "schemas"
+
+
+def schema_of(table: str) -> Path:
+    """The Table Schema of a processed table by its name; every step's quoted numbers (``quoted_<step>``) share
+    one."""
+    return SCHEMAS_DIR / ("quoted.schema.json" if table.startswith("quoted_") else f"{table}.schema.json")
+
+
 SANDBOX_DIR = BUILD_DIR / "sandbox"  # where interactive runs write instead of the published folders
 PUBLISH_VARIABLE = "STUDY_PUBLISH"  # set to 1 to let an interactive run write into the published folders
 

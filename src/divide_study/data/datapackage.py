@@ -33,7 +33,7 @@ PACKAGE = {
 
 
 def schema_for(table: str) -> dict:
-    path = config.SCHEMAS_DIR / f"{table}.schema.json"
+    path = config.schema_of(table)
     if not path.is_file():
         raise StudyError(f"no Table Schema for processed table {table!r}: add {config.display_path(path)}")
     return json.loads(path.read_text(encoding="utf-8"))
@@ -46,7 +46,7 @@ def check_processed(csv: Path) -> None:
     that only arithmetic could make impossible.
     """
     try:
-        read_table(csv, config.SCHEMAS_DIR / f"{csv.stem}.schema.json")
+        read_table(csv, config.schema_of(csv.stem))
     except DataError as exc:
         raise DataError(
             exc.file,

@@ -1,0 +1,236 @@
+"""The numbers the report quotes, as rows: each analysis step publishes the numbers it owns, with their source.
+
+A quoted number is one row of ``data/processed/quoted_<step>.csv`` (schema ``quoted.schema.json``):
+
+- ``key``: a stable id, unique over every quoted table (``"<step>.<subject>.<name>"``);
+- ``value`` (a number) or ``date`` (ISO year, month or day, for a number that *is* a date), its ``unit`` and
+  ``scope`` (what it covers), its ``nature`` (stated, lower bound, plan, claim, computed, assumption…), the date it
+  speaks for (``as_of``) and ``what`` it is, in English words (the French is in the ``data`` catalog);
+- where it comes from: a number *read* names the table, row and column it was read from (``source_table``,
+  ``source_row`` as ``column=value`` pairs, ``source_column``); a number *computed* names the keys of its inputs
+  (other quoted rows, ``inputs``) and the ``operation``. An assumption names the parameter it comes from.
+
+The report never computes and never types a source: it asks for a key, and the provenance ledger follows these
+references down to an article's words or a reference row (``report.ledger.Report.quote``). This is the shape
+owid's "metadata travels with the variable" takes for each number of a report.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from divide_study.errors import StudyError
+
+COLUMNS = [
+    "key",
+    "value",
+    "date",
+    "unit",
+    "scope",
+    "nature",
+    "as_of",
+    "what",
+    "source_table",
+    "source_row",
+    "source_column",
+    "inputs",
+    "operation",
+]
+
+# What a number is, as the sentence that quotes it must say: a stated figure, a bound, an approximation, a target
+# or plan (never spending), money spent, a funding need, an interested party's claim, a computation of the study,
+# or an assumption of the study.
+NATURES = (
+    "stated",
+    "lower_bound",
+    "upper_bound",
+    "approximate",
+    "target",
+    "plan",
+    "spent",
+    "funding_need",
+    "claim",
+    "computed",
+    "assumption",
+)
+# Each unit with how a sentence shows it by default (the report may scale it: "{:,.0f}" million euros).
+UNITS = {
+    "EUR": "{:,.0f} €",
+    "EUR_per_premise": "{:,.0f} €",
+    "EUR_per_inhabitant": "{:,.0f} €",
+    "EUR_per_premise_per_mbit": "{:,.2f} €",
+    "share": "{:.0%}",
+    "ratio": "{:.1f}",
+    "people_per_family": "{:.1f}",
+    "persons_per_household": "{:.1f}",
+    "plugs": "{:,.0f}",
+    "premises": "{:,.0f}",
+    "households": "{:,.0f}",
+    "inhabitants": "{:,.0f}",
+    "people": "{:,.0f}",
+    "families": "{:,.0f}",
+    "teleworkers": "{:,.0f}",
+    "count": "{:,.0f}",
+    "Mbit/s": "{:,.0f} Mbit/s",
+    "year": "{:.0f}",
+    "date": "",
+}
+OPERATIONS = ("divide", "multiply", "min", "max", "count", "deflate", "read_row", "year_of", "share_of_max")
+KEY = re.compile(r"\A[a-z0-9_]+(?:\.[a-z0-9_]+)+\Z")
+DATE = re.compile(r"\A\d{4}(?:-\d{2}(?:-\d{2})?)?\Z")
+# The tables a read number may name: the primary sources (an article's figure, a reference row, a raw reference
+# file, a parameter) and the study's own processed tables, whose rows name their own sources in turn.
+PARAMETERS = "params/default.yaml"
+
+
+def row_key(pairs: Mapping[str, object]) -> str:
+    """A row's key as text: ``figure_id=gers_cost`` or ``topic=gers;figure=take_up;as_of=2023``."""
+    return ";".join(f"{column}={value}" for column, value in pairs.items())
+
+
+def parse_row_key(text: str) -> dict[str, str]:
+    """The inverse of ``row_key``."""
+    pairs = {}
+    for part in str(text).split(";"):
+        column, sep, value = part.partition("=")
+        if not sep:
+            raise StudyError(f"quoted numbers: row key {text!r} is not 'column=value' pairs joined by ';'")
+        pairs[column] = value
+    return pairs
+
+
+@dataclass
+class Quotes:
+    """The quoted numbers one step publishes, built as it computes them.
+
+    ``step`` prefixes every key (``compare.gers_numerique.cost_per_premise``), so keys stay unique over the
+    steps; an input may name a key of another step's table (read by the step before it runs).
+    """
+
+    step: str
+    rows: list[dict] = field(default_factory=list)
+
+    def _key(self, name: str) -> str:
+        key = f"{self.step}.{name}"
+        if not KEY.fullmatch(key):
+            raise StudyError(f"quoted number {key!r}: a key is lower-case words joined by dots")
+        if any(r["key"] == key for r in self.rows):
+            raise StudyError(f"quoted number {key!r} is published twice by step {self.step!r}")
+        return key
+
+    def _add(self, name: str, value: object, unit: str, nature: str, what: str, **more: object) -> str:
+        if unit not in UNITS:
+            raise StudyError(f"quoted number {name!r}: unknown unit {unit!r}; expected one of {sorted(UNITS)}")
+        if nature not in NATURES:
+            raise StudyError(f"quoted number {name!r}: unknown nature {nature!r}; expected one of {list(NATURES)}")
+        row = dict.fromkeys(COLUMNS, "")
+        row.update(key=self._key(name), unit=unit, nature=nature, what=what, value=math.nan)
+        if unit == "date":
+            text = str(value)
+            if not DATE.fullmatch(text):
+                raise StudyError(f"quoted number {name!r}: {text!r} is not an ISO year, month or day")
+            row["date"] = text
+        else:
+            number = float(value)
+            if not math.isfinite(number):
+                raise StudyError(f"quoted number {name!r}: {value!r} is not a finite number")
+            row["value"] = number
+        row.update({k: "" if v is None else str(v) for k, v in more.items()})
+        self.rows.append(row)
+        return row["key"]
+
+    def read(
+        self,
+        name: str,
+        value: object,
+        *,
+        table: str,
+        row: Mapping[str, object],
+        column: str,
+        unit: str,
+        nature: str,
+        what: str,
+        scope: str = "",
+        as_of: object = "",
+    ) -> str:
+        """A number read from one cell of a table (``table``, the row whose columns ``row`` names, ``column``);
+        its key."""
+        return self._add(
+            name,
+            value,
+            unit,
+            nature,
+            what,
+            scope=scope,
+            as_of=as_of,
+            source_table=table,
+            source_row=row_key(row),
+            source_column=column,
+        )
+
+    def computed(
+        self,
+        name: str,
+        value: object,
+        *,
+        inputs: Iterable[str],
+        operation: str,
+        unit: str,
+        what: str,
+        scope: str = "",
+        as_of: object = "",
+        nature: str = "computed",
+    ) -> str:
+        """A number the step computed from other quoted numbers (``inputs``: their keys) by ``operation``."""
+        inputs = list(inputs)
+        if not inputs:
+            raise StudyError(f"quoted number {name!r}: a computed number names its inputs")
+        if operation not in OPERATIONS:
+            raise StudyError(f"quoted number {name!r}: unknown operation {operation!r}; expected one of {OPERATIONS}")
+        return self._add(
+            name, value, unit, nature, what, scope=scope, as_of=as_of, inputs=";".join(inputs), operation=operation
+        )
+
+    def assumed(self, name: str, value: object, *, parameter: str, unit: str, what: str) -> str:
+        """A value the study assumes: a parameter of ``params/default.yaml`` (or the scenario's)."""
+        return self._add(
+            name,
+            value,
+            unit,
+            "assumption",
+            what,
+            source_table=PARAMETERS,
+            source_row=row_key({"parameter": parameter}),
+            source_column="value",
+        )
+
+    def frame(self, known: Iterable[str] = ()) -> pd.DataFrame:
+        """The table to publish; every input must be a key of this step or of ``known`` (earlier steps')."""
+        frame = pd.DataFrame(self.rows, columns=COLUMNS)
+        check(frame, known)
+        return frame
+
+
+def check(frame: pd.DataFrame, known: Iterable[str] = ()) -> None:
+    """Refuse a quoted table whose keys repeat or whose inputs name no quoted number."""
+    keys = set(frame["key"])
+    if len(keys) != len(frame):
+        twice = sorted(frame.loc[frame["key"].duplicated(), "key"])
+        raise StudyError(f"quoted numbers published twice: {twice}")
+    everything = keys | set(known)
+    for row in frame.itertuples(index=False):
+        for item in str(row.inputs or "").split(";"):
+            if item and item not in everything:
+                raise StudyError(f"quoted number {row.key!r}: its input {item!r} is no quoted number")
+
+
+def combine(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
+    """Every step's quoted numbers, as one table indexed by key (the ledger's view)."""
+    frame = pd.concat(list(frames), ignore_index=True)
+    check(frame)
+    return frame.set_index("key", drop=False)

@@ -1,0 +1,93 @@
+"""The quoted-number table: keys, natures, units and references checked as a step builds it."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from divide_study.analysis.quoted import Quotes, combine, parse_row_key, row_key
+from divide_study.errors import StudyError
+
+
+def test_a_read_number_names_its_table_row_and_column():
+    q = Quotes("compare")
+    key = q.read(
+        "gers.cost",
+        287e6,
+        table="data/processed/figures.csv",
+        row={"figure_id": "gers_cost"},
+        column="value",
+        unit="EUR",
+        nature="lower_bound",
+        what="cost spent to date",
+    )
+    row = q.frame().set_index("key").loc[key]
+    assert key == "compare.gers.cost"
+    assert (row["source_table"], parse_row_key(row["source_row"]), row["source_column"]) == (
+        "data/processed/figures.csv",
+        {"figure_id": "gers_cost"},
+        "value",
+    )
+    assert row["nature"] == "lower_bound" and row["value"] == 287e6 and row["date"] == ""
+
+
+def test_a_computed_number_names_its_inputs_and_operation():
+    q = Quotes("compare")
+    a = q.read("a", 10, table="t", row={"id": "a"}, column="v", unit="EUR", nature="stated", what="a")
+    b = q.read("b", 4, table="t", row={"id": "b"}, column="v", unit="plugs", nature="stated", what="b")
+    c = q.computed("c", 2.5, inputs=[a, b], operation="divide", unit="EUR_per_premise", what="a per b")
+    frame = q.frame().set_index("key")
+    assert frame.loc[c, "inputs"] == "compare.a;compare.b" and frame.loc[c, "operation"] == "divide"
+
+
+def test_an_input_that_is_no_quoted_number_is_refused():
+    q = Quotes("compare")
+    q.computed("c", 1, inputs=["compare.nowhere"], operation="divide", unit="ratio", what="c")
+    with pytest.raises(StudyError, match=r"compare\.nowhere"):
+        q.frame()
+    assert len(q.frame(known=["compare.nowhere"])) == 1  # another step's key, known to the caller
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"unit": "furlongs", "nature": "stated"}, "unknown unit"),
+        ({"unit": "EUR", "nature": "probably"}, "unknown nature"),
+    ],
+)
+def test_unknown_units_and_natures_are_refused(kwargs, message):
+    with pytest.raises(StudyError, match=message):
+        Quotes("s").read("x", 1, table="t", row={"id": "x"}, column="v", what="x", **kwargs)
+
+
+def test_keys_are_unique_and_well_formed():
+    q = Quotes("s")
+    q.assumed("speed", 1000, parameter="gers_speed", unit="Mbit/s", what="assumed speed")
+    with pytest.raises(StudyError, match="twice"):
+        q.assumed("speed", 100, parameter="gers_speed", unit="Mbit/s", what="assumed speed")
+    with pytest.raises(StudyError, match="lower-case"):
+        q.assumed("Speed Gers", 1, parameter="p", unit="Mbit/s", what="x")
+    with pytest.raises(StudyError, match="twice"):
+        combine([q.frame(), q.frame()])
+
+
+def test_dates_and_numbers_are_checked():
+    q = Quotes("s")
+    key = q.read(
+        "done", "2026-01", table="t", row={"id": "d"}, column="date", unit="date", nature="stated", what="zone complete"
+    )
+    assert combine([q.frame()]).loc[key, "date"] == "2026-01"
+    with pytest.raises(StudyError, match="ISO"):
+        q.read("bad", "January 2026", table="t", row={"id": "d"}, column="date", unit="date", nature="stated", what="x")
+    with pytest.raises(StudyError, match="finite"):
+        q.read("nan", math.nan, table="t", row={"id": "d"}, column="v", unit="EUR", nature="stated", what="x")
+
+
+def test_row_keys_round_trip():
+    pairs = {"topic": "gers_numerique", "figure": "take_up", "as_of": "2023-07"}
+    assert parse_row_key(row_key(pairs)) == pairs
+    with pytest.raises(StudyError):
+        parse_row_key("no pairs here")
+    assert isinstance(combine([Quotes("s").frame()]), pd.DataFrame)
