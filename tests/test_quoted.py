@@ -7,7 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from divide_study.analysis.quoted import Quotes, combine, parse_row_key, row_key
+from divide_study import config
+from divide_study.analysis.quoted import Quotes, combine, load, parse_row_key, primary_sources, row_key
 from divide_study.errors import StudyError
 
 
@@ -91,3 +92,69 @@ def test_row_keys_round_trip():
     with pytest.raises(StudyError):
         parse_row_key("no pairs here")
     assert isinstance(combine([Quotes("s").frame()]), pd.DataFrame)
+
+
+def test_a_walk_ends_at_primary_sources_only():
+    q = Quotes("s")
+    a = q.read(
+        "a",
+        10,
+        table="data/processed/figures.csv",
+        row={"figure_id": "a"},
+        column="value",
+        unit="EUR",
+        nature="stated",
+        what="a",
+    )
+    b = q.assumed("b", 2, parameter="p", unit="ratio", what="b")
+    c = q.computed("c", 5, inputs=[a, b], operation="divide", unit="EUR", what="c")
+    d = q.read(
+        "d",
+        1,
+        table="data/processed/comparison.csv",
+        row={"metric": "cost"},
+        column="value",
+        unit="EUR",
+        nature="stated",
+        what="d",
+    )
+    e = q.computed("e", 5, inputs=[c, d], operation="divide", unit="EUR", what="e")
+    frame = q.frame()
+    assert primary_sources(frame, c) == [
+        ("data/processed/figures.csv", "figure_id=a", "value"),
+        ("params/default.yaml", "parameter=p", "value"),
+    ]
+    with pytest.raises(StudyError, match="no primary source"):
+        primary_sources(frame, e)
+
+
+@pytest.mark.skipif(not (config.PROCESSED_DIR / "quoted_compare.csv").exists(), reason="data/processed not built")
+def test_every_published_quoted_number_walks_down_to_its_primary_sources_and_matches_them():
+    frame = load(config.PROCESSED_DIR)
+    tables: dict[str, pd.DataFrame] = {}
+    for key in frame.index:
+        for table, row, _column in primary_sources(frame, key):
+            if table == "params/default.yaml":
+                continue  # a parameter: the build validates it, and a scenario may set it
+            if table not in tables:
+                tables[table] = pd.read_csv(config.PROJ_ROOT / table, dtype=str, keep_default_na=False)
+            data = tables[table]
+            match = pd.Series(True, index=data.index)
+            for column_name, value in parse_row_key(row).items():
+                match &= data[column_name] == value
+            assert match.sum() == 1, (key, table, row)
+    # Each number read from a source is the source's own value (or the year or date it speaks for).
+    for key, row in frame[
+        frame["source_table"].isin(["data/processed/figures.csv", "data/processed/external_figures.csv"])
+    ].iterrows():
+        data = tables[row["source_table"]]
+        match = pd.Series(True, index=data.index)
+        for column_name, value in parse_row_key(row["source_row"]).items():
+            match &= data[column_name] == value
+        cell = data.loc[match, row["source_column"]].iloc[0]
+        if row["unit"] == "date":
+            assert cell.startswith(row["date"]), key
+        elif row["source_column"] == "as_of":
+            assert cell.startswith(str(int(row["value"]))), key
+        else:
+            assert math.isclose(float(cell), row["value"]), key

@@ -292,6 +292,8 @@ def publish_inputs(raw_dir: Path, out_dir: Path, figures: pd.DataFrame) -> dict[
             raw_dir / "headlines.csv", grades, (), initiatives, ("numerator", "denominator"), measures
         ),
         "model_risks": load_evidence_rows(raw_dir / "model_risks.csv", grades, ("evidence_ids",)),
+        # The row that plays each role the report needs ("the national goal of fibre everywhere"): by id.
+        "roles": load_evidence_rows(raw_dir / "roles.csv", grades, ("evidence_id",)),
         "labels": read_table(raw_dir / "labels.csv"),
         "words": read_table(raw_dir / "words.csv"),
     }

@@ -3,9 +3,10 @@
 A quoted number is one row of ``data/processed/quoted_<step>.csv`` (schema ``quoted.schema.json``):
 
 - ``key``: a stable id, unique over every quoted table (``"<step>.<subject>.<name>"``);
-- ``value`` (a number) or ``date`` (ISO year, month or day, for a number that *is* a date), its ``unit`` and
-  ``scope`` (what it covers), its ``nature`` (stated, lower bound, plan, claim, computed, assumption…), the date it
-  speaks for (``as_of``) and ``what`` it is, in English words (the French is in the ``data`` catalog);
+- ``value`` (a number) or ``date`` (ISO year, month or day, for a number that *is* a date), its ``unit``,
+  ``scope`` (what it covers) and ``subject`` (an initiative id, or empty), its ``nature`` (stated, lower bound,
+  plan, claim, computed, assumption…), the date it speaks for (``as_of``) and ``what`` it is, in English words
+  (the French is in ``data/raw/words.csv``);
 - where it comes from: a number *read* names the table, row and column it was read from (``source_table``,
   ``source_row`` as ``column=value`` pairs, ``source_column``); a number *computed* names the keys of its inputs
   (other quoted rows, ``inputs``) and the ``operation``. An assumption names the parameter it comes from.
@@ -21,6 +22,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -32,6 +34,7 @@ COLUMNS = [
     "date",
     "unit",
     "scope",
+    "subject",
     "nature",
     "as_of",
     "what",
@@ -77,10 +80,19 @@ UNITS = {
     "teleworkers": "{:,.0f}",
     "count": "{:,.0f}",
     "Mbit/s": "{:,.0f} Mbit/s",
+    "businesses": "{:,.0f}",
+    "dwellings": "{:,.0f}",
+    "communes": "{:,.0f}",
+    "sites": "{:,.0f}",
+    "subscribers": "{:,.0f}",
+    "subscriptions": "{:,.0f}",
+    "EUR/plug": "{:,.0f} €",
+    "EUR/dwelling": "{:,.0f} €",
+    "EUR/year": "{:,.0f} €",
     "year": "{:.0f}",
     "date": "",
 }
-OPERATIONS = ("divide", "multiply", "min", "max", "count", "deflate", "read_row", "year_of", "share_of_max")
+OPERATIONS = ("add", "divide", "multiply", "difference", "min", "max", "count", "deflate", "recompute")
 KEY = re.compile(r"\A[a-z0-9_]+(?:\.[a-z0-9_]+)+\Z")
 DATE = re.compile(r"\A\d{4}(?:-\d{2}(?:-\d{2})?)?\Z")
 # The tables a read number may name: the primary sources (an article's figure, a reference row, a raw reference
@@ -108,12 +120,14 @@ def parse_row_key(text: str) -> dict[str, str]:
 class Quotes:
     """The quoted numbers one step publishes, built as it computes them.
 
-    ``step`` prefixes every key (``compare.gers_numerique.cost_per_premise``), so keys stay unique over the
+    ``step`` prefixes every key (``compare.<initiative>.cost_per_premise``), so keys stay unique over the
     steps; an input may name a key of another step's table (read by the step before it runs).
     """
 
     step: str
     rows: list[dict] = field(default_factory=list)
+    # Keys already made for a thing quoted from several places (one sensitivity choice bounds several ratios).
+    made: dict[str, list[str]] = field(default_factory=dict)
 
     def _key(self, name: str) -> str:
         key = f"{self.step}.{name}"
@@ -156,6 +170,7 @@ class Quotes:
         nature: str,
         what: str,
         scope: str = "",
+        subject: str = "",
         as_of: object = "",
     ) -> str:
         """A number read from one cell of a table (``table``, the row whose columns ``row`` names, ``column``);
@@ -167,6 +182,7 @@ class Quotes:
             nature,
             what,
             scope=scope,
+            subject=subject,
             as_of=as_of,
             source_table=table,
             source_row=row_key(row),
@@ -183,6 +199,7 @@ class Quotes:
         unit: str,
         what: str,
         scope: str = "",
+        subject: str = "",
         as_of: object = "",
         nature: str = "computed",
     ) -> str:
@@ -193,10 +210,19 @@ class Quotes:
         if operation not in OPERATIONS:
             raise StudyError(f"quoted number {name!r}: unknown operation {operation!r}; expected one of {OPERATIONS}")
         return self._add(
-            name, value, unit, nature, what, scope=scope, as_of=as_of, inputs=";".join(inputs), operation=operation
+            name,
+            value,
+            unit,
+            nature,
+            what,
+            scope=scope,
+            subject=subject,
+            as_of=as_of,
+            inputs=";".join(inputs),
+            operation=operation,
         )
 
-    def assumed(self, name: str, value: object, *, parameter: str, unit: str, what: str) -> str:
+    def assumed(self, name: str, value: object, *, parameter: str, unit: str, what: str, subject: str = "") -> str:
         """A value the study assumes: a parameter of ``params/default.yaml`` (or the scenario's)."""
         return self._add(
             name,
@@ -204,6 +230,7 @@ class Quotes:
             unit,
             "assumption",
             what,
+            subject=subject,
             source_table=PARAMETERS,
             source_row=row_key({"parameter": parameter}),
             source_column="value",
@@ -234,3 +261,64 @@ def combine(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
     frame = pd.concat(list(frames), ignore_index=True)
     check(frame)
     return frame.set_index("key", drop=False)
+
+
+def load(processed_dir: Path) -> pd.DataFrame:
+    """Every step's quoted numbers from ``processed_dir`` (``quoted_*.csv``), as one table indexed by key."""
+    from divide_study.config import schema_of
+    from divide_study.data.tables import read_table
+
+    frames = [
+        read_table(path, schema_of(path.stem), validate=False) for path in sorted(processed_dir.glob("quoted_*.csv"))
+    ]
+    if not frames:
+        raise StudyError(f"no quoted numbers in {processed_dir} (quoted_*.csv): run the analysis steps first")
+    frame = combine(frames)
+    text = [c for c in COLUMNS if c != "value"]
+    frame[text] = frame[text].fillna("").astype(str)
+    return frame
+
+
+# Where a walk down a quoted number's references may end: an article's figure, a cited reference row or file, or a
+# declared assumption (a parameter, an assumed value of measures.csv). A processed table is never an end.
+PRIMARY = (
+    "data/processed/figures.csv",
+    "data/processed/external_figures.csv",
+    PARAMETERS,
+    "data/raw/measures.csv",
+    "data/raw/reference/",
+)
+
+
+def is_primary(table: str) -> bool:
+    return any(table == p or (p.endswith("/") and table.startswith(p)) for p in PRIMARY)
+
+
+def primary_sources(frame: pd.DataFrame, key: str) -> list[tuple[str, str, str]]:
+    """The (table, row, column) of every primary source a quoted number rests on, its inputs followed down;
+    a walk that stops anywhere else (a processed table, a key no step publishes) is refused."""
+    indexed = frame if frame.index.name == "key" else frame.set_index("key", drop=False)
+    found: list[tuple[str, str, str]] = []
+    seen: set[str] = set()
+
+    def walk(item: str) -> None:
+        if item in seen:
+            return
+        seen.add(item)
+        if item not in indexed.index:
+            raise StudyError(f"quoted number {key!r}: its input {item!r} is no quoted number")
+        row = indexed.loc[item]
+        inputs = [i for i in str(row["inputs"] or "").split(";") if i and i != "nan"]
+        if inputs:
+            for i in inputs:
+                walk(i)
+        elif is_primary(str(row["source_table"])):
+            found.append((str(row["source_table"]), str(row["source_row"]), str(row["source_column"])))
+        else:
+            raise StudyError(
+                f"quoted number {item!r} stops at {row['source_table']!r}, which is no primary source "
+                f"(an article's figure, a reference row, a declared assumption)"
+            )
+
+    walk(key)
+    return found

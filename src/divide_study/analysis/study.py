@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from divide_study.analysis.measures import networks
 from divide_study.data.tables import read_table
+from divide_study.errors import DataError
 
 
 @dataclass
@@ -30,6 +31,8 @@ class Study:
     model_risks: pd.DataFrame
     labels: pd.DataFrame
     words: pd.DataFrame  # the data's own words in each edition's language (words.csv: en, fr)
+    # The row that plays each role the report needs (roles.csv); empty for a study made in a test.
+    roles: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["role", "evidence_id", "note"]))
 
     def networks(self) -> list[str]:
         """The initiatives with a cost and premises in measures.csv (networks, so cost per premise means
@@ -51,6 +54,15 @@ class Study:
     def focus(self) -> str:
         """The initiative the study is about: the numerator of its first headline (headlines.csv)."""
         return str(self.headlines["numerator"].iloc[0])
+
+    def role(self, role: str) -> str:
+        """The evidence id of the row that plays ``role`` (roles.csv); a missing role is the data's mistake."""
+        found = self.roles.loc[self.roles["role"] == role, "evidence_id"]
+        if len(found) != 1:
+            raise DataError(
+                "data/raw/roles.csv", f"no row plays the role {role!r}: add one (role, evidence_id)", column="role"
+            )
+        return str(found.iloc[0])
 
     def headline_pairs(self) -> dict[str, tuple[str, str, str]]:
         """headline -> (metric, numerator, denominator), from headlines.csv."""
@@ -77,6 +89,7 @@ TABLES = (
     "model_risks",
     "labels",
     "words",
+    "roles",
 )
 
 
@@ -120,4 +133,5 @@ def load_study(processed_dir: Path, validate: bool = False) -> Study:
         model_risks=t["model_risks"],
         labels=t["labels"],
         words=t["words"].fillna(""),
+        roles=t["roles"],
     )

@@ -123,6 +123,7 @@ TARGET_COLUMNS = [
     "achieved_as_of",
     "achieved_id",
     "reached_on",
+    "reached_id",
 ]
 
 
@@ -167,6 +168,7 @@ def target_rows(points: list[dict], external: pd.DataFrame, initiative: str) -> 
                 "achieved_as_of": last["date"] if last is not None else "",
                 "achieved_id": last["evidence_id"] if last is not None else "",
                 "reached_on": reached[0]["date"] if reached else "not yet",
+                "reached_id": reached[0]["evidence_id"] if reached else "",
             }
         )
     return out

@@ -81,6 +81,7 @@ HANDED_OVER = (
     "processed:milestones.csv",
     "processed:headlines.csv",
     "processed:model_risks.csv",
+    "processed:roles.csv",
     "processed:labels.csv",
     "processed:words.csv",
 )
@@ -110,6 +111,7 @@ STEPS: tuple[Step, ...] = (
             "processed:targets.csv",
             "processed:deployment_pace.csv",
             "processed:models.csv",
+            "processed:quoted_compare.csv",
             "figures:cost_per_*.*",
             "figures:eligibility.*",
             "figures:milestones.*",
@@ -120,7 +122,12 @@ STEPS: tuple[Step, ...] = (
     Step(
         "04_sensitivity",
         reads=(*ANALYSIS_INPUTS, "scenarios:*.yaml", "scenarios:*.yml"),
-        writes=("processed:sensitivity.csv", "processed:scenarios.csv", "figures:sensitivity_tornado*.*"),
+        writes=(
+            "processed:sensitivity.csv",
+            "processed:scenarios.csv",
+            "processed:quoted_sensitivity.csv",
+            "figures:sensitivity_tornado*.*",
+        ),
     ),
     Step(
         "06_national_panel",
@@ -142,7 +149,11 @@ STEPS: tuple[Step, ...] = (
     Step(
         "03_programme_outcomes",
         reads=ANALYSIS_INPUTS,
-        writes=("processed:programme_outcomes.csv", "figures:programme_outcomes.*"),
+        writes=(
+            "processed:programme_outcomes.csv",
+            "processed:quoted_programmes.csv",
+            "figures:programme_outcomes.*",
+        ),
     ),
     # One edition of the report per language, from the same notebook: the English report, the French rapport.
     *(

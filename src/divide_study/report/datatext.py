@@ -53,6 +53,10 @@ SHOWN: dict[str, tuple[str, ...]] = {
     # Table "scenarios": each scenario by its name (params/scenarios/<name>.yaml, or "central"), and whether it
     # was computed or refused.
     "scenarios.csv": ("scenario", "status"),
+    # Appendix B: what each number an analysis step publishes for the report is (analysis.quoted).
+    "quoted_compare.csv": ("what",),
+    "quoted_programmes.csv": ("what",),
+    "quoted_sensitivity.csv": ("what",),
 }
 
 # Columns whose value is a list of sentences the code joined: each part is translated on its own.

@@ -23,6 +23,8 @@ import numpy as np
 import pandas as pd
 
 from divide_study.analysis.metrics import metric
+from divide_study.analysis.quoted import UNITS, parse_row_key
+from divide_study.errors import StudyError
 from divide_study.i18n import Translator
 from divide_study.report.datatext import DataText
 from divide_study.report.formats import MISSING, Formats
@@ -53,6 +55,8 @@ LONG_WORD = 22  # characters beyond which a word of a table cell may be broken a
 # row's web page (class "source"). Text given to the Report is escaped except for these, and only for those
 # the Report really made (``Report._issued``): markup in the data never passes for one.
 OWN_LINK = re.compile(r'<a class="(?:num|source)" href="[^"<>]*">[^<>]*</a>')
+FIGURES_TABLE = "data/processed/figures.csv"  # a quoted number read from here is an article's figure
+REFERENCE_TABLE = "data/processed/external_figures.csv"  # and from here a cited reference row
 FULL_URL = re.compile(r"https?://[^\s<>\"'`]+")
 # A Python format spec the report uses: grouping, decimals, and f / % / d ("{:,.0f} €", "{:.1%}").
 SPEC = re.compile(r"(?P<grouping>,)?(?:\.(?P<decimals>\d+))?(?P<kind>[fd%]?)")
@@ -409,6 +413,133 @@ class Report:
             else [self.words(str(row["inputs"]), "comparison.csv", "inputs")]
         )
         return self.computed(value, what, basis, fmt, inputs)
+
+    # --- quoted numbers: rows published by the analysis steps ------------------------------------------------
+
+    def _quoted_row(self, key: str) -> pd.Series:
+        quoted = getattr(self, "quoted", None)
+        if quoted is None or key not in quoted.index:
+            raise StudyError(
+                f"the report quotes {key!r}, which no analysis step publishes (data/processed/quoted_*.csv)"
+            )
+        return quoted.loc[key]
+
+    def _quoted_what(self, row: pd.Series) -> str:
+        """What a quoted number is, in the edition's words, with the initiative it is about."""
+        what = str(self.words(row["what"], self._quoted_file(row["key"]), "what"))
+        if row["subject"]:
+            return self._("{what} ({initiative})").format(what=what, initiative=self._initiative(row["subject"]))
+        return what
+
+    @staticmethod
+    def _quoted_file(key: str) -> str:
+        return f"quoted_{key.split('.', 1)[0]}.csv"
+
+    def _operation(self, row: pd.Series) -> str:
+        """How a computed number was computed, in the edition's words."""
+        _ = self._
+        words = {
+            "add": _("computed by the study: the sum of its inputs"),
+            "divide": _("computed by the study: the first input divided by the others"),
+            "multiply": _("computed by the study: the product of its inputs"),
+            "difference": _("computed by the study: the first input less the second"),
+            "min": _("computed by the study: the lowest of its inputs"),
+            "max": _("computed by the study: the highest of its inputs"),
+            "count": _("computed by the study: a count of its inputs"),
+            "deflate": _(
+                "computed by the study: brought to constant euros of the base year along the spending profile "
+                "(INSEE consumer price index)"
+            ),
+            "recompute": _("computed by the study: recomputed with one choice moved ({choice}), the others central"),
+        }
+        choice = self.choice_words(row["scope"]) if row["operation"] == "recompute" else ""
+        return words[row["operation"]].format(choice=choice)
+
+    def choice_words(self, choice: str) -> str:
+        """A choice of the sensitivity analysis in words (the report sets ``choice_words`` to its labels')."""
+        return choice
+
+    def quote(
+        self,
+        key: str,
+        fmt: str | None = None,
+        scale: float = 1.0,
+        *,
+        unit: str | Iterable[str] | None = None,
+        natures: Iterable[str] | None = None,
+    ) -> str:
+        """A number an analysis step published (``data/processed/quoted_*.csv``), by its key: formatted for the
+        edition and linked to its entry, which follows the row's references down to the article's words, the
+        reference row, the study's assumption, or the computation with each input linked in turn.
+
+        A sentence says what it can state: ``unit`` (the units its words fit) and ``natures`` (stated, lower
+        bound, plan, claim…). A number of another unit or nature is refused, never printed as something else.
+        """
+        row = self._quoted_row(key)
+        units = {unit} if isinstance(unit, str) else set(unit or ())
+        if units and row["unit"] not in units:
+            raise StudyError(
+                f"{self._quoted_file(key)}, row [key={key}], column 'unit': the sentence states this number in "
+                f"{sorted(units)}, but it is in {row['unit']!r}; write a sentence that fits it"
+            )
+        if natures is not None and row["nature"] not in set(natures):
+            raise StudyError(
+                f"{self._quoted_file(key)}, row [key={key}], column 'nature': the sentence states this number as "
+                f"{sorted(set(natures))}, but it is {row['nature']!r}; write a sentence that fits it"
+            )
+        table, column = row["source_table"], row["source_column"]
+        pairs = parse_row_key(row["source_row"]) if row["source_row"] else {}
+        if row["unit"] == "date" or column == "as_of":
+            return self._quoted_date(row, table, pairs, fmt)
+        fmt = fmt or UNITS[row["unit"]]
+        if table == FIGURES_TABLE and column == "value":
+            return self.fig(pairs["figure_id"], fmt, scale)
+        if table == REFERENCE_TABLE and column == "value":
+            return self.ref(pairs["topic"], pairs["figure"], pairs["as_of"], fmt, scale)
+        value = float(row["value"]) * scale
+        if row["nature"] == "assumption":  # where it is declared: a parameter, or measures.csv's assumed values
+            where = self._("a choice of the study, declared in {file}").format(file=table)
+            return self.assumed(value, self._quoted_what(row), where, fmt)
+        if row["operation"]:
+            inputs = [self.quote(k) for k in str(row["inputs"]).split(";") if k]
+            return self.computed(value, self._quoted_what(row), self._operation(row), fmt, inputs)
+        raise StudyError(f"{self._quoted_file(key)}, row [key={key}]: no primary source and no inputs to follow")
+
+    def bounding_choice(self, key: str) -> str:
+        """The choice that gives a lowest or highest quoted number (``min``/``max`` of recomputed values): its
+        name in words (``choice_words``), linked to an entry that links the number it gives."""
+        row = self._quoted_row(key)
+        for item in str(row["inputs"]).split(";"):
+            given = self._quoted_row(item)
+            if np.isclose(float(given["value"]), float(row["value"])):
+                return self._record(
+                    self.choice_words(given["scope"]),
+                    self._("the choice that gives {what}").format(what=self._quoted_what(row)),
+                    self._("computed by the study"),
+                    self._("the number it gives: {number}").format(number=self.quote(item)),
+                    "computed",
+                )
+        raise StudyError(f"{self._quoted_file(key)}, row [key={key}]: no input gives its value")
+
+    def _quoted_date(self, row: pd.Series, table: str, pairs: dict[str, str], fmt: str | None) -> str:
+        """A date (or the year of one) a quoted row read from a figure's or a reference row's ``as_of``."""
+        text = (
+            self.formats.date(str(row["date"]))
+            if row["unit"] == "date"
+            else self.format_number(row["value"], fmt or "{:.0f}")
+        )
+        if table == FIGURES_TABLE:
+            evidence_id = pairs["figure_id"]
+            source = self._article_source(self.figures.loc[evidence_id, "article"])
+        else:
+            evidence_id = "|".join((pairs["topic"], pairs["figure"], pairs["as_of"]))
+            rows = self.external[
+                (self.external["topic"] == pairs["topic"]) & (self.external["figure"] == pairs["figure"])
+            ]
+            cited = str(rows.iloc[0]["source"]) if len(rows) else ""
+            source = self._("reference data: {source}").format(source=self._cited(cited))
+        what = self._("date of {figure}").format(figure=self.input_link(evidence_id))
+        return self._record(text, what, source)
 
     # --- figures and tables -------------------------------------------------------------------------------
 

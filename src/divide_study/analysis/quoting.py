@@ -1,0 +1,442 @@
+"""What each analysis step quotes: the numbers of its results the report states, as ``quoted`` rows.
+
+Each function takes a step's results (and the processed tables they came from) and adds rows to the step's
+``Quotes``: a number read from an article's figure or a reference row names that row; a number the step computed
+names its inputs and the operation. The report asks for these rows by key (``report.ledger.Report.quote``).
+
+Rows are chosen by ids and roles — an initiative id, a metric code, an evidence id, a ``role`` of
+``data/raw/roles.csv`` — never by their English wording.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from divide_study.analysis.measures import PROFILE_KEY, resolve
+from divide_study.analysis.quoted import Quotes
+from divide_study.analysis.sensitivity import Inputs, bounds, tornado
+from divide_study.errors import StudyError
+
+FIGURES = "data/processed/figures.csv"  # the articles' figures, each with its verbatim span
+REFERENCE = "data/processed/external_figures.csv"  # the cited reference rows, copied unchanged
+MEASURES = "data/raw/measures.csv"  # where an assumed value (the sources state none) is declared
+ROLES = "data/raw/roles.csv"
+
+# A figure's qualifier says what the number is: the words "plus de" make it a lower bound, "environ" an
+# approximation, "d'ici" a target.
+QUALIFIER_NATURE = {
+    "exact": "stated",
+    "at_least": "lower_bound",
+    "approx": "approximate",
+    "upper_bound": "upper_bound",
+    "target": "target",
+}
+# The comparison's metrics, as the quoted table names their units.
+METRIC_UNITS = {
+    "cost": "EUR",
+    "premises": "premises",
+    "population": "inhabitants",
+    "speed": "Mbit/s",
+    "cost_per_premise": "EUR_per_premise",
+    "cost_per_inhabitant": "EUR_per_inhabitant",
+    "cost_per_premise_per_mbit": "EUR_per_premise_per_mbit",
+}
+METRIC_WHAT = {
+    "cost": "cost, nominal euros",
+    "premises": "premises",
+    "population": "population",
+    "speed": "speed offered",
+    "cost_per_premise": "cost per premise",
+    "cost_per_inhabitant": "cost per inhabitant",
+    "cost_per_premise_per_mbit": "cost per premise per Mbit/s",
+}
+
+
+def evidence_row(evidence: pd.DataFrame, evidence_id: str) -> pd.Series:
+    """One row of evidence.csv (an article's figure or a reference row) by its id."""
+    rows = evidence[evidence["evidence_id"] == evidence_id]
+    if len(rows) != 1:
+        raise StudyError(f"evidence.csv has {len(rows)} rows of id {evidence_id!r}; one was expected")
+    return rows.iloc[0]
+
+
+def source_of(evidence_id: str, row: pd.Series) -> tuple[str, dict[str, str]]:
+    """The table and row an evidence id names: an article's figure, or a reference row (topic|figure|as_of)."""
+    if row["kind"] == "article":
+        return FIGURES, {"figure_id": evidence_id}
+    topic, figure, as_of = evidence_id.split("|")
+    return REFERENCE, {"topic": topic, "figure": figure, "as_of": as_of}
+
+
+def read_evidence(
+    q: Quotes,
+    name: str,
+    evidence_id: str,
+    evidence: pd.DataFrame,
+    what: str,
+    *,
+    subject: str = "",
+    scope: str = "",
+    unit: str | None = None,
+) -> str:
+    """Quote a figure as its source states it (its value, unit, qualifier and date); its key."""
+    row = evidence_row(evidence, evidence_id)
+    table, pairs = source_of(evidence_id, row)
+    return q.read(
+        name,
+        row["value"],
+        table=table,
+        row=pairs,
+        column="value",
+        unit=unit or str(row["unit"]),
+        nature=QUALIFIER_NATURE.get(str(row["qualifier"]), "stated"),
+        what=what,
+        subject=subject,
+        scope=scope,
+        as_of=row["as_of"],
+    )
+
+
+def read_date(q: Quotes, name: str, evidence_id: str, evidence: pd.DataFrame, what: str, subject: str = "") -> str:
+    """Quote the date a figure speaks for (its ``as_of``), as a date."""
+    row = evidence_row(evidence, evidence_id)
+    table, pairs = source_of(evidence_id, row)
+    return q.read(
+        name,
+        str(row["as_of"]),
+        table=table,
+        row=pairs,
+        column="as_of",
+        unit="date",
+        nature="stated",
+        what=what,
+        subject=subject,
+    )
+
+
+def _assumed_measure(q: Quotes, name: str, measures: pd.DataFrame, initiative: str, quantity: str, option: str) -> str:
+    """A value measures.csv assumes (the sources state none): its row is where the assumption is declared."""
+    rows = measures[
+        (measures["initiative"] == initiative) & (measures["quantity"] == quantity) & (measures["option"] == option)
+    ]
+    if len(rows) != 1 or pd.isna(rows.iloc[0]["assumed_value"]):
+        raise StudyError(f"measures.csv: no assumed value for {initiative}.{quantity}={option}")
+    row = rows.iloc[0]
+    return q.read(
+        name,
+        row["assumed_value"],
+        table=MEASURES,
+        row={"initiative": initiative, "quantity": quantity, "option": option},
+        column="assumed_value",
+        unit=str(row["assumed_unit"]),
+        nature="assumption",
+        what=METRIC_WHAT.get(quantity, quantity),
+        subject=initiative,
+        scope=str(row["scope"]),
+    )
+
+
+def comparison_quotes(q: Quotes, comparison: pd.DataFrame, evidence: pd.DataFrame, measures: pd.DataFrame) -> None:
+    """The comparison's numbers: each initiative's cost, premises, population and speed as their sources state
+    them, the cost in constant euros, and each per-unit figure with the inputs it divides.
+
+    Keys: ``<step>.<initiative>.<metric>`` (constant euros for euro metrics) and ``…<metric>_nominal``.
+    """
+    base_years = comparison["base_year"].dropna().unique()
+    if len(base_years) != 1:
+        raise StudyError(f"comparison.csv: expected one base year, found {list(base_years)}")
+    base_year = q.assumed("base_year", int(base_years[0]), parameter="base_year", unit="year", what="base year")
+    for initiative, rows in comparison.groupby("initiative", sort=False):
+        by_metric = rows.set_index("metric")
+        keys: dict[str, str] = {}
+        for metric in ("cost", "premises", "population", "speed"):
+            if metric not in by_metric.index:
+                continue
+            row = by_metric.loc[metric]
+            ids = [i for i in str(row["input_ids"]).split(";") if i]
+            name, what = f"{initiative}.{metric}", METRIC_WHAT[metric]
+            common = {"subject": initiative, "scope": str(row["scope"])}
+            if metric == "cost":
+                name = f"{initiative}.cost_nominal"
+            if len(ids) == 1 and ids[0].startswith("assumption:"):
+                quantity, option = ids[0].removeprefix("assumption:").split(".", 1)[1].split("=")
+                keys[metric] = _assumed_measure(q, name, measures, initiative, quantity, option)
+            elif len(ids) == 1:
+                keys[metric] = read_evidence(
+                    q, name, ids[0], evidence, what, unit=METRIC_UNITS[metric] if metric != "cost" else None, **common
+                )
+                if metric == "cost":  # the date a cost speaks for ("spent by July 2023")
+                    read_date(q, f"{name}.on", ids[0], evidence, "date of the cost", initiative)
+            else:  # premises of several counts (households and businesses): each read, then added
+                parts = [read_evidence(q, f"{name}.part_{n}", i, evidence, what, **common) for n, i in enumerate(ids)]
+                keys[metric] = q.computed(
+                    name,
+                    row["value_nominal"],
+                    inputs=parts,
+                    operation="add",
+                    unit=METRIC_UNITS[metric],
+                    what=what,
+                    **common,
+                )
+        cost = by_metric.loc["cost"]
+        keys["cost_constant"] = q.computed(
+            f"{initiative}.cost",
+            cost["value_constant"],
+            inputs=[keys["cost"], base_year],
+            operation="deflate",
+            unit="EUR",
+            what="cost, constant euros of the base year",
+            subject=initiative,
+            scope=str(cost["scope"]),
+        )
+        if pd.notna(cost["price_year"]):  # a cost of one year: the year of its prices is its figure's year
+            cost_ids = [i for i in str(cost["input_ids"]).split(";") if i]
+            read_year(q, f"{initiative}.price_year", cost_ids[0], evidence, "year of the cost's prices", initiative)
+        divisors = {
+            "cost_per_premise": ["premises"],
+            "cost_per_inhabitant": ["population"],
+            "cost_per_premise_per_mbit": ["premises", "speed"],
+        }
+        for metric, below in divisors.items():
+            if metric not in by_metric.index:
+                continue
+            row = by_metric.loc[metric]
+            for suffix, column, top in (("", "value_constant", "cost_constant"), ("_nominal", "value_nominal", "cost")):
+                q.computed(
+                    f"{initiative}.{metric}{suffix}",
+                    row[column],
+                    inputs=[keys[top], *(keys[b] for b in below)],
+                    operation="divide",
+                    unit=METRIC_UNITS[metric],
+                    what=METRIC_WHAT[metric] + (", constant euros" if not suffix else ", nominal euros"),
+                    subject=initiative,
+                    scope=str(row["scope"]),
+                )
+
+
+def headline_quotes(q: Quotes, values: dict[str, float], pairs: dict[str, tuple[str, str, str]]) -> None:
+    """Each headline ratio of headlines.csv: the numerator's metric over the denominator's (constant euros)."""
+    for headline, (metric, top, bottom) in pairs.items():
+        q.computed(
+            f"headline.{headline}",
+            values[headline],
+            inputs=[f"{q.step}.{top}.{metric}", f"{q.step}.{bottom}.{metric}"],
+            operation="divide",
+            unit="ratio",
+            what=f"ratio of {METRIC_WHAT[metric]}",
+        )
+
+
+def read_year(q: Quotes, name: str, evidence_id: str, evidence: pd.DataFrame, what: str, subject: str = "") -> str:
+    """Quote the year a figure speaks for (the year of its ``as_of``): the year of a cost's prices, of a target."""
+    row = evidence_row(evidence, evidence_id)
+    table, pairs = source_of(evidence_id, row)
+    return q.read(
+        name,
+        int(str(row["as_of"])[:4]),
+        table=table,
+        row=pairs,
+        column="as_of",
+        unit="year",
+        nature="stated",
+        what=what,
+        subject=subject,
+    )
+
+
+def target_quotes(q: Quotes, targets: pd.DataFrame, evidence: pd.DataFrame, goals: dict[str, str]) -> None:
+    """Each target of targets.csv: what was aimed at and by when, what was achieved by then and when, and when
+    the target was reached. An initiative's own target is ``<initiative>.own_target`` (``_2``… after the first);
+    a national goal is keyed by its role in roles.csv (``goals``: evidence id -> role)."""
+    for initiative, rows in targets.groupby("initiative", sort=False):
+        own = 0
+        for row in rows.to_dict("records"):
+            if row["target_id"] in goals:
+                name = f"{initiative}.{goals[row['target_id']]}"
+                # A national goal is a year: "fibre everywhere by 2025".
+                read_evidence(q, f"{name}.by", row["target_id"], evidence, "year of the target", subject=initiative)
+            elif row["cited_as"] == "year":
+                continue  # a national goal no role names: the report does not quote it
+            else:
+                own += 1
+                name = f"{initiative}.own_target" + (f"_{own}" if own > 1 else "")
+                unit = "share" if row["cited_as"] == "share" else None
+                read_evidence(q, name, row["target_id"], evidence, "own target", subject=initiative, unit=unit)
+                read_year(q, f"{name}.by", row["target_id"], evidence, "year of the target", initiative)
+            if row["achieved_id"]:
+                read_evidence(
+                    q, f"{name}.achieved", row["achieved_id"], evidence, "achieved by then", subject=initiative
+                )
+                read_date(
+                    q, f"{name}.achieved_on", row["achieved_id"], evidence, "date of what was achieved", initiative
+                )
+            if row["reached_id"]:
+                read_date(
+                    q, f"{name}.reached_on", row["reached_id"], evidence, "date the target was reached", initiative
+                )
+
+
+def cost_range_quotes(q: Quotes, costs: pd.DataFrame, evidence: pd.DataFrame, focus: str) -> None:
+    """The lowest and the highest of the focus's cost figures, each as its source states it."""
+    for name, position in (("lowest", costs["amount_eur"].idxmin()), ("highest", costs["amount_eur"].idxmax())):
+        read_evidence(
+            q,
+            f"{focus}.cost_figures.{name}",
+            costs.loc[position, "evidence_id"],
+            evidence,
+            f"{name} cost figure",
+            subject=focus,
+        )
+
+
+def slug(text: str) -> str:
+    """A key part from any words: "cost+premises = initial_budget / phase1_homes" -> "cost_premises_initial_…"."""
+    return re.sub(r"[^a-z0-9]+", "_", str(text).lower()).strip("_")
+
+
+def _measure_quotes(
+    q: Quotes,
+    name: str,
+    inputs: Inputs,
+    evidence: pd.DataFrame,
+    initiative: str,
+    quantity: str,
+    option: str | None,
+) -> list[str]:
+    """The quoted rows of one option of measures.csv: each figure or reference row it reads, or its assumption."""
+    measure = resolve(inputs.measures, inputs.figures, inputs.external, initiative, quantity, option)
+    keys = []
+    for n, evidence_id in enumerate(measure.input_ids):
+        part = name if len(measure.input_ids) == 1 else f"{name}.part_{n}"
+        if evidence_id.startswith("assumption:"):
+            keys.append(_assumed_measure(q, part, inputs.measures, initiative, quantity, measure.option))
+        else:
+            keys.append(
+                read_evidence(q, part, evidence_id, evidence, METRIC_WHAT.get(quantity, quantity), subject=initiative)
+            )
+    return keys
+
+
+def choice_quotes(q: Quotes, inputs: Inputs, evidence: pd.DataFrame, assumption: str, setting: str) -> list[str]:
+    """What one choice of the sensitivity analysis brings in instead of the central case, as quoted rows: the
+    figures of another cost, premises, population or speed option, or another base year. A spending profile is
+    a shape, not a number: the figures it spreads (the central cost) are its inputs, and the quoted number's
+    ``scope`` names the profile."""
+    name = f"choice.{slug(assumption)}.{slug(setting)}"
+    if name not in q.made:
+        q.made[name] = _choice_quotes(q, inputs, evidence, assumption, setting, name)
+    return q.made[name]
+
+
+def _choice_quotes(
+    q: Quotes, inputs: Inputs, evidence: pd.DataFrame, assumption: str, setting: str, name: str
+) -> list[str]:
+    if assumption == "base_year":
+        return [q.assumed(name, int(setting), parameter="sensitivity_base_years", unit="year", what="base year tried")]
+    initiative, quantity = assumption.split(".", 1)
+    if quantity == PROFILE_KEY:
+        return _measure_quotes(q, f"{name}.cost", inputs, evidence, initiative, "cost", None)
+    if quantity == "cost+premises":
+        cost, premises = (part.strip() for part in setting.split("/"))
+        return [
+            *_measure_quotes(q, f"{name}.cost", inputs, evidence, initiative, "cost", cost),
+            *_measure_quotes(q, f"{name}.premises", inputs, evidence, initiative, "premises", premises),
+        ]
+    return _measure_quotes(q, name, inputs, evidence, initiative, quantity, setting)
+
+
+def sensitivity_quotes(q: Quotes, table: pd.DataFrame, inputs: Inputs, evidence: pd.DataFrame) -> None:
+    """Each headline ratio's low and high under every choice that moves it (``<headline>.<choice>.low``), each
+    recomputed from the figures the choice brings in; and the lowest and highest over every choice (``.low``,
+    ``.high``)."""
+    headlines = [h for h in dict.fromkeys(table["headline"].dropna()) if h in inputs.pairs]
+    for headline in headlines:
+        ranges = tornado(table, headline)
+        lows, highs = [], []
+        for row in ranges.to_dict("records"):
+            for end, keys in (("low", lows), ("high", highs)):
+                brought = choice_quotes(q, inputs, evidence, row["assumption"], row[f"{end}_setting"])
+                keys.append(
+                    q.computed(
+                        f"{headline}.{slug(row['assumption'])}.{end}",
+                        row[end],
+                        inputs=brought,
+                        operation="recompute",
+                        unit="ratio",
+                        what="ratio recomputed with another choice",
+                        scope=f"{row['assumption']} = {row[f'{end}_setting']}",
+                    )
+                )
+        span = bounds(table, headline)
+        q.computed(f"{headline}.low", span["low"], inputs=lows, operation="min", unit="ratio", what="lowest ratio")
+        q.computed(f"{headline}.high", span["high"], inputs=highs, operation="max", unit="ratio", what="highest ratio")
+
+
+def programme_quotes(
+    q: Quotes, outcomes: pd.DataFrame, evidence: pd.DataFrame, programme: str, persons_per_household: float
+) -> None:
+    """A programme's counts of newcomers: the families its promoter claimed and when, the same as people at the
+    assumed household size, the lowest and highest later count of people, and the people per family those
+    counts would imply."""
+    families = outcomes[outcomes["unit"] == "families"]
+    people = outcomes[(outcomes["unit"] == "people") & outcomes["people_equivalent"].notna()]
+    if families.empty or people.empty:
+        return
+    claim = families.iloc[0]
+    claimed = read_evidence(
+        q, f"{programme}.families", claim["evidence_id"], evidence, "families settled", subject=programme
+    )
+    read_date(q, f"{programme}.families.on", claim["evidence_id"], evidence, "date of the families settled", programme)
+    household = q.assumed(
+        f"{programme}.persons_per_household",
+        persons_per_household,
+        parameter="persons_per_household",
+        unit="persons_per_household",
+        what="persons per household",
+        subject=programme,
+    )
+    q.computed(
+        f"{programme}.families.as_people",
+        claim["people_equivalent"],
+        inputs=[claimed, household],
+        operation="multiply",
+        unit="people",
+        what="families settled, as people at the assumed household size",
+        subject=programme,
+    )
+    counts = {}
+    for end, position in (("lowest", people["count"].idxmin()), ("highest", people["count"].idxmax())):
+        evidence_id = people.loc[position, "evidence_id"]
+        counts[end] = read_evidence(
+            q, f"{programme}.people.{end}", evidence_id, evidence, f"{end} later count of people", subject=programme
+        )
+    for end, position in (("first", people["as_of"].idxmin()), ("last", people["as_of"].idxmax())):
+        read_date(
+            q,
+            f"{programme}.people.{end}_on",
+            people.loc[position, "evidence_id"],
+            evidence,
+            f"date of the {end} later count",
+            programme,
+        )
+    q.computed(
+        f"{programme}.people_per_family",
+        people["count"].max() / claim["count"],
+        inputs=[counts["highest"], claimed],
+        operation="divide",
+        unit="people_per_family",
+        what="people per family the later counts would imply",
+        subject=programme,
+    )
+
+
+def assumed_range_quotes(q: Quotes, measures: pd.DataFrame, quantity: str) -> None:
+    """The lowest and highest value each initiative's options assume for ``quantity`` (the speeds tried when the
+    sources state none): ``<initiative>.<quantity>_assumed.lowest`` and ``.highest``."""
+    assumed = measures[(measures["quantity"] == quantity) & measures["assumed_value"].notna()]
+    for initiative, rows in assumed.groupby("initiative", sort=False):
+        for end, position in (("lowest", rows["assumed_value"].idxmin()), ("highest", rows["assumed_value"].idxmax())):
+            option = str(rows.loc[position, "option"])
+            _assumed_measure(q, f"{initiative}.{quantity}_assumed.{end}", measures, initiative, quantity, option)
