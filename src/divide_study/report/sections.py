@@ -1,0 +1,1428 @@
+"""The report's sections: each a function of the edition (``open_edition``) that returns what it shows.
+
+``notebooks/05_report.ipynb`` opens an edition (its language, the processed tables, the quoted numbers, the
+ledger) and shows each section in turn; it computes nothing. A section returns its parts — Markdown or HTML — in
+the order a reader sees them; every number in them went through the ledger (``report.ledger.Report``), which
+formats it for the edition and links it to its source. Sections run in the order of the report: a later one may
+use a number an earlier one quoted (``e.gers_pp``), as the paragraphs of a text do.
+
+Every sentence is a message of the ``report`` catalog (``locales/fr/LC_MESSAGES/report.po``): written once, in
+English, inside ``_("…")``; numbers go in after translation.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+from divide_study.analysis import findings, plots, quoted
+from divide_study.analysis import models as side_by_side
+from divide_study.analysis import panel as national_panel
+from divide_study.analysis import sensitivity as sens
+from divide_study.analysis.metrics import headlines
+from divide_study.analysis.study import load_study
+from divide_study.config import project_path, schema_of
+from divide_study.data.tables import read_table
+from divide_study.report import tables as reader
+from divide_study.report.datatext import DataText, check_data_text, data_text
+from divide_study.report.labels import Labels
+from divide_study.report.ledger import Report, esc
+
+Part = tuple[str, str]  # ("markdown" or "html", the text)
+
+
+class Edition(SimpleNamespace):
+    """Everything the sections of one edition share: the ledger ``r``, the study's tables, the edition's words
+    (``_``, ``L``, ``words``, ``F``), and the parts shown since the last section (``take``)."""
+
+    def take(self) -> list[Part]:
+        """The parts the last section made, in order; the next section starts with none."""
+        made = list(self.parts)
+        self.parts.clear()
+        return made
+
+
+def open_edition(lang: str, processed_dir: str | Path, figures_dir: str | Path) -> Edition:
+    """The edition in ``lang`` of the study published in ``processed_dir`` and ``figures_dir``."""
+
+    processed, figures_in = project_path(processed_dir), project_path(figures_dir)
+    study = load_study(processed)
+    check_data_text(processed, lang)  # every data word this edition shows has its translation, else file/row/column
+
+    def table(name):
+        return read_table(processed / f"{name}.csv", schema_of(name), validate=False)
+
+    results = {
+        n: table(n)
+        for n in (
+            "comparison",
+            "cost_figures",
+            "benchmarks",
+            "public_money",
+            "take_up",
+            "targets",
+            "deployment_pace",
+            "models",
+            "programme_outcomes",
+            "sensitivity",
+            "scenarios",
+        )
+    }
+    comparison, costs, bench, money, uptake, targets, pace, models, soho, sensitivity, scenarios = results.values()
+    r = Report(
+        study.figures,
+        study.sources,
+        study.external,
+        figure_keys=[
+            "cost_per_premise",
+            "cost_per_inhabitant",
+            "cost_scopes",
+            "cost_per_mbit",
+            "eligibility",
+            "milestones",
+            "models",
+            "programme_outcomes",
+            "sensitivity_tornado",
+            "sensitivity_tornado_mbit",
+        ],
+        table_keys=[
+            "findings",
+            "initiatives",
+            "comparison",
+            "costs",
+            "benchmarks",
+            "money",
+            "targets",
+            "take_up",
+            "models",
+            "soho",
+            "sensitivity",
+            "refused",
+            "scenarios",
+            "sources",
+            "references",
+            "provenance",
+        ],
+        evidence=study.evidence,
+        lang=lang,
+    )
+    _ = r._  # the edition's words: every sentence below is a message of the 'report' catalog (divide_study.i18n)
+    ngettext = _.ngettext  # a message whose form follows a count
+    F = r.formats  # the edition's number and date formats
+    # The study's focus and what it is compared with: the first headline of headlines.csv (data, not code).
+    _unused, GERS, CASTRES = next(iter(study.headline_pairs().values()))
+    PROGRAMME = study.programmes()[0]
+    names = {i: study.short_name(i) for i in study.initiatives["initiative"]}
+    L = Labels(study.labels, lang)  # what a reader sees in place of each code (data/raw/labels.csv)
+    words = DataText(lang, study.words)  # the data's own words in the edition's language (data/raw/words.csv)
+    r.words = words  # and in the provenance entries (a reference row's name, a source)
+
+    # A table as the edition shows it: rows are chosen on the data's English words first, then translated.
+    def in_words(frame, name):
+        return data_text(frame, None, lang, name, study.words)
+
+    r.labels = L  # table headers that are codes, and yes/no columns, read as words
+    r.names = names  # initiatives by their short names in the provenance entries
+    r.quoted = quoted.load(processed)  # the numbers the analysis steps publish for the report, with their sources
+    QUESTIONS = findings.questions(names[GERS], names[PROGRAMME], lang)
+    base_year = r.quote("compare.base_year")
+    head = headlines(comparison, study.headline_pairs())
+    pair = comparison[comparison["initiative"].isin([GERS, CASTRES])]
+    graded = findings.evaluation_findings(
+        pair,
+        costs,
+        money[money["initiative"] == GERS],
+        uptake,
+        targets[targets["initiative"] == GERS],
+        soho,
+        study.evidence,
+        GERS,
+        models,
+        QUESTIONS,
+        lang,
+        study.words,
+    )
+    own_targets = targets[targets["initiative"] == GERS]
+    strength = graded.set_index("key")["strength"].to_dict()
+    central_cost = comparison[(comparison["initiative"] == GERS) & (comparison["metric"] == "cost")].iloc[0]
+    parts: list[Part] = []
+
+    def md(text):
+        parts.append(("markdown", text))
+
+    def show(text):
+        parts.append(("html", text))
+
+    def choice_words(choice):
+        """A choice of the sensitivity analysis, in words."""
+        return reader.bound_label(choice, study.initiatives, L)
+
+    r.choice_words = choice_words
+
+    def heading(anchor, text, level=2):
+        """A section heading in the edition's words, with a fixed anchor (the same in every edition)."""
+        show(f'<h{level} id="{anchor}">{esc(text)}</h{level}>')
+
+    def badge(key):
+        words = _("evidence: {strength}").format(strength=L("strength", strength[key]))
+        return f'<span class="strength strength-{strength[key]}">{esc(words)}</span>'
+
+    def chart(key):
+        """The chart of this edition's language: figures/NAME.png in English, figures/NAME.fr.png in French."""
+        return figures_in / plots.figure_file(key, lang)
+
+    return Edition(**{k: v for k, v in locals().items() if k not in ("processed_dir", "figures_dir")})
+
+
+def title(e: Edition) -> list[Part]:
+    """The title and subtitle."""
+    F, _, names, show, study = e.F, e._, e.names, e.show, e.study
+    studied = [names[i] for i in study.initiatives["initiative"]]  # every initiative, in the order of the data
+    title = _("French answers to the rural digital divide")  # also the page's title (build.pipeline.REPORT_TITLE)
+    show(
+        f"<h1>{esc(title)}</h1>"
+        + '<p class="subtitle">{}</p>'.format(
+            _("{initiatives}: an evaluation from the French press and cited public data").format(
+                initiatives=esc(F.join(studied))
+            )
+        )
+    )
+    return e.take()
+
+
+def questions(e: Edition) -> list[Part]:
+    """The questions the evaluation asks."""
+    QUESTIONS, _, heading, md = e.QUESTIONS, e._, e.heading, e.md
+    heading("what-this-evaluation-asks", _("What this evaluation asks"))
+    md(
+        "\n".join(f"{n}. {esc(q)}" for n, q in enumerate(QUESTIONS.values(), start=1))
+        + "\n\n"
+        + _(
+            "Each finding below carries the strength of its evidence, derived from the class of its sources (official, "
+            "independent press, or an interested party's claim), their qualifiers (bounds, approximations), any assumption "
+            "of the study among its inputs, and whether the sources agree."
+        )
+    )
+    return e.take()
+
+
+def summary(e: Edition) -> list[Part]:
+    """The executive summary: each finding with the strength of its evidence, and the findings table."""
+    CASTRES, GERS, L, PROGRAMME, _, badge, base_year, graded, heading, r, show = (
+        e.CASTRES,
+        e.GERS,
+        e.L,
+        e.PROGRAMME,
+        e._,
+        e.badge,
+        e.base_year,
+        e.graded,
+        e.heading,
+        e.r,
+        e.show,
+    )
+    heading("executive-summary", _("Executive summary"))
+    gers_pp = r.quote(f"compare.{GERS}.cost_per_premise", "{:,.0f} €")
+    castres_pp = r.quote(f"compare.{CASTRES}.cost_per_premise", "{:,.0f} €")
+    castres_year = r.quote(f"compare.{CASTRES}.price_year")
+    ratio = r.quote("compare.headline.ratio_cost_per_premise", "{:.0f}")
+    gers_cost = r.quote(f"compare.{GERS}.cost_nominal", "{:,.0f}", 1e-6, unit="EUR")
+    spent_by = r.quote(f"compare.{GERS}.cost_nominal.on")
+    plugs = r.quote(f"compare.{GERS}.premises", "{:,.0f}")
+    castres_speed = r.quote(f"compare.{CASTRES}.speed", unit="Mbit/s")
+    low = r.quote("sensitivity.ratio_cost_per_premise.low", "{:.1f}")
+    high = r.quote("sensitivity.ratio_cost_per_premise.high", "{:.1f}")
+    speed_low = r.quote(f"sensitivity.{GERS}.speed_assumed.lowest", unit="Mbit/s", natures=["assumption"])
+    speed_high = r.quote(f"sensitivity.{GERS}.speed_assumed.highest", unit="Mbit/s", natures=["assumption"])
+    mbit_low = r.quote(f"sensitivity.ratio_cost_per_mbit.{GERS}_speed.low", "{:.0f}")
+    mbit_central = r.quote("compare.headline.ratio_cost_per_mbit", "{:.0f}")
+    target_own = r.quote(f"compare.{GERS}.own_target", "{:.0%}", unit="share")
+    achieved_own = r.quote(f"compare.{GERS}.own_target.achieved", "{:.0%}", unit="share")
+    own_by = r.quote(f"compare.{GERS}.own_target.by")
+    achieved_on = r.quote(f"compare.{GERS}.own_target.achieved_on")
+    completed = r.quote(f"compare.{GERS}.national_goal_fibre_everywhere.reached_on")
+    national_by = r.quote(f"compare.{GERS}.national_goal_fibre_everywhere.by", "{:.0f}")
+    families = r.quote(f"programmes.{PROGRAMME}.families", unit="families")
+    families_by = r.quote(f"programmes.{PROGRAMME}.families.on")
+    people_low = r.quote(f"programmes.{PROGRAMME}.people.lowest", unit="people")
+    people_high = r.quote(f"programmes.{PROGRAMME}.people.highest", unit="people")
+    per_family = r.quote(f"programmes.{PROGRAMME}.people_per_family", "{:.1f}")
+    points = [
+        (
+            "cost",
+            _(
+                "Per plug of the whole network, the Gers département's public fibre network cost at least {gers_pp}, about "
+                "{ratio} times the {castres_pp} per premise of Castres-Mazamet's DSL and WiFi network of {castres_year} (constant "
+                "euros of {base_year}). The Gers figure divides the {gers_cost} million euros spent by {spent_by} (works went on "
+                "until {completed}) by the network's {plugs} plugs, deflated year by year along an <em>assumed</em> even "
+                "spending profile; the Castres-Mazamet figure is the agglomeration's own."
+            ),
+        ),
+        (
+            "which_cost",
+            _(
+                "The sources disagree on what the Gers network cost (from {cost_low} to {cost_high} million euros, of different "
+                "scopes). Over every choice of cost and premises that share a scope, and every base year, <em>assumed</em> "
+                "spending profile and population tried, the Gers/Castres ratio runs from {low} ({low_by}) to {high} ({high_by})."
+            ),
+        ),
+        (
+            "per_mbit",
+            _(
+                "Per Mbit/s offered the order reverses, <em>on an assumption</em>: the sources state no speed for the Gers "
+                "network. At the assumed {speed_low} to {speed_high}, Castres-Mazamet's {castres_speed} DSL cost {mbit_low} to "
+                "{mbit_central} times the Gers fibre per premise and Mbit/s; counted at other speeds for Castres-Mazamet, the "
+                "ratio falls as low as {mbit_min} ({figure_mbit})."
+            ),
+        ),
+        (
+            "pace",
+            _(
+                "The Gers's own target of {target_own} of inhabitants \"connected\" by {own_by} (its promoter's words, read by "
+                "the study as eligible) met {achieved_own} eligible on {achieved_on}; the network's zone was fully able to "
+                "connect on {completed}, after the national plan's goal of fibre everywhere by {national_by}."
+            ),
+        ),
+        (
+            "programme",
+            _(
+                "Soho Solo's promoter claimed {families} families settled by {families_by}; later counts, of people, are "
+                "{people_low} to {people_high}, which would mean at most {per_family} persons per family: the claim and the "
+                "counts disagree. The sources give no total cost for the programme, so it cannot be costed against the "
+                "networks."
+            ),
+        ),
+    ]
+    values = dict(
+        gers_pp=gers_pp,
+        ratio=ratio,
+        castres_pp=castres_pp,
+        castres_year=castres_year,
+        base_year=base_year,
+        gers_cost=gers_cost,
+        spent_by=spent_by,
+        completed=completed,
+        plugs=plugs,
+        cost_low=r.quote(f"compare.{GERS}.cost_figures.lowest", "{:,.0f}", 1e-6, unit="EUR"),
+        cost_high=r.quote(f"compare.{GERS}.cost_figures.highest", "{:,.0f}", 1e-6, unit="EUR"),
+        low=low,
+        high=high,
+        low_by=r.bounding_choice("sensitivity.ratio_cost_per_premise.low"),
+        high_by=r.bounding_choice("sensitivity.ratio_cost_per_premise.high"),
+        speed_low=speed_low,
+        speed_high=speed_high,
+        castres_speed=castres_speed,
+        mbit_low=mbit_low,
+        mbit_central=mbit_central,
+        mbit_min=r.quote("sensitivity.ratio_cost_per_mbit.low", "{:.1f}"),
+        figure_mbit=r.figure_ref("sensitivity_tornado_mbit"),
+        target_own=target_own,
+        own_by=own_by,
+        achieved_own=achieved_own,
+        achieved_on=achieved_on,
+        national_by=national_by,
+        families=families,
+        families_by=families_by,
+        people_low=people_low,
+        people_high=people_high,
+        per_family=per_family,
+    )
+    show(
+        '<div class="summary"><ol>'
+        + "".join(f"<li>{badge(key)} {text.format(**values)}</li>" for key, text in points)
+        + "</ol></div>"
+    )
+    show(
+        r.table(
+            "findings",
+            reader.findings(graded, L),
+            _("Each finding's strength of evidence, derived from its inputs (not typed)."),
+            "data/processed/evidence.csv; src/divide_study/analysis/evidence.py",
+        )
+    )
+    e.gers_pp = gers_pp
+    e.castres_pp = castres_pp
+    e.castres_year = castres_year
+    e.spent_by = spent_by
+    e.castres_speed = castres_speed
+    e.low = low
+    e.high = high
+    e.speed_low = speed_low
+    e.speed_high = speed_high
+    e.target_own = target_own
+    e.achieved_own = achieved_own
+    e.own_by = own_by
+    e.achieved_on = achieved_on
+    e.completed = completed
+    e.national_by = national_by
+    e.families = families
+    e.families_by = families_by
+    e.people_low = people_low
+    e.people_high = people_high
+    return e.take()
+
+
+def initiatives(e: Edition) -> list[Part]:
+    """The initiatives: who owned, built and ran each network."""
+    CASTRES, F, GERS, _, castres_year, comparison, heading, in_words, md, names, r, show, study = (
+        e.CASTRES,
+        e.F,
+        e.GERS,
+        e._,
+        e.castres_year,
+        e.comparison,
+        e.heading,
+        e.in_words,
+        e.md,
+        e.names,
+        e.r,
+        e.show,
+        e.study,
+    )
+    heading("the-initiatives", _("The initiatives"))
+    contracts = study.contracts
+    gers_phase2 = contracts[(contracts["initiative"] == GERS) & contracts["phase"].str.startswith("phase 2")].iloc[0]
+    owners = gers_phase2["owner"].split(": ")[1]  # "85% Gers Numérique, 15% Orange": the shares and their owners
+    shares = [part.strip().split(" ", 1) for part in owners.split(",")]
+    owned_by = F.join(
+        [
+            _("{share} {owner}").format(
+                share=r.computed(
+                    float(share.rstrip("%")) / 100,
+                    _("share of Gers Fibre owned by {owner}").format(owner=owner),
+                    _("data/processed/contracts.csv (the owners)"),
+                    "{:.0%}",
+                ),
+                owner=esc(owner),
+            )
+            for share, owner in shares
+        ]
+    )
+    md(
+        _(
+            "**Gers Numérique** is a *syndicat mixte ouvert* of the Département du Gers and its intercommunalities. Its first "
+            "phase of fibre was built and run by Orange under a public works-and-operation contract; its second by Gers Fibre, "
+            "a company owned {owned_by}. It was launched in {launched} with a budget of {budget} million euros. The State's "
+            "share of phase 1 was {state_phase1} million euros ({state_phase1_on}); a member of parliament's release of "
+            '{state_mp_on} says the State "invested" {state_mp} million — a separate figure of unstated scope, not part of '
+            "the {budget} million. By {plugs_2019_on} more than {plugs_2019} plugs were eligible, in the "
+            "Département's own words.\n\n"
+            "**Castres-Mazamet** built a metropolitan fibre network as early as {metro_year} through the SEM Intermédiasud, a "
+            "mixed-economy company of the local authorities and multi-site firms, with an operator chosen by tender; in "
+            "{castres_year} it announced DSL in the towns and WiFi in {wifi_communes} rural communes for {households} "
+            "households and {businesses} SMEs, for a global investment of {investment} million euros. The agglomeration's "
+            'own article calls this a "partenariat Public/Privé"; it is not a legal PPP contract, a form French law created '
+            "only after the article. Its population is taken from the census ({castres_pop} inhabitants), not the press's "
+            "round {press_pop} of {press_pop_on}.\n\n"
+            "**Soho Solo** is not a network: it helps people who already have a job to settle in the Gers and work at a "
+            "distance, which required an agreement with France Telecom for ADSL coverage.\n\n"
+            "**The Tarn**, the département around Castres-Mazamet, chose another model in {tarn_signed}: a {tarn_years}-year "
+            "concession (délégation de service public) of its fibre network to SFR, through its project company Tarn Fibre; "
+            "the Département keeps the network. The concessionaire was to invest {tarn_investment} million euros, with "
+            "{tarn_public} million of public money, for {tarn_plugs} plugs due by {tarn_due}. At the deadline {tarn_built} "
+            "were built, and the Département claimed about {tarn_penalties} million euros of penalties; on {tarn_able_on} the "
+            "concessionaire counted over {tarn_able} homes able to connect. These figures come from the press and the "
+            "parties, not from an audit."
+        ).format(
+            owned_by=owned_by,
+            launched=r.fig("gers_launch_year", "{:.0f}"),
+            budget=r.fig("gers_budget_initial", "{:,.0f}", 1e-6),
+            state_phase1=r.ref(GERS, "State share of phase 1", "2017", "{:,.0f}", 1e-6),
+            state_phase1_on=r.as_of(f"{GERS}|State share of phase 1|2017"),
+            state_mp=r.fig("gers_state_funding", "{:,.0f}", 1e-6),
+            state_mp_on=r.as_of("gers_state_funding"),
+            plugs_2019=r.fig("gers_plugs_eligible_2019"),
+            plugs_2019_on=r.date_of("gers_plugs_eligible_2019"),
+            metro_year=r.fig("castres_metro_network_year", "{:.0f}"),
+            castres_year=castres_year,
+            wifi_communes=r.fig("castres_wifi_communes"),
+            households=r.fig("castres_households_covered"),
+            businesses=r.fig("castres_businesses_covered"),
+            investment=r.fig("castres_investment", "{:,.0f}", 1e-6),
+            castres_pop=r.compared(comparison, CASTRES, "population", "{:,.0f}", column="value_nominal"),
+            press_pop=r.ref(CASTRES, "population of the agglomeration", "2001"),
+            press_pop_on=r.as_of(f"{CASTRES}|population of the agglomeration|2001"),
+            tarn_signed=r.ref("tarn", "concession (DSP) signed with SFR", fmt="{:.0f}"),
+            tarn_years=r.ref("tarn", "concession duration", fmt="{:.0f}"),
+            tarn_investment=r.ref("tarn", "total investment by the concessionaire", fmt="{:,.0f}", scale=1e-6),
+            tarn_public=r.ref("tarn", "public money", fmt="{:,.0f}", scale=1e-6),
+            tarn_plugs=r.ref("tarn", "plugs to build"),
+            tarn_due=r.ref("tarn", "contractual completion target", fmt="{:.0f}"),
+            tarn_built=r.ref("tarn", "plugs built at the contractual deadline"),
+            tarn_penalties=r.ref("tarn", "contractual penalties for delay (about)", fmt="{:,.0f}", scale=1e-6),
+            tarn_able=r.ref("tarn", "homes able to connect"),
+            tarn_able_on=r.as_of("tarn|homes able to connect|2023-11-22"),
+        )
+    )
+    ownership = contracts[contracts["initiative"].isin(study.initiatives["initiative"])][
+        ["initiative", "phase", "from_year", "to_year", "model", "owner", "builder_operator"]
+    ]
+    show(
+        r.table(
+            "initiatives",
+            in_words(ownership, "contracts.csv").assign(initiative=ownership["initiative"].map(names)),
+            _("Who owned, built and ran each network, under which legal form."),
+            "data/processed/contracts.csv",
+            data="data/processed/contracts.csv",
+        )
+    )
+    return e.take()
+
+
+def comparison(e: Edition) -> list[Part]:
+    """The comparison of costs per premise and per inhabitant."""
+    (
+        CASTRES,
+        GERS,
+        L,
+        _,
+        base_year,
+        castres_pp,
+        castres_year,
+        central_cost,
+        chart,
+        comparison,
+        gers_pp,
+        heading,
+        md,
+        r,
+        show,
+        study,
+    ) = (
+        e.CASTRES,
+        e.GERS,
+        e.L,
+        e._,
+        e.base_year,
+        e.castres_pp,
+        e.castres_year,
+        e.central_cost,
+        e.chart,
+        e.comparison,
+        e.gers_pp,
+        e.heading,
+        e.md,
+        e.r,
+        e.show,
+        e.study,
+    )
+    heading("the-comparison", _("The comparison"))
+    show(
+        '<p class="caveat">{}</p>'.format(
+            _(
+                "The Gers cost was spent over {spent}; it is deflated year by year along a spending profile ({profile}): "
+                "{nominal} million euros nominal become {constant} million constant euros of {base_year}, never euros of a single "
+                "year. The Castres-Mazamet cost is of {castres_year} and buys DSL and WiFi for an agglomeration. Only a cost and "
+                "premises of the same scope are ever divided."
+            ).format(
+                spent="–".join(
+                    r.computed(
+                        int(year),
+                        _("years the Gers cost was spent over"),
+                        _("data/processed/comparison.csv (the years of spending)"),
+                        "{:.0f}",
+                    )
+                    for year in central_cost["spending_years"].split("–")
+                ),
+                profile=esc(L.option(GERS, central_cost["spending_profile"])),
+                nominal=r.computed(
+                    central_cost["value_nominal"] / 1e6,
+                    _("Gers cost, nominal (millions of euros)"),
+                    "data/processed/comparison.csv",
+                    "{:,.0f}",
+                ),
+                constant=r.computed(
+                    central_cost["value_constant"] / 1e6,
+                    _("Gers cost, constant euros (millions)"),
+                    "data/processed/comparison.csv",
+                    "{:,.0f}",
+                ),
+                base_year=base_year,
+                castres_year=castres_year,
+            )
+        )
+    )
+    show(
+        r.table(
+            "comparison",
+            reader.comparison(comparison, study.initiatives, L),
+            _("Costs per premise, per inhabitant and per Mbit/s, nominal and in constant euros of the base year."),
+            "data/processed/comparison.csv",
+            data="data/processed/comparison.csv",
+        )
+    )
+    md(
+        _(
+            "{figure_premise} sets the cost per premise side by side: {gers_pp} for the Gers against {castres_pp} for "
+            "Castres-Mazamet. Per inhabitant ({figure_inhabitant}) the Gers network cost {gers_pi} against {castres_pi}; the "
+            "Castres-Mazamet investment mixes public and private money the article does not split."
+        ).format(
+            figure_premise=r.figure_ref("cost_per_premise"),
+            figure_inhabitant=r.figure_ref("cost_per_inhabitant"),
+            gers_pp=gers_pp,
+            castres_pp=castres_pp,
+            gers_pi=r.compared(comparison, GERS, "cost_per_inhabitant", "{:,.0f} €"),
+            castres_pi=r.compared(comparison, CASTRES, "cost_per_inhabitant", "{:,.0f} €"),
+        )
+    )
+    show(
+        r.figure(
+            "cost_per_premise",
+            chart("cost_per_premise"),
+            _("Cost per premise passed, nominal and constant euros."),
+            _("data/processed/comparison.csv; INSEE consumer price index"),
+        )
+    )
+    show(
+        r.figure(
+            "cost_per_inhabitant",
+            chart("cost_per_inhabitant"),
+            _("Cost per inhabitant of the territory served."),
+            _("data/processed/comparison.csv; INSEE populations"),
+        )
+    )
+    return e.take()
+
+
+def which_cost(e: Edition) -> list[Part]:
+    """Which Gers cost: the disagreeing figures and the central choice."""
+    GERS, L, _, chart, completed, costs, heading, in_words, md, r, show, spent_by = (
+        e.GERS,
+        e.L,
+        e._,
+        e.chart,
+        e.completed,
+        e.costs,
+        e.heading,
+        e.in_words,
+        e.md,
+        e.r,
+        e.show,
+        e.spent_by,
+    )
+    heading("which-gers-cost", _("Which Gers cost"), 3)
+
+    def amount(what):
+        return r.evidence(costs[costs["what"] == what].iloc[0]["evidence_id"], "{:,.0f}", 1e-6)
+
+    final = costs[costs["what"] == "final cost at completion"].iloc[0]
+    phase2 = costs[costs["what"].str.startswith("phase 2 investment")].iloc[0]
+    md(
+        _(
+            'The sources disagree ({figure}, {table}): {final} million euros "at completion" ({final_on}, local radio), yet '
+            '{spent} million had been spent by {spent_on} (La Dépêche) and the Département put the programme at "over" '
+            "{estimate} million in {estimate_on}; Gers Fibre put phase 2 alone at about {phase2} million. A total cannot be "
+            "below what was already spent, and the figure at completion is within {gap} of phase 2's, so the study reads it "
+            "as phase 2 only — a reading, not the source's words. The central choice is the {spent} million spent by "
+            "{spent_on}: the latest amount stated for the whole network, from independent press, consistent with the "
+            'Département\'s "over" {estimate} million, and a lower bound of the final cost since works continued until '
+            "{completed}. Phase-2 amounts pair with no premise count of the same scope, so no per-plug figure is computed "
+            "from them."
+        ).format(
+            figure=r.figure_ref("cost_scopes"),
+            table=r.table_ref("costs"),
+            final=r.evidence(final["evidence_id"], "{:,.0f}", 1e-6),
+            final_on=r.as_of(final["evidence_id"]),
+            spent=amount("spending"),
+            spent_on=spent_by,
+            estimate=amount("programme cost estimate"),
+            estimate_on=r.as_of(costs[costs["what"] == "programme cost estimate"].iloc[0]["evidence_id"]),
+            phase2=r.evidence(phase2["evidence_id"], "{:,.0f}", 1e-6),
+            gap=r.computed(
+                abs(final["amount_eur"] / phase2["amount_eur"] - 1),
+                _("gap between the cost at completion and the phase-2 investment"),
+                "data/processed/cost_figures.csv",
+                "{:.1%}",
+            ),
+            completed=completed,
+        )
+    )
+    show(
+        r.figure(
+            "cost_scopes",
+            chart("cost_scopes"),
+            _("Every euro figure about the Gers network, by the scope the study reads in it (≥: at least; ≈: about)."),
+            "data/processed/cost_figures.csv",
+        )
+    )
+    show(
+        r.table(
+            "costs",
+            costs[["amount_eur", "as_of", "what", "qualifier", "scope", "option", "source_class", "source"]]
+            .pipe(in_words, "cost_figures.csv")
+            .assign(
+                source_class=L.values(costs["source_class"], "source_class"),
+                scope=L.values(costs["scope"], "scope"),
+                qualifier=L.values(costs["qualifier"], "qualifier"),
+                option=costs["option"].map(lambda o: L.option(GERS, o) if o else ""),
+            ),
+            _("Gers cost figures: amounts of different scopes and dates, never added up."),
+            "data/processed/cost_figures.csv",
+            {"amount_eur": "{:,.0f}"},
+            data="data/processed/cost_figures.csv",
+            evidence=costs["evidence_id"],
+        )
+    )
+    return e.take()
+
+
+def benchmarks(e: Edition) -> list[Part]:
+    """Against the national benchmarks, and per Mbit/s."""
+    GERS, L, _, bench, chart, comparison, heading, md, r, show, speed_high, speed_low, words = (
+        e.GERS,
+        e.L,
+        e._,
+        e.bench,
+        e.chart,
+        e.comparison,
+        e.heading,
+        e.md,
+        e.r,
+        e.show,
+        e.speed_high,
+        e.speed_low,
+        e.words,
+    )
+    heading("against-the-national-benchmarks-and-per-mbit-s", _("Against the national benchmarks, and per Mbit/s"), 3)
+    lb = bench[bench["what"].str.contains("least dense")].iloc[0]
+    cap = bench[bench["what"].str.contains("most rural")].iloc[0]
+    md(
+        _(
+            "In nominal euros of its spending years the Gers cost {gers_nominal_pp} per plug of the whole network ({table}): "
+            "above the national lower bound of well over {lower_bound} per plug in the least dense areas "
+            "({lower_bound_on}, a member of parliament), as a rural FTTH network should be, and several times the State's "
+            "subsidy cap per plug in the most rural areas ({cap}, {cap_on}), which caps the State's share, not the cost. Per "
+            "Mbit/s ({figure}), against Castres-Mazamet's DSL, fibre is the cheaper way to deliver capacity at every Gers "
+            "speed assumed ({speed_low} to {speed_high}); the claim rests on that assumption."
+        ).format(
+            gers_nominal_pp=r.compared(comparison, GERS, "cost_per_premise", "{:,.0f} €", column="value_nominal"),
+            table=r.table_ref("benchmarks"),
+            figure=r.figure_ref("cost_per_mbit"),
+            lower_bound=r.evidence(lb["evidence_id"], "{:,.0f} €"),
+            lower_bound_on=r.as_of(lb["evidence_id"]),
+            cap=r.evidence(cap["evidence_id"], "{:,.0f} €"),
+            cap_on=r.as_of(cap["evidence_id"]),
+            speed_low=speed_low,
+            speed_high=speed_high,
+        )
+    )
+    show(
+        r.table(
+            "benchmarks",
+            reader.benchmarks(bench, GERS, L, words)[["what", "eur_per_plug", "as_of", "kind", "source"]],
+            _("The Gers cost per plug beside national benchmarks (nominal euros of each)."),
+            "data/processed/benchmarks.csv",
+            {"eur_per_plug": "{:,.0f}"},
+            data="data/processed/benchmarks.csv",
+            evidence=bench["evidence_id"],
+        )
+    )
+    show(
+        r.figure(
+            "cost_per_mbit",
+            chart("cost_per_mbit"),
+            _("Cost per premise per Mbit/s offered; the Gers speed is an assumption."),
+            "data/processed/comparison.csv",
+        )
+    )
+    return e.take()
+
+
+def money_pace_and_take_up(e: Edition) -> list[Part]:
+    """Who paid, pace and take-up."""
+    (
+        GERS,
+        L,
+        _,
+        achieved_on,
+        achieved_own,
+        chart,
+        completed,
+        heading,
+        in_words,
+        md,
+        money,
+        names,
+        national_by,
+        own_by,
+        own_targets,
+        pace,
+        r,
+        show,
+        target_own,
+        targets,
+        uptake,
+    ) = (
+        e.GERS,
+        e.L,
+        e._,
+        e.achieved_on,
+        e.achieved_own,
+        e.chart,
+        e.completed,
+        e.heading,
+        e.in_words,
+        e.md,
+        e.money,
+        e.names,
+        e.national_by,
+        e.own_by,
+        e.own_targets,
+        e.pace,
+        e.r,
+        e.show,
+        e.target_own,
+        e.targets,
+        e.uptake,
+    )
+    heading("who-paid-pace-and-take-up", _("Who paid, pace and take-up"))
+    focus_money = money[money["initiative"] == GERS]
+    phase1 = focus_money[(focus_money["scope"] == "phase_1") & focus_money["funder"].eq("State")].iloc[0]
+    public1 = focus_money[(focus_money["scope"] == "phase_1") & focus_money["all_public_money"]].iloc[0]
+    dept = focus_money[focus_money["funder"].str.startswith("Département")].iloc[0]
+    md(
+        _(
+            "Who paid is cited only in parts, of different scopes, and never added up here ({table}). Phase 1 (copper "
+            "upgrades, WiFi and the first fibre, for a target of {phase1_homes} homes) had {public1} million euros of public "
+            "money, {public1_per_home} per home targeted and {public1_per_inhabitant} per inhabitant; the State's share was "
+            "{state1} million, {state1_per_home} per home. The Département says it put in over {dept} million over the whole "
+            "works (its own claim, a lower bound). Phase 2's money, public and private, is not split in any source."
+        ).format(
+            table=r.table_ref("money"),
+            phase1_homes=r.ref(GERS, "phase 1 FTTH target homes"),
+            public1=r.evidence(public1["evidence_id"], "{:,.0f}", 1e-6),
+            public1_per_home=r.computed(
+                public1["per_premise"],
+                _("public money per phase-1 home"),
+                "data/processed/public_money.csv",
+                "{:,.0f} €",
+            ),
+            public1_per_inhabitant=r.computed(
+                public1["per_inhabitant"],
+                _("phase-1 public money per inhabitant"),
+                "data/processed/public_money.csv",
+                "{:,.0f} €",
+            ),
+            state1=r.evidence(phase1["evidence_id"], "{:,.0f}", 1e-6),
+            state1_per_home=r.computed(
+                phase1["per_premise"],
+                _("State phase-1 money per home targeted"),
+                "data/processed/public_money.csv",
+                "{:,.0f} €",
+            ),
+            dept=r.evidence(dept["evidence_id"], "{:,.0f}", 1e-6),
+        )
+    )
+    show(
+        r.table(
+            "money",
+            in_words(money, "public_money.csv")[
+                [
+                    "initiative",
+                    "funder",
+                    "amount_eur",
+                    "qualifier",
+                    "as_of",
+                    "scope",
+                    "per_premise",
+                    "per_inhabitant",
+                    "source_class",
+                ]
+            ].assign(
+                source_class=L.values(money["source_class"], "source_class"),
+                initiative=money["initiative"].map(names),
+                scope=L.values(money["scope"], "scope"),
+                qualifier=L.values(money["qualifier"], "qualifier"),
+            ),
+            _("Who paid what, each amount divided only by premises and population of its own scope."),
+            "data/processed/public_money.csv",
+            {"amount_eur": "{:,.0f}", "per_premise": "{:,.0f}", "per_inhabitant": "{:,.0f}"},
+            data="data/processed/public_money.csv",
+            evidence=money["evidence_id"],
+        )
+    )
+    national_2022 = own_targets[own_targets["target"].str.contains("all premises")].iloc[0]
+    focus_pace = pace[pace["initiative"] == GERS]
+    fastest = focus_pace.loc[focus_pace["plugs_per_year"].idxmax()]
+    md(
+        _(
+            "Against its own target ({figure}, {table}), the Gers had {achieved_own} eligible on {achieved_on} where it aimed "
+            "for {target_own} by {own_by}. Against the national plan, it had {national_achieved} eligible in {national_on}, "
+            "when the plan aimed at very high speed for all premises, and completed its zone on {completed}, after the goal "
+            "of fibre everywhere by {national_by}. At its fastest, between {fastest_from} and {fastest_to}, it made about "
+            "{per_year} plugs eligible a year. {milestones} places both networks in time."
+        ).format(
+            figure=r.figure_ref("eligibility"),
+            table=r.table_ref("targets"),
+            milestones=r.figure_ref("milestones"),
+            achieved_own=achieved_own,
+            achieved_on=achieved_on,
+            target_own=target_own,
+            own_by=own_by,
+            national_achieved=r.evidence(national_2022["achieved_id"], "{:.0%}"),
+            national_on=r.as_of(national_2022["achieved_id"]),
+            completed=completed,
+            national_by=national_by,
+            fastest_from=r.date(
+                fastest["from"], _("start of the Gers's fastest period"), "data/processed/deployment_pace.csv"
+            ),
+            fastest_to=r.date(
+                fastest["to"], _("end of the Gers's fastest period"), "data/processed/deployment_pace.csv"
+            ),
+            per_year=r.computed(
+                fastest["plugs_per_year"],
+                _("plugs made eligible per year, fastest period"),
+                _("data/processed/deployment_pace.csv (shares × the network's plugs)"),
+            ),
+        )
+    )
+    show(
+        r.figure(
+            "eligibility",
+            chart("eligibility"),
+            _("Share of each network's plugs able to connect: own targets against achieved."),
+            "data/processed/targets.csv",
+        )
+    )
+    show(
+        r.table(
+            "targets",
+            in_words(targets, "targets.csv").assign(initiative=targets["initiative"].map(names))[
+                ["initiative", "target", "by", "target_share", "achieved_by_then", "achieved_as_of", "reached_on"]
+            ],
+            _("Targets against achieved."),
+            "data/processed/targets.csv",
+            {"target_share": "{:.0%}", "achieved_by_then": "{:.0%}"},
+            data="data/processed/targets.csv",
+            evidence=targets["target_id"] + ";" + targets["achieved_id"],
+        )
+    )
+    show(
+        r.figure(
+            "milestones", chart("milestones"), _("Milestones of the initiatives."), "data/processed/milestones.csv"
+        )
+    )
+    derived = uptake[(uptake["where"] == GERS) & uptake["how"].str.contains("÷")].iloc[0]
+    cited = uptake[(uptake["where"] == GERS) & uptake["how"].str.startswith("cited")].iloc[0]
+    france = uptake[uptake["where"] == "France"].iloc[0]
+    take_up = r.computed(
+        derived["take_up"],
+        _("Gers take-up, derived"),
+        _("subscribers ÷ (share eligible × the network's plugs); data/processed/take_up.csv"),
+        "{:.0%}",
+    )
+    subscribers_on = r.as_of(f"{GERS}|subscribers|2023-07")
+    md(
+        _(
+            "Take-up ({table}): the Gers sources disagree. From {subscribers} subscribers and {eligible} eligible in "
+            "{subscribers_on}, the study derives {take_up} of the network's plugs able to connect (assuming the share eligible "
+            "is of plugs); "
+            'a local news site gives "over" {cited} for {cited_on}. Nationally {france} of premises able to connect '
+            "subscribed by {france_on} — a later date, when networks are older."
+        ).format(
+            table=r.table_ref("take_up"),
+            subscribers=r.ref(GERS, "subscribers"),
+            eligible=r.ref(GERS, "share eligible", "2023-07", "{:.0%}"),
+            subscribers_on=subscribers_on,
+            take_up=take_up,
+            cited=r.evidence(cited["evidence_ids"], "{:.0%}"),
+            cited_on=r.as_of(cited["evidence_ids"]),
+            france=r.computed(
+                france["take_up"],
+                _("national take-up"),
+                _("subscribers ÷ premises able to connect, France; data/processed/take_up.csv"),
+                "{:.0%}",
+            ),
+            france_on=r.date(france["as_of"][:7], _("date of the national take-up"), "data/processed/take_up.csv"),
+        )
+    )
+    show(
+        r.table(
+            "take_up",
+            in_words(uptake, "take_up.csv")[["where", "as_of", "take_up", "how"]].assign(
+                where=uptake["where"].map(lambda w: names.get(w, w))
+            ),
+            _("Take-up: subscribers over premises able to connect."),
+            "data/processed/take_up.csv",
+            {"take_up": "{:.0%}"},
+            data="data/processed/take_up.csv",
+            evidence=uptake["evidence_ids"],
+        )
+    )
+    e.take_up = take_up
+    e.subscribers_on = subscribers_on
+    return e.take()
+
+
+def models(e: Edition) -> list[Part]:
+    """The models side by side."""
+    _, figures_in, heading, in_words, models, r, show = e._, e.figures_in, e.heading, e.in_words, e.models, e.r, e.show
+    heading("the-models-side-by-side", _("The models side by side"))
+    show(side_by_side.report_section(r, in_words(models, "models.csv"), figures_in))
+    return e.take()
+
+
+def programme(e: Edition) -> list[Part]:
+    """The attraction programme (Soho Solo)."""
+    (
+        L,
+        PROGRAMME,
+        _,
+        chart,
+        families,
+        families_by,
+        heading,
+        in_words,
+        md,
+        people_high,
+        people_low,
+        r,
+        show,
+        soho,
+        study,
+    ) = (
+        e.L,
+        e.PROGRAMME,
+        e._,
+        e.chart,
+        e.families,
+        e.families_by,
+        e.heading,
+        e.in_words,
+        e.md,
+        e.people_high,
+        e.people_low,
+        e.r,
+        e.show,
+        e.soho,
+        e.study,
+    )
+    heading("soho-solo", _("Soho Solo"))
+    teleworkers = study.role("programme_teleworkers")  # the programme's count of teleworkers (roles.csv)
+    md(
+        _(
+            "By {families_by}, in the words of the programme's promoter reported by the business press, {families} families "
+            "had settled in the Gers through Soho Solo — about {people_eq} people at an assumed household size of "
+            "{household}. Later counts contradict it: {people_low} to {people_high} people in {first_count}–{last_count} "
+            "({figure}, {table}), and {teleworkers} teleworkers by {teleworkers_on} (a different count). A cumulative count "
+            "cannot fall, yet these counts do: they cannot all be right, so each is shown as its source gives it, the "
+            "promoter's as a claim, not a result. The programme depended on ADSL coverage "
+            "obtained through an agreement with France Telecom. The {eu} million euros of EU funds since {eu_since} went to "
+            "all the Gers partners' ICT projects: they are not Soho Solo's cost, and no cost per newcomer can be "
+            "computed."
+        ).format(
+            families_by=families_by,
+            families=families,
+            people_eq=r.quote(f"programmes.{PROGRAMME}.families.as_people", unit="people"),
+            household=r.quote(f"programmes.{PROGRAMME}.persons_per_household", "{:.1f}", natures=["assumption"]),
+            people_low=people_low,
+            people_high=people_high,
+            first_count=r.quote(f"programmes.{PROGRAMME}.people.first_on"),
+            last_count=r.quote(f"programmes.{PROGRAMME}.people.last_on"),
+            figure=r.figure_ref("programme_outcomes"),
+            table=r.table_ref("soho"),
+            teleworkers=r.evidence(teleworkers),
+            teleworkers_on=r.as_of(teleworkers),
+            eu=r.fig("soho_eu_funds_all_partners", "{:,.0f}", 1e-6),
+            eu_since=r.fig("soho_eu_funds_since_year", "{:.0f}"),
+        )
+    )
+    show(
+        r.figure(
+            "programme_outcomes",
+            chart("programme_outcomes"),
+            _("Soho Solo's newcomers as each source counts them."),
+            "data/processed/programme_outcomes.csv",
+        )
+    )
+    show(
+        r.table(
+            "soho",
+            in_words(soho, "programme_outcomes.csv")[
+                ["as_of", "count", "unit", "what", "people_equivalent", "source_class", "source"]
+            ].assign(source_class=L.values(soho["source_class"], "source_class")),
+            _("Counts of Soho Solo's newcomers, with the class of each source."),
+            "data/processed/programme_outcomes.csv",
+            {"count": "{:,.0f}", "people_equivalent": "{:,.0f}"},
+            data="data/processed/programme_outcomes.csv",
+            evidence=soho["evidence_id"],
+        )
+    )
+    return e.take()
+
+
+def sensitivity(e: Edition) -> list[Part]:
+    """The sensitivity of the headlines to each choice, and the scenarios."""
+    CASTRES, F, GERS, L, _, chart, heading, high, in_words, low, md, names, r, sensitivity, show, study, words = (
+        e.CASTRES,
+        e.F,
+        e.GERS,
+        e.L,
+        e._,
+        e.chart,
+        e.heading,
+        e.high,
+        e.in_words,
+        e.low,
+        e.md,
+        e.names,
+        e.r,
+        e.sensitivity,
+        e.show,
+        e.study,
+        e.words,
+    )
+    scenarios = e.scenarios
+    heading("sensitivity", _("Sensitivity"))
+    ratio_range = sens.tornado(sensitivity, "ratio_cost_per_premise")
+    refused = sens.refused(sensitivity)
+    still = F.join(
+        [reader.choice_label(a, study.initiatives, L) for a in sens.unmoved(sensitivity, "ratio_cost_per_premise")]
+    )
+    md(
+        _(
+            "Each choice was moved alone ({figure}, {table}); a Gers cost moves only together with premises of the same "
+            "scope. The Gers/Castres ratio of cost per premise runs from {low}, bounded by {low_by}, to {high}, bounded by "
+            "{high_by}. {refused} pairs of cost and premises were refused because their scopes differ ({refused_table}) — "
+            "among them the final cost with the whole network's plugs, and the programme estimate with the homes eligible in "
+            "the unfinished network. These leave the ratio unchanged: {still}. Per Mbit/s ({figure_mbit}) the choice that "
+            "moves the ratio most is {mbit_most}: over every choice tried, the Castres/Gers ratio runs from {mbit_min} to "
+            "{mbit_max}. {scenarios} gives the headlines under each scenario of the study's scenario files."
+        ).format(
+            figure=r.figure_ref("sensitivity_tornado"),
+            table=r.table_ref("sensitivity"),
+            low=low,
+            high=high,
+            low_by=r.bounding_choice("sensitivity.ratio_cost_per_premise.low"),
+            high_by=r.bounding_choice("sensitivity.ratio_cost_per_premise.high"),
+            refused=r.computed(
+                len(refused),
+                _("pairs of cost and premises refused"),
+                _("data/processed/sensitivity.csv (the refused pairs)"),
+                "{:.0f}",
+            ),
+            refused_table=r.table_ref("refused"),
+            still=esc(still),
+            figure_mbit=r.figure_ref("sensitivity_tornado_mbit"),
+            scenarios=r.table_ref("scenarios"),
+            mbit_most=esc(
+                reader.choice_label(
+                    sens.tornado(sensitivity, "ratio_cost_per_mbit").iloc[0]["assumption"], study.initiatives, L
+                )
+            ),
+            mbit_min=r.quote("sensitivity.ratio_cost_per_mbit.low", "{:.1f}"),
+            mbit_max=r.quote("sensitivity.ratio_cost_per_mbit.high", "{:.1f}"),
+        )
+    )
+    show(
+        r.figure(
+            "sensitivity_tornado",
+            chart("sensitivity_tornado"),
+            _("How far each choice moves the Gers/Castres ratio of cost per premise."),
+            "data/processed/sensitivity.csv",
+        )
+    )
+    show(
+        r.figure(
+            "sensitivity_tornado_mbit",
+            chart("sensitivity_tornado_mbit"),
+            _("How far each choice moves the Castres/Gers ratio of cost per Mbit/s."),
+            "data/processed/sensitivity.csv",
+        )
+    )
+    show(
+        r.table(
+            "sensitivity",
+            reader.sensitivity_ranges(ratio_range, study.initiatives, L),
+            _("Low, central and high of the cost-per-premise ratio for each choice."),
+            "data/processed/sensitivity.csv",
+            {"low": "{:.1f}", "central": "{:.1f}", "high": "{:.1f}"},
+        )
+    )
+    show(
+        r.table(
+            "refused",
+            reader.refused_pairs(refused, study.measures, study.initiatives, L),
+            _("Pairs refused: cost and premises of different scopes."),
+            "data/processed/sensitivity.csv",
+        )
+    )
+    scenarios = in_words(scenarios, "scenarios.csv").assign(ok=scenarios["status"] == "ok")
+    ok = scenarios[scenarios["ok"]]
+    wide = ok.pivot(index="scenario", columns="headline", values="value").reset_index()
+    wide = wide[["scenario", "ratio_cost_per_premise", f"{GERS}.cost_per_premise", f"{CASTRES}.cost_per_premise"]]
+    refused_scenarios = scenarios[~scenarios["ok"]][["scenario", "status"]]
+    wide = wide.merge(refused_scenarios, on="scenario", how="outer").fillna(
+        {"status": words("ok", "scenarios.csv", "status")}
+    )
+    wide = wide.rename(
+        columns={
+            "ratio_cost_per_premise": _("{focus}/{other} ratio of cost per premise").format(
+                focus=names[GERS], other=names[CASTRES]
+            ),
+            f"{GERS}.cost_per_premise": _("{initiative}: cost per premise (€)").format(initiative=names[GERS]),
+            f"{CASTRES}.cost_per_premise": _("{initiative}: cost per premise (€)").format(initiative=names[CASTRES]),
+            "scenario": _("scenario"),
+            "status": _("status"),
+        }
+    )
+    show(
+        r.table(
+            "scenarios",
+            wide,
+            _("Headlines under each scenario (constant euros); scenarios of mismatched scopes refused."),
+            "data/processed/scenarios.csv",
+            {c: "{:,.1f}" for c in wide.columns[1:4]},
+        )
+    )
+    return e.take()
+
+
+def every_departement(e: Edition) -> list[Part]:
+    """Every département as context (ARCEP)."""
+    _, figures_in, heading, processed, r, show = e._, e.figures_in, e.heading, e.processed, e.r, e.show
+    heading("every-d-partement-as-context-arcep", _("Every département as context (ARCEP)"))
+    show(national_panel.report_section(r, processed, figures_in))
+    return e.take()
+
+
+def limitations(e: Edition) -> list[Part]:
+    """The limitations."""
+    (
+        _,
+        castres_speed,
+        castres_year,
+        central_cost,
+        completed,
+        graded,
+        heading,
+        md,
+        ngettext,
+        r,
+        speed_high,
+        speed_low,
+        spent_by,
+        study,
+    ) = (
+        e._,
+        e.castres_speed,
+        e.castres_year,
+        e.central_cost,
+        e.completed,
+        e.graded,
+        e.heading,
+        e.md,
+        e.ngettext,
+        e.r,
+        e.speed_high,
+        e.speed_low,
+        e.spent_by,
+        e.study,
+    )
+    heading("limitations", _("Limitations"))
+    article_years = sorted({d[:4] for d in study.sources.loc[study.sources["relevant"], "published_latest"]})
+    external_latest = max(study.external["as_of"].astype(str))[:4]
+    windows = study.sources[study.sources["relevant"] & (study.sources["date_precision"] != "day")]
+    interested = graded[graded["interested_parties"] != ""]
+
+    def year(value, what):
+        return r.computed(int(value), what, "data/processed/sources.csv, external_figures.csv", "{:.0f}")
+
+    md(
+        "\n".join(
+            "- " + item
+            for item in [
+                _(
+                    "**Findings resting on interested parties' claims**: {findings} — the Département's, Gers Numérique's, the "
+                    "agglomeration's, the programme's or a member of parliament's own words ({table}, column *why*)."
+                ).format(
+                    findings=esc("; ".join(interested["question"].str.rstrip("?\u00a0 "))),
+                    table=r.table_ref("findings"),
+                ),
+                _(
+                    "**The Gers cost is disputed**: no source gives the whole network's final cost; the central figure is spending "
+                    'to {spent_on}, a lower bound, and the figure "at completion" is read as phase 2 only.'
+                ).format(spent_on=spent_by),
+                _(
+                    "**Spending profiles are assumptions**: no source gives the Gers spending year by year; the even profile is "
+                    "central and rising and falling profiles are tried."
+                ),
+                _(
+                    "**The Gers speed is an assumption** ({speed_low} to {speed_high}); every per-Mbit/s figure moves with "
+                    "it."
+                ).format(speed_low=speed_low, speed_high=speed_high),
+                _("**Public and private money are not split** for Castres-Mazamet or for the Gers's phase 2."),
+                _(
+                    "**Different dates and technologies**: the articles date from {first_article} to {last_article} and the "
+                    "reference data reach {reference_latest}; DSL at {castres_speed} in {castres_year} and fibre from {works_start} "
+                    "to {completed} are different products."
+                ).format(
+                    first_article=year(article_years[0], _("year of the earliest relevant article")),
+                    last_article=year(article_years[-1], _("year of the latest relevant article")),
+                    reference_latest=year(external_latest, _("latest year of the reference data")),
+                    castres_speed=castres_speed,
+                    castres_year=castres_year,
+                    works_start=year(central_cost["spending_years"][:4], _("first year of the Gers works")),
+                    completed=completed,
+                ),
+                _(
+                    '**"Eligible" and "connected"** are used loosely by the press; shares of inhabitants and of premises are '
+                    "not always distinguished."
+                ),
+                ngettext(
+                    "**Press dates are inferred**: {count} relevant article gives only a window; see {table}.",
+                    "**Press dates are inferred**: {count} relevant articles give only a window; see {table}.",
+                    len(windows),
+                ).format(
+                    count=r.computed(
+                        len(windows),
+                        _("relevant articles dated only within a window"),
+                        _("data/processed/sources.csv (how precisely each article is dated)"),
+                        "{:.0f}",
+                    ),
+                    table=r.table_ref("sources"),
+                ),
+            ]
+        )
+    )
+    return e.take()
+
+
+def lessons(e: Edition) -> list[Part]:
+    """Lessons for a département choosing a model (the study's judgement)."""
+    _, castres_pp, gers_pp, heading, high, low, md, show, subscribers_on, take_up = (
+        e._,
+        e.castres_pp,
+        e.gers_pp,
+        e.heading,
+        e.high,
+        e.low,
+        e.md,
+        e.show,
+        e.subscribers_on,
+        e.take_up,
+    )
+    heading("lessons-for-a-d-partement-choosing-a-model", _("Lessons for a département choosing a model"))
+    show(
+        '<p class="judgement">{}</p>'.format(
+            _(
+                "<strong>The study's judgement</strong>, not a finding of the sources: what a département choosing between these "
+                "models might take from them, given the limits above."
+            )
+        )
+    )
+    md(
+        "\n".join(
+            "- " + item
+            for item in [
+                _(
+                    "**Cost a network per premise of the same scope, in constant euros, before comparing models.** The Gers's cost "
+                    "per plug of {gers_pp} and Castres-Mazamet's {castres_pp} buy different products; the ratio between them "
+                    "({low}–{high}) says more about fibre against DSL than about public against mixed-economy ownership."
+                ).format(gers_pp=gers_pp, castres_pp=castres_pp, low=low, high=high),
+                _(
+                    "**Publish one cost, with its scope, and keep it.** The Gers's own communications gave figures of different "
+                    "scopes without saying which; an auditor cannot reconcile them from public sources."
+                ),
+                _(
+                    "**A public body owning the network keeps the demand risk**: take-up (about {take_up} on {take_up_on}) then "
+                    "matters to the public purse, not only to the operator."
+                ).format(take_up=take_up, take_up_on=subscribers_on),
+                _(
+                    "**An attraction programme is not a substitute for a network**: Soho Solo needed ADSL coverage first, and its "
+                    "outcomes are reported mostly by its promoter."
+                ),
+            ]
+        )
+    )
+    return e.take()
+
+
+def method(e: Edition) -> list[Part]:
+    """The method."""
+    _, heading, md = e._, e.heading, e.md
+    heading("method", _("Method"))
+    md(
+        _(
+            "The study keeps no article text: each figure is stored with the few words that state it and their character "
+            "offsets in the article, and the tests check every span against the articles. Numbers are read as French prints "
+            'them (a point between thousands, "millions d\'euros", "deux Gersois sur trois"), hedges become qualifiers '
+            '("plus de" → at least, "d\'ici" a year → a target), and each article\'s date is inferred from its printed day '
+            "and weekday and its context. Which figure serves as each initiative's cost, premises, population and speed is "
+            "data (`data/raw/measures.csv`), each option with its scope; a cost is only divided by premises of the same scope. "
+            "Multi-year costs are deflated year by year along a declared spending profile (`data/raw/spending_profiles.csv`) "
+            "with INSEE's consumer price index. Every article is classed as independent press, an interested party's release "
+            "or words, or official (`data/raw/article_classes.csv`), a figure reporting someone's words takes its speaker's "
+            "class (`data/raw/claims.csv`), and each reference row is classed by its publisher; a finding's strength starts "
+            "strong and loses a step for an assumption, an interested party's claim, a bound or approximate figure, or "
+            "sources that disagree. Notebooks run with papermill; this report is produced by nbconvert and printed to PDF by "
+            "Chromium."
+        )
+    )
+    return e.take()
+
+
+def appendix_sources(e: Edition) -> list[Part]:
+    """Appendix A: the sources."""
+    F, L, _, in_words, md, r, show, study, table = e.F, e.L, e._, e.in_words, e.md, e.r, e.show, e.study, e.table
+    classes = in_words(table("article_classes"), "article_classes.csv").set_index("article")
+    sources = in_words(study.sources, "sources.csv").assign(
+        date=study.sources["published"].map(lambda d: F.date(d) if d else _("uncertain")),
+        source_class=L.values(study.sources["article"].map(classes["source_class"]), "source_class"),
+        relevant=study.sources["relevant"].map({True: L("word", "yes"), False: L("word", "no")}),
+    )
+    show('<div class="appendix"><h2 id="appendix-sources">{}</h2></div>'.format(esc(_("Appendix A: Sources"))))
+    show(
+        r.table(
+            "sources",
+            sources[["article", "source", "title", "outlet", "date", "source_class", "relevant"]],
+            _("The articles, with their inferred publication dates and their class (why each is classed so, below)."),
+            "data/processed/sources.csv, article_classes.csv; shared/sources",
+            data="data/processed/sources.csv",
+        )
+    )
+    show(
+        '<dl class="basis">'
+        + "".join(
+            "<dt>{}</dt><dd>{} {}</dd>".format(
+                esc(_("Article {article}: {date}").format(article=a, date=d)),
+                esc(b if b.endswith(".") else b + "."),
+                esc(_("Class: {basis}.").format(basis=classes.loc[a, "class_basis"])),
+            )
+            for a, d, b in sources[["article", "date", "date_basis"]].itertuples(index=False)
+        )
+        + "</dl>"
+    )
+    refs = in_words(study.reference_tables, "reference_tables.csv")[["table", "title", "producer", "access_note"]]
+    md(_("The reference tables, copied unchanged with a citation on every row:"))
+    show(
+        r.table(
+            "references",
+            refs,
+            _("Reference tables."),
+            "data/processed/reference_tables.csv",
+            data="data/processed/reference_tables.csv",
+        )
+    )
+    return e.take()
+
+
+def appendix_provenance(e: Edition) -> list[Part]:
+    """Appendix B: the provenance of every number."""
+    _, md, r, show = e._, e.md, e.r, e.show
+    show('<h2 id="appendix-provenance">{}</h2>'.format(esc(_("Appendix B: Provenance of every number"))))
+    md(
+        _(
+            "Every number quoted in the text above, with the article and verbatim words, the reference row, or the "
+            "computation it comes from, and the class of its source."
+        )
+    )
+    show(
+        r.table(
+            "provenance",
+            r.provenance(),
+            _("Provenance of the numbers in the text."),
+            "src/divide_study/report/ledger.py",
+        )
+    )
+    return e.take()
