@@ -13,9 +13,9 @@ from test_panel import claims_table, three_quarters
 from divide_study import config
 from divide_study.analysis import evidence, findings, models, panel
 from divide_study.i18n import Translator
-from divide_study.report import tables
-from divide_study.report.formats import Formats
-from divide_study.report.labels import Labels
+from divide_study.language.formats import Formats
+from divide_study.language.labels import Labels
+from divide_study.report import models_section, panel_section, tables
 
 # Words that betray English text in a French edition (whole words, case-insensitive).
 ENGLISH = (
@@ -225,33 +225,33 @@ def model_row(**words) -> pd.DataFrame:
 
 
 def test_the_models_table_in_french():
-    shown = models.side_by_side_table(model_row(), Labels(LABELS, "fr")).set_index("indicateur")
+    shown = models_section.side_by_side_table(model_row(), Labels(LABELS, "fr")).set_index("indicateur")
     assert shown.loc["argent public par prise (€ courants)", "Delta"] == "200"
     assert shown.loc["dernier relevé avant l'échéance", "Delta"] == "50\u00a0%"
     assert shown.loc["prises (locaux) de l'option centrale", "Delta"] == Formats("fr").number(100_000)
     assert shown.loc["modèle", "Delta"] == "concession" and shown.loc["leur périmètre", "Delta"] == "la zone"
     assert shown.loc["années", "Delta"] == "depuis 2019"
     assert shown.loc["sur la période", "Delta"] == "24 avril 2019 – novembre 2023"
-    english = models.side_by_side_table(model_row(), Labels(LABELS, "en")).set_index("indicator")
+    english = models_section.side_by_side_table(model_row(), Labels(LABELS, "en")).set_index("indicator")
     assert english.loc["years", "Delta"] == "from 2019" and english.loc["their scope", "Delta"] == "the zone"
     assert english.loc["over", "Delta"] == "24 April 2019 – November 2023"
 
 
 def test_the_models_section_in_french_has_no_english(tmp_path):
     report = FakeReport("fr", Labels(LABELS, "fr"))
-    text = models.report_section(report, model_row(), tmp_path)
+    text = models_section.report_section(report, model_row(), tmp_path)
     assert "models.fr.png" in text  # the French chart
     assert "argent public par prise" in text and "Qui paie les retards" in text
     assert not english_words(re.sub(r"<[^>]+>", " ", text)), english_words(text)
     assert all(not english_words(what) for what in report.whats)
-    english = models.report_section(FakeReport("en", Labels(LABELS, "en")), model_row(), tmp_path)
+    english = models_section.report_section(FakeReport("en", Labels(LABELS, "en")), model_row(), tmp_path)
     assert "asked" in english and "of public money per plug" in english and "models.png" in english
-    without = models.report_section(
+    without = models_section.report_section(
         FakeReport("fr", Labels(LABELS, "fr")), model_row(public_money_per_premise=float("nan")), tmp_path
     )
     assert "aucune source ne donne le montant" in without
     with pytest.raises(ValueError, match="labels"):
-        models.report_section(FakeReport("fr"), model_row(), tmp_path)
+        models_section.report_section(FakeReport("fr"), model_row(), tmp_path)
 
 
 def ledger_report(lang: str):
@@ -270,7 +270,7 @@ def ledger_report(lang: str):
         [("delta", "plugs to build", 138_000, "plugs", "2019", "https://delta.fr/p", "138 000 prises", "")],
         columns=["topic", "figure", "value", "unit", "as_of", "source", "quote", "note"],
     )
-    from divide_study.report.datatext import DataText
+    from divide_study.language.datatext import DataText
 
     report = Report(figures, sources, external, [], [], lang=lang)
     # The reference row's name in the edition's words (words.csv, the data's own words).
@@ -287,17 +287,17 @@ def test_the_models_years_periods_and_targets_are_links_to_their_entries():
     row = {"name": "Delta", "from_year": 2019, "to_year": 2044, "pace_period": "2019-04-24 – 2023-11"}
     en_ = Translator("en", "analysis")
     fr_ = Translator("fr", "analysis")
-    years = models.years_prose(english, row, en_)
+    years = models_section.years_prose(english, row, en_)
     assert visible_text(years) == "2019–2044" and years.count('class="num"') == 2
-    assert visible_text(models.years_prose(french, row | {"to_year": pd.NA}, fr_)) == "depuis 2019"
-    assert models.years_prose(english, row | {"from_year": float("nan")}, en_) == ""  # no contract, no years
-    period = models.period_prose(english, row, en_)
+    assert visible_text(models_section.years_prose(french, row | {"to_year": pd.NA}, fr_)) == "depuis 2019"
+    assert models_section.years_prose(english, row | {"from_year": float("nan")}, en_) == ""  # no contract, no years
+    period = models_section.period_prose(english, row, en_)
     assert visible_text(period) == "24 April 2019 – November 2023" and period.count('class="num"') == 2
     share = {"own_target_id": "d_target", "own_target_cited_as": "share"}
     count = {"own_target_id": "delta|plugs to build|2019", "own_target_cited_as": "count"}
-    assert visible_text(models.own_target_prose(english, share, en_)) == "67% eligible"
-    assert visible_text(models.own_target_prose(english, count, en_)) == "138,000 plugs"
-    assert visible_text(models.own_target_prose(french, count, fr_)) == "138\u202f000 prises"
+    assert visible_text(models_section.own_target_prose(english, share, en_)) == "67% eligible"
+    assert visible_text(models_section.own_target_prose(english, count, en_)) == "138,000 plugs"
+    assert visible_text(models_section.own_target_prose(french, count, fr_)) == "138\u202f000 prises"
     entries = english.provenance()
     first = entries.iloc[0]
     assert (first["number"], first["what"]) == ("2019", "Delta: first year of its contracts")
@@ -307,9 +307,9 @@ def test_the_models_years_periods_and_targets_are_links_to_their_entries():
 
 def test_a_quarter_and_the_data_end_are_links_in_the_panel_notes():
     english, french = ledger_report("en"), ledger_report("fr")
-    quarter = panel.quarter_link(english, "T1 2018", "last quarter", "data/processed/national_panel.csv")
+    quarter = panel_section.quarter_link(english, "T1 2018", "last quarter", "data/processed/national_panel.csv")
     assert visible_text(quarter) == "Q1 2018" and 'class="num"' in quarter
-    assert visible_text(panel.quarter_link(french, "T3 2017", "premier trimestre", "x")) == "T3 2017"
+    assert visible_text(panel_section.quarter_link(french, "T3 2017", "premier trimestre", "x")) == "T3 2017"
     entry = english.provenance().iloc[0]
     assert entry["words"] == "ARCEP's counts at the end of the quarter (31 March 2018)"
     end = french.dated("2018-03", "fin des données", "data/processed/national_panel.csv")
@@ -325,7 +325,7 @@ def test_the_panel_section_in_french_has_no_english(tmp_path):
     if not (processed / "press_claims.csv").exists():
         pytest.skip("data/processed has not been built in this checkout")
     report = FakeReport("fr")
-    text = panel.report_section(report, processed, tmp_path)
+    text = panel_section.report_section(report, processed, tmp_path)
     visible = re.sub(r" +", " ", re.sub(r"<[^>]+>", " ", text))  # a link's tags leave one space
     assert "national_panel.fr.png" in text
     assert "zone d'initiative publique" in visible and "Les données de l'ARCEP s'arrêtent en mars 2018" in visible
@@ -337,7 +337,7 @@ def test_the_panel_section_in_french_has_no_english(tmp_path):
         visible = visible.replace(speaker, "")
     assert not english_words(visible), english_words(visible)
     assert all(not english_words(what) for what in report.whats)
-    english = panel.report_section(FakeReport("en"), processed, tmp_path)
+    english = panel_section.report_section(FakeReport("en"), processed, tmp_path)
     assert re.search(r"36\s*th of\s+91\s+départements", re.sub(r"<[^>]+>", " ", english)) and "Q1 2018" in english
     assert "consistent with the 2018 data" in english
 

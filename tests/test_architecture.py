@@ -23,3 +23,32 @@ def test_layers_of_modules():
     assert architecture.layer("divide_study.analysis.panel") == "analysis"
     assert architecture.layer("divide_study.language") == "language"
     assert architecture.layer("divide_study.config") == "shared"
+
+
+# Left for the engine's own issue (the build package is renamed and its parameters move to pydantic there) and for
+# the data layer's text helpers: each is named, so a new circle or a new import against the direction fails.
+KNOWN_CIRCLES = [
+    ["divide_study.build.params", "divide_study.config", "divide_study.errors"],
+    ["divide_study.data.sources", "divide_study.data.tables"],
+]
+KNOWN_AGAINST = [("divide_study.config", "divide_study.build.params")]
+
+
+def test_the_package_imports_one_way():
+    edges = architecture.graph()
+    assert [c for c in architecture.circles(edges) if c not in KNOWN_CIRCLES] == []
+    assert [w for w in architecture.against_the_direction(edges) if w not in KNOWN_AGAINST] == []
+    analysis = {m: t for m, t in edges.items() if m.startswith("divide_study.analysis.")}
+    assert [(m, t) for m, ts in analysis.items() for t in ts if t.startswith("divide_study.report")] == []
+
+
+def test_no_module_outside_the_report_writes_html():
+    import re
+
+    writers = []
+    for path in architecture.SOURCE.rglob("*.py"):
+        if path.parent.name in ("report", "build") or path.name == "architecture.py":
+            continue
+        if re.search(r"</(?:p|h[1-6]|div|table|figure|span|strong|em|a)>", path.read_text(encoding="utf-8")):
+            writers.append(path.name)
+    assert writers == []

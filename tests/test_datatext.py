@@ -10,8 +10,8 @@ import pytest
 from divide_study.config import PROCESSED_DIR, PROJ_ROOT
 from divide_study.errors import DataError
 from divide_study.i18n import catalog, fields
-from divide_study.report import datatext
-from divide_study.report.datatext import (
+from divide_study.language import datatext
+from divide_study.language.datatext import (
     SHOWN,
     TEMPLATES,
     DataText,

@@ -8,6 +8,7 @@ from test_compare import EXTERNAL, FIGURES
 
 from divide_study.analysis import evidence, programmes, timeline
 from divide_study.errors import DataError
+from divide_study.report import models_section
 
 SOURCES = pd.DataFrame(
     [
@@ -259,13 +260,13 @@ def test_counted_targets_dated_by_another_row_and_the_models_side_by_side():
     assert (row["own_target_id"], row["own_target_cited_as"]) == (own["target_id"], "count")
     assert row["achieved_by_target_year"] == 0.5 and row["delay_risk"] == "the concessionaire"
     assert row["plugs_per_year"] == pytest.approx(pace["plugs_per_year"].iloc[0])
-    from divide_study.report.labels import Labels
+    from divide_study.language.labels import Labels
 
     labels = pd.DataFrame(
         [("model", "concession", "concession", "concession"), ("scope", "zone", "the zone", "la zone")],
         columns=["kind", "key", "en", "fr"],
     )
-    shown = models.side_by_side_table(table, Labels(labels, "en")).set_index("indicator")
+    shown = models_section.side_by_side_table(table, Labels(labels, "en")).set_index("indicator")
     assert list(shown.columns) == ["Delta"]  # one column per network, by its short name
     assert shown.loc["public money per plug (€, nominal)", "Delta"] == "200"
     assert shown.loc["latest achieved by then", "Delta"] == "50%"

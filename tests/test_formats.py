@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from divide_study.report.formats import MISSING, Formats, significant
+from divide_study.language.formats import MISSING, Formats, significant
 
 NNBSP, NBSP = "\u202f", "\u00a0"  # French groups thousands with a narrow no-break space; units follow a no-break space
 

@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 from divide_study import config
+from divide_study.analysis.measures import required_codes
 from divide_study.errors import DataError, StudyError
-from divide_study.report.labels import Labels, check_labels, required_codes
+from divide_study.language.labels import Labels, check_labels
 
 TABLE = pd.DataFrame(
     [

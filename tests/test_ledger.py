@@ -106,7 +106,7 @@ NNBSP, NBSP = "\u202f", "\u00a0"
     ],
 )
 def test_a_python_format_is_written_the_editions_way(value, fmt, en, fr):
-    from divide_study.report.formats import Formats
+    from divide_study.language.formats import Formats
     from divide_study.report.ledger import format_number
 
     assert format_number(value, fmt, Formats("en")) == en
@@ -114,7 +114,7 @@ def test_a_python_format_is_written_the_editions_way(value, fmt, en, fr):
 
 
 def test_a_format_the_report_cannot_write_is_refused():
-    from divide_study.report.formats import Formats
+    from divide_study.language.formats import Formats
     from divide_study.report.ledger import format_number
 
     for fmt in ("{:,.0f} and {:,.0f}", "{x:,.0f}", "{:>10}", "no field"):
@@ -123,7 +123,7 @@ def test_a_format_the_report_cannot_write_is_refused():
 
 
 def test_readable_numbers_follow_the_edition():
-    from divide_study.report.formats import Formats
+    from divide_study.language.formats import Formats
     from divide_study.report.ledger import readable_number
 
     assert [readable_number(v) for v in (2003, 21400.0, 2.5, float("nan"))] == ["2003", "21,400", "2.50", "–"]
@@ -150,7 +150,7 @@ WORDS = pd.DataFrame(
 
 
 def french_report() -> Report:
-    from divide_study.report.datatext import DataText
+    from divide_study.language.datatext import DataText
 
     report = Report(FIGURES, SOURCES, EXTERNAL_URL, ["f"], ["t", "provenance"], evidence=EVIDENCE, lang="fr")
     report.words = DataText("fr", WORDS)
@@ -303,7 +303,7 @@ def test_a_name_holding_figures_and_the_dates_of_evidence_link_to_their_entries(
             "quote": ["7 €"],
         }
     )
-    from divide_study.report.datatext import DataText
+    from divide_study.language.datatext import DataText
 
     r = Report(figures, sources, external, [], [], lang="fr")
     r.words = DataText("fr", WORDS)

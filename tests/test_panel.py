@@ -14,6 +14,7 @@ from divide_study import config
 from divide_study.analysis import panel
 from divide_study.data import arcep
 from divide_study.errors import DataError
+from divide_study.report import panel_section
 
 ARCEP_DIR = config.RAW_DIR / "arcep_2018"
 NBSP = "\u00a0"
@@ -366,7 +367,7 @@ def test_report_keys_are_declared_before_the_appendix():
     report = SimpleNamespace(
         figure_numbers={"a": 1, "b": 2}, table_numbers={"comparison": 1, "sources": 2, "provenance": 3}
     )
-    panel.declare_in_report(report, "national_panel", ["panel_placement", "press_claims"])
+    panel_section.declare_in_report(report, "national_panel", ["panel_placement", "press_claims"])
     assert report.figure_numbers["national_panel"] == 3
     assert list(report.table_numbers) == ["comparison", "panel_placement", "press_claims", "sources", "provenance"]
     assert report.table_numbers["sources"] == 4

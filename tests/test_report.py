@@ -17,7 +17,7 @@ from PIL import Image
 from divide_study import config
 from divide_study.build.pipeline import REPORT_FILES, REPORT_TITLE
 from divide_study.i18n import Translator
-from divide_study.report.formats import Formats
+from divide_study.language.formats import Formats
 from divide_study.report.publish import CHROMIUM_FLAGS, find_browser
 
 # The sections of the report, in English; each edition's are its catalog's words for them.
@@ -209,7 +209,7 @@ def test_report_is_an_evaluation(page_in_browser):
     ratio = ok[ok["headline"] == "ratio_cost_per_premise"]
     low = ratio.loc[ratio["value"].astype(float).idxmin()]
     assert f"runs from {float(low['value']):.1f}" in summary
-    from divide_study.report.labels import Labels
+    from divide_study.language.labels import Labels
     from divide_study.report.tables import setting_label
 
     labels = Labels(pd.read_csv(config.PROCESSED_DIR / "labels.csv", keep_default_na=False), "en")

@@ -8,7 +8,8 @@ import pytest
 
 from divide_study import i18n
 from divide_study.config import PROJ_ROOT
-from divide_study.i18n import MissingTranslation, Translator, catalog, fields, used_messages
+from divide_study.i18n import MissingTranslation, Translator, catalog, fields
+from divide_study.language.messages import used_messages
 
 PO = """msgid ""
 msgstr ""

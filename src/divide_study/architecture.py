@@ -35,7 +35,10 @@ def module_name(path: Path) -> str:
 
 
 def layer(module: str) -> str:
-    """The layer of a module: its sub-package (``divide_study.analysis.panel`` -> ``analysis``)."""
+    """The layer of a module: its sub-package (``divide_study.analysis.panel`` -> ``analysis``); the catalogs
+    (``i18n``) are the language's."""
+    if module == f"{PACKAGE}.i18n":
+        return "language"
     parts = module.split(".")
     if len(parts) > 2 or (len(parts) == 2 and parts[1] in LAYERS):
         return parts[1] if parts[1] in LAYERS else "shared"
@@ -47,7 +50,18 @@ def imports_of(path: Path, modules: set[str]) -> set[str]:
     name = module_name(path)
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    # Imports only for type checkers (``if TYPE_CHECKING:``) are not run, so they make no circle.
+    typing_only = {
+        id(child)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for statement in node.body
+        for child in ast.walk(statement)
+    }
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from divide_study.analysis.measures import reference_id
+from divide_study.data.lookup import reference_id
 from divide_study.errors import DataError
 from divide_study.i18n import Translator
 
@@ -211,7 +211,7 @@ def grade(
         dict.fromkeys(s or src for s, src in zip(interested["speaker"], interested["source"], strict=True))
     )
     if not interested.empty:
-        from divide_study.report.datatext import DataText
+        from divide_study.language.datatext import DataText
 
         said = DataText(lang, words)  # who spoke, in the edition's language (words.csv), as the reader sees it
         said_by = (

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from divide_study.analysis.lookup import grouped_records, records
+from divide_study.data.lookup import grouped_records, records, reference_id
 from divide_study.data.tables import read_table, rows, write_csv_atomic, write_text_atomic
 from divide_study.errors import DataError, StudyError
 
@@ -26,6 +26,17 @@ QUANTITIES = ("cost", "premises", "population", "speed")
 UNIVERSAL_SCOPES = frozenset({"territory", "any"})
 # Parameter keys that pick a spending profile rather than a measure option.
 PROFILE_KEY = "spending_profile"
+
+# Every metric of the comparison, in the order of its rows.
+METRICS = (
+    "cost",
+    "premises",
+    "cost_per_premise",
+    "population",
+    "cost_per_inhabitant",
+    "speed",
+    "cost_per_premise_per_mbit",
+)
 
 
 @dataclass(frozen=True)
@@ -214,11 +225,6 @@ def resolve(
     )
 
 
-def reference_id(row) -> str:
-    """The evidence id of a reference row: topic|figure|as_of."""
-    return f"{row['topic']}|{row['figure']}|{row['as_of']}"
-
-
 def _reference_row(external: pd.DataFrame, record: dict, near_year: int | None) -> dict:
     found = grouped_records(external, ("topic", "figure")).get(
         (record["reference_topic"], record["reference_figure"]), []
@@ -252,8 +258,8 @@ def publish_inputs(raw_dir: Path, out_dir: Path, figures: pd.DataFrame) -> dict[
     from divide_study.analysis import evidence
     from divide_study.data.clean import check_measure_units
     from divide_study.data.reference import load_reference
-    from divide_study.report.datatext import check_words
-    from divide_study.report.labels import check_labels, required_codes
+    from divide_study.language.datatext import check_words
+    from divide_study.language.labels import check_labels
 
     reference = load_reference(raw_dir / "reference")
     initiatives = read_table(raw_dir / "initiatives.csv")
@@ -306,6 +312,31 @@ def publish_inputs(raw_dir: Path, out_dir: Path, figures: pd.DataFrame) -> dict[
         # Copied byte for byte: they are cited tables, never rewritten.
         write_text_atomic((raw_dir / "reference" / name).read_text(encoding="utf-8"), out_dir / name)
     return {**tables, "contracts": contracts, "cpi_france": reference.cpi, "external_figures": reference.external}
+
+
+def required_codes(
+    measures: pd.DataFrame,
+    profiles: pd.DataFrame,
+    initiatives: pd.DataFrame,
+    funding: pd.DataFrame,
+    evidence: pd.DataFrame,
+    figures: pd.DataFrame | None = None,
+) -> list[tuple[str, str, str]]:
+    """(kind, key, where it is used) of every code the report can show (``figures``: the article figures,
+    whose metrics name them in the provenance appendix)."""
+    codes = [("metric", m, "the comparison's metrics") for m in METRICS]
+    codes += [("quantity", q, "measures.csv quantities") for q in QUANTITIES]
+    if figures is not None:
+        codes += [("metric", m, "figures.csv metrics") for m in figures["metric"]]
+    codes += [("scope", s, "measures.csv scopes") for s in measures["scope"]]
+    codes += [("scope", s, "funding.csv scopes") for s in funding["scope"]]
+    codes += [("model", m, "initiatives.csv models") for m in initiatives["model"]]
+    codes += [("source_class", c, "evidence classes") for c in evidence["source_class"].dropna()]
+    codes += [("qualifier", q, "figure qualifiers") for q in evidence["qualifier"].dropna() if q]
+    options = zip(measures["initiative"], measures["option"], strict=True)
+    codes += [("option", f"{i}.{o}", "measures.csv options") for i, o in options]
+    codes += [("option", f"*.{p}", "spending_profiles.csv profiles") for p in profiles["profile"]]
+    return list(dict.fromkeys(codes))
 
 
 def check_known_initiatives(

@@ -9,8 +9,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from divide_study.analysis.lookup import grouped_records, records
-from divide_study.analysis.measures import PROFILE_KEY, QUANTITIES, Measure, check_compatible, options_of, resolve
+from divide_study.analysis.measures import (
+    PROFILE_KEY,
+    QUANTITIES,
+    Measure,
+    check_compatible,
+    options_of,
+    resolve,
+)
+from divide_study.data.lookup import grouped_records, records
 from divide_study.data.reference import cpi_factor
 from divide_study.errors import StudyError
 
@@ -30,16 +37,6 @@ COMPARISON_COLUMNS = [
     "spending_profile",
     "input_ids",
 ]
-# Every metric of the comparison, in the order of its rows.
-METRICS = (
-    "cost",
-    "premises",
-    "cost_per_premise",
-    "population",
-    "cost_per_inhabitant",
-    "speed",
-    "cost_per_premise_per_mbit",
-)
 HEADLINE_METRICS = ("cost_per_premise", "cost_per_inhabitant", "cost_per_premise_per_mbit")
 
 

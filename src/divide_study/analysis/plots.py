@@ -28,8 +28,8 @@ import seaborn as sns
 from divide_study.data.tables import write_csv_atomic
 from divide_study.errors import StudyError
 from divide_study.i18n import LOCALES, SOURCE_LANGUAGE, Translator
-from divide_study.report.formats import Formats
-from divide_study.report.labels import Labels
+from divide_study.language.formats import Formats
+from divide_study.language.labels import Labels
 
 # The editions every chart is drawn for, English (the source language) first: it writes the CSV.
 EDITIONS = tuple(sorted(LOCALES, key=lambda lang: lang != SOURCE_LANGUAGE))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from divide_study.analysis.evidence import cumulative_agreement
-from divide_study.analysis.measures import reference_id
+from divide_study.data.lookup import reference_id
 
 NEWCOMER_COLUMNS = [
     "as_of",

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from divide_study.analysis.lookup import grouped_records
 from divide_study.analysis.measures import PROFILE_KEY, ScopeError, default_option, options_of, resolve
 from divide_study.analysis.metrics import check_options, headline_values, initiative_rows, option_keys, ratios
+from divide_study.data.lookup import grouped_records
 
 SENSITIVITY_COLUMNS = ["assumption", "setting", "central", "headline", "value", "status"]
 

@@ -6,8 +6,7 @@ from itertools import pairwise
 
 import pandas as pd
 
-from divide_study.analysis.lookup import grouped_records, records
-from divide_study.analysis.measures import reference_id
+from divide_study.data.lookup import grouped_records, records, reference_id
 
 
 def decimal_year(as_of: str) -> float:
@@ -225,8 +224,8 @@ def milestones(
     year (or by its own day, when that day is of the same year), any other by its own date; ``{value}`` in
     the event's words becomes the row's value. In another edition's language (``lang``) the event's words are
     its translation (``words``: the study's words.csv) and the value is written as that edition writes numbers."""
-    from divide_study.report.datatext import DataText
-    from divide_study.report.formats import Formats
+    from divide_study.language.datatext import DataText
+    from divide_study.language.formats import Formats
 
     said, formats = DataText(lang, words), Formats(lang)
     out = []
@@ -256,7 +255,7 @@ def milestones(
 def _event(said, event: str, row: int) -> str:
     """A milestone's words in the edition's language; a missing translation is said with its row of the data."""
     from divide_study.errors import DataError
-    from divide_study.report.datatext import MissingDataText
+    from divide_study.language.datatext import MissingDataText
 
     try:
         return said(event, "milestones.csv", "event")

@@ -54,7 +54,8 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _messages(args: argparse.Namespace) -> int:
-    from divide_study.i18n import catalog_path, update_catalogs
+    from divide_study.i18n import catalog_path
+    from divide_study.language.messages import update_catalogs
 
     for domain, (added, dropped) in update_catalogs(PROJ_ROOT).items():
         where = domain if domain.endswith(".csv") else catalog_path("fr", domain).relative_to(PROJ_ROOT)

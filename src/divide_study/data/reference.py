@@ -157,7 +157,7 @@ def recompute_derived_cpi(cpi: pd.DataFrame) -> pd.DataFrame:
 
 def cpi_factor(cpi: pd.DataFrame, from_year: int, to_year: int) -> float:
     """How many euros of ``to_year`` buy what one euro bought in ``from_year`` (INSEE CPI ratio)."""
-    from divide_study.analysis.lookup import records
+    from divide_study.data.lookup import records
 
     index = records(cpi, "year")
     for year in (from_year, to_year):

@@ -26,8 +26,8 @@ from divide_study.analysis.metrics import metric
 from divide_study.analysis.quoted import UNITS, parse_row_key
 from divide_study.errors import StudyError
 from divide_study.i18n import Translator
-from divide_study.report.datatext import DataText
-from divide_study.report.formats import MISSING, Formats
+from divide_study.language.datatext import DataText
+from divide_study.language.formats import MISSING, Formats
 
 # Characters that HTML or the report's Markdown would read as markup: HTML's five, and Markdown's emphasis,
 # links, code, images, math, tables, headings, strikethrough and autolinks ("http:", "a@b"). A newline could

@@ -22,7 +22,7 @@ import nbformat
 from divide_study.data.tables import write_text_atomic
 from divide_study.errors import StudyError
 from divide_study.i18n import Translator
-from divide_study.report.formats import Formats
+from divide_study.language.formats import Formats
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")

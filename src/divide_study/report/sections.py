@@ -16,16 +16,15 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from divide_study.analysis import findings, plots, quoted
-from divide_study.analysis import models as side_by_side
-from divide_study.analysis import panel as national_panel
 from divide_study.analysis import sensitivity as sens
 from divide_study.analysis.metrics import headlines
 from divide_study.analysis.study import load_study
 from divide_study.config import project_path, schema_of
 from divide_study.data.tables import read_table
+from divide_study.language.datatext import DataText, check_data_text, data_text
+from divide_study.language.labels import Labels
+from divide_study.report import models_section, panel_section
 from divide_study.report import tables as reader
-from divide_study.report.datatext import DataText, check_data_text, data_text
-from divide_study.report.labels import Labels
 from divide_study.report.ledger import Report, esc
 
 Part = tuple[str, str]  # ("markdown" or "html", the text)
@@ -958,7 +957,7 @@ def models(e: Edition) -> list[Part]:
     """The models side by side."""
     _, figures_in, heading, in_words, models, r, show = e._, e.figures_in, e.heading, e.in_words, e.models, e.r, e.show
     heading("the-models-side-by-side", _("The models side by side"))
-    show(side_by_side.report_section(r, in_words(models, "models.csv"), figures_in))
+    show(models_section.report_section(r, in_words(models, "models.csv"), figures_in))
     return e.take()
 
 
@@ -1182,7 +1181,7 @@ def every_departement(e: Edition) -> list[Part]:
     """Every département as context (ARCEP)."""
     _, figures_in, heading, processed, r, show = e._, e.figures_in, e.heading, e.processed, e.r, e.show
     heading("every-d-partement-as-context-arcep", _("Every département as context (ARCEP)"))
-    show(national_panel.report_section(r, processed, figures_in))
+    show(panel_section.report_section(r, processed, figures_in))
     return e.take()
 
 

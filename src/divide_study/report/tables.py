@@ -14,7 +14,7 @@ from functools import reduce
 import pandas as pd
 
 from divide_study.i18n import Translator
-from divide_study.report.labels import Labels
+from divide_study.language.labels import Labels
 
 
 def _names(initiatives: pd.DataFrame) -> dict[str, str]:
@@ -140,7 +140,7 @@ def refused_pairs(
 ) -> pd.DataFrame:
     """The pairs of cost and premises the sensitivity analysis refused (``sensitivity.refused``), each said
     in words: which cost, which premises, and the two scopes that differ."""
-    from divide_study.analysis.lookup import grouped_records
+    from divide_study.data.lookup import grouped_records
 
     names = _names(initiatives)
     by_option = grouped_records(measures, ("initiative", "option"))

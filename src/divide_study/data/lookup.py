@@ -54,3 +54,8 @@ def grouped_records(frame: pd.DataFrame, columns: tuple[str, ...]) -> dict[tuple
         return out
 
     return _cached(frame, "grouped:" + ",".join(columns), build)
+
+
+def reference_id(row) -> str:
+    """The evidence id of a reference row: topic|figure|as_of."""
+    return f"{row['topic']}|{row['figure']}|{row['as_of']}"

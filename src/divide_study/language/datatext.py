@@ -25,7 +25,7 @@ import pandas as pd
 
 from divide_study.errors import DataError, StudyError
 from divide_study.i18n import SOURCE_LANGUAGE, catalog, catalog_path, check_language
-from divide_study.report.formats import Formats
+from divide_study.language.formats import Formats
 
 # The processed tables' columns whose words reach a reader (in a table, a sentence or a chart), by file.
 # Codes (scope, qualifier, model…) are not here: labels.csv says them. Proper names (initiatives' names,
@@ -344,7 +344,7 @@ def check_data_text(processed: Path, lang: str) -> None:
 
 def data_messages(root: Path) -> dict[str, list[str]]:
     """The ``data`` catalog's messages: each with where it is used (``data/processed/<table>:<line>``), in the
-    order of ``SHOWN``, for ``study messages`` (i18n.update_catalogs)."""
+    order of ``SHOWN``, for ``study messages`` (language.messages.update_catalogs)."""
     found: dict[str, list[str]] = {}
     for table, row, column, value in shown_values(root / "data" / "processed"):
         for message in messages_of(value, table, column):

@@ -48,34 +48,6 @@ class Labels:
         return series.map(lambda code: code if pd.isna(code) or code == "" else self(kind, str(code)))
 
 
-def required_codes(
-    measures: pd.DataFrame,
-    profiles: pd.DataFrame,
-    initiatives: pd.DataFrame,
-    funding: pd.DataFrame,
-    evidence: pd.DataFrame,
-    figures: pd.DataFrame | None = None,
-) -> list[tuple[str, str, str]]:
-    """(kind, key, where it is used) of every code the report can show (``figures``: the article figures,
-    whose metrics name them in the provenance appendix)."""
-    from divide_study.analysis.measures import QUANTITIES
-    from divide_study.analysis.metrics import METRICS
-
-    codes = [("metric", m, "the comparison's metrics") for m in METRICS]
-    codes += [("quantity", q, "measures.csv quantities") for q in QUANTITIES]
-    if figures is not None:
-        codes += [("metric", m, "figures.csv metrics") for m in figures["metric"]]
-    codes += [("scope", s, "measures.csv scopes") for s in measures["scope"]]
-    codes += [("scope", s, "funding.csv scopes") for s in funding["scope"]]
-    codes += [("model", m, "initiatives.csv models") for m in initiatives["model"]]
-    codes += [("source_class", c, "evidence classes") for c in evidence["source_class"].dropna()]
-    codes += [("qualifier", q, "figure qualifiers") for q in evidence["qualifier"].dropna() if q]
-    options = zip(measures["initiative"], measures["option"], strict=True)
-    codes += [("option", f"{i}.{o}", "measures.csv options") for i, o in options]
-    codes += [("option", f"*.{p}", "spending_profiles.csv profiles") for p in profiles["profile"]]
-    return list(dict.fromkeys(codes))
-
-
 def check_labels(labels: pd.DataFrame, codes: list[tuple[str, str, str]], path: Path) -> None:
     """Every code the report can show has an English and a French label."""
     known = {(r["kind"], r["key"]) for r in labels.to_dict("records")}

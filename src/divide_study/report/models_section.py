@@ -1,0 +1,269 @@
+"""The report's section "The models side by side": a paragraph per network, the chart and the table, from
+``models.csv`` (``analysis.models`` computes it), in the edition's language. Its sentences are messages of the
+``analysis`` catalog, as the models' words always were."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from divide_study.analysis import plots
+from divide_study.i18n import Translator
+from divide_study.language.formats import MISSING, Formats
+from divide_study.language.labels import Labels
+
+
+def _years_text(years: str, _) -> str:
+    """models.csv's span of contract years ('2013–2026', 'from 1999') in the edition's words."""
+    if years.startswith("from "):
+        return _("from {year}").format(year=years.removeprefix("from "))
+    return years
+
+
+def _period_text(period: str, formats: Formats) -> str:
+    """A pace period ('2014 – 2026-01-28') with each end as the edition writes a date."""
+    ends = [part.strip() for part in str(period).split(" – ")]
+    return " – ".join(formats.date(end) for end in ends)
+
+
+def _labels_of(report, labels: Labels | None) -> Labels:
+    found = labels if labels is not None else getattr(report, "labels", None)
+    if found is None:
+        raise ValueError("models.report_section needs the edition's labels: pass labels= or set report.labels")
+    if found.lang != report.lang:
+        raise ValueError(f"labels of {found.lang!r} for a {report.lang!r} report")
+    return found
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value) or value == ""
+
+
+def _models_cell(_, name: str, column: str) -> str:
+    """Where a value of the section comes from: models.csv, the network's row, one column (``column``: its
+    meaning in the edition's words, since a reader of either edition reads words, not identifiers)."""
+    return _("data/processed/models.csv, row of {name}, column “{column}”").format(name=name, column=column)
+
+
+def years_prose(report, row: dict, _) -> str:
+    """The span of a network's contracts ('2013–2026', 'from 1999') with each year a link to its entry
+    (models.csv ``from_year``/``to_year``, the earliest and latest years of its rows of contracts.csv);
+    empty when no contract gives one."""
+    name = row["name"]
+    if _missing(row.get("from_year")):
+        return ""
+    first = report.dated(
+        str(int(row["from_year"])),
+        _("{name}: first year of its contracts").format(name=name),
+        _models_cell(_, name, _("first year of the contracts")),
+        _("the earliest start year of its rows of contracts.csv"),
+    )
+    if _missing(row.get("to_year")):
+        return _("from {year}").format(year=first)
+    last = report.dated(
+        str(int(row["to_year"])),
+        _("{name}: last year of its contracts").format(name=name),
+        _models_cell(_, name, _("last year of the contracts")),
+        _("the latest end year of its rows of contracts.csv"),
+    )
+    return _("{first}–{last}").format(first=first, last=last)
+
+
+def period_prose(report, row: dict, _) -> str:
+    """The period of a network's average pace (models.csv ``pace_period``, 'start – last point achieved'),
+    each end a date linked to its entry."""
+    name = row["name"]
+    start, end = [part.strip() for part in str(row["pace_period"]).split(" – ")]
+    where = _models_cell(_, name, _("period of the average pace"))
+    return _("{start} – {end}").format(
+        start=report.dated(
+            start,
+            _("{name}: start of the period of its average pace").format(name=name),
+            where,
+            _("the initiative's start (progress.csv), where its count of plugs is zero"),
+        ),
+        end=report.dated(
+            end,
+            _("{name}: end of the period of its average pace").format(name=name),
+            where,
+            _("the date of the last count of plugs achieved (deployment_pace.csv)"),
+        ),
+    )
+
+
+def own_target_prose(report, row: dict, _) -> str:
+    """A network's own target as its source states it ("67% eligible", "138,000 plugs"), the number a link to
+    that source's entry (models.csv ``own_target_id``: an article figure or a reference row)."""
+    if row["own_target_cited_as"] == "share":
+        return _("{share} eligible").format(share=report.evidence(row["own_target_id"], "{:.0%}"))
+    return _("{plugs} plugs").format(plugs=report.evidence(row["own_target_id"], "{:,.0f}"))
+
+
+def report_section(report, table: pd.DataFrame, figures_in, labels: Labels | None = None) -> str:
+    """The report's section "The models side by side", as HTML: a paragraph per network, the chart and the
+    table, in the report's language (``report.lang``); codes through ``labels`` (default ``report.labels``).
+
+    Every number and date goes through the report's ledger (``computed``, ``evidence``, ``dated``), so it links
+    to its provenance. The data's own words (``public_money_note``, the risks) are shown as ``table`` holds
+    them: give the table in the edition's language.
+    """
+    import html
+
+    labels = _labels_of(report, labels)
+    _ = Translator(report.lang, "analysis")
+    basis = "data/processed/models.csv (comparison.csv, public_money.csv, targets.csv, deployment_pace.csv)"  # names
+    paragraphs = []
+    for row in table.to_dict("records"):
+        name = row["name"]
+        years = years_prose(report, row, _)
+        model = html.escape(labels("model", row["model"]))
+        if years:
+            network = _("<strong>{name}</strong> ({model}, {years})").format(
+                name=html.escape(name), model=model, years=years
+            )
+        else:
+            network = _("<strong>{name}</strong> ({model})").format(name=html.escape(name), model=model)
+        if row["public_money_per_premise"] == row["public_money_per_premise"]:
+            per_plug = report.computed(
+                row["public_money_per_premise"],
+                _("{name}: public money per plug").format(name=name),
+                basis,
+                "{:,.0f} €",
+            )
+            total = report.computed(
+                row["public_money"] / 1e6, _("{name}: public money, million euros").format(name=name), basis
+            )
+            text = _(
+                "{network} asked {per_plug} of public money per plug ({total} million euros of public money, "
+                "scope {scope}: {note})"
+            ).format(
+                network=network,
+                per_plug=per_plug,
+                total=total,
+                scope=html.escape(labels("scope", row["public_money_scope"])),
+                note=html.escape(row["public_money_note"]),
+            )
+        else:
+            text = _("{network} asked an amount of public money per plug that no source gives").format(network=network)
+        if row["cost_per_premise"] == row["cost_per_premise"]:
+            all_money = report.computed(
+                row["cost_per_premise"],
+                _("{name}: all money per plug, nominal").format(name=name),
+                basis,
+                "{:,.0f} €",
+            )
+            text = _("{sentence}; against {all_money} per plug of all money, public and private (nominal)").format(
+                sentence=text, all_money=all_money
+            )
+        text += "."
+        if not _missing(row["own_target_id"]):
+            achieved = report.computed(
+                row["achieved_by_target_year"],
+                _("{name}: achieved by its target's year").format(name=name),
+                basis,
+                "{:.0%}",
+            )
+            text += " " + _(
+                "Its own target was {target} by {year}; the latest count by then had {achieved} of it (as of {as_of})."
+            ).format(
+                target=own_target_prose(report, row, _),
+                year=report.dated(
+                    str(row["target_by"]),
+                    _("{name}: year of its own target").format(name=name),
+                    _models_cell(_, name, _("year of the own target")),
+                    _("the year by which its source sets the target (targets.csv)"),
+                ),
+                achieved=achieved,
+                as_of=report.dated(
+                    str(row["achieved_as_of"]),
+                    _("{name}: date of the last share achieved by its target's year").format(name=name),
+                    _models_cell(_, name, _("date of the share achieved")),
+                    _("the date of the source of that share (targets.csv)"),
+                ),
+            )
+        if row["plugs_per_year"] == row["plugs_per_year"]:
+            pace = report.computed(
+                row["plugs_per_year"], _("{name}: plugs per year on average").format(name=name), basis
+            )
+            text += " " + _("On average it made {pace} plugs a year able to connect ({period}).").format(
+                pace=pace, period=period_prose(report, row, _)
+            )
+        if row["delay_risk"]:
+            text += " " + _(
+                "Who pays for delay: {delay}; who loses if few subscribe: {demand} (the study's reading of the "
+                "contract form)."
+            ).format(delay=html.escape(row["delay_risk"]), demand=html.escape(row["demand_risk"]))
+        paragraphs.append(f"<p>{text}</p>")
+    # The networks' years are in their own paragraphs, each a link to its entry; the introduction names none.
+    intro = _(
+        "{table} and {figure} set the networks side by side. Their dates, scopes and technologies differ — a "
+        "fibre concession across a whole département, a public fibre network built by the local authorities, an "
+        "older mixed-economy DSL and WiFi network — so the table says which scope and years each number "
+        "covers; public money is divided only by premises of the same scope, and amounts are never added up."
+    ).format(table=report.table_ref("models"), figure=report.figure_ref("models"))
+    shown = side_by_side_table(table, labels)
+    return (
+        f"<p>{intro}</p>"
+        + "".join(paragraphs)
+        + report.figure(
+            "models",
+            # The chart of the edition (the French one is models.fr.png).
+            figures_in / plots.figure_file("models", report.lang),
+            _("Public money and all money per plug, each within one scope (nominal euros)."),
+            "data/processed/models.csv",
+        )
+        + report.table(
+            "models",
+            shown,
+            _("The models side by side: money per plug, own target against achieved, pace, and who carries the risk."),
+            _("data/processed/models.csv; model_risks.csv (the study's reading of contracts.csv)"),
+        )
+    )
+
+
+def _side_by_side_rows(_) -> tuple[tuple[str, str, str | None], ...]:
+    """The rows of the side-by-side table: (column of models.csv, what a reader sees, how a value is shown)."""
+    return (
+        ("model", _("model"), "model"),
+        ("years", _("years"), "years"),
+        ("premises", _("plugs (premises) of the central option"), "number"),
+        ("premises_scope", _("their scope"), "scope"),
+        ("public_money_per_premise", _("public money per plug (€, nominal)"), "number"),
+        ("public_money_scope", _("scope of that public money"), "scope"),
+        ("cost_per_premise", _("all money per plug (€, nominal)"), "number"),
+        ("own_target", _("own target"), None),
+        ("target_by", _("by"), None),
+        ("achieved_by_target_year", _("latest achieved by then"), "share"),
+        ("plugs_per_year", _("plugs made able to connect per year, on average"), "number"),
+        ("pace_period", _("over"), "period"),
+        ("delay_risk", _("who pays for delay"), None),
+        ("demand_risk", _("who loses if few subscribe"), None),
+    )
+
+
+def side_by_side_table(table: pd.DataFrame, labels: Labels) -> pd.DataFrame:
+    """models.csv turned for reading on a page, in the language of ``labels``: one column per network, one row
+    per indicator, numbers in the edition's format, codes as labels (a dash where the sources give none)."""
+    _ = Translator(labels.lang, "analysis")
+    formats = Formats(labels.lang)
+    rows = _side_by_side_rows(_)
+    out = {_("indicator"): [label for _key, label, _kind in rows]}
+    for row in table.to_dict("records"):
+        column = []
+        for key, _label, kind in rows:
+            value = row[key]
+            if value is None or (isinstance(value, float) and value != value) or value == "":
+                column.append(MISSING)
+            elif kind == "number":
+                column.append(formats.number(float(value)))
+            elif kind == "share":
+                column.append(formats.share(float(value)))
+            elif kind in ("model", "scope"):
+                column.append(labels(kind, str(value)))
+            elif kind == "years":
+                column.append(_years_text(str(value), _))
+            elif kind == "period":
+                column.append(_period_text(str(value), formats))
+            else:
+                column.append(str(value))
+        out[row["name"]] = column
+    return pd.DataFrame(out)
