@@ -66,8 +66,11 @@ def _lab(args: argparse.Namespace) -> int:
     """JupyterLab on the project, with this environment's kernel (the package is installed in it)."""
     import subprocess
 
-    command = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={PROJ_ROOT}", *args.lab_args]
-    process = subprocess.Popen(command, cwd=PROJ_ROOT)
+    from divide_study.build.lab import lab_command
+
+    # Its server config saves the notebooks of notebooks/ without outputs (a pre-save hook, build/lab.py).
+    command, environ = lab_command(PROJ_ROOT, args.lab_args)
+    process = subprocess.Popen(command, cwd=PROJ_ROOT, env=environ)
     try:
         return process.wait()
     except KeyboardInterrupt:
