@@ -1,10 +1,10 @@
-"""The README's "Adding an initiative" steps, followed literally on its made-up worked example.
+"""The "Adding an initiative" steps (docs/adding-an-initiative.md), followed literally on their made-up worked example.
 
-The test reads the worked example from README.md itself (the article to save, the rows to append, the copy
-to make), does exactly that in a copy of the project with a copy of ``../shared`` beside it, runs the real
-``study build`` and checks the new initiative reaches every processed table, chart and report part the README
-promises. Then it makes the mistake the README shows and checks the build stops with the README's message and
-publishes nothing. So the README and the study cannot drift apart.
+The test reads the worked example from the guide itself (the article to save, the rows to append, the copy to
+make), does exactly that in a copy of the project with a copy of ``../shared`` beside it, runs the real
+``study build`` and checks the new initiative reaches every processed table, chart and report part the guide
+promises. Then it makes the mistake the guide shows and checks the build stops with the guide's message and
+publishes nothing. So the guide and the study cannot drift apart.
 """
 
 from __future__ import annotations
@@ -26,15 +26,16 @@ from conftest import published
 from divide_study import config
 from divide_study.errors import DataError
 
-README = config.PROJ_ROOT / "README.md"
-EXAMPLE_HEADING = "### Worked example: a made-up initiative"
+GUIDE = config.PROJ_ROOT / "docs" / "adding-an-initiative.md"
+STEPS_HEADING = "# Adding an initiative (data rows only)"
+EXAMPLE_HEADING = "## Worked example: a made-up initiative"
 INITIATIVE = "haut_vallon"
 
 
 @dataclass(frozen=True)
 class Action:
     verb: str  # "save", "append" or "copy"
-    path: str  # relative to the project root, as the README writes it
+    path: str  # relative to the project root, as the guide writes it
     text: str = ""  # the block to save or append
     to: str = ""  # where a copy goes
 
@@ -43,7 +44,7 @@ _BLOCK = re.compile(r"^(?P<verb>Save as|Append to) `(?P<path>[^`]+)`:\n\n```\w*\
 _COPY = re.compile(r"`cp (?P<path>\S+) (?P<to>\S+)`")
 
 
-def readme_section(text: str, heading: str) -> str:
+def guide_section(text: str, heading: str) -> str:
     """The text under ``heading`` up to the next heading of the same or a higher level."""
     level = heading.split(" ")[0]
     start = text.index(heading + "\n")
@@ -52,8 +53,8 @@ def readme_section(text: str, heading: str) -> str:
 
 
 def worked_example(text: str) -> list[Action]:
-    """The example's steps in README order: files to save, rows to append, tables to copy."""
-    section = readme_section(text, EXAMPLE_HEADING)
+    """The example's steps in the guide's order: files to save, rows to append, tables to copy."""
+    section = guide_section(text, EXAMPLE_HEADING)
     found = [
         (m.start(), Action("save" if m["verb"] == "Save as" else "append", m["path"], m["text"]))
         for m in _BLOCK.finditer(section)
@@ -63,7 +64,7 @@ def worked_example(text: str) -> list[Action]:
 
 
 def follow(actions: list[Action], root: Path) -> None:
-    """Do what the README says, in its order, with paths taken from the project root as a shell there would."""
+    """Do what the guide says, in its order, with paths taken from the project root as a shell there would."""
     for action in actions:
         target = root / action.path
         if action.verb == "save":
@@ -78,8 +79,8 @@ def follow(actions: list[Action], root: Path) -> None:
 
 
 def error_example(text: str) -> str:
-    """The error message the README shows for its example mistake."""
-    section = readme_section(text, "## Adding an initiative (data rows only)")
+    """The error message the guide shows for its example mistake."""
+    section = guide_section(text, STEPS_HEADING)
     return re.search(r"would stop with:\n\n```text\n(?P<message>.*?)\n```", section, re.S)["message"]
 
 
@@ -96,14 +97,14 @@ def processed_rows(root: Path, name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO((root / "data/processed" / f"{name}.csv").read_text(encoding="utf-8"))))
 
 
-# --- the README itself: cheap checks, run first --------------------------------------------------------------
+# --- the guide itself: cheap checks, run first ---------------------------------------------------------------
 
 
 def test_the_worked_example_touches_every_file_the_steps_name():
-    readme = README.read_text(encoding="utf-8")
-    section = readme_section(readme, "## Adding an initiative (data rows only)")
+    guide = GUIDE.read_text(encoding="utf-8")
+    section = guide_section(guide, STEPS_HEADING)
     steps = section[: section.index(EXAMPLE_HEADING)]
-    actions = worked_example(readme)
+    actions = worked_example(guide)
     touched = {a.path for a in actions} | {a.to + Path(a.path).name for a in actions if a.verb == "copy"}
     # Every table a new network needs, and the optional ones the example shows, are in the example.
     for table in (
@@ -130,7 +131,7 @@ def test_the_worked_example_touches_every_file_the_steps_name():
 
 
 def test_the_example_article_follows_the_name_rule_and_its_registered_fingerprint():
-    actions = worked_example(README.read_text(encoding="utf-8"))
+    actions = worked_example(GUIDE.read_text(encoding="utf-8"))
     (article,) = [a for a in actions if a.verb == "save"]
     data = (article.text + "\n").encode("utf-8")
     digest = hashlib.sha256(data).hexdigest()
@@ -144,7 +145,7 @@ def test_the_example_article_follows_the_name_rule_and_its_registered_fingerprin
 
 
 def _header(path: str) -> list[str]:
-    """The header of the table at ``path`` (as the README writes it); the shared reference tables have the same
+    """The header of the table at ``path`` (as the guide writes it); the shared reference tables have the same
     header as the project's copies."""
     shared = "../shared/reference/"
     table = config.REFERENCE_DIR / path.removeprefix(shared) if path.startswith(shared) else config.PROJ_ROOT / path
@@ -153,7 +154,7 @@ def _header(path: str) -> list[str]:
 
 
 def test_the_example_rows_have_the_columns_of_their_tables():
-    for action in worked_example(README.read_text(encoding="utf-8")):
+    for action in worked_example(GUIDE.read_text(encoding="utf-8")):
         if action.verb != "append":
             continue
         header = _header(action.path)
@@ -188,12 +189,12 @@ def test_a_network_added_as_rows_is_drawn_in_the_per_mbit_chart():
 
 @pytest.fixture
 def followed(tmp_path: Path, sources_dir: Path) -> Path:
-    """The raw data and a copy of ../shared beside it, with the README's example done: no build (fast)."""
+    """The raw data and a copy of ../shared beside it, with the guide's example done: no build (fast)."""
     root = tmp_path / "study"
     shutil.copytree(config.RAW_DIR, root / "data/raw")
     shutil.copytree(sources_dir, tmp_path / "shared" / "sources")
     shutil.copytree(sources_dir.parent / "reference", tmp_path / "shared" / "reference")
-    follow(worked_example(README.read_text(encoding="utf-8")), root)
+    follow(worked_example(GUIDE.read_text(encoding="utf-8")), root)
     return root
 
 
@@ -254,14 +255,14 @@ def test_a_slip_in_the_steps_is_refused_by_the_cleaning_step_where_it_is(followe
 
 @pytest.fixture(scope="module")
 def walked(tmp_path_factory, sources_dir: Path) -> Path:
-    """A copy of the project and of ../shared beside it, the README's example done in it, built once."""
+    """A copy of the project and of ../shared beside it, the guide's example done in it, built once."""
     base = tmp_path_factory.mktemp("walk")
     root = base / "study"
     for folder in ("notebooks", "params", "data/raw"):
         shutil.copytree(config.PROJ_ROOT / folder, root / folder)
     shutil.copytree(sources_dir, base / "shared" / "sources")
     shutil.copytree(sources_dir.parent / "reference", base / "shared" / "reference")
-    follow(worked_example(README.read_text(encoding="utf-8")), root)
+    follow(worked_example(GUIDE.read_text(encoding="utf-8")), root)
     result = study_build(root)
     assert result.returncode == 0, result.stderr[-4000:]
     return root
@@ -287,7 +288,7 @@ def test_the_new_initiative_reaches_the_cleaned_tables(walked: Path):
 def test_the_new_network_is_compared_and_swept(walked: Path):
     comparison = {r["metric"]: r for r in processed_rows(walked, "comparison") if r["initiative"] == INITIATIVE}
     per_premise = comparison["cost_per_premise"]
-    assert round(float(per_premise["value_nominal"])) == 1412  # the README's 12 M€ / 8,500 plugs
+    assert round(float(per_premise["value_nominal"])) == 1412  # the guide's 12 M€ / 8,500 plugs
     assert per_premise["spending_years"] == "2019–2024"
     assert float(per_premise["value_constant"]) > float(per_premise["value_nominal"])  # deflated to 2025 euros
     assert float(comparison["population"]["value_nominal"]) == 15200
@@ -308,7 +309,7 @@ def test_the_new_initiative_is_in_the_report(walked: Path):
     assert "1,412" in report  # its nominal cost per premise, as the comparison table prints it
 
 
-def test_the_readme_mistake_stops_the_build_with_its_message_and_publishes_nothing(walked: Path, tmp_path: Path):
+def test_the_guide_mistake_stops_the_build_with_its_message_and_publishes_nothing(walked: Path, tmp_path: Path):
     root = tmp_path / "study"
     shutil.copytree(walked, root, symlinks=True)
     shutil.copytree(walked.parent / "shared", tmp_path / "shared")
@@ -320,7 +321,7 @@ def test_the_readme_mistake_stops_the_build_with_its_message_and_publishes_nothi
     figures.write_text(text.replace(",concession signée en 2019,175,200,", wrong), encoding="utf-8")
     result = study_build(root)
     assert result.returncode != 0
-    said = (result.stdout + result.stderr).replace(f"{root}/", "")  # the README shortens the full paths
-    for line in error_example(README.read_text(encoding="utf-8")).splitlines():
-        assert line in said, f"the README says {line!r}; the build said:\n{said}"
+    said = (result.stdout + result.stderr).replace(f"{root}/", "")  # the guide shortens the full paths
+    for line in error_example(GUIDE.read_text(encoding="utf-8")).splitlines():
+        assert line in said, f"the guide says {line!r}; the build said:\n{said}"
     assert published(root) == before

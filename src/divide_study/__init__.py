@@ -5,7 +5,7 @@ Logic lives here; the notebooks in ``notebooks/`` only call it (see README.md).
 
 import sys
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 # jsonschema (under frictionless and nbformat) compiles an IRI grammar with lark when ``rfc3987_syntax`` is
 # importable: 3-6 s of CPU in every process that imports it, for the "iri" format that neither frictionless

@@ -22,12 +22,39 @@ def _on_sigterm(signum, frame):
     raise Terminated()
 
 
+def scenario_file(given: Path | None, root: Path) -> Path | None:
+    """What ``--params`` names: a file by its path; else, for a bare name (``initial_budget``, with or without
+    ``.yaml``), the scenario of that name in the project's ``params/scenarios/``. An unknown name is refused with
+    the closest scenario names."""
+    if given is None or len(given.parts) != 1:
+        return given
+    try:
+        if given.exists():
+            return given
+    except OSError:
+        return given  # a name too long, say: the build says what is wrong with it
+    import difflib
+
+    from divide_study.build.params import SCENARIO_SUFFIXES, scenario_files
+
+    folder = root / "params" / "scenarios"
+    scenarios = {path.stem: path for path in scenario_files(folder)} if folder.is_dir() else {}
+    name = given.stem if given.suffix.lower() in SCENARIO_SUFFIXES else given.name
+    if name in scenarios:
+        return scenarios[name]
+    shown = os.path.relpath(folder, root) + "/"
+    close = difflib.get_close_matches(name, list(scenarios), n=3, cutoff=0.5)
+    hint = f"; did you mean {' or '.join(repr(match) for match in close)}?" if close else ""
+    known = f"it has {', '.join(sorted(scenarios))}" if scenarios else "it has none"
+    raise StudyError(f"--params {given}: no such file, and no scenario {name!r} in {shown} ({known}){hint}")
+
+
 def _build(args: argparse.Namespace) -> int:
     from divide_study.build.pipeline import Builder
 
     started = time.perf_counter()
     builder = Builder(
-        scenario=args.params,
+        scenario=scenario_file(args.params, args.root),
         force=args.force,
         only=args.only,
         jobs=args.jobs,
@@ -67,8 +94,11 @@ def _lab(args: argparse.Namespace) -> int:
     """JupyterLab on the project, with this environment's kernel (the package is installed in it)."""
     import subprocess
 
-    command = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={PROJ_ROOT}", *args.lab_args]
-    process = subprocess.Popen(command, cwd=PROJ_ROOT)
+    from divide_study.build.lab import lab_command
+
+    # Its server config saves the notebooks of notebooks/ without outputs (a pre-save hook, build/lab.py).
+    command, environ = lab_command(PROJ_ROOT, args.lab_args)
+    process = subprocess.Popen(command, cwd=PROJ_ROOT, env=environ)
     try:
         return process.wait()
     except KeyboardInterrupt:
@@ -83,8 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument(
         "--params",
         type=Path,
-        help="scenario YAML overriding params/default.yaml; a scenario publishes to scenarios/NAME/, "
-        "never over the published study",
+        help="scenario YAML overriding params/default.yaml: a file, or the NAME of params/scenarios/NAME.yaml; "
+        "a scenario publishes to scenarios/NAME/, never over the published study",
     )
     build.add_argument("--force", action="store_true", help="run every notebook, changed or not")
     build.add_argument(
