@@ -12,6 +12,7 @@ from test_panel import claims_table, three_quarters
 
 from divide_study import config
 from divide_study.analysis import evidence, findings, models, panel
+from divide_study.errors import StudyError
 from divide_study.i18n import Translator
 from divide_study.language.formats import Formats
 from divide_study.language.labels import Labels
@@ -41,6 +42,7 @@ def english_words(text: str) -> list[str]:
 LABELS = pd.DataFrame(
     [
         ("model", "concession", "concession", "concession"),
+        ("unit", "plugs", "plugs", "prises"),
         ("scope", "zone", "the zone", "la zone"),
         ("strength", "strong", "strong", "élevé"),
         ("strength", "moderate", "moderate", "moyen"),
@@ -168,6 +170,16 @@ class FakeReport:
         self.whats.append(what)
         return f'<a class="num">{Formats(self.lang).date(value)}</a>'
 
+    def stated_as(self, evidence_id):
+        return "plugs", "exact"
+
+    # The numbers the analysis steps publish, by key (ledger.Report.quote): here, each a placeholder number.
+    quoted = pd.DataFrame(index=["compare.delta.own_target.achieved_share"])
+
+    def quote(self, key, fmt=None, scale=1.0, **kinds):
+        self.evidence_ids.append(key)
+        return '<a class="num">1</a>'
+
     def evidence(self, evidence_id, fmt="{:,.0f}"):
         self.evidence_ids.append(evidence_id)
         return f'<a class="num" title="{evidence_id}">{fmt.format(100_000)}</a>'
@@ -212,6 +224,8 @@ def model_row(**words) -> pd.DataFrame:
         "target_by": "2022",
         "achieved_by_target_year": 0.5,
         "achieved_as_of": "2022-11",
+        "achieved_id": "delta|plugs built|2022-11",
+        "public_money_id": "delta|public money|2019",
         "plugs_per_year": 14_000.0,
         "pace_period": "2019-04-24 – 2023-11",
         "owner": "le département",
@@ -267,14 +281,40 @@ def ledger_report(lang: str):
         columns=["article", "source", "title", "outlet", "published", "published_earliest", "published_latest"],
     )
     external = pd.DataFrame(
-        [("delta", "plugs to build", 138_000, "plugs", "2019", "https://delta.fr/p", "138 000 prises", "")],
+        [
+            ("delta", "plugs to build", 138_000, "plugs", "2019", "https://delta.fr/p", "138 000 prises", ""),
+            ("delta", "households to reach", 21_000, "households", "2020", "https://delta.fr/h", "21 000 foyers", ""),
+        ],
         columns=["topic", "figure", "value", "unit", "as_of", "source", "quote", "note"],
+    )
+    evidence = pd.DataFrame(
+        [
+            ("d_target", "share", "target", "independent_press"),
+            ("delta|plugs to build|2019", "plugs", "exact", "official"),
+            ("delta|households to reach|2020", "households", "approx", "official"),
+        ],
+        columns=["evidence_id", "unit", "qualifier", "source_class"],
     )
     from divide_study.language.datatext import DataText
 
-    report = Report(figures, sources, external, [], [], lang=lang)
+    report = Report(figures, sources, external, [], [], evidence=evidence, lang=lang)
     # The reference row's name in the edition's words (words.csv, the data's own words).
-    report.words = DataText(lang, pd.DataFrame({"en": ["plugs to build"], "fr": ["prises à construire"]}))
+    report.words = DataText(
+        lang, pd.DataFrame({"en": ["plugs to build", "households to reach"], "fr": ["prises à construire", "foyers"]})
+    )
+    report.labels = Labels(
+        pd.DataFrame(
+            [
+                ("unit", "plugs", "plugs", "prises"),
+                ("unit", "households", "households", "foyers"),
+                ("qualifier", "approx", "about", "environ"),
+                ("source_class", "official", "official", "officielle"),
+                ("source_class", "independent_press", "independent press", "presse indépendante"),
+            ],
+            columns=["kind", "key", "en", "fr"],
+        ),
+        lang,
+    )
     return report
 
 
@@ -298,6 +338,16 @@ def test_the_models_years_periods_and_targets_are_links_to_their_entries():
     assert visible_text(models_section.own_target_prose(english, share, en_)) == "67% eligible"
     assert visible_text(models_section.own_target_prose(english, count, en_)) == "138,000 plugs"
     assert visible_text(models_section.own_target_prose(french, count, fr_)) == "138\u202f000 prises"
+    # A target the source counts in households, "about" so, is said so — never as plugs.
+    about = {"own_target_id": "delta|households to reach|2020", "own_target_cited_as": "count"}
+    assert visible_text(models_section.own_target_prose(english, about, en_)) == "about 21,000 households"
+    assert visible_text(models_section.own_target_prose(french, about, fr_)) == "environ 21\u202f000 foyers"
+    english.labels = Labels(
+        pd.DataFrame([("unit", "plugs", "plugs", "prises")], columns=["kind", "key", "en", "fr"]), "en"
+    )
+    with pytest.raises(StudyError, match=r"counted in 'households', which has no label"):
+        models_section.own_target_prose(english, about, en_)
+    english.labels = ledger_report("en").labels
     entries = english.provenance()
     first = entries.iloc[0]
     assert (first["number"], first["what"]) == ("2019", "Delta: first year of its contracts")

@@ -35,11 +35,22 @@ def add_made_up_network(raw: Path) -> None:
         ("concession signed", 2020, "year", "2020-03-02"),
         ("completion due", 2023, "year", "2020"),
         ("plugs built", 20_000, "plugs", "2023-06"),
+        # Its own target is stated in households, and "about" so: a sentence must say so, never "plugs".
+        ("households to connect", 21_000, "households", "2020"),
     ]
+    quotes = {"households to connect": "environ 21 000 foyers"}
     append(
         raw / "reference" / "external_figures.csv",
         [
-            {"topic": NEW, "figure": f, "value": v, "unit": u, "as_of": a, "source": SOURCE, "quote": str(v)}
+            {
+                "topic": NEW,
+                "figure": f,
+                "value": v,
+                "unit": u,
+                "as_of": a,
+                "source": SOURCE,
+                "quote": quotes.get(f, str(v)),
+            }
             for f, v, u, a in reference
         ]
         + [
@@ -138,7 +149,7 @@ def add_made_up_network(raw: Path) -> None:
             {
                 "initiative": NEW,
                 "kind": "target",
-                "evidence_id": f"{NEW}|plugs due|2020",
+                "evidence_id": f"{NEW}|households to connect|2020",
                 "by_evidence_id": f"{NEW}|completion due|2020",
             },
             {"initiative": NEW, "kind": "achieved", "evidence_id": f"{NEW}|plugs built|2023-06"},
@@ -193,6 +204,14 @@ def test_a_made_up_network_reaches_every_table_chart_and_the_report(project: Pat
     text = re.sub(r"<[^>]+>", " ", re.sub(r'src="data:[^"]+"', "", report))
     assert NAME in text
     assert f"{5_000_000 / 25_000:,.0f}" in text  # its public money per plug, in the models section
+    # Its target as its source states it: unit and qualifier kept, and what was achieved not turned into a share
+    # of households.
+    said = " ".join(text.split())
+    assert "Its own target was about 21,000 households by 2023" in said
+    assert "in another unit, was 20,000 plugs" in said
+    rapport = (project / "report" / "rapport.html").read_text(encoding="utf-8")
+    french = re.sub(r"<[^>]+>", " ", re.sub(r'src="data:[^"]+"', "", rapport))
+    assert re.search(r"environ\s+21\s000\s+foyers", french)  # babel's narrow no-break space between thousands
     # No code names it, nor any other initiative: the package's sources mention no initiative's id.
     package = "\n".join(p.read_text(encoding="utf-8") for p in (config.PROJ_ROOT / "src").rglob("*.py"))
     ids = pd.read_csv(project / "data" / "raw" / "initiatives.csv")["initiative"]

@@ -293,6 +293,8 @@ MONEY_COLUMNS = [
     "scope",
     "per_premise",
     "premises_used",
+    "premises_option",
+    "population_option",
     "per_inhabitant",
     "source_class",
     "source",
@@ -309,14 +311,17 @@ def _money_rows(funding, by_id, measures, figures, external, initiative) -> list
         amount = float(source["value"])
         year = int(str(source["as_of"])[:4]) if str(source["as_of"])[:4].isdigit() else None
         per_premise, premises_used, per_inhabitant = float("nan"), "", float("nan")
+        premises_option, population_option = "", ""
         same_scope = [m["option"] for m in premise_options if m["scope"] == record["scope"]]
         if same_scope and source["unit"] == "EUR":
             option = same_scope[0]
             premises = resolve(measures, figures, external, initiative, "premises", option)
             per_premise, premises_used = amount / premises.value, f"{premises.value:,.0f} ({option})"
+            premises_option = option
         if record["scope"] != "unclear" and source["unit"] == "EUR":
             population = _optional(measures, figures, external, initiative, "population", None, year)
             per_inhabitant = amount / population.value if population is not None else float("nan")
+            population_option = population.option if population is not None else ""
         out.append(
             {
                 "initiative": initiative,
@@ -328,6 +333,8 @@ def _money_rows(funding, by_id, measures, figures, external, initiative) -> list
                 "scope": record["scope"],
                 "per_premise": per_premise,
                 "premises_used": premises_used,
+                "premises_option": premises_option,
+                "population_option": population_option,
                 "per_inhabitant": per_inhabitant,
                 "source_class": source["source_class"],
                 "source": source["source"],

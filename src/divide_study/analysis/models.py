@@ -30,12 +30,14 @@ MODEL_COLUMNS = [
     "public_money_scope",
     "public_money_per_premise",
     "public_money_note",
+    "public_money_id",
     "own_target",
     "own_target_id",
     "own_target_cited_as",
     "target_by",
     "achieved_by_target_year",
     "achieved_as_of",
+    "achieved_id",
     "plugs_per_year",
     "pace_period",
     "owner",
@@ -107,7 +109,7 @@ def model_comparison(
             for m in funded.get((initiative,), [])
             if bool(m["all_public_money"]) and m["per_premise"] == m["per_premise"]
         ]
-        own = [t for t in aims.get((initiative,), []) if str(t["target"]).startswith("own target")]
+        own = [t for t in aims.get((initiative,), []) if t["cited_as"] != "year"]  # a national goal is a year
         steps = paces.get((initiative,), [])
         spans = spans_of.get((initiative,), [])
         years, first, until = "", None, None
@@ -140,12 +142,14 @@ def model_comparison(
                 "public_money_scope": public[0]["scope"] if public else "",
                 "public_money_per_premise": float(public[0]["per_premise"]) if public else nan,
                 "public_money_note": public[0]["note"] if public else "",
+                "public_money_id": public[0]["evidence_id"] if public else "",
                 "own_target": own[0]["target"].removeprefix("own target: ") if own else "",
                 "own_target_id": own[0]["target_id"] if own else "",
                 "own_target_cited_as": own[0]["cited_as"] if own else "",
                 "target_by": own[0]["by"] if own else "",
                 "achieved_by_target_year": float(own[0]["achieved_by_then"]) if own else nan,
                 "achieved_as_of": own[0]["achieved_as_of"] if own else "",
+                "achieved_id": own[0]["achieved_id"] if own else "",
                 "plugs_per_year": _average_pace(steps),
                 "pace_period": f"{steps[0]['from']} – {steps[-1]['to']}" if steps else "",
                 "owner": risk["owner"] if risk is not None else "",

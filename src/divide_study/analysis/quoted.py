@@ -92,7 +92,7 @@ UNITS = {
     "year": "{:.0f}",
     "date": "",
 }
-OPERATIONS = ("add", "divide", "multiply", "difference", "min", "max", "count", "deflate", "recompute")
+OPERATIONS = ("add", "divide", "multiply", "difference", "relative_gap", "min", "max", "count", "deflate", "recompute")
 KEY = re.compile(r"\A[a-z0-9_]+(?:\.[a-z0-9_]+)+\Z")
 DATE = re.compile(r"\A\d{4}(?:-\d{2}(?:-\d{2})?)?\Z")
 # The tables a read number may name: the primary sources (an article's figure, a reference row, a raw reference

@@ -264,14 +264,29 @@ def target_quotes(q: Quotes, targets: pd.DataFrame, evidence: pd.DataFrame, goal
                 name = f"{initiative}.own_target" + (f"_{own}" if own > 1 else "")
                 unit = "share" if row["cited_as"] == "share" else None
                 read_evidence(q, name, row["target_id"], evidence, "own target", subject=initiative, unit=unit)
-                read_year(q, f"{name}.by", row["target_id"], evidence, "year of the target", initiative)
+                if row["by_id"] != row["target_id"]:  # a year stated by another row ("d'ici octobre 2022")
+                    read_evidence(q, f"{name}.by", row["by_id"], evidence, "year of the target", subject=initiative)
+                else:
+                    read_year(q, f"{name}.by", row["target_id"], evidence, "year of the target", initiative)
             if row["achieved_id"]:
-                read_evidence(
+                achieved = read_evidence(
                     q, f"{name}.achieved", row["achieved_id"], evidence, "achieved by then", subject=initiative
                 )
                 read_date(
                     q, f"{name}.achieved_on", row["achieved_id"], evidence, "date of what was achieved", initiative
                 )
+                aim, got = evidence_row(evidence, row["target_id"]), evidence_row(evidence, row["achieved_id"])
+                # A count achieved against a count aimed at, in the same unit: the share of the target reached.
+                if row["cited_as"] == "count" and aim["unit"] == got["unit"]:
+                    q.computed(
+                        f"{name}.achieved_share",
+                        float(got["value"]) / float(aim["value"]),
+                        inputs=[achieved, f"{q.step}.{name}"],
+                        operation="divide",
+                        unit="share",
+                        what="share of the target achieved by then",
+                        subject=initiative,
+                    )
             if row["reached_id"]:
                 read_date(
                     q, f"{name}.reached_on", row["reached_id"], evidence, "date the target was reached", initiative
@@ -440,3 +455,53 @@ def assumed_range_quotes(q: Quotes, measures: pd.DataFrame, quantity: str) -> No
         for end, position in (("lowest", rows["assumed_value"].idxmin()), ("highest", rows["assumed_value"].idxmax())):
             option = str(rows.loc[position, "option"])
             _assumed_measure(q, f"{initiative}.{quantity}_assumed.{end}", measures, initiative, quantity, option)
+
+
+def money_quotes(q: Quotes, money: pd.DataFrame, tables: Inputs, evidence: pd.DataFrame) -> None:
+    """Each amount of public_money.csv as its source states it, and — where premises or a population of the
+    same scope divide it — per premise and per inhabitant, with the figures divided named as inputs.
+
+    Keys: ``<initiative>.money.<evidence id>`` (its words made a key), ``….per_premise``, ``….per_inhabitant``.
+    """
+    for row in money.to_dict("records"):
+        initiative = row["initiative"]
+        name = f"{initiative}.money.{slug(row['evidence_id'])}"
+        common = {"subject": initiative, "scope": str(row["scope"])}
+        amount = read_evidence(q, name, row["evidence_id"], evidence, "amount of money", **common)
+        for column, quantity, unit, what in (
+            ("premises_option", "premises", "EUR_per_premise", "money per premise of its scope"),
+            ("population_option", "population", "EUR_per_inhabitant", "money per inhabitant"),
+        ):
+            option = row[column]
+            if not isinstance(option, str) or not option:
+                continue
+            divisor = _measure_quotes(q, f"{name}.{quantity}", tables, evidence, initiative, quantity, option)
+            suffix = "per_premise" if quantity == "premises" else "per_inhabitant"
+            q.computed(
+                f"{name}.{suffix}",
+                row[f"per_{'premise' if quantity == 'premises' else 'inhabitant'}"],
+                inputs=[amount, *divisor],
+                operation="divide",
+                unit=unit,
+                what=what,
+                **common,
+            )
+
+
+def cost_gap_quotes(q: Quotes, evidence: pd.DataFrame, focus: str, at_completion: str, phase_2: str) -> None:
+    """How far the cost said to be "at completion" is from the second phase's investment (both by their roles in
+    roles.csv): the gap that makes the study read the first as phase 2 only."""
+    final = read_evidence(
+        q, f"{focus}.cost_at_completion", at_completion, evidence, "cost at completion", subject=focus
+    )
+    second = read_evidence(q, f"{focus}.cost_phase_2", phase_2, evidence, "phase 2 investment", subject=focus)
+    a, b = (float(evidence_row(evidence, i)["value"]) for i in (at_completion, phase_2))
+    q.computed(
+        f"{focus}.cost_at_completion_against_phase_2",
+        abs(a / b - 1),
+        inputs=[final, second],
+        operation="relative_gap",
+        unit="share",
+        what="gap between the cost at completion and the phase 2 investment",
+        subject=focus,
+    )

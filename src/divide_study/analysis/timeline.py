@@ -44,7 +44,7 @@ def evidence_row(evidence_id: str, figures: pd.DataFrame, external: pd.DataFrame
     }
 
 
-PROGRESS_COLUMNS = ["date", "share", "plugs", "cited_as", "kind", "source", "quote", "evidence_id", "year"]
+PROGRESS_COLUMNS = ["date", "share", "plugs", "cited_as", "kind", "source", "quote", "evidence_id", "by_id", "year"]
 
 
 def eligibility_timeline(
@@ -68,10 +68,10 @@ def timeline_points(
             continue
         row = evidence_row(record["evidence_id"], figures, external)
         share = row["value"] if row["unit"] == "share" else row["value"] / plugs
-        date = row["as_of"]
+        date, by_id = row["as_of"], record["evidence_id"]
         by = record.get("by_evidence_id")
         if record["kind"] == "target" and isinstance(by, str) and by:
-            date = str(int(evidence_row(by, figures, external)["value"]))
+            date, by_id = str(int(evidence_row(by, figures, external)["value"])), by
         out.append(
             {
                 "date": date,
@@ -82,6 +82,8 @@ def timeline_points(
                 "source": row["source"],
                 "quote": row["quote"],
                 "evidence_id": record["evidence_id"],
+                # Where the target's year is stated: its own figure's date, or the row progress.csv names.
+                "by_id": by_id,
             }
         )
     for point in out:
@@ -123,6 +125,7 @@ TARGET_COLUMNS = [
     "achieved_id",
     "reached_on",
     "reached_id",
+    "by_id",
 ]
 
 
@@ -137,6 +140,7 @@ def target_rows(points: list[dict], external: pd.DataFrame, initiative: str) -> 
             "by": str(t["date"])[:4],
             "target_share": t["share"],
             "target_id": t["evidence_id"],
+            "by_id": t["by_id"],
             # How the source states the target (a share, or a count of plugs), so prose can quote it that way.
             "cited_as": t["cited_as"],
         }
@@ -149,6 +153,7 @@ def target_rows(points: list[dict], external: pd.DataFrame, initiative: str) -> 
             "by": str(int(r["value"])),
             "target_share": 1.0,
             "target_id": reference_id(r),
+            "by_id": reference_id(r),
             "cited_as": "year",
         }
         for r in grouped_records(external, ("topic",)).get(("national",), [])

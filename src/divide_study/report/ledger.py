@@ -155,6 +155,8 @@ class Report:
         self.classes = (
             {} if evidence is None else dict(zip(evidence["evidence_id"], evidence["source_class"], strict=True))
         )
+        # How each figure and reference row states its number (unit, qualifier), so a sentence says it so.
+        self.stated = {} if evidence is None else {r["evidence_id"]: r for r in evidence.to_dict("records")}
         self.sources = sources.set_index("article")
         self.external = external
         # Declared up front, so prose can cite "Figure 3" before the figure appears.
@@ -323,6 +325,13 @@ class Report:
             self.classes.get(f"{topic}|{figure}|{row['as_of']}", ""),
         )
 
+    def stated_as(self, evidence_id: str) -> tuple[str, str]:
+        """(unit, qualifier) of an article figure or a reference row, as evidence.csv holds them."""
+        if evidence_id not in self.stated:
+            raise StudyError(f"evidence.csv has no row {evidence_id!r}")
+        row = self.stated[evidence_id]
+        return str(row["unit"]), str(row["qualifier"] or "exact")
+
     def evidence(self, evidence_id: str, fmt: str = "{:,.0f}", scale: float = 1.0) -> str:
         """An article figure (by its id) or a reference row (by 'topic|figure|as_of'), recorded as above."""
         if evidence_id in self.figures.index:
@@ -443,6 +452,7 @@ class Report:
             "divide": _("computed by the study: the first input divided by the others"),
             "multiply": _("computed by the study: the product of its inputs"),
             "difference": _("computed by the study: the first input less the second"),
+            "relative_gap": _("computed by the study: how far the first input is from the second, as a share of it"),
             "min": _("computed by the study: the lowest of its inputs"),
             "max": _("computed by the study: the highest of its inputs"),
             "count": _("computed by the study: a count of its inputs"),

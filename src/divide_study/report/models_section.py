@@ -7,6 +7,8 @@ from __future__ import annotations
 import pandas as pd
 
 from divide_study.analysis import plots
+from divide_study.analysis.quoting import slug
+from divide_study.errors import StudyError
 from divide_study.i18n import Translator
 from divide_study.language.formats import MISSING, Formats
 from divide_study.language.labels import Labels
@@ -90,12 +92,30 @@ def period_prose(report, row: dict, _) -> str:
     )
 
 
+def stated_prose(report, evidence_id: str, _) -> str:
+    """A figure as its source states it — its unit and its qualifier ("67% eligible", "138,000 plugs", "about
+    21,000 households") — the number a link to that source's entry (an article figure or a reference row). A unit
+    with no label is refused, never written as another."""
+    unit, qualifier = report.stated_as(evidence_id)
+    if unit == "share":
+        return _("{share} eligible").format(share=report.evidence(evidence_id, "{:.0%}"))
+    labels = _labels_of(report, None)
+    if labels.get("unit", unit) is None:
+        raise StudyError(
+            f"evidence.csv, row [evidence_id={evidence_id}], column 'unit': the figure is counted in {unit!r}, which "
+            "has no label (data/raw/labels.csv, kind 'unit'), so no sentence can state it"
+        )
+    count = report.evidence(evidence_id, "{:,.0f}")
+    if qualifier in ("approx", "at_least"):
+        return _("{qualifier} {count} {unit}").format(
+            qualifier=labels("qualifier", qualifier), count=count, unit=labels("unit", unit)
+        )
+    return _("{count} {unit}").format(count=count, unit=labels("unit", unit))
+
+
 def own_target_prose(report, row: dict, _) -> str:
-    """A network's own target as its source states it ("67% eligible", "138,000 plugs"), the number a link to
-    that source's entry (models.csv ``own_target_id``: an article figure or a reference row)."""
-    if row["own_target_cited_as"] == "share":
-        return _("{share} eligible").format(share=report.evidence(row["own_target_id"], "{:.0%}"))
-    return _("{plugs} plugs").format(plugs=report.evidence(row["own_target_id"], "{:,.0f}"))
+    """A network's own target as its source states it (models.csv ``own_target_id``): see ``stated_prose``."""
+    return stated_prose(report, row["own_target_id"], _)
 
 
 def report_section(report, table: pd.DataFrame, figures_in, labels: Labels | None = None) -> str:
@@ -122,64 +142,46 @@ def report_section(report, table: pd.DataFrame, figures_in, labels: Labels | Non
             )
         else:
             network = _("<strong>{name}</strong> ({model})").format(name=html.escape(name), model=model)
+        key = f"compare.{row['initiative']}"  # the numbers 02_compare_networks publishes for this network
         if row["public_money_per_premise"] == row["public_money_per_premise"]:
-            per_plug = report.computed(
-                row["public_money_per_premise"],
-                _("{name}: public money per plug").format(name=name),
-                basis,
-                "{:,.0f} €",
-            )
-            total = report.computed(
-                row["public_money"] / 1e6, _("{name}: public money, million euros").format(name=name), basis
-            )
+            money = f"{key}.money.{slug(row['public_money_id'])}"
             text = _(
                 "{network} asked {per_plug} of public money per plug ({total} million euros of public money, "
                 "scope {scope}: {note})"
             ).format(
                 network=network,
-                per_plug=per_plug,
-                total=total,
+                per_plug=report.quote(f"{money}.per_premise", "{:,.0f} €", unit="EUR_per_premise"),
+                total=report.quote(money, "{:,.0f}", 1e-6, unit="EUR"),
                 scope=html.escape(labels("scope", row["public_money_scope"])),
                 note=html.escape(row["public_money_note"]),
             )
         else:
             text = _("{network} asked an amount of public money per plug that no source gives").format(network=network)
         if row["cost_per_premise"] == row["cost_per_premise"]:
-            all_money = report.computed(
-                row["cost_per_premise"],
-                _("{name}: all money per plug, nominal").format(name=name),
-                basis,
-                "{:,.0f} €",
-            )
+            all_money = report.quote(f"{key}.cost_per_premise_nominal", "{:,.0f} €", unit="EUR_per_premise")
             text = _("{sentence}; against {all_money} per plug of all money, public and private (nominal)").format(
                 sentence=text, all_money=all_money
             )
         text += "."
         if not _missing(row["own_target_id"]):
-            achieved = report.computed(
-                row["achieved_by_target_year"],
-                _("{name}: achieved by its target's year").format(name=name),
-                basis,
-                "{:.0%}",
-            )
-            text += " " + _(
-                "Its own target was {target} by {year}; the latest count by then had {achieved} of it (as of {as_of})."
-            ).format(
-                target=own_target_prose(report, row, _),
-                year=report.dated(
-                    str(row["target_by"]),
-                    _("{name}: year of its own target").format(name=name),
-                    _models_cell(_, name, _("year of the own target")),
-                    _("the year by which its source sets the target (targets.csv)"),
-                ),
-                achieved=achieved,
-                as_of=report.dated(
-                    str(row["achieved_as_of"]),
-                    _("{name}: date of the last share achieved by its target's year").format(name=name),
-                    _models_cell(_, name, _("date of the share achieved")),
-                    _("the date of the source of that share (targets.csv)"),
-                ),
-            )
+            target, year = own_target_prose(report, row, _), report.quote(f"{key}.own_target.by")
+            as_of = report.quote(f"{key}.own_target.achieved_on")
+            if row["own_target_cited_as"] == "share":
+                achieved = report.quote(f"{key}.own_target.achieved", "{:.0%}", unit="share")
+            elif f"{key}.own_target.achieved_share" in report.quoted.index:
+                achieved = report.quote(f"{key}.own_target.achieved_share", "{:.0%}", unit="share")
+            else:  # counted in another unit than the target: said as its source says it, never as a share of it
+                achieved = None
+            if achieved is not None:
+                text += " " + _(
+                    "Its own target was {target} by {year}; the latest count by then had {achieved} of it (as of "
+                    "{as_of})."
+                ).format(target=target, year=year, achieved=achieved, as_of=as_of)
+            else:
+                text += " " + _(
+                    "Its own target was {target} by {year}; the latest count by then, in another unit, was {achieved} "
+                    "(as of {as_of})."
+                ).format(target=target, year=year, achieved=stated_prose(report, row["achieved_id"], _), as_of=as_of)
         if row["plugs_per_year"] == row["plugs_per_year"]:
             pace = report.computed(
                 row["plugs_per_year"], _("{name}: plugs per year on average").format(name=name), basis

@@ -18,6 +18,7 @@ from types import SimpleNamespace
 from divide_study.analysis import findings, plots, quoted
 from divide_study.analysis import sensitivity as sens
 from divide_study.analysis.metrics import headlines
+from divide_study.analysis.quoting import slug
 from divide_study.analysis.study import load_study
 from divide_study.config import project_path, schema_of
 from divide_study.data.tables import read_table
@@ -111,6 +112,10 @@ def open_edition(lang: str, processed_dir: str | Path, figures_dir: str | Path) 
     # The study's focus and what it is compared with: the first headline of headlines.csv (data, not code).
     _unused, GERS, CASTRES = next(iter(study.headline_pairs().values()))
     PROGRAMME = study.programmes()[0]
+    # The model the others are not: the first concession of initiatives.csv (data, not code).
+    TARN = next(
+        i for i in study.networks() if study.initiatives.set_index("initiative").loc[i, "model"] == "concession"
+    )
     names = {i: study.short_name(i) for i in study.initiatives["initiative"]}
     L = Labels(study.labels, lang)  # what a reader sees in place of each code (data/raw/labels.csv)
     words = DataText(lang, study.words)  # the data's own words in the edition's language (data/raw/words.csv)
@@ -363,6 +368,7 @@ def summary(e: Edition) -> list[Part]:
 
 def initiatives(e: Edition) -> list[Part]:
     """The initiatives: who owned, built and ran each network."""
+    TARN = e.TARN
     CASTRES, F, GERS, _, castres_year, comparison, heading, in_words, md, names, r, show, study = (
         e.CASTRES,
         e.F,
@@ -441,16 +447,16 @@ def initiatives(e: Edition) -> list[Part]:
             castres_pop=r.compared(comparison, CASTRES, "population", "{:,.0f}", column="value_nominal"),
             press_pop=r.ref(CASTRES, "population of the agglomeration", "2001"),
             press_pop_on=r.as_of(f"{CASTRES}|population of the agglomeration|2001"),
-            tarn_signed=r.ref("tarn", "concession (DSP) signed with SFR", fmt="{:.0f}"),
-            tarn_years=r.ref("tarn", "concession duration", fmt="{:.0f}"),
-            tarn_investment=r.ref("tarn", "total investment by the concessionaire", fmt="{:,.0f}", scale=1e-6),
-            tarn_public=r.ref("tarn", "public money", fmt="{:,.0f}", scale=1e-6),
-            tarn_plugs=r.ref("tarn", "plugs to build"),
-            tarn_due=r.ref("tarn", "contractual completion target", fmt="{:.0f}"),
-            tarn_built=r.ref("tarn", "plugs built at the contractual deadline"),
-            tarn_penalties=r.ref("tarn", "contractual penalties for delay (about)", fmt="{:,.0f}", scale=1e-6),
-            tarn_able=r.ref("tarn", "homes able to connect"),
-            tarn_able_on=r.as_of("tarn|homes able to connect|2023-11-22"),
+            tarn_signed=r.ref(TARN, "concession (DSP) signed with SFR", fmt="{:.0f}"),
+            tarn_years=r.ref(TARN, "concession duration", fmt="{:.0f}"),
+            tarn_investment=r.ref(TARN, "total investment by the concessionaire", fmt="{:,.0f}", scale=1e-6),
+            tarn_public=r.ref(TARN, "public money", fmt="{:,.0f}", scale=1e-6),
+            tarn_plugs=r.ref(TARN, "plugs to build"),
+            tarn_due=r.ref(TARN, "contractual completion target", fmt="{:.0f}"),
+            tarn_built=r.ref(TARN, "plugs built at the contractual deadline"),
+            tarn_penalties=r.ref(TARN, "contractual penalties for delay (about)", fmt="{:,.0f}", scale=1e-6),
+            tarn_able=r.ref(TARN, "homes able to connect"),
+            tarn_able_on=r.as_of(f"{TARN}|homes able to connect|2023-11-22"),
         )
     )
     ownership = contracts[contracts["initiative"].isin(study.initiatives["initiative"])][
@@ -601,11 +607,10 @@ def which_cost(e: Edition) -> list[Part]:
     )
     heading("which-gers-cost", _("Which Gers cost"), 3)
 
-    def amount(what):
-        return r.evidence(costs[costs["what"] == what].iloc[0]["evidence_id"], "{:,.0f}", 1e-6)
-
-    final = costs[costs["what"] == "final cost at completion"].iloc[0]
-    phase2 = costs[costs["what"].str.startswith("phase 2 investment")].iloc[0]
+    study = e.study
+    # The figures by the role each plays (roles.csv), never by their wording.
+    final, phase2 = study.role("focus_cost_at_completion"), study.role("focus_cost_phase_2")
+    spent, estimate = study.role("focus_cost_spent"), study.role("focus_cost_estimate")
     md(
         _(
             'The sources disagree ({figure}, {table}): {final} million euros "at completion" ({final_on}, local radio), yet '
@@ -620,19 +625,14 @@ def which_cost(e: Edition) -> list[Part]:
         ).format(
             figure=r.figure_ref("cost_scopes"),
             table=r.table_ref("costs"),
-            final=r.evidence(final["evidence_id"], "{:,.0f}", 1e-6),
-            final_on=r.as_of(final["evidence_id"]),
-            spent=amount("spending"),
+            final=r.evidence(final, "{:,.0f}", 1e-6),
+            final_on=r.as_of(final),
+            spent=r.evidence(spent, "{:,.0f}", 1e-6),
             spent_on=spent_by,
-            estimate=amount("programme cost estimate"),
-            estimate_on=r.as_of(costs[costs["what"] == "programme cost estimate"].iloc[0]["evidence_id"]),
-            phase2=r.evidence(phase2["evidence_id"], "{:,.0f}", 1e-6),
-            gap=r.computed(
-                abs(final["amount_eur"] / phase2["amount_eur"] - 1),
-                _("gap between the cost at completion and the phase-2 investment"),
-                "data/processed/cost_figures.csv",
-                "{:.1%}",
-            ),
+            estimate=r.evidence(estimate, "{:,.0f}", 1e-6),
+            estimate_on=r.as_of(estimate),
+            phase2=r.evidence(phase2, "{:,.0f}", 1e-6),
+            gap=r.quote(f"compare.{GERS}.cost_at_completion_against_phase_2", "{:.1%}", unit="share"),
             completed=completed,
         )
     )
@@ -667,13 +667,12 @@ def which_cost(e: Edition) -> list[Part]:
 
 def benchmarks(e: Edition) -> list[Part]:
     """Against the national benchmarks, and per Mbit/s."""
-    GERS, L, _, bench, chart, comparison, heading, md, r, show, speed_high, speed_low, words = (
+    GERS, L, _, bench, chart, heading, md, r, show, speed_high, speed_low, words = (
         e.GERS,
         e.L,
         e._,
         e.bench,
         e.chart,
-        e.comparison,
         e.heading,
         e.md,
         e.r,
@@ -683,8 +682,7 @@ def benchmarks(e: Edition) -> list[Part]:
         e.words,
     )
     heading("against-the-national-benchmarks-and-per-mbit-s", _("Against the national benchmarks, and per Mbit/s"), 3)
-    lb = bench[bench["what"].str.contains("least dense")].iloc[0]
-    cap = bench[bench["what"].str.contains("most rural")].iloc[0]
+    lb, cap = e.study.role("benchmark_least_dense"), e.study.role("benchmark_cap_most_rural")
     md(
         _(
             "In nominal euros of its spending years the Gers cost {gers_nominal_pp} per plug of the whole network ({table}): "
@@ -694,13 +692,13 @@ def benchmarks(e: Edition) -> list[Part]:
             "Mbit/s ({figure}), against Castres-Mazamet's DSL, fibre is the cheaper way to deliver capacity at every Gers "
             "speed assumed ({speed_low} to {speed_high}); the claim rests on that assumption."
         ).format(
-            gers_nominal_pp=r.compared(comparison, GERS, "cost_per_premise", "{:,.0f} €", column="value_nominal"),
+            gers_nominal_pp=r.quote(f"compare.{GERS}.cost_per_premise_nominal", "{:,.0f} €"),
             table=r.table_ref("benchmarks"),
             figure=r.figure_ref("cost_per_mbit"),
-            lower_bound=r.evidence(lb["evidence_id"], "{:,.0f} €"),
-            lower_bound_on=r.as_of(lb["evidence_id"]),
-            cap=r.evidence(cap["evidence_id"], "{:,.0f} €"),
-            cap_on=r.as_of(cap["evidence_id"]),
+            lower_bound=r.evidence(lb, "{:,.0f} €"),
+            lower_bound_on=r.as_of(lb),
+            cap=r.evidence(cap, "{:,.0f} €"),
+            cap_on=r.as_of(cap),
             speed_low=speed_low,
             speed_high=speed_high,
         )
@@ -744,7 +742,6 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
         names,
         national_by,
         own_by,
-        own_targets,
         pace,
         r,
         show,
@@ -766,7 +763,6 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
         e.names,
         e.national_by,
         e.own_by,
-        e.own_targets,
         e.pace,
         e.r,
         e.show,
@@ -775,10 +771,11 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
         e.uptake,
     )
     heading("who-paid-pace-and-take-up", _("Who paid, pace and take-up"))
-    focus_money = money[money["initiative"] == GERS]
-    phase1 = focus_money[(focus_money["scope"] == "phase_1") & focus_money["funder"].eq("State")].iloc[0]
-    public1 = focus_money[(focus_money["scope"] == "phase_1") & focus_money["all_public_money"]].iloc[0]
-    dept = focus_money[focus_money["funder"].str.startswith("Département")].iloc[0]
+    study = e.study
+    # The amounts by the role each plays (roles.csv); their numbers as 02_compare_networks publishes them.
+    state1 = f"compare.{GERS}.money.{slug(study.role('focus_state_phase_1'))}"
+    public1 = f"compare.{GERS}.money.{slug(study.role('focus_public_phase_1'))}"
+    dept = study.role("focus_departement_money")
     md(
         _(
             "Who paid is cited only in parts, of different scopes, and never added up here ({table}). Phase 1 (copper "
@@ -789,27 +786,12 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
         ).format(
             table=r.table_ref("money"),
             phase1_homes=r.ref(GERS, "phase 1 FTTH target homes"),
-            public1=r.evidence(public1["evidence_id"], "{:,.0f}", 1e-6),
-            public1_per_home=r.computed(
-                public1["per_premise"],
-                _("public money per phase-1 home"),
-                "data/processed/public_money.csv",
-                "{:,.0f} €",
-            ),
-            public1_per_inhabitant=r.computed(
-                public1["per_inhabitant"],
-                _("phase-1 public money per inhabitant"),
-                "data/processed/public_money.csv",
-                "{:,.0f} €",
-            ),
-            state1=r.evidence(phase1["evidence_id"], "{:,.0f}", 1e-6),
-            state1_per_home=r.computed(
-                phase1["per_premise"],
-                _("State phase-1 money per home targeted"),
-                "data/processed/public_money.csv",
-                "{:,.0f} €",
-            ),
-            dept=r.evidence(dept["evidence_id"], "{:,.0f}", 1e-6),
+            public1=r.quote(public1, "{:,.0f}", 1e-6, unit="EUR"),
+            public1_per_home=r.quote(f"{public1}.per_premise", "{:,.0f} €", unit="EUR_per_premise"),
+            public1_per_inhabitant=r.quote(f"{public1}.per_inhabitant", "{:,.0f} €", unit="EUR_per_inhabitant"),
+            state1=r.quote(state1, "{:,.0f}", 1e-6, unit="EUR"),
+            state1_per_home=r.quote(f"{state1}.per_premise", "{:,.0f} €", unit="EUR_per_premise"),
+            dept=r.evidence(dept, "{:,.0f}", 1e-6),
         )
     )
     show(
@@ -840,7 +822,6 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
             evidence=money["evidence_id"],
         )
     )
-    national_2022 = own_targets[own_targets["target"].str.contains("all premises")].iloc[0]
     focus_pace = pace[pace["initiative"] == GERS]
     fastest = focus_pace.loc[focus_pace["plugs_per_year"].idxmax()]
     md(
@@ -858,8 +839,8 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
             achieved_on=achieved_on,
             target_own=target_own,
             own_by=own_by,
-            national_achieved=r.evidence(national_2022["achieved_id"], "{:.0%}"),
-            national_on=r.as_of(national_2022["achieved_id"]),
+            national_achieved=r.quote(f"compare.{GERS}.national_goal_very_high_speed.achieved", "{:.0%}", unit="share"),
+            national_on=r.quote(f"compare.{GERS}.national_goal_very_high_speed.achieved_on"),
             completed=completed,
             national_by=national_by,
             fastest_from=r.date(
