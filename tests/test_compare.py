@@ -365,4 +365,4 @@ def test_every_processed_table_matches_its_schema():
     if not (config.PROCESSED_DIR / "cost_figures.csv").exists():
         pytest.skip("data/processed has not been built in this checkout")
     for path in tables:
-        read_table(path, config.SCHEMAS_DIR / f"{path.stem}.schema.json", validate=True)
+        read_table(path, config.schema_of(path.stem), validate=True)

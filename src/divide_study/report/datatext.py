@@ -53,6 +53,7 @@ SHOWN: dict[str, tuple[str, ...]] = {
     # Table "scenarios": each scenario by its name (params/scenarios/<name>.yaml, or "central"), and whether it
     # was computed or refused.
     "scenarios.csv": ("scenario", "status"),
+    "quoted_series.csv": ("what",),  # the numbers the fibre series step quotes (07_fibre_series)
 }
 
 # Columns whose value is a list of sentences the code joined: each part is translated on its own.
