@@ -108,7 +108,7 @@ def parse_row_key(text: str) -> dict[str, str]:
 class Quotes:
     """The quoted numbers one step publishes, built as it computes them.
 
-    ``step`` prefixes every key (``compare.gers_numerique.cost_per_premise``), so keys stay unique over the
+    ``step`` prefixes every key (``compare.<initiative>.cost_per_premise``), so keys stay unique over the
     steps; an input may name a key of another step's table (read by the step before it runs).
     """
 

@@ -217,6 +217,9 @@ def read_endpoint(path: Path, known: set[str]) -> pd.DataFrame:
                 raise DataError(
                     path, f"{where}: {field} is {value!r}; expected a number from {low:g} to {high:g}", column=field
                 )
+        if entry["ftth"] > entry["thd30"]:
+            # A premise that can have FTTH can have 30 Mbit/s: a larger FTTH share is a swapped or broken field.
+            raise DataError(path, f"{where}: ftth ({entry['ftth']}) is above thd30 ({entry['thd30']})", column="ftth")
         if not float(entry["premises"]).is_integer():
             raise DataError(path, f"{where}: premises must be a whole number", column="premises")
         rows.append(
