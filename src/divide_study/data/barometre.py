@@ -87,6 +87,11 @@ def quarter_end(quarters: pd.Series) -> pd.Series:
     return quarters.map(dict(zip(unique, periods.end_time.strftime("%Y-%m-%d"), strict=True)))
 
 
+def _fraction(percent: pd.Series) -> pd.Series:
+    """A published percentage as a fraction, without float noise (94.2 -> 0.942, not 0.9420000000000001)."""
+    return (percent / 100).round(6)
+
+
 def is_metropolitan(codes: pd.Series) -> pd.Series:
     return ~codes.str.startswith("97")
 
@@ -99,7 +104,7 @@ def read_etalab(path: Path) -> pd.DataFrame:
             "department": frame["code_departement"],
             "department_name": frame["libelle_departement"],
             "quarter": quarter_of(frame["date"]),
-            "share": frame["valeur"] / 100,
+            "share": _fraction(frame["valeur"]),
             "decimals": 0,
             "source_file": path.name,
             "source_row": frame.index + 1,
@@ -132,7 +137,7 @@ def read_ditp(path: Path) -> pd.DataFrame:
         {
             "department": frame["enforce_zone_id"].str[1:],
             "quarter": quarter_of(frame["metric_enforce_date"]),
-            "share": frame["indic_va"].fillna(frame["indic_vi"]) / 100,
+            "share": _fraction(frame["indic_va"].fillna(frame["indic_vi"])),
             "decimals": 2,
             "source_file": path.name,
             "source_row": frame["source_row"],
@@ -229,8 +234,8 @@ def read_endpoint(path: Path, known: set[str]) -> pd.DataFrame:
                 "name_in_file": str(entry.get("name", "")),
                 "as_of": data["date"],
                 "premises": int(entry["premises"]),
-                "ftth_share": float(entry["ftth"]) / 100,
-                "thd30_share": float(entry["thd30"]) / 100,
+                "ftth_share": round(float(entry["ftth"]) / 100, 6),
+                "thd30_share": round(float(entry["thd30"]) / 100, 6),
                 "source_file": path.name,
                 "imported_at": data["importedAt"],
             }
