@@ -28,6 +28,7 @@ EXPECTED_IMAGES = {
     "04_sensitivity": 1,
     "05_report": 8,
     "06_national_panel": 1,
+    "07_fibre_series": 1,
 }
 
 

@@ -148,6 +148,16 @@ def test_arcep_file_changed(project, capsys):
     expect_refusal(project, capsys, "06_national_panel", "arcep_2018/communes.csv", "the file changed")
 
 
+def test_barometre_file_altered(project, capsys):
+    """The Gers in September 2022 made 66 % in the etalab file (61 %, and 60.97 % in DITP's): refused by the
+    fibre series step with the file and row, nothing published."""
+    path = project / "data/raw/reference/barometre/etalab_taux_deploiement_fibre_departements.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    row = int(frame.index[(frame["code_departement"] == "32") & (frame["date"] == "2022-09-30")][0]) + 1
+    path.write_text(path.read_text(encoding="utf-8").replace("Gers,2022-09-30,61.0", "Gers,2022-09-30,66.0"))
+    expect_refusal(project, capsys, "07_fibre_series", path.name, f"row {row} (line {row + 1})", "quarter=2022-Q3")
+
+
 def test_reference_row_without_citation(project, capsys):
     edit_csv(project / "data/raw/reference/external_figures.csv", 3, "source", "")
     expect_refusal(project, capsys, "external_figures.csv", "row 3", "column 'source'")

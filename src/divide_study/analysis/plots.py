@@ -775,3 +775,187 @@ def save_editions(draw: Callable[[str], ChartResult], name: str, figures_dir: Pa
     """Draw a chart once per edition (``draw(lang)``) and save each: English writes the CSV, once."""
     for lang in EDITIONS:
         save(draw(lang), name, figures_dir, lang)
+
+
+# --- every département over time (analysis.series) ------------------------------------------------------
+
+
+def series_quarter_text(quarter: str, lang: str = "en") -> str:
+    """The series' quarter ("2024-Q2") as the edition writes it: "Q2 2024", "T2 2024" in French."""
+    _ = translator(lang)
+    year, number = quarter.split("-Q")
+    return _("Q{number} {year}").format(number=number, year=year)
+
+
+def fibre_series_chart(
+    lines: pd.DataFrame, endpoint: pd.DataFrame, studied: dict[str, str], lang: str = "en"
+) -> ChartResult:
+    """Every metropolitan département's share of premises able to connect to FTTH, one thin grey line each, the
+    studied ones named in their initiative's colour, the metropolitan median dashed; the 2026 end point drawn
+    apart, after a gap, since it comes from another source.
+
+    ``lines``: department, department_name, quarter, quarter_end, share, role (``other``, ``studied``,
+    ``median``); ``endpoint``: department, department_name, as_of, ftth_share, role; ``studied``: département ->
+    initiative (its colour and name in initiatives.csv, as ``use_style`` read it).
+    """
+    from matplotlib import dates
+
+    _, fmt = words(lang)
+    fig, ax = plt.subplots(figsize=(8, 5.4))
+    lines = lines.assign(day=pd.to_datetime(lines["quarter_end"]))
+    for _code, rows in lines[lines["role"] == "other"].groupby("department"):
+        ax.plot(rows["day"], rows["share"], color="#b5b5b5", lw=0.6, alpha=0.7, zorder=1)
+    median = lines[lines["role"] == "median"]
+    ax.plot(
+        median["day"],
+        median["share"],
+        color="black",
+        lw=1.3,
+        ls="--",
+        zorder=3,
+        label=_("median of the metropolitan départements"),
+    )
+    ax.plot([], [], color="#b5b5b5", lw=0.8, label=_("each other metropolitan département"))
+    last_day = lines["day"].max()
+    end_day = pd.Timestamp(endpoint["as_of"].iloc[0])
+    ends, ends_2026 = [], []
+    for code, initiative in studied.items():
+        rows = lines[(lines["role"] == "studied") & (lines["department"] == code)]
+        colour = PALETTE.get(initiative, CONTEXT_COLOUR)
+        name = rows["department_name"].iloc[0]
+        ax.plot(rows["day"], rows["share"], color=colour, lw=2.4, zorder=4, label=name)
+        ends.append((rows["share"].iloc[-1], name, colour))
+        point = endpoint[(endpoint["department"] == code)]
+        if not point.empty:
+            ax.scatter(
+                [end_day],
+                point["ftth_share"],
+                s=46,
+                marker="D",
+                color=colour,
+                edgecolor="black",
+                linewidth=0.6,
+                zorder=5,
+            )
+            ends_2026.append((float(point["ftth_share"].iloc[0]), colour))
+    # The end points' values, written left of the markers, lowest first, spread apart when close.
+    ends_2026.sort()
+    for k, (share, colour) in enumerate(ends_2026):
+        ax.annotate(
+            fmt.share(share, 1),
+            (end_day, share),
+            xytext=(-8, -9 + 13 * k),
+            textcoords="offset points",
+            fontsize=8.5,
+            color=colour,
+            fontweight="bold",
+            ha="right",
+            va="center",
+        )
+    median_end = endpoint[endpoint["role"] == "median"]
+    if not median_end.empty:
+        ax.scatter(
+            [end_day + pd.Timedelta(days=75)],
+            median_end["ftth_share"],
+            s=40,
+            marker="D",
+            facecolor="white",
+            edgecolor="black",
+            linewidth=0.9,
+            zorder=4,
+            label=_("median, {month} (another source)").format(month=fmt.date(endpoint["as_of"].iloc[0][:7])),
+        )
+    # The studied lines' last values, labelled at the series' end, spread apart when close.
+    ends.sort()
+    placed: list[float] = []
+    for share, name, colour in ends:
+        y = max(share, placed[-1] + 0.045) if placed else share
+        placed.append(y)
+        ax.annotate(
+            f"{name} {fmt.share(share)}",
+            (last_day, share),
+            xytext=(last_day + pd.Timedelta(days=25), y),
+            textcoords="data",
+            fontsize=9,
+            fontweight="bold",
+            color=colour,
+            va="center",
+        )
+    # The gap between the series and the end point, and the change of basis in 2020.
+    gap_start, gap_end = last_day + pd.Timedelta(days=200), end_day - pd.Timedelta(days=60)
+    ax.axvspan(gap_start, gap_end, color="#f2f2f2", zorder=0)
+    ax.text(
+        gap_start + (gap_end - gap_start) / 2,
+        0.5,
+        _("no data"),
+        ha="center",
+        va="center",
+        rotation=90,
+        fontsize=8,
+        color="#777777",
+    )
+    ax.text(
+        end_day,
+        0.04,
+        _("end point\n{month}").format(month=fmt.date(endpoint["as_of"].iloc[0][:7])),
+        ha="center",
+        fontsize=8,
+        color="#555555",
+    )
+    basis_day = pd.Timestamp("2020-01-01")
+    ax.axvline(basis_day, color="#777777", lw=0.8, ls=":", zorder=2)
+    ax.text(
+        basis_day + pd.Timedelta(days=20),
+        0.015,
+        _("premises counted\non a new basis"),
+        fontsize=7.5,
+        color="#555555",
+        va="bottom",
+    )
+    for threshold in (0.5, 0.8):
+        ax.axhline(threshold, color="#999999", lw=0.6, ls=(0, (1, 3)), zorder=1)
+    _axis_format(ax.yaxis, lambda v: fmt.share(v))
+    ax.set_ylim(0, 1.0)
+    ax.xaxis.set_major_locator(dates.YearLocator())
+    ax.xaxis.set_major_formatter(dates.DateFormatter("%Y"))
+    ax.set_xlim(lines["day"].min() - pd.Timedelta(days=60), end_day + pd.Timedelta(days=150))
+    ax.set_ylabel(_("share of all the département's premises\nable to connect to FTTH (quarter's end)"))
+    ax.legend(loc="upper left", fontsize=8, frameon=True)
+    last_quarter = lines["quarter"].max()
+    studied_ends = ", ".join(
+        _("{department} {share}").format(department=name, share=fmt.share(share)) for share, name, _c in ends[::-1]
+    )
+    set_title(
+        ax,
+        _(
+            "Share of premises able to connect to FTTH, {quarter}: {studied}; median of the metropolitan "
+            "départements {median}"
+        ).format(
+            quarter=series_quarter_text(last_quarter, lang),
+            studied=studied_ends,
+            median=fmt.share(float(median["share"].iloc[-1])),
+        ),
+    )
+    count = lines.loc[lines["role"] != "median", "department"].nunique()
+    source = _(
+        "Baromètre des résultats de l'action publique (etalab to {etalab_end}, DITP from {ditp_start}), {count} "
+        "metropolitan départements; the share is of all premises, whatever the zone or the network that built "
+        "them; premises counted from INSEE dwellings and business sites until 2020, from operators' addresses "
+        "after. End point ({month}): ARCEP, Ma connexion internet, through a third party's import (a derivative), "
+        "not a quarter of the series."
+    ).format(
+        etalab_end=series_quarter_text("2022-Q3", lang),
+        ditp_start=series_quarter_text("2022-Q2", lang),
+        count=fmt.number(count),
+        month=fmt.date(endpoint["as_of"].iloc[0][:7]),
+    )
+    data = pd.concat(
+        [
+            lines.drop(columns="day"),
+            endpoint.assign(quarter="", quarter_end=endpoint["as_of"], share=endpoint["ftth_share"])[
+                lines.columns.drop("day")
+            ],
+        ],
+        ignore_index=True,
+    )
+    return fig, data, source

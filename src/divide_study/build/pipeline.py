@@ -147,6 +147,32 @@ STEPS: tuple[Step, ...] = (
         ),
     ),
     Step(
+        "07_fibre_series",
+        # The baromètre's files, ARCEP's 2018 files (the peers, the pre-2020 premises), the claims and windows;
+        # the claims' figures and reference rows, and the chart's colours and words, come from 01_clean.
+        reads=(
+            "raw:reference/barometre/*",
+            "raw:arcep_2018/*",
+            "raw:series_claims.*",
+            "raw:series_windows.*",
+            "processed:figures.csv",
+            "processed:external_figures.csv",
+            "processed:initiatives.csv",
+            "processed:labels.csv",
+        ),
+        writes=(
+            "processed:fibre_series.csv",
+            "processed:fibre_crossings.csv",
+            "processed:fibre_pace.csv",
+            "processed:fibre_peers.csv",
+            "processed:fibre_endpoint_2026.csv",
+            "processed:population_2023.csv",
+            "processed:series_claims.csv",
+            "processed:quoted_series.csv",
+            "figures:fibre_series.*",
+        ),
+    ),
+    Step(
         "03_programme_outcomes",
         reads=ANALYSIS_INPUTS,
         writes=(

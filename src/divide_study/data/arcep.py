@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from divide_study.data.tables import load_schema, read_text_strict, schema_path_for
@@ -41,8 +42,13 @@ class ArcepData:
     directory: Path
 
 
-def check_fingerprints(directory: Path) -> dict[str, str]:
-    """Stop unless every file listed in SHA256SUMS is present and unchanged; return {file: sha256}."""
+def check_fingerprints(
+    directory: Path, required: tuple[str, ...] | None = None, kept_by: str = "ARCEP"
+) -> dict[str, str]:
+    """Stop unless every file listed in SHA256SUMS is present and unchanged; return {file: sha256}.
+
+    ``required`` names the files that must have a fingerprint (default: ARCEP's six tables); ``kept_by`` says
+    whose files they are in the message."""
     sums_path = directory / "SHA256SUMS"
     expected: dict[str, str] = {}
     for number, line in enumerate(read_text_strict(sums_path).splitlines(), start=1):
@@ -52,7 +58,8 @@ def check_fingerprints(directory: Path) -> dict[str, str]:
         if not match:
             raise DataError(sums_path, f"line {number} is not '<sha256>  <file>': {line!r}")
         expected[match[2]] = match[1]
-    missing = [f"{name}.csv" for name in TABLES if f"{name}.csv" not in expected]
+    required = tuple(f"{name}.csv" for name in TABLES) if required is None else required
+    missing = [name for name in required if name not in expected]
     if missing:
         raise DataError(sums_path, f"no fingerprint for {missing}: add their SHA-256")
     for name, digest in expected.items():
@@ -65,7 +72,7 @@ def check_fingerprints(directory: Path) -> dict[str, str]:
             raise DataError(
                 path,
                 f"the file changed: its SHA-256 is {actual[:12]}…, SHA256SUMS records {digest[:12]}…. "
-                "ARCEP's files are kept unchanged; restore the file, or if the new one is a deliberate "
+                f"{kept_by}'s files are kept unchanged; restore the file, or if the new one is a deliberate "
                 "update, record its fingerprint in SHA256SUMS and its origin in provenance.csv",
             )
     return expected
@@ -81,8 +88,9 @@ def _parse_counts(values: pd.Series, missing: set[str]) -> tuple[pd.Series, pd.S
 
 
 def read_arcep_table(path: Path, schema_path: Path | None = None) -> pd.DataFrame:
-    """A CSV read by its Table Schema: exact header (on the schema's ``headerRow``, default 1), typed counts,
-    constraints (required, pattern, enum, minimum, primary key) checked column by column.
+    """A CSV read by its Table Schema: exact header (on the schema's ``headerRow``, default 1; fields separated
+    by the schema's ``delimiter``, default a comma), typed counts and numbers, constraints (required, pattern,
+    enum, minimum, maximum, primary key) checked column by column.
 
     Used for ARCEP's files and the small tables beside them: frictionless' first validation in a process
     costs about 1.5 s of start-up, a third of the panel step's budget. Errors name the file, the data row
@@ -93,7 +101,12 @@ def read_arcep_table(path: Path, schema_path: Path | None = None) -> pd.DataFram
     text = read_text_strict(path)
     try:
         frame = pd.read_csv(
-            io.StringIO(text), skiprows=header_row - 1, dtype=str, keep_default_na=False, na_filter=False
+            io.StringIO(text),
+            skiprows=header_row - 1,
+            sep=schema.get("delimiter", ","),
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
         )
     except pd.errors.ParserError as exc:
         raise DataError(path, f"cannot be read as CSV: {exc}") from exc
@@ -129,6 +142,23 @@ def read_arcep_table(path: Path, schema_path: Path | None = None) -> pd.DataFram
                 fail(numbers.isna(), name, "is empty, but a value is required")
             if "minimum" in constraints and (numbers < constraints["minimum"]).any():
                 fail((numbers < constraints["minimum"]).fillna(False), name, f"is below {constraints['minimum']}")
+            frame[name] = numbers
+            continue
+        if field["type"] == "number":
+            stripped = values.str.strip()
+            absent = stripped.isin(missing)
+            numbers = pd.to_numeric(stripped.where(~absent), errors="coerce")
+            bad = ~absent & (numbers.isna() | ~np.isfinite(numbers.fillna(0)))
+            if bad.any():
+                fail(bad, name, "is not a number (digits, a '.' as decimal mark)")
+            if constraints.get("required") and absent.any():
+                fail(absent, name, "is empty, but a value is required")
+            for bound, outside in (
+                ("minimum", numbers < constraints.get("minimum", -np.inf)),
+                ("maximum", numbers > constraints.get("maximum", np.inf)),
+            ):
+                if outside.any():
+                    fail(outside, name, f"is {'below' if bound == 'minimum' else 'above'} {constraints[bound]}")
             frame[name] = numbers
             continue
         stripped = values.str.strip()

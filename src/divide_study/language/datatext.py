@@ -57,6 +57,7 @@ SHOWN: dict[str, tuple[str, ...]] = {
     "quoted_compare.csv": ("what",),
     "quoted_programmes.csv": ("what",),
     "quoted_sensitivity.csv": ("what",),
+    "quoted_series.csv": ("what",),  # the numbers the fibre series step quotes (07_fibre_series)
 }
 
 # Columns whose value is a list of sentences the code joined: each part is translated on its own.

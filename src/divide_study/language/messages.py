@@ -68,7 +68,7 @@ def update_catalogs(root: Path, lang: str = "fr") -> dict[str, tuple[int, int]]:
     """Add the messages the code uses to the edition's catalogs (untranslated) and drop the unused ones.
 
     What ``pybabel update`` does, for the notebooks too: a translator then fills in the empty ones. The
-    values of the processed tables' shown columns (``report.datatext``) go to data/raw/words.csv, the
+    values of the processed tables' shown columns (``language.datatext``) go to data/raw/words.csv, the
     sentences the code writes into them to the ``data`` catalog. Returns (added, dropped) by catalog.
     """
     from babel.messages.pofile import write_po
@@ -76,7 +76,7 @@ def update_catalogs(root: Path, lang: str = "fr") -> dict[str, tuple[int, int]]:
     changes = {}
     for domain, messages in used_messages(root).items():
         if domain == "data":
-            # The values of the columns a reader sees (report.datatext.SHOWN): the data's own words go to the
+            # The values of the columns a reader sees (language.datatext.SHOWN): the data's own words go to the
             # data (data/raw/words.csv); the sentences the code writes into them stay this catalog's.
             found = data_messages(root)
             changes[WORDS] = update_words(root / WORDS, [k for k in found if not is_template(k)], lang)

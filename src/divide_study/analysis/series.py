@@ -1,0 +1,858 @@
+"""Every département over time: the FTTH series 2017–2024, its 2026 end point, and the claims checked against it.
+
+What the series is: the share of **all** a département's premises able to connect to FTTH at each quarter's end
+(the State's *baromètre des résultats*, two files joined on the quarter: ``data.barometre``). What it cannot
+separate, said wherever it is used:
+
+* the zone: the share is of the whole département, whoever built the plugs; the Gers's Auch agglomeration and
+  the Tarn's Albi and Castres-Mazamet agglomerations were built by private operators, so a département's share
+  is not its public network's;
+* the basis: ARCEP counted premises from INSEE's dwellings and business sites until 2020, then from operators'
+  address data, which count more premises; a share may dip, and a pace across 2020 mixes the two bases.
+
+The Gers and the Tarn are set against every metropolitan département and against their rural peers, the
+départements the 2018 national panel finds most like each (``analysis.panel.peers``: share of dwellings in rural
+communes and in the public-initiative zone, ARCEP Q1 2018), so both analyses use one definition.
+
+Pace is in percentage points per year between two quarter-ends, over the same windows for every subject: from
+each network's FTTH start (the last quarter-end on or before it, or the series' first if it started earlier)
+and over 2019–2024 for both (from the quarter ending 31 December 2018), each to the series' last quarter.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from divide_study.analysis.quoted import Quotes
+from divide_study.data.barometre import quarter_of
+from divide_study.data.tables import read_table
+from divide_study.errors import DataError, StudyError
+
+STEP = "series"
+THRESHOLDS = (0.5, 0.8)  # the shares whose crossing quarter is reported (issue 21)
+# The windows pace is measured over are data (data/raw/series_windows.csv): a name, the reference row dating the
+# start (external_figures' topic|figure|as_of) or a fixed day, and the network's département and initiative.
+METRO_MEDIAN, PEERS_MEDIAN = "metropolitan_median", "peers_median"
+# Premises counted from INSEE dwellings + business sites until 2020, from operators' addresses after.
+BASIS_CHANGE = "2020-01-01"
+VERDICTS = (
+    "consistent",
+    "higher_than_the_series",
+    "lower_than_the_series",
+    "target_met",
+    "target_missed",
+    "not_confirmed",
+    "cannot_be_checked",
+)
+ZONE_NOTE = (
+    "The share is of all the département's premises, whoever built the plugs: private operators built the "
+    "Auch agglomeration (Gers) and the Albi and Castres-Mazamet agglomerations (Tarn), so it is not the public "
+    "network's share."
+)
+BASIS_NOTE = (
+    "Premises were counted from INSEE dwellings and business sites until 2020, then from operators' address "
+    "data, which count more: a share may dip, and a pace across 2020 mixes the two bases."
+)
+
+
+# --- trajectories -----------------------------------------------------------------------------------------
+
+
+def rounding(decimals: pd.Series | int) -> pd.Series | float:
+    """Half the last printed digit of a share (a fraction): 0.005 for whole percent, 0.00005 for two decimals."""
+    return (
+        0.5 * 10.0 ** (-pd.Series(decimals).astype(float) - 2)
+        if not isinstance(decimals, int)
+        else (0.5 * 10.0 ** (-decimals - 2))
+    )
+
+
+def crossings(series: pd.DataFrame, thresholds: tuple[float, ...] = THRESHOLDS) -> pd.DataFrame:
+    """For every département and threshold: the first quarter-end at which its share was at least the threshold.
+
+    ``status`` is ``crossed`` (the quarter before was below), ``before_series`` (already at or above it in the
+    series' first quarter: the crossing is earlier and unknown) or ``not_by_series_end``. A share that dips below
+    again later does not move the first crossing.
+    """
+    ordered = series.sort_values(["department", "quarter"]).reset_index(drop=True)
+    by = ordered.groupby("department", sort=True)
+    ordered = ordered.assign(position=by.cumcount(), previous_share=by["share"].shift(1))
+    base = by.agg(
+        department_name=("department_name", "first"),
+        metropolitan=("metropolitan", "first"),
+        last_quarter=("quarter", "last"),
+        last_share=("share", "last"),
+    )
+    frames = []
+    for threshold in thresholds:
+        reached = ordered[ordered["share"] >= threshold - 1e-12].groupby("department", sort=True).head(1)
+        first = reached.set_index("department")[
+            ["quarter", "quarter_end", "share", "previous_share", "source_file", "source_row", "position"]
+        ]
+        frame = base.join(first, how="left")
+        frame["status"] = np.select(
+            [frame["position"].isna(), frame["position"] == 0], ["not_by_series_end", "before_series"], "crossed"
+        )
+        frame.loc[frame["status"] == "before_series", "previous_share"] = math.nan
+        frames.append(frame.assign(threshold=threshold).reset_index())
+    frame = pd.concat(frames, ignore_index=True).sort_values(["department", "threshold"], kind="stable")
+    frame[["quarter", "quarter_end", "source_file"]] = frame[["quarter", "quarter_end", "source_file"]].fillna("")
+    frame["source_row"] = frame["source_row"].astype("Int64")
+    frame["metropolitan"] = frame["metropolitan"].astype(bool)
+    frame["series_end"] = series["quarter"].max()
+    return frame[CROSSING_COLUMNS].reset_index(drop=True)
+
+
+CROSSING_COLUMNS = [
+    "department",
+    "department_name",
+    "metropolitan",
+    "threshold",
+    "status",
+    "quarter",
+    "quarter_end",
+    "share",
+    "previous_share",
+    "source_file",
+    "source_row",
+    "last_quarter",
+    "last_share",
+    "series_end",
+]
+
+
+def rank_of_crossing(crossed: pd.DataFrame, department: str, threshold: float) -> dict:
+    """How many metropolitan départements reached ``threshold`` before ``department`` (earlier quarter), and how
+    many at all by the series' end."""
+    metro = crossed[crossed["metropolitan"] & (crossed["threshold"] == threshold)]
+    own = metro.loc[metro["department"] == department].iloc[0]
+    done = metro[metro["status"] != "not_by_series_end"]
+    earlier = int((done["quarter"] < own["quarter"]).sum()) if own["quarter"] else len(done)
+    return {"earlier": earlier, "reached": len(done), "metropolitan": len(metro)}
+
+
+def window_starts(
+    windows: pd.DataFrame, external: pd.DataFrame, first_quarter_end: str, path: Path | str = "series_windows.csv"
+) -> pd.DataFrame:
+    """Each window's start date (from its reference row, chosen by its id, or its fixed day) and the quarter-end
+    it is measured from: the last one on or before the start, or the series' first when the start is earlier."""
+    ids = external["topic"] + "|" + external["figure"] + "|" + external["as_of"].astype(str)
+    rows = []
+    for number, window in enumerate(windows.to_dict("records"), start=1):
+        evidence, key = window["evidence_id"], f"window={window['window']}"
+        if bool(evidence) == bool(window["start"]):
+            raise DataError(
+                path, "give either a reference row (evidence_id) or a start day", row=number, key=key, column="start"
+            )
+        if evidence:
+            found = external[ids == evidence]
+            if found.empty:
+                raise DataError(
+                    path, f"no row {evidence!r} in external_figures.csv", row=number, key=key, column="evidence_id"
+                )
+            start = str(found["as_of"].iloc[0])
+        else:
+            start = window["start"]
+        if len(start) != 10:
+            raise DataError(path, f"the start {start!r} is not a day", row=number, key=key, column="evidence_id")
+        rows.append({"window": window["window"], "start_event": start, "evidence_id": evidence})
+    frame = pd.DataFrame(rows)
+    frame["from_quarter"] = [_last_quarter_on_or_before(start, first_quarter_end) for start in frame["start_event"]]
+    return frame
+
+
+def _last_quarter_on_or_before(day: str, first_quarter_end: str) -> str:
+    period = pd.Period(day, freq="Q")
+    end = period.end_time.strftime("%Y-%m-%d")
+    quarter = period if end <= day else period - 1
+    label = f"{quarter.year}-Q{quarter.quarter}"
+    first = quarter_of(pd.Series([first_quarter_end])).iloc[0]
+    return max(label, first)
+
+
+def points_per_year(series: pd.DataFrame, from_quarter: str, to_quarter: str) -> tuple[pd.DataFrame, float]:
+    """Every département's share at both quarter-ends and the percentage points it gained per year between them
+    (départements with a share at both only); and the years between the two quarter-ends."""
+    years = (pd.Timestamp(_end_of(to_quarter)) - pd.Timestamp(_end_of(from_quarter))).days / 365.25
+    if years <= 0:
+        raise StudyError(f"a pace needs its start ({from_quarter}) before its end ({to_quarter})")
+    share = series.pivot(index="department", columns="quarter", values="share")
+    if from_quarter not in share.columns or to_quarter not in share.columns:
+        raise StudyError(f"the series has no {from_quarter} or no {to_quarter}")
+    both = share[[from_quarter, to_quarter]].dropna()
+    both.columns = ["share_start", "share_end"]
+    return both.assign(points_per_year=(both["share_end"] - both["share_start"]) * 100 / years), years
+
+
+def pace(series: pd.DataFrame, windows: pd.DataFrame, studied: list[str], peers: dict[str, list[str]]) -> pd.DataFrame:
+    """Points gained per year over each window: by each studied département, and the median of each
+    département's pace among the metropolitan départements and among each studied one's peers."""
+    end_quarter = series["quarter"].max()
+    first = series.drop_duplicates("department").set_index("department")
+    names, metro = first["department_name"], first["metropolitan"]
+    rows = []
+    for window in windows.itertuples():
+        gained, years = points_per_year(series, window.from_quarter, end_quarter)
+        common = {
+            "window": window.window,
+            "start_event": window.start_event,
+            "evidence_id": window.evidence_id,
+            "from_quarter": window.from_quarter,
+            "to_quarter": end_quarter,
+            "years": round(years, 4),
+        }
+        for code in studied:
+            if code not in gained.index:
+                raise StudyError(f"département {code} has no share in {window.from_quarter} or {end_quarter}")
+            own = gained.loc[code]
+            rows.append(
+                {
+                    **common,
+                    "subject": code,
+                    "subject_name": names[code],
+                    "kind": "department",
+                    "of": "",
+                    "share_start": own["share_start"],
+                    "share_end": own["share_end"],
+                    "points_per_year": own["points_per_year"],
+                    "departments": 1,
+                }
+            )
+        groups = [(METRO_MEDIAN, "metropolitan départements (median)", "", gained[metro.reindex(gained.index)])]
+        groups += [
+            (f"{PEERS_MEDIAN}_{code}", f"peers of {names[code]} (median)", code, gained.reindex(peers[code]).dropna())
+            for code in studied
+        ]
+        for subject, name, of, group in groups:
+            rows.append(
+                {
+                    **common,
+                    "subject": subject,
+                    "subject_name": name,
+                    "kind": "median",
+                    "of": of,
+                    "share_start": math.nan,
+                    "share_end": math.nan,
+                    "points_per_year": float(group["points_per_year"].median()),
+                    "departments": len(group),
+                }
+            )
+    return pd.DataFrame(rows)[PACE_COLUMNS]
+
+
+PACE_COLUMNS = [
+    "window",
+    "start_event",
+    "evidence_id",
+    "subject",
+    "subject_name",
+    "kind",
+    "of",
+    "from_quarter",
+    "to_quarter",
+    "years",
+    "share_start",
+    "share_end",
+    "points_per_year",
+    "departments",
+]
+
+
+def _end_of(quarter: str) -> str:
+    return pd.Period(quarter.replace("-Q", "Q"), freq="Q").end_time.strftime("%Y-%m-%d")
+
+
+def medians(series: pd.DataFrame, peers: dict[str, list[str]]) -> pd.DataFrame:
+    """The median share by quarter of the metropolitan départements and of each studied one's peers."""
+    metro = series[series["metropolitan"]]
+    out = [metro.groupby("quarter")["share"].median().rename(METRO_MEDIAN)]
+    for code, group in peers.items():
+        out.append(
+            series[series["department"].isin(group)]
+            .groupby("quarter")["share"]
+            .median()
+            .rename(f"{PEERS_MEDIAN}_{code}")
+        )
+    return pd.concat(out, axis=1).reset_index()
+
+
+def chart_data(series: pd.DataFrame, endpoint: pd.DataFrame, studied: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The lines of the chart (every metropolitan département, the studied ones marked, and the metropolitan
+    median by quarter) and its end points (the studied départements' and the metropolitan median's, 2026)."""
+    metro = series[series["metropolitan"]]
+    lines = metro[["department", "department_name", "quarter", "quarter_end", "share"]].assign(
+        role=metro["department"].map(lambda code: "studied" if code in studied else "other")
+    )
+    median = metro.groupby(["quarter", "quarter_end"], as_index=False)["share"].median()
+    median = median.assign(department=METRO_MEDIAN, department_name="metropolitan median", role="median")
+    lines = pd.concat([lines, median[lines.columns]], ignore_index=True)
+    metro_end = endpoint[endpoint["department"].isin(set(metro["department"]))]
+    names = metro.drop_duplicates("department").set_index("department")["department_name"]
+    points = metro_end[metro_end["department"].isin(studied)][["department", "as_of", "ftth_share"]]
+    points = points.assign(department_name=points["department"].map(names))
+    points = points.assign(role="studied")
+    middle = pd.DataFrame(
+        {
+            "department": [METRO_MEDIAN],
+            "department_name": ["metropolitan median"],
+            "as_of": [metro_end["as_of"].iloc[0]],
+            "ftth_share": [float(metro_end["ftth_share"].median())],
+            "role": ["median"],
+        }
+    )
+    return lines, pd.concat([points, middle], ignore_index=True)
+
+
+# --- the claims -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Evidence:
+    value: float
+    as_of: str
+    table: str
+    row: dict
+
+
+def resolve_evidence(evidence_id: str, figures: pd.DataFrame, external: pd.DataFrame) -> Evidence:
+    """The row stating a claim, by its id: a figure_id of figures.csv, or topic|figure|as_of of
+    external_figures.csv."""
+    if "|" in evidence_id:
+        topic, figure, as_of = evidence_id.split("|")
+        found = external[(external["topic"] == topic) & (external["figure"] == figure) & (external["as_of"] == as_of)]
+        if found.empty:
+            raise KeyError(evidence_id)
+        return Evidence(
+            float(found["value"].iloc[0]),
+            as_of,
+            "data/processed/external_figures.csv",
+            {"topic": topic, "figure": figure, "as_of": as_of},
+        )
+    found = figures[figures["figure_id"] == evidence_id]
+    if found.empty:
+        raise KeyError(evidence_id)
+    return Evidence(
+        float(found["value"].iloc[0]),
+        str(found["as_of"].iloc[0]),
+        "data/processed/figures.csv",
+        {"figure_id": evidence_id},
+    )
+
+
+def quarters_said(as_of: str) -> tuple[list[str], str]:
+    """The quarter(s) a date speaks for: a day or month -> the quarter holding it; a year -> its four."""
+    if len(as_of) == 4:
+        return [f"{as_of}-Q{n}" for n in range(1, 5)], "year"
+    day = as_of if len(as_of) == 10 else f"{as_of}-01"
+    return [quarter_of(pd.Series([day])).iloc[0]], "quarter"
+
+
+def _series_text(rows: pd.DataFrame) -> str:
+    return "; ".join(f"{q} {s:.{d}%}" for q, s, d in zip(rows["quarter"], rows["share"], rows["decimals"], strict=True))
+
+
+def _first_reaching(own: pd.DataFrame, share: float) -> str:
+    """The first quarter whose share, within its own rounding, reaches ``share``."""
+    reached = own[own["share"] + rounding(own["decimals"]).to_numpy() >= share - 1e-12]
+    return reached["quarter"].iloc[0] if not reached.empty else ""
+
+
+def check_share(claim: dict, own: pd.DataFrame) -> dict:
+    """A claimed share against the series in the quarter(s) it was said in, within both roundings."""
+    quarters, precision = quarters_said(claim["as_of"])
+    rows = own[own["quarter"].isin(quarters)]
+    claimed, tolerance = claim["claimed"], claim["tolerance_points"] / 100
+    reached = _first_reaching(own, claimed)
+    reached_text = (
+        f"the series first reached {claimed:.0%} in {reached}"
+        if reached
+        else (f"the series had not reached {claimed:.0%} by {own['quarter'].iloc[-1]}")
+    )
+    if rows.empty:
+        return {
+            "verdict": "cannot_be_checked",
+            "quarter": "",
+            "series_value": math.nan,
+            "data_show": f"No quarter of the series covers {claim['as_of']}; {reached_text}.",
+            "data_cannot_show": "The share on the date it was said.",
+        }
+    low = float((rows["share"] - rounding(rows["decimals"]).to_numpy()).min())
+    high = float((rows["share"] + rounding(rows["decimals"]).to_numpy()).max())
+    missing = [q for q in quarters if q not in set(rows["quarter"])]
+    if claimed - tolerance > high:
+        verdict = "cannot_be_checked" if missing and precision == "year" else "higher_than_the_series"
+    elif claimed + tolerance < low:
+        verdict = "cannot_be_checked" if missing and precision == "year" else "lower_than_the_series"
+    else:
+        verdict = "consistent"
+    gap = claimed - float(rows["share"].iloc[-1] if precision == "quarter" else rows["share"].max())
+    show = (
+        f"Series, {'the quarter it was said in' if precision == 'quarter' else 'the year it was said in'}: "
+        f"{_series_text(rows)}"
+        + (f" (the series ends in {own['quarter'].iloc[-1]}: {', '.join(missing)} not covered)" if missing else "")
+        + f"; the claim is {gap * 100:+.1f} points from the {'quarter' if precision == 'quarter' else 'highest'}"
+        f" value; {reached_text}."
+    )
+    return {
+        "verdict": verdict,
+        "quarter": rows["quarter"].iloc[-1] if precision == "quarter" else rows.loc[rows["share"].idxmax(), "quarter"],
+        "series_value": float(rows["share"].iloc[-1] if precision == "quarter" else rows["share"].max()),
+        "data_show": show,
+        "data_cannot_show": "Whether the claim meant the public network's zone rather than the whole département, "
+        "or inhabitants rather than premises: the series is a share of all premises.",
+    }
+
+
+def check_target(claim: dict, own: pd.DataFrame) -> dict:
+    """A share due by a date, against the quarter holding that date."""
+    quarter = quarters_said(claim["as_of"])[0][-1]
+    rows = own[own["quarter"] == quarter]
+    claimed, tolerance = claim["claimed"], claim["tolerance_points"] / 100
+    reached = _first_reaching(own, claimed)
+    reached_text = (
+        f"reached in {reached}"
+        if reached
+        else (f"not reached by {own['quarter'].iloc[-1]} ({own['share'].iloc[-1]:.{own['decimals'].iloc[-1]}%})")
+    )
+    if rows.empty:
+        return {
+            "verdict": "cannot_be_checked",
+            "quarter": quarter,
+            "series_value": math.nan,
+            "data_show": f"The series does not cover {quarter}; {reached_text}.",
+            "data_cannot_show": "The share on the due date.",
+        }
+    value = float(rows["share"].iloc[0])
+    high = value + float(rounding(int(rows["decimals"].iloc[0])))
+    verdict = "target_met" if high >= claimed - tolerance else "target_missed"
+    return {
+        "verdict": verdict,
+        "quarter": quarter,
+        "series_value": value,
+        "data_show": f"Series in {quarter}, the quarter holding the due date: {_series_text(rows)}; "
+        f"{claimed:.0%} {reached_text}.",
+        "data_cannot_show": "The public network's own progress: the series is the whole département's, built by "
+        "public and private networks alike; the quarter's end may be up to two months after the due date.",
+    }
+
+
+def check_count(claim: dict, own: pd.DataFrame, premises: dict[str, tuple[int, str]]) -> dict:
+    """A network's claimed count against the whole département's premises able to connect then (share ×
+    premises of the same basis): the network's count cannot exceed it."""
+    quarters, precision = quarters_said(claim["as_of"])
+    rows = own[own["quarter"].isin(quarters)]
+    if rows.empty:
+        return {
+            "verdict": "cannot_be_checked",
+            "quarter": "",
+            "series_value": math.nan,
+            "data_show": f"No quarter of the series covers {claim['as_of']}.",
+            "data_cannot_show": "The count on the date it was said.",
+        }
+    row = rows.iloc[-1] if precision == "quarter" else rows.loc[rows["share"].idxmax()]
+    basis = "before" if row["quarter_end"] < BASIS_CHANGE else "after"
+    count, basis_text = premises[basis]
+    share_high = row["share"] + float(rounding(int(row["decimals"])))
+    estimate, high = row["share"] * count, share_high * count
+    claimed = claim["claimed"]
+    verdict = "consistent" if claimed <= high else "higher_than_the_series"
+    return {
+        "verdict": verdict,
+        "quarter": row["quarter"],
+        "series_value": round(estimate),
+        "data_show": f"{row['quarter']}: {row['share']:.{int(row['decimals'])}%} of {count:,} premises ({basis_text}) "
+        f"is about {estimate:,.0f} premises able to connect in the whole département (at most {high:,.0f} with the "
+        f"share's rounding); the claimed {claimed:,.0f} is {claimed / estimate:.0%} of it.",
+        "data_cannot_show": "How many of them the public network built: the count is the whole département's, "
+        "private zones included; the premises are counted on one date, not the quarter's.",
+    }
+
+
+def check_zone_complete(claim: dict, endpoint: pd.Series) -> dict:
+    """A network's zone declared complete, against the whole département's share at the 2026 end point."""
+    share, count = float(endpoint["ftth_share"]), int(endpoint["premises"])
+    not_yet = round(count * (1 - share))
+    verdict = "consistent" if share >= claim["claimed"] - claim["tolerance_points"] / 100 else "not_confirmed"
+    return {
+        "verdict": verdict,
+        "quarter": "",
+        "series_value": share,
+        "data_show": f"On {endpoint['as_of']}, {share:.1%} of the département's {count:,} premises could connect to "
+        f"FTTH (ARCEP's Ma connexion internet, through a third party's import: a derivative), so about {not_yet:,} "
+        "could not.",
+        "data_cannot_show": "Which zone the premises that could not connect are in: the end point is the whole "
+        "département's, and its private zone was built by another operator; it is five months after the claim.",
+    }
+
+
+def check_claims(
+    claims: pd.DataFrame,
+    series: pd.DataFrame,
+    endpoint: pd.DataFrame,
+    premises_2018: dict[str, tuple[int, str]],
+    figures: pd.DataFrame,
+    external: pd.DataFrame,
+    claims_path: Path | str = "series_claims.csv",
+) -> pd.DataFrame:
+    """Each claim with the value it states, the quarter checked, the verdict, and what the data show and cannot.
+
+    ``premises_2018`` maps each département to its premises on the pre-2020 basis (ARCEP 2018: dwellings +
+    business sites) with a note; after 2020 the 2026 end point's premises are the nearest count of that basis.
+    """
+    out = []
+    for number, claim in enumerate(claims.to_dict("records"), start=1):
+        key = f"claim_id={claim['claim_id']}"
+        try:
+            evidence = resolve_evidence(claim["evidence_id"], figures, external)
+        except KeyError:
+            raise DataError(
+                claims_path,
+                f"no figure or reference row {claim['evidence_id']!r}",
+                row=number,
+                column="evidence_id",
+                key=key,
+            ) from None
+        own = series[series["department"] == claim["department"]].sort_values("quarter")
+        if own.empty:
+            raise DataError(
+                claims_path,
+                f"département {claim['department']!r} is not in the series",
+                row=number,
+                column="department",
+                key=key,
+            )
+        claimed = claim["claimed"] if not pd.isna(claim["claimed"]) else evidence.value
+        as_of = claim["as_of"] or evidence.as_of
+        case = {**claim, "claimed": float(claimed), "as_of": as_of}
+        department = claim["department"]
+        if claim["test"] == "share":
+            result = check_share(case, own)
+        elif claim["test"] == "target":
+            result = check_target(case, own)
+        elif claim["test"] == "count":
+            point = endpoint.set_index("department").loc[department]
+            premises = {
+                "before": premises_2018[department],
+                "after": (
+                    int(point["premises"]),
+                    f"the 2026 end point's count ({point['as_of']}), a later count "
+                    "of the post-2020 basis, so the estimate is high",
+                ),
+            }
+            result = check_count(case, own, premises)
+        else:
+            result = check_zone_complete(case, endpoint.set_index("department").loc[department])
+        out.append(
+            {
+                "claim_id": claim["claim_id"],
+                "department": department,
+                "evidence_id": claim["evidence_id"],
+                "evidence_table": evidence.table,
+                "test": claim["test"],
+                "claimed": float(claimed),
+                "as_of": as_of,
+                "date_basis": claim["date_basis"],
+                "reading": claim["reading"],
+                **result,
+            }
+        )
+    frame = pd.DataFrame(out)
+    assert set(frame["verdict"]) <= set(VERDICTS), set(frame["verdict"]) - set(VERDICTS)
+    return frame
+
+
+# --- the step ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SeriesResult:
+    series: pd.DataFrame
+    crossings: pd.DataFrame
+    pace: pd.DataFrame
+    peers: pd.DataFrame
+    medians: pd.DataFrame
+    endpoint: pd.DataFrame
+    population: pd.DataFrame
+    claims: pd.DataFrame
+    quoted: pd.DataFrame
+    definition: str
+    initiative_of: dict[str, str]  # each studied département's initiative ("" if none): its colour on the chart
+
+
+def peer_table(raw_dir: Path, departments: list[str], peer_count: int) -> tuple[pd.DataFrame, dict[str, tuple]]:
+    """The 2018 panel's peers of each studied département, and each département's premises on the pre-2020 basis
+    (ARCEP's 2018 dwellings + business sites)."""
+    from divide_study.analysis import panel
+    from divide_study.data.arcep import load_arcep
+
+    arcep = load_arcep(raw_dir / "arcep_2018")
+    profile = panel.department_profile(panel.build_panel(arcep))
+    rows = []
+    for code in departments:
+        like = panel.peers(profile, code, peer_count)
+        rows += [
+            {
+                "department": code,
+                "rank": n,
+                "peer": r.department,
+                "peer_name": r.department_name,
+                "distance": r.distance,
+                "rural_dwelling_share": r.rural_dwelling_share,
+                "public_zone_dwelling_share": r.public_zone_dwelling_share,
+            }
+            for n, r in enumerate(like.itertuples(), start=1)
+        ]
+    stated = arcep.departements.set_index("Code département")
+    # A département without business sites in ARCEP's file ('-') counts its dwellings only.
+    counts = stated["Logements"].fillna(0) + stated["Établissements"].fillna(0)
+    note = "ARCEP's 2018 count of dwellings and business sites, the pre-2020 basis"
+    premises = {code: (int(count), note) for code, count in counts.items()}
+    return pd.DataFrame(rows), premises
+
+
+def run(
+    raw_dir: Path, processed_dir: Path, departments: list[str], peer_count: int, out_dir: Path | None = None
+) -> SeriesResult:
+    """Read the series and its companions, place ``departments``, check the claims; write every table into
+    ``out_dir`` (default ``processed_dir``) only once all succeeded."""
+    from divide_study.config import SCHEMAS_DIR
+    from divide_study.data.arcep import read_arcep_table
+    from divide_study.data.barometre import load_barometre
+    from divide_study.data.tables import write_csv_atomic
+
+    out_dir = out_dir or processed_dir
+
+    # Load inputs: the series (checked, fingerprinted), the 2018 panel's peers, the claims and their rows.
+    data = load_barometre(raw_dir)
+    unknown = sorted(set(departments) - set(data.series.loc[data.series["metropolitan"], "department"]))
+    if unknown:
+        raise StudyError(f"parameter panel_departments: {unknown} are not metropolitan départements of the series")
+    peers, premises_2018 = peer_table(raw_dir, departments, peer_count)
+
+    def processed(name: str) -> pd.DataFrame:
+        return read_table(processed_dir / f"{name}.csv", SCHEMAS_DIR / f"{name}.schema.json", validate=False)
+
+    figures, external = processed("figures"), processed("external_figures")
+    external = external.assign(as_of=external["as_of"].astype(str))
+    claims_path = raw_dir / "series_claims.csv"
+    claims = read_arcep_table(claims_path)
+
+    # Process: crossings, pace, medians, the claims' verdicts, the quoted numbers.
+    series = data.series
+    crossed = crossings(series)
+    groups = {code: list(peers.loc[peers["department"] == code, "peer"]) for code in departments}
+    windows_path = raw_dir / "series_windows.csv"
+    window_table = read_arcep_table(windows_path)
+    windows = window_starts(window_table, external, series["quarter_end"].min(), windows_path)
+    paced = pace(series, windows, departments, groups)
+    checked = check_claims(claims, series, data.endpoint, premises_2018, figures, external, claims_path)
+    population = data.population
+    # Each network's département and initiative, from the windows: its colour on the chart, its quoted keys.
+    named = window_table[window_table["initiative"] != ""]
+    initiatives = dict(zip(named["department"], named["initiative"], strict=True))
+    quoted = quote(series, crossed, paced, data.endpoint, population, checked, departments, initiatives)
+
+    # Save outputs, only now that every check passed.
+    tables = {
+        "fibre_series": series,
+        "fibre_crossings": crossed,
+        "fibre_pace": paced,
+        "fibre_peers": peers,
+        "fibre_endpoint_2026": data.endpoint[ENDPOINT_COLUMNS],
+        "population_2023": population,
+        "series_claims": checked,
+        "quoted_series": quoted,
+    }
+    for name, frame in tables.items():
+        write_csv_atomic(frame, out_dir / f"{name}.csv")
+    return SeriesResult(
+        series,
+        crossed,
+        paced,
+        peers,
+        medians(series, groups),
+        data.endpoint,
+        population,
+        checked,
+        quoted,
+        data.definition,
+        {code: initiatives.get(code, "") for code in departments},
+    )
+
+
+ENDPOINT_COLUMNS = [
+    "department",
+    "department_name",
+    "iso_code",
+    "name_in_file",
+    "as_of",
+    "premises",
+    "ftth_share",
+    "thd30_share",
+    "source_file",
+    "imported_at",
+]
+
+
+def _table(name: str) -> str:
+    return f"data/processed/{name}.csv"
+
+
+def quote(series, crossed, paced, endpoint, population, claims, departments, initiatives) -> pd.DataFrame:
+    """The numbers the report quotes from this step, each with the table, row and column it is read from."""
+    q = Quotes(STEP)
+    zone = "whole département, all networks (private zones included)"
+    for code in departments:
+        slug = initiatives.get(code) or f"departement_{code.lower()}"
+        own = series[series["department"] == code]
+        name = own["department_name"].iloc[0]
+        first, last = own.iloc[0], own.iloc[-1]
+        for point, label in ((first, "first"), (last, "last")):
+            q.read(
+                f"{slug}.share_{label}",
+                point["share"],
+                table=_table("fibre_series"),
+                row={"department": code, "quarter": point["quarter"]},
+                column="share",
+                unit="share",
+                nature="stated",
+                what=f"share of the premises able to connect to FTTH, {label} quarter of the series",
+                scope=zone,
+                as_of=point["quarter_end"],
+            )
+        for threshold in THRESHOLDS:
+            row = crossed[(crossed["department"] == code) & (crossed["threshold"] == threshold)].iloc[0]
+            if row["status"] == "crossed":
+                q.read(
+                    f"{slug}.crossed_{round(threshold * 100)}",
+                    row["quarter_end"],
+                    table=_table("fibre_crossings"),
+                    row={"department": code, "threshold": threshold},
+                    column="quarter_end",
+                    unit="date",
+                    nature="stated",
+                    what=f"first quarter-end at which the share was at least {threshold:.0%}",
+                    scope=zone,
+                )
+        for window in paced.loc[paced["subject"] == code, "window"]:
+            row = paced[(paced["subject"] == code) & (paced["window"] == window)].iloc[0]
+            q.read(
+                f"{slug}.points_per_year.{window}",
+                row["points_per_year"],
+                table=_table("fibre_pace"),
+                row={"window": window, "subject": code},
+                column="points_per_year",
+                unit="ratio",
+                nature="computed",
+                what="percentage points of premises gained per year",
+                scope=zone,
+                as_of=row["to_quarter"],
+            )
+            peer = paced[(paced["subject"] == f"{PEERS_MEDIAN}_{code}") & (paced["window"] == window)].iloc[0]
+            q.read(
+                f"{slug}.peers_points_per_year.{window}",
+                peer["points_per_year"],
+                table=_table("fibre_pace"),
+                row={"window": window, "subject": peer["subject"]},
+                column="points_per_year",
+                unit="ratio",
+                nature="computed",
+                what="median percentage points gained per year among the 2018 panel's peers",
+                scope=f"peers of {name}",
+                as_of=peer["to_quarter"],
+            )
+        point = endpoint.set_index("department").loc[code]
+        share_key = q.read(
+            f"{slug}.endpoint_2026.ftth_share",
+            point["ftth_share"],
+            table=_table("fibre_endpoint_2026"),
+            row={"department": code},
+            column="ftth_share",
+            unit="share",
+            nature="stated",
+            what="share of premises eligible to FTTH (ARCEP via a third party's import, a derivative)",
+            scope=zone,
+            as_of=point["as_of"],
+        )
+        premises_key = q.read(
+            f"{slug}.endpoint_2026.premises",
+            point["premises"],
+            table=_table("fibre_endpoint_2026"),
+            row={"department": code},
+            column="premises",
+            unit="premises",
+            nature="stated",
+            what="premises (ARCEP via a third party's import, a derivative)",
+            scope=zone,
+            as_of=point["as_of"],
+        )
+        del share_key
+        people = population.set_index("department").loc[code]
+        pop_key = q.read(
+            f"{slug}.population_2023.municipal",
+            people["municipal_population"],
+            table=_table("population_2023"),
+            row={"department": code},
+            column="municipal_population",
+            unit="inhabitants",
+            nature="stated",
+            what="municipal population (INSEE, 2023 reference)",
+            scope=name,
+            as_of="2023",
+        )
+        q.read(
+            f"{slug}.population_2023.total",
+            people["total_population"],
+            table=_table("population_2023"),
+            row={"department": code},
+            column="total_population",
+            unit="inhabitants",
+            nature="stated",
+            what="total population (INSEE, 2023 reference)",
+            scope=name,
+            as_of="2023",
+        )
+        q.computed(
+            f"{slug}.premises_per_inhabitant_2026",
+            point["premises"] / people["municipal_population"],
+            inputs=[premises_key, pop_key],
+            operation="divide",
+            unit="ratio",
+            what="premises in June 2026 per inhabitant (municipal population, INSEE 2023)",
+            scope=name,
+        )
+    for window in paced["window"].unique():
+        row = paced[(paced["subject"] == METRO_MEDIAN) & (paced["window"] == window)].iloc[0]
+        q.read(
+            f"metropolitan.points_per_year.{window}",
+            row["points_per_year"],
+            table=_table("fibre_pace"),
+            row={"window": window, "subject": METRO_MEDIAN},
+            column="points_per_year",
+            unit="ratio",
+            nature="computed",
+            what="median percentage points gained per year, metropolitan départements",
+            scope="metropolitan départements",
+            as_of=row["to_quarter"],
+        )
+    for claim in claims.itertuples():
+        if not math.isnan(claim.series_value):
+            unit = "premises" if claim.test == "count" else "share"
+            q.read(
+                f"claims.{claim.claim_id}.series_value",
+                claim.series_value,
+                table=_table("series_claims"),
+                row={"claim_id": claim.claim_id},
+                column="series_value",
+                unit=unit,
+                nature="computed",
+                what="the series' value a claim's verdict rests on",
+                scope=zone,
+                as_of=claim.as_of,
+            )
+    return q.frame()
