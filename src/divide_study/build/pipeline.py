@@ -631,6 +631,9 @@ class Builder:
             raise StudyError(f"unknown notebook(s) {unknown}; the build knows {self.order}")
         self.only = list(only or [])
         self.selected = [name for name in self.order if name in self._with_upstream(only or self.order)]
+        if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout < 1:
+            raise StudyError(f"--timeout {timeout}: a cell's time limit is a whole number of seconds, 1 or more")
+        staging.crash_point_setting()  # a malformed fault-injection setting is refused before anything runs
         self.force, self.timeout, self.pdf = force, timeout, pdf
         self.reporter = reporter or Reporter()
         self.jobs = max(1, jobs or os.cpu_count() or 1)
@@ -732,9 +735,11 @@ class Builder:
         """Run what is stale; publish only if every step succeeded. Interrupts publish nothing."""
         report = BuildReport(destination=self.base)
         with staging.build_lock(self.build_dir):
-            if staging.recover(self.build_dir):
+            staging.refuse_links(self.build_dir)
+            if staging.recover(self.build_dir, keep=tuple(self.inputs.values())):
                 self.reporter.note("finished publishing what an interrupted build had started")
             staging.remove_stale_stages(self.build_dir)
+            self._check_state()
             try:
                 self._make_stage()
                 self._run_doit(report)
@@ -751,6 +756,26 @@ class Builder:
                 if not (self.build_dir / staging.JOURNAL).exists():  # else the next start needs the stage
                     shutil.rmtree(self.stage, ignore_errors=True)
         return report
+
+    def _check_state(self) -> None:
+        """doit's database (``build/state/<target>/doit.json``) as doit keeps it: a mapping of each step to a
+        mapping of what it recorded. A truncated or foreign one is set aside (``build/rejected/``), said so,
+        and the build goes on as a cold build: every step runs, as for a first build."""
+        database = self.state_dir / "doit.json"
+        if not database.exists() and not database.is_symlink():
+            return
+        try:
+            if database.is_symlink() or not database.is_file():
+                raise ValueError("not a regular file")
+            data = json.loads(database.read_bytes().decode("utf-8"))
+            if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+                raise ValueError("not a mapping of steps to what each recorded")
+        except (ValueError, UnicodeDecodeError) as exc:
+            kept = staging.set_aside(self.build_dir, database)
+            self.reporter.note(
+                f"the build's record {database.relative_to(self.root).as_posix()} could not be read ({exc}); it is "
+                f"kept as {kept.relative_to(self.root).as_posix()} and this build runs every step, as a first build"
+            )
 
     def _make_stage(self) -> None:
         """A private copy of the published outputs (and of the engine's state) that this build works in."""
