@@ -381,3 +381,46 @@ def test_a_rebuild_stamps_the_same_bytes(project, capsys):
     code, output = build(project, capsys, "--force", "--only", "05_report")
     assert code == 0, output
     assert published(project) == before
+
+
+# --- issue 23: text validated whole, required rows, one folder per scenario name --------------------------
+
+INITIATIVES = "data/raw/initiatives.csv"
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "fragments"),
+    [
+        ("initiative", "gers_numerique\n", ["column 'initiative'", "control character (U+000A LINE FEED)"]),
+        ("colour", "#0072b2\n", ["[initiative=gers_numerique], column 'colour'", "control character (U+000A"]),
+        ("short_name", '=HYPERLINK("http://example.invalid","Gers")', ["column 'short_name'", "(CSV injection)"]),
+    ],
+    ids=["id-with-a-newline", "colour-with-a-newline", "spreadsheet-formula"],
+)
+def test_a_text_value_is_refused_whole_at_the_cleaning_step(project, capsys, column, value, fragments):
+    edit_csv(project / INITIATIVES, 1, column, value)
+    expect_refusal(
+        project, capsys, "01_clean.ipynb", "initiatives.csv, row 1 (line 2)", *fragments, extra=("--only", "01_clean")
+    )
+
+
+def test_a_model_without_its_risk_row_is_refused_at_the_cleaning_step(project, capsys):
+    risks = project / "data/raw/model_risks.csv"
+    frame = pd.read_csv(risks, dtype=str, keep_default_na=False)
+    frame[frame["model"] != "concession"].to_csv(risks, index=False, lineterminator="\n")
+    expect_refusal(
+        project,
+        capsys,
+        "01_clean.ipynb",
+        "data/raw/model_risks.csv, column 'model': no row for the model 'concession'",
+        "gives to 'tarn'",
+        extra=("--only", "01_clean"),
+    )
+
+
+def test_two_scenario_names_that_would_share_a_folder_are_refused_before_anything_runs(project, capsys):
+    scenarios = project / "params/scenarios"
+    (scenarios / "p p.yaml").write_text("base_year: 2014\n", encoding="utf-8")
+    (scenarios / "p_p.yaml").write_text("base_year: 2003\n", encoding="utf-8")
+    output = expect_refusal(project, capsys, "'p p.yaml' and 'p_p.yaml' would both publish to scenarios/p_p/")
+    assert "running" not in output

@@ -212,3 +212,32 @@ def test_a_time_limit_that_is_not_positive_is_refused(value, capsys):
     code = cli.main(["build", "--timeout", value, "--no-pdf"])
     err = capsys.readouterr().err
     assert code == 2 and f"--timeout {value}: a cell's time limit is a whole number of seconds, 1 or more" in err
+
+
+def test_an_edition_never_publishes_over_another_scenarios_edition(tmp_path):
+    """`p p.yaml` and `p_p.yaml` (outside the swept folder) both name the folder scenarios/p_p/: the second is
+    refused, naming the first, and the first edition stays byte-identical."""
+    from test_pipeline import notebook
+
+    root = tmp_path / "proj"
+    for folder in ("notebooks", "params", "data/raw"):
+        (root / folder).mkdir(parents=True)
+    (root / "data/raw/input.csv").write_text("x\n1\n")
+    (root / "params/default.yaml").write_text("raw_dir: data/raw\nprocessed_dir: data/processed\nfactor: 2\n")
+    notebook(
+        root / "notebooks/a_copy.ipynb",
+        'raw_dir: str = "data/raw"  # in\nprocessed_dir: str = "data/processed"  # out\nfactor: int = 2  # x\n',
+        "(Path(processed_dir) / 'a.csv').write_text(str(factor))",
+    )
+    steps = (Step("a_copy", reads=("raw:input.csv",), writes=("processed:a.csv",)),)
+    (root / "params/p p.yaml").write_text("factor: 3\n")
+    (root / "params/p_p.yaml").write_text("factor: 4\n")
+    first = Builder(steps=steps, root=root, scenario=root / "params/p p.yaml", reporter=Reporter(), finalize=None)
+    assert first.run().published
+    edition = tree_digest(root / "scenarios/p_p")
+    assert (root / "scenarios/p_p/data/processed/a.csv").read_text() == "3"
+    with pytest.raises(StudyError, match=r"scenario 'p_p' would publish to scenarios/p_p/, which holds the edition of"):
+        Builder(steps=steps, root=root, scenario=root / "params/p_p.yaml", reporter=Reporter(), finalize=None)
+    assert tree_digest(root / "scenarios/p_p") == edition
+    # The same scenario builds again as before.
+    assert Builder(steps=steps, root=root, scenario=root / "params/p p.yaml", reporter=Reporter(), finalize=None)

@@ -27,6 +27,7 @@ import functools
 import json
 import math
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -561,8 +562,26 @@ def _nested(a: Path, b: Path) -> bool:
 # --- scenarios ----------------------------------------------------------------------------------------------
 
 
+def scenario_folder_name(name: str) -> str:
+    """The folder of a scenario's edition (``scenarios/<this>/``), from its name (its file's stem): letters,
+    digits, '-', '_' and '.' only."""
+    cleaned = re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._-")
+    return cleaned[:64] or "scenario"
+
+
+def check_scenario_name(path: Path) -> None:
+    """A scenario's name (its file's stem) is shown in the report and written in scenarios.csv: no control
+    character, nothing a spreadsheet would run as a formula."""
+    from divide_study.data.text import control_problem, formula_problem
+
+    problem = control_problem(path.stem) or formula_problem(path.stem)
+    if problem:
+        raise ParameterError(f"{_shown(path)}: the scenario's name {path.stem!r} (its file's name) {problem}")
+
+
 def scenario_files(folder: Path) -> list[Path]:
-    """Every scenario of a folder, ``.yaml`` and ``.yml``, by name; two files of the same name are refused."""
+    """Every scenario of a folder, ``.yaml`` and ``.yml``, by name; two files of the same name, or whose
+    editions would share a folder (``p p.yaml`` and ``p_p.yaml``: ``scenarios/p_p/``), are refused."""
     shown = _shown(folder)
     if not folder.is_dir():
         raise ParameterError(f"{shown}: scenario folder not found")
@@ -570,10 +589,19 @@ def scenario_files(folder: Path) -> list[Path]:
         path for path in folder.iterdir() if path.suffix.lower() in SCENARIO_SUFFIXES and not path.name.startswith(".")
     )
     stems: dict[str, Path] = {}
+    folders: dict[str, Path] = {}
     for path in found:
+        check_scenario_name(path)
         if path.stem in stems:
             raise ParameterError(f"{shown}: two scenarios named {path.stem!r} ({stems[path.stem].name}, {path.name})")
         stems[path.stem] = path
+        edition = scenario_folder_name(path.stem)
+        if edition in folders:
+            raise ParameterError(
+                f"{shown}: scenarios {folders[edition].name!r} and {path.name!r} would both publish to "
+                f"scenarios/{edition}/ (a folder name keeps letters, digits, '-', '_' and '.'); rename one of them"
+            )
+        folders[edition] = path
     return found
 
 

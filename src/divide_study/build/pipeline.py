@@ -29,7 +29,13 @@ from typing import Any
 
 from divide_study import config
 from divide_study.build import audit, kernels, staging
-from divide_study.build.params import load_parameters, notebook_parameters, output_folders, read_yaml
+from divide_study.build.params import (
+    load_parameters,
+    notebook_parameters,
+    output_folders,
+    read_yaml,
+    scenario_folder_name,
+)
 from divide_study.build.progress import Reporter
 from divide_study.errors import StudyError
 from divide_study.i18n import LOCALES
@@ -172,6 +178,8 @@ BUILD_PARAMETERS = {"report_dir": "str"}
 REPORT_TITLE = "French answers to the rural digital divide"
 # Where scenario editions are published, each in its own folder.
 SCENARIOS_DIR = "scenarios"
+# In an edition's state (build/state/scenario-<folder>/): the name of the scenario it was built for.
+EDITION_RECORD = "edition.txt"
 
 
 def dependencies(steps: tuple[Step, ...] = STEPS) -> dict[str, set[str]]:
@@ -593,8 +601,7 @@ class _InOrder(dict):
 
 def _safe_name(text: str) -> str:
     """A folder name from a scenario file's name: letters, digits, '-', '_' and '.' only."""
-    cleaned = re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("._-")
-    return cleaned[:64] or "scenario"
+    return scenario_folder_name(text)
 
 
 class Builder:
@@ -663,8 +670,31 @@ class Builder:
         self.target = "study" if self.edition is None else f"scenario-{_safe_name(self.edition)}"
         self.stage = self.build_dir / f".stage-{self.target}"
         self.state_dir = self.build_dir / "state" / self.target
+        if self.edition is not None:
+            self._check_edition_folder()
         self.specs: dict[str, dict[str, Any]] = {}  # each step's spec, as its doit task was made
         self.pool: kernels.KernelPool | None = None  # kernels started ahead, while doit runs
+
+    def _check_edition_folder(self) -> None:
+        """One scenario name, one folder: an edition never publishes over another scenario's edition whose name
+        gives the same folder (``p p.yaml`` and ``p_p.yaml``: ``scenarios/p_p/``). Each edition's state records
+        the name it was built for (``EDITION_RECORD``); the record is only ever used to refuse."""
+        from divide_study.build.params import check_scenario_name
+
+        check_scenario_name(self.scenario)
+        record = self.state_dir / EDITION_RECORD
+        try:
+            recorded = record.read_text(encoding="utf-8") if record.is_file() and not record.is_symlink() else None
+        except (OSError, UnicodeDecodeError):
+            recorded = None
+        if recorded is not None and recorded != self.edition:
+            folder = self.base.relative_to(self.root).as_posix()
+            raise StudyError(
+                f"--params {config.display_path(self.scenario)}: the scenario {self.edition!r} would publish to "
+                f"{folder}/, which holds the edition of the scenario {recorded!r}; rename the file (a folder name "
+                f"keeps letters, digits, '-', '_' and '.'), or remove {folder}/ and "
+                f"{self.state_dir.relative_to(self.root).as_posix()}/ to replace that edition"
+            )
 
     def _edition(self, defaults: dict[str, Any]) -> str | None:
         """None for the published study; the scenario's name when its values change any result.
@@ -789,6 +819,8 @@ class Builder:
             shutil.copytree(self.state_dir, self.stage / "state")
         else:
             (self.stage / "state").mkdir()
+        if self.edition is not None:
+            (self.stage / "state" / EDITION_RECORD).write_text(self.edition, encoding="utf-8")
 
     def _drop_undeclared(self) -> None:
         """Remove from the staged outputs the files no step declares any more (a chart or table renamed or
