@@ -424,3 +424,18 @@ def test_two_scenario_names_that_would_share_a_folder_are_refused_before_anythin
     (scenarios / "p_p.yaml").write_text("base_year: 2003\n", encoding="utf-8")
     output = expect_refusal(project, capsys, "'p p.yaml' and 'p_p.yaml' would both publish to scenarios/p_p/")
     assert "running" not in output
+
+
+def test_words_that_would_change_a_number_are_refused_at_the_cleaning_step(project, capsys):
+    words = project / "data/raw/words.csv"
+    frame = pd.read_csv(words, dtype=str, keep_default_na=False)
+    row = int(frame.index[frame["en"] == "{value}+ plugs eligible"][0]) + 1
+    edit_csv(words, row, "fr", "plus de {value:>12} prises raccordables")
+    expect_refusal(
+        project,
+        capsys,
+        "01_clean.ipynb",
+        f"data/raw/words.csv, row {row} (line {row + 1}), column 'fr'",
+        "formats {value:>12} itself, which changes how the number prints; write {value}",
+        extra=("--only", "01_clean"),
+    )

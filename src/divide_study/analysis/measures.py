@@ -252,6 +252,7 @@ def publish_inputs(raw_dir: Path, out_dir: Path, figures: pd.DataFrame) -> dict[
     from divide_study.analysis import evidence
     from divide_study.data.clean import check_measure_units, check_model_risks
     from divide_study.data.reference import load_reference
+    from divide_study.i18n import check_translated_words
     from divide_study.report.datatext import check_words
     from divide_study.report.labels import check_labels, required_codes
 
@@ -297,6 +298,7 @@ def publish_inputs(raw_dir: Path, out_dir: Path, figures: pd.DataFrame) -> dict[
     }
     codes = required_codes(measures, profiles, initiatives, funding, grades, figures)
     check_labels(tables["labels"], codes, raw_dir / "labels.csv")
+    check_translated_words(tables["words"], raw_dir / "words.csv")
     check_words(tables["words"], raw_dir / "words.csv")
     check_model_risks(tables["model_risks"], initiatives, raw_dir / "model_risks.csv")
     for name, frame in tables.items():
