@@ -192,13 +192,15 @@ def test_missing_scenario_file(project, capsys):
 
 
 def test_unknown_measure_option(project, capsys):
-    expect_refusal(
+    # Refused with the file that holds it, before anything runs (issue 23), not by the notebook that trips on it.
+    output = expect_refusal(
         project,
         capsys,
-        "02_compare_networks.ipynb",
-        "unknown cost option 'cheapest'",
+        "case.yaml: parameter 'options': unknown cost option 'cheapest' for 'gers_numerique'",
+        "data/raw/measures.csv",
         scenario={"options": {"gers_numerique.cost": "cheapest"}},
     )
+    assert "running" not in output
 
 
 def test_parameter_value_is_data_not_code(project, capsys):
@@ -206,8 +208,7 @@ def test_parameter_value_is_data_not_code(project, capsys):
     expect_refusal(
         project,
         capsys,
-        "02_compare_networks.ipynb",
-        "unknown cost option",
+        "case.yaml: parameter 'options': unknown cost option",
         scenario={"options": {"gers_numerique.cost": hostile}},
     )
     assert not list(project.rglob("PWNED")) and not Path("PWNED").exists()

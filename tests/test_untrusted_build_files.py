@@ -241,3 +241,35 @@ def test_an_edition_never_publishes_over_another_scenarios_edition(tmp_path):
     assert tree_digest(root / "scenarios/p_p") == edition
     # The same scenario builds again as before.
     assert Builder(steps=steps, root=root, scenario=root / "params/p p.yaml", reporter=Reporter(), finalize=None)
+
+
+def test_messages_name_the_published_place_never_the_staging_copy(project):
+    """A notebook or the finishing check that names a staged file: the user reads data/processed/…, the place they
+    know (the staging copy is gone when the build ends)."""
+    from test_pipeline import notebook
+
+    from divide_study.errors import DataError
+
+    notebook(
+        project / "notebooks/d_figure.ipynb",
+        'processed_dir: str = "data/processed"  # in\nfigures_dir: str = "figures"  # out\n',
+        "raise ValueError(f'{Path(processed_dir) / \"a.csv\"} has no row 3')",
+    )
+    before = published(project)
+    report = builder(project, force=True).run()
+    error = next(r.error for r in report.results if r.name == "d_figure")
+    assert "ValueError: data/processed/a.csv has no row 3" in error and ".stage-" not in error, error
+    assert published(project) == before
+
+    def refuse(staged):
+        raise DataError(staged["processed"] / "a.csv", "a value is out of range", row=1, column="x")
+
+    notebook(
+        project / "notebooks/d_figure.ipynb",
+        'processed_dir: str = "data/processed"  # in\nfigures_dir: str = "figures"  # out\n',
+        "(Path(figures_dir) / 'd.txt').write_text('figure of ' + (Path(processed_dir) / 'a.csv').read_text())",
+    )
+    with pytest.raises(StudyError) as refused:
+        Builder(steps=STEPS, root=project, reporter=Reporter(), finalize=refuse, jobs=1, force=True).run()
+    assert str(refused.value).startswith("data/processed/a.csv, row 1 (line 2), column 'x'"), str(refused.value)
+    assert published(project)["data/processed"] == before["data/processed"]

@@ -33,7 +33,6 @@ from divide_study.build.params import (
     load_parameters,
     notebook_parameters,
     output_folders,
-    read_yaml,
     scenario_folder_name,
 )
 from divide_study.build.progress import Reporter
@@ -567,7 +566,7 @@ class _DoitReporter:
             self._finish(StepResult(task.name, "blocked", error="an upstream notebook failed"))
             return
         seconds = time.perf_counter() - self.started.get(task.name, time.perf_counter())
-        message = getattr(fail, "message", "") or str(fail)
+        message = self.builder.unstaged(getattr(fail, "message", "") or str(fail))
         if not message.startswith("notebook "):
             message = f"notebook {config.display_path(self.builder.notebook(task.name))}, {message.strip()}"
         self._finish(StepResult(task.name, "failed", seconds, message))
@@ -649,14 +648,12 @@ class Builder:
         self.declared = {name: notebook_parameters(self.notebook(name)) for name in self.order}
         default_path = self.root / "params" / "default.yaml"
         declared = {self.notebook(name): self.declared[name] for name in self.order}
-        self.parameters = load_parameters(declared, scenario, default_path, BUILD_PARAMETERS)
-        # What a step fixes (each edition's language) is not the scenario's to set.
-        fixed = sorted({key for step in steps for key, _ in step.fixed} & set(read_yaml(scenario) if scenario else {}))
-        if fixed:
-            raise StudyError(
-                f"--params {scenario}: parameter {fixed[0]!r} is set by the build for each edition (the English "
-                "report.html, the French rapport.html); remove it from the scenario"
-            )
+        # What a step fixes (each edition's language) is not a scenario's to set, the swept ones' included.
+        fixed: dict[str, list[Any]] = {}
+        for step in steps:
+            for key, value in step.fixed:
+                fixed.setdefault(key, []).append(value)
+        self.parameters = load_parameters(declared, scenario, default_path, BUILD_PARAMETERS, fixed=fixed)
         self.scenario = Path(scenario) if scenario is not None else None
         # The defaults as values (whatever the defaults file's form), to tell an edition from the study itself.
         defaults = (
@@ -776,7 +773,10 @@ class Builder:
                 if report.ok and report.count("ran"):
                     self._drop_undeclared()
                     if self.finalize:
-                        self.finalize({root: self.stage / root for root in self.published})
+                        try:
+                            self.finalize({root: self.stage / root for root in self.published})
+                        except StudyError as exc:
+                            raise StudyError(self.unstaged(str(exc))) from exc
                     self._publish()
                     report.published = True
             finally:
@@ -786,6 +786,15 @@ class Builder:
                 if not (self.build_dir / staging.JOURNAL).exists():  # else the next start needs the stage
                     shutil.rmtree(self.stage, ignore_errors=True)
         return report
+
+    def unstaged(self, message: str) -> str:
+        """A message as the user reads it: a file of the staging copy named by its published place (the stage
+        is gone once the build ends; the user knows data/processed/x.csv, not build/.stage-study/processed)."""
+        for root, published in self.published.items():
+            shown = os.path.relpath(published, self.root) if published.is_relative_to(self.root) else str(published)
+            message = message.replace(str(self.stage / root), shown)
+            message = message.replace(os.path.relpath(self.stage / root, config.PROJ_ROOT), shown)
+        return message
 
     def _check_state(self) -> None:
         """doit's database (``build/state/<target>/doit.json``) as doit keeps it: a mapping of each step to a
