@@ -126,3 +126,14 @@ def test_a_scenario_name_a_spreadsheet_would_run_is_refused(tmp_path, name):
     (tmp_path / name).write_text("base_year: 2014\n")
     with pytest.raises(ParameterError, match="the scenario's name"):
         scenario_files(tmp_path)
+
+
+def test_a_duplicate_id_names_the_row_it_repeats_counted_as_the_user_counts(initiatives):
+    """frictionless says "the row at position 3" counting the header as row 1: one off from our rows."""
+    path = initiatives()
+    path.write_text(path.read_text(encoding="utf-8") + "gers_numerique,#e69f00,Gers again,1\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        read_table(path)
+    message = str(info.value)
+    assert "initiatives.csv, row 3 (line 4) [initiative=gers_numerique]" in message, message
+    assert "the same as row 1 (line 2)" in message, message

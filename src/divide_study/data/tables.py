@@ -110,6 +110,12 @@ def _check_rows(path: Path, schema: dict, key_field: str | None) -> None:
     more = f" ({len(errors) - 1} more problem(s) in this file)" if len(errors) > 1 else ""
     cell = getattr(first, "cell", None)
     note = _plain_constraint(first.note, schema, getattr(first, "field_name", None))
+    # frictionless counts the header as row 1: its "position 3" is data row 2, on line 3 of the file.
+    note = re.sub(
+        r"the same as in the row at position (\d+)",
+        lambda found: f"the same as row {int(found[1]) - 1} (line {found[1]})",
+        note,
+    )
     detail = f"value {cell!r}: {note}" if cell not in (None, "") else note
     raise DataError(
         path, f"{first.title.lower()}: {detail}{more}", row=row, column=getattr(first, "field_name", None), key=key
