@@ -273,3 +273,32 @@ def test_messages_name_the_published_place_never_the_staging_copy(project):
         Builder(steps=STEPS, root=project, reporter=Reporter(), finalize=refuse, jobs=1, force=True).run()
     assert str(refused.value).startswith("data/processed/a.csv, row 1 (line 2), column 'x'"), str(refused.value)
     assert published(project)["data/processed"] == before["data/processed"]
+
+
+def test_a_failed_build_says_the_outputs_are_unchanged_only_if_they_are(project):
+    """A notebook that writes over a published file directly (os.replace, a library, a subprocess: past the
+    staging copy) and then fails: the build does not claim "the previous outputs are unchanged"."""
+    from test_pipeline import notebook
+
+    target = project / "figures/d.txt"
+    notebook(
+        project / "notebooks/d_figure.ipynb",
+        'processed_dir: str = "data/processed"  # in\nfigures_dir: str = "figures"  # out\n',
+        f"import os\nPath('{target}.new').write_text('tampered')\nos.replace('{target}.new', '{target}')\n"
+        "raise ValueError('and then a slip')",
+    )
+    before = builder(project, force=True)
+    report = before.run()
+    assert not report.ok and not report.published
+    assert before.changed_published() == ["figures/d.txt"]
+    said = cli._previous_outputs(before.changed_published())
+    assert said.startswith("but 1 published file(s) changed while it ran") and "figures/d.txt" in said, said
+    # A failure that touched nothing says so.
+    notebook(
+        project / "notebooks/d_figure.ipynb",
+        'processed_dir: str = "data/processed"  # in\nfigures_dir: str = "figures"  # out\n',
+        "raise ValueError('a slip')",
+    )
+    quiet = builder(project, force=True)
+    assert not quiet.run().ok and quiet.changed_published() == []
+    assert cli._previous_outputs([]) == "the previous outputs are unchanged"

@@ -671,6 +671,7 @@ class Builder:
             self._check_edition_folder()
         self.specs: dict[str, dict[str, Any]] = {}  # each step's spec, as its doit task was made
         self.pool: kernels.KernelPool | None = None  # kernels started ahead, while doit runs
+        self.published_before: dict[str, tuple[int, int, int]] | None = None  # see published_signature
 
     def _check_edition_folder(self) -> None:
         """One scenario name, one folder: an edition never publishes over another scenario's edition whose name
@@ -765,6 +766,7 @@ class Builder:
             staging.refuse_links(self.build_dir)
             if staging.recover(self.build_dir, keep=tuple(self.inputs.values())):
                 self.reporter.note("finished publishing what an interrupted build had started")
+            self.published_before = self.published_signature()
             staging.remove_stale_stages(self.build_dir)
             self._check_state()
             try:
@@ -786,6 +788,36 @@ class Builder:
                 if not (self.build_dir / staging.JOURNAL).exists():  # else the next start needs the stage
                     shutil.rmtree(self.stage, ignore_errors=True)
         return report
+
+    def published_signature(self) -> dict[str, tuple[int, int, int]]:
+        """Each published file's size, modification time and inode (a rename onto it changes the inode): what
+        tells, after a failed build, whether "the previous outputs are unchanged" is true (a stat per file, so
+        that a build that changes nothing costs nothing more)."""
+        found = {}
+        for published in self.published.values():
+            for folder, _, files in os.walk(published):
+                for name in files:
+                    path = Path(folder) / name
+                    try:
+                        status = path.lstat()
+                    except OSError:
+                        continue
+                    found[path.relative_to(self.root).as_posix()] = (
+                        status.st_size,
+                        status.st_mtime_ns,
+                        status.st_ino,
+                    )
+        return found
+
+    def changed_published(self) -> list[str]:
+        """The published files added, removed or changed since this build started (none of them by the build,
+        which publishes only by its journal): said after a failure instead of "unchanged"."""
+        if self.published_before is None:
+            return []
+        now = self.published_signature()
+        return sorted(
+            name for name in set(now) | set(self.published_before) if now.get(name) != self.published_before.get(name)
+        )
 
     def unstaged(self, message: str) -> str:
         """A message as the user reads it: a file of the staging copy named by its published place (the stage
