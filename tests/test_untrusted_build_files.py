@@ -302,3 +302,49 @@ def test_a_failed_build_says_the_outputs_are_unchanged_only_if_they_are(project)
     quiet = builder(project, force=True)
     assert not quiet.run().ok and quiet.changed_published() == []
     assert cli._previous_outputs([]) == "the previous outputs are unchanged"
+
+
+def test_an_input_saved_while_its_step_runs_is_not_recorded_over_the_old_data(project, tmp_path):
+    """doit records the inputs' hashes after the step: a raw file saved while the step ran used to be recorded
+    with its new hash over results of its old content, and the next build skipped the step."""
+    import threading
+    import time
+
+    from test_pipeline import notebook
+
+    read, edited = tmp_path / "read.marker", tmp_path / "edited.marker"
+    notebook(
+        project / "notebooks/a_copy.ipynb",
+        'raw_dir: str = "data/raw"  # in\nprocessed_dir: str = "data/processed"  # out\n',
+        "import time\n"
+        "(Path(processed_dir) / 'a.csv').write_text((Path(raw_dir) / 'input.csv').read_text())\n"
+        f"Path('{read}').write_text('read')\n"
+        f"deadline = time.monotonic() + 120\n"
+        f"while not Path('{edited}').exists() and time.monotonic() < deadline:\n    time.sleep(0.05)\n",
+    )
+
+    def save_while_it_runs():
+        deadline = time.monotonic() + 240
+        while not read.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        (project / "data/raw/input.csv").write_text("x\n7\n")
+        edited.write_text("edited")
+
+    editor = threading.Thread(target=save_while_it_runs, daemon=True)
+    editor.start()
+    before = published(project)
+    report = builder(project, force=True).run()
+    editor.join(timeout=5)
+    error = next(r.error for r in report.results if r.name == "a_copy")
+    assert "its input(s) changed while it ran: data/raw/input.csv" in error, error
+    assert "the step is not recorded: build again" in error
+    after = published(project)
+    assert not report.published and {k: v for k, v in after.items() if k != "data/raw"} == {
+        k: v for k, v in before.items() if k != "data/raw"
+    }
+    # The next build runs the step again (it was not recorded) and publishes what the file now says.
+    read.unlink()
+    edited.write_text("edited")
+    report = builder(project).run()
+    assert {r.name: r.status for r in report.results} == {"a_copy": "ran", "d_figure": "ran"}
+    assert (project / "data/processed/a.csv").read_text() == "x\n7\n"

@@ -325,6 +325,7 @@ def run_step(spec: dict[str, Any]) -> Any:
         log.unlink(missing_ok=True)
         os.environ.update({"IPYTHONDIR": spec["ipython_dir"], audit.RULES_ENV: spec["audit_rules"]})
     manager = kernels.attached_manager(claimed) if claimed else None
+    read_before = input_digests(spec)  # what the step is about to read, as the build will record it
     try:
         outcome = execute_step(
             spec["notebook"], spec["executed"], spec["parameters"], spec["timeout"], spec["cwd"], manager
@@ -332,6 +333,15 @@ def run_step(spec: dict[str, Any]) -> Any:
     finally:
         if manager is not None:
             kernels.release(manager)
+    if outcome["ok"]:
+        moved = changed_inputs(spec, read_before)
+        if moved:
+            outcome = {
+                **outcome,
+                "ok": False,
+                "error": f"its input(s) changed while it ran: {', '.join(moved)}; what it read may not be what the "
+                "build would record as read, so the step is not recorded: build again once the files are saved",
+            }
     if outcome["ok"]:
         found = audit.undeclared(log, Path(spec["cwd"]), spec["staged"])
         if found:
@@ -354,6 +364,32 @@ def run_step(spec: dict[str, Any]) -> Any:
     manifest.parent.mkdir(parents=True, exist_ok=True)
     manifest.write_text(json.dumps(outputs_digest(step, folders), indent=1, sort_keys=True), encoding="utf-8")
     return {"seconds": outcome["seconds"], "notes": outcome.get("notes", [])}
+
+
+def input_digests(spec: dict[str, Any]) -> dict[str, str]:
+    """The SHA-256 of each input file a step reads (its read patterns in the input folders), by its name as the
+    user sees it. Taken as the step starts and again as it ends: doit records the inputs' hashes only after the
+    step, so a file saved while the step ran would be recorded with its new hash over results of its old
+    content, and the next build would skip the step."""
+    digests = {}
+    cwd = Path(spec["cwd"])
+    for read in spec["reads"]:
+        root, pattern = read.split(":", 1)
+        if root not in INPUT_ROOTS or root not in spec["folders"]:
+            continue
+        for path in _files(Path(spec["folders"][root]), pattern):
+            shown = path.relative_to(cwd).as_posix() if path.is_relative_to(cwd) else str(path)
+            try:
+                digests[shown] = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                digests[shown] = "unreadable"
+    return digests
+
+
+def changed_inputs(spec: dict[str, Any], before: dict[str, str]) -> list[str]:
+    """The inputs added, removed or changed since ``before`` (``input_digests``)."""
+    after = input_digests(spec)
+    return sorted(name for name in set(before) | set(after) if before.get(name) != after.get(name))
 
 
 def _load_papermill() -> None:
