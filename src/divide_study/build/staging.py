@@ -122,7 +122,8 @@ def refuse_links(build_dir: Path) -> None:
     journal, a log, the state, the notebooks' folder) would make it read or write a file elsewhere."""
     if not build_dir.is_dir():
         return
-    tops = [build_dir / name for name in OWN_ENTRIES] + sorted(build_dir.glob(".stage-*"))
+    # Stale staging folders (``.stage-*``) are not looked into: they are removed, links unfollowed.
+    tops = [build_dir / name for name in OWN_ENTRIES]
     for top in tops:
         found = [top] if top.is_symlink() else []
         if not found and top.is_dir():

@@ -200,7 +200,7 @@ def text_problem(text: str) -> str | None:
 
 def _check_text(path: Path, frame: pd.DataFrame, schema: dict, key_field: str | None) -> None:
     """Text cells are checked whole, before the schema's patterns: no control character anywhere (a pattern's
-    ``$`` matches before a final newline, so ``"#0072b2\n"`` passed ``^#[0-9a-f]{6}$`` and ``"gers_numerique\n"``
+    ``$`` matches before a final newline, so ``"#0072b2\n"`` passed ``^#[0-9a-f]{6}$`` and ``"some_network\n"``
     passed as an id: the only character ``$`` lets through is such a newline, refused here), and nothing a
     spreadsheet would run as a formula (every published CSV is made from these tables)."""
     for field in schema["fields"]:

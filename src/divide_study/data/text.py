@@ -9,7 +9,7 @@ import re
 import unicodedata
 
 # C0 and C1 control characters and DEL: a line feed or a tab inside an id, a colour or a name is invisible in a
-# spreadsheet and makes an "evil twin" of a value (``gers_numerique\n`` is not ``gers_numerique``).
+# spreadsheet and makes an "evil twin" of a value (``some_network\n`` is not ``some_network``).
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # What a spreadsheet runs as a formula when a cell starts with it (the OWASP CSV-injection rule).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
