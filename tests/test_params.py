@@ -357,6 +357,25 @@ PUBLISHED = ("data/processed", "figures", "report")
         ("sensitivity_base_years: [2003, '2014']\n", None, "'sensitivity_base_years' element 2 must be int"),
         ("", "base_yaer: 2014\n", "params/scenarios/zz_typo.yml: unknown parameter 'base_yaer'"),
         ("", "options: {gers_numerique.cost: 3}\n", "zz_typo.yml: parameter 'options' value of key"),
+        # Issue 23: the build's own parameters, and options that name no measure, named with the swept file.
+        ("", "lang: fr\n", "params/scenarios/zz_typo.yml: parameter 'lang' is set by the build for each edition"),
+        ("lang: de\n", None, "case.yaml: parameter 'lang' is set by the build for each edition"),
+        (
+            "",
+            "options: {gers_numerique.cost: cheapest}\n",
+            "params/scenarios/zz_typo.yml: parameter 'options': unknown cost option 'cheapest' for 'gers_numerique'; "
+            "choose one of ['estimate_2022', 'final_cost', 'initial_budget', 'phase2_investment', 'spending_2023']",
+        ),
+        (
+            "",
+            "options: {gers_numerque.cost: initial_budget}\n",
+            "params/scenarios/zz_typo.yml: parameter 'options': 'gers_numerque.cost' names no measure of",
+        ),
+        (
+            "options: {gers_numerique.spending_profile: lumpy}\n",
+            None,
+            "case.yaml: parameter 'options': unknown spending_profile option 'lumpy' for 'gers_numerique'",
+        ),
     ],
 )
 def test_the_cli_refuses_bad_parameters_before_anything_runs(
@@ -374,6 +393,21 @@ def test_the_cli_refuses_bad_parameters_before_anything_runs(
     assert "Traceback" not in err
     assert {folder: digest(root / folder) for folder in PUBLISHED} == before
     assert not (root / "build").exists() and not (tmp_path / "victim").exists()
+
+
+def test_a_default_language_the_build_does_not_make_is_refused(study_copy: Path, tmp_path: Path, capsys):
+    root = tmp_path / "study"
+    shutil.copytree(study_copy, root)
+    before = {folder: digest(root / folder) for folder in PUBLISHED}
+    defaults = root / "params/default.yaml"
+    text = defaults.read_text(encoding="utf-8")
+    assert "lang:\n  type: str\n  default: en\n" in text
+    defaults.write_text(text.replace("lang:\n  type: str\n  default: en\n", "lang:\n  type: str\n  default: de\n"))
+    path = write(root / "params/case.yaml", f"sources_dir: {config.SOURCES_DIR}\n")
+    code = cli.main(["build", "--root", str(root), "--no-pdf", "--params", str(path)])
+    err = capsys.readouterr().err
+    assert code == 2 and "default.yaml: parameter 'lang' is 'de'; the build makes the editions 'en', 'fr'" in err, err
+    assert {folder: digest(root / folder) for folder in PUBLISHED} == before and not (root / "build").exists()
 
 
 # --- the real project ---------------------------------------------------------------------------------------

@@ -202,13 +202,15 @@ def test_missing_scenario_file(project, capsys):
 
 
 def test_unknown_measure_option(project, capsys):
-    expect_refusal(
+    # Refused with the file that holds it, before anything runs (issue 23), not by the notebook that trips on it.
+    output = expect_refusal(
         project,
         capsys,
-        "02_compare_networks.ipynb",
-        "unknown cost option 'cheapest'",
+        "case.yaml: parameter 'options': unknown cost option 'cheapest' for 'gers_numerique'",
+        "data/raw/measures.csv",
         scenario={"options": {"gers_numerique.cost": "cheapest"}},
     )
+    assert "running" not in output
 
 
 def test_parameter_value_is_data_not_code(project, capsys):
@@ -216,8 +218,7 @@ def test_parameter_value_is_data_not_code(project, capsys):
     expect_refusal(
         project,
         capsys,
-        "02_compare_networks.ipynb",
-        "unknown cost option",
+        "case.yaml: parameter 'options': unknown cost option",
         scenario={"options": {"gers_numerique.cost": hostile}},
     )
     assert not list(project.rglob("PWNED")) and not Path("PWNED").exists()
@@ -391,3 +392,61 @@ def test_a_rebuild_stamps_the_same_bytes(project, capsys):
     code, output = build(project, capsys, "--force", "--only", "05_report")
     assert code == 0, output
     assert published(project) == before
+
+
+# --- issue 23: text validated whole, required rows, one folder per scenario name --------------------------
+
+INITIATIVES = "data/raw/initiatives.csv"
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "fragments"),
+    [
+        ("initiative", "gers_numerique\n", ["column 'initiative'", "control character (U+000A LINE FEED)"]),
+        ("colour", "#0072b2\n", ["[initiative=gers_numerique], column 'colour'", "control character (U+000A"]),
+        ("short_name", '=HYPERLINK("http://example.invalid","Gers")', ["column 'short_name'", "(CSV injection)"]),
+    ],
+    ids=["id-with-a-newline", "colour-with-a-newline", "spreadsheet-formula"],
+)
+def test_a_text_value_is_refused_whole_at_the_cleaning_step(project, capsys, column, value, fragments):
+    edit_csv(project / INITIATIVES, 1, column, value)
+    expect_refusal(
+        project, capsys, "01_clean.ipynb", "initiatives.csv, row 1 (line 2)", *fragments, extra=("--only", "01_clean")
+    )
+
+
+def test_a_model_without_its_risk_row_is_refused_at_the_cleaning_step(project, capsys):
+    risks = project / "data/raw/model_risks.csv"
+    frame = pd.read_csv(risks, dtype=str, keep_default_na=False)
+    frame[frame["model"] != "concession"].to_csv(risks, index=False, lineterminator="\n")
+    expect_refusal(
+        project,
+        capsys,
+        "01_clean.ipynb",
+        "data/raw/model_risks.csv, column 'model': no row for the model 'concession'",
+        "gives to 'tarn'",
+        extra=("--only", "01_clean"),
+    )
+
+
+def test_two_scenario_names_that_would_share_a_folder_are_refused_before_anything_runs(project, capsys):
+    scenarios = project / "params/scenarios"
+    (scenarios / "p p.yaml").write_text("base_year: 2014\n", encoding="utf-8")
+    (scenarios / "p_p.yaml").write_text("base_year: 2003\n", encoding="utf-8")
+    output = expect_refusal(project, capsys, "'p p.yaml' and 'p_p.yaml' would both publish to scenarios/p_p/")
+    assert "running" not in output
+
+
+def test_words_that_would_change_a_number_are_refused_at_the_cleaning_step(project, capsys):
+    words = project / "data/raw/words.csv"
+    frame = pd.read_csv(words, dtype=str, keep_default_na=False)
+    row = int(frame.index[frame["en"] == "{value}+ plugs eligible"][0]) + 1
+    edit_csv(words, row, "fr", "plus de {value:>12} prises raccordables")
+    expect_refusal(
+        project,
+        capsys,
+        "01_clean.ipynb",
+        f"data/raw/words.csv, row {row} (line {row + 1}), column 'fr'",
+        "formats {value:>12} itself, which changes how the number prints; write {value}",
+        extra=("--only", "01_clean"),
+    )

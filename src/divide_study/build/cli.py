@@ -65,19 +65,37 @@ def _build(args: argparse.Namespace) -> int:
     builder.reporter.console.print(
         f"study build: {len(builder.selected)} notebook(s), up to {builder.jobs} at once", highlight=False
     )
-    report = builder.run()
+    try:
+        report = builder.run()
+    except KeyboardInterrupt as exc:
+        exc.changed = builder.changed_published()  # type: ignore[attr-defined]
+        raise
     seconds = time.perf_counter() - started
     ran, skipped = report.count("ran"), report.count("skipped")
     where = "" if builder.edition is None else f" to {os.path.relpath(builder.base, builder.root)}/ (scenario edition)"
     if not report.ok:
         failed = ", ".join(result.name for result in report.results if result.status == "failed")
-        print(f"build failed ({failed}): nothing was published; the previous outputs are unchanged", file=sys.stderr)
+        print(
+            f"build failed ({failed}): nothing was published; {_previous_outputs(builder.changed_published())}",
+            file=sys.stderr,
+        )
         return 1
     if ran == 0:
         print(f"nothing to do: all {skipped} notebook(s) up to date ({seconds:.2f} s)")
     else:
         print(f"done: {ran} notebook(s) ran, {skipped} skipped, outputs published{where} ({seconds:.1f} s)")
     return 0
+
+
+def _previous_outputs(changed: list[str]) -> str:
+    """What a failed or stopped build says of the published files: unchanged only if they are (checked)."""
+    if not changed:
+        return "the previous outputs are unchanged"
+    shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
+    return (
+        f"but {len(changed)} published file(s) changed while it ran, written by something else than the build "
+        f"(a notebook writing there directly, another program): {shown}; `study build --force` makes them again"
+    )
 
 
 def _messages(args: argparse.Namespace) -> int:
@@ -154,11 +172,15 @@ def main(argv: list[str] | None = None) -> int:
     except StudyError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except Terminated:
-        print("terminated (SIGTERM): the build stopped; nothing was published", file=sys.stderr)
+    except Terminated as exc:
+        changed = getattr(exc, "changed", [])
+        print(
+            f"terminated (SIGTERM): the build stopped; nothing was published; {_previous_outputs(changed)}",
+            file=sys.stderr,
+        )
         return 143
-    except KeyboardInterrupt:
-        print("interrupted: nothing was published; the previous outputs are unchanged", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        print(f"interrupted: nothing was published; {_previous_outputs(getattr(exc, 'changed', []))}", file=sys.stderr)
         return 130
     except OSError as exc:
         # A path too long, a file that cannot be read: say which, without a traceback.

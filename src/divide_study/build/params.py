@@ -27,6 +27,7 @@ import functools
 import json
 import math
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -341,6 +342,54 @@ def _check_range(spec: Spec, value: Any, where: str, raw_dir: Path | None) -> No
                 )
 
 
+# The parameter that chooses among the measures of data/raw/measures.csv ("initiative.quantity": option), and the
+# key that chooses an initiative's spending profile (data/raw/spending_profiles.csv) instead.
+OPTIONS_PARAMETER = "options"
+PROFILE_KEY = "spending_profile"
+
+
+def _table_rows(table: Path) -> list[dict[str, str]] | None:
+    """The rows of a small raw table, or None when it cannot be read (01_clean then says why)."""
+    try:
+        with table.open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+
+
+def check_options(value: Any, where: str, raw_dir: Path | None) -> None:
+    """Each ``options`` entry names a measure of data/raw/measures.csv ('initiative.quantity': one of its
+    options) or a profile of spending_profiles.csv ('initiative.spending_profile'), so that a typo is named
+    with the file that holds it before anything runs, not by the analysis that trips on it."""
+    if raw_dir is None or not isinstance(value, dict) or not value:
+        return
+    measures = _table_rows(raw_dir / "measures.csv")
+    if measures is None or not all({"initiative", "quantity", "option"} <= set(row) for row in measures[:1]):
+        return
+    offered: dict[str, set[str]] = {}
+    for row in measures:
+        offered.setdefault(f"{row['initiative']}.{row['quantity']}", set()).add(row["option"])
+    profiles = _table_rows(raw_dir / "spending_profiles.csv") or []
+    profile_names = {row.get("profile", "") for row in profiles} - {""}
+    for initiative in {key.split(".", 1)[0] for key in offered}:
+        offered[f"{initiative}.{PROFILE_KEY}"] = profile_names
+    shown_measures = _shown(raw_dir / "measures.csv")
+    for key, option in value.items():
+        if key not in offered:
+            close = sorted(offered)
+            raise ParameterError(
+                f"{where}: parameter {OPTIONS_PARAMETER!r}: {key!r} names no measure of {shown_measures} "
+                f"('initiative.quantity'); known: {', '.join(close)}"
+            )
+        if option not in offered[key]:
+            initiative, quantity = key.split(".", 1)
+            table = _shown(raw_dir / "spending_profiles.csv") if quantity == PROFILE_KEY else shown_measures
+            raise ParameterError(
+                f"{where}: parameter {OPTIONS_PARAMETER!r}: unknown {quantity} option {option!r} for "
+                f"{initiative!r}; choose one of {sorted(offered[key])} ({table})"
+            )
+
+
 def _table_years(table: Path) -> set[int]:
     """The ``year`` column of a small reference table; empty when it cannot be read (01_clean then says why)."""
     try:
@@ -475,6 +524,8 @@ def check_values(
     raw_dir = _resolve(root, values["raw_dir"]) if isinstance(values.get("raw_dir"), str) else None
     for name, value in values.items():
         _check_range(specs[name], value, origin.get(name, "parameters"), raw_dir)
+    if OPTIONS_PARAMETER in values:
+        check_options(values[OPTIONS_PARAMETER], origin.get(OPTIONS_PARAMETER, "parameters"), raw_dir)
     check_folders(values, specs, root, origin)
 
 
@@ -561,8 +612,26 @@ def _nested(a: Path, b: Path) -> bool:
 # --- scenarios ----------------------------------------------------------------------------------------------
 
 
+def scenario_folder_name(name: str) -> str:
+    """The folder of a scenario's edition (``scenarios/<this>/``), from its name (its file's stem): letters,
+    digits, '-', '_' and '.' only."""
+    cleaned = re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._-")
+    return cleaned[:64] or "scenario"
+
+
+def check_scenario_name(path: Path) -> None:
+    """A scenario's name (its file's stem) is shown in the report and written in scenarios.csv: no control
+    character, nothing a spreadsheet would run as a formula."""
+    from divide_study.data.text import control_problem, formula_problem
+
+    problem = control_problem(path.stem) or formula_problem(path.stem)
+    if problem:
+        raise ParameterError(f"{_shown(path)}: the scenario's name {path.stem!r} (its file's name) {problem}")
+
+
 def scenario_files(folder: Path) -> list[Path]:
-    """Every scenario of a folder, ``.yaml`` and ``.yml``, by name; two files of the same name are refused."""
+    """Every scenario of a folder, ``.yaml`` and ``.yml``, by name; two files of the same name, or whose
+    editions would share a folder (``p p.yaml`` and ``p_p.yaml``: ``scenarios/p_p/``), are refused."""
     shown = _shown(folder)
     if not folder.is_dir():
         raise ParameterError(f"{shown}: scenario folder not found")
@@ -570,41 +639,69 @@ def scenario_files(folder: Path) -> list[Path]:
         path for path in folder.iterdir() if path.suffix.lower() in SCENARIO_SUFFIXES and not path.name.startswith(".")
     )
     stems: dict[str, Path] = {}
+    folders: dict[str, Path] = {}
     for path in found:
+        check_scenario_name(path)
         if path.stem in stems:
             raise ParameterError(f"{shown}: two scenarios named {path.stem!r} ({stems[path.stem].name}, {path.name})")
         stems[path.stem] = path
+        edition = scenario_folder_name(path.stem)
+        if edition in folders:
+            raise ParameterError(
+                f"{shown}: scenarios {folders[edition].name!r} and {path.name!r} would both publish to "
+                f"scenarios/{edition}/ (a folder name keeps letters, digits, '-', '_' and '.'); rename one of them"
+            )
+        folders[edition] = path
     return found
 
 
-def read_scenario(path: Path, specs: dict[str, Spec] | None = None) -> dict[str, Any]:
-    """A scenario file, its keys known and its values of the right type (ranges are checked once merged)."""
+def read_scenario(
+    path: Path, specs: dict[str, Spec] | None = None, fixed: Iterable[str] = (), where: str | None = None
+) -> dict[str, Any]:
+    """A scenario file, its keys known and its values of the right type (ranges are checked once merged).
+
+    ``fixed`` are the parameters the build sets for each edition (``lang``): never a scenario's to set.
+    ``where`` is how messages name the file (default: its path)."""
     specs = specs if specs is not None else study_specs()
+    where = where or _shown(path)
     given = read_yaml(path)
     if given and all(isinstance(value, dict) and {"type", "default"} <= set(value) for value in given.values()):
         raise ParameterError(
-            f"{_shown(path)}: looks like a defaults file (entries with type and default); "
+            f"{where}: looks like a defaults file (entries with type and default); "
             "a scenario is a flat `name: value` mapping, e.g. `base_year: 2014`"
         )
-    check_keys_and_types(given, specs, _shown(path))
+    check_keys_and_types(given, specs, where)
+    set_by_build = sorted(set(fixed) & set(given))
+    if set_by_build:
+        raise ParameterError(
+            f"{where}: parameter {set_by_build[0]!r} is set by the build for each edition (the English "
+            "report.html, the French rapport.html); remove it from the scenario"
+        )
     return given
 
 
 def sweep(
-    central: dict[str, Any], folder: Path, specs: dict[str, Spec] | None = None, root: Path = config.PROJ_ROOT
+    central: dict[str, Any],
+    folder: Path,
+    specs: dict[str, Spec] | None = None,
+    root: Path = config.PROJ_ROOT,
+    fixed: Iterable[str] = (),
 ) -> dict[str, dict[str, Any]]:
     """Each scenario of ``folder`` merged into ``central`` (by ``merge``), by scenario name: 04's sweep.
 
-    Every file is checked (known keys, types, ranges) before any is returned."""
+    Every file is checked (known keys, types, ranges, options; ``fixed``: parameters it may not set) before any
+    is returned, each message naming the scenario's file."""
     specs = specs if specs is not None else study_specs()
     merged = {}
     for path in scenario_files(folder):
-        scenario = read_scenario(path, specs)
+        shown = config.display_path(path)
+        scenario = read_scenario(path, specs, fixed, where=shown)
         values = merge(central, scenario)
-        origin = {name: config.display_path(path) for name in scenario}
         raw_dir = _resolve(root, values["raw_dir"]) if isinstance(values.get("raw_dir"), str) else None
         for name, value in scenario.items():
-            _check_range(specs[name], value, origin[name], raw_dir)
+            _check_range(specs[name], value, shown, raw_dir)
+        if OPTIONS_PARAMETER in scenario:
+            check_options(scenario[OPTIONS_PARAMETER], shown, raw_dir)
         merged[path.stem] = values
     return merged
 
@@ -632,6 +729,7 @@ def load_parameters(
     build_parameters: dict[str, str] | None = None,
     *,
     root: Path | None = None,
+    fixed: dict[str, list[Any]] | None = None,
 ) -> dict[str, Any]:
     """Defaults merged with a scenario, every value checked, every swept scenario checked too.
 
@@ -640,8 +738,10 @@ def load_parameters(
     used; a scenario may only set known parameters. Output folders are confined (``check_folders``). When
     the parameters name a ``scenarios_dir``, every scenario file there is checked as well, so a typo in a
     swept scenario stops the build before anything runs. ``root`` is the project (default: the folder
-    above ``default_path``'s folder).
+    above ``default_path``'s folder). ``fixed`` maps each parameter the build sets for each edition to the
+    values it sets (``lang``: en, fr): no scenario may set it, and its default must be one of them.
     """
+    fixed = fixed or {}
     default_path = default_path or config.PARAMS_DIR / "default.yaml"
     root = root or default_path.resolve().parent.parent
     build_parameters = build_parameters or {}
@@ -671,12 +771,18 @@ def load_parameters(
     if unused and declared:
         raise ParameterError(f"{shown_defaults}: parameter {unused[0]!r} is used by no notebook nor the build")
     values = {name: spec.default for name, spec in specs.items()}
+    for name, allowed in fixed.items():
+        if name in values and values[name] not in allowed:
+            raise ParameterError(
+                f"{shown_defaults}: parameter {name!r} is {values[name]!r}; the build makes the editions "
+                f"{', '.join(map(repr, allowed))}, so its default must be one of them"
+            )
     origin = {**dict.fromkeys(values, shown_defaults), "_defaults": shown_defaults}
     if scenario is not None:
-        overrides = read_scenario(scenario, specs)
+        overrides = read_scenario(scenario, specs, fixed)
         values = merge(values, overrides)
         origin.update(dict.fromkeys(overrides, config.display_path(scenario)))
     check_values(values, specs, root, origin)
     if isinstance(values.get("scenarios_dir"), str):
-        sweep(values, _resolve(root, values["scenarios_dir"]), specs, root)
+        sweep(values, _resolve(root, values["scenarios_dir"]), specs, root, fixed)
     return values

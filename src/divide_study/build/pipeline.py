@@ -29,7 +29,12 @@ from typing import Any
 
 from divide_study import config
 from divide_study.build import audit, kernels, staging
-from divide_study.build.params import load_parameters, notebook_parameters, output_folders, read_yaml
+from divide_study.build.params import (
+    load_parameters,
+    notebook_parameters,
+    output_folders,
+    scenario_folder_name,
+)
 from divide_study.build.progress import Reporter
 from divide_study.errors import StudyError
 from divide_study.i18n import LOCALES
@@ -209,6 +214,8 @@ BUILD_PARAMETERS = {"report_dir": "str"}
 REPORT_TITLE = "French answers to the rural digital divide"
 # Where scenario editions are published, each in its own folder.
 SCENARIOS_DIR = "scenarios"
+# In an edition's state (build/state/scenario-<folder>/): the name of the scenario it was built for.
+EDITION_RECORD = "edition.txt"
 
 
 def dependencies(steps: tuple[Step, ...] = STEPS) -> dict[str, set[str]]:
@@ -355,6 +362,7 @@ def run_step(spec: dict[str, Any]) -> Any:
         log.unlink(missing_ok=True)
         os.environ.update({"IPYTHONDIR": spec["ipython_dir"], audit.RULES_ENV: spec["audit_rules"]})
     manager = kernels.attached_manager(claimed) if claimed else None
+    read_before = input_digests(spec)  # what the step is about to read, as the build will record it
     try:
         outcome = execute_step(
             spec["notebook"], spec["executed"], spec["parameters"], spec["timeout"], spec["cwd"], manager
@@ -362,6 +370,15 @@ def run_step(spec: dict[str, Any]) -> Any:
     finally:
         if manager is not None:
             kernels.release(manager)
+    if outcome["ok"]:
+        moved = changed_inputs(spec, read_before)
+        if moved:
+            outcome = {
+                **outcome,
+                "ok": False,
+                "error": f"its input(s) changed while it ran: {', '.join(moved)}; what it read may not be what the "
+                "build would record as read, so the step is not recorded: build again once the files are saved",
+            }
     if outcome["ok"]:
         found = audit.undeclared(log, Path(spec["cwd"]), spec["staged"])
         if found:
@@ -384,6 +401,32 @@ def run_step(spec: dict[str, Any]) -> Any:
     manifest.parent.mkdir(parents=True, exist_ok=True)
     manifest.write_text(json.dumps(outputs_digest(step, folders), indent=1, sort_keys=True), encoding="utf-8")
     return {"seconds": outcome["seconds"], "notes": outcome.get("notes", [])}
+
+
+def input_digests(spec: dict[str, Any]) -> dict[str, str]:
+    """The SHA-256 of each input file a step reads (its read patterns in the input folders), by its name as the
+    user sees it. Taken as the step starts and again as it ends: doit records the inputs' hashes only after the
+    step, so a file saved while the step ran would be recorded with its new hash over results of its old
+    content, and the next build would skip the step."""
+    digests = {}
+    cwd = Path(spec["cwd"])
+    for read in spec["reads"]:
+        root, pattern = read.split(":", 1)
+        if root not in INPUT_ROOTS or root not in spec["folders"]:
+            continue
+        for path in _files(Path(spec["folders"][root]), pattern):
+            shown = path.relative_to(cwd).as_posix() if path.is_relative_to(cwd) else str(path)
+            try:
+                digests[shown] = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                digests[shown] = "unreadable"
+    return digests
+
+
+def changed_inputs(spec: dict[str, Any], before: dict[str, str]) -> list[str]:
+    """The inputs added, removed or changed since ``before`` (``input_digests``)."""
+    after = input_digests(spec)
+    return sorted(name for name in set(before) | set(after) if before.get(name) != after.get(name))
 
 
 def _load_papermill() -> None:
@@ -596,7 +639,7 @@ class _DoitReporter:
             self._finish(StepResult(task.name, "blocked", error="an upstream notebook failed"))
             return
         seconds = time.perf_counter() - self.started.get(task.name, time.perf_counter())
-        message = getattr(fail, "message", "") or str(fail)
+        message = self.builder.unstaged(getattr(fail, "message", "") or str(fail))
         if not message.startswith("notebook "):
             message = f"notebook {config.display_path(self.builder.notebook(task.name))}, {message.strip()}"
         self._finish(StepResult(task.name, "failed", seconds, message))
@@ -630,8 +673,7 @@ class _InOrder(dict):
 
 def _safe_name(text: str) -> str:
     """A folder name from a scenario file's name: letters, digits, '-', '_' and '.' only."""
-    cleaned = re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("._-")
-    return cleaned[:64] or "scenario"
+    return scenario_folder_name(text)
 
 
 class Builder:
@@ -668,6 +710,9 @@ class Builder:
             raise StudyError(f"unknown notebook(s) {unknown}; the build knows {self.order}")
         self.only = list(only or [])
         self.selected = [name for name in self.order if name in self._with_upstream(only or self.order)]
+        if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout < 1:
+            raise StudyError(f"--timeout {timeout}: a cell's time limit is a whole number of seconds, 1 or more")
+        staging.crash_point_setting()  # a malformed fault-injection setting is refused before anything runs
         self.force, self.timeout, self.pdf = force, timeout, pdf
         self.reporter = reporter or Reporter()
         self.jobs = max(1, jobs or os.cpu_count() or 1)
@@ -676,14 +721,12 @@ class Builder:
         self.declared = {name: notebook_parameters(self.notebook(name)) for name in self.order}
         default_path = self.root / "params" / "default.yaml"
         declared = {self.notebook(name): self.declared[name] for name in self.order}
-        self.parameters = load_parameters(declared, scenario, default_path, BUILD_PARAMETERS)
-        # What a step fixes (each edition's language) is not the scenario's to set.
-        fixed = sorted({key for step in steps for key, _ in step.fixed} & set(read_yaml(scenario) if scenario else {}))
-        if fixed:
-            raise StudyError(
-                f"--params {scenario}: parameter {fixed[0]!r} is set by the build for each edition (the English "
-                "report.html, the French rapport.html); remove it from the scenario"
-            )
+        # What a step fixes (each edition's language) is not a scenario's to set, the swept ones' included.
+        fixed: dict[str, list[Any]] = {}
+        for step in steps:
+            for key, value in step.fixed:
+                fixed.setdefault(key, []).append(value)
+        self.parameters = load_parameters(declared, scenario, default_path, BUILD_PARAMETERS, fixed=fixed)
         self.scenario = Path(scenario) if scenario is not None else None
         # The defaults as values (whatever the defaults file's form), to tell an edition from the study itself.
         defaults = (
@@ -697,8 +740,32 @@ class Builder:
         self.target = "study" if self.edition is None else f"scenario-{_safe_name(self.edition)}"
         self.stage = self.build_dir / f".stage-{self.target}"
         self.state_dir = self.build_dir / "state" / self.target
+        if self.edition is not None:
+            self._check_edition_folder()
         self.specs: dict[str, dict[str, Any]] = {}  # each step's spec, as its doit task was made
         self.pool: kernels.KernelPool | None = None  # kernels started ahead, while doit runs
+        self.published_before: dict[str, tuple[int, int, int]] | None = None  # see published_signature
+
+    def _check_edition_folder(self) -> None:
+        """One scenario name, one folder: an edition never publishes over another scenario's edition whose name
+        gives the same folder (``p p.yaml`` and ``p_p.yaml``: ``scenarios/p_p/``). Each edition's state records
+        the name it was built for (``EDITION_RECORD``); the record is only ever used to refuse."""
+        from divide_study.build.params import check_scenario_name
+
+        check_scenario_name(self.scenario)
+        record = self.state_dir / EDITION_RECORD
+        try:
+            recorded = record.read_text(encoding="utf-8") if record.is_file() and not record.is_symlink() else None
+        except (OSError, UnicodeDecodeError):
+            recorded = None
+        if recorded is not None and recorded != self.edition:
+            folder = self.base.relative_to(self.root).as_posix()
+            raise StudyError(
+                f"--params {config.display_path(self.scenario)}: the scenario {self.edition!r} would publish to "
+                f"{folder}/, which holds the edition of the scenario {recorded!r}; rename the file (a folder name "
+                f"keeps letters, digits, '-', '_' and '.'), or remove {folder}/ and "
+                f"{self.state_dir.relative_to(self.root).as_posix()}/ to replace that edition"
+            )
 
     def _edition(self, defaults: dict[str, Any]) -> str | None:
         """None for the published study; the scenario's name when its values change any result.
@@ -769,16 +836,22 @@ class Builder:
         """Run what is stale; publish only if every step succeeded. Interrupts publish nothing."""
         report = BuildReport(destination=self.base)
         with staging.build_lock(self.build_dir):
-            if staging.recover(self.build_dir):
+            staging.refuse_links(self.build_dir)
+            if staging.recover(self.build_dir, keep=tuple(self.inputs.values())):
                 self.reporter.note("finished publishing what an interrupted build had started")
+            self.published_before = self.published_signature()
             staging.remove_stale_stages(self.build_dir)
+            self._check_state()
             try:
                 self._make_stage()
                 self._run_doit(report)
                 if report.ok and report.count("ran"):
                     self._drop_undeclared()
                     if self.finalize:
-                        self.finalize({root: self.stage / root for root in self.published})
+                        try:
+                            self.finalize({root: self.stage / root for root in self.published})
+                        except StudyError as exc:
+                            raise StudyError(self.unstaged(str(exc))) from exc
                     self._publish()
                     report.published = True
             finally:
@@ -788,6 +861,65 @@ class Builder:
                 if not (self.build_dir / staging.JOURNAL).exists():  # else the next start needs the stage
                     shutil.rmtree(self.stage, ignore_errors=True)
         return report
+
+    def published_signature(self) -> dict[str, tuple[int, int, int]]:
+        """Each published file's size, modification time and inode (a rename onto it changes the inode): what
+        tells, after a failed build, whether "the previous outputs are unchanged" is true (a stat per file, so
+        that a build that changes nothing costs nothing more)."""
+        found = {}
+        for published in self.published.values():
+            for folder, _, files in os.walk(published):
+                for name in files:
+                    path = Path(folder) / name
+                    try:
+                        status = path.lstat()
+                    except OSError:
+                        continue
+                    found[path.relative_to(self.root).as_posix()] = (
+                        status.st_size,
+                        status.st_mtime_ns,
+                        status.st_ino,
+                    )
+        return found
+
+    def changed_published(self) -> list[str]:
+        """The published files added, removed or changed since this build started (none of them by the build,
+        which publishes only by its journal): said after a failure instead of "unchanged"."""
+        if self.published_before is None:
+            return []
+        now = self.published_signature()
+        return sorted(
+            name for name in set(now) | set(self.published_before) if now.get(name) != self.published_before.get(name)
+        )
+
+    def unstaged(self, message: str) -> str:
+        """A message as the user reads it: a file of the staging copy named by its published place (the stage
+        is gone once the build ends; the user knows data/processed/x.csv, not build/.stage-study/processed)."""
+        for root, published in self.published.items():
+            shown = os.path.relpath(published, self.root) if published.is_relative_to(self.root) else str(published)
+            message = message.replace(str(self.stage / root), shown)
+            message = message.replace(os.path.relpath(self.stage / root, config.PROJ_ROOT), shown)
+        return message
+
+    def _check_state(self) -> None:
+        """doit's database (``build/state/<target>/doit.json``) as doit keeps it: a mapping of each step to a
+        mapping of what it recorded. A truncated or foreign one is set aside (``build/rejected/``), said so,
+        and the build goes on as a cold build: every step runs, as for a first build."""
+        database = self.state_dir / "doit.json"
+        if not database.exists() and not database.is_symlink():
+            return
+        try:
+            if database.is_symlink() or not database.is_file():
+                raise ValueError("not a regular file")
+            data = json.loads(database.read_bytes().decode("utf-8"))
+            if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+                raise ValueError("not a mapping of steps to what each recorded")
+        except (ValueError, UnicodeDecodeError) as exc:
+            kept = staging.set_aside(self.build_dir, database)
+            self.reporter.note(
+                f"the build's record {database.relative_to(self.root).as_posix()} could not be read ({exc}); it is "
+                f"kept as {kept.relative_to(self.root).as_posix()} and this build runs every step, as a first build"
+            )
 
     def _make_stage(self) -> None:
         """A private copy of the published outputs (and of the engine's state) that this build works in."""
@@ -801,6 +933,8 @@ class Builder:
             shutil.copytree(self.state_dir, self.stage / "state")
         else:
             (self.stage / "state").mkdir()
+        if self.edition is not None:
+            (self.stage / "state" / EDITION_RECORD).write_text(self.edition, encoding="utf-8")
 
     def _drop_undeclared(self) -> None:
         """Remove from the staged outputs the files no step declares any more (a chart or table renamed or

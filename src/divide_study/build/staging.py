@@ -6,6 +6,10 @@
   rename cannot do that, so the intent is written first, fsynced, to ``build/publish-journal.json``. Every
   later step is a rename that can be redone; whoever starts next (the next build) finds the journal and rolls
   the publish forward to its end. A crash before the journal is written publishes nothing; after, everything.
+* Everything under ``build/`` is data from an untrusted past (an earlier build, a user, a copy of the project):
+  the journal, the lock and the engine's state are validated before use (schema; paths relative, inside the
+  project, through no symbolic link) and a bad one is set aside under ``build/rejected/`` with a message, never
+  acted on. The build follows no symbolic link in its own folder (``refuse_links``).
 * Worker processes and Jupyter kernels (which run in their own sessions) end with the build: on exit, every
   process descended from the build is killed, and each worker and kernel also dies with its parent.
 """
@@ -20,23 +24,82 @@ import json
 import os
 import shutil
 import signal
+import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from divide_study.errors import StudyError
 
 JOURNAL = "publish-journal.json"
+LOCK = ".lock"
+# Where files of build/ that the build cannot trust are set aside, for the user to look at.
+REJECTED = "rejected"
+# The entries of build/ the build reads or writes (its staging folders, ``.stage-*``, too).
+OWN_ENTRIES = (LOCK, JOURNAL, "publish-journal.tmp", "state", "notebooks", "logs", "ipython", REJECTED)
 # Fault injection for the kill-at-every-point test: SIGKILL this process at the Nth point of a publish.
 CRASH_AT_ENV = "STUDY_PUBLISH_CRASH_AT"
+_MOVE_KEYS = ("staged", "published", "backup")
+
+
+def _shown(build_dir: Path, path: Path) -> str:
+    """A path of the project as the user sees it: relative to the project's folder (never absolute)."""
+    try:
+        return Path(path).relative_to(build_dir.parent).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def crash_point_setting() -> int | None:
+    """The fault-injection point (``STUDY_PUBLISH_CRASH_AT``), checked before anything runs: a positive
+    whole number, or unset."""
+    wanted = os.environ.get(CRASH_AT_ENV)
+    if wanted is None or wanted == "":
+        return None
+    if not wanted.strip().isdigit() or int(wanted) < 1:
+        raise StudyError(
+            f"{CRASH_AT_ENV}={wanted!r}: must be a whole number of 1 or more (the point of the publish at which a "
+            f"test kills the build); unset it (unset {CRASH_AT_ENV}) for a normal build"
+        )
+    return int(wanted)
+
+
+def check_build_folder(build_dir: Path) -> None:
+    """``build/`` itself must be a folder of the project, not a symbolic link to somewhere else."""
+    if build_dir.is_symlink():
+        raise StudyError(
+            f"{_shown(build_dir, build_dir)} is a symbolic link (to {os.readlink(build_dir)}); the build keeps its "
+            "private files there and follows no link: remove the link (the build makes the folder)"
+        )
+    if build_dir.exists() and not build_dir.is_dir():
+        raise StudyError(f"{_shown(build_dir, build_dir)} is a file; the build needs that name for its folder")
 
 
 @contextlib.contextmanager
 def build_lock(build_dir: Path) -> Iterator[None]:
-    """Hold ``build/.lock`` for the whole build; a second build stops at once, saying which pid has it."""
+    """Hold ``build/.lock`` for the whole build; a second build stops at once, saying which pid has it.
+
+    The lock is opened without following a symbolic link, and used only if it is a regular file of its own (no
+    other name links to it): a lock planted as a link to a file elsewhere is never written through.
+    """
+    check_build_folder(build_dir)
     build_dir.mkdir(parents=True, exist_ok=True)
-    handle = os.open(build_dir / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    lock = build_dir / LOCK
+    refused = (
+        f"{_shown(build_dir, lock)} is not the build's own lock file (a symbolic link, a hard link or not a "
+        "regular file); nothing was written to it: remove it (rm build/.lock) and build again"
+    )
     try:
+        handle = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EISDIR, errno.ENXIO):
+            raise StudyError(refused) from None
+        raise
+    try:
+        status = os.fstat(handle)
+        if not stat.S_ISREG(status.st_mode) or status.st_nlink != 1:
+            raise StudyError(refused)
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
@@ -54,6 +117,40 @@ def build_lock(build_dir: Path) -> Iterator[None]:
         os.close(handle)  # releases the lock
 
 
+def refuse_links(build_dir: Path) -> None:
+    """The build follows no symbolic link in the entries of ``build/`` it uses: a link planted there (the
+    journal, a log, the state, the notebooks' folder) would make it read or write a file elsewhere."""
+    if not build_dir.is_dir():
+        return
+    # Stale staging folders (``.stage-*``) are not looked into: they are removed, links unfollowed.
+    tops = [build_dir / name for name in OWN_ENTRIES]
+    for top in tops:
+        found = [top] if top.is_symlink() else []
+        if not found and top.is_dir():
+            for folder, dirs, files in os.walk(top):
+                found += [Path(folder) / name for name in (*dirs, *files) if (Path(folder) / name).is_symlink()]
+                if found:
+                    break
+        if found:
+            raise StudyError(
+                f"{_shown(build_dir, found[0])} is a symbolic link (to {os.readlink(found[0])}); the build follows "
+                "no link in its own folder build/: remove the link and build again (nothing was read or written "
+                "through it)"
+            )
+
+
+def set_aside(build_dir: Path, path: Path) -> Path:
+    """Move a file of ``build/`` that the build cannot trust to ``build/rejected/`` (kept, never acted on)."""
+    folder = build_dir / REJECTED
+    folder.mkdir(exist_ok=True)
+    for number in range(1, 10_000):
+        target = folder / f"{path.name}.{number}"
+        if not target.exists() and not target.is_symlink():
+            break
+    os.replace(path, target)  # renames a symbolic link itself, never what it points to
+    return target
+
+
 def _fsync_dir(folder: Path) -> None:
     handle = os.open(folder, os.O_RDONLY)
     try:
@@ -65,8 +162,7 @@ def _fsync_dir(folder: Path) -> None:
 def _crash_point(counter: list[int]) -> None:
     """Count one point of the publish; die here if the fault-injection variable says so."""
     counter[0] += 1
-    wanted = os.environ.get(CRASH_AT_ENV)
-    if wanted and int(wanted) == counter[0]:
+    if crash_point_setting() == counter[0]:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
@@ -78,10 +174,17 @@ def publish(build_dir: Path, moves: list[tuple[Path, Path]], backup_dir: Path) -
     if not moves:
         return
     backup_dir.mkdir(parents=True, exist_ok=True)
+    root = build_dir.parent
+    # Relative to the project: a copy of the project finishes its own publish, never the original's.
     entries = [
-        {"staged": str(staged), "published": str(published), "backup": str(backup_dir / f"{n}.previous")}
+        {
+            "staged": _relative(root, staged),
+            "published": _relative(root, published),
+            "backup": _relative(root, backup_dir / f"{n}.previous"),
+        }
         for n, (staged, published) in enumerate(moves)
     ]
+    moves_to_do = _checked_moves(build_dir, {"moves": entries})
     journal = build_dir / JOURNAL
     partial = journal.with_suffix(".tmp")
     counter = [0]
@@ -93,16 +196,85 @@ def publish(build_dir: Path, moves: list[tuple[Path, Path]], backup_dir: Path) -
     os.replace(partial, journal)  # the commit point: from here the publish will complete
     _fsync_dir(build_dir)
     _crash_point(counter)
-    _roll_forward(entries, lambda: _crash_point(counter))
+    _roll_forward(moves_to_do, lambda: _crash_point(counter))
     journal.unlink()
     _fsync_dir(build_dir)
     _crash_point(counter)
 
 
-def _roll_forward(entries: list[dict[str, str]], point=lambda: None) -> None:
+def _relative(root: Path, path: Path) -> str:
+    try:
+        return Path(path).relative_to(root).as_posix()
+    except ValueError:
+        raise StudyError(f"cannot publish {path}: it is not inside the project {root}") from None
+
+
+class JournalError(ValueError):
+    """A publish journal the build did not write (malformed, or naming paths it would never name)."""
+
+
+def _journal_path(build_dir: Path, text: Any, where: str, keep: tuple[Path, ...]) -> Path:
+    """One path of a journal: relative, inside the project, through no symbolic link, never a folder of the
+    project's own (notebooks/, src/, params/, …, the inputs, build/ itself)."""
+    from divide_study.build.params import PROTECTED_FOLDERS  # params is heavier; imported when needed
+
+    root = build_dir.parent
+    if not isinstance(text, str) or not text or any(ord(c) < 32 for c in text):
+        raise JournalError(f"{where} is not a path: {text!r}")
+    relative = Path(text)
+    if relative.is_absolute() or ".." in relative.parts or relative.parts in ((), (".",)):
+        raise JournalError(f"{where} ({text}) is not a path inside the project")
+    path = root / relative
+    for depth in range(1, len(relative.parts) + 1):
+        if (root / Path(*relative.parts[:depth])).is_symlink():
+            raise JournalError(f"{where} ({text}) goes through a symbolic link")
+    first = relative.parts[0]
+    inside_build = first == build_dir.name
+    if where.endswith("published"):
+        state = inside_build and len(relative.parts) == 3 and relative.parts[1] == "state"
+        if (inside_build and not state) or (not inside_build and first in PROTECTED_FOLDERS):
+            raise JournalError(f"{where} ({text}) is not a folder a build publishes")
+        if any(path == folder or path.is_relative_to(folder) or folder.is_relative_to(path) for folder in keep):
+            raise JournalError(f"{where} ({text}) is an input folder of the study")
+    elif not (inside_build and len(relative.parts) >= 3 and relative.parts[1].startswith(".stage-")):
+        raise JournalError(f"{where} ({text}) is not inside a staging folder (build/.stage-*)")
+    return path
+
+
+def _checked_moves(build_dir: Path, data: Any, keep: tuple[Path, ...] = ()) -> list[dict[str, Path]]:
+    """A journal's moves, every one checked (see ``_journal_path``), or a JournalError saying what is wrong."""
+    shape = '{"moves": [{"staged": …, "published": …, "backup": …}, …]}'
+    if not isinstance(data, dict) or set(data) != {"moves"} or not isinstance(data["moves"], list):
+        raise JournalError(f"expected {shape}, found {type(data).__name__} {_clip(data)}")
+    moves = []
+    for number, entry in enumerate(data["moves"], start=1):
+        if not isinstance(entry, dict) or set(entry) != set(_MOVE_KEYS):
+            raise JournalError(f"move {number} is {_clip(entry)}, not {{staged, published, backup}}")
+        moves.append({key: _journal_path(build_dir, entry[key], f"move {number}, {key}", keep) for key in _MOVE_KEYS})
+    return moves
+
+
+def _clip(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def read_journal(build_dir: Path, keep: tuple[Path, ...] = ()) -> list[dict[str, Path]]:
+    """The moves of ``build/publish-journal.json``, checked; a JournalError if it is not one a build wrote."""
+    journal = build_dir / JOURNAL
+    if journal.is_symlink() or not journal.is_file():
+        raise JournalError("it is not a regular file")
+    try:
+        data = json.loads(journal.read_bytes().decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise JournalError(f"it is not JSON ({exc})") from exc
+    return _checked_moves(build_dir, data, keep)
+
+
+def _roll_forward(entries: list[dict[str, Path]], point=lambda: None) -> None:
     """Do what is left of each move; each step is safe to repeat after a crash."""
     for entry in entries:
-        staged, published, backup = (Path(entry[k]) for k in ("staged", "published", "backup"))
+        staged, published, backup = (entry[k] for k in _MOVE_KEYS)
         if not staged.exists():
             continue  # this move was done
         published.parent.mkdir(parents=True, exist_ok=True)
@@ -117,16 +289,25 @@ def _roll_forward(entries: list[dict[str, str]], point=lambda: None) -> None:
         point()
 
 
-def recover(build_dir: Path) -> bool:
-    """Finish a publish that a crash interrupted (the journal is there). True if there was one."""
+def recover(build_dir: Path, keep: Iterable[Path] = ()) -> bool:
+    """Finish a publish that a crash interrupted (the journal is there). True if there was one.
+
+    The journal is checked first (``read_journal``; ``keep`` are folders it may never name, the study's
+    inputs); one that a build did not write is set aside under ``build/rejected/`` and nothing in it is done.
+    """
     journal = build_dir / JOURNAL
     build_dir.joinpath(JOURNAL).with_suffix(".tmp").unlink(missing_ok=True)  # never committed: ignore it
-    if not journal.exists():
+    if not journal.exists() and not journal.is_symlink():
         return False
     try:
-        entries = json.loads(journal.read_text(encoding="utf-8"))["moves"]
-    except (OSError, ValueError, KeyError) as exc:
-        raise StudyError(f"the publish journal {journal} cannot be read ({exc}); remove it and rebuild") from exc
+        entries = read_journal(build_dir, tuple(Path(folder).resolve() for folder in keep))
+    except JournalError as exc:
+        kept = set_aside(build_dir, journal)
+        raise StudyError(
+            f"{_shown(build_dir, journal)} is not a publish journal this build wrote: {exc}. Nothing in it was "
+            f"done; it is kept as {_shown(build_dir, kept)}. Build again: the build starts from the published "
+            "files as they are (add --force to remake every output if a build was killed while publishing)"
+        ) from None
     _roll_forward(entries)
     journal.unlink()
     _fsync_dir(build_dir)
@@ -157,7 +338,10 @@ def remove_stale_stages(build_dir: Path) -> None:
     """Staging folders left by killed builds (we hold the lock, so none of them is in use)."""
     if build_dir.is_dir():
         for stage in build_dir.glob(".stage-*"):
-            shutil.rmtree(stage, ignore_errors=True)
+            if stage.is_symlink():
+                stage.unlink()  # the link only, never what it points to
+            else:
+                shutil.rmtree(stage, ignore_errors=True)
 
 
 # --- processes ----------------------------------------------------------------------------------------------
@@ -229,12 +413,12 @@ def roll_back(build_dir: Path) -> bool:
     """Undo a publish that failed with an error (not a crash): True if the previous folders are back."""
     journal = build_dir / JOURNAL
     try:
-        entries = json.loads(journal.read_text(encoding="utf-8"))["moves"]
-    except (OSError, ValueError, KeyError):
+        entries = read_journal(build_dir)
+    except (OSError, JournalError):
         return not journal.exists()
     try:
         for entry in reversed(entries):
-            staged, published, backup = (Path(entry[k]) for k in ("staged", "published", "backup"))
+            staged, published, backup = (entry[k] for k in _MOVE_KEYS)
             if not staged.exists() and published.exists():
                 os.replace(published, staged)  # this move was done: undo it
             if backup.exists() and not published.exists():

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from divide_study.data.tables import load_schema, read_text_strict, schema_path_for
+from divide_study.data.tables import load_schema, read_text_strict, schema_path_for, suspect_text, text_problem
 from divide_study.errors import DataError
 
 TABLES = ("communes", "departements", "regions", "ftthCommunes", "ftthDepartements", "ftthRegions")
@@ -162,6 +162,10 @@ def read_arcep_table(path: Path, schema_path: Path | None = None) -> pd.DataFram
             frame[name] = numbers
             continue
         stripped = values.str.strip()
+        # Whole text only: no control character, nothing a spreadsheet would run (see data.text).
+        bad = suspect_text(stripped)
+        if bad.any():
+            fail(bad, name, text_problem(stripped[bad].iloc[0]) or "")
         if constraints.get("required") and (stripped == "").any():
             fail(stripped == "", name, "is empty, but a value is required")
         if "pattern" in constraints:

@@ -427,3 +427,17 @@ def _why(written: str, expected: str) -> str:
 
 def _int(value) -> int:
     return int(value) if not pd.isna(value) else -1
+
+
+def check_model_risks(model_risks: pd.DataFrame, initiatives: pd.DataFrame, path: Path) -> None:
+    """A row of ``model_risks.csv`` for every model an initiative uses: without it the report would show that
+    initiative's owner, payer and risks as "–", as if nobody carried them."""
+    described = set(model_risks["model"])
+    for row, record in rows(initiatives):
+        if record["model"] not in described:
+            raise DataError(
+                path,
+                f"no row for the model {record['model']!r}, which data/raw/initiatives.csv (row {row}) gives to "
+                f"{record['initiative']!r}; add a row saying who owns, pays and carries the risks under it",
+                column="model",
+            )

@@ -1,0 +1,350 @@
+"""Issue 23, class 1: everything under build/ is data from an untrusted past (a user, an earlier build, a copy).
+
+The publish journal, the lock and the engine's record are checked before use; a bad one is set aside under
+build/rejected/ with a message and never acted on. Each case compares the SHA-256 of every published file (and of
+a folder outside the project) before and after. A throwaway two-notebook project (tests/test_pipeline.py's).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import tree_digest
+from test_pipeline import two_folder_project
+
+from divide_study.build import cli, staging
+from divide_study.build.pipeline import Builder, Step
+from divide_study.build.progress import Reporter
+from divide_study.errors import StudyError
+
+STEPS = (
+    Step("a_copy", reads=("raw:input.csv",), writes=("processed:a.csv",)),
+    Step("d_figure", reads=("processed:a.csv",), writes=("figures:d.txt",)),
+)
+
+
+def builder(root: Path, **options) -> Builder:
+    return Builder(steps=STEPS, root=root, reporter=Reporter(), finalize=None, jobs=1, **options)
+
+
+def published(root: Path) -> dict[str, dict[str, str]]:
+    return {folder: tree_digest(root / folder) for folder in ("data/processed", "figures", "notebooks", "data/raw")}
+
+
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory) -> Path:
+    root = two_folder_project(tmp_path_factory.mktemp("untrusted") / "proj")
+    assert builder(root).run().published
+    return root
+
+
+@pytest.fixture
+def project(built_once: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "proj"
+    shutil.copytree(built_once, root, symlinks=True)
+    return root
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """A folder of the user's, beside the project: no build may touch it."""
+    folder = tmp_path / "precious"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "thesis.txt").write_text("years of work\n")
+    (folder / "sub" / "data.csv").write_text("x\n1\n")
+    return folder
+
+
+def write_journal(root: Path, content: object) -> None:
+    text = content if isinstance(content, str) else json.dumps(content)
+    (root / "build" / staging.JOURNAL).write_text(text, encoding="utf-8")
+
+
+def forged_moves(root: Path, outside: Path) -> list[dict]:
+    """A journal naming the user's folder: a roll-forward would move it aside and delete it."""
+    stage = root / "build/.stage-study"
+    (stage / "evil").mkdir(parents=True)
+    (stage / "previous" / "0.previous").mkdir(parents=True)  # "the backup is taken": rmtree(published)
+    return [{"staged": str(stage / "evil"), "published": str(outside), "backup": str(stage / "previous/0.previous")}]
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("absolute-outside", "is not a path inside the project"),
+        ("relative-outside", "is not a path inside the project"),
+        ("project-folder", "is not a folder a build publishes"),
+        ("input-folder", "is an input folder of the study"),
+        ("through-a-link", "goes through a symbolic link"),
+        ("backup-outside-stage", "is not inside a staging folder"),
+        ("empty-move", "move 1 is {}, not {staged, published, backup}"),
+        ("text", 'expected {"moves": [{"staged": …, "published": …, "backup": …}, …]}, found str "abc"'),
+        ("list", "found list [1, 2]"),
+        ("truncated", "it is not JSON"),
+        ("not-utf8", "it is not JSON"),
+    ],
+)
+def test_a_journal_the_build_did_not_write_is_set_aside_never_acted_on(project, outside, case, expected):
+    moves = forged_moves(project, outside)
+    content: object = {"moves": moves}
+    relative = os.path.relpath(outside, project)
+    if case == "relative-outside":
+        moves[0] = {**moves[0], "published": relative, "staged": "build/.stage-study/evil"}
+    elif case == "project-folder":
+        moves[0] = {"staged": "build/.stage-study/evil", "published": "notebooks", "backup": "build/.stage-study/b"}
+    elif case == "input-folder":
+        moves[0] = {"staged": "build/.stage-study/evil", "published": "data", "backup": "build/.stage-study/b"}
+    elif case == "through-a-link":
+        (project / "linked").symlink_to(outside)
+        moves[0] = {"staged": "build/.stage-study/evil", "published": "linked/sub", "backup": "build/.stage-study/b"}
+    elif case == "backup-outside-stage":
+        moves[0] = {"staged": "build/.stage-study/evil", "published": "figures", "backup": "data/raw"}
+    elif case == "empty-move":
+        content = {"moves": [{}]}
+    elif case == "text":
+        content = json.dumps("abc")
+    elif case == "list":
+        content = [1, 2]
+    elif case == "truncated":
+        content = json.dumps({"moves": [{"staged": "build/.stage-study/evil"}]})[:30]
+    write_journal(project, content)
+    if case == "not-utf8":
+        (project / "build" / staging.JOURNAL).write_bytes(b'{"moves": "\xff"}')
+    before, kept = published(project), tree_digest(outside)
+    with pytest.raises(StudyError) as refused:
+        builder(project).run()
+    message = str(refused.value)
+    assert message.startswith("build/publish-journal.json is not a publish journal this build wrote: "), message
+    assert expected in message, message
+    assert "Nothing in it was done; it is kept as build/rejected/publish-journal.json.1" in message
+    assert tree_digest(outside) == kept and (outside / "thesis.txt").exists()
+    assert published(project) == before
+    assert not (project / "build" / staging.JOURNAL).exists()
+    assert (project / "build/rejected/publish-journal.json.1").exists()
+    # Set aside, it is out of the way: the next build goes on.
+    assert builder(project).run().ok
+
+
+def test_the_journal_holds_paths_relative_to_the_project_so_a_copy_finishes_its_own_publish(
+    project, tmp_path, monkeypatch
+):
+    """A publish interrupted after its commit point, then the project copied: building the copy rolls the copy
+    forward, never the original (the journal used to hold absolute paths)."""
+    (project / "data/raw/input.csv").write_text("x\n2\n")
+
+    def crash(entries, point=None):
+        raise KeyboardInterrupt  # the journal is committed; nothing is renamed yet
+
+    monkeypatch.setattr(staging, "_roll_forward", crash)
+    with pytest.raises(KeyboardInterrupt):
+        builder(project).run()
+    monkeypatch.undo()
+    journal = (project / "build" / staging.JOURNAL).read_text(encoding="utf-8")
+    assert str(tmp_path) not in journal and '"published": "data/processed"' in journal
+    original = published(project)
+    copy = tmp_path / "copy" / "proj"
+    shutil.copytree(project, copy, symlinks=True)
+    assert staging.recover(copy / "build")
+    assert published(project) == original and (project / "build" / staging.JOURNAL).exists()
+    assert (copy / "data/processed/a.csv").read_text() == "x\n2\n"
+    assert (copy / "figures/d.txt").read_text() == "figure of x\n2\n"
+
+
+def test_a_lock_planted_as_a_link_to_a_file_elsewhere_is_never_written_through(project, outside):
+    target = outside / "thesis.txt"
+    lock = project / "build" / staging.LOCK
+    for planted in ("symlink", "hardlink"):
+        lock.unlink()
+        if planted == "symlink":
+            lock.symlink_to(target)
+        else:
+            os.link(target, lock)
+        before, kept = published(project), tree_digest(outside)
+        with pytest.raises(StudyError, match=r"build/\.lock is not the build's own lock file .* nothing was written"):
+            builder(project, force=True).run()
+        assert tree_digest(outside) == kept and target.read_text() == "years of work\n"
+        assert published(project) == before
+
+
+def test_a_link_in_the_builds_own_folder_is_refused(project, outside):
+    (project / "build/logs").mkdir(exist_ok=True)
+    (project / "build/logs/kernels.log").unlink(missing_ok=True)
+    (project / "build/logs/kernels.log").symlink_to(outside / "thesis.txt")
+    before, kept = published(project), tree_digest(outside)
+    with pytest.raises(StudyError, match=r"build/logs/kernels\.log is a symbolic link .* follows no link"):
+        builder(project, force=True).run()
+    assert tree_digest(outside) == kept and published(project) == before
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-3", "1.5"])
+def test_a_malformed_crash_point_is_refused_before_anything_runs(project, monkeypatch, capsys, value):
+    monkeypatch.setenv(staging.CRASH_AT_ENV, value)
+    before = published(project)
+    with pytest.raises(StudyError, match=rf"STUDY_PUBLISH_CRASH_AT='{value}': must be a whole number of 1 or more"):
+        builder(project, force=True)
+    assert published(project) == before
+    assert not (project / "build/publish-journal.tmp").exists()
+
+
+@pytest.mark.parametrize("content", [b'{"a_copy": {"_config_changed": "ab', b"[1, 2]", b'{"a_copy": 3}', b"\xff"])
+def test_an_unreadable_record_of_the_engine_is_set_aside_and_the_build_runs_cold(project, content):
+    record = project / "build/state/study/doit.json"
+    assert record.is_file()
+    record.write_bytes(content)
+    reporter = Reporter()
+    report = Builder(steps=STEPS, root=project, reporter=reporter, finalize=None, jobs=1).run()
+    assert report.ok, [r.error for r in report.results]
+    assert {r.name: r.status for r in report.results} == {"a_copy": "ran", "d_figure": "ran"}
+    notes = [line for line in reporter.lines if "could not be read" in line]
+    assert notes and "build/state/study/doit.json could not be read" in notes[0], reporter.lines
+    assert "kept as build/rejected/doit.json.1 and this build runs every step" in notes[0]
+    assert (project / "build/rejected/doit.json.1").read_bytes() == content
+    assert ".stage" not in notes[0]
+    json.loads(record.read_text())  # the new record is whole
+
+
+@pytest.mark.parametrize("value", ["0", "-5"])
+def test_a_time_limit_that_is_not_positive_is_refused(value, capsys):
+    code = cli.main(["build", "--timeout", value, "--no-pdf"])
+    err = capsys.readouterr().err
+    assert code == 2 and f"--timeout {value}: a cell's time limit is a whole number of seconds, 1 or more" in err
+
+
+def test_an_edition_never_publishes_over_another_scenarios_edition(tmp_path):
+    """`p p.yaml` and `p_p.yaml` (outside the swept folder) both name the folder scenarios/p_p/: the second is
+    refused, naming the first, and the first edition stays byte-identical."""
+    from test_pipeline import notebook
+
+    root = tmp_path / "proj"
+    for folder in ("notebooks", "params", "data/raw"):
+        (root / folder).mkdir(parents=True)
+    (root / "data/raw/input.csv").write_text("x\n1\n")
+    (root / "params/default.yaml").write_text("raw_dir: data/raw\nprocessed_dir: data/processed\nfactor: 2\n")
+    notebook(
+        root / "notebooks/a_copy.ipynb",
+        'raw_dir: str = "data/raw"  # in\nprocessed_dir: str = "data/processed"  # out\nfactor: int = 2  # x\n',
+        "(Path(processed_dir) / 'a.csv').write_text(str(factor))",
+    )
+    steps = (Step("a_copy", reads=("raw:input.csv",), writes=("processed:a.csv",)),)
+    (root / "params/p p.yaml").write_text("factor: 3\n")
+    (root / "params/p_p.yaml").write_text("factor: 4\n")
+    first = Builder(steps=steps, root=root, scenario=root / "params/p p.yaml", reporter=Reporter(), finalize=None)
+    assert first.run().published
+    edition = tree_digest(root / "scenarios/p_p")
+    assert (root / "scenarios/p_p/data/processed/a.csv").read_text() == "3"
+    with pytest.raises(StudyError, match=r"scenario 'p_p' would publish to scenarios/p_p/, which holds the edition of"):
+        Builder(steps=steps, root=root, scenario=root / "params/p_p.yaml", reporter=Reporter(), finalize=None)
+    assert tree_digest(root / "scenarios/p_p") == edition
+    # The same scenario builds again as before.
+    assert Builder(steps=steps, root=root, scenario=root / "params/p p.yaml", reporter=Reporter(), finalize=None)
+
+
+def test_messages_name_the_published_place_never_the_staging_copy(project):
+    """A notebook or the finishing check that names a staged file: the user reads data/processed/…, the place they
+    know (the staging copy is gone when the build ends)."""
+    from test_pipeline import notebook
+
+    from divide_study.errors import DataError
+
+    notebook(
+        project / "notebooks/d_figure.ipynb",
+        'processed_dir: str = "data/processed"  # in\nfigures_dir: str = "figures"  # out\n',
+        "raise ValueError(f'{Path(processed_dir) / \"a.csv\"} has no row 3')",
+    )
+    before = published(project)
+    report = builder(project, force=True).run()
+    error = next(r.error for r in report.results if r.name == "d_figure")
+    assert "ValueError: data/processed/a.csv has no row 3" in error and ".stage-" not in error, error
+    assert published(project) == before
+
+    def refuse(staged):
+        raise DataError(staged["processed"] / "a.csv", "a value is out of range", row=1, column="x")
+
+    notebook(
+        project / "notebooks/d_figure.ipynb",
+        'processed_dir: str = "data/processed"  # in\nfigures_dir: str = "figures"  # out\n',
+        "(Path(figures_dir) / 'd.txt').write_text('figure of ' + (Path(processed_dir) / 'a.csv').read_text())",
+    )
+    with pytest.raises(StudyError) as refused:
+        Builder(steps=STEPS, root=project, reporter=Reporter(), finalize=refuse, jobs=1, force=True).run()
+    assert str(refused.value).startswith("data/processed/a.csv, row 1 (line 2), column 'x'"), str(refused.value)
+    assert published(project)["data/processed"] == before["data/processed"]
+
+
+def test_a_failed_build_says_the_outputs_are_unchanged_only_if_they_are(project):
+    """A notebook that writes over a published file directly (os.replace, a library, a subprocess: past the
+    staging copy) and then fails: the build does not claim "the previous outputs are unchanged"."""
+    from test_pipeline import notebook
+
+    target = project / "figures/d.txt"
+    notebook(
+        project / "notebooks/d_figure.ipynb",
+        'processed_dir: str = "data/processed"  # in\nfigures_dir: str = "figures"  # out\n',
+        f"import os\nPath('{target}.new').write_text('tampered')\nos.replace('{target}.new', '{target}')\n"
+        "raise ValueError('and then a slip')",
+    )
+    before = builder(project, force=True)
+    report = before.run()
+    assert not report.ok and not report.published
+    assert before.changed_published() == ["figures/d.txt"]
+    said = cli._previous_outputs(before.changed_published())
+    assert said.startswith("but 1 published file(s) changed while it ran") and "figures/d.txt" in said, said
+    # A failure that touched nothing says so.
+    notebook(
+        project / "notebooks/d_figure.ipynb",
+        'processed_dir: str = "data/processed"  # in\nfigures_dir: str = "figures"  # out\n',
+        "raise ValueError('a slip')",
+    )
+    quiet = builder(project, force=True)
+    assert not quiet.run().ok and quiet.changed_published() == []
+    assert cli._previous_outputs([]) == "the previous outputs are unchanged"
+
+
+def test_an_input_saved_while_its_step_runs_is_not_recorded_over_the_old_data(project, tmp_path):
+    """doit records the inputs' hashes after the step: a raw file saved while the step ran used to be recorded
+    with its new hash over results of its old content, and the next build skipped the step."""
+    import threading
+    import time
+
+    from test_pipeline import notebook
+
+    read, edited = tmp_path / "read.marker", tmp_path / "edited.marker"
+    notebook(
+        project / "notebooks/a_copy.ipynb",
+        'raw_dir: str = "data/raw"  # in\nprocessed_dir: str = "data/processed"  # out\n',
+        "import time\n"
+        "(Path(processed_dir) / 'a.csv').write_text((Path(raw_dir) / 'input.csv').read_text())\n"
+        f"Path('{read}').write_text('read')\n"
+        f"deadline = time.monotonic() + 120\n"
+        f"while not Path('{edited}').exists() and time.monotonic() < deadline:\n    time.sleep(0.05)\n",
+    )
+
+    def save_while_it_runs():
+        deadline = time.monotonic() + 240
+        while not read.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        (project / "data/raw/input.csv").write_text("x\n7\n")
+        edited.write_text("edited")
+
+    editor = threading.Thread(target=save_while_it_runs, daemon=True)
+    editor.start()
+    before = published(project)
+    report = builder(project, force=True).run()
+    editor.join(timeout=5)
+    error = next(r.error for r in report.results if r.name == "a_copy")
+    assert "its input(s) changed while it ran: data/raw/input.csv" in error, error
+    assert "the step is not recorded: build again" in error
+    after = published(project)
+    assert not report.published and {k: v for k, v in after.items() if k != "data/raw"} == {
+        k: v for k, v in before.items() if k != "data/raw"
+    }
+    # The next build runs the step again (it was not recorded) and publishes what the file now says.
+    read.unlink()
+    edited.write_text("edited")
+    report = builder(project).run()
+    assert {r.name: r.status for r in report.results} == {"a_copy": "ran", "d_figure": "ran"}
+    assert (project / "data/processed/a.csv").read_text() == "x\n7\n"
