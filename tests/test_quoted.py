@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pandas as pd
@@ -136,13 +137,28 @@ def test_every_published_quoted_number_walks_down_to_its_primary_sources_and_mat
         for table, row, _column in primary_sources(frame, key):
             if table == "params/default.yaml":
                 continue  # a parameter: the build validates it, and a scenario may set it
+            pairs = parse_row_key(row)
+            if table.endswith(".json"):  # a reference file of JSON: an entry by its key, or a top-level field
+                document = json.loads((config.PROJ_ROOT / table).read_text(encoding="utf-8"))
+                assert all(v in document or v in document.get("departments", {}) for v in pairs.values()), (key, row)
+                continue
             if table not in tables:
-                tables[table] = pd.read_csv(config.PROJ_ROOT / table, dtype=str, keep_default_na=False)
+                separator = ";" if "insee" in table else ","
+                tables[table] = pd.read_csv(config.PROJ_ROOT / table, dtype=str, keep_default_na=False, sep=separator)
             data = tables[table]
+            if set(pairs) == {"row"}:  # a data row by its number, counted from 1 as the study's messages count
+                assert 1 <= int(pairs["row"]) <= len(data), (key, table, row)
+                continue
             match = pd.Series(True, index=data.index)
-            for column_name, value in parse_row_key(row).items():
+            for column_name, value in pairs.items():
                 match &= data[column_name] == value
             assert match.sum() == 1, (key, table, row)
+    # A share of the baromètre is its raw file's percentage over 100, in the row and column it names.
+    shares = frame["source_table"].str.contains("barometre/") & frame["source_table"].str.endswith(".csv")
+    for key, row in frame[shares & (frame["unit"] == "share")].iterrows():
+        data = tables[row["source_table"]]
+        cell = data.iloc[int(parse_row_key(row["source_row"])["row"]) - 1][row["source_column"]]
+        assert math.isclose(float(cell) / 100, row["value"], abs_tol=1e-9), key
     # Each number read from a source is the source's own value (or the year or date it speaks for).
     for key, row in frame[
         frame["source_table"].isin(["data/processed/figures.csv", "data/processed/external_figures.csv"])

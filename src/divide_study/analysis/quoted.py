@@ -69,6 +69,7 @@ UNITS = {
     "EUR_per_premise_per_mbit": "{:,.2f} €",
     "share": "{:.0%}",
     "ratio": "{:.1f}",
+    "points_per_year": "{:.1f}",
     "people_per_family": "{:.1f}",
     "persons_per_household": "{:.1f}",
     "plugs": "{:,.0f}",
@@ -92,7 +93,20 @@ UNITS = {
     "year": "{:.0f}",
     "date": "",
 }
-OPERATIONS = ("add", "divide", "multiply", "difference", "relative_gap", "min", "max", "count", "deflate", "recompute")
+OPERATIONS = (
+    "add",
+    "divide",
+    "multiply",
+    "difference",
+    "relative_gap",
+    "min",
+    "max",
+    "median",
+    "count",
+    "per_year",
+    "deflate",
+    "recompute",
+)
 KEY = re.compile(r"\A[a-z0-9_]+(?:\.[a-z0-9_]+)+\Z")
 DATE = re.compile(r"\A\d{4}(?:-\d{2}(?:-\d{2})?)?\Z")
 # The tables a read number may name: the primary sources (an article's figure, a reference row, a raw reference

@@ -655,7 +655,7 @@ def run(
     # Each network's département and initiative, from the windows: its colour on the chart, its quoted keys.
     named = window_table[window_table["initiative"] != ""]
     initiatives = dict(zip(named["department"], named["initiative"], strict=True))
-    quoted = quote(series, crossed, paced, data.endpoint, population, checked, departments, initiatives)
+    quoted = quote(series, crossed, paced, data.endpoint, population, checked, departments, initiatives, groups)
 
     # Save outputs, only now that every check passed.
     tables = {
@@ -699,160 +699,162 @@ ENDPOINT_COLUMNS = [
 ]
 
 
-def _table(name: str) -> str:
-    return f"data/processed/{name}.csv"
+RAW = "data/raw/reference/barometre"
+# The column of each raw file a share is read from (in %: the study's share is that value over 100).
+SHARE_COLUMN = {"etalab": "valeur", "ditp": "indic_va"}
+ZONE = "whole département, all networks (private zones included)"
 
 
-def quote(series, crossed, paced, endpoint, population, claims, departments, initiatives) -> pd.DataFrame:
-    """The numbers the report quotes from this step, each with the table, row and column it is read from."""
+def _raw_share(q: Quotes, name: str, point, what: str, subject: str = "") -> str:
+    """A share of the series, read from the row of the raw baromètre file it comes from (``source_row``: data
+    rows counted from 1)."""
+    file = str(point["source_file"])
+    return q.read(
+        name,
+        point["share"],
+        table=f"{RAW}/{file}",
+        row={"row": int(point["source_row"])},
+        column=SHARE_COLUMN[file.split("_", 1)[0]],
+        unit="share",
+        nature="stated",
+        what=what,
+        scope=ZONE,
+        subject=subject,
+        as_of=point["quarter_end"],
+    )
+
+
+def _rate(q: Quotes, name: str, shares: pd.DataFrame, window, subject: str = "") -> str:
+    """A département's percentage points gained per year over a window, from its shares at the window's two
+    quarter-ends, each read from its raw row."""
+    start, end = shares.loc[window["from_quarter"]], shares.loc[window["to_quarter"]]
+    keys = [
+        _raw_share(q, f"{name}.share_start", start, "share at the start of the window", subject),
+        _raw_share(q, f"{name}.share_end", end, "share at the end of the window", subject),
+    ]
+    return q.computed(
+        name,
+        (float(end["share"]) - float(start["share"])) * 100 / float(window["years"]),
+        inputs=keys,
+        operation="per_year",
+        unit="points_per_year",
+        what="percentage points of premises gained per year",
+        scope=ZONE,
+        subject=subject,
+        as_of=end["quarter_end"],
+    )
+
+
+def quote(series, crossed, paced, endpoint, population, claims, departments, initiatives, peers=None) -> pd.DataFrame:
+    """The numbers the report quotes from this step. A share is read from the row and column of the raw
+    baromètre file it comes from; a pace is computed from the two shares it spans; a median names every pace it
+    is the median of; the 2026 end point and the populations are read from their raw files."""
     q = Quotes(STEP)
-    zone = "whole département, all networks (private zones included)"
+    by_department = {code: rows.set_index("quarter") for code, rows in series.groupby("department", sort=False)}
+    rates: dict[tuple[str, str], str] = {}
+
+    def rate_of(code: str, window) -> str:
+        if (code, window["window"]) not in rates:
+            slug = initiatives.get(code) or f"departement_{code.lower()}"
+            rates[(code, window["window"])] = _rate(
+                q, f"{slug}.points_per_year.{window['window']}", by_department[code], window, initiatives.get(code, "")
+            )
+        return rates[(code, window["window"])]
+
     for code in departments:
-        slug = initiatives.get(code) or f"departement_{code.lower()}"
-        own = series[series["department"] == code]
-        name = own["department_name"].iloc[0]
-        first, last = own.iloc[0], own.iloc[-1]
-        for point, label in ((first, "first"), (last, "last")):
-            q.read(
+        slug, subject = initiatives.get(code) or f"departement_{code.lower()}", initiatives.get(code, "")
+        own = by_department[code]
+        for point, label in ((own.iloc[0], "first"), (own.iloc[-1], "last")):
+            _raw_share(
+                q,
                 f"{slug}.share_{label}",
-                point["share"],
-                table=_table("fibre_series"),
-                row={"department": code, "quarter": point["quarter"]},
-                column="share",
-                unit="share",
-                nature="stated",
-                what=f"share of the premises able to connect to FTTH, {label} quarter of the series",
-                scope=zone,
-                as_of=point["quarter_end"],
+                point,
+                f"share of the premises able to connect to FTTH, {label} quarter",
+                subject,
             )
         for threshold in THRESHOLDS:
             row = crossed[(crossed["department"] == code) & (crossed["threshold"] == threshold)].iloc[0]
             if row["status"] == "crossed":
+                file = str(row["source_file"])
                 q.read(
                     f"{slug}.crossed_{round(threshold * 100)}",
                     row["quarter_end"],
-                    table=_table("fibre_crossings"),
-                    row={"department": code, "threshold": threshold},
-                    column="quarter_end",
+                    table=f"{RAW}/{file}",
+                    row={"row": int(row["source_row"])},
+                    column=SHARE_COLUMN[file.split("_", 1)[0]],
                     unit="date",
                     nature="stated",
-                    what=f"first quarter-end at which the share was at least {threshold:.0%}",
-                    scope=zone,
+                    what=f"end of the first quarter with at least {threshold:.0%}",
+                    scope=ZONE,
+                    subject=subject,
                 )
-        for window in paced.loc[paced["subject"] == code, "window"]:
-            row = paced[(paced["subject"] == code) & (paced["window"] == window)].iloc[0]
-            q.read(
-                f"{slug}.points_per_year.{window}",
-                row["points_per_year"],
-                table=_table("fibre_pace"),
-                row={"window": window, "subject": code},
-                column="points_per_year",
-                unit="ratio",
-                nature="computed",
-                what="percentage points of premises gained per year",
-                scope=zone,
-                as_of=row["to_quarter"],
-            )
-            peer = paced[(paced["subject"] == f"{PEERS_MEDIAN}_{code}") & (paced["window"] == window)].iloc[0]
-            q.read(
-                f"{slug}.peers_points_per_year.{window}",
-                peer["points_per_year"],
-                table=_table("fibre_pace"),
-                row={"window": window, "subject": peer["subject"]},
-                column="points_per_year",
-                unit="ratio",
-                nature="computed",
-                what="median percentage points gained per year among the 2018 panel's peers",
-                scope=f"peers of {name}",
-                as_of=peer["to_quarter"],
-            )
+        windows = paced[paced["subject"] == code]
+        for window in windows.to_dict("records"):
+            rate_of(code, window)
+            peer_codes = (peers or {}).get(code, [])
+            if peer_codes:
+                inputs = [rate_of(p, window) for p in peer_codes if p in by_department]
+                median = paced[(paced["subject"] == f"{PEERS_MEDIAN}_{code}") & (paced["window"] == window["window"])]
+                q.computed(
+                    f"{slug}.peers_points_per_year.{window['window']}",
+                    median["points_per_year"].iloc[0],
+                    inputs=inputs,
+                    operation="median",
+                    unit="points_per_year",
+                    what="median percentage points gained per year among the 2018 panel's peers",
+                    scope=ZONE,
+                    subject=subject,
+                )
         point = endpoint.set_index("department").loc[code]
-        share_key = q.read(
-            f"{slug}.endpoint_2026.ftth_share",
-            point["ftth_share"],
-            table=_table("fibre_endpoint_2026"),
-            row={"department": code},
-            column="ftth_share",
-            unit="share",
-            nature="stated",
-            what="share of premises eligible to FTTH (ARCEP via a third party's import, a derivative)",
-            scope=zone,
-            as_of=point["as_of"],
-        )
-        premises_key = q.read(
-            f"{slug}.endpoint_2026.premises",
-            point["premises"],
-            table=_table("fibre_endpoint_2026"),
-            row={"department": code},
-            column="premises",
-            unit="premises",
-            nature="stated",
-            what="premises (ARCEP via a third party's import, a derivative)",
-            scope=zone,
-            as_of=point["as_of"],
-        )
-        del share_key
-        people = population.set_index("department").loc[code]
-        pop_key = q.read(
-            f"{slug}.population_2023.municipal",
-            people["municipal_population"],
-            table=_table("population_2023"),
-            row={"department": code},
-            column="municipal_population",
-            unit="inhabitants",
-            nature="stated",
-            what="municipal population (INSEE, 2023 reference)",
-            scope=name,
-            as_of="2023",
-        )
-        q.read(
-            f"{slug}.population_2023.total",
-            people["total_population"],
-            table=_table("population_2023"),
-            row={"department": code},
-            column="total_population",
-            unit="inhabitants",
-            nature="stated",
-            what="total population (INSEE, 2023 reference)",
-            scope=name,
-            as_of="2023",
-        )
-        q.computed(
-            f"{slug}.premises_per_inhabitant_2026",
-            point["premises"] / people["municipal_population"],
-            inputs=[premises_key, pop_key],
-            operation="divide",
-            unit="ratio",
-            what="premises in June 2026 per inhabitant (municipal population, INSEE 2023)",
-            scope=name,
-        )
-    for window in paced["window"].unique():
-        row = paced[(paced["subject"] == METRO_MEDIAN) & (paced["window"] == window)].iloc[0]
-        q.read(
-            f"metropolitan.points_per_year.{window}",
-            row["points_per_year"],
-            table=_table("fibre_pace"),
-            row={"window": window, "subject": METRO_MEDIAN},
-            column="points_per_year",
-            unit="ratio",
-            nature="computed",
-            what="median percentage points gained per year, metropolitan départements",
-            scope="metropolitan départements",
-            as_of=row["to_quarter"],
-        )
-    for claim in claims.itertuples():
-        if not math.isnan(claim.series_value):
-            unit = "premises" if claim.test == "count" else "share"
+        file = str(point["source_file"])
+        for column, key, unit, what in (
+            (
+                "ftth",
+                "ftth_share",
+                "share",
+                "share of premises eligible to FTTH (ARCEP, re-published by a third party)",
+            ),
+            ("premises", "premises", "premises", "premises (ARCEP, re-published by a third party)"),
+        ):
             q.read(
-                f"claims.{claim.claim_id}.series_value",
-                claim.series_value,
-                table=_table("series_claims"),
-                row={"claim_id": claim.claim_id},
-                column="series_value",
+                f"{slug}.endpoint_2026.{key}",
+                point[key],
+                table=f"{RAW}/{file}",
+                row={"key": point["iso_code"]},
+                column=column,
                 unit=unit,
-                nature="computed",
-                what="the series' value a claim's verdict rests on",
-                scope=zone,
-                as_of=claim.as_of,
+                nature="stated",
+                what=what,
+                scope=ZONE,
+                subject=subject,
+                as_of=point["as_of"],
+            )
+        q.read(
+            f"{slug}.endpoint_2026.on",
+            str(point["as_of"]),
+            table=f"{RAW}/{file}",
+            row={"key": "date"},
+            column="date",
+            unit="date",
+            nature="stated",
+            what="date of ARCEP's end point",
+            subject=subject,
+        )
+        people = population.set_index("department").loc[code]
+        for column, key, what in (
+            ("PMUN", "municipal", "municipal population (INSEE, 2023 reference)"),
+            ("PTOT", "total", "total population (INSEE, 2023 reference)"),
+        ):
+            q.read(
+                f"{slug}.population_2023.{key}",
+                people[f"{key}_population"],
+                table=f"{RAW}/{people['source_file']}",
+                row={"row": int(people["source_row"])},
+                column=column,
+                unit="inhabitants",
+                nature="stated",
+                what=what,
+                subject=subject,
+                as_of="2023",
             )
     return q.frame()

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from divide_study.analysis.metrics import metric
-from divide_study.analysis.quoted import UNITS, parse_row_key
+from divide_study.analysis.quoted import UNITS, is_primary, parse_row_key
 from divide_study.errors import StudyError
 from divide_study.i18n import Translator
 from divide_study.language.datatext import DataText
@@ -456,6 +456,8 @@ class Report:
             "min": _("computed by the study: the lowest of its inputs"),
             "max": _("computed by the study: the highest of its inputs"),
             "count": _("computed by the study: a count of its inputs"),
+            "per_year": _("computed by the study: the second input less the first, per year between their dates"),
+            "median": _("computed by the study: the median of its inputs"),
             "deflate": _(
                 "computed by the study: brought to constant euros of the base year along the spending profile "
                 "(INSEE consumer price index)"
@@ -513,7 +515,22 @@ class Report:
         if row["operation"]:
             inputs = [self.quote(k) for k in str(row["inputs"]).split(";") if k]
             return self.computed(value, self._quoted_what(row), self._operation(row), fmt, inputs)
+        if is_primary(table):  # a cell of a cited reference file, copied unchanged into data/raw/reference
+            return self._record(
+                self.format_number(value, fmt),
+                self._quoted_what(row),
+                self._("reference data: {file}").format(file=table),
+                self._cell_words(pairs, column),
+                self.class_words("official"),
+            )
         raise StudyError(f"{self._quoted_file(key)}, row [key={key}]: no primary source and no inputs to follow")
+
+    def _cell_words(self, pairs: dict[str, str], column: str) -> str:
+        """Where in a reference file a number stands: its row (data rows counted from 1) or key, and column."""
+        if set(pairs) == {"row"}:
+            return self._("row {row}, column “{column}”").format(row=pairs["row"], column=column)
+        where = ", ".join(f"{k} = {v}" for k, v in pairs.items())
+        return self._("entry {where}, field “{column}”").format(where=where, column=column)
 
     def bounding_choice(self, key: str) -> str:
         """The choice that gives a lowest or highest quoted number (``min``/``max`` of recomputed values): its
@@ -538,6 +555,13 @@ class Report:
             if row["unit"] == "date"
             else self.format_number(row["value"], fmt or "{:.0f}")
         )
+        if table not in (FIGURES_TABLE, REFERENCE_TABLE):  # a date of a cited reference file's row
+            return self._record(
+                text,
+                self._quoted_what(row),
+                self._("reference data: {file}").format(file=table),
+                self._cell_words(pairs, row["source_column"]),
+            )
         if table == FIGURES_TABLE:
             evidence_id = pairs["figure_id"]
             source = self._article_source(self.figures.loc[evidence_id, "article"])

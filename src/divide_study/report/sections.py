@@ -24,7 +24,7 @@ from divide_study.config import project_path, schema_of
 from divide_study.data.tables import read_table
 from divide_study.language.datatext import DataText, check_data_text, data_text
 from divide_study.language.labels import Labels
-from divide_study.report import models_section, panel_section
+from divide_study.report import models_section, panel_section, series_section
 from divide_study.report import tables as reader
 from divide_study.report.ledger import Report, esc
 
@@ -1163,6 +1163,15 @@ def every_departement(e: Edition) -> list[Part]:
     _, figures_in, heading, processed, r, show = e._, e.figures_in, e.heading, e.processed, e.r, e.show
     heading("every-d-partement-as-context-arcep", _("Every département as context (ARCEP)"))
     show(panel_section.report_section(r, processed, figures_in))
+    return e.take()
+
+
+def fibre_series(e: Edition) -> list[Part]:
+    """Every département over time: the State's quarterly fibre barometer and a 2026 end point."""
+    e.heading("every-departement-over-time", e._("Every département over time: the State's fibre barometer"))
+    # Numbered after the sections before it: its chart last, its tables before the appendices.
+    panel_section.declare_in_report(e.r, "fibre_series", ["fibre_pace", "series_claims"])
+    e.show(series_section.report_section(e, e.processed, e.figures_in))
     return e.take()
 
 

@@ -1,0 +1,185 @@
+"""The report's section "Every département over time": the State's quarterly fibre barometer (2017–2024) and a
+2026 end point, from the tables 07_fibre_series publishes, in the edition's language. Every number is a quoted
+number of that step (``quoted_series.csv``) or a cell of its tables, each linked to its source."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from divide_study.analysis import plots
+from divide_study.data.tables import read_table
+
+# The windows pace is measured over (data/raw/series_windows.csv), in the order the table shows them.
+WINDOWS = ("gers_ftth_start", "tarn_concession", "from_2019")
+
+
+def report_section(e, processed: Path, figures_in: Path) -> str:
+    """The section as HTML: prose, the chart, the pace table and the claims table."""
+    from divide_study.config import schema_of
+
+    r, _, L = e.r, e._, e.L
+    focus, concession = e.GERS, e.TARN
+    quoted = r.quoted.index
+
+    def key(initiative: str, name: str) -> str:
+        return f"series.{initiative}.{name}"
+
+    def table(name: str) -> pd.DataFrame:
+        return read_table(processed / f"{name}.csv", schema_of(name), validate=False)
+
+    series = table("fibre_series")
+
+    def departement(initiative: str) -> tuple[str, str]:
+        """The code and name of the département an initiative's series rows are of: the row of fibre_series
+        whose raw file and row its first share was read from."""
+        first = r.quoted.loc[key(initiative, "share_first")]
+        row = first["source_row"].removeprefix("row=")
+        found = series[
+            (series["source_file"] == first["source_table"].rsplit("/", 1)[-1])
+            & (series["source_row"].astype(str) == row)
+        ]
+        return str(found["department"].iloc[0]), str(found["department_name"].iloc[0])
+
+    (focus_code, focus_name), (concession_code, concession_name) = departement(focus), departement(concession)
+    names = {focus: focus_name, concession: concession_name}
+
+    def crossed(initiative: str) -> str:
+        """When the share first reached half and four fifths, or that it had not by the series' end."""
+        half = r.quote(key(initiative, "crossed_50"))
+        if key(initiative, "crossed_80") in quoted:
+            return _("half of its premises by {half} and four fifths by {most}").format(
+                half=half, most=r.quote(key(initiative, "crossed_80"))
+            )
+        return _("half of its premises by {half}, and had not reached four fifths when the series ends").format(
+            half=half
+        )
+
+    first = _(
+        "The State's results barometer gives, quarter by quarter, the share of every département's premises able "
+        "to connect to fibre (FTTH) ({figure}). In the {focus} département it rose from {focus_first} to "
+        "{focus_last}; in the {concession} département, from {concession_first} to {concession_last}. The {focus} "
+        "département reached {focus_crossed}; the {concession} département reached {concession_crossed}."
+    ).format(
+        figure=r.figure_ref("fibre_series"),
+        focus=names[focus],
+        concession=names[concession],
+        focus_first=r.quote(key(focus, "share_first"), "{:.0%}"),
+        focus_last=r.quote(key(focus, "share_last"), "{:.0%}"),
+        concession_first=r.quote(key(concession, "share_first"), "{:.0%}"),
+        concession_last=r.quote(key(concession, "share_last"), "{:.0%}"),
+        focus_crossed=crossed(focus),
+        concession_crossed=crossed(concession),
+    )
+
+    def rate(initiative: str, window: str, what: str = "points_per_year") -> str:
+        return r.quote(key(initiative, f"{what}.{window}"), "{:.1f}", unit="points_per_year")
+
+    second = _(
+        "On this one public series, from the quarter before the Tarn's concession was signed to the series' end, "
+        "the {concession} département gained {concession_rate} points a year and the {focus} département "
+        "{focus_rate} (the départements most like each, in the panel of ARCEP's data above: {concession_peers} and "
+        "{focus_peers}); from the {focus} network's fibre contract on, the {focus} département gained "
+        "{focus_rate_own} points a year and the {concession} département {concession_rate_own} ({table}). The share "
+        "is of the whole département, whoever built the plugs: private operators built the agglomerations of Auch, "
+        "of Albi and of Castres-Mazamet, so a département's pace is not its public network's alone. The count of "
+        "premises changed basis partway through the series (INSEE's dwellings and business sites first, operators' "
+        "addresses after), which can move a share on its own."
+    ).format(
+        concession=names[concession],
+        focus=names[focus],
+        concession_rate=rate(concession, "tarn_concession"),
+        focus_rate=rate(focus, "tarn_concession"),
+        concession_peers=rate(concession, "tarn_concession", "peers_points_per_year"),
+        focus_peers=rate(focus, "tarn_concession", "peers_points_per_year"),
+        focus_rate_own=rate(focus, "gers_ftth_start"),
+        concession_rate_own=rate(concession, "gers_ftth_start"),
+        table=r.table_ref("fibre_pace"),
+    )
+    third = _(
+        "At the end point of ARCEP's data ({on}; re-published by a third party, a derivative, from another source "
+        "than the series), {focus_share} of the {focus_premises} premises of the {focus} département and "
+        "{concession_share} of the {concession_premises} of the {concession} département could connect to FTTH. The "
+        "{focus} network said in January of that year that its zone was complete: a share of the whole département "
+        "can neither confirm nor refute that. INSEE counts {focus_people} inhabitants in the {focus} département and "
+        "{concession_people} in the {concession} département (municipal population of its latest reference year)."
+    ).format(
+        on=r.quote(key(focus, "endpoint_2026.on")),
+        focus=names[focus],
+        concession=names[concession],
+        focus_share=r.quote(key(focus, "endpoint_2026.ftth_share"), "{:.1%}"),
+        focus_premises=r.quote(key(focus, "endpoint_2026.premises")),
+        concession_share=r.quote(key(concession, "endpoint_2026.ftth_share"), "{:.1%}"),
+        concession_premises=r.quote(key(concession, "endpoint_2026.premises")),
+        focus_people=r.quote(key(focus, "population_2023.municipal")),
+        concession_people=r.quote(key(concession, "population_2023.municipal")),
+    )
+
+    pace = table("fibre_pace")
+    columns = {}
+    for code, name in ((focus_code, focus_name), (concession_code, concession_name)):
+        columns[name] = code
+        columns[_("peers of {name} (median)").format(name=name)] = f"peers_median_{code}"
+    columns[_("metropolitan départements (median)")] = "metropolitan_median"
+    shown = pd.DataFrame(
+        {
+            _("measured over"): [L("window", w) for w in WINDOWS],
+            **{
+                header: [
+                    float(pace[(pace["window"] == w) & (pace["subject"] == subject)]["points_per_year"].iloc[0])
+                    for w in WINDOWS
+                ]
+                for header, subject in columns.items()
+            },
+        }
+    )
+    claims = table("series_claims")
+    departements = dict(zip(series["department"], series["department_name"], strict=False))
+
+    def quarter(text: str) -> str:
+        """'2020-Q3' as the edition writes a quarter: 'Q3 2020', 'T3 2020'."""
+        if not isinstance(text, str) or "-Q" not in text:
+            return ""
+        year, number = text.split("-Q")
+        return _("Q{quarter} {year}").format(quarter=number, year=year)
+
+    said = pd.DataFrame(
+        {
+            _("département"): claims["department"].map(departements),
+            _("said on"): claims["as_of"],
+            _("claim"): [
+                r.format_number(v, "{:.0%}" if t in ("share", "target", "zone_complete") else "{:,.0f}")
+                for v, t in zip(claims["claimed"], claims["test"], strict=True)
+            ],
+            _("quarter of the series"): claims["quarter"].map(quarter),
+            _("the series then"): [
+                r.format_number(v, "{:.0%}" if t != "count" else "{:,.0f}") if v == v else "–"
+                for v, t in zip(claims["series_value"], claims["test"], strict=True)
+            ],
+            _("verdict"): [L("verdict", v) for v in claims["verdict"]],
+        }
+    )
+    return (
+        f"<p>{first}</p><p>{second}</p><p>{third}</p>"
+        + r.figure(
+            "fibre_series",
+            figures_in / plots.figure_file("fibre_series", r.lang),
+            _("Share of each département's premises able to connect to FTTH, by quarter; the studied ones named."),
+            _("the State's results barometer (etalab, DITP), ARCEP re-published by a third party (2026)"),
+        )
+        + r.table(
+            "fibre_pace",
+            shown,
+            _("Percentage points of premises gained per year, on the same public series for every département."),
+            _("the State's results barometer; the study's computation"),
+            {c: "{:.1f}" for c in shown.columns[1:]},
+        )
+        + r.table(
+            "series_claims",
+            said,
+            _("Claims of the press and of the parties set against the quarter they were made in."),
+            _("the articles and the cited reference rows; the State's results barometer"),
+            evidence=claims["evidence_id"],
+        )
+    )
