@@ -29,6 +29,8 @@ import numpy as np
 import pandas as pd
 
 from divide_study.analysis.quoted import Quotes
+from divide_study.analysis.quoting import read_evidence
+from divide_study.analysis.quoting import slug as key_part
 from divide_study.data.barometre import quarter_of
 from divide_study.data.tables import read_table
 from divide_study.errors import DataError, StudyError
@@ -655,7 +657,10 @@ def run(
     # Each network's département and initiative, from the windows: its colour on the chart, its quoted keys.
     named = window_table[window_table["initiative"] != ""]
     initiatives = dict(zip(named["department"], named["initiative"], strict=True))
-    quoted = quote(series, crossed, paced, data.endpoint, population, checked, departments, initiatives, groups)
+    funding, evidence = processed("funding"), processed("evidence")
+    quoted = quote(
+        series, crossed, paced, data.endpoint, population, checked, departments, initiatives, groups, funding, evidence
+    )
 
     # Save outputs, only now that every check passed.
     tables = {
@@ -745,7 +750,19 @@ def _rate(q: Quotes, name: str, shares: pd.DataFrame, window, subject: str = "")
     )
 
 
-def quote(series, crossed, paced, endpoint, population, claims, departments, initiatives, peers=None) -> pd.DataFrame:
+def quote(
+    series,
+    crossed,
+    paced,
+    endpoint,
+    population,
+    claims,
+    departments,
+    initiatives,
+    peers=None,
+    money=None,
+    evidence=None,
+) -> pd.DataFrame:
     """The numbers the report quotes from this step. A share is read from the row and column of the raw
     baromètre file it comes from; a pace is computed from the two shares it spans; a median names every pace it
     is the median of; the 2026 end point and the populations are read from their raw files."""
@@ -841,11 +858,12 @@ def quote(series, crossed, paced, endpoint, population, claims, departments, ini
             subject=subject,
         )
         people = population.set_index("department").loc[code]
+        population_keys = {}
         for column, key, what in (
             ("PMUN", "municipal", "municipal population (INSEE, 2023 reference)"),
             ("PTOT", "total", "total population (INSEE, 2023 reference)"),
         ):
-            q.read(
+            population_keys[key] = q.read(
                 f"{slug}.population_2023.{key}",
                 people[f"{key}_population"],
                 table=f"{RAW}/{people['source_file']}",
@@ -857,4 +875,24 @@ def quote(series, crossed, paced, endpoint, population, claims, departments, ini
                 subject=subject,
                 as_of="2023",
             )
+        # The public money each source gives for the network (all of its funders' money within one scope), per
+        # inhabitant of the département's municipal population: said with the population it divides by.
+        if money is not None and subject:
+            own = money[(money["initiative"] == subject) & money["all_public_money"].astype(bool)]
+            for row in own.to_dict("records"):
+                part = f"{slug}.public_money.{key_part(row['evidence_id'])}"
+                amount = read_evidence(
+                    q, part, row["evidence_id"], evidence, "public money", subject=subject, scope=row["scope"]
+                )
+                value = float(evidence.set_index("evidence_id").loc[row["evidence_id"], "value"])
+                q.computed(
+                    f"{part}.per_inhabitant_2023",
+                    value / float(people["municipal_population"]),
+                    inputs=[amount, population_keys["municipal"]],
+                    operation="divide",
+                    unit="EUR_per_inhabitant",
+                    what="public money per inhabitant (municipal population, INSEE 2023)",
+                    scope=str(row["scope"]),
+                    subject=subject,
+                )
     return q.frame()

@@ -164,6 +164,8 @@ STEPS: tuple[Step, ...] = (
             "processed:external_figures.csv",
             "processed:initiatives.csv",
             "processed:labels.csv",
+            "processed:funding.csv",
+            "processed:evidence.csv",
         ),
         writes=(
             "processed:fibre_series.csv",

@@ -529,8 +529,8 @@ class Report:
         """Where in a reference file a number stands: its row (data rows counted from 1) or key, and column."""
         if set(pairs) == {"row"}:
             return self._("row {row}, column “{column}”").format(row=pairs["row"], column=column)
-        where = ", ".join(f"{k} = {v}" for k, v in pairs.items())
-        return self._("entry {where}, field “{column}”").format(where=where, column=column)
+        # An entry of a JSON file, by its key ("FR-32"): its field is named by what the number is.
+        return self._("entry {where}").format(where=", ".join(pairs.values()))
 
     def bounding_choice(self, key: str) -> str:
         """The choice that gives a lowest or highest quoted number (``min``/``max`` of recomputed values): its

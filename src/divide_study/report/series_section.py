@@ -26,6 +26,21 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
     def key(initiative: str, name: str) -> str:
         return f"series.{initiative}.{name}"
 
+    def per_inhabitant(initiative: str) -> str:
+        """The public money of each source for a network, per inhabitant of its département (2023 municipal
+        population), with the amount and its scope: each amount on its own, never added up."""
+        prefix = key(initiative, "public_money.")
+        parts = [
+            _("{amount} million euros of public money (scope: {scope}), {per_inhabitant} per inhabitant").format(
+                amount=r.quote(k, "{:,.0f}", 1e-6, unit="EUR"),
+                scope=L("scope", r.quoted.loc[k, "scope"]),
+                per_inhabitant=r.quote(f"{k}.per_inhabitant_2023", "{:,.0f} €", unit="EUR_per_inhabitant"),
+            )
+            for k in quoted
+            if k.startswith(prefix) and k.count(".") == prefix.count(".")
+        ]
+        return e.F.join(parts) if parts else _("no amount of all its public money cited")
+
     def table(name: str) -> pd.DataFrame:
         return read_table(processed / f"{name}.csv", schema_of(name), validate=False)
 
@@ -116,6 +131,17 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
         concession_people=r.quote(key(concession, "population_2023.municipal")),
     )
 
+    fourth = _(
+        "Per inhabitant of that municipal population: for the {concession} network, {concession_money}; for the "
+        "{focus} network, {focus_money}. The amounts are of different funders and scopes, so the two are not "
+        "compared here (see who paid, above)."
+    ).format(
+        concession=names[concession],
+        focus=names[focus],
+        concession_money=per_inhabitant(concession),
+        focus_money=per_inhabitant(focus),
+    )
+
     pace = table("fibre_pace")
     columns = {}
     for code, name in ((focus_code, focus_name), (concession_code, concession_name)):
@@ -161,12 +187,12 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
         }
     )
     return (
-        f"<p>{first}</p><p>{second}</p><p>{third}</p>"
+        f"<p>{first}</p><p>{second}</p><p>{third} {fourth}</p>"
         + r.figure(
             "fibre_series",
             figures_in / plots.figure_file("fibre_series", r.lang),
             _("Share of each département's premises able to connect to FTTH, by quarter; the studied ones named."),
-            _("the State's results barometer (etalab, DITP), ARCEP re-published by a third party (2026)"),
+            _("the State's results barometer (etalab, DITP); ARCEP's end point, re-published by a third party"),
         )
         + r.table(
             "fibre_pace",
