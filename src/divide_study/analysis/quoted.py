@@ -300,6 +300,7 @@ PRIMARY = (
     "data/processed/external_figures.csv",
     PARAMETERS,
     "data/raw/measures.csv",
+    "data/raw/spending_profiles.csv",
     "data/raw/reference/",
 )
 

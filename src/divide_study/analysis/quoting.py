@@ -181,6 +181,7 @@ def comparison_quotes(q: Quotes, comparison: pd.DataFrame, evidence: pd.DataFram
                     **common,
                 )
         cost = by_metric.loc["cost"]
+        _spending_years(q, initiative, cost, measures)
         keys["cost_constant"] = q.computed(
             f"{initiative}.cost",
             cost["value_constant"],
@@ -505,3 +506,86 @@ def cost_gap_quotes(q: Quotes, evidence: pd.DataFrame, focus: str, at_completion
         what="gap between the cost at completion and the phase 2 investment",
         subject=focus,
     )
+
+
+SPENDING = "data/raw/spending_profiles.csv"  # the declared spending profiles: an assumption of the study
+
+
+def _spending_years(q: Quotes, initiative: str, cost: pd.Series, measures: pd.DataFrame) -> None:
+    """The first and last year a cost is spread over, as its spending profile declares them (an assumption)."""
+    option = str(cost["option"]).split("=", 1)[-1]
+    rows = measures[
+        (measures["initiative"] == initiative) & (measures["quantity"] == "cost") & (measures["option"] == option)
+    ]
+    years = str(cost["spending_years"] or "")
+    if rows.empty or not years or not rows.iloc[0]["spending"]:
+        return
+    spending, profile = str(rows.iloc[0]["spending"]), str(cost["spending_profile"])
+    ends = years.split("–")
+    for end, year in (("first_year", ends[0]), ("last_year", ends[-1])):
+        q.read(
+            f"{initiative}.spending.{end}",
+            int(year),
+            table=SPENDING,
+            row={"spending": spending, "profile": profile, "year": year},
+            column="year",
+            unit="year",
+            nature="assumption",
+            what=f"{end.replace('_', ' ')} of the spending profile",
+            subject=initiative,
+        )
+
+
+def take_up_quotes(q: Quotes, uptake: pd.DataFrame, evidence: pd.DataFrame, plugs: dict[str, str]) -> None:
+    """Each take-up of take_up.csv: one a source states is read as it states it; one the study derives divides
+    its subscribers by what they are a share of (the share eligible and the network's plugs, ``plugs``: a
+    quoted key per initiative, or the premises a national count gives). Keyed by its first evidence id."""
+    for row in uptake.to_dict("records"):
+        ids = [i for i in str(row["evidence_ids"]).split(";") if i]
+        name = f"{slug(row['where'])}.take_up.{slug(ids[0])}"
+        if len(ids) == 1:
+            read_evidence(q, name, ids[0], evidence, "take-up", subject=row["where"] if row["where"] in plugs else "")
+            continue
+        subject = row["where"] if row["where"] in plugs else ""
+        inputs = [
+            read_evidence(q, f"{name}.part_{n}", i, evidence, "take-up input", subject=subject)
+            for n, i in enumerate(ids)
+        ]
+        if subject:
+            inputs.append(plugs[subject])
+        q.computed(
+            name,
+            row["take_up"],
+            inputs=inputs,
+            operation="divide",
+            unit="share",
+            what="take-up derived by the study",
+            subject=subject,
+        )
+        # The month it speaks for, as the sentence says it ("by March 2025").
+        source_row = evidence_row(evidence, ids[0])
+        table, pairs = source_of(ids[0], source_row)
+        q.read(
+            f"{name}.on",
+            str(source_row["as_of"])[:7],
+            table=table,
+            row=pairs,
+            column="as_of",
+            unit="date",
+            nature="stated",
+            what="date of the take-up",
+            subject=subject,
+        )
+
+
+def refused_quotes(q: Quotes, table: pd.DataFrame, inputs: Inputs, evidence: pd.DataFrame) -> None:
+    """How many pairs of cost and premises the sensitivity analysis refused (different scopes), each pair's
+    figures named as the count's inputs."""
+    refused = table[table["status"] != "ok"][["assumption", "setting"]].drop_duplicates()
+    keys = [
+        k
+        for row in refused.to_dict("records")
+        for k in choice_quotes(q, inputs, evidence, row["assumption"], row["setting"])
+    ]
+    if keys:
+        q.computed("refused_pairs", len(refused), inputs=keys, operation="count", unit="count", what="pairs refused")

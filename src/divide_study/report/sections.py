@@ -369,13 +369,12 @@ def summary(e: Edition) -> list[Part]:
 def initiatives(e: Edition) -> list[Part]:
     """The initiatives: who owned, built and ran each network."""
     TARN = e.TARN
-    CASTRES, F, GERS, _, castres_year, comparison, heading, in_words, md, names, r, show, study = (
+    CASTRES, F, GERS, _, castres_year, heading, in_words, md, names, r, show, study = (
         e.CASTRES,
         e.F,
         e.GERS,
         e._,
         e.castres_year,
-        e.comparison,
         e.heading,
         e.in_words,
         e.md,
@@ -444,7 +443,7 @@ def initiatives(e: Edition) -> list[Part]:
             households=r.fig("castres_households_covered"),
             businesses=r.fig("castres_businesses_covered"),
             investment=r.fig("castres_investment", "{:,.0f}", 1e-6),
-            castres_pop=r.compared(comparison, CASTRES, "population", "{:,.0f}", column="value_nominal"),
+            castres_pop=r.quote(f"compare.{CASTRES}.population", "{:,.0f}", unit="inhabitants"),
             press_pop=r.ref(CASTRES, "population of the agglomeration", "2001"),
             press_pop_on=r.as_of(f"{CASTRES}|population of the agglomeration|2001"),
             tarn_signed=r.ref(TARN, "concession (DSP) signed with SFR", fmt="{:.0f}"),
@@ -520,28 +519,10 @@ def comparison(e: Edition) -> list[Part]:
                 "year. The Castres-Mazamet cost is of {castres_year} and buys DSL and WiFi for an agglomeration. Only a cost and "
                 "premises of the same scope are ever divided."
             ).format(
-                spent="–".join(
-                    r.computed(
-                        int(year),
-                        _("years the Gers cost was spent over"),
-                        _("data/processed/comparison.csv (the years of spending)"),
-                        "{:.0f}",
-                    )
-                    for year in central_cost["spending_years"].split("–")
-                ),
+                spent="–".join(r.quote(f"compare.{GERS}.spending.{end}") for end in ("first_year", "last_year")),
                 profile=esc(L.option(GERS, central_cost["spending_profile"])),
-                nominal=r.computed(
-                    central_cost["value_nominal"] / 1e6,
-                    _("Gers cost, nominal (millions of euros)"),
-                    "data/processed/comparison.csv",
-                    "{:,.0f}",
-                ),
-                constant=r.computed(
-                    central_cost["value_constant"] / 1e6,
-                    _("Gers cost, constant euros (millions)"),
-                    "data/processed/comparison.csv",
-                    "{:,.0f}",
-                ),
+                nominal=r.quote(f"compare.{GERS}.cost_nominal", "{:,.0f}", 1e-6, unit="EUR"),
+                constant=r.quote(f"compare.{GERS}.cost", "{:,.0f}", 1e-6, unit="EUR"),
                 base_year=base_year,
                 castres_year=castres_year,
             )
@@ -566,8 +547,8 @@ def comparison(e: Edition) -> list[Part]:
             figure_inhabitant=r.figure_ref("cost_per_inhabitant"),
             gers_pp=gers_pp,
             castres_pp=castres_pp,
-            gers_pi=r.compared(comparison, GERS, "cost_per_inhabitant", "{:,.0f} €"),
-            castres_pi=r.compared(comparison, CASTRES, "cost_per_inhabitant", "{:,.0f} €"),
+            gers_pi=r.quote(f"compare.{GERS}.cost_per_inhabitant", "{:,.0f} €", unit="EUR_per_inhabitant"),
+            castres_pi=r.quote(f"compare.{CASTRES}.cost_per_inhabitant", "{:,.0f} €", unit="EUR_per_inhabitant"),
         )
     )
     show(
@@ -882,15 +863,16 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
             "milestones", chart("milestones"), _("Milestones of the initiatives."), "data/processed/milestones.csv"
         )
     )
-    derived = uptake[(uptake["where"] == GERS) & uptake["how"].str.contains("÷")].iloc[0]
-    cited = uptake[(uptake["where"] == GERS) & uptake["how"].str.startswith("cited")].iloc[0]
-    france = uptake[uptake["where"] == "France"].iloc[0]
-    take_up = r.computed(
-        derived["take_up"],
-        _("Gers take-up, derived"),
-        _("subscribers ÷ (share eligible × the network's plugs); data/processed/take_up.csv"),
-        "{:.0%}",
+    # The take-ups by id: the one a source states (its role in roles.csv), the study's own derivation for the
+    # focus, and the national one; their numbers as 02_compare_networks publishes them.
+    cited = e.study.role("focus_take_up_cited")
+    derived = next(
+        k
+        for k in r.quoted.index
+        if k.startswith(f"compare.{GERS}.take_up.") and k.count(".") == 3 and r.quoted.loc[k, "operation"] == "divide"
     )
+    france = next(k for k in r.quoted.index if k.startswith("compare.france.take_up.") and k.count(".") == 3)
+    take_up = r.quote(derived, "{:.0%}", unit="share")
     subscribers_on = r.as_of(f"{GERS}|subscribers|2023-07")
     md(
         _(
@@ -905,15 +887,10 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
             eligible=r.ref(GERS, "share eligible", "2023-07", "{:.0%}"),
             subscribers_on=subscribers_on,
             take_up=take_up,
-            cited=r.evidence(cited["evidence_ids"], "{:.0%}"),
-            cited_on=r.as_of(cited["evidence_ids"]),
-            france=r.computed(
-                france["take_up"],
-                _("national take-up"),
-                _("subscribers ÷ premises able to connect, France; data/processed/take_up.csv"),
-                "{:.0%}",
-            ),
-            france_on=r.date(france["as_of"][:7], _("date of the national take-up"), "data/processed/take_up.csv"),
+            cited=r.evidence(cited, "{:.0%}"),
+            cited_on=r.as_of(cited),
+            france=r.quote(france, "{:.0%}", unit="share"),
+            france_on=r.quote(f"{france}.on"),
         )
     )
     show(
@@ -1075,12 +1052,7 @@ def sensitivity(e: Edition) -> list[Part]:
             high=high,
             low_by=r.bounding_choice("sensitivity.ratio_cost_per_premise.low"),
             high_by=r.bounding_choice("sensitivity.ratio_cost_per_premise.high"),
-            refused=r.computed(
-                len(refused),
-                _("pairs of cost and premises refused"),
-                _("data/processed/sensitivity.csv (the refused pairs)"),
-                "{:.0f}",
-            ),
+            refused=r.quote("sensitivity.refused_pairs", "{:.0f}", unit="count"),
             refused_table=r.table_ref("refused"),
             still=esc(still),
             figure_mbit=r.figure_ref("sensitivity_tornado_mbit"),
