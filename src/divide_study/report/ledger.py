@@ -525,6 +525,17 @@ class Report:
             )
         raise StudyError(f"{self._quoted_file(key)}, row [key={key}]: no primary source and no inputs to follow")
 
+    def reference_cell(self, text: str, what: str, table: str, row: int, column: str) -> str:
+        """Words of a cited reference table's cell that hold numbers ("85% Gers Numérique, 15% Orange"), as the
+        cell says them, linked like a number to the file, row (data rows counted from 1) and column they stand in."""
+        return self._record(
+            text,
+            what,
+            self._("reference data: {file}").format(file=table),
+            self._cell_words({"row": str(row)}, column),
+            "official",
+        )
+
     def _cell_words(self, pairs: dict[str, str], column: str) -> str:
         """Where in a reference file a number stands: its row (data rows counted from 1) or key, and column."""
         if set(pairs) == {"row"}:

@@ -369,9 +369,8 @@ def summary(e: Edition) -> list[Part]:
 def initiatives(e: Edition) -> list[Part]:
     """The initiatives: who owned, built and ran each network."""
     TARN = e.TARN
-    CASTRES, F, GERS, _, castres_year, heading, in_words, md, names, r, show, study = (
+    CASTRES, GERS, _, castres_year, heading, in_words, md, names, r, show, study = (
         e.CASTRES,
-        e.F,
         e.GERS,
         e._,
         e.castres_year,
@@ -385,28 +384,21 @@ def initiatives(e: Edition) -> list[Part]:
     )
     heading("the-initiatives", _("The initiatives"))
     contracts = study.contracts
-    gers_phase2 = contracts[(contracts["initiative"] == GERS) & contracts["phase"].str.startswith("phase 2")].iloc[0]
-    owners = gers_phase2["owner"].split(": ")[1]  # "85% Gers Numérique, 15% Orange": the shares and their owners
-    shares = [part.strip().split(" ", 1) for part in owners.split(",")]
-    owned_by = F.join(
-        [
-            _("{share} {owner}").format(
-                share=r.computed(
-                    float(share.rstrip("%")) / 100,
-                    _("share of Gers Fibre owned by {owner}").format(owner=owner),
-                    _("data/processed/contracts.csv (the owners)"),
-                    "{:.0%}",
-                ),
-                owner=esc(owner),
-            )
-            for share, owner in shares
-        ]
+    # The owners of the focus's latest contract (its second phase), as the cited contracts table words them.
+    own = contracts[contracts["initiative"] == GERS]
+    latest = own["from_year"].astype(int).idxmax()
+    owned_by = r.reference_cell(
+        str(e.words(own.loc[latest, "owner"], "contracts.csv", "owner")),
+        _("owners of the company that built and runs its second phase"),
+        "data/raw/reference/contracts.csv",
+        int(latest) + 1,
+        "owner",
     )
     md(
         _(
             "**Gers Numérique** is a *syndicat mixte ouvert* of the Département du Gers and its intercommunalities. Its first "
             "phase of fibre was built and run by Orange under a public works-and-operation contract; its second by Gers Fibre, "
-            "a company owned {owned_by}. It was launched in {launched} with a budget of {budget} million euros. The State's "
+            "a company whose owners the contracts table gives as {owned_by}. It was launched in {launched} with a budget of {budget} million euros. The State's "
             "share of phase 1 was {state_phase1} million euros ({state_phase1_on}); a member of parliament's release of "
             '{state_mp_on} says the State "invested" {state_mp} million — a separate figure of unstated scope, not part of '
             "the {budget} million. By {plugs_2019_on} more than {plugs_2019} plugs were eligible, in the "
