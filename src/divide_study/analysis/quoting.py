@@ -99,17 +99,21 @@ def read_evidence(
     )
 
 
-def read_date(q: Quotes, name: str, evidence_id: str, evidence: pd.DataFrame, what: str, subject: str = "") -> str:
-    """Quote the date a figure speaks for (its ``as_of``), as a date."""
+def read_date(
+    q: Quotes, name: str, evidence_id: str, evidence: pd.DataFrame, what: str, subject: str = "", precision: int = 10
+) -> str:
+    """Quote the date a figure speaks for (its ``as_of``), as a date: to the day, or to the month with
+    ``precision=7`` ("by March 2025"), or as a year (``precision=4``, a number: the year of a cost's prices)."""
     row = evidence_row(evidence, evidence_id)
     table, pairs = source_of(evidence_id, row)
+    as_of = str(row["as_of"])[:precision]
     return q.read(
         name,
-        str(row["as_of"]),
+        int(as_of) if precision == 4 else as_of,
         table=table,
         row=pairs,
         column="as_of",
-        unit="date",
+        unit="year" if precision == 4 else "date",
         nature="stated",
         what=what,
         subject=subject,
@@ -232,19 +236,7 @@ def headline_quotes(q: Quotes, values: dict[str, float], pairs: dict[str, tuple[
 
 def read_year(q: Quotes, name: str, evidence_id: str, evidence: pd.DataFrame, what: str, subject: str = "") -> str:
     """Quote the year a figure speaks for (the year of its ``as_of``): the year of a cost's prices, of a target."""
-    row = evidence_row(evidence, evidence_id)
-    table, pairs = source_of(evidence_id, row)
-    return q.read(
-        name,
-        int(str(row["as_of"])[:4]),
-        table=table,
-        row=pairs,
-        column="as_of",
-        unit="year",
-        nature="stated",
-        what=what,
-        subject=subject,
-    )
+    return read_date(q, name, evidence_id, evidence, what, subject, precision=4)
 
 
 def target_quotes(q: Quotes, targets: pd.DataFrame, evidence: pd.DataFrame, goals: dict[str, str]) -> None:
@@ -563,19 +555,7 @@ def take_up_quotes(q: Quotes, uptake: pd.DataFrame, evidence: pd.DataFrame, plug
             subject=subject,
         )
         # The month it speaks for, as the sentence says it ("by March 2025").
-        source_row = evidence_row(evidence, ids[0])
-        table, pairs = source_of(ids[0], source_row)
-        q.read(
-            f"{name}.on",
-            str(source_row["as_of"])[:7],
-            table=table,
-            row=pairs,
-            column="as_of",
-            unit="date",
-            nature="stated",
-            what="date of the take-up",
-            subject=subject,
-        )
+        read_date(q, f"{name}.on", ids[0], evidence, "date of the take-up", subject, precision=7)
 
 
 def refused_quotes(q: Quotes, table: pd.DataFrame, inputs: Inputs, evidence: pd.DataFrame) -> None:
