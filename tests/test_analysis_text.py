@@ -174,7 +174,14 @@ class FakeReport:
         return "plugs", "exact"
 
     # The numbers the analysis steps publish, by key (ledger.Report.quote): here, each a placeholder number.
-    quoted = pd.DataFrame(index=["compare.delta.own_target.achieved_share"])
+    quoted = pd.DataFrame(
+        index=[
+            "compare.delta.own_target.achieved_share",
+            "compare.delta.contracts.first_year",
+            "series.delta.own_network.points_per_year",
+            "series.delta.own_network.start",
+        ]
+    )
 
     def quote(self, key, fmt=None, scale=1.0, **kinds):
         self.evidence_ids.append(key)
@@ -245,10 +252,11 @@ def test_the_models_table_in_french():
     assert shown.loc["prises (locaux) de l'option centrale", "Delta"] == Formats("fr").number(100_000)
     assert shown.loc["modèle", "Delta"] == "concession" and shown.loc["leur périmètre", "Delta"] == "la zone"
     assert shown.loc["années", "Delta"] == "depuis 2019"
-    assert shown.loc["sur la période", "Delta"] == "24 avril 2019 – novembre 2023"
+    # No pace in plugs per year: the press's counts are of different kinds (the pace is on the State's series).
+    assert "sur la période" not in shown.index and "prises rendues raccordables par an, en moyenne" not in shown.index
     english = models_section.side_by_side_table(model_row(), Labels(LABELS, "en")).set_index("indicator")
     assert english.loc["years", "Delta"] == "from 2019" and english.loc["their scope", "Delta"] == "the zone"
-    assert english.loc["over", "Delta"] == "24 April 2019 – November 2023"
+    assert "over" not in english.index
 
 
 def test_the_models_section_in_french_has_no_english(tmp_path):
@@ -256,6 +264,7 @@ def test_the_models_section_in_french_has_no_english(tmp_path):
     text = models_section.report_section(report, model_row(), tmp_path)
     assert "models.fr.png" in text  # the French chart
     assert "argent public par prise" in text and "Qui paie les retards" in text
+    assert "depuis <a" in text and "points par an de son contrat de fibre" in text  # its years and its pace
     assert not english_words(re.sub(r"<[^>]+>", " ", text)), english_words(text)
     assert all(not english_words(what) for what in report.whats)
     english = models_section.report_section(FakeReport("en", Labels(LABELS, "en")), model_row(), tmp_path)
@@ -322,17 +331,50 @@ def visible_text(html_text: str) -> str:
     return re.sub(r"<[^>]+>", "", html_text)
 
 
-def test_the_models_years_periods_and_targets_are_links_to_their_entries():
+def test_the_models_years_and_targets_are_links_to_their_entries():
+    from divide_study.analysis import quoted, quoting
+
     english, french = ledger_report("en"), ledger_report("fr")
-    row = {"name": "Delta", "from_year": 2019, "to_year": 2044, "pace_period": "2019-04-24 – 2023-11"}
+    contracts = pd.DataFrame(
+        {
+            "initiative": ["other", "delta", "delta"],
+            "phase": ["x", "creation", "concession"],
+            "from_year": [2000, 2019, 2020],
+            "to_year": [None, None, 2044],
+        }
+    )
+    q = quoted.Quotes("compare")
+    quoting.contract_quotes(q, contracts, ["delta"])
+    from divide_study.language.datatext import DataText
+
+    words = {
+        "start year of a contract": "année de début d'un contrat",
+        "end year of a contract": "année de fin d'un contrat",
+        "first year of its contracts": "première année de ses contrats",
+        "last year of its contracts": "dernière année de ses contrats",
+        "plugs to build": "prises à construire",
+        "households to reach": "foyers",
+    }
+    french.words = DataText("fr", pd.DataFrame({"en": list(words), "fr": list(words.values())}))
+    for report in (english, french):
+        report.quoted = quoted.combine([q.frame()])
+        report.names = {"delta": "Delta"}
     en_ = Translator("en", "analysis")
     fr_ = Translator("fr", "analysis")
+    row = {"initiative": "delta", "name": "Delta"}
     years = models_section.years_prose(english, row, en_)
     assert visible_text(years) == "2019–2044" and years.count('class="num"') == 2
-    assert visible_text(models_section.years_prose(french, row | {"to_year": pd.NA}, fr_)) == "depuis 2019"
-    assert models_section.years_prose(english, row | {"from_year": float("nan")}, en_) == ""  # no contract, no years
-    period = models_section.period_prose(english, row, en_)
-    assert visible_text(period) == "24 April 2019 – November 2023" and period.count('class="num"') == 2
+    french.quoted = french.quoted.drop(index="compare.delta.contracts.last_year")
+    assert visible_text(models_section.years_prose(french, row, fr_)) == "depuis 2019"
+    assert models_section.years_prose(english, {"initiative": "other", "name": "O"}, en_) == ""  # not asked for
+    entries = english.provenance()
+    first = entries[entries["what"].str.startswith("first year of its contracts")].iloc[0]
+    assert first["number"] == "2019"
+    # Computed from each contract's start year, each linked to its row and column of the cited contracts table.
+    assert "lowest of its inputs" in first["words"] and first["words"].count('class="num"') == 2
+    read = entries[entries["what"].str.startswith("start year of a contract")]
+    assert set(read["words"]) == {"row 2, column “from_year”", "row 3, column “from_year”"}
+    assert set(read["source"]) == {"reference data: data/raw/reference/contracts.csv"}
     share = {"own_target_id": "d_target", "own_target_cited_as": "share"}
     count = {"own_target_id": "delta|plugs to build|2019", "own_target_cited_as": "count"}
     assert visible_text(models_section.own_target_prose(english, share, en_)) == "67% eligible"
@@ -348,11 +390,7 @@ def test_the_models_years_periods_and_targets_are_links_to_their_entries():
     with pytest.raises(StudyError, match=r"counted in 'households', which has no label"):
         models_section.own_target_prose(english, about, en_)
     english.labels = ledger_report("en").labels
-    entries = english.provenance()
-    first = entries.iloc[0]
-    assert (first["number"], first["what"]) == ("2019", "Delta: first year of its contracts")
-    assert first["source"] == "data/processed/models.csv, row of Delta, column “first year of the contracts”"
-    assert "“deux sur trois” (characters 5–19)" in entries["words"].tolist()  # the target links its words
+    assert "“deux sur trois” (characters 5–19)" in english.provenance()["words"].tolist()  # the target's words
 
 
 def test_a_quarter_and_the_data_end_are_links_in_the_panel_notes():

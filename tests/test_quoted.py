@@ -159,6 +159,12 @@ def test_every_published_quoted_number_walks_down_to_its_primary_sources_and_mat
         data = tables[row["source_table"]]
         cell = data.iloc[int(parse_row_key(row["source_row"])["row"]) - 1][row["source_column"]]
         assert math.isclose(float(cell) / 100, row["value"], abs_tol=1e-9), key
+    # A contract's year is its row's cell of the cited contracts table.
+    contracts = frame[frame["source_table"] == "data/raw/reference/contracts.csv"]
+    assert len(contracts) >= 6
+    for key, row in contracts.iterrows():
+        cell = tables[row["source_table"]].iloc[int(parse_row_key(row["source_row"])["row"]) - 1][row["source_column"]]
+        assert int(cell) == row["value"], key
     # Each number read from a source is the source's own value (or the year or date it speaks for).
     for key, row in frame[
         frame["source_table"].isin(["data/processed/figures.csv", "data/processed/external_figures.csv"])

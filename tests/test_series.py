@@ -358,3 +358,42 @@ def test_the_fingerprints_of_the_copy_are_the_readmes(sources_dir):
     assert set(listed) == set(barometre.FILES)
     for name, digest in listed.items():
         assert hashlib.sha256((BAROMETRE_DIR / name).read_bytes()).hexdigest() == digest
+
+
+def test_a_networks_own_pace_is_quoted_from_its_contracts_row_and_two_raw_shares():
+    from divide_study.analysis.quoted import Quotes, combine, primary_sources
+
+    data = tiny_series({"01": [0.1, 0.2, 0.3, 0.5]}).assign(source_file="etalab_x.csv")
+    windows = pd.DataFrame(
+        {
+            "window": ["own"],
+            "start_event": ["2019-12-01"],
+            "evidence_id": ["a|contract|2019-12-01"],
+            "from_quarter": ["2019-Q4"],
+        }
+    )
+    paced = series.pace(data, windows, ["01"], {"01": []})
+    evidence = pd.DataFrame(
+        {
+            "evidence_id": ["a|contract|2019-12-01"],
+            "kind": ["reference"],
+            "value": [8.0],
+            "as_of": ["2019-12-01"],
+        }
+    )
+    q = Quotes("series")
+    series._own_network_pace(q, "net", "01", paced, "own", data.set_index("quarter"), evidence)
+    frame = combine([q.frame()])
+    rate = frame.loc["series.net.own_network.points_per_year"]
+    assert rate["operation"] == "per_year" and rate["unit"] == "points_per_year"
+    assert rate["value"] == pytest.approx(paced.iloc[0]["points_per_year"])
+    start = frame.loc["series.net.own_network.start"]
+    assert (start["date"], start["source_column"]) == ("2019-12-01", "as_of")  # the contract's row, its date
+    # Both shares are read from their raw file's rows: the walk ends there, never at a processed table.
+    ends = primary_sources(frame, "series.net.own_network.points_per_year")
+    assert ends == [
+        ("data/raw/reference/barometre/etalab_x.csv", "row=1", "valeur"),
+        ("data/raw/reference/barometre/etalab_x.csv", "row=4", "valeur"),
+    ]
+    with pytest.raises(Exception, match="window 'other'"):
+        series._own_network_pace(Quotes("series"), "net", "01", paced, "other", data.set_index("quarter"), evidence)

@@ -569,3 +569,53 @@ def refused_quotes(q: Quotes, table: pd.DataFrame, inputs: Inputs, evidence: pd.
     ]
     if keys:
         q.computed("refused_pairs", len(refused), inputs=keys, operation="count", unit="count", what="pairs refused")
+
+
+CONTRACTS = "data/raw/reference/contracts.csv"
+
+
+def contract_quotes(q: Quotes, contracts: pd.DataFrame, initiatives: list[str]) -> None:
+    """Each network's contracts' years, read from the cited contracts table (data rows counted from 1, as the
+    copy in ``contracts`` keeps them), and their span: the first start and, when a contract gives one, the last
+    end."""
+    for initiative in initiatives:
+        own = contracts[contracts["initiative"] == initiative]
+        starts, ends = [], []
+        for index, row in own.iterrows():
+            number = int(index) + 1
+            for column, found, what in (
+                ("from_year", starts, "start year of a contract"),
+                ("to_year", ends, "end year of a contract"),
+            ):
+                if pd.notna(row[column]) and str(row[column]).strip():
+                    found.append(
+                        (
+                            int(row[column]),
+                            q.read(
+                                f"{initiative}.contract_{number}.{column}",
+                                int(row[column]),
+                                table=CONTRACTS,
+                                row={"row": number},
+                                column=column,
+                                unit="year",
+                                nature="stated",
+                                what=what,
+                                subject=initiative,
+                                scope=str(row["phase"]),
+                            ),
+                        )
+                    )
+        for name, found, pick, what in (
+            ("first_year", starts, min, "first year of its contracts"),
+            ("last_year", ends, max, "last year of its contracts"),
+        ):
+            if found:
+                q.computed(
+                    f"{initiative}.contracts.{name}",
+                    pick(year for year, _ in found),
+                    inputs=[key for _, key in found],
+                    operation=pick.__name__,
+                    unit="year",
+                    what=what,
+                    subject=initiative,
+                )

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from divide_study.analysis.quoted import Quotes
-from divide_study.analysis.quoting import read_evidence
+from divide_study.analysis.quoting import read_date, read_evidence
 from divide_study.analysis.quoting import slug as key_part
 from divide_study.data.barometre import quarter_of
 from divide_study.data.tables import read_table
@@ -658,8 +658,20 @@ def run(
     named = window_table[window_table["initiative"] != ""]
     initiatives = dict(zip(named["department"], named["initiative"], strict=True))
     funding, evidence = processed("funding"), processed("evidence")
+    own_windows = dict(zip(named["initiative"], named["window"], strict=True))
     quoted = quote(
-        series, crossed, paced, data.endpoint, population, checked, departments, initiatives, groups, funding, evidence
+        series,
+        crossed,
+        paced,
+        data.endpoint,
+        population,
+        checked,
+        departments,
+        initiatives,
+        groups,
+        funding,
+        evidence,
+        own_windows,
     )
 
     # Save outputs, only now that every check passed.
@@ -739,7 +751,10 @@ def _rate(q: Quotes, name: str, shares: pd.DataFrame, window, subject: str = "")
     ]
     return q.computed(
         name,
-        (float(end["share"]) - float(start["share"])) * 100 / float(window["years"]),
+        # The years between the quarter-ends themselves (the table's "years" column is rounded for reading).
+        (float(end["share"]) - float(start["share"]))
+        * 100
+        / ((pd.Timestamp(_end_of(window["to_quarter"])) - pd.Timestamp(_end_of(window["from_quarter"]))).days / 365.25),
         inputs=keys,
         operation="per_year",
         unit="points_per_year",
@@ -748,6 +763,34 @@ def _rate(q: Quotes, name: str, shares: pd.DataFrame, window, subject: str = "")
         subject=subject,
         as_of=end["quarter_end"],
     )
+
+
+def _own_network_pace(
+    q: Quotes,
+    initiative: str,
+    code: str,
+    paced: pd.DataFrame,
+    window: str,
+    shares: pd.DataFrame,
+    evidence: pd.DataFrame,
+) -> None:
+    """A network's pace on the public series from its own fibre start (its window of series_windows.csv): the
+    date the window starts from, as its reference row gives it, and the points gained per year from then on.
+    The same series and denominator for every network, so their paces can be set side by side."""
+    rows = paced[(paced["window"] == window) & (paced["subject"] == code)]
+    if rows.empty:
+        raise StudyError(f"series_windows.csv: window {window!r} of {initiative!r} has no pace")
+    row = rows.iloc[0].to_dict()
+    if row["evidence_id"]:
+        read_date(
+            q,
+            f"{initiative}.own_network.start",
+            row["evidence_id"],
+            evidence,
+            "date the network's fibre contract was signed",
+            initiative,
+        )
+    _rate(q, f"{initiative}.own_network.points_per_year", shares, row, initiative)
 
 
 def quote(
@@ -762,6 +805,7 @@ def quote(
     peers=None,
     money=None,
     evidence=None,
+    own_windows=None,
 ) -> pd.DataFrame:
     """The numbers the report quotes from this step. A share is read from the row and column of the raw
     baromètre file it comes from; a pace is computed from the two shares it spans; a median names every pace it
@@ -822,6 +866,9 @@ def quote(
                     scope=ZONE,
                     subject=subject,
                 )
+        own_window = (own_windows or {}).get(subject)
+        if own_window is not None and evidence is not None:
+            _own_network_pace(q, subject, code, paced, own_window, by_department[code], evidence)
         point = endpoint.set_index("department").loc[code]
         file = str(point["source_file"])
         for column, key, unit, what in (

@@ -254,6 +254,24 @@ class Report:
             )
         return self._("“{title}” ({date}), file {file}").format(title=row["title"], date=date, file=row["source"])
 
+    def published(self, article: str, year_only: bool = False) -> str:
+        """When an article was published, as the edition writes dates (its year alone with ``year_only``; an
+        article dated only within a window gives the window's end), recorded with the article as its source."""
+        row = self.sources.loc[article]
+        day = str(row["published"] or row["published_latest"])
+        if row["published"]:
+            words = self._("date of publication")
+        else:
+            words = self._("dated only within a window, from {earliest} to {latest}; see the table of sources").format(
+                earliest=self.formats.date(row["published_earliest"]), latest=self.formats.date(row["published_latest"])
+            )
+        return self._record(
+            day[:4] if year_only else self.formats.date(day),
+            self._("date of publication of article {article}").format(article=article),
+            self._article_source(article),
+            words,
+        )
+
     def _article_source(self, article: str) -> str:
         return self._("article {article}: {citation}").format(article=article, citation=self.article(article))
 
@@ -352,6 +370,8 @@ class Report:
         value = float(row["value"])
         if unit == "share":
             return "{:.0%}"
+        if unit == "year":  # a year is never grouped ("2019", not "2,019")
+            return "{:.0f}"
         decimals = "0" if value.is_integer() or abs(value) >= 100 else "2"
         return f"{{:,.{decimals}f}} €" if unit == "EUR" else f"{{:,.{decimals}f}}"
 
@@ -583,8 +603,9 @@ class Report:
             ]
             cited = str(rows.iloc[0]["source"]) if len(rows) else ""
             source = self._("reference data: {source}").format(source=self._cited(cited))
-        what = self._("date of {figure}").format(figure=self.input_link(evidence_id))
-        return self._record(text, what, source)
+        # What the date is (the quoted row's words), and the figure it is the date of, linked to its own entry.
+        figure = self._("the date its source gives for {figure}").format(figure=self.input_link(evidence_id))
+        return self._record(text, self._quoted_what(row), source, figure)
 
     # --- figures and tables -------------------------------------------------------------------------------
 

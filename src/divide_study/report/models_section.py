@@ -21,12 +21,6 @@ def _years_text(years: str, _) -> str:
     return years
 
 
-def _period_text(period: str, formats: Formats) -> str:
-    """A pace period ('2014 – 2026-01-28') with each end as the edition writes a date."""
-    ends = [part.strip() for part in str(period).split(" – ")]
-    return " – ".join(formats.date(end) for end in ends)
-
-
 def _labels_of(report, labels: Labels | None) -> Labels:
     found = labels if labels is not None else getattr(report, "labels", None)
     if found is None:
@@ -40,56 +34,36 @@ def _missing(value) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and value != value) or value == ""
 
 
-def _models_cell(_, name: str, column: str) -> str:
-    """Where a value of the section comes from: models.csv, the network's row, one column (``column``: its
-    meaning in the edition's words, since a reader of either edition reads words, not identifiers)."""
-    return _("data/processed/models.csv, row of {name}, column “{column}”").format(name=name, column=column)
-
-
 def years_prose(report, row: dict, _) -> str:
-    """The span of a network's contracts ('2013–2026', 'from 1999') with each year a link to its entry
-    (models.csv ``from_year``/``to_year``, the earliest and latest years of its rows of contracts.csv);
-    empty when no contract gives one."""
-    name = row["name"]
-    if _missing(row.get("from_year")):
+    """The span of a network's contracts ('2013–2026', 'from 1999'), each year a link to its entry: the first
+    start and the last end of its rows of the cited contracts table (the compare step's quoted numbers); empty
+    when no contract gives one."""
+    key = f"compare.{row['initiative']}.contracts"
+    if f"{key}.first_year" not in report.quoted.index:
         return ""
-    first = report.dated(
-        str(int(row["from_year"])),
-        _("{name}: first year of its contracts").format(name=name),
-        _models_cell(_, name, _("first year of the contracts")),
-        _("the earliest start year of its rows of contracts.csv"),
-    )
-    if _missing(row.get("to_year")):
+    first = report.quote(f"{key}.first_year", "{:.0f}", unit="year")
+    if f"{key}.last_year" not in report.quoted.index:
         return _("from {year}").format(year=first)
-    last = report.dated(
-        str(int(row["to_year"])),
-        _("{name}: last year of its contracts").format(name=name),
-        _models_cell(_, name, _("last year of the contracts")),
-        _("the latest end year of its rows of contracts.csv"),
-    )
-    return _("{first}–{last}").format(first=first, last=last)
+    return _("{first}–{last}").format(first=first, last=report.quote(f"{key}.last_year", "{:.0f}", unit="year"))
 
 
-def period_prose(report, row: dict, _) -> str:
-    """The period of a network's average pace (models.csv ``pace_period``, 'start – last point achieved'),
-    each end a date linked to its entry."""
-    name = row["name"]
-    start, end = [part.strip() for part in str(row["pace_period"]).split(" – ")]
-    where = _models_cell(_, name, _("period of the average pace"))
-    return _("{start} – {end}").format(
-        start=report.dated(
-            start,
-            _("{name}: start of the period of its average pace").format(name=name),
-            where,
-            _("the initiative's start (progress.csv), where its count of plugs is zero"),
-        ),
-        end=report.dated(
-            end,
-            _("{name}: end of the period of its average pace").format(name=name),
-            where,
-            _("the date of the last count of plugs achieved (deployment_pace.csv)"),
-        ),
-    )
+def pace_prose(report, row: dict, _) -> str:
+    """A network's pace on the State's public series from its own fibre contract on (the series step's quoted
+    numbers): the same series and denominator for every network, so the paces compare; empty when the network has
+    no window of its own."""
+    key = f"series.{row['initiative']}.own_network"
+    if f"{key}.points_per_year" not in report.quoted.index:
+        return ""
+    rate = report.quote(f"{key}.points_per_year", "{:.1f}", unit="points_per_year")
+    if f"{key}.start" in report.quoted.index:
+        return _(
+            "On the State's public series (share of the whole département's premises able to connect to FTTH), its "
+            "département gained {rate} points a year from its fibre contract ({start}) to the series' end."
+        ).format(rate=rate, start=report.quote(f"{key}.start"))
+    return _(
+        "On the State's public series (share of the whole département's premises able to connect to FTTH), its "
+        "département gained {rate} points a year from its fibre contract to the series' end."
+    ).format(rate=rate)
 
 
 def stated_prose(report, evidence_id: str, _) -> str:
@@ -130,7 +104,6 @@ def report_section(report, table: pd.DataFrame, figures_in, labels: Labels | Non
 
     labels = _labels_of(report, labels)
     _ = Translator(report.lang, "analysis")
-    basis = "data/processed/models.csv (comparison.csv, public_money.csv, targets.csv, deployment_pace.csv)"  # names
     paragraphs = []
     for row in table.to_dict("records"):
         name = row["name"]
@@ -182,13 +155,9 @@ def report_section(report, table: pd.DataFrame, figures_in, labels: Labels | Non
                     "Its own target was {target} by {year}; the latest count by then, in another unit, was {achieved} "
                     "(as of {as_of})."
                 ).format(target=target, year=year, achieved=stated_prose(report, row["achieved_id"], _), as_of=as_of)
-        if row["plugs_per_year"] == row["plugs_per_year"]:
-            pace = report.computed(
-                row["plugs_per_year"], _("{name}: plugs per year on average").format(name=name), basis
-            )
-            text += " " + _("On average it made {pace} plugs a year able to connect ({period}).").format(
-                pace=pace, period=period_prose(report, row, _)
-            )
+        pace = pace_prose(report, row, _)
+        if pace:
+            text += " " + pace
         if row["delay_risk"]:
             text += " " + _(
                 "Who pays for delay: {delay}; who loses if few subscribe: {demand} (the study's reading of the "
@@ -235,8 +204,6 @@ def _side_by_side_rows(_) -> tuple[tuple[str, str, str | None], ...]:
         ("own_target", _("own target"), None),
         ("target_by", _("by"), None),
         ("achieved_by_target_year", _("latest achieved by then"), "share"),
-        ("plugs_per_year", _("plugs made able to connect per year, on average"), "number"),
-        ("pace_period", _("over"), "period"),
         ("delay_risk", _("who pays for delay"), None),
         ("demand_risk", _("who loses if few subscribe"), None),
     )
@@ -263,8 +230,6 @@ def side_by_side_table(table: pd.DataFrame, labels: Labels) -> pd.DataFrame:
                 column.append(labels(kind, str(value)))
             elif kind == "years":
                 column.append(_years_text(str(value), _))
-            elif kind == "period":
-                column.append(_period_text(str(value), formats))
             else:
                 column.append(str(value))
         out[row["name"]] = column

@@ -84,6 +84,9 @@ def open_edition(lang: str, processed_dir: str | Path, figures_dir: str | Path) 
             "programme_outcomes",
             "sensitivity_tornado",
             "sensitivity_tornado_mbit",
+            # the national sections' figures, last (declared here so earlier prose can name them)
+            "national_panel",
+            "fibre_series",
         ],
         table_keys=[
             "findings",
@@ -99,6 +102,10 @@ def open_edition(lang: str, processed_dir: str | Path, figures_dir: str | Path) 
             "sensitivity",
             "refused",
             "scenarios",
+            "panel_placement",
+            "press_claims",
+            "fibre_pace",
+            "series_claims",
             "sources",
             "references",
             "provenance",
@@ -715,7 +722,6 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
         names,
         national_by,
         own_by,
-        pace,
         r,
         show,
         target_own,
@@ -736,7 +742,6 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
         e.names,
         e.national_by,
         e.own_by,
-        e.pace,
         e.r,
         e.show,
         e.target_own,
@@ -795,15 +800,16 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
             evidence=money["evidence_id"],
         )
     )
-    focus_pace = pace[pace["initiative"] == GERS]
-    fastest = focus_pace.loc[focus_pace["plugs_per_year"].idxmax()]
+    # Pace on one series and one denominator for both fibre networks (the State's baromètre, from each network's
+    # own fibre contract): the press's counts are of different kinds (inhabitants, dwellings, plugs).
+    own_pace = {i: f"series.{i}.own_network" for i in (GERS, e.TARN)}
+    series = read_table(e.processed / "fibre_series.csv", schema_of("fibre_series"), validate=False)
     md(
         _(
             "Against its own target ({figure}, {table}), the Gers had {achieved_own} eligible on {achieved_on} where it aimed "
             "for {target_own} by {own_by}. Against the national plan, it had {national_achieved} eligible in {national_on}, "
             "when the plan aimed at very high speed for all premises, and completed its zone on {completed}, after the goal "
-            "of fibre everywhere by {national_by}. At its fastest, between {fastest_from} and {fastest_to}, it made about "
-            "{per_year} plugs eligible a year. {milestones} places both networks in time."
+            "of fibre everywhere by {national_by}. {milestones} places both networks in time."
         ).format(
             figure=r.figure_ref("eligibility"),
             table=r.table_ref("targets"),
@@ -816,17 +822,24 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
             national_on=r.quote(f"compare.{GERS}.national_goal_very_high_speed.achieved_on"),
             completed=completed,
             national_by=national_by,
-            fastest_from=r.date(
-                fastest["from"], _("start of the Gers's fastest period"), "data/processed/deployment_pace.csv"
-            ),
-            fastest_to=r.date(
-                fastest["to"], _("end of the Gers's fastest period"), "data/processed/deployment_pace.csv"
-            ),
-            per_year=r.computed(
-                fastest["plugs_per_year"],
-                _("plugs made eligible per year, fastest period"),
-                _("data/processed/deployment_pace.csv (shares × the network's plugs)"),
-            ),
+        )
+    )
+    md(
+        _(
+            "The press counts progress in shares of inhabitants, in shares of dwellings and in plugs, so the study does not "
+            "turn those counts into plugs per year. Its pace is measured on one public series for both fibre networks, the "
+            "State's share of each département's premises able to connect to FTTH ({pace_table}): from its fibre contract "
+            "({gers_start}) to the series' end, the {gers} département gained {gers_rate} points a year; from its concession "
+            "({tarn_start}), the {tarn} département gained {tarn_rate}. The share is of the whole département, private "
+            "zones included."
+        ).format(
+            pace_table=r.table_ref("fibre_pace"),
+            gers=series_section.departement_of(r.quoted, series, GERS)[1],
+            tarn=series_section.departement_of(r.quoted, series, e.TARN)[1],
+            gers_start=r.quote(f"{own_pace[GERS]}.start"),
+            gers_rate=r.quote(f"{own_pace[GERS]}.points_per_year", "{:.1f}", unit="points_per_year"),
+            tarn_start=r.quote(f"{own_pace[e.TARN]}.start"),
+            tarn_rate=r.quote(f"{own_pace[e.TARN]}.points_per_year", "{:.1f}", unit="points_per_year"),
         )
     )
     show(
@@ -1145,7 +1158,6 @@ def limitations(e: Edition) -> list[Part]:
         _,
         castres_speed,
         castres_year,
-        central_cost,
         completed,
         graded,
         heading,
@@ -1160,7 +1172,6 @@ def limitations(e: Edition) -> list[Part]:
         e._,
         e.castres_speed,
         e.castres_year,
-        e.central_cost,
         e.completed,
         e.graded,
         e.heading,
@@ -1173,13 +1184,13 @@ def limitations(e: Edition) -> list[Part]:
         e.study,
     )
     heading("limitations", _("Limitations"))
-    article_years = sorted({d[:4] for d in study.sources.loc[study.sources["relevant"], "published_latest"]})
-    external_latest = max(study.external["as_of"].astype(str))[:4]
-    windows = study.sources[study.sources["relevant"] & (study.sources["date_precision"] != "day")]
+    relevant = study.sources[study.sources["relevant"]].sort_values("published_latest")
+    windows = relevant[relevant["date_precision"] != "day"]
     interested = graded[graded["interested_parties"] != ""]
-
-    def year(value, what):
-        return r.computed(int(value), what, "data/processed/sources.csv, external_figures.csv", "{:.0f}")
+    # The latest reference row, by its date: its date links to its own entry.
+    external = study.external.assign(as_of=study.external["as_of"].astype(str))
+    latest = external.sort_values("as_of").iloc[-1]
+    reference_latest = r.as_of("|".join((latest["topic"], latest["figure"], latest["as_of"])))
 
     md(
         "\n".join(
@@ -1210,12 +1221,12 @@ def limitations(e: Edition) -> list[Part]:
                     "reference data reach {reference_latest}; DSL at {castres_speed} in {castres_year} and fibre from {works_start} "
                     "to {completed} are different products."
                 ).format(
-                    first_article=year(article_years[0], _("year of the earliest relevant article")),
-                    last_article=year(article_years[-1], _("year of the latest relevant article")),
-                    reference_latest=year(external_latest, _("latest year of the reference data")),
+                    first_article=r.published(relevant.iloc[0]["article"], year_only=True),
+                    last_article=r.published(relevant.iloc[-1]["article"], year_only=True),
+                    reference_latest=reference_latest,
                     castres_speed=castres_speed,
                     castres_year=castres_year,
-                    works_start=year(central_cost["spending_years"][:4], _("first year of the Gers works")),
+                    works_start=r.quote(f"series.{e.GERS}.own_network.start"),
                     completed=completed,
                 ),
                 _(
@@ -1230,8 +1241,9 @@ def limitations(e: Edition) -> list[Part]:
                     count=r.computed(
                         len(windows),
                         _("relevant articles dated only within a window"),
-                        _("data/processed/sources.csv (how precisely each article is dated)"),
+                        _("computed by the study: a count of its inputs"),
                         "{:.0f}",
+                        [r.published(article) for article in windows["article"]],
                     ),
                     table=r.table_ref("sources"),
                 ),

@@ -15,6 +15,17 @@ from divide_study.data.tables import read_table
 WINDOWS = ("gers_ftth_start", "tarn_concession", "from_2019")
 
 
+def departement_of(quoted: pd.DataFrame, series: pd.DataFrame, initiative: str) -> tuple[str, str]:
+    """The code and name of the département an initiative's series rows are of: the row of fibre_series whose
+    raw file and row its first share was read from (its quoted row ``series.<initiative>.share_first``)."""
+    first = quoted.loc[f"series.{initiative}.share_first"]
+    row = first["source_row"].removeprefix("row=")
+    found = series[
+        (series["source_file"] == first["source_table"].rsplit("/", 1)[-1]) & (series["source_row"].astype(str) == row)
+    ]
+    return str(found["department"].iloc[0]), str(found["department_name"].iloc[0])
+
+
 def report_section(e, processed: Path, figures_in: Path) -> str:
     """The section as HTML: prose, the chart, the pace table and the claims table."""
     from divide_study.config import schema_of
@@ -46,18 +57,10 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
 
     series = table("fibre_series")
 
-    def departement(initiative: str) -> tuple[str, str]:
-        """The code and name of the département an initiative's series rows are of: the row of fibre_series
-        whose raw file and row its first share was read from."""
-        first = r.quoted.loc[key(initiative, "share_first")]
-        row = first["source_row"].removeprefix("row=")
-        found = series[
-            (series["source_file"] == first["source_table"].rsplit("/", 1)[-1])
-            & (series["source_row"].astype(str) == row)
-        ]
-        return str(found["department"].iloc[0]), str(found["department_name"].iloc[0])
-
-    (focus_code, focus_name), (concession_code, concession_name) = departement(focus), departement(concession)
+    (focus_code, focus_name), (concession_code, concession_name) = (
+        departement_of(r.quoted, series, focus),
+        departement_of(r.quoted, series, concession),
+    )
     names = {focus: focus_name, concession: concession_name}
 
     def crossed(initiative: str) -> str:
