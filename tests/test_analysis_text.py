@@ -203,7 +203,7 @@ class FakeReport:
     def figure(self, key, png, caption, source):
         return f"<figure>{png.name} {caption} {source}</figure>"
 
-    def table(self, key, frame, caption, source, formats=None, data=None, evidence=None):
+    def table(self, key, frame, caption, source, formats=None, data=None, evidence=None, cells=None, words=()):
         return f"<table>{caption} {source} {' '.join(map(str, frame.columns))} {frame.to_string()}</table>"
 
 
@@ -480,3 +480,37 @@ def test_sensitivity_bounds_and_benchmarks_in_words():
     ]
     assert list(shown["kind"]) == ["calcul de l'étude", "référence nationale"]
     assert tables.benchmarks(bench, "alpha", english)["what"].iloc[0] == "Alpha: cost per premise (spent; all plugs)"
+
+
+def test_a_table_cell_links_the_entry_of_the_number_it_names():
+    from divide_study.analysis import quoted, quoting
+
+    report = ledger_report("en")
+    report.table_numbers = {"findings": 1}
+    q = quoted.Quotes("compare")
+    contracts = pd.DataFrame({"initiative": ["delta"], "phase": ["x"], "from_year": [2019], "to_year": [2044]})
+    quoting.contract_quotes(q, contracts, ["delta"])
+    report.quoted = quoted.combine([q.frame()])
+    frame = pd.DataFrame({"what": ["phase 2 (from 2019)"], "share": [2 / 3], "years": ["2019–2044"], "plain": [7]})
+    cells = pd.DataFrame(
+        {
+            "share": ["d_target"],  # an article's figure: its own entry
+            "years": ["compare.delta.contract_1.from_year;compare.delta.contract_1.to_year"],  # two numbers
+        }
+    )
+    html_table = report.table("findings", frame, "c", "s", {"share": "{:.0%}"}, cells=cells, words=("what",))
+    entries = report.provenance()
+    # The share links the article figure's entry (its words and offsets), not a row of the table.
+    share = entries[entries["number"] == "67%"].iloc[0]
+    assert "deux sur trois" in share["words"] and f'href="#number-{share.name + 1}"' in html_table
+    # A cell showing two numbers has an entry linking each; a word cell holding digits names the row's numbers.
+    span = entries[entries["number"] == "2019–2044"].iloc[0]
+    assert span["words"].count('class="num"') == 2
+    worded = entries[entries["number"] == "phase 2 (from 2019)"].iloc[0]
+    assert "the numbers they name" in worded["words"] and worded["words"].count('class="num"') == 2
+    # A cell no key names still links its row's entry (the legacy shape the appendix test catches).
+    assert entries["what"].str.contains("column “plain”").any()
+    with pytest.raises(StudyError, match="names a key no step publishes"):
+        report.table("findings", frame, "c", "s", cells=pd.DataFrame({"share": ["compare.nobody.cost"]}))
+    with pytest.raises(StudyError, match="columns it does not have"):
+        report.table("findings", frame, "c", "s", words=("nowhere",))

@@ -7,6 +7,7 @@ import math
 
 import pandas as pd
 import pytest
+import yaml
 
 from divide_study import config
 from divide_study.analysis.quoted import Quotes, combine, load, parse_row_key, primary_sources, row_key
@@ -137,6 +138,10 @@ def test_every_published_quoted_number_walks_down_to_its_primary_sources_and_mat
         for table, row, _column in primary_sources(frame, key):
             if table == "params/default.yaml":
                 continue  # a parameter: the build validates it, and a scenario may set it
+            if table.startswith("params/scenarios/"):  # a scenario's parameter, set in its file
+                document = yaml.safe_load((config.PROJ_ROOT / table).read_text(encoding="utf-8"))
+                assert parse_row_key(row)["parameter"] in document, (key, table, row)
+                continue
             pairs = parse_row_key(row)
             if table.endswith(".json"):  # a reference file of JSON: an entry by its key, or a top-level field
                 document = json.loads((config.PROJ_ROOT / table).read_text(encoding="utf-8"))

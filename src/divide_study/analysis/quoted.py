@@ -106,6 +106,7 @@ OPERATIONS = (
     "per_year",
     "deflate",
     "recompute",
+    "scenario",
 )
 KEY = re.compile(r"\A[a-z0-9_]+(?:\.[a-z0-9_]+)+\Z")
 DATE = re.compile(r"\A\d{4}(?:-\d{2}(?:-\d{2})?)?\Z")
@@ -299,7 +300,9 @@ PRIMARY = (
     "data/processed/figures.csv",
     "data/processed/external_figures.csv",
     PARAMETERS,
+    "params/scenarios/",
     "data/raw/measures.csv",
+    "data/raw/series_claims.csv",  # the study's declared reading of a claim's words (a share, a date)
     "data/raw/spending_profiles.csv",
     "data/raw/reference/",
 )

@@ -185,11 +185,11 @@ def comparison_quotes(q: Quotes, comparison: pd.DataFrame, evidence: pd.DataFram
                     **common,
                 )
         cost = by_metric.loc["cost"]
-        _spending_years(q, initiative, cost, measures)
+        years = _spending_years(q, initiative, cost, measures)
         keys["cost_constant"] = q.computed(
             f"{initiative}.cost",
             cost["value_constant"],
-            inputs=[keys["cost"], base_year],
+            inputs=[keys["cost"], base_year, *years],
             operation="deflate",
             unit="EUR",
             what="cost, constant euros of the base year",
@@ -221,6 +221,31 @@ def comparison_quotes(q: Quotes, comparison: pd.DataFrame, evidence: pd.DataFram
                 )
 
 
+PER_UNIT = ("cost_per_premise", "cost_per_inhabitant", "cost_per_premise_per_mbit")
+
+
+def comparison_keys(comparison: pd.DataFrame, step: str = "compare") -> pd.DataFrame:
+    """The key of the quoted number each cell of comparison.csv shows (its nominal and constant values), by the
+    row's ids (initiative, metric): the keys ``comparison_quotes`` gives them; empty where a cell has none."""
+    nominal, constant, spent = [], [], []
+    for initiative, metric, years in zip(
+        comparison["initiative"], comparison["metric"], comparison["spending_years"].fillna(""), strict=True
+    ):
+        base = f"{step}.{initiative}.{metric}"
+        # The years a cost is spread over ("2014–2023"): its profile's first and last year, each quoted.
+        ends = [f"{step}.{initiative}.spending.first_year", f"{step}.{initiative}.spending.last_year"]
+        spent.append("" if not years else ends[0] if "–" not in str(years) else ";".join(ends))
+        if metric == "cost" or metric in PER_UNIT:
+            nominal.append(f"{base}_nominal")
+            constant.append(base)
+        else:  # premises, population, speed: stated, one value
+            nominal.append(base)
+            constant.append("")
+    return pd.DataFrame(
+        {"value_nominal": nominal, "value_constant": constant, "spending_years": spent}, index=comparison.index
+    )
+
+
 def headline_quotes(q: Quotes, values: dict[str, float], pairs: dict[str, tuple[str, str, str]]) -> None:
     """Each headline ratio of headlines.csv: the numerator's metric over the denominator's (constant euros)."""
     for headline, (metric, top, bottom) in pairs.items():
@@ -245,6 +270,8 @@ def target_quotes(q: Quotes, targets: pd.DataFrame, evidence: pd.DataFrame, goal
     a national goal is keyed by its role in roles.csv (``goals``: evidence id -> role)."""
     for initiative, rows in targets.groupby("initiative", sort=False):
         own = 0
+        # What a count achieved is a share of: the network's plugs (the comparison's premises, quoted before).
+        plugs = next((r for r in q.rows if r["key"] == f"{q.step}.{initiative}.premises"), None)
         for row in rows.to_dict("records"):
             if row["target_id"] in goals:
                 name = f"{initiative}.{goals[row['target_id']]}"
@@ -268,16 +295,17 @@ def target_quotes(q: Quotes, targets: pd.DataFrame, evidence: pd.DataFrame, goal
                 read_date(
                     q, f"{name}.achieved_on", row["achieved_id"], evidence, "date of what was achieved", initiative
                 )
-                aim, got = evidence_row(evidence, row["target_id"]), evidence_row(evidence, row["achieved_id"])
-                # A count achieved against a count aimed at, in the same unit: the share of the target reached.
-                if row["cited_as"] == "count" and aim["unit"] == got["unit"]:
+                got = evidence_row(evidence, row["achieved_id"])
+                # A count of plugs achieved over the network's plugs: the share able to connect (a count of
+                # households or dwellings is not divided by plugs).
+                if plugs is not None and got["unit"] in ("plugs", "premises"):
                     q.computed(
                         f"{name}.achieved_share",
-                        float(got["value"]) / float(aim["value"]),
-                        inputs=[achieved, f"{q.step}.{name}"],
+                        float(got["value"]) / float(plugs["value"]),
+                        inputs=[achieved, plugs["key"]],
                         operation="divide",
                         unit="share",
-                        what="share of the target achieved by then",
+                        what="share of the network's plugs achieved by then",
                         subject=initiative,
                     )
             if row["reached_id"]:
@@ -382,6 +410,68 @@ def sensitivity_quotes(q: Quotes, table: pd.DataFrame, inputs: Inputs, evidence:
         q.computed(f"{headline}.high", span["high"], inputs=highs, operation="max", unit="ratio", what="highest ratio")
 
 
+def scenario_quotes(
+    q: Quotes,
+    scenarios: pd.DataFrame,
+    swept: dict[str, dict],
+    central: dict,
+    files: dict[str, str],
+    inputs: Inputs,
+    evidence: pd.DataFrame,
+) -> None:
+    """Each headline under each scenario of ``params/scenarios/`` (scenarios.csv), recomputed from what the
+    scenario changes: a base year read from its file, or the figures of the options it chooses (their rows of
+    measures.csv). Keys: ``scenario.<name>.<headline>``; a refused scenario has none."""
+    for name, values in swept.items():
+        rows = scenarios[(scenarios["scenario"] == name) & (scenarios["status"] == "ok")]
+        if rows.empty:
+            continue
+        base = f"scenario.{slug(name)}"
+        brought = []
+        if values["base_year"] != central["base_year"]:
+            brought.append(
+                q.read(
+                    f"{base}.base_year",
+                    int(values["base_year"]),
+                    table=files[name],
+                    row={"parameter": "base_year"},
+                    column="value",
+                    unit="year",
+                    nature="assumption",
+                    what="base year of the scenario",
+                )
+            )
+        for choice, option in sorted(values["options"].items()):
+            if central["options"].get(choice) == option:
+                continue
+            initiative, quantity = choice.split(".", 1)
+            part = f"{base}.{slug(choice)}"
+            brought += _measure_quotes(q, part, inputs, evidence, initiative, quantity, option)
+        if not brought:  # a scenario that changes nothing the central case sets: its one choice, the base year
+            brought.append(
+                q.assumed(
+                    f"{base}.base_year",
+                    int(values["base_year"]),
+                    parameter="base_year",
+                    unit="year",
+                    what="base year of the scenario",
+                )
+            )
+        for row in rows.to_dict("records"):
+            headline = str(row["headline"])
+            metric = headline.rsplit(".", 1)[-1]
+            unit = "ratio" if metric.startswith("ratio_") else METRIC_UNITS[metric]
+            q.computed(
+                f"{base}.{slug(headline)}",
+                row["value"],
+                inputs=brought,
+                operation="scenario",
+                unit=unit,
+                what="headline under a scenario",
+                scope=name,
+            )
+
+
 def programme_quotes(
     q: Quotes, outcomes: pd.DataFrame, evidence: pd.DataFrame, programme: str, persons_per_household: float
 ) -> None:
@@ -481,6 +571,84 @@ def money_quotes(q: Quotes, money: pd.DataFrame, tables: Inputs, evidence: pd.Da
             )
 
 
+def target_keys(
+    targets: pd.DataFrame, evidence: pd.DataFrame, goals: dict[str, str], step: str = "compare"
+) -> pd.DataFrame:
+    """The key of the quoted number each cell of targets.csv shows (``target_quotes``' keys, by the row's ids):
+    the target, its year, the share achieved by then and its date, and the date the target was reached."""
+    out = []
+    for initiative, rows in targets.groupby("initiative", sort=False):
+        own = 0
+        for index, row in rows.iterrows():
+            if row["target_id"] in goals:
+                name, target = f"{step}.{initiative}.{goals[row['target_id']]}", ""
+                aim = f"{name}.by"  # a national goal is its year; its share is all premises
+            elif row["cited_as"] == "year":
+                out.append((index, {}))
+                continue
+            else:
+                own += 1
+                name = f"{step}.{initiative}.own_target" + (f"_{own}" if own > 1 else "")
+                target = aim = name
+            achieved = ""
+            if row["achieved_id"] and pd.notna(row["achieved_by_then"]):
+                # A share achieved is read as it is; a count is the computed share of the plugs aimed at.
+                stated = evidence_row(evidence, row["achieved_id"])["unit"] == "share"
+                achieved = f"{name}.achieved" if stated else f"{name}.achieved_share"
+            cells = {
+                "target": target,
+                "by": f"{name}.by",
+                "target_share": aim,
+                "achieved_by_then": achieved,
+                "achieved_as_of": f"{name}.achieved_on" if row["achieved_id"] else "",
+                "reached_on": f"{name}.reached_on" if row["reached_id"] else "",
+            }
+            out.append((index, cells))
+    return pd.DataFrame([cells for _i, cells in out], index=[i for i, _c in out]).fillna("")
+
+
+def sensitivity_keys(ranges: pd.DataFrame, headline: str) -> pd.DataFrame:
+    """The key of the quoted number each cell of a headline's ranges (``sensitivity.tornado``) shows: the low
+    and high each choice gives (``sensitivity_quotes``' keys) and the central value (the compare step's)."""
+    return pd.DataFrame(
+        {
+            "low": [f"sensitivity.{headline}.{slug(a)}.low" for a in ranges["assumption"]],
+            "high": [f"sensitivity.{headline}.{slug(a)}.high" for a in ranges["assumption"]],
+            "central": f"compare.headline.{headline}",
+        },
+        index=ranges.index,
+    )
+
+
+def refused_keys(refused: pd.DataFrame, published: pd.Index, step: str = "sensitivity") -> pd.DataFrame:
+    """The quoted figures each refused pair's cost and premises read (``choice_quotes``' keys, a figure of several
+    parts joined by ';'), row by row in the order of ``refused`` (``sensitivity.refused``)."""
+    rows = []
+    for row in refused.to_dict("records"):
+        base = f"{step}.choice.{slug(row['assumption'])}.{slug(row['setting'])}"
+        cells = {}
+        for part in ("cost", "premises"):
+            name = f"{base}.{part}"
+            found = [k for k in published if k == name or k.startswith(f"{name}.part_")]
+            if not found:
+                raise StudyError(f"quoted_{step}.csv has no figures for {name!r}, a refused pair's {part}")
+            cells[part] = ";".join(found)
+        rows.append(cells)
+    return pd.DataFrame(rows, index=range(len(rows)))
+
+
+def money_keys(money: pd.DataFrame, step: str = "compare") -> pd.DataFrame:
+    """The key of the quoted number each cell of public_money.csv shows (``money_quotes``' keys, by the row's
+    evidence id): the amount, and per premise and per inhabitant where they are computed."""
+    keys = {"amount_eur": [], "per_premise": [], "per_inhabitant": []}
+    for row in money.to_dict("records"):
+        name = f"{step}.{row['initiative']}.money.{slug(row['evidence_id'])}"
+        keys["amount_eur"].append(name)
+        for column in ("per_premise", "per_inhabitant"):
+            keys[column].append(f"{name}.{column}" if pd.notna(row[column]) else "")
+    return pd.DataFrame(keys, index=money.index)
+
+
 def cost_gap_quotes(q: Quotes, evidence: pd.DataFrame, focus: str, at_completion: str, phase_2: str) -> None:
     """How far the cost said to be "at completion" is from the second phase's investment (both by their roles in
     roles.csv): the gap that makes the study read the first as phase 2 only."""
@@ -503,18 +671,19 @@ def cost_gap_quotes(q: Quotes, evidence: pd.DataFrame, focus: str, at_completion
 SPENDING = "data/raw/spending_profiles.csv"  # the declared spending profiles: an assumption of the study
 
 
-def _spending_years(q: Quotes, initiative: str, cost: pd.Series, measures: pd.DataFrame) -> None:
-    """The first and last year a cost is spread over, as its spending profile declares them (an assumption)."""
+def _spending_years(q: Quotes, initiative: str, cost: pd.Series, measures: pd.DataFrame) -> list[str]:
+    """The first and last year a cost is spread over, as its spending profile declares them (an assumption); their
+    keys (none for a cost of one year)."""
     option = str(cost["option"]).split("=", 1)[-1]
     rows = measures[
         (measures["initiative"] == initiative) & (measures["quantity"] == "cost") & (measures["option"] == option)
     ]
     years = str(cost["spending_years"] or "")
     if rows.empty or not years or not rows.iloc[0]["spending"]:
-        return
+        return []
     spending, profile = str(rows.iloc[0]["spending"]), str(cost["spending_profile"])
     ends = years.split("–")
-    for end, year in (("first_year", ends[0]), ("last_year", ends[-1])):
+    return [
         q.read(
             f"{initiative}.spending.{end}",
             int(year),
@@ -526,6 +695,8 @@ def _spending_years(q: Quotes, initiative: str, cost: pd.Series, measures: pd.Da
             what=f"{end.replace('_', ' ')} of the spending profile",
             subject=initiative,
         )
+        for end, year in (("first_year", ends[0]), ("last_year", ends[-1]))
+    ]
 
 
 def take_up_quotes(q: Quotes, uptake: pd.DataFrame, evidence: pd.DataFrame, plugs: dict[str, str]) -> None:
@@ -556,6 +727,18 @@ def take_up_quotes(q: Quotes, uptake: pd.DataFrame, evidence: pd.DataFrame, plug
         )
         # The month it speaks for, as the sentence says it ("by March 2025").
         read_date(q, f"{name}.on", ids[0], evidence, "date of the take-up", subject, precision=7)
+
+
+def take_up_keys(uptake: pd.DataFrame, step: str = "compare") -> pd.DataFrame:
+    """The key of the quoted number each cell of take_up.csv shows (``take_up_quotes``' keys, by the row's first
+    evidence id): the take-up (its "how" shows the computation, whose entry links each input) and its date."""
+    rows = []
+    for row in uptake.to_dict("records"):
+        ids = [i for i in str(row["evidence_ids"]).split(";") if i]
+        name = f"{step}.{slug(row['where'])}.take_up.{slug(ids[0])}"
+        computed = len(ids) > 1
+        rows.append({"take_up": name, "how": name if computed else "", "as_of": f"{name}.on" if computed else ""})
+    return pd.DataFrame(rows, index=uptake.index)
 
 
 def refused_quotes(q: Quotes, table: pd.DataFrame, inputs: Inputs, evidence: pd.DataFrame) -> None:
@@ -619,3 +802,43 @@ def contract_quotes(q: Quotes, contracts: pd.DataFrame, initiatives: list[str]) 
                     what=what,
                     subject=initiative,
                 )
+
+
+def contract_keys(contracts: pd.DataFrame, step: str = "compare") -> pd.DataFrame:
+    """The key of the quoted year each cell of the contracts table shows (``contract_quotes``' keys, by the row's
+    number in the cited table)."""
+    return pd.DataFrame(
+        {
+            column: [
+                f"{step}.{i}.contract_{int(n) + 1}.{column}"
+                for i, n in zip(contracts["initiative"], contracts.index, strict=True)
+            ]
+            for column in ("from_year", "to_year")
+        },
+        index=contracts.index,
+    )
+
+
+def model_keys(model: dict, step: str = "compare") -> dict[str, str]:
+    """The key of the quoted number each cell of a network's row of models.csv shows (its contracts' years,
+    premises, money per plug, own target, its year and what was achieved by then), by the row's ids; a column
+    without a number has none."""
+    base = f"{step}.{model['initiative']}"
+    keys = {
+        "years": f"{base}.contracts.first_year"
+        + (f";{base}.contracts.last_year" if pd.notna(model.get("to_year")) else ""),
+        "premises": f"{base}.premises",
+        "premises_scope": f"{base}.premises",  # a scope is its figure's: linked to it
+        "cost_per_premise": f"{base}.cost_per_premise_nominal",
+    }
+    if model.get("public_money_id"):
+        money = f"{base}.money.{slug(model['public_money_id'])}"
+        keys.update(public_money_per_premise=f"{money}.per_premise", public_money_scope=money)
+    if model.get("own_target_id"):
+        keys.update(
+            own_target=f"{base}.own_target",
+            target_by=f"{base}.own_target.by",
+            achieved_by_target_year=f"{base}.own_target."
+            + ("achieved" if model["own_target_cited_as"] == "share" else "achieved_share"),
+        )
+    return keys

@@ -672,6 +672,7 @@ def run(
         funding,
         evidence,
         own_windows,
+        claims,
     )
 
     # Save outputs, only now that every check passed.
@@ -793,6 +794,48 @@ def _own_network_pace(
     _rate(q, f"{initiative}.own_network.points_per_year", shares, row, initiative)
 
 
+CLAIMS = "data/raw/series_claims.csv"
+
+
+def _claim_quotes(
+    q: Quotes,
+    checked: pd.DataFrame,
+    claims_raw: pd.DataFrame,
+    by_department: dict[str, pd.DataFrame],
+    initiatives: dict[str, str],
+    evidence: pd.DataFrame,
+) -> None:
+    """Each claim checked against the series: what it claims and when (its source's figure and date, or the
+    study's reading of its words, declared in series_claims.csv), and the series' share in the quarter it is
+    checked against, read from its raw row. Keys ``claim.<claim id>.…``; a count's estimate and the end point's
+    share are quoted where they are computed and read."""
+    raw = claims_raw.set_index("claim_id")
+    for row in checked.to_dict("records"):
+        claim_id, subject = row["claim_id"], initiatives.get(row["department"], "")
+        name = f"claim.{key_part(claim_id)}"
+        given = raw.loc[claim_id]
+        for column, unit, what in (("claimed", None, "what the claim says"), ("as_of", "date", "when it was said")):
+            if str(given[column]).strip() and not pd.isna(given[column]):  # the study's reading of the words
+                q.read(
+                    f"{name}.{column}",
+                    row[column],
+                    table=CLAIMS,
+                    row={"claim_id": claim_id},
+                    column=column,
+                    unit=unit or ("share" if row["test"] != "count" else "premises"),
+                    nature="assumption",
+                    what=what,
+                    subject=subject,
+                )
+            elif column == "claimed":
+                read_evidence(q, f"{name}.claimed", row["evidence_id"], evidence, what, subject=subject)
+            else:
+                read_date(q, f"{name}.as_of", row["evidence_id"], evidence, what, subject)
+        if row["test"] in ("share", "target") and row["quarter"]:
+            point = by_department[row["department"]].loc[row["quarter"]]
+            _raw_share(q, f"{name}.series_value", point, "share of the series in the quarter checked", subject)
+
+
 def quote(
     series,
     crossed,
@@ -806,6 +849,7 @@ def quote(
     money=None,
     evidence=None,
     own_windows=None,
+    claims_raw=None,
 ) -> pd.DataFrame:
     """The numbers the report quotes from this step. A share is read from the row and column of the raw
     baromètre file it comes from; a pace is computed from the two shares it spans; a median names every pace it
@@ -942,4 +986,6 @@ def quote(
                     scope=str(row["scope"]),
                     subject=subject,
                 )
+    if claims_raw is not None and evidence is not None:
+        _claim_quotes(q, claims, claims_raw, by_department, initiatives, evidence)
     return q.frame()

@@ -78,6 +78,7 @@ def timeline_points(
                 "share": share,
                 "plugs": share * plugs,
                 "cited_as": "share" if row["unit"] == "share" else "count",
+                "unit": row["unit"],  # a count's own unit (plugs, households…): a share of plugs only if plugs
                 "kind": record["kind"],
                 "source": row["source"],
                 "quote": row["quote"],
@@ -159,16 +160,20 @@ def target_rows(points: list[dict], external: pd.DataFrame, initiative: str) -> 
         for r in grouped_records(external, ("topic",)).get(("national",), [])
         if r["unit"] == "year"
     ]
+    # A count is a share of the network's plugs only when it counts plugs: a count of households or dwellings
+    # against plugs would mix denominators, so no share is stated for it (the count is still named in the row).
+    plug_units = {"plugs", "premises"}  # the network's plugs (premises passed), what a count is divided by
     out = []
     for goal in goals:
         by_then = [t for t in achieved if t["year"] < int(goal["by"]) + 1]
         last = by_then[-1] if by_then else None
+        comparable = last is not None and (last["cited_as"] == "share" or last.get("unit") in plug_units)
         reached = [t for t in achieved if t["share"] >= goal["target_share"] - 1e-9]
         out.append(
             {
                 "initiative": initiative,
                 **goal,
-                "achieved_by_then": last["share"] if last is not None else float("nan"),
+                "achieved_by_then": last["share"] if comparable else float("nan"),
                 "achieved_as_of": last["date"] if last is not None else "",
                 "achieved_id": last["evidence_id"] if last is not None else "",
                 "reached_on": reached[0]["date"] if reached else "not yet",

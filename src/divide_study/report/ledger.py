@@ -218,6 +218,50 @@ class Report:
             self._entry_numbers[entry] = len(self.ledger)
         return self._entry_numbers[entry]
 
+    def _words_entry(self, label: str, position: int, cells: list[tuple[str, str]], numbers: list[str]) -> int:
+        """The entry of a table row's words that hold digits (labels of its choice, scope or source): what they
+        name is the row's numbers, each linked to its own entry."""
+        _ = self._
+        named = ", ".join(_("“{column}”").format(column=column) for column, _text in cells)
+        what = _.ngettext(
+            "{table}, row {row}, the words of column {columns}",
+            "{table}, row {row}, the words of columns {columns}",
+            len(cells),
+        ).format(table=label, row=position, columns=named)
+        shown = " · ".join(text if len(text) <= PREVIEW else text[: PREVIEW - 1].rstrip() + "…" for _c, text in cells)
+        return self._entry(
+            shown,
+            what,
+            _("the study's words for the numbers of its row"),
+            _("the numbers they name: {inputs}").format(inputs=", ".join(numbers)),
+            "",
+        )
+
+    def _cell_entry(self, label: str, position: int, column: str, text: str, item: str) -> int:
+        """The entry of a table cell that names its number (a key, an evidence id, or a link this Report made):
+        that number's own entry; a cell showing several (a span of years: items joined by ';') gets an entry of
+        its own linking each."""
+        parts = [item] if item in self._issued else [part for part in item.split(";") if part]
+        if len(parts) == 1:
+            return self._entry_of(self.input_link(parts[0]))
+        links = [self.input_link(part) for part in parts]
+        for link in links:
+            self._entry_of(link)  # each a number of this report
+        return self._entry(
+            text,
+            self._("{table}, row {row}, column “{column}”").format(table=label, row=position, column=column),
+            self._("computed by the study"),
+            self._("the numbers it shows: {inputs}").format(inputs=", ".join(links)),
+            "computed",
+        )
+
+    def _entry_of(self, link: str) -> int:
+        """The entry a link this Report made points to."""
+        found = re.search(r'href="#number-(\d+)"', link)
+        if link not in self._issued or found is None:
+            raise StudyError(f"{link!r} is no number of this report: a table cell names a key no step publishes")
+        return int(found.group(1))
+
     def _link(self, entry: int, text: str) -> str:
         link = f'<a class="num" href="#number-{entry}">{html.escape(text)}</a>'
         self._issued.add(link)
@@ -380,6 +424,9 @@ class Report:
         article figure's id or 'topic|figure|as_of') becomes a link to its own entry; anything else is text."""
         if item in self._issued:
             return item
+        quoted = getattr(self, "quoted", None)
+        if quoted is not None and item in quoted.index:  # a number an analysis step published, by its key
+            return self.quote(item)
         known = item in self.figures.index
         if not known and item.count("|") == 2:
             topic, figure, as_of = item.split("|")
@@ -483,6 +530,9 @@ class Report:
                 "(INSEE consumer price index)"
             ),
             "recompute": _("computed by the study: recomputed with one choice moved ({choice}), the others central"),
+            "scenario": _(
+                "computed by the study: recomputed under a scenario (its choices are its inputs), the others central"
+            ),
         }
         choice = self.choice_words(row["scope"]) if row["operation"] == "recompute" else ""
         return words[row["operation"]].format(choice=choice)
@@ -531,6 +581,8 @@ class Report:
         value = float(row["value"]) * scale
         if row["nature"] == "assumption":  # where it is declared: a parameter, or measures.csv's assumed values
             where = self._("a choice of the study, declared in {file}").format(file=table)
+            if table.startswith("params/scenarios/"):
+                where = self._("a choice of a scenario, declared in {file}").format(file=table)
             return self.assumed(value, self._quoted_what(row), where, fmt)
         if row["operation"]:
             inputs = [self.quote(k) for k in str(row["inputs"]).split(";") if k]
@@ -586,6 +638,14 @@ class Report:
             if row["unit"] == "date"
             else self.format_number(row["value"], fmt or "{:.0f}")
         )
+        if row["nature"] == "assumption":  # a date the study reads in a source's words, declared in its file
+            return self._record(
+                text,
+                self._quoted_what(row),
+                self._("assumption of the study"),
+                self._("a choice of the study, declared in {file}").format(file=table),
+                "assumption",
+            )
         if table not in (FIGURES_TABLE, REFERENCE_TABLE):  # a date of a cited reference file's row
             return self._record(
                 text,
@@ -718,8 +778,16 @@ class Report:
         formats: dict[str, str] | None = None,
         data: str | None = None,
         evidence: str | pd.Series | None = None,
+        cells: pd.DataFrame | None = None,
+        words: Iterable[str] | pd.DataFrame = (),
     ) -> str:
         """A numbered static HTML table (pandas Styler), scrollable on narrow screens.
+
+        ``cells`` (on the frame's index, some of its columns) names the number each cell shows: a quoted
+        number's key or an evidence id. Such a cell links to that number's own entry, which walks down to its
+        primary source; ``words`` names columns that hold words, not numbers (a label, an address), linked to
+        nothing even when they hold digits (or, as a frame of booleans like ``cells``, such cells one by one).
+        Any other cell holding a number is linked to its row's entry as below.
 
         Numeric columns without a format get one by magnitude and are right-aligned; every number is written
         the edition's way. Every cell holding a number or a date (any digit) is a link to its row's provenance
@@ -735,24 +803,71 @@ class Report:
         if frame.attrs.get("provenance"):
             return self._provenance_table(key, frame, caption, source)
         ids = self._row_evidence(frame, evidence)
+        original = list(frame.columns)
         frame, formats = self._for_readers(frame, formats or {})
+        headers = dict(zip(original, frame.columns, strict=True))  # a column's code -> its header as shown
+        word_cells = words if isinstance(words, pd.DataFrame) else pd.DataFrame(index=frame.index)
+        word_columns = () if isinstance(words, pd.DataFrame) else tuple(words)
+        given = {*(cells.columns if cells is not None else ()), *word_columns, *word_cells.columns}
+        unknown = sorted(given - set(original))
+        if unknown:
+            raise StudyError(f"table {key!r}: cells or words name columns it does not have: {unknown}")
+        named = (cells if cells is not None else pd.DataFrame(index=frame.index)).rename(columns=headers)
+        word_cells = word_cells.rename(columns=headers)
+        plain_columns = {headers[c] for c in word_columns}
+
+        def in_words(index: object, column: str) -> bool:
+            if column in plain_columns:
+                return True
+            return column in word_cells.columns and index in word_cells.index and bool(word_cells.at[index, column])
+
         numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c]) and frame[c].dtype != bool]
         label = self.table_label(key)
         shown = pd.DataFrame(index=frame.index, columns=frame.columns, dtype=object)
         # Row by row, so that the appendix lists a table's entries in reading order.
         for position, index in enumerate(frame.index, start=1):
             texts = [self._cell_text(frame.iat[position - 1, j], formats.get(c)) for j, c in enumerate(frame.columns)]
+            own = {}  # the cells that name their own number: each links that number's entry
+            for j, column in enumerate(frame.columns):
+                item = named.at[index, column] if column in named.columns and index in named.index else ""
+                if texts[j] != MISSING and isinstance(item, str) and item:
+                    own[j] = self._cell_entry(label, position, column, texts[j], item)
             linked = [
                 j
                 for j, (column, text) in enumerate(zip(frame.columns, texts, strict=True))
-                if text != MISSING and (column in numeric or any(c.isdigit() for c in text))
+                if j not in own
+                and not in_words(index, column)
+                and text != MISSING
+                and (column in numeric or any(c.isdigit() for c in text))
             ]
+            row_ids = "" if ids is None else ids.get(index, "")
             if linked:
-                row_ids = "" if ids is None else ids.get(index, "")
                 cells = [(str(frame.columns[j]), texts[j]) for j in linked]
                 entry = self._row_entry(cells, label, position, index, source, data, row_ids)
+            # Words that hold digits (a label "spent by July 2023", an address) are no numbers of their own: they
+            # link to one entry of the row's words, which links each number of the row.
+            worded = [
+                j
+                for j, column in enumerate(frame.columns)
+                if j not in own and j not in linked and in_words(index, column) and any(c.isdigit() for c in texts[j])
+            ]
+            if worded:
+                numbers = [self._link(own[k], texts[k]) for k in sorted(own)]
+                numbers += [self.input_link(i) for i in str(row_ids).split(";") if i and i != "nan"]
+                if not numbers:  # words with no number to name: the row's entry, as for any other cell
+                    cells = [(str(frame.columns[j]), texts[j]) for j in worded]
+                    words_entry = self._row_entry(cells, label, position, index, source, data, row_ids)
+                else:
+                    words_entry = self._words_entry(
+                        label, position, [(frame.columns[j], texts[j]) for j in worded], numbers
+                    )
             for j, text in enumerate(texts):
-                shown.iat[position - 1, j] = self._link(entry, text) if j in linked else html.escape(text)
+                if j in own:
+                    shown.iat[position - 1, j] = self._link(own[j], text)
+                elif j in worded:
+                    shown.iat[position - 1, j] = self._link(words_entry, text)
+                else:
+                    shown.iat[position - 1, j] = self._link(entry, text) if j in linked else html.escape(text)
         return self._render(key, frame, shown, numeric, caption, source)
 
     def _render(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from divide_study.analysis import plots
-from divide_study.analysis.quoting import slug
+from divide_study.analysis.quoting import model_keys, slug
 from divide_study.errors import StudyError
 from divide_study.i18n import Translator
 from divide_study.language.formats import MISSING, Formats
@@ -141,7 +141,10 @@ def report_section(report, table: pd.DataFrame, figures_in, labels: Labels | Non
             as_of = report.quote(f"{key}.own_target.achieved_on")
             if row["own_target_cited_as"] == "share":
                 achieved = report.quote(f"{key}.own_target.achieved", "{:.0%}", unit="share")
-            elif f"{key}.own_target.achieved_share" in report.quoted.index:
+            elif (
+                f"{key}.own_target.achieved_share" in report.quoted.index
+                and report.stated_as(row["own_target_id"])[0] == report.stated_as(row["achieved_id"])[0]
+            ):  # a share of the network's plugs is a share of the target only when the target counts plugs too
                 achieved = report.quote(f"{key}.own_target.achieved_share", "{:.0%}", unit="share")
             else:  # counted in another unit than the target: said as its source says it, never as a share of it
                 achieved = None
@@ -187,6 +190,8 @@ def report_section(report, table: pd.DataFrame, figures_in, labels: Labels | Non
             shown,
             _("The models side by side: money per plug, own target against achieved, pace, and who carries the risk."),
             _("data/processed/models.csv; model_risks.csv (the study's reading of contracts.csv)"),
+            cells=side_by_side_keys(table, shown),
+            words=side_by_side_words(table, shown),
         )
     )
 
@@ -207,6 +212,21 @@ def _side_by_side_rows(_) -> tuple[tuple[str, str, str | None], ...]:
         ("delay_risk", _("who pays for delay"), None),
         ("demand_risk", _("who loses if few subscribe"), None),
     )
+
+
+def side_by_side_keys(table: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
+    """The quoted number each cell of the side-by-side table shows (``quoting.model_keys``), in its shape."""
+    rows = _side_by_side_rows(Translator("en", "analysis"))
+    keys = {row["name"]: model_keys(row) for row in table.to_dict("records")}
+    return pd.DataFrame({name: [k.get(column, "") for column, _l, _k in rows] for name, k in keys.items()}, shown.index)
+
+
+def side_by_side_words(table: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
+    """The cells of the side-by-side table that hold words (a model, who carries a risk), not numbers (a scope is
+    its figure's, linked to it by ``side_by_side_keys``)."""
+    rows = _side_by_side_rows(Translator("en", "analysis"))
+    words = [kind == "model" or column in ("delay_risk", "demand_risk") for column, _l, kind in rows]
+    return pd.DataFrame({row["name"]: words for row in table.to_dict("records")}, shown.index)
 
 
 def side_by_side_table(table: pd.DataFrame, labels: Labels) -> pd.DataFrame:

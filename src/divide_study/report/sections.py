@@ -15,7 +15,9 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
-from divide_study.analysis import findings, plots, quoted
+import pandas as pd
+
+from divide_study.analysis import findings, plots, quoted, quoting
 from divide_study.analysis import sensitivity as sens
 from divide_study.analysis.metrics import headlines
 from divide_study.analysis.quoting import slug
@@ -460,13 +462,28 @@ def initiatives(e: Edition) -> list[Part]:
     ownership = contracts[contracts["initiative"].isin(study.initiatives["initiative"])][
         ["initiative", "phase", "from_year", "to_year", "model", "owner", "builder_operator"]
     ]
+    shown = in_words(ownership, "contracts.csv").assign(initiative=ownership["initiative"].map(names))
+    # Each year is the compare step's quoted reading of its row; the words that hold numbers (an owner's shares)
+    # are the cited table's cells, linked to their row and column.
+    cells = quoting.contract_keys(ownership)
+    for column in ("owner", "model", "builder_operator"):
+        cells[column] = [
+            r.reference_cell(
+                str(text), _("words of the cited contracts table"), "data/raw/reference/contracts.csv", n + 1, column
+            )
+            if any(c.isdigit() for c in str(text))
+            else ""
+            for n, text in zip(ownership.index, shown[column], strict=True)
+        ]
     show(
         r.table(
             "initiatives",
-            in_words(ownership, "contracts.csv").assign(initiative=ownership["initiative"].map(names)),
+            shown,
             _("Who owned, built and ran each network, under which legal form."),
             "data/processed/contracts.csv",
             data="data/processed/contracts.csv",
+            cells=cells,
+            words=("phase",),  # a phase's name ("phase 1 (FTTH)")
         )
     )
     return e.take()
@@ -534,6 +551,8 @@ def comparison(e: Edition) -> list[Part]:
             _("Costs per premise, per inhabitant and per Mbit/s, nominal and in constant euros of the base year."),
             "data/processed/comparison.csv",
             data="data/processed/comparison.csv",
+            cells=quoting.comparison_keys(comparison),
+            words=("option", "scope"),  # labels of the row's choice and scope
         )
     )
     md(
@@ -640,6 +659,12 @@ def which_cost(e: Edition) -> list[Part]:
             {"amount_eur": "{:,.0f}"},
             data="data/processed/cost_figures.csv",
             evidence=costs["evidence_id"],
+            # Each amount and its date are its source's (an article's figure or a reference row).
+            cells=pd.DataFrame(
+                {"amount_eur": costs["evidence_id"], "as_of": [r.as_of(i) for i in costs["evidence_id"]]},
+                index=costs.index,
+            ),
+            words=("what", "scope", "option", "source"),
         )
     )
     return e.take()
@@ -692,6 +717,21 @@ def benchmarks(e: Edition) -> list[Part]:
             {"eur_per_plug": "{:,.0f}"},
             data="data/processed/benchmarks.csv",
             evidence=bench["evidence_id"],
+            # A benchmark is its source's figure and date; the study's row is its cost per plug (nominal) over
+            # the years of its spending profile.
+            cells=pd.DataFrame(
+                {
+                    "eur_per_plug": [
+                        i or f"compare.{GERS}.cost_per_premise_nominal" for i in bench["evidence_id"].fillna("")
+                    ],
+                    "as_of": [
+                        r.as_of(i) if i else f"compare.{GERS}.spending.first_year;compare.{GERS}.spending.last_year"
+                        for i in bench["evidence_id"].fillna("")
+                    ],
+                },
+                index=bench.index,
+            ),
+            words=("what", "source"),
         )
     )
     show(
@@ -798,6 +838,8 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
             {"amount_eur": "{:,.0f}", "per_premise": "{:,.0f}", "per_inhabitant": "{:,.0f}"},
             data="data/processed/public_money.csv",
             evidence=money["evidence_id"],
+            cells=quoting.money_keys(money).assign(as_of=[r.as_of(i) for i in money["evidence_id"]]),
+            words=("funder", "scope"),  # who paid and for what, in words
         )
     )
     # Pace on one series and one denominator for both fibre networks (the State's baromètre, from each network's
@@ -829,17 +871,17 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
             "The press counts progress in shares of inhabitants, in shares of dwellings and in plugs, so the study does not "
             "turn those counts into plugs per year. Its pace is measured on one public series for both fibre networks, the "
             "State's share of each département's premises able to connect to FTTH ({pace_table}): from its fibre contract "
-            "({gers_start}) to the series' end, the {gers} département gained {gers_rate} points a year; from its concession "
-            "({tarn_start}), the {tarn} département gained {tarn_rate}. The share is of the whole département, private "
+            "({focus_start}) to the series' end, the {focus} département gained {focus_rate} points a year; from its concession "
+            "({concession_start}), the {concession} département gained {concession_rate}. The share is of the whole département, private "
             "zones included."
         ).format(
             pace_table=r.table_ref("fibre_pace"),
-            gers=series_section.departement_of(r.quoted, series, GERS)[1],
-            tarn=series_section.departement_of(r.quoted, series, e.TARN)[1],
-            gers_start=r.quote(f"{own_pace[GERS]}.start"),
-            gers_rate=r.quote(f"{own_pace[GERS]}.points_per_year", "{:.1f}", unit="points_per_year"),
-            tarn_start=r.quote(f"{own_pace[e.TARN]}.start"),
-            tarn_rate=r.quote(f"{own_pace[e.TARN]}.points_per_year", "{:.1f}", unit="points_per_year"),
+            focus=series_section.departement_of(r.quoted, series, GERS)[1],
+            concession=series_section.departement_of(r.quoted, series, e.TARN)[1],
+            focus_start=r.quote(f"{own_pace[GERS]}.start"),
+            focus_rate=r.quote(f"{own_pace[GERS]}.points_per_year", "{:.1f}", unit="points_per_year"),
+            concession_start=r.quote(f"{own_pace[e.TARN]}.start"),
+            concession_rate=r.quote(f"{own_pace[e.TARN]}.points_per_year", "{:.1f}", unit="points_per_year"),
         )
     )
     show(
@@ -861,6 +903,11 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
             {"target_share": "{:.0%}", "achieved_by_then": "{:.0%}"},
             data="data/processed/targets.csv",
             evidence=targets["target_id"] + ";" + targets["achieved_id"],
+            cells=quoting.target_keys(
+                targets,
+                study.evidence,
+                {study.role(g): g for g in ("national_goal_very_high_speed", "national_goal_fibre_everywhere")},
+            ),
         )
     )
     show(
@@ -909,6 +956,13 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
             {"take_up": "{:.0%}"},
             data="data/processed/take_up.csv",
             evidence=uptake["evidence_ids"],
+            # A stated take-up's date is its source's; a derived one's is quoted with it.
+            cells=quoting.take_up_keys(uptake).assign(
+                as_of=lambda k: [
+                    key or r.as_of(ids.split(";")[0])
+                    for key, ids in zip(k["as_of"], uptake["evidence_ids"], strict=True)
+                ]
+            ),
         )
     )
     e.take_up = take_up
@@ -1008,6 +1062,19 @@ def programme(e: Edition) -> list[Part]:
             {"count": "{:,.0f}", "people_equivalent": "{:,.0f}"},
             data="data/processed/programme_outcomes.csv",
             evidence=soho["evidence_id"],
+            # Each count and date is its source's; families are people only at the assumed household size.
+            cells=pd.DataFrame(
+                {
+                    "count": soho["evidence_id"],
+                    "as_of": [r.as_of(i) for i in soho["evidence_id"]],
+                    "people_equivalent": [
+                        f"programmes.{PROGRAMME}.families.as_people" if unit == "families" else i
+                        for unit, i in zip(soho["unit"], soho["evidence_id"], strict=True)
+                    ],
+                },
+                index=soho.index,
+            ),
+            words=("source",),
         )
     )
     return e.take()
@@ -1094,6 +1161,8 @@ def sensitivity(e: Edition) -> list[Part]:
             _("Low, central and high of the cost-per-premise ratio for each choice."),
             "data/processed/sensitivity.csv",
             {"low": "{:.1f}", "central": "{:.1f}", "high": "{:.1f}"},
+            cells=quoting.sensitivity_keys(ratio_range, "ratio_cost_per_premise"),
+            words=("assumption", "low_setting", "high_setting"),  # choices named by their labels
         )
     )
     show(
@@ -1102,8 +1171,13 @@ def sensitivity(e: Edition) -> list[Part]:
             reader.refused_pairs(refused, study.measures, study.initiatives, L),
             _("Pairs refused: cost and premises of different scopes."),
             "data/processed/sensitivity.csv",
+            # Each option named by its label, linked to the figures it reads (the sensitivity step's choices).
+            cells=quoting.refused_keys(refused, r.quoted.index),
+            words=("cost_scope", "premises_scope"),
         )
     )
+    # Each scenario's id by the name the edition shows (its quoted numbers are keyed by the id).
+    scenario_ids = dict(zip(in_words(scenarios, "scenarios.csv")["scenario"], scenarios["scenario"], strict=True))
     scenarios = in_words(scenarios, "scenarios.csv").assign(ok=scenarios["status"] == "ok")
     ok = scenarios[scenarios["ok"]]
     wide = ok.pivot(index="scenario", columns="headline", values="value").reset_index()
@@ -1111,6 +1185,26 @@ def sensitivity(e: Edition) -> list[Part]:
     refused_scenarios = scenarios[~scenarios["ok"]][["scenario", "status"]]
     wide = wide.merge(refused_scenarios, on="scenario", how="outer").fillna(
         {"status": words("ok", "scenarios.csv", "status")}
+    )
+    # The quoted number each cell shows: the central case's (the compare step's), or a scenario's.
+    shown_headlines = {
+        "ratio_cost_per_premise": "headline.ratio_cost_per_premise",
+        f"{GERS}.cost_per_premise": f"{GERS}.cost_per_premise",
+        f"{CASTRES}.cost_per_premise": f"{CASTRES}.cost_per_premise",
+    }
+    cells = pd.DataFrame(
+        {
+            column: [
+                ""
+                if pd.isna(value)
+                else f"compare.{central}"
+                if scenario_ids[name] == "central"
+                else f"sensitivity.scenario.{slug(scenario_ids[name])}.{slug(column)}"
+                for name, value in zip(wide["scenario"], wide[column], strict=True)
+            ]
+            for column, central in shown_headlines.items()
+        },
+        index=wide.index,
     )
     wide = wide.rename(
         columns={
@@ -1130,6 +1224,8 @@ def sensitivity(e: Edition) -> list[Part]:
             _("Headlines under each scenario (constant euros); scenarios of mismatched scopes refused."),
             "data/processed/scenarios.csv",
             {c: "{:,.1f}" for c in wide.columns[1:4]},
+            cells=cells.set_axis(wide.columns[1:4], axis=1),
+            words=(wide.columns[0], wide.columns[-1]),  # a scenario's name, its status
         )
     )
     return e.take()
@@ -1344,6 +1440,9 @@ def appendix_sources(e: Edition) -> list[Part]:
             _("The articles, with their inferred publication dates and their class (why each is classed so, below)."),
             "data/processed/sources.csv, article_classes.csv; shared/sources",
             data="data/processed/sources.csv",
+            # A date is its article's (inferred from its text when the article prints none: see below).
+            cells=pd.DataFrame({"date": [r.published(a) for a in sources["article"]]}, index=sources.index),
+            words=("article", "source", "title", "outlet"),
         )
     )
     show(
@@ -1367,6 +1466,26 @@ def appendix_sources(e: Edition) -> list[Part]:
             _("Reference tables."),
             "data/processed/reference_tables.csv",
             data="data/processed/reference_tables.csv",
+            # Each table described in words, as the cited list of reference tables words it (its row and column).
+            cells=pd.DataFrame(
+                {
+                    column: [
+                        r.reference_cell(
+                            str(text),
+                            _("words of the cited list of reference tables"),
+                            "data/raw/reference/reference_tables.csv",
+                            n + 1,
+                            column,
+                        )
+                        if any(c.isdigit() for c in str(text))
+                        else ""
+                        for n, text in zip(refs.index, refs[column], strict=True)
+                    ]
+                    for column in ("title", "access_note")
+                },
+                index=refs.index,
+            ),
+            words=("table", "producer"),
         )
     )
     return e.take()

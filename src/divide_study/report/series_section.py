@@ -9,10 +9,31 @@ from pathlib import Path
 import pandas as pd
 
 from divide_study.analysis import plots
+from divide_study.analysis.quoting import slug
 from divide_study.data.tables import read_table
 
 # The windows pace is measured over (data/raw/series_windows.csv), in the order the table shows them.
 WINDOWS = ("gers_ftth_start", "tarn_concession", "from_2019")
+
+
+def claim_cells(quoted: pd.DataFrame, claims: pd.DataFrame, columns, initiatives: dict[str, str]) -> pd.DataFrame:
+    """The quoted number each cell of the claims table shows (the series step's ``claim.<id>`` keys): when it was
+    said, what it says, and the series then (a share read from its raw row, or the end point's share)."""
+    said_on, claim, _quarter, then = columns[1:5]
+    rows = []
+    for row in claims.to_dict("records"):
+        name = f"series.claim.{slug(row['claim_id'])}"
+        value = f"{name}.series_value"
+        if row["test"] == "zone_complete" and row["department"] in initiatives:
+            value = f"series.{initiatives[row['department']]}.endpoint_2026.ftth_share"
+        rows.append(
+            {
+                said_on: f"{name}.as_of",
+                claim: f"{name}.claimed",
+                then: value if value in quoted.index else "",
+            }
+        )
+    return pd.DataFrame(rows, index=claims.index)
 
 
 def departement_of(quoted: pd.DataFrame, series: pd.DataFrame, initiative: str) -> tuple[str, str]:
@@ -146,10 +167,13 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
     )
 
     pace = table("fibre_pace")
-    columns = {}
-    for code, name in ((focus_code, focus_name), (concession_code, concession_name)):
+    columns, keys = {}, {}
+    for initiative, code, name in ((focus, focus_code, focus_name), (concession, concession_code, concession_name)):
         columns[name] = code
-        columns[_("peers of {name} (median)").format(name=name)] = f"peers_median_{code}"
+        keys[name] = [key(initiative, f"points_per_year.{w}") for w in WINDOWS]
+        peers = _("peers of {name} (median)").format(name=name)
+        columns[peers] = f"peers_median_{code}"
+        keys[peers] = [key(initiative, f"peers_points_per_year.{w}") for w in WINDOWS]
     columns[_("metropolitan départements (median)")] = "metropolitan_median"
     shown = pd.DataFrame(
         {
@@ -203,6 +227,8 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
             _("Percentage points of premises gained per year, on the same public series for every département."),
             _("the State's results barometer; the study's computation"),
             {c: "{:.1f}" for c in shown.columns[1:]},
+            cells=pd.DataFrame(keys, index=shown.index),
+            words=(shown.columns[0],),  # the window, in words
         )
         + r.table(
             "series_claims",
@@ -210,5 +236,9 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
             _("Claims of the press and of the parties set against the quarter they were made in."),
             _("the articles and the cited reference rows; the State's results barometer"),
             evidence=claims["evidence_id"],
+            cells=claim_cells(
+                r.quoted, claims, said.columns, initiatives={focus_code: focus, concession_code: concession}
+            ),
+            words=(said.columns[3],),  # the quarter checked: its share's entry names its row
         )
     )
