@@ -3,6 +3,7 @@ the HTML it was printed from. Each case on the smallest input that shows it (inl
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -81,3 +82,119 @@ def test_progress_rows_that_make_no_sense_are_refused_with_their_place(row, show
     with pytest.raises(DataError) as info:
         check_progress_units(progress(("achieved", "net_share_2020", ""), row), EVIDENCE, Path("data/raw/progress.csv"))
     assert shown in str(info.value)
+
+
+# --- one escaping rule for what a reader sees: a label inside the Report's own links ---------------------------
+
+IMAGE = "![p](http://example.invalid/x.png) *em* [l](http://example.invalid/l) <b>b</b> `c`"
+
+
+def test_a_label_in_a_numbers_link_is_text_in_markdown_prose():
+    """A choice's label (labels.csv) is the text of a link to its entry (``named``, ``bounding_choice``); the
+    link goes into Markdown prose, where "![p](http://…)" in it became a live remote image in both editions and
+    Chromium fetched it while printing the PDF."""
+    from nbconvert.filters.markdown import markdown2html
+
+    from divide_study.report.ledger import Report
+
+    report = Report(pd.DataFrame(columns=["figure_id"]), pd.DataFrame(columns=["article"]), pd.DataFrame(), [], [])
+    link = report.named(f"cost {IMAGE}", "a choice", "computed by the study")
+    rendered = markdown2html(f"The ratio is bounded by {link}.")
+    assert "<img" not in rendered and "<em>" not in rendered and "<b>" not in rendered and "<code>" not in rendered
+    assert rendered.count("<a ") == 1 and 'href="#number-1"' in rendered
+    assert html_text(rendered) == f"The ratio is bounded by cost {IMAGE}."
+    # The Report still knows it as its own link (kept by ``markup``) and reads its text back (``plain``).
+    assert report.markup(f"see {link}") == f"see {link}"
+    assert report.plain(link) == f"cost {IMAGE}"
+
+
+def html_text(fragment: str) -> str:
+    import html
+
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment)).strip()
+
+
+# --- the PDF records the HTML it was printed from --------------------------------------------------------------
+
+
+def tiny_pdf() -> bytes:
+    """The smallest PDF a reader opens: one empty page, an information dictionary, a classic xref table."""
+    objects = [
+        b"<</Type /Catalog /Pages 2 0 R>>",
+        b"<</Type /Pages /Kids [4 0 R] /Count 1>>",
+        b"<</Title (t) /Producer (tests)>>",
+        b"<</Type /Page /Parent 2 0 R /MediaBox [0 0 10 10]>>",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%b\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 5\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return out + b"trailer\n<</Size 5 /Root 1 0 R /Info 3 0 R>>\nstartxref\n%d\n%%%%EOF\n" % xref
+
+
+def test_the_pdf_records_the_html_hash_and_stays_a_pdf(tmp_path: Path):
+    import shutil
+    import subprocess
+
+    from divide_study.report.publish import record_html_hash, recorded_html_hash
+
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(tiny_pdf())
+    assert recorded_html_hash(pdf) is None
+    record_html_hash(pdf, "a" * 64)
+    record_html_hash(pdf, "b" * 64)  # printed again: the last record is the one read
+    assert recorded_html_hash(pdf) == "b" * 64
+    assert pdf.read_bytes().startswith(tiny_pdf())  # the printed bytes are kept, the record appended
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        assert re.search(r"^Title:\s+t$", info, re.M) and re.search(r"^Pages:\s+1$", info, re.M)
+        custom = subprocess.run(["pdfinfo", "-custom", str(pdf)], capture_output=True, text=True, check=True).stdout
+        assert re.search(r"^StudyHTMLSHA256:\s+b{64}$", custom, re.M) and re.search(
+            r"^Producer:\s+tests$", custom, re.M
+        )
+    with pytest.raises(ValueError, match="not a SHA-256"):
+        record_html_hash(pdf, "b" * 63 + ")")
+
+
+def executed_report(path: Path, text: str) -> Path:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {"language_info": {"name": "python"}}
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": text})]
+    nb.cells = [cell]
+    nbformat.write(nb, path)
+    return path
+
+
+def test_no_pdf_keeps_a_pdf_only_if_it_records_this_html(tmp_path: Path):
+    """The HTML published before a build need not be the one the PDF was printed from: a checkout of the
+    committed report.html leaves the uncommitted PDF of another build. `--no-pdf` used to keep that PDF,
+    saying "the HTML it was printed from has not changed"."""
+    from divide_study.report.publish import html_hash, publish_report, record_html_hash
+
+    report = tmp_path / "report"
+    report.mkdir()
+    first = executed_report(tmp_path / "first.ipynb", "# Result: 11 times")
+    second = executed_report(tmp_path / "second.ipynb", "# Result: 6 times")
+    publish_report(second, report, "Title", pdf=False)
+    pdf = report / "report.pdf"
+    pdf.write_bytes(tiny_pdf())
+    record_html_hash(pdf, html_hash(report / "report.html"))  # printed from the second HTML
+    publish_report(first, report, "Title", pdf=False)  # the first HTML, as a checkout would put back
+    assert not pdf.exists()  # (removed here already: the HTML changed)
+    pdf.write_bytes(tiny_pdf())
+    record_html_hash(pdf, hashlib.sha256(b"another HTML").hexdigest())  # a PDF left from another build
+    notes = publish_report(first, report, "Title", pdf=False)  # the HTML did not change in this build
+    assert not pdf.exists()
+    assert any("removed the last report.pdf: it was printed from another HTML than this build's" in n for n in notes)
+    pdf.write_bytes(tiny_pdf())  # a PDF that records nothing
+    notes = publish_report(first, report, "Title", pdf=False)
+    assert not pdf.exists() and any("does not record the HTML it was printed from" in n for n in notes)
+    pdf.write_bytes(tiny_pdf())
+    record_html_hash(pdf, html_hash(report / "report.html"))
+    notes = publish_report(first, report, "Title", pdf=False)
+    assert pdf.is_file() and any("is kept" in n for n in notes)
