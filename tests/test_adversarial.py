@@ -4,6 +4,7 @@ the HTML it was printed from. Each case on the smallest input that shows it (inl
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 
 from divide_study.data.clean import check_progress_units
 from divide_study.data.numbers import ImplausibleValueError, check_plausible
+from divide_study.data.tables import read_table
 from divide_study.errors import DataError
 
 # --- amounts that make no sense --------------------------------------------------------------------------------
@@ -27,16 +29,29 @@ from divide_study.errors import DataError
         (0.001, "EUR/plug", "an amount in 'EUR/plug' must be at least 0.01"),
         (1e-320, "Mbit/s", "a value in 'Mbit/s' is too small to compute with"),
         (5e-324, "FTE", "too small to compute with"),
+        (1e308, "EUR", "an amount in 'EUR' must be at most 1,000,000,000,000, got 1e+308"),
+        (2e12, "EUR/plug", "must be at most 1,000,000,000,000"),
+        (3e9, "plugs", "a value in 'plugs' must be at most 1,000,000,000, got 3e+09"),
     ],
 )
 def test_a_count_below_one_or_an_amount_below_a_cent_is_refused(value, unit, words):
-    """`1e-320` plugs used to pass (it is greater than 0) and end in an IndexError and a NaN axis."""
+    """`1e-320` plugs used to pass (it is greater than 0) and end in an IndexError and a NaN axis; 1e308 euros
+    (finite) overflowed when deflated and failed 02 with "InvalidOperation", naming no file."""
     with pytest.raises(ImplausibleValueError, match=re.escape(words)):
         check_plausible(value, unit)
 
 
 @pytest.mark.parametrize(
-    ("value", "unit"), [(1, "plugs"), (13000, "plugs"), (0.01, "EUR"), (200, "EUR/plug"), (0.5, "Mbit/s")]
+    ("value", "unit"),
+    [
+        (1, "plugs"),
+        (13000, "plugs"),
+        (0.01, "EUR"),
+        (200, "EUR/plug"),
+        (0.5, "Mbit/s"),
+        (3.5e10, "EUR"),
+        (6.8e7, "people"),
+    ],
 )
 def test_small_but_real_amounts_pass(value, unit):
     assert check_plausible(value, unit) == value
@@ -198,3 +213,61 @@ def test_no_pdf_keeps_a_pdf_only_if_it_records_this_html(tmp_path: Path):
     record_html_hash(pdf, html_hash(report / "report.html"))
     notes = publish_report(first, report, "Title", pdf=False)
     assert pdf.is_file() and any("is kept" in n for n in notes)
+
+
+# --- numbers too small to be read exactly, in any table ------------------------------------------------------
+
+
+def weights_table(tmp_path: Path, weight: str) -> Path:
+    schema = {
+        "$schema": "https://datapackage.org/profiles/2.0/tableschema.json",
+        "fields": [{"name": "year", "type": "integer"}, {"name": "weight", "type": "number"}],
+        "primaryKey": ["year"],
+    }
+    (tmp_path / "weights.schema.json").write_text(json.dumps(schema), encoding="utf-8")
+    path = tmp_path / "weights.csv"
+    path.write_text(f"year,weight\n2014,1e-320\n2015,{weight}\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("validate", [True, False])
+@pytest.mark.parametrize("weight", ["1e-320", "-4e-310", "1e-400", "0.0000e-999", "2.5e-324"])
+def test_a_number_too_small_to_be_read_exactly_is_refused(tmp_path, weight, validate):
+    """Spending weights of 1e-320 passed 'greater than 0' and gave each year's share wrong in its third digit
+    (0.0322 for 0.0323); "1e-400" reads as 0."""
+    path = weights_table(tmp_path, "1")
+    path.write_text(f"year,weight\n2014,1\n2015,{weight}\n", encoding="utf-8")
+    if weight == "0.0000e-999":  # a zero written with an exponent is a zero
+        assert read_table(path, validate=validate)["weight"].tolist() == [1.0, 0.0]
+        return
+    with pytest.raises(DataError) as info:
+        read_table(path, validate=validate)
+    assert f"weights.csv, row 2 (line 3) [year=2015], column 'weight': value {weight!r} is too small" in str(info.value)
+
+
+def test_small_normal_numbers_still_read(tmp_path):
+    path = weights_table(tmp_path, "1")
+    path.write_text("year,weight\n2014,1e-300\n2015,0\n", encoding="utf-8")
+    assert read_table(path)["weight"].tolist() == [1e-300, 0.0]
+
+
+def test_a_duplicate_key_of_several_columns_names_them_all(tmp_path):
+    """labels.csv's key is (kind, key): a repeated pair was said as '[kind=metric]: primarykey error'."""
+    schema = {
+        "$schema": "https://datapackage.org/profiles/2.0/tableschema.json",
+        "fields": [
+            {"name": "kind", "type": "string"},
+            {"name": "key", "type": "string"},
+            {"name": "en", "type": "string"},
+        ],
+        "primaryKey": ["kind", "key"],
+    }
+    (tmp_path / "labels.schema.json").write_text(json.dumps(schema), encoding="utf-8")
+    path = tmp_path / "labels.csv"
+    path.write_text("kind,key,en\nmetric,cost,cost\nmetric,speed,speed\nmetric,cost,price\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        read_table(path)
+    assert (
+        "labels.csv, row 3 (line 4) [kind=metric, key=cost]: duplicate (kind, key): each must name one row only: "
+        "the same as row 1 (line 2)"
+    ) in str(info.value)
