@@ -271,3 +271,21 @@ def test_a_duplicate_key_of_several_columns_names_them_all(tmp_path):
         "labels.csv, row 3 (line 4) [kind=metric, key=cost]: duplicate (kind, key): each must name one row only: "
         "the same as row 1 (line 2)"
     ) in str(info.value)
+
+
+def test_a_column_named_twice_in_the_header_is_said_so(tmp_path):
+    """figures.csv with 'note' renamed 'unit' (two 'unit' columns) was said as "missing column(s) ['note']"."""
+    schema = {
+        "$schema": "https://datapackage.org/profiles/2.0/tableschema.json",
+        "fields": [
+            {"name": "id", "type": "string"},
+            {"name": "unit", "type": "string"},
+            {"name": "note", "type": "string"},
+        ],
+    }
+    (tmp_path / "figures.schema.json").write_text(json.dumps(schema), encoding="utf-8")
+    path = tmp_path / "figures.csv"
+    path.write_text("id,unit,unit\na,EUR,x\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        read_table(path)
+    assert "figures.csv, column 'unit': the header names the column 'unit' 2 times (columns [2, 3])" in str(info.value)

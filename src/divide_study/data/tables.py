@@ -7,6 +7,7 @@ through a temporary file and a rename, so a reader never sees half a table.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import math
@@ -66,6 +67,17 @@ def _check_header(path: Path, text: str, schema: dict) -> None:
     except pd.errors.EmptyDataError as exc:
         raise DataError(path, "the file is empty: it has no header row") from exc
     expected = [field["name"] for field in schema["fields"]]
+    # pandas renames a repeated column ('unit' then 'unit.1'): read the header's own names to say so.
+    header = next(csv.reader(io.StringIO(text)), [])
+    for name in dict.fromkeys(header):
+        places = [number for number, column in enumerate(header, start=1) if column == name]
+        if len(places) > 1:
+            raise DataError(
+                path,
+                f"the header names the column {name!r} {len(places)} times (columns {places}); "
+                f"the schema expects {expected}",
+                column=name,
+            )
     missing = [name for name in expected if name not in columns]
     extra = [name for name in columns if name not in expected]
     if missing:
