@@ -65,6 +65,8 @@ FREE_TEXT = [
 RENAMED_FIGURE = ("gers_numerique", "Département contribution (lower bound)")
 # An article's title must stand verbatim in the article: the title and the article are changed together.
 TITLED_ARTICLE_TAG = "sources.title"
+# labels.csv's English and French labels (what a reader sees in place of a code), given one tag.
+LABELS_TAG = "labels"
 
 # The places whose markup the report shows (the others are not shown in the report's HTML at all; they are
 # checked all the same: nothing of theirs may run or fetch).
@@ -83,6 +85,7 @@ SHOWN = {
     "model_risks.delay_risk",
     "model_risks.demand_risk",
     "scenario",
+    LABELS_TAG,
 }
 
 
@@ -149,6 +152,12 @@ def _inject(root: Path, sources: Path) -> None:
     renamed = f"{figure} {payload('reference/external_figures.figure')}"
     added[renamed] = f"{french.get(figure, figure)} {payload('reference/external_figures.figure')}"
     added[SCENARIO_NAME] = SCENARIO_NAME  # a scenario is shown by its file's name
+    # Every label, in both languages, with one tag: a label reaches the report's tables, its prose and the text
+    # of the links to the provenance entries (a choice of the sensitivity analysis), each in its edition's words.
+    labels = _read(raw / "labels.csv")
+    for lang in ("en", "fr"):
+        labels[lang] = labels[lang] + " " + payload(LABELS_TAG)
+    _write(labels, raw / "labels.csv")
     fresh = pd.DataFrame({"en": list(added), "fr": list(added.values()), "note": ""})
     _write(pd.concat([words[~words["en"].isin(added)], fresh], ignore_index=True), raw / "words.csv")
     for path in raw.rglob("*.csv"):

@@ -542,13 +542,18 @@ def executed_report(path: Path, text: str) -> Path:
 
 @pytest.mark.slow
 def test_no_pdf_keeps_the_last_pdf_only_while_the_html_is_the_same(tmp_path: Path):
-    from divide_study.report.publish import publish_report
+    from divide_study.report.publish import html_hash, publish_report, record_html_hash
 
     report = tmp_path / "report"
     report.mkdir()
     first = executed_report(tmp_path / "first.ipynb", "# Result: 11 times")
     publish_report(first, report, "Title", pdf=False)
-    (report / "report.pdf").write_bytes(b"%PDF-1.4 printed from the first HTML")
+    # A PDF printed from the first HTML, as it records (the smallest PDF: a trailer and a classic xref table).
+    (report / "report.pdf").write_bytes(
+        b"%PDF-1.4\n1 0 obj\n<</Type /Catalog>>\nendobj\nxref\n0 2\n0000000000 65535 f \n0000000009 00000 n \n"
+        b"trailer\n<</Size 2 /Root 1 0 R>>\nstartxref\n43\n%%EOF\n"
+    )
+    record_html_hash(report / "report.pdf", html_hash(report / "report.html"))
     notes = publish_report(first, report, "Title", pdf=False)
     assert (report / "report.pdf").is_file() and any("kept" in note for note in notes)
     second = executed_report(tmp_path / "second.ipynb", "# Result: 6 times")

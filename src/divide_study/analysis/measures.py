@@ -256,7 +256,7 @@ def publish_inputs(raw_dir: Path, out_dir: Path, figures: pd.DataFrame) -> dict[
     Nothing is written unless every table is valid.
     """
     from divide_study.analysis import evidence
-    from divide_study.data.clean import check_measure_units, check_model_risks
+    from divide_study.data.clean import check_measure_units, check_model_risks, check_progress_units
     from divide_study.data.reference import load_reference
     from divide_study.i18n import check_translated_words
     from divide_study.language.datatext import check_words
@@ -309,6 +309,7 @@ def publish_inputs(raw_dir: Path, out_dir: Path, figures: pd.DataFrame) -> dict[
     check_translated_words(tables["words"], raw_dir / "words.csv")
     check_words(tables["words"], raw_dir / "words.csv")
     check_model_risks(tables["model_risks"], initiatives, raw_dir / "model_risks.csv")
+    check_progress_units(tables["progress"], grades, raw_dir / "progress.csv")
     for name, frame in tables.items():
         write_csv_atomic(frame, out_dir / f"{name}.csv")
     for name in REFERENCE_COPIES:

@@ -25,6 +25,7 @@ from divide_study.data.dates import (
     check_iso_date,
     infer_publication_date,
 )
+from divide_study.data.lookup import records
 from divide_study.data.numbers import (
     UNITS,
     ImplausibleValueError,
@@ -441,3 +442,53 @@ def check_model_risks(model_risks: pd.DataFrame, initiatives: pd.DataFrame, path
                 f"{record['initiative']!r}; add a row saying who owns, pays and carries the risks under it",
                 column="model",
             )
+
+
+# What each kind of progress.csv row can be measured in: the timeline reads a share as a share of the network's
+# premises and anything else as a count of them, so a euro amount given as "achieved" used to pass the
+# cleaning and the comparison and fail in the report ("not enough values to unpack").
+PROGRESS_UNITS = {
+    "target": ("share", *QUANTITY_UNITS["premises"]),
+    "achieved": ("share", *QUANTITY_UNITS["premises"]),
+}
+
+
+def check_progress_units(progress: pd.DataFrame, evidence: pd.DataFrame, path: Path) -> None:
+    """Each target and achieved row of ``progress.csv`` names evidence about its own initiative, in a share
+    or a count of premises; each target's ``by_evidence_id`` names a year (the target's deadline)."""
+    by_id = records(evidence, "evidence_id")
+    for row, record in rows(progress):
+        key = f"initiative={record['initiative']}"
+        found = by_id.get(record["evidence_id"])
+        if found is None:
+            continue  # an unknown id is said by load_evidence_rows, with the same file, row and column
+        subject = found.get("subject")
+        if isinstance(subject, str) and subject and subject != record["initiative"]:
+            raise DataError(
+                path,
+                f"the evidence {record['evidence_id']!r} is about {subject!r}, not {record['initiative']!r}",
+                row=row,
+                column="evidence_id",
+                key=key,
+            )
+        allowed = PROGRESS_UNITS.get(record["kind"])
+        if allowed and found["unit"] not in allowed:
+            raise DataError(
+                path,
+                f"a {record['kind']!r} row is a share of the network's premises or a count of them "
+                f"({', '.join(allowed)}), but the evidence {record['evidence_id']!r} is in {found['unit']!r}",
+                row=row,
+                column="evidence_id",
+                key=key,
+            )
+        by = record.get("by_evidence_id")
+        if isinstance(by, str) and by:
+            deadline = by_id.get(by)
+            if deadline is not None and deadline["unit"] != "year":
+                raise DataError(
+                    path,
+                    f"by_evidence_id names the year a target is due, but {by!r} is in {deadline['unit']!r}, not a year",
+                    row=row,
+                    column="by_evidence_id",
+                    key=key,
+                )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from dataclasses import dataclass
 
 from text_to_num import text2num
@@ -41,6 +42,34 @@ YEAR_UNITS = ("year",)
 # Calendar years the study can meet: its earliest event is the 1998 Castres-Mazamet network, its latest the
 # 2025 fibre target; a year outside this range is a typo (a day, a count, a truncated year), not a fact.
 EARLIEST_YEAR, LATEST_YEAR = 1970, 2100
+# Units that count whole things (the raw units and the reference tables' own): fewer than one of them is not a
+# count but a typo, and dividing by it gives absurd or infinite ratios (``1e-320`` plugs made the cost per
+# plug overflow and the chart's axis NaN).
+COUNT_UNITS = (
+    "plugs",
+    "households",
+    "businesses",
+    "inhabitants",
+    "families",
+    "people",
+    "sites",
+    "lines",
+    "communes",
+    "worksites",
+    "count",
+    "dwellings",
+    "premises",
+    "members",
+    "subscribers",
+    "subscriptions",
+)
+# The smallest amount of money the study can meet: one cent (of any EUR unit: EUR, EUR/plug, EUR/year, ...).
+SMALLEST_AMOUNT = 0.01
+# The largest values the study can meet, far above any real one: a thousand billion euros (twice the French
+# State's yearly budget) and a billion of anything else (plugs, inhabitants, Mbit/s): a larger one is a typo,
+# and 1e308 euros, finite, overflowed when deflated and failed the comparison with "InvalidOperation".
+LARGEST_AMOUNT = 1e12
+LARGEST_QUANTITY = 1e9
 
 QUALIFIERS = ("exact", "at_least", "approx", "target", "upper_bound")
 
@@ -67,7 +96,9 @@ def check_plausible(value: float, unit: str) -> float:
     A share lies in 0-1; a calendar year is a whole year from EARLIEST_YEAR to LATEST_YEAR; every other unit
     (euros, counts of plugs, households, inhabitants, speeds in Mbit/s, durations, ratios) measures a size
     that is greater than zero, since the comparison divides by such values and a zero or negative one has
-    no meaning there. NaN and infinities are never allowed.
+    no meaning there; a count (COUNT_UNITS) is at least 1, an amount of euros at least a cent and at most
+    LARGEST_AMOUNT, any other value at most LARGEST_QUANTITY, and no value is so small that its inverse
+    overflows. NaN and infinities are never allowed.
     """
     if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
         raise ImplausibleValueError(f"{value!r} is not a finite number")
@@ -85,6 +116,19 @@ def check_plausible(value: float, unit: str) -> float:
             )
     elif value <= 0:
         raise ImplausibleValueError(f"a value in {unit!r} must be greater than 0, got {value:g}")
+    elif unit in COUNT_UNITS and value < 1:
+        raise ImplausibleValueError(f"a count of {unit} must be at least 1, got {value!r}")
+    elif (unit == "EUR" or unit.startswith("EUR/")) and value < SMALLEST_AMOUNT:
+        raise ImplausibleValueError(
+            f"an amount in {unit!r} must be at least {SMALLEST_AMOUNT:g} (a cent), got {value!r}"
+        )
+    elif (unit == "EUR" or unit.startswith("EUR/")) and value > LARGEST_AMOUNT:
+        raise ImplausibleValueError(f"an amount in {unit!r} must be at most {LARGEST_AMOUNT:,.0f}, got {value:g}")
+    elif not (unit == "EUR" or unit.startswith("EUR/")) and value > LARGEST_QUANTITY:
+        raise ImplausibleValueError(f"a value in {unit!r} must be at most {LARGEST_QUANTITY:,.0f}, got {value:g}")
+    elif value < sys.float_info.min:
+        # A subnormal number: its inverse overflows, so no ratio can be computed from it.
+        raise ImplausibleValueError(f"a value in {unit!r} is too small to compute with, got {value!r}")
     return value
 
 

@@ -7,11 +7,13 @@ through a temporary file and a rename, so a reader never sees half a table.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import math
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -65,6 +67,17 @@ def _check_header(path: Path, text: str, schema: dict) -> None:
     except pd.errors.EmptyDataError as exc:
         raise DataError(path, "the file is empty: it has no header row") from exc
     expected = [field["name"] for field in schema["fields"]]
+    # pandas renames a repeated column ('unit' then 'unit.1'): read the header's own names to say so.
+    header = next(csv.reader(io.StringIO(text)), [])
+    for name in dict.fromkeys(header):
+        places = [number for number, column in enumerate(header, start=1) if column == name]
+        if len(places) > 1:
+            raise DataError(
+                path,
+                f"the header names the column {name!r} {len(places)} times (columns {places}); "
+                f"the schema expects {expected}",
+                column=name,
+            )
     missing = [name for name in expected if name not in columns]
     extra = [name for name in columns if name not in expected]
     if missing:
@@ -117,9 +130,17 @@ def _check_rows(path: Path, schema: dict, key_field: str | None) -> None:
         note,
     )
     detail = f"value {cell!r}: {note}" if cell not in (None, "") else note
-    raise DataError(
-        path, f"{first.title.lower()}: {detail}{more}", row=row, column=getattr(first, "field_name", None), key=key
-    )
+    title = first.title.lower()
+    primary = schema.get("primaryKey") or []
+    primary = [primary] if isinstance(primary, str) else list(primary)
+    if first.type == "primary-key" and row is not None and len(primary) > 1:
+        # A key of several columns (labels.csv: kind and key): name them all and their values, not the first.
+        cells = getattr(first, "cells", None) or []
+        names = [field["name"] for field in schema["fields"]]
+        values = {f: cells[names.index(f)] for f in primary if f in names and len(cells) > names.index(f)}
+        key = ", ".join(f"{f}={v}" for f, v in values.items()) or key
+        title = f"duplicate ({', '.join(primary)}): each must name one row only"
+    raise DataError(path, f"{title}: {detail}{more}", row=row, column=getattr(first, "field_name", None), key=key)
 
 
 _CONSTRAINT = re.compile(r'^constraint "(?P<name>\w+)" is "(?P<limit>.*)"$')
@@ -150,7 +171,8 @@ def _key_of(frame: pd.DataFrame, index: int, key_field: str | None) -> str | Non
 
 
 def _check_finite(path: Path, frame: pd.DataFrame, schema: dict, key_field: str | None) -> None:
-    """Refuse 'NaN', 'inf', 'Infinity', '1e400' in numeric columns.
+    """Refuse 'NaN', 'inf', 'Infinity', '1e400' in numeric columns, and numbers too small to be read exactly
+    ('1e-320', '1e-400').
 
     frictionless reads them as valid numbers (and only a range constraint, if any, would catch some of
     them with a misleading message), and pandas turns them into NaN or infinity that would print as
@@ -170,6 +192,17 @@ def _check_finite(path: Path, frame: pd.DataFrame, schema: dict, key_field: str 
                 raise DataError(
                     path,
                     f"value {text!r} is not a finite number; leave the cell empty if the value is unknown",
+                    row=index + 1,
+                    column=field["name"],
+                    key=_key_of(frame, index, key_field),
+                )
+            # Below the smallest normal float a number keeps only a few digits (subnormal: 1e-320 weights
+            # gave shares wrong in the third digit), and below about 5e-324 it reads as 0: neither is the value.
+            if 0 < abs(value) < sys.float_info.min or (value == 0 and re.search(r"[1-9]", text.lower().split("e")[0])):
+                raise DataError(
+                    path,
+                    f"value {text!r} is too small to be read exactly (below {sys.float_info.min:.1e}, where a "
+                    "number loses its digits or reads as 0); write 0 if it is nothing",
                     row=index + 1,
                     column=field["name"],
                     key=_key_of(frame, index, key_field),

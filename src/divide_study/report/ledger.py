@@ -263,7 +263,9 @@ class Report:
         return int(found.group(1))
 
     def _link(self, entry: int, text: str) -> str:
-        link = f'<a class="num" href="#number-{entry}">{html.escape(text)}</a>'
+        # The link's text by the one rule for what a reader sees (``esc``), not only HTML's: a link goes into
+        # Markdown prose too, where a label's "![p](http://…)" inside it became a live remote image (issue 23).
+        link = f'<a class="num" href="#number-{entry}">{esc(text)}</a>'
         self._issued.add(link)
         return link
 

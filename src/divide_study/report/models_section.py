@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 
 from divide_study.analysis import plots
@@ -80,11 +82,14 @@ def stated_prose(report, evidence_id: str, _) -> str:
             "has no label (data/raw/labels.csv, kind 'unit'), so no sentence can state it"
         )
     count = report.evidence(evidence_id, "{:,.0f}")
+    # The labels are data (labels.csv): escaped, as every value of this HTML section (they were not, and a
+    # label's <img onerror=…> ran in both editions).
+    unit_words = html.escape(labels("unit", unit), quote=False)
     if qualifier in ("approx", "at_least"):
         return _("{qualifier} {count} {unit}").format(
-            qualifier=labels("qualifier", qualifier), count=count, unit=labels("unit", unit)
+            qualifier=html.escape(labels("qualifier", qualifier), quote=False), count=count, unit=unit_words
         )
-    return _("{count} {unit}").format(count=count, unit=labels("unit", unit))
+    return _("{count} {unit}").format(count=count, unit=unit_words)
 
 
 def own_target_prose(report, row: dict, _) -> str:

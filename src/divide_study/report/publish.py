@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import os
 import re
 import shutil
@@ -126,8 +127,11 @@ def find_browser(explicit: str | None = None) -> str | None:
 
 
 def to_pdf(html: Path, out: Path, browser: str, timeout: int = 180) -> Path:
-    """Print the HTML to an A4 PDF with headless Chromium; the previous PDF stays until the new one is whole."""
+    """Print the HTML to an A4 PDF with headless Chromium; the previous PDF stays until the new one is whole.
+
+    The PDF records the SHA-256 of the HTML it was printed from (``record_html_hash``)."""
     out.parent.mkdir(parents=True, exist_ok=True)
+    printed_from = html_hash(html)  # read before printing: the PDF records the HTML Chromium was given
     with tempfile.TemporaryDirectory(prefix="study-chromium-") as profile:
         partial = Path(profile) / "report.pdf"
         command = [
@@ -144,6 +148,7 @@ def to_pdf(html: Path, out: Path, browser: str, timeout: int = 180) -> Path:
         if done.returncode != 0 or not partial.is_file() or not partial.read_bytes().startswith(b"%PDF"):
             tail = "\n".join(done.stderr.strip().splitlines()[-5:])
             raise StudyError(f"Chromium could not print the PDF (exit {done.returncode}): {tail}")
+        record_html_hash(partial, printed_from)
         shutil.move(str(partial), out.with_suffix(".pdf.tmp"))
     os.replace(out.with_suffix(".pdf.tmp"), out)
     return out
@@ -165,7 +170,6 @@ def publish_report(
     removed (a PDF that disagrees with the HTML is worse than none), and the note says so.
     """
     out = report_dir / f"{name}.html"
-    previous = out.read_bytes() if out.is_file() else None
     html = to_html(executed, out, title, stamp, lang)
     if pdf:
         browser = find_browser()
@@ -178,7 +182,79 @@ def publish_report(
     old_pdf = report_dir / f"{name}.pdf"
     if not old_pdf.is_file():
         return why
-    if previous == html.read_bytes():
+    # The PDF says which HTML it was printed from; the HTML published before this build need not be that one
+    # (a checkout of the committed report.html leaves the uncommitted PDF of another build in place).
+    recorded = recorded_html_hash(old_pdf)
+    if recorded is not None and recorded == html_hash(html):
         return [*why, f"the last {name}.pdf is kept: the HTML it was printed from has not changed"]
     old_pdf.unlink()
-    return [*why, f"removed the last {name}.pdf: the HTML changed, so it no longer matched (build without --no-pdf)"]
+    if recorded is None:
+        return [
+            *why,
+            f"removed the last {name}.pdf: it does not record the HTML it was printed from, so it may not match "
+            "(build without --no-pdf)",
+        ]
+    return [
+        *why,
+        f"removed the last {name}.pdf: it was printed from another HTML than this build's (SHA-256 "
+        f"{recorded[:12]}…), so it no longer matched (build without --no-pdf)",
+    ]
+
+
+# The key of the PDF's document information dictionary (PDF 1.7, 14.3.3: any key may be added) that holds the
+# SHA-256 of the HTML the PDF was printed from. It is written as an incremental update (7.5.6), so Chromium's
+# bytes stay as they are and any PDF reader reads the file as before.
+RECORD_KEY = b"/StudyHTMLSHA256"
+_RECORD = re.compile(re.escape(RECORD_KEY) + rb"\s*\(([0-9a-f]{64})\)")
+_TRAILER = re.compile(rb"trailer\s*<<(.*?)>>\s*startxref\s+(\d+)\s+%%EOF\s*\Z", re.DOTALL)
+
+
+def html_hash(html: Path) -> str:
+    return hashlib.sha256(html.read_bytes()).hexdigest()
+
+
+def record_html_hash(pdf: Path, sha256: str) -> None:
+    """Append to ``pdf`` a new document information dictionary: the old one's entries and RECORD_KEY."""
+    if not re.fullmatch(r"[0-9a-f]{64}", sha256):
+        raise ValueError(f"not a SHA-256 in hexadecimal: {sha256!r}")
+    data = pdf.read_bytes()
+    trailer = _TRAILER.match(data, max(data.rfind(b"trailer"), 0))  # the last one: an update's, if any
+    if trailer is None:
+        raise StudyError(f"{pdf.name}: the printed PDF does not end with a trailer and %%EOF, so it cannot be recorded")
+    fields, previous = trailer.group(1), int(trailer.group(2))
+    size, root = re.search(rb"/Size\s+(\d+)", fields), re.search(rb"/Root\s+(\d+\s+\d+\s+R)", fields)
+    if size is None or root is None:
+        raise StudyError(f"{pdf.name}: the printed PDF's trailer has no /Size or /Root, so it cannot be recorded")
+    entries = b""
+    info = re.search(rb"/Info\s+(\d+)\s+(\d+)\s+R", fields)
+    if info is not None:
+        starts = list(re.finditer(rb"(?<![0-9])" + info.group(1) + rb"\s+" + info.group(2) + rb"\s+obj\s*<<", data))
+        if starts:
+            end = data.find(b"endobj", starts[-1].end())
+            close = data.rfind(b">>", starts[-1].end(), end)
+            if end != -1 and close != -1:
+                entries = _RECORD.sub(b"", data[starts[-1].end() : close]).strip()
+    number = int(size.group(1))
+    identifier = re.search(rb"/ID\s*\[[^\]]*\]", fields)
+    body = b"\n%d 0 obj\n<<%b %b (%b)>>\nendobj\n" % (number, entries, RECORD_KEY, sha256.encode())
+    offset = len(data) + 1  # the object starts after the newline that opens the body
+    xref = len(data) + len(body)
+    tail = (
+        b"xref\n0 1\n0000000000 65535 f \n%d 1\n%010d 00000 n \n" % (number, offset)
+        + b"trailer\n<</Size %d /Root %b /Info %d 0 R /Prev %d%b>>\n"
+        % (
+            number + 1,
+            root.group(1),
+            number,
+            previous,
+            b" " + identifier.group(0) if identifier else b"",
+        )
+        + b"startxref\n%d\n%%%%EOF\n" % xref
+    )
+    pdf.write_bytes(data + body + tail)
+
+
+def recorded_html_hash(pdf: Path) -> str | None:
+    """The SHA-256 of the HTML ``pdf`` was printed from, as it records it; None if it records none."""
+    found = list(_RECORD.finditer(pdf.read_bytes()))
+    return found[-1].group(1).decode() if found else None

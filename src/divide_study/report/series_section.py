@@ -4,6 +4,7 @@ number of that step (``quoted_series.csv``) or a cell of its tables, each linked
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pandas as pd
@@ -65,7 +66,8 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
         parts = [
             _("{amount} million euros of public money (scope: {scope}), {per_inhabitant} per inhabitant").format(
                 amount=r.quote(k, "{:,.0f}", 1e-6, unit="EUR"),
-                scope=L("scope", r.quoted.loc[k, "scope"]),
+                # A label is data (labels.csv): escaped for this HTML (a text node, so quotes stay as written).
+                scope=html.escape(L("scope", r.quoted.loc[k, "scope"]), quote=False),
                 per_inhabitant=r.quote(f"{k}.per_inhabitant_2023", "{:,.0f} €", unit="EUR_per_inhabitant"),
             )
             for k in quoted
