@@ -31,6 +31,8 @@ def claim_cells(quoted: pd.DataFrame, claims: pd.DataFrame, columns, initiatives
             {
                 said_on: f"{name}.as_of",
                 claim: f"{name}.claimed",
+                # A count's estimate (share × premises) is not a quoted number yet: its cell links the row's
+                # evidence, as any cell no key names (the appendix walk lists it).
                 then: value if value in quoted.index else "",
             }
         )
