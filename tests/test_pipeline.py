@@ -169,6 +169,18 @@ def test_build_runs_in_order_then_skips_everything(project: Path):
     assert set(status.values()) == {"ran"}
 
 
+def test_force_with_only_reruns_that_step_alone_when_its_inputs_are_published(project: Path):
+    """``--force --only b_double``: b_double runs again; a_copy, whose output it reads, is up to date and is not
+    rerun; a stale upstream step still runs first."""
+    build(project)
+    _, status, _ = build(project, force=True, only=["b_double"])
+    assert status == {"a_copy": "skipped", "b_double": "ran"}
+    (project / "data/raw/input.csv").write_text("x\n10\n")
+    _, status, _ = build(project, force=True, only=["b_double"])
+    assert status == {"a_copy": "ran", "b_double": "ran"}
+    assert (project / "data/processed/b.csv").read_text() == "x\n20\n"
+
+
 def test_changed_inputs_rerun_only_their_dependants(project: Path):
     build(project)
     (project / "data/raw/input.csv").write_text("x\n10\n")

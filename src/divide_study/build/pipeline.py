@@ -1063,7 +1063,11 @@ class Builder:
                     "actions": [(run_step, [spec])],
                     "file_dep": sorted(set(inputs)) + sorted(upstream),
                     "targets": [self._portable(Path(spec["manifest"]))],
-                    "uptodate": [config_changed(key), (outputs_unchanged, [spec["manifest"], spec])],
+                    # --force reruns the steps asked for (every step, or those of --only) and no others: an
+                    # upstream step of --only runs only if it is stale, so with its inputs published a step
+                    # reruns alone (doit's --always-execute would rerun every step it depends on too).
+                    "uptodate": [config_changed(key), (outputs_unchanged, [spec["manifest"], spec])]
+                    + ([False] if self.force and (not self.only or name in self.only) else []),
                     "verbosity": 0,
                 }
             )
@@ -1098,7 +1102,7 @@ class Builder:
             def load_tasks(self, cmd, pos_args):
                 return [t for d in builder._tasks() for t in generate_tasks(d.pop("name"), d)]
 
-        args = ["run"] + (["--always-execute"] if self.force else []) + (self.only or [])
+        args = ["run", *(self.only or [])]
         # doit runs from the project's folder, so the paths it keeps are relative: a copy or a move of the
         # project keeps its cache.
         here = os.getcwd()
