@@ -190,6 +190,7 @@ def save(server, path: str, content: dict) -> dict:
 
 
 @pytest.mark.slow
+@pytest.mark.lab
 def test_a_notebook_saved_through_the_server_reaches_the_disk_without_outputs(server):
     committed = server.root / "notebooks" / "02_compare_networks.ipynb"
     before = committed.read_bytes()
@@ -206,6 +207,7 @@ def test_a_notebook_saved_through_the_server_reaches_the_disk_without_outputs(se
 
 
 @pytest.mark.slow
+@pytest.mark.lab
 def test_run_all_then_save_in_jupyterlab_leaves_the_notebook_as_committed(server, tmp_path: Path):
     """What an analyst does: open a notebook in JupyterLab, Run All, save (its kernel has filled language_info,
     JupyterLab has given every cell an id); the file on disk is still the committed one, byte for byte."""

@@ -566,6 +566,7 @@ def free_port() -> int:
 
 
 @pytest.mark.slow
+@pytest.mark.lab
 def test_study_lab_passes_any_jupyterlab_option_through(tmp_path: Path):
     import urllib.request
 
