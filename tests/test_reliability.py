@@ -305,7 +305,14 @@ def test_interrupt_during_a_build(project, tmp_path):
         str(project / "params/here.yaml"),
     ]
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        # As from a shell: Ctrl-C's signal acts. A test process may run with SIGINT ignored (a pytest-xdist
+        # worker can), and an ignored signal stays ignored in the processes it starts.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     while not started.exists() and process.poll() is None:
         time.sleep(0.1)
