@@ -37,7 +37,7 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from divide_study import config
-from divide_study.build.pipeline import STEPS, dependencies, topological_order
+from divide_study.engine.pipeline import STEPS, dependencies, topological_order
 
 STACK = "import pandas, matplotlib.pyplot, seaborn, papermill, nbconvert, doit"
 BIN = Path(sys.executable).parent
@@ -77,7 +77,7 @@ def timed(command: list[str], **options) -> float:
 
 
 def study_build(root: Path, *options: str) -> float:
-    return timed([sys.executable, "-m", "divide_study.build.cli", "build", "--root", str(root), *options])
+    return timed([sys.executable, "-m", "divide_study.engine.cli", "build", "--root", str(root), *options])
 
 
 def plain_loop(root: Path, out: Path) -> float:
@@ -85,7 +85,7 @@ def plain_loop(root: Path, out: Path) -> float:
 
     The notebooks write the copy's folders (STUDY_PUBLISH=1, the folders given as absolute paths): the same
     files the build writes, without its staging, checks or cache."""
-    from divide_study.build.params import notebook_parameters
+    from divide_study.engine.params import notebook_parameters
 
     out.mkdir(parents=True, exist_ok=True)
     folders = {
@@ -143,7 +143,7 @@ def floor_run(root: Path, built: Path, cores: int) -> float:
     """Kernels with their notebooks' imports in the DAG's shape, then each report's HTML and PDF: run."""
     from jupyter_client.manager import start_new_kernel
 
-    from divide_study.build.pipeline import REPORT_TITLE
+    from divide_study.engine.pipeline import REPORT_TITLE
     from divide_study.report.publish import find_browser, to_html, to_pdf
 
     browser = find_browser()

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from divide_study import config
-from divide_study.build import cli
 from divide_study.data import clean
 from divide_study.data.datapackage import write_datapackage
+from divide_study.engine import cli
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 

@@ -22,7 +22,7 @@ import nbformat
 import pytest
 
 from divide_study import config
-from divide_study.build.lab import committed_form, is_study_notebook, lab_command, strip_outputs
+from divide_study.engine.lab import committed_form, is_study_notebook, lab_command, strip_outputs
 
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
 
@@ -116,7 +116,7 @@ def test_study_lab_puts_the_hook_config_first_on_jupyters_config_path(tmp_path: 
     first, *rest = environ["JUPYTER_CONFIG_PATH"].split(os.pathsep)
     assert rest == ["/elsewhere"]
     settings = json.loads((Path(first) / "jupyter_server_config.json").read_text(encoding="utf-8"))
-    assert settings["ContentsManager"]["pre_save_hook"] == "divide_study.build.lab.strip_outputs"
+    assert settings["ContentsManager"]["pre_save_hook"] == "divide_study.engine.lab.strip_outputs"
     assert command[-3:] == [f"--ServerApp.root_dir={tmp_path}", "--port", "8899"]
 
 

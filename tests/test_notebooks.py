@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from divide_study import config
-from divide_study.build.params import default_values, notebook_parameters, read_specs
+from divide_study.engine.params import default_values, notebook_parameters, read_specs
 
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
 

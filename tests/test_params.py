@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from divide_study import config
-from divide_study.build import cli
-from divide_study.build.params import (
+from divide_study.engine import cli
+from divide_study.engine.params import (
     Parameter,
     ParameterError,
     check_parameters,

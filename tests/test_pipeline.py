@@ -17,10 +17,10 @@ import nbformat
 import pytest
 from conftest import tree_digest
 
-from divide_study.build import staging
-from divide_study.build.params import ParameterError
-from divide_study.build.pipeline import Builder, Step, dependencies, topological_order
-from divide_study.build.progress import Reporter
+from divide_study.engine import staging
+from divide_study.engine.params import ParameterError
+from divide_study.engine.pipeline import Builder, Step, dependencies, topological_order
+from divide_study.engine.progress import Reporter
 from divide_study.errors import StudyError
 
 STEPS = (
@@ -44,7 +44,7 @@ def test_topological_order_puts_writers_first():
 
 
 def test_the_study_steps_run_clean_first_and_the_report_last():
-    from divide_study.build.pipeline import STEPS as STUDY
+    from divide_study.engine.pipeline import STEPS as STUDY
 
     order = topological_order(STUDY)
     assert order[0] == "01_clean" and set(order[-2:]) == {"05_report", "05_report_fr"}
@@ -350,8 +350,8 @@ def test_output_folders_outside_the_project_are_refused(project: Path, value: st
 KILL_SCRIPT = """
 import sys
 from pathlib import Path
-from divide_study.build.pipeline import Builder, Step
-from divide_study.build.progress import Reporter
+from divide_study.engine.pipeline import Builder, Step
+from divide_study.engine.progress import Reporter
 steps = (
     Step("a_copy", reads=("raw:input.csv",), writes=("processed:a.csv",)),
     Step("d_figure", reads=("processed:a.csv",), writes=("figures:d.txt",)),
@@ -488,7 +488,7 @@ def test_a_killed_build_leaves_no_workers_or_kernels(project: Path):
 SIGNAL_SCRIPT = """
 import sys
 from pathlib import Path
-from divide_study.build import cli, pipeline
+from divide_study.engine import cli, pipeline
 pipeline.STEPS = (
     pipeline.Step("a_copy", reads=("raw:input.csv",), writes=("processed:a.csv",)),
     pipeline.Step("c_other", reads=("raw:other.csv",), writes=("processed:c.csv",)),
@@ -574,7 +574,7 @@ def test_study_lab_passes_any_jupyterlab_option_through(tmp_path: Path):
     command = [
         sys.executable,
         "-m",
-        "divide_study.build.cli",
+        "divide_study.engine.cli",
         "lab",
         "--port",
         str(port),

@@ -20,7 +20,7 @@ import pytest
 from conftest import published
 
 from divide_study import config
-from divide_study.build import cli, pipeline
+from divide_study.engine import cli, pipeline
 
 pytestmark = pytest.mark.slow
 
@@ -294,7 +294,7 @@ def test_interrupt_during_a_build(project, tmp_path):
     command = [
         sys.executable,
         "-m",
-        "divide_study.build.cli",
+        "divide_study.engine.cli",
         "build",
         "--root",
         str(project),

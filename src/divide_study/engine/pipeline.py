@@ -29,14 +29,14 @@ from pathlib import Path
 from typing import Any
 
 from divide_study import config
-from divide_study.build import audit, staging
-from divide_study.build.params import (
+from divide_study.engine import audit, staging
+from divide_study.engine.params import (
     load_parameters,
     notebook_parameters,
     output_folders,
     scenario_folder_name,
 )
-from divide_study.build.progress import Reporter
+from divide_study.engine.progress import Reporter
 from divide_study.errors import StudyError
 from divide_study.i18n import LOCALES
 
@@ -210,7 +210,7 @@ STEPS: tuple[Step, ...] = (
 # The parameters module reads params/default.yaml (the defaults the notebooks' parameters cells take) and the CPI
 # years it checks base years against: the build has checked those values before any step ran, and they enter
 # each step's key through its parameters (``config_changed``), so they are not a step's inputs.
-EXEMPT_MODULES = ("divide_study.data.datapackage", "frictionless", "divide_study.build.params")
+EXEMPT_MODULES = ("divide_study.data.datapackage", "frictionless", "divide_study.engine.params")
 # Parameters the build itself uses, that no notebook declares.
 BUILD_PARAMETERS = {"report_dir": "str"}
 # The report's title, in English; each edition's from the 'report' catalog.
@@ -381,7 +381,7 @@ def run_step(spec: dict[str, Any]) -> Any:
                 "ok": False,
                 "error": "used file(s) its step in the build's table of steps does not declare: "
                 + "; ".join(found)
-                + " (declare them in STEPS in src/divide_study/build/pipeline.py, or stop using them)",
+                + " (declare them in STEPS in src/divide_study/engine/pipeline.py, or stop using them)",
             }
     if outcome["ok"] and spec["publish"]:
         outcome = _publish_report(spec, outcome)
@@ -742,7 +742,7 @@ class Builder:
         """One scenario name, one folder: an edition never publishes over another scenario's edition whose name
         gives the same folder (``p p.yaml`` and ``p_p.yaml``: ``scenarios/p_p/``). Each edition's state records
         the name it was built for (``EDITION_RECORD``); the record is only ever used to refuse."""
-        from divide_study.build.params import check_scenario_name
+        from divide_study.engine.params import check_scenario_name
 
         check_scenario_name(self.scenario)
         record = self.state_dir / EDITION_RECORD
