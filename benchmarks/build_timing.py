@@ -1,20 +1,25 @@
-"""Build timings against the honest floor, measured in the same run. Not a test: run it and read the ratios.
+"""Build timings against what a user would otherwise run, measured side by side. Not a test: run it, read it.
 
-    uv run python benchmarks/build_timing.py [--rounds 3] [--no-pdf]
+    uv run python benchmarks/build_timing.py [--rounds 3]
 
-Three kinds of build, interleaved round by round (so a busy machine slows them alike), each a whole
-`study build` process on a copy of the project:
+Each round works on a fresh copy of the project and measures, one after the other (interleaved round by
+round, so a busy machine slows every kind alike):
 
-* cold: a fresh copy, nothing built;
-* no-op: the same copy again, nothing changed (target: <= 0.5 s);
-* one parameter: `persons_per_household` changed in the copy's params/default.yaml (what it re-runs is doit's
-  business: the steps that take that parameter and what reads their outputs).
+* cold: `study build` on the fresh copy (with the PDF);
+* forced, no PDF: `study build --force --no-pdf`, and forced with the PDF: `study build --force`;
+* the plain loop: what a user would write without the engine, every notebook with the `papermill` command in
+  the order of the steps (the report once per language), each report then `jupyter nbconvert --to html
+  --no-input`; one at a time, as a shell loop runs them;
+* no-op: `study build` again, nothing changed; against one import of the stack in a fresh interpreter
+  (pandas, matplotlib, seaborn, papermill, nbconvert, doit: what any tool built on them pays to start);
+* the floor, run (not computed): every step's kernel started and its notebook's imports run in it, in the
+  DAG's shape (a step starts when the steps it reads from are done, as many at once as there are cores),
+  then for each report edition the HTML conversion and the PDF print. The notebooks' own computing is not in
+  it: that is what the build is for.
 
-The floor is what any build of these notebooks must pay, measured here too: along the DAG's longest chain
-(critical path), each step's kernel start plus the imports its notebook makes, or, when there are fewer cores
-than steps that could overlap, that work shared over the cores, whichever is longer; then the report's HTML
-conversion and PDF print alone. The notebooks' own computing is not in the floor.
-Target: cold <= 1.25 x floor. Medians are printed, with each ratio.
+Targets: forced build without PDF <= 0.5 x the plain loop; no-op <= 0.5 x a stack import; cold build with PDF
+<= 1.4 x the floor. Medians are printed with each ratio, then the notebooks' own compute per step and their
+costliest cells, read from the executed copies of the last forced build (papermill's cell durations).
 """
 
 from __future__ import annotations
@@ -28,67 +33,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from divide_study import config
-from divide_study.build.pipeline import STEPS, dependencies
+from divide_study.engine.pipeline import STEPS, dependencies, topological_order
 
-
-def notebook_imports(name: str) -> str:
-    """The import lines of a notebook's code cells, as one cell."""
-    cells = json.loads((config.PROJ_ROOT / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))["cells"]
-    lines = []
-    for cell in cells:
-        if cell["cell_type"] == "code":
-            source = "".join(cell["source"])
-            lines += [line for line in source.splitlines() if line.startswith(("import ", "from "))]
-    return "\n".join(lines)
-
-
-def kernel_with_imports(code: str) -> float:
-    """Seconds to start a kernel, run the imports and shut it down."""
-    from jupyter_client.manager import start_new_kernel
-
-    started = time.perf_counter()
-    manager, client = start_new_kernel(kernel_name="python3")
-    try:
-        client.execute_interactive(code, timeout=180)
-    finally:
-        client.stop_channels()
-        manager.shutdown_kernel(now=True)
-    return time.perf_counter() - started
-
-
-def critical_path(costs: dict[str, float]) -> tuple[float, list[str]]:
-    """The longest chain of steps through the DAG, by the sum of their costs."""
-    deps = dependencies(STEPS)
-    best: dict[str, tuple[float, list[str]]] = {}
-
-    def longest(name: str) -> tuple[float, list[str]]:
-        if name not in best:
-            before = max((longest(dep) for dep in deps[name]), default=(0.0, []))
-            best[name] = (before[0] + costs[name], [*before[1], name])
-        return best[name]
-
-    return max(longest(step.name) for step in STEPS)
-
-
-def publish_costs(root: Path, pdf: bool, step_name: str = "05_report", lang: str = "en") -> tuple[float, float]:
-    """HTML conversion and PDF print of one built edition of the report, each alone."""
-    from divide_study.build.pipeline import REPORT_TITLE
-    from divide_study.report.publish import find_browser, to_html, to_pdf
-
-    executed = root / "build" / "notebooks" / f"{step_name}.ipynb"
-    with tempfile.TemporaryDirectory() as tmp:
-        started = time.perf_counter()
-        html = to_html(executed, Path(tmp) / "report.html", REPORT_TITLE, lang=lang)
-        html_seconds = time.perf_counter() - started
-        browser = find_browser() if pdf else None
-        if browser is None:
-            return html_seconds, 0.0
-        started = time.perf_counter()
-        to_pdf(html, Path(tmp) / "report.pdf", browser)
-        return html_seconds, time.perf_counter() - started
+STACK = "import pandas, matplotlib.pyplot, seaborn, papermill, nbconvert, doit"
+BIN = Path(sys.executable).parent
 
 
 def copy_project(target: Path) -> Path:
@@ -98,16 +50,6 @@ def copy_project(target: Path) -> Path:
     # The copy reads the articles where the project does (the default is relative to the project).
     set_default(target, "sources_dir", str(config.SOURCES_DIR))
     return target
-
-
-def study_build(root: Path, pdf: bool) -> float:
-    command = [sys.executable, "-m", "divide_study.build.cli", "build", "--root", str(root)]
-    started = time.perf_counter()
-    done = subprocess.run([*command, *([] if pdf else ["--no-pdf"])], capture_output=True, text=True)
-    seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"the build failed:\n{done.stderr}")
-    return seconds
 
 
 def set_default(root: Path, key: str, value: object) -> None:
@@ -125,54 +67,175 @@ def set_default(root: Path, key: str, value: object) -> None:
     defaults.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def set_household(root: Path, value: float) -> None:
-    set_default(root, "persons_per_household", value)
+def timed(command: list[str], **options) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, **options)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-4000:]}")
+    return seconds
+
+
+def study_build(root: Path, *options: str) -> float:
+    return timed([sys.executable, "-m", "divide_study.engine.cli", "build", "--root", str(root), *options])
+
+
+def plain_loop(root: Path, out: Path) -> float:
+    """Every notebook by the papermill command, in the steps' order, then nbconvert for each report edition.
+
+    The notebooks write the copy's folders (STUDY_PUBLISH=1, the folders given as absolute paths): the same
+    files the build writes, without its staging, checks or cache."""
+    from divide_study.engine.params import notebook_parameters
+
+    out.mkdir(parents=True, exist_ok=True)
+    folders = {
+        "raw_dir": root / "data/raw",
+        "sources_dir": config.SOURCES_DIR,
+        "scenarios_dir": root / "params/scenarios",
+        "processed_dir": root / "data/processed",
+        "figures_dir": root / "figures",
+    }
+    steps = {step.name: step for step in STEPS}
+    started = time.perf_counter()
+    for name in topological_order(STEPS):
+        step = steps[name]
+        notebook = root / "notebooks" / f"{step.notebook_name}.ipynb"
+        declared = notebook_parameters(notebook)
+        parameters = [("-p", key, str(value)) for key, value in folders.items() if key in declared]
+        parameters += [("-p", key, str(value)) for key, value in step.fixed]
+        executed = out / f"{name}.ipynb"
+        command = [str(BIN / "papermill"), str(notebook), str(executed), "--cwd", str(root), "--no-progress-bar"]
+        subprocess.run(
+            command + [part for triple in parameters for part in triple],
+            check=True,
+            capture_output=True,
+            env={**os.environ, config.PUBLISH_VARIABLE: "1"},
+        )
+        if step.publish:
+            subprocess.run(
+                [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
+                check=True,
+                capture_output=True,
+            )
+    return time.perf_counter() - started
+
+
+def stack_import() -> float:
+    return timed([sys.executable, "-c", STACK])
+
+
+def notebook_imports(notebook: Path) -> str:
+    """The top-level import statements of a notebook's code cells, as one cell."""
+    import ast
+
+    found = []
+    for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+        if cell["cell_type"] == "code":
+            try:
+                tree = ast.parse("".join(cell["source"]))
+            except SyntaxError:
+                continue
+            found += [ast.unparse(node) for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)]
+    return "\n".join(dict.fromkeys(found))
+
+
+def floor_run(root: Path, built: Path, cores: int) -> float:
+    """Kernels with their notebooks' imports in the DAG's shape, then each report's HTML and PDF: run."""
+    from jupyter_client.manager import start_new_kernel
+
+    from divide_study.engine.pipeline import REPORT_TITLE
+    from divide_study.report.publish import find_browser, to_html, to_pdf
+
+    browser = find_browser()
+    steps = {step.name: step for step in STEPS}
+    deps = dependencies(STEPS)
+
+    def one(name: str) -> None:
+        step = steps[name]
+        manager, client = start_new_kernel(kernel_name="python3", cwd=str(root))
+        try:
+            code = notebook_imports(root / "notebooks" / f"{step.notebook_name}.ipynb")
+            client.execute_interactive(code, timeout=300)
+        finally:
+            client.stop_channels()
+            manager.shutdown_kernel(now=True)
+        if step.publish:
+            with tempfile.TemporaryDirectory() as tmp:
+                lang = dict(step.fixed)["lang"]
+                html = to_html(built / f"{name}.ipynb", Path(tmp) / "r.html", REPORT_TITLE, lang=lang)
+                if browser is not None:
+                    to_pdf(html, Path(tmp) / "r.pdf", browser)
+
+    started = time.perf_counter()
+    done: set[str] = set()
+    running: dict = {}
+    with ThreadPoolExecutor(max_workers=cores) as pool:
+        while len(done) < len(steps):
+            for name in topological_order(STEPS):
+                if name not in done and name not in running.values() and deps[name] <= done and len(running) < cores:
+                    running[pool.submit(one, name)] = name
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                future.result()
+                done.add(running.pop(future))
+    return time.perf_counter() - started
+
+
+def own_compute(executed: Path, top: int = 3) -> list[tuple[str, float, list[tuple[float, str]]]]:
+    """Per step: the sum of its cells' durations, and its costliest cells over 0.5 s (seconds, first line)."""
+    found = []
+    for path in sorted(executed.glob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        timed_cells = []
+        for cell in cells:
+            duration = cell.get("metadata", {}).get("papermill", {}).get("duration")
+            if cell["cell_type"] == "code" and duration is not None:
+                first = next((line for line in "".join(cell["source"]).splitlines() if line.strip()), "")
+                timed_cells.append((float(duration), first[:70]))
+        costly = sorted((c for c in timed_cells if c[0] > 0.5), reverse=True)[:top]
+        found.append((path.stem, sum(d for d, _ in timed_cells), costly))
+    return found
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--no-pdf", action="store_true", help="leave the PDF out of the builds and the floor")
     options = parser.parse_args()
-    pdf = not options.no_pdf
-
     cores = os.cpu_count() or 1
-    times: dict[str, list[float]] = {"cold": [], "no-op": [], "one parameter": []}
-    floors: list[float] = []
+    kinds = ("cold", "forced, no PDF", "forced, PDF", "plain loop", "no-op", "stack import", "floor (run)")
+    times: dict[str, list[float]] = {kind: [] for kind in kinds}
+    compute = []
     with tempfile.TemporaryDirectory() as tmp:
         for number in range(options.rounds):
-            root = copy_project(Path(tmp) / f"round-{number}")
-            # The floor's parts, measured in this round, between the builds.
-            costs = {step.name: kernel_with_imports(notebook_imports(step.notebook_name)) for step in STEPS}
-            chain_seconds, chain = critical_path(costs)
-            # With fewer cores than parallel steps, the steps cannot all overlap: the floor is also at least
-            # the total work shared over the cores.
-            shared_seconds = sum(costs.values()) / cores
-            times["cold"].append(study_build(root, pdf))
-            # Each edition's HTML and PDF; the editions publish side by side, one per core.
-            editions = [publish_costs(root, pdf, step.name, dict(step.fixed)["lang"]) for step in STEPS if step.publish]
-            html_seconds = max(sum(h for h, _ in editions) / cores, max(h for h, _ in editions))
-            pdf_seconds = max(sum(p for _, p in editions) / cores, max(p for _, p in editions))
-            floors.append(max(chain_seconds, shared_seconds) + html_seconds + pdf_seconds)
-            times["no-op"].append(study_build(root, pdf))
-            set_household(root, 2.5 if number % 2 == 0 else 2.4)
-            times["one parameter"].append(study_build(root, pdf))
-            print(
-                f"round {number + 1}: floor {floors[-1]:.1f} s (chain {' -> '.join(chain)} {chain_seconds:.1f} s, "
-                f"all steps over {cores} cores {shared_seconds:.1f} s, "
-                f"HTML {html_seconds:.1f} s, PDF {pdf_seconds:.1f} s); "
-                + ", ".join(f"{kind} {values[-1]:.2f} s" for kind, values in times.items()),
-                flush=True,
-            )
-            shutil.rmtree(root, ignore_errors=True)
+            root = copy_project(Path(tmp) / f"round-{number}" / "study")
+            times["cold"].append(study_build(root))
+            times["forced, no PDF"].append(study_build(root, "--force", "--no-pdf"))
+            compute = own_compute(root / "build" / "notebooks")
+            times["forced, PDF"].append(study_build(root, "--force"))
+            times["no-op"].append(study_build(root))
+            times["stack import"].append(stack_import())
+            times["floor (run)"].append(floor_run(root, root / "build" / "notebooks", cores))
+            plain = copy_project(Path(tmp) / f"round-{number}" / "plain")
+            times["plain loop"].append(plain_loop(plain, Path(tmp) / f"round-{number}" / "executed"))
+            print(f"round {number + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items()), flush=True)
+            shutil.rmtree(Path(tmp) / f"round-{number}", ignore_errors=True)
 
-    floor = statistics.median(floors)
-    print(f"\nmedians over {options.rounds} interleaved rounds{'' if pdf else ' (no PDF)'}:")
-    print(f"  floor (max(critical path, work / cores) + HTML + PDF): {floor:6.2f} s")
-    for kind, values in times.items():
-        median = statistics.median(values)
-        print(f"  {kind:<14} {median:6.2f} s   = {median / floor:.2f} x floor")
-    print("targets: cold <= 1.25 x floor; no-op <= 0.5 s")
+    median = {kind: statistics.median(values) for kind, values in times.items()}
+    print(f"\nmedians over {options.rounds} interleaved round(s), {cores} cores:")
+    for kind in kinds:
+        print(f"  {kind:<16} {median[kind]:7.2f} s")
+    ratios = (
+        ("forced build without PDF / plain loop", median["forced, no PDF"] / median["plain loop"], 0.5),
+        ("no-op / stack import", median["no-op"] / median["stack import"], 0.5),
+        ("cold build with PDF / floor (run)", median["cold"] / median["floor (run)"], 1.4),
+    )
+    for label, ratio, target in ratios:
+        print(f"  {label:<40} {ratio:5.2f}   (target <= {target}){'' if ratio <= target else '   MISSED'}")
+    print("\nthe notebooks' own compute (last forced build, papermill's cell durations):")
+    for name, seconds, costly in compute:
+        print(f"  {name:<24} {seconds:6.2f} s")
+        for duration, first in costly:
+            print(f"      {duration:5.2f} s  {first}")
 
 
 if __name__ == "__main__":

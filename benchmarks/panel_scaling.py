@@ -58,12 +58,19 @@ def one_run(departments: list[str], peers: int, figures_dir: Path) -> dict[str, 
     plots.use_style()
 
     def chart():
+        # As 06_national_panel draws it: one chart per edition (English, French) of the last quarter.
         dots = panel.chart_data(built, departments)
-        fig, drawn, source = panel.panel_chart(dots, panel.chart_title(place))
-        plots.save_figure(fig, drawn, "national_panel", figures_dir, source)
-        plt.close(fig)
+        quarter = panel.QUARTERS[-1]
+        plots.save_editions(
+            lambda lang: plots.national_panel_chart(
+                dots, plots.national_panel_title(place, quarter, lang), quarter, lang=lang
+            ),
+            "national_panel",
+            figures_dir,
+        )
+        plt.close("all")
 
-    step("chart (svg+png+csv)", chart)
+    step("chart (both editions)", chart)
     return times
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
@@ -10,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from divide_study import config
-from divide_study.build import cli
 from divide_study.data import clean
 from divide_study.data.datapackage import write_datapackage
+from divide_study.engine import cli
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -133,15 +134,27 @@ def tree_digest(folder: Path) -> dict[str, str]:
 PUBLISHED = ("data/processed", "figures", "report")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def built(tmp_path_factory, sources_dir: Path) -> Path:
-    """A copy of the project (with its own copy of the articles), built once."""
-    root = tmp_path_factory.mktemp("built") / "study"
-    for folder in ("notebooks", "params", "data/raw"):
-        shutil.copytree(config.PROJ_ROOT / folder, root / folder)
-    shutil.copytree(sources_dir, root / "sources")
-    (root / "params" / "here.yaml").write_text(f"sources_dir: {root / 'sources'}\n", encoding="utf-8")
-    assert cli.main(["build", "--root", str(root), "--no-pdf", "--params", str(root / "params/here.yaml")]) == 0
+    """A copy of the project (with its own copy of the articles), built once for the whole test run: under
+    pytest-xdist, the first worker to ask builds it and the others wait for it (a lock file beside the workers'
+    own temporary folders). Tests never change it: each case works on a copy (``project``)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # shared by every worker of this run
+    folder = base / "built-study"
+    root = folder / "study"
+    with open(base / "built-study.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        if not (folder / "done").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            for part in ("notebooks", "params", "data/raw"):
+                shutil.copytree(config.PROJ_ROOT / part, root / part)
+            shutil.copytree(sources_dir, root / "sources")
+            (root / "params" / "here.yaml").write_text(f"sources_dir: {root / 'sources'}\n", encoding="utf-8")
+            code = cli.main(["build", "--root", str(root), "--no-pdf", "--params", str(root / "params/here.yaml")])
+            assert code == 0
+            (folder / "done").write_text("", encoding="utf-8")
     return root
 
 
@@ -174,3 +187,19 @@ def french_catalog(tmp_path: Path, monkeypatch):
 
     yield use
     i18n.catalog.cache_clear()
+
+
+# --- pytest-xdist: which tests may run beside which --------------------------------------------------------
+
+# Tests that run the real project's notebooks interactively write its build/sandbox/ (and JupyterLab's
+# settings): they run one after the other, in one worker.
+SHARE_THE_PROJECTS_SANDBOX = {"test_lab.py", "test_params.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Each test module runs in one worker (its module-scoped fixtures, often a build, are made once), the
+    modules that share the project's sandbox in the same one (``--dist loadgroup``)."""
+    for item in items:
+        name = item.path.name
+        group = "project-sandbox" if name in SHARE_THE_PROJECTS_SANDBOX else name
+        item.add_marker(pytest.mark.xdist_group(group))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from divide_study.build import cli
+from divide_study.engine import cli
 from divide_study.errors import StudyError
 
 

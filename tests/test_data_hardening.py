@@ -21,7 +21,6 @@ from conftest import TINY_ARTICLE, published, tree_digest
 
 from divide_study import config
 from divide_study.analysis.measures import load_measures
-from divide_study.build import cli
 from divide_study.data import clean
 from divide_study.data.datapackage import check_processed, write_datapackage
 from divide_study.data.dates import ImpossibleDateError, check_clue, check_iso_date
@@ -29,6 +28,7 @@ from divide_study.data.numbers import ImplausibleValueError, check_plausible
 from divide_study.data.reference import load_reference
 from divide_study.data.sources import check_span, code_points, explain_difference, missing_hint, unknown_hint
 from divide_study.data.tables import read_table
+from divide_study.engine import cli
 from divide_study.errors import DataError
 
 V2 = "https://datapackage.org/profiles/2.0/tableschema.json"

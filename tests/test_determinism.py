@@ -9,8 +9,8 @@ import pytest
 from conftest import tree_digest
 
 from divide_study import config
-from divide_study.build.pipeline import Builder
-from divide_study.build.progress import Reporter
+from divide_study.engine.pipeline import Builder
+from divide_study.engine.progress import Reporter
 
 
 def copy_project(target: Path) -> Path:

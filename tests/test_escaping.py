@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from divide_study import config
-from divide_study.build import cli
+from divide_study.engine import cli
 from divide_study.report.ledger import Report, esc
 
 # A payload per place: an element that would run a script and fetch a URL, Markdown that would become emphasis

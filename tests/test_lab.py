@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 
 from divide_study import config
-from divide_study.build.lab import lab_command
+from divide_study.engine.lab import lab_command
 from divide_study.report.publish import CHROMIUM_FLAGS, find_browser
+
+pytestmark = pytest.mark.lab  # a JupyterLab server and a browser: CI runs these once
 
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
 # Charts each notebook shows when run as opened (the report shows its figures as HTML images).

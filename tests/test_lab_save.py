@@ -22,7 +22,7 @@ import nbformat
 import pytest
 
 from divide_study import config
-from divide_study.build.lab import committed_form, is_study_notebook, lab_command, strip_outputs
+from divide_study.engine.lab import committed_form, is_study_notebook, lab_command, strip_outputs
 
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
 
@@ -116,7 +116,7 @@ def test_study_lab_puts_the_hook_config_first_on_jupyters_config_path(tmp_path: 
     first, *rest = environ["JUPYTER_CONFIG_PATH"].split(os.pathsep)
     assert rest == ["/elsewhere"]
     settings = json.loads((Path(first) / "jupyter_server_config.json").read_text(encoding="utf-8"))
-    assert settings["ContentsManager"]["pre_save_hook"] == "divide_study.build.lab.strip_outputs"
+    assert settings["ContentsManager"]["pre_save_hook"] == "divide_study.engine.lab.strip_outputs"
     assert command[-3:] == [f"--ServerApp.root_dir={tmp_path}", "--port", "8899"]
 
 
@@ -190,6 +190,7 @@ def save(server, path: str, content: dict) -> dict:
 
 
 @pytest.mark.slow
+@pytest.mark.lab
 def test_a_notebook_saved_through_the_server_reaches_the_disk_without_outputs(server):
     committed = server.root / "notebooks" / "02_compare_networks.ipynb"
     before = committed.read_bytes()
@@ -206,6 +207,7 @@ def test_a_notebook_saved_through_the_server_reaches_the_disk_without_outputs(se
 
 
 @pytest.mark.slow
+@pytest.mark.lab
 def test_run_all_then_save_in_jupyterlab_leaves_the_notebook_as_committed(server, tmp_path: Path):
     """What an analyst does: open a notebook in JupyterLab, Run All, save (its kernel has filled language_info,
     JupyterLab has given every cell an id); the file on disk is still the committed one, byte for byte."""

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from divide_study import config
-from divide_study.build import cli
+from divide_study.engine import cli
 
 NEW = "vallee_numerique"
 NAME = "Vallée Numérique"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from divide_study import config
-from divide_study.build.params import default_values, notebook_parameters, read_specs
+from divide_study.engine.params import default_values, notebook_parameters, read_specs
 
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
 
@@ -65,16 +65,13 @@ def test_parameters_cell_runs_to_the_defaults(notebook: Path):
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
 def test_papermill_help_documents_every_parameter(notebook: Path):
-    import subprocess
-    import sys
+    """``papermill --help-notebook`` (its command run in this process by click's test runner)."""
+    from click.testing import CliRunner
+    from papermill.cli import papermill as papermill_command
 
-    done = subprocess.run(
-        [sys.executable, "-m", "papermill", "--help-notebook", str(notebook)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    lines = done.stdout.splitlines()
+    done = CliRunner().invoke(papermill_command, ["--help-notebook", str(notebook)])
+    assert done.exit_code == 0, done.output
+    lines = done.output.splitlines()
     for name, parameter in notebook_parameters(notebook).items():
         start = next((i for i, line in enumerate(lines) if line.strip().startswith(f"{name}:")), None)
         assert start is not None, f"papermill does not list {name}"

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from divide_study import config
-from divide_study.build import cli
-from divide_study.build.params import (
+from divide_study.engine import cli
+from divide_study.engine.params import (
     Parameter,
     ParameterError,
     check_parameters,
@@ -502,14 +502,34 @@ def test_papermill_outside_the_build_writes_to_the_sandbox_only(tmp_path: Path):
     assert "build/sandbox/data/processed" in "".join(first_output["text"])
 
 
+def declared(source: str, injected: str = "") -> dict:
+    """A notebook's namespace after its parameters cell (and papermill's injected cell, if any) ran."""
+    namespace: dict = {}
+    exec(source, namespace)
+    exec(injected, namespace)
+    return namespace
+
+
 def test_a_notebook_checks_its_parameters_as_papermill_gave_them():
-    check_parameters({"persons_per_household": 2.5, "base_year": 2014, "raw_dir": "data/raw", "other": object()})
+    check_parameters(declared("persons_per_household: float = 2.5\nbase_year: int = 2014\nraw_dir: str = 'data/raw'"))
     with pytest.raises(ParameterError, match="notebook parameters: parameter 'persons_per_household' must be a finite"):
-        check_parameters({"persons_per_household": float("nan")})
+        check_parameters(declared("persons_per_household: float = 2.2", "persons_per_household = float('nan')"))
     with pytest.raises(ParameterError, match=r"parameter 'base_year' must be a year of .*cpi_france\.csv"):
-        check_parameters({"base_year": 1990, "raw_dir": "data/raw"})
+        check_parameters(declared("base_year: int = 2014\nraw_dir: str = 'data/raw'", "base_year = 1990"))
     with pytest.raises(ParameterError, match=r"'sensitivity_base_years' element 1 must be int"):
-        check_parameters({"sensitivity_base_years": ["2003"]})
+        check_parameters(declared("sensitivity_base_years: list[int] = []", "sensitivity_base_years = ['2003']"))
+
+
+def test_a_notebook_checks_only_its_own_parameters_so_a_second_run_all_works():
+    """Only what the parameters cell declares is checked: variables of a first Run All that bear another
+    parameter's name (a table called options, a year read as text) do not fail the second one."""
+    namespace = declared("persons_per_household: float = 2.2")
+    namespace.update({"options": "a table, not a parameter", "base_year": "2014", "lang": 3})
+    check_parameters(namespace)
+    check_parameters(namespace)  # the second Run All, in the same kernel
+    namespace["persons_per_household"] = -1.0
+    with pytest.raises(ParameterError, match=r"'persons_per_household' must be above 0, got -1\.0"):
+        check_parameters(namespace)
 
 
 @pytest.mark.slow

@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 from pathlib import Path
 
@@ -18,10 +17,10 @@ import nbformat
 import pytest
 from conftest import tree_digest
 
-from divide_study.build import kernels, staging
-from divide_study.build.params import ParameterError
-from divide_study.build.pipeline import Builder, Step, dependencies, topological_order
-from divide_study.build.progress import Reporter
+from divide_study.engine import staging
+from divide_study.engine.params import ParameterError
+from divide_study.engine.pipeline import Builder, Step, dependencies, topological_order
+from divide_study.engine.progress import Reporter
 from divide_study.errors import StudyError
 
 STEPS = (
@@ -45,7 +44,7 @@ def test_topological_order_puts_writers_first():
 
 
 def test_the_study_steps_run_clean_first_and_the_report_last():
-    from divide_study.build.pipeline import STEPS as STUDY
+    from divide_study.engine.pipeline import STEPS as STUDY
 
     order = topological_order(STUDY)
     assert order[0] == "01_clean" and set(order[-2:]) == {"05_report", "05_report_fr"}
@@ -170,6 +169,18 @@ def test_build_runs_in_order_then_skips_everything(project: Path):
     assert set(status.values()) == {"ran"}
 
 
+def test_force_with_only_reruns_that_step_alone_when_its_inputs_are_published(project: Path):
+    """``--force --only b_double``: b_double runs again; a_copy, whose output it reads, is up to date and is not
+    rerun; a stale upstream step still runs first."""
+    build(project)
+    _, status, _ = build(project, force=True, only=["b_double"])
+    assert status == {"a_copy": "skipped", "b_double": "ran"}
+    (project / "data/raw/input.csv").write_text("x\n10\n")
+    _, status, _ = build(project, force=True, only=["b_double"])
+    assert status == {"a_copy": "ran", "b_double": "ran"}
+    assert (project / "data/processed/b.csv").read_text() == "x\n20\n"
+
+
 def test_changed_inputs_rerun_only_their_dependants(project: Path):
     build(project)
     (project / "data/raw/input.csv").write_text("x\n10\n")
@@ -268,10 +279,9 @@ def test_a_notebook_reading_an_undeclared_file_fails_the_build(project: Path):
     assert tree_digest(project / "data/processed") == before
 
 
-def test_imports_run_ahead_in_the_kernel_are_audited_and_leave_no_trace(project: Path):
-    """The build runs each notebook's import statements in its kernel before the notebook (kernels.KernelPool):
-    the audit hook is there from the kernel's start, so a module that reads an undeclared file as it is
-    imported still fails the step; and the early run is not in the history (execution counts start at 1)."""
+def test_a_module_a_notebook_imports_is_audited_from_the_kernels_start(project: Path):
+    """The audit hook is installed by the kernel's startup file, before the notebook's first cell: a module
+    that reads an undeclared file as it is imported fails the step; execution counts start at 1."""
     report, _, _ = build(project)
     executed = nbformat.read(project / "build/notebooks/c_other.ipynb", as_version=4)
     counts = [cell.execution_count for cell in executed.cells if cell.cell_type == "code"]
@@ -285,16 +295,6 @@ def test_imports_run_ahead_in_the_kernel_are_audited_and_leave_no_trace(project:
     report, status, _ = build(project)
     assert status["c_other"] == "failed" and not report.published
     assert "read data/raw/input.csv" in next(r for r in report.results if r.name == "c_other").error
-
-
-def test_import_statements_are_the_notebooks_own():
-    cells = [
-        {"cell_type": "code", "source": "import pandas as pd\nx = 1\nfrom a.b import (c,\n    d)\n"},
-        {"cell_type": "markdown", "source": "import nothing"},
-        {"cell_type": "code", "source": "%matplotlib inline\nimport hidden"},  # IPython syntax: left alone
-        {"cell_type": "code", "source": ["def f():\n", "    import inner\n", "import pandas as pd\n"]},
-    ]
-    assert kernels.import_statements({"cells": cells}) == "import pandas as pd\nfrom a.b import c, d"
 
 
 def test_a_notebook_writing_an_undeclared_file_fails_the_build(project: Path):
@@ -350,8 +350,8 @@ def test_output_folders_outside_the_project_are_refused(project: Path, value: st
 KILL_SCRIPT = """
 import sys
 from pathlib import Path
-from divide_study.build.pipeline import Builder, Step
-from divide_study.build.progress import Reporter
+from divide_study.engine.pipeline import Builder, Step
+from divide_study.engine.progress import Reporter
 steps = (
     Step("a_copy", reads=("raw:input.csv",), writes=("processed:a.csv",)),
     Step("d_figure", reads=("processed:a.csv",), writes=("figures:d.txt",)),
@@ -488,7 +488,7 @@ def test_a_killed_build_leaves_no_workers_or_kernels(project: Path):
 SIGNAL_SCRIPT = """
 import sys
 from pathlib import Path
-from divide_study.build import cli, pipeline
+from divide_study.engine import cli, pipeline
 pipeline.STEPS = (
     pipeline.Step("a_copy", reads=("raw:input.csv",), writes=("processed:a.csv",)),
     pipeline.Step("c_other", reads=("raw:other.csv",), writes=("processed:c.csv",)),
@@ -571,6 +571,7 @@ def free_port() -> int:
 
 
 @pytest.mark.slow
+@pytest.mark.lab
 def test_study_lab_passes_any_jupyterlab_option_through(tmp_path: Path):
     import urllib.request
 
@@ -578,7 +579,7 @@ def test_study_lab_passes_any_jupyterlab_option_through(tmp_path: Path):
     command = [
         sys.executable,
         "-m",
-        "divide_study.build.cli",
+        "divide_study.engine.cli",
         "lab",
         "--port",
         str(port),
@@ -633,23 +634,3 @@ def test_an_output_no_step_makes_any_more_is_not_published_again(project: Path):
     assert not (processed / "old_name.csv").exists()
     assert (processed / ".gitkeep").exists() and (processed / "b.csv").exists()
     assert any("no step makes any more: processed/old_name.csv" in line for line in reporter.lines)
-
-
-def test_releasing_a_kernel_never_waits_on_a_stuck_channel_for_longer_than_asked():
-    """A client whose channels never close (jupyter_client's heartbeat thread, its kernel killed mid-ping)
-    does not hold the worker: release gives up after its wait and says so."""
-    never = threading.Event()
-
-    class StuckClient:
-        def stop_channels(self) -> None:
-            never.wait()
-
-    class Closing:
-        def stop_channels(self) -> None:
-            pass
-
-    from types import SimpleNamespace
-
-    assert kernels.release(SimpleNamespace(clients=[Closing()])) is True
-    assert kernels.release(SimpleNamespace(clients=[Closing(), StuckClient()]), wait=0.2) is False
-    never.set()

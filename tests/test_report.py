@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from divide_study import config
-from divide_study.build.pipeline import REPORT_FILES, REPORT_TITLE
+from divide_study.engine.pipeline import REPORT_FILES, REPORT_TITLE
 from divide_study.i18n import Translator
 from divide_study.language.formats import Formats
 from divide_study.report.publish import CHROMIUM_FLAGS, find_browser

@@ -16,9 +16,9 @@ import pytest
 from conftest import tree_digest
 from test_pipeline import two_folder_project
 
-from divide_study.build import cli, staging
-from divide_study.build.pipeline import Builder, Step
-from divide_study.build.progress import Reporter
+from divide_study.engine import cli, staging
+from divide_study.engine.pipeline import Builder, Step
+from divide_study.engine.progress import Reporter
 from divide_study.errors import StudyError
 
 STEPS = (

@@ -10,11 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from divide_study.build.params import ParameterError, scenario_files
 from divide_study.data import clean
 from divide_study.data.arcep import read_arcep_table
 from divide_study.data.tables import read_table
 from divide_study.data.text import formula_problem
+from divide_study.engine.params import ParameterError, scenario_files
 from divide_study.errors import DataError
 
 V2 = "https://datapackage.org/profiles/2.0/tableschema.json"

@@ -87,7 +87,7 @@ def error_example(text: str) -> str:
 def study_build(root: Path) -> subprocess.CompletedProcess:
     """`study build` on the copy, as a user runs it (the console script of this environment)."""
     study = Path(sys.executable).with_name("study")
-    command = [str(study)] if study.exists() else [sys.executable, "-m", "divide_study.build.cli"]
+    command = [str(study)] if study.exists() else [sys.executable, "-m", "divide_study.engine.cli"]
     return subprocess.run(
         [*command, "build", "--root", str(root), "--no-pdf"], capture_output=True, text=True, timeout=1800
     )

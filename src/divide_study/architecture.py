@@ -25,7 +25,7 @@ LAYERS = {
     "data": {"shared", "language"},
     "analysis": {"shared", "language", "data"},
     "report": {"shared", "language", "data", "analysis"},
-    "build": {"shared", "language", "data", "analysis", "report"},
+    "engine": {"shared", "language", "data", "analysis", "report"},
 }
 
 

@@ -58,7 +58,7 @@ def display_path(path: str | Path) -> str:
 
 def published_dirs() -> list[Path]:
     """The published study's folders: the defaults of the output-folder parameters, and the constants above."""
-    from divide_study.build.params import ParameterError, study_specs  # params imports this module
+    from divide_study.engine.params import ParameterError, study_specs  # params imports this module
 
     folders = [PROCESSED_DIR, FIGURES_DIR, REPORT_DIR]
     try:

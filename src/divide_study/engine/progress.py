@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 if TYPE_CHECKING:
-    from divide_study.build.pipeline import StepResult
+    from divide_study.engine.pipeline import StepResult
 
 
 class Reporter:

@@ -216,7 +216,7 @@ class JournalError(ValueError):
 def _journal_path(build_dir: Path, text: Any, where: str, keep: tuple[Path, ...]) -> Path:
     """One path of a journal: relative, inside the project, through no symbolic link, never a folder of the
     project's own (notebooks/, src/, params/, …, the inputs, build/ itself)."""
-    from divide_study.build.params import PROTECTED_FOLDERS  # params is heavier; imported when needed
+    from divide_study.engine.params import PROTECTED_FOLDERS  # params is heavier; imported when needed
 
     root = build_dir.parent
     if not isinstance(text, str) or not text or any(ord(c) < 32 for c in text):

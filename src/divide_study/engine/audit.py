@@ -85,12 +85,36 @@ del _study_install_audit
 """
 
 
+# Also at the kernel's start: Linux kills the kernel when the step's worker that started it ends, however it ends.
+# A worker ended by the build (Ctrl-C, SIGTERM, a killed build) before papermill could shut its kernel down would
+# otherwise leave the kernel running on, out of the build's reach (an orphan is no longer the build's
+# descendant), still holding the build's output open. The kernel checks that its parent is still the worker
+# that started it (jupyter_client's JPY_PARENT_PID), in case the worker ended before this ran.
+DIE_WITH_PARENT = r"""
+def _study_die_with_parent():  # local names only: the audit hook's globals (_os, _sys, ...) are left alone
+    import ctypes, os, signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    parent = os.environ.get("JPY_PARENT_PID", "")
+    if parent.isdigit() and os.getppid() != int(parent):
+        os._exit(1)
+
+_study_die_with_parent()
+del _study_die_with_parent
+"""
+
+
 def write_ipython_dir(folder: Path) -> Path:
-    """A build-managed IPYTHONDIR whose startup file installs the hook (nothing else of the user's config)."""
-    startup = folder / "profile_default" / "startup" / "00-study-audit.py"
-    startup.parent.mkdir(parents=True, exist_ok=True)
-    if not startup.is_file() or startup.read_text(encoding="utf-8") != STARTUP:
-        startup.write_text(STARTUP, encoding="utf-8")
+    """A build-managed IPYTHONDIR whose startup files install the hook and tie the kernel to its worker
+    (nothing else of the user's config)."""
+    for name, text in (("00-study-audit.py", STARTUP), ("00-study-die-with-parent.py", DIE_WITH_PARENT)):
+        startup = folder / "profile_default" / "startup" / name
+        startup.parent.mkdir(parents=True, exist_ok=True)
+        if not startup.is_file() or startup.read_text(encoding="utf-8") != text:
+            startup.write_text(text, encoding="utf-8")
     return folder
 
 

@@ -11,8 +11,11 @@ key, every other value replaces the default whole.
 
 A notebook declares the parameters it uses papermill's way, ``base_year: int = defaults.base_year  # comment``,
 so ``papermill --help-notebook`` lists each with its type and comment and papermill can inject overrides after
-the cell; the value itself comes from ``params/default.yaml``. The build reads those declarations with ``ast``
-(no kernel, no papermill import, so it stays fast).
+the cell; the value itself comes from ``params/default.yaml``. The build reads those declarations with
+papermill's own inspection (``papermill.inspect_notebook``), in its process.
+
+Values are checked by pydantic (strict types, no NaN or infinity, the ranges as its ``gt``/``ge``/``le``); its
+errors are said in the study's words, naming the file and the parameter.
 
 YAML is read by a strict loader: no anchors or aliases (an alias bomb fails at its first anchor), no duplicate
 keys, text keys only, UTF-8 only, a regular file of reasonable size only.
@@ -25,15 +28,15 @@ import copy
 import csv
 import functools
 import json
-import math
 import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
+from pydantic import ConfigDict, Field, JsonValue, TypeAdapter, ValidationError
 
 from divide_study import config
 from divide_study.errors import StudyError
@@ -197,54 +200,96 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _type_problem(value: Any, node: ast.expr) -> str | None:
-    """What is wrong with ``value`` for the type ``node``, or None; elements and keys are checked too."""
+# Values are checked by pydantic, strictly (no conversion: '2014' is not an int, true is not a number) and with
+# NaN and infinities refused at any depth. A bare ``list`` or ``dict`` holds any YAML value (pydantic's JsonValue).
+_CONFIG = ConfigDict(strict=True, allow_inf_nan=False)
+_SCALAR_TYPES: dict[str, Any] = {"int": int, "float": float, "str": str, "bool": bool}
+
+
+def _annotation(node: ast.expr, bounds: dict[str, float]) -> Any:
+    """The Python type of a parameter's type (``_parse_type``); ``bounds`` (pydantic's gt, ge, le) constrain its
+    numbers, a number's own or each number of a list."""
     if isinstance(node, ast.Name):
-        kind = node.id
-        plain = {"int": int, "float": (int, float), "str": str, "bool": bool, "list": list, "dict": dict}[kind]
-        # YAML's `true` is a bool, and bool is an int to Python: do not let it pass as a number.
-        if (isinstance(value, bool) and kind != "bool") or not isinstance(value, plain):
-            return f"must be {kind}, got {type(value).__name__} {_show(value)}"
-        return _non_finite(value)
-    container = node.value.id  # type: ignore[attr-defined]
+        if node.id in ("int", "float") and bounds:
+            return Annotated[_SCALAR_TYPES[node.id], Field(**bounds)]
+        if node.id in _SCALAR_TYPES:
+            return _SCALAR_TYPES[node.id]
+        return list[JsonValue] if node.id == "list" else dict[str, JsonValue]
+    container, inner = node.value.id, node.slice  # type: ignore[attr-defined]
     if container == "list":
-        if not isinstance(value, list):
-            return f"must be {ast.unparse(node)}, got {type(value).__name__} {_show(value)}"
-        for index, element in enumerate(value, start=1):
-            problem = _type_problem(element, node.slice)
-            if problem:
-                return f"element {index} {problem}"
-        return None
-    key_type, value_type = node.slice.elts  # type: ignore[attr-defined]
-    if not isinstance(value, dict):
-        return f"must be {ast.unparse(node)}, got {type(value).__name__} {_show(value)}"
-    for key, item in value.items():
-        problem = _type_problem(key, key_type)
-        if problem:
-            return f"key {_show(key)} {problem}"
-        problem = _type_problem(item, value_type)
-        if problem:
-            return f"value of key {_show(key)} {problem}"
-    return None
+        return list[_annotation(inner, bounds)]  # type: ignore[misc]
+    key, value = inner.elts  # type: ignore[attr-defined]
+    return dict[_annotation(key, {}), _annotation(value, {})]  # type: ignore[misc]
 
 
-def _non_finite(value: Any) -> str | None:
-    """NaN and infinities (YAML .nan, .inf) are refused everywhere, however deep."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return f"must be a finite number, got {value!r}"
-    children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-    for key, item in children:
-        problem = _non_finite(item)
-        if problem:
-            return f"{'element ' + str(key + 1) if isinstance(value, list) else 'value of key ' + _show(key)} {problem}"
-    return None
+@functools.cache
+def _adapter(type_name: str, bounds: tuple[tuple[str, float], ...] = ()) -> TypeAdapter[Any]:
+    return TypeAdapter(_annotation(_parse_type(type_name), dict(bounds)), config=_CONFIG)
+
+
+_TAGS = {"int_type": "int", "float_type": "float", "string_type": "str", "bool_type": "bool"}
+_TAGS |= {"list_type": "list", "dict_type": "dict"}
+_RANGES = {
+    "greater_than": ("above", "gt"),
+    "greater_than_equal": ("at least", "ge"),
+    "less_than_equal": ("at most", "le"),
+}
+
+
+def _problem(error: Any, type_name: str, bounds: dict[str, float]) -> str:
+    """One of pydantic's errors in the study's words: where in the value (``element 2``, ``key 'a'``, ``value
+    of key 'a'``) and what is wrong (``must be int, got str '2014'``)."""
+    loc, where, node, free = list(error["loc"]), [], _parse_type(type_name), False
+
+    def step(kind: str) -> None:
+        item = loc.pop(0) if loc else None
+        if kind == "list":
+            where.append(f"element {item + 1}" if isinstance(item, int) else "an element")
+        elif loc and loc[0] == "[key]":
+            loc.pop(0)
+            where.append(f"key {_show(item)}")
+        else:
+            where.append(f"value of key {_show(item)}")
+
+    while loc:
+        if free:  # inside a bare list or dict: pydantic's JsonValue names the kind of each value first
+            kind = loc.pop(0)
+            if kind in ("list", "dict"):
+                step(kind)
+            continue
+        if isinstance(node, ast.Subscript):
+            kind = node.value.id  # type: ignore[attr-defined]
+            keyed = kind == "dict" and len(loc) > 1 and loc[1] == "[key]"
+            step(kind)
+            node = node.slice if kind == "list" else node.slice.elts[0 if keyed else 1]  # type: ignore[attr-defined]
+        else:
+            free = True
+            step(node.id)  # type: ignore[attr-defined]
+    value, kind = error["input"], error["type"]
+    if kind == "finite_number":
+        problem = f"must be a finite number, got {value!r}"
+    elif kind in _RANGES:
+        words, bound = _RANGES[kind]
+        problem = f"must be {words} {bounds.get(bound, error.get('ctx', {}).get(bound))}, got {value!r}"
+    elif kind in _TAGS:
+        expected = _TAGS[kind] if free or not isinstance(node, ast.expr) else ast.unparse(node)
+        problem = f"must be {expected}, got {type(value).__name__} {_show(value)}"
+    else:
+        problem = f"{error['msg'][0].lower()}{error['msg'][1:]}, got {_show(value)}"
+    return " ".join([*where, problem])
+
+
+def _validate(name: str, value: Any, type_name: str, where: str, bounds: dict[str, float] | None = None) -> None:
+    bounds = {key: bound for key, bound in (bounds or {}).items() if bound is not None}
+    try:
+        _adapter(type_name, tuple(sorted(bounds.items()))).validate_python(value)
+    except ValidationError as exc:
+        raise ParameterError(f"{where}: parameter {name!r} {_problem(exc.errors()[0], type_name, bounds)}") from exc
 
 
 def check_type(name: str, value: Any, type_name: str, where: str) -> None:
     """Refuse ``value`` unless it is of ``type_name``, elements of lists and keys and values of mappings too."""
-    problem = _type_problem(value, _parse_type(type_name))
-    if problem:
-        raise ParameterError(f"{where}: parameter {name!r} {problem}")
+    _validate(name, value, type_name, where)
 
 
 # --- params/default.yaml ------------------------------------------------------------------------------------
@@ -292,9 +337,10 @@ def _spec(shown: str, name: str, entry: Any) -> Spec:
         raise ParameterError(f"{where}: doc must say what the parameter is")
     for bound in ("min", "max", "above"):
         if bound in entry:
-            problem = _type_problem(entry[bound], ast.Name("float"))
-            if problem:
-                raise ParameterError(f"{where}: {bound} {problem}")
+            try:
+                _adapter("float").validate_python(entry[bound])
+            except ValidationError as exc:
+                raise ParameterError(f"{where}: {bound} {_problem(exc.errors()[0], 'float', {})}") from exc
     if entry.get("folder") not in (None, "input", "output"):
         raise ParameterError(f"{where}: folder must be input or output, got {_show(entry['folder'])}")
     if entry.get("folder") and entry["type"] != "str":
@@ -325,16 +371,12 @@ def _numbers(value: Any) -> list[float]:
 
 
 def _check_range(spec: Spec, value: Any, where: str, raw_dir: Path | None) -> None:
-    """The allowed range of a number, or of each number of a list; ``years_of`` needs ``raw_dir``."""
-    for number in _numbers(value):
-        if spec.above is not None and not number > spec.above:
-            raise ParameterError(f"{where}: parameter {spec.name!r} must be above {spec.above}, got {number!r}")
-        if spec.min is not None and number < spec.min:
-            raise ParameterError(f"{where}: parameter {spec.name!r} must be at least {spec.min}, got {number!r}")
-        if spec.max is not None and number > spec.max:
-            raise ParameterError(f"{where}: parameter {spec.name!r} must be at most {spec.max}, got {number!r}")
-        if spec.years_of and raw_dir is not None:
-            years = _table_years(raw_dir / spec.years_of)
+    """The allowed range of a number, or of each number of a list (pydantic's gt, ge, le); ``years_of`` (a
+    table's years) needs ``raw_dir``."""
+    _validate(spec.name, value, spec.type_name, where, {"gt": spec.above, "ge": spec.min, "le": spec.max})
+    if spec.years_of and raw_dir is not None:
+        years = _table_years(raw_dir / spec.years_of)
+        for number in _numbers(value):
             if years and number not in years:
                 raise ParameterError(
                     f"{where}: parameter {spec.name!r} must be a year of {config.display_path(raw_dir / spec.years_of)}"
@@ -443,7 +485,11 @@ defaults = _Defaults()
 
 
 def notebook_parameters(notebook: Path) -> dict[str, Parameter]:
-    """The parameters a notebook declares in its one cell tagged ``parameters``."""
+    """The parameters a notebook declares in its one cell tagged ``parameters``, as papermill reads them
+    (``papermill.inspect_notebook``: name, type, default, comment); each checked to read ``defaults.<name>``
+    (or a literal) and every line of the cell to be a declaration, so that none is silently left out."""
+    import papermill
+
     shown = config.display_path(notebook)
     try:
         cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
@@ -452,42 +498,41 @@ def notebook_parameters(notebook: Path) -> dict[str, Parameter]:
     tagged = [cell for cell in cells if "parameters" in cell.get("metadata", {}).get("tags", [])]
     if len(tagged) != 1:
         raise ParameterError(f"{shown}: expected exactly one cell tagged 'parameters', found {len(tagged)}")
-    source = "".join(tagged[0]["source"])
-    lines = source.splitlines()
     try:
-        body = ast.parse(source).body
-    except SyntaxError as exc:
-        raise ParameterError(f"{shown}, parameters cell, line {exc.lineno}: {exc.msg}") from exc
-    declared = {}
-    for node in body:
-        if isinstance(node, ast.ImportFrom) and [alias.name for alias in node.names] == ["defaults"]:
-            continue  # `from divide_study.build.params import defaults`
-        if not (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None):
+        inspected = papermill.inspect_notebook(str(notebook))
+    except Exception as exc:  # papermill's own reading of the file: say which file, whatever went wrong
+        raise ParameterError(f"{shown}: papermill cannot read its parameters ({type(exc).__name__}: {exc})") from exc
+    lines = "".join(tagged[0]["source"]).splitlines()
+
+    def line_of(name: str) -> int:
+        return next((n for n, line in enumerate(lines, 1) if re.match(rf"\s*{re.escape(name)}\s*:", line)), 0)
+
+    declared_lines = {line_of(name) for name in inspected}
+    for number, line in enumerate(lines, start=1):
+        text = line.strip()
+        if text and not text.startswith("#") and number not in declared_lines and "import defaults" not in text:
             raise ParameterError(
-                f"{shown}, parameters cell, line {node.lineno}: "
+                f"{shown}, parameters cell, line {number}: "
                 "write each parameter as `name: type = defaults.name  # what it is`"
             )
-        name = node.target.id
-        type_name = ast.unparse(node.annotation)
+    declared = {}
+    for name, found in inspected.items():
+        type_name, default_text = found["inferred_type_name"] or "", found["default"] or ""
+        where = f"{shown}, parameters cell, line {line_of(name)}"
+        if type_name in ("", "None"):
+            raise ParameterError(f"{where}: parameter {name!r} has no type; write `{name}: type = defaults.{name}`")
         try:
             _parse_type(type_name)
         except ParameterError as exc:
             raise ParameterError(f"{shown}: parameter {name!r}: {exc}") from exc
-        value = node.value
-        from_defaults = (
-            isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) and value.value.id == "defaults"
-        )
-        if from_defaults and value.attr != name:
-            raise ParameterError(f"{shown}: parameter {name!r} reads defaults.{value.attr}; write defaults.{name}")
+        reads = re.fullmatch(r"defaults\.(\w+)", default_text.strip())
+        if reads and reads.group(1) != name:
+            raise ParameterError(f"{shown}: parameter {name!r} reads defaults.{reads.group(1)}; write defaults.{name}")
         try:
-            default = None if from_defaults else ast.literal_eval(value)
-        except ValueError as exc:
-            raise ParameterError(
-                f"{shown}, parameters cell, line {node.lineno}: {name} must be `defaults.{name}` or a literal"
-            ) from exc
-        line = lines[node.lineno - 1]
-        comment = line.split("#", 1)[1].strip() if "#" in line[node.end_col_offset :] else ""
-        declared[name] = Parameter(name, type_name, default, comment, from_defaults)
+            default = None if reads else ast.literal_eval(default_text)
+        except (ValueError, SyntaxError) as exc:
+            raise ParameterError(f"{where}: {name} must be `defaults.{name}` or a literal") from exc
+        declared[name] = Parameter(name, type_name, default, " ".join((found["help"] or "").split()), bool(reads))
     return declared
 
 
@@ -707,11 +752,17 @@ def sweep(
 
 
 def check_parameters(namespace: dict[str, Any], default_path: Path | None = None) -> None:
-    """In a notebook, ``check_parameters(globals())``: the types and ranges of its parameters as they stand,
+    """In a notebook, ``check_parameters(globals())``: the types and ranges of its own parameters as they stand,
     since papermill may have injected other values than the defaults (``-p persons_per_household nan``).
-    Folders are left to the build, which passes its own absolute staging folders."""
+
+    Its own parameters are the ones its ``parameters`` cell declares (``name: type = defaults.name``): Python
+    records each such declaration in the namespace's ``__annotations__``, and papermill's injected values only
+    replace values. Nothing else of the namespace is looked at, so a second *Run All* in the same kernel, with
+    every variable of the first run still there, checks the same values. Folders are left to the build, which
+    passes its own absolute staging folders."""
     specs = study_specs(default_path)
-    given = {name: namespace[name] for name in specs if name in namespace}
+    own = namespace.get("__annotations__", {})
+    given = {name: namespace[name] for name in specs if name in own and name in namespace}
     where = "notebook parameters"
     check_keys_and_types(given, specs, where)
     raw_dir = config.project_path(given["raw_dir"]).resolve() if "raw_dir" in given else None

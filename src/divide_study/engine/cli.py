@@ -35,7 +35,7 @@ def scenario_file(given: Path | None, root: Path) -> Path | None:
         return given  # a name too long, say: the build says what is wrong with it
     import difflib
 
-    from divide_study.build.params import SCENARIO_SUFFIXES, scenario_files
+    from divide_study.engine.params import SCENARIO_SUFFIXES, scenario_files
 
     folder = root / "params" / "scenarios"
     scenarios = {path.stem: path for path in scenario_files(folder)} if folder.is_dir() else {}
@@ -50,7 +50,7 @@ def scenario_file(given: Path | None, root: Path) -> Path | None:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from divide_study.build.pipeline import Builder
+    from divide_study.engine.pipeline import Builder
 
     started = time.perf_counter()
     builder = Builder(
@@ -112,7 +112,7 @@ def _lab(args: argparse.Namespace) -> int:
     """JupyterLab on the project, with this environment's kernel (the package is installed in it)."""
     import subprocess
 
-    from divide_study.build.lab import lab_command
+    from divide_study.engine.lab import lab_command
 
     # Its server config saves the notebooks of notebooks/ without outputs (a pre-save hook, build/lab.py).
     command, environ = lab_command(PROJ_ROOT, args.lab_args)

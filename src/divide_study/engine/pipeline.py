@@ -20,6 +20,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -28,14 +29,14 @@ from pathlib import Path
 from typing import Any
 
 from divide_study import config
-from divide_study.build import audit, kernels, staging
-from divide_study.build.params import (
+from divide_study.engine import audit, staging
+from divide_study.engine.params import (
     load_parameters,
     notebook_parameters,
     output_folders,
     scenario_folder_name,
 )
-from divide_study.build.progress import Reporter
+from divide_study.engine.progress import Reporter
 from divide_study.errors import StudyError
 from divide_study.i18n import LOCALES
 
@@ -95,9 +96,9 @@ ANALYSIS_INPUTS = HANDED_OVER
 # Each edition's file name, in its own language.
 REPORT_FILES = {"en": "report", "fr": "rapport"}
 
-# The one table of steps: everything the engine knows about the study's notebooks. Steps that become ready
-# together start in this table's order (``topological_order``), and their kernels are started ahead in it too:
-# the longest first, so that on fewer cores than steps the last one to start is a short one.
+# The one table of steps: everything the engine knows about the study's notebooks, in the order doit is given
+# them (``topological_order``: writers before readers). Which of the steps that become ready together starts
+# first is doit's choice.
 STEPS: tuple[Step, ...] = (
     Step(
         "01_clean",
@@ -209,7 +210,7 @@ STEPS: tuple[Step, ...] = (
 # The parameters module reads params/default.yaml (the defaults the notebooks' parameters cells take) and the CPI
 # years it checks base years against: the build has checked those values before any step ran, and they enter
 # each step's key through its parameters (``config_changed``), so they are not a step's inputs.
-EXEMPT_MODULES = ("divide_study.data.datapackage", "frictionless", "divide_study.build.params")
+EXEMPT_MODULES = ("divide_study.data.datapackage", "frictionless", "divide_study.engine.params")
 # Parameters the build itself uses, that no notebook declares.
 BUILD_PARAMETERS = {"report_dir": "str"}
 # The report's title, in English; each edition's from the 'report' catalog.
@@ -357,21 +358,12 @@ def run_step(spec: dict[str, Any]) -> Any:
     if spec["publish"]:
         # This worker mostly waits on the kernel: load the HTML converter meanwhile (about 0.5 s).
         threading.Thread(target=_prepare_report, daemon=True).start()
-    _load_papermill()  # while the build's process starts this step's kernel
-    # The kernel the build started for this step (with its audit rules), else one of our own.
-    claimed = kernels.claim(Path(spec["kernels"]), spec["name"])
-    if claimed is None:
-        log.unlink(missing_ok=True)
-        os.environ.update({"IPYTHONDIR": spec["ipython_dir"], audit.RULES_ENV: spec["audit_rules"]})
-    manager = kernels.attached_manager(claimed) if claimed else None
+    log.unlink(missing_ok=True)
+    # The kernel papermill starts inherits these: its own IPython folder (whose startup file installs the audit
+    # hook before the notebook's first cell) and this step's audit rules.
+    os.environ.update({"IPYTHONDIR": spec["ipython_dir"], audit.RULES_ENV: spec["audit_rules"]})
     read_before = input_digests(spec)  # what the step is about to read, as the build will record it
-    try:
-        outcome = execute_step(
-            spec["notebook"], spec["executed"], spec["parameters"], spec["timeout"], spec["cwd"], manager
-        )
-    finally:
-        if manager is not None:
-            kernels.release(manager)
+    outcome = execute_step(spec["notebook"], spec["executed"], spec["parameters"], spec["timeout"], spec["cwd"])
     if outcome["ok"]:
         moved = changed_inputs(spec, read_before)
         if moved:
@@ -389,7 +381,7 @@ def run_step(spec: dict[str, Any]) -> Any:
                 "ok": False,
                 "error": "used file(s) its step in the build's table of steps does not declare: "
                 + "; ".join(found)
-                + " (declare them in STEPS in src/divide_study/build/pipeline.py, or stop using them)",
+                + " (declare them in STEPS in src/divide_study/engine/pipeline.py, or stop using them)",
             }
     if outcome["ok"] and spec["publish"]:
         outcome = _publish_report(spec, outcome)
@@ -431,12 +423,6 @@ def changed_inputs(spec: dict[str, Any], before: dict[str, str]) -> list[str]:
     return sorted(name for name in set(before) | set(after) if before.get(name) != after.get(name))
 
 
-def _load_papermill() -> None:
-    """What a worker needs to run a notebook (about 1 s to import); each worker loads it as it starts."""
-    import jupyter_client.manager  # noqa: F401
-    import papermill  # noqa: F401
-
-
 def _prepare_report() -> None:
     from divide_study.report import publish
 
@@ -475,14 +461,19 @@ def outputs_unchanged(manifest: str, spec: dict[str, Any]) -> bool:
     return bool(current) and current == recorded
 
 
-def execute_step(
-    notebook: str, output: str, parameters: dict[str, Any], timeout: int, cwd: str, manager: Any = None
-) -> dict[str, Any]:
-    """Run one notebook with papermill (in ``manager``'s kernel if given). Returns an outcome, never raises."""
+def execute_step(notebook: str, output: str, parameters: dict[str, Any], timeout: int, cwd: str) -> dict[str, Any]:
+    """Run one notebook with papermill, in a kernel of its own. Returns an outcome, never raises."""
     import papermill
+    from jupyter_client.manager import AsyncKernelManager
     from papermill.exceptions import PapermillExecutionError
 
     started = time.perf_counter()
+    # The kernel talks to papermill over Unix sockets in a private folder (jupyter_client's IPC transport), not
+    # over TCP ports: a free port chosen for one kernel can be taken by another process before the kernel binds
+    # it ("Address already in use", a kernel that dies at its start), and TCP makes every kernel warn that its
+    # traffic is not encrypted. The folder's path is short: a socket's path is limited to about 100 bytes.
+    sockets = tempfile.mkdtemp(prefix="study-kernel-")
+    manager = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "kernel"))
     try:
         papermill.execute_notebook(
             notebook,
@@ -494,9 +485,9 @@ def execute_step(
             # Saved after each cell, so a timeout or a dead kernel can still say which cell it was.
             request_save_on_cell_execute=True,
             execution_timeout=timeout,
-            # Its outputs are saved: end a kernel of our own at once, not after a polite wait (about 1 s).
+            # Its outputs are saved: end the kernel at once, not after a polite wait (about 1 s).
             shutdown_kernel="immediate",
-            **({"km": manager} if manager is not None else {}),
+            km=manager,
         )
     except PapermillExecutionError as exc:
         return {
@@ -513,6 +504,8 @@ def execute_step(
             "seconds": time.perf_counter() - started,
             "error": f"{where}{type(exc).__name__}: {message}",
         }
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
     return {"ok": True, "seconds": time.perf_counter() - started, "error": ""}
 
 
@@ -602,15 +595,22 @@ class ProcessedTables:
 
 
 class _DoitReporter:
-    """doit's reporter interface, turned into our progress lines and results."""
+    """doit's reporter interface, turned into our progress lines and results.
 
-    def __init__(self, builder: Builder, report: BuildReport):
-        self.builder, self.report = builder, report
+    doit makes the reporter from the class named by its ``reporter`` setting, with ``(outstream, options)``:
+    ``reporter_for`` makes such a class for one build."""
+
+    builder: Builder
+    report: BuildReport
+
+    def __init__(self, outstream: Any = None, options: Any = None):
         self.started: dict[str, float] = {}
 
+    @classmethod
+    def reporter_for(cls, builder: Builder, report: BuildReport) -> type[_DoitReporter]:
+        return type("StudyReporter", (cls,), {"builder": builder, "report": report})
+
     def _finish(self, result: StepResult) -> None:
-        if self.builder.pool is not None:
-            self.builder.pool.step_ended(result.name, ran=result.status == "ran")
         self.report.results.append(result)
         self.builder.reporter.finished(result)
 
@@ -623,12 +623,10 @@ class _DoitReporter:
     def execute_task(self, task):
         self.started[task.name] = time.perf_counter()
         self.builder.reporter.started(task.name)
-        if self.builder.pool is not None:
-            self.builder.pool.step_started(task.name)
 
     def add_success(self, task):
         seconds = time.perf_counter() - self.started.get(task.name, time.perf_counter())
-        self.builder._step_wrote(task.name)
+        self.builder.step_wrote(task.name)
         for note in (task.values or {}).get("notes", []):
             self.builder.reporter.note(f"{task.name}: {note}")
             self.report.notes.append(note)
@@ -664,13 +662,6 @@ class _DoitReporter:
 
     def complete_run(self):
         pass
-
-
-class _InOrder(dict):
-    """The set doit keeps of the steps waiting for a step, iterated in the order they were added."""
-
-    def add(self, item: Any) -> None:
-        self[item] = None
 
 
 def _safe_name(text: str) -> str:
@@ -745,14 +736,13 @@ class Builder:
         if self.edition is not None:
             self._check_edition_folder()
         self.specs: dict[str, dict[str, Any]] = {}  # each step's spec, as its doit task was made
-        self.pool: kernels.KernelPool | None = None  # kernels started ahead, while doit runs
         self.published_before: dict[str, tuple[int, int, int]] | None = None  # see published_signature
 
     def _check_edition_folder(self) -> None:
         """One scenario name, one folder: an edition never publishes over another scenario's edition whose name
         gives the same folder (``p p.yaml`` and ``p_p.yaml``: ``scenarios/p_p/``). Each edition's state records
         the name it was built for (``EDITION_RECORD``); the record is only ever used to refuse."""
-        from divide_study.build.params import check_scenario_name
+        from divide_study.engine.params import check_scenario_name
 
         check_scenario_name(self.scenario)
         record = self.state_dir / EDITION_RECORD
@@ -1030,7 +1020,6 @@ class Builder:
             "audit_rules": str(rules),
             "audit_log": str(audit_dir / f"{name}.log"),
             "ipython_dir": str(self.build_dir / "ipython"),
-            "kernels": str(self.stage / "kernels"),
             "kernel_log": str(self.build_dir / "logs" / "kernels.log"),
             "stamp": self.stamp() if step.publish else {},
             "_package": package,
@@ -1074,7 +1063,11 @@ class Builder:
                     "actions": [(run_step, [spec])],
                     "file_dep": sorted(set(inputs)) + sorted(upstream),
                     "targets": [self._portable(Path(spec["manifest"]))],
-                    "uptodate": [config_changed(key), (outputs_unchanged, [spec["manifest"], spec])],
+                    # --force reruns the steps asked for (every step, or those of --only) and no others: an
+                    # upstream step of --only runs only if it is stale, so with its inputs published a step
+                    # reruns alone (doit's --always-execute would rerun every step it depends on too).
+                    "uptodate": [config_changed(key), (outputs_unchanged, [spec["manifest"], spec])]
+                    + ([False] if self.force and (not self.only or name in self.only) else []),
                     "verbosity": 0,
                 }
             )
@@ -1099,7 +1092,7 @@ class Builder:
                     "dep_file": str(builder.stage / "state" / "doit.json"),
                     "backend": "json",
                     "check_file_uptodate": "md5",
-                    "reporter": _DoitReporter(builder, report),
+                    "reporter": _DoitReporter.reporter_for(builder, report),
                     "continue": True,
                     # Always worker processes, even for one job: a step never runs in the build's own process.
                     "num_process": builder.jobs,
@@ -1107,49 +1100,9 @@ class Builder:
                 }
 
             def load_tasks(self, cmd, pos_args):
-                tasks = [t for d in builder._tasks() for t in generate_tasks(d.pop("name"), d)]
-                builder.pool = builder._kernel_pool()
-                return tasks
+                return [t for d in builder._tasks() for t in generate_tasks(d.pop("name"), d)]
 
-        args = ["run"] + (["--always-execute"] if self.force else []) + (self.only or [])
-        # The study uses no doit plugins; scanning every installed package's entry points for them costs
-        # about 0.1 s per build, a fifth of a no-op build. Skipped for this call only.
-        from doit.plugin import PluginDict
-
-        scan = PluginDict._from_entry_points
-        PluginDict._from_entry_points = lambda self, category: {}
-        # doit keeps the steps waiting for a step in a set, so which of them starts first when it is done is
-        # arbitrary (the longest analysis could start last, on fewer cores than steps). Kept in the order the
-        # tasks were given (the table's, longest first) instead, for this call only.
-        from doit.control import ExecNode
-
-        plain_init = ExecNode.__init__
-
-        def in_order_init(node, *args, **kwargs):
-            plain_init(node, *args, **kwargs)
-            node.waiting_me = _InOrder()
-
-        ExecNode.__init__ = in_order_init
-        # A worker idles until its first step (the second one until 01_clean is done): it loads papermill then.
-        from doit.runner import MRunner
-
-        plain_worker = MRunner.execute_task_subprocess
-
-        def loading_worker(runner, *args, **kwargs):
-            threading.Thread(target=_load_papermill, daemon=True).start()
-            return plain_worker(runner, *args, **kwargs)
-
-        MRunner.execute_task_subprocess = loading_worker
-        # The kernel pool's threads start only once doit has forked its workers (see KernelPool.arm).
-        plain_start = MRunner._run_start_processes
-
-        def start_then_arm(runner, *args, **kwargs):
-            processes = plain_start(runner, *args, **kwargs)
-            if builder.pool is not None:
-                builder.pool.arm()
-            return processes
-
-        MRunner._run_start_processes = start_then_arm
+        args = ["run", *(self.only or [])]
         # doit runs from the project's folder, so the paths it keeps are relative: a copy or a move of the
         # project keeps its cache.
         here = os.getcwd()
@@ -1158,17 +1111,11 @@ class Builder:
             code = DoitMain(Loader(), extra_config={"GLOBAL": {}}).run(args)
         finally:
             os.chdir(here)
-            PluginDict._from_entry_points = scan
-            ExecNode.__init__ = plain_init
-            MRunner.execute_task_subprocess = plain_worker
-            MRunner._run_start_processes = plain_start
-            if self.pool is not None:
-                self.pool.close()
         if code != 0 and report.ok:
             # doit refused before running anything (its message is above): never publish after that.
             report.results.append(StepResult("doit", "failed", error=f"the build engine stopped (exit {code})"))
 
-    def _step_wrote(self, name: str) -> None:
+    def step_wrote(self, name: str) -> None:
         """Hand the processed tables a step wrote to the finishing step, to check them now."""
         step_wrote = getattr(self.finalize, "step_wrote", None)
         if step_wrote is None or "processed" not in self.published:
@@ -1176,15 +1123,6 @@ class Builder:
         folder = self.stage / "processed"
         patterns = [w.split(":", 1)[1] for w in self.steps[name].writes if w.startswith("processed:")]
         step_wrote(sorted({t for pattern in patterns for t in _files(folder, pattern) if t.suffix == ".csv"}))
-
-    def _kernel_pool(self) -> kernels.KernelPool:
-        """Kernels started ahead for the selected steps, each with its audit rules and its notebook's imports."""
-        plans = {
-            name: kernels.plan_for(self.specs[name], kernels.import_statements(read_notebook(self.notebook(name))))
-            for name in self.selected
-        }
-        cores = os.cpu_count() or 1
-        return kernels.KernelPool(self.stage / "kernels", plans, self.deps, self.order, cores)
 
 
 def _code_version(package: str) -> str:
