@@ -16,7 +16,7 @@ from divide_study.errors import StudyError
 from divide_study.i18n import Translator
 from divide_study.language.formats import Formats
 from divide_study.language.labels import Labels
-from divide_study.report import models_section, panel_section, tables
+from divide_study.report import models_section, tables
 
 # Words that betray English text in a French edition (whole words, case-insensitive).
 ENGLISH = (
@@ -393,41 +393,184 @@ def test_the_models_years_and_targets_are_links_to_their_entries():
     assert "“deux sur trois” (characters 5–19)" in english.provenance()["words"].tolist()  # the target's words
 
 
-def test_a_quarter_and_the_data_end_are_links_in_the_panel_notes():
-    english, french = ledger_report("en"), ledger_report("fr")
-    quarter = panel_section.quarter_link(english, "T1 2018", "last quarter", "data/processed/national_panel.csv")
-    assert visible_text(quarter) == "Q1 2018" and 'class="num"' in quarter
-    assert visible_text(panel_section.quarter_link(french, "T3 2017", "premier trimestre", "x")) == "T3 2017"
-    entry = english.provenance().iloc[0]
-    assert entry["words"] == "ARCEP's counts at the end of the quarter (31 March 2018)"
-    end = french.dated("2018-03", "fin des données", "data/processed/national_panel.csv")
-    note = panel.limit_note("fr", end)
-    assert end in note and "mars 2018" in visible_text(note)
+def panel_quotes(folder) -> None:
+    """A tiny quoted_panel.csv in ``folder``: a sum over ARCEP's commune rows (joined to communes.csv), a sum of
+    dwellings, their share, its rank, a count of rows and a quarter read from a column's heading."""
+    from divide_study.analysis.quoted import Quotes
+
+    q = Quotes("panel")
+    joined = "communes.csv[Code commune]:"
+    plugs = q.summed(
+        "d32.plugs",
+        1731,
+        table=panel.FTTH,
+        where={"Champ": "Locaux Raccordables", f"{joined}Code département": "32", f"{joined}Zones très denses": "-"},
+        column="T1 2018",
+        unit="plugs",
+        what="plugs in Gers's public-initiative zone, Q1 2018",
+    )
+    homes = q.summed(
+        "d32.homes",
+        89793,
+        table=panel.COMMUNES,
+        where={"Code département": "32"},
+        column="Logements",
+        unit="dwellings",
+        what="dwellings in Gers's public-initiative zone",
+    )
+    share = q.computed(
+        "d32.share",
+        1731 / 89793,
+        inputs=[plugs, homes],
+        operation="divide",
+        unit="share",
+        what="share of Gers's public-zone dwellings able to connect, Q1 2018",
+    )
+    q.computed(
+        "d32.rank", 1, inputs=[share], operation="rank", unit="rank", what="rank of Gers by public-zone share, Q1 2018"
+    )
+    q.counted(
+        "metro",
+        96,
+        table=panel.DEPARTEMENTS,
+        where={"Code département!": "97*"},
+        unit="count",
+        what="metropolitan départements in ARCEP's data",
+    )
+    q.read(
+        "quarter",
+        "2018-03-31",
+        table=panel.FTTH,
+        row={"line": 5},
+        column="T1 2018",
+        unit="date",
+        nature="stated",
+        what="last quarter of ARCEP's data",
+    )
+    q.frame().to_csv(folder / "quoted_panel.csv", index=False)
+
+
+PANEL_WORDS = pd.DataFrame(
+    {
+        "en": [
+            "plugs in {department}'s public-initiative zone, {quarter}",
+            "dwellings in {department}'s public-initiative zone",
+            "share of {department}'s public-zone dwellings able to connect, {quarter}",
+            "rank of {department} by public-zone share, {quarter}",
+            "metropolitan départements in ARCEP's data",
+            "last quarter of ARCEP's data",
+            "Q1 2018",
+        ],
+        "fr": [
+            "prises de la zone d'initiative publique, {department}, {quarter}",
+            "logements de la zone d'initiative publique, {department}",
+            "part des logements raccordables en zone publique, {department}, {quarter}",
+            "rang selon la part raccordable en zone publique, {department}, {quarter}",
+            "départements métropolitains dans les données de l'ARCEP",
+            "dernier trimestre des données de l'ARCEP",
+            "T1 2018",
+        ],
+    }
+)
+
+
+def test_a_sum_over_arceps_rows_a_rank_and_a_quarter_are_entries_of_arceps_files(tmp_path):
+    from divide_study.analysis.quoted import load
+    from divide_study.language.datatext import DataText
+
+    panel_quotes(tmp_path)
+    entries = {}
+    for lang in ("en", "fr"):
+        report = ledger_report(lang)
+        report.quoted, report.words = load(tmp_path), DataText(lang, PANEL_WORDS)
+        assert visible_text(report.quote("panel.d32.rank", "{:.0f}", input_formats={"share": "{:.1%}"})) == "1"
+        quarter = report.quote("panel.quarter", shown=panel.quarter_label("T1 2018", lang))
+        assert visible_text(quarter) == {"en": "Q1 2018", "fr": "T1 2018"}[lang]
+        report.quote("panel.metro")
+        entries[lang] = report.provenance().set_index("what")
+    english = entries["en"]
+    plugs = english.loc["plugs in Gers's public-initiative zone, Q1 2018"]
+    assert plugs["number"] == "1,731" and plugs["source"] == "reference data: data/raw/arcep_2018/ftthCommunes.csv"
+    assert plugs["words"] == (
+        "the sum of column “T1 2018” over its rows where “Champ” is “Locaux Raccordables”; in the row of "
+        "communes.csv with the same “Code commune”, “Code département” is “32” and “Zones très denses” holds "
+        "nothing (“-”, empty or 0)"
+    )
+    # The share the rank is computed from is written as the section writes it, and links its two sums.
+    share = english.loc["share of Gers's public-zone dwellings able to connect, Q1 2018"]
+    assert share["number"] == "1.9%" and share["words"].count('class="num"') == 2
+    assert (
+        "place of the first input among all its inputs"
+        in english.loc["rank of Gers by public-zone share, Q1 2018", "words"]
+    )
+    metro = english.loc["metropolitan départements in ARCEP's data"]
+    assert metro["words"] == "the number of its rows where “Code département” does not start with “97”"
+    assert english.loc["last quarter of ARCEP's data", "words"] == "heading of column “T1 2018” (line 5)"
+    french = entries["fr"]
+    assert "la somme de la colonne «\u00a0T1 2018\u00a0»" in " ".join(french["words"])
+    assert "ne commence pas par" in french.loc["départements métropolitains dans les données de l'ARCEP", "words"]
+    for column in ("what", "source", "words"):
+        text = " ".join(visible_text(t) for t in french.reset_index()[column].tolist() if isinstance(t, str))
+        text = re.sub(r"“[^”]*”|«[^»]*»|data/\S+|\S+\.csv", "", text)  # ARCEP's own column names, files
+        assert not english_words(text), (column, english_words(text))
+    note = panel.limit_note("fr", "<a>mars 2018</a>")
+    assert "mars 2018" in visible_text(note)
     assert panel.limit_note("en") == panel.limit_note("en", "March 2018")  # plain text by default
     assert not re.search(r"\d", panel.zone_note("en") + panel.zone_note("fr"))  # the law said in words
 
 
-def test_the_panel_section_in_french_has_no_english(tmp_path):
-    """On the real processed panel, placement and claims (the claims said again from their tests)."""
-    processed = config.PROCESSED_DIR
-    if not (processed / "press_claims.csv").exists():
-        pytest.skip("data/processed has not been built in this checkout")
-    report = FakeReport("fr")
-    text = panel_section.report_section(report, processed, tmp_path)
-    visible = re.sub(r" +", " ", re.sub(r"<[^>]+>", " ", text))  # a link's tags leave one space
-    assert "national_panel.fr.png" in text
-    assert "zone d'initiative publique" in visible and "Les données de l'ARCEP s'arrêtent en mars 2018" in visible
-    assert "cohérent avec les données de 2018" in visible and "consistent with" not in visible
-    assert re.search(r"36\s*e sur 91 départements", visible)  # the Gers's rank (a link), French ordinal
-    # The claims' speakers are the data's own words (translated by the data catalog); everything else is French.
-    claims = pd.read_csv(processed / "press_claims.csv")
-    for speaker in claims["speaker"]:
-        visible = visible.replace(speaker, "")
-    assert not english_words(visible), english_words(visible)
-    assert all(not english_words(what) for what in report.whats)
-    english = panel_section.report_section(FakeReport("en"), processed, tmp_path)
-    assert re.search(r"36\s*th of\s+91\s+départements", re.sub(r"<[^>]+>", " ", english)) and "Q1 2018" in english
-    assert "consistent with the 2018 data" in english
+def section_entries(text: str) -> tuple[str, dict[int, list[str]]]:
+    """The HTML of the section "Every département as context" of a built edition, and the appendix's entries."""
+    anchor = text.index("figures/national_panel.csv")
+    section = text[text.rfind("<h2", 0, anchor) : text.find("<h2", anchor)]
+    entries = {
+        int(n): re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        for n, row in re.findall(r'<tr id="number-(\d+)">(.*?)</tr>', text, re.S)
+    }
+    return section, entries
+
+
+PRIMARY_ENTRY = re.compile(r"data/raw/arcep_2018/|data/raw/press_claims\.csv|params/default\.yaml|article \w+\s?:")
+
+
+def walk_entry(n: int, entries: dict[int, list[str]], seen: set[int], path: str = "") -> list[str]:
+    """The entries below entry ``n`` (its inputs, in turn) that stop at a processed table or at no primary source."""
+    if n in seen:
+        return []
+    seen.add(n)
+    cells = entries[n]
+    plain = re.sub(r"<[^>]+>", "", cells[3] + " " + cells[5])
+    links = [int(k) for k in re.findall(r'href="#number-(\d+)"', cells[5])]
+    if "data/processed/" in plain:
+        return [f"{path} → {n}: {plain[:120]}"]
+    if links:
+        return [failure for k in links for failure in walk_entry(k, entries, seen, f"{path} → {n}")]
+    return [] if PRIMARY_ENTRY.search(plain) else [f"{path} → {n}: no primary source ({plain[:120]})"]
+
+
+def test_every_entry_of_the_panel_section_walks_down_to_a_primary_source():
+    """In both built editions, every number of the section links an entry that names ARCEP's raw files, the
+    claims' file, an article, or the study's parameter; or that is computed from entries which do, in turn. None
+    stops at a processed table. The French section is French (the claims' speakers: the data's words)."""
+    editions = [config.REPORT_DIR / name for name in ("report.html", "rapport.html")]
+    if not all(e.is_file() for e in editions):
+        pytest.skip("the report has not been built in this checkout (uv run study build)")
+    for edition in editions:
+        section, entries = section_entries(edition.read_text(encoding="utf-8"))
+        numbers = [int(k) for k in re.findall(r'class="num" href="#number-(\d+)"', section)]
+        assert len(numbers) > 30, edition.name
+        seen: set[int] = set()
+        failures = [failure for n in numbers for failure in walk_entry(n, entries, seen, edition.name)]
+        assert failures == [], "\n".join(failures)
+        visible = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section))
+        if edition.name == "rapport.html":
+            assert re.search(r"36\s*e sur 91 départements", visible) and "cohérent avec les données de 2018" in visible
+            claims = pd.read_csv(config.PROCESSED_DIR / "press_claims.csv")
+            for speaker in list(claims["span"]) + list(claims["speaker"]):
+                visible = visible.replace(speaker, "")
+            assert not english_words(visible), english_words(visible)
+        else:
+            assert re.search(r"36\s*th of 91 départements", visible) and "consistent with the 2018 data" in visible
 
 
 def test_the_codes_the_analyses_write_have_labels_in_both_languages():

@@ -392,3 +392,42 @@ def test_processed_tables_match_their_schemas(tiny_panel, tmp_path):
     schema = Schema.from_descriptor(json.loads((config.SCHEMAS_DIR / "national_panel.schema.json").read_text()))
     report = Resource(path=path.name, basepath=str(tmp_path), schema=schema).validate()
     assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])[:3]
+
+
+def test_the_quoted_numbers_are_summed_over_arceps_rows_and_match_the_placement(tmp_path):
+    """Each count of quoted_panel.csv is read from ARCEP's rows by its filter (the same filter gives the same sum
+    again), each share and rank names its inputs, and the numbers are the placement's; every key walks down to
+    ARCEP's files or the parameter."""
+    from divide_study.analysis.quoted import ROW_OPERATIONS, primary_sources, sum_rows
+
+    folder = tiny_folder(
+        tmp_path,
+        [*COMMUNES, commune("81003", "81", "76", "400")],
+        {**PLUGS, "81003": (0, 10, 20)},
+        DEPARTEMENTS,
+    )
+    data = arcep.load_arcep(folder)
+    built = panel.build_panel(data)
+    place = panel.placement(built, ["32"], 1)
+    no_claims = pd.DataFrame({"speaker": pd.Series([], dtype=str)})
+    figures = pd.DataFrame({"figure_id": [], "article": [], "as_of": []})
+    quoted, claim_keys = panel.quote(data, built, place, pd.DataFrame(), figures, 1, no_claims)
+    rows = quoted.set_index("key")
+    plugs = rows.loc[panel.quoted_key("32", "public_plugs.t1_2018")]
+    assert plugs["value"] == 100  # commune 32001 only: 32002 is under a commitment
+    assert plugs["source_table"] == "data/raw/arcep_2018/ftthCommunes.csv" and plugs["operation"] == "sum_rows"
+    again = sum_rows(data.ftth_communes, plugs["source_row"], "T1 2018", {"communes.csv": data.communes})
+    assert again == 100
+    share = rows.loc[panel.quoted_key("32", "public_share.t1_2018")]
+    assert share["value"] == pytest.approx(0.1) and share["operation"] == "divide"
+    rank = rows.loc[panel.quoted_key("32", "rank_public_share")]
+    assert (rank["value"], rank["operation"]) == (place["rank_public_share"].iloc[0], "rank") == (1, "rank")
+    assert rank["inputs"].split(";")[0] == share.name  # its own share first, then every other ranked one
+    assert rows.loc["panel.departements_ranked.t1_2018", "value"] == 2  # the Gers and the Tarn: Paris has no zone
+    assert rows.loc[panel.quoted_key("32", "peer_count"), "nature"] == "assumption"
+    assert rows.loc[panel.quoted_key("32", "peer_median_public_share"), "value"] == pytest.approx(0.05)
+    assert rows.loc["panel.metropolitan_departements", "value"] == 3 and len(claim_keys) == 0
+    for key in rows.index:
+        for table, _row, _column in primary_sources(quoted, key):
+            assert table.startswith("data/raw/arcep_2018/") or table in ("params/default.yaml", panel.CLAIMS), key
+    assert set(rows.loc[rows["inputs"] == "", "operation"]) <= {"", *ROW_OPERATIONS}

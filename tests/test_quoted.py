@@ -10,7 +10,20 @@ import pytest
 import yaml
 
 from divide_study import config
-from divide_study.analysis.quoted import Quotes, combine, load, parse_row_key, primary_sources, row_key
+from divide_study.analysis.quoted import (
+    NONE,
+    ROW_OPERATIONS,
+    Quotes,
+    combine,
+    count_rows,
+    load,
+    parse_row_key,
+    primary_sources,
+    rank_first,
+    row_key,
+    select_rows,
+    sum_rows,
+)
 from divide_study.errors import StudyError
 
 
@@ -130,10 +143,88 @@ def test_a_walk_ends_at_primary_sources_only():
         primary_sources(frame, e)
 
 
+COMMUNES = pd.DataFrame(
+    {
+        "Code commune": ["01001", "01002", "02001", "97101"],
+        "Code département": ["01", "01", "02", "971"],
+        "Zones très denses": pd.array([pd.NA, 1, pd.NA, 0], dtype="Int64"),
+        "Engagements L. 33-13": ["-", "-", "FRTE", " - "],
+    }
+)
+PLUGS = pd.DataFrame(
+    {
+        "Code commune": ["01001", "01001", "01002", "02001", "97101", "99999"],
+        "Champ": ["Locaux Raccordables", "Catégorie"] + ["Locaux Raccordables"] * 4,
+        "T1 2018": [10, 99, 20, 30, 5, 7],
+    }
+)
+
+
+def test_a_filter_selects_rows_by_value_none_pattern_negation_and_a_joined_file():
+    joined = "communes.csv[Code commune]:"
+    public = {"Champ": "Locaux Raccordables", f"{joined}Zones très denses": NONE, f"{joined}Engagements L. 33-13": NONE}
+    others = {"communes.csv": COMMUNES}
+    # Commune 01001's plugs (not its "Catégorie" row); 01002 is very dense, 02001 committed, 99999 in no commune.
+    assert sum_rows(PLUGS, {**public, f"{joined}Code département": "01"}, "T1 2018", others) == 10
+    assert sum_rows(PLUGS, public, "T1 2018", others) == 15  # 01001 and 97101 (0 and " - " hold none)
+    assert count_rows(COMMUNES, {"Code département!": "97*"}) == 3
+    assert count_rows(COMMUNES, {"Code département": "0*", "Engagements L. 33-13!": NONE}) == 1
+    assert count_rows(COMMUNES, {"Code commune": "*01"}) == 3
+    assert count_rows(COMMUNES, {}) == count_rows(COMMUNES, "") == 4
+    assert list(select_rows(COMMUNES, row_key({"Code département": "01"}))["Code commune"]) == ["01001", "01002"]
+    with pytest.raises(StudyError, match="was not given"):
+        select_rows(PLUGS, public)
+    with pytest.raises(StudyError, match="no column 'Nom'"):
+        count_rows(COMMUNES, {"Nom": "x"})
+    with pytest.raises(StudyError, match="joined by"):
+        select_rows(PLUGS, {"communes.csv:Code département": "01"}, others)
+
+
+def test_a_rank_is_the_place_of_the_first_value_highest_first():
+    assert rank_first([0.2, 0.5, 0.2, 0.1]) == 2
+    assert rank_first([0.5, 0.5, 0.9]) == 2  # equal values share the higher place
+    assert rank_first([3.0]) == 1
+
+
+def test_summed_and_counted_numbers_walk_to_the_primary_file_they_read():
+    ftth, communes = "data/raw/arcep_2018/ftthCommunes.csv", "data/raw/arcep_2018/communes.csv"
+    q = Quotes("s")
+    plugs = q.summed(
+        "plugs", 10, table=ftth, where={"Champ": "Locaux Raccordables"}, column="T1 2018", unit="plugs", what="p"
+    )
+    rows = q.counted("rows", 4, table=communes, where={}, unit="count", what="r")
+    ratio = q.computed("ratio", 2.5, inputs=[plugs, rows], operation="divide", unit="ratio", what="x")
+    rank = q.computed("rank", 1, inputs=[ratio], operation="rank", unit="rank", what="y")
+    frame = q.frame()
+    assert primary_sources(frame, rank) == [(ftth, "Champ=Locaux Raccordables", "T1 2018"), (communes, "", "")]
+    assert list(frame["operation"]) == ["sum_rows", "count_rows", "divide", "rank"]
+    assert set(ROW_OPERATIONS) == {"sum_rows", "count_rows"}
+    with pytest.raises(StudyError, match="no primary file"):
+        q.summed("bad", 1, table="data/processed/national_panel.csv", where={}, column="plugs", unit="plugs", what="b")
+    with pytest.raises(StudyError, match="unknown operation"):
+        q.computed("bad", 1, inputs=[plugs], operation="sum_rows", unit="plugs", what="b")
+
+
 @pytest.mark.skipif(not (config.PROCESSED_DIR / "quoted_compare.csv").exists(), reason="data/processed not built")
 def test_every_published_quoted_number_walks_down_to_its_primary_sources_and_matches_them():
+    from divide_study.data.arcep import read_arcep_table
+
     frame = load(config.PROCESSED_DIR)
     tables: dict[str, pd.DataFrame] = {}
+    # ARCEP's files and the claims' file, read by the Table Schema beside each (ARCEP's title lines, padded counts).
+    laid_out = {}
+    for table in {t for t in frame["source_table"] if t.startswith(("data/raw/arcep_2018/", "data/raw/press_claims"))}:
+        laid_out[table] = read_arcep_table(config.PROJ_ROOT / table)
+    for key, row in frame[frame["operation"].isin(ROW_OPERATIONS)].iterrows():
+        data, where = laid_out[row["source_table"]], row["source_row"]
+        others = {name.rsplit("/", 1)[-1]: t for name, t in laid_out.items()}
+        if row["operation"] == "sum_rows":
+            assert math.isclose(sum_rows(data, where, row["source_column"], others), row["value"]), key
+        else:
+            assert count_rows(data, where, others) == row["value"], key
+    for key, row in frame[frame["source_row"].str.fullmatch(r"line=\d+")].iterrows():  # a column's heading
+        lines = (config.PROJ_ROOT / row["source_table"]).read_text(encoding="utf-8").splitlines()
+        assert row["source_column"] in lines[int(row["source_row"].split("=")[1]) - 1].split(","), key
     for key in frame.index:
         for table, row, _column in primary_sources(frame, key):
             if table == "params/default.yaml":
@@ -142,6 +233,8 @@ def test_every_published_quoted_number_walks_down_to_its_primary_sources_and_mat
                 document = yaml.safe_load((config.PROJ_ROOT / table).read_text(encoding="utf-8"))
                 assert parse_row_key(row)["parameter"] in document, (key, table, row)
                 continue
+            if table in laid_out:
+                continue  # checked above: a sum, a count or a column's heading
             pairs = parse_row_key(row)
             if table.endswith(".json"):  # a reference file of JSON: an entry by its key, or a top-level field
                 document = json.loads((config.PROJ_ROOT / table).read_text(encoding="utf-8"))

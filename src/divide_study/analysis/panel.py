@@ -535,6 +535,7 @@ class PanelResult:
     placement: pd.DataFrame
     claims: pd.DataFrame
     dwelling_gap: int  # largest gap between ARCEP's département dwellings and the sum of its communes'
+    quoted: pd.DataFrame | None = None  # the numbers the report quotes (quoted_panel.csv)
 
 
 def run(
@@ -545,8 +546,9 @@ def run(
     peer_count: int,
     out_dir: Path | None = None,
 ) -> PanelResult:
-    """Read ARCEP's files, build the panel, place ``departments``, check the claims; write the three tables
-    into ``out_dir`` (default: ``processed_dir``, which is read for the articles' dates and figures).
+    """Read ARCEP's files, build the panel, place ``departments``, check the claims, quote the report's numbers;
+    write the four tables into ``out_dir`` (default: ``processed_dir``, which is read for the articles' dates and
+    figures).
 
     Nothing is written unless every step succeeded.
     """
@@ -569,11 +571,12 @@ def run(
     def processed(name: str) -> pd.DataFrame:
         return read_table(processed_dir / f"{name}.csv", SCHEMAS_DIR / f"{name}.schema.json", validate=False)
 
-    claims = check_claims(
-        load_claims(raw_dir / "press_claims.csv", sources_dir, processed("sources"), processed("figures")),
-        panel,
-        raw_dir / "press_claims.csv",
-    )
+    figures = processed("figures")
+    loaded = load_claims(raw_dir / "press_claims.csv", sources_dir, processed("sources"), figures)
+    claims = check_claims(loaded, panel, raw_dir / "press_claims.csv")
+    # The numbers the report quotes, each walking down to ARCEP's files, a parameter or an article's figure.
+    quoted, claim_keys = quote(arcep, panel, place, claims, figures, peer_count, loaded)
+    claims = claims.assign(quoted_keys=claim_keys)
     stated = arcep.departements.set_index("Code département")["Logements"]
     summed = panel[(panel["zone"] == ALL) & (panel["quarter"] == QUARTERS[-1])].set_index("department")["dwellings"]
     gap = int((stated.reindex(summed.index).fillna(0) - summed).abs().max())
@@ -582,4 +585,423 @@ def run(
     write_csv_atomic(panel, out_dir / "national_panel.csv")
     write_csv_atomic(place, out_dir / "panel_placement.csv")
     write_csv_atomic(claims, out_dir / "press_claims.csv")
-    return PanelResult(panel, place, claims, gap)
+    write_csv_atomic(quoted, out_dir / "quoted_panel.csv")
+    return PanelResult(panel, place, claims, gap, quoted)
+
+
+# --- the numbers the report quotes (quoted_panel.csv) ----------------------------------------------------------
+
+STEP = "panel"
+ARCEP = "data/raw/arcep_2018"
+COMMUNES, FTTH, DEPARTEMENTS = f"{ARCEP}/communes.csv", f"{ARCEP}/ftthCommunes.csv", f"{ARCEP}/departements.csv"
+CLAIMS = "data/raw/press_claims.csv"
+HEADER_LINE = 5  # the line of ARCEP's files that heads their columns (the quarters)
+# The public-initiative zone as a filter of communes.csv (``commune_zones``): none of the three private columns.
+PRIVATE_COLUMNS = ("Zones très denses", "Engagements L. 33-13", "Intentions privées hors engagement L. 33-13")
+INTERESTED = "*(interested party)"  # press_claims.csv's speakers quoted as interested parties end so
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in text.lower())
+
+
+def quarter_slug(quarter: str) -> str:
+    """ARCEP's quarter as a key's part: 'T1 2018' -> 't1_2018'."""
+    return _slug(quarter)
+
+
+def quoted_key(code: str, name: str) -> str:
+    """The key of a département's quoted number: ``panel.departement_32.public_share.t1_2018``."""
+    return f"{STEP}.departement_{_slug(code)}.{name}"
+
+
+class PanelQuotes:
+    """The panel's quoted numbers, made once each when first needed: every count is summed over the rows of
+    ARCEP's files that a filter selects (checked against the panel's own), every share, rank, count and median
+    names the quoted numbers it is computed from."""
+
+    def __init__(self, arcep: ArcepData, panel: pd.DataFrame, quarter: str = QUARTERS[-1]):
+        from divide_study.analysis.quoted import NONE, Quotes
+
+        self.q, self.arcep, self.panel, self.quarter = Quotes(STEP), arcep, panel, quarter
+        self.none = NONE
+        self.by = panel.set_index(["department", "quarter", "zone"])
+        self.profile = department_profile(panel, quarter)
+        self.keys: dict[tuple, str] = {}
+
+    def _name(self, code: str) -> str:
+        return str(self.by.loc[(code, self.quarter, ALL), "department_name"])
+
+    def _once(self, key: tuple, make) -> str:
+        if key not in self.keys:
+            self.keys[key] = make()
+        return self.keys[key]
+
+    def check_against(self, key: str, value: float, expected: float) -> None:
+        """Refuse a quoted number that differs from the panel's own (two reads of one source must agree)."""
+        if not np.isclose(float(value), float(expected), equal_nan=False):
+            raise StudyError(f"quoted number {key!r}: its source gives {value}, the panel {expected}")
+
+    def public_zone(self, prefix: str = "") -> dict[str, str]:
+        return {f"{prefix}{column}": self.none for column in PRIVATE_COLUMNS}
+
+    def plugs(self, code: str, quarter: str | None = None) -> str:
+        """Plugs of a département's public-initiative zone at a quarter: ftthCommunes.csv's rows of its communes
+        in that zone, summed."""
+        from divide_study.analysis.quoted import sum_rows
+
+        quarter = quarter or self.quarter
+
+        def make() -> str:
+            joined = "communes.csv[Code commune]:"
+            where = {"Champ": PLUGS, f"{joined}Code département": code, **self.public_zone(joined)}
+            value = sum_rows(self.arcep.ftth_communes, where, quarter, {"communes.csv": self.arcep.communes})
+            self.check_against(code, value, self.by.loc[(code, quarter, PUBLIC), "plugs"])
+            return self.q.summed(
+                f"departement_{_slug(code)}.public_plugs.{_slug(quarter)}",
+                value,
+                table=FTTH,
+                where=where,
+                column=quarter,
+                unit="plugs",
+                what=f"plugs in {self._name(code)}'s public-initiative zone, {quarter_label(quarter)}",
+                as_of=QUARTER_END[quarter],
+            )
+
+        return self._once(("plugs", code, quarter), make)
+
+    def dwellings(self, code: str, kind: str = "public") -> str:
+        """A département's dwellings (communes.csv's Logements, summed): in its public-initiative zone, in its
+        rural communes, or in all its communes."""
+        from divide_study.analysis.quoted import sum_rows
+
+        def make() -> str:
+            where: dict[str, str] = {"Code département": code}
+            if kind == "public":
+                where |= self.public_zone()
+                expected = self.by.loc[(code, self.quarter, PUBLIC), "dwellings"]
+                what = f"dwellings in {self._name(code)}'s public-initiative zone"
+            elif kind == "rural":
+                where["Commune rurale"] = "1"
+                expected = self.by.loc[(code, self.quarter, ALL), "rural_dwellings"]
+                what = f"dwellings in {self._name(code)}'s rural communes"
+            else:
+                expected = self.by.loc[(code, self.quarter, ALL), "dwellings"]
+                what = f"dwellings of {self._name(code)}'s communes"
+            value = sum_rows(self.arcep.communes, where, "Logements")
+            self.check_against(code, value, expected)
+            return self.q.summed(
+                f"departement_{_slug(code)}.dwellings_{kind}",
+                value,
+                table=COMMUNES,
+                where=where,
+                column="Logements",
+                unit="dwellings",
+                what=what,
+            )
+
+        return self._once(("dwellings", code, kind), make)
+
+    def value_of(self, key: str) -> float:
+        """The value of a number quoted already, by its key."""
+        return float(next(r["value"] for r in self.q.rows if r["key"] == key))
+
+    def share(self, code: str) -> str:
+        """The share of a département's public-zone dwellings able to connect: its plugs over its dwellings."""
+
+        def make() -> str:
+            inputs = [self.plugs(code), self.dwellings(code)]
+            value = self.value_of(inputs[0]) / self.value_of(inputs[1])
+            return self.q.computed(
+                f"departement_{_slug(code)}.public_share.{_slug(self.quarter)}",
+                value,
+                inputs=inputs,
+                operation="divide",
+                unit="share",
+                what=f"share of {self._name(code)}'s public-zone dwellings able to connect, "
+                f"{quarter_label(self.quarter)}",
+                as_of=QUARTER_END[self.quarter],
+            )
+
+        return self._once(("share", code), make)
+
+    def part(self, code: str, kind: str) -> str:
+        """The share of a département's dwellings in its rural communes or in its public-initiative zone."""
+        words = {"rural": "in rural communes", "public": "in the public-initiative zone"}
+
+        def make() -> str:
+            inputs = [self.dwellings(code, kind), self.dwellings(code, "all")]
+            return self.q.computed(
+                f"departement_{_slug(code)}.{kind}_dwelling_share",
+                self.value_of(inputs[0]) / self.value_of(inputs[1]),
+                inputs=inputs,
+                operation="divide",
+                unit="share",
+                what=f"share of {self._name(code)}'s dwellings {words[kind]}",
+            )
+
+        return self._once(("part", code, kind), make)
+
+    def ranked(self) -> list[str]:
+        """The départements ranked: metropolitan, with a public-initiative zone (``placement``'s)."""
+        metro = self.profile[self.profile["metropolitan"] & self.profile["public_share"].notna()]
+        return list(metro["department"])
+
+    def rank_key(self, name: str, own: str, others: list[str], what: str) -> str:
+        """Quote the place of ``own`` among itself and ``others`` (highest first); its key."""
+        from divide_study.analysis.quoted import rank_first
+
+        inputs = [own, *[k for k in others if k != own]]
+        return self.q.computed(
+            name,
+            rank_first(self.value_of(k) for k in inputs),
+            inputs=inputs,
+            operation="rank",
+            unit="rank",
+            what=what,
+            as_of=QUARTER_END[self.quarter],
+        )
+
+    def count_key(self, name: str, inputs: list[str], what: str) -> str:
+        """Quote how many ``inputs`` there are; its key."""
+        return self.q.computed(name, len(inputs), inputs=inputs, operation="count", unit="count", what=what)
+
+    def region(self, code: str) -> list[str]:
+        region = self.profile.set_index("department").loc[code, "region"]
+        ranked = self.profile[self.profile["department"].isin(self.ranked())]
+        return list(ranked.loc[ranked["region"] == region, "department"])
+
+    def departements_ranked(self) -> str:
+        quarter = quarter_label(self.quarter)
+        return self._once(
+            ("ranked",),
+            lambda: self.count_key(
+                f"departements_ranked.{_slug(self.quarter)}",
+                [self.share(c) for c in self.ranked()],
+                f"metropolitan départements ranked by public-zone share, {quarter}",
+            ),
+        )
+
+    def in_region(self, code: str) -> str:
+        return self._once(
+            ("in_region", code),
+            lambda: self.count_key(
+                f"departement_{_slug(code)}.departements_in_region",
+                [self.plugs(c) for c in self.region(code)],
+                f"départements ranked in {self._name(code)}'s region",
+            ),
+        )
+
+    def rest_of_region(self, code: str, quarter: str) -> str:
+        """The public-zone plugs of the other départements of a département's region, added up."""
+
+        def make() -> str:
+            inputs = [self.plugs(c, quarter) for c in self.region(code) if c != code]
+            return self.q.computed(
+                f"departement_{_slug(code)}.rest_of_region_plugs.{_slug(quarter)}",
+                sum(self.value_of(k) for k in inputs),
+                inputs=inputs,
+                operation="add",
+                unit="plugs",
+                what=f"plugs in the public-initiative zones of the rest of {self._name(code)}'s region, "
+                f"{quarter_label(quarter)}",
+                as_of=QUARTER_END[quarter],
+            )
+
+        return self._once(("rest", code, quarter), make)
+
+
+def quote(
+    arcep: ArcepData,
+    panel: pd.DataFrame,
+    place: pd.DataFrame,
+    claims: pd.DataFrame,
+    figures: pd.DataFrame,
+    peer_count: int,
+    raw_claims: pd.DataFrame,
+) -> tuple[pd.DataFrame, pd.Series]:
+    """The numbers the report quotes from this step (``quoted_panel.csv``), and for each claim the keys of the
+    numbers its check states (press_claims.csv's ``quoted_keys``).
+
+    Counts are summed over the rows of ARCEP's raw files a filter selects (``sum_rows``, ``count_rows``), and
+    checked against the panel's; shares divide them; ranks, counts and medians name every share or count they are
+    computed from; the peers' number is the parameter ``panel_peers``; a claim's date is its article's, read
+    from the article's figure dated so."""
+    from divide_study.analysis.quoted import count_rows
+    from divide_study.analysis.quoting import FIGURES
+
+    p = PanelQuotes(arcep, panel, place["quarter"].iloc[0] if len(place) else QUARTERS[-1])
+    q = p.q
+    for label, quarter in (("first", QUARTERS[0]), ("last", QUARTERS[-1])):
+        q.read(
+            f"quarter_{label}",
+            QUARTER_END[quarter],
+            table=FTTH,
+            row={"line": HEADER_LINE},
+            column=quarter,
+            unit="date",
+            nature="stated",
+            what=f"{label} quarter of ARCEP's data",
+        )
+    q.read(
+        "data_end",
+        DATA_END,
+        table=FTTH,
+        row={"line": HEADER_LINE},
+        column=QUARTERS[-1],
+        unit="date",
+        nature="stated",
+        what="month ARCEP's data end",
+    )
+    metropolitan = {"Code département!": "97*"}
+    count = count_rows(arcep.departements, metropolitan)
+    p.check_against("metropolitan départements", count, panel.loc[panel["metropolitan"], "department"].nunique())
+    q.counted(
+        "metropolitan_departements",
+        count,
+        table=DEPARTEMENTS,
+        where=metropolitan,
+        unit="count",
+        what="metropolitan départements in ARCEP's data",
+    )
+    profile = p.profile
+    for row in place.to_dict("records"):
+        code, name, slug = row["department"], row["department_name"], f"departement_{_slug(row['department'])}"
+        quarter = quarter_label(row["quarter"])
+        own = p.share(code)
+        p.check_against(own, p.value_of(own), row["public_share"])
+        for kind in ("rural", "public"):
+            p.check_against(
+                code,
+                p.value_of(p.part(code, kind)),
+                row[f"{kind}_zone_dwelling_share" if kind == "public" else "rural_dwelling_share"],
+            )
+        shares = [p.share(c) for c in p.ranked()]
+        rank = p.rank_key(f"{slug}.rank_public_share", own, shares, f"rank of {name} by public-zone share, {quarter}")
+        p.check_against(rank, p.value_of(rank), row["rank_public_share"])
+        p.check_against("ranked", p.value_of(p.departements_ranked()), row["departments_ranked"])
+        regional = p.rank_key(
+            f"{slug}.rank_in_region",
+            p.plugs(code),
+            [p.plugs(c) for c in p.region(code)],
+            f"rank of {name} in its region by public-zone plugs, {quarter}",
+        )
+        p.check_against(regional, p.value_of(regional), row["rank_in_region"])
+        p.check_against("in region", p.value_of(p.in_region(code)), row["departments_in_region"])
+        q.assumed(
+            f"{slug}.peer_count",
+            peer_count,
+            parameter="panel_peers",
+            unit="count",
+            what=f"peers of {name}: the metropolitan départements most like it",
+        )
+        like = peers(profile, code, peer_count)
+        if len(like) != peer_count:
+            raise StudyError(f"département {code}: {len(like)} peers found, parameter panel_peers asks {peer_count}")
+        # A peer without a public-initiative zone has no share: it is left out of the median, as in ``placement``.
+        peer_shares = [p.share(c) for c in like["department"] if c in set(p.ranked())]
+        median = q.computed(
+            f"{slug}.peer_median_public_share",
+            float(np.median([p.value_of(k) for k in peer_shares])),
+            inputs=peer_shares,
+            operation="median",
+            unit="share",
+            what=f"median public-zone share of the {peer_count} départements most like {name}",
+        )
+        p.check_against(median, p.value_of(median), row["peer_median_public_share"])
+        among = p.rank_key(
+            f"{slug}.rank_among_peers",
+            own,
+            peer_shares,
+            f"rank of {name} by public-zone share among itself and its peers",
+        )
+        p.check_against(among, p.value_of(among), row["rank_among_peers"])
+        with_plugs = [k for k in (p.plugs(c) for c in like["department"]) if p.value_of(k) > 0]
+        if not with_plugs:
+            raise StudyError(
+                f"département {code}: none of its peers has a public-zone plug; the report's sentence "
+                "counts those that have"
+            )
+        counted = p.count_key(
+            f"{slug}.peers_with_public_plugs", with_plugs, f"peers of {name} with any public-zone plug"
+        )
+        p.check_against(counted, p.value_of(counted), row["peers_with_public_plugs"])
+
+    # The claims: how many, how many of interested parties (press_claims.csv's rows), and when each was made.
+    q.counted(
+        "press_claims", count_rows(raw_claims, {}), table=CLAIMS, where={}, unit="count", what="press claims checked"
+    )
+    interested = {"speaker": INTERESTED}
+    q.counted(
+        "press_claims_interested",
+        count_rows(raw_claims, interested),
+        table=CLAIMS,
+        where=interested,
+        unit="count",
+        what="press claims quoted from interested parties",
+    )
+    dated = figures.assign(as_of=figures["as_of"].astype(str))
+    years: set[str] = set()
+    keys = []
+    for claim in claims.to_dict("records"):
+        said = str(claim["said"])
+        own = dated[(dated["figure_id"] == claim.get("figure_id")) & (dated["as_of"] == said)]
+        same = dated[(dated["article"] == claim["article"]) & (dated["as_of"] == said)]
+        found = own if len(own) else same
+        if not len(found):
+            raise StudyError(
+                f"press claim {claim['claim_id']!r}: no figure of article {claim['article']} is dated {said}, the "
+                "article's date; the report dates a claim by its article's figure"
+            )
+        figure = str(found.iloc[0]["figure_id"])
+        row = {"figure_id": figure}
+        q.read(
+            f"claim.{claim['claim_id']}.said",
+            said,
+            table=FIGURES,
+            row=row,
+            column="as_of",
+            unit="date",
+            nature="stated",
+            what="date a press claim was made",
+        )
+        if said[:4] not in years:
+            years.add(said[:4])
+            q.read(
+                f"claim_year.y{said[:4]}",
+                int(said[:4]),
+                table=FIGURES,
+                row=row,
+                column="as_of",
+                unit="year",
+                nature="stated",
+                what="year a press claim was made",
+            )
+        keys.append(";".join(claim_evidence(p, claim)))
+    return q.frame(), pd.Series(keys, index=claims.index, name="quoted_keys")
+
+
+def claim_evidence(p: PanelQuotes, claim: dict) -> list[str]:
+    """The quoted numbers a claim's check states (its 'what the data show'), by its test."""
+    code, first, last = claim["department"], QUARTERS[0], QUARTERS[-1]
+    test = claim["test"]
+    if test == "largest_public_zone_in_region":
+        region = sorted(p.region(code), key=lambda c: (-p.value_of(p.plugs(c, last)), c))
+        runner = next(c for c in region if c != code)
+        early = sorted(p.region(code), key=lambda c: (-p.value_of(p.plugs(c, first)), c))
+        return list(
+            dict.fromkeys(
+                [
+                    p.plugs(code, last),
+                    p.plugs(region[0], last),
+                    p.plugs(runner, last),
+                    p.in_region(code),
+                    p.plugs(code, first),
+                    p.plugs(early[0], first),
+                ]
+            )
+        )
+    if test == "public_zone_vs_rest_of_region":
+        others = [c for c in p.region(code) if c != code and p.value_of(p.plugs(c, last)) > 0]
+        return [p.plugs(code, last), p.rest_of_region(code, last), *[p.plugs(c, last) for c in others]]
+    return [p.plugs(code, quarter) for quarter in QUARTERS]

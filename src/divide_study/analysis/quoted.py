@@ -18,12 +18,14 @@ owid's "metadata travels with the variable" takes for each number of a report.
 
 from __future__ import annotations
 
+import fnmatch
 import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from divide_study.errors import StudyError
@@ -92,6 +94,7 @@ UNITS = {
     "EUR/year": "{:,.0f} €",
     "year": "{:.0f}",
     "date": "",
+    "rank": "{:.0f}",
 }
 OPERATIONS = (
     "add",
@@ -107,7 +110,14 @@ OPERATIONS = (
     "deflate",
     "recompute",
     "scenario",
+    # Read straight from a primary file's rows (no inputs): the sum of a column, or the number of rows, over the
+    # rows a filter selects (``source_row``, see ``select_rows``); and a place among inputs (``rank``).
+    "sum_rows",
+    "count_rows",
+    "rank",
 )
+# The operations that read a primary file's rows themselves: their row names the file, the filter and the column.
+ROW_OPERATIONS = ("sum_rows", "count_rows")
 KEY = re.compile(r"\A[a-z0-9_]+(?:\.[a-z0-9_]+)+\Z")
 DATE = re.compile(r"\A\d{4}(?:-\d{2}(?:-\d{2})?)?\Z")
 # The tables a read number may name: the primary sources (an article's figure, a reference row, a raw reference
@@ -222,7 +232,7 @@ class Quotes:
         inputs = list(inputs)
         if not inputs:
             raise StudyError(f"quoted number {name!r}: a computed number names its inputs")
-        if operation not in OPERATIONS:
+        if operation not in OPERATIONS or operation in ROW_OPERATIONS:
             raise StudyError(f"quoted number {name!r}: unknown operation {operation!r}; expected one of {OPERATIONS}")
         return self._add(
             name,
@@ -249,6 +259,58 @@ class Quotes:
             source_table=PARAMETERS,
             source_row=row_key({"parameter": parameter}),
             source_column="value",
+        )
+
+    def summed(
+        self,
+        name: str,
+        value: object,
+        *,
+        table: str,
+        where: Mapping[str, object],
+        column: str,
+        unit: str,
+        what: str,
+        scope: str = "",
+        subject: str = "",
+        as_of: object = "",
+    ) -> str:
+        """A number the step summed over the rows of a primary file (``table``) that ``where`` selects (see
+        ``select_rows``): the sum of ``column``. No inputs: the file, the filter and the column are its source."""
+        return self._rows("sum_rows", name, value, table, where, column, unit, what, scope, subject, as_of)
+
+    def counted(
+        self,
+        name: str,
+        value: object,
+        *,
+        table: str,
+        where: Mapping[str, object],
+        unit: str,
+        what: str,
+        scope: str = "",
+        subject: str = "",
+        as_of: object = "",
+    ) -> str:
+        """The number of rows of a primary file (``table``) that ``where`` selects (every row if it is empty)."""
+        return self._rows("count_rows", name, value, table, where, "", unit, what, scope, subject, as_of)
+
+    def _rows(self, operation, name, value, table, where, column, unit, what, scope, subject, as_of) -> str:
+        if not is_primary(table):
+            raise StudyError(f"quoted number {name!r}: {table!r} is no primary file; {operation} reads one")
+        return self._add(
+            name,
+            value,
+            unit,
+            "computed",
+            what,
+            scope=scope,
+            subject=subject,
+            as_of=as_of,
+            source_table=table,
+            source_row=row_key(where),
+            source_column=column,
+            operation=operation,
         )
 
     def frame(self, known: Iterable[str] = ()) -> pd.DataFrame:
@@ -305,6 +367,10 @@ PRIMARY = (
     "data/raw/series_claims.csv",  # the study's declared reading of a claim's words (a share, a date)
     "data/raw/spending_profiles.csv",
     "data/raw/reference/",
+    # ARCEP's files, copied unchanged and fingerprinted (data/raw/arcep_2018/provenance.csv, SHA256SUMS).
+    "data/raw/arcep_2018/",
+    # The press claims: each row an article's verbatim words with their offsets, checked against the article.
+    "data/raw/press_claims.csv",
 )
 
 
@@ -327,6 +393,8 @@ def primary_sources(frame: pd.DataFrame, key: str) -> list[tuple[str, str, str]]
             raise StudyError(f"quoted number {key!r}: its input {item!r} is no quoted number")
         row = indexed.loc[item]
         inputs = [i for i in str(row["inputs"] or "").split(";") if i and i != "nan"]
+        if str(row["operation"]) in ROW_OPERATIONS and not is_primary(str(row["source_table"])):
+            raise StudyError(f"quoted number {item!r} sums the rows of {row['source_table']!r}, no primary file")
         if inputs:
             for i in inputs:
                 walk(i)
@@ -340,3 +408,120 @@ def primary_sources(frame: pd.DataFrame, key: str) -> list[tuple[str, str, str]]
 
     walk(key)
     return found
+
+
+# --- a filter over a primary file's rows (the source_row of sum_rows and count_rows) ------------------------------
+
+NONE = "-"  # the value a filter gives for "no value": ARCEP prints "-" (or leaves the cell empty, or writes 0)
+NOT = "!"  # a filter's column ending so selects the rows that do *not* match
+JOINED = ":"  # "communes.csv[Code commune]:Code département": a column of another file of the same folder
+_JOIN = re.compile(r"\A(?P<file>[^\[\]]+)\[(?P<by>[^\[\]]+)\]\Z")  # "communes.csv[Code commune]": file, joined by
+
+
+def joined_file(other: str) -> tuple[str, str]:
+    """(file, the column it is joined by) of a filter's other file, written ``file.csv[column]``."""
+    found = _JOIN.fullmatch(other)
+    if found is None:
+        raise StudyError(f"filter: {other!r} should name a file and the column it is joined by: 'file.csv[column]'")
+    return found["file"], found["by"]
+
+
+def filter_terms(where: Mapping[str, object] | str) -> list[tuple[str, str, str, bool]]:
+    """A filter's terms, as (file or "", column, value, negated): ``where`` as pairs or as its row key text."""
+    text = where if isinstance(where, str) else row_key(where)
+    pairs = parse_row_key(text) if text else {}
+    terms = []
+    for column, value in pairs.items():
+        negated = column.endswith(NOT)
+        column = column.removesuffix(NOT)
+        other, sep, name = column.partition(JOINED)
+        terms.append((other, name, value, negated) if sep else ("", column, value, negated))
+    return terms
+
+
+# Each column's cells as stripped numpy strings, by its table and name (the table is kept, so that no other table
+# taking its id is mistaken for it; tables read from files are not changed in place): ARCEP's files have 70 000
+# rows, and a panel quotes some 200 sums over them.
+_TEXTS: dict[tuple[int, str], tuple[pd.DataFrame, np.ndarray]] = {}
+
+
+def _text(frame: pd.DataFrame, column: str) -> np.ndarray:
+    cached = _TEXTS.get((id(frame), column))
+    if cached is not None and cached[0] is frame:
+        return cached[1]
+    cells = frame[column]
+    text = np.char.strip(cells.astype(object).where(cells.notna(), "").to_numpy(dtype=str))
+    if len(_TEXTS) > 64:
+        _TEXTS.clear()
+    _TEXTS[(id(frame), column)] = (frame, text)
+    return text
+
+
+def _matches(text: np.ndarray, value: str) -> np.ndarray:
+    if value == NONE:
+        return (text == "") | (text == NONE) | (text == "0")
+    if "*" in value:
+        return np.fromiter((fnmatch.fnmatchcase(cell, value) for cell in text), dtype=bool, count=len(text))
+    return text == value
+
+
+def _term(frame: pd.DataFrame, column: str, value: str, negated: bool, name: str = "") -> np.ndarray:
+    if column not in frame.columns:
+        raise StudyError(f"filter: {name or 'the file'} has no column {column!r} (columns: {list(frame.columns)})")
+    found = _matches(_text(frame, column), value)
+    return ~found if negated else found
+
+
+def select_rows(
+    frame: pd.DataFrame, where: Mapping[str, object] | str, others: Mapping[str, pd.DataFrame] | None = None
+) -> pd.DataFrame:
+    """The rows of ``frame`` a filter selects. Each term is ``column=value``: the cell (spaces around it
+    ignored) is ``value``; ``-`` selects the cells holding none ("-", empty or 0, as ARCEP prints none); a ``*``
+    in ``value`` stands for any text ("97*"). A column ending in ``!`` selects the rows that do *not* match. A
+    column ``other.csv[Key]:Column`` is a column of ``others["other.csv"]``: a row is kept when the row of that
+    file with the same ``Key`` (ARCEP's commune code) passes every such term, so a commune's plugs can be chosen
+    by its département and zone."""
+    keep = np.ones(len(frame), dtype=bool)
+    joined: dict[str, list[tuple[str, str, bool]]] = {}
+    for other, column, value, negated in filter_terms(where):
+        if other:
+            joined.setdefault(other, []).append((column, value, negated))
+        else:
+            keep &= _term(frame, column, value, negated)
+    for other, terms in joined.items():
+        name, by = joined_file(other)
+        if others is None or name not in others:
+            raise StudyError(f"filter on {name!r}: that file was not given")
+        table = others[name]
+        if by not in frame.columns or by not in table.columns:
+            raise StudyError(f"filter on {name!r}: both files need the column {by!r} they are joined by")
+        passes = np.ones(len(table), dtype=bool)
+        for column, value, negated in terms:
+            passes &= _term(table, column, value, negated, name)
+        keep &= pd.Index(_text(frame, by)).isin(_text(table, by)[passes])
+    return frame[keep]
+
+
+def sum_rows(
+    frame: pd.DataFrame,
+    where: Mapping[str, object] | str,
+    column: str,
+    others: Mapping[str, pd.DataFrame] | None = None,
+) -> float:
+    """The sum of ``column`` over the rows ``where`` selects (cells holding none count as 0)."""
+    chosen = select_rows(frame, where, others)
+    return float(pd.to_numeric(chosen[column], errors="coerce").fillna(0).sum())
+
+
+def count_rows(
+    frame: pd.DataFrame, where: Mapping[str, object] | str, others: Mapping[str, pd.DataFrame] | None = None
+) -> int:
+    """The number of rows ``where`` selects."""
+    return len(select_rows(frame, where, others))
+
+
+def rank_first(values: Iterable[float]) -> int:
+    """The place of the first value among all of them, highest first; equal values share the higher place (the
+    ``rank`` operation)."""
+    values = [float(v) for v in values]
+    return 1 + sum(v > values[0] for v in values[1:])

@@ -149,6 +149,7 @@ STEPS: tuple[Step, ...] = (
             "processed:national_panel.csv",
             "processed:panel_placement.csv",
             "processed:press_claims.csv",
+            "processed:quoted_panel.csv",
             "figures:national_panel.*",
         ),
     ),

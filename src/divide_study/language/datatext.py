@@ -58,6 +58,7 @@ SHOWN: dict[str, tuple[str, ...]] = {
     "quoted_programmes.csv": ("what",),
     "quoted_sensitivity.csv": ("what",),
     "quoted_series.csv": ("what",),  # the numbers the fibre series step quotes (07_fibre_series)
+    "quoted_panel.csv": ("what",),  # the numbers the national panel step quotes (06_national_panel)
 }
 
 # Columns whose value is a list of sentences the code joined: each part is translated on its own.
@@ -155,6 +156,37 @@ TEMPLATES: tuple[Template, ...] = (
     template("published between {earliest} and {latest}", earliest="day", latest="day"),
     template("the only match in {first}-{last}", first="year", last="year"),
     template("year {year}", year="year"),
+    # quoted_panel.csv what (analysis.panel.PanelQuotes): a département by its name, ARCEP's quarter ("Q1 2018")
+    template(
+        "plugs in the public-initiative zones of the rest of {department}'s region, {quarter}",
+        department="verbatim",
+        quarter="text",
+    ),
+    template("plugs in {department}'s public-initiative zone, {quarter}", department="verbatim", quarter="text"),
+    template("dwellings in {department}'s public-initiative zone", department="verbatim"),
+    template(
+        "share of {department}'s public-zone dwellings able to connect, {quarter}",
+        department="verbatim",
+        quarter="text",
+    ),
+    template("dwellings in {department}'s rural communes", department="verbatim"),
+    template("dwellings of {department}'s communes", department="verbatim"),
+    template("share of {department}'s dwellings in rural communes", department="verbatim"),
+    template("share of {department}'s dwellings in the public-initiative zone", department="verbatim"),
+    template("rank of {department} by public-zone share, {quarter}", department="verbatim", quarter="text"),
+    template("metropolitan départements ranked by public-zone share, {quarter}", quarter="text"),
+    template(
+        "rank of {department} in its region by public-zone plugs, {quarter}", department="verbatim", quarter="text"
+    ),
+    template("départements ranked in {department}'s region", department="verbatim"),
+    template("peers of {department}: the metropolitan départements most like it", department="verbatim"),
+    template(
+        "median public-zone share of the {count} départements most like {department}",
+        count="number",
+        department="verbatim",
+    ),
+    template("rank of {department} by public-zone share among itself and its peers", department="verbatim"),
+    template("peers of {department} with any public-zone plug", department="verbatim"),
 )
 
 

@@ -15,7 +15,7 @@ import html
 import numbers
 import re
 import string
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +23,15 @@ import numpy as np
 import pandas as pd
 
 from divide_study.analysis.metrics import metric
-from divide_study.analysis.quoted import UNITS, is_primary, parse_row_key
+from divide_study.analysis.quoted import (
+    NONE,
+    ROW_OPERATIONS,
+    UNITS,
+    filter_terms,
+    is_primary,
+    joined_file,
+    parse_row_key,
+)
 from divide_study.errors import StudyError
 from divide_study.i18n import Translator
 from divide_study.language.datatext import DataText
@@ -427,7 +435,7 @@ class Report:
         if item in self._issued:
             return item
         quoted = getattr(self, "quoted", None)
-        if quoted is not None and item in quoted.index:  # a number an analysis step published, by its key
+        if quoted is not None and item in quoted.index and item not in self.figures.index:
             return self.quote(item)
         known = item in self.figures.index
         if not known and item.count("|") == 2:
@@ -535,9 +543,53 @@ class Report:
             "scenario": _(
                 "computed by the study: recomputed under a scenario (its choices are its inputs), the others central"
             ),
+            # Read from a primary file's rows: the entry's source names the file, these words the rows and column.
+            "sum_rows": _("the sum of column “{column}” over its rows where {filter}"),
+            "count_rows": _("the number of its rows where {filter}") if row["source_row"] else _("its number of rows"),
+            "rank": _(
+                "computed by the study: the place of the first input among all its inputs, highest first (equal "
+                "values share the higher place)"
+            ),
         }
         choice = self.choice_words(row["scope"]) if row["operation"] == "recompute" else ""
-        return words[row["operation"]].format(choice=choice)
+        where = self.filter_words(row["source_row"]) if row["operation"] in ROW_OPERATIONS else ""
+        return words[row["operation"]].format(choice=choice, column=row["source_column"], filter=where)
+
+    def filter_words(self, where: str) -> str:
+        """The rows a filter of a primary file selects (``analysis.quoted.select_rows``), in the edition's words."""
+        _ = self._
+
+        def term(column: str, value: str, negated: bool) -> str:
+            if value == NONE:
+                text = _("“{column}” holds something") if negated else _("“{column}” holds nothing (“-”, empty or 0)")
+                return text.format(column=column)
+            if value.endswith("*") and "*" not in value[:-1]:
+                text = (
+                    _("“{column}” does not start with “{value}”") if negated else _("“{column}” starts with “{value}”")
+                )
+                return text.format(column=column, value=value[:-1])
+            if value.startswith("*") and "*" not in value[1:]:
+                text = _("“{column}” does not end with “{value}”") if negated else _("“{column}” ends with “{value}”")
+                return text.format(column=column, value=value[1:])
+            text = _("“{column}” is not “{value}”") if negated else _("“{column}” is “{value}”")
+            return text.format(column=column, value=value)
+
+        own: list[str] = []
+        joined: dict[str, list[str]] = {}
+        for other, column, value, negated in filter_terms(where):
+            (joined.setdefault(other, []) if other else own).append(term(column, value, negated))
+        parts = [self.formats.join(own)] if own else []
+        for other, terms in joined.items():
+            file, by = joined_file(other)
+            parts.append(
+                _("in the row of {file} with the same “{by}”, {terms}").format(
+                    file=file, by=by, terms=self.formats.join(terms)
+                )
+            )
+        text = parts[0] if parts else ""
+        for part in parts[1:]:
+            text = _("{first}; {second}").format(first=text, second=part)
+        return text
 
     def choice_words(self, choice: str) -> str:
         """A choice of the sensitivity analysis in words (the report sets ``choice_words`` to its labels')."""
@@ -551,6 +603,8 @@ class Report:
         *,
         unit: str | Iterable[str] | None = None,
         natures: Iterable[str] | None = None,
+        shown: str | None = None,
+        input_formats: Mapping[str, str] | None = None,
     ) -> str:
         """A number an analysis step published (``data/processed/quoted_*.csv``), by its key: formatted for the
         edition and linked to its entry, which follows the row's references down to the article's words, the
@@ -558,6 +612,9 @@ class Report:
 
         A sentence says what it can state: ``unit`` (the units its words fit) and ``natures`` (stated, lower
         bound, plan, claim…). A number of another unit or nature is refused, never printed as something else.
+        ``shown`` is the text of a date the edition writes otherwise than as a date (ARCEP's quarter, "Q1 2018");
+        ``input_formats``, how its inputs (and theirs) are written, by unit, when not as ``UNITS`` says (shares
+        ranked to a tenth of a percent): the appendix then lists each once, as the text quotes it.
         """
         row = self._quoted_row(key)
         units = {unit} if isinstance(unit, str) else set(unit or ())
@@ -574,7 +631,15 @@ class Report:
         table, column = row["source_table"], row["source_column"]
         pairs = parse_row_key(row["source_row"]) if row["source_row"] else {}
         if row["unit"] == "date" or column == "as_of":
-            return self._quoted_date(row, table, pairs, fmt)
+            return self._quoted_date(row, table, pairs, fmt, shown)
+        if row["operation"] in ROW_OPERATIONS:  # summed or counted over the rows of a primary file
+            return self._record(
+                self.format_number(float(row["value"]) * scale, fmt or UNITS[row["unit"]]),
+                self._quoted_what(row),
+                self._("reference data: {file}").format(file=table),
+                self._operation(row),
+                "computed",
+            )
         fmt = fmt or UNITS[row["unit"]]
         if table == FIGURES_TABLE and column == "value":
             return self.fig(pairs["figure_id"], fmt, scale)
@@ -587,7 +652,12 @@ class Report:
                 where = self._("a choice of a scenario, declared in {file}").format(file=table)
             return self.assumed(value, self._quoted_what(row), where, fmt)
         if row["operation"]:
-            inputs = [self.quote(k) for k in str(row["inputs"]).split(";") if k]
+            formats = dict(input_formats or {})
+            inputs = [
+                self.quote(k, formats.get(self._quoted_row(k)["unit"]), input_formats=formats)
+                for k in str(row["inputs"]).split(";")
+                if k
+            ]
             return self.computed(value, self._quoted_what(row), self._operation(row), fmt, inputs)
         if is_primary(table):  # a cell of a cited reference file, copied unchanged into data/raw/reference
             return self._record(
@@ -614,6 +684,8 @@ class Report:
         """Where in a reference file a number stands: its row (data rows counted from 1) or key, and column."""
         if set(pairs) == {"row"}:
             return self._("row {row}, column “{column}”").format(row=pairs["row"], column=column)
+        if set(pairs) == {"line"}:  # a column's heading (ARCEP's quarter), on the file's header line
+            return self._("heading of column “{column}” (line {line})").format(line=pairs["line"], column=column)
         # An entry of a JSON file, by its key ("FR-32"): its field is named by what the number is.
         return self._("entry {where}").format(where=", ".join(pairs.values()))
 
@@ -633,13 +705,17 @@ class Report:
                 )
         raise StudyError(f"{self._quoted_file(key)}, row [key={key}]: no input gives its value")
 
-    def _quoted_date(self, row: pd.Series, table: str, pairs: dict[str, str], fmt: str | None) -> str:
-        """A date (or the year of one) a quoted row read from a figure's or a reference row's ``as_of``."""
+    def _quoted_date(
+        self, row: pd.Series, table: str, pairs: dict[str, str], fmt: str | None, shown: str | None = None
+    ) -> str:
+        """A date (or the year of one) a quoted row read from a figure's or a reference row's ``as_of``, or from a
+        reference file's cell (a column's heading: ARCEP's quarter); ``shown``, its text if not the date's."""
         text = (
             self.formats.date(str(row["date"]))
             if row["unit"] == "date"
             else self.format_number(row["value"], fmt or "{:.0f}")
         )
+        text = shown if shown is not None else text
         if row["nature"] == "assumption":  # a date the study reads in a source's words, declared in its file
             return self._record(
                 text,
@@ -798,6 +874,9 @@ class Report:
         on its index; by default its ``evidence_id``/``evidence_ids`` column) the row's evidence ids, linked
         from the entry to their own entries. The provenance frame (``provenance()``) is shown as the
         appendix instead: each row carries its entry's anchor, and its cells link to nothing new.
+
+        ``links`` (the frame's index and columns) gives a cell its own link, one this Report made (``quote``):
+        the cell shows it instead of linking its row's entry, and must read as the cell itself would.
 
         Every cell and column header is HTML-escaped (cells and headers come from data: an initiative's name
         heads a column of the models table); the only markup added is the Report's own links, after escaping.

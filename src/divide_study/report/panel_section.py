@@ -1,6 +1,7 @@
 """The report's section "Every département as context": ARCEP's panel of 2017–18 in prose, a chart and two
 tables, from ``national_panel.csv``, ``panel_placement.csv`` and ``press_claims.csv`` (``analysis.panel`` computes
-them), in the edition's language. Its sentences are messages of the ``analysis`` catalog."""
+them), its numbers quoted by key from ``quoted_panel.csv``, in the edition's language. Its sentences are messages
+of the ``analysis`` catalog."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ import pandas as pd
 
 from divide_study.analysis import plots
 from divide_study.analysis.panel import (
-    QUARTER_END,
+    CLAIMS,
     QUARTERS,
+    STEP,
     claims_in,
     limit_note,
     ordinal_suffix,
     quarter_label,
+    quarter_slug,
+    quoted_key,
     zone_note,
 )
 from divide_study.data.tables import read_table
@@ -39,25 +43,17 @@ def declare_in_report(report, figure_key: str, table_keys: list[str], before_tab
         report.table_numbers = {key: n for n, key in enumerate(keys, start=1)}
 
 
-def quarter_link(report, quarter: str, what: str, source: str) -> str:
-    """ARCEP's quarter ('T1 2018') as the edition writes it ('Q1 2018' / 'T1 2018'), a link to its provenance
-    entry, which names the day its counts describe. (``Report.dated`` writes ISO dates the edition's way and
-    leaves any other label, such as a quarter's, as it is.)"""
-    _ = Translator(report.lang, "analysis")
-    day = Formats(report.lang).date(QUARTER_END[quarter])
-    words = _("ARCEP's counts at the end of the quarter ({day})").format(day=day)
-    return report.dated(quarter_label(quarter, report.lang), what, source, words)
-
-
 def report_section(report, processed: Path, figures_in: Path) -> str:
     """The report's section "Every département as context", as HTML: prose, the chart and two tables, in the
     report's language (``report.lang``).
 
-    Every number, quarter and date is read from ``national_panel.csv``, ``panel_placement.csv`` and
-    ``press_claims.csv`` and recorded in the report's provenance ledger, naming the file and column; the tables'
-    cells link to their rows of those files. In another language than English the claims' verdicts are said
-    again from their tests (press_claims.csv's test, department and figure_id), and the claims' speakers are
-    given in the data catalog's words. Sources name the file, the row and the column in the edition's words.
+    Every number, quarter and date is a number the panel step publishes (``quoted_panel.csv``), quoted by its key:
+    its entry walks down to ARCEP's files (the rows summed or counted, a column's heading), the study's parameter
+    or the article's figure. The placement table's cells link to those entries; a claim's row links the claim's
+    line of ``data/raw/press_claims.csv`` and the numbers its check states. The tables' rows are read from
+    ``panel_placement.csv`` and ``press_claims.csv``. In another language than English the claims' verdicts are
+    said again from their tests (press_claims.csv's test, department and figure_id), and the claims' speakers are
+    given in the data catalog's words.
     """
     import html
 
@@ -76,74 +72,25 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
     panel, place, claims = tables["national_panel"], tables["panel_placement"], tables["press_claims"]
     basis = _("data/processed/panel_placement.csv (from ARCEP's FTTH deployment by commune)")
 
-    def placed(department: str, column: str) -> str:
-        return _("data/processed/panel_placement.csv, row of {department}, column “{column}”").format(
-            department=department, column=column
-        )
+    def quarter(label: str) -> str:
+        """ARCEP's quarter ('T1 2018') as the edition writes it ('Q1 2018' / 'T1 2018'), a link to the entry of
+        the column it heads in ARCEP's file."""
+        name = {QUARTERS[0]: "quarter_first", QUARTERS[-1]: "quarter_last"}[label]
+        return report.quote(f"{STEP}.{name}", shown=quarter_label(label, lang))
 
-    def panel_column(column: str) -> str:
-        return _("data/processed/national_panel.csv, column “{column}”").format(column=column)
+    # Shares are ranked to a tenth of a percent: a rank's or a median's inputs are written so in the appendix.
+    tenths = {"share": "{:.1%}"}
 
-    quarters = [q for q in QUARTERS if q in set(panel["quarter"])]
-    first = quarter_link(report, quarters[0], _("first quarter of ARCEP's data"), panel_column(_("quarter")))
-    last = quarter_link(report, quarters[-1], _("last quarter of ARCEP's data"), panel_column(_("quarter")))
-    data_end = report.dated(
-        str(panel["quarter_end"].max())[:7],
-        _("month ARCEP's data end"),
-        panel_column(_("end of quarter")),
-        _("the latest end of quarter in the panel"),
-    )
+    def number(code: str, name: str, fmt: str | None = None) -> str:
+        return report.quote(quoted_key(code, name), fmt, input_formats=tenths)
+
+    first, last = quarter(QUARTERS[0]), quarter(QUARTERS[-1])
+    data_end = report.quote(f"{STEP}.data_end")
     limit, zone = limit_note(lang, data_end), zone_note(lang)
-    n_metro = report.computed(
-        panel.loc[panel["metropolitan"], "department"].nunique(),
-        _("metropolitan départements in ARCEP's data"),
-        _("data/processed/national_panel.csv: its distinct metropolitan départements"),
-        "{:.0f}",
-    )
+    n_metro = report.quote(f"{STEP}.metropolitan_departements", "{:.0f}")
     sentences = []
     for row in place.itertuples():
-        name = row.department_name
-        quarter_text = quarter_label(row.quarter, lang)
-        what = _("quarter of {department}'s placement").format(department=name)
-        quarter = quarter_link(report, row.quarter, what, placed(name, _("quarter")))
-
-        def count(value, what: str, column: str, department: str = name) -> str:
-            return report.computed(value, what, placed(department, column), "{:.0f}")
-
-        share = report.computed(
-            row.public_share,
-            _("share of {department}'s public-zone dwellings able to connect, {quarter}").format(
-                department=name, quarter=quarter_text
-            ),
-            basis,
-            "{:.1%}",
-        )
-        plugs = report.computed(
-            row.public_plugs,
-            _("plugs in {department}'s public-initiative zone, {quarter}").format(
-                department=name, quarter=quarter_text
-            ),
-            basis,
-        )
-        rank = report.computed(
-            row.rank_public_share,
-            _("rank of {department} by public-zone share, {quarter}").format(department=name, quarter=quarter_text),
-            basis,
-            "{:.0f}",
-        )
-        median = report.computed(
-            row.peer_median_public_share,
-            _("median public-zone share of the {count} départements most like {department}").format(
-                count=row.peer_count, department=name
-            ),
-            basis,
-            "{:.1%}",
-        )
-        peer_count = count(
-            row.peer_count,
-            _("peers of {department}: the metropolitan départements most like it").format(department=name),
-            _("number of peers"),
-        )
+        code, name, at = row.department, row.department_name, quarter_slug(row.quarter)
         sentences.append(
             _(
                 "In the <strong>{department}</strong>, {plugs} premises of the public-initiative zone could connect "
@@ -153,42 +100,19 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
                 "had any public-zone plug)."
             ).format(
                 department=html.escape(name),
-                plugs=plugs,
-                quarter=quarter,
-                share=share,
-                rank=rank + ordinal_suffix(row.rank_public_share, lang),
-                ranked=count(
-                    row.departments_ranked,
-                    _("metropolitan départements ranked by public-zone share, {quarter}").format(quarter=quarter_text),
-                    _("départements ranked"),
-                ),
-                rank_in_region=count(
-                    row.rank_in_region,
-                    _("rank of {department} in its region by public-zone plugs, {quarter}").format(
-                        department=name, quarter=quarter_text
-                    ),
-                    _("rank in region"),
-                )
-                + ordinal_suffix(row.rank_in_region, lang),
-                in_region=count(
-                    row.departments_in_region,
-                    _("départements ranked in {department}'s region").format(department=name),
-                    _("départements in region"),
-                ),
-                rank_among_peers=count(
-                    row.rank_among_peers,
-                    _("rank of {department} by public-zone share among itself and its peers").format(department=name),
-                    _("rank among peers"),
-                )
+                plugs=number(code, f"public_plugs.{at}", "{:,.0f}"),
+                quarter=quarter(row.quarter),
+                share=number(code, f"public_share.{at}", "{:.1%}"),
+                rank=number(code, "rank_public_share", "{:.0f}") + ordinal_suffix(row.rank_public_share, lang),
+                ranked=report.quote(f"{STEP}.departements_ranked.{at}", "{:.0f}", input_formats=tenths),
+                rank_in_region=number(code, "rank_in_region", "{:.0f}") + ordinal_suffix(row.rank_in_region, lang),
+                in_region=number(code, "departements_in_region", "{:.0f}"),
+                rank_among_peers=number(code, "rank_among_peers", "{:.0f}")
                 + ordinal_suffix(row.rank_among_peers, lang),
-                peer_count=peer_count,
+                peer_count=number(code, "peer_count", "{:.0f}"),
                 peers=html.escape(row.peers),
-                median=median,
-                peers_with_plugs=count(
-                    row.peers_with_public_plugs,
-                    _("peers of {department} with any public-zone plug").format(department=name),
-                    _("peers with public-zone plugs"),
-                ),
+                median=number(code, "peer_median_public_share", "{:.1%}"),
+                peers_with_plugs=number(code, "peers_with_public_plugs", "{:.0f}"),
             )
         )
     prose = _(
@@ -205,60 +129,64 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
     )
     # The limit holds a link (the data's end): the report escapes its words and keeps its own links.
     prose = " ".join([prose, *sentences, report.markup(limit), html.escape(zone)])
-    headers = {
-        "department_name": _("département"),
-        "rural_dwelling_share": _("dwellings in rural communes"),
-        "public_zone_dwelling_share": _("dwellings in public-initiative zone"),
-        "public_plugs": _("public-zone plugs"),
-        "public_share": _("public-zone dwellings able to connect"),
+    # Each column, its header and its cells' format, and the quoted number each cell is (by its key's name).
+    columns = {
+        "department_name": (_("département"), None, None),
+        "rural_dwelling_share": (_("dwellings in rural communes"), "{:.1%}", "rural_dwelling_share"),
+        "public_zone_dwelling_share": (_("dwellings in public-initiative zone"), "{:.1%}", "public_dwelling_share"),
+        "public_plugs": (_("public-zone plugs"), "{:,.0f}", "public_plugs.{at}"),
+        "public_share": (_("public-zone dwellings able to connect"), "{:.1%}", "public_share.{at}"),
         # Counts in headers would not be links: the prose says how many were ranked and how many peers.
-        "rank_public_share": _("national rank"),
-        "rank_in_region": _("rank in region (plugs)"),
-        "peer_median_public_share": _("peers' median"),
-        "rank_among_peers": _("rank among itself and its peers"),
+        "rank_public_share": (_("national rank"), "{:.0f}", "rank_public_share"),
+        "rank_in_region": (_("rank in region (plugs)"), "{:.0f}", "rank_in_region"),
+        "peer_median_public_share": (_("peers' median"), "{:.1%}", "peer_median_public_share"),
+        "rank_among_peers": (_("rank among itself and its peers"), "{:.0f}", "rank_among_peers"),
     }
-    shown_place = place[list(headers)].rename(columns=headers)
-    formats_of = {headers[c]: "{:.1%}" for c in ("rural_dwelling_share", "public_zone_dwelling_share", "public_share")}
-    formats_of |= {headers["peer_median_public_share"]: "{:.1%}", headers["public_plugs"]: "{:,.0f}"}
-    formats_of |= {headers[c]: "{:.0f}" for c in ("rank_public_share", "rank_in_region", "rank_among_peers")}
+    headers = {column: header for column, (header, _fmt, _key) in columns.items()}
+    shown_place = place[list(columns)].rename(columns=headers)
+    formats_of = {header: fmt for header, fmt, _key in columns.values() if fmt}
+    cells = pd.DataFrame(
+        {
+            header: [
+                number(r.department, key.format(at=quarter_slug(r.quarter)), fmt) if key else ""
+                for r in place.itertuples()
+            ]
+            for header, fmt, key in columns.values()
+        },
+        index=place.index,
+    )
     if lang == "en":
         said = claims
     else:
         figures = read_table(processed / "figures.csv", SCHEMAS_DIR / "figures.schema.json", validate=False)
         said = claims_in(claims, panel, figures.set_index("figure_id")["value"], lang)
+    said_on = _("said")
     shown_claims = pd.DataFrame(
         {
             _("article"): said["article"],
             # The speakers in the edition's words (the 'data' catalog); English: press_claims.csv's own.
             _("speaker"): said["speaker"].map(lambda who: speakers(who, "press_claims.csv", "speaker")),
             _("claim (verbatim)"): said["span"],
-            _("said"): [Formats(lang).date(str(d)) for d in said["said"]],
+            said_on: [Formats(lang).date(str(d)) for d in said["said"]],
             _("verdict"): said["verdict"],
             _("what ARCEP's data show"): said["data_show"],
             _("what they cannot show"): said["data_cannot_show"],
         },
         index=said.index,
     )
-    claimed = _("data/processed/press_claims.csv, column “{column}”").format(column=_("date said"))
-    years = [
-        report.dated(year, _("year a press claim was made"), claimed, _("the year of its article's publication"))
-        for year in sorted({str(d)[:4] for d in claims["said"]})
-    ]
+    # Each claim's date links its article's figure of that date; its row, the claim's line of press_claims.csv.
+    claim_cells = pd.DataFrame(
+        {said_on: [report.quote(f"{STEP}.claim.{c}.said") for c in claims["claim_id"]]}, index=claims.index
+    )
+    years = [report.quote(k) for k in sorted(k for k in report.quoted.index if k.startswith(f"{STEP}.claim_year."))]
     when = years[0] if len(years) == 1 else _("{some} and {other}").format(some=", ".join(years[:-1]), other=years[-1])
-    interested = int(claims["speaker"].str.contains("interested party").sum())
-    total = report.computed(
-        len(claims), _("press claims checked"), _("data/processed/press_claims.csv: its rows"), "{:.0f}"
-    )
-    if interested == len(claims):
+    counts = report.quoted["value"]
+    total, interested_link = report.quote(f"{STEP}.press_claims", "{:.0f}"), ""
+    if counts[f"{STEP}.press_claims_interested"] == counts[f"{STEP}.press_claims"]:
         quoted = _("All {count} are quoted from the network's own leaders, interested parties.")
-    else:
+    else:  # only then is the count of interested parties' claims said (and linked)
         quoted = _("{interested} of the {count} are quoted from the network's own leaders, interested parties.")
-    interested_link = report.computed(
-        interested,
-        _("press claims quoted from interested parties"),
-        _("data/processed/press_claims.csv: rows whose speaker is an interested party"),
-        "{:.0f}",
-    )
+        interested_link = report.quote(f"{STEP}.press_claims_interested", "{:.0f}")
     claim_text = (
         _(
             "The articles make claims about the Gers network's standing in Occitanie; {table} checks each against "
@@ -267,8 +195,12 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
         + " "
         + quoted.format(count=total, interested=interested_link)
     )
-    # Each claim's row links its evidence: the figure a count claim quotes (figures.csv), when it has one.
-    claim_figures = claims["figure_id"].fillna("").astype(str) if "figure_id" in claims else None
+    # Each claim's row links its evidence: the figure a count claim quotes (figures.csv), when it has one, and
+    # the numbers of ARCEP's data its check states (quoted_panel.csv, by key).
+    claim_evidence = [
+        ";".join(i for i in (str(f or ""), str(k or "")) if i and i != "nan")
+        for f, k in zip(claims["figure_id"].fillna(""), claims["quoted_keys"].fillna(""), strict=True)
+    ]
     parts = [
         f"<p>{prose}</p>",
         report.figure(
@@ -287,6 +219,7 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
             basis,
             formats_of,
             data="data/processed/panel_placement.csv",
+            cells=cells,
         ),
         f"<p>{claim_text}</p>",
         report.table(
@@ -294,8 +227,10 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
             shown_claims,
             _("Press claims checked against ARCEP's data, {first} to {last}.").format(first=first, last=last),
             _("data/processed/press_claims.csv; the articles of Appendix A"),
-            data="data/processed/press_claims.csv",
-            evidence=claim_figures,
+            # The claim's line of the raw file: its article, words and speaker (its verdict: the row's evidence).
+            data=CLAIMS,
+            evidence=pd.Series(claim_evidence, index=claims.index),
+            cells=claim_cells,
         ),
     ]
     return "\n".join(parts)
