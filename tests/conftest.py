@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -203,3 +204,31 @@ def pytest_collection_modifyitems(config, items):
         name = item.path.name
         group = "project-sandbox" if name in SHARE_THE_PROJECTS_SANDBOX else name
         item.add_marker(pytest.mark.xdist_group(group))
+
+
+ENTRY_ROW = re.compile(r'<tr id="number-(\d+)">(.*?)</tr>', re.S)
+CELL = re.compile(r"<td[^>]*>(.*?)</td>", re.S)
+GROUP_BLOCK = re.compile(r'<div class="study-table-block[^"]*provenance-group"(.*?)</table>', re.S)
+GROUP_CELL = re.compile(
+    r'<td class="[^"]*\bcol(\d+)\b[^"]*"[^>]*><span class="entry" id="number-(\d+)">(.*?)</span> '
+    r'<span class="entry-number">(.*?)</span></td>',
+    re.S,
+)
+
+
+def appendix_entries(text: str) -> dict[int, dict[str, str]]:
+    """Every entry of a built edition's provenance appendix, by its number K, as HTML: its ``number``, ``what``,
+    ``source`` and ``words``. An entry of the main table is its row; an entry shown in a group's table (one row
+    per département) is its cell: ``what`` its column's header, ``source`` the column's note (what its numbers
+    are and where they come from), ``words`` the cell's own (its raw row, or links to the entries it is computed
+    from)."""
+    found = {}
+    for n, row in ENTRY_ROW.findall(text):
+        cells = CELL.findall(row)
+        found[int(n)] = {"number": cells[1], "what": cells[2], "source": cells[3], "words": cells[5]}
+    for block in GROUP_BLOCK.findall(text):
+        notes = re.findall(r"<li><strong>(.*?)</strong>: (.*?)</li>", block, re.S)
+        for column, n, number, words in GROUP_CELL.findall(block):
+            header, note = notes[int(column) - 1]  # column 0 names the row
+            found[int(n)] = {"number": number, "what": header, "source": note, "words": words}
+    return found

@@ -6,6 +6,7 @@ import re
 
 import pandas as pd
 import pytest
+from conftest import appendix_entries
 from test_compare import EXTERNAL, FIGURES
 from test_evidence import CLAIMS, REFERENCE_CLASSES, SOURCES
 from test_panel import claims_table, three_quarters
@@ -523,10 +524,8 @@ def section_entries(text: str) -> tuple[str, dict[int, list[str]]]:
     """The HTML of the section "Every département as context" of a built edition, and the appendix's entries."""
     anchor = text.index("figures/national_panel.csv")
     section = text[text.rfind("<h2", 0, anchor) : text.find("<h2", anchor)]
-    entries = {
-        int(n): re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
-        for n, row in re.findall(r'<tr id="number-(\d+)">(.*?)</tr>', text, re.S)
-    }
+    # As the main table's rows list them: entry, number, what, source, class, words (a group's cells too).
+    entries = {n: ["", e["number"], e["what"], e["source"], "", e["words"]] for n, e in appendix_entries(text).items()}
     return section, entries
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from divide_study import config
 from divide_study.analysis import findings
+from divide_study.errors import StudyError
 from divide_study.report.ledger import Report
 
 FIGURES = pd.DataFrame(
@@ -314,3 +315,109 @@ def test_a_name_holding_figures_and_the_dates_of_evidence_link_to_their_entries(
     assert ">28 janvier 2026</a>" in r.date("2026-01-28", "fin", "data/processed/targets.csv")
     entries = r.provenance()
     assert {"budget initial (2014)", "mars 2019", "juillet 2023", "28 janvier 2026"} <= set(entries["number"])
+
+
+def grouped_report(dwellings_column: dict[str, str] | None = None) -> Report:
+    """Two départements' plugs and dwellings summed over a primary file's rows, and their shares, quoted."""
+    from divide_study.analysis import quoted
+    from divide_study.report.ledger import EntryGroup
+
+    q = quoted.Quotes("panel")
+    columns = dwellings_column or {}
+    for code, plugs, dwellings in (("32", 40, 80), ("2A", 5, 50)):
+        slug = code.lower()
+        made = [
+            q.summed(
+                f"departement_{slug}.plugs",
+                plugs,
+                table="data/raw/arcep_2018/ftth.csv",
+                where={"Code département": code, "Zone": "-"},
+                column="T1 2018",
+                unit="plugs",
+                what=f"plugs of {code}",
+            ),
+            q.summed(
+                f"departement_{slug}.dwellings",
+                dwellings,
+                table="data/raw/arcep_2018/communes.csv",
+                where={"Code département": code},
+                column=columns.get(code, "Logements"),
+                unit="dwellings",
+                what=f"dwellings of {code}",
+            ),
+        ]
+        q.computed(
+            f"departement_{slug}.share",
+            plugs / dwellings,
+            inputs=made,
+            operation="divide",
+            unit="share",
+            what=f"share of {code}",
+        )
+    q.read(
+        "other",
+        3,
+        table="data/raw/arcep_2018/ftth.csv",
+        row={"row": 2},
+        column="T1 2018",
+        unit="count",
+        nature="stated",
+        what="something else",
+    )
+    r = Report(FIGURES, SOURCES, EXTERNAL, [], ["provenance", "numbers"], evidence=EVIDENCE)
+    r.quoted = quoted.combine([q.frame()])
+    r.group_entries(
+        EntryGroup(
+            table="numbers",
+            pattern=r"panel\.departement_(?P<row>[0-9a-z]+)\.(?P<column>.+)",
+            columns={"plugs": "plugs", "dwellings": "dwellings", "share": "share"},
+            rows={"32": "Gers (32)", "2a": "Corse-du-Sud (2A)"},
+            row_header="département",
+            caption="Each département's numbers.",
+        )
+    )
+    return r
+
+
+def test_entries_of_a_group_are_shown_one_row_per_subject_with_their_source_said_once():
+    r = grouped_report()
+    shares = [r.quote("panel.departement_32.share"), r.quote("panel.departement_2a.share"), r.quote("panel.other")]
+    assert [text_of(s) for s in shares] == ["50%", "10%", "3"]
+    # The main table keeps the numbers of no group; the group's six entries are its table's cells.
+    assert list(r.provenance()["what"]) == ["something else"]
+    [table] = r.grouped_tables()
+    anchors = [int(n) for n in re.findall(r'<span class="entry" id="number-(\d+)">', table)]
+    assert sorted(anchors) == sorted(set(range(1, 8)) - {int(re.search(r"number-(\d+)", shares[2])[1])})
+    rows = re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1], re.S)
+    assert [text_of(re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[0]) for row in rows] == [
+        "Gers (32)",
+        "Corse-du-Sud (2A)",
+    ]
+    # Each column's note says once where its numbers come from: the département's code in words, not "32".
+    notes = re.findall(r"<li>(.*?)</li>", table, re.S)
+    assert len(notes) == 3 and all("the row&#x27;s code" in n or "the row's code" in n for n in notes[:2])
+    assert "data/raw/arcep_2018/ftth.csv" in notes[0] and "“32”" not in notes[0] and "T1 2018" in notes[0]
+    assert "inputs: “plugs” and “dwellings” of its row" in html.unescape(notes[2])
+    # A share's cell links the two entries of its own row it is computed from.
+    gers = rows[0]
+    plugs, dwellings = (int(n) for n in re.findall(r'id="number-(\d+)"', gers)[:2])
+    assert f'href="#number-{plugs}"' in gers and f'href="#number-{dwellings}"' in gers
+    assert "data/raw/arcep_2018/communes.csv" in table.split("</table>")[1]  # the table's source names its files
+
+
+def test_a_group_column_whose_numbers_come_differently_is_refused():
+    r = grouped_report({"2A": "Résidences"})
+    r.quote("panel.departement_32.share")
+    r.quote("panel.departement_2a.share")
+    with pytest.raises(
+        StudyError, match=r"appendix table 'numbers', column 'dwellings': its numbers differ in source_column"
+    ):
+        r.grouped_tables()
+
+
+def test_a_group_entry_of_a_subject_with_no_row_is_refused():
+    r = grouped_report()
+    r.groups[0] = type(r.groups[0])(**{**r.groups[0].__dict__, "rows": {"32": "Gers (32)"}})
+    r.quote("panel.departement_2a.plugs")
+    with pytest.raises(StudyError, match=r"'panel.departement_2a.plugs' is of '2a', a row the table has no label"):
+        r.provenance()

@@ -16,6 +16,7 @@ concession. Every table and sentence built here says so.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -610,9 +611,18 @@ def quarter_slug(quarter: str) -> str:
     return _slug(quarter)
 
 
+def subject_slug(code: str) -> str:
+    """A département's code as a key's part: '2A' -> '2a'."""
+    return _slug(code)
+
+
 def quoted_key(code: str, name: str) -> str:
     """The key of a département's quoted number: ``panel.departement_32.public_share.t1_2018``."""
-    return f"{STEP}.departement_{_slug(code)}.{name}"
+    return f"{STEP}.departement_{subject_slug(code)}.{name}"
+
+
+# A key ``quoted_key`` makes, read back: the département's code (as a key's part), then the measure.
+QUOTED_KEY = rf"{re.escape(STEP)}\.departement_(?P<row>[0-9a-z_]+)\.(?P<column>.+)"
 
 
 class PanelQuotes:

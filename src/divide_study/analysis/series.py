@@ -36,6 +36,15 @@ from divide_study.data.tables import read_table
 from divide_study.errors import DataError, StudyError
 
 STEP = "series"
+# The key of a number of a département the study does not follow by name, read back: its code, then the measure.
+QUOTED_KEY = rf"{STEP}\.departement_(?P<row>[0-9a-z]+)\.(?P<column>.+)"
+
+
+def departement_part(code: str) -> str:
+    """A département's part of a quoted key ('2A' -> 'departement_2a'), when it is no studied initiative."""
+    return f"departement_{code.lower()}"
+
+
 THRESHOLDS = (0.5, 0.8)  # the shares whose crossing quarter is reported (issue 21)
 # The windows pace is measured over are data (data/raw/series_windows.csv): a name, the reference row dating the
 # start (external_figures' topic|figure|as_of) or a fixed day, and the network's département and initiative.
@@ -860,14 +869,14 @@ def quote(
 
     def rate_of(code: str, window) -> str:
         if (code, window["window"]) not in rates:
-            slug = initiatives.get(code) or f"departement_{code.lower()}"
+            slug = initiatives.get(code) or departement_part(code)
             rates[(code, window["window"])] = _rate(
                 q, f"{slug}.points_per_year.{window['window']}", by_department[code], window, initiatives.get(code, "")
             )
         return rates[(code, window["window"])]
 
     for code in departments:
-        slug, subject = initiatives.get(code) or f"departement_{code.lower()}", initiatives.get(code, "")
+        slug, subject = initiatives.get(code) or departement_part(code), initiatives.get(code, "")
         own = by_department[code]
         for point, label in ((own.iloc[0], "first"), (own.iloc[-1], "last")):
             _raw_share(
@@ -986,6 +995,31 @@ def quote(
                     scope=str(row["scope"]),
                     subject=subject,
                 )
+    # The metropolitan median of each window's pace names the pace of every metropolitan département it is the
+    # median of, each computed from its two raw shares (as the peers' medians are).
+    metropolitan = set(series.loc[series["metropolitan"].astype(bool), "department"])
+    for window in paced[paced["subject"] == METRO_MEDIAN].to_dict("records"):
+        inputs = [
+            rate_of(code, window)
+            for code in by_department
+            if code in metropolitan
+            and window["from_quarter"] in by_department[code].index
+            and window["to_quarter"] in by_department[code].index
+        ]
+        if len(inputs) != int(window["departments"]):
+            raise StudyError(
+                f"series: the metropolitan median of window {window['window']!r} is of {window['departments']} "
+                f"départements, but {len(inputs)} have both of its shares"
+            )
+        q.computed(
+            f"metropolitan.points_per_year_median.{window['window']}",
+            window["points_per_year"],
+            inputs=inputs,
+            operation="median",
+            unit="points_per_year",
+            what="median percentage points gained per year among the metropolitan départements",
+            scope=ZONE,
+        )
     if claims_raw is not None and evidence is not None:
         _claim_quotes(q, claims, claims_raw, by_department, initiatives, evidence)
     return q.frame()

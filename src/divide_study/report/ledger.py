@@ -140,6 +140,26 @@ class Provenance:
     source_class: str = ""  # official / independent press / interested party's claim / computed / assumption
 
 
+@dataclass(frozen=True)
+class EntryGroup:
+    """Entries of quoted numbers alike but for their subject (the share, plugs and dwellings of each of 91
+    départements), shown in a table of their own in the appendix: one row per subject, one column per measure,
+    each cell the entry itself (anchored ``number-K``), and what the column's numbers are and where they come
+    from said once, under the table. ``pattern`` matches a quoted key with the named groups ``row`` (the subject)
+    and ``column`` (the measure); ``columns`` holds each measure's header, in the order shown; ``rows`` each
+    subject's label, in the order shown; ``row_header`` the first column's header."""
+
+    table: str
+    pattern: str
+    columns: Mapping[str, str]
+    rows: Mapping[str, str]
+    row_header: str
+    caption: str
+
+
+ROW_SENTINEL = "\x00row\x00"  # stands for a row's subject in a column's generic filter, then put in words
+
+
 class Report:
     def __init__(
         self,
@@ -173,6 +193,8 @@ class Report:
         self.ledger: list[Provenance] = []
         self._entry_numbers: dict[Provenance, int] = {}
         self._issued: set[str] = set()  # every link this Report wrote (OWN_LINK), the only markup it keeps
+        self._key_entries: dict[str, int] = {}  # the entry of each quoted key (several keys may share one)
+        self.groups: list[EntryGroup] = []  # entries shown in tables of their own (``group_entries``)
         # An initiative's short name by its id, for the entries' words (the report sets it: r.names = names).
         self.names: dict[str, str] = {}
 
@@ -616,6 +638,22 @@ class Report:
         ``input_formats``, how its inputs (and theirs) are written, by unit, when not as ``UNITS`` says (shares
         ranked to a tenth of a percent): the appendix then lists each once, as the text quotes it.
         """
+        link = self._quote_link(key, fmt, scale, unit=unit, natures=natures, shown=shown, input_formats=input_formats)
+        self._key_entries[key] = self._entry_of(link)
+        return link
+
+    def _quote_link(
+        self,
+        key: str,
+        fmt: str | None,
+        scale: float,
+        *,
+        unit: str | Iterable[str] | None,
+        natures: Iterable[str] | None,
+        shown: str | None,
+        input_formats: Mapping[str, str] | None,
+    ) -> str:
+        """``quote``'s link, made by the path its row's source takes."""
         row = self._quoted_row(key)
         units = {unit} if isinstance(unit, str) else set(unit or ())
         if units and row["unit"] not in units:
@@ -961,8 +999,10 @@ class Report:
         source: str,
         row_ids: list[str] | None = None,
         block_class: str = "",
+        notes: Iterable[str] = (),
     ) -> str:
-        """The Styler HTML of ``shown`` (cells already escaped and linked), laid out after ``frame``."""
+        """The Styler HTML of ``shown`` (cells already escaped and linked), laid out after ``frame``; ``notes``
+        (HTML) listed under the caption."""
         styler = shown.style.hide(axis="index").format_index(escape="html", axis=1)
 
         # Columns holding long unbroken words (URLs, file names, identifiers) may break them anywhere in print;
@@ -995,16 +1035,21 @@ class Report:
         block = "study-table-block long" if len(frame) > LONG_TABLE_ROWS else "study-table-block"
         block = f"{block} {block_class}" if block_class else block
         line = self._("Source: {source}").format(source=source)
+        items = "".join(f"<li>{note}</li>" for note in notes)
+        listed = f'<ul class="column-notes">{items}</ul>' if items else ""
         return (
             f'<div class="{block}" id="table-{self.table_numbers[key]}">'
             f'<p class="table-caption"><strong>{html.escape(label)}.</strong> {self.markup(caption)}</p>'
+            f"{listed}"
             f'<div class="table-wrap">{rendered}</div>'
             f'<p class="source">{self.markup(line)}</p></div>'
         )
 
     def provenance(self) -> pd.DataFrame:
         """Every number quoted so far, with where it comes from; ``entry`` is the number K of its anchor
-        ``number-K``. Give it to ``table`` to show it as the appendix."""
+        ``number-K``. Give it to ``table`` to show it as the appendix. The entries of a group (``group_entries``)
+        are not in it: ``grouped_tables`` shows them."""
+        grouped = self._grouped()
         frame = pd.DataFrame(
             [
                 {
@@ -1016,6 +1061,7 @@ class Report:
                     "words": e.words,
                 }
                 for n, e in enumerate(self.ledger, start=1)
+                if n not in grouped  # shown in its group's table (``grouped_tables``)
             ],
             columns=["entry", "number", "what", "source", "class", "words"],
         )
@@ -1048,3 +1094,168 @@ class Report:
         plain = frame.rename(columns=headers)
         row_ids = [f"number-{n}" for n in frame["entry"]]
         return self._render(key, plain, shown, [headers["entry"]], caption, source, row_ids, "provenance")
+
+    # --- entries shown by group ---------------------------------------------------------------------------
+
+    def group_entries(self, group: EntryGroup) -> None:
+        """Show the entries of the quoted numbers ``group`` matches in a table of their own (``EntryGroup``)."""
+        self.groups.append(group)
+
+    def _grouped(self) -> dict[int, tuple[EntryGroup, str, str, str]]:
+        """Each grouped entry's group, row (its subject), column (its measure) and the key placing it there, by
+        its entry number K."""
+        # An entry several keys name (one share ending several windows) goes to the first column of them all.
+        best: dict[int, tuple[int, int, EntryGroup, str, str, str]] = {}
+        for key, entry in self._key_entries.items():
+            for g, group in enumerate(self.groups):
+                match = re.fullmatch(group.pattern, key)
+                if match is None or match["column"] not in group.columns:
+                    continue
+                if match["row"] not in group.rows:
+                    raise StudyError(
+                        f"appendix table {group.table!r}: the quoted number {key!r} is of {match['row']!r}, a row "
+                        "the table has no label for"
+                    )
+                at = list(group.columns).index(match["column"])
+                place = (g, at, group, match["row"], match["column"], key)
+                if entry not in best or place[:2] < best[entry][:2]:
+                    best[entry] = place
+                break
+        return {entry: place[2:] for entry, place in best.items()}
+
+    def grouped_tables(self) -> list[str]:
+        """A table for each group of entries (``group_entries``) that holds any: one row per subject, one column
+        per measure, each cell a number anchored as its entry, and under the caption what each column's numbers
+        are and where they come from, said once (every number of a column must come alike, else it is refused)."""
+        grouped = self._grouped()
+        tables = []
+        for group in self.groups:
+            members = {n: (row, column) for n, (g, row, column, _key) in grouped.items() if g is group}
+            if members:
+                tables.append(self._group_table(group, members, grouped))
+        return tables
+
+    def _group_table(
+        self,
+        group: EntryGroup,
+        members: dict[int, tuple[str, str]],
+        grouped: dict[int, tuple[EntryGroup, str, str, str]],
+    ) -> str:
+        _ = self._
+        columns = [c for c in group.columns if any(column == c for _row, column in members.values())]
+        rows = [r for r in group.rows if any(row == r for row, _column in members.values())]
+        cells: dict[tuple[str, str], str] = {}
+        plain: dict[tuple[str, str], str] = {}
+        notes = []
+        for column in columns:
+            entries = sorted((n, row) for n, (row, c) in members.items() if c == column)
+            note, extra = self._column_note(group, column, entries, grouped)
+            notes.append(f"<strong>{html.escape(group.columns[column])}</strong>: {note}")
+            for n, row in entries:
+                number = self.ledger[n - 1].number
+                cells[(row, column)] = (
+                    f'<span class="entry" id="number-{n}">{html.escape(number)}</span> '
+                    f'<span class="entry-number">{n}{extra.get(n, "")}</span>'
+                )
+                plain[(row, column)] = number
+        headers = [group.row_header, *(group.columns[c] for c in columns)]
+        if len(set(headers)) < len(headers):
+            raise StudyError(f"appendix table {group.table!r}: two of its columns have one header ({headers})")
+        # Its source: the primary files its numbers are read from, and the study's computation.
+        files = sorted(
+            {
+                str(self._quoted_row(grouped[n][3])["source_table"])
+                for n in members
+                if is_primary(str(self._quoted_row(grouped[n][3])["source_table"]))
+            }
+        )
+        source = _("the study's computation")
+        for file in reversed(files):
+            source = _("{first}; {second}").format(first=file, second=source)
+        shown = pd.DataFrame(
+            [[html.escape(group.rows[r]), *(cells.get((r, c), "") for c in columns)] for r in rows], columns=headers
+        )
+        laid_out = pd.DataFrame(
+            [[group.rows[r], *(plain.get((r, c), "") for c in columns)] for r in rows], columns=headers
+        )
+        return self._render(
+            group.table, laid_out, shown, [], group.caption, source, block_class="provenance-group", notes=notes
+        )
+
+    def _column_note(
+        self,
+        group: EntryGroup,
+        column: str,
+        entries: list[tuple[int, str]],
+        grouped: dict[int, tuple[EntryGroup, str, str, str]],
+    ) -> tuple[str, dict[int, str]]:
+        """What the numbers of a group's column are and where they come from, said once (HTML); and each cell's
+        own words (the raw row it is read from, or links to the entries it is computed from)."""
+        _ = self._
+        keys = {n: grouped[n][3] for n, _subject in entries}
+        rows = [(n, subject, self._quoted_row(keys[n])) for n, subject in entries]
+        first = rows[0][2]
+
+        def alike(values: list[object], what: str) -> None:
+            if len(set(values)) > 1:
+                raise StudyError(
+                    f"appendix table {group.table!r}, column {column!r}: its numbers differ in {what} "
+                    f"({sorted(map(str, set(values)))[:3]}); a column holds numbers that come alike"
+                )
+
+        for field in ("operation", "source_table", "source_column", "unit", "nature"):
+            alike([str(row[field]) for _n, _subject, row in rows], field)
+        operation, table = str(first["operation"]), str(first["source_table"])
+        extra: dict[int, str] = {}
+        if operation in ROW_OPERATIONS:  # summed or counted over a primary file's rows: one filter, but its subject
+            generic = [self._generic_filter(str(row["source_row"]), subject) for _n, subject, row in rows]
+            alike(generic, "the rows they read")
+            template = first.copy()
+            template["source_row"] = generic[0]
+            # The sentinel and the quotation marks around it ("“…”", "« … »") become the words for the row's code.
+            words = re.sub(
+                rf"\S?\s?{re.escape(ROW_SENTINEL)}\s?\S?", lambda _m: _("the row's code"), self._operation(template)
+            )
+            note = f"{html.escape(_('reference data: {file}').format(file=table))}; {html.escape(words)}"
+            return note + f" ({html.escape(self.class_words('computed'))})", extra
+        if operation:  # computed from numbers of the same row, each in a column of the table
+            input_columns = []
+            for n, subject, row in rows:
+                own = []
+                for key in (k for k in str(row["inputs"]).split(";") if k):
+                    entry = self._key_entries.get(key)
+                    place = grouped.get(entry) if entry is not None else None
+                    if place is None or place[0] is not group or place[1] != subject:
+                        raise StudyError(
+                            f"appendix table {group.table!r}, column {column!r}: {keys[n]!r} is computed "
+                            f"from {key!r}, which is not a number of its own row"
+                        )
+                    own.append(place[2])
+                    extra[n] = extra.get(n, " ←") + f' <a class="input" href="#number-{entry}">{entry}</a>'
+                input_columns.append(tuple(own))
+            alike(input_columns, "the columns they are computed from")
+            named = self.formats.join([_("“{name}”").format(name=group.columns[c]) for c in input_columns[0]])
+            note = _("{how}; inputs: {columns} of its row").format(how=self._operation(first), columns=named)
+            return html.escape(note), extra
+        pairs = [parse_row_key(str(row["source_row"])) for _n, _subject, row in rows]
+        if is_primary(table) and all(set(p) == {"row"} for p in pairs):  # a cell of a cited file: its row
+            for (n, _subject, _row), p in zip(rows, pairs, strict=True):
+                extra[n] = " · " + html.escape(_("row {row}").format(row=p["row"]))
+            words = _("column “{column}”, in the row each cell names").format(column=first["source_column"])
+            source_words = _("reference data: {file}").format(file=table)
+            return html.escape(f"{source_words}; {words} ({self.class_words('official')})"), extra
+        raise StudyError(
+            f"appendix table {group.table!r}, column {column!r}: {keys[rows[0][0]]!r} is neither read "
+            "from a primary file's rows nor computed from numbers of its row"
+        )
+
+    @staticmethod
+    def _generic_filter(where: str, subject: str) -> str:
+        """A filter with its subject's value (a département's code) in place of a sentinel, so that the filters of
+        a column's numbers compare equal when they differ only in their subject."""
+        pairs = parse_row_key(where)
+        hits = [column for column, value in pairs.items() if value.lower() == subject.lower()]
+        if len(hits) != 1:
+            return where
+        pairs[hits[0]] = ROW_SENTINEL
+        return ";".join(f"{column}={value}" for column, value in pairs.items())

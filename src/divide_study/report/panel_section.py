@@ -13,6 +13,7 @@ from divide_study.analysis import plots
 from divide_study.analysis.panel import (
     CLAIMS,
     QUARTERS,
+    QUOTED_KEY,
     STEP,
     claims_in,
     limit_note,
@@ -20,6 +21,7 @@ from divide_study.analysis.panel import (
     quarter_label,
     quarter_slug,
     quoted_key,
+    subject_slug,
     zone_note,
 )
 from divide_study.data.tables import read_table
@@ -201,6 +203,7 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
         ";".join(i for i in (str(f or ""), str(k or "")) if i and i != "nan")
         for f, k in zip(claims["figure_id"].fillna(""), claims["quoted_keys"].fillna(""), strict=True)
     ]
+    group_entries(report, panel, lang)
     parts = [
         f"<p>{prose}</p>",
         report.figure(
@@ -234,6 +237,41 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
         ),
     ]
     return "\n".join(parts)
+
+
+def group_entries(report, panel: pd.DataFrame, lang: str) -> None:
+    """The appendix shows every département's plugs, dwellings and share of the public-initiative zone (the
+    numbers the ranks and medians are computed from) in a table of their own, one row per département."""
+    from divide_study.report.ledger import EntryGroup
+
+    _ = Translator(lang, "analysis")
+    names = panel.drop_duplicates("department").sort_values("department")
+    columns = {
+        **{
+            f"public_plugs.{quarter_slug(q)}": _("public-zone plugs, {quarter}").format(quarter=quarter_label(q, lang))
+            for q in QUARTERS
+        },
+        "dwellings_public": _("dwellings in public-initiative zone"),
+        f"public_share.{quarter_slug(QUARTERS[-1])}": _("public-zone dwellings able to connect, {quarter}").format(
+            quarter=quarter_label(QUARTERS[-1], lang)
+        ),
+    }
+    report.group_entries(
+        EntryGroup(
+            table="panel_numbers",
+            pattern=QUOTED_KEY,
+            columns=columns,
+            rows={
+                subject_slug(code): f"{name} ({code})"
+                for code, name in zip(names["department"], names["department_name"], strict=True)
+            },
+            row_header=_("département"),
+            caption=_(
+                "Every département's numbers that the national panel's ranks, counts and medians are computed "
+                "from, read from ARCEP's files ({quarter})."
+            ).format(quarter=quarter_label(QUARTERS[-1], lang)),
+        )
+    )
 
 
 # --- the notebook's step --------------------------------------------------------------------------------

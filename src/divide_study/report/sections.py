@@ -111,6 +111,8 @@ def open_edition(lang: str, processed_dir: str | Path, figures_dir: str | Path) 
             "sources",
             "references",
             "provenance",
+            "panel_numbers",
+            "series_numbers",
         ],
         evidence=study.evidence,
         lang=lang,
@@ -1501,6 +1503,14 @@ def appendix_provenance(e: Edition) -> list[Part]:
             "computation it comes from, and the class of its source."
         )
     )
+    if r.groups:
+        md(
+            _(
+                "The numbers of every département that the national panel's and the series' ranks and medians are "
+                "computed from follow in tables of their own, one row per département; each cell is its number's "
+                "entry, and what a column's numbers are and where they come from is said once, under its caption."
+            )
+        )
     show(
         r.table(
             "provenance",
@@ -1509,4 +1519,6 @@ def appendix_provenance(e: Edition) -> list[Part]:
             "src/divide_study/report/ledger.py",
         )
     )
+    for table in r.grouped_tables():
+        show(table)
     return e.take()

@@ -11,7 +11,9 @@ import pandas as pd
 
 from divide_study.analysis import plots
 from divide_study.analysis.quoting import slug
+from divide_study.analysis.series import QUOTED_KEY, departement_part
 from divide_study.data.tables import read_table
+from divide_study.report.ledger import EntryGroup
 
 # The windows pace is measured over (data/raw/series_windows.csv), in the order the table shows them.
 WINDOWS = ("gers_ftth_start", "tarn_concession", "from_2019")
@@ -178,7 +180,9 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
         peers = _("peers of {name} (median)").format(name=name)
         columns[peers] = f"peers_median_{code}"
         keys[peers] = [key(initiative, f"peers_points_per_year.{w}") for w in WINDOWS]
-    columns[_("metropolitan départements (median)")] = "metropolitan_median"
+    metro = _("metropolitan départements (median)")
+    columns[metro] = "metropolitan_median"
+    keys[metro] = [f"series.metropolitan.points_per_year_median.{w}" for w in WINDOWS]
     shown = pd.DataFrame(
         {
             _("measured over"): [L("window", w) for w in WINDOWS],
@@ -200,6 +204,34 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
             return ""
         year, number = text.split("-Q")
         return _("Q{quarter} {year}").format(quarter=number, year=year)
+
+    # The appendix shows each département's shares and pace (the medians' inputs) in a table of their own.
+    # Headed by the quarters a window spans: its label is Table 16's.
+    by_window = {}
+    for w in WINDOWS:
+        span = pace[pace["window"] == w].iloc[0]
+        by_window[f"points_per_year.{w}.share_start"] = _("share, {quarter}").format(
+            quarter=quarter(span["from_quarter"])
+        )
+        by_window[f"points_per_year.{w}"] = _("points per year from {quarter}").format(
+            quarter=quarter(span["from_quarter"])
+        )
+    for w in WINDOWS:  # one end for every window: its number is shown once, in the first window's column
+        span = pace[pace["window"] == w].iloc[0]
+        by_window[f"points_per_year.{w}.share_end"] = _("share, {quarter}").format(quarter=quarter(span["to_quarter"]))
+    r.group_entries(
+        EntryGroup(
+            table="series_numbers",
+            pattern=QUOTED_KEY,
+            columns=by_window,
+            rows={departement_part(c).removeprefix("departement_"): f"{n} ({c})" for c, n in departements.items()},
+            row_header=_("département"),
+            caption=_(
+                "Every département's shares and pace on the State's results barometer that the medians of {table} "
+                "are computed from."
+            ).format(table=r.table_label("fibre_pace")),
+        )
+    )
 
     said = pd.DataFrame(
         {
