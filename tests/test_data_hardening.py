@@ -26,8 +26,9 @@ from divide_study.data.datapackage import check_processed, write_datapackage
 from divide_study.data.dates import ImpossibleDateError, check_clue, check_iso_date
 from divide_study.data.numbers import ImplausibleValueError, check_plausible
 from divide_study.data.reference import load_reference
-from divide_study.data.sources import check_span, code_points, explain_difference, missing_hint, unknown_hint
+from divide_study.data.sources import check_span
 from divide_study.data.tables import read_table
+from divide_study.data.text import code_points, explain_difference, missing_hint, unknown_hint
 from divide_study.engine import cli
 from divide_study.errors import DataError
 
@@ -597,3 +598,36 @@ def test_build_refuses_a_computed_impossible_value(project, capsys):
     params.write_text(f"sources_dir: {project / 'sources'}\npersons_per_household: -2.2\n", encoding="utf-8")
     output = refused_build(project, capsys, params)
     assert "persons_per_household" in output or "people_equivalent" in output, output
+
+
+def report_numbers(root: Path) -> dict[str, list[str]]:
+    """Every number each built edition shows (its links' texts, in order), and every quoted number's value."""
+    numbers = {
+        name: re.findall(r'<a class="num" href="#number-\d+">(.*?)</a>', (root / "report" / name).read_text("utf-8"))
+        for name in ("report.html", "rapport.html")
+    }
+    for path in sorted((root / "data/processed").glob("quoted_*.csv")):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        numbers[path.name] = [f"{k}={v}" for k, v in zip(frame["key"], frame["value"], strict=True)]
+    return numbers
+
+
+@pytest.mark.slow
+def test_rewording_data_rows_changes_no_number(project, built, capsys):
+    """Rows are chosen by their ids: the notes of every measure and of every role, reworded in a copy of the
+    project, leave every number the report shows and every quoted number as they were."""
+    for table in ("data/raw/measures.csv", "data/raw/roles.csv"):
+        frame = pd.read_csv(project / table, dtype=str, keep_default_na=False)
+        assert frame["note"].str.len().gt(0).any(), table
+        frame["note"] = "said otherwise: " + frame["note"].str.upper()
+        frame.to_csv(project / table, index=False, lineterminator="\n")
+    code = cli.main(["build", "--root", str(project), "--no-pdf", "--params", str(project / "params/here.yaml")])
+    output = capsys.readouterr()
+    assert code == 0, output.out + output.err
+    # The build ran on the new words (they travel to the processed copies), and no number moved.
+    assert "SAID OTHERWISE" not in (built / "data/processed/roles.csv").read_text("utf-8")
+    assert "said otherwise: " in (project / "data/processed/roles.csv").read_text("utf-8")
+    assert "said otherwise: " in (project / "data/processed/measures.csv").read_text("utf-8")
+    before, after = report_numbers(built), report_numbers(project)
+    assert len(before["report.html"]) > 300 and len(before["quoted_compare.csv"]) > 10
+    assert after == before

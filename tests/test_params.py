@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from divide_study import config
-from divide_study.engine import cli
+from divide_study.engine import cli, outputs
 from divide_study.engine.params import (
     Parameter,
     ParameterError,
@@ -441,22 +441,22 @@ def test_the_sweep_merges_by_the_same_rule_as_the_build():
 
 def test_writable_sends_published_folders_to_the_sandbox(monkeypatch):
     monkeypatch.delenv(config.PUBLISH_VARIABLE, raising=False)
-    assert config.writable("data/processed") == config.SANDBOX_DIR / "data/processed"
-    assert config.writable(config.FIGURES_DIR) == config.SANDBOX_DIR / "figures"
-    assert config.writable("figures/sub") == config.SANDBOX_DIR / "figures/sub"
-    assert config.writable("report") == config.SANDBOX_DIR / "report"
+    assert outputs.writable("data/processed") == config.SANDBOX_DIR / "data/processed"
+    assert outputs.writable(config.FIGURES_DIR) == config.SANDBOX_DIR / "figures"
+    assert outputs.writable("figures/sub") == config.SANDBOX_DIR / "figures/sub"
+    assert outputs.writable("report") == config.SANDBOX_DIR / "report"
     staged = config.BUILD_DIR / ".stage-x" / "processed"
-    assert config.writable(staged) == staged  # the build's staging folders are left as they are
-    assert "sandbox" in config.where_outputs_go(config.writable("figures"))
+    assert outputs.writable(staged) == staged  # the build's staging folders are left as they are
+    assert "sandbox" in config.where_outputs_go(outputs.writable("figures"))
     monkeypatch.setenv(config.PUBLISH_VARIABLE, "1")
-    assert config.writable("data/processed") == config.PROCESSED_DIR
+    assert outputs.writable("data/processed") == config.PROCESSED_DIR
     assert "changes the published study" in config.where_outputs_go(config.PROCESSED_DIR)
 
 
 def test_the_published_folders_are_the_output_defaults():
     specs = read_specs(config.PARAMS_DIR / "default.yaml")
-    outputs = {config.PROJ_ROOT / spec.default for spec in specs.values() if spec.folder == "output"}
-    assert outputs == {config.PROCESSED_DIR, config.FIGURES_DIR, config.REPORT_DIR} <= set(config.published_dirs())
+    defaults = {config.PROJ_ROOT / spec.default for spec in specs.values() if spec.folder == "output"}
+    assert defaults == {config.PROCESSED_DIR, config.FIGURES_DIR, config.REPORT_DIR} <= set(outputs.published_dirs())
 
 
 def digest(folder: Path) -> dict[str, str]:

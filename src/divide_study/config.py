@@ -56,39 +56,9 @@ def display_path(path: str | Path) -> str:
         return str(path)
 
 
-def published_dirs() -> list[Path]:
-    """The published study's folders: the defaults of the output-folder parameters, and the constants above."""
-    from divide_study.engine.params import ParameterError, study_specs  # params imports this module
-
-    folders = [PROCESSED_DIR, FIGURES_DIR, REPORT_DIR]
-    try:
-        specs = study_specs()
-    except ParameterError:
-        return folders  # the build reports what is wrong with the file; still protect the known folders
-    folders += [PROJ_ROOT / spec.default for spec in specs.values() if spec.folder == "output"]
-    return list(dict.fromkeys(folders))
-
-
 def publishing() -> bool:
     """True when the analyst asked, with STUDY_PUBLISH=1, that an interactive run write the published study."""
     return os.environ.get(PUBLISH_VARIABLE, "").strip() == "1"
-
-
-def writable(path: str | Path) -> Path:
-    """Where a notebook may write the output folder ``path``: itself, unless it is (inside) a published folder,
-    which becomes the same path under ``build/sandbox/`` (created), so an interactive run cannot change the
-    published study. With STUDY_PUBLISH=1 the path is returned as given."""
-    target = project_path(path)
-    if publishing():
-        return target
-    resolved = target.resolve()
-    for published in published_dirs():
-        real = published.resolve()
-        if resolved == real or resolved.is_relative_to(real):
-            sandboxed = SANDBOX_DIR / published.relative_to(PROJ_ROOT) / resolved.relative_to(real)
-            sandboxed.mkdir(parents=True, exist_ok=True)
-            return sandboxed
-    return target
 
 
 def where_outputs_go(*folders: Path) -> str:

@@ -348,7 +348,7 @@ def check_known_initiatives(
 ) -> None:
     """Every initiative a table names (in ``column``) is a row of initiatives.csv: a mistyped id would
     otherwise leave the initiative out of the comparison without a word."""
-    from divide_study.data.sources import unknown_hint
+    from divide_study.data.text import unknown_hint
 
     known = list(initiatives["initiative"])
     for row, record in rows(frame):

@@ -162,6 +162,13 @@ class Quotes:
             raise StudyError(f"quoted number {key!r} is published twice by step {self.step!r}")
         return key
 
+    def value(self, key: str) -> float:
+        """The value of a number this step quoted already, by its key."""
+        for row in self.rows:
+            if row["key"] == key:
+                return float(row["value"])
+        raise StudyError(f"quoted number {key!r}: this step has not quoted it (yet)")
+
     def _add(self, name: str, value: object, unit: str, nature: str, what: str, **more: object) -> str:
         if unit not in UNITS:
             raise StudyError(f"quoted number {name!r}: unknown unit {unit!r}; expected one of {sorted(UNITS)}")

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from divide_study.analysis.quoted import Quotes
+from divide_study.analysis.quoted import Quotes, sum_rows
 from divide_study.analysis.quoting import read_date, read_evidence
 from divide_study.analysis.quoting import slug as key_part
 from divide_study.data.barometre import quarter_of
@@ -51,6 +51,7 @@ THRESHOLDS = (0.5, 0.8)  # the shares whose crossing quarter is reported (issue 
 METRO_MEDIAN, PEERS_MEDIAN = "metropolitan_median", "peers_median"
 # Premises counted from INSEE dwellings + business sites until 2020, from operators' addresses after.
 BASIS_CHANGE = "2020-01-01"
+ARCEP_DEPARTEMENTS = "data/raw/arcep_2018/departements.csv"  # ARCEP's 2018 dwellings and business sites
 VERDICTS = (
     "consistent",
     "higher_than_the_series",
@@ -595,13 +596,11 @@ class SeriesResult:
     initiative_of: dict[str, str]  # each studied département's initiative ("" if none): its colour on the chart
 
 
-def peer_table(raw_dir: Path, departments: list[str], peer_count: int) -> tuple[pd.DataFrame, dict[str, tuple]]:
+def peer_table(arcep, departments: list[str], peer_count: int) -> tuple[pd.DataFrame, dict[str, tuple]]:
     """The 2018 panel's peers of each studied département, and each département's premises on the pre-2020 basis
-    (ARCEP's 2018 dwellings + business sites)."""
+    (ARCEP's 2018 dwellings + business sites), from ARCEP's files (``data.arcep.load_arcep``)."""
     from divide_study.analysis import panel
-    from divide_study.data.arcep import load_arcep
 
-    arcep = load_arcep(raw_dir / "arcep_2018")
     profile = panel.department_profile(panel.build_panel(arcep))
     rows = []
     for code in departments:
@@ -643,7 +642,10 @@ def run(
     unknown = sorted(set(departments) - set(data.series.loc[data.series["metropolitan"], "department"]))
     if unknown:
         raise StudyError(f"parameter panel_departments: {unknown} are not metropolitan départements of the series")
-    peers, premises_2018 = peer_table(raw_dir, departments, peer_count)
+    from divide_study.data.arcep import load_arcep
+
+    arcep = load_arcep(raw_dir / "arcep_2018")
+    peers, premises_2018 = peer_table(arcep, departments, peer_count)
 
     def processed(name: str) -> pd.DataFrame:
         return read_table(processed_dir / f"{name}.csv", SCHEMAS_DIR / f"{name}.schema.json", validate=False)
@@ -682,6 +684,7 @@ def run(
         evidence,
         own_windows,
         claims,
+        arcep.departements,
     )
 
     # Save outputs, only now that every check passed.
@@ -813,6 +816,7 @@ def _claim_quotes(
     by_department: dict[str, pd.DataFrame],
     initiatives: dict[str, str],
     evidence: pd.DataFrame,
+    departements: pd.DataFrame | None = None,
 ) -> None:
     """Each claim checked against the series: what it claims and when (its source's figure and date, or the
     study's reading of its words, declared in series_claims.csv), and the series' share in the quarter it is
@@ -843,6 +847,70 @@ def _claim_quotes(
         if row["test"] in ("share", "target") and row["quarter"]:
             point = by_department[row["department"]].loc[row["quarter"]]
             _raw_share(q, f"{name}.series_value", point, "share of the series in the quarter checked", subject)
+        if row["test"] == "count" and row["quarter"] and departements is not None:
+            _count_estimate(q, name, row, by_department, initiatives, departements)
+
+
+def _count_estimate(
+    q: Quotes,
+    name: str,
+    row: dict,
+    by_department: dict[str, pd.DataFrame],
+    initiatives: dict[str, str],
+    departements: pd.DataFrame,
+) -> str:
+    """A count claim's estimate (``check_count``): the whole département's share in the quarter checked, read
+    from its raw row, times its premises on the same basis: before 2020 ARCEP's 2018 dwellings and business
+    sites, each read from ARCEP's file of départements; after, the 2026 end point's premises (quoted already)."""
+    code, subject = row["department"], initiatives.get(row["department"], "")
+    slug = subject or departement_part(code)
+    point = by_department[code].loc[row["quarter"]]
+    share = _raw_share(q, f"{name}.series_share", point, "share of the series in the quarter checked", subject)
+    if point["quarter_end"] < BASIS_CHANGE:
+        parts = [
+            q.summed(
+                f"{slug}.premises_2018.{part}",
+                sum_rows(departements, {"Code département": code}, column),
+                table=ARCEP_DEPARTEMENTS,
+                where={"Code département": code},
+                column=column,
+                unit="premises",
+                what=what,
+                subject=subject,
+            )
+            for part, column, what in (
+                ("dwellings", "Logements", "dwellings (ARCEP, 2018)"),
+                ("business_sites", "Établissements", "business sites (ARCEP, 2018)"),
+            )
+        ]
+        premises = q.computed(
+            f"{slug}.premises_2018",
+            sum(q.value(k) for k in parts),
+            inputs=parts,
+            operation="add",
+            unit="premises",
+            what="premises on the pre-2020 basis (ARCEP's 2018 dwellings and business sites)",
+            subject=subject,
+        )
+    else:
+        premises = f"{STEP}.{slug}.endpoint_2026.premises"
+    estimate = q.value(share) * q.value(premises)
+    if round(estimate) != round(float(row["series_value"])):
+        raise StudyError(
+            f"series_claims.csv, claim {row['claim_id']!r}: its estimate {row['series_value']} is not its quoted "
+            f"share times its quoted premises ({estimate:,.0f})"
+        )
+    return q.computed(
+        f"{name}.series_value",
+        estimate,
+        inputs=[share, premises],
+        operation="multiply",
+        unit="premises",
+        what="premises able to connect in the whole département in the quarter checked (share × premises)",
+        scope=ZONE,
+        subject=subject,
+        as_of=point["quarter_end"],
+    )
 
 
 def quote(
@@ -859,6 +927,7 @@ def quote(
     evidence=None,
     own_windows=None,
     claims_raw=None,
+    departements=None,
 ) -> pd.DataFrame:
     """The numbers the report quotes from this step. A share is read from the row and column of the raw
     baromètre file it comes from; a pace is computed from the two shares it spans; a median names every pace it
@@ -1021,5 +1090,5 @@ def quote(
             scope=ZONE,
         )
     if claims_raw is not None and evidence is not None:
-        _claim_quotes(q, claims, claims_raw, by_department, initiatives, evidence)
+        _claim_quotes(q, claims, claims_raw, by_department, initiatives, evidence, departements)
     return q.frame()

@@ -38,8 +38,9 @@ from divide_study.data.numbers import (
     qualifier_from_text,
 )
 from divide_study.data.reference import ReferenceData, load_reference
-from divide_study.data.sources import check_span, explain_difference, missing_hint, read_sources, unknown_hint
+from divide_study.data.sources import check_span, read_sources
 from divide_study.data.tables import read_table, rows, write_csv_atomic
+from divide_study.data.text import explain_difference, missing_hint, unknown_hint
 from divide_study.errors import DataError
 
 CONTEXT = "context"  # initiative id for national or territorial context figures

@@ -15,8 +15,8 @@ import pandas as pd
 
 from divide_study.data.dates import ImpossibleDateError, check_iso_date
 from divide_study.data.numbers import ImplausibleValueError, check_plausible
-from divide_study.data.sources import unknown_hint
 from divide_study.data.tables import read_table, rows
+from divide_study.data.text import unknown_hint
 from divide_study.errors import DataError
 
 

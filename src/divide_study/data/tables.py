@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from divide_study.data.text import CONTROL, control_problem, formula_problem
+from divide_study.data.text import CONTROL, control_problem, formula_problem, unknown_hint
 from divide_study.errors import DataError
 
 _BOM = b"\xef\xbb\xbf"
@@ -81,9 +81,6 @@ def _check_header(path: Path, text: str, schema: dict) -> None:
     missing = [name for name in expected if name not in columns]
     extra = [name for name in columns if name not in expected]
     if missing:
-        # Imported here: sources reads its registry through this module.
-        from divide_study.data.sources import unknown_hint
-
         raise DataError(
             path,
             f"missing column(s) {missing}; the schema expects {expected}"

@@ -266,10 +266,9 @@ def group_entries(report, panel: pd.DataFrame, lang: str) -> None:
                 for code, name in zip(names["department"], names["department_name"], strict=True)
             },
             row_header=_("département"),
-            caption=_(
-                "Every département's numbers that the national panel's ranks, counts and medians are computed "
-                "from, read from ARCEP's files ({quarter})."
-            ).format(quarter=quarter_label(QUARTERS[-1], lang)),
+            caption=_("The national panel's numbers by département ({quarter}).").format(
+                quarter=quarter_label(QUARTERS[-1], lang)
+            ),
         )
     )
 

@@ -13,6 +13,7 @@ from divide_study.analysis import plots
 from divide_study.analysis.quoting import slug
 from divide_study.analysis.series import QUOTED_KEY, departement_part
 from divide_study.data.tables import read_table
+from divide_study.errors import StudyError
 from divide_study.report.ledger import EntryGroup
 
 # The windows pace is measured over (data/raw/series_windows.csv), in the order the table shows them.
@@ -33,12 +34,19 @@ def claim_cells(quoted: pd.DataFrame, claims: pd.DataFrame, columns, initiatives
             {
                 said_on: f"{name}.as_of",
                 claim: f"{name}.claimed",
-                # A count's estimate (share × premises) is not a quoted number yet: its cell links the row's
-                # evidence, as any cell no key names (the appendix walk lists it).
-                then: value if value in quoted.index else "",
+                then: _then(quoted, row, value),
             }
         )
     return pd.DataFrame(rows, index=claims.index)
+
+
+def _then(quoted: pd.DataFrame, row: dict, key: str) -> str:
+    """The quoted number a claim's "series then" cell shows; none when the series has no quarter to check."""
+    if key in quoted.index:
+        return key
+    if isinstance(row["quarter"], str) and row["quarter"] and row["test"] != "zone_complete":
+        raise StudyError(f"series_claims.csv, claim {row['claim_id']!r}: the series step quoted no {key!r}")
+    return ""
 
 
 def departement_of(quoted: pd.DataFrame, series: pd.DataFrame, initiative: str) -> tuple[str, str]:
@@ -226,10 +234,9 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
             columns=by_window,
             rows={departement_part(c).removeprefix("departement_"): f"{n} ({c})" for c, n in departements.items()},
             row_header=_("département"),
-            caption=_(
-                "Every département's shares and pace on the State's results barometer that the medians of {table} "
-                "are computed from."
-            ).format(table=r.table_label("fibre_pace")),
+            caption=_("The series' shares and pace by département (medians of {table}).").format(
+                table=r.table_label("fibre_pace")
+            ),
         )
     )
 
