@@ -252,8 +252,11 @@ def test_public_money_divides_only_within_its_scope():
         columns=["evidence_id", "value", "unit", "as_of", "qualifier", "source_class", "source"],
     )
     funding = pd.DataFrame(
-        [("alpha", "State", "state_p1", "phase_1", False, ""), ("alpha", "State", "state_any", "unclear", False, "")],
-        columns=["initiative", "funder", "evidence_id", "scope", "all_public_money", "note"],
+        [
+            ("alpha", "State", "state_p1", "phase_1", False, "state", ""),
+            ("alpha", "State", "state_any", "unclear", False, "state", ""),
+        ],
+        columns=["initiative", "funder", "evidence_id", "scope", "all_public_money", "covers", "note"],
     )
     money = metrics.public_money(funding, evidence, MEASURES, FIGURES, EXTERNAL, "alpha").set_index("evidence_id")
     assert money.loc["state_p1", "per_premise"] == pytest.approx(20e6 / 40_000)

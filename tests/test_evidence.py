@@ -229,13 +229,24 @@ def test_counted_targets_dated_by_another_row_and_the_models_side_by_side():
     assert pace["plugs_per_year"].iloc[0] == pytest.approx(50_000 / (timeline.decimal_year("2022-11") - signed))
     money = pd.DataFrame(
         [
-            ("delta", "the département", True, 20e6, "zone", 200.0, "delta|public money|2019", "all of it"),
-            ("delta", "a part of it", False, 5e6, "zone", 50.0, "x", ""),
+            (
+                "delta",
+                "the département",
+                True,
+                "departement",
+                20e6,
+                "zone",
+                200.0,
+                "delta|public money|2019",
+                "all of it",
+            ),
+            ("delta", "a part of it", False, "departement", 5e6, "zone", 50.0, "x", ""),
         ],
         columns=[
             "initiative",
             "funder",
             "all_public_money",
+            "covers",
             "amount_eur",
             "scope",
             "per_premise",

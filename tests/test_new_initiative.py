@@ -138,6 +138,7 @@ def add_made_up_network(raw: Path) -> None:
                 "evidence_id": f"{NEW}|public money|2020",
                 "scope": "concession_zone",
                 "all_public_money": "true",
+                "covers": "departement",
                 "note": "made up",
             },
         ],

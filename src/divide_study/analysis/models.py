@@ -31,6 +31,7 @@ MODEL_COLUMNS = [
     "public_money_per_premise",
     "public_money_note",
     "public_money_id",
+    "public_money_covers",
     "own_target",
     "own_target_id",
     "own_target_cited_as",
@@ -143,6 +144,7 @@ def model_comparison(
                 "public_money_per_premise": float(public[0]["per_premise"]) if public else nan,
                 "public_money_note": public[0]["note"] if public else "",
                 "public_money_id": public[0]["evidence_id"] if public else "",
+                "public_money_covers": public[0]["covers"] if public else "",
                 "own_target": own[0]["target"].removeprefix("own target: ") if own else "",
                 "own_target_id": own[0]["target_id"] if own else "",
                 "own_target_cited_as": own[0]["cited_as"] if own else "",
@@ -163,6 +165,16 @@ def model_comparison(
     frame = pd.DataFrame(out, columns=MODEL_COLUMNS)
     # Years stay whole numbers in the CSV ("2013", not "2013.0"), empty where a contract is open-ended.
     return frame.astype({"from_year": "Int64", "to_year": "Int64"})
+
+
+def money_comparison(covers: str, other: str) -> tuple[bool, list[str], list[str]]:
+    """Whether two amounts of public money can be set side by side: only when they hold the money of the same
+    funders (``funding.csv``'s ``covers``) and neither leaves its funders unstated. Also what each holds that the
+    other leaves out, in the order of their codes, so that a refusal can say why."""
+    ours, theirs = [c for c in covers.split(";") if c], [c for c in other.split(";") if c]
+    if not ours or not theirs or "unstated" in ours or "unstated" in theirs:
+        return False, [c for c in ours if c not in theirs], [c for c in theirs if c not in ours]
+    return set(ours) == set(theirs), [c for c in ours if c not in theirs], [c for c in theirs if c not in ours]
 
 
 def _average_pace(steps: list[dict]) -> float:

@@ -271,7 +271,12 @@ class Report:
         """The entry of a table cell that names its number (a key, an evidence id, or a link this Report made):
         that number's own entry; a cell showing several (a span of years: items joined by ';') gets an entry of
         its own linking each."""
-        parts = [item] if item in self._issued else [part for part in item.split(";") if part]
+        if item in self._issued:
+            parts = [item]
+        elif item.startswith("<a "):  # links joined by ';': split between them (a link's text may hold '&#40;')
+            parts = re.findall(r"<a [^>]*>.*?</a>", item)
+        else:
+            parts = [part for part in item.split(";") if part]
         if len(parts) == 1:
             return self._entry_of(self.input_link(parts[0]))
         links = [self.input_link(part) for part in parts]

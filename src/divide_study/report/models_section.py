@@ -9,6 +9,7 @@ import html
 import pandas as pd
 
 from divide_study.analysis import plots
+from divide_study.analysis.models import money_comparison
 from divide_study.analysis.quoting import model_keys, slug
 from divide_study.errors import StudyError
 from divide_study.i18n import Translator
@@ -259,3 +260,102 @@ def side_by_side_table(table: pd.DataFrame, labels: Labels) -> pd.DataFrame:
                 column.append(str(value))
         out[row["name"]] = column
     return pd.DataFrame(out)
+
+
+def decision_table(
+    table: pd.DataFrame,
+    networks: list[str],
+    contracts: pd.DataFrame,
+    labels: Labels,
+    contract_words,
+    paces: dict[str, float],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The summary's decision table: for each fibre network (``networks``, rows of ``table``, models.csv in the
+    edition's words), how it was built and run (its contracts, ``contract_words`` saying a cell of contracts.csv in
+    the edition's words), its public money per plug and whose money that is, whether the amounts can be set side
+    by side (``analysis.models.money_comparison``), its own target against what was achieved by then, its pace on
+    the State's barometer from its fibre contract (``paces``: the series step's quoted
+    ``series.<initiative>.own_network.points_per_year``), and who carries the delay and take-up risks.
+
+    Returns the table to show (one column per network), the quoted key each numeric cell shows, and which cells
+    are words holding digits (a contract's phase)."""
+    _ = Translator(labels.lang, "analysis")
+    formats = Formats(labels.lang)
+    rows = table.set_index("initiative").loc[networks]
+    if len(networks) != 2:
+        raise StudyError(f"the decision table sets two fibre networks side by side, not {len(networks)}")
+
+    def funders(codes: list[str]) -> str:
+        return formats.join([labels("funder", c) for c in codes])
+
+    indicators = [
+        ("contracts", _("how it was built and run (contracts table)")),
+        ("public_money_per_premise", _("public money per plug (€, nominal)")),
+        ("public_money_covers", _("whose money that is")),
+        ("comparable", _("can the two amounts be compared?")),
+        ("own_target", _("own target")),
+        ("target_by", _("by")),
+        ("achieved_by_target_year", _("latest achieved by then")),
+        ("pace", _("points of premises able to connect gained per year (State's barometer), from its fibre contract")),
+        ("delay_risk", _("who pays for delay")),
+        ("demand_risk", _("who loses if few subscribe")),
+    ]
+    shown: dict[str, list[str]] = {_("indicator"): [label for _key, label in indicators]}
+    keys: dict[str, list[str]] = {}
+    worded: dict[str, list[bool]] = {}
+    first, second = (rows.loc[n] for n in networks)
+    for initiative in networks:
+        row = rows.loc[initiative]
+        other = second if initiative == networks[0] else first
+        cells, cell_keys, words = [], [], []
+        model = model_keys({**row.to_dict(), "initiative": initiative})
+        for key, _label in indicators:
+            text, cell_key, is_words = MISSING, "", False
+            if key == "contracts":
+                own = contracts[contracts["initiative"] == initiative]
+                text = "; ".join(
+                    _("{phase}: {model}").format(
+                        phase=contract_words(r["phase"], "phase"), model=contract_words(r["model"], "model")
+                    )
+                    for r in own.to_dict("records")
+                )
+                is_words = True
+            elif key == "public_money_covers" and row["public_money_covers"]:
+                text = _("{funders} ({scope})").format(
+                    funders=funders(row["public_money_covers"].split(";")),
+                    scope=labels("scope", row["public_money_scope"]),
+                )
+                cell_key = model.get("public_money_scope", "")  # a scope is its amount's: linked to it
+            elif key == "comparable" and row["public_money_covers"] and other["public_money_covers"]:
+                same, extra, missing = money_comparison(row["public_money_covers"], other["public_money_covers"])
+                if same:
+                    text = _("yes: the same funders")
+                elif extra:
+                    text = _("no: it holds the money of {funders}, which the other leaves out").format(
+                        funders=funders(extra)
+                    )
+                else:
+                    text = _("no: it leaves out the money of {funders}").format(funders=funders(missing))
+                is_words = True
+            elif key == "pace":
+                cell_key = f"series.{initiative}.own_network.points_per_year"
+                text = formats.number(paces[initiative], 1) if initiative in paces else ""
+            elif key in ("delay_risk", "demand_risk"):
+                text = str(row[key]) or MISSING
+                is_words = True
+            elif key == "public_money_per_premise" and row[key] == row[key]:
+                text, cell_key = formats.number(float(row[key])), model.get(key, "")
+            elif key == "own_target" and row[key]:
+                text, cell_key = str(row[key]), model.get(key, "")
+            elif key == "target_by" and row[key] == row[key] and str(row[key]):
+                text, cell_key = formats.number(float(row[key]), grouping=False), model.get(key, "")
+            elif key == "achieved_by_target_year" and row[key] == row[key]:
+                text, cell_key = formats.share(float(row[key])), model.get(key, "")
+            cells.append(text or MISSING)
+            cell_keys.append(cell_key if text and text != MISSING else "")
+            words.append(is_words)
+        shown[row["name"]] = cells
+        keys[row["name"]] = cell_keys
+        worded[row["name"]] = words
+    frame = pd.DataFrame(shown)
+    return frame, pd.DataFrame(keys, index=frame.index), pd.DataFrame(worded, index=frame.index)

@@ -266,7 +266,7 @@ def group_entries(report, panel: pd.DataFrame, lang: str) -> None:
                 for code, name in zip(names["department"], names["department_name"], strict=True)
             },
             row_header=_("département"),
-            caption=_("The national panel's numbers by département ({quarter}).").format(
+            caption=_("The national panel by département ({quarter}).").format(
                 quarter=quarter_label(QUARTERS[-1], lang)
             ),
         )

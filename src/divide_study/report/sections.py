@@ -20,6 +20,7 @@ import pandas as pd
 from divide_study.analysis import findings, plots, quoted, quoting
 from divide_study.analysis import sensitivity as sens
 from divide_study.analysis.metrics import headlines
+from divide_study.analysis.models import money_comparison
 from divide_study.analysis.quoting import slug
 from divide_study.analysis.study import load_study
 from divide_study.config import project_path, schema_of
@@ -91,6 +92,7 @@ def open_edition(lang: str, processed_dir: str | Path, figures_dir: str | Path) 
             "fibre_series",
         ],
         table_keys=[
+            "decision",
             "findings",
             "initiatives",
             "comparison",
@@ -237,6 +239,7 @@ def summary(e: Edition) -> list[Part]:
         e.show,
     )
     heading("executive-summary", _("Executive summary"))
+    F = e.F
     gers_pp = r.quote(f"compare.{GERS}.cost_per_premise", "{:,.0f} €")
     castres_pp = r.quote(f"compare.{CASTRES}.cost_per_premise", "{:,.0f} €")
     castres_year = r.quote(f"compare.{CASTRES}.price_year")
@@ -249,8 +252,6 @@ def summary(e: Edition) -> list[Part]:
     high = r.quote("sensitivity.ratio_cost_per_premise.high", "{:.1f}")
     speed_low = r.quote(f"sensitivity.{GERS}.speed_assumed.lowest", unit="Mbit/s", natures=["assumption"])
     speed_high = r.quote(f"sensitivity.{GERS}.speed_assumed.highest", unit="Mbit/s", natures=["assumption"])
-    mbit_low = r.quote(f"sensitivity.ratio_cost_per_mbit.{GERS}_speed.low", "{:.0f}")
-    mbit_central = r.quote("compare.headline.ratio_cost_per_mbit", "{:.0f}")
     target_own = r.quote(f"compare.{GERS}.own_target", "{:.0%}", unit="share")
     achieved_own = r.quote(f"compare.{GERS}.own_target.achieved", "{:.0%}", unit="share")
     own_by = r.quote(f"compare.{GERS}.own_target.by")
@@ -262,7 +263,59 @@ def summary(e: Edition) -> list[Part]:
     people_low = r.quote(f"programmes.{PROGRAMME}.people.lowest", unit="people")
     people_high = r.quote(f"programmes.{PROGRAMME}.people.highest", unit="people")
     per_family = r.quote(f"programmes.{PROGRAMME}.people_per_family", "{:.1f}")
+    # The decision table's networks: the focus and the concession, both fibre (Castres-Mazamet's DSL and WiFi is
+    # context, not a model to rank). Their rows of models.csv, in the edition's words.
+    networks = [GERS, e.TARN]
+    decided = e.in_words(e.models, "models.csv").set_index("initiative").loc[networks]
+    paces = {i: float(r.quoted.loc[f"series.{i}.own_network.points_per_year", "value"]) for i in networks}
+    gers_row, tarn_row = decided.loc[GERS], decided.loc[e.TARN]
+    same_funders, _gers_extra, _tarn_extra = money_comparison(
+        gers_row["public_money_covers"], tarn_row["public_money_covers"]
+    )
+
+    def funders(codes: str) -> str:
+        return esc(F.join([L("funder", c) for c in codes.split(";") if c]))
+
+    def money_per_plug(row) -> str:
+        return r.quote(
+            f"compare.{row.name}.money.{slug(row['public_money_id'])}.per_premise", "{:,.0f} €", unit="EUR_per_premise"
+        )
+
+    decision_values = dict(
+        table=r.table_ref("decision"),
+        gers=esc(e.names[GERS]),
+        concession=esc(e.names[e.TARN]),
+        gers_pp=money_per_plug(gers_row),
+        tarn_pp=money_per_plug(tarn_row),
+        gers_covers=funders(gers_row["public_money_covers"]),
+        tarn_covers=funders(tarn_row["public_money_covers"]),
+        gers_scope=esc(L("scope", gers_row["public_money_scope"])),
+        gers_delay=esc(gers_row["delay_risk"]),
+        tarn_delay=esc(tarn_row["delay_risk"]),
+        penalties=r.ref(e.TARN, "contractual penalties for delay (about)", fmt="{:,.0f}", scale=1e-6),
+        gers_pace=r.quote(f"series.{GERS}.own_network.points_per_year", "{:.1f}"),
+        tarn_pace=r.quote(f"series.{e.TARN}.own_network.points_per_year", "{:.1f}"),
+        gers_start=r.quote(f"series.{GERS}.own_network.start"),
+        tarn_start=r.quote(f"series.{e.TARN}.own_network.start"),
+    )
+    money_words = (
+        _("amounts of the same funders, so they can be set side by side")
+        if same_funders
+        else _(
+            "amounts of different funders ({tarn_covers} for the first; {gers_covers}, over {gers_scope}, for the "
+            "second), so they are not compared"
+        ).format(**decision_values)
+    )
+    lead = _(
+        "Which model, at what public cost, with what risk, how fast ({table}): the {concession} concession asked {tarn_pp} "
+        "of public money per plug and the {gers} network {gers_pp}, but these are {money_words}. Who pays for "
+        "delay — {concession}: {tarn_delay} (the Département claimed about {penalties} million euros of them); {gers}: "
+        "{gers_delay}. On the State's barometer (whole départements, private zones included), premises able to "
+        "connect gained {tarn_pace} points a year in {concession} from its concession ({tarn_start}) and {gers_pace} in "
+        "{gers} from its fibre contract ({gers_start})."
+    ).format(money_words=money_words, **decision_values)
     points = [
+        ("models", lead),
         (
             "cost",
             _(
@@ -279,15 +332,6 @@ def summary(e: Edition) -> list[Part]:
                 "The sources disagree on what the Gers network cost (from {cost_low} to {cost_high} million euros, of different "
                 "scopes). Over every choice of cost and premises that share a scope, and every base year, <em>assumed</em> "
                 "spending profile and population tried, the Gers/Castres ratio runs from {low} ({low_by}) to {high} ({high_by})."
-            ),
-        ),
-        (
-            "per_mbit",
-            _(
-                "Per Mbit/s offered the order reverses, <em>on an assumption</em>: the sources state no speed for the Gers "
-                "network. At the assumed {speed_low} to {speed_high}, Castres-Mazamet's {castres_speed} DSL cost {mbit_low} to "
-                "{mbit_central} times the Gers fibre per premise and Mbit/s; counted at other speeds for Castres-Mazamet, the "
-                "ratio falls as low as {mbit_min} ({figure_mbit})."
             ),
         ),
         (
@@ -327,10 +371,6 @@ def summary(e: Edition) -> list[Part]:
         speed_low=speed_low,
         speed_high=speed_high,
         castres_speed=castres_speed,
-        mbit_low=mbit_low,
-        mbit_central=mbit_central,
-        mbit_min=r.quote("sensitivity.ratio_cost_per_mbit.low", "{:.1f}"),
-        figure_mbit=r.figure_ref("sensitivity_tornado_mbit"),
         target_own=target_own,
         own_by=own_by,
         achieved_own=achieved_own,
@@ -344,8 +384,46 @@ def summary(e: Edition) -> list[Part]:
     )
     show(
         '<div class="summary"><ol>'
-        + "".join(f"<li>{badge(key)} {text.format(**values)}</li>" for key, text in points)
+        + "".join(f"<li>{badge(key)} {text if key == 'models' else text.format(**values)}</li>" for key, text in points)
         + "</ol></div>"
+    )
+    shown, cells, worded = models_section.decision_table(
+        e.in_words(e.models, "models.csv"),
+        networks,
+        e.study.contracts,
+        L,
+        lambda text, column: str(e.words(text, "contracts.csv", column)),
+        paces,
+    )
+    # The contracts' cell names the cited contracts table's rows it shows (their model's words, each linked).
+    contracts = e.study.contracts
+    for j, initiative in enumerate(networks, start=1):
+        cells.iat[0, j - 1] = ";".join(
+            r.reference_cell(
+                str(e.words(text, "contracts.csv", "model")),
+                _("words of the cited contracts table"),
+                "data/raw/reference/contracts.csv",
+                n + 1,
+                "model",
+            )
+            for n, text in zip(contracts.index, contracts["model"], strict=True)
+            if contracts.loc[n, "initiative"] == initiative
+        )
+        worded.iat[0, j - 1] = False
+    show(
+        r.table(
+            "decision",
+            shown,
+            _("Which model, at what cost, risk and pace ({strength} evidence).").format(
+                strength=L("strength", e.strength["models"])
+            ),
+            _(
+                "data/processed/models.csv; contracts.csv; funding.csv's funders; the State's results barometer "
+                "({table})"
+            ).format(table=r.table_label("fibre_pace")),
+            cells=cells,
+            words=worded,
+        )
     )
     show(
         r.table(
@@ -411,8 +489,8 @@ def initiatives(e: Edition) -> list[Part]:
             "phase of fibre was built and run by Orange under a public works-and-operation contract; its second by Gers Fibre, "
             "a company whose owners the contracts table gives as {owned_by}. It was launched in {launched} with a budget of {budget} million euros. The State's "
             "share of phase 1 was {state_phase1} million euros ({state_phase1_on}); a member of parliament's release of "
-            '{state_mp_on} says the State "invested" {state_mp} million — a separate figure of unstated scope, not part of '
-            "the {budget} million. By {plugs_2019_on} more than {plugs_2019} plugs were eligible, in the "
+            '{state_mp_on} says the State "invested" {state_mp} million, of unstated scope: it may hold that share of '
+            "phase 1, so the sources allow neither adding it to the {budget} million nor setting it apart. By {plugs_2019_on} more than {plugs_2019} plugs were eligible, in the "
             "Département's own words.\n\n"
             "**Castres-Mazamet** built a metropolitan fibre network as early as {metro_year} through the SEM Intermédiasud, a "
             "mixed-economy company of the local authorities and multi-site firms, with an operator chosen by tender; in "

@@ -234,9 +234,7 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
             columns=by_window,
             rows={departement_part(c).removeprefix("departement_"): f"{n} ({c})" for c, n in departements.items()},
             row_header=_("département"),
-            caption=_("The series' shares and pace by département (medians of {table}).").format(
-                table=r.table_label("fibre_pace")
-            ),
+            caption=_("The series by département (medians of {table}).").format(table=r.table_label("fibre_pace")),
         )
     )
 

@@ -1,0 +1,104 @@
+"""The summary's decision table: public money set side by side only when it holds the same funders' money."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from divide_study.analysis.models import money_comparison
+from divide_study.language.labels import Labels
+from divide_study.report.models_section import decision_table
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs", "comparable", "extra", "missing"),
+    [
+        ("departement", "departement", True, [], []),
+        ("state;departement", "departement;state", True, [], []),  # the same funders in another order
+        ("state;region;departement", "departement", False, ["state", "region"], []),
+        ("departement", "state;departement", False, [], ["state"]),
+        ("unstated", "unstated", False, [], []),  # funders nobody states are never the same funders
+        ("", "departement", False, [], ["departement"]),
+    ],
+)
+def test_public_money_is_compared_only_across_the_same_funders(ours, theirs, comparable, extra, missing):
+    assert money_comparison(ours, theirs) == (comparable, extra, missing)
+
+
+LABELS = pd.DataFrame(
+    [
+        ("funder", "state", "the State", "l'État", ""),
+        ("funder", "departement", "the Département", "le Département", ""),
+        ("scope", "phase_1", "phase 1", "phase 1", ""),
+        ("scope", "zone", "the zone", "la zone", ""),
+    ],
+    columns=["kind", "key", "en", "fr", "note"],
+)
+
+
+def models(covers_a: str, covers_b: str) -> pd.DataFrame:
+    row = {
+        "public_money_scope": "phase_1",
+        "public_money_per_premise": 2000.0,
+        "public_money_id": "a|public money|2017",
+        "own_target": "",
+        "own_target_id": "",
+        "own_target_cited_as": "",
+        "target_by": "",
+        "achieved_by_target_year": float("nan"),
+        "delay_risk": "the public body",
+        "demand_risk": "the public body",
+        "premises": 10.0,
+        "from_year": 2016,
+        "to_year": 2024,
+    }
+    return pd.DataFrame(
+        [
+            {**row, "initiative": "a", "name": "A", "public_money_covers": covers_a},
+            {**row, "initiative": "b", "name": "B", "public_money_covers": covers_b, "public_money_scope": "zone"},
+        ]
+    )
+
+
+CONTRACTS = pd.DataFrame(
+    [("a", "phase 1", "works contract"), ("b", "FTTH", "concession")], columns=["initiative", "phase", "model"]
+)
+
+
+def test_the_decision_table_says_whose_money_each_amount_holds_and_refuses_to_compare_different_funders():
+    shown, keys, words = decision_table(
+        models("state;departement", "departement"),
+        ["a", "b"],
+        CONTRACTS,
+        Labels(LABELS, "en"),
+        lambda t, c: t,
+        {"a": 11.3},
+    )
+    by_row = shown.set_index("indicator")
+    assert by_row.loc["how it was built and run (contracts table)", "A"] == "phase 1: works contract"
+    assert by_row.loc["whose money that is", "A"] == "the State and the Département (phase 1)"
+    assert by_row.loc["whose money that is", "B"] == "the Département (the zone)"
+    compared = by_row.loc["can the two amounts be compared?"]
+    assert compared["A"] == "no: it holds the money of the State, which the other leaves out"
+    assert compared["B"] == "no: it leaves out the money of the State"
+    pace = "points of premises able to connect gained per year (State's barometer), from its fibre contract"
+    assert by_row.loc[pace, "A"] == "11.3" and by_row.loc[pace, "B"] == "–"  # no quoted pace: no number
+    # Each number names its quoted key; a pace the series step did not quote names none.
+    assert keys.loc[list(by_row.index).index(pace), "A"] == "series.a.own_network.points_per_year"
+    assert keys.loc[list(by_row.index).index(pace), "B"] == ""
+    assert keys.loc[1, "A"] == "compare.a.money.a_public_money_2017.per_premise"
+    # Words holding digits (a contract's phase) and the risks are words; whose money it is links its amount.
+    assert list(words["A"]) == [True, False, False, True, False, False, False, False, True, True]
+    assert keys.loc[2, "A"] == "compare.a.money.a_public_money_2017"
+
+
+def test_the_same_funders_money_is_said_comparable_in_french():
+    shown, _keys, _words = decision_table(
+        models("departement", "departement"), ["a", "b"], CONTRACTS, Labels(LABELS, "fr"), lambda t, c: t, {}
+    )
+    assert set(shown.iloc[3, 1:]) == {"oui\u00a0: les mêmes financeurs"}
+
+
+def test_the_decision_table_sets_two_networks_side_by_side():
+    with pytest.raises(Exception, match="two fibre networks"):
+        decision_table(models("a", "b"), ["a"], CONTRACTS, Labels(LABELS, "en"), lambda t, c: t, {})
