@@ -347,8 +347,9 @@ def summary(e: Edition) -> list[Part]:
             _(
                 "Soho Solo's promoter claimed {families} families settled by {families_by}; later counts, of people, are "
                 "{people_low} to {people_high}, which would mean at most {per_family} persons per family: the claim and the "
-                "counts disagree. The sources give no total cost for the programme, so it cannot be costed against the "
-                "networks."
+                "counts disagree. Its budget was {budget} euros a year ({budget_on}, as the press reports it); no source "
+                "gives "
+                "its total over the years, so it is not costed against the networks."
             ),
         ),
     ]
@@ -381,6 +382,8 @@ def summary(e: Edition) -> list[Part]:
         people_low=people_low,
         people_high=people_high,
         per_family=per_family,
+        budget=r.evidence(e.study.role("programme_annual_budget")),
+        budget_on=r.as_of(e.study.role("programme_annual_budget")),
     )
     show(
         '<div class="summary"><ol>'
@@ -1104,7 +1107,9 @@ def programme(e: Edition) -> list[Part]:
             "cannot fall, yet these counts do: they cannot all be right, so each is shown as its source gives it, the "
             "promoter's as a claim, not a result. The programme depended on ADSL coverage "
             "obtained through an agreement with France Telecom. The {eu} million euros of EU funds since {eu_since} went to "
-            "all the Gers partners' ICT projects: they are not Soho Solo's cost, and no cost per newcomer can be "
+            "all the Gers partners' ICT projects: they are not Soho Solo's cost. Its own budget was {budget} euros a "
+            "year ({budget_on}, as the press reports it); no source gives its years of spending, so no cost per "
+            "newcomer is "
             "computed."
         ).format(
             families_by=families_by,
@@ -1121,6 +1126,8 @@ def programme(e: Edition) -> list[Part]:
             teleworkers_on=r.as_of(teleworkers),
             eu=r.fig("soho_eu_funds_all_partners", "{:,.0f}", 1e-6),
             eu_since=r.fig("soho_eu_funds_since_year", "{:.0f}"),
+            budget=r.evidence(study.role("programme_annual_budget")),
+            budget_on=r.as_of(study.role("programme_annual_budget")),
         )
     )
     show(
