@@ -631,3 +631,18 @@ def test_rewording_data_rows_changes_no_number(project, built, capsys):
     before, after = report_numbers(built), report_numbers(project)
     assert len(before["report.html"]) > 300 and len(before["quoted_compare.csv"]) > 10
     assert after == before
+
+
+def test_a_row_with_an_extra_field_is_refused_naming_file_and_row(tmp_path):
+    """An unquoted comma in a note splits it: the row has one field too many, said with the file and its row."""
+    schema = {
+        "fields": [{"name": "key", "type": "string"}, {"name": "note", "type": "string"}],
+        "primaryKey": ["key"],
+    }
+    (tmp_path / "t.schema.json").write_text(json.dumps(schema), encoding="utf-8")
+    path = tmp_path / "t.csv"
+    path.write_text('key,note\na,"quoted, fine"\nb,not quoted, split\n', encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        read_table(path, tmp_path / "t.schema.json")
+    assert info.value.row == 2 and "3 fields where the header has 2" in str(info.value)
+    assert "t.csv, row 2 (line 3)" in str(info.value) and "Quote the value" in str(info.value)

@@ -258,6 +258,21 @@ def _typed(frame: pd.DataFrame, schema: dict) -> pd.DataFrame:
     return frame
 
 
+def _check_field_counts(path: Path, text: str) -> None:
+    """Stop at the first row with more or fewer fields than the header (pandas would say only "Expected 7 fields
+    in line 6, saw 8", naming no file): most often a comma inside a value that is not quoted."""
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, [])
+    for number, fields in enumerate(reader, start=1):
+        if fields and len(fields) != len(header):
+            hint = "; a comma inside a value? Quote the value" if len(fields) > len(header) else ""
+            raise DataError(
+                path,
+                f"{len(fields)} fields where the header has {len(header)} (file line {reader.line_num}){hint}",
+                row=number,
+            )
+
+
 def read_table(path: Path, schema_path: Path | None = None, validate: bool = True) -> pd.DataFrame:
     """A CSV table checked against its Table Schema, with typed columns (strings stay strings, '' = empty).
 
@@ -267,6 +282,7 @@ def read_table(path: Path, schema_path: Path | None = None, validate: bool = Tru
     schema = load_schema(schema_path or schema_path_for(path))
     text = read_text_strict(path)
     _check_header(path, text, schema)
+    _check_field_counts(path, text)
     key_field = (schema.get("primaryKey") or [None])[0]
     frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     # Before the schema check, whose range constraints would call 'NaN' "below the minimum".
