@@ -41,6 +41,7 @@ def models(covers_a: str, covers_b: str) -> pd.DataFrame:
         "public_money_scope": "phase_1",
         "public_money_per_premise": 2000.0,
         "public_money_id": "a|public money|2017",
+        "public_money_note": "a note",
         "own_target": "",
         "own_target_id": "",
         "own_target_cited_as": "",
@@ -76,11 +77,11 @@ def test_the_decision_table_says_whose_money_each_amount_holds_and_refuses_to_co
     )
     by_row = shown.set_index("indicator")
     assert by_row.loc["how it was built and run (contracts table)", "A"] == "phase 1: works contract"
-    assert by_row.loc["whose money that is", "A"] == "the State and the Département (phase 1)"
-    assert by_row.loc["whose money that is", "B"] == "the Département (the zone)"
+    assert by_row.loc["whose money that is", "A"] == "the State and the Département (phase 1: a note)"
+    assert by_row.loc["whose money that is", "B"] == "the Département (the zone: a note)"
     compared = by_row.loc["can the two amounts be compared?"]
-    assert compared["A"] == "no: it holds the money of the State, which the other leaves out"
-    assert compared["B"] == "no: it leaves out the money of the State"
+    assert compared["A"] == "no: it holds the money of the State, which the other's source does not count"
+    assert compared["B"] == "no: its source does not count the money of the State"
     pace = "points of premises able to connect gained per year (State's barometer), from its fibre contract"
     assert by_row.loc[pace, "A"] == "11.3" and by_row.loc[pace, "B"] == "–"  # no quoted pace: no number
     # Each number names its quoted key; a pace the series step did not quote names none.

@@ -321,9 +321,10 @@ def decision_table(
                 )
                 is_words = True
             elif key == "public_money_covers" and row["public_money_covers"]:
-                text = _("{funders} ({scope})").format(
+                text = _("{funders} ({scope}: {note})").format(
                     funders=funders(row["public_money_covers"].split(";")),
                     scope=labels("scope", row["public_money_scope"]),
+                    note=row["public_money_note"],
                 )
                 cell_key = model.get("public_money_scope", "")  # a scope is its amount's: linked to it
             elif key == "comparable" and row["public_money_covers"] and other["public_money_covers"]:
@@ -331,11 +332,11 @@ def decision_table(
                 if same:
                     text = _("yes: the same funders")
                 elif extra:
-                    text = _("no: it holds the money of {funders}, which the other leaves out").format(
+                    text = _("no: it holds the money of {funders}, which the other's source does not count").format(
                         funders=funders(extra)
                     )
                 else:
-                    text = _("no: it leaves out the money of {funders}").format(funders=funders(missing))
+                    text = _("no: its source does not count the money of {funders}").format(funders=funders(missing))
                 is_words = True
             elif key == "pace":
                 cell_key = f"series.{initiative}.own_network.points_per_year"

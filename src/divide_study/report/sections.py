@@ -295,8 +295,7 @@ def summary(e: Edition) -> list[Part]:
         penalties=r.ref(e.TARN, "contractual penalties for delay (about)", fmt="{:,.0f}", scale=1e-6),
         gers_pace=r.quote(f"series.{GERS}.own_network.points_per_year", "{:.1f}"),
         tarn_pace=r.quote(f"series.{e.TARN}.own_network.points_per_year", "{:.1f}"),
-        gers_start=r.quote(f"series.{GERS}.own_network.start"),
-        tarn_start=r.quote(f"series.{e.TARN}.own_network.start"),
+        pace_table=r.table_ref("fibre_pace"),
     )
     money_words = (
         _("amounts of the same funders, so they can be set side by side")
@@ -307,12 +306,13 @@ def summary(e: Edition) -> list[Part]:
         ).format(**decision_values)
     )
     lead = _(
-        "Which model, at what public cost, with what risk, how fast ({table}): the {concession} concession asked {tarn_pp} "
-        "of public money per plug and the {gers} network {gers_pp}, but these are {money_words}. Who pays for "
-        "delay — {concession}: {tarn_delay} (the Département claimed about {penalties} million euros of them); {gers}: "
-        "{gers_delay}. On the State's barometer (whole départements, private zones included), premises able to "
-        "connect gained {tarn_pace} points a year in {concession} from its concession ({tarn_start}) and {gers_pace} in "
-        "{gers} from its fibre contract ({gers_start})."
+        "Which model, at what public cost, with what risk, how fast ({table}): the {concession} concession's plan put "
+        "public money at {tarn_pp} per plug planned and the {gers} network's phase 1 at {gers_pp}, but these are "
+        "plans and {money_words}. Who pays for delay — {concession}: {tarn_delay} (the penalties came to about "
+        "{penalties} million euros by the Département's count); {gers}: {gers_delay}. On the State's barometer, "
+        "across the whole département of each network (private zones included) and from its fibre contract (windows "
+        "in {pace_table}), premises able to connect gained {tarn_pace} points a year around the {concession} "
+        "concession and {gers_pace} around the {gers} network."
     ).format(money_words=money_words, **decision_values)
     points = [
         ("models", lead),
@@ -508,7 +508,8 @@ def initiatives(e: Edition) -> list[Part]:
             "concession (délégation de service public) of its fibre network to SFR, through its project company Tarn Fibre; "
             "the Département keeps the network. The concessionaire was to invest {tarn_investment} million euros, with "
             "{tarn_public} million of public money, for {tarn_plugs} plugs due by {tarn_due}. At the deadline {tarn_built} "
-            "were built, and the Département claimed about {tarn_penalties} million euros of penalties; on {tarn_able_on} the "
+            "were built, and the penalties for delay came to about {tarn_penalties} million euros by the Département's "
+            "count; on {tarn_able_on} the "
             "concessionaire counted over {tarn_able} homes able to connect. These figures come from the press and the "
             "parties, not from an audit."
         ).format(
