@@ -313,12 +313,15 @@ def decision_table(
             text, cell_key, is_words = MISSING, "", False
             if key == "contracts":
                 own = contracts[contracts["initiative"] == initiative]
-                text = "; ".join(
+                phases = [
                     _("{phase}: {model}").format(
                         phase=contract_words(r["phase"], "phase"), model=contract_words(r["model"], "model")
                     )
                     for r in own.to_dict("records")
-                )
+                ]
+                text = phases[0] if phases else MISSING
+                for phase in phases[1:]:  # joined as the edition writes a semicolon ("a ; b" in French)
+                    text = _("{first}; {second}").format(first=text, second=phase)
                 is_words = True
             elif key == "public_money_covers" and row["public_money_covers"]:
                 text = _("{funders} ({scope}: {note})").format(
