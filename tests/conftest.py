@@ -232,3 +232,16 @@ def appendix_entries(text: str) -> dict[int, dict[str, str]]:
             header, note = notes[int(column) - 1]  # column 0 names the row
             found[int(n)] = {"number": number, "what": header, "source": note, "words": words}
     return found
+
+
+def executed_report(path: Path, text: str) -> Path:
+    """A one-cell executed notebook whose output is ``text`` (Markdown), as the report step leaves it."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {"language_info": {"name": "python"}}
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": text})]
+    nb.cells = [cell]
+    nbformat.write(nb, path)
+    return path

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import executed_report
 
 from divide_study.data.clean import check_progress_units
 from divide_study.data.numbers import ImplausibleValueError, check_plausible
@@ -171,18 +172,6 @@ def test_the_pdf_records_the_html_hash_and_stays_a_pdf(tmp_path: Path):
         )
     with pytest.raises(ValueError, match="not a SHA-256"):
         record_html_hash(pdf, "b" * 63 + ")")
-
-
-def executed_report(path: Path, text: str) -> Path:
-    import nbformat
-
-    nb = nbformat.v4.new_notebook()
-    nb.metadata = {"language_info": {"name": "python"}}
-    cell = nbformat.v4.new_code_cell("")
-    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": text})]
-    nb.cells = [cell]
-    nbformat.write(nb, path)
-    return path
 
 
 def test_no_pdf_keeps_a_pdf_only_if_it_records_this_html(tmp_path: Path):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import tree_digest
+from conftest import executed_report, tree_digest
 
 from divide_study.engine import staging
 from divide_study.engine.params import ParameterError
@@ -528,16 +528,6 @@ def wait_for_kernel(marker: str, seconds: float = 120) -> bool:
 
 
 # --- the report's PDF without --pdf, and `study lab` --------------------------------------------------------
-
-
-def executed_report(path: Path, text: str) -> Path:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata = {"language_info": {"name": "python"}}
-    cell = nbformat.v4.new_code_cell("")
-    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": text})]
-    nb.cells = [cell]
-    nbformat.write(nb, path)
-    return path
 
 
 @pytest.mark.slow

@@ -712,16 +712,12 @@ class PanelQuotes:
 
         return self._once(("dwellings", code, kind), make)
 
-    def value_of(self, key: str) -> float:
-        """The value of a number quoted already, by its key."""
-        return float(next(r["value"] for r in self.q.rows if r["key"] == key))
-
     def share(self, code: str) -> str:
         """The share of a département's public-zone dwellings able to connect: its plugs over its dwellings."""
 
         def make() -> str:
             inputs = [self.plugs(code), self.dwellings(code)]
-            value = self.value_of(inputs[0]) / self.value_of(inputs[1])
+            value = self.q.value(inputs[0]) / self.q.value(inputs[1])
             return self.q.computed(
                 f"departement_{_slug(code)}.public_share.{_slug(self.quarter)}",
                 value,
@@ -743,7 +739,7 @@ class PanelQuotes:
             inputs = [self.dwellings(code, kind), self.dwellings(code, "all")]
             return self.q.computed(
                 f"departement_{_slug(code)}.{kind}_dwelling_share",
-                self.value_of(inputs[0]) / self.value_of(inputs[1]),
+                self.q.value(inputs[0]) / self.q.value(inputs[1]),
                 inputs=inputs,
                 operation="divide",
                 unit="share",
@@ -764,7 +760,7 @@ class PanelQuotes:
         inputs = [own, *[k for k in others if k != own]]
         return self.q.computed(
             name,
-            rank_first(self.value_of(k) for k in inputs),
+            rank_first(self.q.value(k) for k in inputs),
             inputs=inputs,
             operation="rank",
             unit="rank",
@@ -809,7 +805,7 @@ class PanelQuotes:
             inputs = [self.plugs(c, quarter) for c in self.region(code) if c != code]
             return self.q.computed(
                 f"departement_{_slug(code)}.rest_of_region_plugs.{_slug(quarter)}",
-                sum(self.value_of(k) for k in inputs),
+                sum(self.q.value(k) for k in inputs),
                 inputs=inputs,
                 operation="add",
                 unit="plugs",
@@ -879,25 +875,25 @@ def quote(
         code, name, slug = row["department"], row["department_name"], f"departement_{_slug(row['department'])}"
         quarter = quarter_label(row["quarter"])
         own = p.share(code)
-        p.check_against(own, p.value_of(own), row["public_share"])
+        p.check_against(own, p.q.value(own), row["public_share"])
         for kind in ("rural", "public"):
             p.check_against(
                 code,
-                p.value_of(p.part(code, kind)),
+                p.q.value(p.part(code, kind)),
                 row[f"{kind}_zone_dwelling_share" if kind == "public" else "rural_dwelling_share"],
             )
         shares = [p.share(c) for c in p.ranked()]
         rank = p.rank_key(f"{slug}.rank_public_share", own, shares, f"rank of {name} by public-zone share, {quarter}")
-        p.check_against(rank, p.value_of(rank), row["rank_public_share"])
-        p.check_against("ranked", p.value_of(p.departements_ranked()), row["departments_ranked"])
+        p.check_against(rank, p.q.value(rank), row["rank_public_share"])
+        p.check_against("ranked", p.q.value(p.departements_ranked()), row["departments_ranked"])
         regional = p.rank_key(
             f"{slug}.rank_in_region",
             p.plugs(code),
             [p.plugs(c) for c in p.region(code)],
             f"rank of {name} in its region by public-zone plugs, {quarter}",
         )
-        p.check_against(regional, p.value_of(regional), row["rank_in_region"])
-        p.check_against("in region", p.value_of(p.in_region(code)), row["departments_in_region"])
+        p.check_against(regional, p.q.value(regional), row["rank_in_region"])
+        p.check_against("in region", p.q.value(p.in_region(code)), row["departments_in_region"])
         q.assumed(
             f"{slug}.peer_count",
             peer_count,
@@ -912,21 +908,21 @@ def quote(
         peer_shares = [p.share(c) for c in like["department"] if c in set(p.ranked())]
         median = q.computed(
             f"{slug}.peer_median_public_share",
-            float(np.median([p.value_of(k) for k in peer_shares])),
+            float(np.median([p.q.value(k) for k in peer_shares])),
             inputs=peer_shares,
             operation="median",
             unit="share",
             what=f"median public-zone share of the {peer_count} départements most like {name}",
         )
-        p.check_against(median, p.value_of(median), row["peer_median_public_share"])
+        p.check_against(median, p.q.value(median), row["peer_median_public_share"])
         among = p.rank_key(
             f"{slug}.rank_among_peers",
             own,
             peer_shares,
             f"rank of {name} by public-zone share among itself and its peers",
         )
-        p.check_against(among, p.value_of(among), row["rank_among_peers"])
-        with_plugs = [k for k in (p.plugs(c) for c in like["department"]) if p.value_of(k) > 0]
+        p.check_against(among, p.q.value(among), row["rank_among_peers"])
+        with_plugs = [k for k in (p.plugs(c) for c in like["department"]) if p.q.value(k) > 0]
         if not with_plugs:
             raise StudyError(
                 f"département {code}: none of its peers has a public-zone plug; the report's sentence "
@@ -935,7 +931,7 @@ def quote(
         counted = p.count_key(
             f"{slug}.peers_with_public_plugs", with_plugs, f"peers of {name} with any public-zone plug"
         )
-        p.check_against(counted, p.value_of(counted), row["peers_with_public_plugs"])
+        p.check_against(counted, p.q.value(counted), row["peers_with_public_plugs"])
 
     # The claims: how many, how many of interested parties (press_claims.csv's rows), and when each was made.
     q.counted(
@@ -996,9 +992,9 @@ def claim_evidence(p: PanelQuotes, claim: dict) -> list[str]:
     code, first, last = claim["department"], QUARTERS[0], QUARTERS[-1]
     test = claim["test"]
     if test == "largest_public_zone_in_region":
-        region = sorted(p.region(code), key=lambda c: (-p.value_of(p.plugs(c, last)), c))
+        region = sorted(p.region(code), key=lambda c: (-p.q.value(p.plugs(c, last)), c))
         runner = next(c for c in region if c != code)
-        early = sorted(p.region(code), key=lambda c: (-p.value_of(p.plugs(c, first)), c))
+        early = sorted(p.region(code), key=lambda c: (-p.q.value(p.plugs(c, first)), c))
         return list(
             dict.fromkeys(
                 [
@@ -1012,6 +1008,6 @@ def claim_evidence(p: PanelQuotes, claim: dict) -> list[str]:
             )
         )
     if test == "public_zone_vs_rest_of_region":
-        others = [c for c in p.region(code) if c != code and p.value_of(p.plugs(c, last)) > 0]
+        others = [c for c in p.region(code) if c != code and p.q.value(p.plugs(c, last)) > 0]
         return [p.plugs(code, last), p.rest_of_region(code, last), *[p.plugs(c, last) for c in others]]
     return [p.plugs(code, quarter) for quarter in QUARTERS]

@@ -1167,13 +1167,8 @@ class Report:
         if len(set(headers)) < len(headers):
             raise StudyError(f"appendix table {group.table!r}: two of its columns have one header ({headers})")
         # Its source: the primary files its numbers are read from, and the study's computation.
-        files = sorted(
-            {
-                str(self._quoted_row(grouped[n][3])["source_table"])
-                for n in members
-                if is_primary(str(self._quoted_row(grouped[n][3])["source_table"]))
-            }
-        )
+        tables = {str(self._quoted_row(grouped[n][3])["source_table"]) for n in members}
+        files = sorted(t for t in tables if is_primary(t))
         source = _("the study's computation")
         for file in reversed(files):
             source = _("{first}; {second}").format(first=file, second=source)
