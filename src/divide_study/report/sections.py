@@ -266,7 +266,8 @@ def summary(e: Edition) -> list[Part]:
     # The decision table's networks: the focus and the concession, both fibre (Castres-Mazamet's DSL and WiFi is
     # context, not a model to rank). Their rows of models.csv, in the edition's words.
     networks = [GERS, e.TARN]
-    decided = e.in_words(e.models, "models.csv").set_index("initiative").loc[networks]
+    models_in_words = e.in_words(e.models, "models.csv")
+    decided = models_in_words.set_index("initiative").loc[networks]
     paces = {i: float(r.quoted.loc[f"series.{i}.own_network.points_per_year", "value"]) for i in networks}
     gers_row, tarn_row = decided.loc[GERS], decided.loc[e.TARN]
     same_funders, _gers_extra, _tarn_extra = money_comparison(
@@ -391,7 +392,7 @@ def summary(e: Edition) -> list[Part]:
         + "</ol></div>"
     )
     shown, cells, worded = models_section.decision_table(
-        e.in_words(e.models, "models.csv"),
+        models_in_words,
         networks,
         e.study.contracts,
         L,
