@@ -58,6 +58,33 @@ def test_a_computed_number_names_its_inputs_and_operation():
     assert frame.loc[c, "inputs"] == "compare.a;compare.b" and frame.loc[c, "operation"] == "divide"
 
 
+@pytest.mark.parametrize(
+    ("operation", "inputs", "value", "refused"),
+    [
+        ("divide", (100e6, 190_932), 100e6 / 190_932, False),
+        # The quotient of another year's count than the one listed as its input (the drift this check catches).
+        ("divide", (100e6, 192_437), 100e6 / 190_932, True),
+        ("add", (70_000, 50_000), 120_000, False),
+        ("add", (70_000, 50_000), 119_000, True),
+        ("multiply", (0.19, 114_032), 0.19 * 114_032, False),
+        ("multiply", (0.19, 114_032), 21_000, True),
+        ("difference", (10, 4), 6, False),
+        ("difference", (10, 4), 14, True),
+    ],
+)
+def test_a_computed_number_must_be_what_its_inputs_give(operation, inputs, value, refused):
+    q = Quotes("compare")
+    keys = [
+        q.read(f"x{n}", v, table="t", row={"id": str(n)}, column="v", unit="count", nature="stated", what="x")
+        for n, v in enumerate(inputs)
+    ]
+    if refused:
+        with pytest.raises(StudyError, match=rf"'y'.*not the {operation} of its inputs"):
+            q.computed("y", value, inputs=keys, operation=operation, unit="count", what="y")
+    else:
+        assert q.computed("y", value, inputs=keys, operation=operation, unit="count", what="y") == "compare.y"
+
+
 def test_an_input_that_is_no_quoted_number_is_refused():
     q = Quotes("compare")
     q.computed("c", 1, inputs=["compare.nowhere"], operation="divide", unit="ratio", what="c")

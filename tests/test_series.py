@@ -397,3 +397,48 @@ def test_a_networks_own_pace_is_quoted_from_its_contracts_row_and_two_raw_shares
     ]
     with pytest.raises(Exception, match="window 'other'"):
         series._own_network_pace(Quotes("series"), "net", "01", paced, "other", data.set_index("quarter"), evidence)
+
+
+def test_each_claims_reading_and_what_the_series_cannot_show_are_in_both_editions():
+    """The claims table shows how the study reads each claim's words and what the series cannot show about it, in
+    the edition's language (words.csv): the English sentences of series_claims.csv never reach the French page."""
+    import html
+    import re
+
+    from divide_study.language.datatext import DataText
+
+    editions = {"en": config.REPORT_DIR / "report.html", "fr": config.REPORT_DIR / "rapport.html"}
+    if not all(path.is_file() for path in editions.values()):
+        pytest.skip("the report has not been built in this checkout (uv run study build)")
+    claims = pd.read_csv(config.PROCESSED_DIR / "series_claims.csv", dtype=str, keep_default_na=False)
+    words = pd.read_csv(config.RAW_DIR / "words.csv", dtype=str, keep_default_na=False)
+    for lang, path in editions.items():
+        page = html.unescape(re.sub(r"<[^>]+>", "", path.read_text(encoding="utf-8")))
+        said = DataText(lang, words)
+        for column in ("reading", "data_cannot_show"):
+            for value in claims[column]:
+                assert said(value, "series_claims.csv", column) in page, (lang, column, value)
+                if lang == "fr":
+                    assert value not in page, value
+
+
+def test_a_per_inhabitant_figure_names_the_year_of_the_count_it_divides_by():
+    """Phase 1's public money per inhabitant is said with the year of the population it divides by, and that year
+    is the one its quoted population input speaks for (the count nearest the amount's year)."""
+    import re
+
+    report = config.REPORT_DIR / "report.html"
+    if not report.is_file():
+        pytest.skip("the report has not been built in this checkout (uv run study build)")
+    said = re.findall(
+        r'per inhabitant \(the population counted in <a class="num" href="#number-\d+">(\d{4})</a>\)',
+        report.read_text(encoding="utf-8"),
+    )
+    quoted = pd.read_csv(config.PROCESSED_DIR / "quoted_compare.csv", dtype=str, keep_default_na=False)
+    years = quoted[quoted["key"].str.endswith(".population.year")].set_index("key")["value"]
+    populations = quoted.set_index("key")
+    assert said, "no per-inhabitant figure of the money section names its population's year"
+    for key, year in years.items():
+        population = populations.loc[key.removesuffix(".year")]
+        assert population["as_of"][:4] == str(int(float(year))), key
+    assert set(said) <= {str(int(float(y))) for y in years}

@@ -118,6 +118,13 @@ OPERATIONS = (
 )
 # The operations that read a primary file's rows themselves: their row names the file, the filter and the column.
 ROW_OPERATIONS = ("sum_rows", "count_rows")
+# The operations whose result follows from the inputs alone, checked when a step quotes them.
+ARITHMETIC = {
+    "add": math.fsum,
+    "difference": lambda n: n[0] - math.fsum(n[1:]),
+    "multiply": math.prod,
+    "divide": lambda n: n[0] / n[1] if n[1] else math.nan,
+}
 KEY = re.compile(r"\A[a-z0-9_]+(?:\.[a-z0-9_]+)+\Z")
 DATE = re.compile(r"\A\d{4}(?:-\d{2}(?:-\d{2})?)?\Z")
 # The tables a read number may name: the primary sources (an article's figure, a reference row, a raw reference
@@ -241,6 +248,7 @@ class Quotes:
             raise StudyError(f"quoted number {name!r}: a computed number names its inputs")
         if operation not in OPERATIONS or operation in ROW_OPERATIONS:
             raise StudyError(f"quoted number {name!r}: unknown operation {operation!r}; expected one of {OPERATIONS}")
+        self._check_arithmetic(name, value, inputs, operation)
         return self._add(
             name,
             value,
@@ -253,6 +261,23 @@ class Quotes:
             inputs=";".join(inputs),
             operation=operation,
         )
+
+    def _check_arithmetic(self, name: str, value: object, inputs: list[str], operation: str) -> None:
+        """A sum, difference, product or quotient must be what its listed inputs give: an entry that names inputs
+        its value was not computed from would send a reader to the wrong numbers (a per-inhabitant figure whose
+        population input is another year's count)."""
+        if operation not in ARITHMETIC or (operation == "divide" and len(inputs) != 2):
+            return  # a quotient of several inputs is read by its entry's words (parts added, or divided in turn)
+        known = {row["key"]: row["value"] for row in self.rows}
+        numbers = [known.get(k) for k in inputs]
+        if any(n is None or (isinstance(n, float) and math.isnan(n)) for n in numbers):
+            return  # an input of another step, or a date: nothing here to check it against
+        expected = ARITHMETIC[operation](numbers)
+        if not math.isclose(float(value), expected, rel_tol=1e-9, abs_tol=1e-12):
+            raise StudyError(
+                f"quoted number {name!r}: its value {float(value)!r} is not the {operation} of its inputs "
+                f"{inputs} ({expected!r}); name the numbers it was computed from"
+            )
 
     def assumed(self, name: str, value: object, *, parameter: str, unit: str, what: str, subject: str = "") -> str:
         """A value the study assumes: a parameter of ``params/default.yaml`` (or the scenario's)."""

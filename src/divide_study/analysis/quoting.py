@@ -173,6 +173,8 @@ def comparison_quotes(q: Quotes, comparison: pd.DataFrame, evidence: pd.DataFram
                 )
                 if metric == "cost":  # the date a cost speaks for ("spent by July 2023")
                     read_date(q, f"{name}.on", ids[0], evidence, "date of the cost", initiative)
+                if metric == "population":  # a per-inhabitant figure says whose count of which year it divides by
+                    read_year(q, f"{name}.year", ids[0], evidence, "year of the population count", initiative)
             else:  # premises of several counts (households and businesses): each read, then added
                 parts = [read_evidence(q, f"{name}.part_{n}", i, evidence, what, **common) for n, i in enumerate(ids)]
                 keys[metric] = q.computed(
@@ -340,9 +342,15 @@ def _measure_quotes(
     initiative: str,
     quantity: str,
     option: str | None,
+    year: bool = False,
+    near_year: int | None = None,
 ) -> list[str]:
-    """The quoted rows of one option of measures.csv: each figure or reference row it reads, or its assumption."""
-    measure = resolve(inputs.measures, inputs.figures, inputs.external, initiative, quantity, option)
+    """The quoted rows of one option of measures.csv (its rows nearest ``near_year``, as ``resolve`` picks them):
+    each figure or reference row it reads, or its assumption; with ``year``, the year a single figure read speaks
+    for (``<name>.year``: a population's count)."""
+    measure = resolve(inputs.measures, inputs.figures, inputs.external, initiative, quantity, option, near_year)
+    if year and len(measure.input_ids) == 1 and not measure.input_ids[0].startswith("assumption:"):
+        read_year(q, f"{name}.year", measure.input_ids[0], evidence, f"year of the {quantity} count", initiative)
     keys = []
     for n, evidence_id in enumerate(measure.input_ids):
         part = name if len(measure.input_ids) == 1 else f"{name}.part_{n}"
@@ -558,7 +566,20 @@ def money_quotes(q: Quotes, money: pd.DataFrame, tables: Inputs, evidence: pd.Da
             option = row[column]
             if not isinstance(option, str) or not option:
                 continue
-            divisor = _measure_quotes(q, f"{name}.{quantity}", tables, evidence, initiative, quantity, option)
+            # The count nearest the amount's year, as public_money.csv divided it (metrics.public_money); a
+            # per-inhabitant figure says which year's count that is.
+            as_of = str(row["as_of"])[:4]
+            divisor = _measure_quotes(
+                q,
+                f"{name}.{quantity}",
+                tables,
+                evidence,
+                initiative,
+                quantity,
+                option,
+                year=quantity == "population",
+                near_year=int(as_of) if as_of.isdigit() else None,
+            )
             suffix = "per_premise" if quantity == "premises" else "per_inhabitant"
             q.computed(
                 f"{name}.{suffix}",

@@ -59,6 +59,8 @@ SHOWN: dict[str, tuple[str, ...]] = {
     "quoted_sensitivity.csv": ("what",),
     "quoted_series.csv": ("what",),  # the numbers the fibre series step quotes (07_fibre_series)
     "quoted_panel.csv": ("what",),  # the numbers the national panel step quotes (06_national_panel)
+    # Table "series_claims": how the study reads each claim's words, and what the series cannot show about it.
+    "series_claims.csv": ("reading", "data_cannot_show"),
 }
 
 # Columns whose value is a list of sentences the code joined: each part is translated on its own.

@@ -643,7 +643,8 @@ def comparison(e: Edition) -> list[Part]:
     md(
         _(
             "{figure_premise} sets the cost per premise side by side: {gers_pp} for the Gers against {castres_pp} for "
-            "Castres-Mazamet. Per inhabitant ({figure_inhabitant}) the Gers network cost {gers_pi} against {castres_pi}; the "
+            "Castres-Mazamet. Per inhabitant ({figure_inhabitant}; the Gers's population counted in {gers_year}, the "
+            "agglomeration's in {castres_year}) the Gers network cost {gers_pi} against {castres_pi}; the "
             "Castres-Mazamet investment mixes public and private money the article does not split."
         ).format(
             figure_premise=r.figure_ref("cost_per_premise"),
@@ -652,6 +653,8 @@ def comparison(e: Edition) -> list[Part]:
             castres_pp=castres_pp,
             gers_pi=r.quote(f"compare.{GERS}.cost_per_inhabitant", "{:,.0f} €", unit="EUR_per_inhabitant"),
             castres_pi=r.quote(f"compare.{CASTRES}.cost_per_inhabitant", "{:,.0f} €", unit="EUR_per_inhabitant"),
+            gers_year=r.quote(f"compare.{GERS}.population.year", unit="year"),
+            castres_year=r.quote(f"compare.{CASTRES}.population.year", unit="year"),
         )
     )
     show(
@@ -883,7 +886,8 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
         _(
             "Who paid is cited only in parts, of different scopes, and never added up here ({table}). Phase 1 (copper "
             "upgrades, WiFi and the first fibre, for a target of {phase1_homes} homes) had {public1} million euros of public "
-            "money, {public1_per_home} per home targeted and {public1_per_inhabitant} per inhabitant; the State's share was "
+            "money, {public1_per_home} per home targeted and {public1_per_inhabitant} per inhabitant (the population counted "
+            "in {public1_year}); the State's share was "
             "{state1} million, {state1_per_home} per home. The Département says it put in over {dept} million over the whole "
             "works (its own claim, a lower bound). Phase 2's money, public and private, is not split in any source."
         ).format(
@@ -892,6 +896,7 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
             public1=r.quote(public1, "{:,.0f}", 1e-6, unit="EUR"),
             public1_per_home=r.quote(f"{public1}.per_premise", "{:,.0f} €", unit="EUR_per_premise"),
             public1_per_inhabitant=r.quote(f"{public1}.per_inhabitant", "{:,.0f} €", unit="EUR_per_inhabitant"),
+            public1_year=r.quote(f"{public1}.population.year", unit="year"),
             state1=r.quote(state1, "{:,.0f}", 1e-6, unit="EUR"),
             state1_per_home=r.quote(f"{state1}.per_premise", "{:,.0f} €", unit="EUR_per_premise"),
             dept=r.evidence(dept, "{:,.0f}", 1e-6),

@@ -204,6 +204,8 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
         }
     )
     claims = table("series_claims")
+    # The study's reading of each claim and what the series cannot show, in the edition's words (words.csv).
+    claim_words = e.in_words(claims, "series_claims.csv")
     departements = dict(zip(series["department"], series["department_name"], strict=False))
 
     def quarter(text: str) -> str:
@@ -252,7 +254,31 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
                 for v, t in zip(claims["series_value"], claims["test"], strict=True)
             ],
             _("verdict"): [L("verdict", v) for v in claims["verdict"]],
+            _("kind of claim"): [L("claim_test", t) for t in claims["test"]],
+            _("how the study reads it"): claim_words["reading"],
         }
+    )
+    # What the series cannot show depends on the kind of claim: said once per kind, under the table, rather than
+    # repeated on every row.
+    limits = (
+        claim_words.assign(kind=[L("claim_test", t) for t in claims["test"]])
+        .drop_duplicates(["kind", "data_cannot_show"])
+        .groupby("kind", sort=False)["data_cannot_show"]
+        .agg(" ".join)
+    )
+    cannot_show = (
+        "<p>"
+        + html.escape(_("What the series cannot show, by kind of claim:"), quote=False)
+        + "</p><ul>"
+        + "".join(
+            "<li>"
+            + _("{kind}: {limits}").format(
+                kind=f"<strong>{html.escape(kind, quote=False)}</strong>", limits=html.escape(text, quote=False)
+            )
+            + "</li>"
+            for kind, text in limits.items()
+        )
+        + "</ul>"
     )
     return (
         f"<p>{first}</p><p>{second}</p><p>{third} {fourth}</p>"
@@ -280,6 +306,9 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
             cells=claim_cells(
                 r.quoted, claims, said.columns, initiatives={focus_code: focus, concession_code: concession}
             ),
-            words=(said.columns[3],),  # the quarter checked: its share's entry names its row
+            # The quarter checked (its share's entry names its row) and the study's words: a reading's digits
+            # ("47.5-52.5 %") are the claim's, linked through the row's numbers.
+            words=(said.columns[3], said.columns[6], said.columns[7]),
         )
+        + cannot_show
     )
