@@ -103,3 +103,21 @@ def test_the_same_funders_money_is_said_comparable_in_french():
 def test_the_decision_table_sets_two_networks_side_by_side():
     with pytest.raises(Exception, match="two fibre networks"):
         decision_table(models("a", "b"), ["a"], CONTRACTS, Labels(LABELS, "en"), lambda t, c: t, {})
+
+
+def test_a_plans_later_amount_is_read_from_its_rows_note_or_refused_naming_the_cell():
+    from divide_study.errors import DataError
+    from divide_study.report.sections import later_plan_amount
+
+    external = pd.DataFrame(
+        {
+            "topic": ["tarn", "tarn"],
+            "figure": ["public money", "total investment by the concessionaire"],
+            "as_of": ["2019", "2019"],
+            "note": ["", "in October 2021 the Département said the plan had become 171 M EUR (a source)"],
+        }
+    )
+    assert later_plan_amount(external, "tarn", "total investment by the concessionaire", "2019") == (2, 171.0)
+    reworded = external.assign(note=["", "the plan was cut in 2021"])
+    with pytest.raises(DataError, match=r"row 2.*column 'note'|column 'note'.*row 2"):
+        later_plan_amount(reworded, "tarn", "total investment by the concessionaire", "2019")

@@ -12,6 +12,7 @@ English, inside ``_("…")``; numbers go in after translation.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -25,6 +26,7 @@ from divide_study.analysis.quoting import slug
 from divide_study.analysis.study import load_study
 from divide_study.config import project_path, schema_of
 from divide_study.data.tables import read_table
+from divide_study.errors import DataError, StudyError
 from divide_study.language.datatext import DataText, check_data_text, data_text
 from divide_study.language.labels import Labels
 from divide_study.report import models_section, panel_section, series_section
@@ -309,8 +311,9 @@ def summary(e: Edition) -> list[Part]:
     lead = _(
         "Which model, at what public cost, with what risk, how fast ({table}): the {concession} concession's plan put "
         "public money at {tarn_pp} per plug planned and the {gers} network's phase 1 at {gers_pp}, but these are "
-        "plans and {money_words}. Who pays for delay — {concession}: {tarn_delay} (the penalties came to about "
-        "{penalties} million euros by the Département's count); {gers}: {gers_delay}. On the State's barometer, "
+        "plans and {money_words}. Who pays for delay? In the {concession} concession, {tarn_delay} (about {penalties} "
+        "million euros of penalties by the Département's count); in the {gers} network, {gers_delay}. On the "
+        "State's barometer, "
         "across the whole département of each network (private zones included) and from its fibre contract (windows "
         "in {pace_table}), premises able to connect gained {tarn_pace} points a year around the {concession} "
         "concession and {gers_pace} around the {gers} network."
@@ -459,6 +462,43 @@ def summary(e: Edition) -> list[Part]:
     return e.take()
 
 
+# How a note of the cited reference data gives a plan's later amount: "the plan had become 171 M EUR".
+REVISED_PLAN = re.compile(r"the plan had become (\d+(?:\.\d+)?) M EUR")
+REFERENCE_FILE = "data/raw/reference/external_figures.csv"  # the cited reference rows, as copied unchanged
+
+
+def later_plan_amount(external: pd.DataFrame, topic: str, figure: str, as_of: str) -> tuple[int, float]:
+    """(data row, amount in millions) of a plan's later amount that only the note of its reference row gives
+    ("the plan had become 171 M EUR"): the row chosen by its ids, counted from 1 as the study's messages count
+    rows. A note that no longer says it is a ``DataError`` naming the file, row and column."""
+    external = external.reset_index(drop=True)
+    rows = external[(external["topic"] == topic) & (external["figure"] == figure) & (external["as_of"] == as_of)]
+    if len(rows) != 1:
+        raise StudyError(f"{REFERENCE_FILE}: expected one row {topic}|{figure}|{as_of}, found {len(rows)}")
+    number = int(rows.index[0]) + 1
+    found = REVISED_PLAN.findall(str(rows.iloc[0]["note"]))
+    if len(found) != 1:
+        raise DataError(
+            REFERENCE_FILE,
+            f"the note no longer gives the plan's later amount ({REVISED_PLAN.pattern!r})",
+            row=number,
+            column="note",
+        )
+    return number, float(found[0])
+
+
+def revised_plan(e: Edition, topic: str, figure: str, as_of: str) -> str:
+    """A plan's later amount (``later_plan_amount``) in millions, linked to the note's file, row and column."""
+    number, amount = later_plan_amount(e.r.external, topic, figure, as_of)
+    return e.r.reference_cell(
+        e.r.format_number(amount, "{:,.0f}"),
+        e._("the plan's later amount in millions of euros, as a note of the cited reference data gives it"),
+        REFERENCE_FILE,
+        number,
+        "note",
+    )
+
+
 def initiatives(e: Edition) -> list[Part]:
     """The initiatives: who owned, built and ran each network."""
     TARN = e.TARN
@@ -507,8 +547,11 @@ def initiatives(e: Edition) -> list[Part]:
             "distance, which required an agreement with France Telecom for ADSL coverage.\n\n"
             "**The Tarn**, the département around Castres-Mazamet, chose another model in {tarn_signed}: a {tarn_years}-year "
             "concession (délégation de service public) of its fibre network to SFR, through its project company Tarn Fibre; "
-            "the Département keeps the network. The concessionaire was to invest {tarn_investment} million euros, with "
-            "{tarn_public} million of public money, for {tarn_plugs} plugs due by {tarn_due}. At the deadline {tarn_built} "
+            "the Département keeps the network. The concessionaire planned to invest {tarn_investment} million euros (its "
+            "plan of {tarn_plan_on}; the Département later said the plan had become {tarn_plan_later} million, as a note of "
+            "the cited reference data reports it), with {tarn_public} million of public money, for {tarn_plugs} plugs due "
+            "by {tarn_due}. The alternative the Département turned down, its own earlier plan, would have taken "
+            "{tarn_in_house} million euros of public money. At the deadline {tarn_built} "
             "were built, and the penalties for delay came to about {tarn_penalties} million euros by the Département's "
             "count; on {tarn_able_on} the "
             "concessionaire counted over {tarn_able} homes able to connect. These figures come from the press and the "
@@ -535,6 +578,11 @@ def initiatives(e: Edition) -> list[Part]:
             tarn_signed=r.ref(TARN, "concession (DSP) signed with SFR", fmt="{:.0f}"),
             tarn_years=r.ref(TARN, "concession duration", fmt="{:.0f}"),
             tarn_investment=r.ref(TARN, "total investment by the concessionaire", fmt="{:,.0f}", scale=1e-6),
+            tarn_plan_on=r.as_of(f"{TARN}|total investment by the concessionaire|2019"),
+            tarn_plan_later=revised_plan(e, TARN, "total investment by the concessionaire", "2019"),
+            tarn_in_house=r.ref(
+                TARN, "public money under the earlier plan run by the département", fmt="{:,.0f}", scale=1e-6
+            ),
             tarn_public=r.ref(TARN, "public money", fmt="{:,.0f}", scale=1e-6),
             tarn_plugs=r.ref(TARN, "plugs to build"),
             tarn_due=r.ref(TARN, "contractual completion target", fmt="{:.0f}"),
