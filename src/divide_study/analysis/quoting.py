@@ -660,13 +660,15 @@ def refused_keys(refused: pd.DataFrame, published: pd.Index, step: str = "sensit
 
 def money_keys(money: pd.DataFrame, step: str = "compare") -> pd.DataFrame:
     """The key of the quoted number each cell of public_money.csv shows (``money_quotes``' keys, by the row's
-    evidence id): the amount, and per premise and per inhabitant where they are computed."""
-    keys = {"amount_eur": [], "per_premise": [], "per_inhabitant": []}
+    evidence id): the amount, and per premise and per inhabitant where they are computed, with the year of the
+    population counted (``population_year``)."""
+    keys = {"amount_eur": [], "per_premise": [], "per_inhabitant": [], "population_year": []}
     for row in money.to_dict("records"):
         name = f"{step}.{row['initiative']}.money.{slug(row['evidence_id'])}"
         keys["amount_eur"].append(name)
         for column in ("per_premise", "per_inhabitant"):
             keys[column].append(f"{name}.{column}" if pd.notna(row[column]) else "")
+        keys["population_year"].append(f"{name}.population.year" if pd.notna(row["per_inhabitant"]) else "")
     return pd.DataFrame(keys, index=money.index)
 
 

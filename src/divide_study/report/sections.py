@@ -950,10 +950,18 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
             dept=r.evidence(dept, "{:,.0f}", 1e-6),
         )
     )
+    money_cells = quoting.money_keys(money)
     show(
         r.table(
             "money",
-            in_words(money, "public_money.csv")[
+            in_words(money, "public_money.csv").assign(
+                # Whose count each per-inhabitant figure divides by: the year the compare step quoted for it.
+                population_year=[r.quoted.loc[k, "value"] if k else None for k in money_cells["population_year"]],
+                source_class=L.values(money["source_class"], "source_class"),
+                initiative=money["initiative"].map(names),
+                scope=L.values(money["scope"], "scope"),
+                qualifier=L.values(money["qualifier"], "qualifier"),
+            )[
                 [
                     "initiative",
                     "funder",
@@ -963,20 +971,21 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
                     "scope",
                     "per_premise",
                     "per_inhabitant",
+                    "population_year",
                     "source_class",
                 ]
-            ].assign(
-                source_class=L.values(money["source_class"], "source_class"),
-                initiative=money["initiative"].map(names),
-                scope=L.values(money["scope"], "scope"),
-                qualifier=L.values(money["qualifier"], "qualifier"),
-            ),
+            ],
             _("Who paid what, each amount divided only by premises and population of its own scope."),
             "data/processed/public_money.csv",
-            {"amount_eur": "{:,.0f}", "per_premise": "{:,.0f}", "per_inhabitant": "{:,.0f}"},
+            {
+                "amount_eur": "{:,.0f}",
+                "per_premise": "{:,.0f}",
+                "per_inhabitant": "{:,.0f}",
+                "population_year": "{:.0f}",
+            },
             data="data/processed/public_money.csv",
             evidence=money["evidence_id"],
-            cells=quoting.money_keys(money).assign(as_of=[r.as_of(i) for i in money["evidence_id"]]),
+            cells=money_cells.assign(as_of=[r.as_of(i) for i in money["evidence_id"]]),
             words=("funder", "scope"),  # who paid and for what, in words
         )
     )
