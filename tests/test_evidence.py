@@ -281,3 +281,28 @@ def test_counted_targets_dated_by_another_row_and_the_models_side_by_side():
     assert list(shown.columns) == ["Delta"]  # one column per network, by its short name
     assert shown.loc["public money per plug (€, nominal)", "Delta"] == "200"
     assert shown.loc["latest achieved by then", "Delta"] == "50%"
+
+
+def test_spending_per_newcomer_at_a_constant_budget_counts_launch_and_count_years_whole():
+    from divide_study.analysis.programmes import cost_per_newcomer
+    from divide_study.errors import StudyError
+
+    counts = pd.DataFrame({"evidence_id": ["a", "b"], "as_of": ["2014", "2018-03"], "count": [489.0, 336.0]})
+    costs = cost_per_newcomer(30_000, 2008, counts).set_index("evidence_id")
+    assert costs.loc["a", "years"] == 7 and costs.loc["a", "spent"] == 210_000
+    assert costs.loc["a", "per_newcomer"] == pytest.approx(210_000 / 489)
+    assert costs.loc["b", "years"] == 11 and costs.loc["b", "per_newcomer"] == pytest.approx(330_000 / 336)
+    with pytest.raises(StudyError, match=r"'early' \(2007\) is dated before the launch \(2008\)"):
+        cost_per_newcomer(30_000, 2008, pd.DataFrame({"evidence_id": ["early"], "as_of": ["2007"], "count": [10.0]}))
+
+
+def test_years_from_launch_to_a_count_are_checked_like_any_computed_number():
+    from divide_study.analysis.quoted import Quotes
+    from divide_study.errors import StudyError
+
+    q = Quotes("programmes")
+    launch = q.read("launch", 2008, table="t", row={"id": "l"}, column="v", unit="year", nature="stated", what="x")
+    count = q.read("count", 2014, table="t", row={"id": "c"}, column="v", unit="year", nature="stated", what="x")
+    assert q.computed("years", 7, inputs=[launch, count], operation="years_inclusive", unit="years", what="y")
+    with pytest.raises(StudyError, match="not the years_inclusive of its inputs"):
+        q.computed("wrong", 6, inputs=[launch, count], operation="years_inclusive", unit="years", what="y")

@@ -6,6 +6,7 @@ import pandas as pd
 
 from divide_study.analysis.evidence import cumulative_agreement
 from divide_study.data.lookup import reference_id
+from divide_study.errors import StudyError
 
 NEWCOMER_COLUMNS = [
     "as_of",
@@ -77,3 +78,22 @@ def people_agreement(outcomes: pd.DataFrame) -> str:
         {"year": people["as_of"].astype(str).str[:4].astype(int), "count": people["people_equivalent"]}
     )
     return cumulative_agreement(counts)
+
+
+def cost_per_newcomer(budget_per_year: float, launch_year: int, counts: pd.DataFrame) -> pd.DataFrame:
+    """What a programme spent per newcomer counted, were its budget ``budget_per_year`` every year from its launch
+    to each count's year, both counted whole: an assumption, since no source gives its spending year by year.
+
+    ``counts`` holds ``evidence_id``, ``as_of`` and ``count``; one row out per count, with ``years``, ``spent`` and
+    ``per_newcomer``. A count dated before the launch is refused, naming it.
+    """
+    out = []
+    for row in counts.to_dict("records"):
+        years = int(str(row["as_of"])[:4]) - int(launch_year) + 1
+        if years < 1:
+            raise StudyError(
+                f"count {row['evidence_id']!r} ({row['as_of']}) is dated before the launch ({launch_year})"
+            )
+        spent = budget_per_year * years
+        out.append({**row, "years": years, "spent": spent, "per_newcomer": spent / float(row["count"])})
+    return pd.DataFrame(out, columns=[*counts.columns, "years", "spent", "per_newcomer"])

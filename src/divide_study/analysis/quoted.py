@@ -92,6 +92,8 @@ UNITS = {
     "EUR/plug": "{:,.0f} €",
     "EUR/dwelling": "{:,.0f} €",
     "EUR/year": "{:,.0f} €",
+    "EUR_per_newcomer": "{:,.0f} €",
+    "years": "{:.0f}",
     "year": "{:.0f}",
     "date": "",
     "rank": "{:.0f}",
@@ -107,6 +109,7 @@ OPERATIONS = (
     "median",
     "count",
     "per_year",
+    "years_inclusive",
     "deflate",
     "recompute",
     "scenario",
@@ -124,6 +127,7 @@ ARITHMETIC = {
     "difference": lambda n: n[0] - math.fsum(n[1:]),
     "multiply": math.prod,
     "divide": lambda n: n[0] / n[1] if n[1] else math.nan,
+    "years_inclusive": lambda n: n[1] - n[0] + 1 if len(n) == 2 else math.nan,
 }
 KEY = re.compile(r"\A[a-z0-9_]+(?:\.[a-z0-9_]+)+\Z")
 DATE = re.compile(r"\A\d{4}(?:-\d{2}(?:-\d{2})?)?\Z")

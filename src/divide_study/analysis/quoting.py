@@ -538,6 +538,72 @@ def programme_quotes(
     )
 
 
+def newcomer_cost_quotes(
+    q: Quotes, evidence: pd.DataFrame, programme: str, budget_id: str, launch_id: str, count_ids: list[str]
+) -> None:
+    """What the programme spent per newcomer counted, at its cited budget every year from its launch to each
+    count (``programmes.cost_per_newcomer``: an assumption the entries say), and the lowest and highest of them:
+    ``<programme>.cost_per_newcomer.lowest`` / ``.highest``, each computed from the budget, the launch year and
+    the count it divides by."""
+    from divide_study.analysis.programmes import cost_per_newcomer
+
+    budget = read_evidence(q, f"{programme}.budget_per_year", budget_id, evidence, "budget a year", subject=programme)
+    launch = read_evidence(q, f"{programme}.launch_year", launch_id, evidence, "year of launch", subject=programme)
+    counts = pd.DataFrame(
+        [
+            {"evidence_id": i, "as_of": evidence_row(evidence, i)["as_of"], "count": evidence_row(evidence, i)["value"]}
+            for i in count_ids
+        ]
+    )
+    costs = cost_per_newcomer(
+        float(evidence_row(evidence, budget_id)["value"]), int(evidence_row(evidence, launch_id)["value"]), counts
+    )
+    per_newcomer = []
+    for n, row in enumerate(costs.to_dict("records")):
+        name = f"{programme}.newcomers_{n}"
+        count = read_evidence(q, name, row["evidence_id"], evidence, "newcomers counted", subject=programme)
+        year = read_year(q, f"{name}.year", row["evidence_id"], evidence, "year of the count", programme)
+        years = q.computed(
+            f"{name}.years",
+            row["years"],
+            inputs=[launch, year],
+            operation="years_inclusive",
+            unit="years",
+            what="years from the launch to the count",
+            subject=programme,
+        )
+        spent = q.computed(
+            f"{name}.spent",
+            row["spent"],
+            inputs=[budget, years],
+            operation="multiply",
+            unit="EUR",
+            what="spending to the count, at the cited budget every year (assumed)",
+            subject=programme,
+        )
+        per_newcomer.append(
+            q.computed(
+                f"{name}.per_newcomer",
+                row["per_newcomer"],
+                inputs=[spent, count],
+                operation="divide",
+                unit="EUR_per_newcomer",
+                what="spending per newcomer counted (assumed budget)",
+                subject=programme,
+            )
+        )
+    for end, value in (("lowest", costs["per_newcomer"].min()), ("highest", costs["per_newcomer"].max())):
+        q.computed(
+            f"{programme}.cost_per_newcomer.{end}",
+            value,
+            inputs=per_newcomer,
+            operation="min" if end == "lowest" else "max",
+            unit="EUR_per_newcomer",
+            what=f"{end} spending per newcomer counted (assumed budget)",
+            subject=programme,
+        )
+
+
 def assumed_range_quotes(q: Quotes, measures: pd.DataFrame, quantity: str) -> None:
     """The lowest and highest value each initiative's options assume for ``quantity`` (the speeds tried when the
     sources state none): ``<initiative>.<quantity>_assumed.lowest`` and ``.highest``."""

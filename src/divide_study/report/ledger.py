@@ -561,6 +561,7 @@ class Report:
             "max": _("computed by the study: the highest of its inputs"),
             "count": _("computed by the study: a count of its inputs"),
             "per_year": _("computed by the study: the second input less the first, per year between their dates"),
+            "years_inclusive": _("computed by the study: the years from the first input to the second, both counted"),
             "median": _("computed by the study: the median of its inputs"),
             "deflate": _(
                 "computed by the study: brought to constant euros of the base year along the spending profile "

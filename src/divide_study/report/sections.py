@@ -351,9 +351,9 @@ def summary(e: Edition) -> list[Part]:
             _(
                 "Soho Solo's promoter claimed {families} families settled by {families_by}; later counts, of people, are "
                 "{people_low} to {people_high}, which would mean at most {per_family} persons per family: the claim and the "
-                "counts disagree. Its budget was {budget} euros a year ({budget_on}, as the press reports it); no source "
-                "gives "
-                "its total over the years, so it is not costed against the networks."
+                "counts disagree. Its budget was {budget} euros a year ({budget_on}, as the press reports it): at that "
+                "budget every year since its launch, {newcomer_low} to {newcomer_high} per newcomer counted (an "
+                "assumption)."
             ),
         ),
     ]
@@ -388,6 +388,8 @@ def summary(e: Edition) -> list[Part]:
         per_family=per_family,
         budget=r.evidence(e.study.role("programme_annual_budget")),
         budget_on=r.as_of(e.study.role("programme_annual_budget")),
+        newcomer_low=r.quote(f"programmes.{e.PROGRAMME}.cost_per_newcomer.lowest", unit="EUR_per_newcomer"),
+        newcomer_high=r.quote(f"programmes.{e.PROGRAMME}.cost_per_newcomer.highest", unit="EUR_per_newcomer"),
     )
     show(
         '<div class="summary"><ol>'
@@ -1172,9 +1174,10 @@ def programme(e: Edition) -> list[Part]:
             "promoter's as a claim, not a result. The programme depended on ADSL coverage "
             "obtained through an agreement with France Telecom. The {eu} million euros of EU funds since {eu_since} went to "
             "all the Gers partners' ICT projects: they are not Soho Solo's cost. Its own budget was {budget} euros a "
-            "year ({budget_on}, as the press reports it); no source gives its years of spending, so no cost per "
-            "newcomer is "
-            "computed."
+            "year ({budget_on}, as the press reports it). No source gives its spending year by year: were that budget "
+            "spent every year from its launch in {launch} to each count, it would come to {newcomer_low} to "
+            "{newcomer_high} per newcomer counted (people or teleworkers, as each source counts them), an assumption of "
+            "the study, not a cost any source states."
         ).format(
             families_by=families_by,
             families=families,
@@ -1192,6 +1195,9 @@ def programme(e: Edition) -> list[Part]:
             eu_since=r.fig("soho_eu_funds_since_year", "{:.0f}"),
             budget=r.evidence(study.role("programme_annual_budget")),
             budget_on=r.as_of(study.role("programme_annual_budget")),
+            launch=r.quote(f"programmes.{PROGRAMME}.launch_year", unit="year"),
+            newcomer_low=r.quote(f"programmes.{PROGRAMME}.cost_per_newcomer.lowest", unit="EUR_per_newcomer"),
+            newcomer_high=r.quote(f"programmes.{PROGRAMME}.cost_per_newcomer.highest", unit="EUR_per_newcomer"),
         )
     )
     show(
