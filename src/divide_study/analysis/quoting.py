@@ -561,7 +561,7 @@ def newcomer_cost_quotes(
     per_newcomer = []
     for n, row in enumerate(costs.to_dict("records")):
         name = f"{programme}.newcomers_{n}"
-        count = read_evidence(q, name, row["evidence_id"], evidence, "newcomers counted", subject=programme)
+        count = read_evidence(q, name, row["evidence_id"], evidence, "people counted", subject=programme)
         year = read_year(q, f"{name}.year", row["evidence_id"], evidence, "year of the count", programme)
         years = q.computed(
             f"{name}.years",
@@ -588,7 +588,7 @@ def newcomer_cost_quotes(
                 inputs=[spent, count],
                 operation="divide",
                 unit="EUR_per_newcomer",
-                what="spending per newcomer counted (assumed budget)",
+                what="spending per person counted (assumed budget)",
                 subject=programme,
             )
         )
@@ -599,7 +599,7 @@ def newcomer_cost_quotes(
             inputs=per_newcomer,
             operation="min" if end == "lowest" else "max",
             unit="EUR_per_newcomer",
-            what=f"{end} spending per newcomer counted (assumed budget)",
+            what=f"{end} spending per person counted (assumed budget)",
             subject=programme,
         )
 

@@ -713,15 +713,18 @@ class Report:
             )
         raise StudyError(f"{self._quoted_file(key)}, row [key={key}]: no primary source and no inputs to follow")
 
-    def reference_cell(self, text: str, what: str, table: str, row: int, column: str) -> str:
+    def reference_cell(
+        self, text: str, what: str, table: str, row: int, column: str, source_class: str = "official"
+    ) -> str:
         """Words of a cited reference table's cell that hold numbers ("85% Gers Numérique, 15% Orange"), as the
-        cell says them, linked like a number to the file, row (data rows counted from 1) and column they stand in."""
+        cell says them, linked like a number to the file, row (data rows counted from 1) and column they stand in;
+        ``source_class`` is the class of whoever the cell's words come from."""
         return self._record(
             text,
             what,
             self._("reference data: {file}").format(file=table),
             self._cell_words({"row": str(row)}, column),
-            "official",
+            source_class,
         )
 
     def _cell_words(self, pairs: dict[str, str], column: str) -> str:

@@ -315,8 +315,8 @@ def summary(e: Edition) -> list[Part]:
         "million euros of penalties by the Département's count); in the {gers} network, {gers_delay}. On the "
         "State's barometer, "
         "across the whole département of each network (private zones included) and from its fibre contract (windows "
-        "in {pace_table}), premises able to connect gained {tarn_pace} points a year around the {concession} "
-        "concession and {gers_pace} around the {gers} network."
+        "in {pace_table}), premises able to connect gained {tarn_pace} points a year in the {concession} département "
+        "and {gers_pace} in the {gers} network's département."
     ).format(money_words=money_words, **decision_values)
     points = [
         ("models", lead),
@@ -342,8 +342,9 @@ def summary(e: Edition) -> list[Part]:
             "pace",
             _(
                 "The Gers's own target of {target_own} of inhabitants \"connected\" by {own_by} (its promoter's words, read by "
-                "the study as eligible) met {achieved_own} eligible on {achieved_on}; the network's zone was fully able to "
-                "connect on {completed}, after the national plan's goal of fibre everywhere by {national_by}."
+                "the study as eligible) stood at {achieved_own} eligible on {achieved_on} by its director's count; the network "
+                "said its zone fully able to connect on {completed}, after the national plan's goal of fibre everywhere "
+                "by {national_by}."
             ),
         ),
         (
@@ -352,7 +353,7 @@ def summary(e: Edition) -> list[Part]:
                 "Soho Solo's promoter claimed {families} families settled by {families_by}; later counts, of people, are "
                 "{people_low} to {people_high}, which would mean at most {per_family} persons per family: the claim and the "
                 "counts disagree. Its budget was {budget} euros a year ({budget_on}, as the press reports it): at that "
-                "budget every year since its launch, {newcomer_low} to {newcomer_high} per newcomer counted (an "
+                "budget every year since its launch, {newcomer_low} to {newcomer_high} per person counted (an "
                 "assumption)."
             ),
         ),
@@ -498,6 +499,8 @@ def revised_plan(e: Edition, topic: str, figure: str, as_of: str) -> str:
         REFERENCE_FILE,
         number,
         "note",
+        # The note cites the local press reporting the Département's words: no official document.
+        source_class="independent_press",
     )
 
 
@@ -552,8 +555,9 @@ def initiatives(e: Edition) -> list[Part]:
             "the Département keeps the network. The concessionaire planned to invest {tarn_investment} million euros (its "
             "plan of {tarn_plan_on}; the Département later said the plan had become {tarn_plan_later} million, as a note of "
             "the cited reference data reports it), with {tarn_public} million of public money, for {tarn_plugs} plugs due "
-            "by {tarn_due}. The alternative the Département turned down, its own earlier plan, would have taken "
-            "{tarn_in_house} million euros of public money. At the deadline {tarn_built} "
+            "by {tarn_due}. The concession was presented as bringing public money down from {tarn_in_house} million euros "
+            "under the Département's own earlier plan to {tarn_public} million (a blog's report of {tarn_in_house_on}): "
+            "the alternative it turned down, as its promoters costed it. At the deadline {tarn_built} "
             "were built, and the penalties for delay came to about {tarn_penalties} million euros by the Département's "
             "count; on {tarn_able_on} the "
             "concessionaire counted over {tarn_able} homes able to connect. These figures come from the press and the "
@@ -585,6 +589,7 @@ def initiatives(e: Edition) -> list[Part]:
             tarn_in_house=r.ref(
                 TARN, "public money under the earlier plan run by the département", fmt="{:,.0f}", scale=1e-6
             ),
+            tarn_in_house_on=r.as_of(f"{TARN}|public money under the earlier plan run by the département|2019-08"),
             tarn_public=r.ref(TARN, "public money", fmt="{:,.0f}", scale=1e-6),
             tarn_plugs=r.ref(TARN, "plugs to build"),
             tarn_due=r.ref(TARN, "contractual completion target", fmt="{:.0f}"),
@@ -977,7 +982,10 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
                     "source_class",
                 ]
             ],
-            _("Who paid what, each amount divided only by premises and population of its own scope."),
+            _(
+                "Who paid what, each amount divided only by premises of its own scope, and by the population of the "
+                "whole territory (département or agglomeration) counted in the year shown."
+            ),
             "data/processed/public_money.csv",
             {
                 "amount_eur": "{:,.0f}",
@@ -1176,8 +1184,8 @@ def programme(e: Edition) -> list[Part]:
             "all the Gers partners' ICT projects: they are not Soho Solo's cost. Its own budget was {budget} euros a "
             "year ({budget_on}, as the press reports it). No source gives its spending year by year: were that budget "
             "spent every year from its launch in {launch} to each count, it would come to {newcomer_low} to "
-            "{newcomer_high} per newcomer counted (people or teleworkers, as each source counts them), an assumption of "
-            "the study, not a cost any source states."
+            "{newcomer_high} per person counted (the later counts of people, families included; not of teleworkers, another "
+            "count), an assumption of the study, not a cost any source states."
         ).format(
             families_by=families_by,
             families=families,

@@ -243,7 +243,8 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
     said = pd.DataFrame(
         {
             _("département"): claims["department"].map(departements),
-            _("said on"): claims["as_of"],
+            # A target's date is when it was due, not when it was said (its row's reading says which).
+            _("said on (for a target: due by)"): claims["as_of"],
             _("claim"): [
                 r.format_number(v, "{:.0%}" if t in ("share", "target", "zone_complete") else "{:,.0f}")
                 for v, t in zip(claims["claimed"], claims["test"], strict=True)
@@ -273,7 +274,9 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
         + "".join(
             "<li>"
             + _("{kind}: {limits}").format(
-                kind=f"<strong>{html.escape(kind, quote=False)}</strong>", limits=html.escape(text, quote=False)
+                # After a colon, the sentence goes on in lower case (both editions' typography).
+                kind=f"<strong>{html.escape(kind, quote=False)}</strong>",
+                limits=html.escape(text[:1].lower() + text[1:], quote=False),
             )
             + "</li>"
             for kind, text in limits.items()
