@@ -310,13 +310,13 @@ def summary(e: Edition) -> list[Part]:
     )
     lead = _(
         "Which model, at what public cost, with what risk, how fast ({table}): the {concession} concession's plan put "
-        "public money at {tarn_pp} per plug planned and the {gers} network's phase 1 at {gers_pp}, but these are "
+        "public money at {tarn_pp} per plug planned and the {gers} network's phase 1 (copper and WiFi included) at "
+        "{gers_pp} per home targeted, but these are "
         "plans and {money_words}. Who pays for delay? In the {concession} concession, {tarn_delay} (about {penalties} "
-        "million euros of penalties by the Département's count); in the {gers} network, {gers_delay}. On the "
-        "State's barometer, "
-        "across the whole département of each network (private zones included) and from its fibre contract (windows "
-        "in {pace_table}), premises able to connect gained {tarn_pace} points a year in the {concession} département "
-        "and {gers_pace} in the {gers} network's département."
+        "million euros of penalties by the Département's count); in the {gers} network, {gers_delay}. On the State's "
+        "barometer, from each network's fibre contract ({pace_table}), the whole département's premises able to connect "
+        "(private zones included) gained {tarn_pace} points a year in the {concession} département and {gers_pace} in "
+        "the {gers} network's."
     ).format(money_words=money_words, **decision_values)
     points = [
         ("models", lead),
