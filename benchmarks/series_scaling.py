@@ -26,7 +26,7 @@ import pandas as pd
 from divide_study import config
 from divide_study.analysis import series
 from divide_study.data import barometre
-from divide_study.data.arcep import read_arcep_table
+from divide_study.data.arcep import load_arcep, read_arcep_table
 
 FOLDER = config.RAW_DIR / barometre.FOLDER
 CODE_COLUMNS = {barometre.ETALAB: "code_departement", barometre.DITP: "enforce_zone_id"}
@@ -78,7 +78,10 @@ def fixed_parts(repeat: int) -> dict[str, float]:
             ("fingerprints (5 files)", lambda: barometre.check_fingerprints(FOLDER, barometre.FILES, "")),
             ("read JSON end point", lambda: barometre.read_endpoint(FOLDER / barometre.ENDPOINT, KNOWN)),
             ("read INSEE population", lambda: barometre.read_population(FOLDER / barometre.POPULATION)),
-            ("2018 peers (ARCEP panel)", lambda: series.peer_table(config.RAW_DIR, ["32", "81"], 10)),
+            (
+                "2018 peers (ARCEP panel, files read)",
+                lambda: series.peer_table(load_arcep(config.RAW_DIR / "arcep_2018"), ["32", "81"], 10),
+            ),
         ):
             started = time.perf_counter()
             action()
@@ -95,7 +98,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--factor", type=int, default=10)
     args = parser.parse_args()
-    peers_table, _premises = series.peer_table(config.RAW_DIR, ["32", "81"], 10)
+    peers_table, _premises = series.peer_table(load_arcep(config.RAW_DIR / "arcep_2018"), ["32", "81"], 10)
     peers = {code: list(peers_table.loc[peers_table["department"] == code, "peer"]) for code in ("32", "81")}
     external = pd.read_csv(config.PROCESSED_DIR / "external_figures.csv", dtype=str, keep_default_na=False)
     windows = read_arcep_table(config.RAW_DIR / "series_windows.csv")
