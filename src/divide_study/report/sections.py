@@ -958,6 +958,8 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
         )
     )
     money_cells = quoting.money_keys(money)
+    # A population of several counts added up has no single year: its cell stays empty, linked to nothing.
+    money_cells["population_year"] = [k if k in r.quoted.index else "" for k in money_cells["population_year"]]
     show(
         r.table(
             "money",
