@@ -117,7 +117,7 @@ def test_a_plans_later_amount_is_read_from_its_rows_note_or_refused_naming_the_c
             "note": ["", "in October 2021 the Département said the plan had become 171 M EUR (a source)"],
         }
     )
-    assert later_plan_amount(external, "tarn", "total investment by the concessionaire", "2019") == (2, 171.0)
+    assert later_plan_amount(external, "tarn|total investment by the concessionaire|2019") == (2, 171.0)
     reworded = external.assign(note=["", "the plan was cut in 2021"])
     with pytest.raises(DataError, match=r"row 2.*column 'note'|column 'note'.*row 2"):
-        later_plan_amount(reworded, "tarn", "total investment by the concessionaire", "2019")
+        later_plan_amount(reworded, "tarn|total investment by the concessionaire|2019")

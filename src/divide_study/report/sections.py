@@ -25,6 +25,7 @@ from divide_study.analysis.models import money_comparison
 from divide_study.analysis.quoting import slug
 from divide_study.analysis.study import load_study
 from divide_study.config import project_path, schema_of
+from divide_study.data.lookup import reference_id
 from divide_study.data.tables import read_table
 from divide_study.errors import DataError, StudyError
 from divide_study.language.datatext import DataText, check_data_text, data_text
@@ -470,14 +471,15 @@ REVISED_PLAN = re.compile(r"the plan had become (\d+(?:\.\d+)?) M EUR")
 REFERENCE_FILE = "data/raw/reference/external_figures.csv"  # the cited reference rows, as copied unchanged
 
 
-def later_plan_amount(external: pd.DataFrame, topic: str, figure: str, as_of: str) -> tuple[int, float]:
+def later_plan_amount(external: pd.DataFrame, evidence_id: str) -> tuple[int, float]:
     """(data row, amount in millions) of a plan's later amount that only the note of its reference row gives
-    ("the plan had become 171 M EUR"): the row chosen by its ids, counted from 1 as the study's messages count
-    rows. A note that no longer says it is a ``DataError`` naming the file, row and column."""
+    ("the plan had become 171 M EUR"): the row chosen by its evidence id (topic|figure|as_of), counted from 1 as
+    the study's messages count rows. A note that no longer says it is a ``DataError`` naming the file, row and
+    column."""
     external = external.reset_index(drop=True)
-    rows = external[(external["topic"] == topic) & (external["figure"] == figure) & (external["as_of"] == as_of)]
+    rows = external[[reference_id(row) == evidence_id for row in external.to_dict("records")]]
     if len(rows) != 1:
-        raise StudyError(f"{REFERENCE_FILE}: expected one row {topic}|{figure}|{as_of}, found {len(rows)}")
+        raise StudyError(f"{REFERENCE_FILE}: expected one row {evidence_id!r}, found {len(rows)}")
     number = int(rows.index[0]) + 1
     found = REVISED_PLAN.findall(str(rows.iloc[0]["note"]))
     if len(found) != 1:
@@ -490,9 +492,9 @@ def later_plan_amount(external: pd.DataFrame, topic: str, figure: str, as_of: st
     return number, float(found[0])
 
 
-def revised_plan(e: Edition, topic: str, figure: str, as_of: str) -> str:
+def revised_plan(e: Edition, evidence_id: str) -> str:
     """A plan's later amount (``later_plan_amount``) in millions, linked to the note's file, row and column."""
-    number, amount = later_plan_amount(e.r.external, topic, figure, as_of)
+    number, amount = later_plan_amount(e.r.external, evidence_id)
     return e.r.reference_cell(
         e.r.format_number(amount, "{:,.0f}"),
         e._("the plan's later amount in millions of euros, as a note of the cited reference data gives it"),
@@ -532,6 +534,7 @@ def initiatives(e: Edition) -> list[Part]:
         int(latest) + 1,
         "owner",
     )
+    tarn_plan = f"{TARN}|total investment by the concessionaire|2019"  # the concessionaire's plan (a reference row)
     md(
         _(
             "**Gers Numérique** is a *syndicat mixte ouvert* of the Département du Gers and its intercommunalities. Its first "
@@ -584,8 +587,8 @@ def initiatives(e: Edition) -> list[Part]:
             tarn_signed=r.ref(TARN, "concession (DSP) signed with SFR", fmt="{:.0f}"),
             tarn_years=r.ref(TARN, "concession duration", fmt="{:.0f}"),
             tarn_investment=r.ref(TARN, "total investment by the concessionaire", fmt="{:,.0f}", scale=1e-6),
-            tarn_plan_on=r.as_of(f"{TARN}|total investment by the concessionaire|2019"),
-            tarn_plan_later=revised_plan(e, TARN, "total investment by the concessionaire", "2019"),
+            tarn_plan_on=r.as_of(tarn_plan),
+            tarn_plan_later=revised_plan(e, tarn_plan),
             tarn_in_house=r.ref(
                 TARN, "public money under the earlier plan run by the département", fmt="{:,.0f}", scale=1e-6
             ),

@@ -206,6 +206,7 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
     claims = table("series_claims")
     # The study's reading of each claim and what the series cannot show, in the edition's words (words.csv).
     claim_words = e.in_words(claims, "series_claims.csv")
+    kinds = [L("claim_test", t) for t in claims["test"]]  # each claim's kind, in the table and in the list below it
     departements = dict(zip(series["department"], series["department_name"], strict=False))
 
     def quarter(text: str) -> str:
@@ -255,14 +256,14 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
                 for v, t in zip(claims["series_value"], claims["test"], strict=True)
             ],
             _("verdict"): [L("verdict", v) for v in claims["verdict"]],
-            _("kind of claim"): [L("claim_test", t) for t in claims["test"]],
+            _("kind of claim"): kinds,
             _("how the study reads it"): claim_words["reading"],
         }
     )
     # What the series cannot show depends on the kind of claim: said once per kind, under the table, rather than
     # repeated on every row.
     limits = (
-        claim_words.assign(kind=[L("claim_test", t) for t in claims["test"]])
+        claim_words.assign(kind=kinds)
         .drop_duplicates(["kind", "data_cannot_show"])
         .groupby("kind", sort=False)["data_cannot_show"]
         .agg(" ".join)
