@@ -204,7 +204,7 @@ class FakeReport:
     def figure(self, key, png, caption, source):
         return f"<figure>{png.name} {caption} {source}</figure>"
 
-    def table(self, key, frame, caption, source, formats=None, data=None, evidence=None, cells=None, words=()):
+    def table(self, key, frame, caption, source, formats=None, data=None, evidence=None, cells=None, words=(), **more):
         return f"<table>{caption} {source} {' '.join(map(str, frame.columns))} {frame.to_string()}</table>"
 
 
@@ -247,7 +247,9 @@ def model_row(**words) -> pd.DataFrame:
 
 
 def test_the_models_table_in_french():
-    shown = models_section.side_by_side_table(model_row(), Labels(LABELS, "fr")).set_index("indicateur")
+    shown = models_section.side_by_side_table(model_row(), Labels(LABELS, "fr"), {"delta": "prévu"}).set_index(
+        "indicateur"
+    )
     assert shown.loc["argent public par prise (€ courants)", "Delta"] == "200"
     assert shown.loc["dernier relevé avant l'échéance", "Delta"] == "50\u00a0%"
     assert shown.loc["prises (locaux) de l'option centrale", "Delta"] == Formats("fr").number(100_000)
@@ -255,23 +257,30 @@ def test_the_models_table_in_french():
     assert shown.loc["années", "Delta"] == "depuis 2019"
     # No pace in plugs per year: the press's counts are of different kinds (the pace is on the State's series).
     assert "sur la période" not in shown.index and "prises rendues raccordables par an, en moyenne" not in shown.index
-    english = models_section.side_by_side_table(model_row(), Labels(LABELS, "en")).set_index("indicator")
+    english = models_section.side_by_side_table(model_row(), Labels(LABELS, "en"), {"delta": "planned"}).set_index(
+        "indicator"
+    )
     assert english.loc["years", "Delta"] == "from 2019" and english.loc["their scope", "Delta"] == "the zone"
     assert "over" not in english.index
 
 
 def test_the_models_section_in_french_has_no_english(tmp_path):
     report = FakeReport("fr", Labels(LABELS, "fr"))
-    text = models_section.report_section(report, model_row(), tmp_path)
+    text = models_section.report_section(report, model_row(), tmp_path, natures={"delta": "prévu"})
     assert "models.fr.png" in text  # the French chart
     assert "argent public par prise" in text and "Qui paie les retards" in text
     assert "depuis <a" in text and "points par an de son contrat de fibre" in text  # its years and its pace
     assert not english_words(re.sub(r"<[^>]+>", " ", text)), english_words(text)
     assert all(not english_words(what) for what in report.whats)
-    english = models_section.report_section(FakeReport("en", Labels(LABELS, "en")), model_row(), tmp_path)
+    english = models_section.report_section(
+        FakeReport("en", Labels(LABELS, "en")), model_row(), tmp_path, natures={"delta": "planned"}
+    )
     assert "asked" in english and "of public money per plug" in english and "models.png" in english
     without = models_section.report_section(
-        FakeReport("fr", Labels(LABELS, "fr")), model_row(public_money_per_premise=float("nan")), tmp_path
+        FakeReport("fr", Labels(LABELS, "fr")),
+        model_row(public_money_per_premise=float("nan")),
+        tmp_path,
+        natures={"delta": "prévu"},
     )
     assert "aucune source ne donne le montant" in without
     with pytest.raises(ValueError, match="labels"):

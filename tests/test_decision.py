@@ -74,11 +74,13 @@ def test_the_decision_table_says_whose_money_each_amount_holds_and_refuses_to_co
         Labels(LABELS, "en"),
         lambda t, c: t,
         {"a": 11.3},
+        {"a": "put in", "b": "planned"},
     )
     by_row = shown.set_index("indicator")
     assert by_row.loc["how it was built and run (contracts table)", "A"] == "phase 1: works contract"
-    assert by_row.loc["whose money that is", "A"] == "the State and the Département (phase 1: a note)"
-    assert by_row.loc["whose money that is", "B"] == "the Département (the zone: a note)"
+    whose = "whose money that is, and what it is"
+    assert by_row.loc[whose, "A"] == "the State and the Département, put in (phase 1: a note)"
+    assert by_row.loc[whose, "B"] == "the Département, planned (the zone: a note)"  # a plan says so
     compared = by_row.loc["can the two amounts be compared?"]
     assert compared["A"] == "no: it holds the money of the State, which the other's source does not count"
     assert compared["B"] == "no: its source does not count the money of the State"

@@ -7,7 +7,7 @@ import pytest
 from test_compare import EXTERNAL, FIGURES
 
 from divide_study.analysis import evidence, programmes, timeline
-from divide_study.errors import DataError
+from divide_study.errors import DataError, StudyError
 from divide_study.report import models_section
 
 SOURCES = pd.DataFrame(
@@ -277,8 +277,11 @@ def test_counted_targets_dated_by_another_row_and_the_models_side_by_side():
         [("model", "concession", "concession", "concession"), ("scope", "zone", "the zone", "la zone")],
         columns=["kind", "key", "en", "fr"],
     )
-    shown = models_section.side_by_side_table(table, Labels(labels, "en")).set_index("indicator")
+    shown = models_section.side_by_side_table(table, Labels(labels, "en"), {"delta": "planned"}).set_index("indicator")
     assert list(shown.columns) == ["Delta"]  # one column per network, by its short name
+    assert shown.loc["scope of that public money, and what it is", "Delta"] == "the zone, planned"
+    with pytest.raises(StudyError, match=r"initiative=delta\], column 'public_money_id': what the amount is"):
+        models_section.side_by_side_table(table, Labels(labels, "en"))  # a plan it cannot call one: refused
     assert shown.loc["public money per plug (€, nominal)", "Delta"] == "200"
     assert shown.loc["latest achieved by then", "Delta"] == "50%"
 

@@ -65,6 +65,14 @@ def add_made_up_network(raw: Path) -> None:
             }
         ],
     )
+    # What each amount is: the concession's investment and public money as planned at signature.
+    append(
+        raw / "amount_natures.csv",
+        [
+            {"evidence_id": f"{NEW}|{f}|2020", "nature": "plan", "note": "made up: planned at signature"}
+            for f in ("investment", "public money")
+        ],
+    )
     append(
         raw / "initiatives.csv",
         [

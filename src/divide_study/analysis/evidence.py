@@ -55,7 +55,23 @@ EVIDENCE_COLUMNS = [
     "source_class",
     "speaker",
     "basis",
+    "amount_nature",
 ]
+# What an amount in euros can be (amount_natures.csv), and which of those are money foreseen rather than paid: a
+# sentence may state those only as a plan (a need only as a need), never as money spent.
+AMOUNT_NATURES = (
+    "plan",
+    "budget",
+    "estimate",
+    "announced",
+    "granted",
+    "contributed",
+    "spent_to_date",
+    "final_cost",
+    "funding_need",
+    "penalties",
+)
+FORESEEN = ("plan", "budget", "estimate", "announced")
 LEVELS = {3: "strong", 2: "moderate", 1: "weak", 0: "weak"}
 AGREEMENTS = ("single", "agree", "disagree")  # what ``agreement`` says of a finding's sources
 
@@ -98,9 +114,12 @@ def evidence_table(
     """One row per article figure and reference row, with the class of the source it rests on."""
     by_article = sources.set_index("article")
     by_claim = claims.set_index("figure_id")
-    unknown = sorted(set(claims["figure_id"]) - set(figures["figure_id"]))
+    # A claim names an article figure, or a reference row whose words are a party's about its own money or
+    # results, whoever reports them.
+    known = set(figures["figure_id"]) | {reference_id(r) for r in external.to_dict("records")}
+    unknown = sorted(set(claims["figure_id"]) - known)
     if unknown:
-        raise DataError(claims_path, f"unknown figure(s) {unknown}", column="figure_id")
+        raise DataError(claims_path, f"unknown figure(s) or reference row(s) {unknown}", column="figure_id")
     out = []
     for f in figures.to_dict("records"):
         article = by_article.loc[f["article"]]
@@ -124,6 +143,7 @@ def evidence_table(
                 "source_class": cls,
                 "speaker": speaker,
                 "basis": basis,
+                "amount_nature": "",
             }
         )
     for row, r in enumerate(external.to_dict("records"), start=2):
@@ -134,6 +154,10 @@ def evidence_table(
                 f"no class for the source {r['source']!r} of external_figures.csv line {row}: add a row",
                 column="source_contains",
             )
+        speaker, cls, basis = found["who"], found["source_class"], found["note"] or ""
+        if reference_id(r) in by_claim.index:
+            claim = by_claim.loc[reference_id(r)]
+            speaker, cls, basis = claim["speaker"], claim["speaker_class"], claim["note"] or basis
         out.append(
             {
                 "evidence_id": reference_id(r),
@@ -145,12 +169,45 @@ def evidence_table(
                 "as_of": str(r["as_of"]),
                 "qualifier": reference_qualifier(str(r["quote"]), str(r["note"] or "")),
                 "source": r["source"],
-                "source_class": found["source_class"],
-                "speaker": found["who"],
-                "basis": found["note"] or "",
+                "source_class": cls,
+                "speaker": speaker,
+                "basis": basis,
+                "amount_nature": "",
             }
         )
     return pd.DataFrame(out, columns=EVIDENCE_COLUMNS)
+
+
+def with_amount_natures(evidence: pd.DataFrame, natures: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """``evidence`` with what each amount in euros is (``amount_natures.csv``, by evidence id): every amount
+    must have one, and only amounts may.
+
+    Why data and not the figure's wording: "investi", "apportés", "nécessaires" and "dépenses" are four natures
+    a table would otherwise print alike as money paid.
+    """
+    by_id = evidence.set_index("evidence_id")
+    for row, record in enumerate(natures.to_dict("records"), start=1):
+        key = record["evidence_id"]
+        if key not in by_id.index:
+            raise DataError(path, f"no figure or reference row {key!r}", row=row, column="evidence_id", key=key)
+        if by_id.loc[key, "unit"] != "EUR":
+            raise DataError(
+                path,
+                f"{key!r} is in {by_id.loc[key, 'unit']}, not an amount in euros: only amounts have a nature",
+                row=row,
+                column="evidence_id",
+                key=key,
+            )
+    named = dict(zip(natures["evidence_id"], natures["nature"], strict=True))
+    missing = [key for key, unit in zip(evidence["evidence_id"], evidence["unit"], strict=True) if unit == "EUR"]
+    missing = [key for key in missing if key not in named]
+    if missing:
+        raise DataError(
+            path,
+            f"no row for the amount(s) {missing}: say what each is ({', '.join(AMOUNT_NATURES)})",
+            column="evidence_id",
+        )
+    return evidence.assign(amount_nature=[named.get(key, "") for key in evidence["evidence_id"]])
 
 
 # --- strength of evidence -----------------------------------------------------------------------------------

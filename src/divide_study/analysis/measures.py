@@ -281,6 +281,9 @@ def publish_inputs(raw_dir: Path, out_dir: Path, figures: pd.DataFrame) -> dict[
         raw_dir / "claims.csv",
         raw_dir / "reference_source_classes.csv",
     )
+    grades = evidence.with_amount_natures(
+        grades, read_table(raw_dir / "amount_natures.csv"), raw_dir / "amount_natures.csv"
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     initiatives = read_table(raw_dir / "initiatives.csv")
     funding = load_funding(raw_dir / "funding.csv", grades)
@@ -337,6 +340,7 @@ def required_codes(
     codes += [("model", m, "initiatives.csv models") for m in initiatives["model"]]
     codes += [("source_class", c, "evidence classes") for c in evidence["source_class"].dropna()]
     codes += [("qualifier", q, "figure qualifiers") for q in evidence["qualifier"].dropna() if q]
+    codes += [("amount_nature", n, "amount natures") for n in evidence["amount_nature"].dropna() if n]
     options = zip(measures["initiative"], measures["option"], strict=True)
     codes += [("option", f"{i}.{o}", "measures.csv options") for i, o in options]
     codes += [("option", f"*.{p}", "spending_profiles.csv profiles") for p in profiles["profile"]]

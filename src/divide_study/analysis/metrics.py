@@ -283,6 +283,7 @@ def public_money(
     return pd.DataFrame(out, columns=MONEY_COLUMNS)
 
 
+NOT_PUT_IN = ("funding_need", "penalties")  # amount natures (amount_natures.csv) of money no one paid in
 MONEY_COLUMNS = [
     "initiative",
     "funder",
@@ -290,6 +291,7 @@ MONEY_COLUMNS = [
     "covers",
     "amount_eur",
     "qualifier",
+    "amount_nature",
     "as_of",
     "scope",
     "per_premise",
@@ -314,12 +316,15 @@ def _money_rows(funding, by_id, measures, figures, external, initiative) -> list
         per_premise, premises_used, per_inhabitant = float("nan"), "", float("nan")
         premises_option, population_option = "", ""
         same_scope = [m["option"] for m in premise_options if m["scope"] == record["scope"]]
-        if same_scope and source["unit"] == "EUR":
+        # Money to be raised, or penalties counted against a builder, was never put into the network: it is
+        # not divided by what the network serves.
+        divided = source["unit"] == "EUR" and source.get("amount_nature") not in NOT_PUT_IN
+        if same_scope and divided:
             option = same_scope[0]
             premises = resolve(measures, figures, external, initiative, "premises", option)
             per_premise, premises_used = amount / premises.value, f"{premises.value:,.0f} ({option})"
             premises_option = option
-        if record["scope"] != "unclear" and source["unit"] == "EUR":
+        if record["scope"] != "unclear" and divided:
             population = _optional(measures, figures, external, initiative, "population", None, year)
             per_inhabitant = amount / population.value if population is not None else float("nan")
             population_option = population.option if population is not None else ""
@@ -331,6 +336,7 @@ def _money_rows(funding, by_id, measures, figures, external, initiative) -> list
                 "covers": record["covers"],
                 "amount_eur": amount if source["unit"] == "EUR" else float("nan"),
                 "qualifier": source["qualifier"],
+                "amount_nature": source.get("amount_nature") or "",
                 "as_of": source["as_of"],
                 "scope": record["scope"],
                 "per_premise": per_premise,

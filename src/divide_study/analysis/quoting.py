@@ -11,9 +11,11 @@ Rows are chosen by ids and roles — an initiative id, a metric code, an evidenc
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 import pandas as pd
 
+from divide_study.analysis.evidence import FORESEEN
 from divide_study.analysis.measures import PROFILE_KEY, resolve
 from divide_study.analysis.quoted import Quotes
 from divide_study.analysis.sensitivity import Inputs, bounds, tornado
@@ -91,12 +93,26 @@ def read_evidence(
         row=pairs,
         column="value",
         unit=unit or str(row["unit"]),
-        nature=QUALIFIER_NATURE.get(str(row["qualifier"]), "stated"),
+        nature=evidence_nature(row),
         what=what,
         subject=subject,
         scope=scope,
         as_of=row["as_of"],
     )
+
+
+def evidence_nature(row: Mapping) -> str:
+    """What a sentence may state an evidence row as: an amount foreseen (a plan, budget, estimate or
+    announcement) only as a plan, a funding need only as a need, penalties counted only as a claim; any other
+    figure as its qualifier says (stated, a lower bound, about...)."""
+    amount = str(row.get("amount_nature") or "")
+    if amount in FORESEEN:
+        return "plan"
+    if amount == "funding_need":
+        return "funding_need"
+    if amount == "penalties":
+        return "claim"
+    return QUALIFIER_NATURE.get(str(row["qualifier"]), "stated")
 
 
 def read_date(

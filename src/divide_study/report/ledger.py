@@ -24,6 +24,7 @@ import pandas as pd
 
 from divide_study.analysis.metrics import metric
 from divide_study.analysis.quoted import (
+    NATURES,
     NONE,
     ROW_OPERATIONS,
     UNITS,
@@ -63,6 +64,9 @@ LONG_WORD = 22  # characters beyond which a word of a table cell may be broken a
 # row's web page (class "source"). Text given to the Report is escaped except for these, and only for those
 # the Report really made (``Report._issued``): markup in the data never passes for one.
 OWN_LINK = re.compile(r'<a class="(?:num|source)" href="[^"<>]*">[^<>]*</a>')
+# Natures a sentence must name to quote: a plan or a funding need is never money paid, so a sentence that does
+# not say which it states is refused (``Report.quote``'s ``natures``).
+SAID_ONLY_AS_WHAT_THEY_ARE = frozenset({"plan", "funding_need"})
 FIGURES_TABLE = "data/processed/figures.csv"  # a quoted number read from here is an article's figure
 REFERENCE_TABLE = "data/processed/external_figures.csv"  # and from here a cited reference row
 FULL_URL = re.compile(r"https?://[^\s<>\"'`]+")
@@ -267,10 +271,13 @@ class Report:
             "",
         )
 
-    def _cell_entry(self, label: str, position: int, column: str, text: str, item: str) -> int:
+    def _cell_entry(
+        self, label: str, position: int, column: str, text: str, item: str, natures_said: bool = False
+    ) -> int:
         """The entry of a table cell that names its number (a key, an evidence id, or a link this Report made):
         that number's own entry; a cell showing several (a span of years: items joined by ';') gets an entry of
-        its own linking each."""
+        its own linking each. A plan or a need is shown only where ``natures_said`` (a column says what each
+        row's amount is)."""
         if item in self._issued:
             parts = [item]
         elif item.startswith("<a "):  # links joined by ';': split between them (a link's text may hold '&#40;')
@@ -278,8 +285,8 @@ class Report:
         else:
             parts = [part for part in item.split(";") if part]
         if len(parts) == 1:
-            return self._entry_of(self.input_link(parts[0]))
-        links = [self.input_link(part) for part in parts]
+            return self._entry_of(self.input_link(parts[0], natures_said))
+        links = [self.input_link(part, natures_said) for part in parts]
         for link in links:
             self._entry_of(link)  # each a number of this report
         return self._entry(
@@ -456,14 +463,17 @@ class Report:
         decimals = "0" if value.is_integer() or abs(value) >= 100 else "2"
         return f"{{:,.{decimals}f}} €" if unit == "EUR" else f"{{:,.{decimals}f}}"
 
-    def input_link(self, item: str) -> str:
+    def input_link(self, item: str, natures_said: bool = True) -> str:
         """One input of a computation: a number this Report returned stays the link it is; an evidence id (an
-        article figure's id or 'topic|figure|as_of') becomes a link to its own entry; anything else is text."""
+        article figure's id or 'topic|figure|as_of') becomes a link to its own entry; anything else is text.
+
+        A link to an entry may name a plan or a need (its entry quotes the source's words); where the link is
+        shown as a value in a table, ``natures_said=False`` unless a column of the table says what each is."""
         if item in self._issued:
             return item
         quoted = getattr(self, "quoted", None)
         if quoted is not None and item in quoted.index and item not in self.figures.index:
-            return self.quote(item)
+            return self.quote(item, natures=NATURES if natures_said else None)
         known = item in self.figures.index
         if not known and item.count("|") == 2:
             topic, figure, as_of = item.split("|")
@@ -667,6 +677,11 @@ class Report:
                 f"{self._quoted_file(key)}, row [key={key}], column 'unit': the sentence states this number in "
                 f"{sorted(units)}, but it is in {row['unit']!r}; write a sentence that fits it"
             )
+        if natures is None and row["nature"] in SAID_ONLY_AS_WHAT_THEY_ARE:
+            raise StudyError(
+                f"{self._quoted_file(key)}, row [key={key}], column 'nature': this number is a "
+                f"{row['nature']!r}, not money paid; the sentence must say so (natures=[{row['nature']!r}])"
+            )
         if natures is not None and row["nature"] not in set(natures):
             raise StudyError(
                 f"{self._quoted_file(key)}, row [key={key}], column 'nature': the sentence states this number as "
@@ -698,7 +713,8 @@ class Report:
         if row["operation"]:
             formats = dict(input_formats or {})
             inputs = [
-                self.quote(k, formats.get(self._quoted_row(k)["unit"]), input_formats=formats)
+                # An input is a link to its entry, which quotes its source's words: a plan may be one.
+                self.quote(k, formats.get(self._quoted_row(k)["unit"]), natures=NATURES, input_formats=formats)
                 for k in str(row["inputs"]).split(";")
                 if k
             ]
@@ -905,8 +921,12 @@ class Report:
         evidence: str | pd.Series | None = None,
         cells: pd.DataFrame | None = None,
         words: Iterable[str] | pd.DataFrame = (),
+        natures_in: str | None = None,
     ) -> str:
         """A numbered static HTML table (pandas Styler), scrollable on narrow screens.
+
+        ``natures_in`` names the column whose words say what each row's amount is (planned, a funding need...):
+        only then may a cell show a plan or a need (``quote``'s rule for sentences, applied to cells).
 
         ``cells`` (on the frame's index, some of its columns) names the number each cell shows: a quoted
         number's key or an evidence id. Such a cell links to that number's own entry, which walks down to its
@@ -937,6 +957,7 @@ class Report:
         word_cells = words if isinstance(words, pd.DataFrame) else pd.DataFrame(index=frame.index)
         word_columns = () if isinstance(words, pd.DataFrame) else tuple(words)
         given = {*(cells.columns if cells is not None else ()), *word_columns, *word_cells.columns}
+        given |= {natures_in} if natures_in else set()
         unknown = sorted(given - set(original))
         if unknown:
             raise StudyError(f"table {key!r}: cells or words name columns it does not have: {unknown}")
@@ -959,7 +980,7 @@ class Report:
             for j, column in enumerate(frame.columns):
                 item = named.at[index, column] if column in named.columns and index in named.index else ""
                 if texts[j] != MISSING and isinstance(item, str) and item:
-                    own[j] = self._cell_entry(label, position, column, texts[j], item)
+                    own[j] = self._cell_entry(label, position, column, texts[j], item, natures_in is not None)
             linked = [
                 j
                 for j, (column, text) in enumerate(zip(frame.columns, texts, strict=True))

@@ -10,6 +10,7 @@ import pandas as pd
 
 from divide_study.analysis import plots
 from divide_study.analysis.models import money_comparison
+from divide_study.analysis.quoted import NATURES
 from divide_study.analysis.quoting import model_keys, slug
 from divide_study.errors import StudyError
 from divide_study.i18n import Translator
@@ -98,13 +99,26 @@ def own_target_prose(report, row: dict, _) -> str:
     return stated_prose(report, row["own_target_id"], _)
 
 
-def report_section(report, table: pd.DataFrame, figures_in, labels: Labels | None = None) -> str:
+def _nature_of(natures: dict[str, str] | None, row: dict) -> str:
+    """What a network's public money is, in words; an amount whose nature is not given is never quoted."""
+    if not natures or row["initiative"] not in natures:
+        raise StudyError(
+            f"models.csv, row [initiative={row['initiative']}], column 'public_money_id': what the amount is "
+            "(plan, money put in...) is not given, so it cannot be quoted truthfully"
+        )
+    return natures[row["initiative"]]
+
+
+def report_section(
+    report, table: pd.DataFrame, figures_in, labels: Labels | None = None, natures: dict[str, str] | None = None
+) -> str:
     """The report's section "The models side by side", as HTML: a paragraph per network, the chart and the
     table, in the report's language (``report.lang``); codes through ``labels`` (default ``report.labels``).
 
     Every number and date goes through the report's ledger (``computed``, ``evidence``, ``dated``), so it links
     to its provenance. The data's own words (``public_money_note``, the risks) are shown as ``table`` holds
-    them: give the table in the edition's language.
+    them: give the table in the edition's language. ``natures``: what each network's public money is, in words
+    ("planned", "put in"); the amount is quoted only with it.
     """
     import html
 
@@ -126,11 +140,12 @@ def report_section(report, table: pd.DataFrame, figures_in, labels: Labels | Non
             money = f"{key}.money.{slug(row['public_money_id'])}"
             text = _(
                 "{network} asked {per_plug} of public money per plug ({total} million euros of public money, "
-                "scope {scope}: {note})"
+                "{nature}, scope {scope}: {note})"
             ).format(
                 network=network,
                 per_plug=report.quote(f"{money}.per_premise", "{:,.0f} €", unit="EUR_per_premise"),
-                total=report.quote(money, "{:,.0f}", 1e-6, unit="EUR"),
+                total=report.quote(money, "{:,.0f}", 1e-6, unit="EUR", natures=NATURES),
+                nature=html.escape(_nature_of(natures, row)),
                 scope=html.escape(labels("scope", row["public_money_scope"])),
                 note=html.escape(row["public_money_note"]),
             )
@@ -180,7 +195,7 @@ def report_section(report, table: pd.DataFrame, figures_in, labels: Labels | Non
         "older mixed-economy DSL and WiFi network — so the table says which scope and years each number "
         "covers; public money is divided only by premises of the same scope, and amounts are never added up."
     ).format(table=report.table_ref("models"), figure=report.figure_ref("models"))
-    shown = side_by_side_table(table, labels)
+    shown = side_by_side_table(table, labels, natures)
     return (
         f"<p>{intro}</p>"
         + "".join(paragraphs)
@@ -198,6 +213,7 @@ def report_section(report, table: pd.DataFrame, figures_in, labels: Labels | Non
             _("data/processed/models.csv; model_risks.csv (the study's reading of contracts.csv)"),
             cells=side_by_side_keys(table, shown),
             words=side_by_side_words(table, shown),
+            natures_in=_("indicator"),  # its row "scope of that public money, and what it is"
         )
     )
 
@@ -210,7 +226,7 @@ def _side_by_side_rows(_) -> tuple[tuple[str, str, str | None], ...]:
         ("premises", _("plugs (premises) of the central option"), "number"),
         ("premises_scope", _("their scope"), "scope"),
         ("public_money_per_premise", _("public money per plug (€, nominal)"), "number"),
-        ("public_money_scope", _("scope of that public money"), "scope"),
+        ("public_money_scope", _("scope of that public money, and what it is"), "scope"),
         ("cost_per_premise", _("all money per plug (€, nominal)"), "number"),
         ("own_target", _("own target"), None),
         ("target_by", _("by"), None),
@@ -235,9 +251,10 @@ def side_by_side_words(table: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame
     return pd.DataFrame({row["name"]: words for row in table.to_dict("records")}, shown.index)
 
 
-def side_by_side_table(table: pd.DataFrame, labels: Labels) -> pd.DataFrame:
+def side_by_side_table(table: pd.DataFrame, labels: Labels, natures: dict[str, str] | None = None) -> pd.DataFrame:
     """models.csv turned for reading on a page, in the language of ``labels``: one column per network, one row
-    per indicator, numbers in the edition's format, codes as labels (a dash where the sources give none)."""
+    per indicator, numbers in the edition's format, codes as labels (a dash where the sources give none); the
+    public money's scope says what the amount is (``natures``, in words: "planned", "put in")."""
     _ = Translator(labels.lang, "analysis")
     formats = Formats(labels.lang)
     rows = _side_by_side_rows(_)
@@ -252,6 +269,10 @@ def side_by_side_table(table: pd.DataFrame, labels: Labels) -> pd.DataFrame:
                 column.append(formats.number(float(value)))
             elif kind == "share":
                 column.append(formats.share(float(value)))
+            elif key == "public_money_scope":
+                column.append(
+                    _("{scope}, {nature}").format(scope=labels("scope", str(value)), nature=_nature_of(natures, row))
+                )
             elif kind in ("model", "scope"):
                 column.append(labels(kind, str(value)))
             elif kind == "years":
@@ -269,6 +290,7 @@ def decision_table(
     labels: Labels,
     contract_words,
     paces: dict[str, float],
+    natures: dict[str, str] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The summary's decision table: for each fibre network (``networks``, rows of ``table``, models.csv in the
     edition's words), how it was built and run (its contracts, ``contract_words`` saying a cell of contracts.csv in
@@ -276,6 +298,7 @@ def decision_table(
     by side (``analysis.models.money_comparison``), its own target against what was achieved by then, its pace on
     the State's barometer from its fibre contract (``paces``: the series step's quoted
     ``series.<initiative>.own_network.points_per_year``), and who carries the delay and take-up risks.
+    ``natures``: what each network's public money is, in words ("planned", "put in"), said beside whose it is.
 
     Returns the table to show (one column per network), the quoted key each numeric cell shows, and which cells
     are words holding digits (a contract's phase)."""
@@ -291,7 +314,7 @@ def decision_table(
     indicators = [
         ("contracts", _("how it was built and run (contracts table)")),
         ("public_money_per_premise", _("public money per plug (€, nominal)")),
-        ("public_money_covers", _("whose money that is")),
+        ("public_money_covers", _("whose money that is, and what it is")),
         ("comparable", _("can the two amounts be compared?")),
         ("own_target", _("own target")),
         ("target_by", _("by")),
@@ -324,7 +347,8 @@ def decision_table(
                     text = _("{first}; {second}").format(first=text, second=phase)
                 is_words = True
             elif key == "public_money_covers" and row["public_money_covers"]:
-                text = _("{funders} ({scope}: {note})").format(
+                text = _("{funders}, {nature} ({scope}: {note})").format(
+                    nature=(natures or {}).get(initiative, MISSING),
                     funders=funders(row["public_money_covers"].split(";")),
                     scope=labels("scope", row["public_money_scope"]),
                     note=row["public_money_note"],

@@ -191,6 +191,22 @@ def open_edition(lang: str, processed_dir: str | Path, figures_dir: str | Path) 
         """The chart of this edition's language: figures/NAME.png in English, figures/NAME.fr.png in French."""
         return figures_in / plots.figure_file(key, lang)
 
+    nature_of = study.evidence.set_index("evidence_id")["amount_nature"]
+    # What each network's public money is ("planned", "put in"), in words: said wherever it is quoted.
+    money_natures = {
+        i: L("amount_nature", nature_of[money_id])
+        for i, money_id in zip(models["initiative"], models["public_money_id"], strict=True)
+        if money_id
+    }
+
+    def amount(key, fmt=None, scale=1.0):
+        """An amount in euros a step quoted from a source, and what it is in words ("planned", "spent to date"):
+        a sentence that shows both may quote a plan or a need, since it says which it is."""
+        pairs = quoted.parse_row_key(r.quoted.loc[key, "source_row"])
+        evidence_id = pairs.get("figure_id") or "|".join(pairs[k] for k in ("topic", "figure", "as_of"))
+        words = L("amount_nature", nature_of[evidence_id])
+        return r.quote(key, fmt, scale, unit="EUR", natures=quoted.NATURES), words
+
     return Edition(**{k: v for k, v in locals().items() if k not in ("processed_dir", "figures_dir")})
 
 
@@ -248,6 +264,7 @@ def summary(e: Edition) -> list[Part]:
     castres_year = r.quote(f"compare.{CASTRES}.price_year")
     ratio = r.quote("compare.headline.ratio_cost_per_premise", "{:.0f}")
     gers_cost = r.quote(f"compare.{GERS}.cost_nominal", "{:,.0f}", 1e-6, unit="EUR")
+    castres_nature = e.amount(f"compare.{CASTRES}.cost_nominal")[1]
     spent_by = r.quote(f"compare.{GERS}.cost_nominal.on")
     plugs = r.quote(f"compare.{GERS}.premises", "{:,.0f}")
     castres_speed = r.quote(f"compare.{CASTRES}.speed", unit="Mbit/s")
@@ -325,7 +342,8 @@ def summary(e: Edition) -> list[Part]:
             "cost",
             _(
                 "Per plug of the whole network, the Gers département's public fibre network cost at least {gers_pp}, about "
-                "{ratio} times the {castres_pp} per premise of Castres-Mazamet's DSL and WiFi network of {castres_year} (constant "
+                "{ratio} times the {castres_pp} per premise ({castres_nature}) of Castres-Mazamet's DSL and WiFi network of "
+                "{castres_year} (constant "
                 "euros of {base_year}). The Gers figure divides the {gers_cost} million euros spent by {spent_by} (works went on "
                 "until {completed}) by the network's {plugs} plugs, deflated year by year along an <em>assumed</em> even "
                 "spending profile; the Castres-Mazamet figure is the agglomeration's own."
@@ -334,8 +352,8 @@ def summary(e: Edition) -> list[Part]:
         (
             "which_cost",
             _(
-                "The sources disagree on what the Gers network cost (from {cost_low} to {cost_high} million euros, of different "
-                "scopes). Over every choice of cost and premises that share a scope, and every base year, <em>assumed</em> "
+                "The sources disagree on what the Gers network cost (from {cost_low} million euros ({low_nature}) to "
+                "{cost_high} million ({high_nature}), of different scopes). Over every choice of cost and premises that share a scope, and every base year, <em>assumed</em> "
                 "spending profile and population tried, the Gers/Castres ratio runs from {low} ({low_by}) to {high} ({high_by})."
             ),
         ),
@@ -359,6 +377,8 @@ def summary(e: Edition) -> list[Part]:
             ),
         ),
     ]
+    cost_low, low_nature = e.amount(f"compare.{GERS}.cost_figures.lowest", "{:,.0f}", 1e-6)
+    cost_high, high_nature = e.amount(f"compare.{GERS}.cost_figures.highest", "{:,.0f}", 1e-6)
     values = dict(
         gers_pp=gers_pp,
         ratio=ratio,
@@ -369,8 +389,11 @@ def summary(e: Edition) -> list[Part]:
         spent_by=spent_by,
         completed=completed,
         plugs=plugs,
-        cost_low=r.quote(f"compare.{GERS}.cost_figures.lowest", "{:,.0f}", 1e-6, unit="EUR"),
-        cost_high=r.quote(f"compare.{GERS}.cost_figures.highest", "{:,.0f}", 1e-6, unit="EUR"),
+        cost_low=cost_low,
+        low_nature=low_nature,
+        cost_high=cost_high,
+        high_nature=high_nature,
+        castres_nature=castres_nature,
         low=low,
         high=high,
         low_by=r.bounding_choice("sensitivity.ratio_cost_per_premise.low"),
@@ -405,6 +428,7 @@ def summary(e: Edition) -> list[Part]:
         L,
         lambda text, column: str(e.words(text, "contracts.csv", column)),
         paces,
+        e.money_natures,
     )
     # The contracts' cell names the cited contracts table's rows it shows (their model's words, each linked).
     contracts = e.study.contracts
@@ -434,6 +458,7 @@ def summary(e: Edition) -> list[Part]:
             ).format(table=r.table_label("fibre_pace")),
             cells=cells,
             words=worded,
+            natures_in=shown.columns[0],  # its row "whose money that is, and what it is"
         )
     )
     show(
@@ -690,12 +715,18 @@ def comparison(e: Edition) -> list[Part]:
     show(
         r.table(
             "comparison",
-            reader.comparison(comparison, study.initiatives, L),
+            reader.comparison(
+                comparison,
+                study.initiatives,
+                L,
+                reader.cost_natures(comparison[comparison["metric"] == "cost"], study.evidence),
+            ),
             _("Costs per premise, per inhabitant and per Mbit/s, nominal and in constant euros of the base year."),
             "data/processed/comparison.csv",
             data="data/processed/comparison.csv",
             cells=quoting.comparison_keys(comparison),
             words=("option", "scope"),  # labels of the row's choice and scope
+            natures_in="unit",  # "€, planned": what each row's amount is
         )
     )
     md(
@@ -972,13 +1003,21 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
                 source_class=L.values(money["source_class"], "source_class"),
                 initiative=money["initiative"].map(names),
                 scope=L.values(money["scope"], "scope"),
-                qualifier=L.values(money["qualifier"], "qualifier"),
+                # What each amount is, hedged as its source hedges it: "put in (at least)", "planned".
+                amount_nature=[
+                    _("{nature} ({qualifier})").format(
+                        nature=L("amount_nature", nature), qualifier=L("qualifier", qualifier)
+                    )
+                    if qualifier != "exact"
+                    else L("amount_nature", nature)
+                    for nature, qualifier in zip(money["amount_nature"], money["qualifier"], strict=True)
+                ],
             )[
                 [
                     "initiative",
                     "funder",
                     "amount_eur",
-                    "qualifier",
+                    "amount_nature",
                     "as_of",
                     "scope",
                     "per_premise",
@@ -988,8 +1027,9 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
                 ]
             ],
             _(
-                "Who paid what, each amount divided only by premises of its own scope, and by the population of the "
-                "whole territory (département or agglomeration) counted in the year shown."
+                "Who put in, granted, planned or needed what, each amount as its source states it; only money put in, "
+                "granted or planned is divided, by premises of its own scope and by the population of the whole "
+                "territory (département or agglomeration) counted in the year shown."
             ),
             "data/processed/public_money.csv",
             {
@@ -1002,6 +1042,7 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
             evidence=money["evidence_id"],
             cells=money_cells.assign(as_of=[r.as_of(i) for i in money["evidence_id"]]),
             words=("funder", "scope"),  # who paid and for what, in words
+            natures_in="amount_nature",
         )
     )
     # Pace on one series and one denominator for both fibre networks (the State's baromètre, from each network's
@@ -1136,7 +1177,7 @@ def models(e: Edition) -> list[Part]:
     """The models side by side."""
     _, figures_in, heading, in_words, models, r, show = e._, e.figures_in, e.heading, e.in_words, e.models, e.r, e.show
     heading("the-models-side-by-side", _("The models side by side"))
-    show(models_section.report_section(r, in_words(models, "models.csv"), figures_in))
+    show(models_section.report_section(r, in_words(models, "models.csv"), figures_in, natures=e.money_natures))
     return e.take()
 
 
@@ -1344,6 +1385,7 @@ def sensitivity(e: Edition) -> list[Part]:
             # Each option named by its label, linked to the figures it reads (the sensitivity step's choices).
             cells=quoting.refused_keys(refused, r.quoted.index),
             words=("cost_scope", "premises_scope"),
+            natures_in="cost",  # each cost named by its option's label: "initial budget (2014)", "spent by ..."
         )
     )
     # Each scenario's id by the name the edition shows (its quoted numbers are keyed by the id).

@@ -76,8 +76,11 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
         population), with the amount and its scope: each amount on its own, never added up."""
         prefix = key(initiative, "public_money.")
         parts = [
-            _("{amount} million euros of public money (scope: {scope}), {per_inhabitant} per inhabitant").format(
-                amount=r.quote(k, "{:,.0f}", 1e-6, unit="EUR"),
+            _(
+                "{amount} million euros of public money, {nature} (scope: {scope}), {per_inhabitant} per inhabitant"
+            ).format(
+                amount=e.amount(k, "{:,.0f}", 1e-6)[0],
+                nature=html.escape(e.amount(k, "{:,.0f}", 1e-6)[1], quote=False),
                 # A label is data (labels.csv): escaped for this HTML (a text node, so quotes stay as written).
                 scope=html.escape(L("scope", r.quoted.loc[k, "scope"]), quote=False),
                 per_inhabitant=r.quote(f"{k}.per_inhabitant_2023", "{:,.0f} €", unit="EUR_per_inhabitant"),

@@ -13,6 +13,7 @@ from functools import reduce
 
 import pandas as pd
 
+from divide_study.errors import StudyError
 from divide_study.i18n import Translator
 from divide_study.language.labels import Labels
 
@@ -36,16 +37,46 @@ def _option_label(labels: Labels, initiative: str, option: str) -> str:
     return _joined(parts, labels.lang)
 
 
-def comparison(frame: pd.DataFrame, initiatives: pd.DataFrame, labels: Labels) -> pd.DataFrame:
-    """comparison.csv: initiative, metric, nominal and constant values, unit, scope, years, options."""
+def cost_natures(frame: pd.DataFrame, evidence: pd.DataFrame) -> dict[str, str]:
+    """What each initiative's cost in comparison.csv is (evidence.csv's ``amount_nature`` of the rows it adds
+    up): 'spent_to_date', 'plan'... A cost added up from amounts of different natures has no one word: refused."""
+    nature_of = dict(zip(evidence["evidence_id"], evidence["amount_nature"], strict=True))
+    out = {}
+    for initiative, ids in zip(frame["initiative"], frame["input_ids"], strict=True):
+        natures = {nature_of.get(i, "") for i in str(ids).split(";") if i}
+        if len(natures) > 1:
+            raise StudyError(
+                f"comparison.csv, row [initiative={initiative}, metric=cost], column 'input_ids': the cost adds up "
+                f"amounts of different natures {sorted(natures)}; a plan and spending are never added up"
+            )
+        out[initiative] = natures.pop() if natures else ""
+    return out
+
+
+def comparison(
+    frame: pd.DataFrame, initiatives: pd.DataFrame, labels: Labels, natures: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """comparison.csv: initiative, metric, nominal and constant values, unit, scope, years, options.
+
+    ``natures`` (``cost_natures``): each initiative's cost is worded by what it is in the unit of every
+    amount in euros derived from it ("€ per premise, planned"), so a plan never reads as spending."""
     names = _names(initiatives)
+    _ = Translator(labels.lang, "analysis")
+    units = labels.values(frame["unit"], "unit")
+    natures = natures or {}
+    units = [
+        _("{unit}, {nature}").format(unit=unit, nature=labels("amount_nature", natures[initiative]))
+        if str(code).startswith("EUR") and natures.get(initiative)
+        else unit
+        for unit, code, initiative in zip(units, frame["unit"], frame["initiative"], strict=True)
+    ]
     return pd.DataFrame(
         {
             "initiative": frame["initiative"].map(names),
             "metric": labels.values(frame["metric"], "metric"),
             "value_nominal": frame["value_nominal"],
             "value_constant": frame["value_constant"],
-            "unit": labels.values(frame["unit"], "unit"),
+            "unit": units,
             "scope": labels.values(frame["scope"], "scope"),
             "spending_years": frame["spending_years"].fillna(""),
             "option": [_option_label(labels, i, o) for i, o in zip(frame["initiative"], frame["option"], strict=True)],
