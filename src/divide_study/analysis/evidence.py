@@ -72,6 +72,9 @@ AMOUNT_NATURES = (
     "penalties",
 )
 FORESEEN = ("plan", "budget", "estimate", "announced")
+# Amounts that are not what was finally paid: a finding resting on one is weaker (a plan may change, spending to
+# date is a lower bound of the final cost, a need or penalties were never paid in).
+NOT_FINAL = (*FORESEEN, "spent_to_date", "funding_need", "penalties")
 LEVELS = {3: "strong", 2: "moderate", 1: "weak", 0: "weak"}
 AGREEMENTS = ("single", "agree", "disagree")  # what ``agreement`` says of a finding's sources
 
@@ -248,8 +251,10 @@ def grade(
 ) -> Grade:
     """Strength of a finding from its inputs: start strong, lose a step for each weakness.
 
-    Weaknesses: an assumption among the inputs; an input that is an interested party's claim; a bound or
-    approximate figure; sources that disagree. Three steps: strong, moderate, weak. ``level`` is a code
+    Weaknesses: an assumption among the inputs (a choice of the study, or a conversion it makes: ids starting
+    ``assumption:``); an input that is an interested party's claim; a bound or approximate figure; an amount that
+    is not final (a plan, spending to date, a need: ``NOT_FINAL``); sources that disagree. Three steps: strong,
+    moderate, weak. ``level`` is a code
     (labels.csv's ``strength`` rows); ``reasons`` are sentences in the edition's language ``lang``.
     """
     _ = Translator(lang, "analysis")
@@ -287,6 +292,9 @@ def grade(
     if not hedged.empty:
         score -= 1
         reasons.append(_("uses a bound or an approximate figure"))
+    if "amount_nature" in rows_ and rows_["amount_nature"].isin(NOT_FINAL).any():
+        score -= 1
+        reasons.append(_("uses a plan, a need or spending to date, not a final amount"))
     if agreement_ == "disagree":
         score -= 1
         reasons.append(_("the sources disagree"))

@@ -52,18 +52,28 @@ def evaluation_findings(
     asked: dict[str, str],
     lang: str = "en",
     words: pd.DataFrame | None = None,
+    readings: list[str] | tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """One graded row per finding, each answering a question of ``asked`` (``questions``), its ``why`` in the
     edition's language ``lang`` (give ``asked`` in the same language; ``words``, the study's words.csv, says
-    the speakers in it)."""
+    the speakers in it).
+
+    The rules, beside ``evidence.grade``'s: a cost in constant euros spent over several years rests on the
+    assumed spending profile that deflates it; a target or count the study reads as another measure
+    (``readings``: progress.csv's ``reading``) makes the pace rest on that conversion; cost figures agree only
+    when independent sources of the same scope agree (an interested party's figure neither confirms nor
+    contradicts)."""
     central = comparison[(comparison["initiative"] == initiative) & (comparison["metric"] == "cost")].iloc[0]
-    same_scope = cost_figures[cost_figures["scope"] == central["scope"]]
+    same_scope = cost_figures[
+        (cost_figures["scope"] == central["scope"]) & (cost_figures["source_class"] != "interested_party")
+    ]
+    profile = ["assumption:spending_profile"] if "–" in str(central.get("spending_years", "")) else []
     per_premise_money = public_money.dropna(subset=["per_premise"])
     own_rate = take_up[take_up["where"] == initiative]
     findings = [
         {
             "key": "cost",
-            "inputs": row_ids(comparison, "cost_per_premise"),
+            "inputs": row_ids(comparison, "cost_per_premise") + profile,
             # Do the cost figures of the central cost's scope agree with one another?
             "agreement": agreement(list(same_scope["amount_eur"])),
         },
@@ -76,7 +86,8 @@ def evaluation_findings(
         {"key": "money", "inputs": list(per_premise_money["evidence_id"]), "agreement": "single"},
         {
             "key": "pace",
-            "inputs": [i for i in list(targets["target_id"]) + list(targets["achieved_id"]) if i],
+            "inputs": [i for i in list(targets["target_id"]) + list(targets["achieved_id"]) if i]
+            + [f"assumption:{i}" for i in readings],
             "agreement": "single",
         },
         {

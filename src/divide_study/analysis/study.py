@@ -108,7 +108,7 @@ def load_study(processed_dir: Path, validate: bool = False) -> Study:
     text_columns = (
         (t["measures"], ("spending", "reference_as_of", "figure_id")),
         (t["funding"], ("note",)),
-        (t["progress"], ("by_evidence_id", "note")),
+        (t["progress"], ("by_evidence_id", "note", "reading")),
         (t["milestones"], ("note",)),
         (t["model_risks"], ("evidence_ids",)),
     )

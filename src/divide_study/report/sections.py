@@ -161,6 +161,12 @@ def open_edition(lang: str, processed_dir: str | Path, figures_dir: str | Path) 
         QUESTIONS,
         lang,
         study.words,
+        # The focus's targets and counts the study reads as another measure: a conversion, graded as one.
+        tuple(
+            study.progress.loc[
+                (study.progress["initiative"] == GERS) & (study.progress["reading"] != ""), "evidence_id"
+            ]
+        ),
     )
     own_targets = targets[targets["initiative"] == GERS]
     strength = graded.set_index("key")["strength"].to_dict()
@@ -1626,10 +1632,13 @@ def method(e: Edition) -> list[Part]:
             "Multi-year costs are deflated year by year along a declared spending profile (`data/raw/spending_profiles.csv`) "
             "with INSEE's consumer price index. Every article is classed as independent press, an interested party's release "
             "or words, or official (`data/raw/article_classes.csv`), a figure reporting someone's words takes its speaker's "
-            "class (`data/raw/claims.csv`), and each reference row is classed by its publisher; a finding's strength starts "
-            "strong and loses a step for an assumption, an interested party's claim, a bound or approximate figure, or "
-            "sources that disagree. Notebooks run with papermill; this report is produced by nbconvert and printed to PDF by "
-            "Chromium."
+            "class (`data/raw/claims.csv`: a party's words about its own money or results are its claim, whoever reports "
+            "them), and each reference row is classed by its publisher. Each amount says what it is, a plan, a grant, money "
+            "put in, spending to date or a need (`data/raw/amount_natures.csv`). A finding's strength starts strong and loses "
+            "a step for each of: an assumption (an assumed spending profile, or a conversion between measures), an "
+            "interested party's claim, a bound or approximate figure, an amount that is not final, sources that disagree "
+            "(only independent sources of the same scope count). Notebooks run with papermill; this report is produced by "
+            "nbconvert and printed to PDF by Chromium."
         )
     )
     return e.take()

@@ -1,0 +1,92 @@
+"""The grading rules on tiny tables: assumptions (an assumed spending profile, a conversion between measures),
+amounts that are not final, and agreement counted only between independent sources of the same scope."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from divide_study.analysis import evidence, findings
+
+EVIDENCE = pd.DataFrame(
+    [
+        # evidence_id, unit, qualifier, source_class, speaker, source, amount_nature
+        ("spent", "EUR", "exact", "independent_press", "", "a daily", "spent_to_date"),
+        ("final", "EUR", "exact", "independent_press", "", "a daily", "final_cost"),
+        ("estimate", "EUR", "at_least", "interested_party", "the Département", "its site", "estimate"),
+        ("other_press", "EUR", "exact", "independent_press", "", "a weekly", "final_cost"),
+        ("plugs", "plugs", "exact", "official", "", "the State", ""),
+        ("target", "share", "target", "independent_press", "", "a daily", ""),
+        ("achieved", "share", "exact", "independent_press", "", "a daily", ""),
+    ],
+    columns=["evidence_id", "unit", "qualifier", "source_class", "speaker", "source", "amount_nature"],
+)
+
+
+def test_an_amount_that_is_not_final_loses_a_step():
+    assert evidence.grade(EVIDENCE, ["final", "plugs"]).level == "strong"
+    spent = evidence.grade(EVIDENCE, ["spent", "plugs"])
+    assert spent.level == "moderate" and spent.reasons == "uses a plan, a need or spending to date, not a final amount"
+    assert evidence.grade(EVIDENCE, ["spent", "plugs", "assumption:spending_profile"]).level == "weak"
+
+
+def graded(spending_years: str, figures: list[tuple[str, float, str]], readings: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The findings of one network whose cost is ``final`` over ``spending_years``, beside ``figures`` (evidence
+    id, amount, scope) of its cost."""
+    comparison = pd.DataFrame(
+        [
+            ("alpha", "cost", "final", "whole", spending_years),
+            ("alpha", "cost_per_premise", "final;plugs", "whole", spending_years),
+            ("alpha", "cost_per_premise_per_mbit", "final;plugs", "whole", spending_years),
+        ],
+        columns=["initiative", "metric", "input_ids", "scope", "spending_years"],
+    )
+    classes = EVIDENCE.set_index("evidence_id")["source_class"]
+    costs = pd.DataFrame(
+        [(a, s, classes[i], i) for i, a, s in figures], columns=["amount_eur", "scope", "source_class", "evidence_id"]
+    )
+    empty = pd.DataFrame({"per_premise": [], "evidence_id": []})
+    take_up = pd.DataFrame({"where": [], "evidence_ids": [], "take_up": []})
+    targets = pd.DataFrame({"target_id": ["target"], "achieved_id": ["achieved"]})
+    newcomers = pd.DataFrame({"evidence_id": [], "people_equivalent": [], "as_of": []})
+    models = pd.DataFrame({"evidence_ids": [""]})
+    return findings.evaluation_findings(
+        comparison,
+        costs,
+        empty,
+        take_up,
+        targets,
+        newcomers,
+        EVIDENCE,
+        "alpha",
+        models,
+        findings.questions("Alpha", "Programme"),
+        readings=readings,
+    ).set_index("key")
+
+
+def test_a_cost_spent_over_several_years_rests_on_its_assumed_profile():
+    one_year = graded("2003", [("final", 100, "whole")])
+    assert one_year.loc["cost", "strength"] == "strong"
+    several = graded("2014–2023", [("final", 100, "whole")])
+    assert several.loc["cost", "strength"] == "moderate"
+    assert several.loc["cost", "why"] == "rests on an assumption of the study"
+
+
+def test_cost_figures_agree_only_between_independent_sources_of_the_same_scope():
+    # An interested party's figure near the cost neither confirms it...
+    with_party = graded("2003", [("final", 100, "whole"), ("estimate", 101, "whole")])
+    assert with_party.loc["cost", "agreement"] == "single"
+    # ...while an independent one of the same scope does, and one far from it disagrees.
+    assert graded("2003", [("final", 100, "whole"), ("other_press", 101, "whole")]).loc["cost", "agreement"] == "agree"
+    far = graded("2003", [("final", 100, "whole"), ("other_press", 200, "whole")])
+    assert far.loc["cost", "agreement"] == "disagree" and far.loc["cost", "strength"] == "moderate"
+    # A figure of another scope is not compared.
+    assert graded("2003", [("final", 100, "whole"), ("other_press", 200, "phase")]).loc["cost", "agreement"] == "single"
+
+
+def test_a_pace_read_through_a_conversion_rests_on_an_assumption():
+    plain = graded("2003", [("final", 100, "whole")])
+    assert plain.loc["pace", "strength"] == "strong"
+    converted = graded("2003", [("final", 100, "whole")], readings=("target",))
+    assert converted.loc["pace", "strength"] == "moderate"
+    assert converted.loc["pace", "why"] == "rests on an assumption of the study"
