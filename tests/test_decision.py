@@ -47,6 +47,7 @@ def models(covers_a: str, covers_b: str) -> pd.DataFrame:
         "own_target_cited_as": "",
         "target_by": "",
         "achieved_by_target_year": float("nan"),
+        "achieved_as_of": "",
         "delay_risk": "the public body",
         "demand_risk": "the public body",
         "premises": 10.0,
@@ -56,7 +57,15 @@ def models(covers_a: str, covers_b: str) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {**row, "initiative": "a", "name": "A", "public_money_covers": covers_a},
-            {**row, "initiative": "b", "name": "B", "public_money_covers": covers_b, "public_money_scope": "zone"},
+            {
+                **row,
+                "initiative": "b",
+                "name": "B",
+                "public_money_covers": covers_b,
+                "public_money_scope": "zone",
+                "achieved_by_target_year": 0.51,
+                "achieved_as_of": "2022-11",
+            },
         ]
     )
 
@@ -91,7 +100,9 @@ def test_the_decision_table_says_whose_money_each_amount_holds_and_refuses_to_co
     assert keys.loc[list(by_row.index).index(pace), "B"] == ""
     assert keys.loc[1, "A"] == "compare.a.money.a_public_money_2017.per_premise"
     # Words holding digits (a contract's phase) and the risks are words; whose money it is links its amount.
-    assert list(words["A"]) == [True, False, False, True, False, False, False, False, True, True]
+    assert list(words["A"]) == [True, False, False, True, False, False, False, False, False, True, True]
+    # What was achieved says when it was counted: a count after the deadline shows as one.
+    assert by_row.loc["latest achieved by then", "B"] == "51%" and by_row.loc["counted on", "B"] == "November 2022"
     assert keys.loc[2, "A"] == "compare.a.money.a_public_money_2017"
 
 

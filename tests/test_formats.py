@@ -77,3 +77,19 @@ def test_significant_figures(value, digits, expected):
 def test_lists_read_as_each_language_joins_them():
     assert Formats("fr").join(["Gers", "Tarn", "Soho Solo"]) == "Gers, Tarn et Soho Solo"
     assert Formats("en").join(["Gers", "Tarn", "Soho Solo"]) == "Gers, Tarn and Soho Solo"
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "en", "fr"),
+    [
+        (562.5, 0, "563", "563"),  # a half rounds up, as a reader rounds by hand (babel alone: 562)
+        (561.5, 0, "562", "562"),
+        (2.675, 2, "2.68", "2,68"),  # the float's shortest text, not its binary value (2.67499…)
+        (-2.5, 0, "-3", "-3"),  # away from zero
+        (429.4, 0, "429", "429"),
+    ],
+)
+def test_a_half_rounds_away_from_zero(value, decimals, en, fr):
+    assert Formats("en").number(value, decimals) == en
+    assert Formats("fr").number(value, decimals).replace("\u2212", "-") == fr
+    assert Formats("en").share(0.505) == "51%" and Formats("fr").share(0.125, 0) == "13\u00a0%"

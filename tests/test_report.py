@@ -213,7 +213,11 @@ def test_report_is_an_evaluation(page_in_browser):
     from divide_study.report.tables import setting_label
 
     labels = Labels(pd.read_csv(config.PROCESSED_DIR / "labels.csv", keep_default_na=False), "en")
-    assert setting_label(low["assumption"], low["setting"], labels) in summary  # the choice bounding it, in words
+    # The summary gives the range alone (no internal option labels); the Sensitivity section names the choice
+    # bounding it, in words.
+    sensitivity_text = text[text.index("Each choice was moved alone") :]
+    assert setting_label(low["assumption"], low["setting"], labels) in sensitivity_text
+    assert setting_label(low["assumption"], low["setting"], labels) not in summary
     assert "assumed" in summary and "on an assumption" in summary
     assert "The study's judgement" in text
     assert "refused because their scopes differ" in text

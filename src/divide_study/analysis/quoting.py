@@ -945,5 +945,6 @@ def model_keys(model: dict, step: str = "compare") -> dict[str, str]:
             target_by=f"{base}.own_target.by",
             achieved_by_target_year=f"{base}.own_target."
             + ("achieved" if model["own_target_cited_as"] == "share" else "achieved_share"),
+            achieved_as_of=f"{base}.own_target.achieved_on",
         )
     return keys

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import format_date
 from babel.lists import format_list
@@ -29,6 +30,12 @@ def significant(value: float, digits: int = 2) -> float:
         return value
     magnitude = math.floor(math.log10(abs(value)))
     return round(value, digits - 1 - magnitude)
+
+
+def half_up(value: float, decimals: int) -> Decimal:
+    """``value`` rounded to ``decimals`` places, a half away from zero (562.5 -> 563), as a reader rounds by hand;
+    babel alone rounds a half to even (562.5 -> 562). Read from the float's shortest text, so 2.675 is 2.68."""
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -52,7 +59,7 @@ class Formats:
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return MISSING
         pattern = ("#,##0" if grouping else "0") + ("." + "0" * decimals if decimals else "")
-        return format_decimal(value, format=pattern, locale=self.locale)
+        return format_decimal(half_up(value, decimals), format=pattern, locale=self.locale)
 
     def euros(self, value: float | None, decimals: int = 0) -> str:
         """'2 140 €' in French, '€2,140' in English."""
@@ -79,7 +86,7 @@ class Formats:
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return MISSING
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "\u00a0%"
-        text = format_percent(value, format=pattern, locale=self.locale)
+        text = format_percent(half_up(value, decimals + 2), format=pattern, locale=self.locale)
         return text if self.lang == "fr" else text.replace("\u00a0%", "%")
 
     def date(self, value: str | dt.date | None) -> str:

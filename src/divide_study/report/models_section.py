@@ -231,8 +231,8 @@ def _side_by_side_rows(_) -> tuple[tuple[str, str, str | None], ...]:
         ("own_target", _("own target"), None),
         ("target_by", _("by"), None),
         ("achieved_by_target_year", _("latest achieved by then"), "share"),
-        ("delay_risk", _("who pays for delay"), None),
-        ("demand_risk", _("who loses if few subscribe"), None),
+        ("delay_risk", _("who pays for delay (the study's reading)"), None),
+        ("demand_risk", _("who loses if few subscribe (the study's reading)"), None),
     )
 
 
@@ -319,9 +319,10 @@ def decision_table(
         ("own_target", _("own target")),
         ("target_by", _("by")),
         ("achieved_by_target_year", _("latest achieved by then")),
+        ("achieved_as_of", _("counted on")),  # a count after the deadline, or of another kind, shows here
         ("pace", _("points of premises able to connect gained per year (State's barometer), from its fibre contract")),
-        ("delay_risk", _("who pays for delay")),
-        ("demand_risk", _("who loses if few subscribe")),
+        ("delay_risk", _("who pays for delay (the study's reading)")),
+        ("demand_risk", _("who loses if few subscribe (the study's reading)")),
     ]
     shown: dict[str, list[str]] = {_("indicator"): [label for _key, label in indicators]}
     keys: dict[str, list[str]] = {}
@@ -379,6 +380,8 @@ def decision_table(
                 text, cell_key = formats.number(float(row[key]), grouping=False), model.get(key, "")
             elif key == "achieved_by_target_year" and row[key] == row[key]:
                 text, cell_key = formats.share(float(row[key])), model.get(key, "")
+            elif key == "achieved_as_of" and row[key] == row[key] and str(row[key]):
+                text, cell_key = formats.date(str(row[key])), model.get(key, "")
             cells.append(text or MISSING)
             cell_keys.append(cell_key if text and text != MISSING else "")
             words.append(is_words)

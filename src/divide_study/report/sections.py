@@ -360,7 +360,7 @@ def summary(e: Edition) -> list[Part]:
             _(
                 "The sources disagree on what the Gers network cost (from {cost_low} million euros ({low_nature}) to "
                 "{cost_high} million ({high_nature}), of different scopes). Over every choice of cost and premises that share a scope, and every base year, <em>assumed</em> "
-                "spending profile and population tried, the Gers/Castres ratio runs from {low} ({low_by}) to {high} ({high_by})."
+                "spending profile and population tried, the Gers/Castres ratio runs from {low} to {high}."
             ),
         ),
         (
@@ -402,8 +402,6 @@ def summary(e: Edition) -> list[Part]:
         castres_nature=castres_nature,
         low=low,
         high=high,
-        low_by=r.bounding_choice("sensitivity.ratio_cost_per_premise.low"),
-        high_by=r.bounding_choice("sensitivity.ratio_cost_per_premise.high"),
         speed_low=speed_low,
         speed_high=speed_high,
         castres_speed=castres_speed,
