@@ -77,6 +77,9 @@ KINDS = {
     "day": r"\d{4}-\d{2}-\d{2}",
     "date": r"\d{4}(?:-\d{2}(?:-\d{2})?)?",  # a year, a month or a day
     "days": r"\d{4}-\d{2}-\d{2}(?:, \d{4}-\d{2}-\d{2})*",
+    # Written in English by the code and said in the edition's words by the locale (babel), not by words.csv:
+    "weekday": r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday",  # dates.py's basis of a date
+    "quarter": r"Q[1-4] \d{4}",  # ARCEP's quarter as the code writes it ("Q1 2018" → "T1 2018")
     "verbatim": r".+?",  # kept as it is: words quoted from a French source, proper names
     "text": r".+?",  # words of the data, translated in turn (an exact value or another template)
 }
@@ -145,9 +148,9 @@ TEMPLATES: tuple[Template, ...] = (
     # scenarios.csv status (sensitivity.scenario_headlines)
     template("refused: {reason}", reason="text"),
     # sources.csv date_basis, one part at a time (dates.infer_publication_date)
-    template("day and month from '{printed}', a {weekday}", printed="verbatim", weekday="text"),
+    template("day and month from '{printed}', a {weekday}", printed="verbatim", weekday="weekday"),
     template("day and month from '{printed}'", printed="verbatim"),
-    template("a {weekday} from '{span}'", weekday="text", span="verbatim"),
+    template("a {weekday} from '{span}'", weekday="weekday", span="verbatim"),
     template("in {year} from '{span}' ({reason})", year="year", span="verbatim", reason="text"),
     template("not before {year} from '{span}' ({reason})", year="year", span="verbatim", reason="text"),
     template("not before {day} from '{span}' ({reason})", day="day", span="verbatim", reason="text"),
@@ -162,23 +165,23 @@ TEMPLATES: tuple[Template, ...] = (
     template(
         "plugs in the public-initiative zones of the rest of {department}'s region, {quarter}",
         department="verbatim",
-        quarter="text",
+        quarter="quarter",
     ),
-    template("plugs in {department}'s public-initiative zone, {quarter}", department="verbatim", quarter="text"),
+    template("plugs in {department}'s public-initiative zone, {quarter}", department="verbatim", quarter="quarter"),
     template("dwellings in {department}'s public-initiative zone", department="verbatim"),
     template(
         "share of {department}'s public-zone dwellings able to connect, {quarter}",
         department="verbatim",
-        quarter="text",
+        quarter="quarter",
     ),
     template("dwellings in {department}'s rural communes", department="verbatim"),
     template("dwellings of {department}'s communes", department="verbatim"),
     template("share of {department}'s dwellings in rural communes", department="verbatim"),
     template("share of {department}'s dwellings in the public-initiative zone", department="verbatim"),
-    template("rank of {department} by public-zone share, {quarter}", department="verbatim", quarter="text"),
-    template("metropolitan départements ranked by public-zone share, {quarter}", quarter="text"),
+    template("rank of {department} by public-zone share, {quarter}", department="verbatim", quarter="quarter"),
+    template("metropolitan départements ranked by public-zone share, {quarter}", quarter="quarter"),
     template(
-        "rank of {department} in its region by public-zone plugs, {quarter}", department="verbatim", quarter="text"
+        "rank of {department} in its region by public-zone plugs, {quarter}", department="verbatim", quarter="quarter"
     ),
     template("départements ranked in {department}'s region", department="verbatim"),
     template("peers of {department}: the metropolitan départements most like it", department="verbatim"),
@@ -304,6 +307,10 @@ class DataText:
             return self.formats.date(text)  # "1er janvier 2003": the edition's dates, ordinals included
         if kind == "days":
             return ", ".join(self.formats.date(day) for day in text.split(", "))
+        if kind == "weekday":
+            return self.formats.weekday(text)
+        if kind == "quarter":
+            return self.formats.quarter(text)
         if kind == "text":
             return self(text)
         return text  # year, verbatim
