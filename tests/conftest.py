@@ -62,6 +62,7 @@ def tiny_study(tmp_path: Path) -> dict[str, Path]:
     (raw / "reference").mkdir(parents=True)
     for schema in config.RAW_DIR.glob("*.schema.json"):
         shutil.copy(schema, raw / schema.name)
+    shutil.copy(config.RAW_DIR / "units.csv", raw / "units.csv")  # the units are data, as the study's own
     for schema in config.REFERENCE_DIR.glob("*.schema.json"):
         shutil.copy(schema, raw / "reference" / schema.name)
     d0, d1 = _offsets(TINY_ARTICLE, "vendredi 15 mars")

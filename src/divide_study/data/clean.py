@@ -27,12 +27,11 @@ from divide_study.data.dates import (
 )
 from divide_study.data.lookup import records
 from divide_study.data.numbers import (
-    UNITS,
     ImplausibleValueError,
     NumberFormatError,
+    Units,
     UnknownQualifierError,
     UnknownUnitError,
-    canonical_unit,
     check_plausible,
     parse_quantity,
     qualifier_from_text,
@@ -83,6 +82,7 @@ class RawTables:
     reference: ReferenceData
     texts: dict[str, str]
     raw_dir: Path
+    units: Units
 
 
 def run(raw_dir: Path | None = None, sources_dir: Path | None = None, out_dir: Path | None = None) -> dict:
@@ -114,7 +114,17 @@ def load_raw(raw_dir: Path, sources_dir: Path) -> RawTables:
         reference=load_reference(raw_dir / "reference"),
         texts=read_sources(registry, sources_dir, registry_path),
         raw_dir=raw_dir,
+        units=load_units(raw_dir / "units.csv"),
     )
+
+
+def load_units(path: Path) -> Units:
+    """The units table (units.csv): each unit's kind, base unit and factor, and its printed words."""
+    table = read_table(path)
+    try:
+        return Units.from_records(table.to_dict("records"))
+    except ValueError as exc:
+        raise DataError(path, str(exc), column="base") from exc
 
 
 # --- sources ------------------------------------------------------------------------------------------------
@@ -277,11 +287,13 @@ def clean_figures(raw: RawTables, sources: pd.DataFrame) -> pd.DataFrame:
             quantity = parse_quantity(record["value_text"])
         except NumberFormatError as exc:
             raise fail("value_text", str(exc)) from exc
-        unit = _unit(record, quantity.unit, fail)
+        unit = _unit(record, quantity.unit, raw.units, fail)
         try:
-            check_plausible(quantity.value, unit)
+            raw.units.get(unit).check(quantity.value)
         except ImplausibleValueError as exc:
             raise fail("value_text", f"{record['value_text']!r} reads as {quantity.value:g} {unit}: {exc}") from exc
+        # Stored in its unit's base (units.csv): 2 Gbit/s is 2000 Mbit/s, so every speed compares with every other.
+        value, unit = raw.units.stored(quantity.value, unit)
         try:
             qualifier = qualifier_from_text(record["qualifier_text"])
         except UnknownQualifierError as exc:
@@ -308,7 +320,7 @@ def clean_figures(raw: RawTables, sources: pd.DataFrame) -> pd.DataFrame:
                 "article": record["article"],
                 "initiative": record["initiative"],
                 "metric": record["metric"],
-                "value": quantity.value,
+                "value": value,
                 "unit": unit,
                 "qualifier": qualifier,
                 "as_of": as_of,
@@ -320,15 +332,18 @@ def clean_figures(raw: RawTables, sources: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, columns=FIGURE_COLUMNS).sort_values("figure_id", ignore_index=True)
 
 
-def _unit(record: dict, implied: str | None, fail) -> str:
-    """The figure's unit: declared in `unit`, and agreeing with what the printed words imply."""
+def _unit(record: dict, implied: str | None, units: Units, fail) -> str:
+    """The figure's unit: declared in `unit` (a row of units.csv), and agreeing with what the printed words
+    imply."""
     declared = record["unit"]
-    if declared not in UNITS:
-        raise fail("unit", f"unknown unit {declared!r}; expected one of {', '.join(UNITS)}")
+    try:
+        units.get(declared)
+    except UnknownUnitError as exc:
+        raise fail("unit", str(exc)) from exc
     printed = None
     if record["unit_text"]:
         try:
-            printed = canonical_unit(record["unit_text"])
+            printed = units.of_words(record["unit_text"])
         except UnknownUnitError as exc:
             raise fail("unit_text", str(exc)) from exc
     for source, unit in (("value_text", implied), ("unit_text", printed)):
