@@ -17,7 +17,7 @@ A value with no translation stops the French edition, naming its file, row and c
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -203,10 +203,11 @@ def is_template(message: str) -> bool:
     return message in _TEMPLATE_MESSAGES
 
 
-def update_words(path: Path, values: Sequence[str], lang: str = "fr") -> tuple[int, int]:
+def update_words(path: Path, values: Sequence[str], lang: str = "fr", drop: bool = True) -> tuple[int, int]:
     """words.csv with a row for each of ``values`` (the data's words readers see): rows kept in their order,
     new ones added with their ``lang`` words empty for a translator to fill in (the cleaning step refuses an
-    empty one, naming its row), rows of values no longer shown dropped. Returns (added, dropped)."""
+    empty one, naming its row), rows of values no longer shown dropped (unless ``drop`` is false: when the
+    published tables are not there to say which words the code writes). Returns (added, dropped)."""
     import csv
 
     old = pd.read_csv(path, dtype=str, keep_default_na=False) if path.is_file() else pd.DataFrame(columns=["en"])
@@ -214,7 +215,7 @@ def update_words(path: Path, values: Sequence[str], lang: str = "fr") -> tuple[i
         if column not in old.columns:
             old[column] = ""
     wanted = list(dict.fromkeys(values))
-    kept = old[old["en"].isin(wanted)]
+    kept = old[old["en"].isin(wanted)] if drop else old
     known = set(old["en"])
     new = pd.DataFrame({"en": [v for v in wanted if v not in known]}).reindex(columns=old.columns, fill_value="")
     rows = pd.concat([kept, new], ignore_index=True)
@@ -357,6 +358,11 @@ def data_text(
     return out
 
 
+def has_shown_tables(processed: Path) -> bool:
+    """Whether every table of ``SHOWN`` is there (a built study): only then is a word no table shows unused."""
+    return all((processed / table).is_file() for table in SHOWN)
+
+
 def shown_values(processed: Path) -> Iterable[tuple[str, int, str, str]]:
     """(table, row, column, value) of every value of the ``SHOWN`` columns of the processed tables."""
     for table, columns in SHOWN.items():
@@ -384,13 +390,87 @@ def check_data_text(processed: Path, lang: str) -> None:
         raise DataError(processed / table, f"{exc}{more}", row=row, column=column)
 
 
+# The raw tables' columns whose words reach a reader through a processed table of ``SHOWN`` (the same value, or
+# a field of a sentence the code writes), by file of data/raw, with the rows that are shown (all when None).
+# From these, `study messages` lists the words a new initiative needs before any build, and the cleaning step
+# refuses each one without its translation, all at once, with its file, row and column.
+RAW_SHOWN: tuple[tuple[str, tuple[str, ...], Callable[[dict], bool] | None], ...] = (
+    ("reference/contracts.csv", ("phase", "model", "owner", "builder_operator"), None),  # contracts.csv
+    ("reference/reference_tables.csv", ("title", "producer", "access_note"), None),  # reference_tables.csv
+    ("reference/external_figures.csv", ("figure", "source"), None),  # external_figures.csv, comparison inputs
+    ("funding.csv", ("funder",), None),  # public_money.csv funder
+    # models.csv public_money_note: the note of the amount that is all the public money of its scope
+    ("funding.csv", ("note",), lambda record: str(record.get("all_public_money", "")).lower() == "true"),
+    ("milestones.csv", ("event",), None),  # milestones.csv event
+    ("claims.csv", ("speaker",), None),  # evidence.csv speaker
+    ("press_claims.csv", ("speaker",), None),  # press_claims.csv speaker
+    ("reference_source_classes.csv", ("who",), None),  # evidence.csv source of a reference row
+    ("article_classes.csv", ("class_basis",), None),  # article_classes.csv
+    # sources.csv date_basis: the reason of each clue that bounds the year (a weekday is said by the locale)
+    ("date_clues.csv", ("reason",), lambda record: record.get("kind") != "weekday"),
+    ("model_risks.csv", ("delay_risk", "demand_risk"), None),  # models.csv
+    ("series_claims.csv", ("reading",), None),  # series_claims.csv
+)
+
+
+def raw_shown_values(raw_dir: Path) -> Iterable[tuple[str, int, str, str]]:
+    """(file of data/raw, row, column, value) of every raw value ``RAW_SHOWN`` says a reader will see. Read as
+    plain text (no schema check), so it works on rows the cleaning step would refuse."""
+    for name, columns, shown in RAW_SHOWN:
+        path = raw_dir / name
+        if not path.is_file():
+            continue
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for row, record in enumerate(frame.to_dict("records"), start=1):
+            if shown is not None and not shown(record):
+                continue
+            for column in columns:
+                if column in record:
+                    yield name, row, column, record[column]
+
+
+def check_raw_words(raw_dir: Path, words: pd.DataFrame, lang: str = "fr") -> None:
+    """Every word of the raw data a reader of the ``lang`` edition will see (``RAW_SHOWN``) has its row in
+    words.csv: all the missing ones said at once, each with its file, row and column, at the cleaning step —
+    not one at a time by the report, after every analysis has run."""
+    from divide_study.errors import DataErrors
+
+    # A row with its translation empty is said by i18n.check_translated_words, with its own row.
+    listed = set(words["en"]) if "en" in words.columns else set()
+    missing: dict[str, DataError] = {}
+    for name, row, column, value in raw_shown_values(raw_dir):
+        for message in messages_of(value):
+            if is_template(message) or message in listed or message in missing:
+                continue
+            missing[message] = DataError(
+                raw_dir / name,
+                f"no {lang!r} words for {message!r}: add a row to {WORDS} with its English and its {lang!r} words "
+                "(`uv run study messages` adds it, the French empty)",
+                row=row,
+                column=column,
+            )
+    errors = list(missing.values())
+    if errors:
+        raise errors[0] if len(errors) == 1 else DataErrors(errors)
+
+
 def data_messages(root: Path) -> dict[str, list[str]]:
-    """The ``data`` catalog's messages: each with where it is used (``data/processed/<table>:<line>``), in the
-    order of ``SHOWN``, for ``study messages`` (language.messages.update_catalogs)."""
+    """The ``data`` catalog's messages: each with where it is used (``data/raw/<table>:<line>`` for the raw
+    words a reader will see, ``data/processed/<table>:<line>`` for the published tables'), the raw ones first,
+    for ``study messages`` (language.messages.update_catalogs). The raw data's words are there before any
+    build, so a new initiative's words are listed before its first build."""
     found: dict[str, list[str]] = {}
-    for table, row, column, value in shown_values(root / "data" / "processed"):
-        for message in messages_of(value, table, column):
-            where = f"data/processed/{table}:{row + 1}"
-            if where not in found.setdefault(message, []):
-                found[message].append(where)
+
+    def add(message: str, where: str) -> None:
+        if where not in found.setdefault(message, []):
+            found[message].append(where)
+
+    for name, row, _column, value in raw_shown_values(root / "data" / "raw"):
+        for message in messages_of(value):
+            add(message, f"data/raw/{name}:{row + 1}")
+    processed = root / "data" / "processed"
+    if has_shown_tables(processed):
+        for table, row, column, value in shown_values(processed):
+            for message in messages_of(value, table, column):
+                add(message, f"data/processed/{table}:{row + 1}")
     return found
