@@ -267,3 +267,19 @@ def test_a_new_initiative_needs_one_messages_run_and_one_build_to_say_everything
     assert (speed["value"], speed["unit"]) == (2000, "Mbit/s")
     published = pd.read_csv(project / "data" / "processed" / "sources.csv", dtype=str).set_index("article")
     assert published.loc["900", "published"] == "2021-06-14"  # a Monday: no word of words.csv needed
+
+
+def test_a_table_that_cannot_be_read_is_said_with_the_other_tables_problems(project: Path):
+    """A duplicate label (labels.csv refused by its schema) is said beside the new words' empty French: one run."""
+    raw = project / "data" / "raw"
+    found = data_messages(project)
+    update_words(raw / "words.csv", [m for m in found if not is_template(m)])
+    labels = pd.read_csv(raw / "labels.csv", dtype=str, keep_default_na=False)
+    append(raw / "labels.csv", [labels.iloc[0].to_dict()])  # the first label again
+    with pytest.raises(DataErrors) as info:
+        clean_step(project)
+    files = [(Path(str(e.file)).name, e.column) for e in info.value.errors]
+    assert any(
+        f == "labels.csv" and "duplicate" in e.reason for (f, _), e in zip(files, info.value.errors, strict=True)
+    )
+    assert ("words.csv", "fr") in files and ("figures.csv", "unit") in files

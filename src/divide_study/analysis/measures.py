@@ -302,18 +302,25 @@ def check_inputs(raw_dir: Path, figures: pd.DataFrame, problems: Problems) -> di
             with problems.check():
                 check_spending_years(profiles, reference.cpi, raw_dir / "spending_profiles.csv")
     contracts = read_table(raw_dir / "reference" / "contracts.csv")
-    articles = load_article_classes(raw_dir / "article_classes.csv", read_table(raw_dir / "sources.csv"))
-    grades = checked(
-        "evidence",
-        lambda: evidence.evidence_table(
-            figures,
-            articles,
-            read_table(raw_dir / "claims.csv"),
-            reference.external,
-            read_table(raw_dir / "reference_source_classes.csv"),
-            raw_dir / "claims.csv",
-            raw_dir / "reference_source_classes.csv",
-        ),
+    articles = checked(
+        "article_classes",
+        lambda: load_article_classes(raw_dir / "article_classes.csv", read_table(raw_dir / "sources.csv")),
+    )
+    grades = (
+        None
+        if articles is None
+        else checked(
+            "evidence",
+            lambda: evidence.evidence_table(
+                figures,
+                articles,
+                read_table(raw_dir / "claims.csv"),
+                reference.external,
+                read_table(raw_dir / "reference_source_classes.csv"),
+                raw_dir / "claims.csv",
+                raw_dir / "reference_source_classes.csv",
+            ),
+        )
     )
     funding = None
     if grades is not None:
@@ -341,16 +348,18 @@ def check_inputs(raw_dir: Path, figures: pd.DataFrame, problems: Problems) -> di
         checked("model_risks", lambda: load_evidence_rows(raw_dir / "model_risks.csv", known, ("evidence_ids",)))
         # The row that plays each role the report needs ("the national goal of fibre everywhere"): by id.
         checked("roles", lambda: load_evidence_rows(raw_dir / "roles.csv", known, ("evidence_id",)))
-    tables["labels"] = read_table(raw_dir / "labels.csv")
-    tables["words"] = read_table(raw_dir / "words.csv")
-    if measures is not None and profiles is not None and funding is not None and grades is not None:
+    labels = checked("labels", lambda: read_table(raw_dir / "labels.csv"))
+    words = checked("words", lambda: read_table(raw_dir / "words.csv"))
+    ready = (measures, profiles, funding, grades, labels)
+    if all(table is not None for table in ready):
         codes = required_codes(measures, profiles, initiatives, funding, grades, figures)
         with problems.check():
-            check_labels(tables["labels"], codes, raw_dir / "labels.csv")
-    with problems.check():
-        check_translated_words(tables["words"], raw_dir / "words.csv")
-    with problems.check():
-        check_words(tables["words"], raw_dir / "words.csv")
+            check_labels(labels, codes, raw_dir / "labels.csv")
+    if words is not None:
+        with problems.check():
+            check_translated_words(words, raw_dir / "words.csv")
+        with problems.check():
+            check_words(words, raw_dir / "words.csv")
     if "model_risks" in tables:
         with problems.check():
             check_model_risks(tables["model_risks"], initiatives, raw_dir / "model_risks.csv")

@@ -106,15 +106,17 @@ def step(raw_dir: Path, sources_dir: Path, out_dir: Path) -> dict[str, pd.DataFr
     problems = Problems()
     raw = load_raw(raw_dir, sources_dir)
     tables = process(raw, problems)
+    handed_over: dict[str, pd.DataFrame] = {}
     try:
-        handed_over = measures.check_inputs(raw_dir, tables["figures"], problems)
+        with problems.check():
+            handed_over = measures.check_inputs(raw_dir, tables["figures"], problems)
     except Exception:
         # A check that could not run on rows that already failed: those problems are the ones to say.
         if not problems:
             raise
-        handed_over = {}
-    with problems.check():
-        check_raw_words(raw_dir, read_table(raw_dir / "words.csv"))
+    if "words" in handed_over:
+        with problems.check():
+            check_raw_words(raw_dir, handed_over["words"])
     problems.raise_any()
     write_tables(tables, out_dir)
     measures.write_inputs(handed_over, raw_dir, out_dir)
