@@ -195,7 +195,7 @@ def french_catalog(tmp_path: Path, monkeypatch):
 
 # Tests that run the real project's notebooks interactively write its build/sandbox/ (and JupyterLab's
 # settings): they run one after the other, in one worker.
-SHARE_THE_PROJECTS_SANDBOX = {"test_lab.py", "test_params.py"}
+SHARE_THE_PROJECTS_SANDBOX = {"test_lab.py", "test_params.py", "test_notebooks.py", "test_report_notebook.py"}
 
 
 def pytest_collection_modifyitems(config, items):
