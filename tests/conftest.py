@@ -62,6 +62,7 @@ def tiny_study(tmp_path: Path) -> dict[str, Path]:
     (raw / "reference").mkdir(parents=True)
     for schema in config.RAW_DIR.glob("*.schema.json"):
         shutil.copy(schema, raw / schema.name)
+    shutil.copy(config.RAW_DIR / "units.csv", raw / "units.csv")  # the units are data, as the study's own
     for schema in config.REFERENCE_DIR.glob("*.schema.json"):
         shutil.copy(schema, raw / "reference" / schema.name)
     d0, d1 = _offsets(TINY_ARTICLE, "vendredi 15 mars")
@@ -194,7 +195,7 @@ def french_catalog(tmp_path: Path, monkeypatch):
 
 # Tests that run the real project's notebooks interactively write its build/sandbox/ (and JupyterLab's
 # settings): they run one after the other, in one worker.
-SHARE_THE_PROJECTS_SANDBOX = {"test_lab.py", "test_params.py"}
+SHARE_THE_PROJECTS_SANDBOX = {"test_lab.py", "test_params.py", "test_notebooks.py", "test_report_notebook.py"}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -194,7 +194,11 @@ def test_no_pdf_keeps_a_pdf_only_if_it_records_this_html(tmp_path: Path):
     record_html_hash(pdf, hashlib.sha256(b"another HTML").hexdigest())  # a PDF left from another build
     notes = publish_report(first, report, "Title", pdf=False)  # the HTML did not change in this build
     assert not pdf.exists()
-    assert any("removed the last report.pdf: it was printed from another HTML than this build's" in n for n in notes)
+    assert any(
+        "the last report.pdf is removed if this build publishes: it was printed from another HTML than this build's"
+        in n
+        for n in notes
+    )
     pdf.write_bytes(tiny_pdf())  # a PDF that records nothing
     notes = publish_report(first, report, "Title", pdf=False)
     assert not pdf.exists() and any("does not record the HTML it was printed from" in n for n in notes)

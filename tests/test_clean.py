@@ -171,3 +171,18 @@ def test_missing_column_is_named(tiny_study):
     with pytest.raises(DataError, match=r"figures.csv.*missing column\(s\) \['unit'\]"):
         run_tiny(tiny_study)
     assert not tiny_study["out"].exists()
+
+
+def test_a_unit_new_to_the_study_is_a_row_of_units_csv_and_is_stored_in_its_base(tiny_study):
+    """No code knows the unit: a row of units.csv gives its kind, base and factor and the words printed for it;
+    the cleaned figure is in the base unit (as 2 Gbit/s is stored as 2000 Mbit/s)."""
+    raw = tiny_study["raw"]
+    edit_csv(raw / "figures.csv", 1, "unit", "dozens_of_plugs")
+    with pytest.raises(DataError, match=r"figures\.csv, row 1 .*column 'unit': unknown unit 'dozens_of_plugs'.*units"):
+        run_tiny(tiny_study)
+    units = pd.read_csv(raw / "units.csv", dtype=str, keep_default_na=False)
+    units.loc[units["unit"] == "plugs", "words"] = "prise"  # "prises" now names the new unit
+    new = {"unit": "dozens_of_plugs", "kind": "count", "base": "plugs", "factor": "12", "words": "prises", "note": ""}
+    pd.concat([units, pd.DataFrame([new])]).to_csv(raw / "units.csv", index=False, lineterminator="\n")
+    figures = run_tiny(tiny_study)["figures"].set_index("figure_id")
+    assert (figures.loc["plugs", "value"], figures.loc["plugs", "unit"]) == (13_000 * 12, "plugs")

@@ -125,7 +125,7 @@ def test_only_words_are_messages_and_each_template_reads_back_what_it_writes():
     with pytest.raises(ValueError, match="kind"):
         datatext.template("{a} and {b}", a="number")
     sample = {"number": "1,234", "share": "5%", "year": "2020", "day": "2020-01-02", "days": "2020-01-02"}
-    sample["date"] = "2020-01"
+    sample["date"], sample["weekday"], sample["quarter"] = "2020-01", "Monday", "Q1 2018"
     for known in TEMPLATES:
         filled = known.message.format(**{name: sample.get(kind, "x y") for name, kind in known.kinds.items()})
         assert known.match(filled) is not None, known.message
@@ -171,4 +171,25 @@ def test_study_messages_adds_new_words_to_the_data_empty_and_drops_unused_ones(t
     assert pd.read_csv(path, dtype=str, keep_default_na=False).values.tolist() == [
         ["kept", "gardé", ""],
         ["new words", "", ""],
+    ]
+
+
+def test_weekdays_and_quarters_the_code_writes_are_said_by_the_locale_not_by_words_csv(french_catalog):
+    french_catalog(
+        "data",
+        'msgid ""\nmsgstr ""\n"Language: fr\\n"\n\n'
+        'msgid "a {weekday} from \'{span}\'"\nmsgstr "un {weekday} d\'après « {span} »"\n\n'
+        'msgid "rank of {department} by public-zone share, {quarter}"\n'
+        'msgstr "rang de {department} par part en zone publique, {quarter}"\n',
+    )
+    no_words = pd.DataFrame({"en": [], "fr": [], "note": []})
+    said = DataText("fr", no_words)
+    # Monday and Sunday are in no word list: babel's French day names.
+    assert said("a Monday from 'Lundi 14 juin'") == "un lundi d'après « Lundi 14 juin »"
+    assert said("a Sunday from 'dimanche'") == "un dimanche d'après « dimanche »"
+    assert said("rank of Gers by public-zone share, Q1 2018") == "rang de Gers par part en zone publique, T1 2018"
+    # Neither a weekday nor a quarter is a message of words.csv: `study messages` never asks for them.
+    assert messages_of("a Thursday from 'jeudi'") == ["a {weekday} from '{span}'"]
+    assert messages_of("rank of Tarn by public-zone share, Q3 2017") == [
+        "rank of {department} by public-zone share, {quarter}"
     ]

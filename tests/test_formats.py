@@ -93,3 +93,21 @@ def test_a_half_rounds_away_from_zero(value, decimals, en, fr):
     assert Formats("en").number(value, decimals) == en
     assert Formats("fr").number(value, decimals).replace("\u2212", "-") == fr
     assert Formats("en").share(0.505) == "51%" and Formats("fr").share(0.125, 0) == "13\u00a0%"
+
+
+def test_weekdays_quarters_and_the_first_of_the_month_come_from_the_locale():
+    assert [Formats("fr").weekday(day) for day in ("Monday", "wednesday", "Sunday")] == [
+        "lundi",
+        "mercredi",
+        "dimanche",
+    ]
+    assert Formats("en").weekday("Monday") == "Monday"
+    with pytest.raises(ValueError, match="not a weekday"):
+        Formats("fr").weekday("Mondays")
+    assert (Formats("fr").quarter("Q4 2017"), Formats("en").quarter("Q4 2017")) == ("T4 2017", "Q4 2017")
+    with pytest.raises(ValueError, match="not a quarter"):
+        Formats("fr").quarter("Q5 2017")
+    # Only the day babel's French ordinal rule puts in the category 'one' takes "er": the 1st, not the 21st.
+    assert Formats("fr").date("2021-10-01") == "1er octobre 2021"
+    assert Formats("fr").date("2021-10-21") == "21 octobre 2021"
+    assert Formats("en").date("2021-10-01") == "1 October 2021"

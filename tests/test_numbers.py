@@ -7,7 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from divide_study.data.numbers import (
+    ImplausibleValueError,
     NumberFormatError,
+    Units,
     UnknownQualifierError,
     UnknownUnitError,
     canonical_unit,
@@ -89,13 +91,65 @@ def test_malformed_numbers_raise_one_typed_error_quoting_the_input(text):
         ("chantier", "worksites"),
     ],
 )
-def test_canonical_unit(unit_text, unit):
-    assert canonical_unit(unit_text) == unit
+def test_canonical_unit(unit_text, unit, study_units):
+    assert canonical_unit(unit_text, study_units) == unit
 
 
-def test_unknown_unit_quotes_the_word():
-    with pytest.raises(UnknownUnitError, match="'hectares'"):
-        canonical_unit("hectares")
+@pytest.fixture(scope="module")
+def study_units():
+    """The study's own units table (data/raw/units.csv), as the cleaning step reads it."""
+    from divide_study.config import RAW_DIR
+    from divide_study.data.clean import load_units
+
+    return load_units(RAW_DIR / "units.csv")
+
+
+def test_unknown_unit_quotes_the_word(study_units):
+    with pytest.raises(UnknownUnitError, match=r"'hectares'.*units\.csv"):
+        canonical_unit("hectares", study_units)
+
+
+# A tiny units table: units are rows, so a new one (Gbit/s) needs no code.
+TINY_UNITS = [
+    {"unit": "Mbit/s", "kind": "speed", "base": "Mbit/s", "factor": 1, "words": "mbit/s;mbps"},
+    {"unit": "Gbit/s", "kind": "speed", "base": "Mbit/s", "factor": 1000, "words": "gbit/s; Gb/s"},
+    {"unit": "households", "kind": "count", "base": "households", "factor": 1, "words": "foyers"},
+    {"unit": "EUR", "kind": "money", "base": "EUR", "factor": 1, "words": ""},
+]
+
+
+def test_a_unit_is_a_row_with_its_kind_base_and_factor():
+    units = Units.from_records(TINY_UNITS)
+    assert units.of_words("Gb/s") == units.of_words("gbit/s") == "Gbit/s"
+    assert units.stored(2, "Gbit/s") == (2000, "Mbit/s")
+    assert units.stored(6000, "households") == (6000, "households")
+    with pytest.raises(UnknownUnitError, match=r"unknown unit 'Tbit/s'.*Mbit/s, Gbit/s.*add a row"):
+        units.get("Tbit/s")
+    with pytest.raises(ImplausibleValueError, match="at least 1"):
+        units.get("households").check(0.5)
+    with pytest.raises(ImplausibleValueError, match="at most"):
+        units.get("Gbit/s").check(2e6)  # 2e9 Mbit/s: above what any speed can be
+    assert units.get("Gbit/s").check(2) == 2
+
+
+@pytest.mark.parametrize(
+    ("row", "problem"),
+    [
+        ({"unit": "Tbit/s", "kind": "speed", "base": "Pbit/s", "factor": 1}, "base 'Pbit/s'"),
+        ({"unit": "kEUR", "kind": "speed", "base": "EUR", "factor": 1000}, "same kind"),
+        ({"unit": "Tbit/s", "kind": "speed", "base": "Gbit/s", "factor": 1000}, "stored as itself"),
+        ({"unit": "hectares", "kind": "area", "base": "hectares", "factor": 1}, "unknown kind 'area'"),
+        ({"unit": "Tbit/s", "kind": "speed", "base": "Mbit/s", "factor": 0}, "greater than 0"),
+    ],
+)
+def test_a_units_table_that_cannot_convert_is_refused(row, problem):
+    with pytest.raises(ValueError, match=problem):
+        Units.from_records([*TINY_UNITS, row])
+
+
+def test_the_study_units_hold_the_units_the_study_uses_and_gbit_s(study_units):
+    assert {"EUR", "share", "plugs", "households", "Mbit/s", "year", "Gbit/s"} <= set(study_units.by_name)
+    assert study_units.stored(2, "Gbit/s") == (2000, "Mbit/s")
 
 
 @pytest.mark.parametrize(

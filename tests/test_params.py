@@ -532,6 +532,22 @@ def test_a_notebook_checks_only_its_own_parameters_so_a_second_run_all_works():
         check_parameters(namespace)
 
 
+def test_a_misspelt_papermill_parameter_is_an_error_naming_the_closest_valid_name():
+    """papermill only warns of a name the notebook does not declare; the notebook's own check refuses it, from
+    the cell papermill injected just before (IPython's input history, ``In``)."""
+    parameters = "persons_per_household: float = 2.2\nbase_year: int = 2014"
+    injected = "# Parameters\npersons_per_houshold = 3.0\n"
+    namespace = declared(parameters, injected)
+    namespace["In"] = ["", parameters, injected, "check_parameters(globals())"]
+    with pytest.raises(ParameterError, match=r"'persons_per_houshold' \(did you mean 'persons_per_household'\?\)"):
+        check_parameters(namespace)
+    # A known name injected is fine, and a second Run All (no injected cell before this one) checks nothing more.
+    namespace["In"] = ["", parameters, "# Parameters\nbase_year = 2015\n", "check_parameters(globals())"]
+    check_parameters(namespace)
+    namespace["In"] += [parameters, "check_parameters(globals())"]
+    check_parameters(namespace)
+
+
 @pytest.mark.slow
 def test_papermill_with_an_impossible_value_stops_in_the_first_cell(tmp_path: Path):
     done = subprocess.run(

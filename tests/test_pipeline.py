@@ -549,7 +549,7 @@ def test_no_pdf_keeps_the_last_pdf_only_while_the_html_is_the_same(tmp_path: Pat
     second = executed_report(tmp_path / "second.ipynb", "# Result: 6 times")
     notes = publish_report(second, report, "Title", pdf=False)
     assert not (report / "report.pdf").exists()
-    assert any("removed the last report.pdf" in note for note in notes)
+    assert any("the last report.pdf is removed if this build publishes" in note for note in notes)
 
 
 def free_port() -> int:

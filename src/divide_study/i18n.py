@@ -162,22 +162,28 @@ def nfc_problem(text: str) -> str | None:
 
 
 def check_translated_words(words: Any, path: Path) -> None:
-    """words.csv checked as the catalogs are, at the cleaning step: each translation keeps exactly the
-    English {fields} (``field_problem``), and every cell is in Unicode NFC (``nfc_problem``)."""
-    from divide_study.errors import DataError
+    """words.csv checked as the catalogs are, at the cleaning step: every translation given (``study messages``
+    adds a new value with its translation empty), each keeping exactly the English {fields}
+    (``field_problem``), and every cell in Unicode NFC (``nfc_problem``). Every problem is said at once."""
+    from divide_study.errors import DataError, DataErrors
 
     columns = [column for column in words.columns if column != "note"]
+    problems = []
     for row, record in enumerate(words.to_dict("records"), start=1):
         for column in columns:
             said = str(record[column] or "")
             problem = nfc_problem(said)
-            if problem is None and column != "en" and said:
+            if problem is None and column != "en" and not said.strip():
+                problem = f"no {column} words for {record['en']!r}: write them in this cell"
+            elif problem is None and column != "en":
                 problem = field_problem(str(record["en"]), said)
                 problem = problem and f"the {column} words {problem}"
             elif problem:
                 problem = f"value {said!r} {problem}"
             if problem:
-                raise DataError(path, problem, row=row, column=column)
+                problems.append(DataError(path, problem, row=row, column=column))
+    if problems:
+        raise problems[0] if len(problems) == 1 else DataErrors(problems)
 
 
 class Translator:

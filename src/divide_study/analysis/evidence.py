@@ -181,9 +181,11 @@ def evidence_table(
     return pd.DataFrame(out, columns=EVIDENCE_COLUMNS)
 
 
-def with_amount_natures(evidence: pd.DataFrame, natures: pd.DataFrame, path: Path) -> pd.DataFrame:
+def with_amount_natures(
+    evidence: pd.DataFrame, natures: pd.DataFrame, path: Path, failed: set[str] | frozenset[str] = frozenset()
+) -> pd.DataFrame:
     """``evidence`` with what each amount in euros is (``amount_natures.csv``, by evidence id): every amount
-    must have one, and only amounts may.
+    must have one, and only amounts may (``failed``: figure ids whose own rows failed, said elsewhere).
 
     Why data and not the figure's wording: "investi", "apportés", "nécessaires" and "dépenses" are four natures
     a table would otherwise print alike as money paid.
@@ -191,6 +193,8 @@ def with_amount_natures(evidence: pd.DataFrame, natures: pd.DataFrame, path: Pat
     by_id = evidence.set_index("evidence_id")
     for row, record in enumerate(natures.to_dict("records"), start=1):
         key = record["evidence_id"]
+        if key in failed:
+            continue
         if key not in by_id.index:
             raise DataError(path, f"no figure or reference row {key!r}", row=row, column="evidence_id", key=key)
         if by_id.loc[key, "unit"] != "EUR":

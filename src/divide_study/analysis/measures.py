@@ -19,7 +19,7 @@ import pandas as pd
 
 from divide_study.data.lookup import grouped_records, records, reference_id
 from divide_study.data.tables import read_table, rows, write_csv_atomic, write_text_atomic
-from divide_study.errors import DataError, StudyError
+from divide_study.errors import DataError, Problems, StudyError
 
 QUANTITIES = ("cost", "premises", "population", "speed")
 # Scopes that pair with any other: a territory's population, a speed offered.
@@ -74,15 +74,18 @@ def compatible(*measures: Measure) -> bool:
     return True
 
 
-def load_measures(path: Path, figures: pd.DataFrame, external: pd.DataFrame, validate: bool = True) -> pd.DataFrame:
-    """The measures table, each row pointing at exactly one existing source and declaring its scope."""
+def load_measures(
+    path: Path, figures: pd.DataFrame, external: pd.DataFrame, failed: set[str] = frozenset(), validate: bool = True
+) -> pd.DataFrame:
+    """The measures table, each row pointing at exactly one existing source and declaring its scope (``failed``:
+    figure ids whose own rows failed, not said unknown again)."""
     measures = read_table(path, validate=validate)
     for column in ("scope", "spending", "reference_as_of"):
         if column not in measures:
             raise DataError(path, f"missing column {column!r}", column=column)
     measures["reference_as_of"] = measures["reference_as_of"].fillna("").astype(str)
     measures["spending"] = measures["spending"].fillna("").astype(str)
-    known = set(figures["figure_id"])
+    known = set(figures["figure_id"]) | set(failed)
     for row, record in rows(measures):
         key = f"{record['initiative']}/{record['quantity']}/{record['option']}"
         given = [
@@ -253,8 +256,19 @@ def publish_inputs(raw_dir: Path, out_dir: Path, figures: pd.DataFrame) -> dict[
     """Validate measures, spending profiles and the reference tables; write them into ``out_dir``.
 
     Also writes ``evidence.csv``: every article figure and reference row with the class of its source.
-    Nothing is written unless every table is valid.
+    Nothing is written unless every table is valid; every problem found is said at once.
     """
+    problems = Problems()
+    tables = check_inputs(raw_dir, figures, problems)
+    problems.raise_any()
+    write_inputs(tables, raw_dir, out_dir)
+    return tables
+
+
+def check_inputs(raw_dir: Path, figures: pd.DataFrame, problems: Problems) -> dict[str, pd.DataFrame]:
+    """The tables the cleaning step hands to the analyses, read and checked; each problem is kept in
+    ``problems`` and the checks that do not depend on the failing table go on (a check whose table failed is
+    skipped: its problem is said). Figures named by rows of ``problems.failed`` are not said unknown again."""
     from divide_study.analysis import evidence
     from divide_study.data.clean import check_measure_units, check_model_risks, check_progress_units
     from divide_study.data.reference import load_reference
@@ -262,63 +276,117 @@ def publish_inputs(raw_dir: Path, out_dir: Path, figures: pd.DataFrame) -> dict[
     from divide_study.language.datatext import check_words
     from divide_study.language.labels import check_labels
 
+    failed = {id_.split(":", 1)[1] for id_ in problems.failed if id_.startswith("figure:")}
     reference = load_reference(raw_dir / "reference")
     initiatives = read_table(raw_dir / "initiatives.csv")
-    measures = load_measures(raw_dir / "measures.csv", figures, reference.external)
-    check_known_initiatives(measures, initiatives, raw_dir / "measures.csv")
-    check_measure_units(measures, figures, reference.external, raw_dir / "measures.csv")
-    check_networks_complete(measures, raw_dir / "measures.csv")
-    profiles = load_spending_profiles(raw_dir / "spending_profiles.csv", measures)
-    check_spending_years(profiles, reference.cpi, raw_dir / "spending_profiles.csv")
+    tables: dict[str, pd.DataFrame] = {}
+
+    def checked(name: str, load):
+        """``load()``'s table, kept as ``tables[name]``; None (and its problem kept) if it failed."""
+        with problems.check():
+            tables[name] = load()
+        return tables.get(name)
+
+    measures = checked("measures", lambda: load_measures(raw_dir / "measures.csv", figures, reference.external, failed))
+    profiles = None
+    if measures is not None:
+        for check in (check_known_initiatives, check_networks_complete):
+            with problems.check():
+                check(measures, *((initiatives,) if check is check_known_initiatives else ()), raw_dir / "measures.csv")
+        with problems.check():
+            check_measure_units(measures, figures, reference.external, raw_dir / "measures.csv", failed)
+        profiles = checked(
+            "spending_profiles", lambda: load_spending_profiles(raw_dir / "spending_profiles.csv", measures)
+        )
+        if profiles is not None:
+            with problems.check():
+                check_spending_years(profiles, reference.cpi, raw_dir / "spending_profiles.csv")
     contracts = read_table(raw_dir / "reference" / "contracts.csv")
-    articles = load_article_classes(raw_dir / "article_classes.csv", read_table(raw_dir / "sources.csv"))
-    grades = evidence.evidence_table(
-        figures,
-        articles,
-        read_table(raw_dir / "claims.csv"),
-        reference.external,
-        read_table(raw_dir / "reference_source_classes.csv"),
-        raw_dir / "claims.csv",
-        raw_dir / "reference_source_classes.csv",
+    articles = checked(
+        "article_classes",
+        lambda: load_article_classes(raw_dir / "article_classes.csv", read_table(raw_dir / "sources.csv")),
     )
-    grades = evidence.with_amount_natures(
-        grades, read_table(raw_dir / "amount_natures.csv"), raw_dir / "amount_natures.csv"
+    grades = (
+        None
+        if articles is None
+        else checked(
+            "evidence",
+            lambda: evidence.evidence_table(
+                figures,
+                articles,
+                read_table(raw_dir / "claims.csv"),
+                reference.external,
+                read_table(raw_dir / "reference_source_classes.csv"),
+                raw_dir / "claims.csv",
+                raw_dir / "reference_source_classes.csv",
+            ),
+        )
     )
-    out_dir.mkdir(parents=True, exist_ok=True)
-    initiatives = read_table(raw_dir / "initiatives.csv")
-    funding = load_funding(raw_dir / "funding.csv", grades)
-    check_known_initiatives(funding, initiatives, raw_dir / "funding.csv")
-    tables = {
-        "measures": measures,
-        "spending_profiles": profiles,
-        "evidence": grades,
-        "funding": funding,
-        "article_classes": articles[["article", "source_class", "class_basis"]],
-        "progress": load_evidence_rows(
-            raw_dir / "progress.csv", grades, ("evidence_id", "by_evidence_id"), initiatives, ("initiative",)
-        ),
-        "milestones": load_evidence_rows(raw_dir / "milestones.csv", grades, ("evidence_id",)),
-        "headlines": load_evidence_rows(
-            raw_dir / "headlines.csv", grades, (), initiatives, ("numerator", "denominator"), measures
-        ),
-        "model_risks": load_evidence_rows(raw_dir / "model_risks.csv", grades, ("evidence_ids",)),
+    if grades is not None:
+        # What each amount in euros is (a plan, money put in, a need...), checked beside every other problem.
+        with problems.check():
+            tables["evidence"] = grades = evidence.with_amount_natures(
+                grades, read_table(raw_dir / "amount_natures.csv"), raw_dir / "amount_natures.csv", failed
+            )
+    funding = None
+    if grades is not None:
+        # Ids of figures that failed count as known here: their own problem is said.
+        known = pd.concat([grades[["evidence_id"]], pd.DataFrame({"evidence_id": sorted(failed)})], ignore_index=True)
+        funding = checked("funding", lambda: load_funding(raw_dir / "funding.csv", known))
+        if funding is not None:
+            with problems.check():
+                check_known_initiatives(funding, initiatives, raw_dir / "funding.csv")
+        tables["article_classes"] = articles[["article", "source_class", "class_basis"]]
+        checked(
+            "progress",
+            lambda: load_evidence_rows(
+                raw_dir / "progress.csv", known, ("evidence_id", "by_evidence_id"), initiatives, ("initiative",)
+            ),
+        )
+        checked("milestones", lambda: load_evidence_rows(raw_dir / "milestones.csv", known, ("evidence_id",)))
+        if measures is not None:
+            checked(
+                "headlines",
+                lambda: load_evidence_rows(
+                    raw_dir / "headlines.csv", known, (), initiatives, ("numerator", "denominator"), measures
+                ),
+            )
+        checked("model_risks", lambda: load_evidence_rows(raw_dir / "model_risks.csv", known, ("evidence_ids",)))
         # The row that plays each role the report needs ("the national goal of fibre everywhere"): by id.
-        "roles": load_evidence_rows(raw_dir / "roles.csv", grades, ("evidence_id",)),
-        "labels": read_table(raw_dir / "labels.csv"),
-        "words": read_table(raw_dir / "words.csv"),
-    }
-    codes = required_codes(measures, profiles, initiatives, funding, grades, figures)
-    check_labels(tables["labels"], codes, raw_dir / "labels.csv")
-    check_translated_words(tables["words"], raw_dir / "words.csv")
-    check_words(tables["words"], raw_dir / "words.csv")
-    check_model_risks(tables["model_risks"], initiatives, raw_dir / "model_risks.csv")
-    check_progress_units(tables["progress"], grades, raw_dir / "progress.csv")
+        checked("roles", lambda: load_evidence_rows(raw_dir / "roles.csv", known, ("evidence_id",)))
+    labels = checked("labels", lambda: read_table(raw_dir / "labels.csv"))
+    words = checked("words", lambda: read_table(raw_dir / "words.csv"))
+    ready = (measures, profiles, funding, grades, labels)
+    if all(table is not None for table in ready):
+        codes = required_codes(measures, profiles, initiatives, funding, grades, figures)
+        with problems.check():
+            check_labels(labels, codes, raw_dir / "labels.csv")
+    if words is not None:
+        with problems.check():
+            check_translated_words(words, raw_dir / "words.csv")
+        with problems.check():
+            check_words(words, raw_dir / "words.csv")
+    if "model_risks" in tables:
+        with problems.check():
+            check_model_risks(tables["model_risks"], initiatives, raw_dir / "model_risks.csv")
+    if "progress" in tables and grades is not None:
+        with problems.check():
+            check_progress_units(tables["progress"], grades, raw_dir / "progress.csv")
+    order = ("measures", "spending_profiles", "evidence", "funding", "article_classes", "progress", "milestones")
+    order += ("headlines", "model_risks", "roles", "labels", "words")
+    tables = {name: tables[name] for name in order if name in tables}
+    return {**tables, "contracts": contracts, "cpi_france": reference.cpi, "external_figures": reference.external}
+
+
+def write_inputs(tables: dict[str, pd.DataFrame], raw_dir: Path, out_dir: Path) -> None:
+    """Write the checked tables (``check_inputs``) into ``out_dir``, and the cited reference tables beside them."""
+    out_dir.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
-        write_csv_atomic(frame, out_dir / f"{name}.csv")
+        if name not in ("contracts", "cpi_france", "external_figures"):
+            write_csv_atomic(frame, out_dir / f"{name}.csv")
     for name in REFERENCE_COPIES:
         # Copied byte for byte: they are cited tables, never rewritten.
         write_text_atomic((raw_dir / "reference" / name).read_text(encoding="utf-8"), out_dir / name)
-    return {**tables, "contracts": contracts, "cpi_france": reference.cpi, "external_figures": reference.external}
 
 
 def required_codes(
@@ -340,7 +408,8 @@ def required_codes(
     codes += [("model", m, "initiatives.csv models") for m in initiatives["model"]]
     codes += [("source_class", c, "evidence classes") for c in evidence["source_class"].dropna()]
     codes += [("qualifier", q, "figure qualifiers") for q in evidence["qualifier"].dropna() if q]
-    codes += [("amount_nature", n, "amount natures") for n in evidence["amount_nature"].dropna() if n]
+    natures = evidence.get("amount_nature", [])  # absent if its own check failed
+    codes += [("amount_nature", n, "amount natures") for n in pd.Series(natures).dropna() if n]
     options = zip(measures["initiative"], measures["option"], strict=True)
     codes += [("option", f"{i}.{o}", "measures.csv options") for i, o in options]
     codes += [("option", f"*.{p}", "spending_profiles.csv profiles") for p in profiles["profile"]]

@@ -27,12 +27,11 @@ from divide_study.data.dates import (
 )
 from divide_study.data.lookup import records
 from divide_study.data.numbers import (
-    UNITS,
     ImplausibleValueError,
     NumberFormatError,
+    Units,
     UnknownQualifierError,
     UnknownUnitError,
-    canonical_unit,
     check_plausible,
     parse_quantity,
     qualifier_from_text,
@@ -41,7 +40,7 @@ from divide_study.data.reference import ReferenceData, load_reference
 from divide_study.data.sources import check_span, read_sources
 from divide_study.data.tables import read_table, rows, write_csv_atomic
 from divide_study.data.text import explain_difference, missing_hint, unknown_hint
-from divide_study.errors import DataError
+from divide_study.errors import DataError, DataErrors, Problems
 
 CONTEXT = "context"  # initiative id for national or territorial context figures
 
@@ -83,24 +82,67 @@ class RawTables:
     reference: ReferenceData
     texts: dict[str, str]
     raw_dir: Path
+    units: Units
 
 
 def run(raw_dir: Path | None = None, sources_dir: Path | None = None, out_dir: Path | None = None) -> dict:
-    """Clean the raw data into ``out_dir``; return the processed tables by name."""
-    # Load inputs.
-    raw = load_raw(raw_dir or config.RAW_DIR, sources_dir or config.SOURCES_DIR)
+    """Clean the raw data into ``out_dir``; return the processed tables by name. Every problem of the articles,
+    dates, figures and initiatives is said at once (``errors.DataErrors``), and nothing is written then."""
+    problems = Problems()
+    tables = process(load_raw(raw_dir or config.RAW_DIR, sources_dir or config.SOURCES_DIR), problems)
+    problems.raise_any()
+    write_tables(tables, out_dir or config.PROCESSED_DIR)
+    return tables
 
-    # Process.
-    sources = clean_sources(raw)
-    figures = clean_figures(raw, sources)
-    initiatives = clean_initiatives(raw, figures)
 
-    # Save outputs.
-    tables = {"figures": figures, "sources": sources, "initiatives": initiatives}
-    out_dir = out_dir or config.PROCESSED_DIR
+def step(raw_dir: Path, sources_dir: Path, out_dir: Path) -> dict[str, pd.DataFrame]:
+    """The whole cleaning step (notebook 01): the articles, dates, figures and initiatives cleaned, the tables
+    the analyses read checked and handed over (``measures.check_inputs``), and every word a reader will see
+    checked for its translation (``datatext.check_raw_words``) — every problem of all of them said at once, with
+    its file, row and column, before any later notebook runs. Nothing is written unless there is none."""
+    from divide_study.analysis import measures
+    from divide_study.language.datatext import check_raw_words
+
+    problems = Problems()
+    raw = load_raw(raw_dir, sources_dir)
+    tables = process(raw, problems)
+    handed_over: dict[str, pd.DataFrame] = {}
+    try:
+        with problems.check():
+            handed_over = measures.check_inputs(raw_dir, tables["figures"], problems)
+    except Exception:
+        # A check that could not run on rows that already failed: those problems are the ones to say.
+        if not problems:
+            raise
+    if "words" in handed_over:
+        with problems.check():
+            check_raw_words(raw_dir, handed_over["words"])
+    problems.raise_any()
+    write_tables(tables, out_dir)
+    measures.write_inputs(handed_over, raw_dir, out_dir)
+    return {**tables, **handed_over}
+
+
+def process(raw: RawTables, problems: Problems | None = None) -> dict[str, pd.DataFrame]:
+    """The processed articles, figures and initiatives. With ``problems``, a row's problem is kept there and
+    the next row checked (the row is left out); without, the first problem is raised."""
+    problems = problems if problems is not None else _Raising()
+    sources = clean_sources(raw, problems)
+    figures = clean_figures(raw, sources, problems)
+    initiatives = clean_initiatives(raw, figures, problems)
+    return {"figures": figures, "sources": sources, "initiatives": initiatives}
+
+
+def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> None:
     for name, frame in tables.items():
         write_csv_atomic(frame, out_dir / f"{name}.csv")
-    return tables
+
+
+class _Raising(Problems):
+    """Problems that are raised as they are found (the first one stops the step)."""
+
+    def add(self, *errors: DataError) -> None:
+        raise errors[0]
 
 
 def load_raw(raw_dir: Path, sources_dir: Path) -> RawTables:
@@ -114,69 +156,83 @@ def load_raw(raw_dir: Path, sources_dir: Path) -> RawTables:
         reference=load_reference(raw_dir / "reference"),
         texts=read_sources(registry, sources_dir, registry_path),
         raw_dir=raw_dir,
+        units=load_units(raw_dir / "units.csv"),
     )
+
+
+def load_units(path: Path) -> Units:
+    """The units table (units.csv): each unit's kind, base unit and factor, and its printed words."""
+    table = read_table(path)
+    try:
+        return Units.from_records(table.to_dict("records"))
+    except ValueError as exc:
+        raise DataError(path, str(exc), column="base") from exc
 
 
 # --- sources ------------------------------------------------------------------------------------------------
 
 
-def clean_sources(raw: RawTables) -> pd.DataFrame:
+def clean_sources(raw: RawTables, problems: Problems | None = None) -> pd.DataFrame:
     """One row per article, with the publication date inferred from the printed date and the clues."""
-    path = raw.raw_dir / "sources.csv"
+    problems = problems if problems is not None else _Raising()
     out = []
     for row, record in rows(raw.sources):
-        key = f"article={record['article']}"
-        text = raw.texts[record["source"]]
-        start, end = int(record["article_start"]), int(record["article_end"])
-        if not 0 <= start < end <= len(text):
-            raise DataError(
-                path,
-                f"article offsets {start}:{end} fall outside the file (0:{len(text)})",
-                row=row,
-                column="article_end",
-                key=key,
-            )
-        article_text = text[start:end]
-        if record["title"] not in article_text:
-            raise DataError(
-                path,
-                f"the title {record['title']!r} is not found verbatim in the article"
-                + missing_hint(record["title"], article_text, ("the title", "the article")),
-                row=row,
-                column="title",
-                key=key,
-            )
-        if record["date_text"]:
-            for column in ("date_start", "date_end"):
-                if pd.isna(record[column]):
-                    raise DataError(path, "date_text is given: give its offsets too", row=row, column=column, key=key)
-            check_span(
-                text,
-                record["date_text"],
-                _int(record["date_start"]),
-                _int(record["date_end"]),
-                file=path,
-                row=row,
-                key=key,
-                column="date_text",
-            )
-        date = _publication_date(raw, record, row)
-        out.append(
-            {
-                "article": record["article"],
-                "source": record["source"],
-                "title": record["title"],
-                "outlet": record["outlet"],
-                "author": record["author"],
-                "published": date.published,
-                "published_earliest": date.earliest.isoformat(),
-                "published_latest": date.latest.isoformat(),
-                "date_precision": date.precision,
-                "date_basis": date.basis,
-                "relevant": bool(record["relevant"]),
-            }
-        )
+        with problems.check(failed_id=f"article:{record['article']}"):
+            out.append(_clean_source(raw, row, record))
     return pd.DataFrame(out, columns=SOURCE_COLUMNS).sort_values("article", ignore_index=True)
+
+
+def _clean_source(raw: RawTables, row: int, record: dict) -> dict:
+    path = raw.raw_dir / "sources.csv"
+    key = f"article={record['article']}"
+    text = raw.texts[record["source"]]
+    start, end = int(record["article_start"]), int(record["article_end"])
+    if not 0 <= start < end <= len(text):
+        raise DataError(
+            path,
+            f"article offsets {start}:{end} fall outside the file (0:{len(text)})",
+            row=row,
+            column="article_end",
+            key=key,
+        )
+    article_text = text[start:end]
+    if record["title"] not in article_text:
+        raise DataError(
+            path,
+            f"the title {record['title']!r} is not found verbatim in the article"
+            + missing_hint(record["title"], article_text, ("the title", "the article")),
+            row=row,
+            column="title",
+            key=key,
+        )
+    if record["date_text"]:
+        for column in ("date_start", "date_end"):
+            if pd.isna(record[column]):
+                raise DataError(path, "date_text is given: give its offsets too", row=row, column=column, key=key)
+        check_span(
+            text,
+            record["date_text"],
+            _int(record["date_start"]),
+            _int(record["date_end"]),
+            file=path,
+            row=row,
+            key=key,
+            column="date_text",
+        )
+    date = _publication_date(raw, record, row)
+    return {
+        "article": record["article"],
+        "source": record["source"],
+        "title": record["title"],
+        "outlet": record["outlet"],
+        "author": record["author"],
+        "published": date.published,
+        "published_earliest": date.earliest.isoformat(),
+        "published_latest": date.latest.isoformat(),
+        "date_precision": date.precision,
+        "date_basis": date.basis,
+        "relevant": bool(record["relevant"]),
+    }
 
 
 def _publication_date(raw: RawTables, record: dict, row: int) -> PublicationDate:
@@ -234,101 +290,114 @@ def _publication_date(raw: RawTables, record: dict, row: int) -> PublicationDate
 # --- figures ------------------------------------------------------------------------------------------------
 
 
-def clean_figures(raw: RawTables, sources: pd.DataFrame) -> pd.DataFrame:
+def clean_figures(raw: RawTables, sources: pd.DataFrame, problems: Problems | None = None) -> pd.DataFrame:
     """One row per figure, its number read, its unit and qualifier normalised, its date resolved."""
-    path = raw.raw_dir / "figures.csv"
-    articles = raw.sources.set_index("article")
+    problems = problems if problems is not None else _Raising()
     published = sources.set_index("article")["published"]
-    initiatives = set(raw.initiatives["initiative"]) | {CONTEXT}
     out = []
     for row, record in rows(raw.figures):
-        key = f"figure_id={record['figure_id']}"
-
-        def fail(column: str, message: str, row=row, key=key) -> DataError:
-            return DataError(path, message, row=row, column=column, key=key)
-
-        if record["article"] not in articles.index:
-            raise fail(
-                "article",
-                f"unknown article {record['article']!r}; see data/raw/sources.csv"
-                + unknown_hint(record["article"], articles.index, "article"),
-            )
-        article = articles.loc[record["article"]]
-        if record["source"] != article["source"]:
-            raise fail(
-                "source",
-                f"{record['source']!r} is not the file of article {record['article']!r} ({article['source']})"
-                + _why(record["source"], article["source"]),
-            )
-        if not article["relevant"]:
-            raise fail("article", f"article {record['article']!r} is marked off topic; it yields no figure")
-        if record["initiative"] not in initiatives:
-            raise fail(
-                "initiative",
-                f"unknown initiative {record['initiative']!r}; known: "
-                f"{sorted(initiatives)} (add it to data/raw/initiatives.csv)"
-                + unknown_hint(record["initiative"], sorted(initiatives), "initiative"),
-            )
-        start, end = int(record["start"]), int(record["end"])
-        check_span(raw.texts[record["source"]], record["span"], start, end, file=path, row=row, key=key)
-        if not int(article["article_start"]) <= start < end <= int(article["article_end"]):
-            raise fail("start", f"the span lies outside article {record['article']!r}")
-        try:
-            quantity = parse_quantity(record["value_text"])
-        except NumberFormatError as exc:
-            raise fail("value_text", str(exc)) from exc
-        unit = _unit(record, quantity.unit, fail)
-        try:
-            check_plausible(quantity.value, unit)
-        except ImplausibleValueError as exc:
-            raise fail("value_text", f"{record['value_text']!r} reads as {quantity.value:g} {unit}: {exc}") from exc
-        try:
-            qualifier = qualifier_from_text(record["qualifier_text"])
-        except UnknownQualifierError as exc:
-            raise fail("qualifier_text", str(exc)) from exc
-        # Read first, then located: a word the reader cannot use is the clearer message.
-        for column in ("value_text", "unit_text", "qualifier_text"):
-            if record[column] and record[column] not in record["span"]:
-                raise fail(
-                    column,
-                    f"{record[column]!r} is not part of the span {record['span']!r}"
-                    + missing_hint(record[column], record["span"], (column, "the span")),
-                )
-        as_of = published[record["article"]] if record["as_of"] == "published" else record["as_of"]
-        if not as_of:
-            raise fail("as_of", f"the date of article {record['article']!r} is uncertain; give as_of explicitly")
-        try:
-            check_iso_date(as_of)
-        except ImpossibleDateError as exc:
-            raise fail("as_of", str(exc)) from exc
-        out.append(
-            {
-                "figure_id": record["figure_id"],
-                "source": record["source"],
-                "article": record["article"],
-                "initiative": record["initiative"],
-                "metric": record["metric"],
-                "value": quantity.value,
-                "unit": unit,
-                "qualifier": qualifier,
-                "as_of": as_of,
-                "span": record["span"],
-                "start": start,
-                "end": end,
-            }
-        )
+        failed_id = f"figure:{record['figure_id']}"
+        if f"article:{record['article']}" in problems.failed:
+            problems.failed.add(failed_id)  # its article's problem is said; its figures wait for it
+            continue
+        with problems.check(failed_id=failed_id):
+            out.append(_clean_figure(raw, row, record, published))
     return pd.DataFrame(out, columns=FIGURE_COLUMNS).sort_values("figure_id", ignore_index=True)
 
 
-def _unit(record: dict, implied: str | None, fail) -> str:
-    """The figure's unit: declared in `unit`, and agreeing with what the printed words imply."""
+def _clean_figure(raw: RawTables, row: int, record: dict, published: pd.Series) -> dict:
+    path = raw.raw_dir / "figures.csv"
+    articles = raw.sources.set_index("article")
+    initiatives = set(raw.initiatives["initiative"]) | {CONTEXT}
+    key = f"figure_id={record['figure_id']}"
+
+    def fail(column: str, message: str, row=row, key=key) -> DataError:
+        return DataError(path, message, row=row, column=column, key=key)
+
+    if record["article"] not in articles.index:
+        raise fail(
+            "article",
+            f"unknown article {record['article']!r}; see data/raw/sources.csv"
+            + unknown_hint(record["article"], articles.index, "article"),
+        )
+    article = articles.loc[record["article"]]
+    if record["source"] != article["source"]:
+        raise fail(
+            "source",
+            f"{record['source']!r} is not the file of article {record['article']!r} ({article['source']})"
+            + _why(record["source"], article["source"]),
+        )
+    if not article["relevant"]:
+        raise fail("article", f"article {record['article']!r} is marked off topic; it yields no figure")
+    if record["initiative"] not in initiatives:
+        raise fail(
+            "initiative",
+            f"unknown initiative {record['initiative']!r}; known: "
+            f"{sorted(initiatives)} (add it to data/raw/initiatives.csv)"
+            + unknown_hint(record["initiative"], sorted(initiatives), "initiative"),
+        )
+    start, end = int(record["start"]), int(record["end"])
+    check_span(raw.texts[record["source"]], record["span"], start, end, file=path, row=row, key=key)
+    if not int(article["article_start"]) <= start < end <= int(article["article_end"]):
+        raise fail("start", f"the span lies outside article {record['article']!r}")
+    try:
+        quantity = parse_quantity(record["value_text"])
+    except NumberFormatError as exc:
+        raise fail("value_text", str(exc)) from exc
+    unit = _unit(record, quantity.unit, raw.units, fail)
+    try:
+        raw.units.get(unit).check(quantity.value)
+    except ImplausibleValueError as exc:
+        raise fail("value_text", f"{record['value_text']!r} reads as {quantity.value:g} {unit}: {exc}") from exc
+    # Stored in its unit's base (units.csv): 2 Gbit/s is 2000 Mbit/s, so every speed compares with every other.
+    value, unit = raw.units.stored(quantity.value, unit)
+    try:
+        qualifier = qualifier_from_text(record["qualifier_text"])
+    except UnknownQualifierError as exc:
+        raise fail("qualifier_text", str(exc)) from exc
+    # Read first, then located: a word the reader cannot use is the clearer message.
+    for column in ("value_text", "unit_text", "qualifier_text"):
+        if record[column] and record[column] not in record["span"]:
+            raise fail(
+                column,
+                f"{record[column]!r} is not part of the span {record['span']!r}"
+                + missing_hint(record[column], record["span"], (column, "the span")),
+            )
+    as_of = published[record["article"]] if record["as_of"] == "published" else record["as_of"]
+    if not as_of:
+        raise fail("as_of", f"the date of article {record['article']!r} is uncertain; give as_of explicitly")
+    try:
+        check_iso_date(as_of)
+    except ImpossibleDateError as exc:
+        raise fail("as_of", str(exc)) from exc
+    return {
+        "figure_id": record["figure_id"],
+        "source": record["source"],
+        "article": record["article"],
+        "initiative": record["initiative"],
+        "metric": record["metric"],
+        "value": value,
+        "unit": unit,
+        "qualifier": qualifier,
+        "as_of": as_of,
+        "span": record["span"],
+        "start": start,
+        "end": end,
+    }
+
+
+def _unit(record: dict, implied: str | None, units: Units, fail) -> str:
+    """The figure's unit: declared in `unit` (a row of units.csv), and agreeing with what the printed words
+    imply."""
     declared = record["unit"]
-    if declared not in UNITS:
-        raise fail("unit", f"unknown unit {declared!r}; expected one of {', '.join(UNITS)}")
+    try:
+        units.get(declared)
+    except UnknownUnitError as exc:
+        raise fail("unit", str(exc)) from exc
     printed = None
     if record["unit_text"]:
         try:
-            printed = canonical_unit(record["unit_text"])
+            printed = units.of_words(record["unit_text"])
         except UnknownUnitError as exc:
             raise fail("unit_text", str(exc)) from exc
     for source, unit in (("value_text", implied), ("unit_text", printed)):
@@ -347,12 +416,17 @@ QUANTITY_UNITS = {
 }
 
 
-def check_measure_units(measures: pd.DataFrame, figures: pd.DataFrame, external: pd.DataFrame, path: Path) -> None:
-    """Each measure's value in a unit its quantity allows, and each assumed value plausible for its unit."""
+def check_measure_units(
+    measures: pd.DataFrame, figures: pd.DataFrame, external: pd.DataFrame, path: Path, failed: set[str] = frozenset()
+) -> None:
+    """Each measure's value in a unit its quantity allows, and each assumed value plausible for its unit
+    (a figure of ``failed``, whose own row failed, is not checked here)."""
     units_of_figures = figures.set_index("figure_id")["unit"]
     for row, record in rows(measures):
         key = f"{record['initiative']}/{record['quantity']}/{record['option']}"
         allowed = QUANTITY_UNITS.get(record["quantity"], ())
+        if record["figure_id"] in failed:
+            continue
         if record["figure_id"]:
             column, units = "figure_id", {units_of_figures[record["figure_id"]]}
         elif pd.isna(record["assumed_value"]):
@@ -382,43 +456,50 @@ def check_measure_units(measures: pd.DataFrame, figures: pd.DataFrame, external:
 # --- initiatives --------------------------------------------------------------------------------------------
 
 
-def clean_initiatives(raw: RawTables, figures: pd.DataFrame) -> pd.DataFrame:
+def clean_initiatives(raw: RawTables, figures: pd.DataFrame, problems: Problems | None = None) -> pd.DataFrame:
     """The initiatives table, with each start year taken from the figure it names."""
-    path = raw.raw_dir / "initiatives.csv"
+    problems = problems if problems is not None else _Raising()
     by_id = figures.set_index("figure_id")
     start_years = []
     for row, record in rows(raw.initiatives):
-        key = f"initiative={record['initiative']}"
-        if record["population_topic"] or record["population_figure"]:
-            raw.reference.require_external(
-                record["population_topic"],
-                record["population_figure"],
-                file=path,
-                row=row,
-                key=key,
-                column="population_figure",
-            )
-        figure_id = record["start_figure"]
-        if not figure_id:
-            start_years.append(pd.NA)
-            continue
-        if figure_id not in by_id.index:
-            raise DataError(
-                path,
-                f"unknown figure {figure_id!r}" + unknown_hint(figure_id, by_id.index, "figure"),
-                row=row,
-                column="start_figure",
-                key=key,
-            )
-        figure = by_id.loc[figure_id]
-        if figure["unit"] != "year" or figure["initiative"] != record["initiative"]:
-            raise DataError(
-                path, f"figure {figure_id!r} is not a year of this initiative", row=row, column="start_figure", key=key
-            )
-        start_years.append(int(figure["value"]))
+        start_years.append(pd.NA)
+        with problems.check():
+            start_years[-1] = _start_year(raw, row, record, by_id, problems.failed)
     out = raw.initiatives.copy()
     out.insert(out.columns.get_loc("start_figure") + 1, "start_year", pd.array(start_years, dtype="Int64"))
     return out
+
+
+def _start_year(raw: RawTables, row: int, record: dict, by_id: pd.DataFrame, failed: set[str]):
+    """The start year of one initiative (its ``start_figure``'s value), checking the rows it names."""
+    path = raw.raw_dir / "initiatives.csv"
+    key = f"initiative={record['initiative']}"
+    if record["population_topic"] or record["population_figure"]:
+        raw.reference.require_external(
+            record["population_topic"],
+            record["population_figure"],
+            file=path,
+            row=row,
+            key=key,
+            column="population_figure",
+        )
+    figure_id = record["start_figure"]
+    if not figure_id or f"figure:{figure_id}" in failed:
+        return pd.NA  # none, or one whose own problem is said
+    if figure_id not in by_id.index:
+        raise DataError(
+            path,
+            f"unknown figure {figure_id!r}" + unknown_hint(figure_id, by_id.index, "figure"),
+            row=row,
+            column="start_figure",
+            key=key,
+        )
+    figure = by_id.loc[figure_id]
+    if figure["unit"] != "year" or figure["initiative"] != record["initiative"]:
+        raise DataError(
+            path, f"figure {figure_id!r} is not a year of this initiative", row=row, column="start_figure", key=key
+        )
+    return int(figure["value"])
 
 
 def _why(written: str, expected: str) -> str:
@@ -435,14 +516,18 @@ def check_model_risks(model_risks: pd.DataFrame, initiatives: pd.DataFrame, path
     """A row of ``model_risks.csv`` for every model an initiative uses: without it the report would show that
     initiative's owner, payer and risks as "–", as if nobody carried them."""
     described = set(model_risks["model"])
-    for row, record in rows(initiatives):
-        if record["model"] not in described:
-            raise DataError(
-                path,
-                f"no row for the model {record['model']!r}, which data/raw/initiatives.csv (row {row}) gives to "
-                f"{record['initiative']!r}; add a row saying who owns, pays and carries the risks under it",
-                column="model",
-            )
+    problems = [
+        DataError(
+            path,
+            f"no row for the model {record['model']!r}, which data/raw/initiatives.csv (row {row}) gives to "
+            f"{record['initiative']!r}; add a row saying who owns, pays and carries the risks under it",
+            column="model",
+        )
+        for row, record in rows(initiatives)
+        if record["model"] not in described
+    ]
+    if problems:
+        raise problems[0] if len(problems) == 1 else DataErrors(problems)
 
 
 # What each kind of progress.csv row can be measured in: the timeline reads a share as a share of the network's

@@ -14,27 +14,6 @@ from dataclasses import dataclass
 
 from text_to_num import text2num
 
-# The units a cleaned figure may carry (DESIGN.md's list, plus `year` for the dates of events such as the
-# 1998 network or the 2012 digital plan, which are figures the sources state but measure no quantity).
-UNITS = (
-    "EUR",
-    "share",
-    "plugs",
-    "households",
-    "businesses",
-    "inhabitants",
-    "families",
-    "people",
-    "FTE",
-    "Mbit/s",
-    "sites",
-    "lines",
-    "communes",
-    "worksites",
-    "count",
-    "year",
-)
-
 # Units whose value is a fraction of a whole: 60 % is stored as 0.6.
 SHARE_UNITS = ("share",)
 # Units whose value is a calendar year (a date, not a quantity); durations are in "years", a quantity.
@@ -235,55 +214,102 @@ def _parse_quantity(text: str) -> Quantity:
     return Quantity(parse_number(clean), unit)
 
 
-# Unit words as the press prints them, lower-cased, to the study's units.
-UNIT_WORDS = {
-    "prise": "plugs",
-    "prises": "plugs",
-    "foyer": "households",
-    "foyers": "households",
-    "ménages": "households",
-    "pme": "businesses",
-    "tpe": "businesses",
-    "entreprise": "businesses",
-    "entreprises": "businesses",
-    "habitant": "inhabitants",
-    "habitants": "inhabitants",
-    "gersois": "inhabitants",
-    "famille": "families",
-    "familles": "families",
-    "personne": "people",
-    "personnes": "people",
-    "personnes à temps plein": "FTE",
-    "équivalents temps plein": "FTE",
-    "etp": "FTE",
-    "mbit/s": "Mbit/s",
-    "mbits/s": "Mbit/s",
-    "mb/s": "Mbit/s",
-    "mbps": "Mbit/s",
-    "site": "sites",
-    "sites": "sites",
-    "pylône": "sites",
-    "pylônes": "sites",
-    "ligne": "lines",
-    "lignes": "lines",
-    "commune": "communes",
-    "communes": "communes",
-    "chantier": "worksites",
-    "chantiers": "worksites",
-    "euro": "EUR",
-    "euros": "EUR",
-    "€": "EUR",
-}
+# The units a figure may be declared in are data (data/raw/units.csv): each with its kind, the unit it is
+# stored in and the factor to it, and the words the press prints for it. A new unit (Gbit/s) is a row there.
+UNIT_KINDS = ("money", "share", "count", "speed", "year")
 
 
-def canonical_unit(unit_text: str) -> str:
+@dataclass(frozen=True)
+class Unit:
+    """One row of the units table: ``Unit("Gbit/s", "speed", "Mbit/s", 1000, ("gbit/s",))``."""
+
+    unit: str
+    kind: str
+    base: str
+    factor: float
+    words: tuple[str, ...] = ()
+
+    def check(self, value: float) -> float:
+        """``value`` (in this unit) if its kind allows it, else an ``ImplausibleValueError``: a count is at
+        least 1, and each kind is held to what ``check_plausible`` allows its base unit."""
+        if self.kind == "count" and isinstance(value, (int, float)) and 0 < value < 1:
+            raise ImplausibleValueError(f"a count of {self.unit} must be at least 1, got {value!r}")
+        check_plausible(value * self.factor, self.base)
+        return value
+
+
+class Units:
+    """The units table, read: which unit a figure declares, which a printed word means, and how to store it.
+
+    >>> units = Units([Unit("Mbit/s", "speed", "Mbit/s", 1, ("mbit/s",)), Unit("Gbit/s", "speed", "Mbit/s", 1000)])
+    >>> units.stored(2, "Gbit/s")
+    (2000.0, 'Mbit/s')
+    """
+
+    def __init__(self, units: list[Unit]):
+        self.by_name = {unit.unit: unit for unit in units}
+        self.by_word = {normalise(word).lower(): unit.unit for unit in units for word in unit.words}
+        for unit in units:
+            base = self.by_name.get(unit.base)
+            if unit.kind not in UNIT_KINDS:
+                raise ValueError(f"unit {unit.unit!r}: unknown kind {unit.kind!r}; expected one of {UNIT_KINDS}")
+            if base is None or base.kind != unit.kind or base.base != base.unit:
+                raise ValueError(
+                    f"unit {unit.unit!r}: its base {unit.base!r} must be a unit of the table, of the same kind "
+                    f"({unit.kind}), stored as itself"
+                )
+            if not unit.factor > 0:
+                raise ValueError(f"unit {unit.unit!r}: its factor must be greater than 0, got {unit.factor!r}")
+
+    @classmethod
+    def from_records(cls, records) -> Units:
+        """From the rows of units.csv (dicts with unit, kind, base, factor, and words joined by ';')."""
+        return cls(
+            [
+                Unit(
+                    str(row["unit"]),
+                    str(row["kind"]),
+                    str(row["base"]),
+                    float(row["factor"]),
+                    tuple(w.strip() for w in str(row.get("words") or "").split(";") if w.strip()),
+                )
+                for row in records
+            ]
+        )
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.by_name
+
+    def get(self, name: str) -> Unit:
+        """The unit a figure declares, or an ``UnknownUnitError`` naming the table and the units it has."""
+        if name in self.by_name:
+            return self.by_name[name]
+        raise UnknownUnitError(
+            f"unknown unit {name!r}; data/raw/units.csv has {', '.join(self.by_name)} "
+            "(add a row there for a new one: its kind, base unit and factor)"
+        )
+
+    def of_words(self, unit_text: str) -> str:
+        """The unit a printed unit word means ("Mbits/s" -> "Mbit/s", "foyers" -> "households")."""
+        key = normalise(unit_text).lower()
+        if key in self.by_word:
+            return self.by_word[key]
+        if unit_text in self.by_name:
+            return unit_text
+        raise UnknownUnitError(
+            f"unknown unit words {unit_text!r}: data/raw/units.csv knows {', '.join(sorted(self.by_word))} "
+            "(add them to the `words` of their unit's row)"
+        )
+
+    def stored(self, value: float, name: str) -> tuple[float, str]:
+        """``value`` in unit ``name`` as the study stores it: in the unit's base (2 Gbit/s -> 2000 Mbit/s)."""
+        unit = self.get(name)
+        return value * unit.factor, unit.base
+
+
+def canonical_unit(unit_text: str, units: Units) -> str:
     """The study's unit for a unit word as printed ("Mbits/s" -> "Mbit/s", "foyers" -> "households")."""
-    key = normalise(unit_text).lower()
-    if key in UNIT_WORDS:
-        return UNIT_WORDS[key]
-    if unit_text in UNITS:
-        return unit_text
-    raise UnknownUnitError(f"unknown unit {unit_text!r}: known words are {', '.join(sorted(UNIT_WORDS))}")
+    return units.of_words(unit_text)
 
 
 # Ordered: the longer phrase first where one starts another ("un peu plus de" before "plus de").

@@ -764,10 +764,48 @@ def check_parameters(namespace: dict[str, Any], default_path: Path | None = None
     own = namespace.get("__annotations__", {})
     given = {name: namespace[name] for name in specs if name in own and name in namespace}
     where = "notebook parameters"
+    unknown = sorted(set(injected_names(namespace)) - set(own))
+    if unknown:
+        import difflib
+
+        declared = sorted(name for name in own if name in specs)
+        said = []
+        for name in unknown:
+            close = difflib.get_close_matches(name, declared, n=1, cutoff=0.5)
+            said.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        raise ParameterError(
+            f"{where}: papermill was given {', '.join(said)}, which this notebook does not declare; its parameters "
+            f"are {', '.join(declared)}"
+        )
     check_keys_and_types(given, specs, where)
     raw_dir = config.project_path(given["raw_dir"]).resolve() if "raw_dir" in given else None
     for name, value in given.items():
         _check_range(specs[name], value, where, raw_dir)
+
+
+def injected_names(namespace: dict[str, Any]) -> list[str]:
+    """The names papermill's ``-p`` gave this run: the ones its injected cell assigns, when that cell ran just
+    before the current one (papermill writes it after the ``parameters`` cell, opening with "# Parameters").
+
+    Read from IPython's input history (``In``, the user namespace's list of the cells run, the current one
+    last), so a second *Run All* in JupyterLab, with no injected cell, finds none."""
+    history = namespace.get("In")
+    if not isinstance(history, list) or len(history) < 2 or not isinstance(history[-2], str):
+        return []
+    previous = history[-2]
+    if not previous.lstrip().startswith("# Parameters"):
+        return []
+    try:
+        tree = ast.parse(previous)
+    except SyntaxError:
+        return []
+    return [
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    ]
 
 
 # --- the build's entry point --------------------------------------------------------------------------------

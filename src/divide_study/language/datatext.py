@@ -17,7 +17,7 @@ A value with no translation stops the French edition, naming its file, row and c
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,6 +77,9 @@ KINDS = {
     "day": r"\d{4}-\d{2}-\d{2}",
     "date": r"\d{4}(?:-\d{2}(?:-\d{2})?)?",  # a year, a month or a day
     "days": r"\d{4}-\d{2}-\d{2}(?:, \d{4}-\d{2}-\d{2})*",
+    # Written in English by the code and said in the edition's words by the locale (babel), not by words.csv:
+    "weekday": r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday",  # dates.py's basis of a date
+    "quarter": r"Q[1-4] \d{4}",  # ARCEP's quarter as the code writes it ("Q1 2018" → "T1 2018")
     "verbatim": r".+?",  # kept as it is: words quoted from a French source, proper names
     "text": r".+?",  # words of the data, translated in turn (an exact value or another template)
 }
@@ -145,9 +148,9 @@ TEMPLATES: tuple[Template, ...] = (
     # scenarios.csv status (sensitivity.scenario_headlines)
     template("refused: {reason}", reason="text"),
     # sources.csv date_basis, one part at a time (dates.infer_publication_date)
-    template("day and month from '{printed}', a {weekday}", printed="verbatim", weekday="text"),
+    template("day and month from '{printed}', a {weekday}", printed="verbatim", weekday="weekday"),
     template("day and month from '{printed}'", printed="verbatim"),
-    template("a {weekday} from '{span}'", weekday="text", span="verbatim"),
+    template("a {weekday} from '{span}'", weekday="weekday", span="verbatim"),
     template("in {year} from '{span}' ({reason})", year="year", span="verbatim", reason="text"),
     template("not before {year} from '{span}' ({reason})", year="year", span="verbatim", reason="text"),
     template("not before {day} from '{span}' ({reason})", day="day", span="verbatim", reason="text"),
@@ -162,23 +165,23 @@ TEMPLATES: tuple[Template, ...] = (
     template(
         "plugs in the public-initiative zones of the rest of {department}'s region, {quarter}",
         department="verbatim",
-        quarter="text",
+        quarter="quarter",
     ),
-    template("plugs in {department}'s public-initiative zone, {quarter}", department="verbatim", quarter="text"),
+    template("plugs in {department}'s public-initiative zone, {quarter}", department="verbatim", quarter="quarter"),
     template("dwellings in {department}'s public-initiative zone", department="verbatim"),
     template(
         "share of {department}'s public-zone dwellings able to connect, {quarter}",
         department="verbatim",
-        quarter="text",
+        quarter="quarter",
     ),
     template("dwellings in {department}'s rural communes", department="verbatim"),
     template("dwellings of {department}'s communes", department="verbatim"),
     template("share of {department}'s dwellings in rural communes", department="verbatim"),
     template("share of {department}'s dwellings in the public-initiative zone", department="verbatim"),
-    template("rank of {department} by public-zone share, {quarter}", department="verbatim", quarter="text"),
-    template("metropolitan départements ranked by public-zone share, {quarter}", quarter="text"),
+    template("rank of {department} by public-zone share, {quarter}", department="verbatim", quarter="quarter"),
+    template("metropolitan départements ranked by public-zone share, {quarter}", quarter="quarter"),
     template(
-        "rank of {department} in its region by public-zone plugs, {quarter}", department="verbatim", quarter="text"
+        "rank of {department} in its region by public-zone plugs, {quarter}", department="verbatim", quarter="quarter"
     ),
     template("départements ranked in {department}'s region", department="verbatim"),
     template("peers of {department}: the metropolitan départements most like it", department="verbatim"),
@@ -200,10 +203,11 @@ def is_template(message: str) -> bool:
     return message in _TEMPLATE_MESSAGES
 
 
-def update_words(path: Path, values: Sequence[str], lang: str = "fr") -> tuple[int, int]:
+def update_words(path: Path, values: Sequence[str], lang: str = "fr", drop: bool = True) -> tuple[int, int]:
     """words.csv with a row for each of ``values`` (the data's words readers see): rows kept in their order,
     new ones added with their ``lang`` words empty for a translator to fill in (the cleaning step refuses an
-    empty one, naming its row), rows of values no longer shown dropped. Returns (added, dropped)."""
+    empty one, naming its row), rows of values no longer shown dropped (unless ``drop`` is false: when the
+    published tables are not there to say which words the code writes). Returns (added, dropped)."""
     import csv
 
     old = pd.read_csv(path, dtype=str, keep_default_na=False) if path.is_file() else pd.DataFrame(columns=["en"])
@@ -211,7 +215,7 @@ def update_words(path: Path, values: Sequence[str], lang: str = "fr") -> tuple[i
         if column not in old.columns:
             old[column] = ""
     wanted = list(dict.fromkeys(values))
-    kept = old[old["en"].isin(wanted)]
+    kept = old[old["en"].isin(wanted)] if drop else old
     known = set(old["en"])
     new = pd.DataFrame({"en": [v for v in wanted if v not in known]}).reindex(columns=old.columns, fill_value="")
     rows = pd.concat([kept, new], ignore_index=True)
@@ -304,6 +308,10 @@ class DataText:
             return self.formats.date(text)  # "1er janvier 2003": the edition's dates, ordinals included
         if kind == "days":
             return ", ".join(self.formats.date(day) for day in text.split(", "))
+        if kind == "weekday":
+            return self.formats.weekday(text)
+        if kind == "quarter":
+            return self.formats.quarter(text)
         if kind == "text":
             return self(text)
         return text  # year, verbatim
@@ -350,6 +358,11 @@ def data_text(
     return out
 
 
+def has_shown_tables(processed: Path) -> bool:
+    """Whether every table of ``SHOWN`` is there (a built study): only then is a word no table shows unused."""
+    return all((processed / table).is_file() for table in SHOWN)
+
+
 def shown_values(processed: Path) -> Iterable[tuple[str, int, str, str]]:
     """(table, row, column, value) of every value of the ``SHOWN`` columns of the processed tables."""
     for table, columns in SHOWN.items():
@@ -377,13 +390,87 @@ def check_data_text(processed: Path, lang: str) -> None:
         raise DataError(processed / table, f"{exc}{more}", row=row, column=column)
 
 
+# The raw tables' columns whose words reach a reader through a processed table of ``SHOWN`` (the same value, or
+# a field of a sentence the code writes), by file of data/raw, with the rows that are shown (all when None).
+# From these, `study messages` lists the words a new initiative needs before any build, and the cleaning step
+# refuses each one without its translation, all at once, with its file, row and column.
+RAW_SHOWN: tuple[tuple[str, tuple[str, ...], Callable[[dict], bool] | None], ...] = (
+    ("reference/contracts.csv", ("phase", "model", "owner", "builder_operator"), None),  # contracts.csv
+    ("reference/reference_tables.csv", ("title", "producer", "access_note"), None),  # reference_tables.csv
+    ("reference/external_figures.csv", ("figure", "source"), None),  # external_figures.csv, comparison inputs
+    ("funding.csv", ("funder",), None),  # public_money.csv funder
+    # models.csv public_money_note: the note of the amount that is all the public money of its scope
+    ("funding.csv", ("note",), lambda record: str(record.get("all_public_money", "")).lower() == "true"),
+    ("milestones.csv", ("event",), None),  # milestones.csv event
+    ("claims.csv", ("speaker",), None),  # evidence.csv speaker
+    ("press_claims.csv", ("speaker",), None),  # press_claims.csv speaker
+    ("reference_source_classes.csv", ("who",), None),  # evidence.csv source of a reference row
+    ("article_classes.csv", ("class_basis",), None),  # article_classes.csv
+    # sources.csv date_basis: the reason of each clue that bounds the year (a weekday is said by the locale)
+    ("date_clues.csv", ("reason",), lambda record: record.get("kind") != "weekday"),
+    ("model_risks.csv", ("delay_risk", "demand_risk"), None),  # models.csv
+    ("series_claims.csv", ("reading",), None),  # series_claims.csv
+)
+
+
+def raw_shown_values(raw_dir: Path) -> Iterable[tuple[str, int, str, str]]:
+    """(file of data/raw, row, column, value) of every raw value ``RAW_SHOWN`` says a reader will see. Read as
+    plain text (no schema check), so it works on rows the cleaning step would refuse."""
+    for name, columns, shown in RAW_SHOWN:
+        path = raw_dir / name
+        if not path.is_file():
+            continue
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for row, record in enumerate(frame.to_dict("records"), start=1):
+            if shown is not None and not shown(record):
+                continue
+            for column in columns:
+                if column in record:
+                    yield name, row, column, record[column]
+
+
+def check_raw_words(raw_dir: Path, words: pd.DataFrame, lang: str = "fr") -> None:
+    """Every word of the raw data a reader of the ``lang`` edition will see (``RAW_SHOWN``) has its row in
+    words.csv: all the missing ones said at once, each with its file, row and column, at the cleaning step —
+    not one at a time by the report, after every analysis has run."""
+    from divide_study.errors import DataErrors
+
+    # A row with its translation empty is said by i18n.check_translated_words, with its own row.
+    listed = set(words["en"]) if "en" in words.columns else set()
+    missing: dict[str, DataError] = {}
+    for name, row, column, value in raw_shown_values(raw_dir):
+        for message in messages_of(value):
+            if is_template(message) or message in listed or message in missing:
+                continue
+            missing[message] = DataError(
+                raw_dir / name,
+                f"no {lang!r} words for {message!r}: add a row to {WORDS} with its English and its {lang!r} words "
+                "(`uv run study messages` adds it, the French empty)",
+                row=row,
+                column=column,
+            )
+    errors = list(missing.values())
+    if errors:
+        raise errors[0] if len(errors) == 1 else DataErrors(errors)
+
+
 def data_messages(root: Path) -> dict[str, list[str]]:
-    """The ``data`` catalog's messages: each with where it is used (``data/processed/<table>:<line>``), in the
-    order of ``SHOWN``, for ``study messages`` (language.messages.update_catalogs)."""
+    """The ``data`` catalog's messages: each with where it is used (``data/raw/<table>:<line>`` for the raw
+    words a reader will see, ``data/processed/<table>:<line>`` for the published tables'), the raw ones first,
+    for ``study messages`` (language.messages.update_catalogs). The raw data's words are there before any
+    build, so a new initiative's words are listed before its first build."""
     found: dict[str, list[str]] = {}
-    for table, row, column, value in shown_values(root / "data" / "processed"):
-        for message in messages_of(value, table, column):
-            where = f"data/processed/{table}:{row + 1}"
-            if where not in found.setdefault(message, []):
-                found[message].append(where)
+
+    def add(message: str, where: str) -> None:
+        if where not in found.setdefault(message, []):
+            found[message].append(where)
+
+    for name, row, _column, value in raw_shown_values(root / "data" / "raw"):
+        for message in messages_of(value):
+            add(message, f"data/raw/{name}:{row + 1}")
+    processed = root / "data" / "processed"
+    if has_shown_tables(processed):
+        for table, row, column, value in shown_values(processed):
+            for message in messages_of(value, table, column):
+                add(message, f"data/processed/{table}:{row + 1}")
     return found

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from babel.dates import format_date
+from babel.core import Locale
+from babel.dates import format_date, get_day_names
 from babel.lists import format_list
 from babel.numbers import format_compact_decimal, format_decimal, format_percent
 
@@ -36,6 +38,13 @@ def half_up(value: float, decimals: int) -> Decimal:
     """``value`` rounded to ``decimals`` places, a half away from zero (562.5 -> 563), as a reader rounds by hand;
     babel alone rounds a half to even (562.5 -> 562). Read from the float's shortest text, so 2.675 is 2.68."""
     return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+# Monday = 0, as datetime.date.weekday() and babel count; the code writes weekdays in English (dates.py).
+WEEKDAY_NUMBERS = {str(name).lower(): number for number, name in get_day_names("wide", locale="en").items()}
+# The suffix an ordinal day number takes where the locale's ordinal rule says 'one' ("1er"). CLDR's date
+# patterns do not write it, so this is the one piece of the French day the study adds to babel's.
+ORDINAL_DAY = {"fr": "er"}
 
 
 @dataclass(frozen=True)
@@ -104,8 +113,31 @@ class Formats:
         return self._day(format_date(dt.date.fromisoformat(text), format="long", locale=self.locale))
 
     def _day(self, text: str) -> str:
-        """French writes the first of the month as an ordinal: '1er octobre 2021', not '1 octobre 2021'."""
-        return "1er" + text[1:] if self.lang == "fr" and text.startswith("1 ") else text
+        """French writes the first of the month as an ordinal: '1er octobre 2021', not '1 octobre 2021'.
+
+        Which day numbers take an ordinal is the locale's ordinal plural rule (CLDR, through babel: in French,
+        only 1 is of the category 'one'); the suffix written for it is ``ORDINAL_DAY``'s."""
+        suffix = ORDINAL_DAY.get(self.lang)
+        day, _, rest = text.partition(" ")
+        if suffix and day.isdigit() and rest and Locale.parse(self.locale).ordinal_form(int(day)) == "one":
+            return f"{day}{suffix} {rest}"
+        return text
+
+    def weekday(self, english_name: str) -> str:
+        """A weekday named in English ('Monday', as the code writes it) in the edition's words ('lundi'),
+        from the locale (babel), never from a word list."""
+        number = WEEKDAY_NUMBERS.get(english_name.strip().lower())
+        if number is None:
+            raise ValueError(f"{english_name!r} is not a weekday's English name ({', '.join(WEEKDAY_NUMBERS)})")
+        return str(get_day_names("wide", locale=self.locale)[number])
+
+    def quarter(self, text: str) -> str:
+        """A quarter written 'Q1 2018' (as the code writes it) in the edition's words: 'T1 2018' in French."""
+        match = re.fullmatch(r"Q([1-4]) (\d{4})", text.strip())
+        if match is None:
+            raise ValueError(f"{text!r} is not a quarter written 'Q1 2018'")
+        first_month = 3 * int(match[1]) - 2
+        return format_date(dt.date(int(match[2]), first_month, 1), format="QQQ y", locale=self.locale)
 
     def join(self, items: list[str]) -> str:
         """'A, B and C' / 'A, B et C'."""

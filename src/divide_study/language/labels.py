@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from divide_study.errors import DataError, StudyError
+from divide_study.errors import DataError, DataErrors, StudyError
 from divide_study.i18n import check_language
 
 
@@ -51,14 +51,20 @@ class Labels:
 def check_labels(labels: pd.DataFrame, codes: list[tuple[str, str, str]], path: Path) -> None:
     """Every code the report can show has an English and a French label."""
     known = {(r["kind"], r["key"]) for r in labels.to_dict("records")}
+    missing = []
     for kind, key, where in codes:
         if (kind, key) in known:
             continue
         if kind == "option" and ("option", "*." + key.split(".", 1)[-1]) in known:
             continue
-        raise DataError(
-            path,
-            f"no {kind} label for {key!r} (used in {where}): add a row '{kind},{key},<English>,<French>,' so "
-            "that no code reaches a reader",
-            column="key",
+        missing.append(
+            DataError(
+                path,
+                f"no {kind} label for {key!r} (used in {where}): add a row '{kind},{key},<English>,<French>,' so "
+                "that no code reaches a reader",
+                column="key",
+            )
         )
+    # Every missing label at once: a new initiative's options, metrics and scopes are fixed in one go.
+    if missing:
+        raise missing[0] if len(missing) == 1 else DataErrors(missing)

@@ -12,7 +12,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 
 from divide_study.i18n import DOMAINS, catalog, catalog_path
-from divide_study.language.datatext import WORDS, data_messages, is_template, update_words
+from divide_study.language.datatext import WORDS, data_messages, has_shown_tables, is_template, update_words
 
 # Which catalog the messages of each file belong to (the first pattern a file matches), relative to the project.
 DOMAIN_OF_FILES = (
@@ -78,8 +78,11 @@ def update_catalogs(root: Path, lang: str = "fr") -> dict[str, tuple[int, int]]:
         if domain == "data":
             # The values of the columns a reader sees (language.datatext.SHOWN): the data's own words go to the
             # data (data/raw/words.csv); the sentences the code writes into them stay this catalog's.
+            # From the raw data (a new initiative's words, before any build) and the published tables (the words
+            # the code writes); without the published tables, no word is dropped (which are unused is unknown).
             found = data_messages(root)
-            changes[WORDS] = update_words(root / WORDS, [k for k in found if not is_template(k)], lang)
+            complete = has_shown_tables(root / "data" / "processed")
+            changes[WORDS] = update_words(root / WORDS, [k for k in found if not is_template(k)], lang, complete)
             messages = {key: where for key, where in found.items() if is_template(key)}
         path = catalog_path(lang, domain)
         old = catalog(lang, domain) if path.is_file() else Catalog(locale=lang, domain=domain)

@@ -187,17 +187,19 @@ def publish_report(
     recorded = recorded_html_hash(old_pdf)
     if recorded is not None and recorded == html_hash(html):
         return [*why, f"the last {name}.pdf is kept: the HTML it was printed from has not changed"]
+    # Removed from this build's own folders: the published PDF goes only if the build publishes (a failed build
+    # keeps it), so the note says what publishing will do, not what is done.
     old_pdf.unlink()
     if recorded is None:
         return [
             *why,
-            f"removed the last {name}.pdf: it does not record the HTML it was printed from, so it may not match "
-            "(build without --no-pdf)",
+            f"the last {name}.pdf is removed if this build publishes: it does not record the HTML it was printed "
+            "from, so it may not match (build without --no-pdf)",
         ]
     return [
         *why,
-        f"removed the last {name}.pdf: it was printed from another HTML than this build's (SHA-256 "
-        f"{recorded[:12]}…), so it no longer matched (build without --no-pdf)",
+        f"the last {name}.pdf is removed if this build publishes: it was printed from another HTML than this "
+        f"build's (SHA-256 {recorded[:12]}…), so it no longer matched (build without --no-pdf)",
     ]
 
 
