@@ -305,11 +305,8 @@ def targets_title(targets: pd.DataFrame, lang: str = "en") -> str:
         )
         for t in own.to_dict("records")
     ]
-    missed = (own["achieved_by_then"] < own["target_share"] - 1e-9).all()
-    if len(own) == 1:
-        lead = _("Its own target missed") if missed else _("Its own target")
-    else:
-        lead = _("No network met its own target") if missed else _("Against their own targets")
+    # The title states the numbers, not a verdict: the shares are counted in different units by different sources.
+    lead = _("Own targets against the latest count by then")
     return _("{lead}: {parts}").format(lead=lead, parts=_("; ").join(parts))
 
 
@@ -318,7 +315,7 @@ def eligibility_chart(timelines: pd.DataFrame, title: str, source: str, lang: st
     _, fmt = words(lang)
     fig, ax = plt.subplots()
     for initiative, line in timelines.groupby("initiative", sort=False):
-        achieved = line[line["kind"] == "achieved"]
+        achieved = line[line["kind"] == "achieved"].sort_values("year")  # drawn in date order
         target = line[line["kind"] == "target"]
         colour = _colour(initiative)
         ax.plot(
@@ -354,7 +351,7 @@ def eligibility_chart(timelines: pd.DataFrame, title: str, source: str, lang: st
             label=_("{name}: own target").format(name=_label(initiative)),
         )
     set_title(ax, title)
-    ax.set(xlabel=_("year"), ylabel=_("share of the network's plugs able to connect"), ylim=(0, 1.08))
+    ax.set(xlabel=_("year"), ylabel=_("share achieved\n(of inhabitants, dwellings or plugs)"), ylim=(0, 1.08))
     ax.set_xlim(int(timelines["year"].min()) - 0.3, int(timelines["year"].max()) + 1)
     _year_axis(ax.xaxis)
     _axis_format(ax.yaxis, lambda v: fmt.share(v))

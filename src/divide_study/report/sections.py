@@ -1095,7 +1095,7 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
         r.figure(
             "eligibility",
             chart("eligibility"),
-            _("Share of each network's plugs able to connect: own targets against achieved."),
+            _("Own targets against achieved shares, each counted as its source counts it (inhabitants, dwellings or plugs)."),
             "data/processed/targets.csv",
         )
     )
