@@ -319,7 +319,7 @@ def decision_table(
         ("own_target", _("own target")),
         ("target_by", _("by")),
         ("achieved_by_target_year", _("latest achieved by then")),
-        ("achieved_as_of", _("counted on")),  # a count after the deadline, or of another kind, shows here
+        ("achieved_as_of", _("date of the count")),  # a count after the deadline, or of another kind, shows here
         ("pace", _("points of premises able to connect gained per year (State's barometer), from its fibre contract")),
         ("delay_risk", _("who pays for delay (the study's reading)")),
         ("demand_risk", _("who loses if few subscribe (the study's reading)")),

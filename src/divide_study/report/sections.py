@@ -337,7 +337,7 @@ def summary(e: Edition) -> list[Part]:
         "public money at {tarn_pp} per plug planned and the {gers} network's phase 1 (copper and WiFi included) at "
         "{gers_pp} per home targeted, but these are "
         "plans and {money_words}. Who pays for delay? In the {concession} concession, {tarn_delay} (about {penalties} "
-        "million euros of penalties by the Département's count); in the {gers} network, {gers_delay}. On the State's "
+        "million euros of penalties claimed by the Département); in the {gers} network, {gers_delay}. On the State's "
         "barometer, from each network's fibre contract ({pace_table}), the whole département's premises able to connect "
         "(private zones included) gained {tarn_pace} points a year in the {concession} département and {gers_pace} in "
         "the {gers} network's."
