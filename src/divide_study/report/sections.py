@@ -979,14 +979,15 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
         _(
             "Who paid is cited only in parts, of different scopes, and never added up here ({table}). Phase 1 (copper "
             "upgrades, WiFi and the first fibre, for a target of {phase1_homes} homes) had {public1} million euros of public "
-            "money, {public1_per_home} per home targeted and {public1_per_inhabitant} per inhabitant (the population counted "
+            "money ({public1_nature}), {public1_per_home} per home targeted and {public1_per_inhabitant} per inhabitant (the population counted "
             "in {public1_year}); the State's share was "
             "{state1} million, {state1_per_home} per home. The Département says it put in over {dept} million over the whole "
             "works (its own claim, a lower bound). Phase 2's money, public and private, is not split in any source."
         ).format(
             table=r.table_ref("money"),
             phase1_homes=r.ref(GERS, "phase 1 FTTH target homes"),
-            public1=r.quote(public1, "{:,.0f}", 1e-6, unit="EUR"),
+            public1=e.amount(public1, "{:,.0f}", 1e-6)[0],
+            public1_nature=esc(e.amount(public1, "{:,.0f}", 1e-6)[1]),
             public1_per_home=r.quote(f"{public1}.per_premise", "{:,.0f} €", unit="EUR_per_premise"),
             public1_per_inhabitant=r.quote(f"{public1}.per_inhabitant", "{:,.0f} €", unit="EUR_per_inhabitant"),
             public1_year=r.quote(f"{public1}.population.year", unit="year"),
