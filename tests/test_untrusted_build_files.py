@@ -275,20 +275,37 @@ def test_messages_name_the_published_place_never_the_staging_copy(project):
     assert published(project)["data/processed"] == before["data/processed"]
 
 
-def test_a_failed_build_says_the_outputs_are_unchanged_only_if_they_are(project):
-    """A notebook that writes over a published file directly (os.replace, a library, a subprocess: past the
-    staging copy) and then fails: the build does not claim "the previous outputs are unchanged"."""
+def test_a_failed_build_says_the_outputs_are_unchanged_only_if_they_are(project, tmp_path):
+    """Another program replaces a published file (os.replace: same size, a new inode) while a step runs, and the
+    step then fails: the build does not claim "the previous outputs are unchanged". (A notebook itself can no
+    longer write there: the audit refuses it, see the next test.)"""
+    import threading
+    import time
+
     from test_pipeline import notebook
 
-    target = project / "figures/d.txt"
+    target, started, done = project / "figures/d.txt", tmp_path / "started.marker", tmp_path / "done.marker"
     notebook(
         project / "notebooks/d_figure.ipynb",
         'processed_dir: str = "data/processed"  # in\nfigures_dir: str = "figures"  # out\n',
-        f"import os\nPath('{target}.new').write_text('tampered')\nos.replace('{target}.new', '{target}')\n"
+        f"import time\nPath('{started}').write_text('x')\ndeadline = time.monotonic() + 120\n"
+        f"while not Path('{done}').exists() and time.monotonic() < deadline:\n    time.sleep(0.05)\n"
         "raise ValueError('and then a slip')",
     )
+
+    def tamper():
+        deadline = time.monotonic() + 240
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        Path(f"{target}.new").write_text(target.read_text())
+        os.replace(f"{target}.new", target)
+        done.write_text("done")
+
+    other = threading.Thread(target=tamper, daemon=True)
+    other.start()
     before = builder(project, force=True)
     report = before.run()
+    other.join(timeout=5)
     assert not report.ok and not report.published
     assert before.changed_published() == ["figures/d.txt"]
     said = cli._previous_outputs(before.changed_published())
@@ -302,6 +319,65 @@ def test_a_failed_build_says_the_outputs_are_unchanged_only_if_they_are(project)
     quiet = builder(project, force=True)
     assert not quiet.run().ok and quiet.changed_published() == []
     assert cli._previous_outputs([]) == "the previous outputs are unchanged"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # A program's reads are outside the kernel's audit: refused before it starts, whatever it does.
+        ("import subprocess\nsubprocess.run(['cat', 'data/raw/secret.csv'])", "refuses to start a program"),
+        ("import os\nos.system('cat data/raw/secret.csv > /dev/null')", "refuses to start a program"),
+        ("import os\nos.execv('/bin/cat', ['cat', 'data/raw/secret.csv'])", "refuses to start a program"),
+        # Reads through a library (frictionless used to be exempt from the audit).
+        ("import frictionless\nfrictionless.Resource('data/raw/secret.csv').read_rows()", "read data/raw/secret.csv"),
+        # Changes that are not an open: refused before they happen, so the input is still there.
+        ("import os\nos.replace('data/raw/input.csv', 'data/raw/moved.csv')", "refuses to write data/raw/input.csv"),
+        ("import os\nos.remove('data/raw/input.csv')", "refuses to write data/raw/input.csv"),
+        ("import shutil\nshutil.rmtree('data/raw')", "refuses to write data/raw"),
+        ("import os\nos.truncate('data/raw/input.csv', 0)", "refuses to write data/raw/input.csv"),
+        ("open('data/raw/input.csv', 'w').close()", "refuses to write data/raw/input.csv"),
+        (
+            "import os\nos.replace(os.path.join(figures_dir, 'd.txt'), 'figures/d.txt')",
+            "refuses to write figures/d.txt",
+        ),
+        # Caught by the notebook: the step fails all the same (the refusal is logged).
+        (
+            "import os\ntry:\n    os.remove('data/raw/input.csv')\nexcept PermissionError:\n    pass",
+            "write data/raw/input.csv",
+        ),
+    ],
+    ids=[
+        "subprocess",
+        "os-system",
+        "os-exec",
+        "frictionless",
+        "rename",
+        "remove",
+        "rmtree",
+        "truncate",
+        "open-w",
+        "replace-published",
+        "caught",
+    ],
+)
+def test_a_notebook_cannot_read_or_change_files_past_the_audit(project, outside, body, expected):
+    """Issue 23: reads through a subprocess or frictionless escaped the audit, and a rename or a removal was
+    never seen. Each is refused (a program, a change) or named (a read); the step fails, nothing is published,
+    and every input and published file is as it was."""
+    from test_pipeline import notebook
+
+    (project / "data/raw/secret.csv").write_text("s\n1\n")
+    notebook(
+        project / "notebooks/d_figure.ipynb",
+        'processed_dir: str = "data/processed"  # in\nfigures_dir: str = "figures"  # out\n',
+        body + "\n(Path(figures_dir) / 'd.txt').write_text('figure')",
+    )
+    before, outside_before = published(project), tree_digest(outside)
+    report = builder(project, force=True).run()
+    error = next(r.error for r in report.results if r.name == "d_figure")
+    assert not report.published and expected in error, error
+    assert published(project) == before and tree_digest(outside) == outside_before
+    assert (project / "data/raw/input.csv").read_text() == "x\n1\n"
 
 
 def test_an_input_saved_while_its_step_runs_is_not_recorded_over_the_old_data(project, tmp_path):
@@ -348,3 +424,43 @@ def test_an_input_saved_while_its_step_runs_is_not_recorded_over_the_old_data(pr
     report = builder(project).run()
     assert {r.name: r.status for r in report.results} == {"a_copy": "ran", "d_figure": "ran"}
     assert (project / "data/processed/a.csv").read_text() == "x\n7\n"
+
+
+def test_a_file_planted_in_the_builds_ipython_folder_is_set_aside_never_run(project, outside):
+    """build/ipython is the kernels' IPYTHONDIR: a startup file or a profile's config planted there used to run
+    in every kernel the build starts (it ran code of build/, before the notebook and around the audit)."""
+    profile = project / "build/ipython/profile_default"
+    marker = outside / "ran.txt"
+    planted = {
+        profile / "startup/50-planted.py": f"open({str(marker)!r}, 'w').write('ran')\n",
+        profile / "ipython_kernel_config.py": f"open({str(marker)!r}, 'w').write('ran')\n",
+    }
+    for path, text in planted.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    build = builder(project, force=True)
+    report = build.run()
+    assert report.published and not marker.exists()
+    assert not any(path.exists() for path in planted)
+    kept = sorted(path.name for path in (project / "build/rejected").iterdir())
+    assert kept == ["50-planted.py.1", "ipython_kernel_config.py.1"], kept
+    note = next(line for line in build.reporter.lines if "not written by the build" in line)
+    assert "build/ipython/profile_default/startup/50-planted.py" in note and "build/rejected/" in note, note
+    # The build's own files, and what IPython itself keeps there, are never set aside.
+    assert builder(project, force=True).run().published
+    assert len(list((project / "build/rejected").iterdir())) == 2
+
+
+@pytest.mark.parametrize(
+    "where", ["build/logs/kernels.log", "build/state/study/doit.json", "build/publish-journal.json"]
+)
+def test_a_named_pipe_in_the_builds_folder_is_refused_not_opened(project, where):
+    """A named pipe as the kernels' log made every worker block for ever on opening it (the build hung until it
+    was killed); the build opens nothing in build/ but files and folders."""
+    path = project / where
+    path.unlink(missing_ok=True)
+    os.mkfifo(path)
+    before = published(project)
+    with pytest.raises(StudyError, match=rf"{where} is a named pipe, not a file the build wrote; .*remove it"):
+        builder(project).run()
+    assert published(project) == before

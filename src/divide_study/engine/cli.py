@@ -94,7 +94,7 @@ def _previous_outputs(changed: list[str]) -> str:
     shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
     return (
         f"but {len(changed)} published file(s) changed while it ran, written by something else than the build "
-        f"(a notebook writing there directly, another program): {shown}; `study build --force` makes them again"
+        f"(another program, an editor): {shown}; `study build --force` makes them again"
     )
 
 

@@ -211,7 +211,9 @@ STEPS: tuple[Step, ...] = (
 # The parameters module reads params/default.yaml (the defaults the notebooks' parameters cells take) and the CPI
 # years it checks base years against: the build has checked those values before any step ran, and they enter
 # each step's key through its parameters (``config_changed``), so they are not a step's inputs.
-EXEMPT_MODULES = ("divide_study.data.datapackage", "frictionless", "divide_study.engine.params")
+# frictionless is not exempt (it was): a notebook reading an undeclared file through it went unseen (issue 23);
+# the package's own reads through it are of files its steps declare.
+EXEMPT_MODULES = ("divide_study.data.datapackage", "divide_study.engine.params")
 # Parameters the build itself uses, that no notebook declares.
 BUILD_PARAMETERS = {"report_dir": "str"}
 # The report's title, in English; each edition's from the 'report' catalog.
@@ -376,14 +378,23 @@ def run_step(spec: dict[str, Any]) -> Any:
             }
     if outcome["ok"]:
         found = audit.undeclared(log, Path(spec["cwd"]), spec["staged"])
-        if found:
-            outcome = {
-                **outcome,
-                "ok": False,
-                "error": "used file(s) its step in the build's table of steps does not declare: "
-                + "; ".join(found)
-                + " (declare them in STEPS in src/divide_study/engine/pipeline.py, or stop using them)",
-            }
+        programs = [item.removeprefix("run ") for item in found if item.startswith("run ")]
+        files = [item for item in found if not item.startswith("run ")]
+        problems = []
+        if files:
+            problems.append(
+                "used file(s) its step in the build's table of steps does not declare: "
+                + "; ".join(files)
+                + " (declare them in STEPS in src/divide_study/engine/pipeline.py, or stop using them)"
+            )
+        if programs:
+            problems.append(
+                "started a program, whose reads and writes the build can neither check nor record: "
+                + "; ".join(repr(program) for program in programs)
+                + " (a notebook calls the package, which reads and writes in Python)"
+            )
+        if problems:
+            outcome = {**outcome, "ok": False, "error": "; and ".join(problems)}
     if outcome["ok"] and spec["publish"]:
         outcome = _publish_report(spec, outcome)
     if not outcome["ok"]:
@@ -891,7 +902,9 @@ class Builder:
         for root, published in self.published.items():
             shown = os.path.relpath(published, self.root) if published.is_relative_to(self.root) else str(published)
             message = message.replace(str(self.stage / root), shown)
-            message = message.replace(os.path.relpath(self.stage / root, config.PROJ_ROOT), shown)
+            # Relative to the project (a kernel's working folder) and to this code's project (the same in place).
+            for base in (self.root, config.PROJ_ROOT):
+                message = message.replace(os.path.relpath(self.stage / root, base), shown)
         return message
 
     def _check_state(self) -> None:
@@ -1080,7 +1093,17 @@ class Builder:
         from doit.loader import generate_tasks
 
         builder = self
-        audit.write_ipython_dir(self.build_dir / "ipython")
+        ipython = self.build_dir / "ipython"
+        foreign = audit.foreign_ipython_files(ipython)
+        for path in foreign:  # IPython would run them in every kernel: kept for the user to look at, never run
+            staging.set_aside(self.build_dir, path)
+        if foreign:
+            shown = ", ".join(path.relative_to(self.root).as_posix() for path in foreign)
+            self.reporter.note(
+                f"{shown}: not written by the build, and IPython would run it in every kernel the build starts; "
+                f"moved to {(self.build_dir / staging.REJECTED).relative_to(self.root).as_posix()}/ (never run)"
+            )
+        audit.write_ipython_dir(ipython)
         for folder in ("notebooks", "logs"):
             (self.build_dir / folder).mkdir(parents=True, exist_ok=True)
 

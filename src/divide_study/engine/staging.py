@@ -119,24 +119,47 @@ def build_lock(build_dir: Path) -> Iterator[None]:
 
 def refuse_links(build_dir: Path) -> None:
     """The build follows no symbolic link in the entries of ``build/`` it uses: a link planted there (the
-    journal, a log, the state, the notebooks' folder) would make it read or write a file elsewhere."""
+    journal, a log, the state, the notebooks' folder) would make it read or write a file elsewhere. Nor does it
+    open a named pipe, a socket or a device there (a pipe as ``build/logs/kernels.log`` hung the build)."""
     if not build_dir.is_dir():
         return
     # Stale staging folders (``.stage-*``) are not looked into: they are removed, links unfollowed.
     tops = [build_dir / name for name in OWN_ENTRIES]
     for top in tops:
-        found = [top] if top.is_symlink() else []
+        found = [top] if top.is_symlink() or _special(top) else []
         if not found and top.is_dir():
             for folder, dirs, files in os.walk(top):
-                found += [Path(folder) / name for name in (*dirs, *files) if (Path(folder) / name).is_symlink()]
+                entries = [Path(folder) / name for name in (*dirs, *files)]
+                found += [path for path in entries if path.is_symlink() or _special(path)]
                 if found:
                     break
-        if found:
+        if found and found[0].is_symlink():
             raise StudyError(
                 f"{_shown(build_dir, found[0])} is a symbolic link (to {os.readlink(found[0])}); the build follows "
                 "no link in its own folder build/: remove the link and build again (nothing was read or written "
                 "through it)"
             )
+        if found:
+            # A named pipe would block the build for ever when it opens its log; a device or a socket is no file.
+            raise StudyError(
+                f"{_shown(build_dir, found[0])} is {_special(found[0])}, not a file the build wrote; the build keeps "
+                "only files and folders in build/: remove it and build again (nothing was read or written through it)"
+            )
+
+
+def _special(path: Path) -> str:
+    """What a path is if it is neither a regular file nor a folder (nor missing, nor a link): else ''."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return ""
+    kinds = {
+        stat.S_IFIFO: "a named pipe",
+        stat.S_IFSOCK: "a socket",
+        stat.S_IFCHR: "a device",
+        stat.S_IFBLK: "a device",
+    }
+    return kinds.get(stat.S_IFMT(mode), "")
 
 
 def set_aside(build_dir: Path, path: Path) -> Path:
