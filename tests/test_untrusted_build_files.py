@@ -129,6 +129,51 @@ def test_a_journal_the_build_did_not_write_is_set_aside_never_acted_on(project, 
     assert builder(project).run().ok
 
 
+@pytest.mark.parametrize(
+    ("staged", "published_as", "expected"),
+    [
+        ("build/.stage-study/processed", "README.md", "is a file, not a folder a build publishes"),
+        ("build/.stage-study/processed", "mywork", "is not the study's processed folder"),
+        ("build/.stage-study/processed", "scenarios", "is not the study's processed folder"),
+        ("build/.stage-scenario-a/processed", "scenarios", "is not a folder of the edition scenarios/a/"),
+        ("build/.stage-scenario-a/processed", "scenarios/b/data/processed", "is not a folder of the edition"),
+        ("build/.stage-study/state", "build/state/scenario-a", "is not the state of 'study'"),
+        ("build/.stage-study/evil", "data/processed", "is not a folder a build stages"),
+    ],
+    ids=[
+        "a-file",
+        "a-users-folder",
+        "every-edition",
+        "every-edition-from-one",
+        "another-edition",
+        "other-state",
+        "odd-stage",
+    ],
+)
+def test_a_journal_naming_a_file_or_folder_no_build_publishes_is_refused(project, staged, published_as, expected):
+    """A forged journal whose paths are inside the project and outside its own folders: a roll-forward used to
+    move README.md, a folder of the user's or the folder of every scenario edition into the stage and delete it."""
+    for path, text in {
+        "README.md": "the project's own\n",
+        "mywork/notes.txt": "mine\n",
+        "scenarios/b/data/processed/x.csv": "x\n1\n",
+    }.items():
+        (project / path).parent.mkdir(parents=True, exist_ok=True)
+        (project / path).write_text(text)
+    (project / staged).mkdir(parents=True)
+    (project / staged / "forged.txt").write_text("forged\n")
+    backup = Path(staged).parent / "previous" / "0.previous"
+    (project / backup.parent).mkdir(parents=True, exist_ok=True)
+    write_journal(project, {"moves": [{"staged": staged, "published": published_as, "backup": str(backup)}]})
+    before = {name: tree_digest(project / name) for name in ("mywork", "scenarios", "data", "figures")}
+    readme = (project / "README.md").read_text()
+    with pytest.raises(StudyError, match="is not a publish journal this build wrote") as refused:
+        builder(project).run()
+    assert expected in str(refused.value), refused.value
+    assert (project / "README.md").read_text() == readme
+    assert {name: tree_digest(project / name) for name in before} == before
+
+
 def test_the_journal_holds_paths_relative_to_the_project_so_a_copy_finishes_its_own_publish(
     project, tmp_path, monkeypatch
 ):
@@ -212,6 +257,14 @@ def test_a_time_limit_that_is_not_positive_is_refused(value, capsys):
     code = cli.main(["build", "--timeout", value, "--no-pdf"])
     err = capsys.readouterr().err
     assert code == 2 and f"--timeout {value}: a cell's time limit is a whole number of seconds, 1 or more" in err
+
+
+@pytest.mark.parametrize("value", ["0", "-3"])
+def test_a_number_of_jobs_that_is_not_positive_is_refused(value, capsys):
+    """--jobs 0 used to run one notebook per core and --jobs -3 one at a time, without a word."""
+    code = cli.main(["build", "--jobs", value, "--no-pdf"])
+    err = capsys.readouterr().err
+    assert code == 2 and f"--jobs {value}: the number of notebooks run at once is a whole number, 1 or more" in err
 
 
 def test_an_edition_never_publishes_over_another_scenarios_edition(tmp_path):
@@ -464,3 +517,48 @@ def test_a_named_pipe_in_the_builds_folder_is_refused_not_opened(project, where)
     with pytest.raises(StudyError, match=rf"{where} is a named pipe, not a file the build wrote; .*remove it"):
         builder(project).run()
     assert published(project) == before
+
+
+@pytest.mark.parametrize(
+    ("raised", "mistake"),
+    [
+        (
+            "from divide_study.errors import DataError\nraise DataError('data/raw/input.csv', 'bad', row=1)",
+            True,
+        ),
+        ("from divide_study.i18n import BrokenCatalog\nraise BrokenCatalog('report.po, line 7: not a line')", True),
+        ("raise ValueError('a bug')", False),
+    ],
+    ids=["data-error", "broken-catalog", "a-bug"],
+)
+def test_a_failure_on_the_users_inputs_is_a_user_mistake(project, raised, mistake):
+    """A raw row the cleaning step refuses is the user's mistake (exit 2, as a bad parameter is), a bug is not
+    (exit 1): told apart by the exception's class, the only thing papermill says of it."""
+    from test_pipeline import notebook
+
+    notebook(
+        project / "notebooks/d_figure.ipynb",
+        'processed_dir: str = "data/processed"  # in\nfigures_dir: str = "figures"  # out\n',
+        raised,
+    )
+    report = builder(project, force=True).run()
+    assert not report.ok and report.user_mistake is mistake
+
+
+def test_every_kind_of_study_error_is_known_as_a_users_mistake():
+    """The build tells a user's mistake by its class name; a kind defined in a module DEFINED_IN does not list
+    would exit 1."""
+    import importlib
+    import pkgutil
+
+    import divide_study
+    from divide_study.errors import StudyError, user_error_names
+
+    for module in pkgutil.walk_packages(divide_study.__path__, "divide_study."):
+        importlib.import_module(module.name)
+    kinds, todo = set(), [StudyError]
+    while todo:
+        kind = todo.pop()
+        kinds.add(kind.__name__)
+        todo.extend(kind.__subclasses__())
+    assert kinds == user_error_names()

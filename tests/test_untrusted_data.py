@@ -128,6 +128,17 @@ def test_a_scenario_name_a_spreadsheet_would_run_is_refused(tmp_path, name):
         scenario_files(tmp_path)
 
 
+@pytest.mark.parametrize("name", ["default.yaml", "Default.yml", " default .yaml"])
+def test_a_scenario_named_as_the_published_study_is_refused(tmp_path, name):
+    """The stamp says "Parameters: default" for the published study (and no "Scenario" mark): a scenario of that
+    name was stamped as the study itself, its edition in scenarios/default/ indistinguishable from it."""
+    (tmp_path / name).write_text("persons_per_household: 2.5\n")
+    with pytest.raises(ParameterError, match=r"is the published study's .*rename the file"):
+        scenario_files(tmp_path)
+    (tmp_path / name).rename(tmp_path / "defaults_2.yaml")
+    assert [p.name for p in scenario_files(tmp_path)] == ["defaults_2.yaml"]
+
+
 def test_a_duplicate_id_names_the_row_it_repeats_counted_as_the_user_counts(initiatives):
     """frictionless says "the row at position 3" counting the header as row 1: one off from our rows."""
     path = initiatives()

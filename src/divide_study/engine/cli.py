@@ -79,7 +79,7 @@ def _build(args: argparse.Namespace) -> int:
             f"build failed ({failed}): nothing was published; {_previous_outputs(builder.changed_published())}",
             file=sys.stderr,
         )
-        return 1
+        return 2 if report.user_mistake else 1  # 2: a mistake in the user's inputs, as for a bad parameter
     if ran == 0:
         print(f"nothing to do: all {skipped} notebook(s) up to date ({seconds:.2f} s)")
     else:

@@ -329,6 +329,9 @@ class StepResult:
     status: str  # ran, skipped, failed, blocked
     seconds: float = 0.0
     error: str = ""
+    # The failure is a mistake in the user's inputs or parameters (a StudyError raised in the notebook: a bad
+    # row of a raw table, a broken catalog), not a fault of the code or the machine: the build exits 2.
+    user_mistake: bool = False
 
 
 @dataclass
@@ -341,6 +344,12 @@ class BuildReport:
     @property
     def ok(self) -> bool:
         return all(result.status in ("ran", "skipped") for result in self.results)
+
+    @property
+    def user_mistake(self) -> bool:
+        """Every failed step failed on a mistake of the user's (the steps blocked behind it did not run)."""
+        failed = [result for result in self.results if result.status == "failed"]
+        return bool(failed) and all(result.user_mistake for result in failed)
 
     def count(self, status: str) -> int:
         return sum(result.status == status for result in self.results)
@@ -654,7 +663,7 @@ class _DoitReporter:
         message = self.builder.unstaged(getattr(fail, "message", "") or str(fail))
         if not message.startswith("notebook "):
             message = f"notebook {config.display_path(self.builder.notebook(task.name))}, {message.strip()}"
-        self._finish(StepResult(task.name, "failed", seconds, message))
+        self._finish(StepResult(task.name, "failed", seconds, message, user_mistake=_user_mistake(message)))
 
     def skip_uptodate(self, task):
         self._finish(StepResult(task.name, "skipped"))
@@ -674,6 +683,18 @@ class _DoitReporter:
 
     def complete_run(self):
         pass
+
+
+# How a notebook's failure begins: 'notebook …, cell 4 (In [4]): DataError: …' (``_describe_cell_error``).
+_CELL_ERROR = re.compile(r"^notebook .*?, cell \d+(?: \(In \[\d+\]\))?: (\w+): ")
+
+
+def _user_mistake(message: str) -> bool:
+    """Whether a step's failure is a StudyError raised in its notebook (the user's inputs or parameters)."""
+    from divide_study.errors import user_error_names
+
+    found = _CELL_ERROR.match(message)
+    return bool(found) and found.group(1) in user_error_names()
 
 
 def _safe_name(text: str) -> str:
@@ -720,7 +741,13 @@ class Builder:
         staging.crash_point_setting()  # a malformed fault-injection setting is refused before anything runs
         self.force, self.timeout, self.pdf = force, timeout, pdf
         self.reporter = reporter or Reporter()
-        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+            # 0 used to mean every core and -3 one, silently: a limit is positive, as the time limit is.
+            raise StudyError(
+                f"--jobs {jobs}: the number of notebooks run at once is a whole number, 1 or more (leave it out "
+                "for one per core)"
+            )
+        self.jobs = jobs or os.cpu_count() or 1
         for name in self.order:
             read_notebook(self.notebook(name))  # a truncated notebook is named here, not as a traceback
         self.declared = {name: notebook_parameters(self.notebook(name)) for name in self.order}
@@ -738,6 +765,10 @@ class Builder:
             self.parameters if scenario is None else load_parameters(declared, None, default_path, BUILD_PARAMETERS)
         )
         self.edition = self._edition(defaults)
+        # The study's own published folders (whatever this build publishes): a journal's moves are checked
+        # against them before an interrupted publish is rolled forward.
+        study = output_folders(defaults, OUTPUT_ROOTS.values(), INPUT_ROOTS.values(), self.root, base=self.root)
+        self.study_published = {root: study[key] for root, key in OUTPUT_ROOTS.items() if key in study}
         self.base = self.root if self.edition is None else self.root / SCENARIOS_DIR / _safe_name(self.edition)
         self.inputs = self._folders(INPUT_ROOTS, self.root)
         self.published = self._outputs()
@@ -841,7 +872,7 @@ class Builder:
         report = BuildReport(destination=self.base)
         with staging.build_lock(self.build_dir):
             staging.refuse_links(self.build_dir)
-            if staging.recover(self.build_dir, keep=tuple(self.inputs.values())):
+            if staging.recover(self.build_dir, keep=tuple(self.inputs.values()), study=self.study_published):
                 self.reporter.note("finished publishing what an interrupted build had started")
             self.published_before = self.published_signature()
             staging.remove_stale_stages(self.build_dir)

@@ -264,8 +264,12 @@ def _journal_path(build_dir: Path, text: Any, where: str, keep: tuple[Path, ...]
     return path
 
 
-def _checked_moves(build_dir: Path, data: Any, keep: tuple[Path, ...] = ()) -> list[dict[str, Path]]:
-    """A journal's moves, every one checked (see ``_journal_path``), or a JournalError saying what is wrong."""
+def _checked_moves(
+    build_dir: Path, data: Any, keep: tuple[Path, ...] = (), study: dict[str, Path] | None = None
+) -> list[dict[str, Path]]:
+    """A journal's moves, every one checked (see ``_journal_path`` and ``_check_move``), or a JournalError saying
+    what is wrong. ``study`` maps each staged root (``processed``, ``figures``, ``report``) to the study's own
+    published folder, when the caller knows it."""
     shape = '{"moves": [{"staged": …, "published": …, "backup": …}, …]}'
     if not isinstance(data, dict) or set(data) != {"moves"} or not isinstance(data["moves"], list):
         raise JournalError(f"expected {shape}, found {type(data).__name__} {_clip(data)}")
@@ -273,8 +277,50 @@ def _checked_moves(build_dir: Path, data: Any, keep: tuple[Path, ...] = ()) -> l
     for number, entry in enumerate(data["moves"], start=1):
         if not isinstance(entry, dict) or set(entry) != set(_MOVE_KEYS):
             raise JournalError(f"move {number} is {_clip(entry)}, not {{staged, published, backup}}")
-        moves.append({key: _journal_path(build_dir, entry[key], f"move {number}, {key}", keep) for key in _MOVE_KEYS})
+        move = {key: _journal_path(build_dir, entry[key], f"move {number}, {key}", keep) for key in _MOVE_KEYS}
+        _check_move(build_dir, move, f"move {number}", study)
+        moves.append(move)
     return moves
+
+
+# The folders a build stages (``build/.stage-<target>/<root>``): the published roots and the engine's state.
+STAGED_ROOTS = ("processed", "figures", "report", "state")
+SCENARIOS = "scenarios"
+
+
+def _check_move(build_dir: Path, move: dict[str, Path], where: str, study: dict[str, Path] | None) -> None:
+    """A move as a build writes it, and no other: ``build/.stage-T/R`` onto the folder R of the target T (the
+    study's folders, ``scenarios/NAME/…`` for the edition of NAME, ``build/state/T`` for the state), the backup
+    inside the same stage. A forged journal naming a file of the project (``README.md``), the folder of every
+    edition (``scenarios``) or a folder of the user's (``mywork``) used to be rolled forward, and what it named
+    deleted with the stage."""
+    root = build_dir.parent
+    staged = move["staged"].relative_to(build_dir)
+    published = move["published"].relative_to(root)
+    shown = published.as_posix()
+    if len(staged.parts) != 2 or staged.parts[1] not in STAGED_ROOTS:
+        raise JournalError(f"{where}, staged ({staged}) is not a folder a build stages (build/.stage-*/<root>)")
+    stage, kind = staged.parts
+    target = stage.removeprefix(".stage-")
+    if not move["backup"].is_relative_to(build_dir / stage):
+        raise JournalError(f"{where}, backup is not inside its own stage {build_dir.name}/{stage}")
+    if move["published"].exists() and not move["published"].is_dir():
+        raise JournalError(f"{where}, published ({shown}) is a file, not a folder a build publishes")
+    if kind == "state":
+        if move["published"] != build_dir / "state" / target:
+            raise JournalError(
+                f"{where}, published ({shown}) is not the state of {target!r} ({build_dir.name}/state/{target})"
+            )
+        return
+    if target.startswith("scenario-"):
+        edition = target.removeprefix("scenario-")
+        if not (len(published.parts) > 2 and published.parts[:2] == (SCENARIOS, edition)):
+            raise JournalError(f"{where}, published ({shown}) is not a folder of the edition {SCENARIOS}/{edition}/")
+    elif target == "study":
+        if published.parts[:1] == (SCENARIOS,) or (study is not None and move["published"] != study.get(kind)):
+            raise JournalError(f"{where}, published ({shown}) is not the study's {kind} folder")
+    else:
+        raise JournalError(f"{where}, staged ({staged}) names no build's target")
 
 
 def _clip(value: Any) -> str:
@@ -282,7 +328,9 @@ def _clip(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def read_journal(build_dir: Path, keep: tuple[Path, ...] = ()) -> list[dict[str, Path]]:
+def read_journal(
+    build_dir: Path, keep: tuple[Path, ...] = (), study: dict[str, Path] | None = None
+) -> list[dict[str, Path]]:
     """The moves of ``build/publish-journal.json``, checked; a JournalError if it is not one a build wrote."""
     journal = build_dir / JOURNAL
     if journal.is_symlink() or not journal.is_file():
@@ -291,7 +339,7 @@ def read_journal(build_dir: Path, keep: tuple[Path, ...] = ()) -> list[dict[str,
         data = json.loads(journal.read_bytes().decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise JournalError(f"it is not JSON ({exc})") from exc
-    return _checked_moves(build_dir, data, keep)
+    return _checked_moves(build_dir, data, keep, study)
 
 
 def _roll_forward(entries: list[dict[str, Path]], point=lambda: None) -> None:
@@ -312,18 +360,19 @@ def _roll_forward(entries: list[dict[str, Path]], point=lambda: None) -> None:
         point()
 
 
-def recover(build_dir: Path, keep: Iterable[Path] = ()) -> bool:
+def recover(build_dir: Path, keep: Iterable[Path] = (), study: dict[str, Path] | None = None) -> bool:
     """Finish a publish that a crash interrupted (the journal is there). True if there was one.
 
     The journal is checked first (``read_journal``; ``keep`` are folders it may never name, the study's
-    inputs); one that a build did not write is set aside under ``build/rejected/`` and nothing in it is done.
+    inputs; ``study`` the study's own published folders, by staged root); one that a build did not write is
+    set aside under ``build/rejected/`` and nothing in it is done.
     """
     journal = build_dir / JOURNAL
     build_dir.joinpath(JOURNAL).with_suffix(".tmp").unlink(missing_ok=True)  # never committed: ignore it
     if not journal.exists() and not journal.is_symlink():
         return False
     try:
-        entries = read_journal(build_dir, tuple(Path(folder).resolve() for folder in keep))
+        entries = read_journal(build_dir, tuple(Path(folder).resolve() for folder in keep), study)
     except JournalError as exc:
         kept = set_aside(build_dir, journal)
         raise StudyError(
