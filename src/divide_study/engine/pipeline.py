@@ -875,6 +875,7 @@ class Builder:
             if staging.recover(self.build_dir, keep=tuple(self.inputs.values()), study=self.study_published):
                 self.reporter.note("finished publishing what an interrupted build had started")
             self.published_before = self.published_signature()
+            self._check_inputs_are_files()
             staging.remove_stale_stages(self.build_dir)
             self._check_state()
             try:
@@ -896,6 +897,22 @@ class Builder:
                 if not (self.build_dir / staging.JOURNAL).exists():  # else the next start needs the stage
                     shutil.rmtree(self.stage, ignore_errors=True)
         return report
+
+    def _check_inputs_are_files(self) -> None:
+        """Every input a step reads is a file: a named pipe (or a socket, a device) among them made the step's
+        kernel wait for ever on reading it, with no word until the cell's time limit (10 minutes)."""
+        for step in self.steps.values():
+            for read in step.reads:
+                root, pattern = read.split(":", 1)
+                if root not in self.inputs:
+                    continue
+                for path in sorted(self.inputs[root].glob(pattern)):
+                    kind = staging.special_kind(path)
+                    if kind:
+                        raise StudyError(
+                            f"{config.display_path(path)} is {kind}, not a file; a step of the build reads it "
+                            f"({step.name}): put the file itself there"
+                        )
 
     def published_signature(self) -> dict[str, tuple[int, int, int]]:
         """Each published file's size, modification time and inode (a rename onto it changes the inode): what

@@ -126,11 +126,11 @@ def refuse_links(build_dir: Path) -> None:
     # Stale staging folders (``.stage-*``) are not looked into: they are removed, links unfollowed.
     tops = [build_dir / name for name in OWN_ENTRIES]
     for top in tops:
-        found = [top] if top.is_symlink() or _special(top) else []
+        found = [top] if top.is_symlink() or special_kind(top) else []
         if not found and top.is_dir():
             for folder, dirs, files in os.walk(top):
                 entries = [Path(folder) / name for name in (*dirs, *files)]
-                found += [path for path in entries if path.is_symlink() or _special(path)]
+                found += [path for path in entries if path.is_symlink() or special_kind(path)]
                 if found:
                     break
         if found and found[0].is_symlink():
@@ -142,12 +142,13 @@ def refuse_links(build_dir: Path) -> None:
         if found:
             # A named pipe would block the build for ever when it opens its log; a device or a socket is no file.
             raise StudyError(
-                f"{_shown(build_dir, found[0])} is {_special(found[0])}, not a file the build wrote; the build keeps "
-                "only files and folders in build/: remove it and build again (nothing was read or written through it)"
+                f"{_shown(build_dir, found[0])} is {special_kind(found[0])}, not a file the build wrote; the build "
+                "keeps only files and folders in build/: remove it and build again (nothing was read or written "
+                "through it)"
             )
 
 
-def _special(path: Path) -> str:
+def special_kind(path: Path) -> str:
     """What a path is if it is neither a regular file nor a folder (nor missing, nor a link): else ''."""
     try:
         mode = path.lstat().st_mode
