@@ -305,9 +305,11 @@ def package_fingerprint(root: Path | None = None) -> str:
     """
     hasher = hashlib.sha256()
     _hash_files(hasher, Path(__file__).resolve().parents[1], "**/*", skip="__pycache__")
-    for lock in sorted({(root or config.PROJ_ROOT) / "uv.lock", config.PROJ_ROOT / "uv.lock"}):
-        if lock.is_file():
-            hasher.update(b"uv.lock\0" + hashlib.sha256(lock.read_bytes()).digest())
+    # Each different lock once: a project built with --root from another copy of the same code and lock hashed
+    # the same lock twice, and its stamp named other code than a build in place (issue 23, a new case).
+    locks = {(root or config.PROJ_ROOT) / "uv.lock", config.PROJ_ROOT / "uv.lock"}
+    for digest in sorted({hashlib.sha256(lock.read_bytes()).digest() for lock in locks if lock.is_file()}):
+        hasher.update(b"uv.lock\0" + digest)
     return hasher.hexdigest()
 
 
