@@ -562,3 +562,44 @@ def test_every_kind_of_study_error_is_known_as_a_users_mistake():
         kinds.add(kind.__name__)
         todo.extend(kind.__subclasses__())
     assert kinds == user_error_names()
+
+
+@pytest.mark.parametrize(
+    ("where", "make", "said"),
+    [
+        ("build/state/study/manifests/a_copy.json", "folder", "output record build/state/study/manifests/a_copy.json"),
+        ("build/state/study/manifests/a_copy.json", "[1, 2]", "is not a mapping of each output to its SHA-256"),
+        ("build/state/study/manifests/a_copy.json", "{trunc", "is not JSON"),
+        ("build/notebooks/a_copy.ipynb", "folder", "executed copy build/notebooks/a_copy.ipynb is not a file"),
+    ],
+    ids=["manifest-folder", "manifest-list", "manifest-truncated", "executed-copy-folder"],
+)
+def test_a_step_file_of_the_build_that_is_not_one_is_set_aside_and_the_step_reruns(project, where, make, said):
+    """A folder as a step's output record failed the step at every build with "PythonAction Error"; a folder as
+    its executed copy failed it with IsADirectoryError, saying the copy was kept."""
+    path = project / where
+    path.unlink(missing_ok=True)
+    if make == "folder":
+        (path / "inside").mkdir(parents=True)
+    else:
+        path.write_text(make)
+    build = builder(project, force="notebooks" in where)  # an executed copy is rewritten when its step runs
+    report = build.run()
+    assert report.published and {r.name: r.status for r in report.results}["a_copy"] == "ran"
+    note = next(line for line in build.reporter.lines if "is kept as build/rejected/" in line)
+    assert said in note, note
+    assert path.is_file()  # written again by the step
+
+
+def test_an_error_of_the_build_inside_a_step_is_said_not_lost(project, monkeypatch):
+    """An exception inside the build's own code of a step (here: hashing its inputs, in the step's worker) was
+    reported by doit as "PythonAction Error" alone."""
+    from divide_study.engine import pipeline
+
+    def broken(spec):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pipeline, "input_digests", broken)
+    report = builder(project, force=True).run()
+    error = next(r.error for r in report.results if r.status == "failed")
+    assert "the build could not run or record this step: OSError: [Errno 28] No space left on device" in error

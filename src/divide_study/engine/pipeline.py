@@ -361,7 +361,20 @@ class BuildReport:
 
 
 def run_step(spec: dict[str, Any]) -> Any:
-    """doit action: run one notebook, check its file accesses, record its outputs. A failure is a TaskFailed."""
+    """doit action: run one notebook, check its file accesses, record its outputs. A failure is a TaskFailed,
+    never an exception (doit would say only "PythonAction Error")."""
+    from doit.exceptions import TaskFailed
+
+    try:
+        return _run_step(spec)
+    except Exception as exc:
+        return TaskFailed(
+            f"notebook {spec['shown_notebook']}, the build could not run or record this step: "
+            f"{type(exc).__name__}: {exc}"
+        )
+
+
+def _run_step(spec: dict[str, Any]) -> Any:
     from doit.exceptions import TaskFailed
 
     staging.die_with_parent()
@@ -976,6 +989,34 @@ class Builder:
                 f"the build's record {database.relative_to(self.root).as_posix()} could not be read ({exc}); it is "
                 f"kept as {kept.relative_to(self.root).as_posix()} and this build runs every step, as a first build"
             )
+        self._check_step_files()
+
+    def _check_step_files(self) -> None:
+        """Each step's output record (``build/state/<target>/manifests/<step>.json``: a mapping of each output to
+        its SHA-256) and each executed copy (``build/notebooks/<step>.ipynb``) are files the build writes: a
+        folder, or a record that is not one, in their place is set aside and its step runs again. A folder there
+        used to fail the step every build, saying only "PythonAction Error" or naming the executed copy as kept."""
+        found = [(path, "output record") for path in sorted((self.state_dir / "manifests").glob("*"))]
+        found += [(path, "executed copy") for path in sorted((self.build_dir / "notebooks").glob("*"))]
+        for path, what in found:
+            problem = ""
+            if not path.is_file():
+                problem = "not a file"
+            elif what == "output record":
+                try:
+                    data = json.loads(path.read_bytes().decode("utf-8"))
+                except (ValueError, UnicodeDecodeError) as exc:
+                    problem = f"not JSON: {exc}"
+                else:
+                    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+                        problem = "not a mapping of each output to its SHA-256"
+            if problem:
+                kept = staging.set_aside(self.build_dir, path)
+                then = "its step runs again" if what == "output record" else "its step writes a new one when it runs"
+                self.reporter.note(
+                    f"the build's {what} {path.relative_to(self.root).as_posix()} is {problem}; it is kept as "
+                    f"{kept.relative_to(self.root).as_posix()}, and {then}"
+                )
 
     def _make_stage(self) -> None:
         """A private copy of the published outputs (and of the engine's state) that this build works in."""
