@@ -571,13 +571,24 @@ def test_every_kind_of_study_error_is_known_as_a_users_mistake():
         ("build/state/study/manifests/a_copy.json", "[1, 2]", "is not a mapping of each output to its SHA-256"),
         ("build/state/study/manifests/a_copy.json", "{trunc", "is not JSON"),
         ("build/notebooks/a_copy.ipynb", "folder", "executed copy build/notebooks/a_copy.ipynb is not a file"),
+        ("build/state/study/manifests", "a file", "manifests is a file where the build keeps a folder"),
+        ("build/notebooks", "a file", "build/notebooks is a file where the build keeps a folder"),
     ],
-    ids=["manifest-folder", "manifest-list", "manifest-truncated", "executed-copy-folder"],
+    ids=[
+        "manifest-folder",
+        "manifest-list",
+        "manifest-truncated",
+        "executed-copy-folder",
+        "manifests-file",
+        "notebooks-file",
+    ],
 )
 def test_a_step_file_of_the_build_that_is_not_one_is_set_aside_and_the_step_reruns(project, where, make, said):
     """A folder as a step's output record failed the step at every build with "PythonAction Error"; a folder as
     its executed copy failed it with IsADirectoryError, saying the copy was kept."""
     path = project / where
+    if path.is_dir() and make != "folder":
+        shutil.rmtree(path)
     path.unlink(missing_ok=True)
     if make == "folder":
         (path / "inside").mkdir(parents=True)
@@ -588,7 +599,7 @@ def test_a_step_file_of_the_build_that_is_not_one_is_set_aside_and_the_step_reru
     assert report.published and {r.name: r.status for r in report.results}["a_copy"] == "ran"
     note = next(line for line in build.reporter.lines if "is kept as build/rejected/" in line)
     assert said in note, note
-    assert path.is_file()  # written again by the step
+    assert path.is_file() if make == "folder" or where.endswith(".json") else path.is_dir()  # written again
 
 
 def test_an_error_of_the_build_inside_a_step_is_said_not_lost(project, monkeypatch):

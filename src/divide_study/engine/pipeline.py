@@ -996,6 +996,13 @@ class Builder:
         its SHA-256) and each executed copy (``build/notebooks/<step>.ipynb``) are files the build writes: a
         folder, or a record that is not one, in their place is set aside and its step runs again. A folder there
         used to fail the step every build, saying only "PythonAction Error" or naming the executed copy as kept."""
+        for folder in (self.state_dir / "manifests", self.build_dir / "notebooks", self.build_dir / "logs"):
+            if folder.exists() and not folder.is_dir():  # a file where the build keeps a folder
+                kept = staging.set_aside(self.build_dir, folder)
+                self.reporter.note(
+                    f"{folder.relative_to(self.root).as_posix()} is a file where the build keeps a folder; it is kept "
+                    f"as {kept.relative_to(self.root).as_posix()}"
+                )
         found = [(path, "output record") for path in sorted((self.state_dir / "manifests").glob("*"))]
         found += [(path, "executed copy") for path in sorted((self.build_dir / "notebooks").glob("*"))]
         for path, what in found:
