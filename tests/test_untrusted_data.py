@@ -148,3 +148,19 @@ def test_a_duplicate_id_names_the_row_it_repeats_counted_as_the_user_counts(init
     message = str(info.value)
     assert "initiatives.csv, row 3 (line 4) [initiative=gers_numerique]" in message, message
     assert "the same as row 1 (line 2)" in message, message
+
+
+@pytest.mark.parametrize(("ending", "line"), [("\r", 1), ("\n", None), ("\r\n", None)])
+def test_lines_ended_by_a_carriage_return_alone_are_named(initiatives, ending, line):
+    """A file saved with CR line endings (old Mac editors) failed with the CSV reader's "new-line character seen
+    in unquoted field - do you need to open the file in universal-newline mode?", naming no file; LF and CRLF
+    read as before."""
+    path = initiatives()
+    path.write_bytes(path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", ending.encode()))
+    if line is None:
+        assert len(read_table(path)) == 2
+        return
+    with pytest.raises(DataError) as refused:
+        read_table(path)
+    message = str(refused.value)
+    assert "initiatives.csv" in message and f"line {line} ends with a carriage return alone" in message, message
