@@ -352,6 +352,10 @@ def test_a_failed_build_says_the_outputs_are_unchanged_only_if_they_are(project,
             time.sleep(0.05)
         Path(f"{target}.new").write_text(target.read_text())
         os.replace(f"{target}.new", target)
+        # Written in place, the same size, its modification time set back: only its change time tells.
+        other, was = project / "data/processed/a.csv", (project / "data/processed/a.csv").stat()
+        other.write_text(other.read_text().replace("1", "9"))
+        os.utime(other, ns=(was.st_atime_ns, was.st_mtime_ns))
         done.write_text("done")
 
     other = threading.Thread(target=tamper, daemon=True)
@@ -360,9 +364,9 @@ def test_a_failed_build_says_the_outputs_are_unchanged_only_if_they_are(project,
     report = before.run()
     other.join(timeout=5)
     assert not report.ok and not report.published
-    assert before.changed_published() == ["figures/d.txt"]
+    assert before.changed_published() == ["data/processed/a.csv", "figures/d.txt"]
     said = cli._previous_outputs(before.changed_published())
-    assert said.startswith("but 1 published file(s) changed while it ran") and "figures/d.txt" in said, said
+    assert said.startswith("but 2 published file(s) changed while it ran") and "figures/d.txt" in said, said
     # A failure that touched nothing says so.
     notebook(
         project / "notebooks/d_figure.ipynb",

@@ -794,7 +794,7 @@ class Builder:
         if self.edition is not None:
             self._check_edition_folder()
         self.specs: dict[str, dict[str, Any]] = {}  # each step's spec, as its doit task was made
-        self.published_before: dict[str, tuple[int, int, int]] | None = None  # see published_signature
+        self.published_before: dict[str, tuple[int, int, int, int]] | None = None  # see published_signature
 
     def _check_edition_folder(self) -> None:
         """One scenario name, one folder: an edition never publishes over another scenario's edition whose name
@@ -929,10 +929,11 @@ class Builder:
                             f"({step.name}): put the file itself there"
                         )
 
-    def published_signature(self) -> dict[str, tuple[int, int, int]]:
-        """Each published file's size, modification time and inode (a rename onto it changes the inode): what
-        tells, after a failed build, whether "the previous outputs are unchanged" is true (a stat per file, so
-        that a build that changes nothing costs nothing more)."""
+    def published_signature(self) -> dict[str, tuple[int, int, int, int]]:
+        """Each published file's size, modification time, inode (a rename onto it changes the inode) and change
+        time (a write in place of the same size, its modification time set back with ``os.utime`` or ``touch
+        -d``, changes it: no program can set it): what tells, after a failed build, whether "the previous outputs
+        are unchanged" is true (a stat per file, so that a build that changes nothing costs nothing more)."""
         found = {}
         for published in self.published.values():
             for folder, _, files in os.walk(published):
@@ -946,6 +947,7 @@ class Builder:
                         status.st_size,
                         status.st_mtime_ns,
                         status.st_ino,
+                        status.st_ctime_ns,
                     )
         return found
 
