@@ -174,6 +174,51 @@ def test_the_pdf_records_the_html_hash_and_stays_a_pdf(tmp_path: Path):
         record_html_hash(pdf, "b" * 63 + ")")
 
 
+@pytest.mark.parametrize(
+    ("browser", "said"),
+    [
+        ("/bin/false", "Chromium (/bin/false) could not print the PDF (exit 1): it said nothing"),
+        ("/bin/true", "Chromium (/bin/true) could not print the PDF (exit 0 and wrote no PDF): it said nothing"),
+        ("not-executable", "could not be started (Permission denied); set STUDY_BROWSER to a Chrome or Chromium"),
+    ],
+)
+def test_a_browser_that_cannot_print_is_named_and_no_pdf_is_left(tmp_path: Path, browser, said):
+    """STUDY_BROWSER naming a program that is not a browser: a file that is no program gave a traceback
+    (PermissionError), a program that prints nothing 'could not print the PDF (exit 1): ' naming nothing."""
+    from divide_study.errors import StudyError
+    from divide_study.report.publish import to_pdf
+
+    if browser == "not-executable":
+        browser = str(tmp_path / "chrome.txt")
+        Path(browser).write_text("not a program\n")
+    html = tmp_path / "report.html"
+    html.write_text("<p>x</p>")
+    with pytest.raises(StudyError) as refused:
+        to_pdf(html, tmp_path / "report.pdf", browser, timeout=30)
+    assert said in str(refused.value), refused.value
+    assert not (tmp_path / "report.pdf").exists()
+
+
+@pytest.mark.parametrize("name", ["Gers $5 to $6", r"Gers $\frac$", "A $ and a $"])
+def test_a_name_with_dollars_is_drawn_as_written_in_charts(name):
+    """matplotlib read a pair of '$' in an initiative's short name or a label as TeX: "Gers $5 to $6" was drawn
+    "Gers 5to6" in every chart, and "$\\frac$" stopped 02 with a parse error."""
+    import matplotlib.pyplot as plt
+
+    from divide_study.analysis.plots import use_style
+
+    use_style()
+    figure = plt.figure()
+    try:
+        renderer = figure.canvas.get_renderer()
+        shown = figure.text(0, 0.5, name)
+        plain = figure.text(0, 0.2, name, parse_math=False)
+        figure.canvas.draw()
+        assert shown.get_window_extent(renderer).width == plain.get_window_extent(renderer).width
+    finally:
+        plt.close(figure)
+
+
 def test_no_pdf_keeps_a_pdf_only_if_it_records_this_html(tmp_path: Path):
     """The HTML published before a build need not be the one the PDF was printed from: a checkout of the
     committed report.html leaves the uncommitted PDF of another build. `--no-pdf` used to keep that PDF,

@@ -329,6 +329,18 @@ def test_stale_staging_folders_are_removed_at_start(project: Path):
     assert report.ok and not stale.exists()
 
 
+def test_the_code_hash_is_the_same_for_the_same_lock_whichever_project_is_built(tmp_path: Path):
+    """A copy built with --root from this code used to hash the same uv.lock twice (its own and this project's),
+    so its stamp named other code than a build in place; another lock still gives another hash."""
+    from divide_study import config
+    from divide_study.engine.pipeline import package_fingerprint
+
+    (tmp_path / "uv.lock").write_bytes((config.PROJ_ROOT / "uv.lock").read_bytes())
+    assert package_fingerprint(tmp_path) == package_fingerprint(config.PROJ_ROOT)
+    (tmp_path / "uv.lock").write_text("version = 1\n")
+    assert package_fingerprint(tmp_path) != package_fingerprint(config.PROJ_ROOT)
+
+
 def test_a_change_of_uv_lock_reruns_every_step(project: Path):
     (project / "uv.lock").write_text("version = 1\n")
     build(project)

@@ -42,6 +42,8 @@ def expect_refusal(root: Path, capsys, *fragments: str, extra: tuple[str, ...] =
     before = published(root)
     code, output = build(root, capsys, *extra, scenario=scenario)
     assert code != 0, output
+    if "DataError: " in output or "BrokenCatalog: " in output:
+        assert code == 2, f"a mistake in the user's inputs exits 2, not {code}: {output}"
     for fragment in fragments:
         assert fragment in output, output
     assert published(root) == before, "published outputs changed"

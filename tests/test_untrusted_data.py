@@ -128,6 +128,17 @@ def test_a_scenario_name_a_spreadsheet_would_run_is_refused(tmp_path, name):
         scenario_files(tmp_path)
 
 
+@pytest.mark.parametrize("name", ["default.yaml", "Default.yml", " default .yaml"])
+def test_a_scenario_named_as_the_published_study_is_refused(tmp_path, name):
+    """The stamp says "Parameters: default" for the published study (and no "Scenario" mark): a scenario of that
+    name was stamped as the study itself, its edition in scenarios/default/ indistinguishable from it."""
+    (tmp_path / name).write_text("persons_per_household: 2.5\n")
+    with pytest.raises(ParameterError, match=r"is the published study's .*rename the file"):
+        scenario_files(tmp_path)
+    (tmp_path / name).rename(tmp_path / "defaults_2.yaml")
+    assert [p.name for p in scenario_files(tmp_path)] == ["defaults_2.yaml"]
+
+
 def test_a_duplicate_id_names_the_row_it_repeats_counted_as_the_user_counts(initiatives):
     """frictionless says "the row at position 3" counting the header as row 1: one off from our rows."""
     path = initiatives()
@@ -137,3 +148,19 @@ def test_a_duplicate_id_names_the_row_it_repeats_counted_as_the_user_counts(init
     message = str(info.value)
     assert "initiatives.csv, row 3 (line 4) [initiative=gers_numerique]" in message, message
     assert "the same as row 1 (line 2)" in message, message
+
+
+@pytest.mark.parametrize(("ending", "line"), [("\r", 1), ("\n", None), ("\r\n", None)])
+def test_lines_ended_by_a_carriage_return_alone_are_named(initiatives, ending, line):
+    """A file saved with CR line endings (old Mac editors) failed with the CSV reader's "new-line character seen
+    in unquoted field - do you need to open the file in universal-newline mode?", naming no file; LF and CRLF
+    read as before."""
+    path = initiatives()
+    path.write_bytes(path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", ending.encode()))
+    if line is None:
+        assert len(read_table(path)) == 2
+        return
+    with pytest.raises(DataError) as refused:
+        read_table(path)
+    message = str(refused.value)
+    assert "initiatives.csv" in message and f"line {line} ends with a carriage return alone" in message, message

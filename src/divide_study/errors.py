@@ -103,3 +103,29 @@ class Problems:
             raise self.errors[0]
         if self.errors:
             raise DataErrors(self.errors)
+
+
+# The modules that define the kinds of StudyError (each a mistake the user can fix): a notebook's failure names its
+# exception's class only (papermill's ``ename``), so the build tells the user's mistake (exit 2) from a fault of
+# the code or the machine (exit 1) by that name. ``tests/test_untrusted_data.py`` checks that no kind is missing.
+DEFINED_IN = (
+    "divide_study.i18n",
+    "divide_study.engine.params",
+    "divide_study.analysis.measures",
+    "divide_study.language.datatext",
+)
+
+
+def user_error_names() -> set[str]:
+    """The class names of every kind of StudyError (StudyError itself, DataError, BrokenCatalog, …)."""
+    import importlib
+
+    for module in DEFINED_IN:
+        importlib.import_module(module)
+    found: set[str] = set()
+    todo: list[type] = [StudyError]
+    while todo:
+        kind = todo.pop()
+        found.add(kind.__name__)
+        todo.extend(kind.__subclasses__())
+    return found

@@ -69,6 +69,10 @@ def use_style(initiatives: pd.DataFrame | None = None, labels: pd.DataFrame | No
             "axes.formatter.use_locale": False,  # numbers are formatted by babel, per edition, never by the OS
             "svg.hashsalt": "divide-study",  # SVG element ids become deterministic
             "svg.fonttype": "path",
+            # Every word of a chart is the data's text, shown as written: matplotlib read a pair of '$' in a name
+            # or a label as TeX math ("Gers $5 to $6" drew "Gers 5to6", "$\\frac$" stopped the step with a
+            # parse error). One rule with the report's escaping: the user's text is text.
+            "text.parse_math": False,
         }
     )
 

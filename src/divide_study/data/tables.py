@@ -51,7 +51,7 @@ def read_text_strict(path: Path) -> str:
     if raw.startswith(_BOM):
         raise DataError(path, "the file starts with a byte-order mark (BOM); save it as UTF-8 without BOM")
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise DataError(
@@ -59,6 +59,17 @@ def read_text_strict(path: Path) -> str:
             f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x} on line {line}); "
             "it looks saved as Latin-1 or Windows-1252: save it as UTF-8",
         ) from exc
+    lone = re.search(r"\r(?!\n)", text)
+    if lone:
+        # Lines ended by a carriage return alone (as old Mac editors save them): the CSV reader said only "new-line
+        # character seen in unquoted field", naming no file.
+        line = len(re.findall(r"\r\n|\r|\n", text[: lone.start()])) + 1
+        raise DataError(
+            path,
+            f"line {line} ends with a carriage return alone (CR, U+000D, as some old editors end lines); save the "
+            "file with LF (or CRLF) line endings",
+        )
+    return text
 
 
 def _check_header(path: Path, text: str, schema: dict) -> None:

@@ -79,7 +79,7 @@ def _build(args: argparse.Namespace) -> int:
             f"build failed ({failed}): nothing was published; {_previous_outputs(builder.changed_published())}",
             file=sys.stderr,
         )
-        return 1
+        return 2 if report.user_mistake else 1  # 2: a mistake in the user's inputs, as for a bad parameter
     if ran == 0:
         print(f"nothing to do: all {skipped} notebook(s) up to date ({seconds:.2f} s)")
     else:
@@ -94,7 +94,7 @@ def _previous_outputs(changed: list[str]) -> str:
     shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
     return (
         f"but {len(changed)} published file(s) changed while it ran, written by something else than the build "
-        f"(a notebook writing there directly, another program): {shown}; `study build --force` makes them again"
+        f"(another program, an editor): {shown}; `study build --force` makes them again"
     )
 
 

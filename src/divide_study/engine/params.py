@@ -666,12 +666,19 @@ def scenario_folder_name(name: str) -> str:
 
 def check_scenario_name(path: Path) -> None:
     """A scenario's name (its file's stem) is shown in the report and written in scenarios.csv: no control
-    character, nothing a spreadsheet would run as a formula."""
+    character, nothing a spreadsheet would run as a formula, not the published study's name ('default')."""
     from divide_study.data.text import control_problem, formula_problem
 
     problem = control_problem(path.stem) or formula_problem(path.stem)
     if problem:
         raise ParameterError(f"{_shown(path)}: the scenario's name {path.stem!r} (its file's name) {problem}")
+    if scenario_folder_name(path.stem).casefold() == "default":
+        # The edition's stamp says "Parameters: default" for the published study: a scenario of that name would
+        # be stamped as the study itself (no "Scenario" mark), its report indistinguishable from the study's.
+        raise ParameterError(
+            f"{_shown(path)}: the scenario's name {path.stem!r} (its file's name) is the published study's (its "
+            "report is stamped 'Parameters: default'); rename the file"
+        )
 
 
 def scenario_files(folder: Path) -> list[Path]:

@@ -211,7 +211,9 @@ STEPS: tuple[Step, ...] = (
 # The parameters module reads params/default.yaml (the defaults the notebooks' parameters cells take) and the CPI
 # years it checks base years against: the build has checked those values before any step ran, and they enter
 # each step's key through its parameters (``config_changed``), so they are not a step's inputs.
-EXEMPT_MODULES = ("divide_study.data.datapackage", "frictionless", "divide_study.engine.params")
+# frictionless is not exempt (it was): a notebook reading an undeclared file through it went unseen (issue 23);
+# the package's own reads through it are of files its steps declare.
+EXEMPT_MODULES = ("divide_study.data.datapackage", "divide_study.engine.params")
 # Parameters the build itself uses, that no notebook declares.
 BUILD_PARAMETERS = {"report_dir": "str"}
 # The report's title, in English; each edition's from the 'report' catalog.
@@ -303,9 +305,11 @@ def package_fingerprint(root: Path | None = None) -> str:
     """
     hasher = hashlib.sha256()
     _hash_files(hasher, Path(__file__).resolve().parents[1], "**/*", skip="__pycache__")
-    for lock in sorted({(root or config.PROJ_ROOT) / "uv.lock", config.PROJ_ROOT / "uv.lock"}):
-        if lock.is_file():
-            hasher.update(b"uv.lock\0" + hashlib.sha256(lock.read_bytes()).digest())
+    # Each different lock once: a project built with --root from another copy of the same code and lock hashed
+    # the same lock twice, and its stamp named other code than a build in place (issue 23, a new case).
+    locks = {(root or config.PROJ_ROOT) / "uv.lock", config.PROJ_ROOT / "uv.lock"}
+    for digest in sorted({hashlib.sha256(lock.read_bytes()).digest() for lock in locks if lock.is_file()}):
+        hasher.update(b"uv.lock\0" + digest)
     return hasher.hexdigest()
 
 
@@ -327,6 +331,9 @@ class StepResult:
     status: str  # ran, skipped, failed, blocked
     seconds: float = 0.0
     error: str = ""
+    # The failure is a mistake in the user's inputs or parameters (a StudyError raised in the notebook: a bad
+    # row of a raw table, a broken catalog), not a fault of the code or the machine: the build exits 2.
+    user_mistake: bool = False
 
 
 @dataclass
@@ -340,6 +347,12 @@ class BuildReport:
     def ok(self) -> bool:
         return all(result.status in ("ran", "skipped") for result in self.results)
 
+    @property
+    def user_mistake(self) -> bool:
+        """Every failed step failed on a mistake of the user's (the steps blocked behind it did not run)."""
+        failed = [result for result in self.results if result.status == "failed"]
+        return bool(failed) and all(result.user_mistake for result in failed)
+
     def count(self, status: str) -> int:
         return sum(result.status == status for result in self.results)
 
@@ -348,7 +361,20 @@ class BuildReport:
 
 
 def run_step(spec: dict[str, Any]) -> Any:
-    """doit action: run one notebook, check its file accesses, record its outputs. A failure is a TaskFailed."""
+    """doit action: run one notebook, check its file accesses, record its outputs. A failure is a TaskFailed,
+    never an exception (doit would say only "PythonAction Error")."""
+    from doit.exceptions import TaskFailed
+
+    try:
+        return _run_step(spec)
+    except Exception as exc:
+        return TaskFailed(
+            f"notebook {spec['shown_notebook']}, the build could not run or record this step: "
+            f"{type(exc).__name__}: {exc}"
+        )
+
+
+def _run_step(spec: dict[str, Any]) -> Any:
     from doit.exceptions import TaskFailed
 
     staging.die_with_parent()
@@ -376,14 +402,23 @@ def run_step(spec: dict[str, Any]) -> Any:
             }
     if outcome["ok"]:
         found = audit.undeclared(log, Path(spec["cwd"]), spec["staged"])
-        if found:
-            outcome = {
-                **outcome,
-                "ok": False,
-                "error": "used file(s) its step in the build's table of steps does not declare: "
-                + "; ".join(found)
-                + " (declare them in STEPS in src/divide_study/engine/pipeline.py, or stop using them)",
-            }
+        programs = [item.removeprefix("run ") for item in found if item.startswith("run ")]
+        files = [item for item in found if not item.startswith("run ")]
+        problems = []
+        if files:
+            problems.append(
+                "used file(s) its step in the build's table of steps does not declare: "
+                + "; ".join(files)
+                + " (declare them in STEPS in src/divide_study/engine/pipeline.py, or stop using them)"
+            )
+        if programs:
+            problems.append(
+                "started a program, whose reads and writes the build can neither check nor record: "
+                + "; ".join(repr(program) for program in programs)
+                + " (a notebook calls the package, which reads and writes in Python)"
+            )
+        if problems:
+            outcome = {**outcome, "ok": False, "error": "; and ".join(problems)}
     if outcome["ok"] and spec["publish"]:
         outcome = _publish_report(spec, outcome)
     if not outcome["ok"]:
@@ -643,7 +678,7 @@ class _DoitReporter:
         message = self.builder.unstaged(getattr(fail, "message", "") or str(fail))
         if not message.startswith("notebook "):
             message = f"notebook {config.display_path(self.builder.notebook(task.name))}, {message.strip()}"
-        self._finish(StepResult(task.name, "failed", seconds, message))
+        self._finish(StepResult(task.name, "failed", seconds, message, user_mistake=_user_mistake(message)))
 
     def skip_uptodate(self, task):
         self._finish(StepResult(task.name, "skipped"))
@@ -663,6 +698,18 @@ class _DoitReporter:
 
     def complete_run(self):
         pass
+
+
+# How a notebook's failure begins: 'notebook …, cell 4 (In [4]): DataError: …' (``_describe_cell_error``).
+_CELL_ERROR = re.compile(r"^notebook .*?, cell \d+(?: \(In \[\d+\]\))?: (\w+): ")
+
+
+def _user_mistake(message: str) -> bool:
+    """Whether a step's failure is a StudyError raised in its notebook (the user's inputs or parameters)."""
+    from divide_study.errors import user_error_names
+
+    found = _CELL_ERROR.match(message)
+    return bool(found) and found.group(1) in user_error_names()
 
 
 def _safe_name(text: str) -> str:
@@ -709,7 +756,13 @@ class Builder:
         staging.crash_point_setting()  # a malformed fault-injection setting is refused before anything runs
         self.force, self.timeout, self.pdf = force, timeout, pdf
         self.reporter = reporter or Reporter()
-        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+            # 0 used to mean every core and -3 one, silently: a limit is positive, as the time limit is.
+            raise StudyError(
+                f"--jobs {jobs}: the number of notebooks run at once is a whole number, 1 or more (leave it out "
+                "for one per core)"
+            )
+        self.jobs = jobs or os.cpu_count() or 1
         for name in self.order:
             read_notebook(self.notebook(name))  # a truncated notebook is named here, not as a traceback
         self.declared = {name: notebook_parameters(self.notebook(name)) for name in self.order}
@@ -727,6 +780,10 @@ class Builder:
             self.parameters if scenario is None else load_parameters(declared, None, default_path, BUILD_PARAMETERS)
         )
         self.edition = self._edition(defaults)
+        # The study's own published folders (whatever this build publishes): a journal's moves are checked
+        # against them before an interrupted publish is rolled forward.
+        study = output_folders(defaults, OUTPUT_ROOTS.values(), INPUT_ROOTS.values(), self.root, base=self.root)
+        self.study_published = {root: study[key] for root, key in OUTPUT_ROOTS.items() if key in study}
         self.base = self.root if self.edition is None else self.root / SCENARIOS_DIR / _safe_name(self.edition)
         self.inputs = self._folders(INPUT_ROOTS, self.root)
         self.published = self._outputs()
@@ -737,7 +794,7 @@ class Builder:
         if self.edition is not None:
             self._check_edition_folder()
         self.specs: dict[str, dict[str, Any]] = {}  # each step's spec, as its doit task was made
-        self.published_before: dict[str, tuple[int, int, int]] | None = None  # see published_signature
+        self.published_before: dict[str, tuple[int, int, int, int]] | None = None  # see published_signature
 
     def _check_edition_folder(self) -> None:
         """One scenario name, one folder: an edition never publishes over another scenario's edition whose name
@@ -830,9 +887,10 @@ class Builder:
         report = BuildReport(destination=self.base)
         with staging.build_lock(self.build_dir):
             staging.refuse_links(self.build_dir)
-            if staging.recover(self.build_dir, keep=tuple(self.inputs.values())):
+            if staging.recover(self.build_dir, keep=tuple(self.inputs.values()), study=self.study_published):
                 self.reporter.note("finished publishing what an interrupted build had started")
             self.published_before = self.published_signature()
+            self._check_inputs_are_files()
             staging.remove_stale_stages(self.build_dir)
             self._check_state()
             try:
@@ -855,10 +913,27 @@ class Builder:
                     shutil.rmtree(self.stage, ignore_errors=True)
         return report
 
-    def published_signature(self) -> dict[str, tuple[int, int, int]]:
-        """Each published file's size, modification time and inode (a rename onto it changes the inode): what
-        tells, after a failed build, whether "the previous outputs are unchanged" is true (a stat per file, so
-        that a build that changes nothing costs nothing more)."""
+    def _check_inputs_are_files(self) -> None:
+        """Every input a step reads is a file: a named pipe (or a socket, a device) among them made the step's
+        kernel wait for ever on reading it, with no word until the cell's time limit (10 minutes)."""
+        for step in self.steps.values():
+            for read in step.reads:
+                root, pattern = read.split(":", 1)
+                if root not in self.inputs:
+                    continue
+                for path in sorted(self.inputs[root].glob(pattern)):
+                    kind = staging.special_kind(path)
+                    if kind:
+                        raise StudyError(
+                            f"{config.display_path(path)} is {kind}, not a file; a step of the build reads it "
+                            f"({step.name}): put the file itself there"
+                        )
+
+    def published_signature(self) -> dict[str, tuple[int, int, int, int]]:
+        """Each published file's size, modification time, inode (a rename onto it changes the inode) and change
+        time (a write in place of the same size, its modification time set back with ``os.utime`` or ``touch
+        -d``, changes it: no program can set it): what tells, after a failed build, whether "the previous outputs
+        are unchanged" is true (a stat per file, so that a build that changes nothing costs nothing more)."""
         found = {}
         for published in self.published.values():
             for folder, _, files in os.walk(published):
@@ -872,6 +947,7 @@ class Builder:
                         status.st_size,
                         status.st_mtime_ns,
                         status.st_ino,
+                        status.st_ctime_ns,
                     )
         return found
 
@@ -891,7 +967,9 @@ class Builder:
         for root, published in self.published.items():
             shown = os.path.relpath(published, self.root) if published.is_relative_to(self.root) else str(published)
             message = message.replace(str(self.stage / root), shown)
-            message = message.replace(os.path.relpath(self.stage / root, config.PROJ_ROOT), shown)
+            # Relative to the project (a kernel's working folder) and to this code's project (the same in place).
+            for base in (self.root, config.PROJ_ROOT):
+                message = message.replace(os.path.relpath(self.stage / root, base), shown)
         return message
 
     def _check_state(self) -> None:
@@ -913,6 +991,41 @@ class Builder:
                 f"the build's record {database.relative_to(self.root).as_posix()} could not be read ({exc}); it is "
                 f"kept as {kept.relative_to(self.root).as_posix()} and this build runs every step, as a first build"
             )
+        self._check_step_files()
+
+    def _check_step_files(self) -> None:
+        """Each step's output record (``build/state/<target>/manifests/<step>.json``: a mapping of each output to
+        its SHA-256) and each executed copy (``build/notebooks/<step>.ipynb``) are files the build writes: a
+        folder, or a record that is not one, in their place is set aside and its step runs again. A folder there
+        used to fail the step every build, saying only "PythonAction Error" or naming the executed copy as kept."""
+        for folder in (self.state_dir / "manifests", self.build_dir / "notebooks", self.build_dir / "logs"):
+            if folder.exists() and not folder.is_dir():  # a file where the build keeps a folder
+                kept = staging.set_aside(self.build_dir, folder)
+                self.reporter.note(
+                    f"{folder.relative_to(self.root).as_posix()} is a file where the build keeps a folder; it is kept "
+                    f"as {kept.relative_to(self.root).as_posix()}"
+                )
+        found = [(path, "output record") for path in sorted((self.state_dir / "manifests").glob("*"))]
+        found += [(path, "executed copy") for path in sorted((self.build_dir / "notebooks").glob("*"))]
+        for path, what in found:
+            problem = ""
+            if not path.is_file():
+                problem = "not a file"
+            elif what == "output record":
+                try:
+                    data = json.loads(path.read_bytes().decode("utf-8"))
+                except (ValueError, UnicodeDecodeError) as exc:
+                    problem = f"not JSON: {exc}"
+                else:
+                    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+                        problem = "not a mapping of each output to its SHA-256"
+            if problem:
+                kept = staging.set_aside(self.build_dir, path)
+                then = "its step runs again" if what == "output record" else "its step writes a new one when it runs"
+                self.reporter.note(
+                    f"the build's {what} {path.relative_to(self.root).as_posix()} is {problem}; it is kept as "
+                    f"{kept.relative_to(self.root).as_posix()}, and {then}"
+                )
 
     def _make_stage(self) -> None:
         """A private copy of the published outputs (and of the engine's state) that this build works in."""
@@ -1080,7 +1193,17 @@ class Builder:
         from doit.loader import generate_tasks
 
         builder = self
-        audit.write_ipython_dir(self.build_dir / "ipython")
+        ipython = self.build_dir / "ipython"
+        foreign = audit.foreign_ipython_files(ipython)
+        for path in foreign:  # IPython would run them in every kernel: kept for the user to look at, never run
+            staging.set_aside(self.build_dir, path)
+        if foreign:
+            shown = ", ".join(path.relative_to(self.root).as_posix() for path in foreign)
+            self.reporter.note(
+                f"{shown}: not written by the build, and IPython would run it in every kernel the build starts; "
+                f"moved to {(self.build_dir / staging.REJECTED).relative_to(self.root).as_posix()}/ (never run)"
+            )
+        audit.write_ipython_dir(ipython)
         for folder in ("notebooks", "logs"):
             (self.build_dir / folder).mkdir(parents=True, exist_ok=True)
 

@@ -119,24 +119,48 @@ def build_lock(build_dir: Path) -> Iterator[None]:
 
 def refuse_links(build_dir: Path) -> None:
     """The build follows no symbolic link in the entries of ``build/`` it uses: a link planted there (the
-    journal, a log, the state, the notebooks' folder) would make it read or write a file elsewhere."""
+    journal, a log, the state, the notebooks' folder) would make it read or write a file elsewhere. Nor does it
+    open a named pipe, a socket or a device there (a pipe as ``build/logs/kernels.log`` hung the build)."""
     if not build_dir.is_dir():
         return
     # Stale staging folders (``.stage-*``) are not looked into: they are removed, links unfollowed.
     tops = [build_dir / name for name in OWN_ENTRIES]
     for top in tops:
-        found = [top] if top.is_symlink() else []
+        found = [top] if top.is_symlink() or special_kind(top) else []
         if not found and top.is_dir():
             for folder, dirs, files in os.walk(top):
-                found += [Path(folder) / name for name in (*dirs, *files) if (Path(folder) / name).is_symlink()]
+                entries = [Path(folder) / name for name in (*dirs, *files)]
+                found += [path for path in entries if path.is_symlink() or special_kind(path)]
                 if found:
                     break
-        if found:
+        if found and found[0].is_symlink():
             raise StudyError(
                 f"{_shown(build_dir, found[0])} is a symbolic link (to {os.readlink(found[0])}); the build follows "
                 "no link in its own folder build/: remove the link and build again (nothing was read or written "
                 "through it)"
             )
+        if found:
+            # A named pipe would block the build for ever when it opens its log; a device or a socket is no file.
+            raise StudyError(
+                f"{_shown(build_dir, found[0])} is {special_kind(found[0])}, not a file the build wrote; the build "
+                "keeps only files and folders in build/: remove it and build again (nothing was read or written "
+                "through it)"
+            )
+
+
+def special_kind(path: Path) -> str:
+    """What a path is if it is neither a regular file nor a folder (nor missing, nor a link): else ''."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return ""
+    kinds = {
+        stat.S_IFIFO: "a named pipe",
+        stat.S_IFSOCK: "a socket",
+        stat.S_IFCHR: "a device",
+        stat.S_IFBLK: "a device",
+    }
+    return kinds.get(stat.S_IFMT(mode), "")
 
 
 def set_aside(build_dir: Path, path: Path) -> Path:
@@ -241,8 +265,12 @@ def _journal_path(build_dir: Path, text: Any, where: str, keep: tuple[Path, ...]
     return path
 
 
-def _checked_moves(build_dir: Path, data: Any, keep: tuple[Path, ...] = ()) -> list[dict[str, Path]]:
-    """A journal's moves, every one checked (see ``_journal_path``), or a JournalError saying what is wrong."""
+def _checked_moves(
+    build_dir: Path, data: Any, keep: tuple[Path, ...] = (), study: dict[str, Path] | None = None
+) -> list[dict[str, Path]]:
+    """A journal's moves, every one checked (see ``_journal_path`` and ``_check_move``), or a JournalError saying
+    what is wrong. ``study`` maps each staged root (``processed``, ``figures``, ``report``) to the study's own
+    published folder, when the caller knows it."""
     shape = '{"moves": [{"staged": …, "published": …, "backup": …}, …]}'
     if not isinstance(data, dict) or set(data) != {"moves"} or not isinstance(data["moves"], list):
         raise JournalError(f"expected {shape}, found {type(data).__name__} {_clip(data)}")
@@ -250,8 +278,50 @@ def _checked_moves(build_dir: Path, data: Any, keep: tuple[Path, ...] = ()) -> l
     for number, entry in enumerate(data["moves"], start=1):
         if not isinstance(entry, dict) or set(entry) != set(_MOVE_KEYS):
             raise JournalError(f"move {number} is {_clip(entry)}, not {{staged, published, backup}}")
-        moves.append({key: _journal_path(build_dir, entry[key], f"move {number}, {key}", keep) for key in _MOVE_KEYS})
+        move = {key: _journal_path(build_dir, entry[key], f"move {number}, {key}", keep) for key in _MOVE_KEYS}
+        _check_move(build_dir, move, f"move {number}", study)
+        moves.append(move)
     return moves
+
+
+# The folders a build stages (``build/.stage-<target>/<root>``): the published roots and the engine's state.
+STAGED_ROOTS = ("processed", "figures", "report", "state")
+SCENARIOS = "scenarios"
+
+
+def _check_move(build_dir: Path, move: dict[str, Path], where: str, study: dict[str, Path] | None) -> None:
+    """A move as a build writes it, and no other: ``build/.stage-T/R`` onto the folder R of the target T (the
+    study's folders, ``scenarios/NAME/…`` for the edition of NAME, ``build/state/T`` for the state), the backup
+    inside the same stage. A forged journal naming a file of the project (``README.md``), the folder of every
+    edition (``scenarios``) or a folder of the user's (``mywork``) used to be rolled forward, and what it named
+    deleted with the stage."""
+    root = build_dir.parent
+    staged = move["staged"].relative_to(build_dir)
+    published = move["published"].relative_to(root)
+    shown = published.as_posix()
+    if len(staged.parts) != 2 or staged.parts[1] not in STAGED_ROOTS:
+        raise JournalError(f"{where}, staged ({staged}) is not a folder a build stages (build/.stage-*/<root>)")
+    stage, kind = staged.parts
+    target = stage.removeprefix(".stage-")
+    if not move["backup"].is_relative_to(build_dir / stage):
+        raise JournalError(f"{where}, backup is not inside its own stage {build_dir.name}/{stage}")
+    if move["published"].exists() and not move["published"].is_dir():
+        raise JournalError(f"{where}, published ({shown}) is a file, not a folder a build publishes")
+    if kind == "state":
+        if move["published"] != build_dir / "state" / target:
+            raise JournalError(
+                f"{where}, published ({shown}) is not the state of {target!r} ({build_dir.name}/state/{target})"
+            )
+        return
+    if target.startswith("scenario-"):
+        edition = target.removeprefix("scenario-")
+        if not (len(published.parts) > 2 and published.parts[:2] == (SCENARIOS, edition)):
+            raise JournalError(f"{where}, published ({shown}) is not a folder of the edition {SCENARIOS}/{edition}/")
+    elif target == "study":
+        if published.parts[:1] == (SCENARIOS,) or (study is not None and move["published"] != study.get(kind)):
+            raise JournalError(f"{where}, published ({shown}) is not the study's {kind} folder")
+    else:
+        raise JournalError(f"{where}, staged ({staged}) names no build's target")
 
 
 def _clip(value: Any) -> str:
@@ -259,7 +329,9 @@ def _clip(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def read_journal(build_dir: Path, keep: tuple[Path, ...] = ()) -> list[dict[str, Path]]:
+def read_journal(
+    build_dir: Path, keep: tuple[Path, ...] = (), study: dict[str, Path] | None = None
+) -> list[dict[str, Path]]:
     """The moves of ``build/publish-journal.json``, checked; a JournalError if it is not one a build wrote."""
     journal = build_dir / JOURNAL
     if journal.is_symlink() or not journal.is_file():
@@ -268,7 +340,7 @@ def read_journal(build_dir: Path, keep: tuple[Path, ...] = ()) -> list[dict[str,
         data = json.loads(journal.read_bytes().decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise JournalError(f"it is not JSON ({exc})") from exc
-    return _checked_moves(build_dir, data, keep)
+    return _checked_moves(build_dir, data, keep, study)
 
 
 def _roll_forward(entries: list[dict[str, Path]], point=lambda: None) -> None:
@@ -289,18 +361,19 @@ def _roll_forward(entries: list[dict[str, Path]], point=lambda: None) -> None:
         point()
 
 
-def recover(build_dir: Path, keep: Iterable[Path] = ()) -> bool:
+def recover(build_dir: Path, keep: Iterable[Path] = (), study: dict[str, Path] | None = None) -> bool:
     """Finish a publish that a crash interrupted (the journal is there). True if there was one.
 
     The journal is checked first (``read_journal``; ``keep`` are folders it may never name, the study's
-    inputs); one that a build did not write is set aside under ``build/rejected/`` and nothing in it is done.
+    inputs; ``study`` the study's own published folders, by staged root); one that a build did not write is
+    set aside under ``build/rejected/`` and nothing in it is done.
     """
     journal = build_dir / JOURNAL
     build_dir.joinpath(JOURNAL).with_suffix(".tmp").unlink(missing_ok=True)  # never committed: ignore it
     if not journal.exists() and not journal.is_symlink():
         return False
     try:
-        entries = read_journal(build_dir, tuple(Path(folder).resolve() for folder in keep))
+        entries = read_journal(build_dir, tuple(Path(folder).resolve() for folder in keep), study)
     except JournalError as exc:
         kept = set_aside(build_dir, journal)
         raise StudyError(

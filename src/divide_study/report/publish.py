@@ -144,10 +144,20 @@ def to_pdf(html: Path, out: Path, browser: str, timeout: int = 180) -> Path:
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired as exc:
-            raise StudyError(f"Chromium did not finish printing the PDF within {timeout} s") from exc
+            raise StudyError(f"Chromium ({browser}) did not finish printing the PDF within {timeout} s") from exc
+        except OSError as exc:  # not a program (STUDY_BROWSER naming a text file, a folder): said, not a traceback
+            raise StudyError(
+                f"the browser {browser} could not be started ({exc.strerror or exc}); set STUDY_BROWSER to a Chrome "
+                "or Chromium executable, or build with --no-pdf"
+            ) from exc
         if done.returncode != 0 or not partial.is_file() or not partial.read_bytes().startswith(b"%PDF"):
-            tail = "\n".join(done.stderr.strip().splitlines()[-5:])
-            raise StudyError(f"Chromium could not print the PDF (exit {done.returncode}): {tail}")
+            tail = "\n".join(done.stderr.strip().splitlines()[-5:]) or "it said nothing"
+            made = (
+                ""
+                if done.returncode != 0
+                else (" and wrote no PDF" if not partial.is_file() else " and wrote no PDF but another file")
+            )
+            raise StudyError(f"Chromium ({browser}) could not print the PDF (exit {done.returncode}{made}): {tail}")
         record_html_hash(partial, printed_from)
         shutil.move(str(partial), out.with_suffix(".pdf.tmp"))
     os.replace(out.with_suffix(".pdf.tmp"), out)
