@@ -1096,7 +1096,9 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
         r.figure(
             "eligibility",
             chart("eligibility"),
-            _("Own targets against achieved shares, each counted as its source counts it (inhabitants, dwellings or plugs)."),
+            _(
+                "Own targets against achieved shares, each counted as its source counts it (inhabitants, dwellings or plugs)."
+            ),
             "data/processed/targets.csv",
         )
     )
