@@ -223,6 +223,7 @@ def test_a_new_initiative_needs_one_messages_run_and_one_build_to_say_everything
     empty = [reason for f, c, reason in said if f == "words.csv" and c == "fr"]
     assert len(empty) == len(new_words)  # each new word's empty French, by its row
     assert "no model label for 'cooperative'" in text
+    assert "amount_natures.csv" in text and "['cretes_cost', 'cretes_region']" in text  # what each amount is
     assert f"no option label for '{NEW}.works'" in text and f"no option label for '{NEW}.households'" in text
     # The speed figure's own problem is said once: the measure naming it is not also "unknown figure".
     assert "unknown figure 'cretes_speed'" not in text
@@ -243,6 +244,13 @@ def test_a_new_initiative_needs_one_messages_run_and_one_build_to_say_everything
     append(
         raw / "labels.csv",
         [{"kind": k, "key": key, "en": en, "fr": fr} for k, key, en, fr in labels if (k, key) not in known],
+    )
+    append(
+        raw / "amount_natures.csv",
+        [
+            {"evidence_id": "cretes_cost", "nature": "plan", "note": "'chantier de': the works as announced"},
+            {"evidence_id": "cretes_region", "nature": "contributed", "note": "'versé': money paid in"},
+        ],
     )
     append(
         raw / "model_risks.csv",
