@@ -15,7 +15,7 @@ from conftest import tree_digest
 from test_new_initiative import append
 
 from divide_study import config
-from divide_study.data import clean
+from divide_study.analysis import cleaning
 from divide_study.errors import DataError, DataErrors
 from divide_study.language.datatext import data_messages, is_template, update_words
 
@@ -195,7 +195,7 @@ def test_without_the_published_tables_messages_adds_the_raw_words_and_drops_none
 
 def clean_step(root: Path) -> dict:
     out = root / "data" / "processed"
-    return clean.step(root / "data" / "raw", root.parent / "shared" / "sources", out)
+    return cleaning.step(root / "data" / "raw", root.parent / "shared" / "sources", out)
 
 
 def test_a_new_initiative_needs_one_messages_run_and_one_build_to_say_everything(project: Path):

@@ -95,34 +95,6 @@ def run(raw_dir: Path | None = None, sources_dir: Path | None = None, out_dir: P
     return tables
 
 
-def step(raw_dir: Path, sources_dir: Path, out_dir: Path) -> dict[str, pd.DataFrame]:
-    """The whole cleaning step (notebook 01): the articles, dates, figures and initiatives cleaned, the tables
-    the analyses read checked and handed over (``measures.check_inputs``), and every word a reader will see
-    checked for its translation (``datatext.check_raw_words``) — every problem of all of them said at once, with
-    its file, row and column, before any later notebook runs. Nothing is written unless there is none."""
-    from divide_study.analysis import measures
-    from divide_study.language.datatext import check_raw_words
-
-    problems = Problems()
-    raw = load_raw(raw_dir, sources_dir)
-    tables = process(raw, problems)
-    handed_over: dict[str, pd.DataFrame] = {}
-    try:
-        with problems.check():
-            handed_over = measures.check_inputs(raw_dir, tables["figures"], problems)
-    except Exception:
-        # A check that could not run on rows that already failed: those problems are the ones to say.
-        if not problems:
-            raise
-    if "words" in handed_over:
-        with problems.check():
-            check_raw_words(raw_dir, handed_over["words"])
-    problems.raise_any()
-    write_tables(tables, out_dir)
-    measures.write_inputs(handed_over, raw_dir, out_dir)
-    return {**tables, **handed_over}
-
-
 def process(raw: RawTables, problems: Problems | None = None) -> dict[str, pd.DataFrame]:
     """The processed articles, figures and initiatives. With ``problems``, a row's problem is kept there and
     the next row checked (the row is left out); without, the first problem is raised."""

@@ -206,11 +206,11 @@ def open_edition(lang: str, processed_dir: str | Path, figures_dir: str | Path) 
     }
 
     def amount(key, fmt=None, scale=1.0):
-        """An amount in euros a step quoted from a source, and what it is in words ("planned", "spent to date"):
-        a sentence that shows both may quote a plan or a need, since it says which it is."""
+        """An amount in euros a step quoted from a source, and what it is in words ("planned", "spent to date"),
+        escaped for HTML: a sentence that shows both may quote a plan or a need, since it says which it is."""
         pairs = quoted.parse_row_key(r.quoted.loc[key, "source_row"])
         evidence_id = pairs.get("figure_id") or "|".join(pairs[k] for k in ("topic", "figure", "as_of"))
-        words = L("amount_nature", nature_of[evidence_id])
+        words = esc(L("amount_nature", nature_of[evidence_id]))  # a label is data: escaped for the sentence's HTML
         return r.quote(key, fmt, scale, unit="EUR", natures=quoted.NATURES), words
 
     return Edition(**{k: v for k, v in locals().items() if k not in ("processed_dir", "figures_dir")})
@@ -269,7 +269,7 @@ def summary(e: Edition) -> list[Part]:
     castres_pp = r.quote(f"compare.{CASTRES}.cost_per_premise", "{:,.0f} €")
     castres_year = r.quote(f"compare.{CASTRES}.price_year")
     ratio = r.quote("compare.headline.ratio_cost_per_premise", "{:.0f}")
-    gers_cost = r.quote(f"compare.{GERS}.cost_nominal", "{:,.0f}", 1e-6, unit="EUR")
+    gers_cost, gers_nature = e.amount(f"compare.{GERS}.cost_nominal", "{:,.0f}", 1e-6)
     castres_nature = e.amount(f"compare.{CASTRES}.cost_nominal")[1]
     spent_by = r.quote(f"compare.{GERS}.cost_nominal.on")
     plugs = r.quote(f"compare.{GERS}.premises", "{:,.0f}")
@@ -350,8 +350,8 @@ def summary(e: Edition) -> list[Part]:
                 "Per plug of the whole network, the Gers département's public fibre network cost at least {gers_pp}, about "
                 "{ratio} times the {castres_pp} per premise ({castres_nature}) of Castres-Mazamet's DSL and WiFi network of "
                 "{castres_year} (constant "
-                "euros of {base_year}). The Gers figure divides the {gers_cost} million euros spent by {spent_by} (works went on "
-                "until {completed}) by the network's {plugs} plugs, deflated year by year along an <em>assumed</em> even "
+                "euros of {base_year}). The Gers figure divides the {gers_cost} million euros ({gers_nature}, {spent_by}; works "
+                "went on until {completed}) by the network's {plugs} plugs, deflated year by year along an <em>assumed</em> even "
                 "spending profile; the Castres-Mazamet figure is the agglomeration's own."
             ),
         ),
@@ -392,6 +392,7 @@ def summary(e: Edition) -> list[Part]:
         castres_year=castres_year,
         base_year=base_year,
         gers_cost=gers_cost,
+        gers_nature=gers_nature,
         spent_by=spent_by,
         completed=completed,
         plugs=plugs,
@@ -702,14 +703,15 @@ def comparison(e: Edition) -> list[Part]:
     show(
         '<p class="caveat">{}</p>'.format(
             _(
-                "The Gers cost was spent over {spent}; it is deflated year by year along a spending profile ({profile}): "
+                "The Gers cost ({nature}) spans {spent}; it is deflated year by year along a spending profile ({profile}): "
                 "{nominal} million euros nominal become {constant} million constant euros of {base_year}, never euros of a single "
                 "year. The Castres-Mazamet cost is of {castres_year} and buys DSL and WiFi for an agglomeration. Only a cost and "
                 "premises of the same scope are ever divided."
             ).format(
                 spent="–".join(r.quote(f"compare.{GERS}.spending.{end}") for end in ("first_year", "last_year")),
                 profile=esc(L.option(GERS, central_cost["spending_profile"])),
-                nominal=r.quote(f"compare.{GERS}.cost_nominal", "{:,.0f}", 1e-6, unit="EUR"),
+                nominal=e.amount(f"compare.{GERS}.cost_nominal", "{:,.0f}", 1e-6)[0],
+                nature=e.amount(f"compare.{GERS}.cost_nominal", "{:,.0f}", 1e-6)[1],
                 constant=r.quote(f"compare.{GERS}.cost", "{:,.0f}", 1e-6, unit="EUR"),
                 base_year=base_year,
                 castres_year=castres_year,
@@ -771,7 +773,7 @@ def comparison(e: Edition) -> list[Part]:
 
 def which_cost(e: Edition) -> list[Part]:
     """Which Gers cost: the disagreeing figures and the central choice."""
-    GERS, L, _, chart, completed, costs, heading, in_words, md, r, show, spent_by = (
+    GERS, L, _, chart, completed, costs, heading, in_words, md, r, show = (
         e.GERS,
         e.L,
         e._,
@@ -783,7 +785,6 @@ def which_cost(e: Edition) -> list[Part]:
         e.md,
         e.r,
         e.show,
-        e.spent_by,
     )
     heading("which-gers-cost", _("Which Gers cost"), 3)
 
@@ -808,7 +809,7 @@ def which_cost(e: Edition) -> list[Part]:
             final=r.evidence(final, "{:,.0f}", 1e-6),
             final_on=r.as_of(final),
             spent=r.evidence(spent, "{:,.0f}", 1e-6),
-            spent_on=spent_by,
+            spent_on=r.as_of(spent),  # the spending's own date, whichever cost a scenario makes central
             estimate=r.evidence(estimate, "{:,.0f}", 1e-6),
             estimate_on=r.as_of(estimate),
             phase2=r.evidence(phase2, "{:,.0f}", 1e-6),
@@ -987,7 +988,7 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
             table=r.table_ref("money"),
             phase1_homes=r.ref(GERS, "phase 1 FTTH target homes"),
             public1=e.amount(public1, "{:,.0f}", 1e-6)[0],
-            public1_nature=esc(e.amount(public1, "{:,.0f}", 1e-6)[1]),
+            public1_nature=e.amount(public1, "{:,.0f}", 1e-6)[1],
             public1_per_home=r.quote(f"{public1}.per_premise", "{:,.0f} €", unit="EUR_per_premise"),
             public1_per_inhabitant=r.quote(f"{public1}.per_inhabitant", "{:,.0f} €", unit="EUR_per_inhabitant"),
             public1_year=r.quote(f"{public1}.population.year", unit="year"),

@@ -80,7 +80,7 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
                 "{amount} million euros of public money, {nature} (scope: {scope}), {per_inhabitant} per inhabitant"
             ).format(
                 amount=e.amount(k, "{:,.0f}", 1e-6)[0],
-                nature=html.escape(e.amount(k, "{:,.0f}", 1e-6)[1], quote=False),
+                nature=e.amount(k, "{:,.0f}", 1e-6)[1],  # escaped by amount()
                 # A label is data (labels.csv): escaped for this HTML (a text node, so quotes stay as written).
                 scope=html.escape(L("scope", r.quoted.loc[k, "scope"]), quote=False),
                 per_inhabitant=r.quote(f"{k}.per_inhabitant_2023", "{:,.0f} €", unit="EUR_per_inhabitant"),
