@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_compare import EXTERNAL
+from test_compare import EXTERNAL, MEASURE_COLUMNS
 from test_compare import FIGURES as COMPARE_FIGURES
 from test_evidence import CLAIMS, REFERENCE_CLASSES, SOURCES
 from test_ledger import EVIDENCE, FIGURES
@@ -143,21 +143,7 @@ def test_a_funding_need_is_not_divided_by_what_the_network_serves(graded):
     )
     measures = pd.DataFrame(
         [("alpha", "premises", "p2", True, "phase_2", "", "", "alpha", "plugs", "2022", None, "", "")],
-        columns=[
-            "initiative",
-            "quantity",
-            "option",
-            "default",
-            "scope",
-            "spending",
-            "figure_id",
-            "reference_topic",
-            "reference_figure",
-            "reference_as_of",
-            "assumed_value",
-            "assumed_unit",
-            "note",
-        ],
+        columns=MEASURE_COLUMNS,
     )
     row = metrics.public_money(funding, table, measures, COMPARE_FIGURES, EXTERNAL, "alpha").iloc[0]
     assert row["amount_nature"] == "funding_need"
