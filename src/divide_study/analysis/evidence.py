@@ -75,6 +75,7 @@ FORESEEN = ("plan", "budget", "estimate", "announced")
 # Amounts that are not what was finally paid: a finding resting on one is weaker (a plan may change, spending to
 # date is a lower bound of the final cost, a need or penalties were never paid in).
 NOT_FINAL = (*FORESEEN, "spent_to_date", "funding_need", "penalties")
+NOT_PUT_IN = ("funding_need", "penalties")  # money no one paid in: never divided by what a network serves
 LEVELS = {3: "strong", 2: "moderate", 1: "weak", 0: "weak"}
 AGREEMENTS = ("single", "agree", "disagree")  # what ``agreement`` says of a finding's sources
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from divide_study.analysis.evidence import NOT_PUT_IN
 from divide_study.analysis.measures import (
     PROFILE_KEY,
     QUANTITIES,
@@ -283,7 +284,6 @@ def public_money(
     return pd.DataFrame(out, columns=MONEY_COLUMNS)
 
 
-NOT_PUT_IN = ("funding_need", "penalties")  # amount natures (amount_natures.csv) of money no one paid in
 MONEY_COLUMNS = [
     "initiative",
     "funder",

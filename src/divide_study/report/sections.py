@@ -700,6 +700,7 @@ def comparison(e: Edition) -> list[Part]:
         e.study,
     )
     heading("the-comparison", _("The comparison"))
+    nominal, nominal_nature = e.amount(f"compare.{GERS}.cost_nominal", "{:,.0f}", 1e-6)
     show(
         '<p class="caveat">{}</p>'.format(
             _(
@@ -710,8 +711,8 @@ def comparison(e: Edition) -> list[Part]:
             ).format(
                 spent="–".join(r.quote(f"compare.{GERS}.spending.{end}") for end in ("first_year", "last_year")),
                 profile=esc(L.option(GERS, central_cost["spending_profile"])),
-                nominal=e.amount(f"compare.{GERS}.cost_nominal", "{:,.0f}", 1e-6)[0],
-                nature=e.amount(f"compare.{GERS}.cost_nominal", "{:,.0f}", 1e-6)[1],
+                nominal=nominal,
+                nature=nominal_nature,
                 constant=r.quote(f"compare.{GERS}.cost", "{:,.0f}", 1e-6, unit="EUR"),
                 base_year=base_year,
                 castres_year=castres_year,
@@ -976,6 +977,7 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
     state1 = f"compare.{GERS}.money.{slug(study.role('focus_state_phase_1'))}"
     public1 = f"compare.{GERS}.money.{slug(study.role('focus_public_phase_1'))}"
     dept = study.role("focus_departement_money")
+    public1_amount, public1_nature = e.amount(public1, "{:,.0f}", 1e-6)
     md(
         _(
             "Who paid is cited only in parts, of different scopes, and never added up here ({table}). Phase 1 (copper "
@@ -987,8 +989,8 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
         ).format(
             table=r.table_ref("money"),
             phase1_homes=r.ref(GERS, "phase 1 FTTH target homes"),
-            public1=e.amount(public1, "{:,.0f}", 1e-6)[0],
-            public1_nature=e.amount(public1, "{:,.0f}", 1e-6)[1],
+            public1=public1_amount,
+            public1_nature=public1_nature,
             public1_per_home=r.quote(f"{public1}.per_premise", "{:,.0f} €", unit="EUR_per_premise"),
             public1_per_inhabitant=r.quote(f"{public1}.per_inhabitant", "{:,.0f} €", unit="EUR_per_inhabitant"),
             public1_year=r.quote(f"{public1}.population.year", unit="year"),

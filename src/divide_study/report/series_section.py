@@ -79,14 +79,15 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
             _(
                 "{amount} million euros of public money, {nature} (scope: {scope}), {per_inhabitant} per inhabitant"
             ).format(
-                amount=e.amount(k, "{:,.0f}", 1e-6)[0],
-                nature=e.amount(k, "{:,.0f}", 1e-6)[1],  # escaped by amount()
+                amount=amount,
+                nature=nature,  # escaped by amount()
                 # A label is data (labels.csv): escaped for this HTML (a text node, so quotes stay as written).
                 scope=html.escape(L("scope", r.quoted.loc[k, "scope"]), quote=False),
                 per_inhabitant=r.quote(f"{k}.per_inhabitant_2023", "{:,.0f} €", unit="EUR_per_inhabitant"),
             )
             for k in quoted
             if k.startswith(prefix) and k.count(".") == prefix.count(".")
+            for amount, nature in [e.amount(k, "{:,.0f}", 1e-6)]
         ]
         return e.F.join(parts) if parts else _("no amount of all its public money cited")
 
