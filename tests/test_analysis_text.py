@@ -181,6 +181,8 @@ class FakeReport:
             "compare.delta.contracts.first_year",
             "series.delta.own_network.points_per_year",
             "series.delta.own_network.start",
+            "series.delta.own_network.measured_from",
+            "series.delta.own_network.measured_to",
         ]
     )
 
@@ -247,9 +249,10 @@ def model_row(**words) -> pd.DataFrame:
 
 
 def test_the_models_table_in_french():
-    shown = models_section.side_by_side_table(model_row(), Labels(LABELS, "fr"), {"delta": "prévu"}).set_index(
-        "indicateur"
-    )
+    shown = models_section.side_by_side_table(
+        model_row(), Labels(LABELS, "fr"), {"delta": "prévu"}, {"delta": "dépensé à ce jour"}
+    ).set_index("indicateur")
+    assert shown.loc["nature de ce montant", "Delta"] == "dépensé à ce jour"
     assert shown.loc["argent public par prise (€ courants)", "Delta"] == "200"
     assert shown.loc["dernier relevé avant l'échéance", "Delta"] == "50\u00a0%"
     assert shown.loc["prises (locaux) de l'option centrale", "Delta"] == Formats("fr").number(100_000)
@@ -257,23 +260,30 @@ def test_the_models_table_in_french():
     assert shown.loc["années", "Delta"] == "depuis 2019"
     # No pace in plugs per year: the press's counts are of different kinds (the pace is on the State's series).
     assert "sur la période" not in shown.index and "prises rendues raccordables par an, en moyenne" not in shown.index
-    english = models_section.side_by_side_table(model_row(), Labels(LABELS, "en"), {"delta": "planned"}).set_index(
-        "indicator"
-    )
+    english = models_section.side_by_side_table(
+        model_row(), Labels(LABELS, "en"), {"delta": "planned"}, {"delta": "planned"}
+    ).set_index("indicator")
     assert english.loc["years", "Delta"] == "from 2019" and english.loc["their scope", "Delta"] == "the zone"
     assert "over" not in english.index
 
 
 def test_the_models_section_in_french_has_no_english(tmp_path):
     report = FakeReport("fr", Labels(LABELS, "fr"))
-    text = models_section.report_section(report, model_row(), tmp_path, natures={"delta": "prévu"})
+    spent = {"delta": "dépensé à ce jour"}
+    text = models_section.report_section(report, model_row(), tmp_path, natures={"delta": "prévu"}, cost_natures=spent)
     assert "models.fr.png" in text  # the French chart
     assert "argent public par prise" in text and "Qui paie les retards" in text
-    assert "depuis <a" in text and "points par an de son contrat de fibre" in text  # its years and its pace
+    assert "depuis <a" in text and "points par an du <a" in text  # its years and its pace, between two quarters
+    assert "(son contrat de fibre\u00a0: <a" in text  # the contract's date said beside, not as the window's start
+    assert "(dépensé à ce jour, euros courants)" in text  # what the cost per plug is
     assert not english_words(re.sub(r"<[^>]+>", " ", text)), english_words(text)
     assert all(not english_words(what) for what in report.whats)
     english = models_section.report_section(
-        FakeReport("en", Labels(LABELS, "en")), model_row(), tmp_path, natures={"delta": "planned"}
+        FakeReport("en", Labels(LABELS, "en")),
+        model_row(),
+        tmp_path,
+        natures={"delta": "planned"},
+        cost_natures={"delta": "planned"},
     )
     assert "asked" in english and "of public money per plug" in english and "models.png" in english
     without = models_section.report_section(
@@ -281,8 +291,18 @@ def test_the_models_section_in_french_has_no_english(tmp_path):
         model_row(public_money_per_premise=float("nan")),
         tmp_path,
         natures={"delta": "prévu"},
+        cost_natures=spent,
     )
-    assert "aucune source ne donne le montant" in without
+    # Public money no count of plugs shares (it also paid for copper and WiFi): said, never divided per plug.
+    assert "disposait de <a" in without and "aucune source ne donne donc son argent public par prise" in without
+    unknown = models_section.report_section(
+        FakeReport("fr", Labels(LABELS, "fr")),
+        model_row(public_money_per_premise=float("nan"), public_money_id=""),
+        tmp_path,
+        natures={"delta": "prévu"},
+        cost_natures=spent,
+    )
+    assert "aucune source ne donne le montant" in unknown
     with pytest.raises(ValueError, match="labels"):
         models_section.report_section(FakeReport("fr"), model_row(), tmp_path)
 

@@ -93,7 +93,10 @@ def test_the_decision_table_says_whose_money_each_amount_holds_and_refuses_to_co
     compared = by_row.loc["can the two amounts be compared?"]
     assert compared["A"] == "no: it holds the money of the State, which the other's source does not count"
     assert compared["B"] == "no: its source does not count the money of the State"
-    pace = "points of premises able to connect gained per year (State's barometer), from its fibre contract"
+    pace = (
+        "points of premises able to connect gained per year (State's barometer), from its fibre contract or, if "
+        "later, the barometer's first quarter"
+    )
     assert by_row.loc[pace, "A"] == "11.3" and by_row.loc[pace, "B"] == "–"  # no quoted pace: no number
     # Each number names its quoted key; a pace the series step did not quote names none.
     assert keys.loc[list(by_row.index).index(pace), "A"] == "series.a.own_network.points_per_year"
@@ -105,6 +108,19 @@ def test_the_decision_table_says_whose_money_each_amount_holds_and_refuses_to_co
     assert by_row.loc["latest achieved by then", "B"] == "51%"
     assert by_row.loc["date of the count", "B"] == "November 2022"
     assert keys.loc[2, "A"] == "compare.a.money.a_public_money_2017"
+
+
+def test_public_money_no_count_of_plugs_shares_is_said_not_divided():
+    # Phase-1 money that also paid for copper and WiFi: no per-plug figure, a reason instead, linked to nothing.
+    table = models("state;departement", "departement")
+    table.loc[0, "public_money_per_premise"] = float("nan")
+    shown, keys, words = decision_table(
+        table, ["a", "b"], CONTRACTS, Labels(LABELS, "en"), lambda t, c: t, {}, {"a": "budget", "b": "planned"}
+    )
+    per_plug = shown.set_index("indicator").loc["public money per plug (€, nominal)"]
+    assert per_plug["A"] == "none: no count of plugs shares the scope of its public money (next row)"
+    assert per_plug["B"] == "2,000" and keys.loc[1, "A"] == "" and words.loc[1, "A"]
+    assert keys.loc[2, "A"] == "compare.a.money.a_public_money_2017"  # its amount is still said, and linked
 
 
 def test_the_same_funders_money_is_said_comparable_in_french():

@@ -184,7 +184,7 @@ def _inject(root: Path, sources: Path) -> None:
     registry.loc[same_file, ["size_bytes", "sha256"]] = [str(len(data)), hashlib.sha256(data).hexdigest()]
     _write(registry, raw / "sources.csv")
     # A scenario whose file name is markup: swept by 04 (a row of scenarios.csv), and built as an edition.
-    budget = (config.PROJ_ROOT / "params/scenarios/initial_budget.yaml").read_text(encoding="utf-8")
+    budget = (config.PROJ_ROOT / "params/scenarios/programme_estimate.yaml").read_text(encoding="utf-8")
     (root / "params" / "scenarios" / f"{SCENARIO_NAME}.yaml").write_text(budget, encoding="utf-8")
 
 

@@ -168,6 +168,8 @@ def test_targets_against_achieved_and_pace():
     assert targets.loc["2020", "reached_on"] == "2024"
     assert targets.loc["2025", "achieved_by_then"] == 0.8
     assert targets.loc["2025", "reached_on"] == "not yet"
+    # Not reached: the row names the last count, so the report says by which date it was not (never a bare "not yet").
+    assert targets.loc["2025", "reached_id"] == "gers|share eligible|2024"
     start = timeline.start_of(figures, external, progress, "gers")
     assert start == ("2014", 2014.0, "a_works")  # a year stated in a later article: the start of that year
     pace = timeline.deployment_pace(eligible, start)
@@ -277,11 +279,16 @@ def test_counted_targets_dated_by_another_row_and_the_models_side_by_side():
         [("model", "concession", "concession", "concession"), ("scope", "zone", "the zone", "la zone")],
         columns=["kind", "key", "en", "fr"],
     )
-    shown = models_section.side_by_side_table(table, Labels(labels, "en"), {"delta": "planned"}).set_index("indicator")
+    shown = models_section.side_by_side_table(
+        table, Labels(labels, "en"), {"delta": "planned"}, {"delta": "spent to date"}
+    ).set_index("indicator")
     assert list(shown.columns) == ["Delta"]  # one column per network, by its short name
     assert shown.loc["scope of that public money, and what it is", "Delta"] == "the zone, planned"
+    assert shown.loc["what that money is", "Delta"] == "spent to date"  # the cost's nature, under its row
     with pytest.raises(StudyError, match=r"initiative=delta\], column 'public_money_id': what the amount is"):
         models_section.side_by_side_table(table, Labels(labels, "en"))  # a plan it cannot call one: refused
+    with pytest.raises(StudyError, match=r"initiative=delta\], column 'cost_per_premise': what the cost is"):
+        models_section.side_by_side_table(table, Labels(labels, "en"), {"delta": "planned"})  # nor a cost
     assert shown.loc["public money per plug (€, nominal)", "Delta"] == "200"
     assert shown.loc["latest achieved by then", "Delta"] == "50%"
 

@@ -429,10 +429,9 @@ def test_the_sweep_merges_by_the_same_rule_as_the_build():
         path = next(p for p in scenario_files(config.PARAMS_DIR / "scenarios") if p.stem == name)
         assert values == merge(central, read_scenario(path))
     # a scenario choosing one measure keeps the central case's other choices
-    assert swept["initial_budget"]["options"] == {
+    assert swept["programme_estimate"]["options"] == {
         "castres_mazamet.premises": "households",
-        "gers_numerique.cost": "initial_budget",
-        "gers_numerique.premises": "phase1_homes",
+        "gers_numerique.cost": "estimate_2022",
     }
 
 

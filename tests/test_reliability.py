@@ -383,7 +383,7 @@ HOSTILE_NAME = "<img src=x onerror=alert(1)>"
 
 def test_a_scenario_build_leaves_the_published_study_byte_identical(project, capsys):
     before = published(project)
-    budget = (config.PROJ_ROOT / "params/scenarios/initial_budget.yaml").read_text(encoding="utf-8")
+    budget = (config.PROJ_ROOT / "params/scenarios/programme_estimate.yaml").read_text(encoding="utf-8")
     scenario = project / "params" / f"{HOSTILE_NAME}.yaml"
     scenario.write_text(f"sources_dir: {project / 'sources'}\n{budget}", encoding="utf-8")
     code = cli.main(["build", "--root", str(project), "--no-pdf", "--params", str(scenario)])

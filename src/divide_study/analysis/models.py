@@ -105,11 +105,12 @@ def model_comparison(
         info = by_id[initiative]
         cost = (rows.get((initiative, "cost_per_premise")) or [None])[0]
         premises = (rows.get((initiative, "premises")) or [None])[0]
-        public = [
-            m
-            for m in funded.get((initiative,), [])
-            if bool(m["all_public_money"]) and m["per_premise"] == m["per_premise"]
-        ]
+        # All the public money of a scope; one divided by premises of its own scope comes first. An amount no
+        # premise count shares (phase-1 money that also paid for copper and WiFi) is kept, undivided.
+        public = sorted(
+            (m for m in funded.get((initiative,), []) if bool(m["all_public_money"])),
+            key=lambda m: m["per_premise"] != m["per_premise"],
+        )
         own = [t for t in aims.get((initiative,), []) if t["cited_as"] != "year"]  # a national goal is a year
         steps = paces.get((initiative,), [])
         spans = spans_of.get((initiative,), [])

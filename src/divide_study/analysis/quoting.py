@@ -19,6 +19,7 @@ from divide_study.analysis.evidence import FORESEEN
 from divide_study.analysis.measures import PROFILE_KEY, resolve
 from divide_study.analysis.quoted import Quotes
 from divide_study.analysis.sensitivity import Inputs, bounds, tornado
+from divide_study.analysis.timeline import NOT_YET
 from divide_study.errors import StudyError
 
 FIGURES = "data/processed/figures.csv"  # the articles' figures, each with its verbatim span
@@ -326,7 +327,16 @@ def target_quotes(q: Quotes, targets: pd.DataFrame, evidence: pd.DataFrame, goal
                         what="share of the network's plugs achieved by then",
                         subject=initiative,
                     )
-            if row["reached_id"]:
+            if row["reached_id"] and row["reached_on"] == NOT_YET:
+                read_date(
+                    q,
+                    f"{name}.not_reached_as_of",
+                    row["reached_id"],
+                    evidence,
+                    "date of the last count, the target not reached by then",
+                    initiative,
+                )
+            elif row["reached_id"]:
                 read_date(
                     q, f"{name}.reached_on", row["reached_id"], evidence, "date the target was reached", initiative
                 )
@@ -704,7 +714,11 @@ def target_keys(
                 "target_share": aim,
                 "achieved_by_then": achieved,
                 "achieved_as_of": f"{name}.achieved_on" if row["achieved_id"] else "",
-                "reached_on": f"{name}.reached_on" if row["reached_id"] else "",
+                "reached_on": ""
+                if not row["reached_id"]
+                else f"{name}.not_reached_as_of"
+                if row["reached_on"] == NOT_YET
+                else f"{name}.reached_on",
             }
             out.append((index, cells))
     return pd.DataFrame([cells for _i, cells in out], index=[i for i, _c in out]).fillna("")
@@ -935,10 +949,13 @@ def model_keys(model: dict, step: str = "compare") -> dict[str, str]:
         "premises": f"{base}.premises",
         "premises_scope": f"{base}.premises",  # a scope is its figure's: linked to it
         "cost_per_premise": f"{base}.cost_per_premise_nominal",
+        "cost_scope": f"{base}.cost_per_premise_nominal",  # what the cost is: linked to it
     }
     if model.get("public_money_id"):
         money = f"{base}.money.{slug(model['public_money_id'])}"
-        keys.update(public_money_per_premise=f"{money}.per_premise", public_money_scope=money)
+        keys.update(public_money_scope=money)
+        if pd.notna(model.get("public_money_per_premise")):  # an amount no premise count shares is not divided
+            keys.update(public_money_per_premise=f"{money}.per_premise")
     if model.get("own_target_id"):
         keys.update(
             own_target=f"{base}.own_target",

@@ -804,6 +804,23 @@ def _own_network_pace(
             initiative,
         )
     _rate(q, f"{initiative}.own_network.points_per_year", shares, row, initiative)
+    # The quarter-ends the pace runs between, each read from its raw row: a contract signed before the series
+    # starts is measured from the series' first quarter, and a reader must see that, not the contract's date alone.
+    for end, column in (("from", "from_quarter"), ("to", "to_quarter")):
+        point = shares.loc[row[column]]
+        file = str(point["source_file"])
+        q.read(
+            f"{initiative}.own_network.measured_{end}",
+            point["quarter_end"],
+            table=f"{RAW}/{file}",
+            row={"row": int(point["source_row"])},
+            column=SHARE_COLUMN[file.split("_", 1)[0]],
+            unit="date",
+            nature="stated",
+            what=f"end of the quarter the network's pace is measured {end}",
+            scope=ZONE,
+            subject=initiative,
+        )
 
 
 CLAIMS = "data/raw/series_claims.csv"

@@ -130,6 +130,9 @@ TARGET_COLUMNS = [
 ]
 
 
+NOT_YET = "not yet"  # targets.csv's reached_on for a target no count has reached
+
+
 def target_rows(points: list[dict], external: pd.DataFrame, initiative: str) -> list[dict]:
     """The rows of ``targets_against_achieved`` from timeline points in date order."""
     achieved = [t for t in points if t["kind"] == "achieved"]
@@ -176,8 +179,11 @@ def target_rows(points: list[dict], external: pd.DataFrame, initiative: str) -> 
                 "achieved_by_then": last["share"] if comparable else float("nan"),
                 "achieved_as_of": last["date"] if last is not None else "",
                 "achieved_id": last["evidence_id"] if last is not None else "",
-                "reached_on": reached[0]["date"] if reached else "not yet",
-                "reached_id": reached[0]["evidence_id"] if reached else "",
+                "reached_on": reached[0]["date"] if reached else NOT_YET,
+                # Not reached: the last count, so that "not yet" says by when it was not (a date, not a guess).
+                "reached_id": reached[0]["evidence_id"]
+                if reached
+                else (achieved[-1]["evidence_id"] if achieved else ""),
             }
         )
     return out

@@ -60,10 +60,18 @@ def pace_prose(report, row: dict, _) -> str:
         return ""
     rate = report.quote(f"{key}.points_per_year", "{:.1f}", unit="points_per_year")
     if f"{key}.start" in report.quoted.index:
+        # The quarter-ends measured, not the contract's date alone: a contract signed before the series starts
+        # is measured from the series' first quarter.
         return _(
             "On the State's public series (share of the whole département's premises able to connect to FTTH), its "
-            "département gained {rate} points a year from its fibre contract ({start}) to the series' end."
-        ).format(rate=rate, start=report.quote(f"{key}.start"))
+            "département gained {rate} points a year from {measured_from} to {measured_to} (its fibre contract: "
+            "{start})."
+        ).format(
+            rate=rate,
+            start=report.quote(f"{key}.start"),
+            measured_from=report.quote(f"{key}.measured_from"),
+            measured_to=report.quote(f"{key}.measured_to"),
+        )
     return _(
         "On the State's public series (share of the whole département's premises able to connect to FTTH), its "
         "département gained {rate} points a year from its fibre contract to the series' end."
@@ -109,8 +117,23 @@ def _nature_of(natures: dict[str, str] | None, row: dict) -> str:
     return natures[row["initiative"]]
 
 
+def _cost_nature_of(natures: dict[str, str] | None, row: dict) -> str:
+    """What a network's cost (all money per plug) is, in words; a cost whose nature is not given is never quoted."""
+    if not natures or row["initiative"] not in natures:
+        raise StudyError(
+            f"models.csv, row [initiative={row['initiative']}], column 'cost_per_premise': what the cost is (plan, "
+            "spending to date...) is not given, so it cannot be quoted truthfully"
+        )
+    return natures[row["initiative"]]
+
+
 def report_section(
-    report, table: pd.DataFrame, figures_in, labels: Labels | None = None, natures: dict[str, str] | None = None
+    report,
+    table: pd.DataFrame,
+    figures_in,
+    labels: Labels | None = None,
+    natures: dict[str, str] | None = None,
+    cost_natures: dict[str, str] | None = None,
 ) -> str:
     """The report's section "The models side by side", as HTML: a paragraph per network, the chart and the
     table, in the report's language (``report.lang``); codes through ``labels`` (default ``report.labels``).
@@ -118,7 +141,8 @@ def report_section(
     Every number and date goes through the report's ledger (``computed``, ``evidence``, ``dated``), so it links
     to its provenance. The data's own words (``public_money_note``, the risks) are shown as ``table`` holds
     them: give the table in the edition's language. ``natures``: what each network's public money is, in words
-    ("planned", "put in"); the amount is quoted only with it.
+    ("planned", "put in"); the amount is quoted only with it. ``cost_natures``: the same for each network's cost
+    (all money), said beside its money per plug, so that a plan and spending never stand in one row unsaid.
     """
     import html
 
@@ -149,13 +173,27 @@ def report_section(
                 scope=html.escape(labels("scope", row["public_money_scope"])),
                 note=html.escape(row["public_money_note"]),
             )
+        elif not _missing(row["public_money_id"]):
+            # All the public money of a scope no premise count shares (it also paid for other networks): said, never
+            # divided per plug.
+            money = f"{key}.money.{slug(row['public_money_id'])}"
+            text = _(
+                "{network} had {total} million euros of public money ({nature}, scope {scope}; {note}), a scope no "
+                "count of plugs shares, so no source gives its public money per plug"
+            ).format(
+                network=network,
+                total=report.quote(money, "{:,.0f}", 1e-6, unit="EUR", natures=NATURES),
+                nature=html.escape(_nature_of(natures, row)),
+                scope=html.escape(labels("scope", row["public_money_scope"])),
+                note=html.escape(row["public_money_note"]),
+            )
         else:
             text = _("{network} asked an amount of public money per plug that no source gives").format(network=network)
         if row["cost_per_premise"] == row["cost_per_premise"]:
             all_money = report.quote(f"{key}.cost_per_premise_nominal", "{:,.0f} €", unit="EUR_per_premise")
-            text = _("{sentence}; against {all_money} per plug of all money, public and private (nominal)").format(
-                sentence=text, all_money=all_money
-            )
+            text = _(
+                "{sentence}; against {all_money} per plug of all money, public and private ({nature}, nominal)"
+            ).format(sentence=text, all_money=all_money, nature=html.escape(_cost_nature_of(cost_natures, row)))
         text += "."
         if not _missing(row["own_target_id"]):
             target, year = own_target_prose(report, row, _), report.quote(f"{key}.own_target.by")
@@ -195,7 +233,7 @@ def report_section(
         "older mixed-economy DSL and WiFi network — so the table says which scope and years each number "
         "covers; public money is divided only by premises of the same scope, and amounts are never added up."
     ).format(table=report.table_ref("models"), figure=report.figure_ref("models"))
-    shown = side_by_side_table(table, labels, natures)
+    shown = side_by_side_table(table, labels, natures, cost_natures)
     return (
         f"<p>{intro}</p>"
         + "".join(paragraphs)
@@ -228,6 +266,7 @@ def _side_by_side_rows(_) -> tuple[tuple[str, str, str | None], ...]:
         ("public_money_per_premise", _("public money per plug (€, nominal)"), "number"),
         ("public_money_scope", _("scope of that public money, and what it is"), "scope"),
         ("cost_per_premise", _("all money per plug (€, nominal)"), "number"),
+        ("cost_scope", _("what that money is"), "cost_nature"),
         ("own_target", _("own target"), None),
         ("target_by", _("by"), None),
         ("achieved_by_target_year", _("latest achieved by then"), "share"),
@@ -251,10 +290,16 @@ def side_by_side_words(table: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame
     return pd.DataFrame({row["name"]: words for row in table.to_dict("records")}, shown.index)
 
 
-def side_by_side_table(table: pd.DataFrame, labels: Labels, natures: dict[str, str] | None = None) -> pd.DataFrame:
+def side_by_side_table(
+    table: pd.DataFrame,
+    labels: Labels,
+    natures: dict[str, str] | None = None,
+    cost_natures: dict[str, str] | None = None,
+) -> pd.DataFrame:
     """models.csv turned for reading on a page, in the language of ``labels``: one column per network, one row
     per indicator, numbers in the edition's format, codes as labels (a dash where the sources give none); the
-    public money's scope says what the amount is (``natures``, in words: "planned", "put in")."""
+    public money's scope says what the amount is (``natures``, in words: "planned", "put in"), and a row under the
+    money per plug says what each cost is (``cost_natures``)."""
     _ = Translator(labels.lang, "analysis")
     formats = Formats(labels.lang)
     rows = _side_by_side_rows(_)
@@ -269,6 +314,8 @@ def side_by_side_table(table: pd.DataFrame, labels: Labels, natures: dict[str, s
                 column.append(formats.number(float(value)))
             elif kind == "share":
                 column.append(formats.share(float(value)))
+            elif kind == "cost_nature":
+                column.append(_cost_nature_of(cost_natures, row))
             elif key == "public_money_scope":
                 column.append(
                     _("{scope}, {nature}").format(scope=labels("scope", str(value)), nature=_nature_of(natures, row))
@@ -320,7 +367,13 @@ def decision_table(
         ("target_by", _("by")),
         ("achieved_by_target_year", _("latest achieved by then")),
         ("achieved_as_of", _("date of the count")),  # a count after the deadline, or of another kind, shows here
-        ("pace", _("points of premises able to connect gained per year (State's barometer), from its fibre contract")),
+        (
+            "pace",
+            _(
+                "points of premises able to connect gained per year (State's barometer), from its fibre contract or, "
+                "if later, the barometer's first quarter"
+            ),
+        ),
         ("delay_risk", _("who pays for delay (the study's reading)")),
         ("demand_risk", _("who loses if few subscribe (the study's reading)")),
     ]
@@ -374,6 +427,10 @@ def decision_table(
                 is_words = True
             elif key == "public_money_per_premise" and row[key] == row[key]:
                 text, cell_key = formats.number(float(row[key])), model.get(key, "")
+            elif key == "public_money_per_premise" and row["public_money_scope"]:
+                # Public money whose scope no count of plugs shares: why there is no figure, not a bare dash.
+                text = _("none: no count of plugs shares the scope of its public money (next row)")
+                is_words = True
             elif key == "own_target" and row[key]:
                 text, cell_key = str(row[key]), model.get(key, "")
             elif key == "target_by" and row[key] == row[key] and str(row[key]):

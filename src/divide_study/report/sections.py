@@ -24,6 +24,7 @@ from divide_study.analysis.metrics import headlines
 from divide_study.analysis.models import money_comparison
 from divide_study.analysis.quoting import slug
 from divide_study.analysis.study import load_study
+from divide_study.analysis.timeline import NOT_YET
 from divide_study.config import project_path, schema_of
 from divide_study.data.lookup import reference_id
 from divide_study.data.tables import read_table
@@ -205,12 +206,23 @@ def open_edition(lang: str, processed_dir: str | Path, figures_dir: str | Path) 
         if money_id
     }
 
+    def quoted_nature(key):
+        """What the amount a step quoted under ``key`` is ("planned", "spent to date"), in words (not escaped)."""
+        pairs = quoted.parse_row_key(r.quoted.loc[key, "source_row"])
+        evidence_id = pairs.get("figure_id") or "|".join(pairs[k] for k in ("topic", "figure", "as_of"))
+        return L("amount_nature", nature_of[evidence_id])
+
+    # What each network's cost (all money, public and private) is: a plan and spending are never one row unsaid.
+    cost_natures = {
+        i: quoted_nature(f"compare.{i}.cost_nominal")
+        for i in models["initiative"]
+        if f"compare.{i}.cost_nominal" in r.quoted.index
+    }
+
     def amount(key, fmt=None, scale=1.0):
         """An amount in euros a step quoted from a source, and what it is in words ("planned", "spent to date"),
         escaped for HTML: a sentence that shows both may quote a plan or a need, since it says which it is."""
-        pairs = quoted.parse_row_key(r.quoted.loc[key, "source_row"])
-        evidence_id = pairs.get("figure_id") or "|".join(pairs[k] for k in ("topic", "figure", "as_of"))
-        words = esc(L("amount_nature", nature_of[evidence_id]))  # a label is data: escaped for the sentence's HTML
+        words = esc(quoted_nature(key))  # a label is data: escaped for the sentence's HTML
         return r.quote(key, fmt, scale, unit="EUR", natures=quoted.NATURES), words
 
     return Edition(**{k: v for k, v in locals().items() if k not in ("processed_dir", "figures_dir")})
@@ -304,6 +316,8 @@ def summary(e: Edition) -> list[Part]:
         return esc(F.join([L("funder", c) for c in codes.split(";") if c]))
 
     def money_per_plug(row) -> str:
+        if row["public_money_per_premise"] != row["public_money_per_premise"]:
+            return ""  # an amount no premise count shares is never divided
         return r.quote(
             f"compare.{row.name}.money.{slug(row['public_money_id'])}.per_premise", "{:,.0f} €", unit="EUR_per_premise"
         )
@@ -332,16 +346,29 @@ def summary(e: Edition) -> list[Part]:
             "second), so they are not compared"
         ).format(**decision_values)
     )
+    if gers_row["public_money_per_premise"] == gers_row["public_money_per_premise"]:
+        money_lead = _(
+            "the {concession} concession's plan put public money at {tarn_pp} per plug planned and the {gers} "
+            "network's at {gers_pp} per plug, but these are {money_words}"
+        ).format(money_words=money_words, **decision_values)
+    else:
+        # The only public amount of the Gers paid for copper upgrades and WiFi too: no count of fibre plugs shares
+        # its scope, so no per-plug figure exists to set beside the Tarn's.
+        gers_money, gers_money_nature = e.amount(
+            f"compare.{GERS}.money.{slug(gers_row['public_money_id'])}", "{:,.0f}", 1e-6
+        )
+        money_lead = _(
+            "the {concession} concession's plan put public money at {tarn_pp} per plug planned (funders counted: "
+            "{tarn_covers}); no source gives the {gers} network's public money per fibre plug: its only public amount is "
+            "{gers_money} million euros ({gers_money_nature}) for {gers_scope}"
+        ).format(gers_money=gers_money, gers_money_nature=gers_money_nature, **decision_values)
     lead = _(
-        "Which model, at what public cost, with what risk, how fast ({table}): the {concession} concession's plan put "
-        "public money at {tarn_pp} per plug planned and the {gers} network's phase 1 (copper and WiFi included) at "
-        "{gers_pp} per home targeted, but these are "
-        "plans and {money_words}. Who pays for delay? In the {concession} concession, {tarn_delay} (about {penalties} "
-        "million euros of penalties claimed by the Département); in the {gers} network, {gers_delay}. On the State's "
-        "barometer, from each network's fibre contract ({pace_table}), the whole département's premises able to connect "
-        "(private zones included) gained {tarn_pace} points a year in the {concession} département and {gers_pace} in "
-        "the {gers} network's."
-    ).format(money_words=money_words, **decision_values)
+        "Which model, at what public cost, with what risk, how fast ({table}): {money_lead}. Who pays for delay? In "
+        "the {concession} concession, {tarn_delay} (about {penalties} million euros of penalties claimed by the "
+        "Département); in the {gers} network, {gers_delay}. On the State's barometer, from each network's fibre "
+        "contract or, if later, the barometer's first quarter ({pace_table}), the whole département's premises able to connect (private zones included) gained "
+        "{tarn_pace} points a year in the {concession} département and {gers_pace} in the {gers} network's."
+    ).format(money_lead=money_lead, **decision_values)
     points = [
         ("models", lead),
         (
@@ -981,21 +1008,19 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
     md(
         _(
             "Who paid is cited only in parts, of different scopes, and never added up here ({table}). Phase 1 (copper "
-            "upgrades, WiFi and the first fibre, for a target of {phase1_homes} homes) had {public1} million euros of public "
-            "money ({public1_nature}), {public1_per_home} per home targeted and {public1_per_inhabitant} per inhabitant (the population counted "
-            "in {public1_year}); the State's share was "
-            "{state1} million, {state1_per_home} per home. The Département says it put in over {dept} million over the whole "
+            "upgrades, WiFi and the first fibre, for a target of {phase1_homes} fibre homes) had {public1} million euros "
+            "of public money ({public1_nature}), {public1_per_inhabitant} per inhabitant (the population counted in "
+            "{public1_year}); the State's share was {state1} million. Neither is divided by the homes targeted: the money "
+            "also paid for copper and WiFi, which those homes do not count. The Département says it put in over {dept} million over the whole "
             "works (its own claim, a lower bound). Phase 2's money, public and private, is not split in any source."
         ).format(
             table=r.table_ref("money"),
             phase1_homes=r.ref(GERS, "phase 1 FTTH target homes"),
             public1=public1_amount,
             public1_nature=public1_nature,
-            public1_per_home=r.quote(f"{public1}.per_premise", "{:,.0f} €", unit="EUR_per_premise"),
             public1_per_inhabitant=r.quote(f"{public1}.per_inhabitant", "{:,.0f} €", unit="EUR_per_inhabitant"),
             public1_year=r.quote(f"{public1}.population.year", unit="year"),
             state1=r.quote(state1, "{:,.0f}", 1e-6, unit="EUR"),
-            state1_per_home=r.quote(f"{state1}.per_premise", "{:,.0f} €", unit="EUR_per_premise"),
             dept=r.evidence(dept, "{:,.0f}", 1e-6),
         )
     )
@@ -1081,10 +1106,10 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
         _(
             "The press counts progress in shares of inhabitants, in shares of dwellings and in plugs, so the study does not "
             "turn those counts into plugs per year. Its pace is measured on one public series for both fibre networks, the "
-            "State's share of each département's premises able to connect to FTTH ({pace_table}): from its fibre contract "
-            "({focus_start}) to the series' end, the {focus} département gained {focus_rate} points a year; from its concession "
-            "({concession_start}), the {concession} département gained {concession_rate}. The share is of the whole département, private "
-            "zones included."
+            "State's share of each département's premises able to connect to FTTH ({pace_table}): the {focus} département "
+            "gained {focus_rate} points a year from {focus_from} to {focus_to} (its fibre contract: {focus_start}); the "
+            "{concession} département gained {concession_rate} from {concession_from} (its concession: {concession_start}). "
+            "The share is of the whole département, private zones included."
         ).format(
             pace_table=r.table_ref("fibre_pace"),
             focus=series_section.departement_of(r.quoted, series, GERS)[1],
@@ -1092,6 +1117,9 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
             focus_start=r.quote(f"{own_pace[GERS]}.start"),
             focus_rate=r.quote(f"{own_pace[GERS]}.points_per_year", "{:.1f}", unit="points_per_year"),
             concession_start=r.quote(f"{own_pace[e.TARN]}.start"),
+            focus_from=r.quote(f"{own_pace[GERS]}.measured_from"),
+            focus_to=r.quote(f"{own_pace[GERS]}.measured_to"),
+            concession_from=r.quote(f"{own_pace[e.TARN]}.measured_from"),
             concession_rate=r.quote(f"{own_pace[e.TARN]}.points_per_year", "{:.1f}", unit="points_per_year"),
         )
     )
@@ -1105,13 +1133,34 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
             "data/processed/targets.csv",
         )
     )
+    # When each target was reached, as its source says it: a date a party claims for itself says so, and a target
+    # not reached says by which count it was not (a date), never a bare "not yet".
+    said = study.evidence.set_index("evidence_id")
+
+    def reached_words(row: dict, shown: str) -> str:
+        if not row["reached_id"]:
+            return shown
+        if row["reached_on"] == NOT_YET:
+            return _("not as of {date}").format(date=e.F.date(str(said.loc[row["reached_id"], "as_of"])))
+        if said.loc[row["reached_id"], "source_class"] == "interested_party":
+            return _("{date} (a claim)").format(date=e.F.date(str(row["reached_on"])))
+        return shown
+
+    reached = [
+        reached_words(row, shown)
+        for row, shown in zip(targets.to_dict("records"), in_words(targets, "targets.csv")["reached_on"], strict=True)
+    ]
     show(
         r.table(
             "targets",
-            in_words(targets, "targets.csv").assign(initiative=targets["initiative"].map(names))[
+            in_words(targets, "targets.csv").assign(initiative=targets["initiative"].map(names), reached_on=reached)[
                 ["initiative", "target", "by", "target_share", "achieved_by_then", "achieved_as_of", "reached_on"]
             ],
-            _("Targets against achieved."),
+            _(
+                "Targets against achieved. The shares achieved are of premises able to connect to fibre; the national "
+                "plan's first goal was very high speed by any technology, most of it by fibre, so a share or date "
+                "achieved says when fibre alone got there, not whether that goal was met."
+            ),
             "data/processed/targets.csv",
             {"target_share": "{:.0%}", "achieved_by_then": "{:.0%}"},
             data="data/processed/targets.csv",
@@ -1187,7 +1236,11 @@ def models(e: Edition) -> list[Part]:
     """The models side by side."""
     _, figures_in, heading, in_words, models, r, show = e._, e.figures_in, e.heading, e.in_words, e.models, e.r, e.show
     heading("the-models-side-by-side", _("The models side by side"))
-    show(models_section.report_section(r, in_words(models, "models.csv"), figures_in, natures=e.money_natures))
+    show(
+        models_section.report_section(
+            r, in_words(models, "models.csv"), figures_in, natures=e.money_natures, cost_natures=e.cost_natures
+        )
+    )
     return e.take()
 
 
