@@ -193,3 +193,14 @@ def test_weekdays_and_quarters_the_code_writes_are_said_by_the_locale_not_by_wor
     assert messages_of("rank of Tarn by public-zone share, Q3 2017") == [
         "rank of {department} by public-zone share, {quarter}"
     ]
+
+
+def test_a_raw_table_with_an_unquoted_comma_is_named_with_its_row(tmp_path):
+    from divide_study.errors import DataError
+    from divide_study.language.datatext import raw_shown_values
+
+    (tmp_path / "milestones.csv").write_text(
+        "figure_id,label,note\na,{value} settled,\nb,{value} families (promoter, via the press),\n", encoding="utf-8"
+    )
+    with pytest.raises(DataError, match=r"milestones\.csv, row 2 \(line 3\).*4 fields where the header has 3.*Quote"):
+        list(raw_shown_values(tmp_path))

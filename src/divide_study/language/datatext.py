@@ -16,6 +16,7 @@ A value with no translation stops the French edition, naming its file, row and c
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -413,6 +414,26 @@ RAW_SHOWN: tuple[tuple[str, tuple[str, ...], Callable[[dict], bool] | None], ...
 )
 
 
+def _read_plain(path: Path) -> pd.DataFrame:
+    """A raw table as text, or a DataError naming its file and the first row whose fields do not match the
+    header (pandas alone says "Expected 3 fields in line 12, saw 4", naming no file)."""
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    except pd.errors.ParserError:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, [])
+            for number, fields in enumerate(reader, start=1):
+                if fields and len(fields) != len(header):
+                    hint = "; a comma inside a value? Quote the value" if len(fields) > len(header) else ""
+                    raise DataError(
+                        path,
+                        f"{len(fields)} fields where the header has {len(header)} (file line {reader.line_num}){hint}",
+                        row=number,
+                    ) from None
+        raise
+
+
 def raw_shown_values(raw_dir: Path) -> Iterable[tuple[str, int, str, str]]:
     """(file of data/raw, row, column, value) of every raw value ``RAW_SHOWN`` says a reader will see. Read as
     plain text (no schema check), so it works on rows the cleaning step would refuse."""
@@ -420,7 +441,7 @@ def raw_shown_values(raw_dir: Path) -> Iterable[tuple[str, int, str, str]]:
         path = raw_dir / name
         if not path.is_file():
             continue
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame = _read_plain(path)
         for row, record in enumerate(frame.to_dict("records"), start=1):
             if shown is not None and not shown(record):
                 continue

@@ -402,9 +402,9 @@ def summary(e: Edition) -> list[Part]:
         (
             "programme",
             _(
-                "Soho Solo's promoter claimed {families} families settled by {families_by}; later counts, of people, are "
-                "{people_low} to {people_high}, which would mean at most {per_family} persons per family: the claim and the "
-                "counts disagree. Its budget was {budget} euros a year ({budget_on}, as the press reports it): at that "
+                "The business press, reporting Soho Solo's promoter, wrote that {families} families had settled by "
+                "{families_by}; later counts, of people, are {people_low} to {people_high}, which would mean at most "
+                "{per_family} persons per family: the figures disagree. Its budget was {budget} euros a year ({budget_on}, as the press reports it): at that "
                 "budget every year since its launch, {newcomer_low} to {newcomer_high} per person counted (an "
                 "assumption)."
             ),
@@ -1283,12 +1283,12 @@ def programme(e: Edition) -> list[Part]:
     teleworkers = study.role("programme_teleworkers")  # the programme's count of teleworkers (roles.csv)
     md(
         _(
-            "By {families_by}, in the words of the programme's promoter reported by the business press, {families} families "
-            "had settled in the Gers through Soho Solo — about {people_eq} people at an assumed household size of "
+            "By {families_by}, the business press wrote in its account of the programme's promoter (in its own sentence, "
+            "not in his quoted words), {families} families had settled in the Gers through Soho Solo — about {people_eq} people at an assumed household size of "
             "{household}. Later counts contradict it: {people_low} to {people_high} people in {first_count}–{last_count} "
             "({figure}, {table}), and {teleworkers} teleworkers by {teleworkers_on} (a different count). A cumulative count "
             "cannot fall, yet these counts do: they cannot all be right, so each is shown as its source gives it, the "
-            "promoter's as a claim, not a result. The programme depended on ADSL coverage "
+            "promoter's figure as a claim, not a result. The programme depended on ADSL coverage "
             "obtained through an agreement with France Telecom. The {eu} million euros of EU funds since {eu_since} went to "
             "all the Gers partners' ICT projects: they are not Soho Solo's cost. Its own budget was {budget} euros a "
             "year ({budget_on}, as the press reports it). No source gives its spending year by year: were that budget "
