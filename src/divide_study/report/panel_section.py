@@ -96,10 +96,10 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
         sentences.append(
             _(
                 "In the <strong>{department}</strong>, {plugs} premises of the public-initiative zone could connect "
-                "to fibre in {quarter}, {share} of its dwellings: {rank} of {ranked} départements, {rank_in_region} "
-                "of {in_region} in its region by plugs, and {rank_among_peers} among itself and the {peer_count} "
-                "départements most like it ({peers}; median {median}, and {peers_with_plugs} of the {peer_count} "
-                "had any public-zone plug)."
+                "to fibre in {quarter}, {share} of that zone's dwellings: {rank} of {ranked} départements, "
+                "{rank_in_region} of {in_region} in its region by plugs, and {rank_among_peers} among itself and the "
+                "{peer_count} départements most like it ({peers}; median {median}, and {peers_with_plugs} of the "
+                "{peer_count} had any public-zone plug)."
             ).format(
                 department=html.escape(name),
                 plugs=number(code, f"public_plugs.{at}", "{:,.0f}"),

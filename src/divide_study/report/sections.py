@@ -864,7 +864,10 @@ def which_cost(e: Edition) -> list[Part]:
                 qualifier=L.values(costs["qualifier"], "qualifier"),
                 option=costs["option"].map(lambda o: L.option(GERS, o) if o else ""),
             ),
-            _("Gers cost figures: amounts of different scopes and dates, never added up."),
+            _(
+                "Gers cost figures: amounts of different dates and scopes (each scope as the study reads it from its "
+                "source's words), never added up."
+            ),
             "data/processed/cost_figures.csv",
             {"amount_eur": "{:,.0f}"},
             data="data/processed/cost_figures.csv",
@@ -1661,9 +1664,14 @@ def lessons(e: Edition) -> list[Part]:
                     "scopes without saying which; an auditor cannot reconcile them from public sources."
                 ),
                 _(
-                    "**A public body owning the network keeps the demand risk**: take-up (about {take_up} on {take_up_on}) then "
-                    "matters to the public purse, not only to the operator."
-                ).format(take_up=take_up, take_up_on=subscribers_on),
+                    "**A public body owning the network keeps the demand risk**: take-up (about {take_up} on {take_up_on}, "
+                    "the study's derivation on the assumption that the share eligible is of plugs; another source gives "
+                    "over {cited}) then matters to the public purse, not only to the operator."
+                ).format(
+                    take_up=take_up,
+                    take_up_on=subscribers_on,
+                    cited=e.r.evidence(e.study.role("focus_take_up_cited"), "{:.0%}"),
+                ),
                 _(
                     "**An attraction programme is not a substitute for a network**: Soho Solo needed ADSL coverage first, and its "
                     "outcomes are reported mostly by its promoter."

@@ -310,7 +310,10 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
         + r.table(
             "series_claims",
             said,
-            _("Claims of the press and of the parties set against the quarter they were made in."),
+            _(
+                "Claims of the press and of the parties set against the quarter they were made in. An article that "
+                "prints no year is dated by the study's inference ({table})."
+            ).format(table=r.table_label("sources")),
             _("the articles and the cited reference rows; the State's results barometer"),
             evidence=claims["evidence_id"],
             cells=claim_cells(
