@@ -125,9 +125,30 @@ def test_public_money_no_count_of_plugs_shares_is_said_not_divided():
 
 def test_the_same_funders_money_is_said_comparable_in_french():
     shown, _keys, _words = decision_table(
-        models("departement", "departement"), ["a", "b"], CONTRACTS, Labels(LABELS, "fr"), lambda t, c: t, {}
+        models("departement", "departement"),
+        ["a", "b"],
+        CONTRACTS,
+        Labels(LABELS, "fr"),
+        lambda t, c: t,
+        {},
+        {"a": "apporté", "b": "prévu"},
     )
     assert set(shown.iloc[3, 1:]) == {"oui\u00a0: les mêmes financeurs"}
+
+
+def test_the_decision_table_refuses_public_money_whose_nature_is_not_given():
+    from divide_study.errors import StudyError
+
+    with pytest.raises(StudyError, match=r"initiative=b\], column 'public_money_id': what the amount is"):
+        decision_table(
+            models("departement", "departement"),
+            ["a", "b"],
+            CONTRACTS,
+            Labels(LABELS, "en"),
+            lambda t, c: t,
+            {},
+            {"a": "put in"},
+        )
 
 
 def test_the_decision_table_sets_two_networks_side_by_side():
@@ -151,3 +172,22 @@ def test_a_plans_later_amount_is_read_from_its_rows_note_or_refused_naming_the_c
     reworded = external.assign(note=["", "the plan was cut in 2021"])
     with pytest.raises(DataError, match=r"row 2.*column 'note'|column 'note'.*row 2"):
         later_plan_amount(reworded, "tarn|total investment by the concessionaire|2019")
+
+
+def test_the_teleworkers_among_a_count_are_read_from_its_rows_note_or_refused_naming_the_cell():
+    from divide_study.errors import DataError
+    from divide_study.report.sections import TELEWORKERS_AMONG, note_number
+
+    external = pd.DataFrame(
+        {
+            "topic": ["soho_solo", "soho_solo"],
+            "figure": ["annual programme budget", "people settled (incl. families)"],
+            "as_of": ["2016", "2014"],
+            "note": ["approximate date", "199 teleworkers; 47 villages"],
+        }
+    )
+    found = note_number(external, "soho_solo|people settled (incl. families)|2014", TELEWORKERS_AMONG, "teleworkers")
+    assert found == (2, 199.0)
+    reworded = external.assign(note=["", "47 villages, teleworkers among them"])
+    with pytest.raises(DataError, match=r"row 2.*column 'note'.*teleworkers|teleworkers.*row 2.*column 'note'"):
+        note_number(reworded, "soho_solo|people settled (incl. families)|2014", TELEWORKERS_AMONG, "teleworkers")

@@ -402,7 +402,8 @@ def decision_table(
                 is_words = True
             elif key == "public_money_covers" and row["public_money_covers"]:
                 text = _("{funders}, {nature} ({scope}: {note})").format(
-                    nature=(natures or {}).get(initiative, MISSING),
+                    # An amount whose nature is not given is refused, as in the side-by-side table (never a dash).
+                    nature=_nature_of(natures, {"initiative": initiative}),
                     funders=funders(row["public_money_covers"].split(";")),
                     scope=labels("scope", row["public_money_scope"]),
                     note=row["public_money_note"],

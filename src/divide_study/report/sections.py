@@ -525,24 +525,30 @@ def summary(e: Edition) -> list[Part]:
 
 # How a note of the cited reference data gives a plan's later amount: "the plan had become 171 M EUR".
 REVISED_PLAN = re.compile(r"the plan had become (\d+(?:\.\d+)?) M EUR")
+TELEWORKERS_AMONG = re.compile(r"^(\d+) teleworkers\b")  # "199 teleworkers; 47 villages"
 REFERENCE_FILE = "data/raw/reference/external_figures.csv"  # the cited reference rows, as copied unchanged
 
 
 def later_plan_amount(external: pd.DataFrame, evidence_id: str) -> tuple[int, float]:
     """(data row, amount in millions) of a plan's later amount that only the note of its reference row gives
-    ("the plan had become 171 M EUR"): the row chosen by its evidence id (topic|figure|as_of), counted from 1 as
-    the study's messages count rows. A note that no longer says it is a ``DataError`` naming the file, row and
-    column."""
+    ("the plan had become 171 M EUR"): see ``note_number``."""
+    return note_number(external, evidence_id, REVISED_PLAN, "the plan's later amount")
+
+
+def note_number(external: pd.DataFrame, evidence_id: str, pattern: re.Pattern, what: str) -> tuple[int, float]:
+    """(data row, number) of a number only the note of a reference row gives (``pattern``'s one group): the row
+    chosen by its evidence id (topic|figure|as_of), counted from 1 as the study's messages count rows. A note that
+    no longer says it is a ``DataError`` naming the file, row and column."""
     external = external.reset_index(drop=True)
     rows = external[[reference_id(row) == evidence_id for row in external.to_dict("records")]]
     if len(rows) != 1:
         raise StudyError(f"{REFERENCE_FILE}: expected one row {evidence_id!r}, found {len(rows)}")
     number = int(rows.index[0]) + 1
-    found = REVISED_PLAN.findall(str(rows.iloc[0]["note"]))
+    found = pattern.findall(str(rows.iloc[0]["note"]))
     if len(found) != 1:
         raise DataError(
             REFERENCE_FILE,
-            f"the note no longer gives the plan's later amount ({REVISED_PLAN.pattern!r})",
+            f"the note no longer gives {what} ({pattern.pattern!r})",
             row=number,
             column="note",
         )
@@ -560,6 +566,20 @@ def revised_plan(e: Edition, evidence_id: str) -> str:
         "note",
         # The note cites the local press reporting the Département's words: no official document.
         source_class="independent_press",
+    )
+
+
+def teleworkers_among(e: Edition, evidence_id: str) -> str:
+    """The teleworkers among a count of people, as only its reference row's note gives them ("199 teleworkers"),
+    linked to the note's file, row and column."""
+    number, count = note_number(e.r.external, evidence_id, TELEWORKERS_AMONG, "the teleworkers among the people")
+    return e.r.reference_cell(
+        e.r.format_number(count, "{:,.0f}"),
+        e._("teleworkers among the people counted, as a note of the cited reference data gives them"),
+        REFERENCE_FILE,
+        number,
+        "note",
+        source_class=e.r.classes.get(evidence_id, ""),  # the class of the row whose note it is
     )
 
 
@@ -1286,10 +1306,14 @@ def programme(e: Edition) -> list[Part]:
     teleworkers = study.role("programme_teleworkers")  # the programme's count of teleworkers (roles.csv)
     md(
         _(
-            "By {families_by}, the business press wrote in its account of the programme's promoter (in its own sentence, "
-            "not in his quoted words), {families} families had settled in the Gers through Soho Solo — about {people_eq} people at an assumed household size of "
+            "The business press wrote, in its account of the programme's promoter (in its own sentence, not in his "
+            "quoted words), that by {families_by} {families} families had settled in the Gers through Soho Solo — about {people_eq} people at an assumed household size of "
             "{household}. Later counts contradict it: {people_low} to {people_high} people in {first_count}–{last_count} "
-            "({figure}, {table}), and {teleworkers} teleworkers by {teleworkers_on} (a different count). A cumulative count "
+            "({figure}, {table}), and {teleworkers} teleworkers by {teleworkers_on} (a different count). The count of "
+            "{people_2014} people in {people_2014_on} included {teleworkers_2014} teleworkers (a note of the cited "
+            "reference data): if each family settled brought at least one teleworker, no more than "
+            "{teleworkers_2014} households had settled by then, fewer than the {families} families said for "
+            "{families_by} (the study's reading). A cumulative count "
             "cannot fall, yet these counts do: they cannot all be right, so each is shown as its source gives it, the "
             "promoter's figure as a claim, not a result. The programme depended on ADSL coverage "
             "obtained through an agreement with France Telecom. The {eu} million euros of EU funds since {eu_since} went to "
@@ -1311,6 +1335,9 @@ def programme(e: Edition) -> list[Part]:
             table=r.table_ref("soho"),
             teleworkers=r.evidence(teleworkers),
             teleworkers_on=r.as_of(teleworkers),
+            people_2014=r.evidence(study.role("programme_people_2014")),
+            people_2014_on=r.as_of(study.role("programme_people_2014")),
+            teleworkers_2014=teleworkers_among(e, study.role("programme_people_2014")),
             eu=r.fig("soho_eu_funds_all_partners", "{:,.0f}", 1e-6),
             eu_since=r.fig("soho_eu_funds_since_year", "{:.0f}"),
             budget=r.evidence(study.role("programme_annual_budget")),
