@@ -35,6 +35,7 @@ from divide_study.engine.params import (
     notebook_parameters,
     output_folders,
     scenario_folder_name,
+    sync_notebooks,
 )
 from divide_study.engine.progress import Reporter
 from divide_study.errors import StudyError
@@ -833,6 +834,17 @@ class Builder:
             self.parameters if scenario is None else load_parameters(declared, None, default_path, BUILD_PARAMETERS)
         )
         self.edition = self._edition(defaults)
+        # Each parameters cell holds a copy of the defaults (for papermill --help-notebook and JupyterLab's Run
+        # All); params/default.yaml is where they are written, so a changed default is copied into the cells here.
+        notebooks = list(dict.fromkeys(self.notebook(name) for name in self.order))
+        synced = sync_notebooks(notebooks, defaults)
+        for notebook, changes in synced.items():
+            self.reporter.note(
+                f"{config.display_path(notebook)}: parameters cell updated from params/default.yaml "
+                f"({'; '.join(changes)})"
+            )
+        if synced:
+            self.declared = {name: notebook_parameters(self.notebook(name)) for name in self.order}
         # The study's own published folders (whatever this build publishes): a journal's moves are checked
         # against them before an interrupted publish is rolled forward.
         study = output_folders(defaults, OUTPUT_ROOTS.values(), INPUT_ROOTS.values(), self.root, base=self.root)
