@@ -120,3 +120,15 @@ def test_report_tables_show_names_and_labels_not_codes():
     shown = tables.sensitivity_ranges(ranges, initiatives, labels)
     assert list(shown["assumption"]) == ["Alpha\u00a0: coût et locaux", "année de base"]
     assert shown["low_setting"].iloc[0] == "dépensé / toutes les prises"
+
+
+def test_every_hedge_the_reader_knows_has_its_labels():
+    """A new figure may use any hedge numbers.qualifier_from_text reads ('jusqu'à' is upper_bound): its label is
+    data/raw/labels.csv's before any figure uses it, so a new initiative's first build is not stopped for it."""
+    from divide_study.data.numbers import QUALIFIERS
+
+    labels = pd.read_csv(config.RAW_DIR / "labels.csv", dtype=str, keep_default_na=False)
+    labelled = labels[labels["kind"] == "qualifier"].set_index("key")
+    for code in QUALIFIERS:
+        assert code in labelled.index, f"no qualifier label for {code!r} in data/raw/labels.csv"
+        assert labelled.loc[code, "en"] and labelled.loc[code, "fr"], code

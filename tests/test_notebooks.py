@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from divide_study import config
-from divide_study.engine.params import default_values, notebook_parameters, read_specs
+from divide_study.engine.params import default_values, literal, notebook_parameters, read_specs, synced_cell
 
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
 
@@ -37,14 +37,25 @@ def test_opens_with_purpose_inputs_outputs(notebook: Path):
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
-def test_parameters_take_their_values_from_default_yaml(notebook: Path):
-    """params/default.yaml is the one place of each default: a cell declares name, type and comment only."""
+def test_parameters_cells_hold_the_defaults_of_default_yaml(notebook: Path):
+    """params/default.yaml is the one place a default is written; each cell holds a copy (for papermill
+    --help-notebook and Run All) that `study build` writes: a committed cell that differs fails here."""
     specs = read_specs(config.PARAMS_DIR / "default.yaml")
     for name, parameter in notebook_parameters(notebook).items():
         assert name in specs, f"{notebook.name}: {name} is not defined in params/default.yaml"
-        assert parameter.from_defaults, f"{notebook.name}: {name} must read defaults.{name}, not a literal"
+        assert not parameter.from_defaults, f"{notebook.name}: {name} reads defaults.{name}: run `uv run study build`"
+        assert parameter.default == specs[name].default, (
+            f"{notebook.name}: {name} is {parameter.default!r} in its parameters cell but {specs[name].default!r} "
+            "in params/default.yaml: run `uv run study build` (it copies the defaults into the cells) and commit"
+        )
         assert parameter.type_name == specs[name].type_name, f"{notebook.name}: {name} type differs from default.yaml"
         assert parameter.comment, f"{notebook.name}: parameter {name} has no comment"
+    cell = next(
+        c
+        for c in json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        if "parameters" in c["metadata"].get("tags", [])
+    )
+    assert synced_cell("".join(cell["source"]), default_values()) == ("".join(cell["source"]), [])
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
@@ -78,7 +89,7 @@ def test_papermill_help_documents_every_parameter(notebook: Path):
         # papermill wraps a long comment onto the lines below the name and type
         block = [lines[start]] + [line for line in lines[start + 1 :][:3] if line.startswith(" " * 20)]
         text = " ".join(" ".join(block).split())
-        assert f"{name}: {parameter.type_name} (default defaults.{name})" in text, text
+        assert f"{name}: {parameter.type_name} (default {literal(parameter.default)})" in text, text
         assert " ".join(parameter.comment.split()) in text, text
 
 

@@ -291,3 +291,15 @@ def test_a_table_that_cannot_be_read_is_said_with_the_other_tables_problems(proj
         f == "labels.csv" and "duplicate" in e.reason for (f, _), e in zip(files, info.value.errors, strict=True)
     )
     assert ("words.csv", "fr") in files and ("figures.csv", "unit") in files
+
+
+@pytest.mark.parametrize("table", ["figures", "quoted_compare"])
+def test_a_unit_added_to_units_csv_is_published_like_any_other(tmp_path: Path, table: str):
+    """Units are data (data/raw/units.csv, checked by the cleaning step): the processed tables' schemas list none,
+    so a new count such as radio relays, once a row of units.csv, is not refused at publication."""
+    from divide_study.data.datapackage import check_processed
+
+    published = pd.read_csv(config.PROCESSED_DIR / f"{table}.csv", dtype=str, keep_default_na=False)
+    published.loc[published.index[0], "unit"] = "relays"
+    published.to_csv(tmp_path / f"{table}.csv", index=False, lineterminator="\n")
+    check_processed(tmp_path / f"{table}.csv")

@@ -17,10 +17,12 @@ import pytest
 from divide_study import config
 from divide_study.engine import cli, outputs
 from divide_study.engine.params import (
+    COPY_NOTE,
     Parameter,
     ParameterError,
     check_parameters,
     check_type,
+    literal,
     load_parameters,
     merge,
     notebook_parameters,
@@ -29,6 +31,8 @@ from divide_study.engine.params import (
     read_yaml,
     scenario_files,
     sweep,
+    sync_notebook,
+    synced_cell,
 )
 
 # --- the strict loader --------------------------------------------------------------------------------------
@@ -559,3 +563,67 @@ def test_papermill_with_an_impossible_value_stops_in_the_first_cell(tmp_path: Pa
     )
     assert done.returncode != 0
     assert "parameter 'persons_per_household' must be above 0, got -1" in done.stderr + done.stdout
+
+
+# --- the parameters cells' copy of the defaults (papermill --help-notebook shows real values) ------------------
+
+
+@pytest.mark.parametrize(
+    "value", ["data/raw", 'a "quoted" #word', "é\n", 2025, 2.2, -1e-05, True, None, [2003, 2014], {"a.b": "c"}, {}]
+)
+def test_a_value_is_written_as_a_literal_that_reads_back_as_it(value):
+    import ast
+
+    assert ast.literal_eval(literal(value)) == value
+
+
+def test_a_parameters_cell_is_rewritten_with_the_defaults_and_says_what_changed():
+    cell = (
+        "from divide_study.engine.params import defaults\n"
+        "\n"
+        "raw_dir: str = defaults.raw_dir  # raw inputs # (never written)\n"
+        'label: str = "a#b"  # a text holding a hash\n'
+        "persons_per_household: float = 2.2  # persons per family\n"
+        "unknown: int = 3  # not in the defaults: left for the build to refuse"
+    )
+    values = {"raw_dir": "data/raw", "label": "a#b", "persons_per_household": 2.5}
+    new, changes = synced_cell(cell, values)
+    assert new.splitlines() == [
+        COPY_NOTE,
+        "",
+        'raw_dir: str = "data/raw"  # raw inputs # (never written)',
+        'label: str = "a#b"  # a text holding a hash',
+        "persons_per_household: float = 2.5  # persons per family",
+        "unknown: int = 3  # not in the defaults: left for the build to refuse",
+    ]
+    assert changes[1:] == ['raw_dir: defaults.raw_dir -> "data/raw"', "persons_per_household: 2.2 -> 2.5"]
+    assert synced_cell(new, values) == (new, [])
+
+
+def test_sync_notebook_writes_only_a_cell_that_differs(tmp_path: Path):
+    import nbformat
+
+    path = tmp_path / "n.ipynb"
+    notebook = nbformat.v4.new_notebook(
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    )
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("**Parameters.** x"),
+        nbformat.v4.new_code_cell("x: int = 1  # a number", metadata={"tags": ["parameters"]}),
+    ]
+    nbformat.write(notebook, path)
+    before = path.read_text(encoding="utf-8")
+    assert sync_notebook(path, {"x": 1}) == []
+    assert path.read_text(encoding="utf-8") == before
+    assert sync_notebook(path, {"x": 7}) == ["x: 1 -> 7"]
+    assert notebook_parameters(path)["x"].default == 7
+    after = nbformat.read(path, as_version=4)
+    assert after.cells[0].source == "**Parameters.** x"
+    assert [p.name for p in tmp_path.iterdir()] == ["n.ipynb"]  # no temporary file left
+
+
+def test_sync_notebook_names_a_notebook_without_one_parameters_cell(tmp_path: Path):
+    path = tmp_path / "none.ipynb"
+    path.write_text(json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 4}), encoding="utf-8")
+    with pytest.raises(ParameterError, match=r"none\.ipynb: expected exactly one cell tagged 'parameters', found 0"):
+        sync_notebook(path, {})

@@ -207,6 +207,23 @@ def test_changed_inputs_rerun_only_their_dependants(project: Path):
     assert status == {"a_copy": "skipped", "b_double": "skipped", "c_other": "ran"}
 
 
+def test_a_changed_default_is_copied_into_the_parameters_cell_and_reruns_its_notebook(project: Path):
+    build(project)
+    defaults = project / "params/default.yaml"
+    defaults.write_text(defaults.read_text().replace("factor: 2", "factor: 3"))
+    _, status, reporter = build(project)
+    cell = nbformat.read(project / "notebooks/b_double.ipynb", as_version=4).cells[0].source
+    assert "factor: int = 3  # multiplier" in cell.splitlines()
+    assert any(
+        "b_double.ipynb: parameters cell updated from params/default.yaml (factor: 2 -> 3)" in line
+        for line in reporter.lines
+    ), reporter.lines
+    assert status == {"a_copy": "skipped", "b_double": "ran", "c_other": "skipped"}
+    assert (project / "data/processed/b.csv").read_text() == "x\n3\n6\n"
+    _, status, _ = build(project)
+    assert set(status.values()) == {"skipped"}
+
+
 def test_outputs_edited_by_hand_are_rebuilt(project: Path):
     build(project)
     (project / "data/processed/c.csv").write_text("tampered\n")

@@ -113,8 +113,16 @@ def _lab(args: argparse.Namespace) -> int:
     import subprocess
 
     from divide_study.engine.lab import lab_command
+    from divide_study.engine.params import default_values, sync_notebooks
 
-    # Its server config saves the notebooks of notebooks/ without outputs (a pre-save hook, build/lab.py).
+    # Run All runs each notebook with the defaults its parameters cell holds: a copy of params/default.yaml's,
+    # brought up to date before the notebooks are opened.
+    for notebook, changes in sync_notebooks(
+        sorted((PROJ_ROOT / "notebooks").glob("*.ipynb")), default_values()
+    ).items():
+        shown = notebook.relative_to(PROJ_ROOT)
+        print(f"{shown}: parameters cell updated from params/default.yaml ({'; '.join(changes)})")
+    # Its server config saves the notebooks of notebooks/ without outputs (a pre-save hook, engine/lab.py).
     command, environ = lab_command(PROJ_ROOT, args.lab_args)
     process = subprocess.Popen(command, cwd=PROJ_ROOT, env=environ)
     try:

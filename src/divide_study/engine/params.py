@@ -9,9 +9,11 @@ A scenario file is a flat mapping ``name: value``. It is combined with the defau
 used by ``study build --params`` and by 04_sensitivity's sweep alike: a mapping (``options``) is merged key by
 key, every other value replaces the default whole.
 
-A notebook declares the parameters it uses papermill's way, ``base_year: int = defaults.base_year  # comment``,
-so ``papermill --help-notebook`` lists each with its type and comment and papermill can inject overrides after
-the cell; the value itself comes from ``params/default.yaml``. The build reads those declarations with
+A notebook declares the parameters it uses papermill's way, ``base_year: int = 2025  # comment``, so
+``papermill --help-notebook`` lists each with its type, default and comment, a *Run All* in JupyterLab runs with
+the defaults, and papermill can inject overrides after the cell. The values in the cell are a copy of
+``params/default.yaml``'s: ``study build`` and ``study lab`` write them there (``sync_notebooks``) whenever a
+default changed, and a test fails on a committed cell that differs. The build reads the declarations with
 papermill's own inspection (``papermill.inspect_notebook``), in its process.
 
 Values are checked by pydantic (strict types, no NaN or infinity, the ranges as its ``gt``/``ge``/``le``); its
@@ -58,7 +60,7 @@ class ParameterError(StudyError):
 @dataclass(frozen=True)
 class Parameter:
     """A notebook's declaration: ``default`` is the literal written in the cell, or None when it reads
-    ``defaults.<name>`` (``from_defaults``)."""
+    ``defaults.<name>`` (``from_defaults``: the cell's older form, which the build rewrites as literals)."""
 
     name: str
     type_name: str
@@ -463,22 +465,112 @@ def default_values(path: Path | None = None) -> dict[str, Any]:
     return copy.deepcopy({name: spec.default for name, spec in study_specs(path).items()})
 
 
-class _Defaults:
-    """``defaults.base_year``: a parameter's default, read from params/default.yaml when first asked."""
+# --- the parameters cells' copy of the defaults ---------------------------------------------------------------
 
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        values = default_values()
+# The first line of every parameters cell: its values are a copy, written by the build, of params/default.yaml's.
+COPY_NOTE = "# The defaults of params/default.yaml, copied here by `study build` and `study lab`: change them there."
+_OLD_IMPORT = "from divide_study.engine.params import defaults"
+
+
+def literal(value: Any) -> str:
+    """A parameter's value as Python source that ``ast.literal_eval`` reads back as it (text in double quotes, as
+    ``ruff format`` writes it)."""
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(literal(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{literal(key)}: {literal(item)}" for key, item in value.items()) + "}"
+    raise ParameterError(f"a value of type {type(value).__name__} cannot be written in a parameters cell")
+
+
+def _comment(line: str) -> str:
+    """The line's comment (``# ...``), found by Python's tokenizer, so a '#' inside a text value is not one."""
+    import io
+    import tokenize
+
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(line).readline):
+            if token.type == tokenize.COMMENT:
+                return line[token.start[1] :]
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return ""
+
+
+def synced_cell(source: str, values: dict[str, Any]) -> tuple[str, list[str]]:
+    """A parameters cell's source with each declared parameter's value set to ``values[name]`` (the defaults of
+    params/default.yaml), and what changed (``name: old -> new``). The line importing ``defaults`` (the cell's
+    older form, whose values read ``defaults.<name>``) becomes ``COPY_NOTE``; the declarations' names, types and
+    comments are kept; a name missing from ``values`` is left as it is (the build then says it has no default)."""
+    lines, changes = source.split("\n"), []
+    for number, line in enumerate(lines):
+        if line.strip() == _OLD_IMPORT:
+            lines[number] = COPY_NOTE
+            changes.append("the line importing defaults -> a note saying where the values come from")
+            continue
+        comment = _comment(line)
+        code = line[: len(line) - len(comment)] if comment else line
+        try:
+            tree = ast.parse(code.strip())
+        except SyntaxError:
+            continue
+        if len(tree.body) != 1 or not isinstance(tree.body[0], ast.AnnAssign):
+            continue
+        statement = tree.body[0]
+        if not isinstance(statement.target, ast.Name) or statement.value is None:
+            continue
+        name = statement.target.id
         if name not in values:
-            raise AttributeError(f"params/default.yaml has no parameter {name!r}")
-        return values[name]
+            continue
+        old, new = ast.get_source_segment(code.strip(), statement.value), literal(values[name])
+        if old == new:
+            continue
+        indent = code[: len(code) - len(code.lstrip())]
+        lines[number] = f"{indent}{name}: {ast.unparse(statement.annotation)} = {new}" + (
+            f"  {comment}" if comment else ""
+        )
+        changes.append(f"{name}: {old} -> {new}")
+    return "\n".join(lines), changes
 
-    def __dir__(self) -> list[str]:
-        return sorted(default_values())
+
+def sync_notebook(notebook: Path, values: dict[str, Any]) -> list[str]:
+    """Write ``values`` (params/default.yaml's defaults) into ``notebook``'s parameters cell, so that
+    ``papermill --help-notebook`` and a *Run All* in JupyterLab show and use them; returns what changed (nothing
+    when the cell already says them, and the file is then not touched). The file is replaced whole (written
+    beside it, then renamed), in nbformat's layout, only the cell's source changed."""
+    shown = config.display_path(notebook)
+    try:
+        data = json.loads(notebook.read_text(encoding="utf-8"))
+        cells = [cell for cell in data["cells"] if "parameters" in cell.get("metadata", {}).get("tags", [])]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ParameterError(f"{shown}: not a readable notebook ({type(exc).__name__})") from exc
+    if len(cells) != 1:
+        raise ParameterError(f"{shown}: expected exactly one cell tagged 'parameters', found {len(cells)}")
+    cell = cells[0]
+    source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+    new, changes = synced_cell(source, values)
+    if not changes:
+        return []
+    cell["source"] = new.splitlines(keepends=True)
+    temporary = notebook.with_name(f".{notebook.name}.params-{os.getpid()}")
+    try:
+        temporary.write_text(json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+        os.replace(temporary, notebook)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise ParameterError(f"{shown}: cannot write its parameters cell ({exc.strerror})") from exc
+    return changes
 
 
-defaults = _Defaults()
+def sync_notebooks(notebooks: Iterable[Path], values: dict[str, Any]) -> dict[Path, list[str]]:
+    """``sync_notebook`` for each notebook; the ones that changed, with what changed."""
+    done = {notebook: sync_notebook(notebook, values) for notebook in notebooks}
+    return {notebook: changes for notebook, changes in done.items() if changes}
 
 
 # --- notebooks ----------------------------------------------------------------------------------------------
@@ -510,17 +602,16 @@ def notebook_parameters(notebook: Path) -> dict[str, Parameter]:
     declared_lines = {line_of(name) for name in inspected}
     for number, line in enumerate(lines, start=1):
         text = line.strip()
-        if text and not text.startswith("#") and number not in declared_lines and "import defaults" not in text:
+        if text and not text.startswith("#") and number not in declared_lines and text != _OLD_IMPORT:
             raise ParameterError(
-                f"{shown}, parameters cell, line {number}: "
-                "write each parameter as `name: type = defaults.name  # what it is`"
+                f"{shown}, parameters cell, line {number}: write each parameter as `name: type = value  # what it is`"
             )
     declared = {}
     for name, found in inspected.items():
         type_name, default_text = found["inferred_type_name"] or "", found["default"] or ""
         where = f"{shown}, parameters cell, line {line_of(name)}"
         if type_name in ("", "None"):
-            raise ParameterError(f"{where}: parameter {name!r} has no type; write `{name}: type = defaults.{name}`")
+            raise ParameterError(f"{where}: parameter {name!r} has no type; write `{name}: type = value`")
         try:
             _parse_type(type_name)
         except ParameterError as exc:
@@ -531,7 +622,7 @@ def notebook_parameters(notebook: Path) -> dict[str, Parameter]:
         try:
             default = None if reads else ast.literal_eval(default_text)
         except (ValueError, SyntaxError) as exc:
-            raise ParameterError(f"{where}: {name} must be `defaults.{name}` or a literal") from exc
+            raise ParameterError(f"{where}: {name}'s value must be a literal (params/default.yaml's default)") from exc
         declared[name] = Parameter(name, type_name, default, " ".join((found["help"] or "").split()), bool(reads))
     return declared
 
@@ -762,7 +853,7 @@ def check_parameters(namespace: dict[str, Any], default_path: Path | None = None
     """In a notebook, ``check_parameters(globals())``: the types and ranges of its own parameters as they stand,
     since papermill may have injected other values than the defaults (``-p persons_per_household nan``).
 
-    Its own parameters are the ones its ``parameters`` cell declares (``name: type = defaults.name``): Python
+    Its own parameters are the ones its ``parameters`` cell declares (``name: type = value``): Python
     records each such declaration in the namespace's ``__annotations__``, and papermill's injected values only
     replace values. Nothing else of the namespace is looked at, so a second *Run All* in the same kernel, with
     every variable of the first run still there, checks the same values. Folders are left to the build, which

@@ -35,6 +35,7 @@ from divide_study.engine.params import (
     notebook_parameters,
     output_folders,
     scenario_folder_name,
+    sync_notebooks,
 )
 from divide_study.engine.progress import Reporter
 from divide_study.errors import StudyError
@@ -521,8 +522,8 @@ def execute_step(notebook: str, output: str, parameters: dict[str, Any], timeout
             # Saved after each cell, so a timeout or a dead kernel can still say which cell it was.
             request_save_on_cell_execute=True,
             execution_timeout=timeout,
-            # Its outputs are saved: end the kernel at once, not after a polite wait (about 1 s).
-            shutdown_kernel="immediate",
+            # The kernel is this step's (km=): nbclient leaves a kernel it was given running, so end_kernel
+            # below ends it, every time.
             km=manager,
         )
     except PapermillExecutionError as exc:
@@ -541,8 +542,61 @@ def execute_step(notebook: str, output: str, parameters: dict[str, Any], timeout
             "error": f"{where}{type(exc).__name__}: {message}",
         }
     finally:
+        end_kernel(manager)
         shutil.rmtree(sockets, ignore_errors=True)
     return {"ok": True, "seconds": time.perf_counter() - started, "error": ""}
+
+
+# How long a finished kernel may take to answer before it is ended without waiting (it has died, or is stuck).
+KERNEL_IDLE_WAIT = 5.0
+
+
+async def _end_kernel(manager: Any, wait: float) -> None:
+    if not manager.has_kernel:
+        return
+    import queue
+
+    # jupyter_client interrupts a kernel (SIGINT) before it shuts it down. papermill asks the kernel for its
+    # info after the last cell and returns on the reply, which ipykernel sends before its request handler ends:
+    # an interrupt landing in that handler is logged as "[IPKernelApp] ERROR | KeyboardInterrupt caught in
+    # kernel." So first wait until the kernel says it is idle after a request of ours (requests are handled one
+    # at a time, and outside a handler the kernel ignores SIGINT); then end it at once (its outputs are saved).
+    client = manager.client()
+    client.start_channels()
+    try:
+        if await manager.is_alive():
+            await client.wait_for_ready(timeout=wait)  # also makes sure the IOPub channel receives
+            request = client.execute("", silent=True, store_history=False)
+            deadline = time.monotonic() + wait
+            while (left := deadline - time.monotonic()) > 0:
+                message = await client.get_iopub_msg(timeout=left)
+                if (
+                    message["parent_header"].get("msg_id") == request
+                    and message["msg_type"] == "status"
+                    and message["content"].get("execution_state") == "idle"
+                ):
+                    break
+    except (RuntimeError, queue.Empty):
+        pass  # a dead or stuck kernel is ended all the same
+    finally:
+        client.stop_channels()
+    await manager.shutdown_kernel(now=True)
+
+
+def end_kernel(manager: Any, wait: float = KERNEL_IDLE_WAIT) -> None:
+    """End a step's kernel once it is idle (``_end_kernel`` says why), on the event loop papermill ran on.
+
+    Without this a build's worker kept every kernel it had started (each a few hundred MB) until it exited."""
+    from jupyter_core.utils import run_sync
+
+    try:
+        run_sync(_end_kernel)(manager, wait)
+    except Exception:  # a kernel that never started, or is already gone: end what is left, if anything
+        try:
+            if manager.has_kernel:
+                run_sync(manager.shutdown_kernel)(now=True)
+        except Exception:  # nothing else can be done: PR_SET_PDEATHSIG ends it with its worker
+            pass
 
 
 def _running_cell(output: str) -> int | None:
@@ -780,6 +834,17 @@ class Builder:
             self.parameters if scenario is None else load_parameters(declared, None, default_path, BUILD_PARAMETERS)
         )
         self.edition = self._edition(defaults)
+        # Each parameters cell holds a copy of the defaults (for papermill --help-notebook and JupyterLab's Run
+        # All); params/default.yaml is where they are written, so a changed default is copied into the cells here.
+        notebooks = list(dict.fromkeys(self.notebook(name) for name in self.order))
+        synced = sync_notebooks(notebooks, defaults)
+        for notebook, changes in synced.items():
+            self.reporter.note(
+                f"{config.display_path(notebook)}: parameters cell updated from params/default.yaml "
+                f"({'; '.join(changes)})"
+            )
+        if synced:
+            self.declared = {name: notebook_parameters(self.notebook(name)) for name in self.order}
         # The study's own published folders (whatever this build publishes): a journal's moves are checked
         # against them before an interrupted publish is rolled forward.
         study = output_folders(defaults, OUTPUT_ROOTS.values(), INPUT_ROOTS.values(), self.root, base=self.root)
