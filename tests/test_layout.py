@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from divide_study.report.layout import lay_out, reference_pattern
 
 PAGE = (
@@ -31,3 +33,13 @@ def test_reference_words_name_their_kind_in_each_language():
     assert (
         kinds == {"Figure": "figure", "Tableau": "table"} and pattern.search("voir le Tableau 4").group(1) == "Tableau"
     )
+
+
+def test_anchors_are_ascii_with_accents_transliterated():
+    from divide_study.report.layout import anchor
+
+    assert anchor("Every département as context (ARCEP)") == "every-departement-as-context-arcep"
+    assert anchor("Lessons for a département choosing a model") == "lessons-for-a-departement-choosing-a-model"
+    assert anchor("Œuvre à Noël, 2ᵉ") == "oeuvre-a-noel-2e"
+    with pytest.raises(ValueError, match="no anchor"):
+        anchor("« ! »")

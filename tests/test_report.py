@@ -146,6 +146,11 @@ def page_in_browser(tmp_path_factory, lang):
                 ),
                 "code": page.locator(".jp-CodeCell .jp-InputArea, .jp-Editor, .highlight pre").count(),
                 "text": page.inner_text("body"),
+                "ids": page.eval_on_selector_all("[id]", "els => els.map(e => e.id)"),
+                "hrefs": page.eval_on_selector_all("a[href^='#']", "els => els.map(e => e.getAttribute('href'))"),
+                "numbers": page.eval_on_selector_all(
+                    "main a.num", "els => els.map(e => [e.textContent, e.getAttribute('href').slice(1)])"
+                ),
             }
             facts.update(page.evaluate(LINKS, [words(lang, "Figure"), words(lang, "Table")]))
             facts["lang"], facts["uri"] = lang, html.as_uri()
@@ -293,8 +298,8 @@ def test_no_code_reaches_a_reader_in_any_table(lang):
     cells = re.findall(r'<t[hd][^>]*class="(?:col_heading|data)[^"]*"[^>]*>(.*?)</t[hd]>', text, re.S)
     code = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+([.|][a-z0-9_]+)*$")
     shown = {html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in cells}
-    scenarios = {p.stem for p in (config.PROJ_ROOT / "params" / "scenarios").glob("*.y*ml")}  # file names
-    codes = sorted(c for c in shown if code.match(c) and not c.endswith((".txt", ".csv")) and c not in scenarios)
+    # A scenario is named by its label too, never by its file's name ("euros_of_2014").
+    codes = sorted(c for c in shown if code.match(c) and not c.endswith((".txt", ".csv")))
     assert codes == []
     initiatives = pd.read_csv(config.PROCESSED_DIR / "initiatives.csv")["initiative"]
     assert not shown & set(initiatives)
@@ -420,8 +425,82 @@ def test_the_french_edition_speaks_french(page_in_browser):
 
 
 def test_every_chart_names_the_data_file_behind_it(lang):
-    """Each figure's source line names its CSV (one for both editions' drawings), and that file exists."""
+    """Each figure's source line links its CSV (one for both editions' drawings), and that file exists."""
     text = html.unescape(require(edition(lang)).read_text(encoding="utf-8"))
-    named = set(re.findall(r"figures/([\w.]+\.csv)", text))
+    named = set(re.findall(r'<a class="data" href="\.\./figures/([\w.]+\.csv)"', text))
     assert len(named) >= 8
     assert sorted(name for name in named if not (config.FIGURES_DIR / name).is_file()) == []
+
+
+# A path into the study's code or its processed files: what a source line once showed
+# ("data/processed/evidence.csv; src/divide_study/analysis/evidence.py"). The cited raw files an appendix entry
+# names (its row and column) are where a number is read, and stay.
+CODE_PATH = re.compile(r"src/divide_study|\b[\w/-]+\.py\b|data/processed/|\bfigures/[\w.]+\.csv")
+# Any file path or name of a data file, in a source line.
+FILE = re.compile(r"[\w.-]+/[\w./-]*\.(?:csv|py|json|yaml|txt)\b|\b[\w-]+\.(?:csv|py|json|yaml)\b")
+
+
+def test_no_code_path_in_what_a_reader_sees(page_in_browser):
+    """No path of the code or of the processed files in the page's text; every figure's and table's source line is
+    words (its data file a link for analysts, named by what it is)."""
+    text = page_in_browser["text"]
+    assert sorted({m.group(0) for m in CODE_PATH.finditer(text)}) == []
+    lines = [
+        line for line in text.splitlines() if line.startswith(words(page_in_browser["lang"], "Source: {source}")[:6])
+    ]
+    assert len(lines) >= 20
+    assert [line for line in lines if FILE.search(line)] == []
+
+
+def test_pdf_shows_no_code_path(pdf_text: str):
+    assert sorted({m.group(0) for m in CODE_PATH.finditer(pdf_text)}) == []
+
+
+def test_source_lines_are_words_or_refused():
+    """A figure's or table's source given as a file is refused (it names the file); words pass, the file a link."""
+    from divide_study.errors import StudyError
+    from divide_study.report.ledger import Report
+
+    figures = pd.DataFrame(columns=["figure_id", "article", "value", "metric", "initiative", "as_of", "span"])
+    sources = pd.DataFrame(columns=["article"])
+    r = Report(figures, sources, pd.DataFrame(), [], ["t"])
+    frame = pd.DataFrame({"what": ["a"], "n": [3.0]})
+    with pytest.raises(StudyError, match=r"data/processed/t\.csv"):
+        r.table("t", frame, "T.", "data/processed/t.csv")
+    shown = r.table("t", frame, "T.", "the articles' figures", file="data/processed/t.csv")
+    link = '<a class="data" href="../data/processed/t.csv">'
+    assert f'Source: the articles&#x27; figures<span class="data-link">. Data: {link}' in shown
+    assert ">the table's data (CSV)</a>" in html.unescape(shown)
+
+
+def test_anchors_are_ascii_and_every_link_lands(page_in_browser):
+    """Every anchor a reader may copy is ASCII (accents transliterated: "every-departement-…", never
+    "every-d-partement-…"), and every in-page link lands on one."""
+    ids = page_in_browser["ids"]
+    # A reader's anchors: headings, figures, tables, entries, what any link of the page targets (nbconvert's own
+    # "cell-id=cell-4" marks a cell for scripts, and nothing links it).
+    targets = {h[1:] for h in page_in_browser["hrefs"]} | {i[1:] for i in page_in_browser["sectionIds"]}
+    assert sorted(i for i in targets if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", i)) == []
+    assert "#every-departement-as-context-arcep" in page_in_browser["sectionIds"]
+    assert sorted({h for h in page_in_browser["hrefs"] if h[1:] not in set(ids)}) == []
+
+
+# A number read as a year (1800-2100) written with a group separator: "2,022", "2 022", "2\u202f022".
+GROUPED_YEAR = re.compile(r"^(1[89]|2[01])[,\u202f\u00a0 .](\d{2}\d)$")
+YEAR_WORDS = {"en": re.compile(r"\byears?\b|\bdate\b", re.I), "fr": re.compile(r"\bann[ée]es?\b|\bdate\b", re.I)}
+
+
+def test_no_year_is_written_with_a_group_separator(page_in_browser):
+    """A year is never grouped ("2 022", "2,022"): no number link whose entry says it is a year or a date reads
+    like one."""
+    from conftest import appendix_entries
+
+    lang = page_in_browser["lang"]
+    entries = appendix_entries(require(edition(lang)).read_text(encoding="utf-8"))
+    grouped = [
+        (text, entries[int(href.removeprefix("number-"))]["what"])
+        for text, href in page_in_browser["numbers"]
+        if GROUPED_YEAR.match(text.strip()) and href.removeprefix("number-").isdigit()
+    ]
+    assert len(page_in_browser["numbers"]) > 500  # the page's numbers were read
+    assert [(t, w) for t, w in grouped if YEAR_WORDS[lang].search(html.unescape(re.sub(r"<[^>]+>", "", w)))] == []

@@ -15,6 +15,17 @@ from html.parser import HTMLParser
 from divide_study.i18n import Translator
 
 
+def anchor(text: str) -> str:
+    """An anchor a reader can read and type: ASCII, lower case, words joined by '-', accents transliterated
+    ("Every département as context" -> "every-departement-as-context", never "every-d-partement-…")."""
+    from slugify import slugify
+
+    found = slugify(text)
+    if not found:
+        raise ValueError(f"{text!r} gives no anchor: a heading's anchor needs letters or digits")
+    return found
+
+
 def reference_pattern(lang: str = "en") -> tuple[re.Pattern[str], dict[str, str]]:
     """ "Figure 3" / "Table 3" in the edition's words ("Tableau 3"), and which kind each word names."""
     _ = Translator(lang, "report")
