@@ -153,6 +153,16 @@ def page_in_browser(tmp_path_factory, lang):
                 ),
             }
             facts.update(page.evaluate(LINKS, [words(lang, "Figure"), words(lang, "Table")]))
+            # A sampled number of the summary, hovered then focused: what shows beside it, without leaving the page.
+            sample = page.locator("main a.num[data-source]").nth(3)
+            popup = "a => [a.textContent, a.dataset.source, getComputedStyle(a, '::after').content, location.hash]"
+            facts["resting"] = sample.evaluate(popup)
+            sample.hover()
+            facts["hovered"] = sample.evaluate(popup)
+            page.mouse.move(0, 0)
+            sample.focus()
+            facts["focused"] = sample.evaluate(popup)
+            sample.blur()
             facts["lang"], facts["uri"] = lang, html.as_uri()
             facts["text"] = facts["text"].replace(facts["tocText"], "", 1)  # the body's text, not the contents'
             page.set_viewport_size({"width": 390, "height": 844})
@@ -382,8 +392,8 @@ def test_layout_links_references_and_lists_contents_as_text():
     assert laid == lay_out(page)  # the same page gives the same bytes
     contents = laid[laid.index('<nav class="toc"') : laid.index("</nav>")]
     assert '<a href="#s1">One</a>' in contents
-    assert '<span class="toc-label">Figure 1</span> A &lt;b&gt; B</a>' in contents
-    assert '<span class="toc-label">Table 2</span> C</a>' in contents
+    assert '<span class="toc-label">Figure 1</span> <span class="toc-caption">A &lt;b&gt; B</span></a>' in contents
+    assert '<span class="toc-label">Table 2</span> <span class="toc-caption">C</span></a>' in contents
     assert laid.index("</nav>") < laid.index('<h2 id="s1">')
     assert '<a class="xref" href="#table-2">Table 2</a>' in laid
     assert '<a class="xref" href="#figure-1">Figure\n1</a>' in laid
@@ -504,3 +514,53 @@ def test_no_year_is_written_with_a_group_separator(page_in_browser):
     ]
     assert len(page_in_browser["numbers"]) > 500  # the page's numbers were read
     assert [(t, w) for t, w in grouped if YEAR_WORDS[lang].search(html.unescape(re.sub(r"<[^>]+>", "", w)))] == []
+
+
+def test_a_number_shows_its_source_on_hover_and_on_focus(page_in_browser):
+    """A number reads as text, and shows its source in a line beside it when hovered or focused, the page staying
+    where it is; the line names a primary source (an article, reference data or an assumption) or what it is
+    computed from."""
+    text, source, resting, hash_ = page_in_browser["resting"]
+    assert resting in ("none", "normal") and hash_ == ""
+    for state in ("hovered", "focused"):
+        shown, _source, content, where = page_in_browser[state]
+        assert shown == text and where == ""
+        assert content == '"' + source.replace("\\", "\\\\").replace('"', '\\"') + '"', state
+    primary = {
+        "en": ("article ", "reference data: ", "assumption of the study", "from "),
+        "fr": ("article ", "données de référence", "hypothèse de l'étude", "d'après "),
+    }
+    assert any(word in source for word in primary[page_in_browser["lang"]]), source
+
+
+def test_pdf_contents_give_each_section_its_page(pdf_text: str, lang: str):
+    """The printed contents give each section's page: the summary's is 2, and each page given is the page where
+    that heading is printed, in reading order. (Read from the contents' text as laid out: a heading that wraps
+    there shares its lines with the other column, and is left out; nearly all are read.)"""
+    pages = pdf_text.split("\f")
+    first = " ".join(pages[0].split())
+    found = {}
+    for heading in HEADINGS:
+        said = " ".join(words(lang, heading).split())
+        match = re.search(rf"(?:^|\d\. ){re.escape(said)} (\d+)\b", first)
+        if match:
+            found[heading] = int(match.group(1))
+    assert len(found) >= 10, found
+    assert found["Executive summary"] == 2
+    assert list(found.values()) == sorted(found.values()), found
+    for heading, page in found.items():
+        assert " ".join(words(lang, heading).split()) in " ".join(pages[page - 1].split()), (heading, page)
+
+
+def test_pdf_body_and_appendices_keep_their_page_counts(pdf_text: str, lang: str):
+    """The body (cover and contents to the Method) and the appendices (sources, provenance, colophon) each stay in
+    a stated range, read from the printed contents: in December 2026 the body is 23 pages in English and 26 in
+    French, the appendices 40 and 42 (the provenance of some 1,370 numbers, one row or cell each)."""
+    pages = pdf_text.split("\f")
+    total = len([page for page in pages if page.strip()])
+    first = " ".join(pages[0].split())
+    said = " ".join(words(lang, "Appendix A: Sources").split())
+    appendix = int(re.search(rf"{re.escape(said)} (\d+)\b", first).group(1))
+    body = appendix - 1
+    assert 18 <= body <= 28, body
+    assert 30 <= total - body <= 45, total - body

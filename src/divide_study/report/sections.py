@@ -230,6 +230,18 @@ def title(e: Edition) -> list[Part]:
                 initiatives=esc(F.join(studied))
             )
         )
+        # The abstract: what the evaluation does, in words (its numbers are the summary's, each traced).
+        + '<p class="abstract">{}</p>'.format(
+            esc(
+                _(
+                    "This evaluation sets these answers to the rural digital divide side by side: what each cost per "
+                    "premise and in public money, who carried the risk, how far and how fast each reached its own "
+                    "target, and how many took it up. It reads them in the French press and in cited public data, "
+                    "grades the evidence behind each finding, says what the data cannot support, and traces every "
+                    "number to the words or the table it comes from."
+                )
+            )
+        )
     )
     return e.take()
 
