@@ -127,7 +127,8 @@ def test_ordinals_in_each_edition():
         "21st",
         "22nd",
     ]
-    assert [panel.ordinal(n, "fr") for n in (1, 2, 36)] == ["1er", "2e", "36e"]
+    # French ranks with superscript letters (issue 22)
+    assert [panel.ordinal(n, "fr") for n in (1, 2, 36)] == ["1\u1d49\u02b3", "2\u1d49", "36\u1d49"]
     assert panel.quarter_label("T1 2018") == "Q1 2018" and panel.quarter_label("T1 2018", "fr") == "T1 2018"
 
 
@@ -137,7 +138,7 @@ def test_press_claims_are_checked_in_french_with_french_numbers():
     assert result["verdict"] == "cohérent avec les données de 2018"
     assert f"{Formats('fr').number(1100)} locaux raccordables" in result["data_show"]
     assert "de la région Occitanie" in result["data_show"] and "T3\u00a02017" not in result["data_show"]
-    assert "Au T3 2017, il était 2e\u00a0: D48 en comptait 80 contre 10." in result["data_show"]
+    assert "Au T3 2017, il était 2\u1d49\u00a0: D48 en comptait 80 contre 10." in result["data_show"]
     later = panel.check_claims(claims_table("count_after_the_data", 13000.0), ahead, lang="fr").iloc[0]
     assert "11,8 fois le dernier décompte" in later["data_cannot_show"]
     assert "mars 2019" in later["reading"]
@@ -592,7 +593,10 @@ def test_every_entry_of_the_panel_section_walks_down_to_a_primary_source():
         assert failures == [], "\n".join(failures)
         visible = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section))
         if edition.name == "rapport.html":
-            assert re.search(r"36\s*e sur 91 départements", visible) and "cohérent avec les données de 2018" in visible
+            assert (
+                re.search(r"36\s*\u1d49 sur 91 départements", visible)
+                and "cohérent avec les données de 2018" in visible
+            )
             claims = pd.read_csv(config.PROCESSED_DIR / "press_claims.csv")
             for speaker in list(claims["span"]) + list(claims["speaker"]):
                 visible = visible.replace(speaker, "")
@@ -642,9 +646,12 @@ def test_sensitivity_bounds_and_benchmarks_in_words():
             "what": ["Alpha: cost per premise (cost=spent + premises=plugs)", "State subsidy cap per plug"],
             "eur_per_plug": [2870.0, 433.0],
             "kind": ["the study's computation", "national benchmark"],
+            "source": ["data/processed/comparison.csv", "https://example.org/cap"],
         }
     )
     shown = tables.benchmarks(bench, "alpha", french)
+    # The study's row names no file: its source in words (issue 22); a benchmark keeps its own address.
+    assert list(shown["source"]) == ["calcul de l'étude à partir des chiffres des articles", "https://example.org/cap"]
     assert list(shown["what"]) == [
         "Alpha\u00a0: coût par local (dépensé\u00a0; toutes les prises)",
         "State subsidy cap per plug",  # the reference data's own words (the data catalog translates them)

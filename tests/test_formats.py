@@ -40,7 +40,7 @@ def test_the_same_amount_cannot_be_misread_across_editions():
     ("value", "fr", "en"),
     [
         ("2019-03-15", "15 mars 2019", "15 March 2019"),
-        ("2021-10-01", "1er octobre 2021", "1 October 2021"),
+        ("2021-10-01", "1\u1d49\u02b3 octobre 2021", "1 October 2021"),
         ("2021-10-11", "11 octobre 2021", "11 October 2021"),
         ("2023-07", "juillet 2023", "July 2023"),
         ("2022", "2022", "2022"),
@@ -108,6 +108,18 @@ def test_weekdays_quarters_and_the_first_of_the_month_come_from_the_locale():
     with pytest.raises(ValueError, match="not a quarter"):
         Formats("fr").quarter("Q5 2017")
     # Only the day babel's French ordinal rule puts in the category 'one' takes "er": the 1st, not the 21st.
-    assert Formats("fr").date("2021-10-01") == "1er octobre 2021"
+    assert Formats("fr").date("2021-10-01") == "1\u1d49\u02b3 octobre 2021"
     assert Formats("fr").date("2021-10-21") == "21 octobre 2021"
     assert Formats("en").date("2021-10-01") == "1 October 2021"
+
+
+def test_ordinals_follow_the_locale_rule():
+    """Ranks as each edition writes them, by CLDR's ordinal categories: English 'st/nd/rd/th' (11th-13th are
+    'th'), French superscript 'ᵉʳ' for the first and 'ᵉ' otherwise, never '2e' or '2ème'."""
+    english = Formats("en")
+    assert [english.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 111)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "111th",
+    ]  # fmt: skip
+    french = Formats("fr")
+    assert [french.ordinal(n) for n in (1, 2, 36)] == ["1\u1d49\u02b3", "2\u1d49", "36\u1d49"]
+    assert french.ordinal_suffix(91) == "\u1d49"

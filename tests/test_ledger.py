@@ -165,7 +165,8 @@ def test_french_numbers_link_to_entries_written_in_french():
     assert r.evidence("b_cost", "{:,.0f} €", 1e-6) == cost  # the same number of the same source: one entry
     assert text_of(r.ref("beta_pop", "share eligible", "2020", "{:.0%}")) == f"50{NBSP}%"
     entries = r.provenance().set_index("entry")
-    assert entries.loc[1, "source"] == f"article 002{NBSP}: «{NBSP}News{NBSP}» (1er mai 2003), fichier beta.txt"
+    first = "1\u1d49\u02b3 mai 2003"
+    assert entries.loc[1, "source"] == f"article 002{NBSP}: «{NBSP}News{NBSP}» ({first}), fichier beta.txt"
     assert entries.loc[1, "words"] == f"«{NBSP}5 millions{NBSP}» (caractères 10 à 20)"
     assert entries.loc[1, "class"] == "déclaration d'une partie intéressée"
     assert entries.loc[2, "source"] == f"données de référence{NBSP}: gers.fr/monjournal/numero1"  # no link: no URL
@@ -239,13 +240,13 @@ def test_captions_keep_the_reports_links_and_escape_the_rest(tmp_path):
 def test_the_numbers_of_a_table_row_share_one_entry_naming_their_columns():
     r = Report(FIGURES, SOURCES, EXTERNAL_URL, [], ["t"], evidence=EVIDENCE, lang="fr")
     frame = pd.DataFrame({"year": [2003], "amount": [2140.0], "note": ["none"]})
-    page = r.table("t", frame, "T.", "data/processed/t.csv (each row cited there)", {"amount": "{:,.0f} €"})
+    page = r.table("t", frame, "T.", "the cited table (each row cited there)", {"amount": "{:,.0f} €"})
     assert '<a class="num" href="#number-1">2003</a>' in page
     assert f'<a class="num" href="#number-1">2{NNBSP}140{NBSP}€</a>' in page
     entry = r.provenance().iloc[0]
     assert entry["what"] == f"Tableau 1, ligne 1, colonnes «{NBSP}year{NBSP}», «{NBSP}amount{NBSP}»"
     assert entry["number"] == f"2003 · 2{NNBSP}140{NBSP}€"
-    assert entry["source"] == "data/processed/t.csv (each row cited there)"  # no file named: no line given
+    assert entry["source"] == "the cited table (each row cited there)"  # no file named: no line given
 
 
 def test_entries_name_an_initiative_by_its_short_name_when_the_report_knows_it():
@@ -402,7 +403,8 @@ def test_entries_of_a_group_are_shown_one_row_per_subject_with_their_source_said
     gers = rows[0]
     plugs, dwellings = (int(n) for n in re.findall(r'id="number-(\d+)"', gers)[:2])
     assert f'href="#number-{plugs}"' in gers and f'href="#number-{dwellings}"' in gers
-    assert "data/raw/arcep_2018/communes.csv" in table.split("</table>")[1]  # the table's source names its files
+    # The table's source line is words (its files are named in the columns' notes above).
+    assert "data/raw/" not in table.split("</table>")[1] and "the cited reference data" in table.split("</table>")[1]
 
 
 def test_a_group_column_whose_numbers_come_differently_is_refused():

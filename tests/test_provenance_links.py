@@ -3,7 +3,8 @@ visible text stands outside an ``a.num`` link to its provenance entry, and every
 
 Exempt: a figure's or table's own numbering ("Figure 3", "Table 3", "Tableau 3"), the name of a network's phase
 ("phase 2", a name, not a quantity), the contents box, the
-edition's stamp (parameters, data and code versions), and the two appendices (the sources and the provenance of
+edition's stamp (parameters, data and code versions, in the colophon), the cover's line (the edition's date and its
+state of knowledge), and the two appendices (the sources and the provenance of
 every number), which are the sources themselves.
 """
 
@@ -23,7 +24,9 @@ NUMBERING = re.compile(r"\b(?:Figure|Table|Tableau)[\s\u00a0]+\d+")
 # Names that hold a digit without being a quantity: the phases of a network ("phase 2", "Phase-2 amounts").
 NAMES = re.compile(r"\b[Pp]hase[\s\u00a0-]+\d\b")
 DIGITS = re.compile(r"\d+")
-EXEMPT_IDS = {"contents", "edition-stamp"}  # the contents box, the stamp block
+# The contents box, the stamp block (the colophon's), the cover's line (the edition's date and the state of knowledge:
+# dates of the edition, as the stamp's, not numbers of the study) and a scenario edition's warning.
+EXEMPT_IDS = {"contents", "edition-stamp", "edition-date", "scenario-warning"}
 APPENDIX_IDS = {"appendix-sources", "appendix-provenance"}  # from the first of them to the end: the sources
 HIDDEN = {"style", "script", "title", "template", "noscript"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}

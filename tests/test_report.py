@@ -146,8 +146,23 @@ def page_in_browser(tmp_path_factory, lang):
                 ),
                 "code": page.locator(".jp-CodeCell .jp-InputArea, .jp-Editor, .highlight pre").count(),
                 "text": page.inner_text("body"),
+                "ids": page.eval_on_selector_all("[id]", "els => els.map(e => e.id)"),
+                "hrefs": page.eval_on_selector_all("a[href^='#']", "els => els.map(e => e.getAttribute('href'))"),
+                "numbers": page.eval_on_selector_all(
+                    "main a.num", "els => els.map(e => [e.textContent, e.getAttribute('href').slice(1)])"
+                ),
             }
             facts.update(page.evaluate(LINKS, [words(lang, "Figure"), words(lang, "Table")]))
+            # A sampled number of the summary, hovered then focused: what shows beside it, without leaving the page.
+            sample = page.locator("main a.num[data-source]").nth(3)
+            popup = "a => [a.textContent, a.dataset.source, getComputedStyle(a, '::after').content, location.hash]"
+            facts["resting"] = sample.evaluate(popup)
+            sample.hover()
+            facts["hovered"] = sample.evaluate(popup)
+            page.mouse.move(0, 0)
+            sample.focus()
+            facts["focused"] = sample.evaluate(popup)
+            sample.blur()
             facts["lang"], facts["uri"] = lang, html.as_uri()
             facts["text"] = facts["text"].replace(facts["tocText"], "", 1)  # the body's text, not the contents'
             page.set_viewport_size({"width": 390, "height": 844})
@@ -293,8 +308,8 @@ def test_no_code_reaches_a_reader_in_any_table(lang):
     cells = re.findall(r'<t[hd][^>]*class="(?:col_heading|data)[^"]*"[^>]*>(.*?)</t[hd]>', text, re.S)
     code = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+([.|][a-z0-9_]+)*$")
     shown = {html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in cells}
-    scenarios = {p.stem for p in (config.PROJ_ROOT / "params" / "scenarios").glob("*.y*ml")}  # file names
-    codes = sorted(c for c in shown if code.match(c) and not c.endswith((".txt", ".csv")) and c not in scenarios)
+    # A scenario is named by its label too, never by its file's name ("euros_of_2014").
+    codes = sorted(c for c in shown if code.match(c) and not c.endswith((".txt", ".csv")))
     assert codes == []
     initiatives = pd.read_csv(config.PROCESSED_DIR / "initiatives.csv")["initiative"]
     assert not shown & set(initiatives)
@@ -377,8 +392,8 @@ def test_layout_links_references_and_lists_contents_as_text():
     assert laid == lay_out(page)  # the same page gives the same bytes
     contents = laid[laid.index('<nav class="toc"') : laid.index("</nav>")]
     assert '<a href="#s1">One</a>' in contents
-    assert '<span class="toc-label">Figure 1</span> A &lt;b&gt; B</a>' in contents
-    assert '<span class="toc-label">Table 2</span> C</a>' in contents
+    assert '<span class="toc-label">Figure 1</span> <span class="toc-caption">A &lt;b&gt; B</span></a>' in contents
+    assert '<span class="toc-label">Table 2</span> <span class="toc-caption">C</span></a>' in contents
     assert laid.index("</nav>") < laid.index('<h2 id="s1">')
     assert '<a class="xref" href="#table-2">Table 2</a>' in laid
     assert '<a class="xref" href="#figure-1">Figure\n1</a>' in laid
@@ -420,8 +435,132 @@ def test_the_french_edition_speaks_french(page_in_browser):
 
 
 def test_every_chart_names_the_data_file_behind_it(lang):
-    """Each figure's source line names its CSV (one for both editions' drawings), and that file exists."""
+    """Each figure's source line links its CSV (one for both editions' drawings), and that file exists."""
     text = html.unescape(require(edition(lang)).read_text(encoding="utf-8"))
-    named = set(re.findall(r"figures/([\w.]+\.csv)", text))
+    named = set(re.findall(r'<a class="data" href="\.\./figures/([\w.]+\.csv)"', text))
     assert len(named) >= 8
     assert sorted(name for name in named if not (config.FIGURES_DIR / name).is_file()) == []
+
+
+# A path into the study's code or its processed files: what a source line once showed
+# ("data/processed/evidence.csv; src/divide_study/analysis/evidence.py"). The cited raw files an appendix entry
+# names (its row and column) are where a number is read, and stay.
+CODE_PATH = re.compile(r"src/divide_study|\b[\w/-]+\.py\b|data/processed/|\bfigures/[\w.]+\.csv")
+# Any file path or name of a data file, in a source line.
+FILE = re.compile(r"[\w.-]+/[\w./-]*\.(?:csv|py|json|yaml|txt)\b|\b[\w-]+\.(?:csv|py|json|yaml)\b")
+
+
+def test_no_code_path_in_what_a_reader_sees(page_in_browser):
+    """No path of the code or of the processed files in the page's text; every figure's and table's source line is
+    words (its data file a link for analysts, named by what it is)."""
+    text = page_in_browser["text"]
+    assert sorted({m.group(0) for m in CODE_PATH.finditer(text)}) == []
+    lines = [
+        line for line in text.splitlines() if line.startswith(words(page_in_browser["lang"], "Source: {source}")[:6])
+    ]
+    assert len(lines) >= 20
+    assert [line for line in lines if FILE.search(line)] == []
+
+
+def test_pdf_shows_no_code_path(pdf_text: str):
+    assert sorted({m.group(0) for m in CODE_PATH.finditer(pdf_text)}) == []
+
+
+def test_source_lines_are_words_or_refused():
+    """A figure's or table's source given as a file is refused (it names the file); words pass, the file a link."""
+    from divide_study.errors import StudyError
+    from divide_study.report.ledger import Report
+
+    figures = pd.DataFrame(columns=["figure_id", "article", "value", "metric", "initiative", "as_of", "span"])
+    sources = pd.DataFrame(columns=["article"])
+    r = Report(figures, sources, pd.DataFrame(), [], ["t"])
+    frame = pd.DataFrame({"what": ["a"], "n": [3.0]})
+    with pytest.raises(StudyError, match=r"data/processed/t\.csv"):
+        r.table("t", frame, "T.", "data/processed/t.csv")
+    shown = r.table("t", frame, "T.", "the articles' figures", file="data/processed/t.csv")
+    link = '<a class="data" href="../data/processed/t.csv">'
+    assert f'Source: the articles&#x27; figures<span class="data-link">. Data: {link}' in shown
+    assert ">the table's data (CSV)</a>" in html.unescape(shown)
+
+
+def test_anchors_are_ascii_and_every_link_lands(page_in_browser):
+    """Every anchor a reader may copy is ASCII (accents transliterated: "every-departement-…", never
+    "every-d-partement-…"), and every in-page link lands on one."""
+    ids = page_in_browser["ids"]
+    # A reader's anchors: headings, figures, tables, entries, what any link of the page targets (nbconvert's own
+    # "cell-id=cell-4" marks a cell for scripts, and nothing links it).
+    targets = {h[1:] for h in page_in_browser["hrefs"]} | {i[1:] for i in page_in_browser["sectionIds"]}
+    assert sorted(i for i in targets if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", i)) == []
+    assert "#every-departement-as-context-arcep" in page_in_browser["sectionIds"]
+    assert sorted({h for h in page_in_browser["hrefs"] if h[1:] not in set(ids)}) == []
+
+
+# A number read as a year (1800-2100) written with a group separator: "2,022", "2 022", "2\u202f022".
+GROUPED_YEAR = re.compile(r"^(1[89]|2[01])[,\u202f\u00a0 .](\d{2}\d)$")
+YEAR_WORDS = {"en": re.compile(r"\byears?\b|\bdate\b", re.I), "fr": re.compile(r"\bann[ée]es?\b|\bdate\b", re.I)}
+
+
+def test_no_year_is_written_with_a_group_separator(page_in_browser):
+    """A year is never grouped ("2 022", "2,022"): no number link whose entry says it is a year or a date reads
+    like one."""
+    from conftest import appendix_entries
+
+    lang = page_in_browser["lang"]
+    entries = appendix_entries(require(edition(lang)).read_text(encoding="utf-8"))
+    grouped = [
+        (text, entries[int(href.removeprefix("number-"))]["what"])
+        for text, href in page_in_browser["numbers"]
+        if GROUPED_YEAR.match(text.strip()) and href.removeprefix("number-").isdigit()
+    ]
+    assert len(page_in_browser["numbers"]) > 500  # the page's numbers were read
+    assert [(t, w) for t, w in grouped if YEAR_WORDS[lang].search(html.unescape(re.sub(r"<[^>]+>", "", w)))] == []
+
+
+def test_a_number_shows_its_source_on_hover_and_on_focus(page_in_browser):
+    """A number reads as text, and shows its source in a line beside it when hovered or focused, the page staying
+    where it is; the line names a primary source (an article, reference data or an assumption) or what it is
+    computed from."""
+    text, source, resting, hash_ = page_in_browser["resting"]
+    assert resting in ("none", "normal") and hash_ == ""
+    for state in ("hovered", "focused"):
+        shown, _source, content, where = page_in_browser[state]
+        assert shown == text and where == ""
+        assert content == '"' + source.replace("\\", "\\\\").replace('"', '\\"') + '"', state
+    primary = {
+        "en": ("article ", "reference data: ", "assumption of the study", "from "),
+        "fr": ("article ", "données de référence", "hypothèse de l'étude", "d'après "),
+    }
+    assert any(word in source for word in primary[page_in_browser["lang"]]), source
+
+
+def test_pdf_contents_give_each_section_its_page(pdf_text: str, lang: str):
+    """The printed contents give each section's page: the summary's is 2, and each page given is the page where
+    that heading is printed, in reading order. (Read from the contents' text as laid out: a heading that wraps
+    there shares its lines with the other column, and is left out; nearly all are read.)"""
+    pages = pdf_text.split("\f")
+    first = " ".join(pages[0].split())
+    found = {}
+    for heading in HEADINGS:
+        said = " ".join(words(lang, heading).split())
+        match = re.search(rf"(?:^|\d\. ){re.escape(said)} (\d+)\b", first)
+        if match:
+            found[heading] = int(match.group(1))
+    assert len(found) >= 10, found
+    assert found["Executive summary"] == 2
+    assert list(found.values()) == sorted(found.values()), found
+    for heading, page in found.items():
+        assert " ".join(words(lang, heading).split()) in " ".join(pages[page - 1].split()), (heading, page)
+
+
+def test_pdf_body_and_appendices_keep_their_page_counts(pdf_text: str, lang: str):
+    """The body (cover and contents to the Method) and the appendices (sources, provenance, colophon) each stay in
+    a stated range, read from the printed contents: in December 2026 the body is 23 pages in English and 26 in
+    French, the appendices 40 and 42 (the provenance of some 1,370 numbers, one row or cell each)."""
+    pages = pdf_text.split("\f")
+    total = len([page for page in pages if page.strip()])
+    first = " ".join(pages[0].split())
+    said = " ".join(words(lang, "Appendix A: Sources").split())
+    appendix = int(re.search(rf"{re.escape(said)} (\d+)\b", first).group(1))
+    body = appendix - 1
+    assert 18 <= body <= 28, body
+    assert 30 <= total - body <= 45, total - body

@@ -421,17 +421,13 @@ def _suffix(n: int) -> str:
 
 
 def ordinal(n: int, lang: str = "en") -> str:
-    """A rank as the edition writes it: '1st', '2nd', '12th' in English; '1er', '2e', '12e' in French."""
-    return f"{n}{ordinal_suffix(n, lang)}"
+    """A rank as the edition writes it: '1st', '2nd', '12th' in English; '1ᵉʳ', '2ᵉ', '12ᵉ' in French."""
+    return Formats(lang).ordinal(n)
 
 
 def ordinal_suffix(n: int, lang: str = "en") -> str:
-    """What follows a rank's number (for a rank that is itself a link): 'st'/'nd'/'rd'/'th', or 'er'/'e'."""
-    if lang == "fr":
-        return "er" if n == 1 else "e"
-    if 11 <= n % 100 <= 13:
-        return "th"
-    return {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    """What follows a rank's number (for a rank that is itself a link): 'st'/'nd'/'rd'/'th', or 'ᵉʳ'/'ᵉ'."""
+    return Formats(lang).ordinal_suffix(n)
 
 
 def check_claims(

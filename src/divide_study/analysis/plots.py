@@ -662,12 +662,8 @@ def tornado_chart(frame: pd.DataFrame, title: str, xlabel: str, source: str, lan
 
 
 def ordinal(rank: int, lang: str = "en") -> str:
-    """A rank as a reader writes it: "1st", "36th" in English; "1er", "36e" in French."""
-    rank = int(rank)
-    if lang == "fr":
-        return "1er" if rank == 1 else f"{rank}e"
-    suffix = "th" if 10 <= rank % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(rank % 10, "th")
-    return f"{rank}{suffix}"
+    """A rank as a reader writes it: "1st", "36th" in English; "1ᵉʳ", "36ᵉ" in French (``Formats.ordinal``)."""
+    return Formats(lang).ordinal(rank)
 
 
 def quarter_month(quarter: str) -> str:

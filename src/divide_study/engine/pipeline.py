@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from divide_study import config
 from divide_study.engine import audit, staging
 from divide_study.engine.params import (
@@ -471,7 +473,12 @@ def _publish_report(spec: dict[str, Any], outcome: dict[str, Any]) -> dict[str, 
     from divide_study.report.publish import publish_report
 
     started = time.perf_counter()
-    stamp = {**spec["stamp"], "date": _data_date(Path(spec["folders"]["processed"])) or "unknown"}
+    processed = Path(spec["folders"]["processed"])
+    stamp = {
+        **spec["stamp"],
+        "date": _data_date(processed) or "unknown",
+        "state": _latest_source_date(processed) or "unknown",
+    }
     try:
         notes = publish_report(
             Path(spec["executed"]),
@@ -481,6 +488,7 @@ def _publish_report(spec: dict[str, Any], outcome: dict[str, Any]) -> dict[str, 
             stamp=stamp,
             lang=spec["parameters"].get("lang", "en"),
             name=Path(spec["report_file"]).stem,
+            editions=REPORT_FILES,
         )
     except StudyError as exc:
         return {**outcome, "ok": False, "error": f"publishing the report: {exc}"}
@@ -943,6 +951,7 @@ class Builder:
             "parameters_hash": parameters,
             "data": data.hexdigest()[:10],
             "code": _code_version(self.package),
+            "released": _release_date(self.root) or "unknown",
         }
 
     # --- running -----------------------------------------------------------------------------------------
@@ -1324,6 +1333,16 @@ def _code_version(package: str) -> str:
     return f"divide-study {__version__} (code {package[:10]})"
 
 
+def _release_date(root: Path) -> str | None:
+    """The edition's date: the study's release as its citation file gives it (CITATION.cff's ``date-released``),
+    never the clock, so that a rebuild gives the same bytes."""
+    try:
+        found = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8")).get("date-released")
+    except (OSError, ValueError, AttributeError, yaml.YAMLError):
+        return None
+    return str(found) if found and re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(found)) else None
+
+
 def _data_date(processed: Path) -> str | None:
     """The newest publication date among the articles: the date this edition's data speaks for."""
     path = processed / "sources.csv"
@@ -1336,6 +1355,32 @@ def _data_date(processed: Path) -> str | None:
     table = list(csv.DictReader([header, *rows]))
     dates = [row.get("published", "") for row in table if re.fullmatch(r"\d{4}-\d{2}-\d{2}", row.get("published", ""))]
     return max(dates) if dates else None
+
+
+# The dated columns of the published tables whose dates are their sources': an article's publication, a reference
+# row's date, a quarter of the State's barometer, the day of the end point's data.
+DATED_COLUMNS = {
+    "sources.csv": ("published", "published_latest"),
+    "external_figures.csv": ("as_of",),
+    "fibre_series.csv": ("quarter_end",),
+    "fibre_endpoint_2026.csv": ("as_of",),
+}
+
+
+def _latest_source_date(processed: Path) -> str | None:
+    """The state of knowledge of this edition: the latest day or month any of its dated sources speaks for (an
+    article, a reference row, the barometer's last quarter), read from the published tables (``DATED_COLUMNS``);
+    a year alone is no day, and is left out."""
+    import csv
+
+    found = []
+    for name, columns in DATED_COLUMNS.items():
+        try:
+            rows = list(csv.DictReader((processed / name).read_text(encoding="utf-8").splitlines()))
+        except (OSError, ValueError):
+            continue
+        found += [row[c] for row in rows for c in columns if re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", row.get(c) or "")]
+    return max(found) if found else None
 
 
 _PATH_KEYS = set(INPUT_ROOTS.values()) | set(OUTPUT_ROOTS.values())

@@ -44,7 +44,14 @@ def half_up(value: float, decimals: int) -> Decimal:
 WEEKDAY_NUMBERS = {str(name).lower(): number for number, name in get_day_names("wide", locale="en").items()}
 # The suffix an ordinal day number takes where the locale's ordinal rule says 'one' ("1er"). CLDR's date
 # patterns do not write it, so this is the one piece of the French day the study adds to babel's.
-ORDINAL_DAY = {"fr": "er"}
+ORDINAL_DAY = {"fr": "\u1d49\u02b3"}
+# What follows a rank's number, by the locale's ordinal plural category (CLDR, through babel): "1st", "2nd", "3rd",
+# "4th"; in French "1ᵉʳ", "2ᵉ", written with superscript letters (U+1D49, U+02B3) as French typography sets them,
+# never "2e" or "2ème".
+ORDINAL_SUFFIXES = {
+    "en": {"one": "st", "two": "nd", "few": "rd", "other": "th"},
+    "fr": {"one": "\u1d49\u02b3", "other": "\u1d49"},
+}
 
 
 @dataclass(frozen=True)
@@ -113,7 +120,7 @@ class Formats:
         return self._day(format_date(dt.date.fromisoformat(text), format="long", locale=self.locale))
 
     def _day(self, text: str) -> str:
-        """French writes the first of the month as an ordinal: '1er octobre 2021', not '1 octobre 2021'.
+        """French writes the first of the month as an ordinal: '1ᵉʳ octobre 2021', not '1 octobre 2021'.
 
         Which day numbers take an ordinal is the locale's ordinal plural rule (CLDR, through babel: in French,
         only 1 is of the category 'one'); the suffix written for it is ``ORDINAL_DAY``'s."""
@@ -122,6 +129,16 @@ class Formats:
         if suffix and day.isdigit() and rest and Locale.parse(self.locale).ordinal_form(int(day)) == "one":
             return f"{day}{suffix} {rest}"
         return text
+
+    def ordinal_suffix(self, rank: int) -> str:
+        """What follows a rank's number ('st', 'nd', 'rd', 'th'; 'ᵉʳ', 'ᵉ'), by the locale's ordinal rule."""
+        form = Locale.parse(self.locale).ordinal_form(int(rank))
+        suffixes = ORDINAL_SUFFIXES[self.lang]
+        return suffixes.get(form, suffixes["other"])
+
+    def ordinal(self, rank: int) -> str:
+        """A rank as the edition writes it: '1st', '22nd', '36th'; '1ᵉʳ', '2ᵉ', '36ᵉ'."""
+        return f"{int(rank)}{self.ordinal_suffix(rank)}"
 
     def weekday(self, english_name: str) -> str:
         """A weekday named in English ('Monday', as the code writes it) in the edition's words ('lundi'),

@@ -15,6 +15,17 @@ from html.parser import HTMLParser
 from divide_study.i18n import Translator
 
 
+def anchor(text: str) -> str:
+    """An anchor a reader can read and type: ASCII, lower case, words joined by '-', accents transliterated
+    ("Every département as context" -> "every-departement-as-context", never "every-d-partement-…")."""
+    from slugify import slugify
+
+    found = slugify(text)
+    if not found:
+        raise ValueError(f"{text!r} gives no anchor: a heading's anchor needs letters or digits")
+    return found
+
+
 def reference_pattern(lang: str = "en") -> tuple[re.Pattern[str], dict[str, str]]:
     """ "Figure 3" / "Table 3" in the edition's words ("Tableau 3"), and which kind each word names."""
     _ = Translator(lang, "report")
@@ -181,7 +192,7 @@ def table_of_contents(page: Page, lang: str = "en") -> str:
                 caption = _clean(entry.text)
                 items.append(
                     f'<li><a href="#{html.escape(entry.id)}"><span class="toc-label">{name} {html.escape(number)}'
-                    f"</span> {html.escape(caption)}</a></li>"
+                    f'</span> <span class="toc-caption">{html.escape(caption)}</span></a></li>'
                 )
         return "".join(items)
 
@@ -225,12 +236,132 @@ def link_references(source: str, page: Page, lang: str = "en") -> str:
     return "".join(pieces)
 
 
-def lay_out(source: str, lang: str = "en") -> str:
-    """The report with its contents filled in and its references linked, in the edition's words."""
+# --- numbers that show their source -----------------------------------------------------------------------
+
+# The provenance appendix as the ledger writes it (``Report._provenance_table``): a row per entry, anchored
+# ``number-K``, its cells the entry, the number, what, source, class of source and words or computation.
+ENTRY_ROW = re.compile(r'<tr id="number-(\d+)">(.*?)</tr>', re.S)
+CELL = re.compile(r"<td[^>]*>(.*?)</td>", re.S)
+NUMBER_LINK = re.compile(r'<a class="num" href="#number-(\d+)">')
+GROUP_BLOCK = re.compile(r'<div class="study-table-block[^"]*provenance-group"(.*?)</table>', re.S)
+GROUP_CAPTION = re.compile(r'<p class="table-caption">(.*?)</p>', re.S)
+GROUP_ENTRY = re.compile(r'<span class="entry" id="number-(\d+)">')
+POPUP = 280  # characters of a popup at most
+
+
+def _plain(cell: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", cell)).split())
+
+
+def _cut(text: str, size: int = POPUP) -> str:
+    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
+
+
+def popups(source: str, lang: str = "en") -> dict[int, str]:
+    """Each appendix entry's source in a line, by its number K: for an entry that is its own primary source (an
+    article and its verbatim words, a reference row and its quote, an assumption), that source and those words;
+    for a computation or a table's row, what it is and the primary sources its inputs walk down to."""
+    _ = Translator(lang, "report")
+    # Their words as ``_plain`` reads a cell (a no-break space is a space there).
+    primary = tuple(
+        " ".join(words.split()) + (" " if words.endswith((" ", "\u00a0")) else "")
+        for words in (
+            _("article {article}: {citation}").split("{")[0],
+            _("reference data: {source}").split("{")[0],
+            _("assumption of the study"),
+        )
+    )
+    entries = {}
+    for number, row in ENTRY_ROW.findall(source):
+        cells = CELL.findall(row)
+        if len(cells) == 6:
+            entries[int(number)] = cells
+    # An entry shown in a table of every département's numbers: its source is that table's (its caption).
+    grouped = {}
+    for block in GROUP_BLOCK.findall(source):
+        caption = GROUP_CAPTION.search(block)
+        for number in GROUP_ENTRY.findall(block):
+            grouped[int(number)] = _plain(caption.group(1)) if caption else ""
+    lines: dict[int, str] = {}
+
+    def primaries(k: int, seen: set[int]) -> list[str]:
+        if k in grouped:
+            return [grouped[k]]
+        if k in seen or k not in entries:
+            return []
+        seen.add(k)
+        cells = entries[k]
+        if _plain(cells[3]).startswith(primary):
+            return [_plain(cells[3])]
+        found: list[str] = []
+        for link in NUMBER_LINK.findall(cells[2] + cells[5]):
+            found += [f for f in primaries(int(link), seen) if f not in found]
+        return found
+
+    for k, cells in entries.items():
+        what, origin, words = _plain(cells[2]), _plain(cells[3]), _plain(cells[5])
+        if origin.startswith(primary):
+            line = _("{what} — {source}: {words}").format(what=what, source=origin, words=words or "")
+        else:
+            found = primaries(k, set())
+            sources = "; ".join(found[:3]) + ("; …" if len(found) > 3 else "")
+            line = (
+                _("{what} — from {sources}").format(what=what, sources=sources)
+                if found
+                else _("{what} — {source}: {words}").format(what=what, source=origin, words=words or "")
+            )
+        lines[k] = _cut(line)
+    return lines
+
+
+def trace_numbers(source: str, lang: str = "en") -> str:
+    """Every number link of the text shows its source on hover or focus (``data-source``: its entry in a line) and
+    carries its entry's number for paper (``data-entry``); every place a number is quoted before the appendices
+    gets an anchor (``quoted-K-N``), and its appendix entry links each place back (↩ 1, 2…)."""
+    lines = popups(source, lang)
+    appendix = source.find('id="appendix-sources"')
+    appendix = len(source) if appendix == -1 else appendix
+    places: dict[int, list[str]] = {}
+
+    def mark(match: re.Match[str]) -> str:
+        k = int(match.group(1))
+        attributes = f' data-entry="{k}"'
+        if k in lines:
+            attributes += f' data-source="{html.escape(lines[k])}"'
+        if match.start() < appendix:
+            places.setdefault(k, []).append(f"quoted-{k}-{len(places.get(k, [])) + 1}")
+            attributes = f' id="{places[k][-1]}"' + attributes
+        return f'<a class="num" href="#number-{k}"{attributes}>'
+
+    marked = NUMBER_LINK.sub(mark, source)
+    _ = Translator(lang, "report")
+    back = html.escape(_("back to where the text quotes it"))
+
+    def backlinks(k: int) -> str:
+        return "".join(
+            f' <a class="back" href="#{place}" aria-label="{back}">↩{"" if len(places[k]) == 1 else n}</a>'
+            for n, place in enumerate(places.get(k, []), start=1)
+        )
+
+    def entry_row(match: re.Match[str]) -> str:
+        k = int(match.group(1))
+        if k not in places:
+            return match.group(0)
+        row = match.group(0)
+        first = row.index("</td>")
+        return row[:first] + backlinks(k) + row[first:]
+
+    return ENTRY_ROW.sub(entry_row, marked)
+
+
+def lay_out(source: str, lang: str = "en", cover: str = "") -> str:
+    """The report with its contents filled in and its references linked, in the edition's words; ``cover`` (HTML:
+    the edition's date and the link to the other edition) goes just before the contents, closing the cover."""
+    source = trace_numbers(source, lang)
     page = read_page(source)
     linked = link_references(source, page, lang)
     laid = read_page(linked)
     at = laid.first_section_cell
     if at is None:
         return linked
-    return f"{linked[:at]}{table_of_contents(laid, lang)}\n{linked[at:]}"
+    return f"{linked[:at]}{cover}{table_of_contents(laid, lang)}\n{linked[at:]}"

@@ -63,7 +63,12 @@ LONG_WORD = 22  # characters beyond which a word of a table cell may be broken a
 # The links the Report itself writes: to a provenance entry (class "num") or, in the appendix, to a reference
 # row's web page (class "source"). Text given to the Report is escaped except for these, and only for those
 # the Report really made (``Report._issued``): markup in the data never passes for one.
-OWN_LINK = re.compile(r'<a class="(?:num|source)" href="[^"<>]*">[^<>]*</a>')
+OWN_LINK = re.compile(r'<a class="(?:num|source|data)" href="[^"<>]*">[^<>]*</a>')
+# A source line is words a reader reads ("the articles' figures and INSEE's consumer price index"); a file of the
+# study or of its code ("data/processed/comparison.csv", "evidence.py") is only the data link's target.
+FILE_PATH = re.compile(r"[\w.-]+/[\w./-]*\.(?:csv|py|json|yaml|txt)\b|\b[\w-]+\.(?:csv|py)\b")
+# Where the published data files are, seen from the report's page (report/NAME.html beside data/ and figures/).
+DATA_ROOT = "../"
 # Natures a sentence must name to quote: a plan or a funding need is never money paid, so a sentence that does
 # not say which it states is refused (``Report.quote``'s ``natures``).
 SAID_ONLY_AS_WHAT_THEY_ARE = frozenset({"plan", "funding_need"})
@@ -831,15 +836,39 @@ class Report:
         label = self.figure_label(key)
         alt = html.escape(f"{label}: {self.plain(caption)}")
         # The data behind a chart is one CSV for every edition's drawing of it (name.csv beside name.fr.png).
-        behind = f"figures/{png.name.split('.')[0]}.csv"
-        line = self._("Source: {source}. Data: {data}").format(source=source, data=behind)
+        behind = self.data_link(f"figures/{png.name.split('.')[0]}.csv", self._("the chart's data (CSV)"))
+        line = self._("Source: {source}").format(source=self._source_words(source))
         return (
             f'<figure class="study-figure" id="figure-{self.figure_numbers[key]}">'
             f'<img src="data:image/png;base64,{data}" alt="{alt}">'
             f"<figcaption><strong>{html.escape(label)}.</strong> {self.markup(caption)}"
-            f'<span class="source">{self.markup(line)}</span>'
+            f'<span class="source">{self.markup(line)}{self._data_words(behind)}</span>'
             "</figcaption></figure>"
         )
+
+    def data_link(self, file: str, text: str) -> str:
+        """A link for analysts to a published data file (``file``, relative to the project: "figures/x.csv"),
+        its visible text words (``text``), never the file's name."""
+        link = f'<a class="data" href="{html.escape(DATA_ROOT + file)}">{esc(text)}</a>'
+        self._issued.add(link)
+        return link
+
+    def _data_words(self, link: str) -> str:
+        """The words ". Data: <link>" (HTML) after a source line, in a span of its own: a screen shows it, paper
+        does not (a link to a file means nothing on paper)."""
+        words = html.escape(self._("Data: {data}")).format(data=link)
+        return f'<span class="data-link">. {words}</span>'
+
+    @staticmethod
+    def _source_words(source: str) -> str:
+        """A figure's or table's source as given, refused when it names a file: a reader reads words there."""
+        found = FILE_PATH.search(source)
+        if found is not None:
+            raise StudyError(
+                f"source line {source!r} names the file {found.group(0)!r}: say the source in words, and give the "
+                "file as the data link (table's data= or file=)"
+            )
+        return source
 
     def _for_readers(self, frame: pd.DataFrame, formats: dict) -> tuple[pd.DataFrame, dict]:
         """With the edition's labels (``self.labels``): column headers that are codes get their label, and
@@ -922,8 +951,12 @@ class Report:
         cells: pd.DataFrame | None = None,
         words: Iterable[str] | pd.DataFrame = (),
         natures_in: str | None = None,
+        file: str | None = None,
     ) -> str:
         """A numbered static HTML table (pandas Styler), scrollable on narrow screens.
+
+        ``source`` says in words where the table's numbers come from (no file name: refused); ``file`` (by
+        default ``data``) is the published file it shows, linked under it for analysts.
 
         ``natures_in`` names the column whose words say what each row's amount is (planned, a funding need...):
         only then may a cell show a plan or a need (``quote``'s rule for sentences, applied to cells).
@@ -1017,7 +1050,7 @@ class Report:
                     shown.iat[position - 1, j] = self._link(words_entry, text)
                 else:
                     shown.iat[position - 1, j] = self._link(entry, text) if j in linked else html.escape(text)
-        return self._render(key, frame, shown, numeric, caption, source)
+        return self._render(key, frame, shown, numeric, caption, source, file=file or data)
 
     def _render(
         self,
@@ -1030,9 +1063,10 @@ class Report:
         row_ids: list[str] | None = None,
         block_class: str = "",
         notes: Iterable[str] = (),
+        file: str | None = None,
     ) -> str:
         """The Styler HTML of ``shown`` (cells already escaped and linked), laid out after ``frame``; ``notes``
-        (HTML) listed under the caption."""
+        (HTML) listed under the caption; ``file`` the published data file it shows, linked for analysts."""
         styler = shown.style.hide(axis="index").format_index(escape="html", axis=1)
 
         # Columns holding long unbroken words (URLs, file names, identifiers) may break them anywhere in print;
@@ -1064,7 +1098,9 @@ class Report:
         # In print, a table kept whole unless it is longer than a page (then it breaks between rows).
         block = "study-table-block long" if len(frame) > LONG_TABLE_ROWS else "study-table-block"
         block = f"{block} {block_class}" if block_class else block
-        line = self._("Source: {source}").format(source=source)
+        line = self.markup(self._("Source: {source}").format(source=self._source_words(source)))
+        if file:
+            line += self._data_words(self.data_link(file.removeprefix("./"), self._("the table's data (CSV)")))
         items = "".join(f"<li>{note}</li>" for note in notes)
         listed = f'<ul class="column-notes">{items}</ul>' if items else ""
         return (
@@ -1072,7 +1108,7 @@ class Report:
             f'<p class="table-caption"><strong>{html.escape(label)}.</strong> {self.markup(caption)}</p>'
             f"{listed}"
             f'<div class="table-wrap">{rendered}</div>'
-            f'<p class="source">{self.markup(line)}</p></div>'
+            f'<p class="source">{line}</p></div>'
         )
 
     def provenance(self) -> pd.DataFrame:
@@ -1191,12 +1227,9 @@ class Report:
         headers = [group.row_header, *(group.columns[c] for c in columns)]
         if len(set(headers)) < len(headers):
             raise StudyError(f"appendix table {group.table!r}: two of its columns have one header ({headers})")
-        # Its source: the primary files its numbers are read from, and the study's computation.
-        tables = {str(self._quoted_row(grouped[n][3])["source_table"]) for n in members}
-        files = sorted(t for t in tables if is_primary(t))
-        source = _("the study's computation")
-        for file in reversed(files):
-            source = _("{first}; {second}").format(first=file, second=source)
+        # Its source in words: the cited reference data (each column's note names its file) and the study's
+        # computation.
+        source = _("the cited reference data named under each column, and the study's computation")
         shown = pd.DataFrame(
             [[html.escape(group.rows[r]), *(cells.get((r, c), "") for c in columns)] for r in rows], columns=headers
         )

@@ -242,13 +242,14 @@ def report_section(
             # The chart of the edition (the French one is models.fr.png).
             figures_in / plots.figure_file("models", report.lang),
             _("Public money and all money per plug, each within one scope (nominal euros)."),
-            "data/processed/models.csv",
+            _("the study's computation from the articles and the cited reference rows"),
         )
         + report.table(
             "models",
             shown,
             _("The models side by side: money per plug, own target against achieved, pace, and who carries the risk."),
-            _("data/processed/models.csv; model_risks.csv (the study's reading of contracts.csv)"),
+            _("the study's computation; who carries each risk, in the study's reading of the cited contracts table"),
+            file="data/processed/models.csv",
             cells=side_by_side_keys(table, shown),
             words=side_by_side_words(table, shown),
             natures_in=_("indicator"),  # its row "scope of that public money, and what it is"

@@ -72,7 +72,7 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
         for name in ("national_panel", "panel_placement", "press_claims")
     }
     panel, place, claims = tables["national_panel"], tables["panel_placement"], tables["press_claims"]
-    basis = _("data/processed/panel_placement.csv (from ARCEP's FTTH deployment by commune)")
+    basis = _("ARCEP's FTTH deployment by commune (data.gouv.fr); the study's computation")
 
     def quarter(label: str) -> str:
         """ARCEP's quarter ('T1 2018') as the edition writes it ('Q1 2018' / 'T1 2018'), a link to the entry of
@@ -229,7 +229,7 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
             "press_claims",
             shown_claims,
             _("Press claims checked against ARCEP's data, {first} to {last}.").format(first=first, last=last),
-            _("data/processed/press_claims.csv; the articles of Appendix A"),
+            _("the articles of Appendix A, checked against ARCEP's data"),
             # The claim's line of the raw file: its article, words and speaker (its verdict: the row's evidence).
             data=CLAIMS,
             evidence=pd.Series(claim_evidence, index=claims.index),

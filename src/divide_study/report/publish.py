@@ -10,11 +10,13 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import html
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -73,11 +75,56 @@ def prepare() -> None:
         _exporter().template  # noqa: B018 - compiles the template
 
 
-def to_html(executed: Path, out: Path, title: str, stamp: dict[str, str] | None = None, lang: str = "en") -> Path:
+def cover_line(stamp: dict[str, str], lang: str = "en", editions: dict[str, str] | None = None, name: str = "") -> str:
+    """The cover's line under the abstract (HTML, every word escaped): the edition's date, the state of knowledge
+    (the latest day its dated sources speak for), and a link to each other edition in that edition's language."""
+    _ = Translator(lang, "report")
+    parts = []
+    if stamp.get("released"):
+        parts.append(_("Edition of {date}").format(date=_shown_date(stamp["released"], lang)))
+    if stamp.get("state"):
+        parts.append(
+            _("state of knowledge: {date} (its latest dated source)").format(date=_shown_date(stamp["state"], lang))
+        )
+    text = html.escape(" · ".join(parts))
+    links = []
+    for other, file in (editions or {}).items():
+        if other == lang or file == name:
+            continue
+        words = _edition_name(other)
+        links.append(
+            f'<a class="other-edition" href="{html.escape(file)}.html" hreflang="{html.escape(other)}" '
+            f'lang="{html.escape(other)}">{html.escape(words)}</a>'
+        )
+    shown = " · ".join([text, *links] if text else links)
+    return f'<p class="cover-line" id="edition-date">{shown}</p>' if shown else ""
+
+
+def _edition_name(lang: str) -> str:
+    """The name of the edition in ``lang``, in its own language ("This report in English", "Ce rapport en
+    français"): the words of a link to it from another edition."""
+    _ = Translator(lang, "report")
+    return _("This report in English")
+
+
+def _shown_date(date: str, lang: str) -> str:
+    _ = Translator(lang, "report")
+    return Formats(lang).date(date) if re.fullmatch(r"\d{4}(-\d{2}){0,2}", date or "") else _("unknown")
+
+
+def to_html(
+    executed: Path,
+    out: Path,
+    title: str,
+    stamp: dict[str, str] | None = None,
+    lang: str = "en",
+    editions: dict[str, str] | None = None,
+) -> Path:
     """The executed notebook as a report: outputs only, through the study's template, images embedded.
 
-    ``title`` is English; the page's title, language and every word the template adds (the edition's stamp,
-    the contents) are the edition's."""
+    ``title`` is English; the page's title, language and every word the template adds (the cover's line, the
+    colophon, the contents) are the edition's. ``editions`` (language -> file name, without .html) gives the
+    other editions the cover links."""
     _ = Translator(lang, "report")
     title = _(title)
     notebook = nbformat.read(executed, as_version=4)
@@ -89,11 +136,21 @@ def to_html(executed: Path, out: Path, title: str, stamp: dict[str, str] | None 
         "data": _("data"),
         "as_of": _("latest article:"),
         "default": _("default"),
+        "colophon": _("Colophon"),
+        "state": _("state of knowledge:"),
+        "released": _("edition of"),
+        "made": _(
+            "Built from the study's data and notebooks by its own command; the fingerprints above name the "
+            "parameters, the data and the code this edition was built from, so that anyone can build it again."
+        ),
     }
     if stamp:
-        date = stamp.get("date", "")
-        shown = Formats(lang).date(date) if re.fullmatch(r"\d{4}(-\d{2}){0,2}", date) else _("unknown")
-        notebook.metadata["study_stamp"] = {**stamp, "date_shown": shown}
+        notebook.metadata["study_stamp"] = {
+            **stamp,
+            "date_shown": _shown_date(stamp.get("date", ""), lang),
+            "state_shown": _shown_date(stamp.get("state", ""), lang),
+            "released_shown": _shown_date(stamp.get("released", ""), lang),
+        }
     # papermill gives cells random ids; the report's anchors must be the same from one build to the next.
     for number, cell in enumerate(notebook.cells, start=1):
         cell["id"] = f"cell-{number}"
@@ -103,7 +160,8 @@ def to_html(executed: Path, out: Path, title: str, stamp: dict[str, str] | None 
     # The contents and the links of "Figure N" / "Table N", read from the page itself.
     from divide_study.report.layout import lay_out
 
-    write_text_atomic(lay_out(body, lang), out)
+    cover = cover_line(stamp or {}, lang, editions, out.stem)
+    write_text_atomic(lay_out(body, lang, cover), out)
     return out
 
 
@@ -126,42 +184,124 @@ def find_browser(explicit: str | None = None) -> str | None:
     return None
 
 
-def to_pdf(html: Path, out: Path, browser: str, timeout: int = 180) -> Path:
+# The contents' links as layout.table_of_contents writes them: each section, figure and table, by its anchor.
+CONTENTS_LINK = re.compile(r'(<a href="#([a-z0-9-]+)">)(.*?)(</a>)', re.S)
+
+
+def pages_of_contents(page_texts: list[str], contents: list[tuple[str, str]], lang: str = "en") -> dict[str, int]:
+    """The page (1-based) each entry of the contents starts on, read from the printed pages' text: a section by
+    the line (or the two or three lines, when it wraps) that is its heading, a figure or a table by the line that
+    starts its caption ("Figure 3." / "Tableau 3."); each kind searched in reading order from the page of the one
+    before, after the contents' own page."""
+    _ = Translator(lang, "report")
+    words = {"figure": _("Figure"), "table": _("Table")}
+    found: dict[str, int] = {}
+    start = {"section": 1, "figure": 1, "table": 1}
+    # Compared as NFKC, so that a printed ligature ("ﬁbre") reads as its letters.
+    pages = [
+        [" ".join(unicodedata.normalize("NFKC", line).split()) for line in text.splitlines()] for text in page_texts
+    ]
+    for anchor, text in contents:
+        kind, _sep, number = anchor.rpartition("-")
+        if kind in words and number.isdigit():
+            wanted = f"{words[kind]} {number}."
+
+            def here(lines: list[str], wanted: str = wanted) -> bool:
+                return any(line.startswith(wanted) for line in lines)
+        else:
+            kind, heading = "section", " ".join(unicodedata.normalize("NFKC", text).split())
+
+            def here(lines: list[str], heading: str = heading) -> bool:
+                return any(" ".join(lines[i : i + size]) == heading for size in (1, 2, 3) for i in range(len(lines)))
+
+        for index in range(start[kind], len(pages)):
+            if here(pages[index]):
+                found[anchor] = index + 1
+                start[kind] = index
+                break
+    return found
+
+
+def with_page_numbers(source: str, pages: dict[str, int]) -> str:
+    """The page's contents with each entry's page number (``<span class="toc-page">``), for printing."""
+    start, end = source.find('<nav class="toc"'), source.find("</nav>")
+    if start == -1 or end == -1:
+        return source
+
+    def number(match: re.Match[str]) -> str:
+        page = pages.get(match.group(2))
+        if page is None:
+            return match.group(0)
+        return f'{match.group(1)}{match.group(3)}<span class="toc-page">{page}</span>{match.group(4)}'
+
+    return source[:start] + CONTENTS_LINK.sub(number, source[start:end]) + source[end:]
+
+
+def contents_of(source: str) -> list[tuple[str, str]]:
+    """(anchor, text) of each entry of the page's contents, in order."""
+    start, end = source.find('<nav class="toc"'), source.find("</nav>")
+    if start == -1 or end == -1:
+        return []
+    return [
+        (anchor, html.unescape(re.sub(r"<[^>]+>", "", text)))
+        for _open, anchor, text, _close in CONTENTS_LINK.findall(source[start:end])
+    ]
+
+
+def _page_texts(pdf: Path) -> list[str]:
+    from pypdf import PdfReader
+
+    return [page.extract_text() or "" for page in PdfReader(pdf).pages]
+
+
+def to_pdf(html_file: Path, out: Path, browser: str, timeout: int = 180, lang: str = "en") -> Path:
     """Print the HTML to an A4 PDF with headless Chromium; the previous PDF stays until the new one is whole.
 
-    The PDF records the SHA-256 of the HTML it was printed from (``record_html_hash``)."""
+    Printed twice: the first print tells on which page each entry of the contents starts, the second prints the
+    contents with those page numbers (Chromium has no ``target-counter``). The PDF records the SHA-256 of the
+    HTML it was printed from (``record_html_hash``)."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    printed_from = html_hash(html)  # read before printing: the PDF records the HTML Chromium was given
+    printed_from = html_hash(html_file)  # read before printing: the PDF records the HTML Chromium was given
     with tempfile.TemporaryDirectory(prefix="study-chromium-") as profile:
-        partial = Path(profile) / "report.pdf"
-        command = [
-            browser,
-            *CHROMIUM_FLAGS,
-            f"--user-data-dir={profile}/profile",
-            f"--print-to-pdf={partial}",
-            html.resolve().as_uri(),
-        ]
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
-        except subprocess.TimeoutExpired as exc:
-            raise StudyError(f"Chromium ({browser}) did not finish printing the PDF within {timeout} s") from exc
-        except OSError as exc:  # not a program (STUDY_BROWSER naming a text file, a folder): said, not a traceback
-            raise StudyError(
-                f"the browser {browser} could not be started ({exc.strerror or exc}); set STUDY_BROWSER to a Chrome "
-                "or Chromium executable, or build with --no-pdf"
-            ) from exc
-        if done.returncode != 0 or not partial.is_file() or not partial.read_bytes().startswith(b"%PDF"):
-            tail = "\n".join(done.stderr.strip().splitlines()[-5:]) or "it said nothing"
-            made = (
-                ""
-                if done.returncode != 0
-                else (" and wrote no PDF" if not partial.is_file() else " and wrote no PDF but another file")
-            )
-            raise StudyError(f"Chromium ({browser}) could not print the PDF (exit {done.returncode}{made}): {tail}")
+        first = _print(html_file, Path(profile) / "first.pdf", browser, profile, timeout)
+        source = html_file.read_text(encoding="utf-8")
+        pages = pages_of_contents(_page_texts(first), contents_of(source), lang)
+        numbered = Path(profile) / html_file.name  # self-contained: its images are embedded
+        numbered.write_text(with_page_numbers(source, pages), encoding="utf-8")
+        partial = _print(numbered, Path(profile) / "report.pdf", browser, profile, timeout)
         record_html_hash(partial, printed_from)
         shutil.move(str(partial), out.with_suffix(".pdf.tmp"))
     os.replace(out.with_suffix(".pdf.tmp"), out)
     return out
+
+
+def _print(page: Path, partial: Path, browser: str, profile: str, timeout: int) -> Path:
+    """One print of ``page`` to ``partial`` by headless Chromium (its profile in ``profile``)."""
+    command = [
+        browser,
+        *CHROMIUM_FLAGS,
+        f"--user-data-dir={profile}/profile",
+        f"--print-to-pdf={partial}",
+        page.resolve().as_uri(),
+    ]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired as exc:
+        raise StudyError(f"Chromium ({browser}) did not finish printing the PDF within {timeout} s") from exc
+    except OSError as exc:  # not a program (STUDY_BROWSER naming a text file, a folder): said, not a traceback
+        raise StudyError(
+            f"the browser {browser} could not be started ({exc.strerror or exc}); set STUDY_BROWSER to a Chrome "
+            "or Chromium executable, or build with --no-pdf"
+        ) from exc
+    if done.returncode != 0 or not partial.is_file() or not partial.read_bytes().startswith(b"%PDF"):
+        tail = "\n".join(done.stderr.strip().splitlines()[-5:]) or "it said nothing"
+        made = (
+            ""
+            if done.returncode != 0
+            else (" and wrote no PDF" if not partial.is_file() else " and wrote no PDF but another file")
+        )
+        raise StudyError(f"Chromium ({browser}) could not print the PDF (exit {done.returncode}{made}): {tail}")
+    return partial
 
 
 def publish_report(
@@ -172,6 +312,7 @@ def publish_report(
     stamp: dict[str, str] | None = None,
     lang: str = "en",
     name: str = "report",
+    editions: dict[str, str] | None = None,
 ) -> list[str]:
     """Write NAME.html (and NAME.pdf when asked and a browser exists); return notes for the user.
 
@@ -180,11 +321,11 @@ def publish_report(
     removed (a PDF that disagrees with the HTML is worse than none), and the note says so.
     """
     out = report_dir / f"{name}.html"
-    html = to_html(executed, out, title, stamp, lang)
+    html = to_html(executed, out, title, stamp, lang, editions)
     if pdf:
         browser = find_browser()
         if browser is not None:
-            to_pdf(html, report_dir / f"{name}.pdf", browser)
+            to_pdf(html, report_dir / f"{name}.pdf", browser, lang=lang)
             return []
         why = [HOW_TO_GET_A_BROWSER]
     else:

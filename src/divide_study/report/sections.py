@@ -33,6 +33,7 @@ from divide_study.language.datatext import DataText, check_data_text, data_text
 from divide_study.language.labels import Labels
 from divide_study.report import models_section, panel_section, series_section
 from divide_study.report import tables as reader
+from divide_study.report.layout import anchor
 from divide_study.report.ledger import Report, esc
 
 Part = tuple[str, str]  # ("markdown" or "html", the text)
@@ -186,9 +187,10 @@ def open_edition(lang: str, processed_dir: str | Path, figures_dir: str | Path) 
 
     r.choice_words = choice_words
 
-    def heading(anchor, text, level=2):
-        """A section heading in the edition's words, with a fixed anchor (the same in every edition)."""
-        show(f'<h{level} id="{anchor}">{esc(text)}</h{level}>')
+    def heading(name, text, level=2):
+        """A section heading in the edition's words, with a fixed anchor (the same in every edition): ``name``, the
+        English heading, as ASCII (``layout.anchor``: accents transliterated)."""
+        show(f'<h{level} id="{anchor(name)}">{esc(text)}</h{level}>')
 
     def badge(key):
         words = _("evidence: {strength}").format(strength=L("strength", strength[key]))
@@ -238,6 +240,18 @@ def title(e: Edition) -> list[Part]:
         + '<p class="subtitle">{}</p>'.format(
             _("{initiatives}: an evaluation from the French press and cited public data").format(
                 initiatives=esc(F.join(studied))
+            )
+        )
+        # The abstract: what the evaluation does, in words (its numbers are the summary's, each traced).
+        + '<p class="abstract">{}</p>'.format(
+            esc(
+                _(
+                    "This evaluation sets these answers to the rural digital divide side by side: what each cost per "
+                    "premise and in public money, who carried the risk, how far and how fast each reached its own "
+                    "target, and how many took it up. It reads them in the French press and in cited public data, "
+                    "grades the evidence behind each finding, says what the data cannot support, and traces every "
+                    "number to the words or the table it comes from."
+                )
             )
         )
     )
@@ -485,9 +499,10 @@ def summary(e: Edition) -> list[Part]:
                 strength=L("strength", e.strength["models"])
             ),
             _(
-                "data/processed/models.csv; contracts.csv; funding.csv's funders; the State's results barometer "
-                "({table})"
+                "the study's reading of the articles and of the cited contracts and funding tables; the State's "
+                "results barometer ({table})"
             ).format(table=r.table_label("fibre_pace")),
+            file="data/processed/models.csv",
             cells=cells,
             words=worded,
             natures_in=shown.columns[0],  # its row "whose money that is, and what it is"
@@ -498,7 +513,8 @@ def summary(e: Edition) -> list[Part]:
             "findings",
             reader.findings(graded, L),
             _("Each finding's strength of evidence, derived from its inputs (not typed)."),
-            "data/processed/evidence.csv; src/divide_study/analysis/evidence.py",
+            _("the study's grading of its findings, by the rules of its Method section"),
+            file="data/processed/evidence.csv",
         )
     )
     e.gers_pp = gers_pp
@@ -700,7 +716,7 @@ def initiatives(e: Edition) -> list[Part]:
             "initiatives",
             shown,
             _("Who owned, built and ran each network, under which legal form."),
-            "data/processed/contracts.csv",
+            _("the cited contracts table (Appendix A)"),
             data="data/processed/contracts.csv",
             cells=cells,
             words=("phase",),  # a phase's name ("phase 1 (FTTH)")
@@ -776,7 +792,9 @@ def comparison(e: Edition) -> list[Part]:
                 reader.cost_natures(comparison[comparison["metric"] == "cost"], study.evidence),
             ),
             _("Costs per premise, per inhabitant and per Mbit/s, nominal and in constant euros of the base year."),
-            "data/processed/comparison.csv",
+            _(
+                "the study's computation from the articles' figures, the cited reference rows and INSEE's consumer price index"
+            ),
             data="data/processed/comparison.csv",
             cells=quoting.comparison_keys(comparison),
             words=("option", "scope"),  # labels of the row's choice and scope
@@ -805,7 +823,7 @@ def comparison(e: Edition) -> list[Part]:
             "cost_per_premise",
             chart("cost_per_premise"),
             _("Cost per premise passed, nominal and constant euros."),
-            _("data/processed/comparison.csv; INSEE consumer price index"),
+            _("the study's computation from the articles' figures and INSEE's consumer price index"),
         )
     )
     show(
@@ -813,7 +831,7 @@ def comparison(e: Edition) -> list[Part]:
             "cost_per_inhabitant",
             chart("cost_per_inhabitant"),
             _("Cost per inhabitant of the territory served."),
-            _("data/processed/comparison.csv; INSEE populations"),
+            _("the study's computation from the articles' figures and INSEE's populations"),
         )
     )
     return e.take()
@@ -870,7 +888,7 @@ def which_cost(e: Edition) -> list[Part]:
             "cost_scopes",
             chart("cost_scopes"),
             _("Every euro figure about the Gers network, by the scope the study reads in it (≥: at least; ≈: about)."),
-            "data/processed/cost_figures.csv",
+            _("the articles and the cited reference rows (Appendix A)"),
         )
     )
     show(
@@ -888,7 +906,7 @@ def which_cost(e: Edition) -> list[Part]:
                 "Gers cost figures: amounts of different dates and scopes (each scope as the study reads it from its "
                 "source's words), never added up."
             ),
-            "data/processed/cost_figures.csv",
+            _("the articles and the cited reference rows (Appendix A)"),
             {"amount_eur": "{:,.0f}"},
             data="data/processed/cost_figures.csv",
             evidence=costs["evidence_id"],
@@ -946,7 +964,7 @@ def benchmarks(e: Edition) -> list[Part]:
             "benchmarks",
             reader.benchmarks(bench, GERS, L, words)[["what", "eur_per_plug", "as_of", "kind", "source"]],
             _("The Gers cost per plug beside national benchmarks (nominal euros of each)."),
-            "data/processed/benchmarks.csv",
+            _("the cited reference rows and the study's computation"),
             {"eur_per_plug": "{:,.0f}"},
             data="data/processed/benchmarks.csv",
             evidence=bench["evidence_id"],
@@ -972,7 +990,7 @@ def benchmarks(e: Edition) -> list[Part]:
             "cost_per_mbit",
             chart("cost_per_mbit"),
             _("Cost per premise per Mbit/s offered; the Gers speed is an assumption."),
-            "data/processed/comparison.csv",
+            _("the study's computation from the articles' figures and its assumed speeds"),
         )
     )
     return e.take()
@@ -1087,7 +1105,7 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
                 "granted or planned is divided, by premises of its own scope and by the population of the whole "
                 "territory (département or agglomeration) counted in the year shown."
             ),
-            "data/processed/public_money.csv",
+            _("the articles and the cited reference rows; the study's computation"),
             {
                 "amount_eur": "{:,.0f}",
                 "per_premise": "{:,.0f}",
@@ -1153,7 +1171,7 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
             _(
                 "Own targets against achieved shares, each counted as its source counts it (inhabitants, dwellings or plugs)."
             ),
-            "data/processed/targets.csv",
+            _("the articles and the cited reference rows (Appendix A)"),
         )
     )
     # When each target was reached, as its source says it: a date a party claims for itself says so, and a target
@@ -1184,7 +1202,7 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
                 "plan's first goal was very high speed by any technology, most of it by fibre, so a share or date "
                 "achieved says when fibre alone got there, not whether that goal was met."
             ),
-            "data/processed/targets.csv",
+            _("the articles and the cited reference rows (Appendix A)"),
             {"target_share": "{:.0%}", "achieved_by_then": "{:.0%}"},
             data="data/processed/targets.csv",
             evidence=targets["target_id"] + ";" + targets["achieved_id"],
@@ -1197,7 +1215,10 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
     )
     show(
         r.figure(
-            "milestones", chart("milestones"), _("Milestones of the initiatives."), "data/processed/milestones.csv"
+            "milestones",
+            chart("milestones"),
+            _("Milestones of the initiatives."),
+            _("the articles and the cited reference rows (Appendix A)"),
         )
     )
     # The take-ups by id: the one a source states (its role in roles.csv), the study's own derivation for the
@@ -1237,7 +1258,7 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
                 where=uptake["where"].map(lambda w: names.get(w, w))
             ),
             _("Take-up: subscribers over premises able to connect."),
-            "data/processed/take_up.csv",
+            _("the articles and the cited reference rows; the study's computation"),
             {"take_up": "{:.0%}"},
             data="data/processed/take_up.csv",
             evidence=uptake["evidence_ids"],
@@ -1352,7 +1373,7 @@ def programme(e: Edition) -> list[Part]:
             "programme_outcomes",
             chart("programme_outcomes"),
             _("Soho Solo's newcomers as each source counts them."),
-            "data/processed/programme_outcomes.csv",
+            _("the articles (Appendix A); people at the study's assumed household size"),
         )
     )
     show(
@@ -1362,7 +1383,7 @@ def programme(e: Edition) -> list[Part]:
                 ["as_of", "count", "unit", "what", "people_equivalent", "source_class", "source"]
             ].assign(source_class=L.values(soho["source_class"], "source_class")),
             _("Counts of Soho Solo's newcomers, with the class of each source."),
-            "data/processed/programme_outcomes.csv",
+            _("the articles (Appendix A); people at the study's assumed household size"),
             {"count": "{:,.0f}", "people_equivalent": "{:,.0f}"},
             data="data/processed/programme_outcomes.csv",
             evidence=soho["evidence_id"],
@@ -1447,7 +1468,7 @@ def sensitivity(e: Edition) -> list[Part]:
             "sensitivity_tornado",
             chart("sensitivity_tornado"),
             _("How far each choice moves the Gers/Castres ratio of cost per premise."),
-            "data/processed/sensitivity.csv",
+            _("the study's computation over every choice of cost and premises of one scope"),
         )
     )
     show(
@@ -1455,7 +1476,7 @@ def sensitivity(e: Edition) -> list[Part]:
             "sensitivity_tornado_mbit",
             chart("sensitivity_tornado_mbit"),
             _("How far each choice moves the Castres/Gers ratio of cost per Mbit/s."),
-            "data/processed/sensitivity.csv",
+            _("the study's computation over every choice of cost and premises of one scope"),
         )
     )
     show(
@@ -1463,8 +1484,9 @@ def sensitivity(e: Edition) -> list[Part]:
             "sensitivity",
             reader.sensitivity_ranges(ratio_range, study.initiatives, L),
             _("Low, central and high of the cost-per-premise ratio for each choice."),
-            "data/processed/sensitivity.csv",
+            _("the study's computation over every choice of cost and premises of one scope"),
             {"low": "{:.1f}", "central": "{:.1f}", "high": "{:.1f}"},
+            file="data/processed/sensitivity.csv",
             cells=quoting.sensitivity_keys(ratio_range, "ratio_cost_per_premise"),
             words=("assumption", "low_setting", "high_setting"),  # choices named by their labels
         )
@@ -1474,7 +1496,8 @@ def sensitivity(e: Edition) -> list[Part]:
             "refused",
             reader.refused_pairs(refused, study.measures, study.initiatives, L),
             _("Pairs refused: cost and premises of different scopes."),
-            "data/processed/sensitivity.csv",
+            _("the study's computation over every choice of cost and premises of one scope"),
+            file="data/processed/sensitivity.csv",
             # Each option named by its label, linked to the figures it reads (the sensitivity step's choices).
             cells=quoting.refused_keys(refused, r.quoted.index),
             words=("cost_scope", "premises_scope"),
@@ -1511,6 +1534,9 @@ def sensitivity(e: Edition) -> list[Part]:
         },
         index=wide.index,
     )
+    # A scenario is named by its label (labels.csv, kind "scenario"), never by its file's name; one without a label
+    # (a scenario file a user added) by the data's words for it.
+    wide["scenario"] = [L.get("scenario", scenario_ids[name]) or name for name in wide["scenario"]]
     wide = wide.rename(
         columns={
             "ratio_cost_per_premise": _("{focus}/{other} ratio of cost per premise").format(
@@ -1527,8 +1553,9 @@ def sensitivity(e: Edition) -> list[Part]:
             "scenarios",
             wide,
             _("Headlines under each scenario (constant euros); scenarios of mismatched scopes refused."),
-            "data/processed/scenarios.csv",
+            _("the study's computation under each set of parameters"),
             {c: "{:,.1f}" for c in wide.columns[1:4]},
+            file="data/processed/scenarios.csv",
             cells=cells.set_axis(wide.columns[1:4], axis=1),
             words=(wide.columns[0], wide.columns[-1]),  # a scenario's name, its status
         )
@@ -1539,7 +1566,7 @@ def sensitivity(e: Edition) -> list[Part]:
 def every_departement(e: Edition) -> list[Part]:
     """Every département as context (ARCEP)."""
     _, figures_in, heading, processed, r, show = e._, e.figures_in, e.heading, e.processed, e.r, e.show
-    heading("every-d-partement-as-context-arcep", _("Every département as context (ARCEP)"))
+    heading("every-departement-as-context-arcep", _("Every département as context (ARCEP)"))
     show(panel_section.report_section(r, processed, figures_in))
     return e.take()
 
@@ -1668,7 +1695,7 @@ def lessons(e: Edition) -> list[Part]:
         e.subscribers_on,
         e.take_up,
     )
-    heading("lessons-for-a-d-partement-choosing-a-model", _("Lessons for a département choosing a model"))
+    heading("lessons-for-a-departement-choosing-a-model", _("Lessons for a département choosing a model"))
     show(
         '<p class="judgement">{}</p>'.format(
             _(
@@ -1751,7 +1778,7 @@ def appendix_sources(e: Edition) -> list[Part]:
             "sources",
             sources[["article", "source", "title", "outlet", "date", "source_class", "relevant"]],
             _("The articles, with their inferred publication dates and their class (why each is classed so, below)."),
-            "data/processed/sources.csv, article_classes.csv; shared/sources",
+            _("the articles, and the study's reading of their dates and classes"),
             data="data/processed/sources.csv",
             # A date is its article's (inferred from its text when the article prints none: see below).
             cells=pd.DataFrame({"date": [r.published(a) for a in sources["article"]]}, index=sources.index),
@@ -1777,7 +1804,7 @@ def appendix_sources(e: Edition) -> list[Part]:
             "references",
             refs,
             _("Reference tables."),
-            "data/processed/reference_tables.csv",
+            _("the cited list of reference tables"),
             data="data/processed/reference_tables.csv",
             # Each table described in words, as the cited list of reference tables words it (its row and column).
             cells=pd.DataFrame(
@@ -1827,7 +1854,7 @@ def appendix_provenance(e: Edition) -> list[Part]:
             "provenance",
             r.provenance(),
             _("Provenance of the numbers in the text."),
-            "src/divide_study/report/ledger.py",
+            _("the study's record of each number as the text quotes it"),
         )
     )
     for table in r.grouped_tables():

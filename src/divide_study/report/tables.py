@@ -163,7 +163,12 @@ def benchmarks(
     unknown = sorted(set(frame["kind"]) - set(kinds))
     if unknown:
         raise ValueError(f"benchmarks.csv: unknown kind(s) {unknown}")
-    return frame.assign(what=what, kind=frame["kind"].map(kinds))
+    # The study's row names no file (its published table is linked under the report's table): its source in words.
+    source = [
+        _("the study's computation from the articles' figures") if kind == "the study's computation" else text
+        for text, kind in zip(frame["source"], frame["kind"], strict=True)
+    ]
+    return frame.assign(what=what, kind=frame["kind"].map(kinds), source=source)
 
 
 def refused_pairs(
