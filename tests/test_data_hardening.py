@@ -603,7 +603,9 @@ def test_build_refuses_a_computed_impossible_value(project, capsys):
 def report_numbers(root: Path) -> dict[str, list[str]]:
     """Every number each built edition shows (its links' texts, in order), and every quoted number's value."""
     numbers = {
-        name: re.findall(r'<a class="num" href="#number-\d+">(.*?)</a>', (root / "report" / name).read_text("utf-8"))
+        name: re.findall(
+            r'<a class="num" href="#number-\d+"[^>]*>(.*?)</a>', (root / "report" / name).read_text("utf-8")
+        )
         for name in ("report.html", "rapport.html")
     }
     for path in sorted((root / "data/processed").glob("quoted_*.csv")):

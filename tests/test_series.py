@@ -434,7 +434,7 @@ def test_a_per_inhabitant_figure_names_the_year_of_the_count_it_divides_by():
     if not report.is_file():
         pytest.skip("the report has not been built in this checkout (uv run study build)")
     said = re.findall(
-        r'per inhabitant \(the population counted in <a class="num" href="#number-\d+">(\d{4})</a>\)',
+        r'per inhabitant \(the population counted in <a class="num" href="#number-\d+"[^>]*>(\d{4})</a>\)',
         report.read_text(encoding="utf-8"),
     )
     quoted = pd.read_csv(config.PROCESSED_DIR / "quoted_compare.csv", dtype=str, keep_default_na=False)
