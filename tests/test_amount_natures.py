@@ -13,7 +13,7 @@ from test_evidence import CLAIMS, REFERENCE_CLASSES, SOURCES
 from test_ledger import EVIDENCE, FIGURES
 from test_ledger import SOURCES as LEDGER_SOURCES
 
-from divide_study.analysis import evidence, metrics, quoted
+from divide_study.analysis import evidence, metrics, models, quoted
 from divide_study.analysis.quoting import evidence_nature
 from divide_study.errors import DataError, StudyError
 from divide_study.language.labels import Labels
@@ -174,7 +174,7 @@ LABELS = pd.DataFrame(
 def test_table_4_words_each_amount_by_its_nature_and_refuses_a_cost_of_mixed_natures():
     graded = pd.DataFrame({"evidence_id": ["x", "y", "z"], "amount_nature": ["plan", "spent_to_date", "plan"]})
     costs = pd.DataFrame({"initiative": ["beta", "alpha"], "input_ids": ["x;z", "y"]})
-    found = tables.cost_natures(costs, graded)
+    found = models.cost_natures(costs, graded)
     assert found == {"beta": "plan", "alpha": "spent_to_date"}
     frame = pd.DataFrame(
         {
@@ -192,4 +192,4 @@ def test_table_4_words_each_amount_by_its_nature_and_refuses_a_cost_of_mixed_nat
     shown = tables.comparison(frame, initiatives, Labels(LABELS, "fr"), found)
     assert list(shown["unit"]) == ["€, prévu", "prises"]  # a count is no amount
     with pytest.raises(StudyError, match=r"initiative=beta, metric=cost\], column 'input_ids'.*different natures"):
-        tables.cost_natures(costs.assign(input_ids=["x;y", "y"]), graded)
+        models.cost_natures(costs.assign(input_ids=["x;y", "y"]), graded)

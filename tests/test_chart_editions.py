@@ -112,6 +112,13 @@ def models() -> pd.DataFrame:
     )
 
 
+# What each network's cost is, in each edition's words (the notebook reads them from the amounts' natures).
+COST_NATURES = {
+    "en": {"gers_numerique": "spent to date", "castres_mazamet": "planned"},
+    "fr": {"gers_numerique": "dépensé à cette date", "castres_mazamet": "prévu"},
+}
+
+
 def outcomes(lang: str) -> pd.DataFrame:
     words = {"en": ["families settled", "people settled"], "fr": ["familles installées", "personnes installées"]}
     return pd.DataFrame(
@@ -172,7 +179,7 @@ def every_chart(lang: str) -> dict[str, plots.ChartResult]:
         "eligibility": plots.eligibility_chart(timelines(), title, "s", lang),
         "milestones": plots.milestones_chart(events(lang), title, "s", lang),
         "cost_scopes": plots.cost_scopes_chart(costs(lang), title, "s", lang),
-        "models": plots.models_chart(models(), title, "s", lang),
+        "models": plots.models_chart(models(), title, "s", lang, natures=COST_NATURES[lang]),
         "newcomers": plots.newcomers_chart(outcomes(lang), 2.2, title, "s", lang),
         "tornado": plots.tornado_chart(tornado(), title, _("euros per premise"), "s", lang),
         "panel": plots.national_panel_chart(
@@ -288,10 +295,19 @@ def test_each_edition_writes_its_own_files_and_the_csv_once(charts_style, tmp_pa
 def test_a_french_chart_without_the_labels_of_codes_is_refused(charts_style):
     plots.LABELS.clear()
     with pytest.raises(StudyError, match="labels"):
-        plots.models_chart(models(), "t", "s", "fr")
-    fig = plots.models_chart(models(), "t", "s", "en")[0]  # English falls back to the code's words
+        plots.models_chart(models(), "t", "s", "fr", natures=COST_NATURES["fr"])
+    fig = plots.models_chart(models(), "t", "s", "en", natures=COST_NATURES["en"])[0]  # English falls back to the code's words
     fig.canvas.draw()
     assert any("public network" in t.get_text() for t in fig.axes[0].get_yticklabels())
+
+
+def test_the_models_chart_says_what_each_cost_is_and_refuses_one_it_cannot_word(charts_style):
+    fig = plots.models_chart(models(), "t", "s", "en", natures=COST_NATURES["en"])[0]
+    shown = [t.get_text() for t in fig.axes[0].texts]
+    assert "€2,870 (spent to date)" in shown and "€132 (planned)" in shown  # a plan never reads as spending
+    assert shown.count("no figure per plug") == 1  # Castres-Mazamet's public money per plug: none drawn as zero
+    with pytest.raises(StudyError, match="castres_mazamet"):
+        plots.models_chart(models(), "t", "s", "en", natures={"gers_numerique": "spent to date"})
 
 
 def test_source_lines_name_sites_articles_and_assumptions_in_the_edition(charts_style):

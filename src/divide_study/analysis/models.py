@@ -12,6 +12,7 @@ import pandas as pd
 
 from divide_study.analysis import timeline
 from divide_study.data.lookup import grouped_records
+from divide_study.errors import StudyError
 
 MODEL_COLUMNS = [
     "initiative",
@@ -183,3 +184,19 @@ def _average_pace(steps: list[dict]) -> float:
     if not steps:
         return float("nan")
     return float(steps[-1]["plugs_to"] - steps[0]["plugs_from"]) / sum(float(s["years"]) for s in steps)
+
+
+def cost_natures(frame: pd.DataFrame, evidence: pd.DataFrame) -> dict[str, str]:
+    """What each initiative's cost in comparison.csv is (evidence.csv's ``amount_nature`` of the rows it adds
+    up): 'spent_to_date', 'plan'... A cost added up from amounts of different natures has no one word: refused."""
+    nature_of = dict(zip(evidence["evidence_id"], evidence["amount_nature"], strict=True))
+    out = {}
+    for initiative, ids in zip(frame["initiative"], frame["input_ids"], strict=True):
+        natures = {nature_of.get(i, "") for i in str(ids).split(";") if i}
+        if len(natures) > 1:
+            raise StudyError(
+                f"comparison.csv, row [initiative={initiative}, metric=cost], column 'input_ids': the cost adds up "
+                f"amounts of different natures {sorted(natures)}; a plan and spending are never added up"
+            )
+        out[initiative] = natures.pop() if natures else ""
+    return out

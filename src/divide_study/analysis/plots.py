@@ -464,9 +464,13 @@ def cost_scopes_chart(costs: pd.DataFrame, title: str, source: str, lang: str = 
     return fig, data, source
 
 
-def models_chart(models: pd.DataFrame, title: str, source: str, lang: str = "en") -> ChartResult:
+def models_chart(
+    models: pd.DataFrame, title: str, source: str, lang: str = "en", natures: dict[str, str] | None = None
+) -> ChartResult:
     """Per network, all the money per plug against the public money per plug (each of one scope); a network
-    whose public share no source gives is said so, not drawn as zero."""
+    whose public share no source gives is said so, not drawn as zero. ``natures``: what each network's cost is, in
+    the edition's words ("planned", "spent to date"), said beside its bar, so a plan never reads as spending; a
+    network drawn without one is refused."""
     _, fmt = words(lang)
     codes = _Codes(lang)
     data = models[["initiative", "name", "model", "cost_per_premise", "public_money_per_premise"]].copy()
@@ -475,13 +479,20 @@ def models_chart(models: pd.DataFrame, title: str, source: str, lang: str = "en"
         ("cost_per_premise", _("all money, per plug"), "#56b4e9", -0.2),
         ("public_money_per_premise", _("public money, per plug"), "#0072b2", 0.2),
     )
+    natures = natures or {}
+    drawn = data.loc[data["cost_per_premise"].notna(), "initiative"]
+    if missing := sorted(set(drawn) - set(natures)):
+        raise StudyError(f"models chart: what the cost of {', '.join(missing)} is (plan, spending...) is not given")
     for column, label, colour, shift in bars:
-        for k, value in enumerate(data[column]):
+        for k, (value, initiative) in enumerate(zip(data[column], data["initiative"], strict=True)):
             cited = value == value
             ax.barh(k + shift, value if cited else 0, height=0.38, color=colour, label=label if k == 0 else None)
+            shown = euros(value, lang) if cited else _("no figure per plug")
+            if cited and column == "cost_per_premise":
+                shown = _("{amount} ({nature})").format(amount=shown, nature=natures[initiative])
             # A network whose public share no source gives is said so where its bar would be, not drawn as zero.
             ax.annotate(
-                euros(value, lang) if cited else _("not cited"),
+                shown,
                 (value if cited else 0, k + shift),
                 xytext=(3, 0),
                 textcoords="offset points",
@@ -489,14 +500,19 @@ def models_chart(models: pd.DataFrame, title: str, source: str, lang: str = "en"
                 fontsize=8,
                 style="normal" if cited else "italic",
             )
-    names = [f"{name}\n({codes('model', model)})" for name, model in zip(data["name"], data["model"], strict=True)]
+    # A model's label can be a phrase ("public body: works contract, then …"): wrapped, so the bars keep their width.
+    names = [
+        f"{name}\n({textwrap.fill(codes('model', model), 30)})"
+        for name, model in zip(data["name"], data["model"], strict=True)
+    ]
     ax.set_yticks(range(len(data)), names)
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
     set_title(ax, title)
     ax.set(xlabel=_("euros per plug, nominal (each of its own years and scope)"), ylabel="")
     _axis_format(ax.xaxis, lambda v: fmt.euros(v))
-    ax.set_xlim(0, data[["cost_per_premise", "public_money_per_premise"]].max().max() * 1.2)
+    ax.set_xlim(0, data[["cost_per_premise", "public_money_per_premise"]].max().max() * 1.55)  # room for the nature
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5))  # French euros ("1 500 €") are wide
     ax.legend(fontsize=8, loc="best")  # where it covers the fewest bars
     return fig, data, source
 

@@ -21,6 +21,7 @@ import pandas as pd
 from divide_study.analysis import findings, plots, quoted, quoting
 from divide_study.analysis import sensitivity as sens
 from divide_study.analysis.metrics import headlines
+from divide_study.analysis.models import cost_natures as natures_of_costs
 from divide_study.analysis.models import money_comparison
 from divide_study.analysis.quoting import slug
 from divide_study.analysis.study import load_study
@@ -650,7 +651,8 @@ def initiatives(e: Edition) -> list[Part]:
             "concession (délégation de service public) of its fibre network to SFR, through its project company Tarn Fibre; "
             "the Département keeps the network. The concessionaire planned to invest {tarn_investment} million euros (its "
             "plan of {tarn_plan_on}; the Département later said the plan had become {tarn_plan_later} million, as a note of "
-            "the cited reference data reports it), with {tarn_public} million of public money, for {tarn_plugs} plugs due "
+            "the cited reference data reports it, with no count of plugs: only the first plan is divided by its plugs), "
+            "with {tarn_public} million of public money, for {tarn_plugs} plugs due "
             "by {tarn_due}. The concession was presented as bringing public money down from {tarn_in_house} million euros "
             "under the Département's own earlier plan to {tarn_public} million (a blog's report of {tarn_in_house_on}): "
             "the alternative it turned down, as its promoters costed it. At the deadline {tarn_built} "
@@ -789,7 +791,7 @@ def comparison(e: Edition) -> list[Part]:
                 comparison,
                 study.initiatives,
                 L,
-                reader.cost_natures(comparison[comparison["metric"] == "cost"], study.evidence),
+                natures_of_costs(comparison[comparison["metric"] == "cost"], study.evidence),
             ),
             _("Costs per premise, per inhabitant and per Mbit/s, nominal and in constant euros of the base year."),
             _(

@@ -13,7 +13,6 @@ from functools import reduce
 
 import pandas as pd
 
-from divide_study.errors import StudyError
 from divide_study.i18n import Translator
 from divide_study.language.labels import Labels
 
@@ -35,22 +34,6 @@ def _option_label(labels: Labels, initiative: str, option: str) -> str:
         _code, _equals, name = part.partition("=")
         parts.append(labels.option(initiative, name or part))
     return _joined(parts, labels.lang)
-
-
-def cost_natures(frame: pd.DataFrame, evidence: pd.DataFrame) -> dict[str, str]:
-    """What each initiative's cost in comparison.csv is (evidence.csv's ``amount_nature`` of the rows it adds
-    up): 'spent_to_date', 'plan'... A cost added up from amounts of different natures has no one word: refused."""
-    nature_of = dict(zip(evidence["evidence_id"], evidence["amount_nature"], strict=True))
-    out = {}
-    for initiative, ids in zip(frame["initiative"], frame["input_ids"], strict=True):
-        natures = {nature_of.get(i, "") for i in str(ids).split(";") if i}
-        if len(natures) > 1:
-            raise StudyError(
-                f"comparison.csv, row [initiative={initiative}, metric=cost], column 'input_ids': the cost adds up "
-                f"amounts of different natures {sorted(natures)}; a plan and spending are never added up"
-            )
-        out[initiative] = natures.pop() if natures else ""
-    return out
 
 
 def comparison(
