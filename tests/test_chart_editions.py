@@ -174,7 +174,9 @@ def every_chart(lang: str) -> dict[str, plots.ChartResult]:
     _ = plots.translator(lang)
     title = _("year")  # any translated words: the titles' own messages are the notebooks'
     return {
-        "per_unit": plots.per_unit_chart(comparison(), "cost_per_premise", title, _("euros per premise"), "s", lang),
+        "per_unit": plots.per_unit_chart(
+            comparison(), "cost_per_premise", title, _("euros per premise"), "s", lang, natures=COST_NATURES[lang]
+        ),
         "per_mbit": plots.cost_per_mbit_chart(comparison(), title, "s", lang),
         "eligibility": plots.eligibility_chart(timelines(), title, "s", lang),
         "milestones": plots.milestones_chart(events(lang), title, "s", lang),
@@ -221,7 +223,7 @@ def test_french_charts_write_numbers_the_french_way(charts_style):
     charts = every_chart("fr")
     per_unit = chart_text(charts["per_unit"], "fr")
     assert f"2{NNBSP}870{NBSP}€" in per_unit and f"131{NBSP}€" not in per_unit.replace(f"132{NBSP}€", "")
-    assert "Source\u00a0:" in per_unit and "dépensé en 2013–2023" in per_unit
+    assert "Source\u00a0:" in per_unit and "(dépensé à cette date, 2013–2023)" in per_unit
     assert f"2,87{NBSP}€" in chart_text(charts["per_mbit"], "fr")
     assert f"67{NBSP}%" in plots.targets_title(
         pd.DataFrame(
@@ -296,9 +298,19 @@ def test_a_french_chart_without_the_labels_of_codes_is_refused(charts_style):
     plots.LABELS.clear()
     with pytest.raises(StudyError, match="labels"):
         plots.models_chart(models(), "t", "s", "fr", natures=COST_NATURES["fr"])
-    fig = plots.models_chart(models(), "t", "s", "en", natures=COST_NATURES["en"])[0]  # English falls back to the code's words
+    fig = plots.models_chart(models(), "t", "s", "en", natures=COST_NATURES["en"])[
+        0
+    ]  # English falls back to the code's words
     fig.canvas.draw()
     assert any("public network" in t.get_text() for t in fig.axes[0].get_yticklabels())
+
+
+def test_the_per_unit_chart_says_what_each_cost_is_and_refuses_one_it_cannot_word(charts_style):
+    fig = plots.per_unit_chart(comparison(), "cost_per_premise", "t", "y", "s", "en", natures=COST_NATURES["en"])[0]
+    names = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert names == ["Gers Numérique\n(spent to date, 2013–2023)", "Castres-Mazamet\n(planned, 2003)"]  # never "spent"
+    with pytest.raises(StudyError, match="gers_numerique"):
+        plots.per_unit_chart(comparison(), "cost_per_premise", "t", "y", "s", "en", natures={"castres_mazamet": "x"})
 
 
 def test_the_models_chart_says_what_each_cost_is_and_refuses_one_it_cannot_word(charts_style):

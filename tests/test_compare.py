@@ -291,6 +291,23 @@ def test_rows_of_one_option_share_their_scope(tmp_path):
         measures_module.load_measures(path, FIGURES, EXTERNAL)
 
 
+def test_a_speed_of_another_network_is_refused_and_one_of_the_costs_own_scope_is_kept(tmp_path):
+    # beta's cost is its DSL network's; a speed of its older metropolitan fibre would pair two networks in a ratio.
+    other = pd.DataFrame(
+        [("beta", "speed", "metro", False, "metro_1998", "", "", "", "", "", 100.0, "Mbit/s", "older network")],
+        columns=MEASURES.columns,
+    )
+    path = write_measures(tmp_path, pd.concat([MEASURES, other], ignore_index=True))
+    row = len(MEASURES) + 1
+    with pytest.raises(
+        StudyError, match=rf"row {row} .*column 'scope': a speed of scope 'metro_1998' measures another"
+    ):
+        measures_module.load_measures(path, FIGURES, EXTERNAL)
+    own = other.assign(scope="dsl")  # the same network's speed, its scope said
+    path = write_measures(tmp_path, pd.concat([MEASURES, own], ignore_index=True))
+    assert "metro" in set(measures_module.load_measures(path, FIGURES, EXTERNAL)["option"])
+
+
 # --- the real study -----------------------------------------------------------------------------------------
 
 

@@ -128,6 +128,21 @@ def load_measures(
         for column in ("scope", "spending", "default"):
             if group[column].nunique() > 1:
                 raise DataError(path, f"rows of {initiative}/{quantity}/{option} disagree on {column}", column=column)
+    # A speed measures what the initiative's cost bought: one of another network (a scope no cost option has, such as
+    # an older network of the same place) would pair two networks in one ratio, so it is refused here.
+    for row, record in rows(measures):
+        if record["quantity"] != "speed" or record["scope"] == "any":
+            continue
+        own = measures[(measures["initiative"] == record["initiative"]) & (measures["quantity"] == "cost")]
+        if record["scope"] not in set(own["scope"]):
+            raise DataError(
+                path,
+                f"a speed of scope {record['scope']!r} measures another network than the costs of "
+                f"{record['initiative']} ({', '.join(sorted(set(own['scope'])))}): a ratio would pair two networks",
+                row=row,
+                column="scope",
+                key=f"{record['initiative']}/speed/{record['option']}",
+            )
     for (initiative, quantity), group in measures.groupby(["initiative", "quantity"]):
         defaults = set(group.loc[group["default"].astype(bool), "option"])
         if len(defaults) != 1:

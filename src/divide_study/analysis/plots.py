@@ -235,9 +235,17 @@ def _colour(initiative: str) -> str:
 
 
 def per_unit_chart(
-    comparison: pd.DataFrame, metric: str, title: str, ylabel: str, source: str, lang: str = "en"
+    comparison: pd.DataFrame,
+    metric: str,
+    title: str,
+    ylabel: str,
+    source: str,
+    lang: str = "en",
+    natures: dict[str, str] | None = None,
 ) -> ChartResult:
-    """Nominal and constant euros side by side for one per-unit metric of each initiative."""
+    """Nominal and constant euros side by side for one per-unit metric of each initiative. ``natures``: what each
+    initiative's cost is, in the edition's words ("planned", "spent to date"), said under its name with its years, so
+    a plan never reads as spending; an initiative drawn without one is refused."""
     _, fmt = words(lang)
     data = comparison[comparison["metric"] == metric][
         ["initiative", "value_nominal", "value_constant", "spending_years", "base_year", "option", "scope"]
@@ -251,12 +259,15 @@ def per_unit_chart(
     )
     long["euros"] = long["euros"].map(
         {
-            "value_nominal": _("nominal (euros of the years spent)"),
+            "value_nominal": _("nominal (euros of each year)"),
             "value_constant": _("constant {year} euros").format(year=base_year),
         }
     )
+    natures = natures or {}
+    if missing := sorted(set(data["initiative"]) - set(natures)):
+        raise StudyError(f"{metric} chart: what the cost of {', '.join(missing)} is (plan, spending...) is not given")
     long["name"] = [
-        _("{name}\n(spent {years})").format(name=_label(i), years=years)
+        _("{name}\n({nature}, {years})").format(name=_label(i), nature=natures[i], years=years)
         for i, years in zip(long["initiative"], long["spending_years"], strict=True)
     ]
     fig, ax = plt.subplots()

@@ -349,8 +349,14 @@ def summary(e: Edition) -> list[Part]:
         gers_delay=esc(gers_row["delay_risk"]),
         tarn_delay=esc(tarn_row["delay_risk"]),
         penalties=r.ref(e.TARN, "contractual penalties for delay (about)", fmt="{:,.0f}", scale=1e-6),
-        gers_pace=r.quote(f"series.{GERS}.own_network.points_per_year", "{:.1f}"),
-        tarn_pace=r.quote(f"series.{e.TARN}.own_network.points_per_year", "{:.1f}"),
+        # One window for both (the concession's, Table 17's "tarn_concession"): two paces over different years are
+        # never set side by side; each beside the median of its own comparable départements.
+        gers_pace=r.quote(f"series.{GERS}.points_per_year.tarn_concession", "{:.1f}"),
+        tarn_pace=r.quote(f"series.{e.TARN}.points_per_year.tarn_concession", "{:.1f}"),
+        gers_peers=r.quote(f"series.{GERS}.peers_points_per_year.tarn_concession", "{:.1f}"),
+        tarn_peers=r.quote(f"series.{e.TARN}.peers_points_per_year.tarn_concession", "{:.1f}"),
+        pace_from=r.quote(f"series.{e.TARN}.own_network.measured_from"),
+        pace_to=r.quote(f"series.{e.TARN}.own_network.measured_to"),
         pace_table=r.table_ref("fibre_pace"),
     )
     money_words = (
@@ -374,15 +380,16 @@ def summary(e: Edition) -> list[Part]:
         )
         money_lead = _(
             "the {concession} concession's plan put public money at {tarn_pp} per plug planned (funders counted: "
-            "{tarn_covers}); no source gives the {gers} network's public money per fibre plug: its only public amount is "
-            "{gers_money} million euros ({gers_money_nature}) for {gers_scope}"
+            "{tarn_covers}); no source gives the {gers} network's public money per fibre plug: the one public total the "
+            "sources give is {gers_money} million euros ({gers_money_nature}) for {gers_scope}"
         ).format(gers_money=gers_money, gers_money_nature=gers_money_nature, **decision_values)
     lead = _(
-        "Which model, at what public cost, with what risk, how fast ({table}): {money_lead}. Who pays for delay? In "
-        "the {concession} concession, {tarn_delay} (about {penalties} million euros of penalties claimed by the "
-        "Département); in the {gers} network, {gers_delay}. On the State's barometer, from each network's fibre "
-        "contract or, if later, the barometer's first quarter ({pace_table}), the whole département's premises able to connect (private zones included) gained "
-        "{tarn_pace} points a year in the {concession} département and {gers_pace} in the {gers} network's."
+        "Which model, at what public cost, with what risk, how fast ({table}): {money_lead}. Who pays for delay (the "
+        "study's reading of each contract)? In the {concession} concession, {tarn_delay} (about {penalties} million "
+        "euros claimed by the Département, none shown paid); in the {gers} network, {gers_delay}. On the State's "
+        "barometer, {pace_from} to {pace_to} ({pace_table}), the whole département's share of premises able to "
+        "connect gained {tarn_pace} points a year in the {concession} (comparable départements' median: {tarn_peers}) and "
+        "{gers_pace} in the {gers} network's ({gers_peers})."
     ).format(money_lead=money_lead, **decision_values)
     points = [
         ("models", lead),
@@ -945,7 +952,7 @@ def benchmarks(e: Edition) -> list[Part]:
         _(
             "In nominal euros of its spending years the Gers cost {gers_nominal_pp} per plug of the whole network ({table}): "
             "above the national lower bound of well over {lower_bound} per plug in the least dense areas "
-            "({lower_bound_on}, a member of parliament), as a rural FTTH network should be, and several times the State's "
+            "({lower_bound_on}, a member of parliament), a lower bound that cannot say whether it is high, and several times the State's "
             "subsidy cap per plug in the most rural areas ({cap}, {cap_on}), which caps the State's share, not the cost. Per "
             "Mbit/s ({figure}), against Castres-Mazamet's DSL, fibre is the cheaper way to deliver capacity at every Gers "
             "speed assumed ({speed_low} to {speed_high}); the claim rests on that assumption."
@@ -1648,12 +1655,13 @@ def limitations(e: Edition) -> list[Part]:
                 _("**Public and private money are not split** for Castres-Mazamet or for the Gers's phase 2."),
                 _(
                     "**Different dates and technologies**: the articles date from {first_article} to {last_article} and the "
-                    "reference data reach {reference_latest}; DSL at {castres_speed} in {castres_year} and fibre from {works_start} "
+                    "cited reference figures reach {reference_latest} (ARCEP's latest count: {barometer_latest}); DSL at {castres_speed} in {castres_year} and fibre from {works_start} "
                     "to {completed} are different products."
                 ).format(
                     first_article=r.published(relevant.iloc[0]["article"], year_only=True),
                     last_article=r.published(relevant.iloc[-1]["article"], year_only=True),
                     reference_latest=reference_latest,
+                    barometer_latest=r.quote(f"series.{e.GERS}.endpoint_2026.on"),
                     castres_speed=castres_speed,
                     castres_year=castres_year,
                     works_start=r.quote(f"series.{e.GERS}.own_network.start"),
@@ -1749,7 +1757,7 @@ def method(e: Edition) -> list[Part]:
             'them (a point between thousands, "millions d\'euros", "deux Gersois sur trois"), hedges become qualifiers '
             '("plus de" → at least, "d\'ici" a year → a target), and each article\'s date is inferred from its printed day '
             "and weekday and its context. Which figure serves as each initiative's cost, premises, population and speed is "
-            "data (`data/raw/measures.csv`), each option with its scope; a cost is only divided by premises of the same scope. "
+            "data (`data/raw/measures.csv`), each option with its scope; a cost is only divided by premises of the same scope, and only by a speed of the network it paid for. "
             "Multi-year costs are deflated year by year along a declared spending profile (`data/raw/spending_profiles.csv`) "
             "with INSEE's consumer price index. Every article is classed as independent press, an interested party's release "
             "or words, or official (`data/raw/article_classes.csv`), a figure reporting someone's words takes its speaker's "
