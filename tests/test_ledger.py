@@ -318,6 +318,28 @@ def test_a_name_holding_figures_and_the_dates_of_evidence_link_to_their_entries(
     assert {"budget initial (2014)", "mars 2019", "juillet 2023", "28 janvier 2026"} <= set(entries["number"])
 
 
+def test_the_date_of_a_figure_reported_twice_cites_the_row_it_dates():
+    # 489 people (2014, one outlet) and 480 (2016, another): the date 2016 is the second outlet's, not the first's.
+    external = pd.DataFrame(
+        {
+            "topic": ["p", "p"],
+            "figure": ["people settled", "people settled"],
+            "value": [489.0, 480.0],
+            "unit": ["people", "people"],
+            "as_of": ["2014", "2016"],
+            "source": ["https://first.example/a", "https://second.example/b"],
+            "quote": ["489", "480"],
+        }
+    )
+    r = Report(FIGURES, SOURCES, external, [], [], lang="en")
+    r.as_of("p|people settled|2016")
+    entries = r.provenance()
+    dated = entries[entries["number"] == "2016"]
+    assert dated["source"].str.contains("second.example").all() and not dated["source"].str.contains("first").any()
+    with pytest.raises(KeyError, match="p\\|people settled\\|2015"):
+        r.as_of("p|people settled|2015")
+
+
 def grouped_report(dwellings_column: dict[str, str] | None = None) -> Report:
     """Two départements' plugs and dwellings summed over a primary file's rows, and their shares, quoted."""
     from divide_study.analysis import quoted

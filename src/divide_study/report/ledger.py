@@ -405,9 +405,16 @@ class Report:
             date, source = str(row["as_of"]), self._article_source(row["article"])
         else:
             topic, figure, date = evidence_id.split("|")
-            rows = self.external[(self.external["topic"] == topic) & (self.external["figure"] == figure)]
-            cited = str(rows.iloc[0]["source"]) if len(rows) else ""
-            source = self._("reference data: {source}").format(source=self._cited(cited))
+            # The row of that date: a figure reported several times (489 people in 2014, 480 in 2016) has one
+            # source a date, so the date's entry cites the row it dates, never the figure's first row.
+            rows = self.external[
+                (self.external["topic"] == topic)
+                & (self.external["figure"] == figure)
+                & (self.external["as_of"].astype(str) == date)
+            ]
+            if len(rows) != 1:
+                raise KeyError(f"expected one reference row {evidence_id!r} to date, found {len(rows)}")
+            source = self._("reference data: {source}").format(source=self._cited(str(rows.iloc[0]["source"])))
         what = self._("date of {figure}").format(figure=self.input_link(evidence_id))
         return self._record(self.formats.date(date), what, source)
 
