@@ -228,7 +228,7 @@ def appendix_entries(text: str) -> dict[int, dict[str, str]]:
         cells = CELL.findall(row)
         found[int(n)] = {"number": cells[1], "what": cells[2], "source": cells[3], "words": cells[5]}
     for block in GROUP_BLOCK.findall(text):
-        notes = re.findall(r"<li><strong>(.*?)</strong>: (.*?)</li>", block, re.S)
+        notes = re.findall(r"<li><strong>(.*?)</strong>\u00a0?: (.*?)</li>", block, re.S)  # French: a no-break space
         for column, n, number, words in GROUP_CELL.findall(block):
             header, note = notes[int(column) - 1]  # column 0 names the row
             found[int(n)] = {"number": number, "what": header, "source": note, "words": words}

@@ -129,3 +129,21 @@ def test_a_heading_that_wraps_and_the_figures_after_the_last_section_still_get_t
     assert pages_of_contents(printed, contents) == {"a": 3, "b": 4, "figure-1": 2}
     # A ligature the printer drew ("ﬁ") is its letters.
     assert pages_of_contents(["", "the ﬁbre barometer"], [("c", "the fibre barometer")]) == {"c": 2}
+
+
+def test_french_spacing_sets_no_break_spaces_in_text_only():
+    from divide_study.report.layout import french_spacing
+
+    page = (
+        '<style>a:hover { color: red; }</style><h2 id="annexe-a">Annexe A : Sources</h2>'
+        '<p title="a : b">T3 2017 102; T4 2017: données « seuls » x&#40; &nbsp; coût &#58; 2 ?</p>'
+        "<code>a : b</code> https://x.fr/?p=1<li><strong>T3 2017</strong>: données</li>"
+    )
+    set_ = french_spacing(page)
+    assert "</strong>\u00a0: données" in set_
+    assert "Annexe A\u00a0: Sources" in set_ and "102\u00a0; T4 2017\u00a0: données" in set_
+    assert "«\u00a0seuls\u00a0»" in set_ and "coût\u00a0&#58;" in set_ and "2\u00a0?" in set_
+    # Styles, attributes, code, character references and addresses are left as they are.
+    assert "a:hover { color: red; }" in set_ and 'title="a : b"' in set_ and "<code>a : b</code>" in set_
+    assert "x&#40; &nbsp;" in set_ and "https://x.fr/?p=1" in set_
+    assert french_spacing(set_) == set_  # applying it twice changes nothing

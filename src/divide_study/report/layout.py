@@ -354,14 +354,50 @@ def trace_numbers(source: str, lang: str = "en") -> str:
     return ENTRY_ROW.sub(entry_row, marked)
 
 
+# French typesetting: a no-break space before a colon, semicolon, question or exclamation mark and inside « »,
+# so none starts a line alone. Applied to the text between tags only (never to a tag, an attribute, a style, a
+# script or code): the messages, the data's words and the study's joins all pass through it, so a space typed
+# as a plain one anywhere still prints as the French page wants. ":" and "!" may be written as character references
+# (the ledger's ``esc``).
+_FRENCH_MARKS = r"(?:[:;!?»]|&#58;|&#33;|&#63;|&#59;)"
+_SPACE_BEFORE_MARK = re.compile(rf"[ \t\n]+(?={_FRENCH_MARKS})")
+# "2017: données" -> "2017 : données"; a character reference ("&nbsp;", "&#40;") is matched whole and kept.
+_NO_SPACE_BEFORE_MARK = re.compile(r"(&#?\w+;)|(?<=[\w)»%€])([;:!?])(?=[ \n])")
+_SPACE_AFTER_OPENING = re.compile(r"«[ \t\n]+")
+_CLOSING_INLINE = re.compile(r"</(?:a|strong|em|b|i|span|sup)\s*>", re.I)
+_MARK_AFTER_INLINE = re.compile(r"^([;:!?])(?=[ \n])")
+_VERBATIM = re.compile(r"(<(style|script|code|pre)\b.*?</\2\s*>|<[^>]*>)", re.S | re.I)
+
+
+def french_spacing(page: str) -> str:
+    """``page`` (HTML) with French no-break spaces before ``: ; ! ?`` and ``»`` and after ``«`` in its text."""
+
+    def text(part: str) -> str:
+        part = _SPACE_BEFORE_MARK.sub("\u00a0", part)
+        part = _NO_SPACE_BEFORE_MARK.sub(lambda m: m.group(1) or f"\u00a0{m.group(2)}", part)
+        return _SPACE_AFTER_OPENING.sub("«\u00a0", part)
+
+    out, at, after_inline = [], 0, False
+    for verbatim in _VERBATIM.finditer(page):
+        part = text(page[at : verbatim.start()])
+        if after_inline:  # "<strong>T3 2017</strong>: données": the mark follows a word that a tag closed
+            part = _MARK_AFTER_INLINE.sub("\u00a0\\1", part)
+        out += [part, verbatim.group(0)]
+        after_inline = bool(_CLOSING_INLINE.fullmatch(verbatim.group(0)))
+        at = verbatim.end()
+    last = text(page[at:])
+    return "".join(out) + (_MARK_AFTER_INLINE.sub("\u00a0\\1", last) if after_inline else last)
+
+
 def lay_out(source: str, lang: str = "en", cover: str = "") -> str:
     """The report with its contents filled in and its references linked, in the edition's words; ``cover`` (HTML:
-    the edition's date and the link to the other edition) goes just before the contents, closing the cover."""
+    the edition's date and the link to the other edition) goes just before the contents, closing the cover. The
+    French edition is set with French spacing (``french_spacing``)."""
     source = trace_numbers(source, lang)
     page = read_page(source)
     linked = link_references(source, page, lang)
     laid = read_page(linked)
     at = laid.first_section_cell
-    if at is None:
-        return linked
-    return f"{linked[:at]}{cover}{table_of_contents(laid, lang)}\n{linked[at:]}"
+    out = linked if at is None else f"{linked[:at]}{cover}{table_of_contents(laid, lang)}\n{linked[at:]}"
+    # Last, so the contents, the references' words and the numbers' entries are set too.
+    return french_spacing(out) if lang == "fr" else out
