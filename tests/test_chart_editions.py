@@ -363,3 +363,9 @@ def test_crowded_milestones_are_labelled_without_overlap(charts_style):
     for k, box in enumerate(boxes):
         assert not plots._overlaps(box, boxes[:k], pad=0), labels[k].get_text()
     assert any("1 juin 2014" in t.get_text() or "1\u1d49\u02b3 juin 2014" in t.get_text() for t in labels)
+
+
+def test_the_targets_chart_does_not_join_counts_of_different_kinds(charts_style):
+    fig = plots.eligibility_chart(timelines(), "t", "s", "en")[0]
+    achieved = [line for line in fig.axes[0].get_lines() if "achieved" in line.get_label()]
+    assert achieved and all(line.get_linestyle() == "None" and line.get_marker() == "o" for line in achieved)

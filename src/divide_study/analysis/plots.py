@@ -326,7 +326,9 @@ def targets_title(targets: pd.DataFrame, lang: str = "en") -> str:
 
 
 def eligibility_chart(timelines: pd.DataFrame, title: str, source: str, lang: str = "en") -> ChartResult:
-    """Each network's share of its plugs able to connect over time (achieved: line; own targets: stars)."""
+    """Each network's share able to connect over time (achieved: dots; own targets: stars). The dots are not
+    joined: their sources count inhabitants, dwellings or plugs, of the network's zone or of the département, and
+    a count dated by its year alone sits mid-year, so a line between them would draw a path none of them shows."""
     _, fmt = words(lang)
     fig, ax = plt.subplots()
     for initiative, line in timelines.groupby("initiative", sort=False):
@@ -337,6 +339,7 @@ def eligibility_chart(timelines: pd.DataFrame, title: str, source: str, lang: st
             achieved["year"],
             achieved["share"],
             marker="o",
+            linestyle="none",
             color=colour,
             label=_("{name}: achieved").format(name=_label(initiative)),
         )
