@@ -207,6 +207,7 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(pytest.mark.xdist_group(group))
 
 
+SOURCE_GROUP = re.compile(r'<tr class="source-row"[^>]*><th[^>]*>(.*?)</th></tr>(.*?)</tbody>', re.S)
 ENTRY_ROW = re.compile(r'<tr id="number-(\d+)">(.*?)</tr>', re.S)
 CELL = re.compile(r"<td[^>]*>(.*?)</td>", re.S)
 GROUP_BLOCK = re.compile(r'<div class="study-table-block[^"]*provenance-group"(.*?)</table>', re.S)
@@ -219,19 +220,25 @@ GROUP_CELL = re.compile(
 
 def appendix_entries(text: str) -> dict[int, dict[str, str]]:
     """Every entry of a built edition's provenance appendix, by its number K, as HTML: its ``number``, ``what``,
-    ``source`` and ``words``. An entry of the main table is its row; an entry shown in a group's table (one row
-    per département) is its cell: ``what`` its column's header, ``source`` the column's note (what its numbers
-    are and where they come from), ``words`` the cell's own (its raw row, or links to the entries it is computed
-    from)."""
-    found = {}
-    for n, row in ENTRY_ROW.findall(text):
-        cells = CELL.findall(row)
-        found[int(n)] = {"number": cells[1], "what": cells[2], "source": cells[3], "words": cells[5]}
+    ``source`` and ``words``. An entry of the main table is its row, under its source's heading row (the
+    ``source``); an entry shown in a group's table (one row per département) is its cell: ``what`` its column's
+    header, ``source`` the column's note (what its numbers are and where they come from), ``words`` the cell's own
+    (its raw row, or links to the entries it is computed from). An entry found twice fails: each number is one."""
+    found: dict[int, dict[str, str]] = {}
+
+    def add(n: int, entry: dict[str, str]) -> None:
+        assert n not in found, f"entry {n} is in the appendix twice"
+        found[n] = entry
+
+    for source, group in SOURCE_GROUP.findall(text):
+        for n, row in ENTRY_ROW.findall(group):
+            cells = CELL.findall(row)
+            add(int(n), {"number": cells[1], "what": cells[2], "source": source, "words": cells[3]})
     for block in GROUP_BLOCK.findall(text):
         notes = re.findall(r"<li><strong>(.*?)</strong>\u00a0?: (.*?)</li>", block, re.S)  # French: a no-break space
         for column, n, number, words in GROUP_CELL.findall(block):
             header, note = notes[int(column) - 1]  # column 0 names the row
-            found[int(n)] = {"number": number, "what": header, "source": note, "words": words}
+            add(int(n), {"number": number, "what": header, "source": note, "words": words})
     return found
 
 

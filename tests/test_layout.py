@@ -47,33 +47,79 @@ def test_anchors_are_ascii_with_accents_transliterated():
         anchor("« ! »")
 
 
+def appendix(*groups: tuple[str, list[tuple]]) -> str:
+    """A provenance appendix as the ledger writes it: a heading row per source, then a row per entry."""
+    body = ""
+    for n, (source, rows) in enumerate(groups, start=1):
+        body += f'<tbody class="source-group"><tr class="source-row" id="source-{n}"><th colspan="4">{source}</th></tr>'
+        for k, number, what, words in rows:
+            cells = f'<td class="data col0 entry"><span class="entry-k">{k}</span></td>'
+            cells += "".join(f"<td>{c}</td>" for c in (number, what + '<span class="entry-class">c</span>', words))
+            body += f'<tr id="number-{k}">{cells}</tr>'
+        body += "</tbody>"
+    return f"<table><thead><tr><th>entry</th></tr></thead>{body}</table>"
+
+
+ARTICLE = "article 002: “News &amp; Co” (1 May 2003), file b.txt"
+
+
 def test_numbers_show_their_primary_source_and_their_entries_link_back():
     """A number link carries its entry's source in a line (an article's words; for a computation, the primary
     sources its inputs walk down to) and its entry's number for paper; its entry links back to each place."""
-    from divide_study.report.layout import trace_numbers
-
-    def row(k, number, what, source, words):
-        cells = "".join(f"<td>{c}</td>" for c in (k, number, what, source, "c", words))
-        return f'<tr id="number-{k}">\n{cells}\n</tr>'
+    from divide_study.report.layout import appendix_rows, trace_numbers
 
     page = (
         '<p>It cost <a class="num" href="#number-2">€2,140</a>, of <a class="num" href="#number-1">€5M</a>; '
-        'again <a class="num" href="#number-2">€2,140</a>.</p><h2 id="appendix-sources">A</h2><table>'
-        + row(1, "€5M", "investment", "article 002: “News &amp; Co” (1 May 2003), file b.txt", "“5 millions”")
-        + row(2, "€2,140", "cost per plug", "computed by the study", 'inputs: <a class="num" href="#number-1">€5M</a>')
-        + row(3, "7", "unquoted", "computed by the study", "")
-        + "</table>"
+        'again <a class="num" href="#number-2">€2,140</a>.</p><h2 id="appendix-sources">A</h2>'
+        + appendix(
+            (ARTICLE, [(1, "€5M", "investment", "“5 millions”")]),
+            (
+                "computed by the study",
+                [(2, "€2,140", "cost per plug", 'inputs: <a class="num" href="#number-1">€5M</a>'), (3, "7", "x", "")],
+            ),
+        )
     )
+    assert appendix_rows(page)[1] == ("€5M", "investment", ARTICLE, "“5 millions”")  # the class aside
     traced = trace_numbers(page)
     assert traced == trace_numbers(page)  # the same page, the same bytes
     first = re.search(r'<a class="num" href="#number-2"([^>]*)>', traced).group(1)
     assert 'id="quoted-2-1"' in first and 'data-entry="2"' in first
-    assert 'data-source="cost per plug — from article 002: “News &amp; Co” (1 May 2003), file b.txt"' in first
-    assert 'data-source="investment — article 002: “News &amp; Co” (1 May 2003), file b.txt: “5 millions”"' in traced
+    assert f'data-source="cost per plug — from {ARTICLE}"' in first
+    assert f'data-source="investment — {ARTICLE}: “5 millions”"' in traced
     assert '<a class="back" href="#quoted-2-1"' in traced and '<a class="back" href="#quoted-2-2"' in traced
     assert '<a class="back" href="#quoted-1-1"' in traced
+    # The back links follow the entry's number, in its first cell.
+    assert re.search(r'<span class="entry-k">2</span> <a class="back" href="#quoted-2-1"', traced)
     assert 'href="#quoted-3' not in traced  # an entry no sentence quotes has no way back
     assert "quoted-1-2" not in traced  # the appendix's own links are no places of the text
+
+
+def test_entries_are_renumbered_in_the_order_the_appendix_prints_them():
+    """Grouped by source, the appendix prints entry 2 before entry 1: they become 1 and 2, and every link, anchor,
+    shown number and grouped cell follows, so that a marker on paper is found by paging."""
+    from divide_study.report.layout import renumber_entries
+
+    page = (
+        '<p><a class="num" href="#number-1">5</a> and <a class="num" href="#number-2">7</a></p>'
+        + appendix(
+            (ARTICLE, [(2, "7", "seven", "")]),
+            ("computed by the study", [(1, "5", "five", 'inputs: <a class="num" href="#number-2">7</a>')]),
+        )
+        + '<td><span class="entry" id="number-3">9</span> <span class="entry-number">3 ← '
+        '<a class="input" href="#number-1">1</a> <a class="input" href="#number-2">2</a></span></td>'
+    )
+    renumbered = renumber_entries(page)
+    assert renumbered.startswith('<p><a class="num" href="#number-2">5</a> and <a class="num" href="#number-1">7</a>')
+    assert '<tr id="number-1"><td class="data col0 entry"><span class="entry-k">1</span></td><td>7</td>' in renumbered
+    assert '<tr id="number-2"><td class="data col0 entry"><span class="entry-k">2</span></td><td>5</td>' in renumbered
+    assert 'inputs: <a class="num" href="#number-1">7</a>' in renumbered
+    assert (
+        '<span class="entry-number">3 ← <a class="input" href="#number-2">2</a> '
+        '<a class="input" href="#number-1">1</a></span>' in renumbered
+    )
+    assert renumber_entries(renumbered) == renumbered  # in order already: unchanged
+    dangling = page.replace('href="#number-1">5', 'href="#number-8">5')
+    assert renumber_entries(dangling) == dangling  # a link to no entry: left for the tests to find
 
 
 def test_the_printed_contents_give_each_entry_its_page():
@@ -147,3 +193,10 @@ def test_french_spacing_sets_no_break_spaces_in_text_only():
     assert "a:hover { color: red; }" in set_ and 'title="a : b"' in set_ and "<code>a : b</code>" in set_
     assert "x&#40; &nbsp;" in set_ and "https://x.fr/?p=1" in set_
     assert french_spacing(set_) == set_  # applying it twice changes nothing
+
+
+def test_a_source_without_words_of_its_own_ends_the_popup():
+    from divide_study.report.layout import popups
+
+    page = appendix((ARTICLE, [(1, "2003", "date of publication", "")]))
+    assert popups(page) == {1: f"date of publication — {ARTICLE}".replace("&amp;", "&")}

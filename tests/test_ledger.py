@@ -254,7 +254,8 @@ def test_entries_name_an_initiative_by_its_short_name_when_the_report_knows_it()
     r.fig("b_cost")
     r.names = {"beta": "Beta & Co"}
     r.fig("b_cost", "{:.0f}")
-    assert list(r.provenance()["what"]) == ["investment (beta, 2003)", "investment (Beta & Co, 2003)"]
+    # The same figure, so one entry: it says each name it was quoted under.
+    assert list(r.provenance()["what"]) == ["investment (beta, 2003); investment (Beta & Co, 2003)"]
 
 
 def test_a_date_from_a_table_is_written_the_editions_way_and_linked():
@@ -425,8 +426,11 @@ def test_entries_of_a_group_are_shown_one_row_per_subject_with_their_source_said
     gers = rows[0]
     plugs, dwellings = (int(n) for n in re.findall(r'id="number-(\d+)"', gers)[:2])
     assert f'href="#number-{plugs}"' in gers and f'href="#number-{dwellings}"' in gers
-    # The table's source line is words (its files are named in the columns' notes above).
-    assert "data/raw/" not in table.split("</table>")[1] and "the cited reference data" in table.split("</table>")[1]
+    # The table's source line is words (its files are named in the columns' notes), and closes those notes above the
+    # rows, so in print it never falls alone onto the page after the table.
+    line = re.search(r'<p class="source">(.*?)</p>', table, re.S)[1]
+    assert "data/raw/" not in line and "the cited reference data" in line
+    assert table.index('<p class="source">') < table.index("<table")
 
 
 def test_a_group_column_whose_numbers_come_differently_is_refused():
@@ -445,3 +449,81 @@ def test_a_group_entry_of_a_subject_with_no_row_is_refused():
     r.quote("panel.departement_2a.plugs")
     with pytest.raises(StudyError, match=r"'panel.departement_2a.plugs' is of '2a', a row the table has no label"):
         r.provenance()
+
+
+# --- each number once, under its primary source ------------------------------------------------------------
+
+TWO_FIGURES = pd.DataFrame(
+    [
+        ("b_cost", "002", "beta", "investment", 5e6, "EUR", "2003", "5 millions", 10, 20),
+        # The same value in other words of the same article: another number of the source.
+        ("b_need", "002", "beta", "funding need", 5e6, "EUR", "2003", "5 M€ manquent", 40, 53),
+    ],
+    columns=FIGURES.columns,
+)
+
+
+def test_a_number_quoted_again_however_written_or_called_is_one_entry():
+    r = Report(TWO_FIGURES, SOURCES, EXTERNAL_URL, [], ["provenance"], evidence=EVIDENCE)
+    millions = r.fig("b_cost", "{:,.0f}", 1e-6)
+    whole = r.fig("b_cost", "{:,.0f} €")
+    assert millions == '<a class="num" href="#number-1">5</a>'  # the text writes it as it says it
+    assert whole == '<a class="num" href="#number-1">€5,000,000</a>'
+    assert text_of(r.fig("b_need")) == "5,000,000" and r.fig("b_need").endswith('"#number-2">5,000,000</a>')
+    population = r.ref("beta_pop", "population", fmt="{:,.0f}")
+    assert r.ref("beta_pop", "population", fmt="{:,.0f}", scale=1e-3) == population.replace("80,000", "80")
+    # The same value computed alike from the same inputs, called two ways: one entry saying both.
+    first = r.computed(62.5, "cost per inhabitant", "cost ÷ population", "{:.1f}", [millions, population])
+    again = r.computed(62.5, "money per head", "cost ÷ population", "{:.0f}", [millions, population])
+    assert first.split(">")[0] == again.split(">")[0]
+    # Two assumptions alike in value but not in what they are: two entries.
+    r.assumed(2, "persons per household", "declared in params")
+    r.assumed(2, "years of works", "declared in params")
+    ledger = r.provenance()
+    assert list(ledger["number"]) == ["€5,000,000", "5,000,000", "80,000", "62.5", "2", "2"]  # the fullest writing
+    assert ledger.loc[3, "what"] == "cost per inhabitant; money per head"
+    assert ledger["entry"].is_unique
+
+
+def test_a_date_quoted_as_a_day_or_as_its_month_is_one_entry_with_its_words():
+    r = Report(FIGURES, SOURCES, EXTERNAL_URL, [], ["provenance"], evidence=EVIDENCE)
+    day = r.published("002")
+    year = r.published("002", year_only=True)
+    assert text_of(day) == "1 May 2003" and text_of(year) == "2003"
+    assert day.split(">")[0] == year.split(">")[0]
+    # The figure's date, named by itself and by the date of the figure: one entry, with the words it was given.
+    dated = r.as_of("b_cost")
+    assert r.date_of("b_cost").split(">")[0] == dated.split(">")[0]
+    ledger = r.provenance()
+    assert list(ledger["number"]) == ["1 May 2003", "€5,000,000", "2003"]
+    assert ledger.loc[2, "words"] == "date inferred, see the table of sources"
+    what = ledger.loc[2, "what"]
+    assert what.startswith("date of <a class=") and what.endswith("; date of investment")
+
+
+def test_the_appendix_lists_each_number_once_under_its_primary_source():
+    """Under a heading row per source — the articles first, the cited references, the study's assumptions, then
+    its computations — one row per number: entry, number, what (and the class of its source), words."""
+    r = Report(TWO_FIGURES, SOURCES, EXTERNAL_URL, [], ["provenance"], evidence=EVIDENCE)
+    r.assumed(2.2, "persons per household", "declared in params")
+    cost = r.fig("b_cost", "{:,.0f}", 1e-6)
+    r.computed(62.5, "cost per inhabitant", "cost ÷ population", "{:.1f}", [cost, "beta_pop|population|2019"])
+    r.fig("b_cost", "{:,.0f} €")
+    r.ref("beta_pop", "share eligible", fmt="{:.0%}")
+    page = r.table("provenance", r.provenance(), "Provenance.", "the ledger")
+    headings = re.findall(r'<th class="source-heading"[^>]*>(.*?)</th>', page)
+    assert [text_of(h) for h in headings] == [
+        "article 002: “News” (1 May 2003), file beta.txt",
+        "reference data: gers.fr/monjournal/numero1",  # alphabetically, before the web address of insee.fr
+        "reference data: https://insee.fr/p?a=1&b=2",
+        "assumption of the study",
+        "computed by the study",
+    ]
+    # Each entry once, in its source's group: the cost (2) under the article, the population (3) under insee.fr.
+    groups = re.findall(r'<tr class="source-row"[^>]*>.*?</tr>(.*?)</tbody>', page, re.S)
+    assert [re.findall(r'<tr id="number-(\d+)">', g) for g in groups] == [["2"], ["5"], ["3"], ["1"], ["4"]]
+    assert '<thead><tr><th class="col_heading level0 col0" scope="col">entry</th>' in page
+    assert page.count('<th class="col_heading') == 4  # entry, number, what, words: the source is the heading
+    cost_row = re.search(r'<tr id="number-2">(.*?)</tr>', page).group(1)
+    assert "€5,000,000" in cost_row and '<span class="entry-class">interested party&#x27;s claim</span>' in cost_row
+    assert 'class="study-table-block long provenance" id="table-1"' in page  # breaks across pages, header repeated

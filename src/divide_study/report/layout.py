@@ -238,10 +238,13 @@ def link_references(source: str, page: Page, lang: str = "en") -> str:
 
 # --- numbers that show their source -----------------------------------------------------------------------
 
-# The provenance appendix as the ledger writes it (``Report._provenance_table``): a row per entry, anchored
-# ``number-K``, its cells the entry, the number, what, source, class of source and words or computation.
+# The provenance appendix as the ledger writes it (``Report._provenance_table``): a group of rows per source,
+# opened by the source's heading row, then a row per entry, anchored ``number-K``, its cells the entry, the
+# number, what (and the class of its source) and the source's words or the computation.
+SOURCE_GROUP = re.compile(r'<tr class="source-row"[^>]*><th[^>]*>(.*?)</th></tr>(.*?)</tbody>', re.S)
 ENTRY_ROW = re.compile(r'<tr id="number-(\d+)">(.*?)</tr>', re.S)
 CELL = re.compile(r"<td[^>]*>(.*?)</td>", re.S)
+ENTRY_CLASS = re.compile(r'<span class="entry-class">.*?</span>', re.S)
 NUMBER_LINK = re.compile(r'<a class="num" href="#number-(\d+)">')
 GROUP_BLOCK = re.compile(r'<div class="study-table-block[^"]*provenance-group"(.*?)</table>', re.S)
 GROUP_CAPTION = re.compile(r'<p class="table-caption">(.*?)</p>', re.S)
@@ -255,6 +258,55 @@ def _plain(cell: str) -> str:
 
 def _cut(text: str, size: int = POPUP) -> str:
     return text if len(text) <= size else text[: size - 1].rstrip() + "…"
+
+
+def appendix_rows(source: str) -> dict[int, tuple[str, str, str, str]]:
+    """Each entry of the provenance appendix by its number K, as HTML: (number, what, source, words); what
+    without the class of its source."""
+    rows = {}
+    for origin, group in SOURCE_GROUP.findall(source):
+        for number, row in ENTRY_ROW.findall(group):
+            cells = CELL.findall(row)
+            if len(cells) == 4:
+                rows[int(number)] = (cells[1], ENTRY_CLASS.sub("", cells[2]), origin, cells[3])
+    return rows
+
+
+# Where an entry's number K is written, in the page as the notebook made it (before ``trace_numbers``): a link
+# or an anchor ("#number-K", id="number-K"), and the K a reader reads beside an entry or a grouped cell.
+ENTRY_NUMBERS = re.compile(
+    r'(?P<at>(?:href="#|id=")number-)(?P<k>\d+)(?P<close>")'
+    r'|(?P<shown><span class="entry-(?:k|number)">)(?P<text>\d+)'
+)
+
+
+def renumber_entries(source: str) -> str:
+    """The appendix's entries numbered 1, 2, 3… in the order it prints them (by source), so that a reader with a
+    number's marker finds its entry by paging; every link, anchor and shown number K follows. A page whose links
+    name an entry it does not hold is left as it is."""
+    order: dict[int, int] = {}
+    for found in re.finditer(r'id="number-(\d+)"', source):
+        order.setdefault(int(found.group(1)), len(order) + 1)
+    linked = {int(k) for k in re.findall(r'href="#number-(\d+)"', source)}
+    if not order or not linked <= set(order) or all(k == n for k, n in order.items()):
+        return source
+
+    def new(match: re.Match[str]) -> str:
+        if match["at"]:
+            return f"{match['at']}{order[int(match['k'])]}{match['close']}"
+        return f"{match['shown']}{order[int(match['text'])]}"
+
+    # A link inside a shown K ('<a class="input" href="#number-K">K</a>') is renumbered once, as a whole.
+    def link(match: re.Match[str]) -> str:
+        return f'<a class="input" href="#number-{order[int(match[1])]}">{order[int(match[2])]}</a>'
+
+    inputs = re.compile(r'<a class="input" href="#number-(\d+)">(\d+)</a>')
+    pieces, cursor = [], 0
+    for found in inputs.finditer(source):
+        pieces += [ENTRY_NUMBERS.sub(new, source[cursor : found.start()]), link(found)]
+        cursor = found.end()
+    pieces.append(ENTRY_NUMBERS.sub(new, source[cursor:]))
+    return "".join(pieces)
 
 
 def popups(source: str, lang: str = "en") -> dict[int, str]:
@@ -271,11 +323,7 @@ def popups(source: str, lang: str = "en") -> dict[int, str]:
             _("assumption of the study"),
         )
     )
-    entries = {}
-    for number, row in ENTRY_ROW.findall(source):
-        cells = CELL.findall(row)
-        if len(cells) == 6:
-            entries[int(number)] = cells
+    entries = {number: (what, origin, words) for number, (_n, what, origin, words) in appendix_rows(source).items()}
     # An entry shown in a table of every département's numbers: its source is that table's (its caption).
     grouped = {}
     for block in GROUP_BLOCK.findall(source):
@@ -290,18 +338,19 @@ def popups(source: str, lang: str = "en") -> dict[int, str]:
         if k in seen or k not in entries:
             return []
         seen.add(k)
-        cells = entries[k]
-        if _plain(cells[3]).startswith(primary):
-            return [_plain(cells[3])]
+        what, origin, words = entries[k]
+        if _plain(origin).startswith(primary):
+            return [_plain(origin)]
         found: list[str] = []
-        for link in NUMBER_LINK.findall(cells[2] + cells[5]):
+        for link in NUMBER_LINK.findall(what + words):
             found += [f for f in primaries(int(link), seen) if f not in found]
         return found
 
     for k, cells in entries.items():
-        what, origin, words = _plain(cells[2]), _plain(cells[3]), _plain(cells[5])
+        what, origin, words = (_plain(cell) for cell in cells)
         if origin.startswith(primary):
             line = _("{what} — {source}: {words}").format(what=what, source=origin, words=words or "")
+            line = line if words else line.rstrip(" :\u00a0\u202f")  # no words of its own: the source ends it
         else:
             found = primaries(k, set())
             sources = "; ".join(found[:3]) + ("; …" if len(found) > 3 else "")
@@ -393,7 +442,7 @@ def lay_out(source: str, lang: str = "en", cover: str = "") -> str:
     """The report with its contents filled in and its references linked, in the edition's words; ``cover`` (HTML:
     the edition's date and the link to the other edition) goes just before the contents, closing the cover. The
     French edition is set with French spacing (``french_spacing``)."""
-    source = trace_numbers(source, lang)
+    source = trace_numbers(renumber_entries(source), lang)
     page = read_page(source)
     linked = link_references(source, page, lang)
     laid = read_page(linked)

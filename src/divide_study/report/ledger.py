@@ -16,7 +16,7 @@ import numbers
 import re
 import string
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -137,6 +137,12 @@ def format_number(value: float, fmt: str, formats: Formats) -> str:
     return f"{before}{text}{after}"
 
 
+def fullness(number: str) -> tuple[int, int]:
+    """How fully a number's text writes it: its digits, then its length ("€287,000,000" over "287", "17.7" over
+    "18", "11 September 2020" over "2020")."""
+    return sum(c.isdigit() for c in number), len(number)
+
+
 @dataclass(frozen=True)
 class Provenance:
     """One entry of the provenance appendix. ``what``, ``source`` and ``words`` are text, except for the links
@@ -200,7 +206,9 @@ class Report:
         self.figure_numbers = {key: n for n, key in enumerate(figure_keys, start=1)}
         self.table_numbers = {key: n for n, key in enumerate(table_keys, start=1)}
         self.ledger: list[Provenance] = []
-        self._entry_numbers: dict[Provenance, int] = {}
+        # Each entry's number K by what it records (``_entry``): its source, the source's words and the datum.
+        self._entry_numbers: dict[tuple[str, str, object], int] = {}
+        self._whats: dict[int, list[str]] = {}  # every description of entry K (a number quoted as several things)
         self._issued: set[str] = set()  # every link this Report wrote (OWN_LINK), the only markup it keeps
         self._key_entries: dict[str, int] = {}  # the entry of each quoted key (several keys may share one)
         self.groups: list[EntryGroup] = []  # entries shown in tables of their own (``group_entries``)
@@ -249,13 +257,42 @@ class Report:
         """``value * scale`` formatted for the edition, not recorded (use the methods below for the report)."""
         return format_number(value * scale, fmt, self.formats)
 
-    def _entry(self, number: str, what: str, source: str, words: str = "", source_class: str = "") -> int:
-        """Record an entry (once: the same number of the same source is one entry); its number K."""
-        entry = Provenance(number, what, source, words, self.class_words(source_class))
-        if entry not in self._entry_numbers:
-            self.ledger.append(entry)
-            self._entry_numbers[entry] = len(self.ledger)
-        return self._entry_numbers[entry]
+    def _entry(
+        self, number: str, what: str, source: str, words: str = "", source_class: str = "", datum: object = None
+    ) -> int:
+        """Record an entry, once per number: its number K.
+
+        A number is its source, the source's words and ``datum``: what the number is in that source (its value,
+        or the figure or row it is the date of), whatever the text writes it as ("€287,000,000", "287" beside
+        "M€") and whatever the sentence calls it. A number quoted again, however written or described, is the
+        same entry: its descriptions are listed once each, and it shows its fullest writing (most digits, then
+        longest). Without a ``datum`` a number is also what it is called and how it is written. A date a source
+        gives (``("as_of", day)``, ``("published", article)``) is one entry whatever words introduce it."""
+        if isinstance(datum, tuple) and datum[:1] in (("as_of",), ("published",)):
+            key: tuple[str, str, object] = (source, "", datum)
+        else:
+            key = (source, words, datum if datum is not None else (what, number))
+        found = self._entry_numbers.get(key)
+        if found is None:
+            self.ledger.append(Provenance(number, what, source, words, self.class_words(source_class)))
+            self._entry_numbers[key] = found = len(self.ledger)
+            self._whats[found] = [what]
+            return found
+        entry = self.ledger[found - 1]
+        if what not in self._whats[found]:
+            self._whats[found].append(what)
+            joined = self._whats[found][0]
+            for other in self._whats[found][1:]:
+                joined = self._("{first}; {second}").format(first=joined, second=other)
+            entry = replace(entry, what=joined)
+        if fullness(number) > fullness(entry.number):
+            entry = replace(entry, number=number)
+        if not entry.words and words:
+            entry = replace(entry, words=words)
+        if not entry.source_class and source_class:
+            entry = replace(entry, source_class=self.class_words(source_class))
+        self.ledger[found - 1] = entry
+        return found
 
     def _words_entry(self, label: str, position: int, cells: list[tuple[str, str]], numbers: list[str]) -> int:
         """The entry of a table row's words that hold digits (labels of its choice, scope or source): what they
@@ -274,6 +311,7 @@ class Report:
             _("the study's words for the numbers of its row"),
             _("the numbers they name: {inputs}").format(inputs=", ".join(numbers)),
             "",
+            ("shown", shown),  # the same words naming the same numbers, in another row: one entry
         )
 
     def _cell_entry(
@@ -300,6 +338,7 @@ class Report:
             self._("computed by the study"),
             self._("the numbers it shows: {inputs}").format(inputs=", ".join(links)),
             "computed",
+            ("shown", text),  # the same numbers shown alike in another cell: one entry
         )
 
     def _entry_of(self, link: str) -> int:
@@ -316,9 +355,11 @@ class Report:
         self._issued.add(link)
         return link
 
-    def _record(self, number: str, what: str, source: str, words: str = "", source_class: str = "") -> str:
-        """Record an entry and return the number as a link to it."""
-        return self._link(self._entry(number, what, source, words, source_class), number)
+    def _record(
+        self, number: str, what: str, source: str, words: str = "", source_class: str = "", datum: object = None
+    ) -> str:
+        """Record an entry (``_entry``) and return the number as a link to it."""
+        return self._link(self._entry(number, what, source, words, source_class, datum), number)
 
     def _cited(self, source: str) -> str:
         """A reference row's source: a link when it is a full URL, else its words in the edition's language."""
@@ -363,6 +404,7 @@ class Report:
             self._("date of publication of article {article}").format(article=article),
             self._article_source(article),
             words,
+            datum=("published", article),
         )
 
     def _article_source(self, article: str) -> str:
@@ -384,6 +426,7 @@ class Report:
                 words=row["span"], start=row["start"], end=row["end"]
             ),
             self.classes.get(figure_id, ""),
+            ("value", float(row["value"])),
         )
 
     def date_of(self, figure_id: str) -> str:
@@ -395,6 +438,7 @@ class Report:
             self._("date of {metric}").format(metric=self._label("metric", row["metric"])),
             self._article_source(row["article"]),
             self._("date inferred, see the table of sources"),
+            datum=("as_of", str(row["as_of"])),
         )
 
     def as_of(self, evidence_id: str) -> str:
@@ -416,7 +460,7 @@ class Report:
                 raise KeyError(f"expected one reference row {evidence_id!r} to date, found {len(rows)}")
             source = self._("reference data: {source}").format(source=self._cited(str(rows.iloc[0]["source"])))
         what = self._("date of {figure}").format(figure=self.input_link(evidence_id))
-        return self._record(self.formats.date(date), what, source)
+        return self._record(self.formats.date(date), what, source, datum=("as_of", str(date)))
 
     def dated(self, value: str, what: str, source: str, words: str = "") -> str:
         """A date read from a processed table ("2026-01-28", "2023-07", "2022"), as the edition writes it
@@ -441,6 +485,7 @@ class Report:
             self._("reference data: {source}").format(source=self._cited(str(row["source"]))),
             self._("“{words}”").format(words=row["quote"]),
             self.classes.get(f"{topic}|{figure}|{row['as_of']}", ""),
+            ("value", float(row["value"])),
         )
 
     def stated_as(self, evidence_id: str) -> tuple[str, str]:
@@ -502,20 +547,33 @@ class Report:
             return basis
         return self._("{basis}; inputs: {inputs}").format(basis=basis, inputs=", ".join(links))
 
-    def computed(self, value: float, what: str, basis: str, fmt: str = "{:,.0f}", inputs: Iterable[str] = ()) -> str:
+    def computed(
+        self,
+        value: float,
+        what: str,
+        basis: str,
+        fmt: str = "{:,.0f}",
+        inputs: Iterable[str] = (),
+        datum: object = None,
+    ) -> str:
         """A number the study computed, recorded with how (``basis``) and from what (``inputs``: numbers this
-        Report returned, or evidence ids; each becomes a link to its own entry)."""
+        Report returned, or evidence ids; each becomes a link to its own entry). The same value computed the same
+        way from the same inputs is one entry, whatever it is called (``datum``: the value, by default)."""
         words = self._with_inputs(basis, inputs)
-        return self._record(self.format_number(value, fmt), what, self._("computed by the study"), words, "computed")
+        datum = ("value", value) if datum is None else datum
+        return self._record(
+            self.format_number(value, fmt), what, self._("computed by the study"), words, "computed", datum
+        )
 
     def date(self, value: str, what: str, basis: str) -> str:
         """A date the study read from its results (ISO), as the edition writes dates, recorded with how."""
         return self._record(self.formats.date(value), what, self._("computed by the study"), basis, "computed")
 
-    def assumed(self, value: float, what: str, basis: str, fmt: str = "{:,.0f}") -> str:
-        """A value the study assumes (the sources give none), recorded as an assumption."""
+    def assumed(self, value: float, what: str, basis: str, fmt: str = "{:,.0f}", datum: object = None) -> str:
+        """A value the study assumes (the sources give none), recorded as an assumption; ``datum`` names the
+        declaration (its file, row and column) when one value is quoted under several names."""
         return self._record(
-            self.format_number(value, fmt), what, self._("assumption of the study"), basis, "assumption"
+            self.format_number(value, fmt), what, self._("assumption of the study"), basis, "assumption", datum
         )
 
     def _label(self, kind: str, code: str) -> str:
@@ -710,6 +768,7 @@ class Report:
                 self._("reference data: {file}").format(file=table),
                 self._operation(row),
                 "computed",
+                ("value", float(row["value"])),
             )
         fmt = fmt or UNITS[row["unit"]]
         if table == FIGURES_TABLE and column == "value":
@@ -721,7 +780,8 @@ class Report:
             where = self._("a choice of the study, declared in {file}").format(file=table)
             if table.startswith("params/scenarios/"):
                 where = self._("a choice of a scenario, declared in {file}").format(file=table)
-            return self.assumed(value, self._quoted_what(row), where, fmt)
+            declared = ("assumption", table, str(row["source_row"]), str(column), float(row["value"]))
+            return self.assumed(value, self._quoted_what(row), where, fmt, declared)
         if row["operation"]:
             formats = dict(input_formats or {})
             inputs = [
@@ -730,7 +790,8 @@ class Report:
                 for k in str(row["inputs"]).split(";")
                 if k
             ]
-            return self.computed(value, self._quoted_what(row), self._operation(row), fmt, inputs)
+            datum = ("value", float(row["value"]))  # unscaled: the same number written in millions or in full
+            return self.computed(value, self._quoted_what(row), self._operation(row), fmt, inputs, datum)
         if is_primary(table):  # a cell of a cited reference file, copied unchanged into data/raw/reference
             return self._record(
                 self.format_number(value, fmt),
@@ -738,6 +799,7 @@ class Report:
                 self._("reference data: {file}").format(file=table),
                 self._cell_words(pairs, column),
                 self.class_words("official"),
+                ("value", float(row["value"])),
             )
         raise StudyError(f"{self._quoted_file(key)}, row [key={key}]: no primary source and no inputs to follow")
 
@@ -753,6 +815,7 @@ class Report:
             self._("reference data: {file}").format(file=table),
             self._cell_words({"row": str(row)}, column),
             source_class,
+            ("cell", row, column, text),  # the same cell's words, whatever the sentence calls them: one entry
         )
 
     def _cell_words(self, pairs: dict[str, str], column: str) -> str:
@@ -791,6 +854,9 @@ class Report:
             else self.format_number(row["value"], fmt or "{:.0f}")
         )
         text = shown if shown is not None else text
+        # The date itself (a year is the year of it): the same date, as a date or as its year, is one entry.
+        day = str(row["date"]) if row["unit"] == "date" else str(row["value"])
+        cell = (table, str(row["source_row"]), str(row["source_column"]), day)
         if row["nature"] == "assumption":  # a date the study reads in a source's words, declared in its file
             return self._record(
                 text,
@@ -798,6 +864,7 @@ class Report:
                 self._("assumption of the study"),
                 self._("a choice of the study, declared in {file}").format(file=table),
                 "assumption",
+                ("assumption", *cell),
             )
         if table not in (FIGURES_TABLE, REFERENCE_TABLE):  # a date of a cited reference file's row
             return self._record(
@@ -805,10 +872,12 @@ class Report:
                 self._quoted_what(row),
                 self._("reference data: {file}").format(file=table),
                 self._cell_words(pairs, row["source_column"]),
+                datum=("date", *cell),
             )
         if table == FIGURES_TABLE:
             evidence_id = pairs["figure_id"]
             source = self._article_source(self.figures.loc[evidence_id, "article"])
+            day = str(self.figures.loc[evidence_id, "as_of"])
         else:
             evidence_id = "|".join((pairs["topic"], pairs["figure"], pairs["as_of"]))
             rows = self.external[
@@ -816,9 +885,10 @@ class Report:
             ]
             cited = str(rows.iloc[0]["source"]) if len(rows) else ""
             source = self._("reference data: {source}").format(source=self._cited(cited))
+            day = pairs["as_of"]
         # What the date is (the quoted row's words), and the figure it is the date of, linked to its own entry.
         figure = self._("the date its source gives for {figure}").format(figure=self.input_link(evidence_id))
-        return self._record(text, self._quoted_what(row), source, figure)
+        return self._record(text, self._quoted_what(row), source, figure, datum=("as_of", day))
 
     # --- figures and tables -------------------------------------------------------------------------------
 
@@ -1110,12 +1180,17 @@ class Report:
             line += self._data_words(self.data_link(file.removeprefix("./"), self._("the table's data (CSV)")))
         items = "".join(f"<li>{note}</li>" for note in notes)
         listed = f'<ul class="column-notes">{items}</ul>' if items else ""
+        head = f'<p class="table-caption"><strong>{html.escape(label)}.</strong> {self.markup(caption)}</p>'
+        if listed:
+            # A table whose columns each say their source: its source line closes those notes, above the rows, so
+            # in print it can never fall alone onto the page after a long table.
+            return (
+                f'<div class="{block}" id="table-{self.table_numbers[key]}">{head}{listed}'
+                f'<p class="source">{line}</p><div class="table-wrap">{rendered}</div></div>'
+            )
         return (
-            f'<div class="{block}" id="table-{self.table_numbers[key]}">'
-            f'<p class="table-caption"><strong>{html.escape(label)}.</strong> {self.markup(caption)}</p>'
-            f"{listed}"
-            f'<div class="table-wrap">{rendered}</div>'
-            f'<p class="source">{line}</p></div>'
+            f'<div class="{block}" id="table-{self.table_numbers[key]}">{head}'
+            f'<div class="table-wrap">{rendered}</div><p class="source">{line}</p></div>'
         )
 
     def provenance(self) -> pd.DataFrame:
@@ -1141,32 +1216,64 @@ class Report:
         frame.attrs["provenance"] = True
         return frame
 
-    def _provenance_table(self, key: str, frame: pd.DataFrame, caption: str, source: str) -> str:
-        """The provenance appendix: one row per entry, anchored ``number-K``; the links an entry holds (its
-        inputs, a reference's web page) are kept, everything else escaped."""
+    def source_order(self, source: str) -> tuple[int, str]:
+        """Where a source's entries stand in the appendix: the articles first (in their order), then each cited
+        reference (a web page or a file, alphabetically), the study's assumptions, and what the study computed or
+        named (which links the entries above)."""
         _ = self._
-        headers = {
-            "entry": _("entry"),
-            "number": _("number"),
-            "what": _("what"),
-            "source": _("source"),
-            "class": _("class of source"),
-            "words": _("words or computation"),
-        }
-        shown = pd.DataFrame(
-            {
-                headers["entry"]: frame["entry"].astype(str),
-                headers["number"]: frame["number"].map(html.escape),
-                headers["what"]: frame["what"].map(self.markup),
-                headers["source"]: frame["source"].map(self.markup),
-                headers["class"]: frame["class"].map(html.escape),
-                headers["words"]: frame["words"].map(self.markup),
-            },
-            index=frame.index,
+        plain = html.unescape(re.sub(r"<[^>]+>", "", source))
+        kinds = (
+            _("article {article}: {citation}").split("{")[0],
+            _("reference data: {source}").split("{")[0],
+            _("assumption of the study"),
         )
-        plain = frame.rename(columns=headers)
-        row_ids = [f"number-{n}" for n in frame["entry"]]
-        return self._render(key, plain, shown, [headers["entry"]], caption, source, row_ids, "provenance")
+        for rank, prefix in enumerate(kinds):
+            if plain.startswith(prefix):
+                return rank, plain.casefold()
+        return len(kinds), ""  # the study's own: in the order the text quotes them
+
+    def _provenance_table(self, key: str, frame: pd.DataFrame, caption: str, source: str) -> str:
+        """The provenance appendix, by primary source: under a heading row for each source (an article, a cited
+        reference, the study's assumptions, its computations), a row for each of its entries, anchored
+        ``number-K``: the number, what it is (and the class of its source), and the source's words or the
+        computation. Each number is one entry (``_entry``); the links an entry holds (its inputs, a reference's
+        web page) are kept, everything else escaped. One table, its header repeated on every printed page."""
+        _ = self._
+        headers = [_("entry"), _("number"), _("what"), _("words or computation")]
+        groups: dict[str, list[dict]] = {}
+        for record in frame.to_dict("records"):
+            groups.setdefault(record["source"], []).append(record)
+        order = sorted(groups, key=lambda s: (*self.source_order(s), groups[s][0]["entry"]))
+        head = "".join(
+            f'<th class="col_heading level0 col{n}" scope="col">{html.escape(h)}</th>' for n, h in enumerate(headers)
+        )
+        body = []
+        for g, origin in enumerate(order, start=1):
+            body.append(
+                f'<tbody class="source-group"><tr class="source-row" id="source-{g}">'
+                f'<th class="source-heading" colspan="4" scope="rowgroup">{self.markup(origin)}</th></tr>'
+            )
+            for e in groups[origin]:
+                kind = f'<span class="entry-class">{html.escape(e["class"])}</span>' if e["class"] else ""
+                body.append(
+                    f'<tr id="number-{e["entry"]}">'
+                    f'<td class="data col0 entry"><span class="entry-k">{e["entry"]}</span></td>'
+                    f'<td class="data col1 number">{html.escape(e["number"])}</td>'
+                    f'<td class="data col2 what">{self.markup(e["what"])}{kind}</td>'
+                    f'<td class="data col3 words">{self.markup(e["words"])}</td></tr>'
+                )
+            body.append("</tbody>")
+        table = (
+            f'<table class="study-table provenance-table" id="T_table{self.table_numbers[key]}">'
+            f"<thead><tr>{head}</tr></thead>{''.join(body)}</table>"
+        )
+        line = self.markup(_("Source: {source}").format(source=self._source_words(source)))
+        return (
+            f'<div class="study-table-block long provenance" id="table-{self.table_numbers[key]}">'
+            f'<p class="table-caption"><strong>{html.escape(self.table_label(key))}.</strong> '
+            f"{self.markup(caption)}</p>"
+            f'<div class="table-wrap">{table}</div><p class="source">{line}</p></div>'
+        )
 
     # --- entries shown by group ---------------------------------------------------------------------------
 

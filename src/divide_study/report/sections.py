@@ -1847,8 +1847,11 @@ def appendix_provenance(e: Edition) -> list[Part]:
     show('<h2 id="appendix-provenance">{}</h2>'.format(esc(_("Appendix B: Provenance of every number"))))
     md(
         _(
-            "Every number quoted in the text above, with the article and verbatim words, the reference row, or the "
-            "computation it comes from, and the class of its source."
+            "Every number quoted in the text above, once, under its primary source: each article (with its verbatim "
+            "words), each cited reference (its row or its quote), the study's assumptions; then the numbers the "
+            "study computed, each linked to the numbers it is computed from. Each entry gives the class of its "
+            "source. Entries are numbered in this order: the small number after a number on paper is its entry; "
+            "on screen, ↩ leads back to each place the text quotes it."
         )
     )
     if r.groups:
@@ -1863,7 +1866,7 @@ def appendix_provenance(e: Edition) -> list[Part]:
         r.table(
             "provenance",
             r.provenance(),
-            _("Provenance of the numbers in the text."),
+            _("Provenance of the numbers in the text, by source."),
             _("the study's record of each number as the text quotes it"),
         )
     )
