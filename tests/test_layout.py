@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -129,3 +130,23 @@ def test_a_heading_that_wraps_and_the_figures_after_the_last_section_still_get_t
     assert pages_of_contents(printed, contents) == {"a": 3, "b": 4, "figure-1": 2}
     # A ligature the printer drew ("ﬁ") is its letters.
     assert pages_of_contents(["", "the ﬁbre barometer"], [("c", "the fibre barometer")]) == {"c": 2}
+
+
+def test_the_contents_pages_are_read_from_the_pdfs_named_destinations(tmp_path: Path):
+    """Chromium names each linked element's place in the PDF: an entry's page is read from there, and an entry
+    the PDF does not name is looked for in the printed text (here a blank page: not found, left without a page)."""
+    from pypdf import PdfWriter
+
+    from divide_study.report.publish import anchor_pages, contents_pages
+
+    writer = PdfWriter()
+    for _page in range(4):
+        writer.add_blank_page(width=595, height=842)
+    writer.add_named_destination("summary", 1)
+    writer.add_named_destination("figure-1", 3)
+    pdf = tmp_path / "printed.pdf"
+    with pdf.open("wb") as out:
+        writer.write(out)
+    assert anchor_pages(pdf, ["summary", "figure-1", "method"]) == {"summary": 2, "figure-1": 4}
+    contents = [("summary", "Summary"), ("figure-1", "Figure 1 Cost"), ("method", "Method")]
+    assert contents_pages(pdf, contents) == {"summary": 2, "figure-1": 4}
