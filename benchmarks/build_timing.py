@@ -141,7 +141,7 @@ def notebook_imports(notebook: Path) -> str:
 
 def floor_run(root: Path, built: Path, cores: int) -> float:
     """Kernels with their notebooks' imports in the DAG's shape, then each report's HTML and PDF: run."""
-    from jupyter_client.manager import start_new_kernel
+    from jupyter_client.manager import KernelManager
 
     from divide_study.engine.pipeline import REPORT_TITLE
     from divide_study.report.publish import find_browser, to_html, to_pdf
@@ -152,13 +152,20 @@ def floor_run(root: Path, built: Path, cores: int) -> float:
 
     def one(name: str) -> None:
         step = steps[name]
-        manager, client = start_new_kernel(kernel_name="python3", cwd=str(root))
+        # Over Unix sockets, as the build's kernels (TCP would make each kernel warn on stderr).
+        sockets = tempfile.mkdtemp(prefix="floor-kernel-")
+        manager = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "kernel"))
+        manager.start_kernel(cwd=str(root))
+        client = manager.client()
+        client.start_channels()
         try:
+            client.wait_for_ready(timeout=120)
             code = notebook_imports(root / "notebooks" / f"{step.notebook_name}.ipynb")
             client.execute_interactive(code, timeout=300)
         finally:
             client.stop_channels()
             manager.shutdown_kernel(now=True)
+            shutil.rmtree(sockets, ignore_errors=True)
         if step.publish:
             with tempfile.TemporaryDirectory() as tmp:
                 lang = dict(step.fixed)["lang"]

@@ -198,13 +198,30 @@ def french_catalog(tmp_path: Path, monkeypatch):
 SHARE_THE_PROJECTS_SANDBOX = {"test_lab.py", "test_params.py", "test_notebooks.py", "test_report_notebook.py"}
 
 
-def pytest_collection_modifyitems(config, items):
-    """Each test module runs in one worker (its module-scoped fixtures, often a build, are made once), the
-    modules that share the project's sandbox in the same one (``--dist loadgroup``)."""
-    for item in items:
-        name = item.path.name
-        group = "project-sandbox" if name in SHARE_THE_PROJECTS_SANDBOX else name
-        item.add_marker(pytest.mark.xdist_group(group))
+def xdist_group(nodeid: str) -> str:
+    """The worker group of a test: its module's file name, or "project-sandbox" for the modules that share the
+    project's sandbox."""
+    name = nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
+    return "project-sandbox" if name in SHARE_THE_PROJECTS_SANDBOX else name
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadgroup``: each test module runs in one worker (its module-scoped fixtures, often a build, are
+    made once), the modules that share the project's sandbox in the same one.
+
+    Grouped here, from the test's id, rather than by ``xdist_group`` marks: pytest-xdist 3.8 puts a mark's group
+    into the test's id by setting an attribute pytest 9 no longer reads, so the marks grouped nothing, every
+    module was spread over the workers, and each worker made its module's fixtures again (the hostile study's two
+    builds, the walkthrough's build...)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByModule(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_group(nodeid)
+
+    return ByModule(config, log)
 
 
 SOURCE_GROUP = re.compile(r'<tr class="source-row"[^>]*><th[^>]*>(.*?)</th></tr>(.*?)</tbody>', re.S)

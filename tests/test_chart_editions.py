@@ -278,19 +278,13 @@ def test_wide_ratios_stay_linear_from_zero_with_every_end_labelled_inside_the_ax
 def test_each_edition_writes_its_own_files_and_the_csv_once(charts_style, tmp_path):
     plots.save_editions(lambda lang: plots.eligibility_chart(timelines(), "t", "s", lang), "eligibility", tmp_path)
     written = sorted(p.name for p in tmp_path.iterdir())
-    assert written == [
-        "eligibility.csv",
-        "eligibility.fr.png",
-        "eligibility.fr.svg",
-        "eligibility.png",
-        "eligibility.svg",
-    ]
+    assert written == ["eligibility.csv", "eligibility.fr.png", "eligibility.png"]
     assert plots.figure_file("eligibility", "fr") == "eligibility.fr.png"
     assert plots.figure_file("eligibility") == "eligibility.png"
     # The build's patterns for the step's charts still match both editions.
     from fnmatch import fnmatch
 
-    assert fnmatch("cost_per_premise.fr.png", "cost_per_*.*") and fnmatch("eligibility.fr.svg", "eligibility.*")
+    assert fnmatch("cost_per_premise.fr.png", "cost_per_*.*") and fnmatch("eligibility.fr.png", "eligibility.*")
     assert fnmatch("sensitivity_tornado_mbit.fr.png", "sensitivity_tornado*.*") and fnmatch("models.fr.png", "*.png")
 
 

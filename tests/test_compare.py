@@ -371,10 +371,12 @@ def test_every_figure_file_has_its_csv():
             pytest.fail("CI builds the study before testing, yet figures/ is empty")
         pytest.skip("figures/ has not been built in this checkout")
     assert len(pngs) >= 6
+    # No other kind of chart file: the report embeds the PNG, and nothing reads an SVG (none is written).
+    kinds = {p.suffix for p in config.FIGURES_DIR.iterdir() if not p.name.startswith(".")}
+    assert sorted(kinds) == [".csv", ".png"]
     for png in pngs:
-        # Each edition's chart (name.png, name.fr.png) has its SVG; the data behind it is one CSV (name.csv).
+        # Each edition's chart is a PNG (name.png, name.fr.png); the data behind it is one CSV (name.csv).
         name = png.name.split(".")[0]
-        assert png.with_suffix(".svg").exists(), f"{png.stem} lacks its .svg"
         assert (png.parent / f"{name}.csv").exists(), f"{png.stem} lacks its {name}.csv"
 
 

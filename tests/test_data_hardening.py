@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 import unicodedata
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from divide_study.data.sources import check_span
 from divide_study.data.tables import read_table
 from divide_study.data.text import code_points, explain_difference, missing_hint, unknown_hint
 from divide_study.engine import cli
-from divide_study.errors import DataError
+from divide_study.errors import DataError, StudyError
 
 V2 = "https://datapackage.org/profiles/2.0/tableschema.json"
 
@@ -537,37 +538,62 @@ SHARE = {"topic": "gers_numerique", "figure": "funding share of the Département
 POPULATION = {"topic": "gers_population", "as_of": "2011-01-01"}
 
 
+IMPOSSIBLE_VALUES = [
+    (MEASURES, SPEED, "assumed_value", "NaN", "'NaN' is not a finite number"),
+    (EXTERNAL, PLUGS, "value", "inf", "'inf' is not a finite number"),
+    (CPI, {"year": "2003"}, "cpi_2015_100", "1e400", "'1e400' is not a finite number"),
+    (EXTERNAL, POPULATION, "value", "-188900", "must be at least 0"),
+    (MEASURES, SPEED, "assumed_value", "-1000", "must be greater than 0"),
+    (EXTERNAL, PLUGS, "value", "0", "a value in 'plugs' must be greater than 0"),
+    (MEASURES, SPEED, "assumed_value", "0", "must be greater than 0"),
+    (CPI, {"year": "2003"}, "cpi_2015_100", "0", "must be greater than 0"),
+    (EXTERNAL, SHARE, "value", "1.6", "a share must lie between 0 and 1"),
+    (EXTERNAL, POPULATION, "as_of", "2011-02-30", "not a day of the calendar"),
+    ("data/raw/figures.csv", {"figure_id": "gers_launch_year"}, "as_of", "2023-02-30", "not a day of the calendar"),
+    ("data/raw/date_clues.csv", {"value": "2019-03-31"}, "value", "2019-02-30", "not a day of the calendar"),
+]
+IMPOSSIBLE_IDS = [
+    "nan",
+    "inf",
+    "overflow-to-inf",
+    "negative-population",
+    "negative-speed",
+    "zero-plugs-divisor",
+    "zero-speed-divisor",
+    "zero-cpi-divisor",
+    "share-above-1",
+    "impossible-reference-date",
+    "impossible-figure-date",
+    "impossible-clue-date",
+]
+# Cases run through the real build as well (its message, exit and untouched outputs); every case is checked where
+# it is refused, at the cleaning step, in this process (a build pays a kernel and the engine for each).
+THROUGH_THE_BUILD = {"nan", "impossible-figure-date"}
+
+
+@pytest.mark.parametrize(("table", "where", "column", "value", "words"), IMPOSSIBLE_VALUES, ids=IMPOSSIBLE_IDS)
+def test_the_cleaning_step_refuses_impossible_value(tmp_path, sources_dir, table, where, column, value, words):
+    from divide_study.analysis import cleaning
+
+    root = tmp_path / "study"
+    shutil.copytree(config.RAW_DIR, root / "data/raw")
+    path = root / table
+    row = row_where(path, **where)
+    edit_csv(path, row, column, value)
+    out = tmp_path / "processed"
+    with pytest.raises(StudyError) as info:
+        cleaning.step(root / "data/raw", sources_dir, out)
+    said = str(info.value)
+    assert f"{Path(table).name}, row {row} (line {row + 1})" in said, said
+    assert f"column '{column}'" in said and words in said, said
+    assert not out.exists() or not any(out.iterdir()), "the cleaning step wrote tables despite the refusal"
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("table", "where", "column", "value", "words"),
-    [
-        (MEASURES, SPEED, "assumed_value", "NaN", "'NaN' is not a finite number"),
-        (EXTERNAL, PLUGS, "value", "inf", "'inf' is not a finite number"),
-        (CPI, {"year": "2003"}, "cpi_2015_100", "1e400", "'1e400' is not a finite number"),
-        (EXTERNAL, POPULATION, "value", "-188900", "must be at least 0"),
-        (MEASURES, SPEED, "assumed_value", "-1000", "must be greater than 0"),
-        (EXTERNAL, PLUGS, "value", "0", "a value in 'plugs' must be greater than 0"),
-        (MEASURES, SPEED, "assumed_value", "0", "must be greater than 0"),
-        (CPI, {"year": "2003"}, "cpi_2015_100", "0", "must be greater than 0"),
-        (EXTERNAL, SHARE, "value", "1.6", "a share must lie between 0 and 1"),
-        (EXTERNAL, POPULATION, "as_of", "2011-02-30", "not a day of the calendar"),
-        ("data/raw/figures.csv", {"figure_id": "gers_launch_year"}, "as_of", "2023-02-30", "not a day of the calendar"),
-        ("data/raw/date_clues.csv", {"value": "2019-03-31"}, "value", "2019-02-30", "not a day of the calendar"),
-    ],
-    ids=[
-        "nan",
-        "inf",
-        "overflow-to-inf",
-        "negative-population",
-        "negative-speed",
-        "zero-plugs-divisor",
-        "zero-speed-divisor",
-        "zero-cpi-divisor",
-        "share-above-1",
-        "impossible-reference-date",
-        "impossible-figure-date",
-        "impossible-clue-date",
-    ],
+    [case for case, name in zip(IMPOSSIBLE_VALUES, IMPOSSIBLE_IDS, strict=True) if name in THROUGH_THE_BUILD],
+    ids=[name for name in IMPOSSIBLE_IDS if name in THROUGH_THE_BUILD],
 )
 def test_build_refuses_impossible_value(project, capsys, table, where, column, value, words):
     path = project / table

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -200,3 +201,23 @@ def test_a_source_without_words_of_its_own_ends_the_popup():
 
     page = appendix((ARTICLE, [(1, "2003", "date of publication", "")]))
     assert popups(page) == {1: f"date of publication — {ARTICLE}".replace("&amp;", "&")}
+
+
+def test_the_contents_pages_are_read_from_the_pdfs_named_destinations(tmp_path: Path):
+    """Chromium names each linked element's place in the PDF: an entry's page is read from there, and an entry
+    the PDF does not name is looked for in the printed text (here a blank page: not found, left without a page)."""
+    from pypdf import PdfWriter
+
+    from divide_study.report.publish import anchor_pages, contents_pages
+
+    writer = PdfWriter()
+    for _page in range(4):
+        writer.add_blank_page(width=595, height=842)
+    writer.add_named_destination("summary", 1)
+    writer.add_named_destination("figure-1", 3)
+    pdf = tmp_path / "printed.pdf"
+    with pdf.open("wb") as out:
+        writer.write(out)
+    assert anchor_pages(pdf, ["summary", "figure-1", "method"]) == {"summary": 2, "figure-1": 4}
+    contents = [("summary", "Summary"), ("figure-1", "Figure 1 Cost"), ("method", "Method")]
+    assert contents_pages(pdf, contents) == {"summary": 2, "figure-1": 4}

@@ -381,10 +381,9 @@ import sys
 from pathlib import Path
 from divide_study.engine.pipeline import Builder, Step
 from divide_study.engine.progress import Reporter
-steps = (
-    Step("a_copy", reads=("raw:input.csv",), writes=("processed:a.csv",)),
-    Step("d_figure", reads=("processed:a.csv",), writes=("figures:d.txt",)),
-)
+# One step writing both folders: the publish (journal, commit, a rename per folder) is what is killed, and each
+# run pays one kernel, not one per folder.
+steps = (Step("e_both", reads=("raw:input.csv",), writes=("processed:a.csv", "figures:d.txt")),)
 report = Builder(steps=steps, root=Path(sys.argv[1]), reporter=Reporter(), finalize=None, jobs=1).run()
 sys.exit(0 if report.ok else 1)
 """
@@ -423,9 +422,19 @@ def test_a_publish_killed_at_any_point_is_all_old_or_all_new_after_the_next_star
         return subprocess.run([sys.executable, "-c", KILL_SCRIPT, str(root)], env=env, timeout=300).returncode
 
     base = two_folder_project(tmp_path / "base")
+    notebook(
+        base / "notebooks/e_both.ipynb",
+        'raw_dir: str = "data/raw"  # in\nprocessed_dir: str = "data/processed"  # out\n'
+        'figures_dir: str = "figures"  # out\n',
+        """
+        text = (Path(raw_dir) / 'input.csv').read_text()
+        (Path(processed_dir) / 'a.csv').write_text(text)
+        (Path(figures_dir) / 'd.txt').write_text('figure of ' + text)
+        """,
+    )
     assert run(base) == 0
     old = published_study(base)
-    (base / "data/raw/input.csv").write_text("x\n2\n")  # both steps now write new outputs, in both folders
+    (base / "data/raw/input.csv").write_text("x\n2\n")  # the step now writes new outputs, in both folders
     reference = tmp_path / "reference"
     shutil.copytree(base, reference)
     assert run(reference) == 0

@@ -198,10 +198,10 @@ class Translator:
         # The catalog is read in NFC; so is the message looked up.
         key = unicodedata.normalize("NFC", key) if isinstance(key, str) else key
         found = catalog(self.lang, self.domain).get(key)
-        shown = key if isinstance(key, str) else key[0]
-        where = catalog_path(self.lang, self.domain).relative_to(LOCALE_DIR.parent.parent)
         texts = () if found is None else found.string if isinstance(found.string, tuple) else (found.string,)
         if found is None or found.fuzzy or not all(texts):
+            shown = key if isinstance(key, str) else key[0]
+            where = catalog_path(self.lang, self.domain).relative_to(LOCALE_DIR.parent.parent)
             raise MissingTranslation(
                 f"{where}: no {self.lang!r} translation of {shown!r}; add it to the catalog "
                 "(tests/test_translations.py lists every message the study uses)"

@@ -1,10 +1,11 @@
-"""One chart style for the study, each chart drawn once per edition, saved as SVG + PNG with the CSV behind it.
+"""One chart style for the study, each chart drawn once per edition, saved as PNG with the CSV behind it.
 
 Charts carry a title that states the finding, units on the axes and a source line underneath. Every word a
 reader sees is in the edition's language: sentences through the "charts" gettext catalog, codes through
 labels.csv, numbers through babel (``Formats``): "2 140 €", "11,4", "67 %" in French. Axes are linear: a
 lay reader reads a bar's length as its size, which a log scale breaks. Files are written byte-for-byte
-reproducibly: no dates in the SVG, a fixed SVG id salt, fixed PNG metadata. The English edition keeps the
+reproducibly: fixed PNG metadata. The report embeds the PNG; no SVG is written (nothing read it, and it cost
+about as much as the PNG to write). The English edition keeps the
 plain names (``cost_per_premise.png``); another edition adds its language (``cost_per_premise.fr.png``); the
 CSV of the data drawn is written once, with the English chart.
 """
@@ -25,6 +26,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
+from divide_study.analysis.chart_files import figure_file  # also ``plots.figure_file``, as before
 from divide_study.data.tables import write_csv_atomic
 from divide_study.errors import StudyError
 from divide_study.i18n import LOCALES, SOURCE_LANGUAGE, Translator
@@ -67,8 +69,6 @@ def use_style(initiatives: pd.DataFrame | None = None, labels: pd.DataFrame | No
             "axes.titlelocation": "left",
             "axes.labelsize": 10,
             "axes.formatter.use_locale": False,  # numbers are formatted by babel, per edition, never by the OS
-            "svg.hashsalt": "divide-study",  # SVG element ids become deterministic
-            "svg.fonttype": "path",
             # Every word of a chart is the data's text, shown as written: matplotlib read a pair of '$' in a name
             # or a label as TeX math ("Gers $5 to $6" drew "Gers 5to6", "$\\frac$" stopped the step with a
             # parse error). One rule with the report's escaping: the user's text is text.
@@ -105,12 +105,6 @@ class _Codes:
 
     def option(self, initiative: str, option: str) -> str:
         return self.labels.option(initiative, option) if self.labels is not None else option.replace("_", " ")
-
-
-def figure_file(name: str, lang: str = "en", ext: str = "png") -> str:
-    """The file of a chart in an edition: ``figure_file("models", "fr")`` -> "models.fr.png"."""
-    Formats(lang)  # checks the edition
-    return f"{name}.{ext}" if lang == SOURCE_LANGUAGE else f"{name}.{lang}.{ext}"
 
 
 def set_title(ax: plt.Axes, title: str) -> None:
@@ -166,19 +160,18 @@ def add_source_line(fig: plt.Figure, text: str, lang: str = "en") -> float:
 def save_figure(
     fig: plt.Figure, data: pd.DataFrame, name: str, figures_dir: Path, source: str, lang: str = "en"
 ) -> list[Path]:
-    """Write the edition's ``name``.svg and .png into ``figures_dir`` (``name.fr.svg``… for French), and with
-    the English one the data drawn as ``name``.csv, once for every edition; return the paths written."""
+    """Write the edition's ``name``.png into ``figures_dir`` (``name.fr.png`` for French), and with the English
+    one the data drawn as ``name``.csv, once for every edition; return the paths written (the PNG first)."""
     figures_dir.mkdir(parents=True, exist_ok=True)
     bottom = add_source_line(fig, source, lang)
     fig.tight_layout(rect=(0, bottom, 1, 1))
-    svg, png = (figures_dir / figure_file(name, lang, ext) for ext in ("svg", "png"))
-    fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": "divide-study"})
+    png = figures_dir / figure_file(name, lang)
     fig.savefig(png, format="png", metadata={"Software": "divide-study"})
     if lang != SOURCE_LANGUAGE:
-        return [svg, png]
+        return [png]
     csv = figures_dir / f"{name}.csv"
     write_csv_atomic(data, csv)
-    return [svg, png, csv]
+    return [png, csv]
 
 
 def euros(value: float, lang: str = "en") -> str:
@@ -795,7 +788,7 @@ def save(chart: ChartResult, name: str, figures_dir: Path, lang: str = "en") -> 
         # The very PNG that was published, whatever matplotlib backend the kernel runs.
         from IPython.display import Image, display
 
-        display(Image(filename=str(paths[1])))
+        display(Image(filename=str(paths[0])))
 
 
 def save_editions(draw: Callable[[str], ChartResult], name: str, figures_dir: Path) -> None:

@@ -17,6 +17,7 @@ A value with no translation stops the French edition, naming its file, row and c
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -98,8 +99,10 @@ class Template:
         if named != set(self.kinds) or not set(self.kinds.values()) <= set(KINDS):
             raise ValueError(f"template {self.message!r}: each field needs one kind of {sorted(KINDS)}")
 
-    @property
+    @functools.cached_property
     def pattern(self) -> re.Pattern[str]:
+        """The message as a regular expression, each field a named group of its kind (made once per template:
+        the report matches tens of thousands of values against the templates)."""
         parts = re.split(r"\{(\w+)\}", self.message)
         regex = "".join(
             re.escape(part) if n % 2 == 0 else f"(?P<{part}>{KINDS[self.kinds[part]]})" for n, part in enumerate(parts)

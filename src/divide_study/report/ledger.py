@@ -630,6 +630,18 @@ class Report:
 
     def _operation(self, row: pd.Series) -> str:
         """How a computed number was computed, in the edition's words."""
+        words = self._operation_words()
+        if row["operation"] == "count_rows" and not row["source_row"]:
+            words = {**words, "count_rows": self._("its number of rows")}
+        choice = self.choice_words(row["scope"]) if row["operation"] == "recompute" else ""
+        where = self.filter_words(row["source_row"]) if row["operation"] in ROW_OPERATIONS else ""
+        return words[row["operation"]].format(choice=choice, column=row["source_column"], filter=where)
+
+    def _operation_words(self) -> dict[str, str]:
+        """The words of each operation in the edition (translated once per report, not once per number)."""
+        cached = self.__dict__.get("_operation_words_cache")
+        if cached is not None:
+            return cached
         _ = self._
         words = {
             "add": _("computed by the study: the sum of its inputs"),
@@ -653,15 +665,14 @@ class Report:
             ),
             # Read from a primary file's rows: the entry's source names the file, these words the rows and column.
             "sum_rows": _("the sum of column “{column}” over its rows where {filter}"),
-            "count_rows": _("the number of its rows where {filter}") if row["source_row"] else _("its number of rows"),
+            "count_rows": _("the number of its rows where {filter}"),
             "rank": _(
                 "computed by the study: the place of the first input among all its inputs, highest first (equal "
                 "values share the higher place)"
             ),
         }
-        choice = self.choice_words(row["scope"]) if row["operation"] == "recompute" else ""
-        where = self.filter_words(row["source_row"]) if row["operation"] in ROW_OPERATIONS else ""
-        return words[row["operation"]].format(choice=choice, column=row["source_column"], filter=where)
+        self.__dict__["_operation_words_cache"] = words
+        return words
 
     def filter_words(self, where: str) -> str:
         """The rows a filter of a primary file selects (``analysis.quoted.select_rows``), in the edition's words."""

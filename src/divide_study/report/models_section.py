@@ -8,7 +8,7 @@ import html
 
 import pandas as pd
 
-from divide_study.analysis import plots
+from divide_study.analysis.chart_files import figure_file
 from divide_study.analysis.models import money_comparison
 from divide_study.analysis.quoted import NATURES
 from divide_study.analysis.quoting import model_keys, slug
@@ -240,7 +240,7 @@ def report_section(
         + report.figure(
             "models",
             # The chart of the edition (the French one is models.fr.png).
-            figures_in / plots.figure_file("models", report.lang),
+            figures_in / figure_file("models", report.lang),
             _("Public money and all money per plug, each within one scope (nominal euros)."),
             _("the study's computation from the articles and the cited reference rows"),
         )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from divide_study.analysis import plots
+from divide_study.analysis.chart_files import figure_file
 from divide_study.analysis.panel import (
     CLAIMS,
     QUARTERS,
@@ -208,7 +208,7 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
         f"<p>{prose}</p>",
         report.figure(
             "national_panel",
-            figures_in / plots.figure_file("national_panel", lang),
+            figures_in / figure_file("national_panel", lang),
             _(
                 "Every metropolitan département: rural share of dwellings against the public-initiative zone's "
                 "share able to connect, {quarter}. {limit}"

@@ -254,6 +254,34 @@ def _page_texts(pdf: Path) -> list[str]:
     return [page.extract_text() or "" for page in PdfReader(pdf).pages]
 
 
+def anchor_pages(pdf: Path, anchors: list[str]) -> dict[str, int]:
+    """The page (1-based) of each of ``anchors`` that the PDF names: Chromium writes a named destination for
+    each element id a link of the page points to, at the page the element is printed on. Reading them costs
+    well under a second; reading every page's text (``_page_texts``) cost several seconds of CPU per edition."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf)
+    named = reader.named_destinations
+    found = {}
+    for anchor in anchors:
+        destination = named.get(f"/{anchor}", named.get(anchor))
+        if destination is not None:
+            page = reader.get_destination_page_number(destination)
+            if page >= 0:
+                found[anchor] = page + 1
+    return found
+
+
+def contents_pages(pdf: Path, contents: list[tuple[str, str]], lang: str = "en") -> dict[str, int]:
+    """The page of each entry of the contents in the printed ``pdf``: from its named destinations
+    (``anchor_pages``); an entry the PDF does not name is found by its printed text (``pages_of_contents``)."""
+    pages = anchor_pages(pdf, [anchor for anchor, _text in contents])
+    missing = [entry for entry in contents if entry[0] not in pages]
+    if missing:
+        pages.update(pages_of_contents(_page_texts(pdf), missing, lang))
+    return pages
+
+
 def to_pdf(html_file: Path, out: Path, browser: str, timeout: int = 180, lang: str = "en") -> Path:
     """Print the HTML to an A4 PDF with headless Chromium; the previous PDF stays until the new one is whole.
 
@@ -265,7 +293,7 @@ def to_pdf(html_file: Path, out: Path, browser: str, timeout: int = 180, lang: s
     with tempfile.TemporaryDirectory(prefix="study-chromium-") as profile:
         first = _print(html_file, Path(profile) / "first.pdf", browser, profile, timeout)
         source = html_file.read_text(encoding="utf-8")
-        pages = pages_of_contents(_page_texts(first), contents_of(source), lang)
+        pages = contents_pages(first, contents_of(source), lang)
         numbered = Path(profile) / html_file.name  # self-contained: its images are embedded
         numbered.write_text(with_page_numbers(source, pages), encoding="utf-8")
         partial = _print(numbered, Path(profile) / "report.pdf", browser, profile, timeout)

@@ -18,8 +18,9 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from divide_study.analysis import findings, plots, quoted, quoting
+from divide_study.analysis import findings, quoted, quoting
 from divide_study.analysis import sensitivity as sens
+from divide_study.analysis.chart_files import figure_file
 from divide_study.analysis.metrics import headlines
 from divide_study.analysis.models import cost_natures as natures_of_costs
 from divide_study.analysis.models import money_comparison
@@ -199,7 +200,7 @@ def open_edition(lang: str, processed_dir: str | Path, figures_dir: str | Path) 
 
     def chart(key):
         """The chart of this edition's language: figures/NAME.png in English, figures/NAME.fr.png in French."""
-        return figures_in / plots.figure_file(key, lang)
+        return figures_in / figure_file(key, lang)
 
     nature_of = study.evidence.set_index("evidence_id")["amount_nature"]
     # What each network's public money is ("planned", "put in"), in words: said wherever it is quoted.

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from divide_study.analysis import plots
+from divide_study.analysis.chart_files import figure_file
 from divide_study.analysis.quoting import slug
 from divide_study.analysis.series import QUOTED_KEY, departement_part
 from divide_study.data.tables import read_table
@@ -294,7 +294,7 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
         f"<p>{first}</p><p>{second}</p><p>{third} {fourth}</p>"
         + r.figure(
             "fibre_series",
-            figures_in / plots.figure_file("fibre_series", r.lang),
+            figures_in / figure_file("fibre_series", r.lang),
             _("Share of each département's premises able to connect to FTTH, by quarter; the studied ones named."),
             _("the State's results barometer (etalab, DITP); ARCEP's end point, re-published by a third party"),
         )
