@@ -101,6 +101,22 @@ def test_the_decision_table_says_whose_money_each_amount_holds_and_refuses_to_co
     # Each number names its quoted key; a pace the series step did not quote names none.
     assert keys.loc[list(by_row.index).index(pace), "A"] == "series.a.own_network.points_per_year"
     assert keys.loc[list(by_row.index).index(pace), "B"] == ""
+    # Paces over the same years for both: the label says so and each cell names that window's key.
+    shown, keys, _words = decision_table(
+        models("state;departement", "departement"),
+        ["a", "b"],
+        CONTRACTS,
+        Labels(LABELS, "en"),
+        lambda t, c: t,
+        {"a": 11.6, "b": 14.5},
+        {"a": "put in", "b": "planned"},
+        pace_key="series.{initiative}.points_per_year.later_contract",
+        same_years=True,
+    )
+    same = shown.set_index("indicator").filter(like="over the same years for both", axis=0)
+    assert list(same.iloc[0]) == ["11.6", "14.5"]
+    row = list(shown["indicator"]).index(same.index[0])
+    assert list(keys.iloc[row]) == [f"series.{i}.points_per_year.later_contract" for i in ("a", "b")]
     assert keys.loc[1, "A"] == "compare.a.money.a_public_money_2017.per_premise"
     # Words holding digits (a contract's phase) and the risks are words; whose money it is links its amount.
     assert list(words["A"]) == [True, False, False, True, False, False, False, False, False, True, True]

@@ -339,6 +339,8 @@ def decision_table(
     contract_words,
     paces: dict[str, float],
     natures: dict[str, str] | None = None,
+    pace_key: str = "series.{initiative}.own_network.points_per_year",
+    same_years: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The summary's decision table: for each fibre network (``networks``, rows of ``table``, models.csv in the
     edition's words), how it was built and run (its contracts, ``contract_words`` saying a cell of contracts.csv in
@@ -347,6 +349,9 @@ def decision_table(
     the State's barometer from its fibre contract (``paces``: the series step's quoted
     ``series.<initiative>.own_network.points_per_year``), and who carries the delay and take-up risks.
     ``natures``: what each network's public money is, in words ("planned", "put in"), said beside whose it is.
+    ``pace_key``: the quoted key of each pace (``{initiative}`` filled in); ``same_years``: the paces run over the
+    same years for both (from the later of their fibre contracts), as the row's label then says, so two paces of
+    different windows are never set side by side unsaid.
 
     Returns the table to show (one column per network), the quoted key each numeric cell shows, and which cells
     are words holding digits (a contract's phase)."""
@@ -371,6 +376,11 @@ def decision_table(
         (
             "pace",
             _(
+                "points of premises able to connect gained per year in the whole département (State's barometer), "
+                "over the same years for both, from the later fibre contract"
+            )
+            if same_years
+            else _(
                 "points of premises able to connect gained per year (State's barometer), from its fibre contract or, "
                 "if later, the barometer's first quarter"
             ),
@@ -422,7 +432,7 @@ def decision_table(
                     text = _("no: its source does not count the money of {funders}").format(funders=funders(missing))
                 is_words = True
             elif key == "pace":
-                cell_key = f"series.{initiative}.own_network.points_per_year"
+                cell_key = pace_key.format(initiative=initiative)
                 text = formats.number(paces[initiative], 1) if initiative in paces else ""
             elif key in ("delay_risk", "demand_risk"):
                 text = str(row[key]) or MISSING

@@ -322,7 +322,10 @@ def summary(e: Edition) -> list[Part]:
     networks = [GERS, e.TARN]
     models_in_words = e.in_words(e.models, "models.csv")
     decided = models_in_words.set_index("initiative").loc[networks]
-    paces = {i: float(r.quoted.loc[f"series.{i}.own_network.points_per_year", "value"]) for i in networks}
+    # The decision table's paces over the same years as the summary's (the concession's window, Table 17): two
+    # paces from different starts are never set side by side.
+    pace_key = "series.{initiative}.points_per_year.tarn_concession"
+    paces = {i: float(r.quoted.loc[pace_key.format(initiative=i), "value"]) for i in networks}
     gers_row, tarn_row = decided.loc[GERS], decided.loc[e.TARN]
     same_funders, _gers_extra, _tarn_extra = money_comparison(
         gers_row["public_money_covers"], tarn_row["public_money_covers"]
@@ -484,6 +487,8 @@ def summary(e: Edition) -> list[Part]:
         lambda text, column: str(e.words(text, "contracts.csv", column)),
         paces,
         e.money_natures,
+        pace_key=pace_key,
+        same_years=True,
     )
     # The contracts' cell names the cited contracts table's rows it shows (their model's words, each linked).
     contracts = e.study.contracts
