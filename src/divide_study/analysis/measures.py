@@ -130,15 +130,16 @@ def load_measures(
                 raise DataError(path, f"rows of {initiative}/{quantity}/{option} disagree on {column}", column=column)
     # A speed measures what the initiative's cost bought: one of another network (a scope no cost option has, such as
     # an older network of the same place) would pair two networks in one ratio, so it is refused here.
+    cost_scopes = measures[measures["quantity"] == "cost"].groupby("initiative")["scope"].agg(set).to_dict()
     for row, record in rows(measures):
         if record["quantity"] != "speed" or record["scope"] == "any":
             continue
-        own = measures[(measures["initiative"] == record["initiative"]) & (measures["quantity"] == "cost")]
-        if record["scope"] not in set(own["scope"]):
+        own = cost_scopes.get(record["initiative"], set())
+        if record["scope"] not in own:
             raise DataError(
                 path,
                 f"a speed of scope {record['scope']!r} measures another network than the costs of "
-                f"{record['initiative']} ({', '.join(sorted(set(own['scope'])))}): a ratio would pair two networks",
+                f"{record['initiative']} ({', '.join(sorted(own))}): a ratio would pair two networks",
                 row=row,
                 column="scope",
                 key=f"{record['initiative']}/speed/{record['option']}",

@@ -227,6 +227,14 @@ def _colour(initiative: str) -> str:
     return PALETTE.get(initiative, CONTEXT_COLOUR)
 
 
+def _costs_worded(natures: dict[str, str] | None, drawn: pd.Series, chart: str) -> dict[str, str]:
+    """``natures`` (what each cost is, in words), refusing a chart that would draw a cost it cannot word."""
+    natures = natures or {}
+    if missing := sorted(set(drawn) - set(natures)):
+        raise StudyError(f"{chart}: what the cost of {', '.join(missing)} is (plan, spending...) is not given")
+    return natures
+
+
 def per_unit_chart(
     comparison: pd.DataFrame,
     metric: str,
@@ -256,9 +264,7 @@ def per_unit_chart(
             "value_constant": _("constant {year} euros").format(year=base_year),
         }
     )
-    natures = natures or {}
-    if missing := sorted(set(data["initiative"]) - set(natures)):
-        raise StudyError(f"{metric} chart: what the cost of {', '.join(missing)} is (plan, spending...) is not given")
+    natures = _costs_worded(natures, data["initiative"], f"{metric} chart")
     long["name"] = [
         _("{name}\n({nature}, {years})").format(name=_label(i), nature=natures[i], years=years)
         for i, years in zip(long["initiative"], long["spending_years"], strict=True)
@@ -486,10 +492,7 @@ def models_chart(
         ("cost_per_premise", _("all money, per plug"), "#56b4e9", -0.2),
         ("public_money_per_premise", _("public money, per plug"), "#0072b2", 0.2),
     )
-    natures = natures or {}
-    drawn = data.loc[data["cost_per_premise"].notna(), "initiative"]
-    if missing := sorted(set(drawn) - set(natures)):
-        raise StudyError(f"models chart: what the cost of {', '.join(missing)} is (plan, spending...) is not given")
+    natures = _costs_worded(natures, data.loc[data["cost_per_premise"].notna(), "initiative"], "models chart")
     for column, label, colour, shift in bars:
         for k, (value, initiative) in enumerate(zip(data[column], data["initiative"], strict=True)):
             cited = value == value
