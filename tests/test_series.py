@@ -14,7 +14,7 @@ import pytest
 from divide_study import config
 from divide_study.analysis import series
 from divide_study.data import barometre
-from divide_study.errors import DataError
+from divide_study.errors import DataError, StudyError
 
 BAROMETRE_DIR = config.RAW_DIR / barometre.FOLDER
 ETALAB_HEADER = "mesure,indicateur,id_indicateur,code_departement,libelle_departement,date,valeur,unite"
@@ -300,6 +300,49 @@ def test_a_target_is_met_or_missed_in_the_quarter_holding_its_due_date():
     assert series.check_target(claim(claimed=0.5, as_of="2021-02-15", tolerance_points=0), GERS)["verdict"] == (
         "target_met"
     )
+
+
+def test_a_target_due_after_the_series_ends_is_missed_only_when_a_later_end_point_is_still_short_of_it():
+    short = pd.Series({"ftth_share": 0.949, "as_of": "2026-06-30"})
+    missed = series.check_target(claim(claimed=1.0, as_of="2025-12-31", tolerance_points=0.5), GERS, short)
+    assert missed["verdict"] == "target_missed" and missed["quarter"] == "" and missed["series_value"] == 0.949
+    # Reached by the end point: when is unknown, so it cannot be checked.
+    done = pd.Series({"ftth_share": 0.998, "as_of": "2026-06-30"})
+    assert series.check_target(claim(claimed=1.0, as_of="2025-12-31", tolerance_points=0.5), GERS, done)[
+        "verdict"
+    ] == ("cannot_be_checked")
+    # An end point before the due date says nothing of it; without one the quarter is simply not covered.
+    early = pd.Series({"ftth_share": 0.5, "as_of": "2024-06-30"})
+    for point in (early, None):
+        result = series.check_target(claim(claimed=1.0, as_of="2025-12-31"), GERS, point)
+        assert result["verdict"] == "cannot_be_checked" and math.isnan(result["series_value"])
+
+
+def test_each_target_is_set_against_its_departements_checked_claim_chosen_by_id():
+    targets = pd.DataFrame(
+        {
+            "initiative": ["gers", "gers", "tarn", "tarn"],
+            "target_id": ["own", "national_2025", "plugs", "national_2025"],
+            "by_id": ["own", "national_2025", "deadline", "national_2025"],
+        }
+    )
+    claims = pd.DataFrame(
+        {
+            "claim_id": ["g_own", "g_2025", "t_deadline", "t_share"],
+            "department": ["32", "32", "81", "81"],
+            "evidence_id": ["own", "national_2025", "deadline", "national_2025"],
+            "test": ["target", "target", "target", "share"],  # a share claim of the same row is no target check
+            "quarter": ["2020-Q4", float("nan"), "2022-Q4", "2023-Q1"],
+            "series_value": [0.49, 0.949, 0.72, 0.8],
+        }
+    )
+    got = series.targets_on_the_series(targets, claims, {"32": "2026-06-30"}, {"gers": "32", "tarn": "81"})
+    assert list(got["claim_id"]) == ["g_own", "g_2025", "t_deadline", ""]  # the Tarn's 2025 goal: not checked
+    assert list(got["series_on"]) == ["2020-12-31", "2026-06-30", "2022-12-31", ""]  # a quarter's end, the end point
+    assert got["series_share"].iloc[:3].tolist() == [0.49, 0.949, 0.72] and math.isnan(got["series_share"].iloc[3])
+    twice = pd.concat([claims, claims.iloc[[0]].assign(claim_id="again")], ignore_index=True)
+    with pytest.raises(StudyError, match=r"\['g_own', 'again'\] all check the target 'own'"):
+        series.targets_on_the_series(targets, twice, {}, {"gers": "32", "tarn": "81"})
 
 
 def test_a_count_is_set_against_the_whole_departements_premises_of_the_same_basis():

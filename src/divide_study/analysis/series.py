@@ -420,8 +420,11 @@ def check_share(claim: dict, own: pd.DataFrame) -> dict:
     }
 
 
-def check_target(claim: dict, own: pd.DataFrame) -> dict:
-    """A share due by a date, against the quarter holding that date."""
+def check_target(claim: dict, own: pd.DataFrame, endpoint: pd.Series | None = None) -> dict:
+    """A share due by a date, against the quarter holding that date. A date after the series' end is checked
+    against the end point (``endpoint``: the département's row of ``fibre_endpoint_2026``) when that is later
+    than the due date: a share still short of the target then was short of it on the due date too (the share
+    of premises able to connect only grows), so the target was missed; a share that reached it cannot say when."""
     quarter = quarters_said(claim["as_of"])[0][-1]
     rows = own[own["quarter"] == quarter]
     claimed, tolerance = claim["claimed"], claim["tolerance_points"] / 100
@@ -431,6 +434,19 @@ def check_target(claim: dict, own: pd.DataFrame) -> dict:
         if reached
         else (f"not reached by {own['quarter'].iloc[-1]} ({own['share'].iloc[-1]:.{own['decimals'].iloc[-1]}%})")
     )
+    if rows.empty and not reached and endpoint is not None and str(endpoint["as_of"]) >= str(claim["as_of"]):
+        share = float(endpoint["ftth_share"])
+        missed = share + tolerance < claimed
+        return {
+            "verdict": "target_missed" if missed else "cannot_be_checked",
+            "quarter": "",
+            "series_value": share,
+            "data_show": f"The series does not cover {quarter}; {reached_text}; on {endpoint['as_of']}, after the due "
+            f"date, the end point gives {share:.1%}"
+            + (", short of the target then, so short of it on the due date too." if missed else "."),
+            "data_cannot_show": "The public network's own progress: the series is the whole département's, built by "
+            "public and private networks alike; the quarter's end may be up to two months after the due date.",
+        }
     if rows.empty:
         return {
             "verdict": "cannot_be_checked",
@@ -545,7 +561,8 @@ def check_claims(
         if claim["test"] == "share":
             result = check_share(case, own)
         elif claim["test"] == "target":
-            result = check_target(case, own)
+            points = endpoint.set_index("department")
+            result = check_target(case, own, points.loc[department] if department in points.index else None)
         elif claim["test"] == "count":
             point = endpoint.set_index("department").loc[department]
             premises = {
@@ -576,6 +593,41 @@ def check_claims(
     frame = pd.DataFrame(out)
     assert set(frame["verdict"]) <= set(VERDICTS), set(frame["verdict"]) - set(VERDICTS)
     return frame
+
+
+def targets_on_the_series(
+    targets: pd.DataFrame, claims: pd.DataFrame, end_dates: dict[str, str], departments: dict[str, str]
+) -> pd.DataFrame:
+    """Each target of targets.csv (on its index) against the State's series for its initiative's whole
+    département (``departments``: initiative -> INSEE code) on the due date: the checked claim of series_claims.csv
+    (test "target") that states it, chosen by id (the target's evidence id, or its year's), its share and the date
+    of that share (the quarter's end, or the end point's date from ``end_dates``, département -> date, when the
+    due date is after the series ends). A target no claim checks has empty cells, never a guess."""
+    checked = claims[claims["test"] == "target"]
+    rows = []
+    for target in targets.to_dict("records"):
+        code = departments.get(target["initiative"], "")
+        found = checked[
+            (checked["department"] == code) & checked["evidence_id"].isin({target["target_id"], target["by_id"]})
+        ]
+        if len(found) > 1:
+            raise StudyError(
+                f"series_claims.csv: claims {list(found['claim_id'])} all check the target {target['target_id']!r} "
+                f"in département {code}: keep one"
+            )
+        if found.empty or pd.isna(found["series_value"].iloc[0]):
+            rows.append({"claim_id": "", "series_share": math.nan, "series_on": ""})
+            continue
+        row = found.iloc[0]
+        quarter = row["quarter"] if isinstance(row["quarter"], str) else ""
+        rows.append(
+            {
+                "claim_id": row["claim_id"],
+                "series_share": float(row["series_value"]),
+                "series_on": _end_of(quarter) if quarter else str(end_dates[code]),
+            }
+        )
+    return pd.DataFrame(rows, index=targets.index, columns=["claim_id", "series_share", "series_on"])
 
 
 # --- the step ---------------------------------------------------------------------------------------------

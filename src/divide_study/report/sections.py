@@ -20,6 +20,7 @@ import pandas as pd
 
 from divide_study.analysis import findings, quoted, quoting
 from divide_study.analysis import sensitivity as sens
+from divide_study.analysis import series as series_analysis
 from divide_study.analysis.chart_files import figure_file
 from divide_study.analysis.metrics import headlines
 from divide_study.analysis.models import cost_natures as natures_of_costs
@@ -229,6 +230,28 @@ def open_edition(lang: str, processed_dir: str | Path, figures_dir: str | Path) 
         words = esc(quoted_nature(key))  # a label is data: escaped for the sentence's HTML
         return r.quote(key, fmt, scale, unit="EUR", natures=quoted.NATURES), words
 
+    checked_claims = table("series_claims")
+    fibre_series = table("fibre_series")
+
+    def national_on_series(initiative, role):
+        """A national goal (its role in roles.csv) on the State's series for the initiative's whole département:
+        the quoted keys of the share aimed at by fibre (the study's reading of the goal), of its due date and of
+        the series' share then (the quarter holding the date, or the end point after the series ends)."""
+        code = series_section.departement_of(r.quoted, fibre_series, initiative)[0]
+        found = checked_claims[
+            (checked_claims["test"] == "target")
+            & (checked_claims["department"] == code)
+            & (checked_claims["evidence_id"] == study.role(role))
+        ]
+        if len(found) != 1:
+            raise StudyError(
+                f"series_claims.csv: {len(found)} target checks of {study.role(role)!r} in département {code}; "
+                "the report needs exactly one"
+            )
+        row = found.iloc[0].to_dict()
+        name = f"series.claim.{slug(row['claim_id'])}"
+        return f"{name}.claimed", f"{name}.as_of", series_section.series_value_key(row, {code: initiative})
+
     return Edition(**{k: v for k, v in locals().items() if k not in ("processed_dir", "figures_dir")})
 
 
@@ -262,16 +285,21 @@ def title(e: Edition) -> list[Part]:
 
 def questions(e: Edition) -> list[Part]:
     """The questions the evaluation asks."""
-    QUESTIONS, _, heading, md = e.QUESTIONS, e._, e.heading, e.md
+    QUESTIONS, _, heading, show = e.QUESTIONS, e._, e.heading, e.show
     heading("what-this-evaluation-asks", _("What this evaluation asks"))
-    md(
-        "\n".join(f"{n}. {esc(q)}" for n, q in enumerate(QUESTIONS.values(), start=1))
-        + "\n\n"
-        + _(
-            "Each finding below carries the strength of its evidence, derived from the class of its sources (official, "
-            "independent press, or an interested party's claim), their qualifiers (bounds, approximations), any assumption "
-            "of the study among its inputs, and whether the sources agree."
+    # A block of its own, so that print sets it as compactly as the summary it shares the second page with.
+    show(
+        '<div class="questions"><ol>'
+        + "".join(f"<li>{esc(q)}</li>" for q in QUESTIONS.values())
+        + "</ol><p>"
+        + esc(
+            _(
+                "Each finding below carries the strength of its evidence, derived from the class of its sources "
+                "(official, independent press, or an interested party's claim), their qualifiers (bounds, "
+                "approximations), any assumption of the study among its inputs, and whether the sources agree."
+            )
         )
+        + "</p></div>"
     )
     return e.take()
 
@@ -312,6 +340,16 @@ def summary(e: Edition) -> list[Part]:
     achieved_on = r.quote(f"compare.{GERS}.own_target.achieved_on")
     completed = r.quote(f"compare.{GERS}.national_goal_fibre_everywhere.reached_on")
     national_by = r.quote(f"compare.{GERS}.national_goal_fibre_everywhere.by", "{:.0f}")
+    # The national goals on the State's series for the whole département: one count, not the network's own.
+    aim_2022, on_2022, share_2022 = e.national_on_series(GERS, "national_goal_very_high_speed")
+    share_end = e.national_on_series(GERS, "national_goal_fibre_everywhere")[2]
+    national_words = dict(
+        aim_2022=r.quote(aim_2022, "{:.0%}", unit="share", natures=["assumption"]),
+        on_2022=r.quote(on_2022, natures=["assumption"]),
+        share_2022=r.quote(share_2022, "{:.0%}", unit="share"),
+        share_end=r.quote(share_end, "{:.1%}", unit="share"),
+        on_end=r.quote(f"series.{GERS}.endpoint_2026.on"),
+    )
     families = r.quote(f"programmes.{PROGRAMME}.families", unit="families")
     families_by = r.quote(f"programmes.{PROGRAMME}.families.on")
     people_low = r.quote(f"programmes.{PROGRAMME}.people.lowest", unit="people")
@@ -420,9 +458,10 @@ def summary(e: Edition) -> list[Part]:
             "pace",
             _(
                 "The Gers's own target of {target_own} of inhabitants \"connected\" by {own_by} (its promoter's words, read by "
-                "the study as eligible) stood at {achieved_own} eligible on {achieved_on} by its director's count; the network "
-                "said its zone fully able to connect on {completed}, after the national plan's goal of fibre everywhere "
-                "by {national_by}."
+                "the study as eligible) stood at {achieved_own} eligible on {achieved_on} by its director's count. On the "
+                "State's data for the whole département, {share_2022} of premises could connect to fibre on {on_2022}, when "
+                "the national plan aimed at {aim_2022} by fibre, and {share_end} on {on_end}; the network said its zone "
+                "complete on {completed}."
             ),
         ),
         (
@@ -464,6 +503,7 @@ def summary(e: Edition) -> list[Part]:
         achieved_own=achieved_own,
         achieved_on=achieved_on,
         national_by=national_by,
+        **national_words,
         families=families,
         families_by=families_by,
         people_low=people_low,
@@ -544,6 +584,7 @@ def summary(e: Edition) -> list[Part]:
     e.achieved_own = achieved_own
     e.own_by = own_by
     e.achieved_on = achieved_on
+    e.national_words = national_words
     e.completed = completed
     e.national_by = national_by
     e.families = families
@@ -1141,9 +1182,11 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
     md(
         _(
             "Against its own target ({figure}, {table}), the Gers had {achieved_own} eligible on {achieved_on} where it aimed "
-            "for {target_own} by {own_by}. Against the national plan, it had {national_achieved} eligible in {national_on}, "
-            "when the plan aimed at very high speed for all premises, and completed its zone on {completed}, after the goal "
-            "of fibre everywhere by {national_by}. {milestones} places both networks in time."
+            "for {target_own} by {own_by}. Against the national plan, the State's series gives {share_2022} of the whole "
+            "département's premises able to connect to fibre on {on_2022}, when the plan aimed at very high speed for "
+            "all, {aim_2022} of it by fibre; the network said its zone complete on {completed} (its own claim), after the "
+            "goal of fibre everywhere by {national_by}, and ARCEP gives {share_end} of the département on {on_end}. "
+            "{milestones} places both networks in time."
         ).format(
             figure=r.figure_ref("eligibility"),
             table=r.table_ref("targets"),
@@ -1152,10 +1195,9 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
             achieved_on=achieved_on,
             target_own=target_own,
             own_by=own_by,
-            national_achieved=r.quote(f"compare.{GERS}.national_goal_very_high_speed.achieved", "{:.0%}", unit="share"),
-            national_on=r.quote(f"compare.{GERS}.national_goal_very_high_speed.achieved_on"),
             completed=completed,
             national_by=national_by,
+            **e.national_words,  # the summary's: one entry per number
         )
     )
     md(
@@ -1206,26 +1248,60 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
         reached_words(row, shown)
         for row, shown in zip(targets.to_dict("records"), in_words(targets, "targets.csv")["reached_on"], strict=True)
     ]
+    # Each target also on the State's series for the whole département (series_claims.csv's target checks): the
+    # networks' own counts are of different kinds and often a party's, the series is one count for both.
+    codes = {i: series_section.departement_of(r.quoted, series, i)[0] for i in (GERS, e.TARN)}
+    checked = read_table(e.processed / "series_claims.csv", schema_of("series_claims"), validate=False)
+    end_dates = read_table(e.processed / "fibre_endpoint_2026.csv", schema_of("fibre_endpoint_2026"), validate=False)
+    on_series = series_analysis.targets_on_the_series(
+        targets, checked, dict(zip(end_dates["department"], end_dates["as_of"].astype(str), strict=True)), codes
+    )
+    by_claim = checked.set_index("claim_id")
+    series_keys = [
+        series_section.series_value_key({**by_claim.loc[c].to_dict(), "claim_id": c}, {v: k for k, v in codes.items()})
+        if c
+        else ""
+        for c in on_series["claim_id"]
+    ]
     show(
         r.table(
             "targets",
-            in_words(targets, "targets.csv").assign(initiative=targets["initiative"].map(names), reached_on=reached)[
-                ["initiative", "target", "by", "target_share", "achieved_by_then", "achieved_as_of", "reached_on"]
+            in_words(targets, "targets.csv").assign(
+                initiative=targets["initiative"].map(names),
+                reached_on=reached,
+                series_share=on_series["series_share"],
+                series_on=on_series["series_on"],
+            )[
+                [
+                    "initiative",
+                    "target",
+                    "by",
+                    "target_share",
+                    "achieved_by_then",
+                    "achieved_as_of",
+                    "reached_on",
+                    "series_share",
+                    "series_on",
+                ]
             ],
             _(
-                "Targets against achieved. The shares achieved are of premises able to connect to fibre; the national "
-                "plan's first goal was very high speed by any technology, most of it by fibre, so a share or date "
-                "achieved says when fibre alone got there, not whether that goal was met."
+                "Targets against achieved: each network's or party's own count, as its source counts it (inhabitants, "
+                "dwellings or plugs), and the State's series, one count for both (all the département's premises, "
+                "private zones included; {table}). The plan's {by} goal is set against its fibre part ({aim})."
+            ).format(
+                table=r.table_label("series_claims"),
+                by=r.quote(f"compare.{GERS}.national_goal_very_high_speed.by", "{:.0f}"),
+                aim=e.national_words["aim_2022"],
             ),
-            _("the articles and the cited reference rows (Appendix A)"),
-            {"target_share": "{:.0%}", "achieved_by_then": "{:.0%}"},
+            _("the articles and the cited reference rows (Appendix A); the State's results barometer"),
+            {"target_share": "{:.0%}", "achieved_by_then": "{:.0%}", "series_share": "{:.0%}"},
             data="data/processed/targets.csv",
             evidence=targets["target_id"] + ";" + targets["achieved_id"],
             cells=quoting.target_keys(
                 targets,
                 study.evidence,
                 {study.role(g): g for g in ("national_goal_very_high_speed", "national_goal_fibre_everywhere")},
-            ),
+            ).assign(series_share=series_keys, series_on=series_keys),
         )
     )
     show(

@@ -27,9 +27,7 @@ def claim_cells(quoted: pd.DataFrame, claims: pd.DataFrame, columns, initiatives
     rows = []
     for row in claims.to_dict("records"):
         name = f"series.claim.{slug(row['claim_id'])}"
-        value = f"{name}.series_value"
-        if row["test"] == "zone_complete" and row["department"] in initiatives:
-            value = f"series.{initiatives[row['department']]}.endpoint_2026.ftth_share"
+        value = series_value_key(row, initiatives)
         rows.append(
             {
                 said_on: f"{name}.as_of",
@@ -38,6 +36,17 @@ def claim_cells(quoted: pd.DataFrame, claims: pd.DataFrame, columns, initiatives
             }
         )
     return pd.DataFrame(rows, index=claims.index)
+
+
+def series_value_key(row: dict, initiatives: dict[str, str]) -> str:
+    """The quoted key of the share a checked claim (a row of series_claims.csv) was set against: the series' share
+    in its quarter, or, for a claim checked against the end point (a zone said complete; a target due after the
+    series ends: no quarter), the end point's share of its initiative's département (``initiatives``: code ->
+    initiative)."""
+    checked_quarter = row["quarter"] if isinstance(row["quarter"], str) else ""
+    if not checked_quarter and row["test"] in ("zone_complete", "target") and row["department"] in initiatives:
+        return f"series.{initiatives[row['department']]}.endpoint_2026.ftth_share"
+    return f"series.claim.{slug(row['claim_id'])}.series_value"
 
 
 def _then(quoted: pd.DataFrame, row: dict, key: str) -> str:
@@ -95,6 +104,7 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
         return read_table(processed / f"{name}.csv", schema_of(name), validate=False)
 
     series = table("fibre_series")
+    end_dates = dict(zip(*(table("fibre_endpoint_2026")[c].astype(str) for c in ("department", "as_of")), strict=True))
 
     (focus_code, focus_name), (concession_code, concession_name) = (
         departement_of(r.quoted, series, focus),
@@ -256,7 +266,11 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
                 r.format_number(v, "{:.0%}" if t in ("share", "target", "zone_complete") else "{:,.0f}")
                 for v, t in zip(claims["claimed"], claims["test"], strict=True)
             ],
-            _("quarter of the series"): claims["quarter"].map(quarter),
+            # A claim checked against the end point (no quarter) shows the end point's date.
+            _("quarter of the series, or date of the end point"): [
+                quarter(q) or (e.F.date(end_dates[d]) if v == v else "")
+                for q, d, v in zip(claims["quarter"], claims["department"], claims["series_value"], strict=True)
+            ],
             _("the series then"): [
                 r.format_number(v, "{:.0%}" if t != "count" else "{:,.0f}") if v == v else "–"
                 for v, t in zip(claims["series_value"], claims["test"], strict=True)
