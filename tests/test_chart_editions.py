@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from divide_study.analysis import plots
+from divide_study.analysis.chart_files import PRINT_HEIGHT_MM, PRINT_WIDTH_MM, print_scale
 from divide_study.errors import StudyError
 
 NBSP, NNBSP = "\u00a0", "\u202f"
@@ -163,6 +164,33 @@ def panel_dots() -> pd.DataFrame:
     )
 
 
+def fibre_lines() -> pd.DataFrame:
+    """Two départements and the median over three quarters, the Gers studied."""
+    quarters = [("2017-Q4", "2017-12-31"), ("2020-Q4", "2020-12-31"), ("2024-Q2", "2024-06-30")]
+    rows = []
+    for code, name, role, shares in (
+        ("32", "Gers", "studied", [0.06, 0.4, 0.8]),
+        ("01", "Ain", "other", [0.2, 0.5, 0.9]),
+        ("metro_median", "metropolitan median", "median", [0.13, 0.45, 0.85]),
+    ):
+        for (quarter, end), share in zip(quarters, shares, strict=True):
+            rows.append({"department": code, "department_name": name, "quarter": quarter, "quarter_end": end,
+                         "share": share, "role": role})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def fibre_endpoint() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "department": ["32", "metro_median"],
+            "department_name": ["Gers", "metropolitan median"],
+            "as_of": ["2026-06-30", "2026-06-30"],
+            "ftth_share": [0.949, 0.96],
+            "role": ["studied", "median"],
+        }
+    )
+
+
 PLACEMENT = pd.DataFrame(
     [{"department_name": "Gers", "public_share": 0.0193, "rank_in_region": 1, "rank_public_share": 36,
       "departments_ranked": 91}]
@@ -187,6 +215,7 @@ def every_chart(lang: str) -> dict[str, plots.ChartResult]:
         "panel": plots.national_panel_chart(
             panel_dots(), plots.national_panel_title(PLACEMENT, "T1 2018", lang), "T1 2018", lang
         ),
+        "fibre_series": plots.fibre_series_chart(fibre_lines(), fibre_endpoint(), {"32": "gers_numerique"}, lang),
     }
 
 
@@ -206,7 +235,10 @@ def chart_text(chart: plots.ChartResult, lang: str) -> str:
     return "\n".join(t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_visible())
 
 
-CHARTS = ["per_unit", "per_mbit", "eligibility", "milestones", "cost_scopes", "models", "newcomers", "tornado", "panel"]
+CHARTS = [
+    *("per_unit", "per_mbit", "eligibility", "milestones", "cost_scopes", "models", "newcomers", "tornado", "panel"),
+    "fibre_series",
+]
 
 
 @pytest.mark.parametrize("name", CHARTS)
@@ -339,24 +371,99 @@ def test_money_ranks_quarters_and_ratios_per_edition():
 
 
 def test_crowded_milestones_are_labelled_without_overlap(charts_style):
-    # Five events of one network within three years, as the Gers has: every label at its own place.
+    # Five events of one network within three years, as the Gers has, and long words near the axis' end: every
+    # label at its own place, inside the axes.
     crowded = pd.DataFrame(
         {
-            "initiative": ["gers_numerique"] * 5 + ["castres_mazamet"],
-            "date": ["2012", "2013", "2014", "2014", "2014-06-01", "1998"],
-            "year": [2012.5, 2013.5, 2014.5, 2014.5, 2014.4, 1998.5],
-            "event": ["premier plan numérique", "syndicat créé", "lancement", "premiers travaux", "réseau", "fibre"],
+            "initiative": ["gers_numerique"] * 5 + ["castres_mazamet"] * 2,
+            "date": ["2012", "2013", "2014", "2014", "2014-06-01", "1998", "2026-01-28"],
+            "year": [2012.5, 2013.5, 2014.5, 2014.5, 2014.4, 1998.5, 2026.1],
+            "event": ["premier plan numérique", "syndicat créé", "lancement", "premiers travaux", "réseau", "fibre",
+                      "réseau achevé, plus de 120 000 logements raccordables selon le Département"],
         }
-    )
-    fig = plots.milestones_chart(crowded, "t", "s", "fr")[0]
+    )  # fmt: skip
+    fig, _, source = plots.milestones_chart(crowded, "t", "s", "fr")
+    plots.add_source_line(fig, source, "fr")
     fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
-    labels = [t for t in fig.axes[0].texts if t.get_text()]  # the others are the lines to the points
-    boxes = [plots._text_extent(t, renderer) for t in labels]
-    assert len(boxes) == 6
+    renderer, frame = fig.canvas.get_renderer(), fig.axes[0].get_window_extent()
+    labels = [t for t in fig.axes[0].texts if t.get_text()]
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    assert len(boxes) == 7
     for k, box in enumerate(boxes):
-        assert not plots._overlaps(box, boxes[:k], pad=0), labels[k].get_text()
-    assert any("1 juin 2014" in t.get_text() or "1\u1d49\u02b3 juin 2014" in t.get_text() for t in labels)
+        assert not any(box.overlaps(other) for other in boxes[:k]), labels[k].get_text()
+        assert frame.x0 <= box.x0 and box.x1 <= frame.x1, labels[k].get_text()
+    assert any("1\u1d49\u02b3 juin 2014" in t.get_text() for t in labels)
+    # The Castres-Mazamet lane comes after the Gers's, each under its own name.
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["Gers Numérique", "Castres-Mazamet"]
+
+
+def test_a_milestone_too_long_for_either_side_is_wrapped_inside_the_axes(charts_style):
+    event = "a very long account of what happened that year, " * 4
+    events = pd.DataFrame(
+        {"initiative": ["gers_numerique"] * 3, "date": ["2000", "2010", "2020"], "year": [2000.5, 2010.5, 2020.5],
+         "event": ["start", event.strip(), "end"]}
+    )  # fmt: skip
+    fig = plots.milestones_chart(events, "t", "s", "en")[0]
+    fig.canvas.draw()
+    renderer, frame = fig.canvas.get_renderer(), fig.axes[0].get_window_extent()
+    labels = [t for t in fig.axes[0].texts if t.get_text()]
+    long = next(t for t in labels if "account" in t.get_text())
+    assert "\n" in long.get_text() and " ".join(long.get_text().split()) == f"2010: {event.strip()}"
+    for label in labels:
+        box = label.get_window_extent(renderer)
+        assert frame.x0 <= box.x0 and box.x1 <= frame.x1, label.get_text()
+
+
+# --- on paper: every chart's words at 7 points or more on A4 (#22) ---------------------------------------------
+
+A4_SMALLEST_PT = 7.0  # the smallest text a chart may print on A4 (the issue's rule, not read from the code)
+
+
+def printed_sizes(fig: plt.Figure) -> dict[str, float]:
+    """Each visible text of a drawn chart and the size it prints at on A4: its font size times the scale the
+    report's print box gives the chart's image (``print_scale``)."""
+    width, height = fig.get_size_inches()
+    scale = print_scale(width, height, plt.rcParams["savefig.dpi"])
+    texts = [t for t in fig.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text().strip()]
+    return {t.get_text(): t.get_fontsize() * scale for t in texts}
+
+
+def test_a_chart_larger_than_its_print_box_prints_smaller():
+    box_width, box_height = PRINT_WIDTH_MM / 25.4, PRINT_HEIGHT_MM / 25.4
+    assert print_scale(box_width, box_height / 2, 180) == pytest.approx(1)  # drawn at its print size
+    assert print_scale(2 * box_width, box_height / 2, 180) == pytest.approx(0.5)  # twice as wide: half the size
+    assert print_scale(box_width / 2, 2 * box_height, 180) == pytest.approx(0.5)  # twice as tall: half the size
+    assert print_scale(box_width / 4, box_height / 4, 48) == pytest.approx(0.5)  # few pixels: one a CSS pixel
+    # The old charts, 8 inches wide at 150 dpi, printed their 8-point labels at about 6.7 points.
+    assert 8 * print_scale(8, 4.5, 150) == pytest.approx(6.7, abs=0.05)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_chart_prints_its_words_at_7_points_or_more_on_a4(charts_style, lang):
+    """Each chart laid out as it is saved (its source line under it), then sized into the A4 print box: tick
+    labels, values, legends, titles and the source line all print at 7 points or more."""
+    for name, (fig, _, source) in every_chart(lang).items():
+        bottom = plots.add_source_line(fig, source, lang)
+        fig.tight_layout(rect=(0, bottom, 1, 1))
+        fig.canvas.draw()
+        sizes = printed_sizes(fig)
+        assert len(sizes) >= 5, name  # the title, ticks and source line at least: the texts are read
+        small = {text: round(size, 2) for text, size in sizes.items() if size < A4_SMALLEST_PT - 1e-6}
+        assert small == {}, name
+        # Drawn at the print box's width and no taller: nothing on the chart is scaled down.
+        width, height = fig.get_size_inches()
+        assert width * 25.4 == pytest.approx(PRINT_WIDTH_MM) and height * 25.4 <= PRINT_HEIGHT_MM + 1e-6, name
+        assert plots.smallest_printed_text(fig)[0] == pytest.approx(min(sizes.values())), name
+
+
+def test_a_chart_that_would_print_small_words_is_refused(charts_style, tmp_path):
+    fig, data, source = plots.eligibility_chart(timelines(), "t", "s", "en")
+    fig.set_size_inches(10, 5)  # larger than the print box: shrunk on paper, its 7.5-point values under 7
+    with pytest.raises(StudyError, match=r"eligibility\.png would print .* under 7 pt"):
+        plots.save_figure(fig, data, "eligibility", tmp_path, source)
+    assert not (tmp_path / "eligibility.png").exists()
+    fig, data, source = plots.eligibility_chart(timelines(), "t", "s", "en")
+    assert plots.save_figure(fig, data, "eligibility", tmp_path, source)[0].is_file()  # at its own size: saved
 
 
 def test_the_targets_chart_does_not_join_counts_of_different_kinds(charts_style):

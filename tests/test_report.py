@@ -15,6 +15,7 @@ import pytest
 from PIL import Image
 
 from divide_study import config
+from divide_study.analysis.chart_files import MM_PER_INCH, PRINT_HEIGHT_MM, PRINT_WIDTH_MM, print_scale
 from divide_study.engine.pipeline import REPORT_FILES, REPORT_TITLE
 from divide_study.i18n import Translator
 from divide_study.language.formats import Formats
@@ -299,6 +300,33 @@ def test_pdf_is_a4_with_a_sensible_page_count_and_no_blank_page(tmp_path: Path, 
     for image in images:
         darkest, _ = Image.open(image).convert("L").getextrema()
         assert darkest < 128, f"{image.name} looks blank"
+
+
+def test_pdf_prints_every_chart_at_the_size_it_was_drawn_for(lang):
+    """Each chart's image prints in the print box the charts are drawn for (``chart_files``), at the scale
+    ``print_scale`` gives its PNG: the scale at which tests/test_chart_editions.py finds every word at 7 points
+    or more. (Read from the PDF: each image's pixels and the resolution it prints at.)"""
+    pdf = require(edition(lang, ".pdf"))
+    if not shutil.which("pdfimages"):
+        pytest.fail("pdfimages (poppler-utils) is needed") if os.environ.get("CI") else pytest.skip("no pdfimages")
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    # page num type width height color comp bpc enc interp object ID x-ppi y-ppi size ratio
+    printed = [row.split() for row in listing.splitlines()[2:] if row.split()[2:3] == ["image"]]
+    charts: dict[tuple[int, int], float] = {}  # a chart's pixels -> the width it should print at, in mm
+    suffixes = [".png"] if lang == "en" else [f".{lang}", ".png"]  # cost_scopes.png, cost_scopes.fr.png
+    for png in sorted(config.FIGURES_DIR.glob("*.png")):
+        if png.suffixes != suffixes:
+            continue  # another edition's chart
+        with Image.open(png) as image:
+            (width, height), dpi = image.size, image.info["dpi"][0]
+        charts[(width, height)] = print_scale(width / dpi, height / dpi, dpi) * width / dpi * MM_PER_INCH
+    assert len(printed) >= 8 and len(charts) >= 8
+    for row in printed:
+        pixels, ppi = (int(row[3]), int(row[4])), float(row[12])
+        assert pixels in charts, (row, sorted(charts))  # the image is one of the edition's charts
+        width_mm = pixels[0] / ppi * MM_PER_INCH
+        assert width_mm == pytest.approx(charts[pixels], rel=0.01), (row, charts[pixels])
+        assert width_mm <= PRINT_WIDTH_MM * 1.01 and pixels[1] / float(row[13]) * MM_PER_INCH <= PRINT_HEIGHT_MM * 1.01
 
 
 def test_no_code_reaches_a_reader_in_any_table(lang):

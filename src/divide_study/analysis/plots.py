@@ -1,6 +1,8 @@
 """One chart style for the study, each chart drawn once per edition, saved as PNG with the CSV behind it.
 
-Charts carry a title that states the finding, units on the axes and a source line underneath. Every word a
+Charts carry a title that states the finding, units on the axes and a source line underneath. Each is drawn at
+the size it prints at in the PDFs (the print box of ``chart_files``), so its sizes in points are the printed
+ones, none under 7 points; one whose words would print smaller is refused when it is saved. Every word a
 reader sees is in the edition's language: sentences through the "charts" gettext catalog, codes through
 labels.csv, numbers through babel (``Formats``): "2 140 €", "11,4", "67 %" in French. Axes are linear: a
 lay reader reads a bar's length as its size, which a log scale breaks. Files are written byte-for-byte
@@ -26,7 +28,14 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-from divide_study.analysis.chart_files import figure_file  # also ``plots.figure_file``, as before
+from divide_study.analysis.chart_files import (  # ``figure_file``: also ``plots.figure_file``, as before
+    MIN_PRINT_PT,
+    MM_PER_INCH,
+    PRINT_HEIGHT_MM,
+    PRINT_WIDTH_MM,
+    figure_file,
+    print_scale,
+)
 from divide_study.data.tables import write_csv_atomic
 from divide_study.errors import StudyError
 from divide_study.i18n import LOCALES, SOURCE_LANGUAGE, Translator
@@ -35,6 +44,7 @@ from divide_study.language.labels import Labels
 
 # The editions every chart is drawn for, English (the source language) first: it writes the CSV.
 EDITIONS = tuple(sorted(LOCALES, key=lambda lang: lang != SOURCE_LANGUAGE))
+KEEP = "\x00"  # stands for a space that ``textwrap`` must not break at
 CONTEXT_COLOUR = "#7a7a7a"  # what is not one of the study's initiatives
 # Each initiative's short name and colour, in the order of initiatives.csv, and the labels of the data's codes
 # (labels.csv): data, set by ``use_style``.
@@ -44,6 +54,33 @@ LABELS: list[pd.DataFrame] = []
 # Okabe–Ito colours for the national panel's dots.
 GREENS = ["#3b8f5a", "#8fc79f", "#c7e3cf"]  # the units of a programme's counts
 PANEL_COLOURS = {"studied": "#0072B2", "same region": "#E69F00", "other": "#9a9a9a"}
+# Every chart is drawn at the size it prints at on A4 (the print box of ``chart_files``) and no taller, so its
+# sizes in points are the printed ones: none under ``MIN_PRINT_PT``.
+PRINT_WIDTH = PRINT_WIDTH_MM / MM_PER_INCH  # inches
+PRINT_HEIGHT = PRINT_HEIGHT_MM / MM_PER_INCH
+DPI = 180  # about 1,200 pixels across: sharp on paper, and on a screen as wide as the report's text
+TITLE_PT = 10  # the finding, bold, over the chart
+AXIS_PT = 8.5  # axis labels, tick labels, the names of bars and lanes
+VALUE_PT = 7.5  # values written beside bars and points, legends
+NOTE_PT = MIN_PRINT_PT  # source lines, labels of crowded charts, side notes
+
+
+def chart_size(height: float) -> tuple[float, float]:
+    """A chart's size in inches: the print box's width and ``height``, at most the box's height (a chart with
+    many rows packs them closer, never prints its words smaller)."""
+    return PRINT_WIDTH, min(height, PRINT_HEIGHT)
+
+
+def smallest_printed_text(fig: plt.Figure, drawn: bool = False) -> tuple[float, str]:
+    """The size in points at which the smallest visible words of ``fig`` print on A4 (their font size times the
+    chart's ``print_scale`` at the saving resolution), and those words. The figure is drawn first (its tick
+    labels written) unless ``drawn`` says it just was (saved, or laid out by ``tight_layout``)."""
+    if not drawn:
+        fig.canvas.draw()
+    scale = print_scale(float(fig.get_figwidth()), float(fig.get_figheight()), plt.rcParams["savefig.dpi"])
+    texts = [t for t in fig.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text().strip()]
+    smallest = min(texts, key=lambda t: t.get_fontsize())
+    return float(smallest.get_fontsize()) * scale, smallest.get_text()
 
 
 def use_style(initiatives: pd.DataFrame | None = None, labels: pd.DataFrame | None = None) -> None:
@@ -61,13 +98,18 @@ def use_style(initiatives: pd.DataFrame | None = None, labels: pd.DataFrame | No
     sns.set_theme(style="whitegrid", context="notebook", font="DejaVu Sans")
     plt.rcParams.update(
         {
-            "figure.figsize": (8, 4.5),
+            "figure.figsize": chart_size(3.8),
             "figure.dpi": 100,
-            "savefig.dpi": 150,
-            "axes.titlesize": 12,
+            "savefig.dpi": DPI,
+            "font.size": AXIS_PT,
+            "axes.titlesize": TITLE_PT,
             "axes.titleweight": "bold",
             "axes.titlelocation": "left",
-            "axes.labelsize": 10,
+            "axes.labelsize": AXIS_PT,
+            "xtick.labelsize": AXIS_PT,
+            "ytick.labelsize": AXIS_PT,
+            "legend.fontsize": VALUE_PT,
+            "legend.title_fontsize": VALUE_PT,
             "axes.formatter.use_locale": False,  # numbers are formatted by babel, per edition, never by the OS
             # Every word of a chart is the data's text, shown as written: matplotlib read a pair of '$' in a name
             # or a label as TeX math ("Gers $5 to $6" drew "Gers 5to6", "$\\frac$" stopped the step with a
@@ -110,8 +152,8 @@ class _Codes:
 def set_title(ax: plt.Axes, title: str) -> None:
     """A finding-stating title over the whole figure, wrapped to its width so it never runs off."""
     fig = ax.get_figure()
-    width = int(fig.get_figwidth() * 9)  # about nine bold 12-pt characters to the inch
-    fig.suptitle(textwrap.fill(title, width), x=0.01, ha="left", fontsize=12, fontweight="bold")
+    width = int(fig.get_figwidth() * 108 / TITLE_PT)  # about 108 / size bold characters to the inch
+    fig.suptitle(textwrap.fill(title, width), x=0.01, ha="left", fontsize=TITLE_PT, fontweight="bold")
 
 
 def _source_name(source: str) -> str:
@@ -152,9 +194,10 @@ def source_from(comparison: pd.DataFrame, metric: str, cpi: bool = True, lang: s
 def add_source_line(fig: plt.Figure, text: str, lang: str = "en") -> float:
     """The source under the chart, wrapped to the figure's width; returns the height it takes (figure share)."""
     _ = translator(lang)
-    lines = textwrap.wrap(_("Source: {source}").format(source=text), int(fig.get_figwidth() * 17))
-    fig.text(0.01, 0.005, "\n".join(lines), ha="left", va="bottom", fontsize=7.5, color="#555555")
-    return (len(lines) * 7.5 * 1.25 + 6) / 72 / fig.get_figheight()
+    # About 120 / size characters to the inch, the widest words' (English) included.
+    lines = textwrap.wrap(_("Source: {source}").format(source=text), int(fig.get_figwidth() * 120 / NOTE_PT))
+    fig.text(0.01, 0.005, "\n".join(lines), ha="left", va="bottom", fontsize=NOTE_PT, color="#555555")
+    return (len(lines) * NOTE_PT * 1.25 + 6) / 72 / fig.get_figheight()
 
 
 def save_figure(
@@ -166,6 +209,12 @@ def save_figure(
     bottom = add_source_line(fig, source, lang)
     fig.tight_layout(rect=(0, bottom, 1, 1))
     png = figures_dir / figure_file(name, lang)
+    printed, words_shown = smallest_printed_text(fig, drawn=True)  # laid out: its tick labels are written
+    if printed < MIN_PRINT_PT - 1e-6:
+        raise StudyError(
+            f"the chart {png.name} would print {words_shown!r} at {printed:.1f} pt on A4, under "
+            f"{MIN_PRINT_PT:g} pt: draw its words larger or the chart no larger than its print box (plots.chart_size)"
+        )
     fig.savefig(png, format="png", metadata={"Software": "divide-study"})
     if lang != SOURCE_LANGUAGE:
         return [png]
@@ -209,8 +258,10 @@ def _axis_format(axis, format_value: Callable[[float], str]) -> None:
 
 
 def _year_axis(axis) -> None:
-    """Years on an axis: every other year, without grouping (2 014 is not a year)."""
-    axis.set_major_locator(matplotlib.ticker.MultipleLocator(2))
+    """Years on an axis: every other year, every fifth over more than twenty (so that they stay apart at the
+    print size), without grouping (2 014 is not a year)."""
+    low, high = axis.get_view_interval()
+    axis.set_major_locator(matplotlib.ticker.MultipleLocator(2 if high - low <= 20 else 5))
     axis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda value, _position: f"{value:.0f}"))
 
 
@@ -269,14 +320,14 @@ def per_unit_chart(
         _("{name}\n({nature}, {years})").format(name=_label(i), nature=natures[i], years=years)
         for i, years in zip(long["initiative"], long["spending_years"], strict=True)
     ]
-    fig, ax = plt.subplots()
+    fig, ax = plt.subplots(figsize=chart_size(3.8))
     sns.barplot(data=long, x="name", y="value", hue="euros", ax=ax, palette=["#9cc3e4", "#1b6ca8"])
     for container in ax.containers:
-        ax.bar_label(container, labels=[euros(v, lang) for v in container.datavalues], fontsize=8, padding=2)
+        ax.bar_label(container, labels=[euros(v, lang) for v in container.datavalues], fontsize=VALUE_PT, padding=2)
     set_title(ax, title)
     ax.set(xlabel="", ylabel=ylabel)
     _axis_format(ax.yaxis, lambda v: fmt.euros(v))
-    ax.legend(title="", fontsize=8, loc="upper right")
+    ax.legend(title="", fontsize=VALUE_PT, loc="upper right")
     ax.margins(y=0.15)
     return fig, data, source
 
@@ -293,10 +344,12 @@ def cost_per_mbit_chart(comparison: pd.DataFrame, title: str, source: str, lang:
     names = [
         _("{name}\n{speed} Mbit/s").format(name=_label(i), speed=fmt.number(speeds[i])) for i in per_mbit["initiative"]
     ]
-    fig, ax = plt.subplots(figsize=(8, 1.6 + 0.75 * len(per_mbit)))
+    fig, ax = plt.subplots(figsize=chart_size(1.5 + 0.65 * len(per_mbit)))
     ax.barh(names, per_mbit["value_constant"], color=[_colour(i) for i in per_mbit["initiative"]], height=0.6)
     for k, value in enumerate(per_mbit["value_constant"]):
-        ax.annotate(euros(value, lang), (value, k), xytext=(4, 0), textcoords="offset points", va="center", fontsize=9)
+        ax.annotate(
+            euros(value, lang), (value, k), xytext=(4, 0), textcoords="offset points", va="center", fontsize=AXIS_PT
+        )
     ax.invert_yaxis()
     ax.set_xlim(0, per_mbit["value_constant"].max() * 1.15)
     _axis_format(ax.xaxis, lambda v: fmt.euros(v))
@@ -329,7 +382,7 @@ def eligibility_chart(timelines: pd.DataFrame, title: str, source: str, lang: st
     joined: their sources count inhabitants, dwellings or plugs, of the network's zone or of the département, and
     a count dated by its year alone sits mid-year, so a line between them would draw a path none of them shows."""
     _, fmt = words(lang)
-    fig, ax = plt.subplots()
+    fig, ax = plt.subplots(figsize=chart_size(3.8))
     for initiative, line in timelines.groupby("initiative", sort=False):
         achieved = line[line["kind"] == "achieved"].sort_values("year")  # drawn in date order
         target = line[line["kind"] == "target"]
@@ -353,14 +406,14 @@ def eligibility_chart(timelines: pd.DataFrame, title: str, source: str, lang: st
                 textcoords="offset points",
                 xytext=(0, -13) if close else (0, 7),
                 ha="center",
-                fontsize=8,
+                fontsize=VALUE_PT,
                 color=colour,
             )
         ax.scatter(
             target["year"],
             target["share"],
             marker="*",
-            s=160,
+            s=130,
             color=colour,
             edgecolor="black",
             linewidth=0.5,
@@ -372,19 +425,8 @@ def eligibility_chart(timelines: pd.DataFrame, title: str, source: str, lang: st
     ax.set_xlim(int(timelines["year"].min()) - 0.3, int(timelines["year"].max()) + 1)
     _year_axis(ax.xaxis)
     _axis_format(ax.yaxis, lambda v: fmt.share(v))
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=VALUE_PT, loc="lower right")
     return fig, timelines, source
-
-
-# Label heights tried for a milestone, in points from its lane: nearest first, above then below.
-MILESTONE_LEVELS = tuple(level for step in range(7) for level in (10 + 11 * step, -17 - 11 * step))
-
-
-def _overlaps(box, others, pad: float = 20) -> bool:
-    return any(
-        box.x0 - pad < o.x1 and o.x0 - pad < box.x1 and box.y0 - pad / 2 < o.y1 and o.y0 - pad / 2 < box.y1
-        for o in others
-    )
 
 
 def _text_extent(label: matplotlib.text.Annotation, renderer):
@@ -393,57 +435,88 @@ def _text_extent(label: matplotlib.text.Annotation, renderer):
     return matplotlib.text.Text.get_window_extent(label, renderer)
 
 
+MILESTONE_ROW = 0.19  # inches per event: a line of words at ``VALUE_PT`` and room between lines
+MILESTONE_GAP = 0.7  # rows between one initiative's events and the next's
+
+
 def milestones_chart(events: pd.DataFrame, title: str, source: str, lang: str = "en") -> ChartResult:
-    """Each initiative's dated events on its own lane, each label at the nearest height where it overlaps no
-    other (measured, not guessed); the events' words are the data's (``event``)."""
+    """Each initiative's dated events in date order, one line each, grouped under its name: the point at its
+    date, its words beside it (the data's ``event``), rightwards, or leftwards where the right has not the room;
+    a band in the initiative's colour spans its first to its last event. One line per event, so no words cover
+    others at the size they print (the print box holds some 25 lines; more would close up)."""
     _, fmt = words(lang)
     present = list(dict.fromkeys(events["initiative"]))
     order = [i for i in NAMES if i in present] + [i for i in present if i not in NAMES]
-    fig, ax = plt.subplots(figsize=(9.5, 1.6 + 1.5 * len(order)))
+    rows = len(events) + MILESTONE_GAP * (len(order) - 1)
+    fig, ax = plt.subplots(figsize=chart_size(1.35 + MILESTONE_ROW * rows))
     first, last = float(events["year"].min()), float(events["year"].max())
     ax.set_xlim(first - 1, last + 1)
-    ax.set_ylim(-1, len(order) - 0.3)
-    ax.set_yticks(range(len(order)), [_label(i) for i in order])
+    ax.set_ylim(rows - 0.4, -0.6)  # the first initiative on top
     set_title(ax, title)
     ax.set(xlabel=_("year"))
     _year_axis(ax.xaxis)
-    ax.grid(axis="y", visible=False)
-    fig.tight_layout()  # the axes' final width, so that the labels' measured extents hold
-    renderer, placed = fig.canvas.get_renderer(), []
-    for lane, initiative in enumerate(order):
-        rows = events[events["initiative"] == initiative].sort_values("year", kind="stable")
-        ax.scatter(rows["year"], [lane] * len(rows), color=_colour(initiative), s=40, zorder=3)
-        ax.hlines(lane, rows["year"].min(), rows["year"].max(), color=_colour(initiative), alpha=0.4)
-        for row in rows.to_dict("records"):
-            # Labels at the ends of the time axis run inwards, so that none leaves the figure.
-            where = (row["year"] - first) / max(last - first, 1)
-            align = "left" if where < 0.15 else "right" if where > 0.85 else "center"
-            shift = {"left": -4, "right": 4, "center": 0}[align]
+    ax.grid(visible=False)  # each event says its date: no line runs behind its words
+    y, centres, labels = 0.0, [], []
+    for initiative in order:
+        lane = events[events["initiative"] == initiative].sort_values("year", kind="stable")
+        ys = [y + k for k in range(len(lane))]
+        colour = _colour(initiative)
+        start, end = lane["year"].min(), lane["year"].max()
+        ax.add_patch(
+            matplotlib.patches.Rectangle(
+                (start, ys[0] - 0.45), end - start, len(ys) - 0.1, color=colour, alpha=0.15, lw=0, zorder=1
+            )
+        )
+        ax.scatter(lane["year"], ys, color=colour, s=30, zorder=3)
+        for row, at in zip(lane.to_dict("records"), ys, strict=True):
             label = ax.annotate(
                 _("{date}: {event}").format(date=fmt.date(row["date"]), event=row["event"]),
-                (row["year"], lane),
+                (row["year"], at),
+                xytext=(5, 0),
                 textcoords="offset points",
-                xytext=(shift, MILESTONE_LEVELS[0]),
-                ha=align,
-                fontsize=7,
-                zorder=4,  # over every connecting line, on a white ground that hides the lines passing behind
-                bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
+                ha="left",
+                va="center",
+                fontsize=VALUE_PT,
+                zorder=4,
             )
-            label.set_in_layout(False)  # placed inside the axes, whose width must not change once measured
-            for level in MILESTONE_LEVELS:
-                label.xyann = (shift, level)
-                if not _overlaps(_text_extent(label, renderer), placed):
-                    break
-            placed.append(_text_extent(label, renderer))
-            ax.annotate(
-                "",
-                (row["year"], lane),
-                textcoords="offset points",
-                xytext=label.xyann,
-                arrowprops={"arrowstyle": "-", "color": "#aaaaaa", "lw": 0.5},
-                zorder=2,
-            ).set_in_layout(False)
+            label.set_in_layout(False)  # kept inside the axes below, not by shrinking them
+            labels.append(label)
+        centres.append((ys[0] + ys[-1]) / 2)
+        y = ys[-1] + 1 + MILESTONE_GAP
+    ax.set_yticks(centres, [_label(i) for i in order])
+    ax.tick_params(axis="y", length=0)
+    fig.tight_layout()  # the axes' final width, so that the words' measured extents hold
+    _keep_inside(ax, labels)
     return fig, events, source
+
+
+def _keep_inside(ax: plt.Axes, labels: list[matplotlib.text.Annotation]) -> None:
+    """Turn leftwards each label written rightwards of its point that would leave the axes; if it leaves them
+    that way too, on the side with more room, wrapped to that room."""
+    fig = ax.get_figure()
+    renderer, frame, pad = fig.canvas.get_renderer(), ax.get_window_extent(), 8 * fig.dpi / 72
+    for label in labels:
+        box = _text_extent(label, renderer)
+        point = ax.transData.transform(label.xy)[0]
+        right, left = frame.x1 - pad - point, point - pad - frame.x0  # the room on either side
+        needed = box.x1 - point  # from the point to the words' far end
+        if needed <= right:
+            continue
+        leftwards = needed <= left or left > right
+        room = left if leftwards else right
+        if needed > room:
+            text = label.get_text()
+            label.set_text(textwrap.fill(text, max(int(len(text) * (room - box.x0 + point) / box.width), 12)))
+        if leftwards:
+            label.xyann = (-label.xyann[0], label.xyann[1])
+            label.set_ha("right")
+
+
+def _bar_name(_: Translator, what: str, date: str, width: int = 40) -> str:
+    """A bar's name, "what (date)", wrapped to ``width`` characters with its date kept whole: the bars keep
+    their width at the print size, however long the data's words."""
+    whole = date.replace(" ", KEEP)  # no line breaks inside the date; its spaces put back once wrapped
+    return textwrap.fill(_("{what} ({date})").format(what=what, date=whole), width).replace(KEEP, " ")
 
 
 def cost_scopes_chart(costs: pd.DataFrame, title: str, source: str, lang: str = "en") -> ChartResult:
@@ -455,21 +528,25 @@ def cost_scopes_chart(costs: pd.DataFrame, title: str, source: str, lang: str = 
     codes = _Codes(lang)
     data = costs.copy()
     hedge = data["qualifier"].map({"at_least": "≥ ", "approx": "≈ "}).fillna("")
-    data["label"] = [
-        _("{what} ({date})").format(what=f"{h}{what}", date=fmt.date(str(as_of)))
-        for h, what, as_of in zip(hedge, data["what"], data["as_of"], strict=True)
-    ]
-    drawn = data.assign(scope=[codes("scope", s) for s in data["scope"]])
-    fig, ax = plt.subplots(figsize=(9, 4.8))
+    what = [f"{h}{w}" for h, w in zip(hedge, data["what"], strict=True)]
+    dates = [fmt.date(str(as_of)) for as_of in data["as_of"]]
+    data["label"] = [_("{what} ({date})").format(what=w, date=d) for w, d in zip(what, dates, strict=True)]
+    # A description can be long ("≈ phase 2 investment (7,000 km more network) (2022)"): wrapped.
+    drawn = data.assign(
+        scope=[codes("scope", s) for s in data["scope"]],
+        label=[_bar_name(_, w, d) for w, d in zip(what, dates, strict=True)],
+    )
+    fig, ax = plt.subplots(figsize=chart_size(1.7 + 0.45 * len(data)))
     sns.barplot(data=drawn, y="label", x="amount_eur", hue="scope", dodge=False, palette="colorblind", ax=ax)
     for container in ax.containers:
         ax.bar_label(
-            container, labels=[euros(v, lang) if v == v else "" for v in container.datavalues], fontsize=8, padding=2
+            container,
+            labels=[euros(v, lang) if v == v else "" for v in container.datavalues],
+            fontsize=VALUE_PT,
+            padding=2,
         )
-    ax.legend(
-        title=_("scope the study reads"), fontsize=8, title_fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1)
-    )
-    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(3))
+    ax.legend(title=_("scope the study reads"), loc="upper right", bbox_to_anchor=(1, -0.2), ncol=3, frameon=False)
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4))
     _axis_format(ax.xaxis, lambda v: euros(v, lang))
     set_title(ax, title)
     ax.set(xlabel=_("euros, nominal (each of its own year)"), ylabel="")
@@ -487,7 +564,7 @@ def models_chart(
     _, fmt = words(lang)
     codes = _Codes(lang)
     data = models[["initiative", "name", "model", "cost_per_premise", "public_money_per_premise"]].copy()
-    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.8 * len(data)))
+    fig, ax = plt.subplots(figsize=chart_size(1.2 + 0.75 * len(data)))
     bars = (
         ("cost_per_premise", _("all money, per plug"), "#56b4e9", -0.2),
         ("public_money_per_premise", _("public money, per plug"), "#0072b2", 0.2),
@@ -507,7 +584,7 @@ def models_chart(
                 xytext=(3, 0),
                 textcoords="offset points",
                 va="center",
-                fontsize=8,
+                fontsize=VALUE_PT,
                 style="normal" if cited else "italic",
             )
     # A model's label can be a phrase ("public body: works contract, then …"): wrapped, so the bars keep their width.
@@ -521,9 +598,9 @@ def models_chart(
     set_title(ax, title)
     ax.set(xlabel=_("euros per plug, nominal (each of its own years and scope)"), ylabel="")
     _axis_format(ax.xaxis, lambda v: fmt.euros(v))
-    ax.set_xlim(0, data[["cost_per_premise", "public_money_per_premise"]].max().max() * 1.55)  # room for the nature
+    ax.set_xlim(0, data[["cost_per_premise", "public_money_per_premise"]].max().max() * 1.7)  # room for the nature
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5))  # French euros ("1 500 €") are wide
-    ax.legend(fontsize=8, loc="best")  # where it covers the fewest bars
+    ax.legend(fontsize=VALUE_PT, loc="best")  # where it covers the fewest bars
     return fig, data, source
 
 
@@ -535,25 +612,27 @@ def newcomers_chart(
     _, fmt = words(lang)
     codes = _Codes(lang)
     data = outcomes.copy()
-    data["label"] = [
-        _("{what} ({date})").format(what=str(what).replace("_", " "), date=fmt.date(str(as_of)))
-        for what, as_of in zip(data["what"], data["as_of"], strict=True)
-    ]
-    drawn = data.assign(unit=[codes("unit", u) for u in data["unit"]])
-    fig, ax = plt.subplots()
+    what = [str(w).replace("_", " ") for w in data["what"]]
+    dates = [fmt.date(str(as_of)) for as_of in data["as_of"]]
+    data["label"] = [_("{what} ({date})").format(what=w, date=d) for w, d in zip(what, dates, strict=True)]
+    drawn = data.assign(
+        unit=[codes("unit", u) for u in data["unit"]],
+        label=[_bar_name(_, w, d, 32) for w, d in zip(what, dates, strict=True)],
+    )
+    fig, ax = plt.subplots(figsize=chart_size(1.9 + 0.45 * len(data)))
     sns.barplot(
         data=drawn, y="label", x="count", hue="unit", dodge=False, ax=ax, palette=GREENS[: drawn["unit"].nunique()]
     )
     for container in ax.containers:
-        ax.bar_label(container, labels=[fmt.number(v) for v in container.datavalues], fontsize=8, padding=2)
+        ax.bar_label(container, labels=[fmt.number(v) for v in container.datavalues], fontsize=VALUE_PT, padding=2)
     # The people-equivalent where it differs from the count (families turned into people), with its value.
-    converted = data["people_equivalent"].notna() & (data["people_equivalent"] != data["count"])
-    equivalent = data[converted]
+    converted = drawn["people_equivalent"].notna() & (drawn["people_equivalent"] != drawn["count"])
+    equivalent = drawn[converted]
     ax.scatter(
         equivalent["people_equivalent"],
         equivalent["label"],
         marker="|",
-        s=300,
+        s=250,
         color="black",
         zorder=3,
         label=_("people-equivalent ({persons} per family)").format(
@@ -567,12 +646,12 @@ def newcomers_chart(
             xytext=(5, 0),
             textcoords="offset points",
             va="center",
-            fontsize=8,
+            fontsize=VALUE_PT,
         )
     set_title(ax, title)
     ax.set(xlabel=_("count (unit as each source states it)"), ylabel="")
     _axis_format(ax.xaxis, lambda v: fmt.number(v))
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, frameon=False)
+    ax.legend(fontsize=VALUE_PT, loc="upper right", bbox_to_anchor=(1, -0.24), ncol=2, frameon=False)
     ax.set_xlim(0, max(data["count"].max(), data["people_equivalent"].max()) * 1.15)
     return fig, data, source
 
@@ -603,28 +682,30 @@ def _setting_label(assumption: str, setting: object, codes: _Codes) -> str:
 
 def _fit_labels(ax: plt.Axes, labels: list[tuple[matplotlib.text.Annotation, float, str]], central: float) -> None:
     """Widen the axis to the right just enough for the labels past the bars' high ends (their widths measured),
-    then move any label that would leave the axes on the left (a low end near zero) over its bar."""
-    renderer, frame = ax.get_figure().canvas.get_renderer(), ax.get_window_extent()
+    then move any label that would leave the axes on the left (a low end near zero) over its bar, or under it
+    where the bar is shorter than its words."""
+    fig = ax.get_figure()
+    renderer, frame = fig.canvas.get_renderer(), ax.get_window_extent()
     left, right = ax.get_xlim()
     for label, _, align in labels:
-        if align == "right":  # written rightwards from a high end: (end - left) / span * width + its width fits
-            room = (
-                frame.width
-                - (_text_extent(label, renderer).x1 - frame.x0 - (label.xy[0] - left) / (right - left) * frame.width)
-                - 8
-            )
+        if align == "right":  # written rightwards from a high end: (end - left) / span * width + its reach fits
+            reach = _text_extent(label, renderer).x1 - ax.transData.transform(label.xy)[0]  # before widening
+            room = frame.width - reach - 8
             right = max(right, left + (label.xy[0] - left) * frame.width / max(room, frame.width * 0.2))
     ax.set_xlim(left, right)
+    bottom, top = ax.get_ylim()
+    half_bar = 0.3 * frame.height / abs(bottom - top) * 72 / fig.dpi  # half a bar's height (0.6 rows), in points
     for label, inside_offset, inside_align in labels:
         box = _text_extent(label, renderer)
         if box.x0 >= frame.x0:
             continue
         # Over its bar when the bar is long enough for the words, else under the bar, from its end.
         bar = abs(central - label.xy[0]) / (right - left) * frame.width
-        if bar > box.width + 2 * abs(inside_offset):
+        if bar > box.width + 2 * abs(inside_offset) * fig.dpi / 72:
             label.xyann = (inside_offset, 0)
         else:
-            label.xyann = (0, -13)
+            label.xyann = (0, -half_bar - 1)
+            label.set_va("top")
         label.set_ha(inside_align)
 
 
@@ -641,7 +722,7 @@ def tornado_chart(frame: pd.DataFrame, title: str, xlabel: str, source: str, lan
             assumptions=", ".join(still)
         )
     frame = frame[moves].reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(8, 1.8 + 0.75 * len(frame)))
+    fig, ax = plt.subplots(figsize=chart_size(1.6 + 0.65 * len(frame)))
     central = frame["central"].iloc[0]
     low, high = min(frame["low"].min(), 0), frame["high"].max()
     # The axis starts at zero so that lengths read true; ``_fit_labels`` widens it for the labels.
@@ -661,7 +742,13 @@ def tornado_chart(frame: pd.DataFrame, title: str, xlabel: str, source: str, lan
                     setting=_setting_label(row.assumption, setting, codes), ratio=times(end, lang)
                 )
                 label = ax.annotate(
-                    text, (end, k), xytext=(offset, 0), textcoords="offset points", ha=align, va="center", fontsize=7
+                    text,
+                    (end, k),
+                    xytext=(offset, 0),
+                    textcoords="offset points",
+                    ha=align,
+                    va="center",
+                    fontsize=NOTE_PT,
                 )
                 label.set_in_layout(False)  # kept inside the axes by ``_fit_labels``, not by shrinking them
                 labels.append((label, -offset, "left" if align == "right" else "right"))
@@ -673,11 +760,11 @@ def tornado_chart(frame: pd.DataFrame, title: str, xlabel: str, source: str, lan
         textcoords="offset points",
         ha="left",
         va="center",
-        fontsize=8,
+        fontsize=VALUE_PT,
         fontweight="bold",
     )
     ax.set_yticks(range(len(frame)), [_assumption_label(a, codes) for a in frame["assumption"]])
-    ax.tick_params(axis="y", labelsize=9)
+    ax.tick_params(axis="y", labelsize=AXIS_PT)
     ax.grid(axis="y", visible=False)
     _axis_format(ax.xaxis, lambda v: _tick_times(v, lang) if v >= 0 else "")
     set_title(ax, title)
@@ -730,7 +817,7 @@ def national_panel_chart(dots: pd.DataFrame, title: str, quarter: str, lang: str
     """Every metropolitan département as a dot: how rural it is against how far fibre reached its public zone,
     both on linear axes from zero (most départements had next to nothing by then, and the chart says so)."""
     _, fmt = words(lang)
-    fig, ax = plt.subplots(figsize=(8, 5.2))
+    fig, ax = plt.subplots(figsize=chart_size(4.4))
     for group in ("other", "same region", "studied"):
         rows = dots[dots["group"] == group]
         label = {
@@ -755,7 +842,7 @@ def national_panel_chart(dots: pd.DataFrame, title: str, quarter: str, lang: str
             xytext=(0, 22 + 14 * (k % 2)),
             textcoords="offset points",
             ha="center",
-            fontsize=10,
+            fontsize=AXIS_PT,
             fontweight="bold",
             color=PANEL_COLOURS["studied"],
             arrowprops={"arrowstyle": "-", "color": PANEL_COLOURS["studied"], "lw": 0.8},
@@ -770,7 +857,7 @@ def national_panel_chart(dots: pd.DataFrame, title: str, quarter: str, lang: str
             quarter=quarter_text(quarter, lang)
         )
     )
-    ax.legend(loc="upper right", fontsize=8, frameon=True)
+    ax.legend(loc="upper right", fontsize=VALUE_PT, frameon=True)
     set_title(ax, title)
     source = _(
         "ARCEP, FTTH deployment by commune, {quarter}; {count} metropolitan départements. Public-initiative zone: "
@@ -824,7 +911,7 @@ def fibre_series_chart(
     from matplotlib import dates
 
     _, fmt = words(lang)
-    fig, ax = plt.subplots(figsize=(8, 5.4))
+    fig, ax = plt.subplots(figsize=chart_size(4.5))
     lines = lines.assign(day=pd.to_datetime(lines["quarter_end"]))
     for _code, rows in lines[lines["role"] == "other"].groupby("department"):
         ax.plot(rows["day"], rows["share"], color="#b5b5b5", lw=0.6, alpha=0.7, zorder=1)
@@ -869,7 +956,7 @@ def fibre_series_chart(
             (end_day, share),
             xytext=(-8, -9 + 13 * k),
             textcoords="offset points",
-            fontsize=8.5,
+            fontsize=VALUE_PT,
             color=colour,
             fontweight="bold",
             ha="right",
@@ -899,7 +986,7 @@ def fibre_series_chart(
             (last_day, share),
             xytext=(last_day + pd.Timedelta(days=25), y),
             textcoords="data",
-            fontsize=9,
+            fontsize=AXIS_PT,
             fontweight="bold",
             color=colour,
             va="center",
@@ -914,7 +1001,7 @@ def fibre_series_chart(
         ha="center",
         va="center",
         rotation=90,
-        fontsize=8,
+        fontsize=NOTE_PT,
         color="#777777",
     )
     ax.text(
@@ -922,7 +1009,7 @@ def fibre_series_chart(
         0.04,
         _("end point\n{month}").format(month=fmt.date(endpoint["as_of"].iloc[0][:7])),
         ha="center",
-        fontsize=8,
+        fontsize=NOTE_PT,
         color="#555555",
     )
     basis_day = pd.Timestamp("2020-01-01")
@@ -931,7 +1018,7 @@ def fibre_series_chart(
         basis_day + pd.Timedelta(days=20),
         0.015,
         _("premises counted\non a new basis"),
-        fontsize=7.5,
+        fontsize=NOTE_PT,
         color="#555555",
         va="bottom",
     )
@@ -943,7 +1030,7 @@ def fibre_series_chart(
     ax.xaxis.set_major_formatter(dates.DateFormatter("%Y"))
     ax.set_xlim(lines["day"].min() - pd.Timedelta(days=60), end_day + pd.Timedelta(days=150))
     ax.set_ylabel(_("share of all the département's premises\nable to connect to FTTH (quarter's end)"))
-    ax.legend(loc="upper left", fontsize=8, frameon=True)
+    ax.legend(loc="upper left", fontsize=NOTE_PT, frameon=True)
     last_quarter = lines["quarter"].max()
     studied_ends = ", ".join(
         _("{department} {share}").format(department=name, share=fmt.share(share)) for share, name, _c in ends[::-1]

@@ -22,6 +22,7 @@ from typing import Any
 
 import nbformat
 
+from divide_study.analysis.chart_files import PRINT_HEIGHT_MM, PRINT_WIDTH_MM
 from divide_study.data.tables import write_text_atomic
 from divide_study.errors import StudyError
 from divide_study.i18n import Translator
@@ -144,6 +145,8 @@ def to_html(
             "parameters, the data and the code this edition was built from, so that anyone can build it again."
         ),
     }
+    # The box every chart prints in, from the one place it is written (the charts are drawn to it).
+    notebook.metadata["study_print"] = {"width_mm": PRINT_WIDTH_MM, "height_mm": PRINT_HEIGHT_MM}
     if stamp:
         notebook.metadata["study_stamp"] = {
             **stamp,
