@@ -594,7 +594,7 @@ def test_every_entry_of_the_panel_section_walks_down_to_a_primary_source():
         visible = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section))
         if edition.name == "rapport.html":
             assert (
-                re.search(r"36\s*\u1d49 sur 91 départements", visible)
+                re.search(r"36\s*\u1d49 sur les 91 départements dotés d'une telle zone", visible)
                 and "cohérent avec les données de 2018" in visible
             )
             claims = pd.read_csv(config.PROCESSED_DIR / "press_claims.csv")
@@ -602,7 +602,10 @@ def test_every_entry_of_the_panel_section_walks_down_to_a_primary_source():
                 visible = visible.replace(speaker, "")
             assert not english_words(visible), english_words(visible)
         else:
-            assert re.search(r"36\s*th of 91 départements", visible) and "consistent with the 2018 data" in visible
+            assert (
+                re.search(r"36\s*th of the 91 départements with such a zone", visible)
+                and "consistent with the 2018 data" in visible
+            )
 
 
 def test_the_codes_the_analyses_write_have_labels_in_both_languages():

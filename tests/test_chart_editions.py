@@ -272,7 +272,7 @@ def test_french_charts_write_numbers_the_french_way(charts_style):
     tornado_text = chart_text(charts["tornado"], "fr")
     assert f"0,6{NNBSP}×" in tornado_text and f"28{NNBSP}×" in tornado_text
     panel = chart_text(charts["panel"], "fr")
-    assert f"1,9{NBSP}%" in panel and "36\u1d49 sur 91" in panel and "T1 2018" in panel and "mars 2018" in panel
+    assert f"1,9{NBSP}%" in panel and "36\u1d49 sur les 91" in panel and "T1 2018" in panel and "mars 2018" in panel
     # No English grouping or decimal point in any French number.
     for name, chart in charts.items():
         assert not re.search(r"\d,\d{3}\b|\d\.\d", chart_text(chart, "fr")), name
@@ -282,7 +282,7 @@ def test_english_charts_keep_english_numbers(charts_style):
     charts = every_chart("en")
     assert "€2,870" in chart_text(charts["per_unit"], "en")
     panel = chart_text(charts["panel"], "en")
-    assert "1.9%" in panel and "36th of 91" in panel and "Q1 2018" in panel
+    assert "1.9%" in panel and "36th of the 91" in panel and "Q1 2018" in panel
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])

@@ -121,7 +121,7 @@ def test_the_decision_table_says_whose_money_each_amount_holds_and_refuses_to_co
     # Words holding digits (a contract's phase) and the risks are words; whose money it is links its amount.
     assert list(words["A"]) == [True, False, False, True, False, False, False, False, False, True, True]
     # What was achieved says when it was counted: a count after the deadline shows as one.
-    assert by_row.loc["latest achieved by then", "B"] == "51%"
+    assert by_row.loc["latest own count by then, as its source counts", "B"] == "51%"
     assert by_row.loc["date of the count", "B"] == "November 2022"
     assert keys.loc[2, "A"] == "compare.a.money.a_public_money_2017"
 
@@ -207,3 +207,78 @@ def test_the_teleworkers_among_a_count_are_read_from_its_rows_note_or_refused_na
     reworded = external.assign(note=["", "47 villages, teleworkers among them"])
     with pytest.raises(DataError, match=r"row 2.*column 'note'.*teleworkers|teleworkers.*row 2.*column 'note'"):
         note_number(reworded, "soho_solo|people settled (incl. families)|2014", TELEWORKERS_AMONG, "teleworkers")
+
+
+def test_one_funders_money_per_plug_and_the_state_series_are_shown_with_what_still_differs():
+    # Public money of different funders as a whole; the Département's own money in both, each with its nature and
+    # scope (a lower bound says so); and each own target on the State's series, one count for both.
+    shown, keys, words = decision_table(
+        models("state;departement", "departement"),
+        ["a", "b"],
+        CONTRACTS,
+        Labels(LABELS, "en"),
+        lambda t, c: t,
+        {},
+        {"a": "budget", "b": "planned"},
+        same_funder=(
+            "departement",
+            {
+                "a": {
+                    "per_premise": 250.0,
+                    "qualifier": "at_least",
+                    "nature": "put in",
+                    "scope": "phase 1",
+                    "key": "k.a",
+                },
+                "b": {
+                    "per_premise": 202.9,
+                    "qualifier": "exact",
+                    "nature": "planned",
+                    "scope": "the zone",
+                    "key": "k.b",
+                },
+            },
+        ),
+        on_series={"a": (0.49, "s.a"), "b": (0.7167, "s.b")},
+    )
+    by_row = shown.set_index("indicator")
+    own = by_row.loc["the Département's own money per plug (€, nominal)"]
+    assert list(own) == ["at least 250 (put in, phase 1)", "203 (planned, the zone)"]
+    row = list(by_row.index).index("the Département's own money per plug (€, nominal)")
+    assert list(keys.iloc[row]) == ["k.a", "k.b"] and not words.iloc[row].any()
+    series = "the State's series for the whole département, in the quarter holding the due date"
+    assert list(by_row.loc[series]) == ["49%", "72%"]
+    assert list(keys.iloc[list(by_row.index).index(series)]) == ["s.a", "s.b"]
+    # Without them, no such rows.
+    plain = decision_table(
+        models("state;departement", "departement"),
+        ["a", "b"],
+        CONTRACTS,
+        Labels(LABELS, "en"),
+        lambda t, c: t,
+        {},
+        {"a": "budget", "b": "planned"},
+    )[0]
+    assert series not in set(plain["indicator"]) and len(plain) == len(shown) - 2
+
+
+def test_another_launch_year_is_read_from_its_rows_note_or_refused_naming_the_cell():
+    from divide_study.errors import DataError
+    from divide_study.report.sections import LAUNCH_FROM, note_number
+
+    external = pd.DataFrame(
+        {
+            "topic": ["soho_solo"],
+            "figure": ["programme launch year"],
+            "as_of": ["2018-03-28"],
+            "note": ["an EU pilot preceded it; the CCI ran it alone from 2007 per other sources"],
+        }
+    )
+    assert note_number(external, "soho_solo|programme launch year|2018-03-28", LAUNCH_FROM, "a year") == (1, 2007.0)
+    with pytest.raises(DataError, match=r"row 1.*column 'note'|column 'note'.*row 1"):
+        note_number(
+            external.assign(note="an EU pilot preceded it"),
+            "soho_solo|programme launch year|2018-03-28",
+            LAUNCH_FROM,
+            "a year",
+        )

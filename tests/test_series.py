@@ -308,9 +308,9 @@ def test_a_target_due_after_the_series_ends_is_missed_only_when_a_later_end_poin
     assert missed["verdict"] == "target_missed" and missed["quarter"] == "" and missed["series_value"] == 0.949
     # Reached by the end point: when is unknown, so it cannot be checked.
     done = pd.Series({"ftth_share": 0.998, "as_of": "2026-06-30"})
-    assert series.check_target(claim(claimed=1.0, as_of="2025-12-31", tolerance_points=0.5), GERS, done)[
-        "verdict"
-    ] == ("cannot_be_checked")
+    assert series.check_target(claim(claimed=1.0, as_of="2025-12-31", tolerance_points=0.5), GERS, done)["verdict"] == (
+        "cannot_be_checked"
+    )
     # An end point before the due date says nothing of it; without one the quarter is simply not covered.
     early = pd.Series({"ftth_share": 0.5, "as_of": "2024-06-30"})
     for point in (early, None):

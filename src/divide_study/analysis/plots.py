@@ -566,7 +566,7 @@ def models_chart(
     data = models[["initiative", "name", "model", "cost_per_premise", "public_money_per_premise"]].copy()
     fig, ax = plt.subplots(figsize=chart_size(1.2 + 0.75 * len(data)))
     bars = (
-        ("cost_per_premise", _("all money, per plug"), "#56b4e9", -0.2),
+        ("cost_per_premise", _("the network's cost, per plug"), "#56b4e9", -0.2),
         ("public_money_per_premise", _("public money, per plug"), "#0072b2", 0.2),
     )
     natures = _costs_worded(natures, data.loc[data["cost_per_premise"].notna(), "initiative"], "models chart")
@@ -802,7 +802,7 @@ def national_panel_title(place: pd.DataFrame, quarter: str, lang: str = "en") ->
         region_note = _("{rank} in its region by plugs").format(rank=ordinal(first["rank_in_region"], lang))
     return _(
         "{department}: by {date} fibre could reach {share} of the dwellings of its public-initiative zone, "
-        "{region_note}, but {rank} of {count} départements"
+        "{region_note}, but {rank} of the {count} départements with such a zone"
     ).format(
         department=first["department_name"],
         date=fmt.date(quarter_month(quarter)),

@@ -153,7 +153,7 @@ def target_rows(points: list[dict], external: pd.DataFrame, initiative: str) -> 
     ]
     goals += [
         {
-            # The goal without its closing "by": the year is the next column ("…in very high speed by" ended mid-phrase).
+            # The goal without its closing "by": the year is the next column ("…very high speed by" ended mid-phrase).
             "target": f"national plan: {r['figure'].removesuffix(' by')}",
             "by": str(int(r["value"])),
             "target_share": 1.0,

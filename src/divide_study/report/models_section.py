@@ -192,7 +192,7 @@ def report_section(
         if row["cost_per_premise"] == row["cost_per_premise"]:
             all_money = report.quote(f"{key}.cost_per_premise_nominal", "{:,.0f} €", unit="EUR_per_premise")
             text = _(
-                "{sentence}; against {all_money} per plug of all money, public and private ({nature}, nominal)"
+                "{sentence}; the network's cost comes to {all_money} per plug ({nature}, nominal), whoever pays it"
             ).format(sentence=text, all_money=all_money, nature=html.escape(_cost_nature_of(cost_natures, row)))
         text += "."
         if not _missing(row["own_target_id"]):
@@ -241,7 +241,7 @@ def report_section(
             "models",
             # The chart of the edition (the French one is models.fr.png).
             figures_in / figure_file("models", report.lang),
-            _("Public money and all money per plug, each within one scope (nominal euros)."),
+            _("Public money and the network's cost per plug, each within one scope (nominal euros)."),
             _("the study's computation from the articles and the cited reference rows"),
         )
         + report.table(
@@ -266,7 +266,7 @@ def _side_by_side_rows(_) -> tuple[tuple[str, str, str | None], ...]:
         ("premises_scope", _("their scope"), "scope"),
         ("public_money_per_premise", _("public money per plug (€, nominal)"), "number"),
         ("public_money_scope", _("scope of that public money, and what it is"), "scope"),
-        ("cost_per_premise", _("all money per plug (€, nominal)"), "number"),
+        ("cost_per_premise", _("the network's cost per plug, whoever pays it (€, nominal)"), "number"),
         ("cost_scope", _("what that money is"), "cost_nature"),
         ("own_target", _("own target"), None),
         ("target_by", _("by"), None),
@@ -341,6 +341,8 @@ def decision_table(
     natures: dict[str, str] | None = None,
     pace_key: str = "series.{initiative}.own_network.points_per_year",
     same_years: bool = False,
+    same_funder: tuple[str, dict[str, dict]] | None = None,
+    on_series: dict[str, tuple[float, str]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The summary's decision table: for each fibre network (``networks``, rows of ``table``, models.csv in the
     edition's words), how it was built and run (its contracts, ``contract_words`` saying a cell of contracts.csv in
@@ -352,6 +354,12 @@ def decision_table(
     ``pace_key``: the quoted key of each pace (``{initiative}`` filled in); ``same_years``: the paces run over the
     same years for both (from the later of their fibre contracts), as the row's label then says, so two paces of
     different windows are never set side by side unsaid.
+    ``same_funder``: (a funder's code, {network: its money per plug from that funder}) — one funder's money per plug
+    for each network, each said with its qualifier, nature and scope (a dict of ``per_premise``, ``qualifier``,
+    ``nature``, ``scope`` in words and the quoted ``key``), so the one like-for-like funder is shown, with what still
+    differs, where the networks' public money as a whole cannot be compared.
+    ``on_series``: {network: (share, quoted key)} — its own target's due date on the State's series for the whole
+    département (``analysis.series.targets_on_the_series``): one count for both, beside each network's own count.
 
     Returns the table to show (one column per network), the quoted key each numeric cell shows, and which cells
     are words holding digits (a contract's phase)."""
@@ -369,10 +377,25 @@ def decision_table(
         ("public_money_per_premise", _("public money per plug (€, nominal)")),
         ("public_money_covers", _("whose money that is, and what it is")),
         ("comparable", _("can the two amounts be compared?")),
+        *(
+            [
+                (
+                    "same_funder",
+                    _("{funder}'s own money per plug (€, nominal)").format(funder=labels("funder", same_funder[0])),
+                )
+            ]
+            if same_funder
+            else []
+        ),
         ("own_target", _("own target")),
         ("target_by", _("by")),
-        ("achieved_by_target_year", _("latest achieved by then")),
+        ("achieved_by_target_year", _("latest own count by then, as its source counts")),
         ("achieved_as_of", _("date of the count")),  # a count after the deadline, or of another kind, shows here
+        *(
+            [("on_series", _("the State's series for the whole département, in the quarter holding the due date"))]
+            if on_series
+            else []
+        ),
         (
             "pace",
             _(
@@ -431,6 +454,18 @@ def decision_table(
                 else:
                     text = _("no: its source does not count the money of {funders}").format(funders=funders(missing))
                 is_words = True
+            elif key == "same_funder" and initiative in same_funder[1]:
+                money = same_funder[1][initiative]
+                number = formats.number(float(money["per_premise"]))
+                text = _("{amount} ({nature}, {scope})").format(
+                    amount=_("at least {number}").format(number=number) if money["qualifier"] == "at_least" else number,
+                    nature=money["nature"],
+                    scope=money["scope"],
+                )
+                cell_key = money["key"]
+            elif key == "on_series" and initiative in on_series:
+                share, cell_key = on_series[initiative]
+                text = formats.share(share)
             elif key == "pace":
                 cell_key = pace_key.format(initiative=initiative)
                 text = formats.number(paces[initiative], 1) if initiative in paces else ""

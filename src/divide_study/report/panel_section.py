@@ -95,9 +95,10 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
         code, name, at = row.department, row.department_name, quarter_slug(row.quarter)
         sentences.append(
             _(
-                "In the <strong>{department}</strong>, {plugs} premises of the public-initiative zone could connect "
-                "to fibre in {quarter}, {share} of that zone's dwellings: {rank} of {ranked} départements, "
-                "{rank_in_region} of {in_region} in its region by plugs, and {rank_among_peers} among itself and the "
+                "In the <strong>{department}</strong>, {plugs} premises of the public-initiative zone could "
+                "connect to fibre in {quarter}, {share} of that zone's dwellings: {rank} of the {ranked} départements "
+                "with such a zone, {rank_in_region} of {in_region} in its region by plugs, and {rank_among_peers} "
+                "among itself and the "
                 "{peer_count} départements most like it ({peers}; median {median}, and {peers_with_plugs} of the "
                 "{peer_count} had any public-zone plug)."
             ).format(
@@ -105,12 +106,14 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
                 plugs=number(code, f"public_plugs.{at}", "{:,.0f}"),
                 quarter=quarter(row.quarter),
                 share=number(code, f"public_share.{at}", "{:.1%}"),
-                rank=number(code, "rank_public_share", "{:.0f}") + ordinal_suffix(row.rank_public_share, lang),
+                # The ordinal inside the link, so that a printed marker follows "36ᵉ", never splits it.
+                rank=number(code, "rank_public_share", "{:.0f}" + ordinal_suffix(row.rank_public_share, lang)),
                 ranked=report.quote(f"{STEP}.departements_ranked.{at}", "{:.0f}", input_formats=tenths),
-                rank_in_region=number(code, "rank_in_region", "{:.0f}") + ordinal_suffix(row.rank_in_region, lang),
+                rank_in_region=number(code, "rank_in_region", "{:.0f}" + ordinal_suffix(row.rank_in_region, lang)),
                 in_region=number(code, "departements_in_region", "{:.0f}"),
-                rank_among_peers=number(code, "rank_among_peers", "{:.0f}")
-                + ordinal_suffix(row.rank_among_peers, lang),
+                rank_among_peers=number(
+                    code, "rank_among_peers", "{:.0f}" + ordinal_suffix(row.rank_among_peers, lang)
+                ),
                 peer_count=number(code, "peer_count", "{:.0f}"),
                 peers=html.escape(row.peers),
                 median=number(code, "peer_median_public_share", "{:.1%}"),

@@ -252,6 +252,42 @@ def open_edition(lang: str, processed_dir: str | Path, figures_dir: str | Path) 
         name = f"series.claim.{slug(row['claim_id'])}"
         return f"{name}.claimed", f"{name}.as_of", series_section.series_value_key(row, {code: initiative})
 
+    endpoint_dates = table("fibre_endpoint_2026")
+
+    def on_the_series(chosen):
+        """Rows of targets.csv (``chosen``) on the State's series for their initiative's whole département
+        (``series_analysis.targets_on_the_series``), with the quoted key of each share shown ("" where no claim
+        checks the target)."""
+        # Only a network the series step placed in a département has a series to be set against.
+        networks = [i for i in dict.fromkeys(chosen["initiative"]) if f"series.{i}.share_first" in r.quoted.index]
+        codes = {i: series_section.departement_of(r.quoted, fibre_series, i)[0] for i in networks}
+        found = series_analysis.targets_on_the_series(
+            chosen,
+            checked_claims,
+            dict(zip(endpoint_dates["department"], endpoint_dates["as_of"].astype(str), strict=True)),
+            codes,
+        )
+        by_claim, initiatives_of = checked_claims.set_index("claim_id"), {v: k for k, v in codes.items()}
+        keys = [
+            series_section.series_value_key({**by_claim.loc[c].to_dict(), "claim_id": c}, initiatives_of) if c else ""
+            for c in found["claim_id"]
+        ]
+        return found.assign(key=keys)
+
+    def own_targets_on_series(networks):
+        """Each network's first own target on the State's series: {network: (share, quoted key)}."""
+        own = targets[
+            targets["initiative"].isin(networks) & (targets["cited_as"] != "year")
+        ]  # a national goal is a year
+        found = on_the_series(own.drop_duplicates("initiative"))
+        return {
+            i: (share, key)
+            for i, share, key in zip(
+                own.drop_duplicates("initiative")["initiative"], found["series_share"], found["key"], strict=True
+            )
+            if key
+        }
+
     return Edition(**{k: v for k, v in locals().items() if k not in ("processed_dir", "figures_dir")})
 
 
@@ -450,8 +486,9 @@ def summary(e: Edition) -> list[Part]:
             "which_cost",
             _(
                 "The sources disagree on what the Gers network cost (from {cost_low} million euros ({low_nature}) to "
-                "{cost_high} million ({high_nature}), of different scopes). Over every choice of cost and premises that share a scope, and every base year, <em>assumed</em> "
-                "spending profile and population tried, the Gers/Castres ratio runs from {low} to {high}."
+                "{cost_high} million ({high_nature}), of different scopes). Changing one choice at a time (cost and premises of "
+                "one scope, base year, <em>assumed</em> spending profile, population), the Gers/Castres ratio runs from {low} "
+                "to {high}."
             ),
         ),
         (
@@ -467,9 +504,9 @@ def summary(e: Edition) -> list[Part]:
         (
             "programme",
             _(
-                "The business press, reporting Soho Solo's promoter, wrote that {families} families had settled by "
+                "The business press, reporting Soho Solo's promoter, wrote that {families} families had settled up to "
                 "{families_by}; later counts, of people, are {people_low} to {people_high}, which would mean at most "
-                "{per_family} persons per family: the figures disagree. Its budget was {budget} euros a year ({budget_on}, as the press reports it): at that "
+                "{per_family} persons per family, fewer than the household size the study assumes ({household}). Its budget was {budget} euros a year ({budget_on}, as the press reports it): at that "
                 "budget every year since its launch, {newcomer_low} to {newcomer_high} per person counted (an "
                 "assumption)."
             ),
@@ -509,6 +546,7 @@ def summary(e: Edition) -> list[Part]:
         people_low=people_low,
         people_high=people_high,
         per_family=per_family,
+        household=r.quote(f"programmes.{PROGRAMME}.persons_per_household", "{:.1f}", natures=["assumption"]),
         budget=r.evidence(e.study.role("programme_annual_budget")),
         budget_on=r.as_of(e.study.role("programme_annual_budget")),
         newcomer_low=r.quote(f"programmes.{e.PROGRAMME}.cost_per_newcomer.lowest", unit="EUR_per_newcomer"),
@@ -529,6 +567,8 @@ def summary(e: Edition) -> list[Part]:
         e.money_natures,
         pace_key=pace_key,
         same_years=True,
+        same_funder=same_funder_money(e, networks, "departement"),
+        on_series=e.own_targets_on_series(networks),
     )
     # The contracts' cell names the cited contracts table's rows it shows (their model's words, each linked).
     contracts = e.study.contracts
@@ -594,6 +634,26 @@ def summary(e: Edition) -> list[Part]:
     return e.take()
 
 
+def same_funder_money(e: Edition, networks: list[str], funder: str) -> tuple[str, dict[str, dict]] | None:
+    """One funder's own money per plug in each network (public_money.csv's rows whose money is that funder's
+    alone and is divided by plugs), for the decision table: None unless every network has exactly one such row."""
+    money = e.money
+    found = {}
+    for initiative in networks:
+        rows = money[(money["initiative"] == initiative) & (money["covers"] == funder) & money["per_premise"].notna()]
+        if len(rows) != 1:
+            return None
+        row = rows.iloc[0]
+        found[initiative] = {
+            "per_premise": float(row["per_premise"]),
+            "qualifier": row["qualifier"],
+            "nature": e.L("amount_nature", row["amount_nature"]),
+            "scope": e.L("scope", row["scope"]),
+            "key": quoting.money_keys(rows).iloc[0]["per_premise"],
+        }
+    return funder, found
+
+
 # How a note of the cited reference data gives a plan's later amount: "the plan had become 171 M EUR".
 REVISED_PLAN = re.compile(r"the plan had become (\d+(?:\.\d+)?) M EUR")
 TELEWORKERS_AMONG = re.compile(r"^(\d+) teleworkers\b")  # "199 teleworkers; 47 villages"
@@ -651,6 +711,23 @@ def teleworkers_among(e: Edition, evidence_id: str) -> str:
         number,
         "note",
         source_class=e.r.classes.get(evidence_id, ""),  # the class of the row whose note it is
+    )
+
+
+LAUNCH_FROM = re.compile(r"\bfrom (\d{4})\b")  # "the CCI ran it alone from 2007 per other sources"
+
+
+def launch_from_note(e: Edition, evidence_id: str) -> str:
+    """The other launch year a launch year's reference row gives in its note only ("from 2007"), linked to the
+    note's file, row and column."""
+    number, year = note_number(e.r.external, evidence_id, LAUNCH_FROM, "another launch year")
+    return e.r.reference_cell(
+        f"{year:.0f}",
+        e._("the launch year other sources give, as a note of the cited reference data says"),
+        REFERENCE_FILE,
+        number,
+        "note",
+        source_class=e.r.classes.get(evidence_id, ""),
     )
 
 
@@ -886,7 +963,9 @@ def comparison(e: Edition) -> list[Part]:
         r.figure(
             "cost_per_inhabitant",
             chart("cost_per_inhabitant"),
-            _("Cost per inhabitant of the territory served."),
+            _(
+                "Cost per inhabitant of the whole territory (département or agglomeration), whatever part of it the network serves."
+            ),
             _("the study's computation from the articles' figures and INSEE's populations"),
         )
     )
@@ -1250,19 +1329,8 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
     ]
     # Each target also on the State's series for the whole département (series_claims.csv's target checks): the
     # networks' own counts are of different kinds and often a party's, the series is one count for both.
-    codes = {i: series_section.departement_of(r.quoted, series, i)[0] for i in (GERS, e.TARN)}
-    checked = read_table(e.processed / "series_claims.csv", schema_of("series_claims"), validate=False)
-    end_dates = read_table(e.processed / "fibre_endpoint_2026.csv", schema_of("fibre_endpoint_2026"), validate=False)
-    on_series = series_analysis.targets_on_the_series(
-        targets, checked, dict(zip(end_dates["department"], end_dates["as_of"].astype(str), strict=True)), codes
-    )
-    by_claim = checked.set_index("claim_id")
-    series_keys = [
-        series_section.series_value_key({**by_claim.loc[c].to_dict(), "claim_id": c}, {v: k for k, v in codes.items()})
-        if c
-        else ""
-        for c in on_series["claim_id"]
-    ]
+    on_series = e.on_the_series(targets)
+    series_keys = list(on_series["key"])
     show(
         r.table(
             "targets",
@@ -1419,21 +1487,20 @@ def programme(e: Edition) -> list[Part]:
     md(
         _(
             "The business press wrote, in its account of the programme's promoter (in its own sentence, not in his "
-            "quoted words), that by {families_by} {families} families had settled in the Gers through Soho Solo — about {people_eq} people at an assumed household size of "
-            "{household}. Later counts contradict it: {people_low} to {people_high} people in {first_count}–{last_count} "
-            "({figure}, {table}), and {teleworkers} teleworkers by {teleworkers_on} (a different count). The count of "
-            "{people_2014} people in {people_2014_on} included {teleworkers_2014} teleworkers (a note of the cited "
-            "reference data): if each family settled brought at least one teleworker, no more than "
-            "{teleworkers_2014} households had settled by then, fewer than the {families} families said for "
-            "{families_by} (the study's reading). A cumulative count "
-            "cannot fall, yet these counts do: they cannot all be right, so each is shown as its source gives it, the "
-            "promoter's figure as a claim, not a result. The programme depended on ADSL coverage "
-            "obtained through an agreement with France Telecom. The {eu} million euros of EU funds since {eu_since} went to "
-            "all the Gers partners' ICT projects: they are not Soho Solo's cost. Its own budget was {budget} euros a "
-            "year ({budget_on}, as the press reports it). No source gives its spending year by year: were that budget "
-            "spent every year from its launch in {launch} to each count, it would come to {newcomer_low} to "
-            "{newcomer_high} per person counted (the later counts of people, families included; not of teleworkers, another "
-            "count), an assumption of the study, not a cost any source states."
+            "quoted words), that in a few years, up to {families_by}, {families} families had settled in the Gers through "
+            "Soho Solo — about {people_eq} people at an assumed household size of {household}. Later counts, of people, "
+            "are lower: {people_low} to {people_high} in {first_count}–{last_count} ({figure}, {table}); {teleworkers} "
+            "teleworkers by {teleworkers_on} is a count of another kind. The count of {people_2014} people in "
+            "{people_2014_on} included {teleworkers_2014} teleworkers (a note of the cited reference data): newcomers were "
+            "not all teleworkers. The families and the later counts of people can be set side by side only through the "
+            "assumed household size, so each is shown as its source gives it, the promoter's figure as a claim, not a "
+            "result. The programme depended on ADSL coverage obtained through an agreement with France Telecom. The {eu} "
+            "million euros of EU funds since {eu_since} went to all the Gers partners' ICT projects: they are not Soho "
+            "Solo's cost. Its own budget was {budget} euros a year ({budget_on}, as the press reports it). No source "
+            "gives its spending year by year: were that budget spent every year from its launch in {launch} (other "
+            "sources: {launch_other}, after an EU pilot; an earlier start would raise these figures) to each count, it "
+            "would come to {newcomer_low} to {newcomer_high} per person counted (the later counts of people, families "
+            "included; not of teleworkers, another count), an assumption of the study, not a cost any source states."
         ).format(
             families_by=families_by,
             families=families,
@@ -1455,6 +1522,7 @@ def programme(e: Edition) -> list[Part]:
             budget=r.evidence(study.role("programme_annual_budget")),
             budget_on=r.as_of(study.role("programme_annual_budget")),
             launch=r.quote(f"programmes.{PROGRAMME}.launch_year", unit="year"),
+            launch_other=launch_from_note(e, study.role("programme_launch_year")),
             newcomer_low=r.quote(f"programmes.{PROGRAMME}.cost_per_newcomer.lowest", unit="EUR_per_newcomer"),
             newcomer_high=r.quote(f"programmes.{PROGRAMME}.cost_per_newcomer.highest", unit="EUR_per_newcomer"),
         )
@@ -1531,8 +1599,9 @@ def sensitivity(e: Edition) -> list[Part]:
             "{high_by}. {refused} pairs of cost and premises were refused because their scopes differ ({refused_table}) — "
             "among them the final cost with the whole network's plugs, and the programme estimate with the homes eligible in "
             "the unfinished network. These leave the ratio unchanged: {still}. Per Mbit/s ({figure_mbit}) the choice that "
-            "moves the ratio most is {mbit_most}: over every choice tried, the Castres/Gers ratio runs from {mbit_min} to "
-            "{mbit_max}. {scenarios} gives the headlines under each scenario of the study's scenario files."
+            "moves the ratio most is {mbit_most}: one choice at a time, the Castres/Gers ratio runs from {mbit_min} to "
+            "{mbit_max}. Choices changed together were not tried: two of them moving the same way would take a ratio "
+            "beyond these ranges. {scenarios} gives the headlines under each scenario of the study's scenario files."
         ).format(
             figure=r.figure_ref("sensitivity_tornado"),
             table=r.table_ref("sensitivity"),
@@ -1559,7 +1628,7 @@ def sensitivity(e: Edition) -> list[Part]:
             "sensitivity_tornado",
             chart("sensitivity_tornado"),
             _("How far each choice moves the Gers/Castres ratio of cost per premise."),
-            _("the study's computation over every choice of cost and premises of one scope"),
+            _("the study's computation, one choice at a time (cost and premises of one scope)"),
         )
     )
     show(
@@ -1567,7 +1636,7 @@ def sensitivity(e: Edition) -> list[Part]:
             "sensitivity_tornado_mbit",
             chart("sensitivity_tornado_mbit"),
             _("How far each choice moves the Castres/Gers ratio of cost per Mbit/s."),
-            _("the study's computation over every choice of cost and premises of one scope"),
+            _("the study's computation, one choice at a time (cost and premises of one scope)"),
         )
     )
     show(
@@ -1575,7 +1644,7 @@ def sensitivity(e: Edition) -> list[Part]:
             "sensitivity",
             reader.sensitivity_ranges(ratio_range, study.initiatives, L),
             _("Low, central and high of the cost-per-premise ratio for each choice."),
-            _("the study's computation over every choice of cost and premises of one scope"),
+            _("the study's computation, one choice at a time (cost and premises of one scope)"),
             {"low": "{:.1f}", "central": "{:.1f}", "high": "{:.1f}"},
             file="data/processed/sensitivity.csv",
             cells=quoting.sensitivity_keys(ratio_range, "ratio_cost_per_premise"),
@@ -1587,7 +1656,7 @@ def sensitivity(e: Edition) -> list[Part]:
             "refused",
             reader.refused_pairs(refused, study.measures, study.initiatives, L),
             _("Pairs refused: cost and premises of different scopes."),
-            _("the study's computation over every choice of cost and premises of one scope"),
+            _("the study's computation, one choice at a time (cost and premises of one scope)"),
             file="data/processed/sensitivity.csv",
             # Each option named by its label, linked to the figures it reads (the sensitivity step's choices).
             cells=quoting.refused_keys(refused, r.quoted.index),

@@ -80,26 +80,6 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
     def key(initiative: str, name: str) -> str:
         return f"series.{initiative}.{name}"
 
-    def per_inhabitant(initiative: str) -> str:
-        """The public money of each source for a network, per inhabitant of its département (2023 municipal
-        population), with the amount and its scope: each amount on its own, never added up."""
-        prefix = key(initiative, "public_money.")
-        parts = [
-            _(
-                "{amount} million euros of public money, {nature} (scope: {scope}), {per_inhabitant} per inhabitant"
-            ).format(
-                amount=amount,
-                nature=nature,  # escaped by amount()
-                # A label is data (labels.csv): escaped for this HTML (a text node, so quotes stay as written).
-                scope=html.escape(L("scope", r.quoted.loc[k, "scope"]), quote=False),
-                per_inhabitant=r.quote(f"{k}.per_inhabitant_2023", "{:,.0f} €", unit="EUR_per_inhabitant"),
-            )
-            for k in quoted
-            if k.startswith(prefix) and k.count(".") == prefix.count(".")
-            for amount, nature in [e.amount(k, "{:,.0f}", 1e-6)]
-        ]
-        return e.F.join(parts) if parts else _("no amount of all its public money cited")
-
     def table(name: str) -> pd.DataFrame:
         return read_table(processed / f"{name}.csv", schema_of(name), validate=False)
 
@@ -185,17 +165,9 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
         concession_people=r.quote(key(concession, "population_2023.municipal")),
     )
 
-    fourth = _(
-        "Per inhabitant of that municipal population: for the {concession} network, {concession_money}; for the "
-        "{focus} network, {focus_money}. The amounts are of different funders and scopes, so the two are not "
-        "compared here (see who paid, above)."
-    ).format(
-        concession=names[concession],
-        focus=names[focus],
-        concession_money=per_inhabitant(concession),
-        focus_money=per_inhabitant(focus),
-    )
-
+    # No public money per inhabitant here: the two networks' amounts are of different funders, natures and scopes
+    # (a plan of the Département's money against a budget of every funder's), so set side by side they would read as
+    # a comparison the sources do not allow; Table 7 gives each with its own scope.
     pace = table("fibre_pace")
     columns, keys = {}, {}
     for initiative, code, name in ((focus, focus_code, focus_name), (concession, concession_code, concession_name)):
@@ -305,7 +277,7 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
         + "</ul>"
     )
     return (
-        f"<p>{first}</p><p>{second}</p><p>{third} {fourth}</p>"
+        f"<p>{first}</p><p>{second}</p><p>{third}</p>"
         + r.figure(
             "fibre_series",
             figures_in / figure_file("fibre_series", r.lang),
