@@ -212,7 +212,7 @@ def test_the_teleworkers_among_a_count_are_read_from_its_rows_note_or_refused_na
 def test_one_funders_money_per_plug_and_the_state_series_are_shown_with_what_still_differs():
     # Public money of different funders as a whole; the Département's own money in both, each with its nature and
     # scope (a lower bound says so); and each own target on the State's series, one count for both.
-    shown, keys, words = decision_table(
+    common = (
         models("state;departement", "departement"),
         ["a", "b"],
         CONTRACTS,
@@ -220,6 +220,9 @@ def test_one_funders_money_per_plug_and_the_state_series_are_shown_with_what_sti
         lambda t, c: t,
         {},
         {"a": "budget", "b": "planned"},
+    )
+    shown, keys, words = decision_table(
+        *common,
         same_funder=(
             "departement",
             {
@@ -250,15 +253,7 @@ def test_one_funders_money_per_plug_and_the_state_series_are_shown_with_what_sti
     assert list(by_row.loc[series]) == ["49%", "72%"]
     assert list(keys.iloc[list(by_row.index).index(series)]) == ["s.a", "s.b"]
     # Without them, no such rows.
-    plain = decision_table(
-        models("state;departement", "departement"),
-        ["a", "b"],
-        CONTRACTS,
-        Labels(LABELS, "en"),
-        lambda t, c: t,
-        {},
-        {"a": "budget", "b": "planned"},
-    )[0]
+    plain = decision_table(*common)[0]
     assert series not in set(plain["indicator"]) and len(plain) == len(shown) - 2
 
 
