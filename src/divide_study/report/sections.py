@@ -474,7 +474,7 @@ def summary(e: Edition) -> list[Part]:
         (
             "cost",
             _(
-                "Per plug of the whole network, the Gers département's public fibre network cost at least {gers_pp}, about "
+                "Per plug of the whole network, the Gers département's public fibre network had cost {gers_pp} when its spending was last counted, about "
                 "{ratio} times the {castres_pp} per premise ({castres_nature}) of Castres-Mazamet's DSL and WiFi network of "
                 "{castres_year} (constant "
                 "euros of {base_year}). The Gers figure divides the {gers_cost} million euros ({gers_nature}, {spent_by}; works "
