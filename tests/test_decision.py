@@ -121,7 +121,7 @@ def test_the_decision_table_says_whose_money_each_amount_holds_and_refuses_to_co
     # Words holding digits (a contract's phase) and the risks are words; whose money it is links its amount.
     assert list(words["A"]) == [True, False, False, True, False, False, False, False, False, True, True]
     # What was achieved says when it was counted: a count after the deadline shows as one.
-    assert by_row.loc["latest own count by then, as its source counts", "B"] == "51%"
+    assert by_row.loc["latest own count in the deadline's year, as its source counts", "B"] == "51%"
     assert by_row.loc["date of the count", "B"] == "November 2022"
     assert keys.loc[2, "A"] == "compare.a.money.a_public_money_2017"
 

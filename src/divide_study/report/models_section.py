@@ -389,7 +389,7 @@ def decision_table(
         ),
         ("own_target", _("own target")),
         ("target_by", _("by")),
-        ("achieved_by_target_year", _("latest own count by then, as its source counts")),
+        ("achieved_by_target_year", _("latest own count in the deadline's year, as its source counts")),
         ("achieved_as_of", _("date of the count")),  # a count after the deadline, or of another kind, shows here
         *(
             [("on_series", _("the State's series for the whole département, in the quarter holding the due date"))]

@@ -447,7 +447,7 @@ def summary(e: Edition) -> list[Part]:
     )
     if gers_row["public_money_per_premise"] == gers_row["public_money_per_premise"]:
         money_lead = _(
-            "the {concession} concession's plan put public money at {tarn_pp} per plug planned and the {gers} "
+            "the {concession} concession's plan provided {tarn_pp} of public money per plug planned and the {gers} "
             "network's at {gers_pp} per plug, but these are {money_words}"
         ).format(money_words=money_words, **decision_values)
     else:
@@ -456,11 +456,18 @@ def summary(e: Edition) -> list[Part]:
         gers_money, gers_money_nature = e.amount(
             f"compare.{GERS}.money.{slug(gers_row['public_money_id'])}", "{:,.0f}", 1e-6
         )
+        # The one funder both share (Table 1's row): the Gers Département's own money per plug, said as its claim.
+        same = same_funder_money(e, networks, "departement")
         money_lead = _(
-            "the {concession} concession's plan put public money at {tarn_pp} per plug planned (funders counted: "
-            "{tarn_covers}); no source gives the {gers} network's public money per fibre plug: the one public total the "
-            "sources give is {gers_money} million euros ({gers_money_nature}) for {gers_scope}"
-        ).format(gers_money=gers_money, gers_money_nature=gers_money_nature, **decision_values)
+            "the {concession} concession's plan provided {tarn_pp} of public money per plug planned (funders counted: "
+            "{tarn_covers}); for the {gers} network, the Département says it put in at least {gers_dept_pp} per plug, and the one "
+            "public total the sources give is {gers_money} million euros ({gers_money_nature}) for {gers_scope}"
+        ).format(
+            gers_money=gers_money,
+            gers_money_nature=gers_money_nature,
+            gers_dept_pp=r.quote(same[1][GERS]["key"], "{:,.0f} €", unit="EUR_per_premise") if same else "–",
+            **decision_values,
+        )
     lead = _(
         "Which model, at what public cost, with what risk, how fast ({table}): {money_lead}. Who pays for delay (the "
         "study's reading of each contract)? In the {concession} concession, {tarn_delay} (about {penalties} million "
@@ -496,9 +503,9 @@ def summary(e: Edition) -> list[Part]:
             _(
                 "The Gers's own target of {target_own} of inhabitants \"connected\" by {own_by} (its promoter's words, read by "
                 "the study as eligible) stood at {achieved_own} eligible on {achieved_on} by its director's count. On the "
-                "State's data for the whole département, {share_2022} of premises could connect to fibre on {on_2022}, when "
-                "the national plan aimed at {aim_2022} by fibre, and {share_end} on {on_end}; the network said its zone "
-                "complete on {completed}."
+                "State's series for the whole département, {share_2022} of premises could connect to fibre on {on_2022}, "
+                "when the national plan aimed at {aim_2022} by fibre; on ARCEP's data (re-published by a third party), "
+                "{share_end} on {on_end}; the network said its zone complete on {completed}."
             ),
         ),
         (
