@@ -277,3 +277,30 @@ def test_another_launch_year_is_read_from_its_rows_note_or_refused_naming_the_ce
             LAUNCH_FROM,
             "a year",
         )
+
+
+def test_one_funders_money_is_chosen_by_its_code_and_missing_or_repeated_gives_none():
+    from types import SimpleNamespace
+
+    from divide_study.report.sections import same_funder_money
+
+    money = pd.DataFrame(
+        {
+            "initiative": ["a", "a", "b", "b"],
+            "covers": ["departement", "state;departement", "departement", "departement"],
+            "per_premise": [250.0, 900.0, 202.9, float("nan")],  # b's second amount is divided by nothing
+            "qualifier": ["at_least", "exact", "exact", "exact"],
+            "amount_nature": ["contributed", "budget", "plan", "plan"],
+            "scope": ["phase_1", "phase_1", "zone", "zone"],
+            "evidence_id": ["a|money|2026", "a|all|2017", "b|money|2019", "b|other|2021"],
+            "per_inhabitant": [float("nan")] * 4,
+        }
+    )
+    e = SimpleNamespace(money=money, L=lambda kind, key: f"{kind}:{key}")
+    funder, found = same_funder_money(e, ["a", "b"], "departement")
+    assert funder == "departement" and [found[i]["per_premise"] for i in ("a", "b")] == [250.0, 202.9]
+    assert found["a"]["key"] == "compare.a.money.a_money_2026.per_premise"
+    assert found["a"]["nature"] == "amount_nature:contributed" and found["b"]["scope"] == "scope:zone"
+    assert same_funder_money(e, ["a", "b"], "region") is None  # no such funder's own money
+    twice = SimpleNamespace(money=pd.concat([money, money.iloc[[0]]]), L=e.L)
+    assert same_funder_money(twice, ["a", "b"], "departement") is None  # two amounts: which one is not guessed

@@ -276,15 +276,12 @@ def open_edition(lang: str, processed_dir: str | Path, figures_dir: str | Path) 
 
     def own_targets_on_series(networks):
         """Each network's first own target on the State's series: {network: (share, quoted key)}."""
-        own = targets[
-            targets["initiative"].isin(networks) & (targets["cited_as"] != "year")
-        ]  # a national goal is a year
-        found = on_the_series(own.drop_duplicates("initiative"))
+        own = targets[targets["initiative"].isin(networks) & (targets["cited_as"] != "year")]  # a goal is a year
+        first = own.drop_duplicates("initiative")
+        found = on_the_series(first)
         return {
             i: (share, key)
-            for i, share, key in zip(
-                own.drop_duplicates("initiative")["initiative"], found["series_share"], found["key"], strict=True
-            )
+            for i, share, key in zip(first["initiative"], found["series_share"], found["key"], strict=True)
             if key
         }
 
@@ -401,6 +398,7 @@ def summary(e: Edition) -> list[Part]:
     pace_key = "series.{initiative}.points_per_year.tarn_concession"
     paces = {i: float(r.quoted.loc[pace_key.format(initiative=i), "value"]) for i in networks}
     gers_row, tarn_row = decided.loc[GERS], decided.loc[e.TARN]
+    departement_money = same_funder_money(e, networks, "departement")  # Table 1's row: the one funder both share
     same_funders, _gers_extra, _tarn_extra = money_comparison(
         gers_row["public_money_covers"], tarn_row["public_money_covers"]
     )
@@ -456,8 +454,13 @@ def summary(e: Edition) -> list[Part]:
         gers_money, gers_money_nature = e.amount(
             f"compare.{GERS}.money.{slug(gers_row['public_money_id'])}", "{:,.0f}", 1e-6
         )
-        # The one funder both share (Table 1's row): the Gers Département's own money per plug, said as its claim.
-        same = same_funder_money(e, networks, "departement")
+        # The one funder both share (Table 1's row): the Gers Département's own money per plug, said as its claim;
+        # a summary that cannot say it is an error, never a dash in a sentence.
+        if departement_money is None:
+            raise StudyError(
+                "data/processed/public_money.csv: the summary needs one amount of the Département's own money divided "
+                f"by plugs for each of {networks} (one row each, covers = departement); found none or several for one"
+            )
         money_lead = _(
             "the {concession} concession's plan provided {tarn_pp} of public money per plug planned (funders counted: "
             "{tarn_covers}); for the {gers} network, the Département says it put in at least {gers_dept_pp} per plug, and the one "
@@ -465,7 +468,7 @@ def summary(e: Edition) -> list[Part]:
         ).format(
             gers_money=gers_money,
             gers_money_nature=gers_money_nature,
-            gers_dept_pp=r.quote(same[1][GERS]["key"], "{:,.0f} €", unit="EUR_per_premise") if same else "–",
+            gers_dept_pp=r.quote(departement_money[1][GERS]["key"], "{:,.0f} €", unit="EUR_per_premise"),
             **decision_values,
         )
     lead = _(
@@ -574,7 +577,7 @@ def summary(e: Edition) -> list[Part]:
         e.money_natures,
         pace_key=pace_key,
         same_years=True,
-        same_funder=same_funder_money(e, networks, "departement"),
+        same_funder=departement_money,
         on_series=e.own_targets_on_series(networks),
     )
     # The contracts' cell names the cited contracts table's rows it shows (their model's words, each linked).
