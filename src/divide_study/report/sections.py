@@ -1267,7 +1267,7 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
     # Pace on one series and one denominator for both fibre networks (the State's baromètre, from each network's
     # own fibre contract): the press's counts are of different kinds (inhabitants, dwellings, plugs).
     own_pace = {i: f"series.{i}.own_network" for i in (GERS, e.TARN)}
-    series = read_table(e.processed / "fibre_series.csv", schema_of("fibre_series"), validate=False)
+    series = e.fibre_series
     md(
         _(
             "Against its own target ({figure}, {table}), the Gers had {achieved_own} eligible on {achieved_on} where it aimed "

@@ -83,8 +83,9 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
     def table(name: str) -> pd.DataFrame:
         return read_table(processed / f"{name}.csv", schema_of(name), validate=False)
 
-    series = table("fibre_series")
-    end_dates = dict(zip(*(table("fibre_endpoint_2026")[c].astype(str) for c in ("department", "as_of")), strict=True))
+    # The series tables the edition read once (sections.open_edition), not read again here.
+    series = e.fibre_series
+    end_dates = dict(zip(*(e.endpoint_dates[c].astype(str) for c in ("department", "as_of")), strict=True))
 
     (focus_code, focus_name), (concession_code, concession_name) = (
         departement_of(r.quoted, series, focus),
@@ -191,7 +192,7 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
             },
         }
     )
-    claims = table("series_claims")
+    claims = e.checked_claims
     # The study's reading of each claim and what the series cannot show, in the edition's words (words.csv).
     claim_words = e.in_words(claims, "series_claims.csv")
     kinds = [L("claim_test", t) for t in claims["test"]]  # each claim's kind, in the table and in the list below it
