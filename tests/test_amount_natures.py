@@ -165,7 +165,7 @@ LABELS = pd.DataFrame(
         ("amount_nature", "plan", "planned", "prévu", ""),
         ("option", "beta.plan", "the plan", "le plan", ""),
         ("option", "beta.plugs", "plugs", "prises", ""),
-        ("amount_nature", "spent_to_date", "spent to date", "dépensé à cette date", ""),
+        ("amount_nature", "spent_to_date", "spent to date", "dépensé au dernier décompte", ""),
     ],
     columns=["kind", "key", "en", "fr", "note"],
 )

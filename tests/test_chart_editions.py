@@ -116,7 +116,7 @@ def models() -> pd.DataFrame:
 # What each network's cost is, in each edition's words (the notebook reads them from the amounts' natures).
 COST_NATURES = {
     "en": {"gers_numerique": "spent to date", "castres_mazamet": "planned"},
-    "fr": {"gers_numerique": "dépensé à cette date", "castres_mazamet": "prévu"},
+    "fr": {"gers_numerique": "dépensé au dernier décompte", "castres_mazamet": "prévu"},
 }
 
 
@@ -255,7 +255,7 @@ def test_french_charts_write_numbers_the_french_way(charts_style):
     charts = every_chart("fr")
     per_unit = chart_text(charts["per_unit"], "fr")
     assert f"2{NNBSP}870{NBSP}€" in per_unit and f"131{NBSP}€" not in per_unit.replace(f"132{NBSP}€", "")
-    assert "Source\u00a0:" in per_unit and "(dépensé à cette date, 2013–2023)" in per_unit
+    assert "Source\u00a0:" in per_unit and "(dépensé au dernier décompte, 2013–2023)" in per_unit
     assert f"2,87{NBSP}€" in chart_text(charts["per_mbit"], "fr")
     assert f"67{NBSP}%" in plots.targets_title(
         pd.DataFrame(

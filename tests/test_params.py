@@ -368,7 +368,8 @@ PUBLISHED = ("data/processed", "figures", "report")
             "",
             "options: {gers_numerique.cost: cheapest}\n",
             "params/scenarios/zz_typo.yml: parameter 'options': unknown cost option 'cheapest' for 'gers_numerique'; "
-            "choose one of ['estimate_2022', 'final_cost', 'initial_budget', 'phase2_investment', 'spending_2023']",
+            "choose one of ['estimate_2022', 'final_cost', 'final_cost_whole_works', 'initial_budget', "
+            "'phase2_investment', 'spending_2023']",
         ),
         (
             "",

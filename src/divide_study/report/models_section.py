@@ -343,6 +343,7 @@ def decision_table(
     same_years: bool = False,
     same_funder: tuple[str, dict[str, dict]] | None = None,
     on_series: dict[str, tuple[float, str]] | None = None,
+    observed: dict[str, tuple[str, str]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The summary's decision table: for each fibre network (``networks``, rows of ``table``, models.csv in the
     edition's words), how it was built and run (its contracts, ``contract_words`` saying a cell of contracts.csv in
@@ -360,6 +361,9 @@ def decision_table(
     differs, where the networks' public money as a whole cannot be compared.
     ``on_series``: {network: (share, quoted key)} — its own target's due date on the State's series for the whole
     département (``analysis.series.targets_on_the_series``): one count for both, beside each network's own count.
+    ``observed``: {network: (words, the numbers they hold)} — what the sources report went wrong or changed, so the
+    risks a contract form carries on paper are read beside those its network met (the numbers: links this report
+    made, or keys and evidence ids joined by ';', as a table cell names several).
 
     Returns the table to show (one column per network), the quoted key each numeric cell shows, and which cells
     are words holding digits (a contract's phase)."""
@@ -410,6 +414,7 @@ def decision_table(
         ),
         ("delay_risk", _("who pays for delay (the study's reading)")),
         ("demand_risk", _("who loses if few subscribe (the study's reading)")),
+        *([("observed", _("what went wrong or changed, as the sources report it"))] if observed else []),
     ]
     shown: dict[str, list[str]] = {_("indicator"): [label for _key, label in indicators]}
     keys: dict[str, list[str]] = {}
@@ -469,6 +474,9 @@ def decision_table(
             elif key == "pace":
                 cell_key = pace_key.format(initiative=initiative)
                 text = formats.number(paces[initiative], 1) if initiative in paces else ""
+            elif key == "observed" and initiative in observed:
+                text, cell_key = observed[initiative]
+                is_words = True
             elif key in ("delay_risk", "demand_risk"):
                 text = str(row[key]) or MISSING
                 is_words = True

@@ -425,6 +425,8 @@ def summary(e: Edition) -> list[Part]:
         gers_delay=esc(gers_row["delay_risk"]),
         tarn_delay=esc(tarn_row["delay_risk"]),
         penalties=r.ref(e.TARN, "contractual penalties for delay (about)", fmt="{:,.0f}", scale=1e-6),
+        tarn_built=r.ref(e.TARN, "plugs built at the contractual deadline"),
+        tarn_due=r.ref(e.TARN, "plugs to build"),
         # One window for both (the concession's, Table 17's "tarn_concession"): two paces over different years are
         # never set side by side; each beside the median of its own comparable départements.
         gers_pace=r.quote(f"series.{GERS}.points_per_year.tarn_concession", "{:.1f}"),
@@ -474,7 +476,8 @@ def summary(e: Edition) -> list[Part]:
     lead = _(
         "Which model, at what public cost, with what risk, how fast ({table}): {money_lead}. Who pays for delay (the "
         "study's reading of each contract)? In the {concession} concession, {tarn_delay} (about {penalties} million "
-        "euros claimed by the Département, none shown paid); in the {gers} network, {gers_delay}. On the State's "
+        "euros claimed by the Département, none shown paid; {tarn_built} of its {tarn_due} plugs built at the "
+        "deadline, by the Département's count); in the {gers} network, {gers_delay}. On the State's "
         "barometer, {pace_from} to {pace_to} ({pace_table}), the whole département's share of premises able to "
         "connect gained {tarn_pace} points a year in the {concession} (comparable départements' median: {tarn_peers}) and "
         "{gers_pace} in the {gers} network's ({gers_peers})."
@@ -484,21 +487,25 @@ def summary(e: Edition) -> list[Part]:
         (
             "cost",
             _(
-                "Per plug of the whole network, the Gers département's public fibre network had cost {gers_pp} when its spending was last counted, about "
-                "{ratio} times the {castres_pp} per premise ({castres_nature}) of Castres-Mazamet's DSL and WiFi network of "
-                "{castres_year} (constant "
-                "euros of {base_year}). The Gers figure divides the {gers_cost} million euros ({gers_nature}, {spent_by}; works "
-                "went on until {completed}) by the network's {plugs} plugs, deflated year by year along an <em>assumed</em> even "
-                "spending profile; the Castres-Mazamet figure is the agglomeration's own."
+                "What the {gers} network cost per plug, whoever paid (public and private money, phase 1's copper "
+                "upgrades and WiFi included; constant euros of {base_year}): {gers_pp} when its spending was last "
+                "counted ({gers_cost} million euros, {gers_nature}, {spent_by}, over its {plugs} plugs, along an "
+                "<em>assumed</em> even spending profile), or {gers_whole_pp} if the {final_cost} million euros stated at "
+                "completion ({final_on}) are the whole works, as the radio presents them, not phase 2 alone as the "
+                "study reads them. The {concession} concessionaire's plan came to {tarn_pp} per plug planned "
+                "({tarn_plan} million euros, {tarn_plan_on}; {tarn_later} million later, by the Département's "
+                "account): a plan, not spending."
             ),
         ),
         (
             "which_cost",
             _(
                 "The sources disagree on what the Gers network cost (from {cost_low} million euros ({low_nature}) to "
-                "{cost_high} million ({high_nature}), of different scopes). Changing one choice at a time (cost and premises of "
-                "one scope, base year, <em>assumed</em> spending profile, population), the Gers/Castres ratio runs from {low} "
-                "to {high}."
+                "{cost_high} million ({high_nature}), of different scopes). Against Castres-Mazamet's DSL and WiFi "
+                "network of {castres_year} ({castres_pp} per premise, {castres_nature}), which measures a technology, "
+                "not a model, the Gers costs about {ratio} times as much; changing one choice at a time (cost and "
+                "premises of one scope, base year, <em>assumed</em> spending profile, population), the ratio runs from "
+                "{low} to {high}."
             ),
         ),
         (
@@ -509,16 +516,6 @@ def summary(e: Edition) -> list[Part]:
                 "State's series for the whole département, {share_2022} of premises could connect to fibre on {on_2022}, "
                 "when the national plan aimed at {aim_2022} by fibre; on ARCEP's data (re-published by a third party), "
                 "{share_end} on {on_end}; the network said its zone complete on {completed}."
-            ),
-        ),
-        (
-            "programme",
-            _(
-                "The business press, reporting Soho Solo's promoter, wrote that {families} families had settled up to "
-                "{families_by}; later counts, of people, are {people_low} to {people_high}, which would mean at most "
-                "{per_family} persons per family, fewer than the household size the study assumes ({household}). Its budget was {budget} euros a year ({budget_on}, as the press reports it): at that "
-                "budget every year since its launch, {newcomer_low} to {newcomer_high} per person counted (an "
-                "assumption)."
             ),
         ),
     ]
@@ -556,11 +553,18 @@ def summary(e: Edition) -> list[Part]:
         people_low=people_low,
         people_high=people_high,
         per_family=per_family,
-        household=r.quote(f"programmes.{PROGRAMME}.persons_per_household", "{:.1f}", natures=["assumption"]),
-        budget=r.evidence(e.study.role("programme_annual_budget")),
-        budget_on=r.as_of(e.study.role("programme_annual_budget")),
-        newcomer_low=r.quote(f"programmes.{e.PROGRAMME}.cost_per_newcomer.lowest", unit="EUR_per_newcomer"),
-        newcomer_high=r.quote(f"programmes.{e.PROGRAMME}.cost_per_newcomer.highest", unit="EUR_per_newcomer"),
+        gers=esc(e.names[GERS]),
+        concession=esc(e.names[e.TARN]),
+        # The other reading of the cost stated at completion (the whole works), a scenario of the sensitivity step.
+        gers_whole_pp=r.quote(
+            f"sensitivity.scenario.final_cost_whole_works.{GERS}_cost_per_premise", "{:,.0f} €", unit="EUR_per_premise"
+        ),
+        final_cost=r.ref(GERS, "final cost at completion", fmt="{:,.0f}", scale=1e-6),
+        final_on=r.as_of(f"{GERS}|final cost at completion|2026-01-28"),
+        tarn_pp=r.quote(f"compare.{e.TARN}.cost_per_premise", "{:,.0f} €", natures=quoted.NATURES),
+        tarn_plan=r.ref(e.TARN, "total investment by the concessionaire", fmt="{:,.0f}", scale=1e-6),
+        tarn_plan_on=r.as_of(f"{e.TARN}|total investment by the concessionaire|2019"),
+        tarn_later=revised_plan(e, f"{e.TARN}|total investment by the concessionaire|2019"),
     )
     show(
         '<div class="summary"><ol>'
@@ -579,6 +583,7 @@ def summary(e: Edition) -> list[Part]:
         same_years=True,
         same_funder=departement_money,
         on_series=e.own_targets_on_series(networks),
+        observed=observed_events(e, GERS, e.TARN),
     )
     # The contracts' cell names the cited contracts table's rows it shows (their model's words, each linked).
     contracts = e.study.contracts
@@ -662,6 +667,46 @@ def same_funder_money(e: Edition, networks: list[str], funder: str) -> tuple[str
             "key": quoting.money_keys(rows).iloc[0]["per_premise"],
         }
     return funder, found
+
+
+def observed_events(e: Edition, focus: str, concession: str) -> dict[str, tuple[str, str]]:
+    """What the sources report went wrong or changed in each fibre network, for the decision table: the words
+    (plain text) and the links of the numbers they hold, so a contract form's risks on paper are read beside those
+    its network met. Each number is a cited reference row (or its note), said as its speaker's."""
+    r, _ = e.r, e._
+    concession_plan = f"{concession}|total investment by the concessionaire|2019"
+    penalties = f"{concession}|contractual penalties for delay (about)|2022-11-16"
+    concession_numbers = dict(
+        built=r.ref(concession, "plugs built at the contractual deadline"),
+        due=r.ref(concession, "plugs to build"),
+        notice_on=r.as_of(penalties),
+        penalties=r.ref(concession, "contractual penalties for delay (about)", fmt="{:,.0f}", scale=1e-6),
+        plan=r.ref(concession, "total investment by the concessionaire", fmt="{:,.0f}", scale=1e-6),
+        plan_on=r.as_of(concession_plan),
+        later=revised_plan(e, concession_plan),
+    )
+    concession_words = _(
+        "at its deadline, {built} plugs built of the {due} due (the Département's count, in its dispute with the "
+        "concessionaire); a formal notice on {notice_on}, with about {penalties} million euros of penalties claimed, "
+        "none shown paid; the concessionaire's plan of {plan} million euros ({plan_on}) had become {later} million, "
+        "the Département said"
+    ).format(**concession_numbers)
+    focus_numbers = dict(
+        need=r.ref(focus, "phase 2 funding need", fmt="{:,.0f}", scale=1e-6),
+        completed=r.as_of(f"{focus}|share of the network's zone able to connect|2026-01-28"),
+    )
+    focus_words = _(
+        "after the works contract of phase 1, a company shared with Orange was created to raise the {need} million "
+        "euros phase 2 needed (a funding need; the split of public and private money is not cited); the zone said "
+        "complete on {completed} (the network's claim)"
+    ).format(**focus_numbers)
+    return {
+        initiative: (r.plain(words), "".join(numbers.values()))
+        for initiative, words, numbers in (
+            (concession, concession_words, concession_numbers),
+            (focus, focus_words, focus_numbers),
+        )
+    }
 
 
 # How a note of the cited reference data gives a plan's later amount: "the plan had become 171 M EUR".
