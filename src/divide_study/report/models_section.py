@@ -344,6 +344,7 @@ def decision_table(
     same_funder: tuple[str, dict[str, dict]] | None = None,
     on_series: dict[str, tuple[float, str]] | None = None,
     observed: dict[str, tuple[str, str]] | None = None,
+    contract_targets: dict[str, tuple[str, str]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The summary's decision table: for each fibre network (``networks``, rows of ``table``, models.csv in the
     edition's words), how it was built and run (its contracts, ``contract_words`` saying a cell of contracts.csv in
@@ -364,6 +365,9 @@ def decision_table(
     ``observed``: {network: (words, the numbers they hold)} — what the sources report went wrong or changed, so the
     risks a contract form carries on paper are read beside those its network met (the numbers: links this report
     made, or keys and evidence ids joined by ';', as a table cell names several).
+    ``contract_targets``: {network: (words, the numbers they hold)} — what each network's contract bound its builder
+    to, and by when, with the latest count against it: a contract set against a contract, where a party's own
+    target may be an aspiration (the Gers's is its promoter's words).
 
     Returns the table to show (one column per network), the quoted key each numeric cell shows, and which cells
     are words holding digits (a contract's phase)."""
@@ -389,6 +393,11 @@ def decision_table(
                 )
             ]
             if same_funder
+            else []
+        ),
+        *(
+            [("contract_target", _("the contract's target and term, and the latest count against it"))]
+            if contract_targets
             else []
         ),
         ("own_target", _("own target")),
@@ -476,6 +485,9 @@ def decision_table(
                 text = formats.number(paces[initiative], 1) if initiative in paces else ""
             elif key == "observed" and initiative in observed:
                 text, cell_key = observed[initiative]
+                is_words = True
+            elif key == "contract_target" and initiative in contract_targets:
+                text, cell_key = contract_targets[initiative]
                 is_words = True
             elif key in ("delay_risk", "demand_risk"):
                 text = str(row[key]) or MISSING

@@ -584,6 +584,7 @@ def summary(e: Edition) -> list[Part]:
         same_funder=departement_money,
         on_series=e.own_targets_on_series(networks),
         observed=observed_events(e, GERS, e.TARN),
+        contract_targets=contract_targets(e, GERS, e.TARN),
     )
     # The contracts' cell names the cited contracts table's rows it shows (their model's words, each linked).
     contracts = e.study.contracts
@@ -677,8 +678,6 @@ def observed_events(e: Edition, focus: str, concession: str) -> dict[str, tuple[
     concession_plan = f"{concession}|total investment by the concessionaire|2019"
     penalties = f"{concession}|contractual penalties for delay (about)|2022-11-16"
     concession_numbers = dict(
-        built=r.ref(concession, "plugs built at the contractual deadline"),
-        due=r.ref(concession, "plugs to build"),
         notice_on=r.as_of(penalties),
         penalties=r.ref(concession, "contractual penalties for delay (about)", fmt="{:,.0f}", scale=1e-6),
         plan=r.ref(concession, "total investment by the concessionaire", fmt="{:,.0f}", scale=1e-6),
@@ -686,9 +685,8 @@ def observed_events(e: Edition, focus: str, concession: str) -> dict[str, tuple[
         later=revised_plan(e, concession_plan),
     )
     concession_words = _(
-        "at its deadline, {built} plugs built of the {due} due (the Département's count, in its dispute with the "
-        "concessionaire); a formal notice on {notice_on}, with about {penalties} million euros of penalties claimed, "
-        "none shown paid; the concessionaire's plan of {plan} million euros ({plan_on}) had become {later} million, "
+        "a formal notice on {notice_on} over the delay, with about {penalties} million euros of penalties claimed by "
+        "the Département, none shown paid; the concessionaire's plan of {plan} million euros ({plan_on}) had become {later} million, "
         "the Département said"
     ).format(**concession_numbers)
     focus_numbers = dict(
@@ -705,6 +703,46 @@ def observed_events(e: Edition, focus: str, concession: str) -> dict[str, tuple[
         for initiative, words, numbers in (
             (concession, concession_words, concession_numbers),
             (focus, focus_words, focus_numbers),
+        )
+    }
+
+
+def contract_targets(e: Edition, focus: str, concession: str) -> dict[str, tuple[str, str]]:
+    """What each fibre network's contract bound its builder to and by when, with the latest count against it, for
+    the decision table: words (plain text) and the links of the numbers they hold. A contract is set against a
+    contract: the focus's own "target" is its promoter's aspiration, not what its works contract says."""
+    r, _ = e.r, e._
+    homes = f"{focus}|phase 1 FTTH target homes|2016-09-15"
+    focus_numbers = dict(
+        homes=r.ref(focus, "phase 1 FTTH target homes"),
+        signed=r.as_of(homes),
+        years=r.ref(focus, "phase 1 FTTH contract duration (CREM with Orange)", fmt="{:.0f}"),
+        eligible=r.ref(focus, "homes eligible"),
+        eligible_on=r.as_of(f"{focus}|homes eligible|2022"),
+    )
+    focus_words = _(
+        "{homes} households to serve with fibre under the works contract signed on {signed} for {years} years "
+        "(phase 1); {eligible} households eligible in {eligible_on}, by the Département's count (works of phase 2 may "
+        "be in it)"
+    ).format(**focus_numbers)
+    able = f"{concession}|homes able to connect|2023-11-22"
+    concession_numbers = dict(
+        plugs=r.ref(concession, "plugs to build"),
+        due=r.ref(concession, "contractual completion target", fmt="{:.0f}"),
+        built=r.ref(concession, "plugs built at the contractual deadline"),
+        built_on=r.as_of(f"{concession}|plugs built at the contractual deadline|2022-11"),
+        able=r.ref(concession, "homes able to connect"),
+        able_on=r.as_of(able),
+    )
+    concession_words = _(
+        "{plugs} plugs by {due} under the concession; {built} built in {built_on}, by the Département's count; over "
+        "{able} households able to connect on {able_on}, by the concessionaire's"
+    ).format(**concession_numbers)
+    return {
+        initiative: (r.plain(words), "".join(numbers.values()))
+        for initiative, words, numbers in (
+            (focus, focus_words, focus_numbers),
+            (concession, concession_words, concession_numbers),
         )
     }
 
@@ -821,8 +859,10 @@ def initiatives(e: Edition) -> list[Part]:
             "phase of fibre was built and run by Orange under a public works-and-operation contract; its second by Gers Fibre, "
             "a company whose owners the contracts table gives as {owned_by}. It was launched in {launched} with a budget of {budget} million euros. The State's "
             "share of phase 1 was {state_phase1} million euros ({state_phase1_on}); a member of parliament's release of "
-            '{state_mp_on} says the State "invested" {state_mp} million, of unstated scope: it may hold that share of '
-            "phase 1, so the sources allow neither adding it to the {budget} million nor setting it apart. By {plugs_2019_on} more than {plugs_2019} plugs were eligible, in the "
+            '{state_mp_on} says the State "invested" {state_mp} million to connect communes such as Mirande to fibre (a '
+            'party\'s claim, and "invested" may mean committed): it may hold that share of phase 1, so the sources allow '
+            "neither adding it to the {budget} million nor setting it apart. By {plugs_2019_on} more than {plugs_2019} "
+            "plugs were eligible, in the "
             "Département's own words.\n\n"
             "**Castres-Mazamet** built a metropolitan fibre network as early as {metro_year} through the SEM Intermédiasud, a "
             "mixed-economy company of the local authorities and multi-site firms, with an operator chosen by tender; in "
@@ -842,7 +882,7 @@ def initiatives(e: Edition) -> list[Part]:
             "by {tarn_due}. The concession was presented as bringing public money down from {tarn_in_house} million euros "
             "under the Département's own earlier plan to {tarn_public} million (a blog's report of {tarn_in_house_on}): "
             "the alternative it turned down, as its promoters costed it. At the deadline {tarn_built} "
-            "were built, and the penalties for delay came to about {tarn_penalties} million euros by the Département's "
+            "were built by the Département's count, in its dispute with the concessionaire, and the penalties for delay came to about {tarn_penalties} million euros by the Département's "
             "count; on {tarn_able_on} the "
             "concessionaire counted over {tarn_able} homes able to connect. These figures come from the press and the "
             "parties, not from an audit."
@@ -1652,11 +1692,11 @@ def sensitivity(e: Edition) -> list[Part]:
             "Each choice was moved alone ({figure}, {table}); a Gers cost moves only together with premises of the same "
             "scope. The Gers/Castres ratio of cost per premise runs from {low}, bounded by {low_by}, to {high}, bounded by "
             "{high_by}. {refused} pairs of cost and premises were refused because their scopes differ ({refused_table}) — "
-            "among them the final cost with the whole network's plugs, and the programme estimate with the homes eligible in "
-            "the unfinished network. These leave the ratio unchanged: {still}. Per Mbit/s ({figure_mbit}) the choice that "
+            "among them the final cost read as phase 2's with the whole network's plugs (read as the whole works', it is a "
+            "choice above), and the programme estimate with the homes eligible in the unfinished network. These leave the ratio unchanged: {still}. Per Mbit/s ({figure_mbit}) the choice that "
             "moves the ratio most is {mbit_most}: one choice at a time, the Castres/Gers ratio runs from {mbit_min} to "
             "{mbit_max}. Choices changed together were not tried: two of them moving the same way would take a ratio "
-            "beyond these ranges. {scenarios} gives the headlines under each scenario of the study's scenario files."
+            "beyond these ranges. {scenarios} gives the headlines for each of the study's scenarios."
         ).format(
             figure=r.figure_ref("sensitivity_tornado"),
             table=r.table_ref("sensitivity"),
@@ -1934,7 +1974,8 @@ def lessons(e: Edition) -> list[Part]:
                     "scopes without saying which; an auditor cannot reconcile them from public sources."
                 ),
                 _(
-                    "**A public body owning the network keeps the demand risk**: take-up (about {take_up} on {take_up_on}, "
+                    "**Under a works contract the public body keeps the demand risk** (the contract form decides, not "
+                    "ownership: the Tarn's Département owns its network too, yet its concessionaire carries that risk): take-up (about {take_up} on {take_up_on}, "
                     "the study's derivation on the assumption that the share eligible is of plugs; another source gives "
                     "over {cited}) then matters to the public purse, not only to the operator."
                 ).format(
