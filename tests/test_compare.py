@@ -243,6 +243,31 @@ def test_benchmarks_and_take_up_by_hand():
     assert rates["France"] == pytest.approx(0.6)
 
 
+def test_take_up_is_a_range_over_the_two_readings_of_a_share_eligible():
+    """A share eligible may be of the network's plugs or of the whole département: with the département's
+    dwellings the same subscribers are set against both, each row naming what it divides by."""
+    external = pd.concat(
+        [
+            EXTERNAL,
+            pd.DataFrame(
+                [
+                    ("alpha", "subscribers", 20_000, "subscribers", "2024", "press", "20 000", ""),
+                    ("alpha_housing", "dwellings", 125_000, "dwellings", "2023", "press", "125 000", ""),
+                ],
+                columns=EXTERNAL.columns,
+            ),
+        ]
+    )
+    rates = metrics.take_up(external, "alpha", 100_000, "alpha_housing|dwellings|2023")
+    alpha = rates[rates["where"] == "alpha"].set_index("take_up")
+    assert sorted(alpha.index) == [pytest.approx(0.2), pytest.approx(0.25)]
+    assert alpha.loc[alpha.index.min(), "evidence_ids"].endswith(";alpha_housing|dwellings|2023")
+    assert "125,000 dwellings of the département" in alpha.loc[alpha.index.min(), "how"]
+    assert len(metrics.take_up(external, "alpha", 100_000)) == 1  # without dwellings, the plugs' reading alone
+    with pytest.raises(StudyError, match="no_such"):
+        metrics.take_up(external, "alpha", 100_000, "no_such|dwellings|2023")
+
+
 def test_public_money_divides_only_within_its_scope():
     evidence = pd.DataFrame(
         [

@@ -353,11 +353,14 @@ def _money_rows(funding, by_id, measures, figures, external, initiative) -> list
     return out
 
 
-def take_up(external: pd.DataFrame, topic: str, plugs: float) -> pd.DataFrame:
+def take_up(external: pd.DataFrame, topic: str, plugs: float, dwellings_id: str | None = None) -> pd.DataFrame:
     """Subscribers over premises able to connect, for ``topic`` and nationally, each with its date.
 
     The topic's rate is derived from its subscribers and the share eligible at the same date, applied to
-    ``plugs`` (the network's premises); a cited rate is listed beside it.
+    ``plugs`` (the network's premises); a cited rate is listed beside it. A share eligible may be of the
+    network's plugs or of the whole département (the series check reads it so): with ``dwellings_id`` (the
+    reference row counting the département's dwellings) the same subscribers are also set against that
+    reading, so take-up is shown as the range the two readings give, never one of them alone.
     """
     rows_ = external[external["topic"] == topic]
     out = []
@@ -376,6 +379,19 @@ def take_up(external: pd.DataFrame, topic: str, plugs: float) -> pd.DataFrame:
                 "evidence_ids": f"{topic}|subscribers|{s['as_of']};{topic}|share eligible|{s['as_of']}",
             }
         )
+        if dwellings_id:
+            dwellings = _reference_value(external, dwellings_id)
+            out.append(
+                {
+                    "where": topic,
+                    "as_of": s["as_of"],
+                    "take_up": s["value"] / (float(share["value"].iloc[0]) * dwellings),
+                    "how": f"{s['value']:,.0f} subscribers ÷ ({share['value'].iloc[0]:.0%} eligible × "
+                    f"{dwellings:,.0f} dwellings of the département)",
+                    "evidence_ids": f"{topic}|subscribers|{s['as_of']};{topic}|share eligible|{s['as_of']};"
+                    f"{dwellings_id}",
+                }
+            )
     for r in rows_[rows_["figure"].str.startswith("take-up")].to_dict("records"):
         out.append(
             {
@@ -404,3 +420,12 @@ def take_up(external: pd.DataFrame, topic: str, plugs: float) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(out, columns=["where", "as_of", "take_up", "how", "evidence_ids"])
+
+
+def _reference_value(external: pd.DataFrame, evidence_id: str) -> float:
+    """The value of the reference row ``topic|figure|as_of``; none or several is the data's mistake."""
+    topic, figure, as_of = evidence_id.split("|")
+    rows = external[(external["topic"] == topic) & (external["figure"] == figure) & (external["as_of"] == as_of)]
+    if len(rows) != 1:
+        raise StudyError(f"external_figures.csv: expected one row {evidence_id!r}, found {len(rows)}")
+    return float(rows["value"].iloc[0])

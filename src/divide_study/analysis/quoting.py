@@ -824,7 +824,7 @@ def take_up_quotes(q: Quotes, uptake: pd.DataFrame, evidence: pd.DataFrame, plug
     quoted key per initiative, or the premises a national count gives). Keyed by its first evidence id."""
     for row in uptake.to_dict("records"):
         ids = [i for i in str(row["evidence_ids"]).split(";") if i]
-        name = f"{slug(row['where'])}.take_up.{slug(ids[0])}"
+        name = take_up_name(row)
         if len(ids) == 1:
             read_evidence(q, name, ids[0], evidence, "take-up", subject=row["where"] if row["where"] in plugs else "")
             continue
@@ -833,7 +833,7 @@ def take_up_quotes(q: Quotes, uptake: pd.DataFrame, evidence: pd.DataFrame, plug
             read_evidence(q, f"{name}.part_{n}", i, evidence, "take-up input", subject=subject)
             for n, i in enumerate(ids)
         ]
-        if subject:
+        if subject and len(ids) == 2:  # of the network's plugs; a third id counts the département's dwellings
             inputs.append(plugs[subject])
         q.computed(
             name,
@@ -848,13 +848,21 @@ def take_up_quotes(q: Quotes, uptake: pd.DataFrame, evidence: pd.DataFrame, plug
         read_date(q, f"{name}.on", ids[0], evidence, "date of the take-up", subject, precision=7)
 
 
+def take_up_name(row: Mapping) -> str:
+    """The quoted name of a row of take_up.csv, by its first evidence id; the reading of a share eligible as of the
+    whole département's dwellings (a third id, the dwellings' row) gets its own, beside the network's plugs'."""
+    ids = [i for i in str(row["evidence_ids"]).split(";") if i]
+    name = f"{slug(row['where'])}.take_up.{slug(ids[0])}"
+    return f"{name}.of_departement" if len(ids) == 3 else name
+
+
 def take_up_keys(uptake: pd.DataFrame, step: str = "compare") -> pd.DataFrame:
     """The key of the quoted number each cell of take_up.csv shows (``take_up_quotes``' keys, by the row's first
     evidence id): the take-up (its "how" shows the computation, whose entry links each input) and its date."""
     rows = []
     for row in uptake.to_dict("records"):
         ids = [i for i in str(row["evidence_ids"]).split(";") if i]
-        name = f"{step}.{slug(row['where'])}.take_up.{slug(ids[0])}"
+        name = f"{step}.{take_up_name(row)}"
         computed = len(ids) > 1
         rows.append({"take_up": name, "how": name if computed else "", "as_of": f"{name}.on" if computed else ""})
     return pd.DataFrame(rows, index=uptake.index)

@@ -136,6 +136,12 @@ TEMPLATES: tuple[Template, ...] = (
         plugs="number",
     ),
     template(
+        "{subscribers} subscribers ÷ ({eligible} eligible × {dwellings} dwellings of the département)",
+        subscribers="number",
+        eligible="share",
+        dwellings="number",
+    ),
+    template(
         "{subscriptions} subscriptions ÷ {premises} premises able to connect", subscriptions="number", premises="number"
     ),
     template("cited: {figure}", figure="text"),

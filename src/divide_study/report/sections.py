@@ -480,7 +480,9 @@ def summary(e: Edition) -> list[Part]:
         "deadline, by the Département's count); in the {gers} network, {gers_delay}. On the State's "
         "barometer, {pace_from} to {pace_to} ({pace_table}), the whole département's share of premises able to "
         "connect gained {tarn_pace} points a year in the {concession} (comparable départements' median: {tarn_peers}) and "
-        "{gers_pace} in the {gers} network's ({gers_peers})."
+        "{gers_pace} in the {gers} network's ({gers_peers}). The company the {gers} network shares with Orange for its "
+        "second phase, the mixed-company model, is not evidenced apart: no source splits its cost, its public money or "
+        "its pace from the network's."
     ).format(money_lead=money_lead, **decision_values)
     points = [
         ("models", lead),
@@ -1485,12 +1487,16 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
     )
     france = next(k for k in r.quoted.index if k.startswith("compare.france.take_up.") and k.count(".") == 3)
     take_up = r.quote(derived, "{:.0%}", unit="share")
+    # The same share eligible read as of the whole département's dwellings (as the series check reads it): the
+    # lower end of take-up, so neither reading is stated alone.
+    take_up_low = r.quote(f"{derived}.of_departement", "{:.0%}", unit="share")
     subscribers_on = r.as_of(f"{GERS}|subscribers|2023-07")
     md(
         _(
             "Take-up ({table}): the Gers sources disagree. From {subscribers} subscribers and {eligible} eligible in "
-            "{subscribers_on}, the study derives {take_up} of the network's plugs able to connect (assuming the share eligible "
-            "is of plugs); "
+            "{subscribers_on}, the study derives {take_up} of the network's plugs able to connect if the share eligible "
+            "is of its plugs, or {take_up_low} if it is of the whole département's {dwellings} dwellings, as the check "
+            "against the State's series reads it ({claims_table}); "
             'a local news site gives "over" {cited} for {cited_on}. Nationally {france} of premises able to connect '
             "subscribed by {france_on} — a later date, when networks are older."
         ).format(
@@ -1499,6 +1505,9 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
             eligible=r.ref(GERS, "share eligible", "2023-07", "{:.0%}"),
             subscribers_on=subscribers_on,
             take_up=take_up,
+            take_up_low=take_up_low,
+            dwellings=r.evidence(e.study.role("focus_departement_dwellings")),
+            claims_table=r.table_ref("series_claims"),
             cited=r.evidence(cited, "{:.0%}"),
             cited_on=r.as_of(cited),
             france=r.quote(france, "{:.0%}", unit="share"),
@@ -1526,6 +1535,7 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
         )
     )
     e.take_up = take_up
+    e.take_up_low = take_up_low
     e.subscribers_on = subscribers_on
     return e.take()
 
@@ -1975,11 +1985,12 @@ def lessons(e: Edition) -> list[Part]:
                 ),
                 _(
                     "**Under a works contract the public body keeps the demand risk** (the contract form decides, not "
-                    "ownership: the Tarn's Département owns its network too, yet its concessionaire carries that risk): take-up (about {take_up} on {take_up_on}, "
-                    "the study's derivation on the assumption that the share eligible is of plugs; another source gives "
-                    "over {cited}) then matters to the public purse, not only to the operator."
+                    "ownership: the Tarn's Département owns its network too, yet its concessionaire carries that risk): take-up ({take_up_low} to "
+                    "{take_up} on {take_up_on}, the study's derivation by the two readings of the share eligible; another "
+                    "source gives over {cited}) then matters to the public purse, not only to the operator."
                 ).format(
                     take_up=take_up,
+                    take_up_low=e.take_up_low,
                     take_up_on=subscribers_on,
                     cited=e.r.evidence(e.study.role("focus_take_up_cited"), "{:.0%}"),
                 ),
