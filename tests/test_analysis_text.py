@@ -254,7 +254,7 @@ def test_the_models_table_in_french():
         model_row(), Labels(LABELS, "fr"), {"delta": "prévu"}, {"delta": "dépensé à ce jour"}
     ).set_index("indicateur")
     assert shown.loc["nature de ce montant", "Delta"] == "dépensé à ce jour"
-    assert shown.loc["argent public par prise (€ courants)", "Delta"] == "200"
+    assert shown.loc["financement public par prise (€ courants)", "Delta"] == "200"
     assert shown.loc["dernier relevé avant l'échéance", "Delta"] == "50\u00a0%"
     assert shown.loc["prises (locaux) de l'option centrale", "Delta"] == Formats("fr").number(100_000)
     assert shown.loc["modèle", "Delta"] == "concession" and shown.loc["leur périmètre", "Delta"] == "la zone"
@@ -273,7 +273,7 @@ def test_the_models_section_in_french_has_no_english(tmp_path):
     spent = {"delta": "dépensé à ce jour"}
     text = models_section.report_section(report, model_row(), tmp_path, natures={"delta": "prévu"}, cost_natures=spent)
     assert "models.fr.png" in text  # the French chart
-    assert "argent public par prise" in text and "Qui paie les retards" in text
+    assert "financement public par prise" in text and "Qui paie les retards" in text
     assert "depuis <a" in text and "points par an du <a" in text  # its years and its pace, between two quarters
     assert "(son contrat de fibre\u00a0: <a" in text  # the contract's date said beside, not as the window's start
     assert "(dépensé à ce jour, euros courants)" in text  # what the cost per plug is
@@ -295,7 +295,7 @@ def test_the_models_section_in_french_has_no_english(tmp_path):
         cost_natures=spent,
     )
     # Public money no count of plugs shares (it also paid for copper and WiFi): said, never divided per plug.
-    assert "disposait de <a" in without and "aucune source ne donne donc son argent public par prise" in without
+    assert "disposait de <a" in without and "aucune source ne donne donc son financement public par prise" in without
     unknown = models_section.report_section(
         FakeReport("fr", Labels(LABELS, "fr")),
         model_row(public_money_per_premise=float("nan"), public_money_id=""),
@@ -303,7 +303,7 @@ def test_the_models_section_in_french_has_no_english(tmp_path):
         natures={"delta": "prévu"},
         cost_natures=spent,
     )
-    assert "aucune source ne donne le montant" in unknown
+    assert "aucune source ne donne le financement public" in unknown
     with pytest.raises(ValueError, match="labels"):
         models_section.report_section(FakeReport("fr"), model_row(), tmp_path)
 

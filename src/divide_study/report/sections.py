@@ -1416,8 +1416,16 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
             return shown
         if row["reached_on"] == NOT_YET:
             return _("not as of {date}").format(date=e.F.date(str(said.loc[row["reached_id"], "as_of"])))
-        if said.loc[row["reached_id"], "source_class"] == "interested_party":
-            return _("{date} (a claim)").format(date=e.F.date(str(row["reached_on"])))
+        date = e.F.date(str(row["reached_on"]))
+        claim = said.loc[row["reached_id"], "source_class"] == "interested_party"
+        if row["cited_as"] == "year":
+            # A national goal is of all premises; a network's count that reached it is of its own zone only: the
+            # whole département is judged on the State's series (the next columns), never by that count.
+            return (_("{date}, its own zone only (a claim)") if claim else _("{date}, its own zone only")).format(
+                date=date
+            )
+        if claim:
+            return _("{date} (a claim)").format(date=date)
         return shown
 
     reached = [
@@ -1452,7 +1460,8 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
             _(
                 "Targets against achieved: each network's or party's own count, as its source counts it (inhabitants, "
                 "dwellings or plugs), and the State's series, one count for both (all the département's premises, "
-                "private zones included; {table}). The plan's {by} goal is set against its fibre part ({aim})."
+                "private zones included; {table}). On the series, the plan's {by} goal of very high speed for all is "
+                "read by its fibre part ({aim}, a national aggregate, not a target set for each département)."
             ).format(
                 table=r.table_label("series_claims"),
                 by=r.quote(f"compare.{GERS}.national_goal_very_high_speed.by", "{:.0f}"),
