@@ -480,8 +480,8 @@ def summary(e: Edition) -> list[Part]:
         "deadline, by the Département's count); in the {gers} network, {gers_delay}. On the State's "
         "barometer, {pace_from} to {pace_to} ({pace_table}), the whole département's share of premises able to "
         "connect gained {tarn_pace} points a year in the {concession} (comparable départements' median: {tarn_peers}) and "
-        "{gers_pace} in the {gers} network's ({gers_peers}). The company the {gers} network shares with Orange for its "
-        "second phase, the mixed-company model, is not evidenced apart: no source splits its cost, its public money or "
+        "{gers_pace} in the {gers} network's département (its comparable départements' median: {gers_peers}). The company the {gers} network shares with Orange for its second phase "
+        "(Gers Fibre, a company with an operator) is not evidenced apart: no source splits its cost, its public money or "
         "its pace from the network's."
     ).format(money_lead=money_lead, **decision_values)
     points = [
@@ -516,7 +516,8 @@ def summary(e: Edition) -> list[Part]:
                 "The Gers's own target of {target_own} of inhabitants \"connected\" by {own_by} (its promoter's words, read by "
                 "the study as eligible) stood at {achieved_own} eligible on {achieved_on} by its director's count. On the "
                 "State's series for the whole département, {share_2022} of premises could connect to fibre on {on_2022}, "
-                "when the national plan aimed at {aim_2022} by fibre; on ARCEP's data (re-published by a third party), "
+                "when the national plan aimed at {aim_2022} by fibre (a national aggregate, not a target set for each "
+                "département); on ARCEP's data (re-published by a third party), "
                 "{share_end} on {on_end}; the network said its zone complete on {completed}."
             ),
         ),
@@ -1382,8 +1383,10 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
             "turn those counts into plugs per year. Its pace is measured on one public series for both fibre networks, the "
             "State's share of each département's premises able to connect to FTTH ({pace_table}): the {focus} département "
             "gained {focus_rate} points a year from {focus_from} to {focus_to} (its fibre contract: {focus_start}); the "
-            "{concession} département gained {concession_rate} from {concession_from} (its concession: {concession_start}). "
-            "The share is of the whole département, private zones included."
+            "{concession} département gained {concession_rate} from {concession_from} (its concession: {concession_start}); "
+            "over those same years the {focus} département gained {focus_same}, so only that pair compares like with like. "
+            "The share is of the whole département, private zones included: each pace holds private operators' building "
+            "too."
         ).format(
             pace_table=r.table_ref("fibre_pace"),
             focus=series_section.departement_of(r.quoted, series, GERS)[1],
@@ -1395,6 +1398,7 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
             focus_to=r.quote(f"{own_pace[GERS]}.measured_to"),
             concession_from=r.quote(f"{own_pace[e.TARN]}.measured_from"),
             concession_rate=r.quote(f"{own_pace[e.TARN]}.points_per_year", "{:.1f}", unit="points_per_year"),
+            focus_same=r.quote(f"series.{GERS}.points_per_year.tarn_concession", "{:.1f}"),
         )
     )
     show(
