@@ -693,13 +693,23 @@ def observed_events(e: Edition, focus: str, concession: str) -> dict[str, tuple[
         "the Département said"
     ).format(**concession_numbers)
     focus_numbers = dict(
+        # The focus's own target and its count by then, as the summary quotes them (one entry each).
+        achieved=r.quote(f"compare.{focus}.own_target.achieved", "{:.0%}", unit="share"),
+        achieved_on=r.quote(f"compare.{focus}.own_target.achieved_on"),
+        target=r.quote(f"compare.{focus}.own_target", "{:.0%}", unit="share"),
+        budget=r.fig("gers_budget_initial", "{:,.0f}", 1e-6),
+        budget_on=r.as_of("gers_budget_initial"),
+        estimate=r.ref(focus, "programme cost estimate", fmt="{:,.0f}", scale=1e-6),
+        estimate_on=r.as_of(f"{focus}|programme cost estimate|2022"),
         need=r.ref(focus, "phase 2 funding need", fmt="{:,.0f}", scale=1e-6),
         completed=r.as_of(f"{focus}|share of the network's zone able to connect|2026-01-28"),
     )
     focus_words = _(
-        "after the works contract of phase 1, a company shared with Orange was created to raise the {need} million "
-        "euros phase 2 needed (a funding need; the split of public and private money is not cited); the zone said "
-        "complete on {completed} (the network's claim)"
+        "{achieved} of inhabitants eligible on {achieved_on} against the {target} its promoter aimed at; the amounts "
+        "grew from a budget of {budget} million euros ({budget_on}) to over {estimate} million estimated ({estimate_on}), "
+        "of different scopes; after the works contract of phase 1, a company shared with Orange was created to raise "
+        "the {need} million euros phase 2 needed (a funding need; the split of public and private money is not "
+        "cited); the zone said complete on {completed} (the network's claim)"
     ).format(**focus_numbers)
     return {
         initiative: (r.plain(words), "".join(numbers.values()))
