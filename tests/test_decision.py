@@ -29,6 +29,7 @@ LABELS = pd.DataFrame(
     [
         ("funder", "state", "the State", "l'État", ""),
         ("funder", "departement", "the Département", "le Département", ""),
+        ("funder", "intercommunalities", "the intercommunalities", "les intercommunalités", ""),
         ("scope", "phase_1", "phase 1", "phase 1", ""),
         ("scope", "zone", "the zone", "la zone", ""),
     ],
@@ -210,8 +211,8 @@ def test_the_teleworkers_among_a_count_are_read_from_its_rows_note_or_refused_na
 
 
 def test_one_funders_money_per_plug_and_the_state_series_are_shown_with_what_still_differs():
-    # Public money of different funders as a whole; the Département's own money in both, each with its nature and
-    # scope (a lower bound says so); and each own target on the State's series, one count for both.
+    # Public money of different funders as a whole; local public money in both (what each source counts of it),
+    # each with its nature and scope (a lower bound says so); and each own target on the State's series.
     common = (
         models("state;departement", "departement"),
         ["a", "b"],
@@ -224,13 +225,14 @@ def test_one_funders_money_per_plug_and_the_state_series_are_shown_with_what_sti
     shown, keys, words = decision_table(
         *common,
         same_funder=(
-            "departement",
+            ("departement", "intercommunalities"),
             {
                 "a": {
                     "per_premise": 250.0,
                     "qualifier": "at_least",
                     "nature": "put in",
                     "scope": "phase 1",
+                    "whose": "the Département",
                     "key": "k.a",
                 },
                 "b": {
@@ -238,6 +240,7 @@ def test_one_funders_money_per_plug_and_the_state_series_are_shown_with_what_sti
                     "qualifier": "exact",
                     "nature": "planned",
                     "scope": "the zone",
+                    "whose": "the Département and the intercommunalities",
                     "key": "k.b",
                 },
             },
@@ -245,9 +248,13 @@ def test_one_funders_money_per_plug_and_the_state_series_are_shown_with_what_sti
         on_series={"a": (0.49, "s.a"), "b": (0.7167, "s.b")},
     )
     by_row = shown.set_index("indicator")
-    own = by_row.loc["the Département's own money per plug (€, nominal)"]
-    assert list(own) == ["at least 250 (put in, phase 1)", "203 (planned, the zone)"]
-    row = list(by_row.index).index("the Département's own money per plug (€, nominal)")
+    label = "public money per plug from the Département and the intercommunalities only (€, nominal)"
+    own = by_row.loc[label]
+    assert list(own) == [
+        "at least 250 (put in, phase 1; funders counted: the Département)",
+        "203 (planned, the zone; funders counted: the Département and the intercommunalities)",
+    ]
+    row = list(by_row.index).index(label)
     assert list(keys.iloc[row]) == ["k.a", "k.b"] and not words.iloc[row].any()
     series = "the State's series for the whole département, in the quarter holding the due date"
     assert list(by_row.loc[series]) == ["49%", "72%"]
@@ -279,15 +286,17 @@ def test_another_launch_year_is_read_from_its_rows_note_or_refused_naming_the_ce
         )
 
 
-def test_one_funders_money_is_chosen_by_its_code_and_missing_or_repeated_gives_none():
+def test_local_money_is_chosen_by_its_funders_codes_and_missing_or_repeated_gives_none():
     from types import SimpleNamespace
 
+    from divide_study.language.formats import Formats
     from divide_study.report.sections import same_funder_money
 
     money = pd.DataFrame(
         {
             "initiative": ["a", "a", "b", "b"],
-            "covers": ["departement", "state;departement", "departement", "departement"],
+            # a: the Département's alone, and all funders (State included: not local money); b: local money.
+            "covers": ["departement", "state;departement", "departement;intercommunalities", "departement"],
             "per_premise": [250.0, 900.0, 202.9, float("nan")],  # b's second amount is divided by nothing
             "qualifier": ["at_least", "exact", "exact", "exact"],
             "amount_nature": ["contributed", "budget", "plan", "plan"],
@@ -296,11 +305,16 @@ def test_one_funders_money_is_chosen_by_its_code_and_missing_or_repeated_gives_n
             "per_inhabitant": [float("nan")] * 4,
         }
     )
-    e = SimpleNamespace(money=money, L=lambda kind, key: f"{kind}:{key}")
-    funder, found = same_funder_money(e, ["a", "b"], "departement")
-    assert funder == "departement" and [found[i]["per_premise"] for i in ("a", "b")] == [250.0, 202.9]
+    e = SimpleNamespace(money=money, L=lambda kind, key: f"{kind}:{key}", F=Formats("en"))
+    local = ("departement", "intercommunalities")
+    funders, found = same_funder_money(e, ["a", "b"], local)
+    assert funders == local and [found[i]["per_premise"] for i in ("a", "b")] == [250.0, 202.9]
+    assert found["a"]["whose"] == "funder:departement"
+    assert found["b"]["whose"] == "funder:departement and funder:intercommunalities"
     assert found["a"]["key"] == "compare.a.money.a_money_2026.per_premise"
     assert found["a"]["nature"] == "amount_nature:contributed" and found["b"]["scope"] == "scope:zone"
-    assert same_funder_money(e, ["a", "b"], "region") is None  # no such funder's own money
-    twice = SimpleNamespace(money=pd.concat([money, money.iloc[[0]]]), L=e.L)
-    assert same_funder_money(twice, ["a", "b"], "departement") is None  # two amounts: which one is not guessed
+    assert same_funder_money(e, ["a", "b"], ("region",)) is None  # no such funder's money
+    # The Département's alone: b's local money counts another funder too, so b has no such amount.
+    assert same_funder_money(e, ["a", "b"], ("departement",)) is None
+    twice = SimpleNamespace(money=pd.concat([money, money.iloc[[0]]]), L=e.L, F=e.F)
+    assert same_funder_money(twice, ["a", "b"], local) is None  # two amounts: which one is not guessed

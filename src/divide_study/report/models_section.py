@@ -356,9 +356,10 @@ def decision_table(
     ``pace_key``: the quoted key of each pace (``{initiative}`` filled in); ``same_years``: the paces run over the
     same years for both (from the later of their fibre contracts), as the row's label then says, so two paces of
     different windows are never set side by side unsaid.
-    ``same_funder``: (a funder's code, {network: its money per plug from that funder}) — one funder's money per plug
-    for each network, each said with its qualifier, nature and scope (a dict of ``per_premise``, ``qualifier``,
-    ``nature``, ``scope`` in words and the quoted ``key``), so the one like-for-like funder is shown, with what still
+    ``same_funder``: (funders' codes, {network: its money per plug from those funders only}) — each network's money
+    per plug from a set of funders (local public money, State and Région left out), each said with its qualifier,
+    nature, scope and the funders its source counts (a dict of ``per_premise``, ``qualifier``, ``nature``, ``scope``
+    and ``whose`` in words and the quoted ``key``), so the closest like-for-like amounts are shown, with what still
     differs, where the networks' public money as a whole cannot be compared.
     ``on_series``: {network: (share, quoted key)} — its own target's due date on the State's series for the whole
     département (``analysis.series.targets_on_the_series``): one count for both, beside each network's own count.
@@ -389,7 +390,9 @@ def decision_table(
             [
                 (
                     "same_funder",
-                    _("{funder}'s own money per plug (€, nominal)").format(funder=labels("funder", same_funder[0])),
+                    _("public money per plug from {funders} only (€, nominal)").format(
+                        funders=formats.join([labels("funder", code) for code in same_funder[0]])
+                    ),
                 )
             ]
             if same_funder
@@ -471,10 +474,11 @@ def decision_table(
             elif key == "same_funder" and initiative in same_funder[1]:
                 money = same_funder[1][initiative]
                 number = formats.number(float(money["per_premise"]))
-                text = _("{amount} ({nature}, {scope})").format(
+                text = _("{amount} ({nature}, {scope}; funders counted: {whose})").format(
                     amount=_("at least {number}").format(number=number) if money["qualifier"] == "at_least" else number,
                     nature=money["nature"],
                     scope=money["scope"],
+                    whose=money["whose"],
                 )
                 cell_key = money["key"]
             elif key == "on_series" and initiative in on_series:

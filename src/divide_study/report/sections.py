@@ -398,7 +398,9 @@ def summary(e: Edition) -> list[Part]:
     pace_key = "series.{initiative}.points_per_year.tarn_concession"
     paces = {i: float(r.quoted.loc[pace_key.format(initiative=i), "value"]) for i in networks}
     gers_row, tarn_row = decided.loc[GERS], decided.loc[e.TARN]
-    departement_money = same_funder_money(e, networks, "departement")  # Table 1's row: the one funder both share
+    # Table 1's row of local public money (the Département's and the intercommunalities', State and Région left
+    # out): what each side's source counts of it, each cell saying whose money it holds.
+    departement_money = same_funder_money(e, networks, ("departement", "intercommunalities"))
     same_funders, _gers_extra, _tarn_extra = money_comparison(
         gers_row["public_money_covers"], tarn_row["public_money_covers"]
     )
@@ -460,12 +462,14 @@ def summary(e: Edition) -> list[Part]:
         # a summary that cannot say it is an error, never a dash in a sentence.
         if departement_money is None:
             raise StudyError(
-                "data/processed/public_money.csv: the summary needs one amount of the Département's own money divided "
-                f"by plugs for each of {networks} (one row each, covers = departement); found none or several for one"
+                "data/processed/public_money.csv: the summary needs one amount of local public money divided by plugs "
+                f"for each of {networks} (one row each, covers within departement;intercommunalities); found none or "
+                "several for one"
             )
         money_lead = _(
             "the {concession} concession's plan provided {tarn_pp} of public money per plug planned (funders counted: "
-            "{tarn_covers}); for the {gers} network, the Département says it put in at least {gers_dept_pp} per plug, and the one "
+            "{tarn_covers}); for the {gers} network, the Département says it put in at least {gers_dept_pp} per plug (its "
+            "money alone: the intercommunalities' share is not counted), and the one "
             "public total the sources give is {gers_money} million euros ({gers_money_nature}) for {gers_scope}"
         ).format(
             gers_money=gers_money,
@@ -653,13 +657,20 @@ def summary(e: Edition) -> list[Part]:
     return e.take()
 
 
-def same_funder_money(e: Edition, networks: list[str], funder: str) -> tuple[str, dict[str, dict]] | None:
-    """One funder's own money per plug in each network (public_money.csv's rows whose money is that funder's
-    alone and is divided by plugs), for the decision table: None unless every network has exactly one such row."""
+def same_funder_money(
+    e: Edition, networks: list[str], funders: tuple[str, ...]
+) -> tuple[tuple[str, ...], dict[str, dict]] | None:
+    """Each network's money per plug from ``funders`` and no other (public_money.csv's rows whose ``covers`` are
+    among them, divided by plugs), for the decision table: the funders one side's source counts may be fewer than
+    the other's (a Département alone against all local public money), so each cell says whose money it holds.
+    None unless every network has exactly one such row."""
     money = e.money
+    allowed = set(funders)
     found = {}
     for initiative in networks:
-        rows = money[(money["initiative"] == initiative) & (money["covers"] == funder) & money["per_premise"].notna()]
+        covers = money["covers"].fillna("").map(lambda c: {code for code in str(c).split(";") if code})
+        within = covers.map(lambda codes: bool(codes) and codes <= allowed)
+        rows = money[(money["initiative"] == initiative) & within & money["per_premise"].notna()]
         if len(rows) != 1:
             return None
         row = rows.iloc[0]
@@ -668,9 +679,10 @@ def same_funder_money(e: Edition, networks: list[str], funder: str) -> tuple[str
             "qualifier": row["qualifier"],
             "nature": e.L("amount_nature", row["amount_nature"]),
             "scope": e.L("scope", row["scope"]),
+            "whose": e.F.join([e.L("funder", code) for code in str(row["covers"]).split(";") if code]),
             "key": quoting.money_keys(rows).iloc[0]["per_premise"],
         }
-    return funder, found
+    return tuple(funders), found
 
 
 def observed_events(e: Edition, focus: str, concession: str) -> dict[str, tuple[str, str]]:
