@@ -685,6 +685,13 @@ def same_funder_money(
     return tuple(funders), found
 
 
+def worded_cells(r: Report, cells: dict[str, tuple[str, dict[str, str]]]) -> dict[str, tuple[str, str]]:
+    """Table cells in words that hold numbers: {network: (its words, with this report's links, and the links of the
+    numbers they hold)} -> {network: (the words as plain text, the links joined)}, as a table cell names several
+    numbers (``Report.table``'s ``cells``)."""
+    return {initiative: (r.plain(words), "".join(numbers.values())) for initiative, (words, numbers) in cells.items()}
+
+
 def observed_events(e: Edition, focus: str, concession: str) -> dict[str, tuple[str, str]]:
     """What the sources report went wrong or changed in each fibre network, for the decision table: the words
     (plain text) and the links of the numbers they hold, so a contract form's risks on paper are read beside those
@@ -723,13 +730,7 @@ def observed_events(e: Edition, focus: str, concession: str) -> dict[str, tuple[
         "the {need} million euros phase 2 needed (a funding need; the split of public and private money is not "
         "cited); the zone said complete on {completed} (the network's claim)"
     ).format(**focus_numbers)
-    return {
-        initiative: (r.plain(words), "".join(numbers.values()))
-        for initiative, words, numbers in (
-            (concession, concession_words, concession_numbers),
-            (focus, focus_words, focus_numbers),
-        )
-    }
+    return worded_cells(r, {focus: (focus_words, focus_numbers), concession: (concession_words, concession_numbers)})
 
 
 def contract_targets(e: Edition, focus: str, concession: str) -> dict[str, tuple[str, str]]:
@@ -763,13 +764,7 @@ def contract_targets(e: Edition, focus: str, concession: str) -> dict[str, tuple
         "{plugs} plugs by {due} under the concession; {built} built in {built_on}, by the Département's count; over "
         "{able} households able to connect on {able_on}, by the concessionaire's"
     ).format(**concession_numbers)
-    return {
-        initiative: (r.plain(words), "".join(numbers.values()))
-        for initiative, words, numbers in (
-            (focus, focus_words, focus_numbers),
-            (concession, concession_words, concession_numbers),
-        )
-    }
+    return worded_cells(r, {focus: (focus_words, focus_numbers), concession: (concession_words, concession_numbers)})
 
 
 # How a note of the cited reference data gives a plan's later amount: "the plan had become 171 M EUR".
