@@ -639,9 +639,12 @@ def test_sensitivity_bounds_and_benchmarks_in_words():
     initiatives = pd.DataFrame({"initiative": ["alpha"], "short_name": ["Alpha"]})
     french, english = Labels(labels, "fr"), Labels(labels, "en")
     bound = "alpha.cost+premises = spent / plugs"
-    assert tables.bound_label(bound, initiatives, french) == "Alpha\u00a0: coût et locaux = dépensé / toutes les prises"
-    assert tables.bound_label(bound, initiatives, english) == "Alpha: cost and premises = spent / all plugs"
-    assert tables.bound_label("base_year = 2003", initiatives, french) == "année de base = 2003"
+    assert (
+        tables.bound_label(bound, initiatives, french)
+        == "dépensé rapporté à toutes les prises (Alpha\u00a0: coût et locaux)"
+    )
+    assert tables.bound_label(bound, initiatives, english) == "spent over all plugs (Alpha: cost and premises)"
+    assert tables.bound_label("base_year = 2003", initiatives, french) == "2003 (année de base)"
     with pytest.raises(ValueError, match="choice = setting"):
         tables.bound_label("alpha.cost+premises", initiatives, french)
     bench = pd.DataFrame(

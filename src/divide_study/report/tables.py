@@ -93,9 +93,15 @@ def bound_label(bound: str, initiatives: pd.DataFrame, labels: Labels) -> str:
     if not equals:
         raise ValueError(f"{bound!r} is not 'choice = setting' (sensitivity.bounds)")
     _ = Translator(labels.lang, "analysis")
-    return _("{choice} = {setting}").format(
-        choice=choice_label(assumption, initiatives, labels), setting=setting_label(assumption, value, labels)
-    )
+    # In a sentence, the setting first and the choice it sets after it, in words: never "choice = a / b" (a table's
+    # shorthand pasted into prose); a cost and its premises read as one over the other.
+    if assumption == "base_year":
+        setting = str(value)
+    else:
+        initiative = assumption.partition(".")[0]
+        parts = [labels.option(initiative, part.strip()) for part in str(value).split(" / ")]
+        setting = _("{cost} over {premises}").format(cost=parts[0], premises=parts[1]) if len(parts) == 2 else parts[0]
+    return _("{setting} ({choice})").format(setting=setting, choice=choice_label(assumption, initiatives, labels))
 
 
 def sensitivity_ranges(frame: pd.DataFrame, initiatives: pd.DataFrame, labels: Labels) -> pd.DataFrame:
