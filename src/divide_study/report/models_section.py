@@ -341,7 +341,7 @@ def decision_table(
     natures: dict[str, str] | None = None,
     pace_key: str = "series.{initiative}.own_network.points_per_year",
     same_years: bool = False,
-    same_funder: tuple[str, dict[str, dict]] | None = None,
+    same_funder: tuple[tuple[str, ...], dict[str, dict]] | None = None,
     on_series: dict[str, tuple[float, str]] | None = None,
     observed: dict[str, tuple[str, str]] | None = None,
     contract_targets: dict[str, tuple[str, str]] | None = None,
