@@ -169,11 +169,16 @@ def model_comparison(
     return frame.astype({"from_year": "Int64", "to_year": "Int64"})
 
 
+def funder_codes(covers: object) -> list[str]:
+    """The funders' codes an amount holds (``funding.csv``'s ``covers``, ';'-separated), in their order."""
+    return [code for code in str(covers).split(";") if code and code != "nan"]
+
+
 def money_comparison(covers: str, other: str) -> tuple[bool, list[str], list[str]]:
     """Whether two amounts of public money can be set side by side: only when they hold the money of the same
     funders (``funding.csv``'s ``covers``) and neither leaves its funders unstated. Also what each holds that the
     other leaves out, in the order of their codes, so that a refusal can say why."""
-    ours, theirs = [c for c in covers.split(";") if c], [c for c in other.split(";") if c]
+    ours, theirs = funder_codes(covers), funder_codes(other)
     if not ours or not theirs or "unstated" in ours or "unstated" in theirs:
         return False, [c for c in ours if c not in theirs], [c for c in theirs if c not in ours]
     return set(ours) == set(theirs), [c for c in ours if c not in theirs], [c for c in theirs if c not in ours]

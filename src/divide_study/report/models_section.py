@@ -9,7 +9,7 @@ import html
 import pandas as pd
 
 from divide_study.analysis.chart_files import figure_file
-from divide_study.analysis.models import money_comparison
+from divide_study.analysis.models import funder_codes, money_comparison
 from divide_study.analysis.quoted import NATURES
 from divide_study.analysis.quoting import model_keys, slug
 from divide_study.errors import StudyError
@@ -455,7 +455,7 @@ def decision_table(
                 text = _("{funders}, {nature} ({scope}: {note})").format(
                     # An amount whose nature is not given is refused, as in the side-by-side table (never a dash).
                     nature=_nature_of(natures, {"initiative": initiative}),
-                    funders=funders(row["public_money_covers"].split(";")),
+                    funders=funders(funder_codes(row["public_money_covers"])),
                     scope=labels("scope", row["public_money_scope"]),
                     note=row["public_money_note"],
                 )

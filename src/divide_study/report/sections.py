@@ -24,7 +24,7 @@ from divide_study.analysis import series as series_analysis
 from divide_study.analysis.chart_files import figure_file
 from divide_study.analysis.metrics import headlines
 from divide_study.analysis.models import cost_natures as natures_of_costs
-from divide_study.analysis.models import money_comparison
+from divide_study.analysis.models import funder_codes, money_comparison
 from divide_study.analysis.quoting import slug
 from divide_study.analysis.study import load_study
 from divide_study.analysis.timeline import NOT_YET
@@ -400,13 +400,13 @@ def summary(e: Edition) -> list[Part]:
     gers_row, tarn_row = decided.loc[GERS], decided.loc[e.TARN]
     # Table 1's row of local public money (the Département's and the intercommunalities', State and Région left
     # out): what each side's source counts of it, each cell saying whose money it holds.
-    departement_money = same_funder_money(e, networks, ("departement", "intercommunalities"))
+    local_money = same_funder_money(e, networks, ("departement", "intercommunalities"))
     same_funders, _gers_extra, _tarn_extra = money_comparison(
         gers_row["public_money_covers"], tarn_row["public_money_covers"]
     )
 
     def funders(codes: str) -> str:
-        return esc(F.join([L("funder", c) for c in codes.split(";") if c]))
+        return esc(F.join([L("funder", c) for c in funder_codes(codes)]))
 
     def money_per_plug(row) -> str:
         if row["public_money_per_premise"] != row["public_money_per_premise"]:
@@ -458,9 +458,9 @@ def summary(e: Edition) -> list[Part]:
         gers_money, gers_money_nature = e.amount(
             f"compare.{GERS}.money.{slug(gers_row['public_money_id'])}", "{:,.0f}", 1e-6
         )
-        # The one funder both share (Table 1's row): the Gers Département's own money per plug, said as its claim;
+        # Local public money (Table 1's row): the Gers Département's own money per plug, said as its claim;
         # a summary that cannot say it is an error, never a dash in a sentence.
-        if departement_money is None:
+        if local_money is None:
             raise StudyError(
                 "data/processed/public_money.csv: the summary needs one amount of local public money divided by plugs "
                 f"for each of {networks} (one row each, covers within departement;intercommunalities); found none or "
@@ -474,7 +474,7 @@ def summary(e: Edition) -> list[Part]:
         ).format(
             gers_money=gers_money,
             gers_money_nature=gers_money_nature,
-            gers_dept_pp=r.quote(departement_money[1][GERS]["key"], "{:,.0f} €", unit="EUR_per_premise"),
+            gers_dept_pp=r.quote(local_money[1][GERS]["key"], "{:,.0f} €", unit="EUR_per_premise"),
             **decision_values,
         )
     lead = _(
@@ -588,7 +588,7 @@ def summary(e: Edition) -> list[Part]:
         e.money_natures,
         pace_key=pace_key,
         same_years=True,
-        same_funder=departement_money,
+        same_funder=local_money,
         on_series=e.own_targets_on_series(networks),
         observed=observed_events(e, GERS, e.TARN),
         contract_targets=contract_targets(e, GERS, e.TARN),
@@ -666,11 +666,12 @@ def same_funder_money(
     None unless every network has exactly one such row."""
     money = e.money
     allowed = set(funders)
+    # Rows holding the money of some of those funders and of no other, divided by plugs: read once for all networks.
+    within = money["covers"].map(lambda covers: bool(funder_codes(covers)) and set(funder_codes(covers)) <= allowed)
+    candidates = money[within & money["per_premise"].notna()]
     found = {}
     for initiative in networks:
-        covers = money["covers"].fillna("").map(lambda c: {code for code in str(c).split(";") if code})
-        within = covers.map(lambda codes: bool(codes) and codes <= allowed)
-        rows = money[(money["initiative"] == initiative) & within & money["per_premise"].notna()]
+        rows = candidates[candidates["initiative"] == initiative]
         if len(rows) != 1:
             return None
         row = rows.iloc[0]
@@ -679,7 +680,7 @@ def same_funder_money(
             "qualifier": row["qualifier"],
             "nature": e.L("amount_nature", row["amount_nature"]),
             "scope": e.L("scope", row["scope"]),
-            "whose": e.F.join([e.L("funder", code) for code in str(row["covers"]).split(";") if code]),
+            "whose": e.F.join([e.L("funder", code) for code in funder_codes(row["covers"])]),
             "key": quoting.money_keys(rows).iloc[0]["per_premise"],
         }
     return tuple(funders), found

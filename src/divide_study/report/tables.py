@@ -79,12 +79,18 @@ def choice_label(assumption: str, initiatives: pd.DataFrame, labels: Labels) -> 
     )
 
 
-def setting_label(assumption: str, value: str, labels: Labels) -> str:
-    """A setting of that choice: 'spending_2023 / plugs_total' -> 'spent by July 2023 / all plugs of the network'."""
+def setting_parts(assumption: str, value: str, labels: Labels) -> list[str]:
+    """A setting of that choice, each part in words: 'spending_2023 / plugs_total' -> ['spent by July 2023', 'all
+    plugs of the network'] (a cost and its premises); a base year is itself."""
     if assumption == "base_year":
-        return str(value)
+        return [str(value)]
     initiative = assumption.partition(".")[0]
-    return " / ".join(labels.option(initiative, part.strip()) for part in str(value).split(" / "))
+    return [labels.option(initiative, part.strip()) for part in str(value).split(" / ")]
+
+
+def setting_label(assumption: str, value: str, labels: Labels) -> str:
+    """A setting of that choice, a table's shorthand: 'spent by July 2023 / all plugs of the network'."""
+    return " / ".join(setting_parts(assumption, value, labels))
 
 
 def bound_label(bound: str, initiatives: pd.DataFrame, labels: Labels) -> str:
@@ -95,12 +101,8 @@ def bound_label(bound: str, initiatives: pd.DataFrame, labels: Labels) -> str:
     _ = Translator(labels.lang, "analysis")
     # In a sentence, the setting first and the choice it sets after it, in words: never "choice = a / b" (a table's
     # shorthand pasted into prose); a cost and its premises read as one over the other.
-    if assumption == "base_year":
-        setting = str(value)
-    else:
-        initiative = assumption.partition(".")[0]
-        parts = [labels.option(initiative, part.strip()) for part in str(value).split(" / ")]
-        setting = _("{cost} over {premises}").format(cost=parts[0], premises=parts[1]) if len(parts) == 2 else parts[0]
+    parts = setting_parts(assumption, value, labels)
+    setting = _("{cost} over {premises}").format(cost=parts[0], premises=parts[1]) if len(parts) == 2 else parts[0]
     return _("{setting} ({choice})").format(setting=setting, choice=choice_label(assumption, initiatives, labels))
 
 
