@@ -290,6 +290,53 @@ def test_public_money_divides_only_within_its_scope():
     assert pd.isna(money.loc["state_any", "per_inhabitant"])
 
 
+def test_one_funders_amount_over_its_share_is_all_its_funders_money_divided_in_its_own_scope():
+    # A Département's "more than 25 M EUR" and its stated 60 % share of the local funding: the local money of
+    # the Département and the intercommunalities is at least 25 / 0.6 M EUR, divided by the plugs of the same scope;
+    # the Département's own row stays as its source states it.
+    evidence = pd.DataFrame(
+        [
+            ("dept", 25e6, "EUR", "2026", "at_least", "interested_party", "radio"),
+            ("dept_share", 0.6, "share", "2022", "exact", "interested_party", "magazine"),
+        ],
+        columns=["evidence_id", "value", "unit", "as_of", "qualifier", "source_class", "source"],
+    )
+    funding = pd.DataFrame(
+        [
+            ("alpha", "Département", "dept", "phase_1", False, "departement", "", ""),
+            ("alpha", "local", "dept", "phase_1", False, "departement;intercommunalities", "dept_share", ""),
+        ],
+        columns=["initiative", "funder", "evidence_id", "scope", "all_public_money", "covers", "share_id", "note"],
+    )
+    money = metrics.public_money(funding, evidence, MEASURES, FIGURES, EXTERNAL, "alpha").set_index("covers")
+    assert money.loc["departement", "amount_eur"] == 25e6 and money.loc["departement", "share_id"] == ""
+    derived = money.loc["departement;intercommunalities"]
+    assert derived["amount_eur"] == pytest.approx(25e6 / 0.6) and derived["share_id"] == "dept_share"
+    assert derived["per_premise"] == pytest.approx(25e6 / 0.6 / 40_000)
+    assert derived["qualifier"] == "at_least"  # a lower bound stays one
+    assert metrics.derived_from_share(derived) and not metrics.derived_from_share({"share_id": float("nan")})
+
+
+def test_a_share_that_is_not_one_or_an_amount_of_one_funder_is_refused_naming_the_cell(tmp_path):
+    evidence = pd.DataFrame(
+        {"evidence_id": ["dept", "dept_share", "plugs"], "unit": ["EUR", "share", "plugs"], "value": [25e6, 0.6, 1e5]}
+    )
+    shutil.copy(config.RAW_DIR / "funding.schema.json", tmp_path / "funding.schema.json")
+    path = tmp_path / "funding.csv"
+    header = "initiative,funder,evidence_id,scope,all_public_money,covers,share_id,note\n"
+    ok = "alpha,local,dept,whole,false,departement;intercommunalities,dept_share,\n"
+    path.write_text(header + ok, encoding="utf-8")
+    assert measures_module.load_funding(path, evidence)["share_id"].tolist() == ["dept_share"]
+    for row, column, said in (
+        ("alpha,local,dept,whole,false,departement;intercommunalities,plugs,\n", "share_id", "not a share"),
+        ("alpha,local,dept,whole,false,departement;intercommunalities,nowhere,\n", "share_id", "nowhere"),
+        ("alpha,local,dept,whole,false,departement,dept_share,\n", "covers", "several funders"),
+    ):
+        path.write_text(header + ok + row, encoding="utf-8")
+        with pytest.raises(StudyError, match=rf"funding.csv.*row 2.*column '{column}'.*{said}"):
+            measures_module.load_funding(path, evidence)
+
+
 # --- the measures table -------------------------------------------------------------------------------------
 
 

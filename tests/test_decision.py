@@ -318,3 +318,62 @@ def test_local_money_is_chosen_by_its_funders_codes_and_missing_or_repeated_give
     assert same_funder_money(e, ["a", "b"], ("departement",)) is None
     twice = SimpleNamespace(money=pd.concat([money, money.iloc[[0]]]), L=e.L, F=e.F)
     assert same_funder_money(twice, ["a", "b"], local) is None  # two amounts: which one is not guessed
+
+
+def test_local_money_derived_from_a_funders_share_is_preferred_and_said_as_an_assumption():
+    from types import SimpleNamespace
+
+    from divide_study.language.formats import Formats
+    from divide_study.report.sections import money_of, same_funder_money
+
+    money = pd.DataFrame(
+        {
+            "initiative": ["a", "a", "b"],
+            # a: the Département's own amount, and the local money derived from its share; b: local money.
+            "covers": ["departement", "departement;intercommunalities", "departement;intercommunalities"],
+            "per_premise": [250.0, 416.7, 202.9],
+            "qualifier": ["at_least", "at_least", "exact"],
+            "amount_nature": ["contributed", "contributed", "plan"],
+            "scope": ["whole", "whole", "zone"],
+            "evidence_id": ["a|money|2026", "a|money|2026", "b|money|2019"],
+            "share_id": ["", "a|share|2022", ""],
+            "per_inhabitant": [float("nan")] * 3,
+        }
+    )
+    e = SimpleNamespace(money=money, L=lambda kind, key: f"{kind}:{key}", F=Formats("en"))
+    _funders, found = same_funder_money(e, ["a", "b"], ("departement", "intercommunalities"))
+    # The row holding all the funders, not the Département's alone: the same funders on both sides.
+    assert found["a"]["per_premise"] == 416.7 and found["a"]["derived"] and not found["b"]["derived"]
+    assert found["a"]["key"] == "compare.a.money.a_money_2026.all_funders.per_premise"
+    assert found["a"]["share_key"] == "compare.a.money.a_money_2026.all_funders.share"
+    assert found["a"]["share_id"] == "a|share|2022"
+    # The Département's own amount is still found by its funders, for the summary to set beside it.
+    assert money_of(e, "a", ("departement",))["per_premise"] == 250.0
+    from divide_study.errors import StudyError
+
+    with pytest.raises(StudyError, match=r"public_money\.csv.*b covering departement"):
+        money_of(e, "b", ("departement",))
+    # In the table, the derived amount says it is one.
+    shown = decision_table(
+        models("state;departement", "departement"),
+        ["a", "b"],
+        CONTRACTS,
+        Labels(LABELS, "en"),
+        lambda t, c: t,
+        {},
+        {"a": "budget", "b": "planned"},
+        same_funder=(("departement", "intercommunalities"), found),
+    )[0].set_index("indicator")
+    cells = shown.loc["public money per plug from the Département and the intercommunalities only (€, nominal)"]
+    assert cells.iloc[0] == (
+        "at least 417 (amount_nature:contributed, scope:whole; funders counted: funder:departement and "
+        "funder:intercommunalities; derived from one funder's amount and its stated share, an assumption)"
+    )
+    assert "derived" not in cells.iloc[1]
+
+
+def test_money_findings_rest_on_the_share_and_its_assumption_where_an_amount_is_derived():
+    from divide_study.analysis.findings import money_inputs
+
+    money = pd.DataFrame({"evidence_id": ["x", "x", "y"], "share_id": ["", "s", float("nan")]})
+    assert money_inputs(money) == ["x", "s", "assumption:funder_share", "y"]

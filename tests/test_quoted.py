@@ -305,3 +305,44 @@ def test_every_published_quoted_number_walks_down_to_its_primary_sources_and_mat
             assert cell.startswith(str(int(row["value"]))), key
         else:
             assert math.isclose(float(cell), row["value"]), key
+
+
+def test_an_amount_derived_from_a_funders_share_names_the_amount_and_the_share_it_divides():
+    from divide_study.analysis.quoting import money_keys, money_quotes
+
+    evidence = pd.DataFrame(
+        {
+            "evidence_id": ["a|dept|2026", "a|share|2022"],
+            "kind": ["reference", "reference"],
+            "value": [25e6, 0.6],
+            "unit": ["EUR", "share"],
+            "qualifier": ["at_least", "exact"],
+            "amount_nature": ["contributed", ""],
+            "as_of": ["2026", "2022"],
+        }
+    )
+    money = pd.DataFrame(
+        {
+            "initiative": ["a", "a"],
+            "evidence_id": ["a|dept|2026", "a|dept|2026"],
+            "share_id": ["", "a|share|2022"],
+            "amount_eur": [25e6, 25e6 / 0.6],
+            "scope": ["whole", "whole"],
+            "premises_option": ["", ""],
+            "population_option": ["", ""],
+            "per_premise": [float("nan")] * 2,
+            "per_inhabitant": [float("nan")] * 2,
+        }
+    )
+    q = Quotes("compare")
+    money_quotes(q, money, None, evidence)
+    rows = q.frame().set_index("key")
+    own, derived = money_keys(money)["amount_eur"]
+    assert own == "compare.a.money.a_dept_2026" and derived == f"{own}.all_funders"
+    assert rows.loc[own, "nature"] == "lower_bound" and rows.loc[own, "value"] == 25e6
+    assert rows.loc[derived, "operation"] == "divide" and rows.loc[derived, "value"] == pytest.approx(25e6 / 0.6)
+    assert rows.loc[derived, "inputs"].split(";") == [f"{derived}.stated", f"{derived}.share"]
+    assert rows.loc[f"{derived}.share", "value"] == 0.6
+    # A derived amount whose value is not the quotient of its inputs is refused (an entry naming wrong numbers).
+    with pytest.raises(StudyError, match="is not the divide of its inputs"):
+        money_quotes(Quotes("compare"), money.assign(amount_eur=[25e6, 25e6]), None, evidence)

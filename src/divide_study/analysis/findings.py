@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from divide_study.analysis.evidence import agreement, grade_findings
+from divide_study.analysis.metrics import derived_from_share
 from divide_study.analysis.programmes import people_agreement
 from divide_study.i18n import Translator
 
@@ -83,7 +84,7 @@ def evaluation_findings(
             "agreement": agreement(list(cost_figures.loc[cost_figures["scope"] != "not used", "amount_eur"])),
         },
         {"key": "per_mbit", "inputs": row_ids(comparison, "cost_per_premise_per_mbit"), "agreement": "single"},
-        {"key": "money", "inputs": list(per_premise_money["evidence_id"]), "agreement": "single"},
+        {"key": "money", "inputs": money_inputs(per_premise_money), "agreement": "single"},
         {
             "key": "pace",
             "inputs": [i for i in list(targets["target_id"]) + list(targets["achieved_id"]) if i]
@@ -105,3 +106,14 @@ def evaluation_findings(
     for finding in findings:
         finding["question"] = asked[finding["key"]]
     return grade_findings(evidence, findings, lang, words)
+
+
+def money_inputs(money: pd.DataFrame) -> list[str]:
+    """The evidence a finding on money per plug rests on: each amount's row, and for an amount derived from one
+    funder's share (public_money.csv's ``share_id``), the share's row and the assumption that it held."""
+    ids = []
+    for row in money.to_dict("records"):
+        ids.append(row["evidence_id"])
+        if derived_from_share(row):
+            ids += [row["share_id"], "assumption:funder_share"]
+    return list(dict.fromkeys(ids))

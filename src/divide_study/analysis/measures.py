@@ -347,7 +347,10 @@ def check_inputs(raw_dir: Path, figures: pd.DataFrame, problems: Problems) -> di
     funding = None
     if grades is not None:
         # Ids of figures that failed count as known here: their own problem is said.
-        known = pd.concat([grades[["evidence_id"]], pd.DataFrame({"evidence_id": sorted(failed)})], ignore_index=True)
+        # Their units and values let a share be checked (funding.csv's share_id).
+        known = pd.concat(
+            [grades[["evidence_id", "unit", "value"]], pd.DataFrame({"evidence_id": sorted(failed)})], ignore_index=True
+        )
         funding = checked("funding", lambda: load_funding(raw_dir / "funding.csv", known))
         if funding is not None:
             with problems.check():
@@ -499,10 +502,35 @@ def load_funding(path: Path, evidence: pd.DataFrame, validate: bool = True) -> p
     """Who paid what: each row names a funder, the evidence row stating the amount, and its scope."""
     funding = read_table(path, validate=validate)
     known = set(evidence["evidence_id"])
+    shares = evidence.set_index("evidence_id")
     for row, record in rows(funding):
         if record["evidence_id"] not in known:
             raise DataError(
                 path, f"no figure or reference row {record['evidence_id']!r}", row=row, column="evidence_id"
+            )
+        share_id = record.get("share_id") or ""
+        if not share_id:
+            continue
+        # An amount divided by its funder's share is the money of all the funders it covers: the share must be a
+        # stated share of one (0 < share <= 1), and the amount must hold several funders' money.
+        if share_id not in known:
+            raise DataError(path, f"no figure or reference row {share_id!r}", row=row, column="share_id")
+        share = shares.loc[share_id]
+        if "unit" not in share or pd.isna(share["unit"]):
+            continue  # a figure that failed its own check: its problem is said there
+        if str(share["unit"]) != "share" or not 0 < float(share["value"]) <= 1:
+            raise DataError(
+                path,
+                f"{share_id!r} is not a share between 0 and 1 (unit {share['unit']!r}, value {share['value']!r})",
+                row=row,
+                column="share_id",
+            )
+        if len([c for c in str(record["covers"]).split(";") if c]) < 2:
+            raise DataError(
+                path,
+                "an amount divided by its funder's share holds the money of several funders: name them all",
+                row=row,
+                column="covers",
             )
     return funding
 

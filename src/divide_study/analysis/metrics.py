@@ -302,8 +302,16 @@ MONEY_COLUMNS = [
     "source_class",
     "source",
     "evidence_id",
+    "share_id",
     "note",
 ]
+
+
+def derived_from_share(row) -> bool:
+    """Whether a row of public_money.csv (or funding.csv) is one funder's amount over its stated share, the money
+    of all the funders it covers (``share_id`` set; an empty cell may read as NaN)."""
+    share = row.get("share_id")
+    return isinstance(share, str) and bool(share)
 
 
 def _money_rows(funding, by_id, measures, figures, external, initiative) -> list[dict]:
@@ -312,6 +320,11 @@ def _money_rows(funding, by_id, measures, figures, external, initiative) -> list
     for record in grouped_records(funding, ("initiative",)).get((initiative,), []):
         source = by_id[record["evidence_id"]]
         amount = float(source["value"])
+        share_id = record["share_id"] if derived_from_share(record) else ""
+        if share_id:
+            # One funder's amount over its stated share: the money of all the funders it covers (a derivation
+            # that rests on the share holding for this amount, said as an assumption wherever it is quoted).
+            amount /= float(by_id[share_id]["value"])
         year = int(str(source["as_of"])[:4]) if str(source["as_of"])[:4].isdigit() else None
         per_premise, premises_used, per_inhabitant = float("nan"), "", float("nan")
         premises_option, population_option = "", ""
@@ -347,6 +360,7 @@ def _money_rows(funding, by_id, measures, figures, external, initiative) -> list
                 "source_class": source["source_class"],
                 "source": source["source"],
                 "evidence_id": record["evidence_id"],
+                "share_id": share_id,
                 "note": record["note"] or "",
             }
         )

@@ -17,6 +17,7 @@ import pandas as pd
 
 from divide_study.analysis.evidence import FORESEEN
 from divide_study.analysis.measures import PROFILE_KEY, resolve
+from divide_study.analysis.metrics import derived_from_share
 from divide_study.analysis.quoted import Quotes
 from divide_study.analysis.sensitivity import Inputs, bounds, tornado
 from divide_study.analysis.timeline import NOT_YET
@@ -648,9 +649,25 @@ def money_quotes(q: Quotes, money: pd.DataFrame, tables: Inputs, evidence: pd.Da
     """
     for row in money.to_dict("records"):
         initiative = row["initiative"]
-        name = f"{initiative}.money.{slug(row['evidence_id'])}"
+        name = money_name(row)
         common = {"subject": initiative, "scope": str(row["scope"])}
-        amount = read_evidence(q, name, row["evidence_id"], evidence, "amount of money", **common)
+        if derived_from_share(row):
+            # One funder's amount over its stated share (funding.csv's share_id): both read, then divided.
+            stated = read_evidence(q, f"{name}.stated", row["evidence_id"], evidence, "amount of money", **common)
+            share = read_evidence(
+                q, f"{name}.share", row["share_id"], evidence, "the funder's share of the money", **common
+            )
+            amount = q.computed(
+                name,
+                row["amount_eur"],
+                inputs=[stated, share],
+                operation="divide",
+                unit="EUR",
+                what="money of all the funders it covers, from one funder's amount and share (an assumption)",
+                **common,
+            )
+        else:
+            amount = read_evidence(q, name, row["evidence_id"], evidence, "amount of money", **common)
         for column, quantity, unit, what in (
             ("premises_option", "premises", "EUR_per_premise", "money per premise of its scope"),
             ("population_option", "population", "EUR_per_inhabitant", "money per inhabitant"),
@@ -754,13 +771,21 @@ def refused_keys(refused: pd.DataFrame, published: pd.Index, step: str = "sensit
     return pd.DataFrame(rows, index=range(len(rows)))
 
 
+def money_name(row: Mapping) -> str:
+    """The name of a row of public_money.csv among the quoted numbers: ``<initiative>.money.<evidence id>`` (its
+    words made a key); an amount derived from one funder's share (``share_id``) ends in ``.all_funders``, as the
+    same evidence row also stands for the funder's own amount."""
+    name = f"{row['initiative']}.money.{slug(row['evidence_id'])}"
+    return f"{name}.all_funders" if derived_from_share(row) else name
+
+
 def money_keys(money: pd.DataFrame, step: str = "compare") -> pd.DataFrame:
     """The key of the quoted number each cell of public_money.csv shows (``money_quotes``' keys, by the row's
     evidence id): the amount, and per premise and per inhabitant where they are computed, with the year of the
     population counted (``population_year``)."""
     keys = {"amount_eur": [], "per_premise": [], "per_inhabitant": [], "population_year": []}
     for row in money.to_dict("records"):
-        name = f"{step}.{row['initiative']}.money.{slug(row['evidence_id'])}"
+        name = f"{step}.{money_name(row)}"
         keys["amount_eur"].append(name)
         for column in ("per_premise", "per_inhabitant"):
             keys[column].append(f"{name}.{column}" if pd.notna(row[column]) else "")

@@ -474,7 +474,17 @@ def decision_table(
             elif key == "same_funder" and initiative in same_funder[1]:
                 money = same_funder[1][initiative]
                 number = formats.number(float(money["per_premise"]))
-                text = _("{amount} ({nature}, {scope}; funders counted: {whose})").format(
+                money_words = (
+                    # One funder's amount over its stated share: said as the study's derivation, never as a sum a
+                    # source gives.
+                    _(
+                        "{amount} ({nature}, {scope}; funders counted: {whose}; derived from one funder's amount "
+                        "and its stated share, an assumption)"
+                    )
+                    if money.get("derived")
+                    else _("{amount} ({nature}, {scope}; funders counted: {whose})")
+                )
+                text = money_words.format(
                     amount=_("at least {number}").format(number=number) if money["qualifier"] == "at_least" else number,
                     nature=money["nature"],
                     scope=money["scope"],

@@ -22,7 +22,7 @@ from divide_study.analysis import findings, quoted, quoting
 from divide_study.analysis import sensitivity as sens
 from divide_study.analysis import series as series_analysis
 from divide_study.analysis.chart_files import figure_file
-from divide_study.analysis.metrics import headlines
+from divide_study.analysis.metrics import derived_from_share, headlines
 from divide_study.analysis.models import cost_natures as natures_of_costs
 from divide_study.analysis.models import funder_codes, money_comparison
 from divide_study.analysis.quoting import slug
@@ -466,15 +466,29 @@ def summary(e: Edition) -> list[Part]:
                 f"for each of {networks} (one row each, covers within departement;intercommunalities); found none or "
                 "several for one"
             )
+        # The Département's own amount, and the local money derived from it by its stated share of the syndicate's
+        # funding (an assumption): the Tarn's amount counts the intercommunalities' money too.
+        own = quoting.money_keys(money_of(e, GERS, ("departement",)).to_frame().T).iloc[0]["per_premise"]
+        local = local_money[1][GERS]
+        if not local["derived"]:
+            raise StudyError(
+                "data/processed/public_money.csv: the summary sets the Gers Département's own money beside the local "
+                f"money derived from its share; no derived row of {GERS} covers departement;intercommunalities"
+            )
         money_lead = _(
             "the {concession} concession's plan provided {tarn_pp} of public money per plug planned (funders counted: "
-            "{tarn_covers}); for the {gers} network, the Département says it put in at least {gers_dept_pp} per plug (its "
-            "money alone: the intercommunalities' share is not counted), and the one "
-            "public total the sources give is {gers_money} million euros ({gers_money_nature}) for {gers_scope}"
+            "{tarn_covers}); for the {gers} network, the Département says it put in at least {gers_dept_pp} per plug of "
+            "its own money; taken as its {dept_share} share of the local funding, as stated in {share_on} (the "
+            "study's <em>assumption</em> that this split held for all the works), the Département's and the "
+            "intercommunalities' money comes to at least {gers_local_pp} per plug; the one public total the sources "
+            "give is {gers_money} million euros ({gers_money_nature}) for {gers_scope}"
         ).format(
             gers_money=gers_money,
             gers_money_nature=gers_money_nature,
-            gers_dept_pp=r.quote(local_money[1][GERS]["key"], "{:,.0f} €", unit="EUR_per_premise"),
+            gers_dept_pp=r.quote(own, "{:,.0f} €", unit="EUR_per_premise"),
+            gers_local_pp=r.quote(local["key"], "{:,.0f} €", unit="EUR_per_premise"),
+            dept_share=r.quote(local["share_key"], "{:.0%}", unit="share"),
+            share_on=r.as_of(local["share_id"]),
             **decision_values,
         )
     lead = _(
@@ -661,17 +675,20 @@ def same_funder_money(
     e: Edition, networks: list[str], funders: tuple[str, ...]
 ) -> tuple[tuple[str, ...], dict[str, dict]] | None:
     """Each network's money per plug from ``funders`` and no other (public_money.csv's rows whose ``covers`` are
-    among them, divided by plugs), for the decision table: the funders one side's source counts may be fewer than
-    the other's (a Département alone against all local public money), so each cell says whose money it holds.
+    among them, divided by plugs), for the decision table: the row holding all of them where there is one (an
+    amount derived from one funder's share among them), else the one holding some; the funders one side's source
+    counts may still be fewer than the other's, so each cell says whose money it holds and whether it is derived.
     None unless every network has exactly one such row."""
     money = e.money
     allowed = set(funders)
     # Rows holding the money of some of those funders and of no other, divided by plugs: read once for all networks.
-    within = money["covers"].map(lambda covers: bool(funder_codes(covers)) and set(funder_codes(covers)) <= allowed)
-    candidates = money[within & money["per_premise"].notna()]
+    held = money["covers"].map(lambda covers: set(funder_codes(covers)))
+    within = held.map(lambda codes: bool(codes) and codes <= allowed) & money["per_premise"].notna()
     found = {}
     for initiative in networks:
-        rows = candidates[candidates["initiative"] == initiative]
+        mine = within & (money["initiative"] == initiative)
+        every = mine & (held.map(len) == len(allowed))
+        rows = money[every] if every.any() else money[mine]
         if len(rows) != 1:
             return None
         row = rows.iloc[0]
@@ -682,8 +699,26 @@ def same_funder_money(
             "scope": e.L("scope", row["scope"]),
             "whose": e.F.join([e.L("funder", code) for code in funder_codes(row["covers"])]),
             "key": quoting.money_keys(rows).iloc[0]["per_premise"],
+            "derived": derived_from_share(row),
+            # The share an amount derived from one funder's was divided by, as the compare step quoted it.
+            "share_key": f"{quoting.money_keys(rows).iloc[0]['amount_eur']}.share" if derived_from_share(row) else "",
+            "share_id": row["share_id"] if derived_from_share(row) else "",
         }
     return tuple(funders), found
+
+
+def money_of(e: Edition, initiative: str, funders: tuple[str, ...]) -> pd.Series:
+    """The one row of public_money.csv of ``initiative`` holding exactly ``funders``' money and divided by plugs
+    (the summary quotes a Département's own amount beside the one derived from its share); an error otherwise."""
+    money = e.money
+    exact = money["covers"].map(lambda covers: set(funder_codes(covers)) == set(funders))
+    rows = money[exact & (money["initiative"] == initiative) & money["per_premise"].notna()]
+    if len(rows) != 1:
+        raise StudyError(
+            f"data/processed/public_money.csv: expected one amount of {initiative} covering {';'.join(funders)} "
+            f"divided by plugs, found {len(rows)}"
+        )
+    return rows.iloc[0]
 
 
 def worded_cells(r: Report, cells: dict[str, tuple[str, dict[str, str]]]) -> dict[str, tuple[str, str]]:
@@ -1432,12 +1467,18 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
     # When each target was reached, as its source says it: a date a party claims for itself says so, and a target
     # not reached says by which count it was not (a date), never a bare "not yet".
     said = study.evidence.set_index("evidence_id")
+    any_technology = study.role("national_goal_very_high_speed")
 
     def reached_words(row: dict, shown: str) -> str:
         if not row["reached_id"]:
             return shown
         if row["reached_on"] == NOT_YET:
-            return _("not as of {date}").format(date=e.F.date(str(said.loc[row["reached_id"], "as_of"])))
+            date = e.F.date(str(said.loc[row["reached_id"], "as_of"]))
+            if row["target_id"] == any_technology:
+                # The counts are of fibre; a goal of very high speed by any technology may be met by others too:
+                # a fibre count short of it does not show the goal missed.
+                return _("not by fibre alone as of {date}").format(date=date)
+            return _("not as of {date}").format(date=date)
         date = e.F.date(str(row["reached_on"]))
         claim = said.loc[row["reached_id"], "source_class"] == "interested_party"
         if row["cited_as"] == "year":
@@ -1482,7 +1523,8 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
             _(
                 "Targets against achieved: each network's or party's own count, as its source counts it (inhabitants, "
                 "dwellings or plugs), and the State's series, one count for both (all the département's premises, "
-                "private zones included; {table}). On the series, the plan's {by} goal of very high speed for all is "
+                "private zones included; {table}). The plan's {by} goal is of very high speed for all by any "
+                "technology, and the counts here are of fibre: against it they are lower bounds, and on the series it is "
                 "read by its fibre part ({aim}, a national aggregate, not a target set for each département)."
             ).format(
                 table=r.table_label("series_claims"),
