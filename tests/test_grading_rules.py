@@ -29,9 +29,14 @@ def test_an_amount_that_is_not_final_loses_a_step():
     assert evidence.grade(EVIDENCE, ["spent", "plugs", "assumption:spending_profile"]).level == "weak"
 
 
-def graded(spending_years: str, figures: list[tuple[str, float, str]], readings: tuple[str, ...] = ()) -> pd.DataFrame:
+def graded(
+    spending_years: str,
+    figures: list[tuple[str, float, str]],
+    readings: tuple[str, ...] = (),
+    also_read_as: dict[str, str] | None = None,
+) -> pd.DataFrame:
     """The findings of one network whose cost is ``final`` over ``spending_years``, beside ``figures`` (evidence
-    id, amount, scope) of its cost."""
+    id, amount, scope) of its cost; ``also_read_as``: other scopes a figure is read in, by its id."""
     comparison = pd.DataFrame(
         [
             ("alpha", "cost", "final", "whole", spending_years),
@@ -42,7 +47,8 @@ def graded(spending_years: str, figures: list[tuple[str, float, str]], readings:
     )
     classes = EVIDENCE.set_index("evidence_id")["source_class"]
     costs = pd.DataFrame(
-        [(a, s, classes[i], i) for i, a, s in figures], columns=["amount_eur", "scope", "source_class", "evidence_id"]
+        [(a, s, (also_read_as or {}).get(i, ""), classes[i], i) for i, a, s in figures],
+        columns=["amount_eur", "scope", "also_read_as", "source_class", "evidence_id"],
     )
     empty = pd.DataFrame({"per_premise": [], "evidence_id": []})
     take_up = pd.DataFrame({"where": [], "evidence_ids": [], "take_up": []})
@@ -82,6 +88,50 @@ def test_cost_figures_agree_only_between_independent_sources_of_the_same_scope()
     assert far.loc["cost", "agreement"] == "disagree" and far.loc["cost", "strength"] == "moderate"
     # A figure of another scope is not compared.
     assert graded("2003", [("final", 100, "whole"), ("other_press", 200, "phase")]).loc["cost", "agreement"] == "single"
+
+
+def test_a_figure_the_study_reads_in_another_scope_still_counts_where_its_source_puts_it():
+    # The study reads a far figure as a phase only; its source (another reading, another option of the same figure)
+    # gives it for the whole network: it still disagrees with the whole network's cost, and the grade says so.
+    figures = [("final", 100, "whole"), ("other_press", 200, "phase")]
+    read_both_ways = graded("2003", figures, also_read_as={"other_press": "whole"})
+    assert read_both_ways.loc["cost", "agreement"] == "disagree"
+    assert "the sources disagree" in read_both_ways.loc["cost", "why"]
+    # Read in yet another scope, it is not compared.
+    assert graded("2003", figures, also_read_as={"other_press": "zone"}).loc["cost", "agreement"] == "single"
+
+
+def test_cost_figures_say_every_scope_the_measures_read_a_figure_in():
+    found = evidence.cost_figures(
+        pd.DataFrame(
+            {
+                "evidence_id": ["f"],
+                "subject": ["alpha"],
+                "unit": ["EUR"],
+                "what": ["final cost"],
+                "value": [214e6],
+                "as_of": ["2026"],
+                "qualifier": ["approx"],
+                "kind": ["article"],
+                "source_class": ["independent_press"],
+                "source": ["a radio"],
+            }
+        ),
+        pd.DataFrame(
+            {
+                "initiative": ["alpha"] * 3,
+                "quantity": ["cost"] * 3,
+                "option": ["phase_only", "whole_works", "phase_again"],
+                "scope": ["phase_2", "whole_network", "phase_2"],
+                "figure_id": ["f"] * 3,
+                "reference_topic": [""] * 3,
+                "reference_figure": [""] * 3,
+                "reference_as_of": [""] * 3,
+            }
+        ),
+        "alpha",
+    )
+    assert (found.loc[0, "scope"], found.loc[0, "also_read_as"]) == ("phase_2", "whole_network")
 
 
 def test_a_pace_read_through_a_conversion_rests_on_an_assumption():

@@ -384,10 +384,26 @@ def cost_figures(
                 "qualifier": r["qualifier"],
                 "scope": match["scope"].iloc[0] if not match.empty else funded.get(r["evidence_id"], "not used"),
                 "option": match["option"].iloc[0] if not match.empty else "",
+                # A figure the measures read in several scopes (a study's reading and its source's own): agreement
+                # is then checked in each of them, so a reading never hides a conflict (findings.evaluation_findings).
+                "also_read_as": ";".join(
+                    dict.fromkeys(s for s in match["scope"].iloc[1:] if s != match["scope"].iloc[0])
+                ),
                 "source_class": r["source_class"],
                 "source": r["source"],
                 "evidence_id": r["evidence_id"],
             }
         )
-    columns = ["amount_eur", "as_of", "what", "qualifier", "scope", "option", "source_class", "source", "evidence_id"]
+    columns = [
+        "amount_eur",
+        "as_of",
+        "what",
+        "qualifier",
+        "scope",
+        "option",
+        "also_read_as",
+        "source_class",
+        "source",
+        "evidence_id",
+    ]
     return pd.DataFrame(out, columns=columns).sort_values(["as_of", "what"], ignore_index=True)

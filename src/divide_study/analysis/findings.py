@@ -65,9 +65,13 @@ def evaluation_findings(
     when independent sources of the same scope agree (an interested party's figure neither confirms nor
     contradicts)."""
     central = comparison[(comparison["initiative"] == initiative) & (comparison["metric"] == "cost")].iloc[0]
-    same_scope = cost_figures[
-        (cost_figures["scope"] == central["scope"]) & (cost_figures["source_class"] != "interested_party")
-    ]
+    # A figure the study reads in another scope but which its source (or another reading) gives for the central
+    # cost's scope counts in it too: a study's reading never makes a conflict disappear.
+    read_as = cost_figures.get("also_read_as", pd.Series("", index=cost_figures.index)).fillna("")
+    in_scope = (cost_figures["scope"] == central["scope"]) | read_as.map(
+        lambda scopes: central["scope"] in str(scopes).split(";")
+    )
+    same_scope = cost_figures[in_scope & (cost_figures["source_class"] != "interested_party")]
     profile = ["assumption:spending_profile"] if "–" in str(central.get("spending_years", "")) else []
     per_premise_money = public_money.dropna(subset=["per_premise"])
     own_rate = take_up[take_up["where"] == initiative]

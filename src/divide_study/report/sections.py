@@ -2097,7 +2097,8 @@ def method(e: Edition) -> list[Part]:
             "put in, spending to date or a need (`data/raw/amount_natures.csv`). A finding's strength starts strong and loses "
             "a step for each of: an assumption (an assumed spending profile, or a conversion between measures), an "
             "interested party's claim, a bound or approximate figure, an amount that is not final, sources that disagree "
-            "(only independent sources of the same scope count). Notebooks run with papermill; this report is produced by "
+            "(only independent sources of the same scope count, a figure the study reads in another scope than its source's "
+            "counting in both). Notebooks run with papermill; this report is produced by "
             "nbconvert and printed to PDF by Chromium."
         )
     )
