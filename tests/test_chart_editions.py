@@ -392,7 +392,7 @@ def test_crowded_milestones_are_labelled_without_overlap(charts_style):
     for k, box in enumerate(boxes):
         assert not any(box.overlaps(other) for other in boxes[:k]), labels[k].get_text()
         assert frame.x0 <= box.x0 and box.x1 <= frame.x1, labels[k].get_text()
-    assert any("1\u1d49\u02b3 juin 2014" in t.get_text() for t in labels)
+    assert any("1\u1d49\u02b3\u00a0juin 2014" in t.get_text() for t in labels)
     # The Castres-Mazamet lane comes after the Gers's, each under its own name.
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["Gers Numérique", "Castres-Mazamet"]
 

@@ -85,7 +85,7 @@ def test_a_value_that_is_itself_a_template_is_translated_unfilled(catalogs):
 def test_a_list_of_sentences_is_translated_part_by_part_with_french_spacing(catalogs):
     basis = "no date printed; published between 2003-01-01 and 2003-12-03"
     assert DataText("fr", WORDS)(basis, "sources.csv", "date_basis") == (
-        "aucune date imprimée\u00a0; publié entre le 1\u1d49\u02b3 janvier 2003 et le 3 décembre 2003"
+        "aucune date imprimée\u00a0; publié entre le 1\u1d49\u02b3\u00a0janvier 2003 et le 3\u00a0décembre 2003"
     )
     assert messages_of(basis, "sources.csv", "date_basis") == [
         "no date printed",

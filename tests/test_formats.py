@@ -39,12 +39,12 @@ def test_the_same_amount_cannot_be_misread_across_editions():
 @pytest.mark.parametrize(
     ("value", "fr", "en"),
     [
-        ("2019-03-15", "15 mars 2019", "15 March 2019"),
-        ("2021-10-01", "1\u1d49\u02b3 octobre 2021", "1 October 2021"),
-        ("2021-10-11", "11 octobre 2021", "11 October 2021"),
+        ("2019-03-15", "15\u00a0mars 2019", "15\u00a0March 2019"),
+        ("2021-10-01", "1\u1d49\u02b3\u00a0octobre 2021", "1\u00a0October 2021"),
+        ("2021-10-11", "11\u00a0octobre 2021", "11\u00a0October 2021"),
         ("2023-07", "juillet 2023", "July 2023"),
         ("2022", "2022", "2022"),
-        (dt.date(2026, 1, 28), "28 janvier 2026", "28 January 2026"),
+        (dt.date(2026, 1, 28), "28\u00a0janvier 2026", "28\u00a0January 2026"),
     ],
 )
 def test_dates_in_each_language(value, fr, en):
@@ -108,9 +108,9 @@ def test_weekdays_quarters_and_the_first_of_the_month_come_from_the_locale():
     with pytest.raises(ValueError, match="not a quarter"):
         Formats("fr").quarter("Q5 2017")
     # Only the day babel's French ordinal rule puts in the category 'one' takes "er": the 1st, not the 21st.
-    assert Formats("fr").date("2021-10-01") == "1\u1d49\u02b3 octobre 2021"
-    assert Formats("fr").date("2021-10-21") == "21 octobre 2021"
-    assert Formats("en").date("2021-10-01") == "1 October 2021"
+    assert Formats("fr").date("2021-10-01") == "1\u1d49\u02b3\u00a0octobre 2021"
+    assert Formats("fr").date("2021-10-21") == "21\u00a0octobre 2021"
+    assert Formats("en").date("2021-10-01") == "1\u00a0October 2021"
 
 
 def test_ordinals_follow_the_locale_rule():

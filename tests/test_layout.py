@@ -161,7 +161,7 @@ def test_the_cover_line_dates_the_edition_and_links_the_other_one():
 
     stamp = {"released": "2026-12-02", "state": "2026-06-30"}
     line = cover_line(stamp, "fr", {"en": "report", "fr": "rapport"}, "rapport")
-    assert line.startswith('<p class="cover-line" id="edition-date">Édition du 2 décembre 2026 · état des')
+    assert line.startswith('<p class="cover-line" id="edition-date">Édition du 2\u00a0décembre 2026 · état des')
     assert '<a class="other-edition" href="report.html" hreflang="en" lang="en">This report in English</a>' in line
     english = cover_line({**stamp, "state": "<b>"}, "en", {"en": "report", "fr": "rapport"}, "report")
     assert "state of knowledge: unknown" in english and "<b>" not in english  # what is no date is said so

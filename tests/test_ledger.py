@@ -48,7 +48,7 @@ def test_every_number_is_recorded_with_its_class():
     assert ledger.loc["62.5", "class"] == "computed"
     assert ledger.loc["1,000", "class"] == "the study's assumption"
     assert ledger.loc["5", "words"] == "“5 millions” (characters 10–20)"
-    assert ledger.loc["5", "source"] == "article 002: “News” (1 May 2003), file beta.txt"
+    assert ledger.loc["5", "source"] == "article 002: “News” (1\u00a0May 2003), file beta.txt"
     assert list(r.provenance()["entry"]) == [1, 2, 3, 4]
 
 
@@ -165,7 +165,7 @@ def test_french_numbers_link_to_entries_written_in_french():
     assert r.evidence("b_cost", "{:,.0f} €", 1e-6) == cost  # the same number of the same source: one entry
     assert text_of(r.ref("beta_pop", "share eligible", "2020", "{:.0%}")) == f"50{NBSP}%"
     entries = r.provenance().set_index("entry")
-    first = "1\u1d49\u02b3 mai 2003"
+    first = "1\u1d49\u02b3\u00a0mai 2003"
     assert entries.loc[1, "source"] == f"article 002{NBSP}: «{NBSP}News{NBSP}» ({first}), fichier beta.txt"
     assert entries.loc[1, "words"] == f"«{NBSP}5 millions{NBSP}» (caractères 10 à 20)"
     assert entries.loc[1, "class"] == "déclaration d'une partie intéressée"
@@ -261,7 +261,7 @@ def test_entries_name_an_initiative_by_its_short_name_when_the_report_knows_it()
 def test_a_date_from_a_table_is_written_the_editions_way_and_linked():
     r = Report(FIGURES, SOURCES, EXTERNAL_URL, [], [], evidence=EVIDENCE, lang="fr")
     done = r.dated("2026-01-28", "zone fully able to connect", "data/processed/targets.csv, line 5")
-    assert done == '<a class="num" href="#number-1">28 janvier 2026</a>'
+    assert done == '<a class="num" href="#number-1">28\u00a0janvier 2026</a>'
     assert text_of(r.dated("2023-07", "as of", "x")) == "juillet 2023"
     entry = r.provenance().iloc[0]
     assert (entry["what"], entry["source"]) == ("zone fully able to connect", "data/processed/targets.csv, line 5")
@@ -314,9 +314,9 @@ def test_a_name_holding_figures_and_the_dates_of_evidence_link_to_their_entries(
     # The link's text is escaped by the rule for all a reader sees (esc: "(" as "&#40;"), shown as written.
     assert name.startswith('<a class="num" href="#number-') and "budget initial (2014)</a>" in html.unescape(name)
     assert ">mars 2019</a>" in r.as_of("f") and ">juillet 2023</a>" in r.as_of("x|spending|2023-07")
-    assert ">28 janvier 2026</a>" in r.date("2026-01-28", "fin", "data/processed/targets.csv")
+    assert ">28\u00a0janvier 2026</a>" in r.date("2026-01-28", "fin", "data/processed/targets.csv")
     entries = r.provenance()
-    assert {"budget initial (2014)", "mars 2019", "juillet 2023", "28 janvier 2026"} <= set(entries["number"])
+    assert {"budget initial (2014)", "mars 2019", "juillet 2023", "28\u00a0janvier 2026"} <= set(entries["number"])
 
 
 def test_the_date_of_a_figure_reported_twice_cites_the_row_it_dates():
@@ -489,13 +489,13 @@ def test_a_date_quoted_as_a_day_or_as_its_month_is_one_entry_with_its_words():
     r = Report(FIGURES, SOURCES, EXTERNAL_URL, [], ["provenance"], evidence=EVIDENCE)
     day = r.published("002")
     year = r.published("002", year_only=True)
-    assert text_of(day) == "1 May 2003" and text_of(year) == "2003"
+    assert text_of(day) == "1\u00a0May 2003" and text_of(year) == "2003"
     assert day.split(">")[0] == year.split(">")[0]
     # The figure's date, named by itself and by the date of the figure: one entry, with the words it was given.
     dated = r.as_of("b_cost")
     assert r.date_of("b_cost").split(">")[0] == dated.split(">")[0]
     ledger = r.provenance()
-    assert list(ledger["number"]) == ["1 May 2003", "€5,000,000", "2003"]
+    assert list(ledger["number"]) == ["1\u00a0May 2003", "€5,000,000", "2003"]
     assert ledger.loc[2, "words"] == "date inferred, see the table of sources"
     what = ledger.loc[2, "what"]
     assert what.startswith("date of <a class=") and what.endswith("; date of investment")
@@ -513,7 +513,7 @@ def test_the_appendix_lists_each_number_once_under_its_primary_source():
     page = r.table("provenance", r.provenance(), "Provenance.", "the ledger")
     headings = re.findall(r'<th class="source-heading"[^>]*>(.*?)</th>', page)
     assert [text_of(h) for h in headings] == [
-        "article 002: “News” (1 May 2003), file beta.txt",
+        "article 002: “News” (1\u00a0May 2003), file beta.txt",
         "reference data: gers.fr/monjournal/numero1",  # alphabetically, before the web address of insee.fr
         "reference data: https://insee.fr/p?a=1&b=2",
         "assumption of the study",

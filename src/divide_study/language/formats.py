@@ -126,9 +126,12 @@ class Formats:
         only 1 is of the category 'one'); the suffix written for it is ``ORDINAL_DAY``'s."""
         suffix = ORDINAL_DAY.get(self.lang)
         day, _, rest = text.partition(" ")
-        if suffix and day.isdigit() and rest and Locale.parse(self.locale).ordinal_form(int(day)) == "one":
-            return f"{day}{suffix} {rest}"
-        return text
+        if not (day.isdigit() and rest):
+            return text
+        # The day never ends a line without its month (a no-break space, as French typography asks).
+        if suffix and Locale.parse(self.locale).ordinal_form(int(day)) == "one":
+            return f"{day}{suffix}\u00a0{rest}"
+        return f"{day}\u00a0{rest}"
 
     def ordinal_suffix(self, rank: int) -> str:
         """What follows a rank's number ('st', 'nd', 'rd', 'th'; 'ᵉʳ', 'ᵉ'), by the locale's ordinal rule."""

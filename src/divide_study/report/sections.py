@@ -1983,6 +1983,20 @@ def limitations(e: Edition) -> list[Part]:
                 ).format(speed_low=speed_low, speed_high=speed_high),
                 _("**Public and private money are not split** for Castres-Mazamet or for the Gers's phase 2."),
                 _(
+                    "**A figure's class follows its speaker only where the source names one**: the {gers} network's "
+                    'spending ({spent} million euros), its cost "at completion" ({final} million), its {plugs} plugs '
+                    "and the {concession} concessionaire's plan ({plan} million) are given by the press without saying "
+                    "who gave them, so they keep their outlet's class (independent press), though they may well be the "
+                    "networks' or their promoters' own figures, relayed."
+                ).format(
+                    gers=esc(e.names[e.GERS]),
+                    concession=esc(e.names[e.TARN]),
+                    spent=r.evidence(study.role("focus_cost_spent"), "{:,.0f}", 1e-6),
+                    final=r.evidence(study.role("focus_cost_at_completion"), "{:,.0f}", 1e-6),
+                    plugs=r.ref(e.GERS, "total plugs of the network"),
+                    plan=r.ref(e.TARN, "total investment by the concessionaire", fmt="{:,.0f}", scale=1e-6),
+                ),
+                _(
                     "**Different dates and technologies**: the articles date from {first_article} to {last_article} and the "
                     "cited reference figures reach {reference_latest} (ARCEP's latest count: {barometer_latest}); DSL at {castres_speed} in {castres_year} and fibre from {works_start} "
                     "to {completed} are different products."
