@@ -63,7 +63,7 @@ def test_questions_in_each_edition():
     english = findings.questions("Alpha", "Soho")
     french = findings.questions("Alpha", "Soho", "fr")
     assert english["which_cost"] == "Which Alpha cost is right?"
-    assert french["which_cost"] == "Quel est le bon coût pour Alpha\u00a0?"
+    assert french["which_cost"] == "Quel chiffre retenir pour le coût de Alpha\u00a0?"
     assert french["programme"] == "Qu'a obtenu Soho\u00a0?"
     assert set(french) == set(english)
     assert not [q for q in french.values() if english_words(q)]

@@ -263,6 +263,10 @@ def test_take_up_is_a_range_over_the_two_readings_of_a_share_eligible():
     assert sorted(alpha.index) == [pytest.approx(0.2), pytest.approx(0.25)]
     assert alpha.loc[alpha.index.min(), "evidence_ids"].endswith(";alpha_housing|dwellings|2023")
     assert "125,000 dwellings of the département" in alpha.loc[alpha.index.min(), "how"]
+    # Each row says which reading it is, so the quoted numbers and the report choose it by that, not by its ids.
+    assert alpha.loc[alpha.index.min(), "reading"] == "of_departement_dwellings"
+    assert alpha.loc[alpha.index.max(), "reading"] == "of_network_plugs"
+    assert set(rates["reading"]) <= set(metrics.TAKE_UP_READINGS)
     assert len(metrics.take_up(external, "alpha", 100_000)) == 1  # without dwellings, the plugs' reading alone
     with pytest.raises(StudyError, match="no_such"):
         metrics.take_up(external, "alpha", 100_000, "no_such|dwellings|2023")
@@ -460,3 +464,44 @@ def test_every_processed_table_matches_its_schema():
         pytest.skip("data/processed has not been built in this checkout")
     for path in tables:
         read_table(path, config.schema_of(path.stem), validate=True)
+
+
+def test_a_take_ups_quoted_name_and_computation_follow_its_reading():
+    from divide_study.analysis.quoted import Quotes
+    from divide_study.analysis.quoting import take_up_keys, take_up_quotes
+
+    evidence = pd.DataFrame(
+        {
+            "evidence_id": ["a|subscribers|2023-07", "a|share eligible|2023-07", "h|dwellings|2023", "a|take-up|2023"],
+            "kind": ["reference"] * 4,
+            "value": [20_000, 0.8, 125_000, 0.45],
+            "unit": ["subscribers", "share", "dwellings", "share"],
+            "qualifier": ["exact", "exact", "exact", "at_least"],
+            "amount_nature": [""] * 4,
+            "as_of": ["2023-07", "2023-07", "2023", "2023"],
+        }
+    )
+    uptake = pd.DataFrame(
+        {
+            "where": ["a", "a", "a"],
+            "take_up": [20_000 / (0.8 * 100_000), 20_000 / (0.8 * 125_000), 0.45],
+            "evidence_ids": [
+                "a|subscribers|2023-07;a|share eligible|2023-07",
+                "a|subscribers|2023-07;a|share eligible|2023-07;h|dwellings|2023",
+                "a|take-up|2023",
+            ],
+            "reading": ["of_network_plugs", "of_departement_dwellings", "cited"],
+        }
+    )
+    q = Quotes("compare")
+    plugs = q.read(
+        "a.plugs", 100_000, table="t", row={"k": "v"}, column="value", unit="plugs", nature="stated", what="plugs"
+    )
+    take_up_quotes(q, uptake, evidence, {"a": plugs})
+    rows = q.frame().set_index("key")
+    keys = take_up_keys(uptake)
+    plugs_key, dwellings_key, cited_key = keys["take_up"]
+    assert dwellings_key == f"{plugs_key}.of_departement"
+    assert plugs in rows.loc[plugs_key, "inputs"].split(";")  # the network's plugs divide the first reading only
+    assert plugs not in rows.loc[dwellings_key, "inputs"].split(";")
+    assert rows.loc[cited_key, "operation"] == "" and keys.loc[2, "how"] == ""  # a cited rate is read, not derived

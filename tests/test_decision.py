@@ -135,7 +135,7 @@ def test_public_money_no_count_of_plugs_shares_is_said_not_divided():
         table, ["a", "b"], CONTRACTS, Labels(LABELS, "en"), lambda t, c: t, {}, {"a": "budget", "b": "planned"}
     )
     per_plug = shown.set_index("indicator").loc["public money per plug (€, nominal)"]
-    assert per_plug["A"] == "none: no count of plugs shares the scope of its public money (next row)"
+    assert per_plug["A"] == "not computable: no count of plugs shares the scope of its public money (next row)"
     assert per_plug["B"] == "2,000" and keys.loc[1, "A"] == "" and words.loc[1, "A"]
     assert keys.loc[2, "A"] == "compare.a.money.a_public_money_2017"  # its amount is still said, and linked
 

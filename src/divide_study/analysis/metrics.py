@@ -367,6 +367,11 @@ def _money_rows(funding, by_id, measures, figures, external, initiative) -> list
     return out
 
 
+# What a row of take_up.csv is: the study's derivation over the network's plugs or over the whole département's
+# dwellings, a rate a source states, or the national rate.
+TAKE_UP_READINGS = ("of_network_plugs", "of_departement_dwellings", "cited", "national")
+
+
 def take_up(external: pd.DataFrame, topic: str, plugs: float, dwellings_id: str | None = None) -> pd.DataFrame:
     """Subscribers over premises able to connect, for ``topic`` and nationally, each with its date.
 
@@ -374,7 +379,8 @@ def take_up(external: pd.DataFrame, topic: str, plugs: float, dwellings_id: str 
     ``plugs`` (the network's premises); a cited rate is listed beside it. A share eligible may be of the
     network's plugs or of the whole département (the series check reads it so): with ``dwellings_id`` (the
     reference row counting the département's dwellings) the same subscribers are also set against that
-    reading, so take-up is shown as the range the two readings give, never one of them alone.
+    reading, so take-up is shown as the range the two readings give, never one of them alone. ``reading`` says
+    which a row is (``TAKE_UP_READINGS``).
     """
     rows_ = external[external["topic"] == topic]
     out = []
@@ -391,6 +397,7 @@ def take_up(external: pd.DataFrame, topic: str, plugs: float, dwellings_id: str 
                 "take_up": s["value"] / able,
                 "how": f"{s['value']:,.0f} subscribers ÷ ({share['value'].iloc[0]:.0%} eligible × {plugs:,.0f} plugs)",
                 "evidence_ids": f"{topic}|subscribers|{s['as_of']};{topic}|share eligible|{s['as_of']}",
+                "reading": "of_network_plugs",
             }
         )
         if dwellings_id:
@@ -404,6 +411,7 @@ def take_up(external: pd.DataFrame, topic: str, plugs: float, dwellings_id: str 
                     f"{dwellings:,.0f} dwellings of the département)",
                     "evidence_ids": f"{topic}|subscribers|{s['as_of']};{topic}|share eligible|{s['as_of']};"
                     f"{dwellings_id}",
+                    "reading": "of_departement_dwellings",
                 }
             )
     for r in rows_[rows_["figure"].str.startswith("take-up")].to_dict("records"):
@@ -414,6 +422,7 @@ def take_up(external: pd.DataFrame, topic: str, plugs: float, dwellings_id: str 
                 "take_up": r["value"],
                 "how": f"cited: {r['figure']}",
                 "evidence_ids": f"{topic}|{r['figure']}|{r['as_of']}",
+                "reading": "cited",
             }
         )
     national = external[external["topic"] == "national"]
@@ -431,9 +440,10 @@ def take_up(external: pd.DataFrame, topic: str, plugs: float, dwellings_id: str 
                 "how": f"{s['value']:,.0f} subscriptions ÷ {able['value'].iloc[0]:,.0f} premises able to connect",
                 "evidence_ids": f"national|fibre subscriptions|{s['as_of']};"
                 f"national|premises able to connect to fibre|{s['as_of']}",
+                "reading": "national",
             }
         )
-    return pd.DataFrame(out, columns=["where", "as_of", "take_up", "how", "evidence_ids"])
+    return pd.DataFrame(out, columns=["where", "as_of", "take_up", "how", "evidence_ids", "reading"])
 
 
 def _reference_value(external: pd.DataFrame, evidence_id: str) -> float:

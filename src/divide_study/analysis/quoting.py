@@ -850,7 +850,7 @@ def take_up_quotes(q: Quotes, uptake: pd.DataFrame, evidence: pd.DataFrame, plug
     for row in uptake.to_dict("records"):
         ids = [i for i in str(row["evidence_ids"]).split(";") if i]
         name = take_up_name(row)
-        if len(ids) == 1:
+        if row["reading"] == "cited":
             read_evidence(q, name, ids[0], evidence, "take-up", subject=row["where"] if row["where"] in plugs else "")
             continue
         subject = row["where"] if row["where"] in plugs else ""
@@ -858,7 +858,7 @@ def take_up_quotes(q: Quotes, uptake: pd.DataFrame, evidence: pd.DataFrame, plug
             read_evidence(q, f"{name}.part_{n}", i, evidence, "take-up input", subject=subject)
             for n, i in enumerate(ids)
         ]
-        if subject and len(ids) == 2:  # of the network's plugs; a third id counts the département's dwellings
+        if subject and row["reading"] == "of_network_plugs":  # the dwellings' reading names its count among its ids
             inputs.append(plugs[subject])
         q.computed(
             name,
@@ -875,10 +875,10 @@ def take_up_quotes(q: Quotes, uptake: pd.DataFrame, evidence: pd.DataFrame, plug
 
 def take_up_name(row: Mapping) -> str:
     """The quoted name of a row of take_up.csv, by its first evidence id; the reading of a share eligible as of the
-    whole département's dwellings (a third id, the dwellings' row) gets its own, beside the network's plugs'."""
+    whole département's dwellings (its ``reading``) gets its own, beside the network's plugs'."""
     ids = [i for i in str(row["evidence_ids"]).split(";") if i]
     name = f"{slug(row['where'])}.take_up.{slug(ids[0])}"
-    return f"{name}.of_departement" if len(ids) == 3 else name
+    return f"{name}.of_departement" if row["reading"] == "of_departement_dwellings" else name
 
 
 def take_up_keys(uptake: pd.DataFrame, step: str = "compare") -> pd.DataFrame:
@@ -886,9 +886,8 @@ def take_up_keys(uptake: pd.DataFrame, step: str = "compare") -> pd.DataFrame:
     evidence id): the take-up (its "how" shows the computation, whose entry links each input) and its date."""
     rows = []
     for row in uptake.to_dict("records"):
-        ids = [i for i in str(row["evidence_ids"]).split(";") if i]
         name = f"{step}.{take_up_name(row)}"
-        computed = len(ids) > 1
+        computed = row["reading"] != "cited"
         rows.append({"take_up": name, "how": name if computed else "", "as_of": f"{name}.on" if computed else ""})
     return pd.DataFrame(rows, index=uptake.index)
 

@@ -510,7 +510,7 @@ def decision_table(
                 text, cell_key = formats.number(float(row[key])), model.get(key, "")
             elif key == "public_money_per_premise" and row["public_money_scope"]:
                 # Public money whose scope no count of plugs shares: why there is no figure, not a bare dash.
-                text = _("none: no count of plugs shares the scope of its public money (next row)")
+                text = _("not computable: no count of plugs shares the scope of its public money (next row)")
                 is_words = True
             elif key == "own_target" and row[key]:
                 text, cell_key = str(row[key]), model.get(key, "")

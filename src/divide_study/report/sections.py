@@ -477,8 +477,9 @@ def summary(e: Edition) -> list[Part]:
             )
         money_lead = _(
             "the {concession} concession's plan provided {tarn_pp} of public money per plug planned (funders counted: "
-            "{tarn_covers}); for the {gers} network, the Département says it put in at least {gers_dept_pp} per plug of "
-            "its own money; taken as its {dept_share} share of the local funding, as stated in {share_on} (the "
+            "{tarn_covers}); for the {gers} network, the Département says it put in over {dept_amount} million euros "
+            "of its own money, at least {gers_dept_pp} per plug over the network's {plugs} plugs (the study's "
+            "division); taken as its {dept_share} share of the local funding, as stated in {share_on} (the "
             "study's <em>assumption</em> that this split held for all the works), the Département's and the "
             "intercommunalities' money comes to at least {gers_local_pp} per plug; the one public total the sources "
             "give is {gers_money} million euros ({gers_money_nature}) for {gers_scope}"
@@ -486,6 +487,8 @@ def summary(e: Edition) -> list[Part]:
             gers_money=gers_money,
             gers_money_nature=gers_money_nature,
             gers_dept_pp=r.quote(own, "{:,.0f} €", unit="EUR_per_premise"),
+            dept_amount=r.evidence(e.study.role("focus_departement_money"), "{:,.0f}", 1e-6),
+            plugs=r.ref(GERS, "total plugs of the network"),
             gers_local_pp=r.quote(local["key"], "{:,.0f} €", unit="EUR_per_premise"),
             dept_share=r.quote(local["share_key"], "{:.0%}", unit="share"),
             share_on=r.as_of(local["share_id"]),
@@ -497,7 +500,7 @@ def summary(e: Edition) -> list[Part]:
         "euros claimed by the Département, none shown paid; {tarn_built} of its {tarn_due} plugs built at the "
         "deadline, by the Département's count); in the {gers} network, {gers_delay}. On the State's "
         "barometer, {pace_from} to {pace_to} ({pace_table}), the whole département's share of premises able to "
-        "connect gained {tarn_pace} points a year in the {concession} (comparable départements' median: {tarn_peers}) and "
+        "connect (private zones included: not the public network's pace alone) gained {tarn_pace} points a year in the {concession} (comparable départements' median: {tarn_peers}) and "
         "{gers_pace} in the {gers} network's département (its comparable départements' median: {gers_peers}). The company the {gers} network shares with Orange for its second phase "
         "(Gers Fibre, a company with an operator) is not evidenced apart: no source splits its cost, its public money or "
         "its pace from the network's."
@@ -643,7 +646,7 @@ def summary(e: Edition) -> list[Part]:
         r.table(
             "findings",
             reader.findings(graded, L),
-            _("Each finding's strength of evidence, derived from its inputs (not typed)."),
+            _("Each finding's strength of evidence, derived from its inputs by the rules of the Method."),
             _("the study's grading of its findings, by the rules of its Method section"),
             file="data/processed/evidence.csv",
         )
@@ -1553,16 +1556,14 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
     # The take-ups by id: the one a source states (its role in roles.csv), the study's own derivation for the
     # focus, and the national one; their numbers as 02_compare_networks publishes them.
     cited = e.study.role("focus_take_up_cited")
-    derived = next(
-        k
-        for k in r.quoted.index
-        if k.startswith(f"compare.{GERS}.take_up.") and k.count(".") == 3 and r.quoted.loc[k, "operation"] == "divide"
-    )
-    france = next(k for k in r.quoted.index if k.startswith("compare.france.take_up.") and k.count(".") == 3)
-    take_up = r.quote(derived, "{:.0%}", unit="share")
+    by_reading = {
+        (row["where"], row["reading"]): f"compare.{quoting.take_up_name(row)}" for row in uptake.to_dict("records")
+    }
+    take_up = r.quote(by_reading[(GERS, "of_network_plugs")], "{:.0%}", unit="share")
     # The same share eligible read as of the whole département's dwellings (as the series check reads it): the
     # lower end of take-up, so neither reading is stated alone.
-    take_up_low = r.quote(f"{derived}.of_departement", "{:.0%}", unit="share")
+    take_up_low = r.quote(by_reading[(GERS, "of_departement_dwellings")], "{:.0%}", unit="share")
+    france = by_reading[("France", "national")]
     subscribers_on = r.as_of(f"{GERS}|subscribers|2023-07")
     md(
         _(
