@@ -404,7 +404,7 @@ def test_the_models_years_and_targets_are_links_to_their_entries():
     # Computed from each contract's start year, each linked to its row and column of the cited contracts table.
     assert "lowest of its inputs" in first["words"] and first["words"].count('class="num"') == 2
     read = entries[entries["what"].str.startswith("start year of a contract")]
-    assert set(read["words"]) == {"row 2, column “from_year”", "row 3, column “from_year”"}
+    assert set(read["words"]) == {"row 2 (line 3), column “from_year”", "row 3 (line 4), column “from_year”"}
     assert set(read["source"]) == {"reference data: data/raw/reference/contracts.csv"}
     share = {"own_target_id": "d_target", "own_target_cited_as": "share"}
     count = {"own_target_id": "delta|plugs to build|2019", "own_target_cited_as": "count"}

@@ -832,7 +832,11 @@ class Report:
     def _cell_words(self, pairs: dict[str, str], column: str) -> str:
         """Where in a reference file a number stands: its row (data rows counted from 1) or key, and column."""
         if set(pairs) == {"row"}:
-            return self._("row {row}, column “{column}”").format(row=pairs["row"], column=column)
+            # The file's own line beside the data row, so a reader opening the file lands on it (the header is
+            # line 1).
+            return self._("row {row} (line {line}), column “{column}”").format(
+                row=pairs["row"], line=int(pairs["row"]) + 1, column=column
+            )
         if set(pairs) == {"line"}:  # a column's heading (ARCEP's quarter), on the file's header line
             return self._("heading of column “{column}” (line {line})").format(line=pairs["line"], column=column)
         # An entry of a JSON file, by its key ("FR-32"): its field is named by what the number is.
