@@ -346,6 +346,12 @@ def test_the_models_chart_says_what_each_cost_is_and_refuses_one_it_cannot_word(
     assert shown.count("no figure per plug") == 1  # Castres-Mazamet's public money per plug: none drawn as zero
     with pytest.raises(StudyError, match="castres_mazamet"):
         plots.models_chart(models(), "t", "s", "en", natures={"gers_numerique": "spent to date"})
+    # Public money per plug over "more than" N plugs is drawn as what it is: at most its value.
+    bounded = models().assign(public_money_per_premise_qualifier=["upper_bound", ""])
+    shown = [
+        t.get_text() for t in plots.models_chart(bounded, "t", "s", "en", natures=COST_NATURES["en"])[0].axes[0].texts
+    ]
+    assert "≤ €1,000" in shown
 
 
 def test_source_lines_name_sites_articles_and_assumptions_in_the_edition(charts_style):

@@ -505,3 +505,35 @@ def test_a_take_ups_quoted_name_and_computation_follow_its_reading():
     assert plugs in rows.loc[plugs_key, "inputs"].split(";")  # the network's plugs divide the first reading only
     assert plugs not in rows.loc[dwellings_key, "inputs"].split(";")
     assert rows.loc[cited_key, "operation"] == "" and keys.loc[2, "how"] == ""  # a cited rate is read, not derived
+
+
+@pytest.mark.parametrize(
+    ("amount", "divisors", "expected"),
+    [
+        ("exact", ["exact"], "exact"),
+        ("exact", ["at_least"], "upper_bound"),  # 28 M EUR over "plus de 138 000" plugs: at most 203 EUR each
+        ("at_least", ["exact"], "at_least"),  # "plus de 25 M EUR" over 100,000 plugs: at least 250 EUR each
+        ("at_least", ["at_least"], "approx"),  # a lower bound over a lower bound bounds nothing
+        ("upper_bound", ["exact", "at_least"], "upper_bound"),
+        ("approx", ["exact"], "approx"),
+        ("exact", ["exact", "approx"], "approx"),
+    ],
+)
+def test_money_per_premise_is_hedged_by_its_amount_and_its_premises(amount, divisors, expected):
+    assert metrics.quotient_qualifier(amount, divisors) == expected
+
+
+def test_public_money_over_more_than_n_plugs_is_at_most_its_quotient():
+    evidence = pd.DataFrame(
+        [
+            ("money", 20e6, "EUR", "2017", "exact", "official", "prefecture"),
+            ("alpha|phase 1 homes|2016", 40_000, "households", "2016", "at_least", "press", "operator"),
+        ],
+        columns=["evidence_id", "value", "unit", "as_of", "qualifier", "source_class", "source"],
+    )
+    funding = pd.DataFrame(
+        [("alpha", "State", "money", "phase_1", False, "state", "")],
+        columns=["initiative", "funder", "evidence_id", "scope", "all_public_money", "covers", "note"],
+    )
+    money = metrics.public_money(funding, evidence, MEASURES, FIGURES, EXTERNAL, "alpha").iloc[0]
+    assert money["per_premise"] == pytest.approx(20e6 / 40_000) and money["per_premise_qualifier"] == "upper_bound"

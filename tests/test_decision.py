@@ -377,3 +377,14 @@ def test_money_findings_rest_on_the_share_and_its_assumption_where_an_amount_is_
 
     money = pd.DataFrame({"evidence_id": ["x", "x", "y"], "share_id": ["", "s", float("nan")]})
     assert money_inputs(money) == ["x", "s", "assumption:funder_share", "y"]
+
+
+def test_a_bounded_quotient_is_said_as_one_in_each_edition():
+    from divide_study.i18n import Translator
+    from divide_study.report.models_section import hedged
+
+    en, fr = Translator("en", "analysis"), Translator("fr", "analysis")
+    assert hedged(en, "203", "upper_bound") == "at most 203" and hedged(fr, "203", "upper_bound") == "au plus 203"
+    assert hedged(en, "250", "at_least") == "at least 250" and hedged(fr, "250", "at_least") == "au moins 250"
+    assert hedged(en, "12", "approx") == "about 12"
+    assert hedged(en, "188", "exact") == "188" and hedged(en, "188", "") == "188"

@@ -295,6 +295,7 @@ MONEY_COLUMNS = [
     "as_of",
     "scope",
     "per_premise",
+    "per_premise_qualifier",
     "premises_used",
     "premises_option",
     "population_option",
@@ -305,6 +306,21 @@ MONEY_COLUMNS = [
     "share_id",
     "note",
 ]
+
+
+# A quotient's bound: an amount "at least" over an exact count is at least; an exact amount over a count "more
+# than" is at most (more plugs, less money each); two bounds of the same direction bound nothing.
+FLIPPED = {"at_least": "upper_bound", "upper_bound": "at_least"}
+
+
+def quotient_qualifier(amount: str, divisors: list[str]) -> str:
+    """How a quotient is hedged, from its amount's qualifier and its divisor's parts' (``exact``, ``at_least``,
+    ``upper_bound``, ``approx``): 'exact', 'at_least', 'upper_bound', or 'approx' where nothing bounds it."""
+    parts = [amount] + [FLIPPED.get(q, q) for q in divisors]
+    hedges = {q for q in parts if q not in ("exact", "target", "")}
+    if not hedges:
+        return "exact"
+    return hedges.pop() if len(hedges) == 1 else "approx"
 
 
 def derived_from_share(row) -> bool:
@@ -327,6 +343,7 @@ def _money_rows(funding, by_id, measures, figures, external, initiative) -> list
             amount /= float(by_id[share_id]["value"])
         year = int(str(source["as_of"])[:4]) if str(source["as_of"])[:4].isdigit() else None
         per_premise, premises_used, per_inhabitant = float("nan"), "", float("nan")
+        per_premise_qualifier = ""
         premises_option, population_option = "", ""
         same_scope = [m["option"] for m in premise_options if m["scope"] == record["scope"]]
         # Money to be raised, or penalties counted against a builder, was never put into the network: it is
@@ -337,6 +354,11 @@ def _money_rows(funding, by_id, measures, figures, external, initiative) -> list
             premises = resolve(measures, figures, external, initiative, "premises", option)
             per_premise, premises_used = amount / premises.value, f"{premises.value:,.0f} ({option})"
             premises_option = option
+            # "Plus de 138 000 prises": money per plug is then at most the quotient (said, never left as exact).
+            per_premise_qualifier = quotient_qualifier(
+                str(source["qualifier"]),
+                [str(by_id[i]["qualifier"]) for i in premises.input_ids if i in by_id],
+            )
         if record["scope"] != "unclear" and divided:
             population = _optional(measures, figures, external, initiative, "population", None, year)
             per_inhabitant = amount / population.value if population is not None else float("nan")
@@ -353,6 +375,7 @@ def _money_rows(funding, by_id, measures, figures, external, initiative) -> list
                 "as_of": source["as_of"],
                 "scope": record["scope"],
                 "per_premise": per_premise,
+                "per_premise_qualifier": per_premise_qualifier,
                 "premises_used": premises_used,
                 "premises_option": premises_option,
                 "population_option": population_option,

@@ -527,7 +527,7 @@ def cost_scopes_chart(costs: pd.DataFrame, title: str, source: str, lang: str = 
     _, fmt = words(lang)
     codes = _Codes(lang)
     data = costs.copy()
-    hedge = data["qualifier"].map({"at_least": "≥ ", "approx": "≈ "}).fillna("")
+    hedge = data["qualifier"].map(BOUND_SIGNS).fillna("")
     what = [f"{h}{w}" for h, w in zip(hedge, data["what"], strict=True)]
     dates = [fmt.date(str(as_of)) for as_of in data["as_of"]]
     data["label"] = [_("{what} ({date})").format(what=w, date=d) for w, d in zip(what, dates, strict=True)]
@@ -554,6 +554,9 @@ def cost_scopes_chart(costs: pd.DataFrame, title: str, source: str, lang: str = 
     return fig, data, source
 
 
+BOUND_SIGNS = {"at_least": "≥ ", "upper_bound": "≤ ", "approx": "≈ "}  # a bound's sign before a value drawn
+
+
 def models_chart(
     models: pd.DataFrame, title: str, source: str, lang: str = "en", natures: dict[str, str] | None = None
 ) -> ChartResult:
@@ -564,6 +567,8 @@ def models_chart(
     _, fmt = words(lang)
     codes = _Codes(lang)
     data = models[["initiative", "name", "model", "cost_per_premise", "public_money_per_premise"]].copy()
+    qualifiers = models.get("public_money_per_premise_qualifier", pd.Series("", index=models.index))
+    hedges = dict(zip(models["initiative"], qualifiers, strict=True))
     fig, ax = plt.subplots(figsize=chart_size(1.2 + 0.75 * len(data)))
     bars = (
         ("cost_per_premise", _("the network's cost, per plug"), "#56b4e9", -0.2),
@@ -577,6 +582,9 @@ def models_chart(
             shown = euros(value, lang) if cited else _("no figure per plug")
             if cited and column == "cost_per_premise":
                 shown = _("{amount} ({nature})").format(amount=shown, nature=natures[initiative])
+            if cited and column == "public_money_per_premise":
+                # A quotient that is a bound says so ("≤ 203 €": an exact amount over "more than" N plugs).
+                shown = BOUND_SIGNS.get(str(hedges.get(initiative, "")), "") + shown
             # A network whose public share no source gives is said so where its bar would be, not drawn as zero.
             ax.annotate(
                 shown,

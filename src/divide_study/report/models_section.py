@@ -167,7 +167,11 @@ def report_section(
                 "{nature}, scope {scope}: {note})"
             ).format(
                 network=network,
-                per_plug=report.quote(f"{money}.per_premise", "{:,.0f} €", unit="EUR_per_premise"),
+                per_plug=hedged(
+                    _,
+                    report.quote(f"{money}.per_premise", "{:,.0f} €", unit="EUR_per_premise"),
+                    row.get("public_money_per_premise_qualifier", ""),
+                ),
                 total=report.quote(money, "{:,.0f}", 1e-6, unit="EUR", natures=NATURES),
                 nature=html.escape(_nature_of(natures, row)),
                 scope=html.escape(labels("scope", row["public_money_scope"])),
@@ -331,6 +335,17 @@ def side_by_side_table(
     return pd.DataFrame(out)
 
 
+def hedged(_, number: str, qualifier: str) -> str:
+    """A quotient said as what it is: 'at least', 'at most' or 'about' a number (public_money.csv's
+    ``per_premise_qualifier``: an exact amount over "more than" N plugs is at most the quotient), else the number."""
+    words = {
+        "at_least": _("at least {number}"),
+        "upper_bound": _("at most {number}"),
+        "approx": _("about {number}"),
+    }.get(str(qualifier or ""))
+    return words.format(number=number) if words else number
+
+
 def decision_table(
     table: pd.DataFrame,
     networks: list[str],
@@ -485,7 +500,7 @@ def decision_table(
                     else _("{amount} ({nature}, {scope}; funders counted: {whose})")
                 )
                 text = money_words.format(
-                    amount=_("at least {number}").format(number=number) if money["qualifier"] == "at_least" else number,
+                    amount=hedged(_, number, money["qualifier"]),
                     nature=money["nature"],
                     scope=money["scope"],
                     whose=money["whose"],
@@ -507,7 +522,8 @@ def decision_table(
                 text = str(row[key]) or MISSING
                 is_words = True
             elif key == "public_money_per_premise" and row[key] == row[key]:
-                text, cell_key = formats.number(float(row[key])), model.get(key, "")
+                text = hedged(_, formats.number(float(row[key])), row.get("public_money_per_premise_qualifier", ""))
+                cell_key = model.get(key, "")
             elif key == "public_money_per_premise" and row["public_money_scope"]:
                 # Public money whose scope no count of plugs shares: why there is no figure, not a bare dash.
                 text = _("not computable: no count of plugs shares the scope of its public money (next row)")

@@ -32,6 +32,7 @@ from divide_study.config import project_path, schema_of
 from divide_study.data.lookup import reference_id
 from divide_study.data.tables import read_table
 from divide_study.errors import DataError, StudyError
+from divide_study.i18n import Translator
 from divide_study.language.datatext import DataText, check_data_text, data_text
 from divide_study.language.labels import Labels
 from divide_study.report import models_section, panel_section, series_section
@@ -411,8 +412,14 @@ def summary(e: Edition) -> list[Part]:
     def money_per_plug(row) -> str:
         if row["public_money_per_premise"] != row["public_money_per_premise"]:
             return ""  # an amount no premise count shares is never divided
-        return r.quote(
-            f"compare.{row.name}.money.{slug(row['public_money_id'])}.per_premise", "{:,.0f} €", unit="EUR_per_premise"
+        return models_section.hedged(
+            Translator(r.lang, "analysis"),  # the decision table's words ("at most …"), in the edition's language
+            r.quote(
+                f"compare.{row.name}.money.{slug(row['public_money_id'])}.per_premise",
+                "{:,.0f} €",
+                unit="EUR_per_premise",
+            ),
+            row.get("public_money_per_premise_qualifier", ""),
         )
 
     decision_values = dict(
@@ -697,7 +704,8 @@ def same_funder_money(
         row = rows.iloc[0]
         found[initiative] = {
             "per_premise": float(row["per_premise"]),
-            "qualifier": row["qualifier"],
+            # How the quotient is hedged (an exact amount over "more than" N plugs is at most it).
+            "qualifier": row.get("per_premise_qualifier") or row["qualifier"],
             "nature": e.L("amount_nature", row["amount_nature"]),
             "scope": e.L("scope", row["scope"]),
             "whose": e.F.join([e.L("funder", code) for code in funder_codes(row["covers"])]),
