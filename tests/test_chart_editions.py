@@ -476,3 +476,15 @@ def test_the_targets_chart_does_not_join_counts_of_different_kinds(charts_style)
     fig = plots.eligibility_chart(timelines(), "t", "s", "en")[0]
     achieved = [line for line in fig.axes[0].get_lines() if "achieved" in line.get_label()]
     assert achieved and all(line.get_linestyle() == "None" and line.get_marker() == "o" for line in achieved)
+
+
+def test_the_models_title_says_each_public_money_per_plug_as_what_it_is():
+    bounded = models().assign(public_money_per_premise_qualifier=["upper_bound", ""])
+    english = plots.models_title(bounded, lambda model: model.replace("_", " "), "en")
+    assert (
+        english
+        == "Public money per plug: Gers Numérique (public network) ≤ €1,000; no source gives it for Castres-Mazamet"
+    )
+    french = plots.models_title(bounded, lambda model: model, "fr")
+    assert french.startswith("Financement public par prise : Gers Numérique (public_network) ≤ 1\u202f000\u00a0€")
+    assert french.endswith("aucune source ne le donne pour Castres-Mazamet")

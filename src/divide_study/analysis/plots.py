@@ -557,6 +557,26 @@ def cost_scopes_chart(costs: pd.DataFrame, title: str, source: str, lang: str = 
 BOUND_SIGNS = {"at_least": "≥ ", "upper_bound": "≤ ", "approx": "≈ "}  # a bound's sign before a value drawn
 
 
+def models_title(models: pd.DataFrame, model_words: Callable[[str], str], lang: str = "en") -> str:
+    """The models chart's title: each network's public money per plug, from the lowest, as what it is (≤ a bound),
+    then the networks no source gives it for. ``model_words``: a model's code in the edition's words."""
+    _ = translator(lang)
+    cited = models.dropna(subset=["public_money_per_premise"]).sort_values("public_money_per_premise")
+    qualifiers = cited.get("public_money_per_premise_qualifier", pd.Series("", index=cited.index))
+    parts = [
+        _("{name} ({model}) {euros}").format(
+            name=r["name"],
+            model=model_words(r["model"]),
+            euros=BOUND_SIGNS.get(str(q), "") + euros(r["public_money_per_premise"], lang),
+        )
+        for r, q in zip(cited.to_dict("records"), qualifiers, strict=True)
+    ]
+    uncited = models.loc[models["public_money_per_premise"].isna(), "name"]
+    if len(uncited):
+        parts.append(_("no source gives it for {names}").format(names=", ".join(uncited)))
+    return _("Public money per plug: {parts}").format(parts=_("; ").join(parts))
+
+
 def models_chart(
     models: pd.DataFrame, title: str, source: str, lang: str = "en", natures: dict[str, str] | None = None
 ) -> ChartResult:
@@ -606,7 +626,11 @@ def models_chart(
     set_title(ax, title)
     ax.set(xlabel=_("euros per plug, nominal (each of its own years and scope)"), ylabel="")
     _axis_format(ax.xaxis, lambda v: fmt.euros(v))
-    ax.set_xlim(0, data[["cost_per_premise", "public_money_per_premise"]].max().max() * 1.7)  # room for the nature
+    # Room for the longest value label right of its bar (a French nature is long: "dépensé au dernier décompte"):
+    # about 0.021 of the widest bar per character at this size.
+    widest = data[["cost_per_premise", "public_money_per_premise"]].max().max()
+    ends = [t.xy[0] + len(t.get_text()) * widest * 0.021 for t in ax.texts]
+    ax.set_xlim(0, max([widest * 1.15, *ends]) * 1.03)
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5))  # French euros ("1 500 €") are wide
     ax.legend(fontsize=VALUE_PT, loc="best")  # where it covers the fewest bars
     return fig, data, source
