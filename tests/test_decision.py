@@ -388,3 +388,17 @@ def test_a_bounded_quotient_is_said_as_one_in_each_edition():
     assert hedged(en, "250", "at_least") == "at least 250" and hedged(fr, "250", "at_least") == "au moins 250"
     assert hedged(en, "12", "approx") == "about 12"
     assert hedged(en, "188", "exact") == "188" and hedged(en, "188", "") == "188"
+
+
+def test_the_money_table_names_whose_per_premise_figure_is_a_maximum():
+    from types import SimpleNamespace
+
+    from divide_study.i18n import Translator
+    from divide_study.language.formats import Formats
+    from divide_study.report.sections import upper_bounds_said
+
+    money = pd.DataFrame({"initiative": ["a", "b", "b"], "per_premise_qualifier": ["at_least", "upper_bound", "exact"]})
+    e = SimpleNamespace(names={"a": "Alpha", "b": "Beta <b>"}, _=Translator("en", "report"), F=Formats("en"))
+    said = upper_bounds_said(e, money)
+    assert said.endswith('counted as "more than" the number divided by: Beta &#60;b&#62;.') and "Alpha" not in said
+    assert upper_bounds_said(e, money.assign(per_premise_qualifier="exact")) == ""

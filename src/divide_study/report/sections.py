@@ -681,6 +681,19 @@ def summary(e: Edition) -> list[Part]:
     return e.take()
 
 
+def upper_bounds_said(e: Edition, money: pd.DataFrame) -> str:
+    """The money table's words on its per-premise figures that are maxima (an amount over premises counted as "more
+    than" a number: public_money.csv's ``per_premise_qualifier``), naming whose; nothing when none is."""
+    bounded = money.loc[money.get("per_premise_qualifier", pd.Series("", index=money.index)) == "upper_bound"]
+    names = list(dict.fromkeys(bounded["initiative"].map(lambda i: e.names.get(i, i))))
+    if not names:
+        return ""
+    return " " + e._(
+        'Per premise, the figure is a maximum where the premises are counted as "more than" the number divided by: '
+        "{names}."
+    ).format(names=esc(e.F.join(names)))
+
+
 def same_funder_money(
     e: Edition, networks: list[str], funders: tuple[str, ...]
 ) -> tuple[tuple[str, ...], dict[str, dict]] | None:
@@ -1401,7 +1414,8 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
                 "Who put in, granted, planned or needed what, each amount as its source states it; only money put in, "
                 "granted or planned is divided, by premises of its own scope and by the population of the whole "
                 "territory (département or agglomeration) counted in the year shown."
-            ),
+            )
+            + upper_bounds_said(e, money),
             _("the articles and the cited reference rows; the study's computation"),
             {
                 "amount_eur": "{:,.0f}",
