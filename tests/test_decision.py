@@ -402,3 +402,12 @@ def test_the_money_table_names_whose_per_premise_figure_is_a_maximum():
     said = upper_bounds_said(e, money)
     assert said.endswith('counted as "more than" the number divided by: Beta &#60;b&#62;.') and "Alpha" not in said
     assert upper_bounds_said(e, money.assign(per_premise_qualifier="exact")) == ""
+
+
+def test_the_limitations_name_every_claimant_once_in_the_editions_words():
+    from divide_study.report.sections import claimants
+
+    english = pd.Series(["the Département du Tarn; Gers Fibre", "", "Gers Fibre; Romain Gabrielli, director"])
+    assert claimants(english, "en") == "the Département du Tarn; Gers Fibre; Romain Gabrielli, director"
+    french = pd.Series(["le Département du Tarn\u00a0; Gers Fibre", "Gers Fibre"])
+    assert claimants(french, "fr") == "le Département du Tarn\u00a0; Gers Fibre"

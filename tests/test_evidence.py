@@ -78,6 +78,13 @@ def test_grades_are_derived_from_the_inputs(table):
     claim = evidence.grade(table, ["s_fam"])
     assert claim.level == "moderate"
     assert "the Soho Solo programme (CCI du Gers)" in claim.interested_parties
+    # Whose claims, in the edition's words (words.csv's), as the reasons say them.
+    said = pd.DataFrame(
+        {"en": ["the Soho Solo programme (CCI du Gers)"], "fr": ["le programme Soho Solo (CCI du Gers)"]}
+    )
+    assert evidence.grade(table, ["s_fam"], lang="fr", words=said).interested_parties == (
+        "le programme Soho Solo (CCI du Gers)"
+    )
     weak = evidence.grade(table, ["s_fam", "alpha|phase 2|2022", "assumption:alpha.speed=ftth"], "disagree")
     assert weak.level == "weak"
     assert "assumption" in weak.reasons and "disagree" in weak.reasons and "bound or an approximate" in weak.reasons

@@ -321,7 +321,8 @@ def grade(
             reasons.append(_("exact figures from {sources}").format(sources=sources))
     # The list's separator as the edition writes it (French: a no-break space before the semicolon).
     separator = _("{first}; {then}").format(first="", then="")
-    return Grade(LEVELS[max(score, 0)], separator.join(reasons), parties)
+    # Whose claims, in the edition's words and joined as the reasons join them (the Limitations list them all).
+    return Grade(LEVELS[max(score, 0)], separator.join(reasons), said_by if parties else "")
 
 
 def grade_findings(

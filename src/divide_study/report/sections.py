@@ -681,6 +681,15 @@ def summary(e: Edition) -> list[Part]:
     return e.take()
 
 
+def claimants(parties: pd.Series, lang: str) -> str:
+    """Every interested party the graded findings rest on (``grade_findings``' ``interested_parties``: each
+    finding's, in the edition's words, joined as its reasons join them), once each, in order, joined the same way
+    (a name may hold a comma): the Limitations name them all, the Tarn's Département as the Gers's, never a list
+    typed by hand."""
+    separator = Translator(lang, "analysis")("{first}; {then}").format(first="", then="")
+    return separator.join(dict.fromkeys(p for text in parties for p in str(text).split(separator) if p))
+
+
 def upper_bounds_said(e: Edition, money: pd.DataFrame) -> str:
     """The money table's words on its per-premise figures that are maxima (an amount over premises counted as "more
     than" a number: public_money.csv's ``per_premise_qualifier``), naming whose; nothing when none is."""
@@ -1986,10 +1995,11 @@ def limitations(e: Edition) -> list[Part]:
             "- " + item
             for item in [
                 _(
-                    "**Findings resting on interested parties' claims**: {findings} — the Département's, Gers Numérique's, the "
-                    "agglomeration's, the programme's or a member of parliament's own words ({table}, column *why*)."
+                    "**Findings resting on interested parties' claims**: {findings} — these parties' words about "
+                    "their own money or results: {parties} ({table}, column *why*)."
                 ).format(
                     findings=esc("; ".join(interested["question"].str.rstrip("?\u00a0 "))),
+                    parties=esc(claimants(interested["interested_parties"], r.lang)),
                     table=r.table_ref("findings"),
                 ),
                 _(
