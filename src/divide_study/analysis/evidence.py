@@ -274,21 +274,16 @@ def grade(
         score -= 1
         reasons.append(_("rests on an assumption of the study"))
     interested = rows_[rows_["source_class"] == "interested_party"]
-    parties = "; ".join(
-        dict.fromkeys(s or src for s, src in zip(interested["speaker"], interested["source"], strict=True))
-    )
+    separator = list_separator(lang)
+    said_by = ""  # whose claims, in the edition's words and joined as the reasons join them
     if not interested.empty:
         from divide_study.language.datatext import DataText
 
         said = DataText(lang, words)  # who spoke, in the edition's language (words.csv), as the reader sees it
-        said_by = (
-            _("{first}; {then}")
-            .format(first="", then="")
-            .join(
-                dict.fromkeys(
-                    said(s, "evidence.csv", "speaker") if s else said(src, "evidence.csv", "source")
-                    for s, src in zip(interested["speaker"], interested["source"], strict=True)
-                )
+        said_by = separator.join(
+            dict.fromkeys(
+                said(s, "evidence.csv", "speaker") if s else said(src, "evidence.csv", "source")
+                for s, src in zip(interested["speaker"], interested["source"], strict=True)
             )
         )
         score -= 1
@@ -319,10 +314,15 @@ def grade(
             reasons.append(_("exact figures from {sources}, which agree").format(sources=sources))
         else:
             reasons.append(_("exact figures from {sources}").format(sources=sources))
-    # The list's separator as the edition writes it (French: a no-break space before the semicolon).
-    separator = _("{first}; {then}").format(first="", then="")
-    # Whose claims, in the edition's words and joined as the reasons join them (the Limitations list them all).
-    return Grade(LEVELS[max(score, 0)], separator.join(reasons), said_by if parties else "")
+    # Whose claims, as the reasons say them (the Limitations list them all).
+    return Grade(LEVELS[max(score, 0)], separator.join(reasons), said_by)
+
+
+def list_separator(lang: str) -> str:
+    """How the edition separates the items of a list in a sentence (French: a no-break space before the
+    semicolon): the grades' reasons and whose claims they rest on."""
+    _ = Translator(lang, "analysis")
+    return _("{first}; {then}").format(first="", then="")
 
 
 def grade_findings(

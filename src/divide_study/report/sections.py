@@ -22,6 +22,7 @@ from divide_study.analysis import findings, quoted, quoting
 from divide_study.analysis import sensitivity as sens
 from divide_study.analysis import series as series_analysis
 from divide_study.analysis.chart_files import figure_file
+from divide_study.analysis.evidence import list_separator
 from divide_study.analysis.metrics import derived_from_share, headlines
 from divide_study.analysis.models import cost_natures as natures_of_costs
 from divide_study.analysis.models import funder_codes, money_comparison
@@ -686,14 +687,14 @@ def claimants(parties: pd.Series, lang: str) -> str:
     finding's, in the edition's words, joined as its reasons join them), once each, in order, joined the same way
     (a name may hold a comma): the Limitations name them all, the Tarn's Département as the Gers's, never a list
     typed by hand."""
-    separator = Translator(lang, "analysis")("{first}; {then}").format(first="", then="")
+    separator = list_separator(lang)
     return separator.join(dict.fromkeys(p for text in parties for p in str(text).split(separator) if p))
 
 
 def upper_bounds_said(e: Edition, money: pd.DataFrame) -> str:
     """The money table's words on its per-premise figures that are maxima (an amount over premises counted as "more
     than" a number: public_money.csv's ``per_premise_qualifier``), naming whose; nothing when none is."""
-    bounded = money.loc[money.get("per_premise_qualifier", pd.Series("", index=money.index)) == "upper_bound"]
+    bounded = money.loc[money["per_premise_qualifier"] == "upper_bound"]
     names = list(dict.fromkeys(bounded["initiative"].map(lambda i: e.names.get(i, i))))
     if not names:
         return ""
@@ -723,7 +724,8 @@ def same_funder_money(
         rows = money[every] if every.any() else money[mine]
         if len(rows) != 1:
             return None
-        row = rows.iloc[0]
+        row, keys = rows.iloc[0], quoting.money_keys(rows).iloc[0]
+        derived = derived_from_share(row)
         found[initiative] = {
             "per_premise": float(row["per_premise"]),
             # How the quotient is hedged (an exact amount over "more than" N plugs is at most it).
@@ -731,11 +733,11 @@ def same_funder_money(
             "nature": e.L("amount_nature", row["amount_nature"]),
             "scope": e.L("scope", row["scope"]),
             "whose": e.F.join([e.L("funder", code) for code in funder_codes(row["covers"])]),
-            "key": quoting.money_keys(rows).iloc[0]["per_premise"],
-            "derived": derived_from_share(row),
+            "key": keys["per_premise"],
+            "derived": derived,
             # The share an amount derived from one funder's was divided by, as the compare step quoted it.
-            "share_key": f"{quoting.money_keys(rows).iloc[0]['amount_eur']}.share" if derived_from_share(row) else "",
-            "share_id": row["share_id"] if derived_from_share(row) else "",
+            "share_key": f"{keys['amount_eur']}.share" if derived else "",
+            "share_id": row["share_id"] if derived else "",
         }
     return tuple(funders), found
 
