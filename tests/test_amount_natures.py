@@ -191,5 +191,10 @@ def test_table_4_words_each_amount_by_its_nature_and_refuses_a_cost_of_mixed_nat
     initiatives = pd.DataFrame({"initiative": ["beta"], "short_name": ["Beta"]})
     shown = tables.comparison(frame, initiatives, Labels(LABELS, "fr"), found)
     assert list(shown["unit"]) == ["€, prévu", "prises"]  # a count is no amount
+    # A count its source bounds ("plus de 30 000 prises") says so beside its unit, as does the cost over it.
+    bounded = tables.comparison(
+        frame.assign(qualifier=["upper_bound", "at_least"]), initiatives, Labels(LABELS, "fr"), found
+    )
+    assert list(bounded["unit"]) == ["€, prévu, valeur maximale", "prises, valeur minimale"]
     with pytest.raises(StudyError, match=r"initiative=beta, metric=cost\], column 'input_ids'.*different natures"):
         models.cost_natures(costs.assign(input_ids=["x;y", "y"]), graded)

@@ -266,6 +266,21 @@ def test_the_models_table_in_french():
     ).set_index("indicator")
     assert english.loc["years", "Delta"] == "from 2019" and english.loc["their scope", "Delta"] == "the zone"
     assert "over" not in english.index
+    # "Plus de 100 000 prises": the count is at least that, the money and the cost over it at most (models.csv's
+    # qualifiers), in the edition's words.
+    bounded = model_row().assign(
+        premises_qualifier="at_least",
+        cost_per_premise_qualifier="upper_bound",
+        public_money_per_premise_qualifier="upper_bound",
+    )
+    hedged = models_section.side_by_side_table(
+        bounded, Labels(LABELS, "fr"), {"delta": "prévu"}, {"delta": "prévu"}
+    ).set_index("indicateur")
+    assert hedged.loc["prises (locaux) de l'option centrale", "Delta"] == "au moins " + Formats("fr").number(100_000)
+    assert hedged.loc["financement public par prise (€ courants)", "Delta"] == "au plus 200"
+    assert hedged.loc[
+        "coût du réseau par prise, quels qu'en soient les payeurs (€ courants)", "Delta"
+    ] == "au plus " + (Formats("fr").number(2_000))
 
 
 def test_the_models_section_in_french_has_no_english(tmp_path):

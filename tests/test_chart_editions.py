@@ -337,6 +337,13 @@ def test_the_per_unit_chart_says_what_each_cost_is_and_refuses_one_it_cannot_wor
     assert names == ["Gers Numérique\n(spent to date, 2013–2023)", "Castres-Mazamet\n(planned, 2003)"]  # never "spent"
     with pytest.raises(StudyError, match="gers_numerique"):
         plots.per_unit_chart(comparison(), "cost_per_premise", "t", "y", "s", "en", natures={"castres_mazamet": "x"})
+    # A cost over "more than" N plugs is at most its quotient: each of its bars' labels says so, and no other.
+    bounded = comparison().assign(qualifier=lambda f: f["initiative"].map({"castres_mazamet": "upper_bound"}))
+    fig = plots.per_unit_chart(bounded, "cost_per_premise", "t", "y", "s", "en", natures=COST_NATURES["en"])[0]
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    assert sum(label.startswith("≤ ") for label in labels) == 2 and "€2,870" in labels
+    fig = plots.cost_per_mbit_chart(bounded, "t", "s", "en")[0]
+    assert [t.get_text().startswith("≤ ") for t in fig.axes[0].texts] == [False, True]
 
 
 def test_the_models_chart_says_what_each_cost_is_and_refuses_one_it_cannot_word(charts_style):
@@ -352,6 +359,12 @@ def test_the_models_chart_says_what_each_cost_is_and_refuses_one_it_cannot_word(
         t.get_text() for t in plots.models_chart(bounded, "t", "s", "en", natures=COST_NATURES["en"])[0].axes[0].texts
     ]
     assert "≤ €1,000" in shown
+    # And so is the network's cost per plug over them: the sign before the amount, its nature after.
+    bounded = models().assign(cost_per_premise_qualifier=["", "upper_bound"])
+    shown = [
+        t.get_text() for t in plots.models_chart(bounded, "t", "s", "en", natures=COST_NATURES["en"])[0].axes[0].texts
+    ]
+    assert "≤ €132 (planned)" in shown and "€2,870 (spent to date)" in shown
 
 
 def test_source_lines_name_sites_articles_and_assumptions_in_the_edition(charts_style):

@@ -537,3 +537,33 @@ def test_public_money_over_more_than_n_plugs_is_at_most_its_quotient():
     )
     money = metrics.public_money(funding, evidence, MEASURES, FIGURES, EXTERNAL, "alpha").iloc[0]
     assert money["per_premise"] == pytest.approx(20e6 / 40_000) and money["per_premise_qualifier"] == "upper_bound"
+
+
+def test_a_premise_count_its_source_bounds_makes_every_quotient_over_it_a_bound():
+    # "Plus de 100 000 prises": the count is at least that, and the cost per premise (and per Mbit/s) at most.
+    external = EXTERNAL.copy()
+    external.loc[external["figure"] == "plugs", "quote"] = "plus de 100 000 prises"
+    table = metrics.compare_networks(FIGURES, external, MEASURES, CPI, PROFILES, ["alpha", "beta"], 2025)
+    hedges = table.set_index(["initiative", "metric"])["qualifier"]
+    assert hedges["alpha", "premises"] == "at_least"
+    assert hedges["alpha", "cost_per_premise"] == "upper_bound"
+    assert hedges["alpha", "cost_per_premise_per_mbit"] == "upper_bound"
+    assert hedges["alpha", "cost"] == "exact" and hedges["alpha", "cost_per_inhabitant"] == "exact"
+    # Beta's premises are two exact counts added up: exact, and so is its cost per premise.
+    assert hedges["beta", "premises"] == "exact" and hedges["beta", "cost_per_premise"] == "exact"
+    assert metrics.qualifier_of(table, "alpha", "cost_per_premise") == "upper_bound"
+    assert set(comparison()["qualifier"]) == {"exact"}  # the same table with exact plugs bounds nothing
+
+
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        (["exact", "exact"], "exact"),
+        (["exact", "at_least"], "at_least"),  # a sum with one part "more than" is more than the sum
+        (["at_least", "upper_bound"], "approx"),  # bounds of opposite ways bound nothing
+        (["target", ""], "exact"),  # a target's number and an assumption are not hedges
+        (["approx", "approx"], "approx"),
+    ],
+)
+def test_a_sum_is_hedged_by_its_parts(parts, expected):
+    assert measures_module.combined_qualifier(parts) == expected

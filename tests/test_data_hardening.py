@@ -468,7 +468,7 @@ def test_cpi_series_must_be_continuous_and_smooth(tiny_study, rows, row, column,
 # --- the last guard: computed tables ---------------------------------------------------------------------------
 
 COMPARISON_HEADER = (
-    "initiative,metric,value_nominal,value_constant,unit,price_year,base_year,option,inputs,note,"
+    "initiative,metric,value_nominal,value_constant,unit,qualifier,price_year,base_year,option,inputs,note,"
     "scope,spending_years,spending_profile,input_ids\n"
 )
 
@@ -477,8 +477,9 @@ def comparison_table(folder: Path, value: str) -> Path:
     path = folder / "comparison.csv"
     path.write_text(
         COMPARISON_HEADER
-        + "gers,cost,214000000.0,214000000.0,EUR,2025,2025,cost=final,final cost,all funders,whole_network,2025,,f1\n"
-        + f"gers,cost_per_premise,{value},{value},EUR per premise,2025,2025,cost=final,final cost | plugs,note,"
+        + "gers,cost,214000000.0,214000000.0,EUR,exact,2025,2025,cost=final,final cost,all funders,"
+        + "whole_network,2025,,f1\n"
+        + f"gers,cost_per_premise,{value},{value},EUR per premise,exact,2025,2025,cost=final,final cost | plugs,note,"
         + "whole_network,2025,,f1 f2\n",
         encoding="utf-8",
     )

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from divide_study.analysis.evidence import reference_qualifier
 from divide_study.data.lookup import grouped_records, records, reference_id
 from divide_study.data.tables import read_table, rows, write_csv_atomic, write_text_atomic
 from divide_study.errors import DataError, Problems, StudyError
@@ -52,10 +53,21 @@ class Measure:
     scope: str
     spending: str  # spending period (costs only), else ""
     input_ids: tuple[str, ...] = ()  # evidence ids: figure ids, "topic|figure|as_of", or "assumption:<option>"
+    qualifier: str = "exact"  # how its sources hedge it: exact, at_least, upper_bound, approx ("plus de 138 000")
 
 
 class ScopeError(StudyError):
     """A cost and a premise count (or population, speed) that do not cover the same thing."""
+
+
+def combined_qualifier(qualifiers: list[str]) -> str:
+    """How a sum (or any combination that keeps each part's direction) is hedged, from its parts' qualifiers:
+    'exact' when none is hedged ('target' and an assumption's '' are not hedges), the one hedge when all
+    hedged parts agree, else 'approx' (an "at least" and an "at most" part bound nothing)."""
+    hedges = {q for q in qualifiers if q not in ("exact", "target", "")}
+    if not hedges:
+        return "exact"
+    return hedges.pop() if len(hedges) == 1 else "approx"
 
 
 def check_compatible(*measures: Measure) -> None:
@@ -203,7 +215,7 @@ def resolve(
             f"unknown {quantity} option {option!r} for {initiative!r}; "
             f"choose one of {sorted({c['option'] for c in candidates})}"
         )
-    values, units, years, inputs, ids = [], [], [], [], []
+    values, units, years, inputs, ids, hedges = [], [], [], [], [], []
     by_id = records(figures, "figure_id")
     for record in chosen:
         if record["figure_id"]:
@@ -213,11 +225,13 @@ def resolve(
             years.append(year_of(figure["as_of"]) if str(figure["as_of"])[:4].isdigit() else None)
             inputs.append(f"article {figure['article']} ({record['figure_id']})")
             ids.append(record["figure_id"])
+            hedges.append(str(figure["qualifier"]))
         elif not pd.isna(record["assumed_value"]):
             values.append(float(record["assumed_value"]))
             units.append(record["assumed_unit"])
             inputs.append("assumption")
             ids.append(f"assumption:{initiative}.{quantity}={option}")
+            hedges.append("")  # an assumption is said as one, not as a bound
         else:
             row = _reference_row(external, record, near_year)
             values.append(float(row["value"]))
@@ -225,6 +239,8 @@ def resolve(
             years.append(year_of(row["as_of"]))
             inputs.append(f"{row['figure']}, {row['as_of']} ({row['source']})")
             ids.append(reference_id(row))
+            # The same reading of the row's words as evidence.csv's qualifier ("plus de 138 000 prises").
+            hedges.append(reference_qualifier(str(row["quote"]), str(row["note"] or "")))
     unit = units[0] if len(set(units)) == 1 else "premises"
     notes = "; ".join(dict.fromkeys(c["note"] for c in chosen))
     known_years = [y for y in years if y is not None]
@@ -241,6 +257,7 @@ def resolve(
         str(first["scope"]),
         str(first["spending"]),
         tuple(ids),
+        combined_qualifier(hedges),
     )
 
 

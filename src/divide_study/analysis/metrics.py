@@ -15,6 +15,7 @@ from divide_study.analysis.measures import (
     QUANTITIES,
     Measure,
     check_compatible,
+    combined_qualifier,
     options_of,
     resolve,
 )
@@ -28,6 +29,7 @@ COMPARISON_COLUMNS = [
     "value_nominal",
     "value_constant",
     "unit",
+    "qualifier",
     "price_year",
     "base_year",
     "option",
@@ -155,6 +157,9 @@ def initiative_rows(
             "value_nominal": nominal,
             "value_constant": nominal * factor if in_euros else float("nan"),
             "unit": unit,
+            # A per-unit figure divides its first part by the others: 271 M€ over "plus de 138 000" plugs is
+            # at most its quotient, and is said so wherever it is quoted.
+            "qualifier": quotient_qualifier(parts[0].qualifier, [m.qualifier for m in parts[1:]]),
             "price_year": single_year if in_euros else pd.NA,
             "base_year": base_year if in_euros else pd.NA,
             "option": " + ".join(f"{m.quantity}={m.option}" for m in parts),
@@ -209,6 +214,15 @@ def metric(comparison: pd.DataFrame, initiative: str, name: str, column: str = "
     if len(match) != 1:
         raise KeyError(f"no single {name!r} row for {initiative!r}")
     return float(match.iloc[0][column])
+
+
+def qualifier_of(comparison: pd.DataFrame, initiative: str, name: str) -> str:
+    """How one number of the comparison table is hedged (its ``qualifier``: 'exact', 'at_least', 'upper_bound',
+    'approx'), for prose that must say "at most" where its sources bound it; 'exact' for a table without one."""
+    match = comparison[(comparison["initiative"] == initiative) & (comparison["metric"] == name)]
+    if len(match) != 1:
+        raise KeyError(f"no single {name!r} row for {initiative!r}")
+    return str(match.iloc[0]["qualifier"]) if "qualifier" in match else "exact"
 
 
 def headlines(comparison: pd.DataFrame, pairs: dict[str, tuple[str, str, str]] | None = None) -> dict[str, float]:
@@ -316,11 +330,7 @@ FLIPPED = {"at_least": "upper_bound", "upper_bound": "at_least"}
 def quotient_qualifier(amount: str, divisors: list[str]) -> str:
     """How a quotient is hedged, from its amount's qualifier and its divisor's parts' (``exact``, ``at_least``,
     ``upper_bound``, ``approx``): 'exact', 'at_least', 'upper_bound', or 'approx' where nothing bounds it."""
-    parts = [amount] + [FLIPPED.get(q, q) for q in divisors]
-    hedges = {q for q in parts if q not in ("exact", "target", "")}
-    if not hedges:
-        return "exact"
-    return hedges.pop() if len(hedges) == 1 else "approx"
+    return combined_qualifier([amount] + [FLIPPED.get(q, q) for q in divisors])
 
 
 def derived_from_share(row) -> bool:

@@ -299,8 +299,9 @@ def per_unit_chart(
     initiative's cost is, in the edition's words ("planned", "spent to date"), said under its name with its years, so
     a plan never reads as spending; an initiative drawn without one is refused."""
     _, fmt = words(lang)
+    columns = ["initiative", "value_nominal", "value_constant", "spending_years", "base_year", "option", "scope"]
     data = comparison[comparison["metric"] == metric][
-        ["initiative", "value_nominal", "value_constant", "spending_years", "base_year", "option", "scope"]
+        columns + (["qualifier"] if "qualifier" in comparison else [])
     ].reset_index(drop=True)
     base_year = int(data["base_year"].iloc[0])
     long = data.melt(
@@ -322,8 +323,16 @@ def per_unit_chart(
     ]
     fig, ax = plt.subplots(figsize=chart_size(3.8))
     sns.barplot(data=long, x="name", y="value", hue="euros", ax=ax, palette=["#9cc3e4", "#1b6ca8"])
+    # A bar whose value is a bound says so on its label ("≤ 1 964 €": a plan over "more than" N plugs); seaborn
+    # draws one container per hue, its bars in the order of the initiatives.
+    signs = [BOUND_SIGNS.get(str(q), "") for q in data.get("qualifier", pd.Series("", index=data.index))]
     for container in ax.containers:
-        ax.bar_label(container, labels=[euros(v, lang) for v in container.datavalues], fontsize=VALUE_PT, padding=2)
+        ax.bar_label(
+            container,
+            labels=[sign + euros(v, lang) for sign, v in zip(signs, container.datavalues, strict=True)],
+            fontsize=VALUE_PT,
+            padding=2,
+        )
     set_title(ax, title)
     ax.set(xlabel="", ylabel=ylabel)
     _axis_format(ax.yaxis, lambda v: fmt.euros(v))
@@ -336,8 +345,9 @@ def cost_per_mbit_chart(comparison: pd.DataFrame, title: str, source: str, lang:
     """Constant euros per premise per Mbit/s offered, one bar per initiative on a linear axis, each labelled
     with its value and the speed it divides by: a bar ten times longer is ten times the cost."""
     _, fmt = words(lang)
+    columns = ["initiative", "metric", "value_nominal", "value_constant", "unit", "option", "note"]
     data = comparison[comparison["metric"].isin(["speed", "cost_per_premise_per_mbit"])][
-        ["initiative", "metric", "value_nominal", "value_constant", "unit", "option", "note"]
+        columns + (["qualifier"] if "qualifier" in comparison else [])
     ].reset_index(drop=True)
     per_mbit = data[data["metric"] == "cost_per_premise_per_mbit"].reset_index(drop=True)
     speeds = data[data["metric"] == "speed"].set_index("initiative")["value_nominal"]
@@ -346,9 +356,15 @@ def cost_per_mbit_chart(comparison: pd.DataFrame, title: str, source: str, lang:
     ]
     fig, ax = plt.subplots(figsize=chart_size(1.5 + 0.65 * len(per_mbit)))
     ax.barh(names, per_mbit["value_constant"], color=[_colour(i) for i in per_mbit["initiative"]], height=0.6)
-    for k, value in enumerate(per_mbit["value_constant"]):
+    signs = [BOUND_SIGNS.get(str(q), "") for q in per_mbit.get("qualifier", pd.Series("", index=per_mbit.index))]
+    for k, (value, sign) in enumerate(zip(per_mbit["value_constant"], signs, strict=True)):
         ax.annotate(
-            euros(value, lang), (value, k), xytext=(4, 0), textcoords="offset points", va="center", fontsize=AXIS_PT
+            sign + euros(value, lang),
+            (value, k),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=AXIS_PT,
         )
     ax.invert_yaxis()
     ax.set_xlim(0, per_mbit["value_constant"].max() * 1.15)
@@ -587,8 +603,11 @@ def models_chart(
     _, fmt = words(lang)
     codes = _Codes(lang)
     data = models[["initiative", "name", "model", "cost_per_premise", "public_money_per_premise"]].copy()
-    qualifiers = models.get("public_money_per_premise_qualifier", pd.Series("", index=models.index))
-    hedges = dict(zip(models["initiative"], qualifiers, strict=True))
+    blank = pd.Series("", index=models.index)
+    hedges = {
+        column: dict(zip(models["initiative"], models.get(f"{column}_qualifier", blank), strict=True))
+        for column in ("cost_per_premise", "public_money_per_premise")
+    }
     fig, ax = plt.subplots(figsize=chart_size(1.2 + 0.75 * len(data)))
     bars = (
         ("cost_per_premise", _("the network's cost, per plug"), "#56b4e9", -0.2),
@@ -600,11 +619,11 @@ def models_chart(
             cited = value == value
             ax.barh(k + shift, value if cited else 0, height=0.38, color=colour, label=label if k == 0 else None)
             shown = euros(value, lang) if cited else _("no figure per plug")
+            if cited:
+                # A quotient that is a bound says so ("≤ 203 €": an exact amount over "more than" N plugs).
+                shown = BOUND_SIGNS.get(str(hedges[column].get(initiative, "")), "") + shown
             if cited and column == "cost_per_premise":
                 shown = _("{amount} ({nature})").format(amount=shown, nature=natures[initiative])
-            if cited and column == "public_money_per_premise":
-                # A quotient that is a bound says so ("≤ 203 €": an exact amount over "more than" N plugs).
-                shown = BOUND_SIGNS.get(str(hedges.get(initiative, "")), "") + shown
             # A network whose public share no source gives is said so where its bar would be, not drawn as zero.
             ax.annotate(
                 shown,

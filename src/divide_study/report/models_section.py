@@ -194,7 +194,11 @@ def report_section(
         else:
             text = _("{network} asked an amount of public money per plug that no source gives").format(network=network)
         if row["cost_per_premise"] == row["cost_per_premise"]:
-            all_money = report.quote(f"{key}.cost_per_premise_nominal", "{:,.0f} €", unit="EUR_per_premise")
+            all_money = hedged(
+                _,
+                report.quote(f"{key}.cost_per_premise_nominal", "{:,.0f} €", unit="EUR_per_premise"),
+                row.get("cost_per_premise_qualifier", ""),
+            )
             text = _(
                 "{sentence}; the network's cost comes to {all_money} per plug ({nature}, nominal), whoever pays it"
             ).format(sentence=text, all_money=all_money, nature=html.escape(_cost_nature_of(cost_natures, row)))
@@ -261,6 +265,14 @@ def report_section(
     )
 
 
+# The column of models.csv that says how each number of the side-by-side table is hedged.
+QUALIFIER_OF = {
+    "premises": "premises_qualifier",
+    "public_money_per_premise": "public_money_per_premise_qualifier",
+    "cost_per_premise": "cost_per_premise_qualifier",
+}
+
+
 def _side_by_side_rows(_) -> tuple[tuple[str, str, str | None], ...]:
     """The rows of the side-by-side table: (column of models.csv, what a reader sees, how a value is shown)."""
     return (
@@ -316,7 +328,8 @@ def side_by_side_table(
             if value is None or (isinstance(value, float) and value != value) or value == "":
                 column.append(MISSING)
             elif kind == "number":
-                column.append(formats.number(float(value)))
+                # Said as what it is: "plus de 138 000 prises" is at least that many, and money over it at most.
+                column.append(hedged(_, formats.number(float(value)), row.get(QUALIFIER_OF.get(key, ""), "")))
             elif kind == "share":
                 column.append(formats.share(float(value)))
             elif kind == "cost_nature":

@@ -23,7 +23,7 @@ from divide_study.analysis import sensitivity as sens
 from divide_study.analysis import series as series_analysis
 from divide_study.analysis.chart_files import figure_file
 from divide_study.analysis.evidence import list_separator
-from divide_study.analysis.metrics import derived_from_share, headlines
+from divide_study.analysis.metrics import derived_from_share, headlines, qualifier_of
 from divide_study.analysis.models import cost_natures as natures_of_costs
 from divide_study.analysis.models import funder_codes, money_comparison
 from divide_study.analysis.quoting import slug
@@ -593,7 +593,11 @@ def summary(e: Edition) -> list[Part]:
         ),
         final_cost=r.ref(GERS, "final cost at completion", fmt="{:,.0f}", scale=1e-6),
         final_on=r.as_of(f"{GERS}|final cost at completion|2026-01-28"),
-        tarn_pp=r.quote(f"compare.{e.TARN}.cost_per_premise", "{:,.0f} €", natures=quoted.NATURES),
+        tarn_pp=models_section.hedged(
+            Translator(r.lang, "analysis"),  # "at most …": a plan over "plus de 138 000 prises"
+            r.quote(f"compare.{e.TARN}.cost_per_premise", "{:,.0f} €", natures=quoted.NATURES),
+            qualifier_of(e.comparison, e.TARN, "cost_per_premise"),
+        ),
         tarn_plan=r.ref(e.TARN, "total investment by the concessionaire", fmt="{:,.0f}", scale=1e-6),
         tarn_plan_on=r.as_of(f"{e.TARN}|total investment by the concessionaire|2019"),
         tarn_later=revised_plan(e, f"{e.TARN}|total investment by the concessionaire|2019"),

@@ -53,6 +53,13 @@ def comparison(
         else unit
         for unit, code, initiative in zip(units, frame["unit"], frame["initiative"], strict=True)
     ]
+    # A value its sources bound ("plus de 138 000 prises", and money over it) says so beside its unit.
+    bounds = {"at_least": _("a lower bound"), "upper_bound": _("an upper bound"), "approx": _("approximate")}
+    qualifiers = frame["qualifier"] if "qualifier" in frame else pd.Series("", index=frame.index)
+    units = [
+        _("{unit}, {bound}").format(unit=unit, bound=bounds[str(q)]) if str(q) in bounds else unit
+        for unit, q in zip(units, qualifiers, strict=True)
+    ]
     return pd.DataFrame(
         {
             "initiative": frame["initiative"].map(names),
