@@ -284,7 +284,7 @@ def _side_by_side_rows(_) -> tuple[tuple[str, str, str | None], ...]:
         ("public_money_scope", _("scope of that public money, and what it is"), "scope"),
         ("cost_per_premise", _("the network's cost per plug, whoever pays it (€, nominal)"), "number"),
         ("cost_scope", _("what that money is"), "cost_nature"),
-        ("own_target", _("own target"), None),
+        ("own_target", _("target announced in the press"), None),
         ("target_by", _("by"), None),
         ("achieved_by_target_year", _("latest achieved by then"), "share"),
         ("delay_risk", _("who pays for delay (the study's reading)"), None),
@@ -431,7 +431,7 @@ def decision_table(
             if contract_targets
             else []
         ),
-        ("own_target", _("own target")),
+        ("own_target", _("target announced in the press")),
         ("target_by", _("by")),
         ("achieved_by_target_year", _("latest own count in the deadline's year, as its source counts")),
         ("achieved_as_of", _("date of the count")),  # a count after the deadline, or of another kind, shows here

@@ -2132,8 +2132,16 @@ def lessons(e: Edition) -> list[Part]:
 
 def method(e: Edition) -> list[Part]:
     """The method."""
-    _, heading, md = e._, e.heading, e.md
+    _, heading, md, r, show = e._, e.heading, e.md, e.r, e.show
     heading("method", _("Method"))
+    # Each table the rules live in is named in words, a link to its file for analysts (never a path in the text).
+    tables = {
+        "measures": ("data/raw/measures.csv", _("the table of measures")),
+        "profiles": ("data/raw/spending_profiles.csv", _("the table of spending profiles")),
+        "classes": ("data/raw/article_classes.csv", _("the table of article classes")),
+        "claims": ("data/raw/claims.csv", _("the table of reported words")),
+        "natures": ("data/raw/amount_natures.csv", _("the table of amount natures")),
+    }
     md(
         _(
             "The study keeps no article text: each figure is stored with the few words that state it and their character "
@@ -2141,21 +2149,86 @@ def method(e: Edition) -> list[Part]:
             'them (a point between thousands, "millions d\'euros", "deux Gersois sur trois"), hedges become qualifiers '
             '("plus de" → at least, "d\'ici" a year → a target), and each article\'s date is inferred from its printed day '
             "and weekday and its context. Which figure serves as each initiative's cost, premises, population and speed is "
-            "data (`data/raw/measures.csv`), each option with its scope; a cost is only divided by premises of the same scope, and only by a speed of the network it paid for. "
-            "Multi-year costs are deflated year by year along a declared spending profile (`data/raw/spending_profiles.csv`) "
-            "with INSEE's consumer price index. Every article is classed as independent press, an interested party's release "
-            "or words, or official (`data/raw/article_classes.csv`), a figure reporting someone's words takes its speaker's "
-            "class (`data/raw/claims.csv`: a party's words about its own money or results are its claim, whoever reports "
+            "data ({measures}), each option with its scope; a cost is only divided by premises of the same scope, and only "
+            "by a speed of the network it paid for. Multi-year costs are deflated year by year along a declared spending "
+            "profile ({profiles}) with INSEE's consumer price index. Every article is classed as independent press, an "
+            "interested party's release or words, or official ({classes}), a figure reporting someone's words takes its "
+            "speaker's class ({claims}: a party's words about its own money or results are its claim, whoever reports "
             "them), and each reference row is classed by its publisher. Each amount says what it is, a plan, a grant, money "
-            "put in, spending to date or a need (`data/raw/amount_natures.csv`). A finding's strength starts strong and loses "
+            "put in, spending to date or a need ({natures}). A finding's strength starts strong and loses "
             "a step for each of: an assumption (an assumed spending profile, or a conversion between measures), an "
             "interested party's claim, a bound or approximate figure, an amount that is not final, sources that disagree "
             "(only independent sources of the same scope count, a figure the study reads in another scope than its source's "
             "counting in both). Notebooks run with papermill; this report is produced by "
             "nbconvert and printed to PDF by Chromium."
+        ).format(**{key: r.data_link(file, words) for key, (file, words) in tables.items()})
+    )
+    heading("words-and-units", _("Words and units"), 3)
+    # The sources count in different units; a reader who sets a share of inhabitants beside a share of plugs
+    # compares two things. Each unit is defined once here, in the edition's words.
+    show(
+        '<ul class="glossary">'
+        + "".join(
+            "<li>{}</li>".format(
+                _("{term}: {meaning}").format(term=f"<strong>{esc(term)}</strong>", meaning=esc(meaning))
+            )
+            for term, meaning in glossary_terms(_)
         )
+        + "</ul>"
     )
     return e.take()
+
+
+def glossary_terms(_) -> list[tuple[str, str]]:
+    """The units and words the report counts in, each with what it means, in the edition's language."""
+    return [
+        (
+            _("plug (prise)"),
+            _(
+                "a premises the fibre network has made able to connect: the networks and the press count their "
+                "size and progress in plugs."
+            ),
+        ),
+        (
+            _("premises (local)"),
+            _(
+                "a dwelling or a business's premises; ARCEP and the State's barometer count the premises able to "
+                "connect."
+            ),
+        ),
+        (
+            _("dwelling (logement)"),
+            _("a housing unit as INSEE counts it, lived in or not: more than households, fewer than premises."),
+        ),
+        (_("household (foyer)"), _("the people who live in one dwelling.")),
+        (
+            _("inhabitant (habitant)"),
+            _("a person counted by INSEE's census: a share of inhabitants is not a share of plugs or of premises."),
+        ),
+        (
+            _("able to connect (raccordable, éligible)"),
+            _(
+                "a premises the network passes, where a subscription can be ordered; it is connected (raccordé) once "
+                'its line into the home is built, usually when it subscribes. Some sources say "raccordés" for '
+                "premises able to connect."
+            ),
+        ),
+        (_("take-up"), _("subscribers over the premises able to connect.")),
+        (
+            _("nominal and constant euros"),
+            _(
+                "euros of the year they were spent, and the same euros brought to the prices of the base year by "
+                "INSEE's consumer price index."
+            ),
+        ),
+        (
+            _("public-initiative zone"),
+            _(
+                "the part of a département where no private operator committed to build fibre on its own, left to a "
+                "network of the local authorities."
+            ),
+        ),
+    ]
 
 
 def appendix_sources(e: Edition) -> list[Part]:
