@@ -13,7 +13,7 @@ from divide_study.analysis import measures as measures_module
 from divide_study.analysis import metrics
 from divide_study.analysis.measures import ScopeError, check_compatible, resolve
 from divide_study.analysis.study import load_study
-from divide_study.errors import StudyError
+from divide_study.errors import DataError, StudyError
 
 FIGURES = pd.DataFrame(
     [
@@ -327,14 +327,14 @@ def test_a_share_that_is_not_one_or_an_amount_of_one_funder_is_refused_naming_th
     )
     shutil.copy(config.RAW_DIR / "funding.schema.json", tmp_path / "funding.schema.json")
     path = tmp_path / "funding.csv"
-    header = "initiative,funder,evidence_id,scope,all_public_money,covers,share_id,note\n"
-    ok = "alpha,local,dept,whole,false,departement;intercommunalities,dept_share,\n"
+    header = "initiative,funder,evidence_id,scope,all_public_money,covers,share_id,spending,note\n"
+    ok = "alpha,local,dept,whole,false,departement;intercommunalities,dept_share,,\n"
     path.write_text(header + ok, encoding="utf-8")
     assert measures_module.load_funding(path, evidence)["share_id"].tolist() == ["dept_share"]
     for row, column, said in (
-        ("alpha,local,dept,whole,false,departement;intercommunalities,plugs,\n", "share_id", "not a share"),
-        ("alpha,local,dept,whole,false,departement;intercommunalities,nowhere,\n", "share_id", "nowhere"),
-        ("alpha,local,dept,whole,false,departement,dept_share,\n", "covers", "several funders"),
+        ("alpha,local,dept,whole,false,departement;intercommunalities,plugs,,\n", "share_id", "not a share"),
+        ("alpha,local,dept,whole,false,departement;intercommunalities,nowhere,,\n", "share_id", "nowhere"),
+        ("alpha,local,dept,whole,false,departement,dept_share,,\n", "covers", "several funders"),
     ):
         path.write_text(header + ok + row, encoding="utf-8")
         with pytest.raises(StudyError, match=rf"funding.csv.*row 2.*column '{column}'.*{said}"):
@@ -567,3 +567,31 @@ def test_a_premise_count_its_source_bounds_makes_every_quotient_over_it_a_bound(
 )
 def test_a_sum_is_hedged_by_its_parts(parts, expected):
     assert measures_module.combined_qualifier(parts) == expected
+
+
+def test_money_per_premise_in_constant_euros_is_spread_over_its_spending_years_by_hand():
+    # 20 M EUR over 40,000 homes (500 EUR each), spent 2022-2024 by weights 1, 1, 2 (the "even" profile of a_22_24
+    # here): (1/4 * 120/100 + 1/4 * 120/110 + 1/2 * 120/120) * 500 EUR of 2025 (CPI 120 in 2025).
+    evidence = pd.DataFrame(
+        [("state_p1", 20e6, "EUR", "2017", "exact", "official", "prefecture")],
+        columns=["evidence_id", "value", "unit", "as_of", "qualifier", "source_class", "source"],
+    )
+    funding = pd.DataFrame(
+        [("alpha", "State", "state_p1", "phase_1", False, "state", "", "a_22_24")],
+        columns=["initiative", "funder", "evidence_id", "scope", "all_public_money", "covers", "note", "spending"],
+    )
+    money = metrics.public_money(funding, evidence, MEASURES, FIGURES, EXTERNAL, "alpha", (CPI, PROFILES, 2025))
+    row = money.iloc[0]
+    expected = 500 * (0.25 * 1.2 + 0.25 * 120 / 110 + 0.5 * 1.0)
+    assert row["per_premise_constant"] == pytest.approx(expected)
+    assert (row["spending_years"], row["spending_profile"], row["base_year"]) == ("2022–2024", "even", 2025)
+    # Without a spending period, or without the CPI and profiles, no constant euros: never a guess.
+    undated = metrics.public_money(funding.assign(spending=""), evidence, MEASURES, FIGURES, EXTERNAL, "alpha")
+    assert pd.isna(undated.iloc[0]["per_premise_constant"]) and undated.iloc[0]["spending_years"] == ""
+
+
+def test_a_funding_row_naming_an_unknown_spending_period_is_refused_naming_the_cell(tmp_path):
+    funding = pd.DataFrame({"spending": ["a_22_24", "", "a_99"]})
+    with pytest.raises(DataError, match=r"funding\.csv, row 3 .*column 'spending'.*'a_99'.*a_14"):
+        measures_module.check_funding_spending(funding, PROFILES, tmp_path / "funding.csv")
+    measures_module.check_funding_spending(funding.iloc[:2], PROFILES, tmp_path / "funding.csv")

@@ -411,3 +411,30 @@ def test_the_limitations_name_every_claimant_once_in_the_editions_words():
     assert claimants(english, "en") == "the Département du Tarn; Gers Fibre; Romain Gabrielli, director"
     french = pd.Series(["le Département du Tarn\u00a0; Gers Fibre", "Gers Fibre"])
     assert claimants(french, "fr") == "le Département du Tarn\u00a0; Gers Fibre"
+
+
+def test_money_per_plug_is_also_said_in_constant_euros_with_every_number_it_shows_named():
+    table = models("departement", "departement").assign(
+        public_money_per_premise_constant=[2300.0, float("nan")], public_money_per_premise_qualifier=["upper_bound", ""]
+    )
+    shown, keys, _words = decision_table(
+        table,
+        ["a", "b"],
+        CONTRACTS,
+        Labels(LABELS, "fr"),
+        lambda t, c: t,
+        {},
+        {"a": "apporté", "b": "prévu"},
+        base_year=(2025, "compare.base_year"),
+    )
+    label = "financement public par prise (€ courants et constants)"
+    by_row = shown.set_index("indicateur")
+    # An amount of another year's euros beside its constant euros, hedged alike; one without them as it was.
+    assert by_row.loc[label, "A"] == "au plus 2\u202f000 (au plus 2\u202f300 en euros de 2025)"
+    assert by_row.loc[label, "B"] == "2\u202f000"
+    row = list(shown["indicateur"]).index(label)
+    assert keys.iloc[row, 0] == (
+        "compare.a.money.a_public_money_2017.per_premise;compare.a.money.a_public_money_2017.per_premise_constant;"
+        "compare.base_year"
+    )
+    assert keys.iloc[row, 1] == "compare.b.money.a_public_money_2017.per_premise"

@@ -147,6 +147,7 @@ def add_made_up_network(raw: Path) -> None:
                 "scope": "concession_zone",
                 "all_public_money": "true",
                 "covers": "departement",
+                "spending": f"{NEW}_2020_2023",
                 "note": "made up",
             },
         ],

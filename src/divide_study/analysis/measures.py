@@ -372,6 +372,9 @@ def check_inputs(raw_dir: Path, figures: pd.DataFrame, problems: Problems) -> di
         if funding is not None:
             with problems.check():
                 check_known_initiatives(funding, initiatives, raw_dir / "funding.csv")
+            if profiles is not None:
+                with problems.check():
+                    check_funding_spending(funding, profiles, raw_dir / "funding.csv")
         tables["article_classes"] = articles[["article", "source_class", "class_basis"]]
         checked(
             "progress",
@@ -512,6 +515,21 @@ def check_spending_years(profiles: pd.DataFrame, cpi: pd.DataFrame, path: Path) 
                 row=row,
                 column="year",
                 key=f"{record['spending']}/{record['profile']}",
+            )
+
+
+def check_funding_spending(funding: pd.DataFrame, profiles: pd.DataFrame, path: Path) -> None:
+    """Each spending period funding.csv names must be one of spending_profiles.csv's (money per premise is
+    deflated along it); the error names the row and the periods there are."""
+    known = set(profiles["spending"])
+    for row, record in rows(funding):
+        spending = record.get("spending")
+        if isinstance(spending, str) and spending and spending not in known:
+            raise DataError(
+                path,
+                f"no spending period {spending!r} in spending_profiles.csv; choose one of {sorted(known)}",
+                row=row,
+                column="spending",
             )
 
 

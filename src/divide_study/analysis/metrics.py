@@ -285,17 +285,22 @@ def public_money(
     figures: pd.DataFrame,
     external: pd.DataFrame,
     initiatives: str | list[str],
+    deflation: tuple[pd.DataFrame, pd.DataFrame, int] | None = None,
 ) -> pd.DataFrame:
     """Who paid what for each of ``initiatives``, each amount divided by the premises and the population of
-    its own scope only.
+    its own scope only. ``deflation`` (the CPI, the spending profiles and the base year): money per premise is
+    also brought to constant euros of the base year along its row's spending period (funding.csv's ``spending``,
+    its default profile, an assumption), so that amounts of different years compare like for like.
 
     An amount whose scope no premise option shares gets no per-premise value; amounts are never added up.
     """
     by_id = records(evidence, "evidence_id")
     out = []
     for initiative in [initiatives] if isinstance(initiatives, str) else initiatives:
-        out += _money_rows(funding, by_id, measures, figures, external, initiative)
-    return pd.DataFrame(out, columns=MONEY_COLUMNS)
+        out += _money_rows(funding, by_id, measures, figures, external, initiative, deflation)
+    frame = pd.DataFrame(out, columns=MONEY_COLUMNS)
+    frame["base_year"] = frame["base_year"].astype("Int64")
+    return frame
 
 
 MONEY_COLUMNS = [
@@ -310,6 +315,11 @@ MONEY_COLUMNS = [
     "scope",
     "per_premise",
     "per_premise_qualifier",
+    "spending",
+    "spending_years",
+    "spending_profile",
+    "base_year",
+    "per_premise_constant",
     "premises_used",
     "premises_option",
     "population_option",
@@ -340,7 +350,7 @@ def derived_from_share(row) -> bool:
     return isinstance(share, str) and bool(share)
 
 
-def _money_rows(funding, by_id, measures, figures, external, initiative) -> list[dict]:
+def _money_rows(funding, by_id, measures, figures, external, initiative, deflation=None) -> list[dict]:
     premise_options = grouped_records(measures, ("initiative", "quantity")).get((initiative, "premises"), [])
     out = []
     for record in grouped_records(funding, ("initiative",)).get((initiative,), []):
@@ -369,6 +379,15 @@ def _money_rows(funding, by_id, measures, figures, external, initiative) -> list
                 str(source["qualifier"]),
                 [str(by_id[i]["qualifier"]) for i in premises.input_ids if i in by_id],
             )
+        spending = str(record.get("spending") or "") if isinstance(record.get("spending"), str) else ""
+        spending_years, profile, base_year, per_premise_constant = "", "", pd.NA, float("nan")
+        if deflation is not None and spending and per_premise == per_premise:
+            # Spread over its period by the period's default profile (an assumption, as for a cost), each year's
+            # euros brought to the base year's: the Gers's money of 2014–2026 and the Tarn's of 2019–2022 compare.
+            cpi, profiles, base_year = deflation
+            profile, shares = profile_shares(profiles, spending)
+            per_premise_constant = deflate(per_premise, shares, cpi, base_year)[0]
+            spending_years = years_label(shares)
         if record["scope"] != "unclear" and divided:
             population = _optional(measures, figures, external, initiative, "population", None, year)
             per_inhabitant = amount / population.value if population is not None else float("nan")
@@ -386,6 +405,11 @@ def _money_rows(funding, by_id, measures, figures, external, initiative) -> list
                 "scope": record["scope"],
                 "per_premise": per_premise,
                 "per_premise_qualifier": per_premise_qualifier,
+                "spending": spending,
+                "spending_years": spending_years,
+                "spending_profile": profile,
+                "base_year": base_year,
+                "per_premise_constant": per_premise_constant,
                 "premises_used": premises_used,
                 "premises_option": premises_option,
                 "population_option": population_option,

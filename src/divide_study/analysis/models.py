@@ -33,6 +33,7 @@ MODEL_COLUMNS = [
     "public_money_scope",
     "public_money_per_premise",
     "public_money_per_premise_qualifier",
+    "public_money_per_premise_constant",
     "public_money_note",
     "public_money_id",
     "public_money_covers",
@@ -150,6 +151,9 @@ def model_comparison(
                 "public_money_scope": public[0]["scope"] if public else "",
                 "public_money_per_premise": float(public[0]["per_premise"]) if public else nan,
                 "public_money_per_premise_qualifier": public[0].get("per_premise_qualifier", "") if public else "",
+                "public_money_per_premise_constant": (
+                    float(public[0].get("per_premise_constant", nan)) if public else nan
+                ),
                 "public_money_note": public[0]["note"] if public else "",
                 "public_money_id": public[0]["evidence_id"] if public else "",
                 "public_money_covers": public[0]["covers"] if public else "",

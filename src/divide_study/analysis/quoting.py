@@ -690,7 +690,7 @@ def money_quotes(q: Quotes, money: pd.DataFrame, tables: Inputs, evidence: pd.Da
                 near_year=int(as_of) if as_of.isdigit() else None,
             )
             suffix = "per_premise" if quantity == "premises" else "per_inhabitant"
-            q.computed(
+            quotient = q.computed(
                 f"{name}.{suffix}",
                 row[f"per_{'premise' if quantity == 'premises' else 'inhabitant'}"],
                 inputs=[amount, *divisor],
@@ -699,6 +699,38 @@ def money_quotes(q: Quotes, money: pd.DataFrame, tables: Inputs, evidence: pd.Da
                 what=what,
                 **common,
             )
+            if quantity == "premises" and pd.notna(row.get("per_premise_constant", float("nan"))):
+                _constant_money(q, name, row, quotient, common)
+
+
+def _constant_money(q: Quotes, name: str, row: dict, per_premise: str, common: dict) -> None:
+    """Money per premise in constant euros of the base year: the nominal quotient, the base year (the comparison's
+    parameter, quoted by ``comparison_quotes``) and the years of its spending period (an assumption), as inputs."""
+    years = str(row["spending_years"]).split("–")
+    ends = (("first_year", years[0]), ("last_year", years[-1])) if len(years) > 1 else (("year", years[0]),)
+    spread = [
+        q.read(
+            f"{name}.spending.{end}",
+            int(year),
+            table=SPENDING,
+            row={"spending": row["spending"], "profile": row["spending_profile"], "year": year},
+            column="year",
+            unit="year",
+            nature="assumption",
+            what=f"{end.replace('_', ' ')} of the spending profile",
+            subject=row["initiative"],
+        )
+        for end, year in ends
+    ]
+    q.computed(
+        f"{name}.per_premise_constant",
+        row["per_premise_constant"],
+        inputs=[per_premise, f"{q.step}.base_year", *spread],
+        operation="deflate",
+        unit="EUR_per_premise",
+        what="money per premise of its scope, constant euros",
+        **common,
+    )
 
 
 def target_keys(
@@ -783,12 +815,13 @@ def money_keys(money: pd.DataFrame, step: str = "compare") -> pd.DataFrame:
     """The key of the quoted number each cell of public_money.csv shows (``money_quotes``' keys, by the row's
     evidence id): the amount, and per premise and per inhabitant where they are computed, with the year of the
     population counted (``population_year``)."""
-    keys = {"amount_eur": [], "per_premise": [], "per_inhabitant": [], "population_year": []}
+    columns = ("amount_eur", "per_premise", "per_premise_constant", "per_inhabitant", "population_year")
+    keys: dict[str, list[str]] = {column: [] for column in columns}
     for row in money.to_dict("records"):
         name = f"{step}.{money_name(row)}"
         keys["amount_eur"].append(name)
-        for column in ("per_premise", "per_inhabitant"):
-            keys[column].append(f"{name}.{column}" if pd.notna(row[column]) else "")
+        for column in ("per_premise", "per_premise_constant", "per_inhabitant"):
+            keys[column].append(f"{name}.{column}" if pd.notna(row.get(column, float("nan"))) else "")
         keys["population_year"].append(f"{name}.population.year" if pd.notna(row["per_inhabitant"]) else "")
     return pd.DataFrame(keys, index=money.index)
 
@@ -988,6 +1021,8 @@ def model_keys(model: dict, step: str = "compare") -> dict[str, str]:
         keys.update(public_money_scope=money)
         if pd.notna(model.get("public_money_per_premise")):  # an amount no premise count shares is not divided
             keys.update(public_money_per_premise=f"{money}.per_premise")
+        if pd.notna(model.get("public_money_per_premise_constant")):
+            keys.update(public_money_per_premise_constant=f"{money}.per_premise_constant")
     if model.get("own_target_id"):
         keys.update(
             own_target=f"{base}.own_target",

@@ -206,8 +206,12 @@ def report_section(
         if not _missing(row["own_target_id"]):
             target, year = own_target_prose(report, row, _), report.quote(f"{key}.own_target.by")
             as_of = report.quote(f"{key}.own_target.achieved_on")
+            # A share of the territory is said as the share it is, never as a share of the target (50 % eligible
+            # against an aim of 67 % is three quarters of it, not half); a share of the target's own plugs is one.
+            of_target = True
             if row["own_target_cited_as"] == "share":
                 achieved = report.quote(f"{key}.own_target.achieved", "{:.0%}", unit="share")
+                of_target = False
             elif (
                 f"{key}.own_target.achieved_share" in report.quoted.index
                 and report.stated_as(row["own_target_id"])[0] == report.stated_as(row["achieved_id"])[0]
@@ -215,15 +219,20 @@ def report_section(
                 achieved = report.quote(f"{key}.own_target.achieved_share", "{:.0%}", unit="share")
             else:  # counted in another unit than the target: said as its source says it, never as a share of it
                 achieved = None
-            if achieved is not None:
+            if achieved is not None and of_target:
                 text += " " + _(
-                    "Its own target was {target} by {year}; the latest count by then had {achieved} of it (as of "
+                    "Its own target was {target} by {year}; the latest count in that year had reached {achieved} of "
+                    "it (as of {as_of})."
+                ).format(target=target, year=year, achieved=achieved, as_of=as_of)
+            elif achieved is not None:
+                text += " " + _(
+                    "Its own target was {target} by {year}; the latest count in that year gave {achieved} (as of "
                     "{as_of})."
                 ).format(target=target, year=year, achieved=achieved, as_of=as_of)
             else:
                 text += " " + _(
-                    "Its own target was {target} by {year}; the latest count by then, in another unit, was {achieved} "
-                    "(as of {as_of})."
+                    "Its own target was {target} by {year}; the latest count in that year, in another unit, was "
+                    "{achieved} (as of {as_of})."
                 ).format(target=target, year=year, achieved=stated_prose(report, row["achieved_id"], _), as_of=as_of)
         pace = pace_prose(report, row, _)
         if pace:
@@ -237,9 +246,10 @@ def report_section(
     # The networks' years are in their own paragraphs, each a link to its entry; the introduction names none.
     intro = _(
         "{table} and {figure} set the networks side by side. Their dates, scopes and technologies differ — a "
-        "fibre concession across a whole département, a public fibre network built by the local authorities, an "
-        "older mixed-economy DSL and WiFi network — so the table says which scope and years each number "
-        "covers; public money is divided only by premises of the same scope, and amounts are never added up."
+        "fibre concession across a département's public-initiative zone, a public fibre network built and run for "
+        "the local authorities by contractors, an older mixed-economy DSL and WiFi network — so the table says "
+        "which scope and years each number covers; public money is divided only by premises of the same scope, and "
+        "amounts are never added up."
     ).format(table=report.table_ref("models"), figure=report.figure_ref("models"))
     shown = side_by_side_table(table, labels, natures, cost_natures)
     return (
@@ -255,7 +265,7 @@ def report_section(
         + report.table(
             "models",
             shown,
-            _("The models side by side: money per plug, own target against achieved, pace, and who carries the risk."),
+            _("The models side by side: money per plug, own target against achieved, and who carries the risk."),
             _("the study's computation; who carries each risk, in the study's reading of the cited contracts table"),
             file="data/processed/models.csv",
             cells=side_by_side_keys(table, shown),
@@ -373,6 +383,7 @@ def decision_table(
     on_series: dict[str, tuple[float, str]] | None = None,
     observed: dict[str, tuple[str, str]] | None = None,
     contract_targets: dict[str, tuple[str, str]] | None = None,
+    base_year: tuple[int, str] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The summary's decision table: for each fibre network (``networks``, rows of ``table``, models.csv in the
     edition's words), how it was built and run (its contracts, ``contract_words`` saying a cell of contracts.csv in
@@ -398,6 +409,10 @@ def decision_table(
     to, and by when, with the latest count against it: a contract set against a contract, where a party's own
     target may be an aspiration (the Gers's is its promoter's words).
 
+    ``base_year``: (the year of the constant euros, its quoted key) — money per plug is then also said in constant
+    euros of that year (models.csv's ``public_money_per_premise_constant``, ``same_funder``'s ``constant`` and
+    ``constant_key``), in brackets after the nominal amount: amounts of different years compare like for like.
+
     Returns the table to show (one column per network), the quoted key each numeric cell shows, and which cells
     are words holding digits (a contract's phase)."""
     _ = Translator(labels.lang, "analysis")
@@ -409,18 +424,38 @@ def decision_table(
     def funders(codes: list[str]) -> str:
         return formats.join([labels("funder", c) for c in codes])
 
+    def in_constant_euros(text: str, key: str, constant: float, constant_key: str, qualifier: str) -> tuple[str, str]:
+        """A nominal amount per plug, then (where given) the same in constant euros of the base year, and the keys
+        of every number the cell then shows."""
+        if base_year is None or constant != constant or not constant_key:
+            return text, key
+        year, year_key = base_year
+        worded = _("{nominal} ({constant} in {year} euros)").format(
+            nominal=text,
+            constant=hedged(_, formats.number(constant), qualifier),
+            year=formats.number(year, grouping=False),
+        )
+        return worded, ";".join([key, constant_key, year_key])
+
     indicators = [
         ("contracts", _("how it was built and run (contracts table)")),
-        ("public_money_per_premise", _("public money per plug (€, nominal)")),
+        (
+            "public_money_per_premise",
+            _("public money per plug (€, nominal and constant)")
+            if base_year
+            else _("public money per plug (€, nominal)"),
+        ),
         ("public_money_covers", _("whose money that is, and what it is")),
         ("comparable", _("can the two amounts be compared?")),
         *(
             [
                 (
                     "same_funder",
-                    _("public money per plug from {funders} only (€, nominal)").format(
-                        funders=formats.join([labels("funder", code) for code in same_funder[0]])
-                    ),
+                    (
+                        _("public money per plug from {funders} only (€, nominal and constant)")
+                        if base_year
+                        else _("public money per plug from {funders} only (€, nominal)")
+                    ).format(funders=formats.join([labels("funder", code) for code in same_funder[0]])),
                 )
             ]
             if same_funder
@@ -512,13 +547,19 @@ def decision_table(
                     if money.get("derived")
                     else _("{amount} ({nature}, {scope}; funders counted: {whose})")
                 )
+                amount, cell_key = in_constant_euros(
+                    hedged(_, number, money["qualifier"]),
+                    money["key"],
+                    float(money.get("constant", float("nan"))),
+                    money.get("constant_key", ""),
+                    money["qualifier"],
+                )
                 text = money_words.format(
-                    amount=hedged(_, number, money["qualifier"]),
+                    amount=amount,
                     nature=money["nature"],
                     scope=money["scope"],
                     whose=money["whose"],
                 )
-                cell_key = money["key"]
             elif key == "on_series" and initiative in on_series:
                 share, cell_key = on_series[initiative]
                 text = formats.share(share)
@@ -535,8 +576,14 @@ def decision_table(
                 text = str(row[key]) or MISSING
                 is_words = True
             elif key == "public_money_per_premise" and row[key] == row[key]:
-                text = hedged(_, formats.number(float(row[key])), row.get("public_money_per_premise_qualifier", ""))
-                cell_key = model.get(key, "")
+                qualifier = row.get("public_money_per_premise_qualifier", "")
+                text, cell_key = in_constant_euros(
+                    hedged(_, formats.number(float(row[key])), qualifier),
+                    model.get(key, ""),
+                    float(row.get("public_money_per_premise_constant", float("nan"))),
+                    model.get("public_money_per_premise_constant", ""),
+                    qualifier,
+                )
             elif key == "public_money_per_premise" and row["public_money_scope"]:
                 # Public money whose scope no count of plugs shares: why there is no figure, not a bare dash.
                 text = _("not computable: no count of plugs shares the scope of its public money (next row)")

@@ -505,7 +505,7 @@ def summary(e: Edition) -> list[Part]:
     lead = _(
         "Which model, at what public cost, with what risk, how fast ({table}): {money_lead}. Who pays for delay (the "
         "study's reading of each contract)? In the {concession} concession, {tarn_delay} (about {penalties} million "
-        "euros claimed by the Département, none shown paid; {tarn_built} of its {tarn_due} plugs built at the "
+        "euros reckoned by the Département, none shown paid; {tarn_built} of its {tarn_due} plugs built at the "
         "deadline, by the Département's count); in the {gers} network, {gers_delay}. On the State's "
         "barometer, {pace_from} to {pace_to} ({pace_table}), the whole département's share of premises able to "
         "connect (private zones included: not the public network's pace alone) gained {tarn_pace} points a year in the {concession} (comparable départements' median: {tarn_peers}) and "
@@ -618,6 +618,7 @@ def summary(e: Edition) -> list[Part]:
         pace_key=pace_key,
         same_years=True,
         same_funder=local_money,
+        base_year=(int(r.quoted.loc["compare.base_year", "value"]), "compare.base_year"),
         on_series=e.own_targets_on_series(networks),
         observed=observed_events(e, GERS, e.TARN),
         contract_targets=contract_targets(e, GERS, e.TARN),
@@ -732,6 +733,9 @@ def same_funder_money(
         derived = derived_from_share(row)
         found[initiative] = {
             "per_premise": float(row["per_premise"]),
+            # The same in constant euros of the base year, along the amount's spending years (NaN where not given).
+            "constant": float(row.get("per_premise_constant", float("nan"))),
+            "constant_key": keys.get("per_premise_constant", ""),
             # How the quotient is hedged (an exact amount over "more than" N plugs is at most it).
             "qualifier": row.get("per_premise_qualifier") or row["qualifier"],
             "nature": e.L("amount_nature", row["amount_nature"]),
@@ -782,7 +786,7 @@ def observed_events(e: Edition, focus: str, concession: str) -> dict[str, tuple[
         later=revised_plan(e, concession_plan),
     )
     concession_words = _(
-        "a formal notice on {notice_on} over the delay, with about {penalties} million euros of penalties claimed by "
+        "a formal notice on {notice_on} over the delay, with about {penalties} million euros of penalties reckoned by "
         "the Département, none shown paid; the concessionaire's plan of {plan} million euros ({plan_on}) had become {later} million, "
         "the Département said"
     ).format(**concession_numbers)
@@ -798,13 +802,19 @@ def observed_events(e: Edition, focus: str, concession: str) -> dict[str, tuple[
         need=r.ref(focus, "phase 2 funding need", fmt="{:,.0f}", scale=1e-6),
         completed=r.as_of(f"{focus}|share of the network's zone able to connect|2026-01-28"),
     )
+    # Each amount with its scope, as measures.csv declares it: two scopes, so their gap is no overrun.
+    scopes = e.study.measures.set_index(["initiative", "quantity", "option"])["scope"]
     focus_words = _(
-        "{achieved} of inhabitants eligible on {achieved_on} against the {target} its promoter aimed at; the amounts "
-        "grew from a budget of {budget} million euros ({budget_on}) to over {estimate} million estimated ({estimate_on}), "
-        "of different scopes; after the works contract of phase 1, a company shared with Orange was created to raise "
+        "{achieved} of inhabitants eligible on {achieved_on} against the {target} its promoter aimed at; a budget of "
+        "{budget} million euros ({budget_on}, {budget_scope}) and an estimate of over {estimate} million "
+        "({estimate_on}, {estimate_scope}): two scopes, whose gap measures no overrun; after the works contract of phase 1, a company shared with Orange was created to raise "
         "the {need} million euros phase 2 needed (a funding need; the split of public and private money is not "
         "cited); the zone said complete on {completed} (the network's claim)"
-    ).format(**focus_numbers)
+    ).format(
+        budget_scope=e.L("scope", scopes[focus, "cost", "initial_budget"]),
+        estimate_scope=e.L("scope", scopes[focus, "cost", "estimate_2022"]),
+        **focus_numbers,
+    )
     return worded_cells(r, {focus: (focus_words, focus_numbers), concession: (concession_words, concession_numbers)})
 
 
@@ -1393,12 +1403,27 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
     money_cells = quoting.money_keys(money)
     # A population of several counts added up has no single year: its cell stays empty, linked to nothing.
     money_cells["population_year"] = [k if k in r.quoted.index else "" for k in money_cells["population_year"]]
+    # Each per-inhabitant figure says whose count of which year it divides by, in its own cell ("204 (2015)"): the
+    # year the compare step quoted for it, both numbers linked. One column fewer keeps the table within A4.
+    per_inhabitant = [
+        None
+        if value != value
+        else _("{amount} ({year})").format(
+            amount=e.F.number(value), year=e.F.number(r.quoted.loc[year, "value"], grouping=False)
+        )
+        if year
+        else e.F.number(value)
+        for value, year in zip(money["per_inhabitant"], money_cells["population_year"], strict=True)
+    ]
+    money_cells["per_inhabitant_counted"] = [
+        ";".join(k for k in (amount, year) if k)
+        for amount, year in zip(money_cells["per_inhabitant"], money_cells["population_year"], strict=True)
+    ]
     show(
         r.table(
             "money",
             in_words(money, "public_money.csv").assign(
-                # Whose count each per-inhabitant figure divides by: the year the compare step quoted for it.
-                population_year=[r.quoted.loc[k, "value"] if k else None for k in money_cells["population_year"]],
+                per_inhabitant_counted=per_inhabitant,
                 source_class=L.values(money["source_class"], "source_class"),
                 initiative=money["initiative"].map(names),
                 scope=L.values(money["scope"], "scope"),
@@ -1420,8 +1445,8 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
                     "as_of",
                     "scope",
                     "per_premise",
-                    "per_inhabitant",
-                    "population_year",
+                    "per_premise_constant",
+                    "per_inhabitant_counted",
                     "source_class",
                 ]
             ],
@@ -1430,17 +1455,24 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
                 "granted or planned is divided, by premises of its own scope and by the population of the whole "
                 "territory (département or agglomeration) counted in the year shown."
             )
-            + upper_bounds_said(e, money),
+            + upper_bounds_said(e, money)
+            + " "
+            + _(
+                "Per premise in constant euros of {base_year}: each amount spread over the years it was or is to be "
+                "spent by its declared spending profile (an assumption), each year's euros brought to {base_year}'s "
+                "by INSEE's consumer price index."
+            ).format(base_year=e.base_year),
             _("the articles and the cited reference rows; the study's computation"),
             {
                 "amount_eur": "{:,.0f}",
                 "per_premise": "{:,.0f}",
-                "per_inhabitant": "{:,.0f}",
-                "population_year": "{:.0f}",
+                "per_premise_constant": "{:,.0f}",
             },
             data="data/processed/public_money.csv",
             evidence=money["evidence_id"],
-            cells=money_cells.assign(as_of=[r.as_of(i) for i in money["evidence_id"]]),
+            cells=money_cells.drop(columns=["per_inhabitant", "population_year"]).assign(
+                as_of=[r.as_of(i) for i in money["evidence_id"]]
+            ),
             words=("funder", "scope"),  # who paid and for what, in words
             natures_in="amount_nature",
         )

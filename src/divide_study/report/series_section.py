@@ -97,10 +97,10 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
         """When the share first reached half and four fifths, or that it had not by the series' end."""
         half = r.quote(key(initiative, "crossed_50"))
         if key(initiative, "crossed_80") in quoted:
-            return _("half of its premises by {half} and four fifths by {most}").format(
+            return _("half of its premises able to connect by {half} and four fifths by {most}").format(
                 half=half, most=r.quote(key(initiative, "crossed_80"))
             )
-        return _("half of its premises by {half}, and had not reached four fifths when the series ends").format(
+        return _("half of its premises able to connect by {half}, and not yet four fifths when the series ends").format(
             half=half
         )
 
@@ -108,15 +108,16 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
         "The State's results barometer gives, quarter by quarter, the share of every département's premises able "
         "to connect to fibre (FTTH) ({figure}). In the {focus} département it rose from {focus_first} to "
         "{focus_last}; in the {concession} département, from {concession_first} to {concession_last}. The {focus} "
-        "département reached {focus_crossed}; the {concession} département reached {concession_crossed}."
+        "département had {focus_crossed}; the {concession} département had {concession_crossed}."
     ).format(
         figure=r.figure_ref("fibre_series"),
         focus=names[focus],
         concession=names[concession],
-        focus_first=r.quote(key(focus, "share_first"), "{:.0%}"),
-        focus_last=r.quote(key(focus, "share_last"), "{:.0%}"),
-        concession_first=r.quote(key(concession, "share_first"), "{:.0%}"),
-        concession_last=r.quote(key(concession, "share_last"), "{:.0%}"),
+        # One decimal: a last share of 79.7 % rounded to "80 %" read against "not yet four fifths".
+        focus_first=r.quote(key(focus, "share_first"), "{:.1%}"),
+        focus_last=r.quote(key(focus, "share_last"), "{:.1%}"),
+        concession_first=r.quote(key(concession, "share_first"), "{:.1%}"),
+        concession_last=r.quote(key(concession, "share_last"), "{:.1%}"),
         focus_crossed=crossed(focus),
         concession_crossed=crossed(concession),
     )
