@@ -323,6 +323,27 @@ def test_the_models_section_in_french_has_no_english(tmp_path):
         models_section.report_section(FakeReport("fr"), model_row(), tmp_path)
 
 
+def test_a_share_of_the_territory_is_never_said_as_a_share_of_the_target(tmp_path):
+    # 50 % of inhabitants eligible against an aim of 67 % is three quarters of the aim, not half: a target cited as a
+    # share is said with the share counted, beside it; a count of the target's own plugs is a share of the target.
+    shared = models_section.report_section(
+        FakeReport("en", Labels(LABELS, "en")),
+        model_row(own_target_cited_as="share"),
+        tmp_path,
+        natures={"delta": "planned"},
+        cost_natures={"delta": "planned"},
+    )
+    assert "the latest count in that year gave <a" in shared and "of it" not in shared
+    counted = models_section.report_section(
+        FakeReport("en", Labels(LABELS, "en")),
+        model_row(),
+        tmp_path,
+        natures={"delta": "planned"},
+        cost_natures={"delta": "planned"},
+    )
+    assert "the latest count in that year had reached <a" in counted and "</a> of it (as of" in counted
+
+
 def ledger_report(lang: str):
     """A real provenance ledger over one article figure (a share target) and one reference row (a plug count)."""
     from divide_study.report.ledger import Report

@@ -141,8 +141,9 @@ def to_html(
         "state": _("state of knowledge:"),
         "released": _("edition of"),
         "made": _(
-            "Built from the study's data and notebooks by its own command; the fingerprints above name the "
-            "parameters, the data and the code this edition was built from, so that anyone can build it again."
+            "Built from the study's data and notebooks by its own command (papermill runs the notebooks, nbconvert "
+            "writes this report, Chromium prints it to PDF); the fingerprints above name the parameters, the data and "
+            "the code this edition was built from, so that anyone can build it again."
         ),
     }
     # The box every chart prints in, from the one place it is written (the charts are drawn to it).

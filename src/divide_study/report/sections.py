@@ -1742,8 +1742,8 @@ def programme(e: Edition) -> list[Part]:
             "{people_2014_on} included {teleworkers_2014} teleworkers (a note of the cited reference data): newcomers were "
             "not all teleworkers. The families and the later counts of people can be set side by side only through the "
             "assumed household size, so each is shown as its source gives it, the promoter's figure as a claim, not a "
-            "result. The programme depended on ADSL coverage obtained through an agreement with France Telecom. The {eu} "
-            "million euros of EU funds since {eu_since} went to all the Gers partners' ICT projects: they are not Soho "
+            "result. The programme depended on ADSL coverage obtained through an agreement with France Telecom. The EU "
+            "funds since {eu_since}, {eu} million euros, went to all the Gers partners' ICT projects: they are not Soho "
             "Solo's cost. Its own budget was {budget} euros a year ({budget_on}, as the press reports it). No source "
             "gives its spending year by year: were that budget spent every year from its launch in {launch} (other "
             "sources: {launch_other}, after an EU pilot; an earlier start would raise these figures) to each count, it "
@@ -1765,7 +1765,12 @@ def programme(e: Edition) -> list[Part]:
             people_2014=r.evidence(study.role("programme_people_2014")),
             people_2014_on=r.as_of(study.role("programme_people_2014")),
             teleworkers_2014=teleworkers_among(e, study.role("programme_people_2014")),
-            eu=r.fig("soho_eu_funds_all_partners", "{:,.0f}", 1e-6),
+            # "Un peu plus de 23 millions": said as the bound its source gives.
+            eu=models_section.hedged(
+                Translator(r.lang, "analysis"),
+                r.fig("soho_eu_funds_all_partners", "{:,.0f}", 1e-6),
+                str(study.figures.set_index("figure_id").loc["soho_eu_funds_all_partners", "qualifier"]),
+            ),
             eu_since=r.fig("soho_eu_funds_since_year", "{:.0f}"),
             budget=r.evidence(study.role("programme_annual_budget")),
             budget_on=r.as_of(study.role("programme_annual_budget")),
@@ -2190,9 +2195,8 @@ def method(e: Edition) -> list[Part]:
             "put in, spending to date or a need ({natures}). A finding's strength starts strong and loses "
             "a step for each of: an assumption (an assumed spending profile, or a conversion between measures), an "
             "interested party's claim, a bound or approximate figure, an amount that is not final, sources that disagree "
-            "(only independent sources of the same scope count, a figure the study reads in another scope than its source's "
-            "counting in both). Notebooks run with papermill; this report is produced by "
-            "nbconvert and printed to PDF by Chromium."
+            "(only independent sources of the same scope count; where the study reads a figure in another scope than "
+            "its source gives it, both readings count)."
         ).format(**{key: r.data_link(file, words) for key, (file, words) in tables.items()})
     )
     heading("words-and-units", _("Words and units"), 3)
