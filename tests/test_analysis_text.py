@@ -342,6 +342,16 @@ def test_a_share_of_the_territory_is_never_said_as_a_share_of_the_target(tmp_pat
         cost_natures={"delta": "planned"},
     )
     assert "the latest count in that year had reached <a" in counted and "</a> of it (as of" in counted
+    # A network counted in premises covered (households and businesses of a DSL network) has no plugs.
+    covered = models_section.report_section(
+        FakeReport("fr", Labels(LABELS, "fr")),
+        model_row(premises_unit="premises", public_money_per_premise=float("nan"), public_money_id=""),
+        tmp_path,
+        natures={"delta": "prévu"},
+        cost_natures={"delta": "prévu"},
+    )
+    assert 'le coût du réseau représente <a class="num">1</a> par local couvert' in covered
+    assert "financement public demandé par local" in covered
 
 
 def ledger_report(lang: str):

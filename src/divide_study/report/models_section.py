@@ -160,6 +160,9 @@ def report_section(
         else:
             network = _("<strong>{name}</strong> ({model})").format(name=html.escape(name), model=model)
         key = f"compare.{row['initiative']}"  # the numbers 02_compare_networks publishes for this network
+        # Its count's unit: plugs for a fibre network, premises covered for the DSL and WiFi one (never "plugs").
+        unit = row.get("premises_unit")
+        plugs = not isinstance(unit, str) or unit in ("", "plugs")
         if row["public_money_per_premise"] == row["public_money_per_premise"]:
             money = f"{key}.money.{slug(row['public_money_id'])}"
             text = _(
@@ -191,16 +194,25 @@ def report_section(
                 scope=html.escape(labels("scope", row["public_money_scope"])),
                 note=html.escape(row["public_money_note"]),
             )
-        else:
+        elif plugs:
             text = _("{network} asked an amount of public money per plug that no source gives").format(network=network)
+        else:  # a network counted in premises covered (a DSL network has no plugs)
+            text = _("{network} asked an amount of public money per premise that no source gives").format(
+                network=network
+            )
         if row["cost_per_premise"] == row["cost_per_premise"]:
             all_money = hedged(
                 _,
                 report.quote(f"{key}.cost_per_premise_nominal", "{:,.0f} €", unit="EUR_per_premise"),
                 row.get("cost_per_premise_qualifier", ""),
             )
-            text = _(
-                "{sentence}; the network's cost comes to {all_money} per plug ({nature}, nominal), whoever pays it"
+            text = (
+                _("{sentence}; the network's cost comes to {all_money} per plug ({nature}, nominal), whoever pays it")
+                if plugs
+                else _(
+                    "{sentence}; the network's cost comes to {all_money} per premise covered ({nature}, nominal), "
+                    "whoever pays it"
+                )
             ).format(sentence=text, all_money=all_money, nature=html.escape(_cost_nature_of(cost_natures, row)))
         text += "."
         if not _missing(row["own_target_id"]):
