@@ -807,7 +807,7 @@ def observed_events(e: Edition, focus: str, concession: str) -> dict[str, tuple[
     focus_words = _(
         "{achieved} of inhabitants eligible on {achieved_on} against the {target} its promoter aimed at; a budget of "
         "{budget} million euros ({budget_on}, {budget_scope}) and an estimate of over {estimate} million "
-        "({estimate_on}, {estimate_scope}): two scopes, whose gap measures no overrun; after the works contract of phase 1, a company shared with Orange was created to raise "
+        "({estimate_on}, {estimate_scope}): two scopes, whose gap measures no overrun; after the works-and-operation contract (CREM) of phase 1, a company shared with Orange was created to raise "
         "the {need} million euros phase 2 needed (a funding need; the split of public and private money is not "
         "cited); the zone said complete on {completed} (the network's claim)"
     ).format(
@@ -821,7 +821,7 @@ def observed_events(e: Edition, focus: str, concession: str) -> dict[str, tuple[
 def contract_targets(e: Edition, focus: str, concession: str) -> dict[str, tuple[str, str]]:
     """What each fibre network's contract bound its builder to and by when, with the latest count against it, for
     the decision table: words (plain text) and the links of the numbers they hold. A contract is set against a
-    contract: the focus's own "target" is its promoter's aspiration, not what its works contract says."""
+    contract: the focus's own "target" is its promoter's aspiration, not what its works-and-operation contract says."""
     r, _ = e.r, e._
     homes = f"{focus}|phase 1 FTTH target homes|2016-09-15"
     focus_numbers = dict(
@@ -832,7 +832,7 @@ def contract_targets(e: Edition, focus: str, concession: str) -> dict[str, tuple
         eligible_on=r.as_of(f"{focus}|homes eligible|2022"),
     )
     focus_words = _(
-        "{homes} households to serve with fibre under the works contract signed on {signed} for {years} years "
+        "{homes} households to serve with fibre under the works-and-operation contract (CREM) signed on {signed} for {years} years "
         "(phase 1); {eligible} households eligible in {eligible_on}, by the Département's count (works of phase 2 may "
         "be in it)"
     ).format(**focus_numbers)
@@ -2147,7 +2147,7 @@ def lessons(e: Edition) -> list[Part]:
                     "scopes without saying which; an auditor cannot reconcile them from public sources."
                 ),
                 _(
-                    "**Under a works contract the public body keeps the demand risk** (the contract form decides, not "
+                    "**Under a works-and-operation contract (CREM) the public body keeps the demand risk** (in the study's reading, the contract form decides, not "
                     "ownership: the Tarn's Département owns its network too, yet its concessionaire carries that risk): take-up ({take_up_low} to "
                     "{take_up} on {take_up_on}, the study's derivation by the two readings of the share eligible; another "
                     "source gives over {cited}) then matters to the public purse, not only to the operator."
