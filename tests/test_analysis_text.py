@@ -693,6 +693,9 @@ def test_sensitivity_bounds_and_benchmarks_in_words():
     assert tables.bound_label("base_year = 2003", initiatives, french) == "2003 (année de base)"
     with pytest.raises(ValueError, match="choice = setting"):
         tables.bound_label("alpha.cost+premises", initiatives, french)
+    # In a sentence a choice is its words and whose, never the table's "Alpha : coût et locaux" (a variable's name).
+    assert tables.choice_words("alpha.cost+premises", initiatives, french) == "coût et locaux (Alpha)"
+    assert tables.choice_words("base_year", initiatives, english) == "base year"
     bench = pd.DataFrame(
         {
             "what": ["Alpha: cost per premise (cost=spent + premises=plugs)", "State subsidy cap per plug"],

@@ -1843,7 +1843,7 @@ def sensitivity(e: Edition) -> list[Part]:
     ratio_range = sens.tornado(sensitivity, "ratio_cost_per_premise")
     refused = sens.refused(sensitivity)
     still = F.join(
-        [reader.choice_label(a, study.initiatives, L) for a in sens.unmoved(sensitivity, "ratio_cost_per_premise")]
+        [reader.choice_words(a, study.initiatives, L) for a in sens.unmoved(sensitivity, "ratio_cost_per_premise")]
     )
     md(
         _(
@@ -1868,7 +1868,7 @@ def sensitivity(e: Edition) -> list[Part]:
             figure_mbit=r.figure_ref("sensitivity_tornado_mbit"),
             scenarios=r.table_ref("scenarios"),
             mbit_most=esc(
-                reader.choice_label(
+                reader.choice_words(
                     sens.tornado(sensitivity, "ratio_cost_per_mbit").iloc[0]["assumption"], study.initiatives, L
                 )
             ),

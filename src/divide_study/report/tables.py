@@ -86,6 +86,18 @@ def choice_label(assumption: str, initiatives: pd.DataFrame, labels: Labels) -> 
     )
 
 
+def choice_words(assumption: str, initiatives: pd.DataFrame, labels: Labels) -> str:
+    """A choice of the sensitivity analysis named in a sentence: 'alpha.speed' -> 'speed (Alpha)', never the
+    table's "Alpha: speed", whose colon reads as a variable's name in prose; 'base_year' as its label."""
+    if assumption == "base_year":
+        return labels("quantity", "base_year")
+    _ = Translator(labels.lang, "analysis")
+    initiative, _dot, quantity = assumption.partition(".")
+    return _("{choice} ({initiative})").format(
+        initiative=_names(initiatives).get(initiative, initiative), choice=labels("quantity", quantity)
+    )
+
+
 def setting_parts(assumption: str, value: str, labels: Labels) -> list[str]:
     """A setting of that choice, each part in words: 'spending_2023 / plugs_total' -> ['spent by July 2023', 'all
     plugs of the network'] (a cost and its premises); a base year is itself."""
