@@ -74,28 +74,21 @@ def comparison(
     )
 
 
-def choice_label(assumption: str, initiatives: pd.DataFrame, labels: Labels) -> str:
-    """A choice of the sensitivity analysis named for a reader: 'alpha.cost+premises' ->
-    'Alpha: cost and premises'; 'base_year' -> 'base year of the constant euros'."""
+def choice_label(assumption: str, initiatives: pd.DataFrame, labels: Labels, in_a_sentence: bool = False) -> str:
+    """A choice of the sensitivity analysis named for a reader: 'alpha.cost+premises' -> 'Alpha: cost and premises'
+    (a table's label), or, ``in_a_sentence``, 'cost and premises (Alpha)' (a colon reads as a variable's name in
+    prose); 'base_year' -> its label either way."""
     if assumption == "base_year":
         return labels("quantity", "base_year")
     _ = Translator(labels.lang, "analysis")
     initiative, _dot, quantity = assumption.partition(".")
-    return _("{initiative}: {choice}").format(
-        initiative=_names(initiatives).get(initiative, initiative), choice=labels("quantity", quantity)
-    )
+    words = _("{choice} ({initiative})") if in_a_sentence else _("{initiative}: {choice}")
+    return words.format(initiative=_names(initiatives).get(initiative, initiative), choice=labels("quantity", quantity))
 
 
 def choice_words(assumption: str, initiatives: pd.DataFrame, labels: Labels) -> str:
-    """A choice of the sensitivity analysis named in a sentence: 'alpha.speed' -> 'speed (Alpha)', never the
-    table's "Alpha: speed", whose colon reads as a variable's name in prose; 'base_year' as its label."""
-    if assumption == "base_year":
-        return labels("quantity", "base_year")
-    _ = Translator(labels.lang, "analysis")
-    initiative, _dot, quantity = assumption.partition(".")
-    return _("{choice} ({initiative})").format(
-        initiative=_names(initiatives).get(initiative, initiative), choice=labels("quantity", quantity)
-    )
+    """A choice of the sensitivity analysis named in a sentence: 'alpha.speed' -> 'speed (Alpha)'."""
+    return choice_label(assumption, initiatives, labels, in_a_sentence=True)
 
 
 def setting_parts(assumption: str, value: str, labels: Labels) -> list[str]:
