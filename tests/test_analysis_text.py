@@ -747,3 +747,20 @@ def test_a_table_cell_links_the_entry_of_the_number_it_names():
         report.table("findings", frame, "c", "s", cells=pd.DataFrame({"share": ["compare.nobody.cost"]}))
     with pytest.raises(StudyError, match="columns it does not have"):
         report.table("findings", frame, "c", "s", words=("nowhere",))
+
+
+def test_money_spread_beyond_the_price_index_says_at_whose_prices():
+    # The CPI ends in 2025: a period to 2026 takes 2026's euros at 2025's prices, and the caption says so.
+    from types import SimpleNamespace
+
+    from divide_study.i18n import Translator
+    from divide_study.report import sections
+
+    edition = SimpleNamespace(
+        study=SimpleNamespace(cpi=pd.DataFrame({"year": [2024, 2025]})), _=Translator("fr", "report")
+    )
+    late = pd.DataFrame({"spending_years": ["2014–2026", "", None]})
+    assert sections.beyond_the_index(edition, late) == (
+        " Les euros des années postérieures à la dernière année de l'indice sont pris aux prix de celle-ci."
+    )
+    assert sections.beyond_the_index(edition, pd.DataFrame({"spending_years": ["2019–2022", "2003"]})) == ""

@@ -709,6 +709,18 @@ def upper_bounds_said(e: Edition, money: pd.DataFrame) -> str:
     ).format(names=esc(e.F.join(names)))
 
 
+def beyond_the_index(e: Edition, money: pd.DataFrame) -> str:
+    """A sentence saying that euros of years after the CPI's last are taken at its last year's prices, when some
+    money per plug in constant euros is spread over such years (the Gers's 2014–2026); nothing otherwise."""
+    last = int(e.study.cpi["year"].max())
+    ends = [int(str(years).split("–")[-1]) for years in money["spending_years"].fillna("") if str(years)]
+    if not any(end > last for end in ends):
+        return ""
+    # No year typed here: every number a reader sees goes through the ledger; the index's years are in Table 20's
+    # source.
+    return " " + e._("Euros of the years after the index's last are taken at that year's prices.")
+
+
 def same_funder_money(
     e: Edition, networks: list[str], funders: tuple[str, ...]
 ) -> tuple[tuple[str, ...], dict[str, dict]] | None:
@@ -1461,7 +1473,8 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
                 "Per premise in constant euros of {base_year}: each amount spread over the years it was or is to be "
                 "spent by its declared spending profile (an assumption), each year's euros brought to {base_year}'s "
                 "by INSEE's consumer price index."
-            ).format(base_year=e.base_year),
+            ).format(base_year=e.base_year)
+            + beyond_the_index(e, money),
             _("the articles and the cited reference rows; the study's computation"),
             {
                 "amount_eur": "{:,.0f}",
