@@ -325,7 +325,7 @@ def per_unit_chart(
     sns.barplot(data=long, x="name", y="value", hue="euros", ax=ax, palette=["#9cc3e4", "#1b6ca8"])
     # A bar whose value is a bound says so on its label ("≤ 1 964 €": a plan over "more than" N plugs); seaborn
     # draws one container per hue, its bars in the order of the initiatives.
-    signs = [BOUND_SIGNS.get(str(q), "") for q in data.get("qualifier", pd.Series("", index=data.index))]
+    signs = bound_signs(data)
     for container in ax.containers:
         ax.bar_label(
             container,
@@ -356,7 +356,7 @@ def cost_per_mbit_chart(comparison: pd.DataFrame, title: str, source: str, lang:
     ]
     fig, ax = plt.subplots(figsize=chart_size(1.5 + 0.65 * len(per_mbit)))
     ax.barh(names, per_mbit["value_constant"], color=[_colour(i) for i in per_mbit["initiative"]], height=0.6)
-    signs = [BOUND_SIGNS.get(str(q), "") for q in per_mbit.get("qualifier", pd.Series("", index=per_mbit.index))]
+    signs = bound_signs(per_mbit)
     for k, (value, sign) in enumerate(zip(per_mbit["value_constant"], signs, strict=True)):
         ax.annotate(
             sign + euros(value, lang),
@@ -543,7 +543,7 @@ def cost_scopes_chart(costs: pd.DataFrame, title: str, source: str, lang: str = 
     _, fmt = words(lang)
     codes = _Codes(lang)
     data = costs.copy()
-    hedge = data["qualifier"].map(BOUND_SIGNS).fillna("")
+    hedge = bound_signs(data)
     what = [f"{h}{w}" for h, w in zip(hedge, data["what"], strict=True)]
     dates = [fmt.date(str(as_of)) for as_of in data["as_of"]]
     data["label"] = [_("{what} ({date})").format(what=w, date=d) for w, d in zip(what, dates, strict=True)]
@@ -573,19 +573,23 @@ def cost_scopes_chart(costs: pd.DataFrame, title: str, source: str, lang: str = 
 BOUND_SIGNS = {"at_least": "≥ ", "upper_bound": "≤ ", "approx": "≈ "}  # a bound's sign before a value drawn
 
 
+def bound_signs(frame: pd.DataFrame, column: str = "qualifier") -> list[str]:
+    """The sign each row's value is drawn after ("≤ " for an upper bound, "" for an exact value or a table
+    without ``column``), in the frame's order."""
+    return [BOUND_SIGNS.get(str(q), "") for q in frame.get(column, pd.Series("", index=frame.index))]
+
+
 def models_title(models: pd.DataFrame, model_words: Callable[[str], str], lang: str = "en") -> str:
     """The models chart's title: each network's public money per plug, from the lowest, as what it is (≤ a bound),
     then the networks no source gives it for. ``model_words``: a model's code in the edition's words."""
     _ = translator(lang)
     cited = models.dropna(subset=["public_money_per_premise"]).sort_values("public_money_per_premise")
-    qualifiers = cited.get("public_money_per_premise_qualifier", pd.Series("", index=cited.index))
+    signs = bound_signs(cited, "public_money_per_premise_qualifier")
     parts = [
         _("{name} ({model}) {euros}").format(
-            name=r["name"],
-            model=model_words(r["model"]),
-            euros=BOUND_SIGNS.get(str(q), "") + euros(r["public_money_per_premise"], lang),
+            name=r["name"], model=model_words(r["model"]), euros=sign + euros(r["public_money_per_premise"], lang)
         )
-        for r, q in zip(cited.to_dict("records"), qualifiers, strict=True)
+        for r, sign in zip(cited.to_dict("records"), signs, strict=True)
     ]
     uncited = models.loc[models["public_money_per_premise"].isna(), "name"]
     if len(uncited):
@@ -603,9 +607,8 @@ def models_chart(
     _, fmt = words(lang)
     codes = _Codes(lang)
     data = models[["initiative", "name", "model", "cost_per_premise", "public_money_per_premise"]].copy()
-    blank = pd.Series("", index=models.index)
-    hedges = {
-        column: dict(zip(models["initiative"], models.get(f"{column}_qualifier", blank), strict=True))
+    signs = {
+        column: dict(zip(models["initiative"], bound_signs(models, f"{column}_qualifier"), strict=True))
         for column in ("cost_per_premise", "public_money_per_premise")
     }
     fig, ax = plt.subplots(figsize=chart_size(1.2 + 0.75 * len(data)))
@@ -621,7 +624,7 @@ def models_chart(
             shown = euros(value, lang) if cited else _("no figure per plug")
             if cited:
                 # A quotient that is a bound says so ("≤ 203 €": an exact amount over "more than" N plugs).
-                shown = BOUND_SIGNS.get(str(hedges[column].get(initiative, "")), "") + shown
+                shown = signs[column][initiative] + shown
             if cited and column == "cost_per_premise":
                 shown = _("{amount} ({nature})").format(amount=shown, nature=natures[initiative])
             # A network whose public share no source gives is said so where its bar would be, not drawn as zero.

@@ -11,7 +11,7 @@ Rows are chosen by ids and roles — an initiative id, a metric code, an evidenc
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
@@ -708,20 +708,7 @@ def _constant_money(q: Quotes, name: str, row: dict, per_premise: str, common: d
     parameter, quoted by ``comparison_quotes``) and the years of its spending period (an assumption), as inputs."""
     years = str(row["spending_years"]).split("–")
     ends = (("first_year", years[0]), ("last_year", years[-1])) if len(years) > 1 else (("year", years[0]),)
-    spread = [
-        q.read(
-            f"{name}.spending.{end}",
-            int(year),
-            table=SPENDING,
-            row={"spending": row["spending"], "profile": row["spending_profile"], "year": year},
-            column="year",
-            unit="year",
-            nature="assumption",
-            what=f"{end.replace('_', ' ')} of the spending profile",
-            subject=row["initiative"],
-        )
-        for end, year in ends
-    ]
+    spread = _read_spending_years(q, name, row["spending"], row["spending_profile"], ends, row["initiative"])
     q.computed(
         f"{name}.per_premise_constant",
         row["per_premise_constant"],
@@ -860,9 +847,19 @@ def _spending_years(q: Quotes, initiative: str, cost: pd.Series, measures: pd.Da
         return []
     spending, profile = str(rows.iloc[0]["spending"]), str(cost["spending_profile"])
     ends = years.split("–")
+    return _read_spending_years(
+        q, initiative, spending, profile, (("first_year", ends[0]), ("last_year", ends[-1])), initiative
+    )
+
+
+def _read_spending_years(
+    q: Quotes, name: str, spending: str, profile: str, ends: Iterable[tuple[str, str]], subject: str
+) -> list[str]:
+    """Each year of a spending profile an amount is spread over (``ends``: (first_year/last_year/year, the year)),
+    read from the declared profiles as an assumption; their keys (``<name>.spending.<end>``)."""
     return [
         q.read(
-            f"{initiative}.spending.{end}",
+            f"{name}.spending.{end}",
             int(year),
             table=SPENDING,
             row={"spending": spending, "profile": profile, "year": year},
@@ -870,9 +867,9 @@ def _spending_years(q: Quotes, initiative: str, cost: pd.Series, measures: pd.Da
             unit="year",
             nature="assumption",
             what=f"{end.replace('_', ' ')} of the spending profile",
-            subject=initiative,
+            subject=subject,
         )
-        for end, year in (("first_year", ends[0]), ("last_year", ends[-1]))
+        for end, year in ends
     ]
 
 
