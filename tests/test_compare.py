@@ -523,6 +523,22 @@ def test_money_per_premise_is_hedged_by_its_amount_and_its_premises(amount, divi
     assert metrics.quotient_qualifier(amount, divisors) == expected
 
 
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
+        ((203, "upper_bound", "plan"), (417, "at_least", "contributed"), "different_nature"),  # a plan, money put in
+        ((203, "upper_bound", "plan"), (417, "at_least", "plan"), "first"),  # at most 203 is below at least 417
+        ((417, "at_least", "plan"), (203, "upper_bound", "plan"), "second"),
+        ((203, "at_least", "plan"), (417, "at_least", "plan"), "undetermined"),  # "at least 203" may exceed 417
+        ((203, "exact", "contributed"), (417, "exact", "contributed"), "first"),
+        ((203, "exact", "plan"), (417, "approx", "plan"), "undetermined"),  # an approximation orders nothing
+        ((500, "upper_bound", "plan"), (417, "exact", "plan"), "undetermined"),
+    ],
+)
+def test_two_amounts_per_plug_are_ordered_only_by_their_bounds_and_of_one_nature(first, second, expected):
+    assert metrics.which_is_lower(first, second) == expected
+
+
 def test_public_money_over_more_than_n_plugs_is_at_most_its_quotient():
     evidence = pd.DataFrame(
         [

@@ -343,6 +343,30 @@ def quotient_qualifier(amount: str, divisors: list[str]) -> str:
     return combined_qualifier([amount] + [FLIPPED.get(q, q) for q in divisors])
 
 
+def which_is_lower(first: tuple[float, str, str], second: tuple[float, str, str]) -> str:
+    """Whether two amounts of money per plug, each (value, qualifier, amount nature), say which is the lower:
+    'different_nature' where one is a plan and the other money put in (a plan and spending are never compared),
+    'first' or 'second' where the bounds order them (an "at most 203" is below an "at least 417"), else
+    'undetermined' (bounds that overlap, or an approximation)."""
+
+    def lowest(value: float, qualifier: str) -> float:
+        return 0.0 if qualifier == "upper_bound" else value  # "at most" bounds nothing from below
+
+    def highest(value: float, qualifier: str) -> float:
+        return float("inf") if qualifier == "at_least" else value
+
+    (a, qa, na), (b, qb, nb) = first, second
+    if na != nb:
+        return "different_nature"
+    if "approx" in (qa, qb):
+        return "undetermined"
+    if highest(a, qa) < lowest(b, qb):
+        return "first"
+    if highest(b, qb) < lowest(a, qa):
+        return "second"
+    return "undetermined"
+
+
 def derived_from_share(row) -> bool:
     """Whether a row of public_money.csv (or funding.csv) is one funder's amount over its stated share, the money
     of all the funders it covers (``share_id`` set; an empty cell may read as NaN)."""

@@ -492,8 +492,8 @@ def limit_note(lang: str = "en", end: str | None = None) -> str:
     if end is None:
         end = Formats(lang).date(DATA_END)
     return _(
-        "ARCEP's data end in {end}: four years into Gers Numérique, before its phase 2 and before the Tarn's "
-        "concession."
+        "ARCEP's commune data used here end in {end}: four years into Gers Numérique, before its phase 2 and before "
+        "the Tarn's concession."
     ).format(end=end)
 
 

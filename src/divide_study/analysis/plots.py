@@ -916,7 +916,7 @@ def national_panel_chart(dots: pd.DataFrame, title: str, quarter: str, lang: str
     source = _(
         "ARCEP, FTTH deployment by commune, {quarter}; {count} metropolitan départements. Public-initiative zone: "
         "communes neither very dense, nor under an L. 33-13 commitment, nor with a private intention; its plugs "
-        "are counted whoever built them. ARCEP's data end in {end}."
+        "are counted whoever built them. ARCEP's commune data used here end in {end}."
     ).format(quarter=quarter_text(quarter, lang), count=fmt.number(len(dots)), end=fmt.date(quarter_month(quarter)))
     return fig, dots, source
 

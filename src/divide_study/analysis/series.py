@@ -54,6 +54,7 @@ BASIS_CHANGE = "2020-01-01"
 ARCEP_DEPARTEMENTS = "data/raw/arcep_2018/departements.csv"  # ARCEP's 2018 dwellings and business sites
 VERDICTS = (
     "consistent",
+    "not_above_the_series",  # a network's count below the whole département's: possible, not confirmed
     "higher_than_the_series",
     "lower_than_the_series",
     "target_met",
@@ -488,7 +489,8 @@ def check_count(claim: dict, own: pd.DataFrame, premises: dict[str, tuple[int, s
     share_high = row["share"] + float(rounding(int(row["decimals"])))
     estimate, high = row["share"] * count, share_high * count
     claimed = claim["claimed"]
-    verdict = "consistent" if claimed <= high else "higher_than_the_series"
+    # The series bounds a network's count from above only: a count under it is possible, never confirmed by it.
+    verdict = "not_above_the_series" if claimed <= high else "higher_than_the_series"
     return {
         "verdict": verdict,
         "quarter": row["quarter"],

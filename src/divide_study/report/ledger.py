@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import html
+import math
 import numbers
 import re
 import string
@@ -79,11 +80,22 @@ FULL_URL = re.compile(r"https?://[^\s<>\"'`]+")
 SPEC = re.compile(r"(?P<grouping>,)?(?:\.(?P<decimals>\d+))?(?P<kind>[fd%]?)")
 
 
-def readable_number(value: float, formats: Formats | None = None) -> str:
-    """Large numbers without decimals, small ones with two, years as they are; in the edition's format."""
+def to_significant(value: float, digits: int) -> float:
+    """``value`` rounded to ``digits`` significant digits (332,957,130 -> 333,000,000 at four)."""
+    if not value or not math.isfinite(value):
+        return value
+    return round(value, digits - 1 - math.floor(math.log10(abs(value))))
+
+
+def readable_number(value: float, formats: Formats | None = None, significant: int | None = None) -> str:
+    """Large numbers without decimals, small ones with two, years as they are; in the edition's format.
+    ``significant``: a computed number shows no more digits than that (an amount deflated from "287 millions"
+    is not known to the euro)."""
     formats = formats or Formats("en")
     if pd.isna(value):
         return MISSING
+    if significant:
+        value = to_significant(float(value), significant)
     if float(value).is_integer() and 1900 <= value <= 2100:
         return formats.number(value, grouping=False)
     return formats.number(value, 0 if abs(value) >= 100 else 2)

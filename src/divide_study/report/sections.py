@@ -23,7 +23,7 @@ from divide_study.analysis import sensitivity as sens
 from divide_study.analysis import series as series_analysis
 from divide_study.analysis.chart_files import figure_file
 from divide_study.analysis.evidence import list_separator
-from divide_study.analysis.metrics import derived_from_share, headlines, qualifier_of
+from divide_study.analysis.metrics import derived_from_share, headlines, qualifier_of, which_is_lower
 from divide_study.analysis.models import cost_natures as natures_of_costs
 from divide_study.analysis.models import funder_codes, money_comparison
 from divide_study.analysis.quoting import slug
@@ -39,7 +39,7 @@ from divide_study.language.labels import Labels
 from divide_study.report import models_section, panel_section, series_section
 from divide_study.report import tables as reader
 from divide_study.report.layout import anchor
-from divide_study.report.ledger import Report, esc
+from divide_study.report.ledger import Report, esc, readable_number
 
 Part = tuple[str, str]  # ("markdown" or "html", the text)
 
@@ -359,7 +359,6 @@ def summary(e: Edition) -> list[Part]:
     gers_pp = r.quote(f"compare.{GERS}.cost_per_premise", "{:,.0f} €")
     castres_pp = r.quote(f"compare.{CASTRES}.cost_per_premise", "{:,.0f} €")
     castres_year = r.quote(f"compare.{CASTRES}.price_year")
-    ratio = r.quote("compare.headline.ratio_cost_per_premise", "{:.0f}")
     gers_cost, gers_nature = e.amount(f"compare.{GERS}.cost_nominal", "{:,.0f}", 1e-6)
     castres_nature = e.amount(f"compare.{CASTRES}.cost_nominal")[1]
     spent_by = r.quote(f"compare.{GERS}.cost_nominal.on")
@@ -483,15 +482,31 @@ def summary(e: Edition) -> list[Part]:
                 "data/processed/public_money.csv: the summary sets the Gers Département's own money beside the local "
                 f"money derived from its share; no derived row of {GERS} covers departement;intercommunalities"
             )
+        # Which of the two networks' local money per plug is the lower, where their natures and bounds say it; a
+        # plan is never set above or below money put in.
+        tarn_local = local_money[1][e.TARN]
+        order = which_is_lower(
+            (tarn_local["per_premise"], tarn_local["qualifier"], tarn_local["nature_code"]),
+            (local["per_premise"], local["qualifier"], local["nature_code"]),
+        )
+        verdict = {
+            "different_nature": _(
+                "The sources do not say which model cost public money less: one amount is {first}, the other {second}."
+            ),
+            "first": _("By their bounds, the {concession}'s is the lower."),
+            "second": _("By their bounds, the {gers} network's is the lower."),
+            "undetermined": _("Their bounds do not say which is the lower."),
+        }[order].format(first=esc(tarn_local["nature"]), second=esc(local["nature"]), **decision_values)
         money_lead = _(
-            "the {concession} concession's plan provided {tarn_pp} of public money per plug planned (funders counted: "
-            "{tarn_covers}); for the {gers} network, the Département says it put in over {dept_amount} million euros "
-            "of its own money, at least {gers_dept_pp} per plug over the network's {plugs} plugs (the study's "
-            "division); taken as its {dept_share} share of the local funding, as stated in {share_on} (the "
-            "study's <em>assumption</em> that this split held for all the works), the Département's and the "
-            "intercommunalities' money comes to at least {gers_local_pp} per plug; the one public total the sources "
-            "give is {gers_money} million euros ({gers_money_nature}) for {gers_scope}"
+            "{tarn_pp} planned in the {concession} concession (funders counted: {tarn_covers}); in the "
+            "{gers} network, at least {gers_dept_pp} put in by the Département from its own money (over "
+            "{dept_amount} million euros over {plugs} plugs), and at least {gers_local_pp} with the "
+            "intercommunalities' money if the Département's was its {dept_share} share of the local funding (stated "
+            "in {share_on}; the study's <em>assumption</em> that this split held for all the works). {verdict} The "
+            "one public total the sources give for the {gers} network, {gers_money} million euros "
+            "({gers_money_nature}), covers {gers_scope}"
         ).format(
+            verdict=verdict,
             gers_money=gers_money,
             gers_money_nature=gers_money_nature,
             gers_dept_pp=r.quote(own, "{:,.0f} €", unit="EUR_per_premise"),
@@ -502,16 +517,26 @@ def summary(e: Edition) -> list[Part]:
             share_on=r.as_of(local["share_id"]),
             **decision_values,
         )
-    lead = _(
-        "Which model, at what public cost, with what risk, how fast ({table}): {money_lead}. Who pays for delay (the "
-        "study's reading of each contract)? In the {concession} concession, {tarn_delay} (about {penalties} million "
-        "euros reckoned by the Département, none shown paid; {tarn_built} of its {tarn_due} plugs built at the "
-        "deadline, by the Département's count); in the {gers} network, {gers_delay}. On the State's "
-        "barometer, {pace_from} to {pace_to} ({pace_table}), the whole département's share of premises able to "
-        "connect (private zones included: not the public network's pace alone) gained {tarn_pace} points a year in the {concession} (comparable départements' median: {tarn_peers}) and "
-        "{gers_pace} in the {gers} network's département (its comparable départements' median: {gers_peers}). The company the {gers} network shares with Orange for its second phase "
-        "(Gers Fibre, a company with an operator) is not evidenced apart: no source splits its cost, its public money or "
-        "its pace from the network's."
+    # One line for each part of the question (cost, delay, pace), each quotable alone.
+    lead = "<br>".join(
+        [
+            _("Which model, at what public cost, with what risk, how fast ({table})?"),
+            _("<strong>Public money per plug:</strong> {money_lead}."),
+            _(
+                "<strong>Delay:</strong> who pays for it (the study's reading of each contract)? In the {concession} "
+                "concession, {tarn_delay} (about {penalties} million euros reckoned by the Département, none shown "
+                "paid; {tarn_built} of its {tarn_due} plugs built at the deadline, by the Département's count); in the "
+                "{gers} network, {gers_delay}."
+            ),
+            _(
+                "<strong>Pace:</strong> on the State's barometer, {pace_from} to {pace_to} ({pace_table}), the whole "
+                "département's share of premises able to connect (private zones included: not the public network's "
+                "pace alone) gained {tarn_pace} points a year in the {concession} (comparable départements' median: "
+                "{tarn_peers}) and {gers_pace} in the {gers} network's département (its comparable départements' "
+                "median: {gers_peers}). No source splits the cost, public money or pace of Gers Fibre (the company "
+                "shared with Orange for the second phase) from the network's."
+            ),
+        ]
     ).format(money_lead=money_lead, **decision_values)
     points = [
         ("models", lead),
@@ -532,11 +557,9 @@ def summary(e: Edition) -> list[Part]:
             "which_cost",
             _(
                 "The sources disagree on what the Gers network cost (from {cost_low} million euros ({low_nature}) to "
-                "{cost_high} million ({high_nature}), of different scopes). Against Castres-Mazamet's DSL and WiFi "
-                "network of {castres_year} ({castres_pp} per premise, {castres_nature}), which measures a technology, "
-                "not a model, the Gers costs about {ratio} times as much; changing one choice at a time (cost and "
-                "premises of one scope, base year, <em>assumed</em> spending profile, population), the ratio runs from "
-                "{low} to {high}."
+                "{cost_high} million ({high_nature}), of different scopes). Set against Castres-Mazamet's DSL and WiFi "
+                "network of {castres_year} ({castres_pp} per premise, {castres_nature}), its cost per plug measures a "
+                "technology, not a model: the ratio of the two is left to {ratio_table}."
             ),
         ),
         (
@@ -555,7 +578,6 @@ def summary(e: Edition) -> list[Part]:
     cost_high, high_nature = e.amount(f"compare.{GERS}.cost_figures.highest", "{:,.0f}", 1e-6)
     values = dict(
         gers_pp=gers_pp,
-        ratio=ratio,
         castres_pp=castres_pp,
         castres_year=castres_year,
         base_year=base_year,
@@ -569,8 +591,7 @@ def summary(e: Edition) -> list[Part]:
         cost_high=cost_high,
         high_nature=high_nature,
         castres_nature=castres_nature,
-        low=low,
-        high=high,
+        ratio_table=r.table_ref("sensitivity"),
         speed_low=speed_low,
         speed_high=speed_high,
         castres_speed=castres_speed,
@@ -751,6 +772,7 @@ def same_funder_money(
             # How the quotient is hedged (an exact amount over "more than" N plugs is at most it).
             "qualifier": row.get("per_premise_qualifier") or row["qualifier"],
             "nature": e.L("amount_nature", row["amount_nature"]),
+            "nature_code": row["amount_nature"],  # for rules: a plan is never ordered against money put in
             "scope": e.L("scope", row["scope"]),
             "whose": e.F.join([e.L("funder", code) for code in funder_codes(row["covers"])]),
             "key": keys["per_premise"],
@@ -1136,10 +1158,15 @@ def comparison(e: Edition) -> list[Part]:
                 L,
                 natures_of_costs(comparison[comparison["metric"] == "cost"], study.evidence),
             ),
-            _("Costs per premise, per inhabitant and per Mbit/s, nominal and in constant euros of the base year."),
+            _(
+                "Costs per premise, per inhabitant and per Mbit/s, nominal and in constant euros of the base year "
+                "(constant euros to four significant digits: they are computed from amounts stated to the million)."
+            ),
             _(
                 "the study's computation from the articles' figures, the cited reference rows and INSEE's consumer price index"
             ),
+            # Constant euros are computed from amounts stated to the million: four significant digits at most.
+            {"value_constant": lambda value: readable_number(value, r.formats, significant=4)},
             data="data/processed/comparison.csv",
             cells=quoting.comparison_keys(comparison),
             words=("option", "scope"),  # labels of the row's choice and scope
@@ -1980,7 +2007,8 @@ def sensitivity(e: Edition) -> list[Part]:
             wide,
             _("Headlines under each scenario (constant euros); scenarios of mismatched scopes refused."),
             _("the study's computation under each set of parameters"),
-            {c: "{:,.1f}" for c in wide.columns[1:4]},
+            # The ratio to a tenth, the costs per premise to the euro (computed from amounts stated to the million).
+            {wide.columns[1]: "{:,.1f}"} | {c: "{:,.0f}" for c in wide.columns[2:4]},
             file="data/processed/scenarios.csv",
             cells=cells.set_axis(wide.columns[1:4], axis=1),
             words=(wide.columns[0], wide.columns[-1]),  # a scenario's name, its status
