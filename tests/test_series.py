@@ -334,9 +334,12 @@ def test_each_target_is_set_against_its_departements_checked_claim_chosen_by_id(
             "test": ["target", "target", "target", "share"],  # a share claim of the same row is no target check
             "quarter": ["2020-Q4", float("nan"), "2022-Q4", "2023-Q1"],
             "series_value": [0.49, 0.949, 0.72, 0.8],
+            "reached_quarter": ["2023-Q2", "", "", "2023-Q1"],
         }
     )
     got = series.targets_on_the_series(targets, claims, {"32": "2026-06-30"}, {"gers": "32", "tarn": "81"})
+    # When the series reached the share due: a quarter's end, or nothing where it never did.
+    assert list(got["reached_on"]) == ["2023-06-30", "", "", ""]
     assert list(got["claim_id"]) == ["g_own", "g_2025", "t_deadline", ""]  # the Tarn's 2025 goal: not checked
     assert list(got["series_on"]) == ["2020-12-31", "2026-06-30", "2022-12-31", ""]  # a quarter's end, the end point
     assert got["series_share"].iloc[:3].tolist() == [0.49, 0.949, 0.72] and math.isnan(got["series_share"].iloc[3])
@@ -387,6 +390,8 @@ def test_claims_are_chosen_by_ids_and_an_unknown_id_names_its_row():
     assert checked.loc["a", "verdict"] == "higher_than_the_series" and checked.loc["a", "as_of"] == "2020-09-11"
     assert checked.loc["b", "verdict"] == "consistent" and checked.loc["b", "claimed"] == 0.49
     assert checked.loc["b", "evidence_table"] == "data/processed/external_figures.csv"
+    # The first quarter whose share reached the one claimed (49 % rounds to at most 49.5 %: not yet half).
+    assert checked.loc["a", "reached_quarter"] == "2021-Q1" and checked.loc["b", "reached_quarter"] == "2020-Q4"
     with pytest.raises(DataError, match=r"claims.csv, row 2 \(line 3\) \[claim_id=b\], column 'evidence_id'"):
         series.check_claims(
             claims.assign(evidence_id=["half", "t|share|2021"]), GERS, endpoint, {}, figures, external, "claims.csv"

@@ -578,6 +578,9 @@ def check_claims(
             result = check_count(case, own, premises)
         else:
             result = check_zone_complete(case, endpoint.set_index("department").loc[department])
+        # The first quarter the whole département's share reached the share a claim or target states (within its
+        # rounding): when the State's series says it was reached, beside when a party says it was.
+        reached = _first_reaching(own, float(claimed)) if claim["test"] in ("share", "target") else ""
         out.append(
             {
                 "claim_id": claim["claim_id"],
@@ -590,6 +593,7 @@ def check_claims(
                 "date_basis": claim["date_basis"],
                 "reading": claim["reading"],
                 **result,
+                "reached_quarter": reached,
             }
         )
     frame = pd.DataFrame(out)
@@ -604,7 +608,8 @@ def targets_on_the_series(
     département (``departments``: initiative -> INSEE code) on the due date: the checked claim of series_claims.csv
     (test "target") that states it, chosen by id (the target's evidence id, or its year's), its share and the date
     of that share (the quarter's end, or the end point's date from ``end_dates``, département -> date, when the
-    due date is after the series ends). A target no claim checks has empty cells, never a guess."""
+    due date is after the series ends), and ``reached_on``, the end of the first quarter whose share reached the
+    share due ("" where the series never did). A target no claim checks has empty cells, never a guess."""
     checked = claims[claims["test"] == "target"]
     rows = []
     for target in targets.to_dict("records"):
@@ -618,18 +623,22 @@ def targets_on_the_series(
                 f"in département {code}: keep one"
             )
         if found.empty or pd.isna(found["series_value"].iloc[0]):
-            rows.append({"claim_id": "", "series_share": math.nan, "series_on": ""})
+            rows.append({"claim_id": "", "series_share": math.nan, "series_on": "", "reached_on": ""})
             continue
         row = found.iloc[0]
         quarter = row["quarter"] if isinstance(row["quarter"], str) else ""
+        reached = row.get("reached_quarter", "")
         rows.append(
             {
                 "claim_id": row["claim_id"],
                 "series_share": float(row["series_value"]),
                 "series_on": _end_of(quarter) if quarter else str(end_dates[code]),
+                # When the series first reached the share due ("" if it never did): the official count's date
+                # beside the one a party gives.
+                "reached_on": _end_of(reached) if isinstance(reached, str) and reached else "",
             }
         )
-    return pd.DataFrame(rows, index=targets.index, columns=["claim_id", "series_share", "series_on"])
+    return pd.DataFrame(rows, index=targets.index, columns=["claim_id", "series_share", "series_on", "reached_on"])
 
 
 # --- the step ---------------------------------------------------------------------------------------------
@@ -918,6 +927,22 @@ def _claim_quotes(
         if row["test"] in ("share", "target") and row["quarter"]:
             point = by_department[row["department"]].loc[row["quarter"]]
             _raw_share(q, f"{name}.series_value", point, "share of the series in the quarter checked", subject)
+        if row["test"] in ("share", "target") and row.get("reached_quarter"):
+            # The end of the first quarter whose share reached the one claimed, read from that quarter's raw row.
+            point = by_department[row["department"]].loc[row["reached_quarter"]]
+            file = str(point["source_file"])
+            q.read(
+                f"{name}.reached_on",
+                point["quarter_end"],
+                table=f"{RAW}/{file}",
+                row={"row": int(point["source_row"])},
+                column=SHARE_COLUMN[file.split("_", 1)[0]],
+                unit="date",
+                nature="stated",
+                what="end of the first quarter the series reached the share stated (claimed or due)",
+                scope=ZONE,
+                subject=subject,
+            )
         if row["test"] == "count" and row["quarter"] and departements is not None:
             _count_estimate(q, name, row, by_department, initiatives, departements)
 

@@ -498,7 +498,8 @@ def summary(e: Edition) -> list[Part]:
             "undetermined": _("Their bounds do not say which is the lower."),
         }[order].format(first=esc(tarn_local["nature"]), second=esc(local["nature"]), **decision_values)
         money_lead = _(
-            "{tarn_pp} planned in the {concession} concession (funders counted: {tarn_covers}); in the "
+            "{tarn_pp} planned in the {concession} concession (funders as the study reads its source: "
+            "{tarn_covers}); in the "
             "{gers} network, at least {gers_dept_pp} put in by the Département from its own money (over "
             "{dept_amount} million euros over {plugs} plugs), and at least {gers_local_pp} with the "
             "intercommunalities' money if the Département's was its {dept_share} share of the local funding (stated "
@@ -1611,6 +1612,16 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
     # networks' own counts are of different kinds and often a party's, the series is one count for both.
     on_series = e.on_the_series(targets)
     series_keys = list(on_series["key"])
+    # When the State's series first reached the share due, beside the date a party gives: its quarter's end, read
+    # from the series' raw row, or words where the series never reached it; nothing where no claim checks it.
+    reached_keys = [
+        f"series.claim.{slug(claim)}.reached_on" if claim and day else ""
+        for claim, day in zip(on_series["claim_id"], on_series["reached_on"], strict=True)
+    ]
+    series_reached = [
+        day if day else (_("not within the series") if claim else "")
+        for claim, day in zip(on_series["claim_id"], on_series["reached_on"], strict=True)
+    ]
     show(
         r.table(
             "targets",
@@ -1619,6 +1630,7 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
                 reached_on=reached,
                 series_share=on_series["series_share"],
                 series_on=on_series["series_on"],
+                series_reached_on=series_reached,
             )[
                 [
                     "initiative",
@@ -1630,6 +1642,7 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
                     "reached_on",
                     "series_share",
                     "series_on",
+                    "series_reached_on",
                 ]
             ],
             _(
@@ -1637,7 +1650,10 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
                 "dwellings or plugs), and the State's series, one count for both (all the département's premises, "
                 "private zones included; {table}). The plan's {by} goal is of very high speed for all by any "
                 "technology, and the counts here are of fibre: against it they are lower bounds, and on the series it is "
-                "read by its fibre part ({aim}, a national aggregate, not a target set for each département)."
+                "read by its fibre part ({aim}, a national aggregate, not a target set for each département). The "
+                "series' share is of the quarter holding the due date (ARCEP's later count, re-published by a third "
+                "party, where the series ends before it); the last column gives the first quarter it reached the share "
+                "due, beside the date a party gives."
             ).format(
                 table=r.table_label("series_claims"),
                 by=r.quote(f"compare.{GERS}.national_goal_very_high_speed.by", "{:.0f}"),
@@ -1651,7 +1667,7 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
                 targets,
                 study.evidence,
                 {study.role(g): g for g in ("national_goal_very_high_speed", "national_goal_fibre_everywhere")},
-            ).assign(series_share=series_keys, series_on=series_keys),
+            ).assign(series_share=series_keys, series_on=series_keys, series_reached_on=reached_keys),
         )
     )
     show(
