@@ -4,8 +4,10 @@ amounts that are not final, and agreement counted only between independent sourc
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from divide_study.analysis import evidence, findings
+from divide_study.errors import StudyError
 
 EVIDENCE = pd.DataFrame(
     [
@@ -140,3 +142,44 @@ def test_a_pace_read_through_a_conversion_rests_on_an_assumption():
     converted = graded("2003", [("final", 100, "whole")], readings=("target",))
     assert converted.loc["pace", "strength"] == "moderate"
     assert converted.loc["pace", "why"] == "rests on an assumption of the study"
+
+
+QUOTED = pd.DataFrame(
+    [
+        # key, nature, inputs, source_table
+        ("pace.a", "computed", "pace.a.start;pace.a.end", ""),
+        ("pace.a.start", "stated", "", "data/raw/reference/barometre/etalab.csv"),
+        ("pace.a.end", "stated", "", "data/raw/reference/barometre/ditp.csv"),
+        ("median", "computed", "pace.a;pace.b", ""),
+        ("pace.b", "computed", "pace.b.start", ""),
+        ("pace.b.start", "lower_bound", "", "data/raw/reference/barometre/etalab.csv"),
+        ("peers", "assumption", "", "data/raw/measures.csv"),
+        ("press", "stated", "", "data/raw/elsewhere/press.csv"),
+    ],
+    columns=["key", "nature", "inputs", "source_table"],
+).set_index("key")
+CLASSES = pd.DataFrame(
+    [("reference/barometre/", "official", "the State", ""), ("elsewhere/", "independent_press", "a daily", "")],
+    columns=["source_contains", "source_class", "who", "note"],
+)
+
+
+def test_a_finding_on_the_states_series_is_graded_by_the_reads_it_rests_on():
+    rows = findings.series_evidence(QUOTED, ["pace.a"], CLASSES)
+    assert list(rows["evidence_id"]) == ["pace.a.start", "pace.a.end"]  # computations followed down to the reads
+    assert set(rows["source_class"]) == {"official"} and set(rows["qualifier"]) == {"exact"}
+    assert evidence.grade(rows, list(rows["evidence_id"])).level == "strong"
+    # A median over another département whose read is a bound, and the study's choice of peers: two steps lost.
+    rows = findings.series_evidence(QUOTED, ["median", "peers"], CLASSES)
+    assert "assumption:peers" in set(rows["evidence_id"]) and "at_least" in set(rows["qualifier"])
+    assert evidence.grade(rows, list(rows["evidence_id"])).level == "weak"
+    with pytest.raises(StudyError, match=r"no class for 'data/raw/nowhere\.csv' of the quoted number 'lost'"):
+        findings.series_evidence(
+            pd.concat(
+                [QUOTED, pd.DataFrame([("stated", "", "data/raw/nowhere.csv")], index=["lost"], columns=QUOTED.columns)]
+            ),
+            ["lost"],
+            CLASSES,
+        )
+    with pytest.raises(StudyError, match="no 'missing' to grade"):
+        findings.series_evidence(QUOTED, ["missing"], CLASSES)

@@ -493,3 +493,26 @@ def test_a_per_inhabitant_figure_names_the_year_of_the_count_it_divides_by():
         population = populations.loc[key.removesuffix(".year")]
         assert population["as_of"][:4] == str(int(float(year))), key
     assert set(said) <= {str(int(float(y))) for y in years}
+
+
+def test_a_national_aim_is_a_benchmark_for_a_departement_never_its_missed_target():
+    external = pd.DataFrame(
+        {"topic": ["national", "gers"], "figure": ["goal", "own"], "as_of": ["2019", "2019"], "value": [0.8, 0.8]}
+    )
+    claims = pd.DataFrame(
+        {
+            "claim_id": ["national", "own"],
+            "department": ["32", "32"],
+            "evidence_id": ["national|goal|2019", "gers|own|2019"],
+            "test": ["target", "target"],
+            "claimed": [math.nan, math.nan],
+            "as_of": ["2020-12-31", "2020-12-31"],
+            "date_basis": ["x", "x"],
+            "tolerance_points": [0.5, 0.5],
+            "reading": ["r", "r"],
+        }
+    )
+    endpoint = pd.DataFrame({"department": ["32"], "premises": [1000], "ftth_share": [0.9], "as_of": ["2026-06-30"]})
+    checked = series.check_claims(claims, GERS, endpoint, {}, pd.DataFrame(columns=["figure_id"]), external)
+    verdicts = checked.set_index("claim_id")["verdict"]
+    assert verdicts["national"] == "below_the_national_aim" and verdicts["own"] == "target_missed"

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from divide_study.analysis.evidence import agreement, grade_findings
+from divide_study.analysis.evidence import agreement, grade_findings, reference_class
 from divide_study.analysis.metrics import derived_from_share
 from divide_study.analysis.programmes import people_agreement
+from divide_study.errors import StudyError
 from divide_study.i18n import Translator
 
 
@@ -29,6 +30,15 @@ def questions(focus: str, programme: str, lang: str = "en") -> dict[str, str]:
         "programme": _("What did {programme} achieve?"),
     }
     return {k: q.format(focus=focus, programme=programme) for k, q in templates.items()}
+
+
+def series_question(lang: str = "en") -> str:
+    """The question the paces on the State's series answer (a finding of their own, graded on the series' reads)."""
+    _ = Translator(lang, "analysis")
+    return _(
+        "How fast did each département's share of premises able to connect grow on the State's series, over the "
+        "same years?"
+    )
 
 
 def _ids(text: str) -> list[str]:
@@ -121,3 +131,53 @@ def money_inputs(money: pd.DataFrame) -> list[str]:
         if derived_from_share(row):
             ids += [row["share_id"], "assumption:funder_share"]
     return list(dict.fromkeys(ids))
+
+
+# A number read from a file is as hedged as its nature says ("stated": exact, "lower_bound": at least...).
+READ_QUALIFIERS = {"stated": "exact", "lower_bound": "at_least", "upper_bound": "upper_bound", "approximate": "approx"}
+
+
+def series_evidence(quoted: pd.DataFrame, keys: list[str], classes: pd.DataFrame) -> pd.DataFrame:
+    """The numbers read from files that quoted numbers rest on, as evidence rows to grade them by (``grade``):
+    each key's inputs followed down to the reads (``quoted``: every step's quoted numbers, indexed by key), each
+    read classed by the publisher of its file (``classes``: reference_source_classes.csv, matched on the file's
+    path) and hedged as its nature says; a number the study assumes is an ``assumption:`` id. Grade with the
+    frame's ``evidence_id`` column as the inputs. A read no class matches, or a key not quoted, is an error naming
+    it."""
+    rows, todo, seen = [], list(keys), set()
+    while todo:
+        key = todo.pop(0)
+        if key in seen:
+            continue
+        seen.add(key)
+        if key not in quoted.index:
+            raise StudyError(f"quoted numbers: no {key!r} to grade a finding by")
+        row = quoted.loc[key]
+        inputs = [i for i in str(row["inputs"]).split(";") if i and i != "nan"]
+        if inputs:
+            todo.extend(inputs)  # a computation: graded by what it was computed from
+            continue
+        if str(row["nature"]) == "assumption":
+            # The study's own choice: graded as an assumption (``grade`` reads the id's prefix), whatever its file.
+            rows.append({"evidence_id": f"assumption:{key}", "source_class": "", "qualifier": "", "source": ""})
+            continue
+        table = str(row["source_table"])
+        found = reference_class(table, classes) if table else None
+        if found is None:
+            raise StudyError(
+                f"reference_source_classes.csv: no class for {table or 'the source'!r} of the quoted number {key!r}: "
+                "add a row"
+            )
+        rows.append(
+            {
+                "evidence_id": key,
+                "source_class": found["source_class"],
+                "qualifier": READ_QUALIFIERS.get(str(row["nature"]), "approx"),
+                "source": found["who"],
+                "speaker": "",
+                "amount_nature": "",
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["evidence_id", "source_class", "qualifier", "source", "speaker", "amount_nature"]
+    )

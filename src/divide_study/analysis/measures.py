@@ -335,13 +335,16 @@ def check_inputs(raw_dir: Path, figures: pd.DataFrame, problems: Problems) -> di
             with problems.check():
                 check_spending_years(profiles, reference.cpi, raw_dir / "spending_profiles.csv")
     contracts = read_table(raw_dir / "reference" / "contracts.csv")
+    # Who publishes each cited reference, and its class: the evidence's reference rows are classed by it here, and
+    # the report grades a finding resting on the State's series by the same table (matched on the file's path).
+    classes = checked("reference_source_classes", lambda: read_table(raw_dir / "reference_source_classes.csv"))
     articles = checked(
         "article_classes",
         lambda: load_article_classes(raw_dir / "article_classes.csv", read_table(raw_dir / "sources.csv")),
     )
     grades = (
         None
-        if articles is None
+        if articles is None or classes is None
         else checked(
             "evidence",
             lambda: evidence.evidence_table(
@@ -349,7 +352,7 @@ def check_inputs(raw_dir: Path, figures: pd.DataFrame, problems: Problems) -> di
                 articles,
                 read_table(raw_dir / "claims.csv"),
                 reference.external,
-                read_table(raw_dir / "reference_source_classes.csv"),
+                classes,
                 raw_dir / "claims.csv",
                 raw_dir / "reference_source_classes.csv",
             ),
@@ -412,7 +415,7 @@ def check_inputs(raw_dir: Path, figures: pd.DataFrame, problems: Problems) -> di
         with problems.check():
             check_progress_units(tables["progress"], grades, raw_dir / "progress.csv")
     order = ("measures", "spending_profiles", "evidence", "funding", "article_classes", "progress", "milestones")
-    order += ("headlines", "model_risks", "roles", "labels", "words")
+    order += ("headlines", "model_risks", "roles", "labels", "words", "reference_source_classes")
     tables = {name: tables[name] for name in order if name in tables}
     return {**tables, "contracts": contracts, "cpi_france": reference.cpi, "external_figures": reference.external}
 

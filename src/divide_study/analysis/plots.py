@@ -594,7 +594,7 @@ def models_title(models: pd.DataFrame, model_words: Callable[[str], str], lang: 
     uncited = models.loc[models["public_money_per_premise"].isna(), "name"]
     if len(uncited):
         parts.append(_("no source gives it for {names}").format(names=", ".join(uncited)))
-    return _("Public money per plug: {parts}").format(parts=_("; ").join(parts))
+    return _("All public money per plug: {parts}").format(parts=_("; ").join(parts))
 
 
 def models_chart(
@@ -614,7 +614,7 @@ def models_chart(
     fig, ax = plt.subplots(figsize=chart_size(1.2 + 0.75 * len(data)))
     bars = (
         ("cost_per_premise", _("the network's cost, per plug"), "#56b4e9", -0.2),
-        ("public_money_per_premise", _("public money, per plug"), "#0072b2", 0.2),
+        ("public_money_per_premise", _("all public money, per plug"), "#0072b2", 0.2),
     )
     natures = _costs_worded(natures, data.loc[data["cost_per_premise"].notna(), "initiative"], "models chart")
     for column, label, colour, shift in bars:
@@ -648,11 +648,22 @@ def models_chart(
     set_title(ax, title)
     ax.set(xlabel=_("euros per plug, nominal (each of its own years and scope)"), ylabel="")
     _axis_format(ax.xaxis, lambda v: fmt.euros(v))
-    # Room for the longest value label right of its bar (a French nature is long: "dépensé au dernier décompte"):
-    # about 0.021 of the widest bar per character at this size.
+    # Room for the longest value label right of its bar (a French nature is long: "dépense au dernier décompte"),
+    # measured as drawn: a label of w pixels starting at x fits in an axis of W pixels when the axis reaches
+    # x / (1 - w / W), with a little margin.
     widest = data[["cost_per_premise", "public_money_per_premise"]].max().max()
-    ends = [t.xy[0] + len(t.get_text()) * widest * 0.021 for t in ax.texts]
-    ax.set_xlim(0, max([widest * 1.15, *ends]) * 1.03)
+    for label in ax.texts:
+        label.set_in_layout(False)  # kept inside the axes by the limit below, not by shrinking them
+    fig.tight_layout()  # the axes' final width, so that the labels' measured extents hold
+    renderer = fig.canvas.get_renderer()
+    room = ax.get_window_extent(renderer).width
+    offset = 3 * fig.dpi / 72  # the labels' 3-point offset from their bar
+    ends = [
+        t.xy[0] / (0.97 - (t.get_window_extent(renderer).width + offset) / room)
+        for t in ax.texts
+        if (t.get_window_extent(renderer).width + offset) / room < 0.9
+    ]
+    ax.set_xlim(0, max([widest * 1.15, *ends]))
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5))  # French euros ("1 500 €") are wide
     ax.legend(fontsize=VALUE_PT, loc="best")  # where it covers the fewest bars
     return fig, data, source

@@ -52,8 +52,14 @@ METRO_MEDIAN, PEERS_MEDIAN = "metropolitan_median", "peers_median"
 # Premises counted from INSEE dwellings + business sites until 2020, from operators' addresses after.
 BASIS_CHANGE = "2020-01-01"
 ARCEP_DEPARTEMENTS = "data/raw/arcep_2018/departements.csv"  # ARCEP's 2018 dwellings and business sites
+# A target a national plan states (a reference row of topic "national") is an aggregate, not one set for each
+# département: the series says whether a département is below or at it, never that it missed its own target.
+NATIONAL = "national"
+NATIONAL_VERDICTS = {"target_missed": "below_the_national_aim", "target_met": "at_the_national_aim"}
 VERDICTS = (
     "consistent",
+    "below_the_national_aim",
+    "at_the_national_aim",
     "not_above_the_series",  # a network's count below the whole département's: possible, not confirmed
     "higher_than_the_series",
     "lower_than_the_series",
@@ -578,6 +584,8 @@ def check_claims(
             result = check_count(case, own, premises)
         else:
             result = check_zone_complete(case, endpoint.set_index("department").loc[department])
+        if claim["test"] == "target" and evidence.row.get("topic") == NATIONAL:
+            result = {**result, "verdict": NATIONAL_VERDICTS.get(result["verdict"], result["verdict"])}
         # The first quarter the whole département's share reached the share a claim or target states (within its
         # rounding): when the State's series says it was reached, beside when a party says it was.
         reached = _first_reaching(own, float(claimed)) if claim["test"] in ("share", "target") else ""
@@ -609,7 +617,8 @@ def targets_on_the_series(
     (test "target") that states it, chosen by id (the target's evidence id, or its year's), its share and the date
     of that share (the quarter's end, or the end point's date from ``end_dates``, département -> date, when the
     due date is after the series ends), and ``reached_on``, the end of the first quarter whose share reached the
-    share due ("" where the series never did). A target no claim checks has empty cells, never a guess."""
+    share due ("" where the series never did), and ``claimed``, the share the claim checks. A target no claim
+    checks has empty cells, never a guess."""
     checked = claims[claims["test"] == "target"]
     rows = []
     for target in targets.to_dict("records"):
@@ -623,7 +632,9 @@ def targets_on_the_series(
                 f"in département {code}: keep one"
             )
         if found.empty or pd.isna(found["series_value"].iloc[0]):
-            rows.append({"claim_id": "", "series_share": math.nan, "series_on": "", "reached_on": ""})
+            rows.append(
+                {"claim_id": "", "series_share": math.nan, "series_on": "", "reached_on": "", "claimed": math.nan}
+            )
             continue
         row = found.iloc[0]
         quarter = row["quarter"] if isinstance(row["quarter"], str) else ""
@@ -636,9 +647,13 @@ def targets_on_the_series(
                 # When the series first reached the share due ("" if it never did): the official count's date
                 # beside the one a party gives.
                 "reached_on": _end_of(reached) if isinstance(reached, str) and reached else "",
+                # The share the series is checked against: a national goal may be read by its fibre part only.
+                "claimed": float(row["claimed"]) if "claimed" in row and not pd.isna(row["claimed"]) else math.nan,
             }
         )
-    return pd.DataFrame(rows, index=targets.index, columns=["claim_id", "series_share", "series_on", "reached_on"])
+    return pd.DataFrame(
+        rows, index=targets.index, columns=["claim_id", "series_share", "series_on", "reached_on", "claimed"]
+    )
 
 
 # --- the step ---------------------------------------------------------------------------------------------

@@ -33,6 +33,10 @@ class Study:
     words: pd.DataFrame  # the data's own words in each edition's language (words.csv: en, fr)
     # The row that plays each role the report needs (roles.csv); empty for a study made in a test.
     roles: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["role", "evidence_id", "note"]))
+    # Who publishes each cited reference, and its class (reference_source_classes.csv); empty in a test's study.
+    reference_classes: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["source_contains", "source_class", "who", "note"])
+    )
 
     def networks(self) -> list[str]:
         """The initiatives with a cost and premises in measures.csv (networks, so cost per premise means
@@ -90,6 +94,7 @@ TABLES = (
     "labels",
     "words",
     "roles",
+    "reference_source_classes",
 )
 
 
@@ -134,4 +139,5 @@ def load_study(processed_dir: Path, validate: bool = False) -> Study:
         labels=t["labels"],
         words=t["words"].fillna(""),
         roles=t["roles"],
+        reference_classes=t["reference_source_classes"],
     )

@@ -82,6 +82,7 @@ HANDED_OVER = (
     "processed:funding.csv",
     "processed:evidence.csv",
     "processed:article_classes.csv",
+    "processed:reference_source_classes.csv",
     "processed:cpi_france.csv",
     "processed:external_figures.csv",
     "processed:contracts.csv",

@@ -71,6 +71,14 @@ def pace_prose(report, row: dict, _) -> str:
             start=report.quote(f"{key}.start"),
             measured_from=report.quote(f"{key}.measured_from"),
             measured_to=report.quote(f"{key}.measured_to"),
+        ) + (
+            # Each network's own years differ: the table of paces over the same years, where the report has it.
+            " "
+            + _("Paces over different years do not compare: {table} gives each over the same years.").format(
+                table=report.table_ref("fibre_pace")
+            )
+            if "fibre_pace" in report.table_numbers
+            else ""
         )
     return _(
         "On the State's public series (share of the whole département's premises able to connect to FTTH), its "

@@ -188,9 +188,9 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
     counts = report.quoted["value"]
     total, interested_link = report.quote(f"{STEP}.press_claims", "{:.0f}"), ""
     if counts[f"{STEP}.press_claims_interested"] == counts[f"{STEP}.press_claims"]:
-        quoted = _("All {count} are quoted from the network's own leaders, interested parties.")
+        quoted = _("All {count} are the words of interested parties.")
     else:  # only then is the count of interested parties' claims said (and linked)
-        quoted = _("{interested} of the {count} are quoted from the network's own leaders, interested parties.")
+        quoted = _("{interested} of the {count} are the words of interested parties.")
         interested_link = report.quote(f"{STEP}.press_claims_interested", "{:.0f}")
     claim_text = (
         _(

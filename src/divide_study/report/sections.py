@@ -22,7 +22,7 @@ from divide_study.analysis import findings, quoted, quoting
 from divide_study.analysis import sensitivity as sens
 from divide_study.analysis import series as series_analysis
 from divide_study.analysis.chart_files import figure_file
-from divide_study.analysis.evidence import list_separator
+from divide_study.analysis.evidence import grade_findings, list_separator
 from divide_study.analysis.metrics import derived_from_share, headlines, qualifier_of, which_is_lower
 from divide_study.analysis.models import cost_natures as natures_of_costs
 from divide_study.analysis.models import funder_codes, money_comparison
@@ -175,6 +175,30 @@ def open_edition(lang: str, processed_dir: str | Path, figures_dir: str | Path) 
             ]
         ),
     )
+    # The paces on the State's series over the concession's years (the summary's pace line), graded by the same
+    # rules from the series' reads they rest on; a median of comparable départements rests on the study's choice
+    # of them, an assumption.
+    pace_keys = [
+        f"series.{i}.{what}.tarn_concession"
+        for i in (TARN, GERS)
+        for what in ("points_per_year", "peers_points_per_year")
+    ]
+    pace_reads = findings.series_evidence(r.quoted, pace_keys, study.reference_classes)
+    on_the_series = grade_findings(
+        pace_reads,
+        [
+            {
+                "key": "series_pace",
+                "question": findings.series_question(lang),
+                "inputs": [*pace_reads["evidence_id"], "assumption:comparable_departements"],
+                "agreement": "single",
+            }
+        ],
+        lang,
+        study.words,
+    )
+    after = graded.index[graded["key"] == "models"][0] + 1  # beside the models' finding, whose pace it measures
+    graded = pd.concat([graded.iloc[:after], on_the_series, graded.iloc[after:]], ignore_index=True)
     own_targets = targets[targets["initiative"] == GERS]
     strength = graded.set_index("key")["strength"].to_dict()
     central_cost = comparison[(comparison["initiative"] == GERS) & (comparison["metric"] == "cost")].iloc[0]
@@ -491,7 +515,8 @@ def summary(e: Edition) -> list[Part]:
         )
         verdict = {
             "different_nature": _(
-                "The sources do not say which model cost public money less: one amount is {first}, the other {second}."
+                "The sources do not say which model cost public money less: one amount is {first}, the other "
+                "{second}, so their bounds rank nothing."
             ),
             "first": _("By their bounds, the {concession}'s is the lower."),
             "second": _("By their bounds, the {gers} network's is the lower."),
@@ -500,7 +525,7 @@ def summary(e: Edition) -> list[Part]:
         money_lead = _(
             "{tarn_pp} planned in the {concession} concession (funders as the study reads its source: "
             "{tarn_covers}); in the "
-            "{gers} network, at least {gers_dept_pp} put in by the Département from its own money (over "
+            "{gers} network, at least {gers_dept_pp} put in by the Département (over "
             "{dept_amount} million euros over {plugs} plugs), and at least {gers_local_pp} with the "
             "intercommunalities' money if the Département's was its {dept_share} share of the local funding (stated "
             "in {share_on}; the study's <em>assumption</em> that this split held for all the works). {verdict} The "
@@ -529,13 +554,15 @@ def summary(e: Edition) -> list[Part]:
                 "paid; {tarn_built} of its {tarn_due} plugs built at the deadline, by the Département's count); in the "
                 "{gers} network, {gers_delay}."
             ),
-            _(
+            badge("series_pace")
+            + " "
+            + _(
                 "<strong>Pace:</strong> on the State's barometer, {pace_from} to {pace_to} ({pace_table}), the whole "
                 "département's share of premises able to connect (private zones included: not the public network's "
                 "pace alone) gained {tarn_pace} points a year in the {concession} (comparable départements' median: "
                 "{tarn_peers}) and {gers_pace} in the {gers} network's département (its comparable départements' "
-                "median: {gers_peers}). No source splits the cost, public money or pace of Gers Fibre (the company "
-                "shared with Orange for the second phase) from the network's."
+                "median: {gers_peers}). No source splits Gers Fibre's cost, public money or pace (second phase, with "
+                "Orange) from the network's."
             ),
         ]
     ).format(money_lead=money_lead, **decision_values)
@@ -544,9 +571,10 @@ def summary(e: Edition) -> list[Part]:
         (
             "cost",
             _(
-                "What the {gers} network cost per plug, whoever paid (public and private money, phase 1's copper "
-                "upgrades and WiFi included; constant euros of {base_year}): {gers_pp} when its spending was last "
-                "counted ({gers_cost} million euros, {gers_nature}, {spent_by}, over its {plugs} plugs, along an "
+                "What the {gers} network had cost per plug by its last count of spending, a lower bound of its final "
+                "cost, whoever paid (public and private money; phase 1's copper upgrades and WiFi included, by the "
+                "study's reading; constant euros of {base_year}): {gers_pp} ({gers_cost} million euros, "
+                "{gers_nature}, {spent_by}, over its {plugs} plugs, along an "
                 "<em>assumed</em> even spending profile), or {gers_whole_pp} if the {final_cost} million euros stated at "
                 "completion ({final_on}) are the whole works, as the radio presents them, not phase 2 alone as the "
                 "study reads them. The {concession} concessionaire's plan came to {tarn_pp} per plug planned "
@@ -997,7 +1025,7 @@ def initiatives(e: Edition) -> list[Part]:
         _(
             "**Gers Numérique** is a *syndicat mixte ouvert* of the Département du Gers and its intercommunalities. Its first "
             "phase of fibre was built and run by Orange under a public works-and-operation contract; its second by Gers Fibre, "
-            "a company whose owners the contracts table gives as {owned_by}. It was launched in {launched} with a budget of {budget} million euros. The State's "
+            "a company whose owners the contracts table gives as {owned_by}. Gers Numérique was launched in {launched} with a budget of {budget} million euros. The State's "
             "share of phase 1 was {state_phase1} million euros ({state_phase1_on}); a member of parliament's release of "
             '{state_mp_on} says the State "invested" {state_mp} million to connect communes such as Mirande to fibre (a '
             'party\'s claim, and "invested" may mean committed): it may hold that share of phase 1, so the sources allow '
@@ -1316,9 +1344,10 @@ def benchmarks(e: Edition) -> list[Part]:
     lb, cap = e.study.role("benchmark_least_dense"), e.study.role("benchmark_cap_most_rural")
     md(
         _(
-            "In nominal euros of its spending years the Gers cost {gers_nominal_pp} per plug of the whole network ({table}): "
-            "above the national lower bound of well over {lower_bound} per plug in the least dense areas "
-            "({lower_bound_on}, a member of parliament), a lower bound that cannot say whether it is high, and several times the State's "
+            "In nominal euros of its spending years the Gers had cost {gers_nominal_pp} per plug of the whole network "
+            "by its last count of spending ({table}): more than a member of parliament's national benchmark "
+            "({lower_bound_on}), by which a plug costs well over {lower_bound} in the least dense areas (a lower "
+            "bound, which cannot say whether that cost is high), and several times the State's "
             "subsidy cap per plug in the most rural areas ({cap}, {cap_on}), which caps the State's share, not the cost. Per "
             "Mbit/s ({figure}), against Castres-Mazamet's DSL, fibre is the cheaper way to deliver capacity at every Gers "
             "speed assumed ({speed_low} to {speed_high}); the claim rests on that assumption."
@@ -1614,13 +1643,21 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
     series_keys = list(on_series["key"])
     # When the State's series first reached the share due, beside the date a party gives: its quarter's end, read
     # from the series' raw row, or words where the series never reached it; nothing where no claim checks it.
+    # A goal the series reads by another share than the one due (the national plan's fibre part of "very high
+    # speed for all") has no such date: a dash, never the date of another share.
+    same_share = [
+        bool(claim) and abs(float(claimed) - float(due)) < 1e-9
+        for claim, claimed, due in zip(
+            on_series["claim_id"], on_series["claimed"], targets["target_share"], strict=True
+        )
+    ]
     reached_keys = [
-        f"series.claim.{slug(claim)}.reached_on" if claim and day else ""
-        for claim, day in zip(on_series["claim_id"], on_series["reached_on"], strict=True)
+        f"series.claim.{slug(claim)}.reached_on" if same and day else ""
+        for claim, day, same in zip(on_series["claim_id"], on_series["reached_on"], same_share, strict=True)
     ]
     series_reached = [
-        day if day else (_("not within the series") if claim else "")
-        for claim, day in zip(on_series["claim_id"], on_series["reached_on"], strict=True)
+        (day if day else _("not within the series")) if same else ""
+        for day, same in zip(on_series["reached_on"], same_share, strict=True)
     ]
     show(
         r.table(
@@ -1653,7 +1690,7 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
                 "read by its fibre part ({aim}, a national aggregate, not a target set for each département). The "
                 "series' share is of the quarter holding the due date (ARCEP's later count, re-published by a third "
                 "party, where the series ends before it); the last column gives the first quarter it reached the share "
-                "due, beside the date a party gives."
+                "due, beside the date a party gives (a dash where the series is read by another share)."
             ).format(
                 table=r.table_label("series_claims"),
                 by=r.quote(f"compare.{GERS}.national_goal_very_high_speed.by", "{:.0f}"),
@@ -1797,10 +1834,10 @@ def programme(e: Edition) -> list[Part]:
             "teleworkers by {teleworkers_on} is a count of another kind. The count of {people_2014} people in "
             "{people_2014_on} included {teleworkers_2014} teleworkers (a note of the cited reference data): newcomers were "
             "not all teleworkers. The families and the later counts of people can be set side by side only through the "
-            "assumed household size, so each is shown as its source gives it, the promoter's figure as a claim, not a "
-            "result. The programme depended on ADSL coverage obtained through an agreement with France Telecom. The EU "
-            "funds since {eu_since}, {eu} million euros, went to all the Gers partners' ICT projects: they are not Soho "
-            "Solo's cost. Its own budget was {budget} euros a year ({budget_on}, as the press reports it). No source "
+            "assumed household size, so each is shown as its source gives it, the families' figure as a claim, not a "
+            "result. The programme depended on ADSL coverage obtained through an agreement with France Telecom. By the account of "
+            "{eu_speaker} (an interested party), the EU funds raised since {eu_since}, {eu} million euros, went to all "
+            "the Gers partners' ICT projects: they are not Soho Solo's cost. Its own budget was {budget} euros a year ({budget_on}, as the press reports it). No source "
             "gives its spending year by year: were that budget spent every year from its launch in {launch} (other "
             "sources: {launch_other}, after an EU pilot; an earlier start would raise these figures) to each count, it "
             "would come to {newcomer_low} to {newcomer_high} per person counted (the later counts of people, families "
@@ -1828,6 +1865,16 @@ def programme(e: Edition) -> list[Part]:
                 str(study.figures.set_index("figure_id").loc["soho_eu_funds_all_partners", "qualifier"]),
             ),
             eu_since=r.fig("soho_eu_funds_since_year", "{:.0f}"),
+            # Whose words the amount is (evidence.csv's speaker), in the edition's words.
+            eu_speaker=esc(
+                str(
+                    e.words(
+                        study.evidence.set_index("evidence_id").loc["soho_eu_funds_all_partners", "speaker"],
+                        "evidence.csv",
+                        "speaker",
+                    )
+                )
+            ),
             budget=r.evidence(study.role("programme_annual_budget")),
             budget_on=r.as_of(study.role("programme_annual_budget")),
             launch=r.quote(f"programmes.{PROGRAMME}.launch_year", unit="year"),
@@ -2255,6 +2302,11 @@ def method(e: Edition) -> list[Part]:
             "(only independent sources of the same scope count; where the study reads a figure in another scope than "
             "its source gives it, both readings count)."
         ).format(**{key: r.data_link(file, words) for key, (file, words) in tables.items()})
+        + " "
+        + _(
+            "The paces on the State's series are graded by the same rules, from the series' own figures (the "
+            "State's, official): the study's choice of the comparable départements counts as an assumption."
+        )
     )
     heading("words-and-units", _("Words and units"), 3)
     # The sources count in different units; a reader who sets a share of inhabitants beside a share of plugs
