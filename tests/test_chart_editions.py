@@ -499,5 +499,7 @@ def test_the_models_title_says_each_public_money_per_plug_as_what_it_is():
         == "All public money per plug: Gers Numérique (public network) ≤ €1,000; no source gives it for Castres-Mazamet"
     )
     french = plots.models_title(bounded, lambda model: model, "fr")
-    assert french.startswith("Financement public total par prise\u00a0: Gers Numérique (public_network) ≤ 1\u202f000\u00a0€")
+    assert french.startswith(
+        "Financement public total par prise\u00a0: Gers Numérique (public_network) ≤ 1\u202f000\u00a0€"
+    )
     assert french.endswith("aucune source ne le donne pour Castres-Mazamet")

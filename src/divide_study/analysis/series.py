@@ -885,20 +885,30 @@ def _own_network_pace(
     # The quarter-ends the pace runs between, each read from its raw row: a contract signed before the series
     # starts is measured from the series' first quarter, and a reader must see that, not the contract's date alone.
     for end, column in (("from", "from_quarter"), ("to", "to_quarter")):
-        point = shares.loc[row[column]]
-        file = str(point["source_file"])
-        q.read(
+        _quarter_end(
+            q,
             f"{initiative}.own_network.measured_{end}",
-            point["quarter_end"],
-            table=f"{RAW}/{file}",
-            row={"row": int(point["source_row"])},
-            column=SHARE_COLUMN[file.split("_", 1)[0]],
-            unit="date",
-            nature="stated",
-            what=f"end of the quarter the network's pace is measured {end}",
-            scope=ZONE,
-            subject=initiative,
+            shares.loc[row[column]],
+            f"end of the quarter the network's pace is measured {end}",
+            initiative,
         )
+
+
+def _quarter_end(q: Quotes, name: str, point, what: str, subject: str) -> str:
+    """The end of a quarter of the series, read from the row of the raw baromètre file its share comes from."""
+    file = str(point["source_file"])
+    return q.read(
+        name,
+        point["quarter_end"],
+        table=f"{RAW}/{file}",
+        row={"row": int(point["source_row"])},
+        column=SHARE_COLUMN[file.split("_", 1)[0]],
+        unit="date",
+        nature="stated",
+        what=what,
+        scope=ZONE,
+        subject=subject,
+    )
 
 
 CLAIMS = "data/raw/series_claims.csv"
@@ -944,19 +954,12 @@ def _claim_quotes(
             _raw_share(q, f"{name}.series_value", point, "share of the series in the quarter checked", subject)
         if row["test"] in ("share", "target") and row.get("reached_quarter"):
             # The end of the first quarter whose share reached the one claimed, read from that quarter's raw row.
-            point = by_department[row["department"]].loc[row["reached_quarter"]]
-            file = str(point["source_file"])
-            q.read(
+            _quarter_end(
+                q,
                 f"{name}.reached_on",
-                point["quarter_end"],
-                table=f"{RAW}/{file}",
-                row={"row": int(point["source_row"])},
-                column=SHARE_COLUMN[file.split("_", 1)[0]],
-                unit="date",
-                nature="stated",
-                what="end of the first quarter the series reached the share stated (claimed or due)",
-                scope=ZONE,
-                subject=subject,
+                by_department[row["department"]].loc[row["reached_quarter"]],
+                "end of the first quarter the series reached the share stated (claimed or due)",
+                subject,
             )
         if row["test"] == "count" and row["quarter"] and departements is not None:
             _count_estimate(q, name, row, by_department, initiatives, departements)
