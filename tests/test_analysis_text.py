@@ -764,3 +764,19 @@ def test_money_spread_beyond_the_price_index_says_at_whose_prices():
         " Les euros des années postérieures à la dernière année de l'indice sont pris aux prix de celle-ci."
     )
     assert sections.beyond_the_index(edition, pd.DataFrame({"spending_years": ["2019–2022", "2003"]})) == ""
+
+
+def test_a_notes_cited_site_is_named_where_the_note_gives_one():
+    from divide_study.report.sections import note_site
+
+    external = pd.DataFrame(
+        {
+            "topic": ["tarn", "tarn"],
+            "figure": ["plan", "other"],
+            "as_of": ["2019", "2019"],
+            "note": ["the plan had become 171 M EUR (entretarnetdadou.fr/c-ramond-un-carton)", "no site here (2021)"],
+        }
+    )
+    assert note_site(external, "tarn|plan|2019") == "entretarnetdadou.fr"
+    assert note_site(external, "tarn|other|2019") == ""  # "(2021)" is no site
+    assert note_site(external, "tarn|missing|2019") == ""

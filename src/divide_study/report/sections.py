@@ -469,6 +469,8 @@ def summary(e: Edition) -> list[Part]:
         pace_from=r.quote(f"series.{e.TARN}.own_network.measured_from"),
         pace_to=r.quote(f"series.{e.TARN}.own_network.measured_to"),
         pace_table=r.table_ref("fibre_pace"),
+        # The focus's département by its name, as the series names it (the Tarn's is the concession's own name).
+        gers_departement=esc(series_section.departement_of(r.quoted, e.fibre_series, GERS)[1]),
     )
     money_words = (
         _("amounts of the same funders, so they can be set side by side")
@@ -560,7 +562,7 @@ def summary(e: Edition) -> list[Part]:
                 "<strong>Pace:</strong> on the State's barometer, {pace_from} to {pace_to} ({pace_table}), the whole "
                 "département's share of premises able to connect (private zones included: not the public network's "
                 "pace alone) gained {tarn_pace} points a year in the {concession} (comparable départements' median: "
-                "{tarn_peers}) and {gers_pace} in the {gers} network's département (its comparable départements' "
+                "{tarn_peers}) and {gers_pace} in the {gers_departement} (its comparable départements' "
                 "median: {gers_peers}). No source splits Gers Fibre's cost, public money or pace (second phase, with "
                 "Orange) from the network's."
             ),
@@ -921,6 +923,19 @@ TELEWORKERS_AMONG = re.compile(r"^(\d+) teleworkers\b")  # "199 teleworkers; 47 
 REFERENCE_FILE = "data/raw/reference/external_figures.csv"  # the cited reference rows, as copied unchanged
 
 
+# The site a note cites in brackets, "(entretarnetdadou.fr/c-ramond-…)": where the reader can find its words.
+NOTE_SITE = re.compile(r"\(([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})(?:/[^)\s]*)?\)")
+
+
+def note_site(external: pd.DataFrame, evidence_id: str) -> str:
+    """The site the note of a reference row cites for what it adds ("entretarnetdadou.fr"), or "" when it cites
+    none; the row chosen by its evidence id."""
+    external = external.reset_index(drop=True)
+    rows = external[[reference_id(row) == evidence_id for row in external.to_dict("records")]]
+    found = NOTE_SITE.findall(str(rows.iloc[0]["note"])) if len(rows) == 1 else []
+    return found[-1] if found else ""
+
+
 def later_plan_amount(external: pd.DataFrame, evidence_id: str) -> tuple[int, float]:
     """(data row, amount in millions) of a plan's later amount that only the note of its reference row gives
     ("the plan had become 171 M EUR"): see ``note_number``."""
@@ -1032,7 +1047,8 @@ def initiatives(e: Edition) -> list[Part]:
             "neither adding it to the {budget} million nor setting it apart. By {plugs_2019_on} more than {plugs_2019} "
             "plugs were eligible, in the "
             "Département's own words.\n\n"
-            "**Castres-Mazamet** built a metropolitan fibre network as early as {metro_year} through the SEM Intermédiasud, a "
+            "**Castres-Mazamet** built a metropolitan fibre network as early as {metro_year} (its own article's words; the "
+            "cited contracts table dates it {metro_contract_year}) through the SEM Intermédiasud, a "
             "mixed-economy company of the local authorities and multi-site firms, with an operator chosen by tender; in "
             "{castres_year} it announced DSL in the towns and WiFi in {wifi_communes} rural communes for {households} "
             "households and {businesses} SMEs, for a global investment of {investment} million euros. The agglomeration's "
@@ -1044,8 +1060,8 @@ def initiatives(e: Edition) -> list[Part]:
             "**The Tarn**, the département around Castres-Mazamet, chose another model in {tarn_signed}: a {tarn_years}-year "
             "concession (délégation de service public) of its fibre network to SFR, through its project company Tarn Fibre; "
             "the Département keeps the network. The concessionaire planned to invest {tarn_investment} million euros (its "
-            "plan of {tarn_plan_on}; the Département later said the plan had become {tarn_plan_later} million, as a note of "
-            "the cited reference data reports it, with no count of plugs: only the first plan is divided by its plugs), "
+            "plan of {tarn_plan_on}; the Département later said the plan had become {tarn_plan_later} million, as "
+            "{tarn_plan_later_by} reported it, with no count of plugs: only the first plan is divided by its plugs), "
             "with {tarn_public} million of public money, for {tarn_plugs} plugs due "
             "by {tarn_due}. The concession was presented as bringing public money down from {tarn_in_house} million euros "
             "under the Département's own earlier plan to {tarn_public} million (a blog's report of {tarn_in_house_on}): "
@@ -1065,6 +1081,8 @@ def initiatives(e: Edition) -> list[Part]:
             plugs_2019=r.fig("gers_plugs_eligible_2019"),
             plugs_2019_on=r.date_of("gers_plugs_eligible_2019"),
             metro_year=r.fig("castres_metro_network_year", "{:.0f}"),
+            # The two dates the sources give, side by side (the article's "dès 1998", the contracts table's).
+            metro_contract_year=r.quote(f"compare.{CASTRES}.contracts.first_year", "{:.0f}", unit="year"),
             castres_year=castres_year,
             wifi_communes=r.fig("castres_wifi_communes"),
             households=r.fig("castres_households_covered"),
@@ -1078,6 +1096,8 @@ def initiatives(e: Edition) -> list[Part]:
             tarn_investment=r.ref(TARN, "total investment by the concessionaire", fmt="{:,.0f}", scale=1e-6),
             tarn_plan_on=r.as_of(tarn_plan),
             tarn_plan_later=revised_plan(e, tarn_plan),
+            # Where the note found the later amount: a site a reader can look up, else the note itself.
+            tarn_plan_later_by=esc(note_site(r.external, tarn_plan) or _("a note of the cited reference data")),
             tarn_in_house=r.ref(
                 TARN, "public money under the earlier plan run by the département", fmt="{:,.0f}", scale=1e-6
             ),
