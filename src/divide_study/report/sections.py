@@ -1769,6 +1769,12 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
             france=r.quote(france, "{:.0%}", unit="share"),
             france_on=r.quote(f"{france}.on"),
         )
+        + " "
+        + _(
+            "The lower reading divides the network's subscribers by the département's dwellings able to connect, "
+            "second homes and the zone private operators built included, whose subscribers are not the network's: it understates "
+            "the network's own take-up."
+        )
     )
     show(
         r.table(

@@ -14,7 +14,7 @@ from divide_study.analysis.quoting import slug
 from divide_study.analysis.series import QUOTED_KEY, departement_part
 from divide_study.data.tables import read_table
 from divide_study.errors import StudyError
-from divide_study.report.ledger import EntryGroup
+from divide_study.report.ledger import EntryGroup, readable_number
 
 # The windows pace is measured over (data/raw/series_windows.csv), in the order the table shows them.
 WINDOWS = ("gers_ftth_start", "tarn_concession", "from_2019")
@@ -245,8 +245,9 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
                 quarter(q) or (e.F.date(end_dates[d]) if v == v else "")
                 for q, d, v in zip(claims["quarter"], claims["department"], claims["series_value"], strict=True)
             ],
+            # A count is a share times premises counted on another date: an order of magnitude, to three digits.
             _("the series then"): [
-                r.format_number(v, "{:.0%}" if t != "count" else "{:,.0f}") if v == v else "–"
+                ("–" if v != v else r.format_number(v, "{:.0%}") if t != "count" else readable_number(v, e.F, 3))
                 for v, t in zip(claims["series_value"], claims["test"], strict=True)
             ],
             _("verdict"): [L("verdict", v) for v in claims["verdict"]],
@@ -300,7 +301,8 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
             said,
             _(
                 "Claims of the press and of the parties set against the quarter they were made in. An article that "
-                "prints no year is dated by the study's inference ({table})."
+                "prints no year is dated by the study's inference ({table}). A count of the series is its share times "
+                "the premises counted on another date: an order of magnitude, given to three digits."
             ).format(table=r.table_label("sources")),
             _("the articles and the cited reference rows; the State's results barometer"),
             evidence=claims["evidence_id"],
