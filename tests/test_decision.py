@@ -438,3 +438,21 @@ def test_money_per_plug_is_also_said_in_constant_euros_with_every_number_it_show
         "compare.base_year"
     )
     assert keys.iloc[row, 1] == "compare.b.money.a_public_money_2017.per_premise"
+
+
+def test_a_contract_ended_with_no_later_one_for_its_part_leaves_who_runs_it_unsaid():
+    from divide_study.analysis.models import ended_unsaid
+
+    contracts = pd.DataFrame(
+        {
+            "initiative": ["a", "a", "a", "b", "b", "c"],
+            "phase": ["creation", "phase 1", "phase 2", "works", "works", "concession"],
+            "from_year": [2013, 2016, 2021, 2010, 2018, 2019],
+            "to_year": [pd.NA, 2024, 2026, 2018, pd.NA, 2044],
+        }
+    ).astype({"from_year": "Int64", "to_year": "Int64"})
+    unsaid = ended_unsaid(contracts, 2026)
+    # a's phase 1 ended in 2024 and nothing follows it; b's works were taken over by a later contract; a's phase 2
+    # ends in the latest source's year, c's concession runs to 2044, a's creation has no end.
+    assert list(unsaid.index) == [1]
+    assert list(ended_unsaid(contracts, 2027).index) == [1, 2]

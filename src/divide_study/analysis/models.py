@@ -181,6 +181,23 @@ def model_comparison(
     return frame.astype({"from_year": "Int64", "to_year": "Int64"})
 
 
+def ended_unsaid(contracts: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The contracts (rows of the cited contracts table, on its index) that ended before ``year`` (the year of the
+    study's latest source) with no later row of the same network and phase: who has run that part since, the
+    table does not say."""
+    ends = pd.to_numeric(contracts["to_year"], errors="coerce").astype(float)
+    starts = pd.to_numeric(contracts["from_year"], errors="coerce").astype(float)
+    ended = []
+    for index, row in contracts.iterrows():
+        end = ends[index]
+        if pd.isna(end) or end >= year:
+            continue  # an open or running contract
+        same = (contracts["initiative"] == row["initiative"]) & (contracts["phase"] == row["phase"])
+        if not (same & (starts >= end) & (contracts.index != index)).any():
+            ended.append(index)
+    return contracts.loc[ended]
+
+
 def funder_codes(covers: object) -> list[str]:
     """The funders' codes an amount holds (``funding.csv``'s ``covers``, ';'-separated), in their order."""
     return [code for code in str(covers).split(";") if code and code != "nan"]

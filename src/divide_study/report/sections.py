@@ -25,7 +25,7 @@ from divide_study.analysis.chart_files import figure_file
 from divide_study.analysis.evidence import grade_findings, list_separator
 from divide_study.analysis.metrics import derived_from_share, headlines, qualifier_of, which_is_lower
 from divide_study.analysis.models import cost_natures as natures_of_costs
-from divide_study.analysis.models import funder_codes, money_comparison
+from divide_study.analysis.models import ended_unsaid, funder_codes, money_comparison
 from divide_study.analysis.quoting import slug
 from divide_study.analysis.study import load_study
 from divide_study.analysis.timeline import NOT_YET
@@ -1811,6 +1811,20 @@ def models(e: Edition) -> list[Part]:
             r, in_words(models, "models.csv"), figures_in, natures=e.money_natures, cost_natures=e.cost_natures
         )
     )
+    # Running a network is part of the model: a contract that ended before the study's latest source, with no
+    # later one for the same part, leaves who runs it unsaid, and the report says so rather than guess.
+    contracts = e.study.contracts
+    latest = int(max(str(d)[:4] for d in e.study.evidence["as_of"] if str(d)[:4].isdigit()))
+    for n, row in ended_unsaid(contracts, latest).iterrows():
+        e.md(
+            _(
+                "The cited contracts table does not say who has run {part} of {name} since its contract ended in {year}."
+            ).format(
+                part=esc(str(e.words(row["phase"], "contracts.csv", "phase"))),
+                name=esc(e.names[row["initiative"]]),
+                year=r.quote(f"compare.{row['initiative']}.contract_{int(n) + 1}.to_year", "{:.0f}", unit="year"),
+            )
+        )
     return e.take()
 
 
