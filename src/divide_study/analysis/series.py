@@ -813,23 +813,28 @@ SHARE_COLUMN = {"etalab": "valeur", "ditp": "indic_va"}
 ZONE = "whole département, all networks (private zones included)"
 
 
-def _raw_share(q: Quotes, name: str, point, what: str, subject: str = "") -> str:
-    """A share of the series, read from the row of the raw baromètre file it comes from (``source_row``: data
-    rows counted from 1)."""
+def _raw_read(q: Quotes, name: str, point, field: str, unit: str, what: str, subject: str = "", as_of="") -> str:
+    """One value of a quarter of the series (``field``: its share, or its quarter's end), read from the row of the
+    raw baromètre file it comes from (``source_row``: data rows counted from 1)."""
     file = str(point["source_file"])
     return q.read(
         name,
-        point["share"],
+        point[field],
         table=f"{RAW}/{file}",
         row={"row": int(point["source_row"])},
         column=SHARE_COLUMN[file.split("_", 1)[0]],
-        unit="share",
+        unit=unit,
         nature="stated",
         what=what,
         scope=ZONE,
         subject=subject,
-        as_of=point["quarter_end"],
+        as_of=as_of,
     )
+
+
+def _raw_share(q: Quotes, name: str, point, what: str, subject: str = "") -> str:
+    """A share of the series, as of its quarter's end, read from its raw row."""
+    return _raw_read(q, name, point, "share", "share", what, subject, as_of=point["quarter_end"])
 
 
 def _rate(q: Quotes, name: str, shares: pd.DataFrame, window, subject: str = "") -> str:
@@ -885,30 +890,15 @@ def _own_network_pace(
     # The quarter-ends the pace runs between, each read from its raw row: a contract signed before the series
     # starts is measured from the series' first quarter, and a reader must see that, not the contract's date alone.
     for end, column in (("from", "from_quarter"), ("to", "to_quarter")):
-        _quarter_end(
+        _raw_read(
             q,
             f"{initiative}.own_network.measured_{end}",
             shares.loc[row[column]],
+            "quarter_end",
+            "date",
             f"end of the quarter the network's pace is measured {end}",
             initiative,
         )
-
-
-def _quarter_end(q: Quotes, name: str, point, what: str, subject: str) -> str:
-    """The end of a quarter of the series, read from the row of the raw baromètre file its share comes from."""
-    file = str(point["source_file"])
-    return q.read(
-        name,
-        point["quarter_end"],
-        table=f"{RAW}/{file}",
-        row={"row": int(point["source_row"])},
-        column=SHARE_COLUMN[file.split("_", 1)[0]],
-        unit="date",
-        nature="stated",
-        what=what,
-        scope=ZONE,
-        subject=subject,
-    )
 
 
 CLAIMS = "data/raw/series_claims.csv"
@@ -954,10 +944,12 @@ def _claim_quotes(
             _raw_share(q, f"{name}.series_value", point, "share of the series in the quarter checked", subject)
         if row["test"] in ("share", "target") and row.get("reached_quarter"):
             # The end of the first quarter whose share reached the one claimed, read from that quarter's raw row.
-            _quarter_end(
+            _raw_read(
                 q,
                 f"{name}.reached_on",
                 by_department[row["department"]].loc[row["reached_quarter"]],
+                "quarter_end",
+                "date",
                 "end of the first quarter the series reached the share stated (claimed or due)",
                 subject,
             )
