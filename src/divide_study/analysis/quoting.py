@@ -445,6 +445,34 @@ def sensitivity_quotes(q: Quotes, table: pd.DataFrame, inputs: Inputs, evidence:
         q.computed(f"{headline}.high", span["high"], inputs=highs, operation="max", unit="ratio", what="highest ratio")
 
 
+def reading_quotes(q: Quotes, table: pd.DataFrame, inputs: Inputs, evidence: pd.DataFrame, networks: list[str]) -> None:
+    """Each network's cost per premise under each compatible pair of cost and premises (``readings``' cost
+    readings), recomputed from the figures the pair reads. Keys: ``reading.<initiative>.<cost / premises>``."""
+    for initiative in networks:
+        assumption = f"{initiative}.cost+premises"
+        rows = table[
+            (table["assumption"] == assumption)
+            & (table["headline"] == f"{initiative}.cost_per_premise")
+            & (table["status"] == "ok")
+        ]
+        for row in rows.to_dict("records"):
+            q.computed(
+                f"reading.{slug(initiative)}.{slug(row['setting'])}",
+                row["value"],
+                inputs=choice_quotes(q, inputs, evidence, assumption, row["setting"]),
+                operation="recompute",
+                unit="EUR_per_premise",
+                what="cost per premise under one reading of its cost and premises, constant euros",
+                subject=initiative,
+                scope=f"{assumption} = {row['setting']}",
+            )
+
+
+def reading_key(initiative: str, setting: str, step: str = "sensitivity") -> str:
+    """The key ``reading_quotes`` gives one network's cost per premise under one pair of cost and premises."""
+    return f"{step}.reading.{slug(initiative)}.{slug(setting)}"
+
+
 def scenario_quotes(
     q: Quotes,
     scenarios: pd.DataFrame,

@@ -18,7 +18,7 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from divide_study.analysis import findings, quoted, quoting
+from divide_study.analysis import findings, quoted, quoting, readings
 from divide_study.analysis import sensitivity as sens
 from divide_study.analysis import series as series_analysis
 from divide_study.analysis.chart_files import figure_file
@@ -116,6 +116,7 @@ def open_edition(lang: str, processed_dir: str | Path, figures_dir: str | Path) 
             "sensitivity",
             "refused",
             "scenarios",
+            "readings",
             "panel_placement",
             "press_claims",
             "fibre_pace",
@@ -524,6 +525,17 @@ def summary(e: Edition) -> list[Part]:
             "second": _("By their bounds, the {gers} network's is the lower."),
             "undetermined": _("Their bounds do not say which is the lower."),
         }[order].format(first=esc(tarn_local["nature"]), second=esc(local["nature"]), **decision_values)
+        # Every other reading the sources allow (the Sensitivity section's table) ranks them no better: said so.
+        unranked = not gers_tarn_readings(e)[1]["verdict"].isin(["first", "second"]).any()
+        if unranked and order == "different_nature":
+            verdict = _(
+                "The sources do not say which model cost public money less: one amount is {first}, the other "
+                "{second}; neither their bounds nor any other reading of the sources ({table}) ranks them."
+            ).format(first=esc(tarn_local["nature"]), second=esc(local["nature"]), table=r.table_ref("readings"))
+        elif unranked and order == "undetermined":
+            verdict += " " + _("Nor does any other reading the sources allow ({table}).").format(
+                table=r.table_ref("readings")
+            )
         money_lead = _(
             "{tarn_pp} planned in the {concession} concession (funders as the study reads its source: "
             "{tarn_covers}); in the "
@@ -2117,7 +2129,160 @@ def sensitivity(e: Edition) -> list[Part]:
             words=(wide.columns[0], wide.columns[-1]),  # a scenario's name, its status
         )
     )
+    network_readings(e)
     return e.take()
+
+
+# The funders whose money the summary sets side by side for the two fibre networks: the local authorities'.
+LOCAL_FUNDERS = ("departement", "intercommunalities")
+
+
+def gers_tarn_readings(e: Edition) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The focus's and the concession's readings of public money and cost per plug (``readings``), and every
+    pair of one's reading with the other's and what it says."""
+    table = readings.network_readings(
+        e.money,
+        e.sensitivity,
+        e.study.measures,
+        e.study.figures,
+        e.study.external,
+        e.study.evidence,
+        [e.GERS, e.TARN],
+        ";".join(LOCAL_FUNDERS),
+    )
+    return table, readings.ranked_pairs(table, e.GERS, e.TARN)
+
+
+def readings_verdict(e: Edition, table: pd.DataFrame, pairs: pd.DataFrame) -> str:
+    """What the pairs of readings say of the two networks, in one sentence: none ranks them (and why, where one
+    reason holds for all), or which rank them."""
+    _ = e._
+    ranked = pairs[pairs["verdict"].isin(["first", "second"])]
+    natures = {i: set(table.loc[table["initiative"] == i, "amount_nature"]) for i in (e.GERS, e.TARN)}
+    if ranked.empty and natures[e.TARN] == {"plan"} and "plan" not in natures[e.GERS]:
+        return _(
+            "No pair of one network's reading with the other's ranks them: every amount of the {concession} is a plan, "
+            "and none of the {gers} network's is (a plan is never set above or below money put in or spent)."
+        ).format(concession=esc(e.names[e.TARN]), gers=esc(e.names[e.GERS]))
+    if ranked.empty:
+        return _(
+            "No pair of one network's reading with the other's ranks them: their natures, their euros or their "
+            "bounds do not allow it."
+        )
+    said = []
+    for row in ranked.to_dict("records"):
+        low, high = (row["first_row"], row["second_row"])[:: 1 if row["verdict"] == "first" else -1]
+        said.append(
+            _("{low} ({low_network}) below {high} ({high_network})").format(
+                low=esc(reading_words(e, table.loc[low])),
+                low_network=esc(e.names[table.loc[low, "initiative"]]),
+                high=esc(reading_words(e, table.loc[high])),
+                high_network=esc(e.names[table.loc[high, "initiative"]]),
+            )
+        )
+    return _("Only these pairs of readings rank the two networks: {pairs}.").format(pairs=e.F.join(said))
+
+
+def reading_words(e: Edition, row: pd.Series) -> str:
+    """A reading in words: whose public money, or which cost over which premises (their labels)."""
+    if row["measure"] == readings.PUBLIC_MONEY:
+        return str(e.words(reading_money_row(e, row)["funder"], "public_money.csv", "funder"))
+    cost, premises = (part.strip() for part in str(row["reading"]).split("/"))
+    initiative = row["initiative"]
+    return e._("{cost} over {premises}").format(
+        cost=e.L("option", f"{initiative}.{cost}"), premises=e.L("option", f"{initiative}.{premises}")
+    )
+
+
+def reading_money_row(e: Edition, row: pd.Series) -> pd.Series:
+    """The row of public_money.csv a reading of public money is (its evidence id and, if derived, its share)."""
+    money = e.money
+    shares = money["share_id"].map(lambda s: s if isinstance(s, str) else "")
+    found = money[
+        (money["initiative"] == row["initiative"])
+        & (money["evidence_id"] == row["reading"])
+        & (shares == row["share_id"])
+    ]
+    if len(found) != 1:
+        raise StudyError(
+            f"data/processed/public_money.csv: expected one row [initiative={row['initiative']}, "
+            f"evidence_id={row['reading']}], found {len(found)}"
+        )
+    return found.iloc[0]
+
+
+def network_readings(e: Edition) -> None:
+    """The Gers and the Tarn under every reading the sources allow: a paragraph and a table."""
+    _, L, r = e._, e.L, e.r
+    table, pairs = gers_tarn_readings(e)
+    keys = []
+    for _index, row in table.iterrows():
+        if row["measure"] == readings.PUBLIC_MONEY:
+            money_keys = quoting.money_keys(reading_money_row(e, row).to_frame().T).iloc[0]
+            keys.append(money_keys["per_premise_constant" if row["euros"] == "constant" else "per_premise"])
+        else:
+            keys.append(quoting.reading_key(row["initiative"], row["reading"]))
+    concession = e.TARN
+    due = f"{concession}|plugs to build|2019"
+    year = int(r.quoted.loc["compare.base_year", "value"])  # the constant euros' year, in words in the cells
+    e.md(
+        _(
+            "The {gers} network and the {concession} concession, reading by reading ({table}). A département choosing "
+            "between building its network and conceding it asks what each cost it per plug; the sources leave "
+            "readings open, and each is shown: the {gers} network's local money with or without the intercommunalities' "
+            "share (an assumption), each of its costs over the network's plugs; the {concession}'s public money under "
+            "the concession and under the in-house plan it turned down, and its concessionaire's plan with the public "
+            "money inside it or on top of it. {verdict} What every reading leaves out: the {gers} network's amounts cover "
+            "its whole works, the copper upgrades and WiFi of phase 1 with the fibre, and no source splits them by "
+            "technology, so its money per fibre plug is lower by an amount the sources do not give; the "
+            "{concession}'s public money leaves out any State or Région money, by the Département's count. The "
+            "{concession}'s later plan ({revised} million euros) is divided by nothing: on {able_on} its "
+            "concessionaire still called its {due} plugs the initial objective, so no count of plugs is known to go "
+            "with that plan."
+        ).format(
+            gers=esc(e.names[e.GERS]),
+            concession=esc(e.names[concession]),
+            table=r.table_ref("readings"),
+            verdict=readings_verdict(e, table, pairs),
+            revised=revised_plan(e, f"{concession}|total investment by the concessionaire|2019"),
+            able_on=r.as_of(f"{concession}|homes able to connect|2023-11-22"),
+            due=r.evidence(due, "{:,.0f}"),
+        )
+    )
+    shown = pd.DataFrame(
+        {
+            _("network"): [e.names[i] for i in table["initiative"]],
+            _("money"): [
+                _("public") if m == readings.PUBLIC_MONEY else _("all, public and private") for m in table["measure"]
+            ],
+            _("reading"): [reading_words(e, row) for _index, row in table.iterrows()],
+            _("nature"): [L("amount_nature", n) for n in table["amount_nature"]],
+            _("bound"): ["" if q == "exact" else L("qualifier", q) for q in table["qualifier"]],
+            _("€ per plug"): table["value"],
+            _("euros"): [
+                _("constant, {year}").format(year=year) if euros == "constant" else _("current")
+                for euros in table["euros"]
+            ],
+        },
+        index=table.index,
+    )
+    per_plug = shown.columns[5]
+    e.show(
+        r.table(
+            "readings",
+            shown,
+            _(
+                "The {gers} network and the {concession} concession under each reading the sources allow: public money "
+                "per plug, and all the money per plug, each amount over the plugs of its own scope; in constant euros of "
+                "{base_year} where its years of spending are cited, else in current euros."
+            ).format(gers=e.names[e.GERS], concession=e.names[concession], base_year=e.base_year),
+            _("the study's computation from the articles and the cited reference rows"),
+            {per_plug: "{:,.0f}"},
+            cells=pd.DataFrame({per_plug: keys}, index=table.index),
+            words=[c for c in shown.columns if c != per_plug],
+            natures_in=shown.columns[3],
+        )
+    )
 
 
 def every_departement(e: Edition) -> list[Part]:
