@@ -270,6 +270,63 @@ def test_report_embeds_no_local_path_and_no_remote_resource(lang):
         assert marker not in text.lower(), marker
 
 
+def test_the_gers_and_the_tarn_are_set_side_by_side_under_every_reading(lang):
+    """The table of the two fibre networks under every reading the sources allow holds one row per reading of
+    data/processed's public money and sensitivity tables, each € per plug a link to its entry; the summary's money
+    line sends the reader to it, and the concessionaire's later plan is said divided by nothing."""
+    from divide_study.analysis import readings
+    from divide_study.analysis.study import load_study
+
+    text = require(edition(lang)).read_text(encoding="utf-8")
+    study = load_study(config.PROCESSED_DIR)
+    money = pd.read_csv(config.PROCESSED_DIR / "public_money.csv", keep_default_na=False, na_values=[""])
+    money["share_id"] = money["share_id"].fillna("")
+    sensitivity = pd.read_csv(config.PROCESSED_DIR / "sensitivity.csv")
+    networks = ["gers_numerique", "tarn"]
+    expected = readings.network_readings(
+        money, sensitivity, study.measures, study.figures, study.external, study.evidence, networks, LOCAL
+    )
+    assert set(expected["measure"]) == {"public_money", "cost"} and set(expected["initiative"]) == set(networks)
+    # The table, found by its caption's words after the concession's name.
+    caption = words(lang, READINGS_CAPTION).split("{concession}")[1].split(":")[0].strip()
+    found = re.search(r"(\d+)\.</strong>[^<]*" + re.escape(caption), text)  # the table's own caption
+    number, at = found.group(1), found.end()
+    table = text[text.index("<tbody>", at) : text.index("</tbody>", at)]
+    rows = table.split("<tr>")[1:]
+    assert len(rows) == len(expected)
+    # The € per plug column (the sixth) links every cell to its entry.
+    per_plug = [re.search(r'col5 num"[^>]*>(.*?)</td>', row) for row in rows]
+    assert all(cell is not None and cell.group(1).startswith('<a class="num"') for cell in per_plug)
+    start = text.index(f">{words(lang, 'Executive summary')}</h2>")
+    summary = text[start : text.index("<h2", start + 1)]
+    assert f'href="#table-{number}"' in summary
+    plain = " ".join(html.unescape(re.sub(r"<[^>]+>", "", text)).split())
+    said = words(lang, READINGS_PARAGRAPH).split("{revised}")[1].split("{able_on}")[0]
+    assert " ".join(said.split()) in plain
+
+
+LOCAL = "departement;intercommunalities"
+READINGS_CAPTION = (
+    "The {gers} network and the {concession} concession under each reading the sources allow: public money "
+    "per plug, and all the money per plug, each amount over the plugs of its own scope; in constant euros of "
+    "{base_year} where its years of spending are cited, else in current euros."
+)
+READINGS_PARAGRAPH = (
+    "The {gers} network and the {concession} concession, reading by reading ({table}). A département choosing "
+    "between building its network and conceding it asks what each cost it per plug; the sources leave "
+    "readings open, and each is shown: the {gers} network's local money with or without the intercommunalities' "
+    "share (an assumption), each of its costs over the network's plugs; the {concession}'s public money under "
+    "the concession and under the in-house plan it turned down, and its concessionaire's plan with the public "
+    "money inside it or on top of it. {verdict} What every reading leaves out: the {gers} network's amounts cover "
+    "its whole works, the copper upgrades and WiFi of phase 1 with the fibre, and no source splits them by "
+    "technology, so its money per fibre plug is lower by an amount the sources do not give; the "
+    "{concession}'s public money leaves out any State or Région money, by the Département's count. The "
+    "{concession}'s later plan ({revised} million euros) is divided by nothing: on {able_on} its "
+    "concessionaire still called its {due} plugs the initial objective, so no count of plugs is known to go "
+    "with that plan."
+)
+
+
 @pytest.fixture(scope="module")
 def pdf_text(lang) -> str:
     pdf = require(edition(lang, ".pdf"))

@@ -9,6 +9,7 @@ import pandas as pd
 from divide_study.analysis.evidence import agreement, grade_findings, reference_class
 from divide_study.analysis.metrics import derived_from_share
 from divide_study.analysis.programmes import people_agreement
+from divide_study.analysis.quoting import QUALIFIER_NATURE
 from divide_study.errors import StudyError
 from divide_study.i18n import Translator
 
@@ -133,8 +134,9 @@ def money_inputs(money: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-# A number read from a file is as hedged as its nature says ("stated": exact, "lower_bound": at least...).
-READ_QUALIFIERS = {"stated": "exact", "lower_bound": "at_least", "upper_bound": "upper_bound", "approximate": "approx"}
+# A number read from a file is as hedged as its nature says ("stated": exact, "lower_bound": at least...): the
+# quoting's qualifier -> nature read backwards (one place for that fact); a target is no hedge of a read number.
+READ_QUALIFIERS = {nature: qualifier for qualifier, nature in QUALIFIER_NATURE.items() if qualifier != "target"}
 
 
 def series_evidence(quoted: pd.DataFrame, keys: list[str], classes: pd.DataFrame) -> pd.DataFrame:

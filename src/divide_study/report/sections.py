@@ -2224,7 +2224,6 @@ def network_readings(e: Edition) -> None:
             keys.append(quoting.reading_key(row["initiative"], row["reading"]))
     concession = e.TARN
     due = f"{concession}|plugs to build|2019"
-    year = int(r.quoted.loc["compare.base_year", "value"])  # the constant euros' year, in words in the cells
     e.md(
         _(
             "The {gers} network and the {concession} concession, reading by reading ({table}). A département choosing "
@@ -2260,7 +2259,8 @@ def network_readings(e: Edition) -> None:
             _("bound"): ["" if q == "exact" else L("qualifier", q) for q in table["qualifier"]],
             _("€ per plug"): table["value"],
             _("euros"): [
-                _("constant, {year}").format(year=year) if euros == "constant" else _("current")
+                # Which euros, in words (the caption gives the constant euros' year): a year here would be a number.
+                _("constant") if euros == "constant" else _("current")
                 for euros in table["euros"]
             ],
         },
