@@ -2572,6 +2572,35 @@ def glossary_terms(_) -> list[tuple[str, str]]:
             ),
         ),
         (
+            _("FTTH (fibre to the home)"),
+            _("fibre run all the way into the premises, the networks the Gers and the Tarn built; DSL runs on copper."),
+        ),
+        (
+            _("CREM (conception-réalisation-exploitation-maintenance)"),
+            _(
+                "a works-and-operation contract: one firm designs, builds, runs and maintains a network that the public "
+                "body owns and pays for; the public body keeps the network's commercial risk."
+            ),
+        ),
+        (
+            _("DSP (délégation de service public)"),
+            _(
+                "a concession: the public body entrusts building and running its network to a private operator for a "
+                "set term; the operator earns the network's revenue and bears its commercial risk."
+            ),
+        ),
+        (
+            _("SEM (société d'économie mixte)"),
+            _("a company whose majority the local authorities hold, with private shareholders beside them."),
+        ),
+        (
+            _("quarter (Q)"),
+            _(
+                "a quarter of a year, written Q and its rank, the first ending in March and the fourth in December, as "
+                "ARCEP dates its data."
+            ),
+        ),
+        (
             _("public-initiative zone"),
             _(
                 "the part of a département where no private operator committed to build fibre on its own, left to a "
