@@ -255,7 +255,7 @@ def test_the_models_table_in_french():
     ).set_index("indicateur")
     assert shown.loc["nature de ce montant", "Delta"] == "dépensé à ce jour"
     assert shown.loc["financement public par prise (€ courants)", "Delta"] == "200"
-    assert shown.loc["dernier relevé avant l'échéance", "Delta"] == "50\u00a0%"
+    assert shown.loc["dernier relevé de l'année de l'échéance", "Delta"] == "50\u00a0%"
     assert shown.loc["prises (locaux) de l'option centrale", "Delta"] == Formats("fr").number(100_000)
     assert shown.loc["modèle", "Delta"] == "concession" and shown.loc["leur périmètre", "Delta"] == "la zone"
     assert shown.loc["années", "Delta"] == "depuis 2019"

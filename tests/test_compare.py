@@ -533,6 +533,8 @@ def test_money_per_premise_is_hedged_by_its_amount_and_its_premises(amount, divi
         ((203, "exact", "contributed"), (417, "exact", "contributed"), "first"),
         ((203, "exact", "plan"), (417, "approx", "plan"), "undetermined"),  # an approximation orders nothing
         ((500, "upper_bound", "plan"), (417, "exact", "plan"), "undetermined"),
+        ((2453, "upper_bound", "plan"), (2824, "at_least", "estimate"), "first"),  # two forecasts compare
+        ((2870, "exact", "spent_to_date"), (2416, "approx", "final_cost"), "different_nature"),  # not one measure
     ],
 )
 def test_two_amounts_per_plug_are_ordered_only_by_their_bounds_and_of_one_nature(first, second, expected):

@@ -297,7 +297,7 @@ def test_counted_targets_dated_by_another_row_and_the_models_side_by_side():
     with pytest.raises(StudyError, match=r"initiative=delta\], column 'cost_per_premise': what the cost is"):
         models_section.side_by_side_table(table, Labels(labels, "en"), {"delta": "planned"})  # nor a cost
     assert shown.loc["public money per plug (€, nominal)", "Delta"] == "200"
-    assert shown.loc["latest achieved by then", "Delta"] == "50%"
+    assert shown.loc["latest count in the deadline year", "Delta"] == "50%"
 
 
 def test_spending_per_newcomer_at_a_constant_budget_counts_launch_and_count_years_whole():

@@ -126,6 +126,15 @@ def test_bounds_that_do_not_overlap_rank_two_amounts_of_one_nature_and_overlappi
     ) == ["undetermined"]
 
 
+def test_a_plan_and_an_estimate_are_both_forecasts_and_rank_by_their_bounds():
+    assert pairs_of(
+        [
+            ("alpha", "cost", "estimate", 2824.0, "constant", "at_least"),
+            ("beta", "cost", "plan", 2453.0, "constant", "upper_bound"),
+        ]
+    ) == ["second"]
+
+
 def test_pairs_are_made_within_one_measure_only():
     verdicts = pairs_of(
         [

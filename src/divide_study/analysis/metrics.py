@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from divide_study.analysis.evidence import NOT_PUT_IN
+from divide_study.analysis.evidence import FORESEEN, NOT_PUT_IN
 from divide_study.analysis.measures import (
     PROFILE_KEY,
     QUANTITIES,
@@ -343,11 +343,18 @@ def quotient_qualifier(amount: str, divisors: list[str]) -> str:
     return combined_qualifier([amount] + [FLIPPED.get(q, q) for q in divisors])
 
 
+def nature_family(nature: str) -> str:
+    """'foreseen' for an amount said ahead of its spending (a plan, a budget, an estimate, an announcement), else
+    the nature itself: two forecasts compare as forecasts, money put in or spent never against one."""
+    return "foreseen" if nature in FORESEEN else nature
+
+
 def which_is_lower(first: tuple[float, str, str], second: tuple[float, str, str]) -> str:
     """Whether two amounts of money per plug, each (value, qualifier, amount nature), say which is the lower:
-    'different_nature' where one is a plan and the other money put in (a plan and spending are never compared),
-    'first' or 'second' where the bounds order them (an "at most 203" is below an "at least 417"), else
-    'undetermined' (bounds that overlap, or an approximation)."""
+    'different_nature' where one is foreseen (a plan, a budget, an estimate) and the other money put in or spent,
+    or both put in but of different natures (a plan and spending are never compared; a plan and an estimate are
+    both forecasts), 'first' or 'second' where the bounds order them (an "at most 203" is below an "at least 417"),
+    else 'undetermined' (bounds that overlap, or an approximation)."""
 
     def lowest(value: float, qualifier: str) -> float:
         return 0.0 if qualifier == "upper_bound" else value  # "at most" bounds nothing from below
@@ -356,7 +363,7 @@ def which_is_lower(first: tuple[float, str, str], second: tuple[float, str, str]
         return float("inf") if qualifier == "at_least" else value
 
     (a, qa, na), (b, qb, nb) = first, second
-    if na != nb:
+    if nature_family(na) != nature_family(nb):
         return "different_nature"
     if "approx" in (qa, qb):
         return "undetermined"

@@ -5,9 +5,10 @@ cost it per plug. The sources leave choices open: which of the Gers's amounts to
 money came inside or on top of its concessionaire's plan, which plan. Each network's readings are gathered here
 from what the study already computes — public money per plug from ``public_money.csv`` (each amount over the
 plugs of its own scope), cost per plug from ``sensitivity.csv`` (each compatible pair of cost and premises) — and
-every pair of one network's reading with the other's is put to ``metrics.which_is_lower``: a plan is never ranked
-against money put in, bounds rank only where they do not overlap, and two amounts in different euros (constant
-against current, where an amount's years of spending are not cited) rank nothing.
+every pair of one network's reading with the other's is put to ``metrics.which_is_lower``: a forecast (a plan, an
+estimate) is never ranked against money put in or spent, bounds rank only where they do not overlap, and two
+amounts in different euros (constant against current, where an amount's years of spending are not given) rank
+nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from divide_study.analysis.measures import resolve
-from divide_study.analysis.metrics import derived_from_share, quotient_qualifier, which_is_lower
+from divide_study.analysis.metrics import derived_from_share, nature_family, quotient_qualifier, which_is_lower
 from divide_study.errors import StudyError
 
 READING_COLUMNS = [
@@ -114,8 +115,8 @@ def ranked_pairs(readings: pd.DataFrame, first: str, second: str) -> pd.DataFram
         others = readings[(readings["initiative"] == second) & (readings["measure"] == measure)]
         for i, a in ones.iterrows():
             for j, b in others.iterrows():
-                natures = {a["amount_nature"], b["amount_nature"]}
-                if MIXED in natures or len(natures) > 1:
+                natures = (a["amount_nature"], b["amount_nature"])
+                if MIXED in natures or nature_family(natures[0]) != nature_family(natures[1]):
                     verdict = "different_nature"
                 elif a["euros"] != b["euros"]:
                     verdict = "different_euros"

@@ -316,7 +316,7 @@ def _side_by_side_rows(_) -> tuple[tuple[str, str, str | None], ...]:
         ("cost_scope", _("what that money is"), "cost_nature"),
         ("own_target", _("target announced in the press"), None),
         ("target_by", _("by"), None),
-        ("achieved_by_target_year", _("latest achieved by then"), "share"),
+        ("achieved_by_target_year", _("latest count in the deadline year"), "share"),
         ("delay_risk", _("who pays for delay (the study's reading)"), None),
         ("demand_risk", _("who loses if few subscribe (the study's reading)"), None),
     )

@@ -23,7 +23,7 @@ from divide_study.analysis import sensitivity as sens
 from divide_study.analysis import series as series_analysis
 from divide_study.analysis.chart_files import figure_file
 from divide_study.analysis.evidence import grade_findings, list_separator
-from divide_study.analysis.metrics import derived_from_share, headlines, qualifier_of, which_is_lower
+from divide_study.analysis.metrics import derived_from_share, headlines, nature_family, qualifier_of, which_is_lower
 from divide_study.analysis.models import cost_natures as natures_of_costs
 from divide_study.analysis.models import ended_unsaid, funder_codes, money_comparison
 from divide_study.analysis.quoting import slug
@@ -525,9 +525,28 @@ def summary(e: Edition) -> list[Part]:
             "second": _("By their bounds, the {gers} network's is the lower."),
             "undetermined": _("Their bounds do not say which is the lower."),
         }[order].format(first=esc(tarn_local["nature"]), second=esc(local["nature"]), **decision_values)
-        # Every other reading the sources allow (the Sensitivity section's table) ranks them no better: said so.
-        unranked = not gers_tarn_readings(e)[1]["verdict"].isin(["first", "second"]).any()
-        if unranked and order == "different_nature":
+        # Every other reading of public money the sources allow (the Sensitivity section's table) ranks them no
+        # better: said so. Where a plan and money put in are not ranked, what their bounds alone would say is said
+        # as a condition on the plan ("were it kept"), never as a ranking.
+        pairs = gers_tarn_readings(e)[1]
+        ranked = pairs[(pairs["measure"] == readings.PUBLIC_MONEY) & pairs["verdict"].isin(["first", "second"])]
+        unranked = ranked.empty
+        as_planned = which_is_lower(
+            (tarn_local["per_premise"], tarn_local["qualifier"], tarn_local["nature_code"]),
+            (local["per_premise"], local["qualifier"], tarn_local["nature_code"]),
+        )
+        if unranked and order == "different_nature" and as_planned == "first":
+            verdict = _(
+                "The sources do not say which model cost public money less: one amount is {first}, the other "
+                "{second}; were the {concession}'s plan kept, its amount would be the lower by their bounds, and no "
+                "other reading of the sources ranks them ({readings})."
+            ).format(
+                first=esc(tarn_local["nature"]),
+                second=esc(local["nature"]),
+                readings=r.table_ref("readings"),
+                **decision_values,
+            )
+        elif unranked and order == "different_nature":
             verdict = _(
                 "The sources do not say which model cost public money less: one amount is {first}, the other "
                 "{second}; neither their bounds nor any other reading of the sources ({table}) ranks them."
@@ -2153,34 +2172,90 @@ def gers_tarn_readings(e: Edition) -> tuple[pd.DataFrame, pd.DataFrame]:
     return table, readings.ranked_pairs(table, e.GERS, e.TARN)
 
 
-def readings_verdict(e: Edition, table: pd.DataFrame, pairs: pd.DataFrame) -> str:
+def readings_verdict(e: Edition, table: pd.DataFrame, pairs: pd.DataFrame, keys: list[str]) -> str:
     """What the pairs of readings say of the two networks, in one sentence: none ranks them (and why, where one
-    reason holds for all), or which rank them."""
-    _ = e._
+    reason holds for all), or which rank them, each reading said by its nature and its euros per plug (``keys``:
+    the quoted number of each of ``table``'s rows)."""
+    _, L = e._, e.L
     ranked = pairs[pairs["verdict"].isin(["first", "second"])]
-    natures = {i: set(table.loc[table["initiative"] == i, "amount_nature"]) for i in (e.GERS, e.TARN)}
-    if ranked.empty and natures[e.TARN] == {"plan"} and "plan" not in natures[e.GERS]:
+    families = {
+        i: set(table.loc[table["initiative"] == i, "amount_nature"].map(nature_family)) for i in (e.GERS, e.TARN)
+    }
+    if ranked.empty and families[e.TARN] == {"foreseen"} and "foreseen" not in families[e.GERS]:
         return _(
-            "No pair of one network's reading with the other's ranks them: every amount of the {concession} is a plan, "
-            "and none of the {gers} network's is (a plan is never set above or below money put in or spent)."
+            "No pair of one network's reading with the other's ranks them: every amount of the {concession} is a "
+            "forecast, and none of the {gers} network's is (a forecast is never set above or below money put in or "
+            "spent)."
         ).format(concession=esc(e.names[e.TARN]), gers=esc(e.names[e.GERS]))
     if ranked.empty:
         return _(
             "No pair of one network's reading with the other's ranks them: their natures, their euros or their "
             "bounds do not allow it."
         )
-    said = []
+    # Each reading found above others, with those below it: all the other network's readings of its kind said as
+    # such, else each by its nature and value.
+    below: dict[int, list[int]] = {}
     for row in ranked.to_dict("records"):
         low, high = (row["first_row"], row["second_row"])[:: 1 if row["verdict"] == "first" else -1]
+        below.setdefault(high, []).append(low)
+    said = []
+    for high, lows in below.items():
+        other = table.loc[lows[0], "initiative"]
+        alike = table[
+            (table["initiative"] == other)
+            & (table["measure"] == table.loc[high, "measure"])
+            & (table["amount_nature"].map(nature_family) == nature_family(table.loc[high, "amount_nature"]))
+        ]
+        # The readings below, by nature: "its planned amounts (at most €2,223 and at most €2,453)".
+        by_nature: dict[str, list[int]] = {}
+        for low in lows:
+            by_nature.setdefault(table.loc[low, "amount_nature"], []).append(low)
+        under = e.F.join(
+            [
+                _.ngettext("its {nature} amount ({values})", "its {nature} amounts ({values})", len(rows)).format(
+                    nature=esc(L("amount_nature", nature)),
+                    values=e.F.join([reading_value(e, table, keys, low) for low in rows]),
+                )
+                for nature, rows in by_nature.items()
+            ]
+        )
+        if len(lows) > 1 and set(lows) == set(alike.index):
+            under = _("every {network} reading of the same measure and nature: {values}").format(
+                network=esc(e.names[other]), values=under
+            )
+        else:
+            under = _("the {network}'s {values}").format(network=esc(e.names[other]), values=under)
         said.append(
-            _("{low} ({low_network}) below {high} ({high_network})").format(
-                low=esc(reading_words(e, table.loc[low])),
-                low_network=esc(e.names[table.loc[low, "initiative"]]),
-                high=esc(reading_words(e, table.loc[high])),
-                high_network=esc(e.names[table.loc[high, "initiative"]]),
+            _("the {network}'s {nature} ({value} per plug) is above {under}").format(
+                network=esc(e.names[table.loc[high, "initiative"]]),
+                nature=esc(L("amount_nature", table.loc[high, "amount_nature"])),
+                value=reading_value(e, table, keys, high),
+                under=under,
             )
         )
-    return _("Only these pairs of readings rank the two networks: {pairs}.").format(pairs=e.F.join(said))
+    return _(
+        "By their bounds, and within what each covers (below), these readings rank the two networks: {pairs}."
+    ).format(pairs=e.F.join(said))
+
+
+def reading_keys(e: Edition, table: pd.DataFrame) -> list[str]:
+    """The quoted number each reading's euros per plug is: the compare step's money per premise (constant where
+    the reading is), or the sensitivity step's cost under that pair of cost and premises."""
+    keys = []
+    for _index, row in table.iterrows():
+        if row["measure"] == readings.PUBLIC_MONEY:
+            money_keys = quoting.money_keys(reading_money_row(e, row).to_frame().T).iloc[0]
+            keys.append(money_keys["per_premise_constant" if row["euros"] == "constant" else "per_premise"])
+        else:
+            keys.append(quoting.reading_key(row["initiative"], row["reading"]))
+    return keys
+
+
+def reading_value(e: Edition, table: pd.DataFrame, keys: list[str], row: int) -> str:
+    """A reading's euros per plug in a sentence, hedged as it is ("at least 2,824 €"), linked to its entry."""
+    position = table.index.get_loc(row)
+    number = e.r.quote(keys[position], "{:,.0f} €", unit="EUR_per_premise", natures=quoted.NATURES)
+    return models_section.hedged(Translator(e.r.lang, "analysis"), number, table.loc[row, "qualifier"])
 
 
 def reading_words(e: Edition, row: pd.Series) -> str:
@@ -2212,42 +2287,49 @@ def reading_money_row(e: Edition, row: pd.Series) -> pd.Series:
 
 
 def network_readings(e: Edition) -> None:
-    """The Gers and the Tarn under every reading the sources allow: a paragraph and a table."""
+    """The Gers and the Tarn under every reading the sources allow: a heading, a paragraph and a table."""
     _, L, r = e._, e.L, e.r
     table, pairs = gers_tarn_readings(e)
-    keys = []
-    for _index, row in table.iterrows():
-        if row["measure"] == readings.PUBLIC_MONEY:
-            money_keys = quoting.money_keys(reading_money_row(e, row).to_frame().T).iloc[0]
-            keys.append(money_keys["per_premise_constant" if row["euros"] == "constant" else "per_premise"])
-        else:
-            keys.append(quoting.reading_key(row["initiative"], row["reading"]))
-    concession = e.TARN
-    due = f"{concession}|plugs to build|2019"
+    keys = reading_keys(e, table)
+    concession, focus = e.TARN, e.GERS
+    earlier = f"{concession}|public money under the earlier plan run by the département|2019-08"
+    e.heading(
+        "the-two-fibre-networks-reading-by-reading",
+        _("The {gers} network and the {concession} concession, reading by reading").format(
+            gers=e.names[focus], concession=e.names[concession]
+        ),
+        3,
+    )
     e.md(
         _(
-            "The {gers} network and the {concession} concession, reading by reading ({table}). A département choosing "
-            "between building its network and conceding it asks what each cost it per plug; the sources leave "
-            "readings open, and each is shown: the {gers} network's local money with or without the intercommunalities' "
-            "share (an assumption), each of its costs over the network's plugs; the {concession}'s public money under "
-            "the concession and under the in-house plan it turned down, and its concessionaire's plan with the public "
-            "money inside it or on top of it. {verdict} What every reading leaves out: the {gers} network's amounts cover "
-            "its whole works, the copper upgrades and WiFi of phase 1 with the fibre, and no source splits them by "
-            "technology, so its money per fibre plug is lower by an amount the sources do not give; the "
+            "A département choosing between building its network and conceding it wants to know what each costs it "
+            "per plug. The sources leave readings open, and {table} shows each: for the {gers} network, the local "
+            "money with or without the intercommunalities' share (an assumption) and each of its costs over the "
+            "network's plugs; for the {concession}, the public money of the concession and that of the earlier plan "
+            "run by the Département, which it turned down and which would have ended in {earlier_end}, and its "
+            "concessionaire's plan with the public money inside it or on top of it. {verdict} What every reading "
+            "leaves out: the {gers} network's amounts cover its whole works, the copper upgrades and WiFi of phase 1 "
+            "with the fibre, and no source splits them by technology, so its money per fibre plug is lower by an "
+            "amount the sources do not give; its public rows are local money only, the State's {state} million euros "
+            "and the Région's {region} million for phase 1 coming on top (of another scope, so not added); the "
             "{concession}'s public money leaves out any State or Région money, by the Département's count. The "
-            "{concession}'s later plan ({revised} million euros) is divided by nothing: on {able_on} its "
-            "concessionaire still called its {due} plugs the initial objective, so no count of plugs is known to go "
-            "with that plan."
+            "{concession}'s later plan ({revised} million euros) is divided by no count of plugs: the sources give "
+            "none for it (on {able_on} the concessionaire still measured its progress against the {due} plugs of its "
+            "initial objective)."
         ).format(
-            gers=esc(e.names[e.GERS]),
+            gers=esc(e.names[focus]),
             concession=esc(e.names[concession]),
             table=r.table_ref("readings"),
-            verdict=readings_verdict(e, table, pairs),
+            verdict=readings_verdict(e, table, pairs, keys),
+            earlier_end=plan_end_from_note(e, earlier),
+            state=r.evidence(f"{focus}|State share of phase 1|2017", "{:,.0f}", 1e-6),
+            region=r.evidence(f"{focus}|Region contribution|2017", "{:,.1f}", 1e-6),
             revised=revised_plan(e, f"{concession}|total investment by the concessionaire|2019"),
             able_on=r.as_of(f"{concession}|homes able to connect|2023-11-22"),
-            due=r.evidence(due, "{:,.0f}"),
+            due=r.evidence(f"{concession}|plugs to build|2019", "{:,.0f}"),
         )
     )
+    bounds = {"at_least": _("at least"), "upper_bound": _("at most"), "approx": _("about")}
     shown = pd.DataFrame(
         {
             _("network"): [e.names[i] for i in table["initiative"]],
@@ -2256,7 +2338,7 @@ def network_readings(e: Edition) -> None:
             ],
             _("reading"): [reading_words(e, row) for _index, row in table.iterrows()],
             _("nature"): [L("amount_nature", n) for n in table["amount_nature"]],
-            _("bound"): ["" if q == "exact" else L("qualifier", q) for q in table["qualifier"]],
+            _("bound"): [bounds.get(q, "") for q in table["qualifier"]],
             _("€ per plug"): table["value"],
             _("euros"): [
                 # Which euros, in words (the caption gives the constant euros' year): a year here would be a number.
@@ -2274,14 +2356,31 @@ def network_readings(e: Edition) -> None:
             _(
                 "The {gers} network and the {concession} concession under each reading the sources allow: public money "
                 "per plug, and all the money per plug, each amount over the plugs of its own scope; in constant euros of "
-                "{base_year} where its years of spending are cited, else in current euros."
-            ).format(gers=e.names[e.GERS], concession=e.names[concession], base_year=e.base_year),
+                "{base_year} where the study spreads it over years of spending (an assumption), else in current euros."
+            ).format(gers=e.names[focus], concession=e.names[concession], base_year=e.base_year),
             _("the study's computation from the articles and the cited reference rows"),
             {per_plug: "{:,.0f}"},
             cells=pd.DataFrame({per_plug: keys}, index=table.index),
             words=[c for c in shown.columns if c != per_plug],
             natures_in=shown.columns[3],
         )
+    )
+
+
+PLAN_END = re.compile(r"\bended in (\d{4})\b")  # "the in-house plan would have ended in 2031"
+
+
+def plan_end_from_note(e: Edition, evidence_id: str) -> str:
+    """The year a plan would have ended, as only the note of its reference row gives it ("would have ended in
+    2031"), linked to the note's file, row and column."""
+    number, year = note_number(e.r.external, evidence_id, PLAN_END, "the year the plan would have ended")
+    return e.r.reference_cell(
+        f"{year:.0f}",
+        e._("the year the plan would have ended, as a note of the cited reference data gives it"),
+        REFERENCE_FILE,
+        number,
+        "note",
+        source_class=e.r.classes.get(evidence_id, ""),
     )
 
 
@@ -2304,6 +2403,20 @@ def fibre_series(e: Edition) -> list[Part]:
 
 def limitations(e: Edition) -> list[Part]:
     """The limitations."""
+    # The figures the press gives without naming who gave them: said to keep their outlet's class, which their rows
+    # of evidence.csv must then hold (a figure reclassed as a party's claim leaves the sentence, or it is an error).
+    unspoken = [
+        e.study.role("focus_cost_spent"),
+        e.study.role("focus_cost_at_completion"),
+        reference_id({"topic": e.GERS, "figure": "total plugs of the network", "as_of": "2022"}),
+    ]
+    outlet_classed = e.study.evidence.set_index("evidence_id").loc[unspoken, "source_class"]
+    if (outlet_classed != "independent_press").any():
+        wrong = outlet_classed[outlet_classed != "independent_press"].index[0]
+        raise StudyError(
+            f"data/processed/evidence.csv, row [evidence_id={wrong}], column 'source_class': the Limitations say this "
+            f"figure keeps its outlet's class (independent press), but it is {outlet_classed[wrong]!r}"
+        )
     (
         _,
         castres_speed,
@@ -2369,17 +2482,15 @@ def limitations(e: Edition) -> list[Part]:
                 _("**Public and private money are not split** for Castres-Mazamet or for the Gers's phase 2."),
                 _(
                     "**A figure's class follows its speaker only where the source names one**: the {gers} network's "
-                    'spending ({spent} million euros), its cost "at completion" ({final} million), its {plugs} plugs '
-                    "and the {concession} concessionaire's plan ({plan} million) are given by the press without saying "
-                    "who gave them, so they keep their outlet's class (independent press), though they may well be the "
-                    "networks' or their promoters' own figures, relayed."
+                    'spending ({spent} million euros), its cost "at completion" ({final} million) and its {plugs} '
+                    "plugs are given by the press without saying who gave them, so they keep their outlet's class "
+                    "(independent press), though they may well be the network's or its promoters' own figures, "
+                    "relayed."
                 ).format(
                     gers=esc(e.names[e.GERS]),
-                    concession=esc(e.names[e.TARN]),
-                    spent=r.evidence(study.role("focus_cost_spent"), "{:,.0f}", 1e-6),
-                    final=r.evidence(study.role("focus_cost_at_completion"), "{:,.0f}", 1e-6),
-                    plugs=r.ref(e.GERS, "total plugs of the network"),
-                    plan=r.ref(e.TARN, "total investment by the concessionaire", fmt="{:,.0f}", scale=1e-6),
+                    spent=r.evidence(unspoken[0], "{:,.0f}", 1e-6),
+                    final=r.evidence(unspoken[1], "{:,.0f}", 1e-6),
+                    plugs=r.evidence(unspoken[2]),
                 ),
                 _(
                     "**Different dates and technologies**: the articles date from {first_article} to {last_article} and the "
