@@ -288,7 +288,8 @@ def test_the_gers_and_the_tarn_are_set_side_by_side_under_every_reading(lang):
     )
     assert set(expected["measure"]) == {"public_money", "cost"} and set(expected["initiative"]) == set(networks)
     # The table, found by its caption's words after the concession's name.
-    caption = words(lang, READINGS_CAPTION).split("{concession}")[1].split(":")[0].strip()
+    caption = words(lang, message_with("concession under each reading the sources allow"))
+    caption = caption.split("{concession}")[1].split(":")[0].strip()
     found = re.search(r"(\d+)\.</strong>[^<]*" + re.escape(caption), text)  # the table's own caption
     number, at = found.group(1), found.end()
     table = text[text.index("<tbody>", at) : text.index("</tbody>", at)]
@@ -301,32 +302,22 @@ def test_the_gers_and_the_tarn_are_set_side_by_side_under_every_reading(lang):
     summary = text[start : text.index("<h2", start + 1)]
     assert f'href="#table-{number}"' in summary
     plain = " ".join(html.unescape(re.sub(r"<[^>]+>", "", text)).split())
-    said = words(lang, READINGS_PARAGRAPH).split("{revised}")[1].split("{able_on}")[0]
+    said = words(lang, message_with("is divided by no count of plugs")).split("{revised}")[1].split("{able_on}")[0]
     assert " ".join(said.split()) in plain
 
 
 LOCAL = "departement;intercommunalities"
-READINGS_CAPTION = (
-    "The {gers} network and the {concession} concession under each reading the sources allow: public money "
-    "per plug, and all the money per plug, each amount over the plugs of its own scope; in constant euros of "
-    "{base_year} where the study spreads it over years of spending (an assumption), else in current euros."
-)
-READINGS_PARAGRAPH = (
-    "A département choosing between building its network and conceding it wants to know what each costs it "
-    "per plug. The sources leave readings open, and {table} shows each: for the {gers} network, the local "
-    "money with or without the intercommunalities' share (an assumption) and each of its costs over the "
-    "network's plugs; for the {concession}, the public money of the concession and that of the earlier plan "
-    "run by the Département, which it turned down and which would have ended in {earlier_end}, and its "
-    "concessionaire's plan with the public money inside it or on top of it. {verdict} What every reading "
-    "leaves out: the {gers} network's amounts cover its whole works, the copper upgrades and WiFi of phase 1 "
-    "with the fibre, and no source splits them by technology, so its money per fibre plug is lower by an "
-    "amount the sources do not give; its public rows are local money only, the State's {state} million euros "
-    "and the Région's {region} million for phase 1 coming on top (of another scope, so not added); the "
-    "{concession}'s public money leaves out any State or Région money, by the Département's count. The "
-    "{concession}'s later plan ({revised} million euros) is divided by no count of plugs: the sources give "
-    "none for it (on {able_on} the concessionaire still measured its progress against the {due} plugs of its "
-    "initial objective)."
-)
+
+
+def message_with(words_in_it: str) -> str:
+    """The one English message of the report's catalog holding ``words_in_it`` (its French catalog lists them all):
+    a test names a sentence by a few of its words, never by a copy of it."""
+    from babel.messages.pofile import read_po
+
+    with open(config.PROJ_ROOT / "src/divide_study/locales/fr/LC_MESSAGES/report.po", "rb") as catalog:
+        found = [m.id for m in read_po(catalog) if isinstance(m.id, str) and words_in_it in m.id]
+    assert len(found) == 1, (words_in_it, found)
+    return found[0]
 
 
 @pytest.fixture(scope="module")

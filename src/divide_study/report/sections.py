@@ -1027,14 +1027,22 @@ LAUNCH_FROM = re.compile(r"\bfrom (\d{4})\b")  # "the CCI ran it alone from 2007
 def launch_from_note(e: Edition, evidence_id: str) -> str:
     """The other launch year a launch year's reference row gives in its note only ("from 2007"), linked to the
     note's file, row and column."""
-    number, year = note_number(e.r.external, evidence_id, LAUNCH_FROM, "another launch year")
-    return e.r.reference_cell(
-        f"{year:.0f}",
+    return year_from_note(
+        e,
+        evidence_id,
+        LAUNCH_FROM,
+        "another launch year",
         e._("the launch year other sources give, as a note of the cited reference data says"),
-        REFERENCE_FILE,
-        number,
-        "note",
-        source_class=e.r.classes.get(evidence_id, ""),
+    )
+
+
+def year_from_note(e: Edition, evidence_id: str, pattern: re.Pattern, missing: str, what: str) -> str:
+    """A year only the note of a reference row gives (``pattern``'s one group; ``missing`` names it in the error
+    when the note no longer says it), in words of ``what``, linked to the note's file, row and column and classed
+    as the row's source."""
+    number, year = note_number(e.r.external, evidence_id, pattern, missing)
+    return e.r.reference_cell(
+        f"{year:.0f}", what, REFERENCE_FILE, number, "note", source_class=e.r.classes.get(evidence_id, "")
     )
 
 
@@ -2373,14 +2381,12 @@ PLAN_END = re.compile(r"\bended in (\d{4})\b")  # "the in-house plan would have 
 def plan_end_from_note(e: Edition, evidence_id: str) -> str:
     """The year a plan would have ended, as only the note of its reference row gives it ("would have ended in
     2031"), linked to the note's file, row and column."""
-    number, year = note_number(e.r.external, evidence_id, PLAN_END, "the year the plan would have ended")
-    return e.r.reference_cell(
-        f"{year:.0f}",
+    return year_from_note(
+        e,
+        evidence_id,
+        PLAN_END,
+        "the year the plan would have ended",
         e._("the year the plan would have ended, as a note of the cited reference data gives it"),
-        REFERENCE_FILE,
-        number,
-        "note",
-        source_class=e.r.classes.get(evidence_id, ""),
     )
 
 
