@@ -58,10 +58,11 @@ def edit_csv(path: Path, row: int, column: str, value: str) -> None:
     frame.to_csv(path, index=False, lineterminator="\n")
 
 
-def add_cell(notebook: Path, source: str) -> None:
+def add_cell(notebook: Path, source: str, at: int = 3) -> None:
+    """A code cell of ``source`` inserted at index ``at`` of the notebook's cells (3: after its imports)."""
     nb = json.loads(notebook.read_text(encoding="utf-8"))
     nb["cells"].insert(
-        3, {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": source}
+        at, {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": source}
     )
     notebook.write_text(json.dumps(nb), encoding="utf-8")
 
@@ -317,16 +318,17 @@ def test_notebook_that_raises(project, capsys):
 
 
 def test_notebook_that_never_ends(project, capsys):
-    add_cell(project / "notebooks/03_programme_outcomes.ipynb", "import time\ntime.sleep(600)")
-    # Only this notebook (and its stale upstream): notebooks running beside it on 2 loaded cores could push
-    # its import cell, not the sleeping one, past the limit; 30 s leaves the imports room on a loaded machine.
+    # The never-ending cell comes right after the parameters (papermill's injected ones are cell 2), before any
+    # import: no cell of work runs before it, so a short limit cannot catch a slow import cell on a loaded machine
+    # instead of the sleeping one. Only this notebook reruns (the copied project is built).
+    add_cell(project / "notebooks/03_programme_outcomes.ipynb", "import time\ntime.sleep(600)", at=2)
     expect_refusal(
         project,
         capsys,
         "03_programme_outcomes.ipynb",
-        "cell 4",
+        "cell 3",
         "Timeout",
-        extra=("--timeout", "30", "--only", "03_programme_outcomes"),
+        extra=("--timeout", "5", "--only", "03_programme_outcomes"),
     )
 
 
