@@ -1640,8 +1640,20 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
             "{concession} département gained {concession_rate} from {concession_from} (its concession: {concession_start}); "
             "over those same years the {focus} département gained {focus_same}, so only that pair compares like with like. "
             "The share is of the whole département, private zones included: each pace holds private operators' building "
-            "too."
+            "too, and a larger part of the {concession} département lies outside its public network: its "
+            "public-initiative zone held {concession_public} of its dwellings in ARCEP's data of {panel_quarter}, "
+            "against {focus_public} in the {focus} département ({panel_table})."
         ).format(
+            concession_public=r.quote(
+                f"panel.departement_{series_section.departement_of(r.quoted, series, e.TARN)[0]}.public_dwelling_share",
+                "{:.0%}",
+            ),
+            focus_public=r.quote(
+                f"panel.departement_{series_section.departement_of(r.quoted, series, GERS)[0]}.public_dwelling_share",
+                "{:.0%}",
+            ),
+            panel_quarter=r.quote("panel.quarter_last"),
+            panel_table=r.table_ref("panel_placement"),
             pace_table=r.table_ref("fibre_pace"),
             focus=series_section.departement_of(r.quoted, series, GERS)[1],
             concession=series_section.departement_of(r.quoted, series, e.TARN)[1],
