@@ -44,6 +44,11 @@ from divide_study.report.ledger import Report, esc, readable_number
 Part = tuple[str, str]  # ("markdown" or "html", the text)
 
 
+# The funders whose money the summary and the readings of the two fibre networks set side by side: the local
+# authorities'.
+LOCAL_FUNDERS = ("departement", "intercommunalities")
+
+
 class Edition(SimpleNamespace):
     """Everything the sections of one edition share: the ledger ``r``, the study's tables, the edition's words
     (``_``, ``L``, ``words``, ``F``), and the parts shown since the last section (``take``)."""
@@ -426,7 +431,7 @@ def summary(e: Edition) -> list[Part]:
     gers_row, tarn_row = decided.loc[GERS], decided.loc[e.TARN]
     # Table 1's row of local public money (the Département's and the intercommunalities', State and Région left
     # out): what each side's source counts of it, each cell saying whose money it holds.
-    local_money = same_funder_money(e, networks, ("departement", "intercommunalities"))
+    local_money = same_funder_money(e, networks, LOCAL_FUNDERS)
     same_funders, _gers_extra, _tarn_extra = money_comparison(
         gers_row["public_money_covers"], tarn_row["public_money_covers"]
     )
@@ -2170,10 +2175,6 @@ def sensitivity(e: Edition) -> list[Part]:
     )
     network_readings(e)
     return e.take()
-
-
-# The funders whose money the summary sets side by side for the two fibre networks: the local authorities'.
-LOCAL_FUNDERS = ("departement", "intercommunalities")
 
 
 def gers_tarn_readings(e: Edition) -> tuple[pd.DataFrame, pd.DataFrame]:
