@@ -9,6 +9,7 @@ import pandas as pd
 from divide_study.analysis.evidence import agreement, grade_findings, reference_class
 from divide_study.analysis.metrics import derived_from_share
 from divide_study.analysis.programmes import people_agreement
+from divide_study.analysis.quoted import resting_on
 from divide_study.analysis.quoting import QUALIFIER_NATURE
 from divide_study.errors import StudyError
 from divide_study.i18n import Translator
@@ -146,19 +147,9 @@ def series_evidence(quoted: pd.DataFrame, keys: list[str], classes: pd.DataFrame
     path) and hedged as its nature says; a number the study assumes is an ``assumption:`` id. Grade with the
     frame's ``evidence_id`` column as the inputs. A read no class matches, or a key not quoted, is an error naming
     it."""
-    rows, todo, seen = [], list(keys), set()
-    while todo:
-        key = todo.pop(0)
-        if key in seen:
-            continue
-        seen.add(key)
-        if key not in quoted.index:
-            raise StudyError(f"quoted numbers: no {key!r} to grade a finding by")
+    rows = []
+    for key in resting_on(quoted, keys, lambda key: f"quoted numbers: no {key!r} to grade a finding by"):
         row = quoted.loc[key]
-        inputs = [i for i in str(row["inputs"]).split(";") if i and i != "nan"]
-        if inputs:
-            todo.extend(inputs)  # a computation: graded by what it was computed from
-            continue
         if str(row["nature"]) == "assumption":
             # The study's own choice: graded as an assumption (``grade`` reads the id's prefix), whatever its file.
             rows.append({"evidence_id": f"assumption:{key}", "source_class": "", "qualifier": "", "source": ""})

@@ -21,7 +21,7 @@ from __future__ import annotations
 import fnmatch
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -414,11 +414,12 @@ def is_primary(table: str) -> bool:
     return any(table == p or (p.endswith("/") and table.startswith(p)) for p in PRIMARY)
 
 
-def primary_sources(frame: pd.DataFrame, key: str) -> list[tuple[str, str, str]]:
-    """The (table, row, column) of every primary source a quoted number rests on, its inputs followed down;
-    a walk that stops anywhere else (a processed table, a key no step publishes) is refused."""
-    indexed = frame if frame.index.name == "key" else frame.set_index("key", drop=False)
-    found: list[tuple[str, str, str]] = []
+def resting_on(indexed: pd.DataFrame, keys: Iterable[str], missing: Callable[[str], str]) -> list[str]:
+    """The keys of the numbers without inputs (each read from a file, assumed, or summed over a file's rows) that
+    ``keys`` rest on: their inputs followed down, depth first in the order they are listed, each key once.
+    ``indexed`` is the quoted numbers indexed by key; a key it does not hold is a ``StudyError`` worded by
+    ``missing(key)``."""
+    found: list[str] = []
     seen: set[str] = set()
 
     def walk(item: str) -> None:
@@ -426,23 +427,35 @@ def primary_sources(frame: pd.DataFrame, key: str) -> list[tuple[str, str, str]]
             return
         seen.add(item)
         if item not in indexed.index:
-            raise StudyError(f"quoted number {key!r}: its input {item!r} is no quoted number")
+            raise StudyError(missing(item))
+        inputs = [i for i in str(indexed.loc[item, "inputs"] or "").split(";") if i and i != "nan"]
+        if not inputs:
+            found.append(item)
+        for i in inputs:
+            walk(i)
+
+    for key in keys:
+        walk(key)
+    return found
+
+
+def primary_sources(frame: pd.DataFrame, key: str) -> list[tuple[str, str, str]]:
+    """The (table, row, column) of every primary source a quoted number rests on, its inputs followed down;
+    a walk that stops anywhere else (a processed table, a key no step publishes) is refused."""
+    indexed = frame if frame.index.name == "key" else frame.set_index("key", drop=False)
+    found: list[tuple[str, str, str]] = []
+    for item in resting_on(
+        indexed, [key], lambda item: f"quoted number {key!r}: its input {item!r} is no quoted number"
+    ):
         row = indexed.loc[item]
-        inputs = [i for i in str(row["inputs"] or "").split(";") if i and i != "nan"]
         if str(row["operation"]) in ROW_OPERATIONS and not is_primary(str(row["source_table"])):
             raise StudyError(f"quoted number {item!r} sums the rows of {row['source_table']!r}, no primary file")
-        if inputs:
-            for i in inputs:
-                walk(i)
-        elif is_primary(str(row["source_table"])):
-            found.append((str(row["source_table"]), str(row["source_row"]), str(row["source_column"])))
-        else:
+        if not is_primary(str(row["source_table"])):
             raise StudyError(
                 f"quoted number {item!r} stops at {row['source_table']!r}, which is no primary source "
                 f"(an article's figure, a reference row, a declared assumption)"
             )
-
-    walk(key)
+        found.append((str(row["source_table"]), str(row["source_row"]), str(row["source_column"])))
     return found
 
 
