@@ -160,6 +160,28 @@ def built(tmp_path_factory, sources_dir: Path) -> Path:
     return root
 
 
+@pytest.fixture(scope="session")
+def walked(tmp_path_factory, sources_dir: Path) -> Path:
+    """A copy of the project and of ../shared beside it with two networks added by rows only, built once with the
+    real ``study build``: the guide's worked example (docs/adding-an-initiative.md, followed literally, for
+    test_walkthrough.py) and a made-up network with its figures in the reference data (for test_new_initiative.py).
+    One build for both: the two modules run in one worker (``xdist_group``)."""
+    from test_new_initiative import add_made_up_network
+    from test_walkthrough import GUIDE, follow, study_build, worked_example
+
+    base = tmp_path_factory.mktemp("walk")
+    root = base / "study"
+    for folder in ("notebooks", "params", "data/raw"):
+        shutil.copytree(config.PROJ_ROOT / folder, root / folder)
+    shutil.copytree(sources_dir, base / "shared" / "sources")
+    shutil.copytree(sources_dir.parent / "reference", base / "shared" / "reference")
+    follow(worked_example(GUIDE.read_text(encoding="utf-8")), root)
+    add_made_up_network(root / "data" / "raw")
+    result = study_build(root)
+    assert result.returncode == 0, result.stderr[-4000:]
+    return root
+
+
 @pytest.fixture
 def project(built: Path, tmp_path: Path) -> Path:
     """A fresh copy of the built project for one case, its articles pointed at its own copy."""
@@ -195,14 +217,31 @@ def french_catalog(tmp_path: Path, monkeypatch):
 
 # Tests that run the real project's notebooks interactively write its build/sandbox/ (and JupyterLab's
 # settings): they run one after the other, in one worker.
-SHARE_THE_PROJECTS_SANDBOX = {"test_lab.py", "test_params.py", "test_notebooks.py", "test_report_notebook.py"}
+SHARE_THE_PROJECTS_SANDBOX = {"test_lab.py", "test_params.py", "test_notebooks.py"}
+
+
+# Tests that read the study built with two networks added by rows (the session fixture ``walked``): one worker, so
+# one build.
+SHARE_THE_WALKED_STUDY = {"test_walkthrough.py", "test_new_initiative.py"}
+
+
+def pytest_xdist_auto_num_workers(config) -> int | None:
+    """``-n auto``: one worker more than the cores this process may use. Many tests spend their time waiting on a
+    kernel, a JupyterLab server, a browser or a build's subprocesses: on a 2-core machine, three workers use the
+    cores at about 173 % where two used them at 152 %. ``PYTEST_XDIST_AUTO_NUM_WORKERS`` still decides when set
+    (pytest-xdist's own rule, left to it)."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # pytest-xdist's own implementation reads it
+    return len(os.sched_getaffinity(0)) + 1
 
 
 def xdist_group(nodeid: str) -> str:
-    """The worker group of a test: its module's file name, or "project-sandbox" for the modules that share the
-    project's sandbox."""
+    """The worker group of a test: its module's file name, or the group of the modules that share the project's
+    sandbox or the walked study."""
     name = nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
-    return "project-sandbox" if name in SHARE_THE_PROJECTS_SANDBOX else name
+    if name in SHARE_THE_PROJECTS_SANDBOX:
+        return "project-sandbox"
+    return "walked-study" if name in SHARE_THE_WALKED_STUDY else name
 
 
 def pytest_xdist_make_scheduler(config, log):
@@ -270,3 +309,45 @@ def executed_report(path: Path, text: str) -> Path:
     nb.cells = [cell]
     nbformat.write(nb, path)
     return path
+
+
+def open_in_browser(path: Path) -> dict:
+    """The page in a real headless Chromium: its visible text, its requests (all but its own file aborted), its
+    dialogs, whether a payload's flag (``window.__pwned``) was set, and its scripts and images."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("Debian's chromium is not installed")
+    own = path.resolve().as_uri()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page()
+            requests, dialogs = [], []
+            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+            def route(r):
+                requests.append(r.request.url)
+                if r.request.url == own:
+                    r.continue_()
+                else:
+                    r.abort()
+
+            page.route("**/*", route)
+            page.on("request", lambda request: requests.append(request.url))
+            page.goto(own, wait_until="load")
+            page.wait_for_timeout(500)
+            return {
+                "text": " ".join(page.inner_text("body").split()),
+                "requests": sorted({u for u in requests if not u.startswith("data:")}),
+                "dialogs": dialogs,
+                "pwned": page.evaluate("typeof window.__pwned"),
+                "scripts": page.evaluate("document.scripts.length"),
+                "with_onerror": page.evaluate("document.querySelectorAll('[onerror]').length"),
+                "images_elsewhere": page.evaluate(
+                    "[...document.images].filter(i => !i.src.startsWith('data:')).map(i => i.src)"
+                ),
+            }
+        finally:
+            browser.close()

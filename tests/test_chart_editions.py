@@ -503,3 +503,10 @@ def test_the_models_title_says_each_public_money_per_plug_as_what_it_is():
         "Financement public total par prise\u00a0: Gers Numérique (public_network) ≤ 1\u202f000\u00a0€"
     )
     assert french.endswith("aucune source ne le donne pour Castres-Mazamet")
+
+
+def test_labels_are_spread_apart_from_the_highest_down_and_kept_under_a_ceiling():
+    assert plots.spread_apart([0.949, 0.968], 0.045, 0.975) == pytest.approx([0.923, 0.968])  # in the values' order
+    assert plots.spread_apart([0.99, 0.5], 0.045, 0.975) == pytest.approx([0.975, 0.5])  # the ceiling; far apart: kept
+    assert plots.spread_apart([0.8, 0.8, 0.8], 0.1) == pytest.approx([0.8, 0.7, 0.6])
+    assert plots.spread_apart([], 0.1) == []

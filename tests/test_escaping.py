@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import open_in_browser
 
 from divide_study import config
 from divide_study.engine import cli
@@ -183,15 +184,16 @@ def _inject(root: Path, sources: Path) -> None:
     same_file = registry["source"] == row["source"]  # a file may hold several articles
     registry.loc[same_file, ["size_bytes", "sha256"]] = [str(len(data)), hashlib.sha256(data).hexdigest()]
     _write(registry, raw / "sources.csv")
-    # A scenario whose file name is markup: swept by 04 (a row of scenarios.csv), and built as an edition.
+    # A scenario whose file name is markup: swept by 04 (a row of scenarios.csv).
     budget = (config.PROJ_ROOT / "params/scenarios/programme_estimate.yaml").read_text(encoding="utf-8")
     (root / "params" / "scenarios" / f"{SCENARIO_NAME}.yaml").write_text(budget, encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory, sources_dir: Path) -> Path:
-    """A copy of the project with markup in its data and a scenario file name, built, and its scenario edition
-    built too. The articles sit at ../shared/sources, where the default parameters look."""
+    """A copy of the project with markup in its data and a scenario file name, built. The articles sit at
+    ../shared/sources, where the default parameters look. (A scenario edition, whose stamp names its scenario, is
+    opened in a browser by test_reliability's scenario case: its pages are made by the same code as these.)"""
     base = tmp_path_factory.mktemp("hostile")
     root = base / "study"
     for folder in ("notebooks", "params", "data/raw"):
@@ -200,50 +202,7 @@ def hostile(tmp_path_factory, sources_dir: Path) -> Path:
     shutil.copytree(sources_dir, sources)
     _inject(root, sources)
     assert cli.main(["build", "--root", str(root), "--no-pdf"]) == 0
-    scenario = root / "params" / "scenarios" / f"{SCENARIO_NAME}.yaml"
-    assert cli.main(["build", "--root", str(root), "--no-pdf", "--params", str(scenario)]) == 0
     return root
-
-
-def open_in_browser(path: Path) -> dict:
-    """The page's visible text, its requests, dialogs and whether the payload's flag was set."""
-    from playwright.sync_api import sync_playwright
-
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip("Debian's chromium is not installed")
-    own = path.resolve().as_uri()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_page()
-            requests, dialogs = [], []
-            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-
-            def route(r):
-                requests.append(r.request.url)
-                if r.request.url == own:
-                    r.continue_()
-                else:
-                    r.abort()
-
-            page.route("**/*", route)
-            page.on("request", lambda request: requests.append(request.url))
-            page.goto(own, wait_until="load")
-            page.wait_for_timeout(500)
-            return {
-                "text": " ".join(page.inner_text("body").split()),
-                "requests": sorted({u for u in requests if not u.startswith("data:")}),
-                "dialogs": dialogs,
-                "pwned": page.evaluate("typeof window.__pwned"),
-                "scripts": page.evaluate("document.scripts.length"),
-                "with_onerror": page.evaluate("document.querySelectorAll('[onerror]').length"),
-                "images_elsewhere": page.evaluate(
-                    "[...document.images].filter(i => !i.src.startsWith('data:')).map(i => i.src)"
-                ),
-            }
-        finally:
-            browser.close()
 
 
 def _check_page(path: Path, expected: set[str]) -> dict:
@@ -277,12 +236,3 @@ def test_every_free_text_column_is_shown_whole_or_not_at_all(hostile: Path):
     for file, column, _ in FREE_TEXT:
         tag = tag_of(file, column)
         assert tag not in text or " ".join(payload(tag).split()) in text, f"{tag}: shown in part"
-
-
-def test_the_scenario_edition_shows_its_name_as_text(hostile: Path):
-    editions = list((hostile / "scenarios").iterdir())
-    assert len(editions) == 1 and re.fullmatch(r"[A-Za-z0-9_.-]+", editions[0].name)
-    report = editions[0] / "report" / "report.html"
-    assert _unescaped(report.read_text(encoding="utf-8")) == []
-    facts = _check_page(report, SHOWN)
-    assert f"Parameters: {SCENARIO_NAME} (" in facts["text"]  # the stamp names the scenario, as text

@@ -236,6 +236,15 @@ def test_table_cells_link_to_their_table_row_column_and_evidence():
     )  # deterministic
 
 
+def test_a_table_of_more_than_a_page_of_rows_may_break_in_print_a_shorter_one_is_kept_whole():
+    from divide_study.report.ledger import LONG_TABLE_ROWS
+
+    r = Report(FIGURES, SOURCES, EXTERNAL_URL, [], ["short", "long"], evidence=EVIDENCE)
+    rows = pd.DataFrame({"what": ["a row"] * (LONG_TABLE_ROWS + 1)})
+    assert '<div class="study-table-block" id="table-1">' in r.table("short", rows.iloc[:-1], "Short.", "x")
+    assert '<div class="study-table-block long" id="table-2">' in r.table("long", rows, "Long.", "x")
+
+
 def test_captions_keep_the_reports_links_and_escape_the_rest(tmp_path):
     r = Report(FIGURES, SOURCES, EXTERNAL_URL, ["f"], ["t"], evidence=EVIDENCE)
     number = r.fig("b_cost", "{:,.0f}", 1e-6)

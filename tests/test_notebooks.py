@@ -91,24 +91,3 @@ def test_papermill_help_documents_every_parameter(notebook: Path):
         text = " ".join(" ".join(block).split())
         assert f"{name}: {parameter.type_name} (default {literal(parameter.default)})" in text, text
         assert " ".join(parameter.comment.split()) in text, text
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize(
-    "notebook", [n for n in NOTEBOOKS if n.name != "05_report.ipynb"], ids=lambda p: p.name
-)  # 05_report: tests/test_report_notebook.py
-def test_runs_twice_in_one_kernel(notebook: Path):
-    """A second *Run All* in JupyterLab, in the same kernel with every variable of the first run still there,
-    runs without an error (as opened: the published inputs, outputs under build/sandbox/)."""
-    import nbformat
-    from nbclient import NotebookClient
-
-    if not (config.PROCESSED_DIR / "figures.csv").exists():
-        pytest.skip("data/processed has not been built in this checkout")
-    cells = nbformat.read(notebook, as_version=4)
-    twice = nbformat.v4.new_notebook(metadata=cells.metadata)
-    twice.cells = list(cells.cells) + [c for c in cells.cells if c.cell_type == "code"]
-    client = NotebookClient(twice, timeout=600, kernel_name="python3", resources={"metadata": {"path": "notebooks"}})
-    client.execute()
-    errors = [o for c in twice.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
-    assert errors == [], [f"{e['ename']}: {e['evalue']}" for e in errors]

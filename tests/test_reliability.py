@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import published
+from conftest import open_in_browser, published
 
 from divide_study import config
 from divide_study.engine import cli, pipeline
@@ -453,7 +453,9 @@ def test_wrong_use_gives_one_error_block(project, capsys, case, fragments):
 
 # --- scenarios publish to their own folder (issue 15, item 1) ------------------------------------------------
 
-HOSTILE_NAME = "<img src=x onerror=alert(1)>"
+# Markup that would run a script and load an image (a relative URL: no '/' in a file name), and Markdown that would
+# become emphasis and a link: a scenario's file name reaches its edition's stamp and banner as text only.
+HOSTILE_NAME = "<img src=x onerror=alert(1)>*scen*_u_[l](x)"
 
 
 def test_a_scenario_build_leaves_the_published_study_byte_identical(project, capsys):
@@ -466,12 +468,17 @@ def test_a_scenario_build_leaves_the_published_study_byte_identical(project, cap
     assert code == 0, output.err
     assert published(project) == before  # every published file, byte for byte
     editions = [p for p in (project / "scenarios").iterdir()]
-    assert [p.name for p in editions] == ["img_src_x_onerror_alert_1"]  # a safe folder name
+    assert [p.name for p in editions] == ["img_src_x_onerror_alert_1_scen__u__l_x"]  # a safe folder name
     edition = editions[0]
     assert (edition / "data/processed/figures.csv").is_file() and any((edition / "figures").iterdir())
     html = (edition / "report/report.html").read_text(encoding="utf-8")
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "Scenario edition, not the published study" in html
+    # Opened in a real browser, the name is shown as text, whole, and nothing of it runs or loads.
+    page = open_in_browser(edition / "report/report.html")
+    assert page["dialogs"] == [] and page["with_onerror"] == 0 and page["images_elsewhere"] == []
+    assert page["requests"] == [(edition / "report/report.html").resolve().as_uri()], page["requests"]
+    assert f"Parameters: {HOSTILE_NAME} (" in page["text"]  # the stamp names the scenario
     study = (project / "report/report.html").read_text(encoding="utf-8")
     assert 'id="edition-stamp"' in study and "Parameters: default (" in study
     # The scenario's report differs from the study's where its parameters do.

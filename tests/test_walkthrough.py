@@ -253,21 +253,6 @@ def test_a_slip_in_the_steps_is_refused_by_the_cleaning_step_where_it_is(followe
 # --- following the steps: the real build on a copy (slow) ----------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def walked(tmp_path_factory, sources_dir: Path) -> Path:
-    """A copy of the project and of ../shared beside it, the guide's example done in it, built once."""
-    base = tmp_path_factory.mktemp("walk")
-    root = base / "study"
-    for folder in ("notebooks", "params", "data/raw"):
-        shutil.copytree(config.PROJ_ROOT / folder, root / folder)
-    shutil.copytree(sources_dir, base / "shared" / "sources")
-    shutil.copytree(sources_dir.parent / "reference", base / "shared" / "reference")
-    follow(worked_example(GUIDE.read_text(encoding="utf-8")), root)
-    result = study_build(root)
-    assert result.returncode == 0, result.stderr[-4000:]
-    return root
-
-
 def test_the_new_initiative_reaches_the_cleaned_tables(walked: Path):
     article = next(r for r in processed_rows(walked, "sources") if r["article"] == "005")
     assert (article["published"], article["date_precision"]) == ("2021-03-10", "day")

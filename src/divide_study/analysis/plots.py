@@ -932,6 +932,19 @@ def national_panel_chart(dots: pd.DataFrame, title: str, quarter: str, lang: str
     return fig, dots, source
 
 
+def spread_apart(values: list[float], gap: float, ceiling: float | None = None) -> list[float]:
+    """Heights for the labels of ``values`` (in their order): each at its value, but none above ``ceiling`` and
+    none closer than ``gap`` to the label above it (taken from the highest value down, a label too close is moved
+    down)."""
+    heights: dict[int, float] = {}
+    above = ceiling
+    for index in sorted(range(len(values)), key=lambda i: -values[i]):
+        height = values[index] if above is None else min(values[index], above)
+        heights[index] = height
+        above = height - gap
+    return [heights[i] for i in range(len(values))]
+
+
 def save(chart: ChartResult, name: str, figures_dir: Path, lang: str = "en") -> None:
     """Save a chart from the functions above in its edition, show it once in a notebook, and free it."""
     fig, data, source = chart
@@ -1013,14 +1026,14 @@ def fibre_series_chart(
                 zorder=5,
             )
             ends_2026.append((float(point["ftth_share"].iloc[0]), colour))
-    # The end points' values, written left of the markers, lowest first, spread apart when close.
-    ends_2026.sort()
-    for k, (share, colour) in enumerate(ends_2026):
+    # The end points' values, written left of the markers at their height, the highest first, each lower one moved
+    # down when too close to the one above; none rises into the chart's top edge (the shares are close to 100 %).
+    for (share, colour), y in zip(ends_2026, spread_apart([s for s, _ in ends_2026], 0.045, 0.975), strict=True):
         ax.annotate(
             fmt.share(share, 1),
             (end_day, share),
-            xytext=(-8, -9 + 13 * k),
-            textcoords="offset points",
+            xytext=(end_day - pd.Timedelta(days=40), y),
+            textcoords="data",
             fontsize=VALUE_PT,
             color=colour,
             fontweight="bold",
@@ -1041,11 +1054,7 @@ def fibre_series_chart(
             label=_("median, {month} (another source)").format(month=fmt.date(endpoint["as_of"].iloc[0][:7])),
         )
     # The studied lines' last values, labelled at the series' end, spread apart when close.
-    ends.sort()
-    placed: list[float] = []
-    for share, name, colour in ends:
-        y = max(share, placed[-1] + 0.045) if placed else share
-        placed.append(y)
+    for (share, name, colour), y in zip(ends, spread_apart([s for s, *_ in ends], 0.045), strict=True):
         ax.annotate(
             f"{name} {fmt.share(share)}",
             (last_day, share),

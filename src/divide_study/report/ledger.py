@@ -58,7 +58,9 @@ def esc(value: object) -> str:
 
 ISO_MONTH_OR_DAY = re.compile(r"\d{4}-\d{2}(?:-\d{2})?")  # a date a table cell holds; a year stays as it is
 PREVIEW = 40  # characters of a table cell an appendix entry shows (the cell itself is one click away)
-LONG_TABLE_ROWS = 25  # rows beyond which a printed table may break across pages
+# Rows beyond which a printed table may break across pages (its header repeated). At 7 points with wrapped cells,
+# 19 rows can fill most of an A4 page: kept whole, such a table left the page before it nearly empty.
+LONG_TABLE_ROWS = 18
 LONG_WORD = 22  # characters beyond which a word of a table cell may be broken anywhere in print
 
 # The links the Report itself writes: to a provenance entry (class "num") or, in the appendix, to a reference
