@@ -221,7 +221,8 @@ def test_report_is_an_evaluation(page_in_browser):
         pytest.skip("the English edition's words; the French edition's are checked below")
     text = page_in_browser["text"]
     summary = text[text.index("Executive summary") : text.index("The initiatives")]
-    assert summary.count("evidence: ") == 5  # four findings, and the pace on the State's series graded apart
+    # Five findings (the eight questions answered), the pace on the State's series and Soho Solo graded apart.
+    assert summary.count("evidence: ") == 7
     sensitivity = pd.read_csv(config.PROCESSED_DIR / "sensitivity.csv", keep_default_na=False)
     ok = sensitivity[sensitivity["status"] == "ok"]
     ratio = ok[ok["headline"] == "ratio_cost_per_premise"]
@@ -455,7 +456,8 @@ def test_pdf_opens_on_contents_then_the_summary_page(pdf_text: str, lang: str):
     assert second.startswith(f"{said[REPORT_TITLE]} {said['What this evaluation asks']}")
     summary = second[second.index(said["Executive summary"]) :]
     badge = " ".join(words(lang, "evidence: {strength}").split("{")[0].split())
-    assert summary.count(badge) == 5  # the whole summary, on one page (four findings and the series' pace)
+    # The whole summary, on one page: five findings, the series' pace graded apart in the first, Soho Solo in the last.
+    assert summary.count(badge) == 7
 
 
 def test_layout_links_references_and_lists_contents_as_text():
@@ -510,7 +512,7 @@ def test_the_french_edition_speaks_french(page_in_browser):
     code = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")  # gers_numerique, cost_per_premise
     assert sorted(set(code.findall(readable))) == []
     summary = text[text.index("Synthèse") : text.index("Les initiatives")]
-    assert summary.count("preuve\u00a0: ") == 5
+    assert summary.count("preuve\u00a0: ") == 7  # five findings, the pace and Soho Solo graded apart
     assert "Le jugement de l'étude" in text and "écartés parce que leurs périmètres diffèrent" in text
     assert "2\u202f140" not in summary or "2,140" not in summary  # French digit grouping, never an English comma
     assert not re.search(r"\d,\d{3}\b", readable)  # "3,330" would read as three euros thirty-three

@@ -690,9 +690,36 @@ def summary(e: Edition) -> list[Part]:
         tarn_plan_on=r.as_of(f"{e.TARN}|total investment by the concessionaire|2019"),
         tarn_later=revised_plan(e, f"{e.TARN}|total investment by the concessionaire|2019"),
     )
+    # Questions 7 and 8 (take-up, Soho Solo): one item, each part with the strength of its own finding; the take-up
+    # as the take-up section quotes it.
+    use_and_programme = (
+        _(
+            "<strong>Take-up:</strong> {take_up_low} to {take_up} of the premises able to connect to the {gers} "
+            "network had subscribed in {subscribers_on}, by the study's two readings of its sources (the lower "
+            'understates it); a local news site gives "over" {cited} ({take_up_table}).'
+        ).format(**focus_take_up(e), gers=esc(e.names[GERS]), take_up_table=r.table_ref("take_up"))
+        + " "
+        + badge("programme")
+        + " "
+        + _(
+            "<strong>{programme}:</strong> {families} families settled by {families_by}, a claim (the business press "
+            "on its promoter); later counts, of people, are lower: {people_low} to {people_high} ({soho_table})."
+        ).format(
+            programme=esc(e.names[PROGRAMME]),
+            families=families,
+            families_by=families_by,
+            people_low=people_low,
+            people_high=people_high,
+            soho_table=r.table_ref("soho"),
+        )
+    )
+    points.append(("take_up", use_and_programme))
+    formatted = {"models", "take_up"}  # their text is already formatted, each part with its own values
     show(
         '<div class="summary"><ol>'
-        + "".join(f"<li>{badge(key)} {text if key == 'models' else text.format(**values)}</li>" for key, text in points)
+        + "".join(
+            f"<li>{badge(key)} {text if key in formatted else text.format(**values)}</li>" for key, text in points
+        )
         + "</ol></div>"
     )
     shown, cells, worded = models_section.decision_table(
@@ -1464,6 +1491,24 @@ def benchmarks(e: Edition) -> list[Part]:
     return e.take()
 
 
+def focus_take_up(e: Edition) -> dict[str, str]:
+    """The focus network's take-up as the report quotes it, in the summary and in its section: the study's two
+    readings of its sources (``take_up``: of the network's plugs; ``take_up_low``: of the whole département's
+    dwellings, so neither reading is stated alone), the date of the counts they divide (``subscribers_on``), and
+    the share a source states (``cited``, its role in roles.csv); their numbers as 02_compare_networks publishes
+    them."""
+    r, GERS = e.r, e.GERS
+    by_reading = {
+        (row["where"], row["reading"]): f"compare.{quoting.take_up_name(row)}" for row in e.uptake.to_dict("records")
+    }
+    return {
+        "take_up": r.quote(by_reading[(GERS, "of_network_plugs")], "{:.0%}", unit="share"),
+        "take_up_low": r.quote(by_reading[(GERS, "of_departement_dwellings")], "{:.0%}", unit="share"),
+        "subscribers_on": r.as_of(f"{GERS}|subscribers|2023-07"),
+        "cited": r.evidence(e.study.role("focus_take_up_cited"), "{:.0%}"),
+    }
+
+
 def money_pace_and_take_up(e: Edition) -> list[Part]:
     """Who paid, pace and take-up."""
     (
@@ -1791,18 +1836,9 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
             _("the articles and the cited reference rows (Appendix A)"),
         )
     )
-    # The take-ups by id: the one a source states (its role in roles.csv), the study's own derivation for the
-    # focus, and the national one; their numbers as 02_compare_networks publishes them.
-    cited = e.study.role("focus_take_up_cited")
-    by_reading = {
-        (row["where"], row["reading"]): f"compare.{quoting.take_up_name(row)}" for row in uptake.to_dict("records")
-    }
-    take_up = r.quote(by_reading[(GERS, "of_network_plugs")], "{:.0%}", unit="share")
-    # The same share eligible read as of the whole département's dwellings (as the series check reads it): the
-    # lower end of take-up, so neither reading is stated alone.
-    take_up_low = r.quote(by_reading[(GERS, "of_departement_dwellings")], "{:.0%}", unit="share")
-    france = by_reading[("France", "national")]
-    subscribers_on = r.as_of(f"{GERS}|subscribers|2023-07")
+    focus = focus_take_up(e)
+    take_up, take_up_low, subscribers_on = focus["take_up"], focus["take_up_low"], focus["subscribers_on"]
+    france = f"compare.{quoting.take_up_name(uptake[uptake['where'] == 'France'].iloc[0])}"
     md(
         _(
             "Take-up ({table}): the Gers sources disagree. From {subscribers} subscribers and {eligible} eligible in "
@@ -1820,8 +1856,8 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
             take_up_low=take_up_low,
             dwellings=r.evidence(e.study.role("focus_departement_dwellings")),
             claims_table=r.table_ref("series_claims"),
-            cited=r.evidence(cited, "{:.0%}"),
-            cited_on=r.as_of(cited),
+            cited=focus["cited"],
+            cited_on=r.as_of(e.study.role("focus_take_up_cited")),
             france=r.quote(france, "{:.0%}", unit="share"),
             france_on=r.quote(f"{france}.on"),
         )
