@@ -341,9 +341,9 @@ def test_the_per_unit_chart_says_what_each_cost_is_and_refuses_one_it_cannot_wor
     bounded = comparison().assign(qualifier=lambda f: f["initiative"].map({"castres_mazamet": "upper_bound"}))
     fig = plots.per_unit_chart(bounded, "cost_per_premise", "t", "y", "s", "en", natures=COST_NATURES["en"])[0]
     labels = [t.get_text() for t in fig.axes[0].texts]
-    assert sum(label.startswith("≤ ") for label in labels) == 2 and "€2,870" in labels
+    assert sum(label.startswith("≤\u00a0") for label in labels) == 2 and "€2,870" in labels
     fig = plots.cost_per_mbit_chart(bounded, "t", "s", "en")[0]
-    assert [t.get_text().startswith("≤ ") for t in fig.axes[0].texts] == [False, True]
+    assert [t.get_text().startswith("≤\u00a0") for t in fig.axes[0].texts] == [False, True]
 
 
 def test_the_models_chart_says_what_each_cost_is_and_refuses_one_it_cannot_word(charts_style):
@@ -358,13 +358,13 @@ def test_the_models_chart_says_what_each_cost_is_and_refuses_one_it_cannot_word(
     shown = [
         t.get_text() for t in plots.models_chart(bounded, "t", "s", "en", natures=COST_NATURES["en"])[0].axes[0].texts
     ]
-    assert "≤ €1,000" in shown
+    assert "≤\u00a0€1,000" in shown
     # And so is the network's cost per plug over them: the sign before the amount, its nature after.
     bounded = models().assign(cost_per_premise_qualifier=["", "upper_bound"])
     shown = [
         t.get_text() for t in plots.models_chart(bounded, "t", "s", "en", natures=COST_NATURES["en"])[0].axes[0].texts
     ]
-    assert "≤ €132 (planned)" in shown and "€2,870 (spent to date)" in shown
+    assert "≤\u00a0€132 (planned)" in shown and "€2,870 (spent to date)" in shown
 
 
 def test_source_lines_name_sites_articles_and_assumptions_in_the_edition(charts_style):
@@ -495,12 +495,13 @@ def test_the_models_title_says_each_public_money_per_plug_as_what_it_is():
     bounded = models().assign(public_money_per_premise_qualifier=["upper_bound", ""])
     english = plots.models_title(bounded, lambda model: model.replace("_", " "), "en")
     assert (
-        english
-        == "All public money per plug: Gers Numérique (public network) ≤ €1,000; no source gives it for Castres-Mazamet"
+        english == "Public money per plug, as its source counts it: Gers Numérique (public network) ≤\u00a0€1,000; "
+        "no source gives it for Castres-Mazamet"
     )
     french = plots.models_title(bounded, lambda model: model, "fr")
     assert french.startswith(
-        "Financement public total par prise\u00a0: Gers Numérique (public_network) ≤ 1\u202f000\u00a0€"
+        "Financement public par prise, tel que sa source le compte\u00a0: "
+        "Gers Numérique (public_network) ≤\u00a01\u202f000\u00a0€"
     )
     assert french.endswith("aucune source ne le donne pour Castres-Mazamet")
 

@@ -570,7 +570,8 @@ def cost_scopes_chart(costs: pd.DataFrame, title: str, source: str, lang: str = 
     return fig, data, source
 
 
-BOUND_SIGNS = {"at_least": "≥ ", "upper_bound": "≤ ", "approx": "≈ "}  # a bound's sign before a value drawn
+# A bound's sign before a value drawn, joined to it by a no-break space: a wrapped title never ends a line on "≤".
+BOUND_SIGNS = {"at_least": "≥\u00a0", "upper_bound": "≤\u00a0", "approx": "≈\u00a0"}
 
 
 def bound_signs(frame: pd.DataFrame, column: str = "qualifier") -> list[str]:
@@ -594,7 +595,9 @@ def models_title(models: pd.DataFrame, model_words: Callable[[str], str], lang: 
     uncited = models.loc[models["public_money_per_premise"].isna(), "name"]
     if len(uncited):
         parts.append(_("no source gives it for {names}").format(names=", ".join(uncited)))
-    return _("All public money per plug: {parts}").format(parts=_("; ").join(parts))
+    # "As its source counts it": a source may leave out some funders (the Tarn's counts the Département's money
+    # only), so the amount is never called all the public money.
+    return _("Public money per plug, as its source counts it: {parts}").format(parts=_("; ").join(parts))
 
 
 def models_chart(
@@ -614,7 +617,7 @@ def models_chart(
     fig, ax = plt.subplots(figsize=chart_size(1.2 + 0.75 * len(data)))
     bars = (
         ("cost_per_premise", _("the network's cost, per plug"), "#56b4e9", -0.2),
-        ("public_money_per_premise", _("all public money, per plug"), "#0072b2", 0.2),
+        ("public_money_per_premise", _("public money per plug, by its source's count"), "#0072b2", 0.2),
     )
     natures = _costs_worded(natures, data.loc[data["cost_per_premise"].notna(), "initiative"], "models chart")
     for column, label, colour, shift in bars:
