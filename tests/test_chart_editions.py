@@ -350,7 +350,7 @@ def test_the_models_chart_says_what_each_cost_is_and_refuses_one_it_cannot_word(
     fig = plots.models_chart(models(), "t", "s", "en", natures=COST_NATURES["en"])[0]
     shown = [t.get_text() for t in fig.axes[0].texts]
     assert "€2,870 (spent to date)" in shown and "€132 (planned)" in shown  # a plan never reads as spending
-    assert shown.count("no figure per plug") == 1  # Castres-Mazamet's public money per plug: none drawn as zero
+    assert shown.count("public money: no figure per plug") == 1  # Castres-Mazamet's: none drawn as zero
     with pytest.raises(StudyError, match="castres_mazamet"):
         plots.models_chart(models(), "t", "s", "en", natures={"gers_numerique": "spent to date"})
     # Public money per plug over "more than" N plugs is drawn as what it is: at most its value.
@@ -500,7 +500,7 @@ def test_the_models_title_says_each_public_money_per_plug_as_what_it_is():
     )
     french = plots.models_title(bounded, lambda model: model, "fr")
     assert french.startswith(
-        "Financement public par prise, tel que sa source le compte\u00a0: "
+        "Financement public par prise, selon le décompte de sa source\u00a0: "
         "Gers Numérique (public_network) ≤\u00a01\u202f000\u00a0€"
     )
     assert french.endswith("aucune source ne le donne pour Castres-Mazamet")

@@ -585,7 +585,7 @@ def summary(e: Edition) -> list[Part]:
     lead = "<br>".join(
         [
             _("Which model, at what public cost, with what risk, how fast ({table})?"),
-            _("<strong>Public money per plug:</strong> {money_lead}."),
+            _("<strong>Public money per plug, current euros:</strong> {money_lead}."),
             _(
                 "<strong>Delay:</strong> who pays for it (the study's reading of each contract)? In the {concession} "
                 "concession, {tarn_delay} (about {penalties} million euros reckoned by the Département, none shown "
@@ -625,7 +625,8 @@ def summary(e: Edition) -> list[Part]:
             _(
                 "The sources disagree on what the Gers network cost (from {cost_low} million euros ({low_nature}) to "
                 "{cost_high} million ({high_nature}), of different scopes). Set against Castres-Mazamet's DSL and WiFi "
-                "network of {castres_year} ({castres_pp} per premise, {castres_nature}), its cost per plug measures a "
+                "network of {castres_year} ({castres_pp} per premise in {base_year} euros, {castres_nature}), its cost per plug "
+                "measures a "
                 "technology, not a model: the ratio of the two is left to {ratio_table}."
             ),
         ),
@@ -694,16 +695,18 @@ def summary(e: Edition) -> list[Part]:
     # as the take-up section quotes it.
     use_and_programme = (
         _(
-            "<strong>Take-up:</strong> {take_up_low} to {take_up} of the premises able to connect to the {gers} "
-            "network had subscribed in {subscribers_on}, by the study's two readings of its sources (the lower "
-            'understates it); a local news site gives "over" {cited} ({take_up_table}).'
+            "<strong>Take-up:</strong> in {subscribers_on}, {take_up} of the {gers} network's premises able to "
+            "connect had subscribed by one reading of its sources, or {take_up_low} of all the département's "
+            'dwellings able to connect by the other (which understates it); a local news site gives "over" '
+            "{cited} ({take_up_table})."
         ).format(**focus_take_up(e), gers=esc(e.names[GERS]), take_up_table=r.table_ref("take_up"))
         + " "
         + badge("programme")
         + " "
         + _(
-            "<strong>{programme}:</strong> {families} families settled by {families_by}, a claim (the business press "
-            "on its promoter); later counts, of people, are lower: {people_low} to {people_high} ({soho_table})."
+            "<strong>{programme}:</strong> {families} families settled by {families_by}, by the business press on its "
+            "promoter (a claim, not a result); later counts, of people, are lower: {people_low} to {people_high} "
+            "({soho_table})."
         ).format(
             programme=esc(e.names[PROGRAMME]),
             families=families,
