@@ -625,9 +625,8 @@ def summary(e: Edition) -> list[Part]:
             _(
                 "The sources disagree on what the Gers network cost (from {cost_low} million euros ({low_nature}) to "
                 "{cost_high} million ({high_nature}), of different scopes). Set against Castres-Mazamet's DSL and WiFi "
-                "network of {castres_year} ({castres_pp} per premise in {base_year} euros, {castres_nature}), its cost per plug "
-                "measures a "
-                "technology, not a model: the ratio of the two is left to {ratio_table}."
+                "network of {castres_year} ({castres_pp} per premise in {base_year} euros, {castres_nature}), its cost "
+                "per plug measures a technology, not a model: the ratio of the two is left to {ratio_table}."
             ),
         ),
         (
@@ -1494,6 +1493,11 @@ def benchmarks(e: Edition) -> list[Part]:
     return e.take()
 
 
+def take_up_by_reading(uptake: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """Each take-up's quoted key (as 02_compare_networks publishes them) by its place and its reading."""
+    return {(row["where"], row["reading"]): f"compare.{quoting.take_up_name(row)}" for row in uptake.to_dict("records")}
+
+
 def focus_take_up(e: Edition) -> dict[str, str]:
     """The focus network's take-up as the report quotes it, in the summary and in its section: the study's two
     readings of its sources (``take_up``: of the network's plugs; ``take_up_low``: of the whole département's
@@ -1501,9 +1505,7 @@ def focus_take_up(e: Edition) -> dict[str, str]:
     the share a source states (``cited``, its role in roles.csv); their numbers as 02_compare_networks publishes
     them."""
     r, GERS = e.r, e.GERS
-    by_reading = {
-        (row["where"], row["reading"]): f"compare.{quoting.take_up_name(row)}" for row in e.uptake.to_dict("records")
-    }
+    by_reading = take_up_by_reading(e.uptake)
     return {
         "take_up": r.quote(by_reading[(GERS, "of_network_plugs")], "{:.0%}", unit="share"),
         "take_up_low": r.quote(by_reading[(GERS, "of_departement_dwellings")], "{:.0%}", unit="share"),
@@ -1841,7 +1843,7 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
     )
     focus = focus_take_up(e)
     take_up, take_up_low, subscribers_on = focus["take_up"], focus["take_up_low"], focus["subscribers_on"]
-    france = f"compare.{quoting.take_up_name(uptake[uptake['where'] == 'France'].iloc[0])}"
+    france = take_up_by_reading(uptake)[("France", "national")]
     md(
         _(
             "Take-up ({table}): the Gers sources disagree. From {subscribers} subscribers and {eligible} eligible in "
