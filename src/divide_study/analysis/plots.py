@@ -1077,8 +1077,9 @@ def fibre_series_chart(
             color=colour,
             va="center",
         )
-    # The gap between the series and the end point, and the change of basis in 2020.
-    gap_start, gap_end = last_day + pd.Timedelta(days=200), end_day - pd.Timedelta(days=60)
+    # The gap between the series and the end point, shaded from just after the series' last quarter (the studied
+    # lines' labels sit on it), and the change of basis in 2020.
+    gap_start, gap_end = last_day + pd.Timedelta(days=45), end_day - pd.Timedelta(days=60)
     ax.axvspan(gap_start, gap_end, color="#f2f2f2", zorder=0)
     ax.text(
         gap_start + (gap_end - gap_start) / 2,
