@@ -232,7 +232,9 @@ def pytest_xdist_auto_num_workers(config) -> int | None:
     (pytest-xdist's own rule, left to it)."""
     if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
         return None  # pytest-xdist's own implementation reads it
-    return len(os.sched_getaffinity(0)) + 1
+    # The cores this process may use where the system says (Linux), else all of them (macOS, Windows).
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cores + 1
 
 
 def xdist_group(nodeid: str) -> str:
