@@ -123,6 +123,17 @@ def test_reads_arcep_layout_with_spaces_and_dashes(tiny):
     assert data.departements.set_index("Code département").loc["81", "Logements"] == 2000
 
 
+def test_counts_lose_every_kind_of_white_space_and_nothing_else():
+    import sys
+
+    assert set(arcep.WHITE_SPACES) == {chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace()}
+    cells = pd.Series([" 1\u202f234 ", "\t56\u00a0", " -    ", "", "1 5OO", "12.5", "\u0663"], dtype=str)
+    numbers, bad = arcep._parse_counts(cells, {"-", ""})
+    assert numbers.tolist()[:2] == [1234, 56] and numbers.isna().tolist()[2:6] == [True] * 4
+    # Not counts: a letter, a decimal point; an Arabic-Indic digit is a digit to Python (as r"\d" was)
+    assert bad.tolist() == [False, False, False, False, True, True, False]
+
+
 def test_a_changed_file_stops_naming_it(tiny):
     path = tiny / "communes.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("Commune 32001", "Commune X"), encoding="utf-8")

@@ -547,8 +547,31 @@ def select_rows(
         passes = np.ones(len(table), dtype=bool)
         for column, value, negated in terms:
             passes &= _term(table, column, value, negated, name)
-        keep &= pd.Index(_text(frame, by)).isin(_text(table, by)[passes])
+        frame_codes, table_codes, count = _key_codes(frame, table, by)
+        passing = np.zeros(count, dtype=bool)
+        passing[table_codes[passes]] = True  # a key passes when any row of the other file with it passes
+        keep &= passing[frame_codes]
     return frame[keep]
+
+
+# The join of two tables by a column, as codes of their shared keys (one factorisation): a panel joins ARCEP's
+# 35,000 communes to their zones for each of some 150 sums.
+_KEY_CODES: dict[tuple[int, int, str], tuple[pd.DataFrame, pd.DataFrame, tuple[np.ndarray, np.ndarray, int]]] = {}
+
+
+def _key_codes(frame: pd.DataFrame, table: pd.DataFrame, by: str) -> tuple[np.ndarray, np.ndarray, int]:
+    """Each row's key in ``frame`` and in ``table`` (column ``by``) as a code shared by equal keys, and how
+    many keys there are."""
+    cached = _KEY_CODES.get((id(frame), id(table), by))
+    if cached is not None and cached[0] is frame and cached[1] is table:
+        return cached[2]
+    ours, theirs = _text(frame, by), _text(table, by)
+    codes, keys = pd.factorize(np.concatenate([ours, theirs]))
+    found = (codes[: len(ours)], codes[len(ours) :], len(keys))
+    if len(_KEY_CODES) > 16:
+        _KEY_CODES.clear()
+    _KEY_CODES[(id(frame), id(table), by)] = (frame, table, found)
+    return found
 
 
 def sum_rows(

@@ -465,11 +465,8 @@ class Report:
             topic, figure, date = evidence_id.split("|")
             # The row of that date: a figure reported several times (489 people in 2014, 480 in 2016) has one
             # source a date, so the date's entry cites the row it dates, never the figure's first row.
-            rows = self.external[
-                (self.external["topic"] == topic)
-                & (self.external["figure"] == figure)
-                & (self.external["as_of"].astype(str) == date)
-            ]
+            rows = self._external_of(topic, figure)
+            rows = rows[rows["as_of"].astype(str) == date]
             if len(rows) != 1:
                 raise KeyError(f"expected one reference row {evidence_id!r} to date, found {len(rows)}")
             source = self._("reference data: {source}").format(source=self._cited(str(rows.iloc[0]["source"])))
@@ -485,7 +482,7 @@ class Report:
     def ref(self, topic: str, figure: str, as_of: str | None = None, fmt: str = "{:,.0f}", scale: float = 1.0) -> str:
         """A figure of the cited reference data, formatted; recorded with its source (a link when it is a full
         URL) and quote."""
-        rows = self.external[(self.external["topic"] == topic) & (self.external["figure"] == figure)]
+        rows = self._external_of(topic, figure)
         if as_of is not None:
             rows = rows[rows["as_of"] == as_of]
         if len(rows) != 1:
@@ -522,9 +519,8 @@ class Report:
             row = self.figures.loc[evidence_id]
         else:
             topic, figure, as_of = evidence_id.split("|")
-            external = self.external
-            row = external[(external["topic"] == topic) & (external["figure"] == figure) & (external["as_of"] == as_of)]
-            row = row.iloc[0]
+            rows = self._external_of(topic, figure)
+            row = rows[rows["as_of"] == as_of].iloc[0]
         unit = str(row.get("unit", ""))
         value = float(row["value"])
         if unit == "share":
@@ -548,12 +544,19 @@ class Report:
         known = item in self.figures.index
         if not known and item.count("|") == 2:
             topic, figure, as_of = item.split("|")
-            external = self.external
-            known = bool(
-                len(external)
-                and ((external["topic"] == topic) & (external["figure"] == figure) & (external["as_of"] == as_of)).any()
-            )
+            rows = self._external_of(topic, figure)
+            known = bool(len(rows) and (rows["as_of"] == as_of).any())
         return self.evidence(item, self._natural_format(item)) if known else item
+
+    def _external_of(self, topic: str, figure: str) -> pd.DataFrame:
+        """The reference rows of one topic and figure (their index kept). Looked up for each number that cites
+        them, hundreds per edition: the table is grouped once."""
+        external = self.external
+        cached = self.__dict__.get("_external_groups")
+        if cached is None or cached[0] is not external:
+            groups = dict(list(external.groupby(["topic", "figure"], sort=False))) if len(external) else {}
+            cached = self.__dict__["_external_groups"] = (external, groups)
+        return cached[1].get((topic, figure), external.iloc[0:0])
 
     def _with_inputs(self, basis: str, inputs: Iterable[str]) -> str:
         links = [self.input_link(str(item)) for item in inputs if str(item)]
@@ -629,7 +632,15 @@ class Report:
             raise StudyError(
                 f"the report quotes {key!r}, which no analysis step publishes (data/processed/quoted_*.csv)"
             )
-        return quoted.loc[key]
+        # A row is looked up again for each place it is quoted and each number that names it as an input
+        # (about 9,000 lookups per edition): each key's row is taken from the table once (read only after).
+        cached = self.__dict__.get("_quoted_rows")
+        if cached is None or cached[0] is not quoted:
+            cached = self.__dict__["_quoted_rows"] = (quoted, {})
+        rows = cached[1]
+        if key not in rows:
+            rows[key] = quoted.loc[key]
+        return rows[key]
 
     def _quoted_what(self, row: pd.Series) -> str:
         """What a quoted number is, in the edition's words, with the initiative it is about."""
@@ -909,9 +920,7 @@ class Report:
             day = str(self.figures.loc[evidence_id, "as_of"])
         else:
             evidence_id = "|".join((pairs["topic"], pairs["figure"], pairs["as_of"]))
-            rows = self.external[
-                (self.external["topic"] == pairs["topic"]) & (self.external["figure"] == pairs["figure"])
-            ]
+            rows = self._external_of(pairs["topic"], pairs["figure"])
             cited = str(rows.iloc[0]["source"]) if len(rows) else ""
             source = self._("reference data: {source}").format(source=self._cited(cited))
             day = pairs["as_of"]
