@@ -780,3 +780,29 @@ def test_a_notes_cited_site_is_named_where_the_note_gives_one():
     assert note_site(external, "tarn|plan|2019") == "entretarnetdadou.fr"
     assert note_site(external, "tarn|other|2019") == ""  # "(2021)" is no site
     assert note_site(external, "tarn|missing|2019") == ""
+
+
+def test_fibre_is_said_cheaper_per_mbit_only_where_every_speed_assumed_says_so():
+    from types import SimpleNamespace
+
+    from divide_study.report import sections
+
+    def edition(low: float, high: float) -> SimpleNamespace:
+        key = "sensitivity.ratio_cost_per_mbit.gers_speed"
+        quoted = pd.DataFrame({"value": [low, high]}, index=[f"{key}.low", f"{key}.high"])
+        pairs = {"ratio_cost_per_mbit": ("cost_per_premise_per_mbit", "castres", "gers")}
+        return SimpleNamespace(
+            GERS="gers", r=SimpleNamespace(quoted=quoted), study=SimpleNamespace(headline_pairs=lambda: pairs)
+        )
+
+    sections.fibre_cheaper_per_mbit(edition(2.8, 28.2))  # DSL dearer per Mbit/s at every speed: said
+    with pytest.raises(StudyError, match=r"quoted_sensitivity\.csv.*gers_speed\.low.*not the cheaper"):
+        sections.fibre_cheaper_per_mbit(edition(0.7, 28.2))
+
+
+def test_who_gives_a_figure_is_named_by_its_site_or_outlet():
+    from divide_study.data.reference import site_name
+
+    assert site_name("https://www.hit-radio.fr/news/le-gers") == "hit-radio.fr"
+    assert site_name("http://ladepeche.fr/2023/07/x.php") == "ladepeche.fr"
+    assert site_name("INSEE, recensement 2015") == "INSEE"  # not a page: its first word, as the charts name it

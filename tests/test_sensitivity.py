@@ -67,3 +67,15 @@ def test_a_scenario_of_mismatched_scopes_is_refused_not_computed():
     assert status["budget"].startswith("refused: incompatible scopes")
     assert status["budget_and_homes"] == "ok"
     assert status["central"] == "ok"
+
+
+def test_one_network_is_the_cheaper_throughout_only_where_the_ratio_never_reaches_one():
+    castres_over_gers = ("cost_per_premise_per_mbit", "castres", "gers")
+    assert sensitivity.lower_throughout(castres_over_gers, 2.8, 38.9, "gers")
+    assert not sensitivity.lower_throughout(castres_over_gers, 2.8, 38.9, "castres")
+    assert not sensitivity.lower_throughout(castres_over_gers, 0.9, 38.9, "gers")  # one speed makes it dearer
+    assert not sensitivity.lower_throughout(castres_over_gers, 1.0, 2.0, "gers")  # equal at one: not cheaper
+    gers_over_castres = ("cost_per_premise_per_mbit", "gers", "castres")
+    assert sensitivity.lower_throughout(gers_over_castres, 0.03, 0.35, "gers")
+    with pytest.raises(ValueError, match="neither network"):
+        sensitivity.lower_throughout(castres_over_gers, 2.8, 38.9, "tarn")

@@ -18,7 +18,6 @@ import re
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlparse
 
 import matplotlib
 
@@ -36,6 +35,7 @@ from divide_study.analysis.chart_files import (  # ``figure_file``: also ``plots
     figure_file,
     print_scale,
 )
+from divide_study.data.reference import site_name
 from divide_study.data.tables import write_csv_atomic
 from divide_study.errors import StudyError
 from divide_study.i18n import LOCALES, SOURCE_LANGUAGE, Translator
@@ -156,14 +156,6 @@ def set_title(ax: plt.Axes, title: str) -> None:
     fig.suptitle(textwrap.fill(title, width), x=0.01, ha="left", fontsize=TITLE_PT, fontweight="bold")
 
 
-def _source_name(source: str) -> str:
-    """A cited source as a reader names it: a web page by its site, anything else by its first word."""
-    source = source.strip()
-    if source.startswith(("http://", "https://")):
-        return urlparse(source).netloc.removeprefix("www.")
-    return source.split(" ")[0]
-
-
 def source_from(comparison: pd.DataFrame, metric: str, cpi: bool = True, lang: str = "en") -> str:
     """The source line of a comparison chart: for each initiative, the articles, sites (with the date of the
     figure) and assumptions its ``metric`` comes from, in the edition's language."""
@@ -180,9 +172,9 @@ def source_from(comparison: pd.DataFrame, metric: str, cpi: bool = True, lang: s
             elif part == "assumption":
                 text = _("assumption of the study")
             elif reference:
-                text = _("{source} ({date})").format(source=_source_name(reference[2]), date=fmt.date(reference[1]))
+                text = _("{source} ({date})").format(source=site_name(reference[2]), date=fmt.date(reference[1]))
             else:
-                text = _source_name(part)
+                text = site_name(part)
             cited.append(text)
         parts.append(
             _("{name}: {sources}").format(name=_label(row.initiative), sources=", ".join(dict.fromkeys(cited)))

@@ -199,6 +199,19 @@ def refused(table: pd.DataFrame) -> pd.DataFrame:
     return table[table["status"] != "ok"][["assumption", "setting", "status"]].reset_index(drop=True)
 
 
+def lower_throughout(pair: tuple[str, str, str], low: float, high: float, initiative: str) -> bool:
+    """Whether ``initiative`` is the cheaper of a headline's two networks under every setting of a choice: the
+    headline's ratio (``pair``: metric, numerator, denominator, as headlines.csv gives it) ranges from ``low``
+    to ``high``, so it stays above one where ``initiative`` is the denominator, below one where it is the
+    numerator. A range that reaches one says neither."""
+    _metric, numerator, denominator = pair
+    if initiative == denominator:
+        return low > 1
+    if initiative == numerator:
+        return high < 1
+    raise ValueError(f"{initiative!r} is neither network of the headline {pair}")
+
+
 def bounds(table: pd.DataFrame, headline: str) -> dict:
     """The lowest and highest value of a headline over every compatible choice tried, and which bound it."""
     ranges = tornado(table, headline)

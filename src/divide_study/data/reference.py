@@ -20,6 +20,17 @@ from divide_study.data.text import unknown_hint
 from divide_study.errors import DataError
 
 
+def site_name(source: str) -> str:
+    """A cited source as a reader names it: a web page by its site ("hit-radio.fr"), anything else by its first
+    word."""
+    from urllib.parse import urlparse
+
+    source = source.strip()
+    if source.startswith(("http://", "https://")):
+        return urlparse(source).netloc.removeprefix("www.")
+    return source.split(" ")[0].rstrip(",;:.")
+
+
 @dataclass
 class ReferenceData:
     cpi: pd.DataFrame

@@ -34,6 +34,7 @@ from divide_study.analysis.quoted import (
     joined_file,
     parse_row_key,
 )
+from divide_study.data.reference import site_name
 from divide_study.errors import StudyError
 from divide_study.i18n import Translator
 from divide_study.language.datatext import DataText
@@ -498,6 +499,25 @@ class Report:
             self.classes.get(f"{topic}|{figure}|{row['as_of']}", ""),
             ("value", float(row["value"])),
         )
+
+    def site_of(self, evidence_id: str) -> str:
+        """Who gives a figure, as a reader names it, escaped: an article figure's outlet, or the site of a reference
+        row's source ('topic|figure|as_of': "hit-radio.fr"). Text, not a number (the figure's entry cites it)."""
+        if evidence_id in self.figures.index:
+            outlet = str(self.sources.loc[self.figures.loc[evidence_id, "article"], "outlet"] or "")
+            if not outlet:
+                raise StudyError(f"sources.csv: the article of figure {evidence_id!r} names no outlet")
+            return html.escape(outlet)
+        if evidence_id.count("|") != 2:
+            raise StudyError(
+                f"no article figure or reference row {evidence_id!r} (a reference row is topic|figure|as_of)"
+            )
+        topic, figure, as_of = evidence_id.split("|")
+        rows = self._external_of(topic, figure)
+        rows = rows[rows["as_of"].astype(str) == as_of]
+        if len(rows) != 1:
+            raise StudyError(f"external_figures.csv: expected one reference row {evidence_id!r}, found {len(rows)}")
+        return html.escape(site_name(str(rows.iloc[0]["source"])))
 
     def stated_as(self, evidence_id: str) -> tuple[str, str]:
         """(unit, qualifier) of an article figure or a reference row, as evidence.csv holds them."""

@@ -369,6 +369,21 @@ def questions(e: Edition) -> list[Part]:
     return e.take()
 
 
+def fibre_cheaper_per_mbit(e: Edition) -> None:
+    """The report says that per Mbit/s the Gers's fibre is the cheaper at every speed assumed for it: only where
+    the per-Mbit/s headline, over the Gers speeds tried, never reaches one (``sensitivity.lower_throughout``);
+    otherwise the sentence cannot be said, and the build stops."""
+    headline = "ratio_cost_per_mbit"
+    key = f"sensitivity.{headline}.{slug(e.GERS + '.speed')}"
+    low, high = (float(e.r.quoted.loc[f"{key}.{end}", "value"]) for end in ("low", "high"))
+    if not sens.lower_throughout(e.study.headline_pairs()[headline], low, high, e.GERS):
+        raise StudyError(
+            f"data/processed/quoted_sensitivity.csv, rows [key={key}.low] and [key={key}.high], column 'value': "
+            f"over the speeds assumed for {e.GERS} the per-Mbit/s ratio runs from {low:.2f} to {high:.2f}, so fibre "
+            "is not the cheaper at every speed; the report's sentences saying it are not true of these data"
+        )
+
+
 def summary(e: Edition) -> list[Part]:
     """The executive summary: each finding with the strength of its evidence, and the findings table."""
     CASTRES, GERS, L, PROGRAMME, _, badge, base_year, graded, heading, r, show = (
@@ -614,7 +629,7 @@ def summary(e: Edition) -> list[Part]:
                 "study's reading; constant euros of {base_year}): {gers_pp} ({gers_cost} million euros, "
                 "{gers_nature}, {spent_by}, over its {plugs} plugs, along an "
                 "<em>assumed</em> even spending profile), or {gers_whole_pp} if the {final_cost} million euros stated at "
-                "completion ({final_on}) are the whole works, as the radio presents them, not phase 2 alone as the "
+                "completion ({final_on}) are the whole works, as {final_site} presents them, not phase 2 alone as the "
                 "study reads them. The {concession} concessionaire's plan came to {tarn_pp} per plug planned "
                 "({tarn_plan} million euros, {tarn_plan_on}; {tarn_later} million later, by the Département's "
                 "account): a plan, not spending."
@@ -626,7 +641,8 @@ def summary(e: Edition) -> list[Part]:
                 "The sources disagree on what the Gers network cost (from {cost_low} million euros ({low_nature}) to "
                 "{cost_high} million ({high_nature}), of different scopes). Set against Castres-Mazamet's DSL and WiFi "
                 "network of {castres_year} ({castres_pp} per premise in {base_year} euros, {castres_nature}), its cost "
-                "per plug measures a technology, not a model: the ratio of the two is left to {ratio_table}."
+                "per plug measures a technology, not a model (ratio: {ratio_table}); per Mbit/s, fibre is the cheaper "
+                "at every speed assumed for the Gers ({speed_low} to {speed_high}; {mbit_figure})."
             ),
         ),
         (
@@ -641,6 +657,7 @@ def summary(e: Edition) -> list[Part]:
             ),
         ),
     ]
+    fibre_cheaper_per_mbit(e)  # item 3 says so
     cost_low, low_nature = e.amount(f"compare.{GERS}.cost_figures.lowest", "{:,.0f}", 1e-6)
     cost_high, high_nature = e.amount(f"compare.{GERS}.cost_figures.highest", "{:,.0f}", 1e-6)
     values = dict(
@@ -659,6 +676,7 @@ def summary(e: Edition) -> list[Part]:
         high_nature=high_nature,
         castres_nature=castres_nature,
         ratio_table=r.table_ref("sensitivity"),
+        mbit_figure=r.figure_ref("cost_per_mbit"),
         speed_low=speed_low,
         speed_high=speed_high,
         castres_speed=castres_speed,
@@ -680,7 +698,8 @@ def summary(e: Edition) -> list[Part]:
             f"sensitivity.scenario.final_cost_whole_works.{GERS}_cost_per_premise", "{:,.0f} €", unit="EUR_per_premise"
         ),
         final_cost=r.ref(GERS, "final cost at completion", fmt="{:,.0f}", scale=1e-6),
-        final_on=r.as_of(f"{GERS}|final cost at completion|2026-01-28"),
+        final_on=r.as_of(e.study.role("focus_cost_at_completion")),
+        final_site=r.site_of(e.study.role("focus_cost_at_completion")),
         tarn_pp=models_section.hedged(
             Translator(r.lang, "analysis"),  # "at most …": a plan over "plus de 138 000 prises"
             r.quote(f"compare.{e.TARN}.cost_per_premise", "{:,.0f} €", natures=quoted.NATURES),
@@ -704,14 +723,15 @@ def summary(e: Edition) -> list[Part]:
         + " "
         + _(
             "<strong>{programme}:</strong> {families} families settled by {families_by}, by the business press on its "
-            "promoter (a claim, not a result); later counts, of people, are lower: {people_low} to {people_high} "
-            "({soho_table})."
+            "promoter (a claim, not a result); later counts are of people, {people_low} to {people_high}: at most "
+            "{per_family} per family claimed ({soho_table})."
         ).format(
             programme=esc(e.names[PROGRAMME]),
             families=families,
             families_by=families_by,
             people_low=people_low,
             people_high=people_high,
+            per_family=per_family,
             soho_table=r.table_ref("soho"),
         )
     )
@@ -1356,8 +1376,8 @@ def which_cost(e: Edition) -> list[Part]:
     spent, estimate = study.role("focus_cost_spent"), study.role("focus_cost_estimate")
     md(
         _(
-            'The sources disagree ({figure}, {table}): {final} million euros "at completion" ({final_on}, local radio), yet '
-            '{spent} million had been spent by {spent_on} (La Dépêche) and the Département put the programme at "over" '
+            'The sources disagree ({figure}, {table}): {final} million euros "at completion" ({final_on}, {final_site}), yet '
+            '{spent} million had been spent by {spent_on} ({spent_site}) and the Département put the programme at "over" '
             "{estimate} million in {estimate_on}; Gers Fibre put phase 2 alone at about {phase2} million. A total cannot be "
             "below what was already spent, and the figure at completion is within {gap} of phase 2's, so the study reads it "
             "as phase 2 only — a reading, not the source's words. The central choice is the {spent} million spent by "
@@ -1370,8 +1390,10 @@ def which_cost(e: Edition) -> list[Part]:
             table=r.table_ref("costs"),
             final=r.evidence(final, "{:,.0f}", 1e-6),
             final_on=r.as_of(final),
+            final_site=r.site_of(final),
             spent=r.evidence(spent, "{:,.0f}", 1e-6),
             spent_on=r.as_of(spent),  # the spending's own date, whichever cost a scenario makes central
+            spent_site=r.site_of(spent),
             estimate=r.evidence(estimate, "{:,.0f}", 1e-6),
             estimate_on=r.as_of(estimate),
             phase2=r.evidence(phase2, "{:,.0f}", 1e-6),
@@ -1435,6 +1457,7 @@ def benchmarks(e: Edition) -> list[Part]:
     )
     heading("against-the-national-benchmarks-and-per-mbit-s", _("Against the national benchmarks, and per Mbit/s"), 3)
     lb, cap = e.study.role("benchmark_least_dense"), e.study.role("benchmark_cap_most_rural")
+    fibre_cheaper_per_mbit(e)  # the paragraph's last sentence says so
     md(
         _(
             "In nominal euros of its spending years the Gers had cost {gers_nominal_pp} per plug of the whole network "
