@@ -499,7 +499,7 @@ def decision_table(
             "pace",
             _(
                 "points of premises able to connect gained per year in the whole département (State's barometer), "
-                "over the same years for both, from the later fibre contract"
+                "over the same years for both, from the quarter before the later fibre contract"
             )
             if same_years
             else _(

@@ -501,6 +501,7 @@ def summary(e: Edition) -> list[Part]:
             "second), so they are not compared"
         ).format(**decision_values)
     )
+    money_label = _("<strong>Public money per plug, current euros:</strong>")
     if gers_row["public_money_per_premise"] == gers_row["public_money_per_premise"]:
         money_lead = _(
             "the {concession} concession's plan provided {tarn_pp} of public money per plug planned and the {gers} "
@@ -511,6 +512,12 @@ def summary(e: Edition) -> list[Part]:
         # its scope, so no per-plug figure exists to set beside the Tarn's.
         gers_money, gers_money_nature = e.amount(
             f"compare.{GERS}.money.{slug(gers_row['public_money_id'])}", "{:,.0f}", 1e-6
+        )
+        # Both sides' amounts below are local money only (State and Région money is in neither): the label says so
+        # before any amount, so no reader takes them for all the public money each network cost.
+        money_label = _(
+            "<strong>Local authorities' money per plug (State and Région money left out on both sides), current "
+            "euros:</strong>"
         )
         # Local public money (Table 1's row): the Gers Département's own money per plug, said as its claim;
         # a summary that cannot say it is an error, never a dash in a sentence.
@@ -559,7 +566,7 @@ def summary(e: Edition) -> list[Part]:
             verdict = _(
                 "The sources do not say which model cost public money less: one amount is {first}, the other "
                 "{second}; were the {concession}'s plan kept, its amount would be the lower by their bounds, and no "
-                "other reading of the sources ranks them ({readings})."
+                "other reading of their public money ranks them ({readings})."
             ).format(
                 first=esc(tarn_local["nature"]),
                 second=esc(local["nature"]),
@@ -569,17 +576,16 @@ def summary(e: Edition) -> list[Part]:
         elif unranked and order == "different_nature":
             verdict = _(
                 "The sources do not say which model cost public money less: one amount is {first}, the other "
-                "{second}; neither their bounds nor any other reading of the sources ({table}) ranks them."
+                "{second}; neither their bounds nor any other reading of their public money ({table}) ranks them."
             ).format(first=esc(tarn_local["nature"]), second=esc(local["nature"]), table=r.table_ref("readings"))
         elif unranked and order == "undetermined":
-            verdict += " " + _("Nor does any other reading the sources allow ({table}).").format(
+            verdict += " " + _("Nor does any other reading of their public money ({table}).").format(
                 table=r.table_ref("readings")
             )
         money_lead = _(
-            "{tarn_pp} planned in the {concession} concession (funders as the study reads its source: "
-            "{tarn_covers}); in the "
+            "{tarn_pp} planned in the {concession} concession (its funders as the study reads its source); in the "
             "{gers} network, at least {gers_dept_pp} put in by the Département (over "
-            "{dept_amount} million euros over {plugs} plugs), and at least {gers_local_pp} with the "
+            "{dept_amount} million euros over the {plugs} plugs counted in {plugs_on}), and at least {gers_local_pp} with the "
             "intercommunalities' money if the Département's was its {dept_share} share of the local funding (stated "
             "in {share_on}; the study's <em>assumption</em> that this split held for all the works). {verdict} The "
             "one public total the sources give for the {gers} network, {gers_money} million euros "
@@ -591,6 +597,7 @@ def summary(e: Edition) -> list[Part]:
             gers_dept_pp=r.quote(own, "{:,.0f} €", unit="EUR_per_premise"),
             dept_amount=r.evidence(e.study.role("focus_departement_money"), "{:,.0f}", 1e-6),
             plugs=r.ref(GERS, "total plugs of the network"),
+            plugs_on=r.as_of(e.study.role("focus_plugs_total")),
             gers_local_pp=r.quote(local["key"], "{:,.0f} €", unit="EUR_per_premise"),
             dept_share=r.quote(local["share_key"], "{:.0%}", unit="share"),
             share_on=r.as_of(local["share_id"]),
@@ -600,7 +607,7 @@ def summary(e: Edition) -> list[Part]:
     lead = "<br>".join(
         [
             _("Which model, at what public cost, with what risk, how fast ({table})?"),
-            _("<strong>Public money per plug, current euros:</strong> {money_lead}."),
+            money_label + " {money_lead}.",  # the label's words, then the amounts (formatted below)
             _(
                 "<strong>Delay:</strong> who pays for it (the study's reading of each contract)? In the {concession} "
                 "concession, {tarn_delay} (about {penalties} million euros reckoned by the Département, none shown "
