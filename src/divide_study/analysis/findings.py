@@ -35,11 +35,13 @@ def questions(focus: str, programme: str, lang: str = "en") -> dict[str, str]:
 
 
 def series_question(lang: str = "en") -> str:
-    """The question the paces on the State's series answer (a finding of their own, graded on the series' reads)."""
+    """The question the paces on the State's series answer (a finding of their own, graded on the series' reads):
+    part of the question on models ("what did it deliver when"), which the report's list asks (said in words: a
+    digit in a table's cell would make it a number to trace)."""
     _ = Translator(lang, "analysis")
     return _(
         "How fast did each département's share of premises able to connect grow on the State's series, over the "
-        "same years?"
+        "same years (part of the question on models)?"
     )
 
 

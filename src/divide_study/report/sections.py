@@ -1139,8 +1139,8 @@ def initiatives(e: Edition) -> list[Part]:
     md(
         _(
             "**Gers Numérique** is a *syndicat mixte ouvert* of the Département du Gers and its intercommunalities. Its first "
-            "phase of fibre was built and run by Orange under a public works-and-operation contract; its second by Gers Fibre, "
-            "a company whose owners the contracts table gives as {owned_by}. Gers Numérique was launched in {launched} with a budget of {budget} million euros. The State's "
+            "phase of fibre was built and run by Orange under a public works-and-operation contract; its second by a company "
+            "the contracts table describes as {owned_by}. Gers Numérique was launched in {launched} with a budget of {budget} million euros. The State's "
             "share of phase 1 was {state_phase1} million euros ({state_phase1_on}); a member of parliament's release of "
             '{state_mp_on} says the State "invested" {state_mp} million to connect communes such as Mirande to fibre (a '
             'party\'s claim, and "invested" may mean committed): it may hold that share of phase 1, so the sources allow '
