@@ -175,7 +175,7 @@ def test_the_decision_table_sets_two_networks_side_by_side():
 
 def test_a_plans_later_amount_is_read_from_its_rows_note_or_refused_naming_the_cell():
     from divide_study.errors import DataError
-    from divide_study.report.sections import later_plan_amount
+    from divide_study.report.sections import later_plan_amount, later_plan_month
 
     external = pd.DataFrame(
         {
@@ -186,9 +186,13 @@ def test_a_plans_later_amount_is_read_from_its_rows_note_or_refused_naming_the_c
         }
     )
     assert later_plan_amount(external, "tarn|total investment by the concessionaire|2019") == (2, 171.0)
+    # When it was said, from the same note, as a month the editions write in their own words.
+    assert later_plan_month(external, "tarn|total investment by the concessionaire|2019") == (2, "2021-10")
     reworded = external.assign(note=["", "the plan was cut in 2021"])
     with pytest.raises(DataError, match=r"row 2.*column 'note'|column 'note'.*row 2"):
         later_plan_amount(reworded, "tarn|total investment by the concessionaire|2019")
+    with pytest.raises(DataError, match=r"when the plan's later amount was said"):
+        later_plan_month(reworded, "tarn|total investment by the concessionaire|2019")
 
 
 def test_the_teleworkers_among_a_count_are_read_from_its_rows_note_or_refused_naming_the_cell():

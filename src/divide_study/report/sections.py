@@ -638,7 +638,7 @@ def summary(e: Edition) -> list[Part]:
                 "<em>assumed</em> even spending profile), or {gers_whole_pp} if the {final_cost} million euros stated at "
                 "completion ({final_on}) are the whole works, as {final_site} presents them, not phase 2 alone as the "
                 "study reads them. The {concession} concessionaire's plan came to {tarn_pp} per plug planned "
-                "({tarn_plan} million euros, {tarn_plan_on}; {tarn_later} million later, by the Département's "
+                "({tarn_plan} million euros, {tarn_plan_on}; {tarn_later} million in {tarn_later_on}, by the Département's "
                 "account): a plan, not spending."
             ),
         ),
@@ -715,6 +715,7 @@ def summary(e: Edition) -> list[Part]:
         tarn_plan=r.ref(e.TARN, "total investment by the concessionaire", fmt="{:,.0f}", scale=1e-6),
         tarn_plan_on=r.as_of(f"{e.TARN}|total investment by the concessionaire|2019"),
         tarn_later=revised_plan(e, f"{e.TARN}|total investment by the concessionaire|2019"),
+        tarn_later_on=revised_plan_on(e, f"{e.TARN}|total investment by the concessionaire|2019"),
     )
     # Questions 7 and 8 (take-up, Soho Solo): one item, each part with the strength of its own finding; the take-up
     # as the take-up section quotes it.
@@ -1011,6 +1012,22 @@ def contract_targets(e: Edition, focus: str, concession: str) -> dict[str, tuple
 
 # How a note of the cited reference data gives a plan's later amount: "the plan had become 171 M EUR".
 REVISED_PLAN = re.compile(r"the plan had become (\d+(?:\.\d+)?) M EUR")
+# When the later amount was said, in the same note: "in October 2021 the Département said the plan had become ...".
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)  # the notes are English; a literal, not the machine's locale
+REVISED_PLAN_ON = re.compile(rf"in ((?:{'|'.join(MONTHS)}) \d{{4}}) the Département said the plan had become")
 TELEWORKERS_AMONG = re.compile(r"^(\d+) teleworkers\b")  # "199 teleworkers; 47 villages"
 REFERENCE_FILE = "data/raw/reference/external_figures.csv"  # the cited reference rows, as copied unchanged
 
@@ -1034,8 +1051,23 @@ def later_plan_amount(external: pd.DataFrame, evidence_id: str) -> tuple[int, fl
     return note_number(external, evidence_id, REVISED_PLAN, "the plan's later amount")
 
 
+def later_plan_month(external: pd.DataFrame, evidence_id: str) -> tuple[int, str]:
+    """(data row, month as YYYY-MM) the plan's later amount was said, as the same note gives it ("in October 2021
+    the Département said the plan had become ..."): see ``note_text``."""
+    number, said = note_text(external, evidence_id, REVISED_PLAN_ON, "when the plan's later amount was said")
+    month, year = said.split(" ")
+    return number, f"{year}-{MONTHS.index(month) + 1:02d}"
+
+
 def note_number(external: pd.DataFrame, evidence_id: str, pattern: re.Pattern, what: str) -> tuple[int, float]:
-    """(data row, number) of a number only the note of a reference row gives (``pattern``'s one group): the row
+    """(data row, number) of a number only the note of a reference row gives (``pattern``'s one group): see
+    ``note_text``."""
+    number, found = note_text(external, evidence_id, pattern, what)
+    return number, float(found)
+
+
+def note_text(external: pd.DataFrame, evidence_id: str, pattern: re.Pattern, what: str) -> tuple[int, str]:
+    """(data row, text) of what only the note of a reference row gives (``pattern``'s one group): the row
     chosen by its evidence id (topic|figure|as_of), counted from 1 as the study's messages count rows. A note that
     no longer says it is a ``DataError`` naming the file, row and column."""
     external = external.reset_index(drop=True)
@@ -1051,7 +1083,7 @@ def note_number(external: pd.DataFrame, evidence_id: str, pattern: re.Pattern, w
             row=number,
             column="note",
         )
-    return number, float(found[0])
+    return number, str(found[0])
 
 
 def revised_plan(e: Edition, evidence_id: str) -> str:
@@ -1065,6 +1097,20 @@ def revised_plan(e: Edition, evidence_id: str) -> str:
         "note",
         # The note cites the local press reporting the Département's words: no official document.
         source_class="independent_press",
+    )
+
+
+def revised_plan_on(e: Edition, evidence_id: str) -> str:
+    """When a plan's later amount was said (``later_plan_month``), as the edition writes a month, linked to the
+    note's file, row and column."""
+    number, month = later_plan_month(e.r.external, evidence_id)
+    return e.r.reference_cell(
+        e.r.formats.date(month),
+        e._("the month the plan's later amount was said, as a note of the cited reference data gives it"),
+        REFERENCE_FILE,
+        number,
+        "note",
+        source_class="independent_press",  # as the amount's: the local press reporting the Département's words
     )
 
 
@@ -1160,7 +1206,7 @@ def initiatives(e: Edition) -> list[Part]:
             "**The Tarn**, the département around Castres-Mazamet, chose another model in {tarn_signed}: a {tarn_years}-year "
             "concession (délégation de service public) of its fibre network to SFR, through its project company Tarn Fibre; "
             "the Département keeps the network. The concessionaire planned to invest {tarn_investment} million euros (its "
-            "plan of {tarn_plan_on}; the Département later said the plan had become {tarn_plan_later} million, as "
+            "plan of {tarn_plan_on}; in {tarn_plan_later_on} the Département said the plan had become {tarn_plan_later} million, as "
             "{tarn_plan_later_by} reported it, with no count of plugs: only the first plan is divided by its plugs), "
             "with {tarn_public} million of public money, for {tarn_plugs} plugs due "
             "by {tarn_due}. The concession was presented as bringing public money down from {tarn_in_house} million euros "
@@ -1196,6 +1242,7 @@ def initiatives(e: Edition) -> list[Part]:
             tarn_investment=r.ref(TARN, "total investment by the concessionaire", fmt="{:,.0f}", scale=1e-6),
             tarn_plan_on=r.as_of(tarn_plan),
             tarn_plan_later=revised_plan(e, tarn_plan),
+            tarn_plan_later_on=revised_plan_on(e, tarn_plan),
             # Where the note found the later amount: a site a reader can look up, else the note itself.
             tarn_plan_later_by=esc(note_site(r.external, tarn_plan) or _("a note of the cited reference data")),
             tarn_in_house=r.ref(
