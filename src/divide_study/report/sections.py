@@ -1186,7 +1186,7 @@ def initiatives(e: Edition) -> list[Part]:
         _(
             "**Gers Numérique** is a *syndicat mixte ouvert* of the Département du Gers and its intercommunalities. Its first "
             "phase of fibre was built and run by Orange under a public works-and-operation contract; its second by a company "
-            "the contracts table describes as {owned_by}. Gers Numérique was launched in {launched} with a budget of {budget} million euros. The State's "
+            "the contracts table describes as {owned_by}. Gers Numérique was launched in {launched}{created} with a budget of {budget} million euros. The State's "
             "share of phase 1 was {state_phase1} million euros ({state_phase1_on}); a member of parliament's release of "
             '{state_mp_on} says the State "invested" {state_mp} million to connect communes such as Mirande to fibre (a '
             'party\'s claim, and "invested" may mean committed): it may hold that share of phase 1, so the sources allow '
@@ -1219,6 +1219,13 @@ def initiatives(e: Edition) -> list[Part]:
         ).format(
             owned_by=owned_by,
             launched=r.fig("gers_launch_year", "{:.0f}"),
+            # Where the article's year and the contracts table's year of creation differ, both are said.
+            created=""
+            if float(r.figures.loc["gers_launch_year", "value"])
+            == float(r.quoted.loc[f"compare.{GERS}.contracts.first_year", "value"])
+            else _(" (its article's words; the cited contracts table dates the syndicate's creation {year})").format(
+                year=r.quote(f"compare.{GERS}.contracts.first_year", "{:.0f}", unit="year")
+            ),
             budget=r.fig("gers_budget_initial", "{:,.0f}", 1e-6),
             state_phase1=r.ref(GERS, "State share of phase 1", "2017", "{:,.0f}", 1e-6),
             state_phase1_on=r.as_of(f"{GERS}|State share of phase 1|2017"),
