@@ -732,7 +732,7 @@ def summary(e: Edition) -> list[Part]:
         + _(
             "<strong>{programme}:</strong> {families} families settled by {families_by}, by the business press on its "
             "promoter (a claim, not a result); later counts are of people, {people_low} to {people_high}: at most "
-            "{per_family} per family claimed ({soho_table})."
+            "{per_family} people per family claimed ({soho_table})."
         ).format(
             programme=esc(e.names[PROGRAMME]),
             families=families,
