@@ -548,3 +548,19 @@ def test_the_appendix_lists_each_number_once_under_its_primary_source():
     cost_row = re.search(r'<tr id="number-2">(.*?)</tr>', page).group(1)
     assert "€5,000,000" in cost_row and '<span class="entry-class">interested party&#x27;s claim</span>' in cost_row
     assert 'class="study-table-block long provenance" id="table-1"' in page  # breaks across pages, header repeated
+
+
+def test_who_gives_a_figure_is_its_articles_outlet_or_its_reference_rows_site():
+    r = Report(FIGURES, SOURCES, EXTERNAL_URL, [], [], evidence=EVIDENCE)
+    assert r.site_of("beta_pop|population|2019") == "insee.fr"  # a web page by its site, not its full address
+    assert r.site_of("beta_pop|share eligible|2020") == "gers.fr/monjournal/numero1"  # no web address: as written
+    with pytest.raises(StudyError, match="names no outlet"):
+        r.site_of("b_cost")  # the article of this figure names no outlet
+    named = SOURCES.assign(outlet=["La Dépêche <du Midi>"])
+    assert Report(FIGURES, named, EXTERNAL_URL, [], [], evidence=EVIDENCE).site_of("b_cost") == (
+        "La Dépêche &lt;du Midi&gt;"  # escaped, as everything a reader sees
+    )
+    with pytest.raises(StudyError, match="expected one reference row"):
+        r.site_of("beta_pop|population|2031")
+    with pytest.raises(StudyError, match="no article figure or reference row"):
+        r.site_of("nothing")
