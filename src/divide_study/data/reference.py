@@ -10,6 +10,7 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pandas as pd
 
@@ -23,8 +24,6 @@ from divide_study.errors import DataError
 def site_name(source: str) -> str:
     """A cited source as a reader names it: a web page by its site ("hit-radio.fr"), anything else by its first
     word."""
-    from urllib.parse import urlparse
-
     source = source.strip()
     if source.startswith(("http://", "https://")):
         return urlparse(source).netloc.removeprefix("www.")
