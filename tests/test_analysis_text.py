@@ -809,3 +809,25 @@ def test_who_gives_a_figure_is_named_by_its_site_or_outlet():
     assert site_name("https://www.hit-radio.fr/news/le-gers") == "hit-radio.fr"
     assert site_name("http://ladepeche.fr/2023/07/x.php") == "ladepeche.fr"
     assert site_name("INSEE, recensement 2015") == "INSEE"  # not a page: its first word, as the charts name it
+
+
+def test_the_launch_year_is_set_beside_the_contracts_tables_creation_only_where_they_differ():
+    from types import SimpleNamespace
+
+    from divide_study.report import sections
+
+    def edition(launched: float, created: float, lang: str = "en") -> SimpleNamespace:
+        key = "compare.gers.contracts.first_year"
+        report = SimpleNamespace(
+            figures=pd.DataFrame({"value": [launched]}, index=["launch"]),
+            quoted=pd.DataFrame({"value": [created]}, index=[key]),
+            quote=lambda quoted_key, fmt, unit: f"<a>{fmt.format(created)}</a>" if quoted_key == key else "?",
+        )
+        return SimpleNamespace(GERS="gers", r=report, _=Translator(lang, "report"))
+
+    assert sections.launch_and_creation(edition(2014, 2014), "launch") == ""
+    said = sections.launch_and_creation(edition(2014, 2013), "launch")
+    assert said == " (its article's words; the cited contracts table dates the syndicate's creation <a>2013</a>)"
+    assert "date la création du syndicat de <a>2013</a>" in sections.launch_and_creation(
+        edition(2014, 2013, "fr"), "launch"
+    )

@@ -1114,6 +1114,18 @@ def revised_plan_on(e: Edition, evidence_id: str) -> str:
     )
 
 
+def launch_and_creation(e: Edition, launch_id: str) -> str:
+    """What follows the focus's launch year (an article's figure, ``launch_id``): where the cited contracts table
+    dates its creation otherwise, that year too ("(its article's words; the cited contracts table dates the
+    syndicate's creation 2013)"); nothing where the two agree."""
+    key = f"compare.{e.GERS}.contracts.first_year"
+    if float(e.r.figures.loc[launch_id, "value"]) == float(e.r.quoted.loc[key, "value"]):
+        return ""
+    return e._(" (its article's words; the cited contracts table dates the syndicate's creation {year})").format(
+        year=e.r.quote(key, "{:.0f}", unit="year")
+    )
+
+
 def teleworkers_among(e: Edition, evidence_id: str) -> str:
     """The teleworkers among a count of people, as only its reference row's note gives them ("199 teleworkers"),
     linked to the note's file, row and column."""
@@ -1219,13 +1231,7 @@ def initiatives(e: Edition) -> list[Part]:
         ).format(
             owned_by=owned_by,
             launched=r.fig("gers_launch_year", "{:.0f}"),
-            # Where the article's year and the contracts table's year of creation differ, both are said.
-            created=""
-            if float(r.figures.loc["gers_launch_year", "value"])
-            == float(r.quoted.loc[f"compare.{GERS}.contracts.first_year", "value"])
-            else _(" (its article's words; the cited contracts table dates the syndicate's creation {year})").format(
-                year=r.quote(f"compare.{GERS}.contracts.first_year", "{:.0f}", unit="year")
-            ),
+            created=launch_and_creation(e, "gers_launch_year"),
             budget=r.fig("gers_budget_initial", "{:,.0f}", 1e-6),
             state_phase1=r.ref(GERS, "State share of phase 1", "2017", "{:,.0f}", 1e-6),
             state_phase1_on=r.as_of(f"{GERS}|State share of phase 1|2017"),
