@@ -665,6 +665,8 @@ def summary(e: Edition) -> list[Part]:
         ),
     ]
     fibre_cheaper_per_mbit(e)  # item 3 says so
+    # The concessionaire's plan (a reference row), its date and its later amount.
+    tarn_plan_id = f"{e.TARN}|total investment by the concessionaire|2019"
     cost_low, low_nature = e.amount(f"compare.{GERS}.cost_figures.lowest", "{:,.0f}", 1e-6)
     cost_high, high_nature = e.amount(f"compare.{GERS}.cost_figures.highest", "{:,.0f}", 1e-6)
     values = dict(
@@ -693,11 +695,6 @@ def summary(e: Edition) -> list[Part]:
         achieved_on=achieved_on,
         national_by=national_by,
         **national_words,
-        families=families,
-        families_by=families_by,
-        people_low=people_low,
-        people_high=people_high,
-        per_family=per_family,
         gers=esc(e.names[GERS]),
         concession=esc(e.names[e.TARN]),
         # The other reading of the cost stated at completion (the whole works), a scenario of the sensitivity step.
@@ -713,9 +710,9 @@ def summary(e: Edition) -> list[Part]:
             qualifier_of(e.comparison, e.TARN, "cost_per_premise"),
         ),
         tarn_plan=r.ref(e.TARN, "total investment by the concessionaire", fmt="{:,.0f}", scale=1e-6),
-        tarn_plan_on=r.as_of(f"{e.TARN}|total investment by the concessionaire|2019"),
-        tarn_later=revised_plan(e, f"{e.TARN}|total investment by the concessionaire|2019"),
-        tarn_later_on=revised_plan_on(e, f"{e.TARN}|total investment by the concessionaire|2019"),
+        tarn_plan_on=r.as_of(tarn_plan_id),
+        tarn_later=revised_plan(e, tarn_plan_id),
+        tarn_later_on=revised_plan_on(e, tarn_plan_id),
     )
     # Questions 7 and 8 (take-up, Soho Solo): one item, each part with the strength of its own finding; the take-up
     # as the take-up section quotes it.
