@@ -475,6 +475,38 @@ def test_every_chart_prints_its_words_at_7_points_or_more_on_a4(charts_style, la
         assert plots.smallest_printed_text(fig)[0] == pytest.approx(min(sizes.values())), name
 
 
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_no_chart_draws_its_legend_over_a_value_or_a_bar(charts_style, lang):
+    for name, (fig, _, source) in every_chart(lang).items():
+        bottom = plots.add_source_line(fig, source, lang)
+        fig.tight_layout(rect=(0, bottom, 1, 1))
+        fig.canvas.draw()
+        assert plots.legend_covers(fig) == [], name
+
+
+def test_a_legend_over_a_value_or_a_bar_is_refused(charts_style, tmp_path):
+    fig, ax = plt.subplots(figsize=plots.chart_size(3))
+    ax.barh([0, 1], [10, 2], label="cost")
+    ax.annotate("10 €", (5.5, 0), fontsize=plots.VALUE_PT)
+    ax.set_xlim(0, 12)
+    ax.legend(loc="center", bbox_to_anchor=(0.5, 0.25))  # over the long bar and the value written on it
+    fig.canvas.draw()
+    assert plots.legend_covers(fig) == ["10 €", "a bar"]
+    with pytest.raises(StudyError, match=r"chart drawn\.png would draw its legend over '10 €', 'a bar'"):
+        plots.save_figure(fig, pd.DataFrame({"x": [1]}), "drawn", tmp_path, "s")
+    assert not (tmp_path / "drawn.png").exists()
+    # The same legend under the axes covers nothing.
+    ax.legend(loc="upper right", bbox_to_anchor=(1, -0.2))
+    fig.canvas.draw()
+    assert plots.legend_covers(fig) == []
+    # A line may pass under a legend (the series chart's grey lines do).
+    fig, ax = plt.subplots(figsize=plots.chart_size(3))
+    ax.plot([0, 1], [1, 1], label="line")
+    ax.legend(loc="upper right")
+    fig.canvas.draw()
+    assert plots.legend_covers(fig) == []
+
+
 def test_a_chart_that_would_print_small_words_is_refused(charts_style, tmp_path):
     fig, data, source = plots.eligibility_chart(timelines(), "t", "s", "en")
     fig.set_size_inches(10, 5)  # larger than the print box: shrunk on paper, its 7.5-point values under 7

@@ -200,6 +200,92 @@ def test_targets_against_achieved_and_pace():
     assert len(pace) == 2
 
 
+@pytest.mark.parametrize(
+    ("count", "plugs", "share"),
+    [
+        ("exact", "exact", "exact"),
+        ("exact", "at_least", "upper_bound"),  # 70,000 over "more than 138,000": at most 51 %
+        ("at_least", "exact", "at_least"),
+        ("at_least", "at_least", "approx"),  # both "more than": the share is bounded neither way
+        ("", "", "exact"),
+    ],
+)
+def test_a_share_computed_from_a_count_is_hedged_by_the_count_and_the_plugs(count, plugs, share):
+    assert timeline.share_qualifier(count, plugs) == share
+
+
+def test_a_count_over_more_than_n_plugs_is_at_most_its_share_down_to_the_side_by_side_table():
+    from divide_study.analysis import models
+    from divide_study.language.labels import Labels
+
+    external = pd.DataFrame(
+        [
+            ("delta", "plugs due", 100_000, "plugs", "2019", "press", "plus de 100 000 prises", ""),
+            ("delta", "due by", 2022, "year", "2019", "press", "d'ici 2022", ""),
+            ("delta", "built", 50_000, "plugs", "2022-11", "press", "nous en sommes à 50 000", ""),
+            ("delta", "able", 60_000, "plugs", "2023-06", "press", "plus de 60 000 prises", ""),
+        ],
+        columns=EXTERNAL.columns,
+    )
+    progress = pd.DataFrame(
+        [
+            ("delta", "target", "delta|plugs due|2019", "delta|due by|2019", ""),
+            ("delta", "achieved", "delta|built|2022-11", "", ""),
+            ("delta", "achieved", "delta|able|2023-06", "", ""),
+        ],
+        columns=PROGRESS_COLUMNS,
+    )
+    comparison = pd.DataFrame(
+        [
+            ("delta", "premises", 100_000.0, float("nan"), "zone", "delta|plugs due|2019", "at_least"),
+            ("delta", "cost_per_premise", 2_000.0, 2_200.0, "zone", "delta|cost|2019", "upper_bound"),
+        ],
+        columns=["initiative", "metric", "value_nominal", "value_constant", "scope", "input_ids", "qualifier"],
+    )
+    lines, targets, _pace = models.network_progress(FIGURES.iloc[:0], external, progress, comparison, ["delta"])
+    # An exact count over "more than" N plugs is at most its share; a "more than" count over them, neither.
+    assert lines.loc[lines["kind"] == "achieved", "qualifier"].tolist() == ["upper_bound", "approx"]
+    own = targets[targets["target"].str.startswith("own")].iloc[0]
+    assert (own["achieved_by_then"], own["achieved_qualifier"]) == (0.5, "upper_bound")
+    table = models.model_comparison(
+        pd.DataFrame(
+            [("delta", "Delta", "concession", "FTTH")], columns=["initiative", "short_name", "model", "technology"]
+        ),
+        comparison,
+        pd.DataFrame(
+            columns=[
+                "initiative",
+                "funder",
+                "all_public_money",
+                "covers",
+                "amount_eur",
+                "scope",
+                "per_premise",
+                "evidence_id",
+                "note",
+            ]
+        ),
+        targets,
+        _pace,
+        pd.DataFrame([("delta", 2019, 2044)], columns=["initiative", "from_year", "to_year"]),
+        pd.DataFrame(
+            columns=["model", "owner", "who_pays_the_works", "delay_risk", "demand_risk", "basis", "evidence_ids"]
+        ),
+        ["delta"],
+    )
+    assert table.iloc[0]["achieved_by_target_year_qualifier"] == "upper_bound"
+    labels = pd.DataFrame(
+        [("model", "concession", "concession", "concession"), ("scope", "zone", "the zone", "la zone")],
+        columns=["kind", "key", "en", "fr"],
+    )
+    for lang, said in (("en", "at most 50%"), ("fr", "au plus 50\u00a0%")):
+        shown = models_section.side_by_side_table(
+            table, Labels(labels, lang), {"delta": "planned"}, {"delta": "planned"}
+        ).set_index(models_section.Translator(lang, "analysis")("indicator"))
+        row = models_section.Translator(lang, "analysis")("latest count in the deadline year")
+        assert shown.loc[row, "Delta"] == said
+
+
 def test_counted_targets_dated_by_another_row_and_the_models_side_by_side():
     """A concession's target is a count of plugs dated by a separate row; the model table divides public
     money by premises of its own scope and averages the pace over the whole period, by hand."""

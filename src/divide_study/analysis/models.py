@@ -43,6 +43,7 @@ MODEL_COLUMNS = [
     "own_target_cited_as",
     "target_by",
     "achieved_by_target_year",
+    "achieved_by_target_year_qualifier",
     "achieved_as_of",
     "achieved_id",
     "plugs_per_year",
@@ -70,8 +71,13 @@ def network_progress(
     for initiative in networks:
         if not grouped_records(progress, ("initiative",)).get((initiative,)):
             continue
-        plugs = float(plugs_of[(initiative, "premises")][0]["value_nominal"])
-        points = timeline.timeline_points(figures, external, progress, initiative, plugs)
+        premises = plugs_of[(initiative, "premises")][0]
+        hedge = premises.get("qualifier")  # "plus de 138 000 prises": at_least (a table without it: exact)
+        plugs, plugs_qualifier = (
+            float(premises["value_nominal"]),
+            hedge if isinstance(hedge, str) and hedge else "exact",
+        )
+        points = timeline.timeline_points(figures, external, progress, initiative, plugs, plugs_qualifier)
         start = timeline.start_of(figures, external, progress, initiative)
         timelines += [{"initiative": initiative, **p} for p in points]
         targets += timeline.target_rows(points, external, initiative)
@@ -164,6 +170,7 @@ def model_comparison(
                 "own_target_cited_as": own[0]["cited_as"] if own else "",
                 "target_by": own[0]["by"] if own else "",
                 "achieved_by_target_year": float(own[0]["achieved_by_then"]) if own else nan,
+                "achieved_by_target_year_qualifier": own[0]["achieved_qualifier"] if own else "",
                 "achieved_as_of": own[0]["achieved_as_of"] if own else "",
                 "achieved_id": own[0]["achieved_id"] if own else "",
                 "plugs_per_year": _average_pace(steps),

@@ -23,6 +23,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # headless: the build and CI have no display
 
+import matplotlib.patches
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
@@ -81,6 +82,30 @@ def smallest_printed_text(fig: plt.Figure, drawn: bool = False) -> tuple[float, 
     texts = [t for t in fig.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text().strip()]
     smallest = min(texts, key=lambda t: t.get_fontsize())
     return float(smallest.get_fontsize()) * scale, smallest.get_text()
+
+
+def legend_covers(fig: plt.Figure) -> list[str]:
+    """What a legend drawn inside its axes covers that a reader must read: a value or note written on the chart
+    (the axes' texts), or a bar (its words, or its value, for a bar without words). Lines and points may pass
+    under a legend (the series chart's grey lines do); a legend placed outside its axes covers nothing of them.
+    The figure must have been drawn (saved, or laid out)."""
+    renderer = fig.canvas.get_renderer()
+    covered = []
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None or not legend.get_visible():
+            continue
+        box = legend.get_window_extent(renderer)
+        if not box.overlaps(ax.get_window_extent(renderer)):
+            continue
+        for text in ax.texts:
+            if text.get_visible() and text.get_text().strip() and box.overlaps(text.get_window_extent(renderer)):
+                covered.append(text.get_text())
+        for bar in ax.patches:
+            drawn = isinstance(bar, matplotlib.patches.Rectangle) and bar.get_visible()
+            if drawn and bar.get_width() and bar.get_height() and box.overlaps(bar.get_window_extent(renderer)):
+                covered.append("a bar")
+    return covered
 
 
 def use_style(initiatives: pd.DataFrame | None = None, labels: pd.DataFrame | None = None) -> None:
@@ -206,6 +231,12 @@ def save_figure(
         raise StudyError(
             f"the chart {png.name} would print {words_shown!r} at {printed:.1f} pt on A4, under "
             f"{MIN_PRINT_PT:g} pt: draw its words larger or the chart no larger than its print box (plots.chart_size)"
+        )
+    covered = legend_covers(fig)
+    if covered:
+        raise StudyError(
+            f"the chart {png.name} would draw its legend over {', '.join(map(repr, covered))}: place the legend "
+            "where it covers no value or bar (under the axes, as most of the study's charts do)"
         )
     fig.savefig(png, format="png", metadata={"Software": "divide-study"})
     if lang != SOURCE_LANGUAGE:
@@ -374,7 +405,7 @@ def targets_title(targets: pd.DataFrame, lang: str = "en") -> str:
     parts = [
         _("{name} {achieved} by {year} against {target}").format(
             name=_label(t["initiative"]),
-            achieved=fmt.share(t["achieved_by_then"]),
+            achieved=BOUND_SIGNS.get(str(t.get("achieved_qualifier", "")), "") + fmt.share(t["achieved_by_then"]),
             year=t["by"],
             target=fmt.share(t["target_share"]),
         )
@@ -409,7 +440,8 @@ def eligibility_chart(timelines: pd.DataFrame, title: str, source: str, lang: st
             close = previous is not None and row.year - previous < 0.5
             previous = row.year
             ax.annotate(
-                fmt.share(row.share),
+                # "≤ 51%": a count over "more than" N plugs (a timeline without qualifiers draws the bare share).
+                BOUND_SIGNS.get(str(getattr(row, "qualifier", "")), "") + fmt.share(row.share),
                 (row.year, row.share),
                 textcoords="offset points",
                 xytext=(0, -13) if close else (0, 7),
@@ -667,7 +699,8 @@ def models_chart(
     ]
     ax.set_xlim(0, max([widest * 1.15, *ends]))
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5))  # French euros ("1 500 €") are wide
-    ax.legend(fontsize=VALUE_PT, loc="best")  # where it covers the fewest bars
+    # Under the axes: inside them, any place covers a bar or its value on some data ("best" put it over the Gers's).
+    ax.legend(fontsize=VALUE_PT, loc="upper right", bbox_to_anchor=(1, -0.24), ncol=2, frameon=False)
     return fig, data, source
 
 
@@ -1017,24 +1050,21 @@ def fibre_series_chart(
         ends.append((rows["share"].iloc[-1], name, colour))
         point = endpoint[(endpoint["department"] == code)]
         if not point.empty:
-            ax.scatter(
-                [end_day],
-                point["ftth_share"],
-                s=46,
-                marker="D",
-                color=colour,
-                edgecolor="black",
-                linewidth=0.6,
-                zorder=5,
-            )
             ends_2026.append((float(point["ftth_share"].iloc[0]), colour))
+    # The end points side by side around their month, then the median's: shares close to 100 % lie within a
+    # marker's height of each other (94.9 % and 96.8 %), and diamonds drawn on one date hid each other.
+    step = pd.Timedelta(days=85)  # a diamond's width and a little more, at the chart's scale
+    spots = [end_day + (k - (len(ends_2026) - 1) / 2) * step for k in range(len(ends_2026))]
+    for (share, colour), day in zip(ends_2026, spots, strict=True):
+        ax.scatter([day], [share], s=46, marker="D", color=colour, edgecolor="black", linewidth=0.6, zorder=5)
     # The end points' values, written left of the markers at their height, the highest first, each lower one moved
     # down when too close to the one above; none rises into the chart's top edge (the shares are close to 100 %).
+    leftmost = min(spots, default=end_day)
     for (share, colour), y in zip(ends_2026, spread_apart([s for s, _ in ends_2026], 0.045, 0.975), strict=True):
         ax.annotate(
             fmt.share(share, 1),
             (end_day, share),
-            xytext=(end_day - pd.Timedelta(days=40), y),
+            xytext=(leftmost - pd.Timedelta(days=40), y),
             textcoords="data",
             fontsize=VALUE_PT,
             color=colour,
@@ -1043,9 +1073,10 @@ def fibre_series_chart(
             va="center",
         )
     median_end = endpoint[endpoint["role"] == "median"]
+    rightmost = max(spots, default=end_day) + (step if not median_end.empty else pd.Timedelta(0))
     if not median_end.empty:
         ax.scatter(
-            [end_day + pd.Timedelta(days=75)],
+            [rightmost],
             median_end["ftth_share"],
             s=40,
             marker="D",
@@ -1107,7 +1138,10 @@ def fibre_series_chart(
     ax.set_ylim(0, 1.0)
     ax.xaxis.set_major_locator(dates.YearLocator())
     ax.xaxis.set_major_formatter(dates.DateFormatter("%Y"))
-    ax.set_xlim(lines["day"].min() - pd.Timedelta(days=60), end_day + pd.Timedelta(days=150))
+    ax.set_xlim(
+        lines["day"].min() - pd.Timedelta(days=60),
+        max(end_day + pd.Timedelta(days=150), rightmost + pd.Timedelta(days=40)),
+    )
     ax.set_ylabel(_("share of all the département's premises\nable to connect to FTTH (quarter's end)"))
     ax.legend(loc="upper left", fontsize=NOTE_PT, frameon=True)
     last_quarter = lines["quarter"].max()

@@ -6,6 +6,9 @@ from itertools import pairwise
 
 import pandas as pd
 
+from divide_study.analysis.evidence import reference_qualifier
+from divide_study.analysis.measures import combined_qualifier
+from divide_study.analysis.metrics import quotient_qualifier
 from divide_study.data.lookup import grouped_records, records, reference_id
 
 
@@ -40,26 +43,47 @@ def evidence_row(evidence_id: str, figures: pd.DataFrame, external: pd.DataFrame
         "as_of": str(r["as_of"]),
         "source": r["source"],
         "quote": r["quote"],
-        "qualifier": "",
+        "qualifier": reference_qualifier(str(r["quote"]), str(r.get("note") or "")),  # "plus de 138 000 prises"
     }
 
 
-PROGRESS_COLUMNS = ["date", "share", "plugs", "cited_as", "kind", "source", "quote", "evidence_id", "by_id", "year"]
+PROGRESS_COLUMNS = [
+    *("date", "share", "qualifier", "plugs", "cited_as", "kind", "source", "quote", "evidence_id", "by_id", "year"),
+]
+
+
+def share_qualifier(count_qualifier: str, plugs_qualifier: str) -> str:
+    """How a share computed as a count over the network's plugs is hedged (a quotient: 70,000 built over "more
+    than 138,000" plugs is at most 51 %): 'exact', 'at_least', 'upper_bound', or 'approx' where nothing bounds it."""
+    return quotient_qualifier(count_qualifier or "exact", [plugs_qualifier or "exact"])
 
 
 def eligibility_timeline(
-    figures: pd.DataFrame, external: pd.DataFrame, progress: pd.DataFrame, initiative: str, plugs: float
+    figures: pd.DataFrame,
+    external: pd.DataFrame,
+    progress: pd.DataFrame,
+    initiative: str,
+    plugs: float,
+    plugs_qualifier: str = "exact",
 ) -> pd.DataFrame:
     """The initiative's targets and achieved deployment over time (progress.csv), each both as a share of its
-    network's ``plugs`` and as plugs: a cited share is multiplied by ``plugs``, a cited count divided by it.
+    network's ``plugs`` and as plugs: a cited share is multiplied by ``plugs``, a cited count divided by it (and
+    its share hedged by ``plugs_qualifier`` too: a count over "more than" N plugs is at most its share).
 
     A target is dated by its ``by_evidence_id`` row's value (a year) when it has one, else by its own date.
     """
-    return pd.DataFrame(timeline_points(figures, external, progress, initiative, plugs), columns=PROGRESS_COLUMNS)
+    return pd.DataFrame(
+        timeline_points(figures, external, progress, initiative, plugs, plugs_qualifier), columns=PROGRESS_COLUMNS
+    )
 
 
 def timeline_points(
-    figures: pd.DataFrame, external: pd.DataFrame, progress: pd.DataFrame, initiative: str, plugs: float
+    figures: pd.DataFrame,
+    external: pd.DataFrame,
+    progress: pd.DataFrame,
+    initiative: str,
+    plugs: float,
+    plugs_qualifier: str = "exact",
 ) -> list[dict]:
     """The rows of ``eligibility_timeline``, as dicts in date order (targets after achieved on a tie)."""
     out = []
@@ -68,6 +92,11 @@ def timeline_points(
             continue
         row = evidence_row(record["evidence_id"], figures, external)
         share = row["value"] if row["unit"] == "share" else row["value"] / plugs
+        qualifier = (
+            combined_qualifier([row["qualifier"]])
+            if row["unit"] == "share"
+            else share_qualifier(row["qualifier"], plugs_qualifier)
+        )
         date, by_id = row["as_of"], record["evidence_id"]
         by = record.get("by_evidence_id")
         if record["kind"] == "target" and isinstance(by, str) and by:
@@ -76,6 +105,7 @@ def timeline_points(
             {
                 "date": date,
                 "share": share,
+                "qualifier": qualifier,  # how the share is hedged (a count over "more than" N plugs: at most)
                 "plugs": share * plugs,
                 "cited_as": "share" if row["unit"] == "share" else "count",
                 "unit": row["unit"],  # a count's own unit (plugs, households…): a share of plugs only if plugs
@@ -122,6 +152,7 @@ TARGET_COLUMNS = [
     "target_id",
     "cited_as",
     "achieved_by_then",
+    "achieved_qualifier",
     "achieved_as_of",
     "achieved_id",
     "reached_on",
@@ -178,6 +209,7 @@ def target_rows(points: list[dict], external: pd.DataFrame, initiative: str) -> 
                 "initiative": initiative,
                 **goal,
                 "achieved_by_then": last["share"] if comparable else float("nan"),
+                "achieved_qualifier": last["qualifier"] if comparable else "",
                 "achieved_as_of": last["date"] if last is not None else "",
                 "achieved_id": last["evidence_id"] if last is not None else "",
                 "reached_on": reached[0]["date"] if reached else NOT_YET,

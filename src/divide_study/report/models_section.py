@@ -239,6 +239,8 @@ def report_section(
                 achieved = report.quote(f"{key}.own_target.achieved_share", "{:.0%}", unit="share")
             else:  # counted in another unit than the target: said as its source says it, never as a share of it
                 achieved = None
+            if achieved is not None:  # "at most 51 %": a count over "more than" N plugs
+                achieved = hedged(_, achieved, row.get(QUALIFIER_OF["achieved_by_target_year"], ""))
             if achieved is not None and of_target:
                 text += " " + _(
                     "Its own target was {target} by {year}; the latest count in that year had reached {achieved} of "
@@ -300,6 +302,7 @@ QUALIFIER_OF = {
     "premises": "premises_qualifier",
     "public_money_per_premise": "public_money_per_premise_qualifier",
     "cost_per_premise": "cost_per_premise_qualifier",
+    "achieved_by_target_year": "achieved_by_target_year_qualifier",
 }
 
 
@@ -361,7 +364,8 @@ def side_by_side_table(
                 # Said as what it is: "plus de 138 000 prises" is at least that many, and money over it at most.
                 column.append(hedged(_, formats.number(float(value)), row.get(QUALIFIER_OF.get(key, ""), "")))
             elif kind == "share":
-                column.append(formats.share(float(value)))
+                # A count over "more than" N plugs is at most its share of them (51 % of the Tarn's).
+                column.append(hedged(_, formats.share(float(value)), row.get(QUALIFIER_OF.get(key, ""), "")))
             elif kind == "cost_nature":
                 column.append(_cost_nature_of(cost_natures, row))
             elif key == "public_money_scope":
@@ -488,7 +492,10 @@ def decision_table(
         ),
         ("own_target", _("target announced in the press")),
         ("target_by", _("by")),
-        ("achieved_by_target_year", _("latest own count in the deadline's year, as its source counts")),
+        (
+            "achieved_by_target_year",
+            _("latest own count in the deadline's year, as a share (the study's, where its source gives a count)"),
+        ),
         ("achieved_as_of", _("date of the count")),  # a count after the deadline, or of another kind, shows here
         *(
             [("on_series", _("the State's series for the whole département, in the quarter holding the due date"))]
@@ -613,7 +620,8 @@ def decision_table(
             elif key == "target_by" and row[key] == row[key] and str(row[key]):
                 text, cell_key = formats.number(float(row[key]), grouping=False), model.get(key, "")
             elif key == "achieved_by_target_year" and row[key] == row[key]:
-                text, cell_key = formats.share(float(row[key])), model.get(key, "")
+                qualifier = row.get(QUALIFIER_OF[key], "")
+                text, cell_key = hedged(_, formats.share(float(row[key])), qualifier), model.get(key, "")
             elif key == "achieved_as_of" and row[key] == row[key] and str(row[key]):
                 text, cell_key = formats.date(str(row[key])), model.get(key, "")
             cells.append(text or MISSING)
