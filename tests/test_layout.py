@@ -62,6 +62,7 @@ def appendix(*groups: tuple[str, list[tuple]]) -> str:
 
 
 ARTICLE = "article 002: “News &amp; Co” (1 May 2003), file b.txt"
+CITED = "article 002: “News &amp; Co” (1 May 2003)"  # as a popup cites it: where the study files it is left out
 
 
 def test_numbers_show_their_primary_source_and_their_entries_link_back():
@@ -85,8 +86,8 @@ def test_numbers_show_their_primary_source_and_their_entries_link_back():
     assert traced == trace_numbers(page)  # the same page, the same bytes
     first = re.search(r'<a class="num" href="#number-2"([^>]*)>', traced).group(1)
     assert 'id="quoted-2-1"' in first and 'data-entry="2"' in first
-    assert f'data-source="cost per plug — from {ARTICLE}"' in first
-    assert f'data-source="investment — {ARTICLE}: “5 millions”"' in traced
+    assert f'data-source="cost per plug — from {CITED}"' in first
+    assert f'data-source="investment — {CITED}: “5 millions”"' in traced
     assert '<a class="back" href="#quoted-2-1"' in traced and '<a class="back" href="#quoted-2-2"' in traced
     assert '<a class="back" href="#quoted-1-1"' in traced
     # The back links follow the entry's number, in its first cell.
@@ -200,7 +201,25 @@ def test_a_source_without_words_of_its_own_ends_the_popup():
     from divide_study.report.layout import popups
 
     page = appendix((ARTICLE, [(1, "2003", "date of publication", "")]))
-    assert popups(page) == {1: f"date of publication — {ARTICLE}".replace("&amp;", "&")}
+    assert popups(page) == {1: f"date of publication — {CITED}".replace("&amp;", "&")}
+
+
+def test_a_popup_cites_who_said_it_and_when_not_where_the_study_files_it():
+    from divide_study.report.layout import popups
+
+    page = appendix(
+        ("article 004 : « Titre » (La Dépêche, 2003), fichier 004_ab12.txt", [(1, "5", "coût", "« 5 millions »")]),
+        (
+            "hypothèse de l'étude",
+            [(2, "2,2", "personnes par foyer", "un choix de l'étude, déclaré dans params/a.yaml")],
+        ),
+        ("données de référence : https://x.fr/a.csv", [(3, "7", "prises", "ligne 3, colonne « n »")]),
+    )
+    assert popups(page, "fr") == {
+        1: "coût — article 004 : « Titre » (La Dépêche, 2003)\u00a0: « 5 millions »",
+        2: "personnes par foyer — hypothèse de l'étude\u00a0: un choix de l'étude",
+        3: "prises — données de référence : https://x.fr/a.csv\u00a0: ligne 3, colonne « n »",  # a row stays
+    }
 
 
 def test_the_contents_pages_are_read_from_the_pdfs_named_destinations(tmp_path: Path):

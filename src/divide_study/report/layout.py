@@ -309,11 +309,32 @@ def renumber_entries(source: str) -> str:
     return "".join(pieces)
 
 
+# The citations whose last clause only says where the study files its source: an article's file, the parameter
+# file an assumption is declared in. A popup says who said it, when, and the words; the entry keeps the file.
+FILED_IN = (
+    "“{title}” ({date}), file {file}",
+    "a choice of the study, declared in {file}",
+    "a choice of a scenario, declared in {file}",
+)
+
+
+def filing_clauses(lang: str = "en") -> re.Pattern[str]:
+    """The clauses ", file 004_x.txt" and ", declared in params/default.yaml" as the edition words them (from its
+    catalogue: ", fichier …", ", déclaré dans …"), spaces as ``_plain`` leaves them."""
+    _ = Translator(lang, "report")
+    clauses = set()
+    for template in FILED_IN:
+        before = " ".join(_(template).split("{file}")[0].split())  # "… (1 May 2003), file"
+        clauses.add(re.escape(before[before.rfind(",") :]))  # ", file"
+    return re.compile(rf"(?:{'|'.join(sorted(clauses))}) [\w./-]+")
+
+
 def popups(source: str, lang: str = "en") -> dict[int, str]:
     """Each appendix entry's source in a line, by its number K: for an entry that is its own primary source (an
     article and its verbatim words, a reference row and its quote, an assumption), that source and those words;
     for a computation or a table's row, what it is and the primary sources its inputs walk down to."""
     _ = Translator(lang, "report")
+    filed = filing_clauses(lang)
     # Their words as ``_plain`` reads a cell (a no-break space is a space there).
     primary = tuple(
         " ".join(words.split()) + (" " if words.endswith((" ", "\u00a0")) else "")
@@ -359,7 +380,7 @@ def popups(source: str, lang: str = "en") -> dict[int, str]:
                 if found
                 else _("{what} — {source}: {words}").format(what=what, source=origin, words=words or "")
             )
-        lines[k] = _cut(line)
+        lines[k] = _cut(filed.sub("", line))
     return lines
 
 

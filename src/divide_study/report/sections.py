@@ -1191,9 +1191,9 @@ def initiatives(e: Edition) -> list[Part]:
     tarn_plan = f"{TARN}|total investment by the concessionaire|2019"  # the concessionaire's plan (a reference row)
     md(
         _(
-            "**Gers Numérique** is a *syndicat mixte ouvert* of the Département du Gers and its intercommunalities. Its first "
+            "**{gers}** is a *syndicat mixte ouvert* of the Département du Gers and its intercommunalities. Its first "
             "phase of fibre was built and run by Orange under a public works-and-operation contract; its second by a company "
-            "the contracts table describes as {owned_by}. Gers Numérique was launched in {launched}{created} with a budget of {budget} million euros. The State's "
+            "the contracts table describes as {owned_by}. {gers} was launched in {launched}{created} with a budget of {budget} million euros. The State's "
             "share of phase 1 was {state_phase1} million euros ({state_phase1_on}); a member of parliament's release of "
             '{state_mp_on} says the State "invested" {state_mp} million to connect communes such as Mirande to fibre (a '
             'party\'s claim, and "invested" may mean committed): it may hold that share of phase 1, so the sources allow '
@@ -1224,6 +1224,7 @@ def initiatives(e: Edition) -> list[Part]:
             "concessionaire counted over {tarn_able} homes able to connect. These figures come from the press and the "
             "parties, not from an audit."
         ).format(
+            gers=esc(names[GERS]),
             owned_by=owned_by,
             launched=r.fig("gers_launch_year", "{:.0f}"),
             created=launch_and_creation(e, "gers_launch_year"),
