@@ -236,7 +236,7 @@ def test_table_cells_link_to_their_table_row_column_and_evidence():
     )  # deterministic
 
 
-def test_a_table_of_more_than_a_page_of_rows_may_break_in_print_a_shorter_one_is_kept_whole():
+def test_a_table_of_more_than_five_rows_may_break_in_print_a_shorter_one_is_kept_whole():
     from divide_study.report.ledger import LONG_TABLE_ROWS
 
     r = Report(FIGURES, SOURCES, EXTERNAL_URL, [], ["short", "long"], evidence=EVIDENCE)
