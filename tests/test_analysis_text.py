@@ -88,13 +88,11 @@ def test_a_grade_gives_its_reasons_in_the_edition_and_keeps_its_level_a_code():
     assert "repose sur une hypothèse de l'étude" in french.reasons and "les sources divergent" in french.reasons
     assert "le programme Soho Solo (CCI du Gers)" in french.reasons  # the speaker, in the data catalog's French
     strong = evidence.grade(table, ["b_cost", "alpha_pop|population|2014"], "agree", "fr", said)
-    assert strong.reasons == (
-        "chiffres exacts issus de sources de presse indépendante et sources officielles, qui concordent"
-    )
+    assert strong.reasons == ("chiffres exacts issus de sources de presse et sources officielles, qui concordent")
     assert evidence.grade(table, ["b_cost", "alpha_pop|population|2014"], "agree").reasons == (
         "exact figures from independent press sources and official sources, which agree"
     )
-    assert evidence.class_label("interested_party", "fr") == "déclaration d'une partie intéressée"
+    assert evidence.class_label("interested_party", "fr") == "déclaration d'une partie prenante"
     assert evidence.class_label("interested_party") == evidence.CLASS_LABELS["interested_party"]
 
 

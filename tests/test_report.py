@@ -639,11 +639,11 @@ def test_pdf_contents_give_each_section_its_page(pdf_text: str, lang: str):
 def test_pdf_body_and_appendices_keep_their_page_counts(pdf_text: str, lang: str):
     """The body (cover and contents to the Method) and the appendices (sources, provenance, colophon) each stay in
     a stated range, read from the printed contents: on 5 December 2026 the body is 27 pages in English and 31 in
-    French once tables of more than five rows may break across pages (28 and 32 before; 27 and 30 before the table of the Gers and the Tarn under every reading, the glossary's contract forms
-    and the bracketed entry markers; 24 and 26 before the decision table's rows on contracts, events and local
-    money), the appendices 38 and 40 (the provenance of some 1,400
-    numbers, each once, one row or cell each, by source; 40 and 42 pages when a number had an entry per way the text
-    wrote it, in six narrow columns)."""
+    French once tables of more than five rows may break across pages (28 and 32 before; 27 and 30 before the table
+    of the Gers and the Tarn under every reading, the glossary's contract forms and the bracketed entry markers; 24
+    and 26 before the decision table's rows on contracts, events and local money), the appendices 38 and 40 (the
+    provenance of some 1,400 numbers, each once, one row or cell each, by source; 40 and 42 pages when a number had
+    an entry per way the text wrote it, in six narrow columns)."""
     pages = pdf_text.split("\f")
     total = len([page for page in pages if page.strip()])
     first = " ".join(pages[0].split())

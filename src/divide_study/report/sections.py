@@ -937,11 +937,14 @@ def observed_events(e: Edition, focus: str, concession: str) -> dict[str, tuple[
         plan=r.ref(concession, "total investment by the concessionaire", fmt="{:,.0f}", scale=1e-6),
         plan_on=r.as_of(concession_plan),
         later=revised_plan(e, concession_plan),
+        # Beside the public money the Département planned to put in, so a reader sees the penalties' scale; two
+        # natures (a claim, a plan): set side by side, never divided or netted.
+        public=r.ref(concession, "public money", fmt="{:,.0f}", scale=1e-6),
     )
     concession_words = _(
         "a formal notice on {notice_on} over the delay, with about {penalties} million euros of penalties reckoned by "
-        "the Département, none shown paid; the concessionaire's plan of {plan} million euros ({plan_on}) had become {later} million, "
-        "the Département said"
+        "the Département (its claim; the public money it planned to put in was {public} million), none shown paid; "
+        "the concessionaire's plan of {plan} million euros ({plan_on}) had become {later} million, the Département said"
     ).format(**concession_numbers)
     focus_numbers = dict(
         # The focus's own target and its count by then, as the summary quotes them (one entry each).
