@@ -240,3 +240,32 @@ def test_the_contents_pages_are_read_from_the_pdfs_named_destinations(tmp_path: 
     assert anchor_pages(pdf, ["summary", "figure-1", "method"]) == {"summary": 2, "figure-1": 4}
     contents = [("summary", "Summary"), ("figure-1", "Figure 1 Cost"), ("method", "Method")]
     assert contents_pages(pdf, contents) == {"summary": 2, "figure-1": 4}
+
+
+def test_the_lists_of_figures_and_tables_give_short_titles_of_whole_words():
+    from divide_study.report.layout import printed_width, short_title
+
+    assert short_title("Coût par local desservi, en euros courants et constants.") == "Coût par local desservi"
+    # A first clause too short to say much runs on to the next one.
+    assert (
+        short_title("Quel modèle, à quel coût, avec quel risque (faible niveau de preuve).")
+        == "Quel modèle, à quel coût"
+    )
+    assert short_title("Coût par local et par Mbit/s offert\u00a0; le débit du Gers est une hypothèse.") == (
+        "Coût par local et par Mbit/s offert"
+    )
+    assert short_title("Every euro figure about the Gers network, by scope (≥: at least).") == (
+        "Every euro figure about the Gers network"
+    )
+    assert short_title("Milestones of the initiatives.") == "Milestones of the initiatives"  # one clause: itself
+    assert short_title("Cost per Mbit/s (1.5 Mbit/s assumed)") == "Cost per Mbit/s (1.5 Mbit/s assumed)"  # 15 < 18
+    # Wider than its list's line: the whole words that fit, then "…", never a word cut, nor a small word last.
+    long = "Financement public et coût du réseau par prise, dans un seul périmètre"
+    fitted = short_title(long, 150)
+    assert fitted == "Financement public et coût du réseau…" and printed_width(fitted) <= 150
+    assert printed_width("Financement public et coût du réseau par…") > 150  # one more word would not fit
+    assert short_title("How far each choice moves the ratio", printed_width("How far each choice moves the…")) == (
+        "How far each choice moves…"  # not "the…"
+    )
+    assert short_title("Coût par local desservi, en euros", 150) == "Coût par local desservi"  # it fits
+    assert printed_width("iiii") < printed_width("MMMM")  # widths are the font's, not a count of characters

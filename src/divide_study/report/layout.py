@@ -7,10 +7,13 @@ follow the notebook. The output is a pure function of the input (no clock, no ra
 
 from __future__ import annotations
 
+import functools
 import html
+import importlib.util
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
 
 from divide_study.i18n import Translator
 
@@ -164,6 +167,56 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
+# Where a caption's first clause ends: a comma, colon, semicolon or an opening bracket (French puts a space before
+# the colon and semicolon: the no-break space of the edition, or a plain one).
+CLAUSE_END = re.compile(r",\s|[\s\u00a0\u202f]?[:;]\s|\s\(|\.\s")
+SHORT_TITLE = 18  # characters a short title has at least: "Quel modèle" alone says too little
+
+
+# The width in points a short title has on its printed line, beside its label and page number: the lists print in
+# DejaVu Sans at 7.5 points (the template's print style), the figures' column the narrower (1 : 1.25); measured on
+# the French edition's PDF, whose labels ("Tableau 12") are the longer, less a margin.
+TITLE_POINTS = {"figure": 150.0, "table": 200.0}
+LIST_POINTS = 7.5
+
+
+@functools.cache
+def _list_font():
+    """DejaVu Sans, the font the report prints in, as matplotlib ships it (a dependency: always there, the same
+    metrics as Debian's fonts-dejavu-core that Chromium uses), at ten times the lists' size for precise widths."""
+    from PIL import ImageFont
+
+    spec = importlib.util.find_spec("matplotlib")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    return ImageFont.truetype(str(folder / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"), int(LIST_POINTS * 10))
+
+
+def printed_width(text: str) -> float:
+    """The width in points of ``text`` printed in the lists of figures and tables."""
+    return _list_font().getlength(text) / 10
+
+
+def short_title(caption: str, room: float | None = None) -> str:
+    """A caption's short title for the lists of figures and tables: its words up to the first clause that ends
+    after ``SHORT_TITLE`` characters ("Coût par local desservi, en euros courants et constants." -> "Coût par local
+    desservi"), whole words, never cut mid-word; a caption of one clause is itself, without its full stop. Wider
+    than ``room`` points in print, it ends at the last whole word that fits with "…", never on a small word that
+    leads into the rest ("the", "de", "par": lower-case, three letters at most)."""
+    text = _clean(caption).rstrip(".")
+    for end in CLAUSE_END.finditer(text):
+        if end.start() >= SHORT_TITLE:
+            text = text[: end.start()]
+            break
+    if room is None or printed_width(text) <= room:
+        return text
+    words = text.split(" ")
+    while len(words) > 1 and printed_width(" ".join(words) + "…") > room:
+        words.pop()
+    while len(words) > 1 and len(words[-1]) <= 3 and words[-1].islower():
+        words.pop()
+    return " ".join(words).rstrip(",;:(\u00a0 ") + "…"
+
+
 def table_of_contents(page: Page, lang: str = "en") -> str:
     """The contents as HTML: the sections (with their subsections), then the figures and the tables."""
     sections: list[str] = []
@@ -189,7 +242,7 @@ def table_of_contents(page: Page, lang: str = "en") -> str:
         for entry in page.entries:
             if entry.kind == kind:
                 number = entry.id.rsplit("-", 1)[-1]
-                caption = _clean(entry.text)
+                caption = short_title(entry.text, TITLE_POINTS[kind])
                 items.append(
                     f'<li><a href="#{html.escape(entry.id)}"><span class="toc-label">{name} {html.escape(number)}'
                     f'</span> <span class="toc-caption">{html.escape(caption)}</span></a></li>'
