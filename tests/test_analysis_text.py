@@ -829,3 +829,26 @@ def test_the_launch_year_is_set_beside_the_contracts_tables_creation_only_where_
     assert "date la création du syndicat de <a>2013</a>" in sections.launch_and_creation(
         edition(2014, 2013, "fr"), "launch"
     )
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_networks_no_source_gives_a_take_up_for_are_named(lang):
+    from types import SimpleNamespace
+
+    from divide_study.report import sections
+
+    study = SimpleNamespace(networks=lambda: ["a", "b", "c"])
+    e = SimpleNamespace(
+        study=study,
+        names={"a": "Alpha", "b": "B<e>ta", "c": "Gamma"},
+        _=Translator(lang, "report"),
+        F=Formats(lang),
+    )
+    told = pd.DataFrame({"where": ["a", "a", "France"]})
+    said = sections.take_up_untold(e, told)
+    expected = {
+        "en": " No cited source gives a take-up for: B&#60;e&#62;ta and Gamma.",
+        "fr": " Aucune source citée ne donne de taux d'abonnement pour\u00a0: B&#60;e&#62;ta et Gamma.",
+    }
+    assert said == expected[lang]
+    assert sections.take_up_untold(e, pd.DataFrame({"where": ["a", "b", "c"]})) == ""  # all told: nothing said

@@ -1124,6 +1124,17 @@ def launch_and_creation(e: Edition, launch_id: str) -> str:
     )
 
 
+def take_up_untold(e: Edition, uptake: pd.DataFrame) -> str:
+    """The study's networks for which no cited source gives a take-up (take_up.csv has no row ``where`` them),
+    said so after the take-up paragraph (a reader comparing models would otherwise take the Gers's figures for the
+    only ones that exist, or for the others' too); nothing where every network has one."""
+    told = set(uptake["where"])
+    untold = [esc(e.names[n]) for n in e.study.networks() if n not in told]
+    if not untold:
+        return ""
+    return " " + e._("No cited source gives a take-up for: {networks}.").format(networks=e.F.join(untold))
+
+
 def teleworkers_among(e: Edition, evidence_id: str) -> str:
     """The teleworkers among a count of people, as only its reference row's note gives them ("199 teleworkers"),
     linked to the note's file, row and column."""
@@ -1967,6 +1978,7 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
             "second homes and the zone private operators built included, whose subscribers are not the network's: it understates "
             "the network's own take-up."
         )
+        + take_up_untold(e, uptake)
     )
     show(
         r.table(
