@@ -274,6 +274,23 @@ def test_a_count_over_more_than_n_plugs_is_at_most_its_share_down_to_the_side_by
         ["delta"],
     )
     assert table.iloc[0]["achieved_by_target_year_qualifier"] == "upper_bound"
+    # A count of households is never read as plugs in the pace: 60,000 "prises" above would count, 60,000 homes not.
+    homes = external.assign(unit=external["unit"].mask(external["figure"] == "able", "households"))
+    _l, _t, pace = models.network_progress(FIGURES.iloc[:0], homes, progress.iloc[1:], comparison, ["delta"])
+    assert pace.empty  # no start row: nothing to pace from, with or without the homes
+    start = pd.DataFrame([("delta", "start", "delta|signed|2019-04-24", "", "")], columns=PROGRESS_COLUMNS)
+    signed = pd.DataFrame(
+        [("delta", "signed", 2019, "year", "2019-04-24", "press", "signé", "")], columns=EXTERNAL.columns
+    )
+    with_start = pd.concat([start, progress], ignore_index=True)
+    _l, _t, pace = models.network_progress(
+        FIGURES.iloc[:0], pd.concat([homes, signed]), with_start, comparison, ["delta"]
+    )
+    assert pace["plugs_to"].tolist() == [50_000]  # the built plugs; the 60,000 homes are left out
+    _l, _t, pace = models.network_progress(
+        FIGURES.iloc[:0], pd.concat([external, signed]), with_start, comparison, ["delta"]
+    )
+    assert pace["plugs_to"].tolist() == [50_000, 60_000]  # counted as plugs, they pace
     labels = pd.DataFrame(
         [("model", "concession", "concession", "concession"), ("scope", "zone", "the zone", "la zone")],
         columns=["kind", "key", "en", "fr"],

@@ -162,6 +162,7 @@ TARGET_COLUMNS = [
 
 
 NOT_YET = "not yet"  # targets.csv's reached_on for a target no count has reached
+PLUG_UNITS = {"plugs", "premises"}  # the network's plugs (premises passed), what a count is divided by
 
 
 def target_rows(points: list[dict], external: pd.DataFrame, initiative: str) -> list[dict]:
@@ -197,12 +198,11 @@ def target_rows(points: list[dict], external: pd.DataFrame, initiative: str) -> 
     ]
     # A count is a share of the network's plugs only when it counts plugs: a count of households or dwellings
     # against plugs would mix denominators, so no share is stated for it (the count is still named in the row).
-    plug_units = {"plugs", "premises"}  # the network's plugs (premises passed), what a count is divided by
     out = []
     for goal in goals:
         by_then = [t for t in achieved if t["year"] < int(goal["by"]) + 1]
         last = by_then[-1] if by_then else None
-        comparable = last is not None and (last["cited_as"] == "share" or last.get("unit") in plug_units)
+        comparable = last is not None and (last["cited_as"] == "share" or last.get("unit") in PLUG_UNITS)
         reached = [t for t in achieved if t["share"] >= goal["target_share"] - 1e-9]
         out.append(
             {
@@ -226,8 +226,9 @@ def deployment_pace(timeline: pd.DataFrame, start: tuple[str, float, str] | None
     """Plugs made eligible per year between successive achieved points of ``timeline`` (eligibility_timeline),
     from ``start`` (start_of) on.
 
-    Shares of inhabitants and of premises are treated alike: the sources do not always say which. A point
-    below an earlier one is left out (the sources disagree, the network did not shrink).
+    Shares of inhabitants and of premises are treated alike: the sources do not always say which. A count of
+    households or dwellings is left out (never read as plugs), and so is a point below an earlier one (the sources
+    disagree, the network did not shrink).
     """
     return pd.DataFrame(pace_rows(timeline.to_dict("records"), start), columns=PACE_COLUMNS)
 
@@ -241,6 +242,10 @@ def pace_rows(timeline: list[dict], start: tuple[str, float, str] | None) -> lis
         return []
     points = [{"date": start[0], "year": start[1], "plugs": 0.0, "evidence_id": start[2]}]
     for point in (t for t in timeline if t["kind"] == "achieved"):
+        # A count of households or dwellings is not a count of plugs: read as plugs it would mix denominators
+        # (the Tarn's 120,000 "foyers" after 70,000 plugs built made a pace of 49,000 plugs a year).
+        if point.get("cited_as") == "count" and point.get("unit") not in PLUG_UNITS:
+            continue
         # A share below an earlier one comes from a source of another base or date precision (73 % in July
         # 2023 after 77 % dated only "2023"): the network never shrank, so such a point is left out.
         if point["plugs"] >= points[-1]["plugs"] and point["year"] > points[-1]["year"]:
