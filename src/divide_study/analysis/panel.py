@@ -388,7 +388,11 @@ def _against_rest_of_region(panel: pd.DataFrame, claim: dict, lang: str = "en") 
 def _count_after_data(panel: pd.DataFrame, claim: dict, lang: str = "en") -> dict:
     _, formats = Translator(lang, "analysis"), Formats(lang)
     rows = panel[(panel["department"] == claim["department"]) & (panel["zone"] == PUBLIC)].set_index("quarter")
-    series = "; ".join(f"{quarter_label(q, lang)} {formats.number(rows.loc[q, 'plugs'])}" for q in QUARTERS)
+    # Each quarter with its count after a colon: "T3 2017 102" read as one number.
+    series = "; ".join(
+        _("{quarter}: {count}").format(quarter=quarter_label(q, lang), count=formats.number(rows.loc[q, "plugs"]))
+        for q in QUARTERS
+    )
     claimed = claim["claimed_value"]
     last = rows.loc[QUARTERS[-1], "plugs"]
     if last:
