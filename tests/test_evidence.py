@@ -287,6 +287,10 @@ def test_a_count_over_more_than_n_plugs_is_at_most_its_share_down_to_the_side_by
         FIGURES.iloc[:0], pd.concat([homes, signed]), with_start, comparison, ["delta"]
     )
     assert pace["plugs_to"].tolist() == [50_000]  # the built plugs; the 60,000 homes are left out
+    lines, _t, _p = models.network_progress(FIGURES.iloc[:0], homes, progress, comparison, ["delta"])
+    homes_point = lines[lines["evidence_id"] == "delta|able|2023-06"].iloc[0]
+    assert pd.isna(homes_point["share"]) and pd.isna(homes_point["plugs"])  # no share of plugs drawn from homes
+    assert homes_point["qualifier"] == ""
     _l, _t, pace = models.network_progress(
         FIGURES.iloc[:0], pd.concat([external, signed]), with_start, comparison, ["delta"]
     )

@@ -423,7 +423,8 @@ def eligibility_chart(timelines: pd.DataFrame, title: str, source: str, lang: st
     _, fmt = words(lang)
     fig, ax = plt.subplots(figsize=chart_size(3.8))
     for initiative, line in timelines.groupby("initiative", sort=False):
-        achieved = line[line["kind"] == "achieved"].sort_values("year")  # drawn in date order
+        # In date order; a count that is no share of the network's plugs (households) has none to draw.
+        achieved = line[(line["kind"] == "achieved") & line["share"].notna()].sort_values("year")
         target = line[line["kind"] == "target"]
         colour = _colour(initiative)
         ax.plot(

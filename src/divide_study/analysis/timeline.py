@@ -47,6 +47,7 @@ def evidence_row(evidence_id: str, figures: pd.DataFrame, external: pd.DataFrame
     }
 
 
+PLUG_UNITS = {"plugs", "premises"}  # the network's plugs (premises passed), what a count is divided by
 PROGRESS_COLUMNS = [
     *("date", "share", "qualifier", "plugs", "cited_as", "kind", "source", "quote", "evidence_id", "by_id", "year"),
 ]
@@ -91,9 +92,14 @@ def timeline_points(
         if record["kind"] == "start":
             continue
         row = evidence_row(record["evidence_id"], figures, external)
-        share = row["value"] if row["unit"] == "share" else row["value"] / plugs
+        # A count of households or dwellings is no share of the network's plugs: never divided by them (the
+        # Tarn's 120,000 "foyers" over its 138,000 plugs drew an "87 %" of nothing the sources count).
+        of_plugs = row["unit"] == "share" or row["unit"] in PLUG_UNITS or record["kind"] == "target"
+        share = (row["value"] if row["unit"] == "share" else row["value"] / plugs) if of_plugs else float("nan")
         qualifier = (
-            combined_qualifier([row["qualifier"]])
+            ""  # no share, no hedge of one
+            if not of_plugs
+            else combined_qualifier([row["qualifier"]])
             if row["unit"] == "share"
             else share_qualifier(row["qualifier"], plugs_qualifier)
         )
@@ -162,7 +168,6 @@ TARGET_COLUMNS = [
 
 
 NOT_YET = "not yet"  # targets.csv's reached_on for a target no count has reached
-PLUG_UNITS = {"plugs", "premises"}  # the network's plugs (premises passed), what a count is divided by
 
 
 def target_rows(points: list[dict], external: pd.DataFrame, initiative: str) -> list[dict]:
