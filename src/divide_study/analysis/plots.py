@@ -86,9 +86,9 @@ def smallest_printed_text(fig: plt.Figure, drawn: bool = False) -> tuple[float, 
 
 def legend_covers(fig: plt.Figure) -> list[str]:
     """What a legend drawn inside its axes covers that a reader must read: a value or note written on the chart
-    (the axes' texts), or a bar (its words, or its value, for a bar without words). Lines and points may pass
-    under a legend (the series chart's grey lines do); a legend placed outside its axes covers nothing of them.
-    The figure must have been drawn (saved, or laid out)."""
+    (the axes' texts, by their words) or a bar ("a bar"). Lines and points may pass under a legend (the series
+    chart's grey lines do); a legend placed outside its axes covers nothing of them. The figure must have been
+    drawn (saved, or laid out)."""
     renderer = fig.canvas.get_renderer()
     covered = []
     for ax in fig.axes:

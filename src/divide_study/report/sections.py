@@ -2630,7 +2630,9 @@ def limitations(e: Edition) -> list[Part]:
                     "**Findings resting on interested parties' claims**: {findings} — these parties' words about "
                     "their own money or results: {parties} ({table}, column *why*)."
                 ).format(
-                    findings=esc("; ".join(interested["question"].str.rstrip("?\u00a0 "))),
+                    # Each question quoted whole, its question mark kept: joined bare, they ran on with capitals
+                    # mid-sentence and no question marks.
+                    findings=esc("; ".join(_("“{question}”").format(question=q) for q in interested["question"])),
                     parties=esc(claimants(interested["interested_parties"], r.lang)),
                     table=r.table_ref("findings"),
                 ),
