@@ -214,59 +214,70 @@ def test_a_share_computed_from_a_count_is_hedged_by_the_count_and_the_plugs(coun
     assert timeline.share_qualifier(count, plugs) == share
 
 
-def test_a_count_over_more_than_n_plugs_is_at_most_its_share_down_to_the_side_by_side_table():
-    from divide_study.analysis import models
-    from divide_study.language.labels import Labels
+# public_money.csv's columns, as models.model_comparison reads them.
+MONEY_COLUMNS = [
+    *("initiative", "funder", "all_public_money", "covers", "amount_eur", "scope", "per_premise", "evidence_id"),
+    "note",
+]
 
+
+def delta_network(due_words: str = "100 000 prises", premises_qualifier: str = "exact", *more: tuple) -> tuple:
+    """A concession, "delta", as its reference rows, progress rows and comparison rows give it: signed on 24 April
+    2019, 100,000 plugs due by 2022 (``due_words``: how its source words them), 50,000 built by November 2022, its
+    premises hedged by ``premises_qualifier``; ``more``: further (reference row, progress row) pairs."""
     external = pd.DataFrame(
         [
-            ("delta", "plugs due", 100_000, "plugs", "2019", "press", "plus de 100 000 prises", ""),
+            ("delta", "signed", 2019, "year", "2019-04-24", "press", "signé", ""),
+            ("delta", "plugs due", 100_000, "plugs", "2019", "press", due_words, ""),
             ("delta", "due by", 2022, "year", "2019", "press", "d'ici 2022", ""),
-            ("delta", "built", 50_000, "plugs", "2022-11", "press", "nous en sommes à 50 000", ""),
-            ("delta", "able", 60_000, "plugs", "2023-06", "press", "plus de 60 000 prises", ""),
+            ("delta", "built", 50_000, "plugs", "2022-11", "press", "50 000", ""),
+            ("delta", "public money", 20e6, "EUR", "2019", "press", "20 millions", ""),
+            *(row for row, _progress in more),
         ],
         columns=EXTERNAL.columns,
     )
     progress = pd.DataFrame(
         [
+            ("delta", "start", "delta|signed|2019-04-24", "", ""),
             ("delta", "target", "delta|plugs due|2019", "delta|due by|2019", ""),
             ("delta", "achieved", "delta|built|2022-11", "", ""),
-            ("delta", "achieved", "delta|able|2023-06", "", ""),
+            *(step for _row, step in more),
         ],
         columns=PROGRESS_COLUMNS,
     )
     comparison = pd.DataFrame(
         [
-            ("delta", "premises", 100_000.0, float("nan"), "zone", "delta|plugs due|2019", "at_least"),
-            ("delta", "cost_per_premise", 2_000.0, 2_200.0, "zone", "delta|cost|2019", "upper_bound"),
+            ("delta", "premises", 100_000.0, float("nan"), "zone", "delta|plugs due|2019", premises_qualifier),
+            ("delta", "cost_per_premise", 2_000.0, 2_200.0, "zone", "delta|cost|2019;delta|plugs due|2019", "exact"),
         ],
         columns=["initiative", "metric", "value_nominal", "value_constant", "scope", "input_ids", "qualifier"],
     )
-    lines, targets, _pace = models.network_progress(FIGURES.iloc[:0], external, progress, comparison, ["delta"])
+    return external, progress, comparison
+
+
+def test_a_count_over_more_than_n_plugs_is_at_most_its_share_down_to_the_side_by_side_table():
+    from divide_study.analysis import models
+    from divide_study.language.labels import Labels
+
+    able = (
+        ("delta", "able", 60_000, "plugs", "2023-06", "press", "plus de 60 000 prises", ""),
+        ("delta", "achieved", "delta|able|2023-06", "", ""),
+    )
+    external, progress, comparison = delta_network("plus de 100 000 prises", "at_least", able)
+    lines, targets, pace = models.network_progress(FIGURES.iloc[:0], external, progress, comparison, ["delta"])
     # An exact count over "more than" N plugs is at most its share; a "more than" count over them, neither.
     assert lines.loc[lines["kind"] == "achieved", "qualifier"].tolist() == ["upper_bound", "approx"]
     own = targets[targets["target"].str.startswith("own")].iloc[0]
     assert (own["achieved_by_then"], own["achieved_qualifier"]) == (0.5, "upper_bound")
+    assert pace["plugs_to"].tolist() == [50_000, 60_000]  # counted as plugs, both pace
     table = models.model_comparison(
         pd.DataFrame(
             [("delta", "Delta", "concession", "FTTH")], columns=["initiative", "short_name", "model", "technology"]
         ),
         comparison,
-        pd.DataFrame(
-            columns=[
-                "initiative",
-                "funder",
-                "all_public_money",
-                "covers",
-                "amount_eur",
-                "scope",
-                "per_premise",
-                "evidence_id",
-                "note",
-            ]
-        ),
+        pd.DataFrame(columns=MONEY_COLUMNS),
         targets,
-        _pace,
+        pace,
         pd.DataFrame([("delta", 2019, 2044)], columns=["initiative", "from_year", "to_year"]),
         pd.DataFrame(
             columns=["model", "owner", "who_pays_the_works", "delay_risk", "demand_risk", "basis", "evidence_ids"]
@@ -274,27 +285,13 @@ def test_a_count_over_more_than_n_plugs_is_at_most_its_share_down_to_the_side_by
         ["delta"],
     )
     assert table.iloc[0]["achieved_by_target_year_qualifier"] == "upper_bound"
-    # A count of households is never read as plugs in the pace: 60,000 "prises" above would count, 60,000 homes not.
-    homes = external.assign(unit=external["unit"].mask(external["figure"] == "able", "households"))
-    _l, _t, pace = models.network_progress(FIGURES.iloc[:0], homes, progress.iloc[1:], comparison, ["delta"])
-    assert pace.empty  # no start row: nothing to pace from, with or without the homes
-    start = pd.DataFrame([("delta", "start", "delta|signed|2019-04-24", "", "")], columns=PROGRESS_COLUMNS)
-    signed = pd.DataFrame(
-        [("delta", "signed", 2019, "year", "2019-04-24", "press", "signé", "")], columns=EXTERNAL.columns
-    )
-    with_start = pd.concat([start, progress], ignore_index=True)
-    _l, _t, pace = models.network_progress(
-        FIGURES.iloc[:0], pd.concat([homes, signed]), with_start, comparison, ["delta"]
-    )
-    assert pace["plugs_to"].tolist() == [50_000]  # the built plugs; the 60,000 homes are left out
-    lines, _t, _p = models.network_progress(FIGURES.iloc[:0], homes, progress, comparison, ["delta"])
+    # A count of households is no share of plugs and never read as plugs in the pace.
+    homes = ((*able[0][:3], "households", *able[0][4:]), able[1])
+    external, progress, comparison = delta_network("plus de 100 000 prises", "at_least", homes)
+    lines, _targets, pace = models.network_progress(FIGURES.iloc[:0], external, progress, comparison, ["delta"])
     homes_point = lines[lines["evidence_id"] == "delta|able|2023-06"].iloc[0]
-    assert pd.isna(homes_point["share"]) and pd.isna(homes_point["plugs"])  # no share of plugs drawn from homes
-    assert homes_point["qualifier"] == ""
-    _l, _t, pace = models.network_progress(
-        FIGURES.iloc[:0], pd.concat([external, signed]), with_start, comparison, ["delta"]
-    )
-    assert pace["plugs_to"].tolist() == [50_000, 60_000]  # counted as plugs, they pace
+    assert pd.isna(homes_point["share"]) and pd.isna(homes_point["plugs"]) and homes_point["qualifier"] == ""
+    assert pace["plugs_to"].tolist() == [50_000]  # the built plugs; the 60,000 homes are left out
     labels = pd.DataFrame(
         [("model", "concession", "concession", "concession"), ("scope", "zone", "the zone", "la zone")],
         columns=["kind", "key", "en", "fr"],
@@ -312,31 +309,7 @@ def test_counted_targets_dated_by_another_row_and_the_models_side_by_side():
     money by premises of its own scope and averages the pace over the whole period, by hand."""
     from divide_study.analysis import models
 
-    external = pd.DataFrame(
-        [
-            ("delta", "signed", 2019, "year", "2019-04-24", "press", "signé", ""),
-            ("delta", "plugs due", 100_000, "plugs", "2019", "press", "100 000 prises", ""),
-            ("delta", "due by", 2022, "year", "2019", "press", "d'ici 2022", ""),
-            ("delta", "built", 50_000, "plugs", "2022-11", "press", "50 000", ""),
-            ("delta", "public money", 20e6, "EUR", "2019", "press", "20 millions", ""),
-        ],
-        columns=EXTERNAL.columns,
-    )
-    progress = pd.DataFrame(
-        [
-            ("delta", "start", "delta|signed|2019-04-24", "", ""),
-            ("delta", "target", "delta|plugs due|2019", "delta|due by|2019", ""),
-            ("delta", "achieved", "delta|built|2022-11", "", ""),
-        ],
-        columns=PROGRESS_COLUMNS,
-    )
-    comparison = pd.DataFrame(
-        [
-            ("delta", "premises", 100_000.0, float("nan"), "zone", "delta|plugs due|2019"),
-            ("delta", "cost_per_premise", 2_000.0, 2_200.0, "zone", "delta|cost|2019;delta|plugs due|2019"),
-        ],
-        columns=["initiative", "metric", "value_nominal", "value_constant", "scope", "input_ids"],
-    )
+    external, progress, comparison = delta_network()
     _lines, targets, pace = models.network_progress(FIGURES.iloc[:0], external, progress, comparison, ["delta"])
     own = targets[targets["target"].str.startswith("own")].iloc[0]
     assert (own["target"], own["by"], own["achieved_by_then"]) == ("own target: 100,000 plugs", "2022", 0.5)
@@ -358,17 +331,7 @@ def test_counted_targets_dated_by_another_row_and_the_models_side_by_side():
             ),
             ("delta", "a part of it", False, "departement", 5e6, "zone", 50.0, "x", ""),
         ],
-        columns=[
-            "initiative",
-            "funder",
-            "all_public_money",
-            "covers",
-            "amount_eur",
-            "scope",
-            "per_premise",
-            "evidence_id",
-            "note",
-        ],
+        columns=MONEY_COLUMNS,
     )
     initiatives = pd.DataFrame(
         [("delta", "Delta", "concession", "FTTH")], columns=["initiative", "short_name", "model", "technology"]
