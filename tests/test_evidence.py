@@ -285,6 +285,9 @@ def test_a_count_over_more_than_n_plugs_is_at_most_its_share_down_to_the_side_by
         ["delta"],
     )
     assert table.iloc[0]["achieved_by_target_year_qualifier"] == "upper_bound"
+    # The target itself as its source hedges it: "plus de 100 000 prises" is at least that many.
+    assert own["target_qualifier"] == "at_least" and table.iloc[0]["own_target_qualifier"] == "at_least"
+    assert own["target"] == "own target: at least 100,000 plugs"  # its words say so, in every table that shows them
     # A count of households is no share of plugs and never read as plugs in the pace.
     homes = ((*able[0][:3], "households", *able[0][4:]), able[1])
     external, progress, comparison = delta_network("plus de 100 000 prises", "at_least", homes)
@@ -302,6 +305,9 @@ def test_a_count_over_more_than_n_plugs_is_at_most_its_share_down_to_the_side_by
         ).set_index(models_section.Translator(lang, "analysis")("indicator"))
         row = models_section.Translator(lang, "analysis")("latest count in the deadline year")
         assert shown.loc[row, "Delta"] == said
+    target = models_section.Translator("en", "analysis")("target announced in the press")
+    shown = models_section.side_by_side_table(table, Labels(labels, "en"), {"delta": "planned"}, {"delta": "planned"})
+    assert shown.set_index("indicator").loc[target, "Delta"] == "at least 100,000 plugs"
 
 
 def test_counted_targets_dated_by_another_row_and_the_models_side_by_side():

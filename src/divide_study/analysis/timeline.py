@@ -49,7 +49,8 @@ def evidence_row(evidence_id: str, figures: pd.DataFrame, external: pd.DataFrame
 
 PLUG_UNITS = {"plugs", "premises"}  # the network's plugs (premises passed), what a count is divided by
 PROGRESS_COLUMNS = [
-    *("date", "share", "qualifier", "plugs", "cited_as", "kind", "source", "quote", "evidence_id", "by_id", "year"),
+    *("date", "share", "qualifier", "stated_qualifier", "plugs", "cited_as", "kind", "source", "quote"),
+    *("evidence_id", "by_id", "year"),
 ]
 
 
@@ -112,6 +113,7 @@ def timeline_points(
                 "date": date,
                 "share": share,
                 "qualifier": qualifier,  # how the share is hedged (a count over "more than" N plugs: at most)
+                "stated_qualifier": combined_qualifier([row["qualifier"]]),  # the figure's own: "plus de 138 000"
                 "plugs": share * plugs,
                 "cited_as": "share" if row["unit"] == "share" else "count",
                 "unit": row["unit"],  # a count's own unit (plugs, households…): a share of plugs only if plugs
@@ -156,6 +158,7 @@ TARGET_COLUMNS = [
     "by",
     "target_share",
     "target_id",
+    "target_qualifier",
     "cited_as",
     "achieved_by_then",
     "achieved_qualifier",
@@ -168,6 +171,9 @@ TARGET_COLUMNS = [
 
 
 NOT_YET = "not yet"  # targets.csv's reached_on for a target no count has reached
+# A target's count as its source hedges it ("plus de 138 000 prises": "own target: at least 138,000 plugs"); each
+# wording has its template in language.datatext, so that the editions translate it.
+HEDGE_WORDS = {"at_least": "at least ", "upper_bound": "at most ", "approx": "about "}
 
 
 def target_rows(points: list[dict], external: pd.DataFrame, initiative: str) -> list[dict]:
@@ -177,10 +183,11 @@ def target_rows(points: list[dict], external: pd.DataFrame, initiative: str) -> 
         {
             "target": f"own target: {t['share']:.0%} eligible"
             if t["cited_as"] == "share"
-            else f"own target: {t['plugs']:,.0f} plugs",
+            else f"own target: {HEDGE_WORDS.get(t['stated_qualifier'], '')}{t['plugs']:,.0f} plugs",
             "by": str(t["date"])[:4],
             "target_share": t["share"],
             "target_id": t["evidence_id"],
+            "target_qualifier": t["stated_qualifier"],  # "plus de 138 000 prises": at least that many
             "by_id": t["by_id"],
             # How the source states the target (a share, or a count of plugs), so prose can quote it that way.
             "cited_as": t["cited_as"],
@@ -195,6 +202,7 @@ def target_rows(points: list[dict], external: pd.DataFrame, initiative: str) -> 
             "by": str(int(r["value"])),
             "target_share": 1.0,
             "target_id": reference_id(r),
+            "target_qualifier": "exact",  # all premises by a year
             "by_id": reference_id(r),
             "cited_as": "year",
         }

@@ -124,9 +124,15 @@ def template(message: str, **kinds: str) -> Template:
 TEMPLATES: tuple[Template, ...] = (
     # targets.csv target (timeline.target_rows) and models.csv own_target (the same, its prefix removed)
     template("own target: {share} eligible", share="share"),
+    template("own target: at least {plugs} plugs", plugs="number"),
+    template("own target: at most {plugs} plugs", plugs="number"),
+    template("own target: about {plugs} plugs", plugs="number"),
     template("own target: {plugs} plugs", plugs="number"),
     template("national plan: {goal}", goal="text"),
     template("{share} eligible", share="share"),
+    template("at least {plugs} plugs", plugs="number"),
+    template("at most {plugs} plugs", plugs="number"),
+    template("about {plugs} plugs", plugs="number"),
     template("{plugs} plugs", plugs="number"),
     # take_up.csv how (metrics.take_up)
     template(

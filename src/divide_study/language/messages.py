@@ -12,7 +12,14 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 
 from divide_study.i18n import DOMAINS, catalog, catalog_path
-from divide_study.language.datatext import WORDS, data_messages, has_shown_tables, is_template, update_words
+from divide_study.language.datatext import (
+    TEMPLATES,
+    WORDS,
+    data_messages,
+    has_shown_tables,
+    is_template,
+    update_words,
+)
 
 # Which catalog the messages of each file belong to (the first pattern a file matches), relative to the project.
 DOMAIN_OF_FILES = (
@@ -84,6 +91,10 @@ def update_catalogs(root: Path, lang: str = "fr") -> dict[str, tuple[int, int]]:
             complete = has_shown_tables(root / "data" / "processed")
             changes[WORDS] = update_words(root / WORDS, [k for k in found if not is_template(k)], lang, complete)
             messages = {key: where for key, where in found.items() if is_template(key)}
+            # The code's sentences are kept whether this data uses them or not: other data (a target of "about"
+            # N plugs, a test's tiny project) is written with them too, and would find no translation.
+            for template in TEMPLATES:
+                messages.setdefault(template.message, ["src/divide_study/language/datatext.py:1"])
         path = catalog_path(lang, domain)
         old = catalog(lang, domain) if path.is_file() else Catalog(locale=lang, domain=domain)
         # Fixed header dates: the catalog changes only when its messages do (it is part of every step's key).

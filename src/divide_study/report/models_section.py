@@ -376,7 +376,7 @@ def side_by_side_table(
                 column.append(labels(kind, str(value)))
             elif kind == "years":
                 column.append(_years_text(str(value), _))
-            else:
+            else:  # words (a target's already say how its source hedges it: "at least 138,000 plugs")
                 column.append(str(value))
         out[row["name"]] = column
     return pd.DataFrame(out)
@@ -615,7 +615,7 @@ def decision_table(
                 # Public money whose scope no count of plugs shares: why there is no figure, not a bare dash.
                 text = _("not computable: no count of plugs shares the scope of its public money (next row)")
                 is_words = True
-            elif key == "own_target" and row[key]:
+            elif key == "own_target" and row[key]:  # its words hedged as its source ("at least 138,000 plugs")
                 text, cell_key = str(row[key]), model.get(key, "")
             elif key == "target_by" and row[key] == row[key] and str(row[key]):
                 text, cell_key = formats.number(float(row[key]), grouping=False), model.get(key, "")
