@@ -993,6 +993,10 @@ def contract_targets(e: Edition, focus: str, concession: str) -> dict[str, tuple
         "be in it)"
     ).format(**focus_numbers)
     able = f"{concession}|homes able to connect|2023-11-22"
+    due_plugs = f"{concession}|plugs to build|2019"
+    # Each count as its source hedges it ("plus de 138 000 prises": at least), from the evidence's qualifier.
+    hedges = e.study.evidence.set_index("evidence_id")["qualifier"]
+    in_words = Translator(r.lang, "analysis")  # models_section.hedged's words ("at least …")
     concession_numbers = dict(
         plugs=r.ref(concession, "plugs to build"),
         due=r.ref(concession, "contractual completion target", fmt="{:.0f}"),
@@ -1002,9 +1006,15 @@ def contract_targets(e: Edition, focus: str, concession: str) -> dict[str, tuple
         able_on=r.as_of(able),
     )
     concession_words = _(
-        "{plugs} plugs by {due} under the concession; {built} built in {built_on}, by the Département's count; over "
+        "{plugs} plugs by {due} under the concession; {built} built in {built_on}, by the Département's count; "
         "{able} households able to connect on {able_on}, by the concessionaire's"
-    ).format(**concession_numbers)
+    ).format(
+        **{
+            **concession_numbers,  # the links alone, for the cell's numbers; the words say each as it is hedged
+            "plugs": models_section.hedged(in_words, concession_numbers["plugs"], hedges.get(due_plugs, "")),
+            "able": models_section.hedged(in_words, concession_numbers["able"], hedges.get(able, "")),
+        }
+    )
     return worded_cells(r, {focus: (focus_words, focus_numbers), concession: (concession_words, concession_numbers)})
 
 
