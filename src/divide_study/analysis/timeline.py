@@ -97,10 +97,11 @@ def timeline_points(
         # Tarn's 120,000 "foyers" over its 138,000 plugs drew an "87 %" of nothing the sources count).
         of_plugs = row["unit"] == "share" or row["unit"] in PLUG_UNITS or record["kind"] == "target"
         share = (row["value"] if row["unit"] == "share" else row["value"] / plugs) if of_plugs else float("nan")
+        stated = combined_qualifier([row["qualifier"]])  # the figure's own hedge: "plus de 138 000"
         qualifier = (
             ""  # no share, no hedge of one
             if not of_plugs
-            else combined_qualifier([row["qualifier"]])
+            else stated
             if row["unit"] == "share"
             else share_qualifier(row["qualifier"], plugs_qualifier)
         )
@@ -113,7 +114,7 @@ def timeline_points(
                 "date": date,
                 "share": share,
                 "qualifier": qualifier,  # how the share is hedged (a count over "more than" N plugs: at most)
-                "stated_qualifier": combined_qualifier([row["qualifier"]]),  # the figure's own: "plus de 138 000"
+                "stated_qualifier": stated,
                 "plugs": share * plugs,
                 "cited_as": "share" if row["unit"] == "share" else "count",
                 "unit": row["unit"],  # a count's own unit (plugs, households…): a share of plugs only if plugs

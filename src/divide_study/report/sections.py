@@ -994,8 +994,6 @@ def contract_targets(e: Edition, focus: str, concession: str) -> dict[str, tuple
     ).format(**focus_numbers)
     able = f"{concession}|homes able to connect|2023-11-22"
     due_plugs = f"{concession}|plugs to build|2019"
-    # Each count as its source hedges it ("plus de 138 000 prises": at least), from the evidence's qualifier.
-    hedges = e.study.evidence.set_index("evidence_id")["qualifier"]
     in_words = Translator(r.lang, "analysis")  # models_section.hedged's words ("at least …")
     concession_numbers = dict(
         plugs=r.ref(concession, "plugs to build"),
@@ -1011,8 +1009,9 @@ def contract_targets(e: Edition, focus: str, concession: str) -> dict[str, tuple
     ).format(
         **{
             **concession_numbers,  # the links alone, for the cell's numbers; the words say each as it is hedged
-            "plugs": models_section.hedged(in_words, concession_numbers["plugs"], hedges.get(due_plugs, "")),
-            "able": models_section.hedged(in_words, concession_numbers["able"], hedges.get(able, "")),
+            # Each count as its source hedges it ("plus de 138 000 prises": at least), as evidence.csv holds it.
+            "plugs": models_section.hedged(in_words, concession_numbers["plugs"], r.stated_as(due_plugs)[1]),
+            "able": models_section.hedged(in_words, concession_numbers["able"], r.stated_as(able)[1]),
         }
     )
     return worded_cells(r, {focus: (focus_words, focus_numbers), concession: (concession_words, concession_numbers)})
