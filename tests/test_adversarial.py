@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 from conftest import executed_report
 
-from divide_study.data.clean import check_progress_units
+from divide_study.analysis import plots
+from divide_study.data.clean import SHARE_BASES, check_progress_units
 from divide_study.data.numbers import ImplausibleValueError, check_plausible
 from divide_study.data.tables import read_table
 from divide_study.errors import DataError
@@ -69,10 +70,27 @@ EVIDENCE = pd.DataFrame(
 )
 
 
-def progress(*rows: tuple[str, str, str]) -> pd.DataFrame:
+def progress(*rows: tuple) -> pd.DataFrame:
+    """progress.csv rows (kind, evidence id, by evidence id[, share_of]); a share counts inhabitants unless said."""
     return pd.DataFrame(
-        [{"initiative": "net", "kind": k, "evidence_id": e, "by_evidence_id": b, "note": ""} for k, e, b in rows]
+        [
+            {
+                "initiative": "net",
+                "kind": k,
+                "evidence_id": e,
+                "by_evidence_id": b,
+                "note": "",
+                "share_of": more[0] if more else ("inhabitants" if "share" in e else ""),
+            }
+            for k, e, b, *more in rows
+        ]
     )
+
+
+def test_the_bases_a_share_may_count_are_the_schemas():
+    schema = json.loads((Path(__file__).parents[1] / "data/raw/progress.schema.json").read_text(encoding="utf-8"))
+    field = next(f for f in schema["fields"] if f["name"] == "share_of")
+    assert tuple(field["constraints"]["enum"]) == SHARE_BASES == tuple(plots.SHARE_MARKS)
 
 
 def test_progress_in_shares_and_counts_passes():
@@ -91,6 +109,14 @@ def test_progress_in_shares_and_counts_passes():
         ),
         (("target", "net_plugs_2022", "net_cost_2022"), "column 'by_evidence_id': by_evidence_id names the year"),
         (("achieved", "other_share_2020", ""), "the evidence 'other_share_2020' is about 'other', not 'net'"),
+        # Figure 5 draws each share with the mark of what it counts: a share that does not say is refused…
+        (
+            ("achieved", "net_share_2020", "", ""),
+            "row 2 (line 3) [initiative=net], column 'share_of': the evidence 'net_share_2020' is a share: say what "
+            "it counts (share_of: inhabitants, dwellings, premises, plugs, unstated)",
+        ),
+        # …and a count, divided by the network's plugs (or by nothing), names none.
+        (("achieved", "net_plugs_2022", "", "dwellings"), "column 'share_of': share_of is for shares"),
     ],
 )
 def test_progress_rows_that_make_no_sense_are_refused_with_their_place(row, shown):

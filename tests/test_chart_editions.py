@@ -519,8 +519,38 @@ def test_a_chart_that_would_print_small_words_is_refused(charts_style, tmp_path)
 
 def test_the_targets_chart_does_not_join_counts_of_different_kinds(charts_style):
     fig = plots.eligibility_chart(timelines(), "t", "s", "en")[0]
-    achieved = [line for line in fig.axes[0].get_lines() if "achieved" in line.get_label()]
-    assert achieved and all(line.get_linestyle() == "None" and line.get_marker() == "o" for line in achieved)
+    points = [line for line in fig.axes[0].get_lines() if len(line.get_xdata())]
+    assert points and all(line.get_linestyle() == "None" for line in points)
+    # A timeline that does not say what its shares count draws them as unstated: open marks, so said in the legend.
+    assert {line.get_fillstyle() for line in points} == {"none"}
+    assert "share of what, not stated" in [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+
+
+def test_shares_of_different_things_keep_their_own_marks_and_the_legend_says_what_each_counts(charts_style):
+    """Figure 5 once drew shares of inhabitants, of dwellings and of plugs as one kind of dot, its axis saying
+    "of inhabitants, dwellings or plugs" for all of them: a reader could not tell which was which."""
+    frame = pd.DataFrame(
+        {
+            "initiative": ["gers_numerique"] * 3 + ["tarn"] * 2,
+            "year": [2020.7, 2023.5, 2026.1, 2022.5, 2022.9],
+            "share": [0.5, 0.77, 1.0, 1.0, 0.51],
+            "kind": ["achieved"] * 3 + ["target", "achieved"],
+            "share_of": ["inhabitants", "dwellings", "premises", "plugs", "plugs"],
+        }
+    )
+    for lang, said in (("en", "share of dwellings"), ("fr", "part des logements")):
+        ax = plots.eligibility_chart(frame, "t", "s", lang)[0].axes[0]
+        drawn = {(line.get_xdata()[0], line.get_marker()) for line in ax.get_lines() if len(line.get_xdata()) == 1}
+        marks = {base: plots.SHARE_MARKS[base][0] for base in ("inhabitants", "dwellings", "premises", "plugs")}
+        assert drawn == {
+            (2020.7, marks["inhabitants"]),
+            (2023.5, marks["dwellings"]),
+            (2026.1, marks["premises"]),
+            (2022.9, marks["plugs"]),
+        }
+        assert len(set(marks.values())) == len(marks)  # four bases, four marks
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert said in legend and plots.share_base_words("unstated", lang) not in legend  # only what is drawn
 
 
 def test_the_models_title_says_each_public_money_per_plug_as_what_it_is():

@@ -168,6 +168,15 @@ def test_targets_against_achieved_and_pace():
     )
     eligible = timeline.eligibility_timeline(figures, external, progress, "gers", plugs=100_000)
     assert eligible.loc[eligible["kind"] == "achieved", "share"].tolist() == [0.5, 0.8]
+    assert set(eligible["share_of"]) == {"unstated"}  # shares whose progress rows do not say what they count
+    said = timeline.eligibility_timeline(
+        figures, external, progress.assign(share_of=["", "inhabitants", "", "dwellings"]), "gers", plugs=100_000
+    )
+    assert said.set_index("evidence_id")["share_of"].to_dict() == {
+        "a_target": "inhabitants",
+        "a_share": "unstated",
+        "gers|share eligible|2024": "dwellings",
+    }
     assert eligible.loc[eligible["kind"] == "achieved", "plugs"].tolist() == [50_000, 80_000]
     targets = timeline.targets_against_achieved(eligible, external, "gers").set_index("by")
     assert targets.loc["2020", "target_share"] == pytest.approx(2 / 3)
@@ -294,6 +303,12 @@ def test_a_count_over_more_than_n_plugs_is_at_most_its_share_down_to_the_side_by
     lines, _targets, pace = models.network_progress(FIGURES.iloc[:0], external, progress, comparison, ["delta"])
     homes_point = lines[lines["evidence_id"] == "delta|able|2023-06"].iloc[0]
     assert pd.isna(homes_point["share"]) and pd.isna(homes_point["plugs"]) and homes_point["qualifier"] == ""
+    # What each point is a share of (Figure 5's marks): counts of plugs, of the plugs; the homes, of nothing.
+    assert dict(zip(lines["evidence_id"], lines["share_of"], strict=True)) == {
+        "delta|plugs due|2019": "plugs",
+        "delta|built|2022-11": "plugs",
+        "delta|able|2023-06": "",
+    }
     assert pace["plugs_to"].tolist() == [50_000]  # the built plugs; the 60,000 homes are left out
     labels = pd.DataFrame(
         [("model", "concession", "concession", "concession"), ("scope", "zone", "the zone", "la zone")],

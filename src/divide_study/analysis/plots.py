@@ -23,6 +23,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # headless: the build and CI have no display
 
+import matplotlib.lines
 import matplotlib.patches
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -416,27 +417,62 @@ def targets_title(targets: pd.DataFrame, lang: str = "en") -> str:
     return _("{lead}: {parts}").format(lead=lead, parts=_("; ").join(parts))
 
 
+# How each share's base is marked in Figure 5 (progress.csv's share_of): shares of different things are not one
+# measure, so each keeps its own mark and the legend says what it counts. A bare percentage is an open circle.
+SHARE_MARKS = {
+    "inhabitants": ("o", "full"),
+    "dwellings": ("s", "full"),
+    "premises": ("^", "full"),
+    "plugs": ("D", "full"),
+    "unstated": ("o", "none"),
+}
+
+
+def share_base_words(share_of: str, lang: str = "en") -> str:
+    """The legend's words for what a share counts (progress.csv's ``share_of``)."""
+    _, _fmt = words(lang)
+    said = {
+        "inhabitants": _("share of inhabitants"),
+        "dwellings": _("share of dwellings"),
+        "premises": _("share of premises (homes and businesses)"),
+        "plugs": _("share of the network's plugs"),
+        "unstated": _("share of what, not stated"),
+    }
+    return said[share_of]
+
+
 def eligibility_chart(timelines: pd.DataFrame, title: str, source: str, lang: str = "en") -> ChartResult:
-    """Each network's share able to connect over time (achieved: dots; own targets: stars). The dots are not
-    joined: their sources count inhabitants, dwellings or plugs, of the network's zone or of the département, and
-    a count dated by its year alone sits mid-year, so a line between them would draw a path none of them shows."""
+    """Each network's share able to connect over time (achieved: one mark per kind of base; own targets: stars).
+    Its sources count inhabitants, dwellings, premises or plugs, of the network's zone or of the département: each
+    kind keeps its own mark (``SHARE_MARKS``, by the timeline's ``share_of``; a timeline without it draws its
+    shares as unstated), and the dots are not joined, since a line between shares of different things, or a count
+    dated by its year alone and drawn mid-year, would draw a path none of them shows."""
     _, fmt = words(lang)
     fig, ax = plt.subplots(figsize=chart_size(3.8))
+    handles = []
+    bases_drawn: list[str] = []
     for initiative, line in timelines.groupby("initiative", sort=False):
         # In date order; a count that is no share of the network's plugs (households) has none to draw.
         achieved = line[(line["kind"] == "achieved") & line["share"].notna()].sort_values("year")
         target = line[line["kind"] == "target"]
         colour = _colour(initiative)
-        ax.plot(
-            achieved["year"],
-            achieved["share"],
-            marker="o",
-            linestyle="none",
-            color=colour,
-            label=_("{name}: achieved").format(name=_label(initiative)),
-        )
+        bases = achieved["share_of"] if "share_of" in achieved else pd.Series("unstated", index=achieved.index)
+        for base, points in achieved.groupby(bases.replace("", "unstated"), sort=False):
+            marker, fill = SHARE_MARKS[base]
+            ax.plot(
+                points["year"],
+                points["share"],
+                marker=marker,
+                fillstyle=fill,
+                markerfacecolor=colour if fill == "full" else "white",
+                linestyle="none",
+                color=colour,
+                markersize=7,
+                zorder=3,
+            )
+            bases_drawn += [base] if base not in bases_drawn else []
         previous = None
-        for row in achieved.sort_values("year").itertuples():
+        for row in achieved.itertuples():
             # A value within half a year of the one before is written under its point, so the two stay apart.
             close = previous is not None and row.year - previous < 0.5
             previous = row.year
@@ -450,23 +486,44 @@ def eligibility_chart(timelines: pd.DataFrame, title: str, source: str, lang: st
                 fontsize=VALUE_PT,
                 color=colour,
             )
-        ax.scatter(
-            target["year"],
-            target["share"],
-            marker="*",
-            s=130,
-            color=colour,
-            edgecolor="black",
-            linewidth=0.5,
-            zorder=3,
-            label=_("{name}: own target").format(name=_label(initiative)),
+        ax.scatter(target["year"], target["share"], marker="*", s=130, color=colour, edgecolor="black", linewidth=0.5)
+        handles.append(matplotlib.patches.Patch(color=colour, label=_label(initiative)))
+    # The legend: each network's colour, then what each mark of an achieved share counts, then the targets' star
+    # (in grey: any network's).
+    handles += [
+        matplotlib.lines.Line2D(
+            [],
+            [],
+            marker=SHARE_MARKS[base][0],
+            fillstyle=SHARE_MARKS[base][1],
+            markerfacecolor=CONTEXT_COLOUR if SHARE_MARKS[base][1] == "full" else "white",
+            color=CONTEXT_COLOUR,
+            linestyle="none",
+            label=share_base_words(base, lang),
         )
+        for base in SHARE_MARKS
+        if base in bases_drawn
+    ]
+    handles.append(
+        matplotlib.lines.Line2D(
+            [],
+            [],
+            marker="*",
+            markersize=11,
+            color=CONTEXT_COLOUR,
+            markeredgecolor="black",
+            markeredgewidth=0.5,
+            linestyle="none",
+            label=_("own target"),
+        )
+    )
     set_title(ax, title)
-    ax.set(xlabel=_("year"), ylabel=_("share achieved\n(of inhabitants, dwellings or plugs)"), ylim=(0, 1.08))
+    ax.set(xlabel=_("year"), ylabel=_("share achieved"), ylim=(0, 1.12))
     ax.set_xlim(int(timelines["year"].min()) - 0.3, int(timelines["year"].max()) + 1)
     _year_axis(ax.xaxis)
     _axis_format(ax.yaxis, lambda v: fmt.share(v))
-    ax.legend(fontsize=VALUE_PT, loc="lower right")
+    # Under the chart: the points fill its whole width and height, so a legend inside would cover some.
+    ax.legend(handles=handles, fontsize=VALUE_PT, loc="upper left", bbox_to_anchor=(0, -0.24), ncol=3, frameon=False)
     return fig, timelines, source
 
 

@@ -50,7 +50,7 @@ def evidence_row(evidence_id: str, figures: pd.DataFrame, external: pd.DataFrame
 PLUG_UNITS = {"plugs", "premises"}  # the network's plugs (premises passed), what a count is divided by
 PROGRESS_COLUMNS = [
     *("date", "share", "qualifier", "stated_qualifier", "plugs", "cited_as", "kind", "source", "quote"),
-    *("evidence_id", "by_id", "year"),
+    *("evidence_id", "by_id", "share_of", "year"),
 ]
 
 
@@ -105,6 +105,11 @@ def timeline_points(
             if row["unit"] == "share"
             else share_qualifier(row["qualifier"], plugs_qualifier)
         )
+        # What the share counts: a cited share's own base as its source words it (progress.csv), a count's the
+        # network's plugs it is divided by; none where there is no share.
+        base = record.get("share_of")
+        share_of = (base if isinstance(base, str) and base else "unstated") if row["unit"] == "share" else ""
+        share_of = share_of or ("plugs" if of_plugs else "")
         date, by_id = row["as_of"], record["evidence_id"]
         by = record.get("by_evidence_id")
         if record["kind"] == "target" and isinstance(by, str) and by:
@@ -117,6 +122,7 @@ def timeline_points(
                 "stated_qualifier": stated,
                 "plugs": share * plugs,
                 "cited_as": "share" if row["unit"] == "share" else "count",
+                "share_of": share_of,
                 "unit": row["unit"],  # a count's own unit (plugs, households…): a share of plugs only if plugs
                 "kind": record["kind"],
                 "source": row["source"],

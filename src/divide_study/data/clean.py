@@ -511,9 +511,14 @@ PROGRESS_UNITS = {
 }
 
 
+# What a share of progress.csv can count (its column share_of; the schema's enum says the same).
+SHARE_BASES = ("inhabitants", "dwellings", "premises", "plugs", "unstated")
+
+
 def check_progress_units(progress: pd.DataFrame, evidence: pd.DataFrame, path: Path) -> None:
     """Each target and achieved row of ``progress.csv`` names evidence about its own initiative, in a share
-    or a count of premises; each target's ``by_evidence_id`` names a year (the target's deadline)."""
+    or a count of premises; a share says what it counts (``share_of``), a count does not; each target's
+    ``by_evidence_id`` names a year (the target's deadline)."""
     by_id = records(evidence, "evidence_id")
     for row, record in rows(progress):
         key = f"initiative={record['initiative']}"
@@ -537,6 +542,28 @@ def check_progress_units(progress: pd.DataFrame, evidence: pd.DataFrame, path: P
                 f"({', '.join(allowed)}), but the evidence {record['evidence_id']!r} is in {found['unit']!r}",
                 row=row,
                 column="evidence_id",
+                key=key,
+            )
+        # What a share counts is said for each share (inhabitants, dwellings…), so that Figure 5 never draws
+        # shares of different things as one measure; a count's is its unit, so it names none.
+        share_of = record.get("share_of")
+        share_of = share_of if isinstance(share_of, str) else ""
+        if found["unit"] == "share" and record["kind"] in PROGRESS_UNITS and not share_of:
+            raise DataError(
+                path,
+                f"the evidence {record['evidence_id']!r} is a share: say what it counts (share_of: "
+                f"{', '.join(SHARE_BASES)})",
+                row=row,
+                column="share_of",
+                key=key,
+            )
+        if found["unit"] != "share" and share_of:
+            raise DataError(
+                path,
+                f"share_of is for shares, but the evidence {record['evidence_id']!r} is a count in "
+                f"{found['unit']!r}: leave it empty",
+                row=row,
+                column="share_of",
                 key=key,
             )
         by = record.get("by_evidence_id")
