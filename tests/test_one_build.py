@@ -260,6 +260,7 @@ def test_a_new_initiative_needs_one_messages_run_and_one_build_to_say_everything
                 "owner": "the cooperative",
                 "who_pays_the_works": "its members",
                 "delay_risk": "the cooperative",
+                "delay_risk_bearer": "company",
                 "demand_risk": "its members",
                 "basis": "made up for a test",
             }

@@ -52,6 +52,7 @@ MODEL_COLUMNS = [
     "owner",
     "who_pays_the_works",
     "delay_risk",
+    "delay_risk_bearer",
     "demand_risk",
     "risk_basis",
     "evidence_ids",
@@ -180,6 +181,8 @@ def model_comparison(
                 "owner": risk["owner"] if risk is not None else "",
                 "who_pays_the_works": risk["who_pays_the_works"] if risk is not None else "",
                 "delay_risk": risk["delay_risk"] if risk is not None else "",
+                # Who bears it, as a code the summary's shortest sentence names (delay_risk says how).
+                "delay_risk_bearer": (risk.get("delay_risk_bearer") or "") if risk is not None else "",
                 "demand_risk": risk["demand_risk"] if risk is not None else "",
                 "risk_basis": risk["basis"] if risk is not None else "",
                 "evidence_ids": ";".join(i for i in ids if i),

@@ -384,6 +384,59 @@ def fibre_cheaper_per_mbit(e: Edition) -> None:
         )
 
 
+def delay_bearers(e: Edition, concession_row, focus_row, values: dict) -> str:
+    """The summary's first sentence on risk: who pays for delay in the concession and in the focus network, by the
+    code of models.csv (``delay_risk_bearer``, the study's reading of each contract); a bearer the cited sources do
+    not name is said so, never guessed."""
+    _ = e._
+    bearers = {
+        "public_body": _("the public body pays for delay"),
+        "company": _("the company pays for delay"),
+        "concessionaire": _("the concessionaire pays for delay"),
+        "not_cited": _("the cited sources do not say who pays for delay"),
+    }
+    said = {}
+    for key, row in (("tarn_risk", concession_row), ("gers_risk", focus_row)):
+        code = row.get("delay_risk_bearer") or ""
+        if code not in bearers:
+            raise StudyError(
+                f"data/processed/models.csv: {row.name!r} has delay_risk_bearer {code!r}; the summary says who pays for "
+                f"delay for a network only as one of {sorted(bearers)}"
+            )
+        said[key] = bearers[code]
+    return _("In the {concession} concession, {tarn_risk}; in the {gers} network, {gers_risk}.").format(
+        **said, concession=values["concession"], gers=values["gers"]
+    )
+
+
+def pace_against_peers(e: Edition, values: dict) -> str:
+    """The summary's first sentence on pace: each fibre network's département against the median of its comparable
+    départements on the State's barometer, over the concession's window (Table 18), compared as printed (one
+    decimal), so the sentence never says "faster" of two numbers the reader sees as equal."""
+    _ = e._
+    quoted = e.r.quoted["value"]
+    window = "tarn_concession"
+
+    def against(initiative: str) -> str:
+        own = round(float(quoted[f"series.{initiative}.points_per_year.{window}"]), 1)
+        peers = round(float(quoted[f"series.{initiative}.peers_points_per_year.{window}"]), 1)
+        return "faster" if own > peers else "slower" if own < peers else "as_fast"
+
+    first = {
+        "faster": _("gained faster than its comparable départements"),
+        "slower": _("gained more slowly than its comparable départements"),
+        "as_fast": _("gained as fast as its comparable départements"),
+    }[against(e.TARN)]
+    second = {
+        "faster": _("faster than its own"),
+        "slower": _("more slowly than its own"),
+        "as_fast": _("as fast as its own"),
+    }[against(e.GERS)]
+    return _(
+        "On the State's barometer (whole départements), the {concession} {first}, the {gers_departement} {second}."
+    ).format(first=first, second=second, **values)
+
+
 def summary(e: Edition) -> list[Part]:
     """The executive summary: each finding with the strength of its evidence, and the findings table."""
     CASTRES, GERS, L, PROGRAMME, _, badge, base_year, graded, heading, r, show = (
@@ -503,16 +556,14 @@ def summary(e: Edition) -> list[Part]:
     )
     money_label = _("<strong>Public money per plug, current euros:</strong>")
     if gers_row["public_money_per_premise"] == gers_row["public_money_per_premise"]:
+        verdict = _("Their public money per plug: {money_words}.").format(money_words=money_words)
         money_lead = _(
             "the {concession} concession's plan provided {tarn_pp} of public money per plug planned and the {gers} "
             "network's at {gers_pp} per plug, but these are {money_words}"
         ).format(money_words=money_words, **decision_values)
     else:
         # The only public amount of the Gers paid for copper upgrades and WiFi too: no count of fibre plugs shares
-        # its scope, so no per-plug figure exists to set beside the Tarn's.
-        gers_money, gers_money_nature = e.amount(
-            f"compare.{GERS}.money.{slug(gers_row['public_money_id'])}", "{:,.0f}", 1e-6
-        )
+        # its scope, so no per-plug figure exists to set beside the Tarn's (Table 1 says so; item 3 gives the amount).
         # Both sides' amounts below are local money only (State and Région money is in neither): the label says so
         # before any amount, so no reader takes them for all the public money each network cost.
         money_label = _(
@@ -587,13 +638,8 @@ def summary(e: Edition) -> list[Part]:
             "{gers} network, at least {gers_dept_pp} put in by the Département (over "
             "{dept_amount} million euros over the {plugs} plugs counted in {plugs_on}), and at least {gers_local_pp} with the "
             "intercommunalities' money if the Département's was its {dept_share} share of the local funding (stated "
-            "in {share_on}; the study's <em>assumption</em> that this split held for all the works). {verdict} The "
-            "one public total the sources give for the {gers} network, {gers_money} million euros "
-            "({gers_money_nature}), covers {gers_scope}"
+            "in {share_on}; the study's <em>assumption</em> that this split held for all the works)"
         ).format(
-            verdict=verdict,
-            gers_money=gers_money,
-            gers_money_nature=gers_money_nature,
             gers_dept_pp=r.quote(own, "{:,.0f} €", unit="EUR_per_premise"),
             dept_amount=r.evidence(e.study.role("focus_departement_money"), "{:,.0f}", 1e-6),
             plugs=r.ref(GERS, "total plugs of the network"),
@@ -603,13 +649,19 @@ def summary(e: Edition) -> list[Part]:
             share_on=r.as_of(local["share_id"]),
             **decision_values,
         )
-    # One line for each part of the question (cost, delay, pace), each quotable alone.
+    # First the answer, in one sentence per part of the question (which model at what public cost, with what risk,
+    # how fast), then a line for each part with its numbers, each quotable alone.
     lead = "<br>".join(
         [
-            _("Which model, at what public cost, with what risk, how fast ({table})?"),
+            _("<strong>In short ({table}).</strong> {verdict} {risk} {pace}").format(
+                table=decision_values["table"],
+                verdict=verdict,
+                risk=delay_bearers(e, tarn_row, gers_row, decision_values),
+                pace=pace_against_peers(e, decision_values),
+            ),
             money_label + " {money_lead}.",  # the label's words, then the amounts (formatted below)
             _(
-                "<strong>Delay:</strong> who pays for it (the study's reading of each contract)? In the {concession} "
+                "<strong>Delay</strong> (the study's reading of each contract): in the {concession} "
                 "concession, {tarn_delay} (about {penalties} million euros reckoned by the Département, none shown "
                 "paid; {tarn_built} of its {tarn_due} plugs built at the deadline, by the Département's count); in the "
                 "{gers} network, {gers_delay}."

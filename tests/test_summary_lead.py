@@ -1,0 +1,81 @@
+"""The summary's first sentences (sections.delay_bearers, sections.pace_against_peers), on tiny tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from divide_study.errors import StudyError
+from divide_study.i18n import Translator
+from divide_study.report.sections import Edition, delay_bearers, pace_against_peers
+
+WINDOW = "tarn_concession"
+VALUES = {"concession": "Tarn", "gers": "Gers Numérique", "gers_departement": "Gers"}
+
+
+def edition(lang: str, paces: dict[str, tuple[float, float]] | None = None) -> Edition:
+    """An edition holding only what the two sentences read: its words and, per network, (own pace, peers' median)."""
+    rows = {}
+    for initiative, (own, peers) in (paces or {}).items():
+        rows[f"series.{initiative}.points_per_year.{WINDOW}"] = own
+        rows[f"series.{initiative}.peers_points_per_year.{WINDOW}"] = peers
+    quoted = pd.DataFrame({"value": rows}) if rows else pd.DataFrame({"value": []})
+    return Edition(_=Translator(lang, "report"), r=Edition(quoted=quoted), TARN="tarn", GERS="gers_numerique")
+
+
+def risk_row(initiative: str, bearer: str) -> pd.Series:
+    return pd.Series({"delay_risk_bearer": bearer}, name=initiative)
+
+
+@pytest.mark.parametrize(
+    ("tarn", "gers", "said"),
+    [
+        (
+            "concessionaire",
+            "not_cited",
+            "In the Tarn concession, the concessionaire pays for delay; in the Gers Numérique network, the cited "
+            "sources do not say who pays for delay.",
+        ),
+        (
+            "concessionaire",
+            "public_body",
+            "In the Tarn concession, the concessionaire pays for delay; in the Gers Numérique network, the public "
+            "body pays for delay.",
+        ),
+    ],
+)
+def test_who_pays_for_delay_is_said_by_its_code_and_never_guessed(tarn, gers, said):
+    lead = delay_bearers(edition("en"), risk_row("tarn", tarn), risk_row("gers_numerique", gers), VALUES)
+    assert lead == said
+
+
+def test_who_pays_for_delay_in_french():
+    lead = delay_bearers(
+        edition("fr"), risk_row("tarn", "concessionaire"), risk_row("gers_numerique", "not_cited"), VALUES
+    )
+    assert lead.startswith("Dans la concession du Tarn, le concessionnaire paie les retards\u00a0;")
+
+
+@pytest.mark.parametrize("bearer", ["", "not_applicable", "the operator"])
+def test_a_network_without_a_bearer_the_summary_can_say_is_an_error(bearer):
+    with pytest.raises(StudyError, match=r"models\.csv: 'gers_numerique' has delay_risk_bearer"):
+        delay_bearers(edition("en"), risk_row("tarn", "concessionaire"), risk_row("gers_numerique", bearer), VALUES)
+
+
+@pytest.mark.parametrize(
+    ("tarn", "gers", "said"),
+    [
+        (
+            (14.5, 11.3),
+            (11.6, 15.4),
+            "the Tarn gained faster than its comparable départements, the Gers more slowly than its own.",
+        ),
+        ((9.0, 11.3), (16.0, 15.4), "the Tarn gained more slowly than its comparable départements, the Gers faster"),
+        # Equal as printed (one decimal): never "faster" of two numbers a reader sees as the same.
+        ((11.34, 11.31), (15.36, 15.44), "the Tarn gained as fast as its comparable départements, the Gers as fast"),
+    ],
+)
+def test_each_pace_is_set_against_its_peers_as_printed(tarn, gers, said):
+    lead = pace_against_peers(edition("en", {"tarn": tarn, "gers_numerique": gers}), VALUES)
+    assert lead.startswith("On the State's barometer (whole départements), ")
+    assert said in lead
