@@ -414,3 +414,33 @@ def test_years_from_launch_to_a_count_are_checked_like_any_computed_number():
     assert q.computed("years", 7, inputs=[launch, count], operation="years_inclusive", unit="years", what="y")
     with pytest.raises(StudyError, match="not the years_inclusive of its inputs"):
         q.computed("wrong", 6, inputs=[launch, count], operation="years_inclusive", unit="years", what="y")
+
+
+def test_an_own_target_is_reached_only_by_a_count_of_what_it_counts():
+    """ "Two Gersois in three" (inhabitants) was shown reached in 2022 by a bare "70 %" whose source does not say
+    of what; only a later share of inhabitants reaches it. A national goal is set against the counts as they are."""
+
+    def point(kind, date, share, share_of, evidence_id):
+        year = timeline.decimal_year(date)
+        return {
+            **dict(kind=kind, date=date, share=share, share_of=share_of, evidence_id=evidence_id, year=year),
+            **dict(cited_as="share", stated_qualifier="exact", qualifier="exact", by_id=evidence_id, plugs=share),
+        }
+
+    points = [
+        point("target", "2020", 2 / 3, "inhabitants", "target"),
+        point("achieved", "2020-09-11", 0.5, "inhabitants", "inhabitants_2020"),
+        point("achieved", "2022", 0.7, "unstated", "bare_2022"),
+        point("achieved", "2023", 0.77, "dwellings", "dwellings_2023"),
+        point("achieved", "2024", 0.83, "inhabitants", "inhabitants_2024"),
+    ]
+    national = pd.DataFrame(
+        [("national", "fibre everywhere by", 2023, "year", "2019", "senat", "2023", "")], columns=EXTERNAL.columns
+    )
+    rows = {row["target_id"]: row for row in timeline.target_rows(points, national, "gers")}
+    own = rows["target"]
+    assert (own["achieved_by_then"], own["achieved_id"]) == (0.5, "inhabitants_2020")
+    assert (own["reached_on"], own["reached_id"]) == ("2024", "inhabitants_2024")
+    goal = rows["national|fibre everywhere by|2019"]
+    assert (goal["achieved_by_then"], goal["achieved_id"]) == (0.77, "dwellings_2023")  # the counts as they are
+    assert "share_of" not in own  # targets.csv's columns are unchanged

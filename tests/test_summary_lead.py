@@ -7,7 +7,7 @@ import pytest
 
 from divide_study.errors import StudyError
 from divide_study.i18n import Translator
-from divide_study.report.sections import Edition, delay_bearers, pace_against_peers
+from divide_study.report.sections import Edition, delay_bearers, own_target_verdict, pace_against_peers
 
 WINDOW = "tarn_concession"
 VALUES = {"concession": "Tarn", "gers": "Gers Numérique", "gers_departement": "Gers"}
@@ -79,3 +79,56 @@ def test_each_pace_is_set_against_its_peers_as_printed(tarn, gers, said):
     lead = pace_against_peers(edition("en", {"tarn": tarn, "gers_numerique": gers}), VALUES)
     assert lead.startswith("On the State's barometer (whole départements), ")
     assert said in lead
+
+
+class Ledger:
+    """The one ledger call the verdict makes: the date the target was reached, as the ledger would quote it."""
+
+    def __init__(self, reached_on: str):
+        self.reached_on = reached_on
+
+    def quote(self, key: str) -> str:
+        assert key == "compare.gers_numerique.own_target.reached_on"
+        return self.reached_on
+
+
+def targets(achieved: float, reached_on: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            ("gers_numerique", "own target: 67% eligible", 2 / 3, achieved, reached_on),
+            ("gers_numerique", "national plan: all premises", 1.0, 0.7, "2026-01-28"),
+            ("tarn", "own target: at least 138,000 plugs", 1.0, 0.5, "not yet"),
+        ],
+        columns=["initiative", "target", "target_share", "achieved_by_then", "reached_on"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("achieved", "reached_on", "said"),
+    [
+        (
+            0.5,
+            "2024",
+            "<strong>Behind its own target</strong> in its deadline year; a later count of the same kind "
+            "first passes it in 2024.",
+        ),
+        (
+            0.5,
+            "not yet",
+            "<strong>Behind its own target</strong> in its deadline year, and not yet reached by a later count.",
+        ),
+        (0.7, "2020", "<strong>Its own target met</strong> in its deadline year."),
+        (float("nan"), "not yet", "<strong>Its own target:</strong> no count of what it counts in its deadline year."),
+    ],
+)
+def test_the_answer_on_the_own_target_comes_from_the_targets_table(achieved, reached_on, said):
+    e = edition("en")
+    e.targets, e.r = targets(achieved, reached_on), Ledger(reached_on)
+    assert own_target_verdict(e) == said
+
+
+def test_a_focus_without_one_own_target_is_an_error():
+    e = edition("en")
+    e.targets = targets(0.5, "2024").iloc[1:]
+    with pytest.raises(StudyError, match=r"targets\.csv: the summary needs one own target of 'gers_numerique'"):
+        own_target_verdict(e)

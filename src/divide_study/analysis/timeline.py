@@ -198,6 +198,7 @@ def target_rows(points: list[dict], external: pd.DataFrame, initiative: str) -> 
             "by_id": t["by_id"],
             # How the source states the target (a share, or a count of plugs), so prose can quote it that way.
             "cited_as": t["cited_as"],
+            "share_of": t.get("share_of") or "",  # what the share counts: only counts of the same are set against it
         }
         for t in points
         if t["kind"] == "target"
@@ -218,12 +219,17 @@ def target_rows(points: list[dict], external: pd.DataFrame, initiative: str) -> 
     ]
     # A count is a share of the network's plugs only when it counts plugs: a count of households or dwellings
     # against plugs would mix denominators, so no share is stated for it (the count is still named in the row).
+    # An own target is set only against counts of what it counts: "two Gersois in three" (inhabitants) is not
+    # reached by a bare "70 %" or by a share of dwellings, only by a later share of inhabitants. The national goals,
+    # of all premises, are set against each network's counts as they are (Table 8 sets the State's series beside).
     out = []
     for goal in goals:
-        by_then = [t for t in achieved if t["year"] < int(goal["by"]) + 1]
+        base = goal.pop("share_of", "")
+        alike = [t for t in achieved if not base or (t.get("share_of") or "") == base]
+        by_then = [t for t in alike if t["year"] < int(goal["by"]) + 1]
         last = by_then[-1] if by_then else None
         comparable = last is not None and (last["cited_as"] == "share" or last.get("unit") in PLUG_UNITS)
-        reached = [t for t in achieved if t["share"] >= goal["target_share"] - 1e-9]
+        reached = [t for t in alike if t["share"] >= goal["target_share"] - 1e-9]
         out.append(
             {
                 "initiative": initiative,

@@ -437,6 +437,29 @@ def pace_against_peers(e: Edition, values: dict) -> str:
     ).format(first=first, second=second, **values)
 
 
+def own_target_verdict(e: Edition) -> str:
+    """The answer to "on time against its own target?", first in the summary's item on pace: whether the focus
+    network's latest count in its deadline year met its own target (targets.csv, counts of what the target counts
+    only), and when a later count of the same kind first passed it."""
+    _ = e._
+    own = e.targets[(e.targets["initiative"] == e.GERS) & e.targets["target"].str.startswith("own target")]
+    if len(own) != 1:
+        raise StudyError(
+            f"data/processed/targets.csv: the summary needs one own target of {e.GERS!r}, found {len(own)}"
+        )
+    row = own.iloc[0]
+    if row["achieved_by_then"] != row["achieved_by_then"]:
+        return _("<strong>Its own target:</strong> no count of what it counts in its deadline year.")
+    if float(row["achieved_by_then"]) >= float(row["target_share"]) - 1e-9:
+        return _("<strong>Its own target met</strong> in its deadline year.")
+    if row["reached_on"] == NOT_YET:
+        return _("<strong>Behind its own target</strong> in its deadline year, and not yet reached by a later count.")
+    return _(
+        "<strong>Behind its own target</strong> in its deadline year; a later count of the same kind first passes it "
+        "in {reached_on}."
+    ).format(reached_on=e.r.quote(f"compare.{e.GERS}.own_target.reached_on"))
+
+
 def summary(e: Edition) -> list[Part]:
     """The executive summary: each finding with the strength of its evidence, and the findings table."""
     CASTRES, GERS, L, PROGRAMME, _, badge, base_year, graded, heading, r, show = (
@@ -706,9 +729,11 @@ def summary(e: Edition) -> list[Part]:
         ),
         (
             "pace",
-            _(
-                "The Gers's own target of {target_own} of inhabitants \"connected\" by {own_by} (its promoter's words, read by "
-                "the study as eligible) stood at {achieved_own} eligible on {achieved_on} by its director's count. On the "
+            own_target_verdict(e)
+            + " "
+            + _(
+                'Its target: {target_own} of inhabitants "connected" by {own_by} (its promoter\'s words, read by the '
+                "study as eligible); {achieved_own} eligible on {achieved_on} by its director's count. On the "
                 "State's series for the whole département, {share_2022} of premises could connect to fibre on {on_2022}, "
                 "when the national plan aimed at {aim_2022} by fibre (a national aggregate, not a target set for each "
                 "département); on ARCEP's data (re-published by a third party), "
