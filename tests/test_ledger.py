@@ -43,12 +43,13 @@ def test_every_number_is_recorded_with_its_class():
     assert text_of(r.computed(62.5, "cost per inhabitant", "5 M / 80 000", "{:.1f}")) == "62.5"
     assert text_of(r.assumed(1000, "speed", "no source states it")) == "1,000"
     ledger = r.provenance().set_index("number")
-    assert ledger.loc["5", "class"] == "interested party's claim"
+    # The text writes "5" beside "million"; the appendix shows the number alone, so its entry says it whole.
+    assert ledger.loc["€5,000,000", "class"] == "interested party's claim"
     assert ledger.loc["80,000", "class"] == "official"
     assert ledger.loc["62.5", "class"] == "computed"
     assert ledger.loc["1,000", "class"] == "the study's assumption"
-    assert ledger.loc["5", "words"] == "“5 millions” (characters 10–20)"
-    assert ledger.loc["5", "source"] == "article 002: “News” (1\u00a0May 2003), file beta.txt"
+    assert ledger.loc["€5,000,000", "words"] == "“5 millions” (characters 10–20)"
+    assert ledger.loc["€5,000,000", "source"] == "article 002: “News” (1\u00a0May 2003), file beta.txt"
     assert list(r.provenance()["entry"]) == [1, 2, 3, 4]
 
 
@@ -180,6 +181,7 @@ def test_french_numbers_link_to_entries_written_in_french():
     first = "1\u1d49\u02b3\u00a0mai 2003"
     assert entries.loc[1, "source"] == f"article 002{NBSP}: «{NBSP}News{NBSP}» ({first}), fichier beta.txt"
     assert entries.loc[1, "words"] == f"«{NBSP}5 millions{NBSP}» (caractères 10 à 20)"
+    assert entries.loc[1, "number"] == f"5{NNBSP}000{NNBSP}000{NBSP}€"  # whole: the text's "5 €" is in millions
     assert entries.loc[1, "class"] == "déclaration d'une partie prenante"
     assert entries.loc[2, "source"] == f"données de référence{NBSP}: gers.fr/monjournal/numero1"  # no link: no URL
     assert r.table_label("t") == "Tableau 1" and r.figure_label("f") == "Figure 1"
@@ -564,3 +566,18 @@ def test_who_gives_a_figure_is_its_articles_outlet_or_its_reference_rows_site():
         r.site_of("beta_pop|population|2031")
     with pytest.raises(StudyError, match="no article figure or reference row"):
         r.site_of("nothing")
+
+
+def test_a_reference_rows_outlet_is_named_by_its_publisher_where_the_study_knows_it():
+    """A publication cites "La Dépêche du Midi", not "ladepeche.fr" (reference_source_classes.csv's ``who``)."""
+    publishers = pd.DataFrame(
+        [("insee.fr", "official", "INSEE", ""), ("gers.fr", "interested_party", "Département <du Gers>", "")],
+        columns=["source_contains", "source_class", "who", "note"],
+    )
+    r = Report(FIGURES, SOURCES, EXTERNAL_URL, [], [], evidence=EVIDENCE, publishers=publishers)
+    assert r.site_of("beta_pop|population|2019") == "INSEE"
+    assert r.site_of("beta_pop|share eligible|2020") == "Département &lt;du Gers&gt;"  # escaped
+    unknown = publishers.iloc[:0]
+    assert Report(FIGURES, SOURCES, EXTERNAL_URL, [], [], publishers=unknown).site_of("beta_pop|population|2019") == (
+        "insee.fr"  # no publisher named: its site
+    )

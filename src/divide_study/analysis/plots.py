@@ -265,15 +265,16 @@ def ratio_decimals(value: float) -> int:
 
 
 def times(value: float, lang: str = "en") -> str:
-    """A ratio as a short label: "28×" in English, "28 ×" in French."""
+    """A ratio as a short label: "28×" in English, "28 fois" in French (the sign is English notation there)."""
     _, fmt = words(lang)
     return _("{ratio}×").format(ratio=fmt.number(value, ratio_decimals(value)))
 
 
 def _tick_times(value: float, lang: str) -> str:
-    """A ratio on an axis: whole ticks without decimals (0×, 5×, 10×), others with one."""
+    """A ratio on an axis, as a bare number (the axis's label says it is a ratio, "÷"): whole ticks without
+    decimals (0, 5, 10), others with one."""
     _, fmt = words(lang)
-    return _("{ratio}×").format(ratio=fmt.number(value, 0 if float(value).is_integer() else 1))
+    return fmt.number(value, 0 if float(value).is_integer() else 1)
 
 
 def _axis_format(axis, format_value: Callable[[float], str]) -> None:

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from divide_study.analysis.evidence import reference_class
 from divide_study.analysis.metrics import metric
 from divide_study.analysis.quoted import (
     NATURES,
@@ -201,6 +202,7 @@ class Report:
         table_keys: list[str],
         evidence: pd.DataFrame | None = None,
         lang: str = "en",
+        publishers: pd.DataFrame | None = None,
     ):
         # The edition: its words (the 'report' catalog) and its number formats.
         self.lang = lang
@@ -218,6 +220,9 @@ class Report:
         self.stated = {} if evidence is None else {r["evidence_id"]: r for r in evidence.to_dict("records")}
         self.sources = sources.set_index("article")
         self.external = external
+        # Who publishes each cited source (reference_source_classes.csv: source_contains, who), so prose names a
+        # reference row's outlet by its title ("La Dépêche du Midi"), not its web address.
+        self.publishers = publishers
         # Declared up front, so prose can cite "Figure 3" before the figure appears.
         self.figure_numbers = {key: n for n, key in enumerate(figure_keys, start=1)}
         self.table_numbers = {key: n for n, key in enumerate(table_keys, start=1)}
@@ -372,10 +377,26 @@ class Report:
         return link
 
     def _record(
-        self, number: str, what: str, source: str, words: str = "", source_class: str = "", datum: object = None
+        self,
+        number: str,
+        what: str,
+        source: str,
+        words: str = "",
+        source_class: str = "",
+        datum: object = None,
+        shown: str | None = None,
     ) -> str:
-        """Record an entry (``_entry``) and return the number as a link to it."""
-        return self._link(self._entry(number, what, source, words, source_class, datum), number)
+        """Record an entry (``_entry``) and return the number as a link to it; ``shown``: how the text writes it
+        when that is not the entry's own writing ("23" beside "millions d'euros" for the entry's "23 000 000 €")."""
+        return self._link(self._entry(number, what, source, words, source_class, datum), shown or number)
+
+    def _written(self, evidence_id: str, value: float, fmt: str, scale: float) -> tuple[str, str | None]:
+        """(the entry's writing, the text's) of a figure quoted with ``fmt`` and ``scale``: a figure the text writes
+        in millions ("23" beside "million euros") has its entry say it whole, with its unit ("€23,000,000"), since
+        the appendix shows the number without the sentence around it."""
+        if scale == 1.0:
+            return self.format_number(value, fmt, scale), None
+        return self.format_number(value, self._natural_format(evidence_id)), self.format_number(value, fmt, scale)
 
     def _cited(self, source: str) -> str:
         """A reference row's source: a link when it is a full URL, else its words in the edition's language."""
@@ -434,8 +455,9 @@ class Report:
             initiative=self._initiative(row["initiative"]),
             as_of=self.formats.date(str(row["as_of"])),
         )
+        number, shown = self._written(figure_id, float(row["value"]), fmt, scale)
         return self._record(
-            self.format_number(row["value"], fmt, scale),
+            number,
             what,
             self._article_source(row["article"]),
             self._("“{words}” (characters {start}–{end})").format(
@@ -443,6 +465,7 @@ class Report:
             ),
             self.classes.get(figure_id, ""),
             ("value", float(row["value"])),
+            shown,
         )
 
     def date_of(self, figure_id: str) -> str:
@@ -490,8 +513,9 @@ class Report:
         if len(rows) != 1:
             raise KeyError(f"expected one reference row for {topic!r} / {figure!r} / {as_of!r}, found {len(rows)}")
         row = rows.iloc[0]
+        number, shown = self._written(f"{topic}|{figure}|{row['as_of']}", float(row["value"]), fmt, scale)
         return self._record(
-            self.format_number(row["value"], fmt, scale),
+            number,
             self._("{figure} ({as_of})").format(
                 figure=self.words(figure, "external_figures.csv", "figure"), as_of=self.formats.date(str(row["as_of"]))
             ),
@@ -499,11 +523,13 @@ class Report:
             self._("“{words}”").format(words=row["quote"]),
             self.classes.get(f"{topic}|{figure}|{row['as_of']}", ""),
             ("value", float(row["value"])),
+            shown,
         )
 
     def site_of(self, evidence_id: str) -> str:
-        """Who gives a figure, as a reader names it, escaped: an article figure's outlet, or the site of a reference
-        row's source ('topic|figure|as_of': "hit-radio.fr"). Text, not a number (the figure's entry cites it)."""
+        """Who gives a figure, as a reader names it, escaped: an article figure's outlet, or a reference row's
+        publisher ('topic|figure|as_of': "Hit Radio", by reference_source_classes.csv; its site, "hit-radio.fr",
+        where no row names it). Text, not a number (the figure's entry cites it)."""
         if evidence_id in self.figures.index:
             outlet = str(self.sources.loc[self.figures.loc[evidence_id, "article"], "outlet"] or "")
             if not outlet:
@@ -518,7 +544,11 @@ class Report:
         rows = rows[rows["as_of"].astype(str) == as_of]
         if len(rows) != 1:
             raise StudyError(f"external_figures.csv: expected one reference row {evidence_id!r}, found {len(rows)}")
-        return html.escape(site_name(str(rows.iloc[0]["source"])))
+        source = str(rows.iloc[0]["source"])
+        publisher = None if self.publishers is None else reference_class(source, self.publishers)
+        if publisher is not None:
+            return html.escape(self.words(str(publisher["who"]), "reference_source_classes.csv", "who"))
+        return html.escape(site_name(source))
 
     def stated_as(self, evidence_id: str) -> tuple[str, str]:
         """(unit, qualifier) of an article figure or a reference row, as evidence.csv holds them."""

@@ -134,6 +134,7 @@ def open_edition(lang: str, processed_dir: str | Path, figures_dir: str | Path) 
         ],
         evidence=study.evidence,
         lang=lang,
+        publishers=study.reference_classes,
     )
     _ = r._  # the edition's words: every sentence below is a message of the 'report' catalog (divide_study.i18n)
     ngettext = _.ngettext  # a message whose form follows a count
@@ -2357,9 +2358,11 @@ def sensitivity(e: Edition) -> list[Part]:
     wide = ok.pivot(index="scenario", columns="headline", values="value").reset_index()
     wide = wide[["scenario", "ratio_cost_per_premise", f"{GERS}.cost_per_premise", f"{CASTRES}.cost_per_premise"]]
     refused_scenarios = scenarios[~scenarios["ok"]][["scenario", "status"]]
-    wide = wide.merge(refused_scenarios, on="scenario", how="outer").fillna(
-        {"status": words("ok", "scenarios.csv", "status")}
-    )
+    computed = words("ok", "scenarios.csv", "status")
+    wide = wide.merge(refused_scenarios, on="scenario", how="outer").fillna({"status": computed})
+    if (wide["status"] == computed).all():
+        # A column saying "computed" on every row tells the reader nothing: it is shown only beside a refusal.
+        wide = wide.drop(columns="status")
     # The quoted number each cell shows: the central case's (the compare step's), or a scenario's.
     shown_headlines = {
         "ratio_cost_per_premise": "headline.ratio_cost_per_premise",
@@ -2404,7 +2407,8 @@ def sensitivity(e: Edition) -> list[Part]:
             {wide.columns[1]: "{:,.1f}"} | {c: "{:,.0f}" for c in wide.columns[2:4]},
             file="data/processed/scenarios.csv",
             cells=cells.set_axis(wide.columns[1:4], axis=1),
-            words=(wide.columns[0], wide.columns[-1]),  # a scenario's name, its status
+            # A scenario's name, and its status where one is refused (the data's words, not numbers).
+            words=(wide.columns[0], *wide.columns[4:]),
         )
     )
     network_readings(e)
