@@ -64,7 +64,7 @@ def test_questions_in_each_edition():
     french = findings.questions("Alpha", "Soho", "fr")
     assert english["which_cost"] == "Which Alpha cost is right?"
     assert french["which_cost"] == "Quel chiffre retenir pour le coût de Alpha\u00a0?"
-    assert french["programme"] == "Qu'a obtenu Soho\u00a0?"
+    assert french["programme"] == "Qu’a obtenu Soho\u00a0?"
     assert set(french) == set(english)
     assert not [q for q in french.values() if english_words(q)]
     # The pace on the State's series answers part of the models' question ("what did it deliver when").
@@ -85,14 +85,14 @@ def test_a_grade_gives_its_reasons_in_the_edition_and_keeps_its_level_a_code():
     french = evidence.grade(table, ids, "disagree", "fr", said)
     assert french.level == english.level == "weak"
     assert "rests on an assumption of the study" in english.reasons and "the sources disagree" in english.reasons
-    assert "repose sur une hypothèse de l'étude" in french.reasons and "les sources divergent" in french.reasons
+    assert "repose sur une hypothèse de l’étude" in french.reasons and "les sources divergent" in french.reasons
     assert "le programme Soho Solo (CCI du Gers)" in french.reasons  # the speaker, in the data catalog's French
     strong = evidence.grade(table, ["b_cost", "alpha_pop|population|2014"], "agree", "fr", said)
     assert strong.reasons == ("chiffres exacts issus de sources de presse et sources officielles, qui concordent")
     assert evidence.grade(table, ["b_cost", "alpha_pop|population|2014"], "agree").reasons == (
         "exact figures from independent press sources and official sources, which agree"
     )
-    assert evidence.class_label("interested_party", "fr") == "déclaration d'une partie prenante"
+    assert evidence.class_label("interested_party", "fr") == "déclaration d’une partie prenante"
     assert evidence.class_label("interested_party") == evidence.CLASS_LABELS["interested_party"]
 
 
@@ -256,8 +256,8 @@ def test_the_models_table_in_french():
     ).set_index("indicateur")
     assert shown.loc["nature de ce montant", "Delta"] == "dépensé à ce jour"
     assert shown.loc["financement public par prise (€ courants)", "Delta"] == "200"
-    assert shown.loc["dernier relevé de l'année de l'échéance", "Delta"] == "50\u00a0%"
-    assert shown.loc["prises (locaux) de l'option centrale", "Delta"] == Formats("fr").number(100_000)
+    assert shown.loc["dernier relevé de l’année de l’échéance", "Delta"] == "50\u00a0%"
+    assert shown.loc["prises (locaux) de l’option centrale", "Delta"] == Formats("fr").number(100_000)
     assert shown.loc["modèle", "Delta"] == "concession" and shown.loc["leur périmètre", "Delta"] == "la zone"
     assert shown.loc["années", "Delta"] == "depuis 2019"
     # No pace in plugs per year: the press's counts are of different kinds (the pace is on the State's series).
@@ -277,10 +277,10 @@ def test_the_models_table_in_french():
     hedged = models_section.side_by_side_table(
         bounded, Labels(LABELS, "fr"), {"delta": "prévu"}, {"delta": "prévu"}
     ).set_index("indicateur")
-    assert hedged.loc["prises (locaux) de l'option centrale", "Delta"] == "au moins " + Formats("fr").number(100_000)
+    assert hedged.loc["prises (locaux) de l’option centrale", "Delta"] == "au moins " + Formats("fr").number(100_000)
     assert hedged.loc["financement public par prise (€ courants)", "Delta"] == "au plus 200"
     assert hedged.loc[
-        "coût du réseau par prise, quels qu'en soient les payeurs (€ courants)", "Delta"
+        "coût du réseau par prise, quels qu’en soient les payeurs (€ courants)", "Delta"
     ] == "au plus " + (Formats("fr").number(2_000))
 
 
@@ -426,8 +426,8 @@ def test_the_models_years_and_targets_are_links_to_their_entries():
     from divide_study.language.datatext import DataText
 
     words = {
-        "start year of a contract": "année de début d'un contrat",
-        "end year of a contract": "année de fin d'un contrat",
+        "start year of a contract": "année de début d’un contrat",
+        "end year of a contract": "année de fin d’un contrat",
         "first year of its contracts": "première année de ses contrats",
         "last year of its contracts": "dernière année de ses contrats",
         "plugs to build": "prises à construire",
@@ -544,8 +544,8 @@ PANEL_WORDS = pd.DataFrame(
             "logements de la zone d'initiative publique, {department}",
             "part des logements raccordables en zone publique, {department}, {quarter}",
             "rang selon la part raccordable en zone publique, {department}, {quarter}",
-            "départements métropolitains dans les données de l'ARCEP",
-            "dernier trimestre des données de l'ARCEP",
+            "départements métropolitains dans les données de l’ARCEP",
+            "dernier trimestre des données de l’ARCEP",
             "T1 2018",
         ],
     }
@@ -586,7 +586,7 @@ def test_a_sum_over_arceps_rows_a_rank_and_a_quarter_are_entries_of_arceps_files
     assert english.loc["last quarter of ARCEP's data", "words"] == "heading of column “T1 2018” (line 5)"
     french = entries["fr"]
     assert "la somme de la colonne «\u00a0T1 2018\u00a0»" in " ".join(french["words"])
-    assert "ne commence pas par" in french.loc["départements métropolitains dans les données de l'ARCEP", "words"]
+    assert "ne commence pas par" in french.loc["départements métropolitains dans les données de l’ARCEP", "words"]
     for column in ("what", "source", "words"):
         text = " ".join(visible_text(t) for t in french.reset_index()[column].tolist() if isinstance(t, str))
         text = re.sub(r"“[^”]*”|«[^»]*»|data/\S+|\S+\.csv", "", text)  # ARCEP's own column names, files
@@ -641,7 +641,7 @@ def test_every_entry_of_the_panel_section_walks_down_to_a_primary_source():
         visible = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section))
         if edition.name == "rapport.html":
             assert (
-                re.search(r"36\s*\u1d49 sur les 91 départements dotés d'une telle zone", visible)
+                re.search(r"36\s*\u1d49 sur les 91 départements dotés d’une telle zone", visible)
                 and "cohérent avec les données de 2018" in visible
             )
             claims = pd.read_csv(config.PROCESSED_DIR / "press_claims.csv")
@@ -707,12 +707,12 @@ def test_sensitivity_bounds_and_benchmarks_in_words():
     )
     shown = tables.benchmarks(bench, "alpha", french)
     # The study's row names no file: its source in words (issue 22); a benchmark keeps its own address.
-    assert list(shown["source"]) == ["calcul de l'étude à partir des chiffres des articles", "https://example.org/cap"]
+    assert list(shown["source"]) == ["calcul de l’étude à partir des chiffres des articles", "https://example.org/cap"]
     assert list(shown["what"]) == [
         "Alpha\u00a0: coût par local (dépensé\u00a0; toutes les prises)",
         "State subsidy cap per plug",  # the reference data's own words (the data catalog translates them)
     ]
-    assert list(shown["kind"]) == ["calcul de l'étude", "référence nationale"]
+    assert list(shown["kind"]) == ["calcul de l’étude", "référence nationale"]
     assert tables.benchmarks(bench, "alpha", english)["what"].iloc[0] == "Alpha: cost per premise (spent; all plugs)"
 
 
@@ -762,7 +762,7 @@ def test_money_spread_beyond_the_price_index_says_at_whose_prices():
     )
     late = pd.DataFrame({"spending_years": ["2014–2026", "", None]})
     assert sections.beyond_the_index(edition, late) == (
-        " Les euros des années postérieures à la dernière année de l'indice sont pris aux prix de celle-ci."
+        " Les euros des années postérieures à la dernière année de l’indice sont pris aux prix de celle-ci."
     )
     assert sections.beyond_the_index(edition, pd.DataFrame({"spending_years": ["2019–2022", "2003"]})) == ""
 
@@ -848,7 +848,7 @@ def test_the_networks_no_source_gives_a_take_up_for_are_named(lang):
     said = sections.take_up_untold(e, told)
     expected = {
         "en": " No cited source gives a take-up for: B&#60;e&#62;ta and Gamma.",
-        "fr": " Aucune source citée ne donne de taux d'abonnement pour\u00a0: B&#60;e&#62;ta et Gamma.",
+        "fr": " Aucune source citée ne donne de taux d’abonnement pour\u00a0: B&#60;e&#62;ta et Gamma.",
     }
     assert said == expected[lang]
     assert sections.take_up_untold(e, pd.DataFrame({"where": ["a", "b", "c"]})) == ""  # all told: nothing said

@@ -20,7 +20,7 @@ EDITIONS = {"en": config.PROJ_ROOT / "report" / "report.html", "fr": config.PROJ
 # How each edition names a primary source (the ledger's words: an article, reference data, an assumption).
 PRIMARY = {
     "en": ("article ", "reference data: ", "assumption of the study"),
-    "fr": ("article ", "données de référence", "hypothèse de l'étude"),
+    "fr": ("article ", "données de référence", "hypothèse de l’étude"),
 }
 LINK = re.compile(r'href="#number-(\d+)"')
 

@@ -375,7 +375,7 @@ def test_source_lines_name_sites_articles_and_assumptions_in_the_edition(charts_
     )
     french = plots.source_from(frame, "cost_per_premise", cpi=False, lang="fr")
     assert french == f"Gers Numérique{NBSP}: ladepeche.fr (juillet 2023){NNBSP}; Castres-Mazamet{NBSP}: article 004, " \
-        "hypothèse de l'étude."  # fmt: skip
+        "hypothèse de l’étude."  # fmt: skip
 
 
 def test_money_ranks_quarters_and_ratios_per_edition():

@@ -182,7 +182,7 @@ def test_french_numbers_link_to_entries_written_in_french():
     assert entries.loc[1, "source"] == f"article 002{NBSP}: «{NBSP}News{NBSP}» ({first}), fichier beta.txt"
     assert entries.loc[1, "words"] == f"«{NBSP}5 millions{NBSP}» (caractères 10 à 20)"
     assert entries.loc[1, "number"] == f"5{NNBSP}000{NNBSP}000{NBSP}€"  # whole: the text's "5 €" is in millions
-    assert entries.loc[1, "class"] == "déclaration d'une partie prenante"
+    assert entries.loc[1, "class"] == "déclaration d’une partie prenante"
     assert entries.loc[2, "source"] == f"données de référence{NBSP}: gers.fr/monjournal/numero1"  # no link: no URL
     assert r.table_label("t") == "Tableau 1" and r.figure_label("f") == "Figure 1"
 

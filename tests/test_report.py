@@ -513,7 +513,7 @@ def test_the_french_edition_speaks_french(page_in_browser):
     assert sorted(set(code.findall(readable))) == []
     summary = text[text.index("Synthèse") : text.index("Les initiatives")]
     assert summary.count("preuve\u00a0: ") == 7  # five findings, the pace and Soho Solo graded apart
-    assert "Le jugement de l'étude" in text and "écartés parce que leurs périmètres diffèrent" in text
+    assert "Le jugement de l’étude" in text and "écartés parce que leurs périmètres diffèrent" in text
     assert "2\u202f140" not in summary or "2,140" not in summary  # French digit grouping, never an English comma
     assert not re.search(r"\d,\d{3}\b", readable)  # "3,330" would read as three euros thirty-three
 
@@ -612,7 +612,7 @@ def test_a_number_shows_its_source_on_hover_and_on_focus(page_in_browser):
         assert content == '"' + source.replace("\\", "\\\\").replace('"', '\\"') + '"', state
     primary = {
         "en": ("article ", "reference data: ", "assumption of the study", "from "),
-        "fr": ("article ", "données de référence", "hypothèse de l'étude", "d'après "),
+        "fr": ("article ", "données de référence", "hypothèse de l’étude", "d’après "),
     }
     assert any(word in source for word in primary[page_in_browser["lang"]]), source
 

@@ -1440,12 +1440,15 @@ def comparison(e: Edition) -> list[Part]:
     show(
         '<p class="caveat">{}</p>'.format(
             _(
-                "The Gers cost ({nature}) spans {spent}; it is deflated year by year along a spending profile ({profile}): "
+                "The Gers cost ({nature}) spans {first} to {last}; it is deflated year by year along a spending profile "
+                "({profile}): "
                 "{nominal} million euros nominal become {constant} million constant euros of {base_year}, never euros of a single "
                 "year. The Castres-Mazamet cost is of {castres_year} and buys DSL and WiFi for an agglomeration. Only a cost and "
                 "premises of the same scope are ever divided."
             ).format(
-                spent="–".join(r.quote(f"compare.{GERS}.spending.{end}") for end in ("first_year", "last_year")),
+                # An interval in words ("from 2014 to 2023", « de 2014 à 2023 »): a dash between years is for tables.
+                first=r.quote(f"compare.{GERS}.spending.first_year"),
+                last=r.quote(f"compare.{GERS}.spending.last_year"),
                 profile=esc(L.option(GERS, central_cost["spending_profile"])),
                 nominal=nominal,
                 nature=nominal_nature,
