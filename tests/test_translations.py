@@ -90,3 +90,26 @@ def test_the_catalogs_hold_no_message_the_code_no_longer_uses():
         kept = {m.id if isinstance(m.id, str) else tuple(m.id) for m in catalog("fr", domain) if m.id}
         stale = kept - set(used[domain])
         assert not stale, f"{domain}.po holds unused messages (run `uv run study messages`): {sorted(map(str, stale))}"
+
+
+def test_the_studys_own_french_elides_with_the_typographic_apostrophe():
+    """« l’étude », not « l'étude »: a French publication's apostrophe is ’ (U+2019). The sources' verbatim words keep
+    theirs (they are quoted as printed, in figures.csv and the reference data), so only the study's own French is
+    checked: the catalogs and the French columns of words.csv and labels.csv."""
+    import csv
+    import re
+
+    from babel.messages.pofile import read_po
+
+    straight = re.compile(r"\b(?:l|d|qu|n|s|c|j|L|D|Qu|jusqu|lorsqu|puisqu)'(?=[aeiouyhàâéèêëîïôûAEIOUYHÉÀ])")
+    found = []
+    for path in sorted((PROJ_ROOT / "src/divide_study/locales/fr/LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as f:
+            for message in read_po(f):
+                strings = message.string if isinstance(message.string, tuple) else (message.string,)
+                found += [f"{path.name}: {s[:80]!r}" for s in strings if message.id and straight.search(s or "")]
+    for name in ("words.csv", "labels.csv"):
+        with (PROJ_ROOT / "data/raw" / name).open(encoding="utf-8") as f:
+            found += [f"{name}: {row['fr'][:80]!r}" for row in csv.DictReader(f) if straight.search(row["fr"] or "")]
+    assert not found, "\n".join(found)
+    assert straight.search("hypothèse de l'étude") and not straight.search("the study's words")  # the check can fail
