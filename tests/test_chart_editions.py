@@ -270,7 +270,7 @@ def test_french_charts_write_numbers_the_french_way(charts_style):
     assert "juillet 2023" in chart_text(charts["cost_scopes"], "fr")
     assert "2,2 par famille" in chart_text(charts["newcomers"], "fr")
     tornado_text = chart_text(charts["tornado"], "fr")
-    assert f"0,6{NBSP}fois" in tornado_text and f"28{NBSP}fois" in tornado_text and "×" not in tornado_text
+    assert f"0,6{NBSP}fois" in tornado_text and f"28,2{NBSP}fois" in tornado_text and "×" not in tornado_text
     panel = chart_text(charts["panel"], "fr")
     assert f"1,9{NBSP}%" in panel and "36\u1d49 sur les 91" in panel and "T1 2018" in panel and "mars 2018" in panel
     # No English grouping or decimal point in any French number.
@@ -386,7 +386,9 @@ def test_money_ranks_quarters_and_ratios_per_edition():
     assert [plots.ordinal(n, "fr") for n in (1, 2, 36)] == ["1\u1d49\u02b3", "2\u1d49", "36\u1d49"]
     assert plots.quarter_month("T1 2018") == "2018-03" and plots.quarter_month("T3 2017") == "2017-09"
     assert plots.quarter_text("T1 2018") == "Q1 2018" and plots.quarter_text("T1 2018", "fr") == "T1 2018"
-    assert plots.times(28.23) == "28×" and plots.times(0.56, "fr") == f"0,6{NBSP}fois"
+    assert (
+        plots.times(28.23) == "28.2×" and plots.times(123.4) == "123×" and plots.times(0.56, "fr") == f"0,6{NBSP}fois"
+    )
 
 
 def test_crowded_milestones_are_labelled_without_overlap(charts_style):
@@ -573,3 +575,30 @@ def test_labels_are_spread_apart_from_the_highest_down_and_kept_under_a_ceiling(
     assert plots.spread_apart([0.99, 0.5], 0.045, 0.975) == pytest.approx([0.975, 0.5])  # the ceiling; far apart: kept
     assert plots.spread_apart([0.8, 0.8, 0.8], 0.1) == pytest.approx([0.8, 0.7, 0.6])
     assert plots.spread_apart([], 0.1) == []
+
+
+@pytest.mark.filterwarnings("ignore:Tight layout not applied")  # the nine-column legend is made not to fit
+def test_a_chart_whose_legend_the_edge_would_cut_is_narrowed_or_refused(charts_style, tmp_path):
+    """Figure 5's legend, in three columns, ran past the chart's right edge ("share of what, not sta"): a legend too
+    wide has its words wrapped on shorter lines, and one that still does not fit is refused."""
+    fig, ax = plt.subplots(figsize=plots.chart_size(3))
+    for k in range(9):  # nine entries side by side: even wrapped on short lines, wider than the chart
+        ax.plot([0, 1], [0, k], label=f"a label long enough to run past the right edge of the chart {k}")
+    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.2), ncol=9)
+    fig.canvas.draw()
+    assert plots.cut_off(fig) and plots.cut_off(fig)[0].startswith("the legend (a label long enough")
+    with pytest.raises(StudyError, match=r"cut\.png would be cut at its edge: 'the legend"):
+        plots.save_figure(fig, pd.DataFrame({"x": [0]}), "cut", tmp_path, "s")
+    assert not (tmp_path / "cut.png").exists()
+    # One long entry is wrapped until it fits, then saved: its words whole, on several lines.
+    fig, ax = plt.subplots(figsize=plots.chart_size(3))
+    ax.plot([0, 1], [0, 1], label="a scope's words the data makes long " * 4)
+    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.2))
+    assert plots.save_figure(fig, pd.DataFrame({"x": [0]}), "wrapped", tmp_path, "s")[0].is_file()
+    assert "\n" in ax.get_legend().get_texts()[0].get_text()
+    fig, ax = plt.subplots(figsize=plots.chart_size(3))
+    ax.plot([0, 1], [0, 1], label="short")
+    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.2))
+    fig.tight_layout()  # as save_figure lays it out: the legend under the axes, inside the figure
+    fig.canvas.draw()
+    assert plots.cut_off(fig) == []

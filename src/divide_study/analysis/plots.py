@@ -109,6 +109,49 @@ def legend_covers(fig: plt.Figure) -> list[str]:
     return covered
 
 
+def cut_off(fig: plt.Figure, tolerance: float = 1.0) -> list[str]:
+    """What a reader would see cut by the figure's sides: a legend (by its first words) that reaches past its left or
+    right edge, as Figure 5's legend in three columns did. (A legend too tall for its figure comes of labels the data
+    makes pathologically long; the layout gives any other the room below the axes. Words written on the chart are
+    placed by each chart's own code, the tornado's by ``_fit_labels``.) The figure must have been drawn."""
+    renderer = fig.canvas.get_renderer()
+    frame = fig.bbox
+
+    def beyond(box) -> bool:
+        return box.x0 < frame.x0 - tolerance or box.x1 > frame.x1 + tolerance
+
+    cut = []
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is not None and legend.get_visible() and beyond(legend.get_window_extent(renderer)):
+            cut.append("the legend (" + " / ".join(t.get_text() for t in legend.get_texts()[:2]) + ")")
+    return cut
+
+
+LEGEND_WIDTHS = (60, 40, 25)  # characters a legend entry's line is narrowed to, in turn, while its legend is cut
+
+
+def fit_legends(fig: plt.Figure, bottom: float = 0.0) -> None:
+    """Narrow a legend the figure's edge would cut: its entries' words wrapped on shorter lines (``LEGEND_WIDTHS``),
+    the figure laid out again, until it fits. A label the data makes long (a user's label, a scope's words) then
+    reads whole on several lines; one that fits is left as it is. ``save_figure`` refuses what still does not fit."""
+    renderer = fig.canvas.get_renderer()
+    legends = [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+    words = {id(text): text.get_text() for legend in legends for text in legend.get_texts()}
+    for width in LEGEND_WIDTHS:
+        fig.canvas.draw()
+        frame = fig.bbox
+        if not any(
+            legend.get_window_extent(renderer).x0 < frame.x0 - 1 or legend.get_window_extent(renderer).x1 > frame.x1 + 1
+            for legend in legends
+        ):
+            return
+        for legend in legends:
+            for text in legend.get_texts():
+                text.set_text(textwrap.fill(words[id(text)], width))
+        fig.tight_layout(rect=(0, bottom, 1, 1))
+
+
 def use_style(initiatives: pd.DataFrame | None = None, labels: pd.DataFrame | None = None) -> None:
     """The study's look: seaborn's clean grid, readable sizes, reproducible files; each initiative's name and
     colour from ``initiatives`` (initiatives.csv's ``short_name`` and ``colour``); the words of the data's codes
@@ -226,6 +269,7 @@ def save_figure(
     figures_dir.mkdir(parents=True, exist_ok=True)
     bottom = add_source_line(fig, source, lang)
     fig.tight_layout(rect=(0, bottom, 1, 1))
+    fit_legends(fig, bottom)
     png = figures_dir / figure_file(name, lang)
     printed, words_shown = smallest_printed_text(fig, drawn=True)  # laid out: its tick labels are written
     if printed < MIN_PRINT_PT - 1e-6:
@@ -238,6 +282,12 @@ def save_figure(
         raise StudyError(
             f"the chart {png.name} would draw its legend over {', '.join(map(repr, covered))}: place the legend "
             "where it covers no value or bar (under the axes, as most of the study's charts do)"
+        )
+    cut = cut_off(fig)
+    if cut:
+        raise StudyError(
+            f"the chart {png.name} would be cut at its edge: {', '.join(map(repr, cut))}; give its legend more "
+            "columns or rows, or its words more room (plots.chart_size)"
         )
     fig.savefig(png, format="png", metadata={"Software": "divide-study"})
     if lang != SOURCE_LANGUAGE:
@@ -260,12 +310,13 @@ def euros(value: float, lang: str = "en") -> str:
 
 
 def ratio_decimals(value: float) -> int:
-    """Digits after the decimal mark of a ratio: one under ten (0.6×, 2.9×), none above (28×)."""
-    return 1 if abs(value) < 10 else 0
+    """Digits after the decimal mark of a ratio: one under a hundred (0.6×, 17.7×, 28.2×), as the text writes them
+    (two ends of 17.7 and 18.1 both read "18×" beside a text giving them apart), none above (120×)."""
+    return 1 if abs(value) < 100 else 0
 
 
 def times(value: float, lang: str = "en") -> str:
-    """A ratio as a short label: "28×" in English, "28 fois" in French (the sign is English notation there)."""
+    """A ratio as a short label: "28.2×" in English, "28,2 fois" in French (the sign is English notation there)."""
     _, fmt = words(lang)
     return _("{ratio}×").format(ratio=fmt.number(value, ratio_decimals(value)))
 
@@ -473,9 +524,12 @@ def eligibility_chart(timelines: pd.DataFrame, title: str, source: str, lang: st
             )
             bases_drawn += [base] if base not in bases_drawn else []
         previous = None
+        stars = timelines[timelines["kind"] == "target"]
         for row in achieved.itertuples():
-            # A value within half a year of the one before is written under its point, so the two stay apart.
-            close = previous is not None and row.year - previous < 0.5
+            # A value within half a year of the one before is written under its point, so the two stay apart; so is
+            # one with a target's star just above it (the Gers's 50 % under its 67 % target of the same year).
+            star_above = ((stars["year"] - row.year).abs() < 0.5) & (stars["share"] - row.share).between(0, 0.25)
+            close = (previous is not None and row.year - previous < 0.5) or bool(star_above.any())
             previous = row.year
             ax.annotate(
                 # "≤ 51%": a count over "more than" N plugs (a timeline without qualifiers draws the bare share).
@@ -524,7 +578,8 @@ def eligibility_chart(timelines: pd.DataFrame, title: str, source: str, lang: st
     _year_axis(ax.xaxis)
     _axis_format(ax.yaxis, lambda v: fmt.share(v))
     # Under the chart: the points fill its whole width and height, so a legend inside would cover some.
-    ax.legend(handles=handles, fontsize=VALUE_PT, loc="upper left", bbox_to_anchor=(0, -0.24), ncol=3, frameon=False)
+    # Two columns: three of the bases' words do not fit the chart's width side by side (the legend was cut).
+    ax.legend(handles=handles, fontsize=VALUE_PT, loc="upper left", bbox_to_anchor=(0, -0.24), ncol=2, frameon=False)
     return fig, timelines, source
 
 
@@ -835,8 +890,13 @@ def _setting_label(assumption: str, setting: object, codes: _Codes) -> str:
     if "." not in assumption:
         return str(setting)
     initiative = assumption.split(".", 1)[0]
-    # A pair on two lines: its label stays narrow enough to sit beside its bar.
-    return " /\n".join(codes.option(initiative, part.strip()) for part in str(setting).split(" / "))
+    # A pair on two lines, each wrapped: its label stays narrow enough to sit beside its bar, inside the chart.
+    return " /\n".join(
+        textwrap.fill(codes.option(initiative, part.strip()), SETTING_WIDTH) for part in str(setting).split(" / ")
+    )
+
+
+SETTING_WIDTH = 30  # characters a line of a tornado chart's setting holds: its words fit beside its bar
 
 
 def _fit_labels(ax: plt.Axes, labels: list[tuple[matplotlib.text.Annotation, float, str]], central: float) -> None:

@@ -1083,7 +1083,7 @@ def contract_targets(e: Edition, focus: str, concession: str) -> dict[str, tuple
     )
     concession_words = _(
         "{plugs} plugs by {due} under the concession; {built} built in {built_on}, by the Département's count; "
-        "{able} households able to connect on {able_on}, by the concessionaire's"
+        "{able} households able to connect on {able_on}, by the concessionaire's count"
     ).format(
         **{
             **concession_numbers,  # the links alone, for the cell's numbers; the words say each as it is hedged
