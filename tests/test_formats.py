@@ -87,6 +87,8 @@ def test_lists_read_as_each_language_joins_them():
         (2.675, 2, "2.68", "2,68"),  # the float's shortest text, not its binary value (2.67499…)
         (-2.5, 0, "-3", "-3"),  # away from zero
         (429.4, 0, "429", "429"),
+        (-0.03, 1, "0.0", "0,0"),  # rounds to nothing: no sign (Table 24 printed "-0.0" points a year)
+        (-0.0, 0, "0", "0"),
     ],
 )
 def test_a_half_rounds_away_from_zero(value, decimals, en, fr):

@@ -37,7 +37,9 @@ def significant(value: float, digits: int = 2) -> float:
 def half_up(value: float, decimals: int) -> Decimal:
     """``value`` rounded to ``decimals`` places, a half away from zero (562.5 -> 563), as a reader rounds by hand;
     babel alone rounds a half to even (562.5 -> 562). Read from the float's shortest text, so 2.675 is 2.68."""
-    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    # A value that rounds to nothing is written without a sign: "-0.0" (-0.03 points a year) reads as a loss.
+    return rounded.copy_abs() if rounded.is_zero() else rounded
 
 
 # Monday = 0, as datetime.date.weekday() and babel count; the code writes weekdays in English (dates.py).
