@@ -227,7 +227,11 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
             columns=by_window,
             rows={departement_part(c).removeprefix("departement_"): f"{n} ({c})" for c, n in departements.items()},
             row_header=_("département"),
-            caption=_("The series by département (medians of {table}).").format(table=r.table_label("fibre_pace")),
+            # The studied départements' own numbers are entries of the text and of Table 18, not rows here: said.
+            caption=_(
+                "The series by département: the other metropolitan départements, whose numbers the medians of "
+                "{table} are taken from (the studied départements' own are in {table})."
+            ).format(table=r.table_label("fibre_pace")),
         )
     )
 
