@@ -33,27 +33,30 @@ def risk_row(initiative: str, bearer: str) -> pd.Series:
         (
             "concessionaire",
             "not_cited",
-            "In the Tarn concession, the concessionaire pays for delay; in the Gers Numérique network, the cited "
-            "sources do not say who pays for delay.",
+            "By the study's reading of each contract, in the Tarn concession the concessionaire bears the risk of "
+            "delay; in the Gers Numérique network, the cited sources do not say who bears it.",
         ),
         (
             "concessionaire",
             "public_body",
-            "In the Tarn concession, the concessionaire pays for delay; in the Gers Numérique network, the public "
-            "body pays for delay.",
+            "By the study's reading of each contract, in the Tarn concession the concessionaire bears the risk of "
+            "delay; in the Gers Numérique network, the public body bears the risk of delay.",
         ),
     ],
 )
-def test_who_pays_for_delay_is_said_by_its_code_and_never_guessed(tarn, gers, said):
+def test_who_bears_the_risk_of_delay_is_said_by_its_code_and_never_guessed(tarn, gers, said):
     lead = delay_bearers(edition("en"), risk_row("tarn", tarn), risk_row("gers_numerique", gers), VALUES)
     assert lead == said
 
 
-def test_who_pays_for_delay_in_french():
+def test_who_bears_the_risk_of_delay_in_french():
     lead = delay_bearers(
         edition("fr"), risk_row("tarn", "concessionaire"), risk_row("gers_numerique", "not_cited"), VALUES
     )
-    assert lead.startswith("Dans la concession du Tarn, le concessionnaire paie les retards\u00a0;")
+    assert lead.startswith(
+        "Selon la lecture des contrats par l’étude, dans la concession du Tarn, le concessionnaire porte le risque de "
+        "retard\u00a0;"
+    )
 
 
 @pytest.mark.parametrize("bearer", ["", "not_applicable", "the operator"])

@@ -386,15 +386,15 @@ def fibre_cheaper_per_mbit(e: Edition) -> None:
 
 
 def delay_bearers(e: Edition, concession_row, focus_row, values: dict) -> str:
-    """The summary's first sentence on risk: who pays for delay in the concession and in the focus network, by the
-    code of models.csv (``delay_risk_bearer``, the study's reading of each contract); a bearer the cited sources do
-    not name is said so, never guessed."""
+    """The summary's first sentence on risk: who bears the risk of delay in the concession and in the focus network,
+    by the code of models.csv (``delay_risk_bearer``, the study's reading of each contract); a bearer the cited
+    sources do not name is said so, never guessed."""
     _ = e._
     bearers = {
-        "public_body": _("the public body pays for delay"),
-        "company": _("the company pays for delay"),
-        "concessionaire": _("the concessionaire pays for delay"),
-        "not_cited": _("the cited sources do not say who pays for delay"),
+        "public_body": _("the public body bears the risk of delay"),
+        "company": _("the company bears the risk of delay"),
+        "concessionaire": _("the concessionaire bears the risk of delay"),
+        "not_cited": _("the cited sources do not say who bears it"),
     }
     said = {}
     for key, row in (("tarn_risk", concession_row), ("gers_risk", focus_row)):
@@ -405,9 +405,11 @@ def delay_bearers(e: Edition, concession_row, focus_row, values: dict) -> str:
                 f"delay for a network only as one of {sorted(bearers)}"
             )
         said[key] = bearers[code]
-    return _("In the {concession} concession, {tarn_risk}; in the {gers} network, {gers_risk}.").format(
-        **said, concession=values["concession"], gers=values["gers"]
-    )
+    # The risk a contract puts on a party, not a payment: the Tarn's penalties are reckoned, none shown paid.
+    return _(
+        "By the study's reading of each contract, in the {concession} concession {tarn_risk}; in the {gers} "
+        "network, {gers_risk}."
+    ).format(**said, concession=values["concession"], gers=values["gers"])
 
 
 def pace_against_peers(e: Edition, values: dict) -> str:
@@ -685,7 +687,7 @@ def summary(e: Edition) -> list[Part]:
             ),
             money_label + " {money_lead}.",  # the label's words, then the amounts (formatted below)
             _(
-                "<strong>Delay</strong> (the study's reading of each contract): in the {concession} "
+                "<strong>Delay:</strong> in the {concession} "
                 "concession, {tarn_delay} (about {penalties} million euros reckoned by the Département, none shown "
                 "paid; {tarn_built} of its {tarn_due} plugs built at the deadline, by the Département's count); in the "
                 "{gers} network, {gers_delay}."
