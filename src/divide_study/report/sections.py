@@ -1919,7 +1919,9 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
             "eligibility",
             chart("eligibility"),
             _(
-                "Own targets against achieved shares, each counted as its source counts it (inhabitants, dwellings or plugs)."
+                "Own targets against achieved shares, each counted as its source counts it and marked by what it counts "
+                "(inhabitants, dwellings, premises or plugs; an open circle where the source does not say): shares of "
+                "different things, not one series."
             ),
             _("the articles and the cited reference rows (Appendix A)"),
         )
