@@ -76,6 +76,9 @@ def test_a_network_without_a_bearer_the_summary_can_say_is_an_error(bearer):
         ((9.0, 11.3), (16.0, 15.4), "the Tarn gained more slowly than its comparable départements, the Gers faster"),
         # Equal as printed (one decimal): never "faster" of two numbers a reader sees as the same.
         ((11.34, 11.31), (15.36, 15.44), "the Tarn gained as fast as its comparable départements, the Gers as fast"),
+        # Printed a half away from zero, as the edition writes them: 11.25 is "11.3", as its peers' 11.3 (round() would
+        # give 11.2 and say "more slowly").
+        ((11.25, 11.3), (15.36, 15.44), "the Tarn gained as fast as its comparable départements"),
     ],
 )
 def test_each_pace_is_set_against_its_peers_as_printed(tarn, gers, said):

@@ -35,6 +35,7 @@ from divide_study.data.tables import read_table
 from divide_study.errors import DataError, StudyError
 from divide_study.i18n import Translator
 from divide_study.language.datatext import DataText, check_data_text, data_text
+from divide_study.language.formats import half_up
 from divide_study.language.labels import Labels
 from divide_study.report import models_section, panel_section, series_section
 from divide_study.report import tables as reader
@@ -401,8 +402,8 @@ def delay_bearers(e: Edition, concession_row, focus_row, values: dict) -> str:
         code = row.get("delay_risk_bearer") or ""
         if code not in bearers:
             raise StudyError(
-                f"data/processed/models.csv: {row.name!r} has delay_risk_bearer {code!r}; the summary says who pays for "
-                f"delay for a network only as one of {sorted(bearers)}"
+                f"data/processed/models.csv: {row.name!r} has delay_risk_bearer {code!r}; the summary says who bears "
+                f"the risk of delay for a network only as one of {sorted(bearers)}"
             )
         said[key] = bearers[code]
     # The risk a contract puts on a party, not a payment: the Tarn's penalties are reckoned, none shown paid.
@@ -421,8 +422,9 @@ def pace_against_peers(e: Edition, values: dict) -> str:
     window = "tarn_concession"
 
     def against(initiative: str) -> str:
-        own = round(float(quoted[f"series.{initiative}.points_per_year.{window}"]), 1)
-        peers = round(float(quoted[f"series.{initiative}.peers_points_per_year.{window}"]), 1)
+        # Rounded as the edition writes them (a half away from zero, formats.half_up; Python's round() goes to even).
+        own = half_up(float(quoted[f"series.{initiative}.points_per_year.{window}"]), 1)
+        peers = half_up(float(quoted[f"series.{initiative}.peers_points_per_year.{window}"]), 1)
         return "faster" if own > peers else "slower" if own < peers else "as_fast"
 
     first = {
