@@ -101,11 +101,11 @@ class Ledger:
 def targets(achieved: float, reached_on: str) -> pd.DataFrame:
     return pd.DataFrame(
         [
-            ("gers_numerique", "own target: 67% eligible", 2 / 3, achieved, reached_on),
-            ("gers_numerique", "national plan: all premises", 1.0, 0.7, "2026-01-28"),
-            ("tarn", "own target: at least 138,000 plugs", 1.0, 0.5, "not yet"),
+            ("gers_numerique", "own target: 67% eligible", "share", 2 / 3, achieved, reached_on),
+            ("gers_numerique", "national plan: all premises", "year", 1.0, 0.7, "2026-01-28"),
+            ("tarn", "own target: at least 138,000 plugs", "count", 1.0, 0.5, "not yet"),
         ],
-        columns=["initiative", "target", "target_share", "achieved_by_then", "reached_on"],
+        columns=["initiative", "target", "cited_as", "target_share", "achieved_by_then", "reached_on"],
     )
 
 

@@ -135,16 +135,11 @@ def fit_legends(fig: plt.Figure, bottom: float = 0.0) -> None:
     """Narrow a legend the figure's edge would cut: its entries' words wrapped on shorter lines (``LEGEND_WIDTHS``),
     the figure laid out again, until it fits. A label the data makes long (a user's label, a scope's words) then
     reads whole on several lines; one that fits is left as it is. ``save_figure`` refuses what still does not fit."""
-    renderer = fig.canvas.get_renderer()
     legends = [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
     words = {id(text): text.get_text() for legend in legends for text in legend.get_texts()}
     for width in LEGEND_WIDTHS:
         fig.canvas.draw()
-        frame = fig.bbox
-        if not any(
-            legend.get_window_extent(renderer).x0 < frame.x0 - 1 or legend.get_window_extent(renderer).x1 > frame.x1 + 1
-            for legend in legends
-        ):
+        if not cut_off(fig):  # the same test save_figure refuses by
             return
         for legend in legends:
             for text in legend.get_texts():
@@ -482,7 +477,7 @@ SHARE_MARKS = {
 
 def share_base_words(share_of: str, lang: str = "en") -> str:
     """The legend's words for what a share counts (progress.csv's ``share_of``)."""
-    _, _fmt = words(lang)
+    _ = translator(lang)
     said = {
         "inhabitants": _("share of inhabitants"),
         "dwellings": _("share of dwellings"),
@@ -503,6 +498,7 @@ def eligibility_chart(timelines: pd.DataFrame, title: str, source: str, lang: st
     fig, ax = plt.subplots(figsize=chart_size(3.8))
     handles = []
     bases_drawn: list[str] = []
+    stars = timelines[timelines["kind"] == "target"]  # every network's targets, for the labels kept off them
     for initiative, line in timelines.groupby("initiative", sort=False):
         # In date order; a count that is no share of the network's plugs (households) has none to draw.
         achieved = line[(line["kind"] == "achieved") & line["share"].notna()].sort_values("year")
@@ -524,7 +520,6 @@ def eligibility_chart(timelines: pd.DataFrame, title: str, source: str, lang: st
             )
             bases_drawn += [base] if base not in bases_drawn else []
         previous = None
-        stars = timelines[timelines["kind"] == "target"]
         for row in achieved.itertuples():
             # A value within half a year of the one before is written under its point, so the two stay apart; so is
             # one with a target's star just above it (the Gers's 50 % under its 67 % target of the same year).

@@ -108,8 +108,10 @@ def timeline_points(
         # What the share counts: a cited share's own base as its source words it (progress.csv), a count's the
         # network's plugs it is divided by; none where there is no share.
         base = record.get("share_of")
-        share_of = (base if isinstance(base, str) and base else "unstated") if row["unit"] == "share" else ""
-        share_of = share_of or ("plugs" if of_plugs else "")
+        if row["unit"] == "share":
+            share_of = base if isinstance(base, str) and base else "unstated"
+        else:
+            share_of = "plugs" if of_plugs else ""
         date, by_id = row["as_of"], record["evidence_id"]
         by = record.get("by_evidence_id")
         if record["kind"] == "target" and isinstance(by, str) and by:
