@@ -257,13 +257,15 @@ def test_french_charts_write_numbers_the_french_way(charts_style):
     assert f"2{NNBSP}870{NBSP}€" in per_unit and f"131{NBSP}€" not in per_unit.replace(f"132{NBSP}€", "")
     assert "Source\u00a0:" in per_unit and "(dépensé au dernier décompte, 2013–2023)" in per_unit
     assert f"2,87{NBSP}€" in chart_text(charts["per_mbit"], "fr")
-    assert f"67{NBSP}%" in plots.targets_title(
+    title = plots.targets_title(
         pd.DataFrame(
-            {"initiative": ["gers_numerique"], "target": ["own target"], "by": [2020], "target_share": [2 / 3],
-             "achieved_by_then": [0.5]}
+            {"initiative": ["gers_numerique", "gers_numerique"], "target": ["own target", "national plan"],
+             "cited_as": ["share", "year"], "by": [2020, 2022], "target_share": [2 / 3, 1.0],
+             "achieved_by_then": [0.5, 0.7]}
         ),
         "fr",
     )  # fmt: skip
+    assert f"67{NBSP}%" in title and "2022" not in title  # the national goal is not an own target
     eligibility = chart_text(charts["eligibility"], "fr")
     assert f"50{NBSP}%" in eligibility and "2020" in eligibility and f"2{NNBSP}020" not in eligibility
     assert f"287{NBSP}M€" in chart_text(charts["cost_scopes"], "fr")

@@ -410,6 +410,21 @@ def test_the_money_table_names_whose_per_premise_figure_is_a_maximum():
     assert upper_bounds_said(e, money.assign(per_premise_qualifier="exact")) == ""
 
 
+def test_an_amount_derived_from_a_share_is_shown_to_three_figures_a_stated_one_as_stated():
+    from types import SimpleNamespace
+
+    from divide_study.i18n import Translator
+    from divide_study.language.formats import Formats
+    from divide_study.report.sections import amounts_as_known, derived_amounts_said
+
+    # 25 millions over 60 %: 41 666 667 is not known to the euro; a stated 12 345 678 keeps every digit.
+    money = pd.DataFrame({"amount_eur": [25e6 / 0.6, 12_345_678.0], "share_id": ["dept|share|2022", float("nan")]})
+    fr = SimpleNamespace(_=Translator("fr", "report"), F=Formats("fr"))
+    assert amounts_as_known(fr, money) == ["41\u202f700\u202f000", 12_345_678.0]
+    assert "trois chiffres significatifs" in derived_amounts_said(fr, money)
+    assert derived_amounts_said(fr, money.assign(share_id="")) == ""
+
+
 def test_the_limitations_name_every_claimant_once_in_the_editions_words():
     from divide_study.report.sections import claimants
 

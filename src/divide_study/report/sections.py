@@ -40,7 +40,7 @@ from divide_study.language.labels import Labels
 from divide_study.report import models_section, panel_section, series_section
 from divide_study.report import tables as reader
 from divide_study.report.layout import anchor
-from divide_study.report.ledger import Report, esc, readable_number
+from divide_study.report.ledger import Report, esc, readable_number, to_significant
 
 Part = tuple[str, str]  # ("markdown" or "html", the text)
 
@@ -932,6 +932,32 @@ def upper_bounds_said(e: Edition, money: pd.DataFrame) -> str:
     ).format(names=esc(e.F.join(names)))
 
 
+# An amount derived from one funder's amount and share ("25 millions" over "60 %") is known to no more figures than
+# its inputs: shown to three significant figures, never to the euro (41 666 667).
+DERIVED_AMOUNT_DIGITS = 3
+
+
+def amounts_as_known(e: Edition, money: pd.DataFrame) -> list:
+    """The money table's amounts: each stated amount as its source states it, each amount derived from a share
+    (``share_id``) to ``DERIVED_AMOUNT_DIGITS`` significant figures, written the edition's way."""
+    return [
+        e.F.number(to_significant(float(row["amount_eur"]), DERIVED_AMOUNT_DIGITS))
+        if derived_from_share(row)
+        else row["amount_eur"]
+        for row in money.to_dict("records")
+    ]
+
+
+def derived_amounts_said(e: Edition, money: pd.DataFrame) -> str:
+    """The money table's words on its derived amounts' rounding; nothing when none is derived."""
+    if not any(derived_from_share(row) for row in money.to_dict("records")):
+        return ""
+    return " " + e._(
+        "An amount derived from one funder's amount and share is rounded to three significant figures: it is not "
+        "known to the euro."
+    )
+
+
 def beyond_the_index(e: Edition, money: pd.DataFrame) -> str:
     """A sentence saying that euros of years after the CPI's last are taken at its last year's prices, when some
     money per plug in constant euros is spread over such years (the Gers's 2014–2026); nothing otherwise."""
@@ -1801,6 +1827,7 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
         r.table(
             "money",
             in_words(money, "public_money.csv").assign(
+                amount_eur=amounts_as_known(e, money),
                 per_inhabitant_counted=per_inhabitant,
                 source_class=L.values(money["source_class"], "source_class"),
                 initiative=money["initiative"].map(names),
@@ -1834,6 +1861,7 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
                 "territory (département or agglomeration) counted in the year shown."
             )
             + upper_bounds_said(e, money)
+            + derived_amounts_said(e, money)
             + " "
             + _(
                 "Per premise in constant euros of {base_year}: each amount spread over the years it was or is to be "
