@@ -636,10 +636,25 @@ def test_pdf_contents_give_each_section_its_page(pdf_text: str, lang: str):
         assert " ".join(words(lang, heading).split()) in " ".join(pages[page - 1].split()), (heading, page)
 
 
+def test_no_heading_is_left_alone_at_the_foot_of_a_printed_page(pdf_text: str, lang: str):
+    """A section's heading is printed on the page where its text starts: never the last line of a page (the
+    French "Limites" once ended page 28, its list on page 29)."""
+    headings = {" ".join(words(lang, heading).split()) for heading in HEADINGS}
+    alone = []
+    for number, page in enumerate(pdf_text.split("\f"), start=1):
+        lines = [" ".join(line.split()) for line in page.splitlines() if line.strip()]
+        body = [line for line in lines if not re.fullmatch(r"\d+ / \d+", line)]  # the footer's page number
+        if body and body[-1] in headings:
+            alone.append((number, body[-1]))
+    assert alone == []
+
+
 def test_pdf_body_and_appendices_keep_their_page_counts(pdf_text: str, lang: str):
     """The body (cover and contents to the Method) and the appendices (sources, provenance, colophon) each stay in
-    a stated range, read from the printed contents: on 5 December 2026 the body is 27 pages in English and 31 in
-    French once tables of more than five rows may break across pages (28 and 32 before; 27 and 30 before the table
+    a stated range, read from the printed contents: on 5 December 2026 the body is 26 pages in English and 29 in
+    French once outputs print as blocks, a heading kept with what follows it (27 and 31 before, when each output
+    was a table Chromium would not break inside); 27 and 31 once tables of more than five rows may break across
+    pages (28 and 32 before; 27 and 30 before the table
     of the Gers and the Tarn under every reading, the glossary's contract forms and the bracketed entry markers; 24
     and 26 before the decision table's rows on contracts, events and local money), the appendices 38 and 40 (the
     provenance of some 1,400 numbers, each once, one row or cell each, by source; 40 and 42 pages when a number had
