@@ -256,7 +256,7 @@ def test_the_models_table_in_french():
     ).set_index("indicateur")
     assert shown.loc["nature de ce montant", "Delta"] == "dépensé à ce jour"
     assert shown.loc["financement public par prise (€ courants)", "Delta"] == "200"
-    assert shown.loc["dernier relevé de l’année de l’échéance", "Delta"] == "50\u00a0%"
+    assert shown.loc["dernier décompte de même nature l’année de l’échéance", "Delta"] == "50\u00a0%"
     assert shown.loc["prises (locaux) de l’option centrale", "Delta"] == Formats("fr").number(100_000)
     assert shown.loc["modèle", "Delta"] == "concession" and shown.loc["leur périmètre", "Delta"] == "la zone"
     assert shown.loc["années", "Delta"] == "depuis 2019"
@@ -289,7 +289,7 @@ def test_the_models_section_in_french_has_no_english(tmp_path):
     spent = {"delta": "dépensé à ce jour"}
     text = models_section.report_section(report, model_row(), tmp_path, natures={"delta": "prévu"}, cost_natures=spent)
     assert "models.fr.png" in text  # the French chart
-    assert "financement public par prise" in text and "Qui paie les retards" in text
+    assert "financement public par prise" in text and "Qui porte le risque de retard" in text
     assert "depuis <a" in text and "points par an du <a" in text  # its years and its pace, between two quarters
     assert "(son contrat de fibre\u00a0: <a" in text  # the contract's date said beside, not as the window's start
     assert "(dépensé à ce jour, euros courants)" in text  # what the cost per plug is
@@ -334,7 +334,7 @@ def test_a_share_of_the_territory_is_never_said_as_a_share_of_the_target(tmp_pat
         natures={"delta": "planned"},
         cost_natures={"delta": "planned"},
     )
-    assert "the latest count in that year gave <a" in shared and "of it" not in shared
+    assert "the latest count of its kind in that year gave <a" in shared and "of it (as of" not in shared
     counted = models_section.report_section(
         FakeReport("en", Labels(LABELS, "en")),
         model_row(),
@@ -342,7 +342,7 @@ def test_a_share_of_the_territory_is_never_said_as_a_share_of_the_target(tmp_pat
         natures={"delta": "planned"},
         cost_natures={"delta": "planned"},
     )
-    assert "the latest count in that year had reached <a" in counted and "</a> of it (as of" in counted
+    assert "the latest count of its kind in that year had reached <a" in counted and "</a> of it (as of" in counted
     # A network counted in premises covered (households and businesses of a DSL network) has no plugs.
     covered = models_section.report_section(
         FakeReport("fr", Labels(LABELS, "fr")),
@@ -848,7 +848,7 @@ def test_the_networks_no_source_gives_a_take_up_for_are_named(lang):
     said = sections.take_up_untold(e, told)
     expected = {
         "en": " No cited source gives a take-up for: B&#60;e&#62;ta and Gamma.",
-        "fr": " Aucune source citée ne donne de taux d’abonnement pour ces réseaux\u00a0: B&#60;e&#62;ta et Gamma.",
+        "fr": " Aucune source citée ne donne de taux d’abonnement pour les autres réseaux\u00a0: B&#60;e&#62;ta et Gamma.",
     }
     assert said == expected[lang]
     assert sections.take_up_untold(e, pd.DataFrame({"where": ["a", "b", "c"]})) == ""  # all told: nothing said

@@ -318,7 +318,7 @@ def test_a_count_over_more_than_n_plugs_is_at_most_its_share_down_to_the_side_by
         shown = models_section.side_by_side_table(
             table, Labels(labels, lang), {"delta": "planned"}, {"delta": "planned"}
         ).set_index(models_section.Translator(lang, "analysis")("indicator"))
-        row = models_section.Translator(lang, "analysis")("latest count in the deadline year")
+        row = models_section.Translator(lang, "analysis")("latest count of its kind in the deadline year")
         assert shown.loc[row, "Delta"] == said
     target = models_section.Translator("en", "analysis")("target announced in the press")
     shown = models_section.side_by_side_table(table, Labels(labels, "en"), {"delta": "planned"}, {"delta": "planned"})
@@ -388,7 +388,7 @@ def test_counted_targets_dated_by_another_row_and_the_models_side_by_side():
     with pytest.raises(StudyError, match=r"initiative=delta\], column 'cost_per_premise': what the cost is"):
         models_section.side_by_side_table(table, Labels(labels, "en"), {"delta": "planned"})  # nor a cost
     assert shown.loc["public money per plug (€, nominal)", "Delta"] == "200"
-    assert shown.loc["latest count in the deadline year", "Delta"] == "50%"
+    assert shown.loc["latest count of its kind in the deadline year", "Delta"] == "50%"
 
 
 def test_spending_per_newcomer_at_a_constant_budget_counts_launch_and_count_years_whole():

@@ -243,13 +243,13 @@ def report_section(
                 achieved = hedged(_, achieved, row.get(QUALIFIER_OF["achieved_by_target_year"], ""))
             if achieved is not None and of_target:
                 text += " " + _(
-                    "Its own target was {target} by {year}; the latest count in that year had reached {achieved} of "
-                    "it (as of {as_of})."
+                    "Its own target was {target} by {year}; the latest count of its kind in that year had reached "
+                    "{achieved} of it (as of {as_of})."
                 ).format(target=target, year=year, achieved=achieved, as_of=as_of)
             elif achieved is not None:
                 text += " " + _(
-                    "Its own target was {target} by {year}; the latest count in that year gave {achieved} (as of "
-                    "{as_of})."
+                    "Its own target was {target} by {year}; the latest count of its kind in that year gave {achieved} "
+                    "(as of {as_of})."
                 ).format(target=target, year=year, achieved=achieved, as_of=as_of)
             else:
                 text += " " + _(
@@ -261,8 +261,8 @@ def report_section(
             text += " " + pace
         if row["delay_risk"]:
             text += " " + _(
-                "Who pays for delay: {delay}; who loses if few subscribe: {demand} (the study's reading of the "
-                "contract form)."
+                "Who bears the risk of delay: {delay}; who loses if few subscribe: {demand} (the study's reading of "
+                "the contract form)."
             ).format(delay=html.escape(row["delay_risk"]), demand=html.escape(row["demand_risk"]))
         paragraphs.append(f"<p>{text}</p>")
     # The networks' years are in their own paragraphs, each a link to its entry; the introduction names none.
@@ -319,8 +319,8 @@ def _side_by_side_rows(_) -> tuple[tuple[str, str, str | None], ...]:
         ("cost_scope", _("what that money is"), "cost_nature"),
         ("own_target", _("target announced in the press"), None),
         ("target_by", _("by"), None),
-        ("achieved_by_target_year", _("latest count in the deadline year"), "share"),
-        ("delay_risk", _("who pays for delay (the study's reading)"), None),
+        ("achieved_by_target_year", _("latest count of its kind in the deadline year"), "share"),
+        ("delay_risk", _("who bears the risk of delay (the study's reading)"), None),
         ("demand_risk", _("who loses if few subscribe (the study's reading)"), None),
     )
 
@@ -514,7 +514,7 @@ def decision_table(
                 "if later, the barometer's first quarter"
             ),
         ),
-        ("delay_risk", _("who pays for delay (the study's reading)")),
+        ("delay_risk", _("who bears the risk of delay (the study's reading)")),
         ("demand_risk", _("who loses if few subscribe (the study's reading)")),
         *([("observed", _("what went wrong or changed, as the sources report it"))] if observed else []),
     ]

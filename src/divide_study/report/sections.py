@@ -563,6 +563,9 @@ def summary(e: Edition) -> list[Part]:
         penalties=r.ref(e.TARN, "contractual penalties for delay (about)", fmt="{:,.0f}", scale=1e-6),
         tarn_built=r.ref(e.TARN, "plugs built at the contractual deadline"),
         tarn_due=r.ref(e.TARN, "plugs to build"),
+        # Gers Fibre's own figures, by their roles: an investment and a need, never money put in.
+        phase2=r.evidence(e.study.role("focus_cost_phase_2"), "{:,.0f}", 1e-6),
+        need=r.evidence(e.study.role("focus_funding_need_phase_2"), "{:,.0f}", 1e-6),
         # One window for both (the concession's, Table 17's "tarn_concession"): two paces over different years are
         # never set side by side; each beside the median of its own comparable départements.
         gers_pace=r.quote(f"series.{GERS}.points_per_year.tarn_concession", "{:.1f}"),
@@ -625,8 +628,8 @@ def summary(e: Edition) -> list[Part]:
         )
         verdict = {
             "different_nature": _(
-                "The sources do not say which model cost public money less: one amount is {first}, the other "
-                "{second}, so their bounds rank nothing."
+                "The sources do not say which model cost public money less: the {concession}'s amount is {first}, the "
+                "{gers} network's {second}, so their bounds rank nothing."
             ),
             "first": _("By their bounds, the {concession}'s is the lower."),
             "second": _("By their bounds, the {gers} network's is the lower."),
@@ -644,8 +647,9 @@ def summary(e: Edition) -> list[Part]:
         )
         if unranked and order == "different_nature" and as_planned == "first":
             verdict = _(
-                "The sources do not say which model cost public money less: one amount is {first}, the other "
-                "{second}; were the {concession}'s plan kept, its amount would be the lower by their bounds, and no "
+                "The sources do not say which model cost public money less: the {concession}'s amount is {first}, the "
+                "{gers} network's {second}; were the {concession}'s plan kept, its amount would be the lower by their "
+                "bounds, and no "
                 "other reading of their public money ranks them ({readings})."
             ).format(
                 first=esc(tarn_local["nature"]),
@@ -655,9 +659,16 @@ def summary(e: Edition) -> list[Part]:
             )
         elif unranked and order == "different_nature":
             verdict = _(
-                "The sources do not say which model cost public money less: one amount is {first}, the other "
-                "{second}; neither their bounds nor any other reading of their public money ({table}) ranks them."
-            ).format(first=esc(tarn_local["nature"]), second=esc(local["nature"]), table=r.table_ref("readings"))
+                "The sources do not say which model cost public money less: the {concession}'s amount is {first}, the "
+                "{gers} network's {second}; neither their bounds nor any other reading of their public money "
+                "({table}) ranks them."
+            ).format(
+                first=esc(tarn_local["nature"]),
+                second=esc(local["nature"]),
+                table=r.table_ref("readings"),
+                concession=decision_values["concession"],
+                gers=decision_values["gers"],
+            )
         elif unranked and order == "undetermined":
             verdict += " " + _("Nor does any other reading of their public money ({table}).").format(
                 table=r.table_ref("readings")
@@ -702,8 +713,9 @@ def summary(e: Edition) -> list[Part]:
                 "département's share of premises able to connect (private zones included: not the public network's "
                 "pace alone) gained {tarn_pace} points a year in the {concession} (comparable départements' median: "
                 "{tarn_peers}) and {gers_pace} in the {gers_departement} (its comparable départements' "
-                "median: {gers_peers}). No source splits Gers Fibre's cost, public money or pace (second phase, with "
-                "Orange) from the network's."
+                "median: {gers_peers}). For Gers Fibre (second phase, with Orange), the sources give an investment of "
+                "about {phase2} million and a funding need of {need} million euros, neither the public money put in "
+                "nor a pace of its own."
             ),
         ]
     ).format(money_lead=money_lead, **decision_values)
@@ -808,8 +820,9 @@ def summary(e: Edition) -> list[Part]:
         + badge("programme")
         + " "
         + _(
-            "<strong>{programme}:</strong> {families} families settled by {families_by}, by the business press on its "
-            "promoter (a claim, not a result); later counts are of people, {people_low} to {people_high}: at most "
+            "<strong>{programme}:</strong> {families} families settled by {families_by}, by the business press reporting "
+            "its promoter (a claim, not a result); later counts are of people, between {people_low} and {people_high}: "
+            "at most "
             "{per_family} people per family claimed ({soho_table})."
         ).format(
             programme=esc(e.names[PROGRAMME]),
@@ -1341,10 +1354,11 @@ def initiatives(e: Edition) -> list[Part]:
             "only after the article. Its population is taken from the census ({castres_pop} inhabitants), not the press's "
             "round {press_pop} of {press_pop_on}.\n\n"
             "**Soho Solo** is not a network: it helps people who already have a job to settle in the Gers and work at a "
-            "distance, which required an agreement with France Telecom for ADSL coverage.\n\n"
+            "distance, which, by its promoter's account, required an agreement with France Telecom for ADSL coverage.\n\n"
             "**The Tarn**, the département around Castres-Mazamet, chose another model in {tarn_signed}: a {tarn_years}-year "
             "concession (délégation de service public) of its fibre network to SFR, through its project company Tarn Fibre; "
-            "the Département keeps the network. The concessionaire planned to invest {tarn_investment} million euros (its "
+            "the Département keeps the network. The concession's zone is the public-initiative zone: the département outside the "
+            "Albi and Castres-Mazamet agglomerations. The concessionaire planned to invest {tarn_investment} million euros (its "
             "plan of {tarn_plan_on}; in {tarn_plan_later_on} the Département said the plan had become {tarn_plan_later} million, as "
             "{tarn_plan_later_by} reported it, with no count of plugs: only the first plan is divided by its plugs), "
             "with {tarn_public} million of public money, for {tarn_plugs} plugs due "
@@ -1577,9 +1591,10 @@ def which_cost(e: Edition) -> list[Part]:
             'The sources disagree ({figure}, {table}): {final} million euros "at completion" ({final_on}, {final_site}), yet '
             '{spent} million had been spent by {spent_on} ({spent_site}) and the Département put the programme at "over" '
             "{estimate} million in {estimate_on}; Gers Fibre put phase 2 alone at about {phase2} million. A total cannot be "
-            "below what was already spent, and the figure at completion is within {gap} of phase 2's, so the study reads it "
-            "as phase 2 only — a reading, not the source's words. The central choice is the {spent} million spent by "
-            "{spent_on}: the latest amount stated for the whole network, from independent press, consistent with the "
+            "below what was already spent, and the figure at completion, like phase 2's an approximation, is within {gap} of "
+            "it, which suggests without showing that it is phase 2's alone: the study reads it so — a reading, not the "
+            "source's words. The central choice, the study's, is the {spent} million spent by "
+            "{spent_on}: the latest amount the study reads as the whole network's, from independent press, consistent with the "
             'Département\'s "over" {estimate} million, and a lower bound of the final cost since works continued until '
             "{completed}. Phase-2 amounts pair with no premise count of the same scope, so no per-plug figure is computed "
             "from them."
@@ -1894,7 +1909,8 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
             "for {target_own} by {own_by}. Against the national plan, the State's series gives {share_2022} of the whole "
             "département's premises able to connect to fibre on {on_2022}, when the plan aimed at very high speed for "
             "all, {aim_2022} of it by fibre; the network said its zone complete on {completed} (its own claim), after the "
-            "goal of fibre everywhere by {national_by}, and ARCEP gives {share_end} of the département on {on_end}. "
+            "goal of fibre everywhere by {national_by}, and ARCEP's data, republished by a third party, give {share_end} of the "
+            "département on {on_end}. "
             "{milestones} places both networks in time."
         ).format(
             figure=r.figure_ref("eligibility"),
@@ -2199,12 +2215,12 @@ def programme(e: Edition) -> list[Part]:
             "The business press wrote, in its account of the programme's promoter (in its own sentence, not in his "
             "quoted words), that in a few years, up to {families_by}, {families} families had settled in the Gers through "
             "Soho Solo — about {people_eq} people at an assumed household size of {household}. Later counts, of people, "
-            "are lower: {people_low} to {people_high} in {first_count}–{last_count} ({figure}, {table}); {teleworkers} "
+            "are lower: between {people_low} and {people_high} in {first_count}–{last_count} ({figure}, {table}); {teleworkers} "
             "teleworkers by {teleworkers_on} is a count of another kind. The count of {people_2014} people in "
             "{people_2014_on} included {teleworkers_2014} teleworkers (a note of the cited reference data): newcomers were "
             "not all teleworkers. The families and the later counts of people can be set side by side only through the "
             "assumed household size, so each is shown as its source gives it, the families' figure as a claim, not a "
-            "result. The programme depended on ADSL coverage obtained through an agreement with France Telecom. By the account of "
+            "result. By its promoter's account, the programme depended on ADSL coverage obtained through an agreement with France Telecom. By the account of "
             "{eu_speaker} (an interested party), the EU funds raised since {eu_since}, {eu} million euros, went to all "
             "the Gers partners' ICT projects: they are not Soho Solo's cost. Its own budget was {budget} euros a year ({budget_on}, as the press reports it). No source "
             "gives its spending year by year: were that budget spent every year from its launch in {launch} (other "
@@ -2517,7 +2533,7 @@ def readings_verdict(e: Edition, table: pd.DataFrame, pairs: pd.DataFrame, keys:
             ]
         )
         if len(lows) > 1 and set(lows) == set(alike.index):
-            under = _("every {network} reading of the same measure and nature: {values}").format(
+            under = _("every {network} reading of the same measure and kind: {values}").format(
                 network=esc(e.names[other]), values=under
             )
         else:
@@ -2531,7 +2547,9 @@ def readings_verdict(e: Edition, table: pd.DataFrame, pairs: pd.DataFrame, keys:
             )
         )
     return _(
-        "By their bounds, and within what each covers (below), these readings rank the two networks: {pairs}."
+        "By their bounds, and within what each covers (below), readings of the same measure and kind (a forecast — a "
+        "plan, a budget, an estimate — only against a forecast) rank the two networks: {pairs}; a forecast is never "
+        "set against money spent or a final cost."
     ).format(pairs=e.F.join(said))
 
 
@@ -2765,8 +2783,9 @@ def limitations(e: Edition) -> list[Part]:
                     table=r.table_ref("findings"),
                 ),
                 _(
-                    "**The Gers cost is disputed**: no source gives the whole network's final cost; the central figure is spending "
-                    'to {spent_on}, a lower bound, and the figure "at completion" is read as phase 2 only.'
+                    '**The Gers cost is disputed**: the one figure "at completion" is read by the study as phase 2 only (a '
+                    "reading, not its source's words), so no final cost of the whole network is used; the central "
+                    "figure is spending to {spent_on}, a lower bound."
                 ).format(spent_on=spent_by),
                 _(
                     "**Spending profiles are assumptions**: no source gives the Gers spending year by year; the even profile is "
@@ -2876,7 +2895,8 @@ def lessons(e: Edition) -> list[Part]:
                 ),
                 _(
                     "**An attraction programme is not a substitute for a network**: Soho Solo needed ADSL coverage first, and its "
-                    "outcomes are reported mostly by its promoter."
+                    "outcomes are known only from counts by the press and its promoter, of different things (families, "
+                    "people, teleworkers), not from an evaluation."
                 ),
             ]
         )
