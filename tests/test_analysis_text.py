@@ -848,7 +848,8 @@ def test_the_networks_no_source_gives_a_take_up_for_are_named(lang):
     said = sections.take_up_untold(e, told)
     expected = {
         "en": " No cited source gives a take-up for: B&#60;e&#62;ta and Gamma.",
-        "fr": " Aucune source citée ne donne de taux d’abonnement pour les autres réseaux\u00a0: B&#60;e&#62;ta et Gamma.",
+        "fr": " Aucune source citée ne donne de taux d’abonnement pour les autres réseaux\u00a0: "
+        "B&#60;e&#62;ta et Gamma.",
     }
     assert said == expected[lang]
     assert sections.take_up_untold(e, pd.DataFrame({"where": ["a", "b", "c"]})) == ""  # all told: nothing said

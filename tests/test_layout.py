@@ -269,3 +269,17 @@ def test_the_lists_of_figures_and_tables_give_short_titles_of_whole_words():
     )
     assert short_title("Coût par local desservi, en euros", 150) == "Coût par local desservi"  # it fits
     assert printed_width("iiii") < printed_width("MMMM")  # widths are the font's, not a count of characters
+
+
+def test_two_figures_that_would_read_alike_in_the_contents_are_refused():
+    from divide_study.errors import StudyError
+    from divide_study.report.layout import Entry, Page, table_of_contents
+
+    def page(*captions):
+        return Page(entries=[Entry("figure", f"figure-{n}", c) for n, c in enumerate(captions, start=1)])
+
+    ratio = "How far each choice moves the {} ratio of the cost per premise per Mbit/s offered by each network."
+    with pytest.raises(StudyError, match="Figure 1 and Figure 2 alike"):
+        table_of_contents(page(ratio.format("Gers/Castres"), ratio.format("Castres/Gers")))
+    told = table_of_contents(page("The Gers/Castres ratio: how far.", "The Castres/Gers ratio: how far."))
+    assert "The Gers/Castres ratio" in told and "The Castres/Gers ratio" in told

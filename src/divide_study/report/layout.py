@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from divide_study.errors import StudyError
 from divide_study.i18n import Translator
 
 
@@ -239,10 +240,19 @@ def table_of_contents(page: Page, lang: str = "en") -> str:
 
     def listing(kind: str, name: str) -> str:
         items = []
+        seen: dict[str, str] = {}
         for entry in page.entries:
             if entry.kind == kind:
                 number = entry.id.rsplit("-", 1)[-1]
                 caption = short_title(entry.text, TITLE_POINTS[kind])
+                # Two entries that read alike in the list ("How far each choice moves…" for two charts) send a
+                # reader to either: the captions must say first what sets them apart.
+                if caption in seen:
+                    raise StudyError(
+                        f"the list of {kind}s would show {seen[caption]} and {name} {number} alike ({caption!r}): "
+                        "begin their captions with what sets them apart"
+                    )
+                seen[caption] = f"{name} {number}"
                 items.append(
                     f'<li><a href="#{html.escape(entry.id)}"><span class="toc-label">{name} {html.escape(number)}'
                     f'</span> <span class="toc-caption">{html.escape(caption)}</span></a></li>'

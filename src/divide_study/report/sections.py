@@ -2368,7 +2368,7 @@ def sensitivity(e: Edition) -> list[Part]:
         r.figure(
             "sensitivity_tornado",
             chart("sensitivity_tornado"),
-            _("How far each choice moves the Gers/Castres ratio of cost per premise."),
+            _("The Gers/Castres ratio of cost per premise: how far each choice moves it."),
             _("the study's computation, one choice at a time (cost and premises of one scope)"),
         )
     )
@@ -2376,7 +2376,7 @@ def sensitivity(e: Edition) -> list[Part]:
         r.figure(
             "sensitivity_tornado_mbit",
             chart("sensitivity_tornado_mbit"),
-            _("How far each choice moves the Castres/Gers ratio of cost per Mbit/s."),
+            _("The Castres/Gers ratio of cost per Mbit/s: how far each choice moves it."),
             _("the study's computation, one choice at a time (cost and premises of one scope)"),
         )
     )
