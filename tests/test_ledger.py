@@ -247,6 +247,17 @@ def test_a_table_of_more_than_five_rows_may_break_in_print_a_shorter_one_is_kept
     assert '<div class="study-table-block long" id="table-2">' in r.table("long", rows, "Long.", "x")
 
 
+def test_a_header_breaks_between_its_words_and_only_an_identifier_anywhere():
+    # "départements comparables (médiane)" is long but of short words: it never breaks as "comparab les"; a header
+    # holding one word too long for any column (an identifier) may break anywhere.
+    r = Report(FIGURES, SOURCES, EXTERNAL_URL, [], ["t"], evidence=EVIDENCE)
+    long_id = "x" * 30
+    frame = pd.DataFrame({"départements comparables (médiane)": ["a"], long_id: ["b"]})
+    html_ = r.table("t", frame, "Headers.", "x")
+    assert re.search(r"th\.col1\s*\{\s*overflow-wrap: anywhere", html_)
+    assert not re.search(r"th\.col0\s*\{\s*overflow-wrap: anywhere", html_)
+
+
 def test_captions_keep_the_reports_links_and_escape_the_rest(tmp_path):
     r = Report(FIGURES, SOURCES, EXTERNAL_URL, ["f"], ["t"], evidence=EVIDENCE)
     number = r.fig("b_cost", "{:,.0f}", 1e-6)

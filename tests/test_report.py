@@ -656,7 +656,7 @@ def test_pdf_body_and_appendices_keep_their_page_counts(pdf_text: str, lang: str
     was a table Chromium would not break inside); 27 and 31 once tables of more than five rows may break across
     pages (28 and 32 before; 27 and 30 before the table
     of the Gers and the Tarn under every reading, the glossary's contract forms and the bracketed entry markers; 24
-    and 26 before the decision table's rows on contracts, events and local money), the appendices 38 and 40 (the
+    and 26 before the decision table's rows on contracts, events and local money), the appendices 38 and 41 (the
     provenance of some 1,400 numbers, each once, one row or cell each, by source; 40 and 42 pages when a number had
     an entry per way the text wrote it, in six narrow columns)."""
     pages = pdf_text.split("\f")

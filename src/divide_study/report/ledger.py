@@ -1245,8 +1245,9 @@ class Report:
 
         classes = pd.DataFrame({c: [kind(c)] * len(frame) for c in frame.columns}, frame.index)
         styler = styler.set_td_classes(classes)
-        # Headers too long for their column (identifiers) may break anywhere, the others between words only.
-        long_headers = [n for n, c in enumerate(frame.columns) if len(str(c)) > LONG_WORD]
+        # Headers holding a word too long for any column (an identifier) may break anywhere; the others between words
+        # only (a header of several words measured whole broke "comparables" as "comparab les").
+        long_headers = [n for n, c in enumerate(frame.columns) if max(map(len, str(c).split()), default=0) > LONG_WORD]
         if long_headers:
             styler = styler.set_table_styles(
                 [{"selector": f"th.col{n}", "props": [("overflow-wrap", "anywhere")]} for n in long_headers],
