@@ -497,6 +497,23 @@ TWO_FIGURES = pd.DataFrame(
 )
 
 
+def test_a_reference_year_is_said_as_the_deadline_it_is_and_its_row_date_as_when_it_was_stated():
+    goal = pd.DataFrame(
+        [("national", "fibre everywhere by", 2025, "year", "2023", "https://example.org/plan", "d'ici à 2025", "")],
+        columns=["topic", "figure", "value", "unit", "as_of", "source", "quote", "note"],
+    )
+    r = Report(FIGURES, SOURCES, goal, [], ["provenance"], evidence=EVIDENCE)
+    assert text_of(r.ref("national", "fibre everywhere by", fmt="{:.0f}")) == "2025"
+    assert r.provenance().loc[0, "what"] == "fibre everywhere by … (stated in 2023)"  # not "by (2023)"
+    dated = goal.assign(as_of="2019-04-24", figure="completion by")
+    on_a_day = Report(FIGURES, SOURCES, dated, [], ["provenance"], evidence=EVIDENCE)
+    on_a_day.ref("national", "completion by", fmt="{:.0f}")
+    assert on_a_day.provenance().loc[0, "what"] == "completion by … (stated on 24\u00a0April 2019)"
+    population = Report(FIGURES, SOURCES, EXTERNAL_URL, [], ["provenance"], evidence=EVIDENCE)
+    population.ref("beta_pop", "population")
+    assert population.provenance().loc[0, "what"] == "population (2019)"
+
+
 def test_a_number_quoted_again_however_written_or_called_is_one_entry():
     r = Report(TWO_FIGURES, SOURCES, EXTERNAL_URL, [], ["provenance"], evidence=EVIDENCE)
     millions = r.fig("b_cost", "{:,.0f}", 1e-6)

@@ -514,9 +514,17 @@ class Report:
             raise KeyError(f"expected one reference row for {topic!r} / {figure!r} / {as_of!r}, found {len(rows)}")
         row = rows.iloc[0]
         number, shown = self._written(f"{topic}|{figure}|{row['as_of']}", float(row["value"]), fmt, scale)
+        # A row whose value is a year ends its words on "by": the year is the entry's number, and the row's own date
+        # is when it was stated ("fibre everywhere by (2023)" read as a deadline of 2023).
+        if row.get("unit") != "year":
+            what = self._("{figure} ({as_of})")
+        elif len(str(row["as_of"])) == 10:  # a day: "stated on 24 April 2019", "énoncé le 24 avril 2019"
+            what = self._("{figure} … (stated on {as_of})")
+        else:
+            what = self._("{figure} … (stated in {as_of})")
         return self._record(
             number,
-            self._("{figure} ({as_of})").format(
+            what.format(
                 figure=self.words(figure, "external_figures.csv", "figure"), as_of=self.formats.date(str(row["as_of"]))
             ),
             self._("reference data: {source}").format(source=self._cited(str(row["source"]))),
