@@ -2714,6 +2714,27 @@ def fibre_series(e: Edition) -> list[Part]:
     return e.take()
 
 
+def pace_is_the_departements(e: Edition) -> str:
+    """The limitation on pace: the State's barometer counts whole départements, private zones included, so a pace is
+    the département's, not its network's; how much of each département the public-initiative zone held (ARCEP's
+    panel) says by how much the two differ."""
+    r, _ = e.r, e._
+    zones = []
+    for initiative in (e.GERS, e.TARN):
+        code, name = series_section.departement_of(r.quoted, e.fibre_series, initiative)
+        zones.append(
+            _("{share} of the {departement}'s").format(
+                share=r.quote(f"panel.departement_{code}.public_dwelling_share", "{:.0%}", unit="share"),
+                departement=esc(name),
+            )
+        )
+    return _(
+        "**Pace is the département's, not the model's**: the State's barometer counts whole départements, private "
+        "zones included; the public-initiative zone held {zones} dwellings in ARCEP's data of {quarter}; the "
+        "comparable départements are the study's choice."
+    ).format(zones=e.F.join(zones), quarter=r.quote("panel.quarter_last"))
+
+
 def limitations(e: Edition) -> list[Part]:
     """The limitations."""
     # The figures the press gives without naming who gave them: said to keep their outlet's class, which their rows
@@ -2787,6 +2808,16 @@ def limitations(e: Edition) -> list[Part]:
                     "reading, not its source's words), so no final cost of the whole network is used; the central "
                     "figure is spending to {spent_on}, a lower bound."
                 ).format(spent_on=spent_by),
+                _(
+                    "**Plugs counted once**: money per plug divides by the {gers} network's {plugs} plugs counted in "
+                    '{plugs_on}; were its final count higher, each per-plug figure would be lower: "at least" holds of '
+                    "that count only."
+                ).format(
+                    gers=esc(e.names[e.GERS]),
+                    plugs=r.ref(e.GERS, "total plugs of the network"),
+                    plugs_on=r.as_of(study.role("focus_plugs_total")),
+                ),
+                pace_is_the_departements(e),
                 _(
                     "**Spending profiles are assumptions**: no source gives the Gers spending year by year; the even profile is "
                     "central and rising and falling profiles are tried."
