@@ -649,6 +649,21 @@ def test_no_heading_is_left_alone_at_the_foot_of_a_printed_page(pdf_text: str, l
     assert alone == []
 
 
+def test_the_limitations_say_a_pace_is_the_departements_with_each_public_zones_share(pdf_text: str, lang: str):
+    """The barometer counts whole départements: the Limitations say how much of each fibre département the public
+    network's zone held, as ARCEP's panel computed it (rounded as printed)."""
+    panel = pd.read_csv(config.PROCESSED_DIR / "quoted_panel.csv").set_index("key")
+    flat = " ".join(pdf_text.split())
+    lead = {
+        "en": "Pace is the département's, not the model's",
+        "fr": "Le rythme est celui du département, non du modèle",
+    }
+    said = flat[flat.index(lead[lang]) :][:400].replace(" %", "%")
+    for code in ("32", "81"):  # the Gers and the Tarn
+        share = panel.loc[f"panel.departement_{code}.public_dwelling_share", "value"]
+        assert f"{round(share * 100)}%" in said, (code, said)
+
+
 def test_pdf_body_and_appendices_keep_their_page_counts(pdf_text: str, lang: str):
     """The body (cover and contents to the Method) and the appendices (sources, provenance, colophon) each stay in
     a stated range, read from the printed contents: on 5 December 2026 the body is 26 pages in English and 29 in

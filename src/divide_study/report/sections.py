@@ -645,30 +645,26 @@ def summary(e: Edition) -> list[Part]:
             (tarn_local["per_premise"], tarn_local["qualifier"], tarn_local["nature_code"]),
             (local["per_premise"], local["qualifier"], tarn_local["nature_code"]),
         )
+        # Whose amount is which, named in each verdict ("the Tarn's amount is planned, the Gers network's put in").
+        whose = dict(
+            first=esc(tarn_local["nature"]),
+            second=esc(local["nature"]),
+            concession=decision_values["concession"],
+            gers=decision_values["gers"],
+            readings=r.table_ref("readings"),
+        )
         if unranked and order == "different_nature" and as_planned == "first":
             verdict = _(
                 "The sources do not say which model cost public money less: the {concession}'s amount is {first}, the "
                 "{gers} network's {second}; were the {concession}'s plan kept, its amount would be the lower by their "
-                "bounds, and no "
-                "other reading of their public money ranks them ({readings})."
-            ).format(
-                first=esc(tarn_local["nature"]),
-                second=esc(local["nature"]),
-                readings=r.table_ref("readings"),
-                **decision_values,
-            )
+                "bounds, and no other reading of their public money ranks them ({readings})."
+            ).format(**whose)
         elif unranked and order == "different_nature":
             verdict = _(
                 "The sources do not say which model cost public money less: the {concession}'s amount is {first}, the "
                 "{gers} network's {second}; neither their bounds nor any other reading of their public money "
-                "({table}) ranks them."
-            ).format(
-                first=esc(tarn_local["nature"]),
-                second=esc(local["nature"]),
-                table=r.table_ref("readings"),
-                concession=decision_values["concession"],
-                gers=decision_values["gers"],
-            )
+                "({readings}) ranks them."
+            ).format(**whose)
         elif unranked and order == "undetermined":
             verdict += " " + _("Nor does any other reading of their public money ({table}).").format(
                 table=r.table_ref("readings")
