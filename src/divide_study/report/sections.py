@@ -1544,7 +1544,10 @@ def comparison(e: Edition) -> list[Part]:
         r.figure(
             "cost_per_premise",
             chart("cost_per_premise"),
-            _("Cost per premise passed, nominal and constant euros."),
+            _(
+                "Cost per premise passed, nominal and constant euros: amounts of different natures and technologies, each "
+                "as its source gives it (under its bar), set side by side, not ranked."
+            ),
             _("the study's computation from the articles' figures and INSEE's consumer price index"),
         )
     )
