@@ -2620,14 +2620,17 @@ def network_readings(e: Edition) -> None:
             "per plug. The sources leave readings open, and {table} shows each: for the {gers} network, the local "
             "money with or without the intercommunalities' share (an assumption) and each of its costs over the "
             "network's plugs; for the {concession}, the public money of the concession and that of the earlier plan "
-            "run by the Département, which it turned down and which would have ended in {earlier_end}, and its "
+            "run by the Département, which it turned down and which, by its account, would have ended in {earlier_end}, "
+            "and its "
             "concessionaire's plan with the public money inside it or on top of it. {verdict} What every reading "
             "leaves out: the {gers} network's amounts cover its whole works, the copper upgrades and WiFi of phase 1 "
             "with the fibre, and no source splits them by technology, so its money per fibre plug is lower by an "
             "amount the sources do not give; its public rows are local money only, the State's {state} million euros "
-            "and the Région's {region} million for phase 1 coming on top (of another scope, so not added); the "
+            "for phase 1 and the {region} million the Région granted coming on top (of another scope, so not added); "
+            "the "
             "{concession}'s public money leaves out any State or Région money, by the Département's count. The "
-            "{concession}'s later plan ({revised} million euros) is divided by no count of plugs: the sources give "
+            "concessionaire's revised plan ({revised} million euros, by the Département's account, in dispute with it) is "
+            "divided by no count of plugs: the sources give "
             "none for it (on {able_on} the concessionaire still measured its progress against the {due} plugs of its "
             "initial objective)."
         ).format(
@@ -2713,25 +2716,49 @@ def fibre_series(e: Edition) -> list[Part]:
     return e.take()
 
 
+def shares_of_each_departement(e: Edition, measure: str) -> str:
+    """Each fibre network's département's share in ARCEP's panel (``panel.departement_<code>.<measure>``), in words:
+    "84% of the Gers's and 58% of the Tarn's"."""
+    r, _ = e.r, e._
+    shares = []
+    for initiative in (e.GERS, e.TARN):
+        code, name = series_section.departement_of(r.quoted, e.fibre_series, initiative)
+        shares.append(
+            _("{share} of the {departement}'s").format(
+                share=r.quote(f"panel.departement_{code}.{measure}", "{:.0%}", unit="share"), departement=esc(name)
+            )
+        )
+    return e.F.join(shares)
+
+
 def pace_is_the_departements(e: Edition) -> str:
     """The limitation on pace: the State's barometer counts whole départements, private zones included, so a pace is
     the département's, not its network's; how much of each département the public-initiative zone held (ARCEP's
     panel) says by how much the two differ."""
-    r, _ = e.r, e._
-    zones = []
-    for initiative in (e.GERS, e.TARN):
-        code, name = series_section.departement_of(r.quoted, e.fibre_series, initiative)
-        zones.append(
-            _("{share} of the {departement}'s").format(
-                share=r.quote(f"panel.departement_{code}.public_dwelling_share", "{:.0%}", unit="share"),
-                departement=esc(name),
-            )
-        )
-    return _(
+    return e._(
         "**Pace is the département's, not the model's**: the State's barometer counts whole départements, private "
         "zones included; the public-initiative zone held {zones} dwellings in ARCEP's data of {quarter}; the "
         "comparable départements are the study's choice."
-    ).format(zones=e.F.join(zones), quarter=r.quote("panel.quarter_last"))
+    ).format(zones=shares_of_each_departement(e, "public_dwelling_share"), quarter=e.r.quote("panel.quarter_last"))
+
+
+def costs_follow_the_spread_of_housing(e: Edition) -> str:
+    """The limitation on cost per plug: it follows how spread out the housing is before any model (rural communes'
+    share of each département's dwellings, ARCEP's panel)."""
+    return e._(
+        "**A cost per plug follows the spread of housing, not the model alone**: rural communes held {shares} "
+        "dwellings in ARCEP's data of {quarter}; no reading sets two networks' costs side by side for density."
+    ).format(shares=shares_of_each_departement(e, "rural_dwelling_share"), quarter=e.r.quote("panel.quarter_last"))
+
+
+def no_accounts_and_consumer_prices(e: Edition) -> str:
+    """The limitation on money over time: constant euros deflate works by consumer prices, and no source gives a
+    network's accounts."""
+    return e._(
+        "**Constant euros rest on consumer prices, and no accounts are cited**: works are deflated by INSEE's "
+        "consumer price index, not a construction index, some of its yearly values chained by the study from "
+        "published rates ({table}); no source gives any network's revenue, operating cost or net public cost."
+    ).format(table=e.r.table_ref("references"))
 
 
 def limitations(e: Edition) -> list[Part]:
@@ -2817,6 +2844,8 @@ def limitations(e: Edition) -> list[Part]:
                     plugs_on=r.as_of(study.role("focus_plugs_total")),
                 ),
                 pace_is_the_departements(e),
+                costs_follow_the_spread_of_housing(e),
+                no_accounts_and_consumer_prices(e),
                 _(
                     "**Spending profiles are assumptions**: no source gives the Gers spending year by year; the even profile is "
                     "central and rising and falling profiles are tried."
@@ -3037,7 +3066,8 @@ def glossary_terms(_) -> list[tuple[str, str]]:
             _("CREM (conception-réalisation-exploitation-maintenance)"),
             _(
                 "a works-and-operation contract: one firm designs, builds, runs and maintains a network that the public "
-                "body owns and pays for; the public body keeps the network's commercial risk."
+                "body owns and pays for; the public body usually keeps the network's commercial risk (the study's reading "
+                "for the Gers)."
             ),
         ),
         (
