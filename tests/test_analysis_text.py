@@ -280,7 +280,7 @@ def test_the_models_table_in_french():
     assert hedged.loc["prises (locaux) de l’option centrale", "Delta"] == "au moins " + Formats("fr").number(100_000)
     assert hedged.loc["financement public par prise (€ courants)", "Delta"] == "au plus 200"
     assert hedged.loc[
-        "coût du réseau par prise, quels qu’en soient les payeurs (€ courants)", "Delta"
+        "coût du réseau par prise, quels qu’en soient les financeurs (€ courants)", "Delta"
     ] == "au plus " + (Formats("fr").number(2_000))
 
 

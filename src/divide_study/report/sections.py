@@ -2934,19 +2934,34 @@ def lessons(e: Edition) -> list[Part]:
             for item in [
                 _(
                     "**Cost a network per premise of the same scope, in constant euros, before comparing models.** The Gers's cost "
-                    "per plug of {gers_pp} and Castres-Mazamet's {castres_pp} buy different products; the ratio between them "
-                    "({low}–{high}) says more about fibre against DSL than about public against mixed-economy ownership."
-                ).format(gers_pp=gers_pp, castres_pp=castres_pp, low=low, high=high),
+                    "per plug, at least {gers_pp} (its spending known by {spent_on}, copper upgrades and WiFi included, over "
+                    "the plugs counted in {plugs_on}), and Castres-Mazamet's {castres_pp} buy different products; the ratio "
+                    "between them ({low}–{high}) says more about fibre against DSL than about public against mixed-economy "
+                    "ownership."
+                ).format(
+                    gers_pp=gers_pp,
+                    castres_pp=castres_pp,
+                    low=low,
+                    high=high,
+                    spent_on=e.spent_by,
+                    plugs_on=e.r.as_of(e.study.role("focus_plugs_total")),
+                ),
                 _(
-                    "**Publish one cost, with its scope, and keep it.** The Gers's own communications gave figures of different "
-                    "scopes without saying which; an auditor cannot reconcile them from public sources."
+                    "**Publish one cost, with its scope, and keep it.** The figures published on the Gers network's cost (by the "
+                    "press, the Département and Gers Fibre) are of different scopes, which the press does not always say; "
+                    "an auditor cannot reconcile them from public sources."
                 ),
                 _(
                     "**Under a works-and-operation contract (CREM) the public body keeps the demand risk** (in the study's reading, the contract form decides, not "
                     "ownership: the Tarn's Département owns its network too, yet its concessionaire carries that risk): take-up ({take_up_low} to "
                     "{take_up} on {take_up_on}, the study's derivation by the two readings of the share eligible; another "
-                    "source gives over {cited}) then matters to the public purse, not only to the operator."
+                    "source gives over {cited}) then matters to the public purse, not only to the operator. Handing the risk "
+                    "of delay to a concessionaire did not keep the {concession} on time: {built} of its {due} plugs built at "
+                    "the deadline, by the Département's count, and the penalties are not shown paid."
                 ).format(
+                    concession=esc(e.names[e.TARN]),
+                    built=e.r.ref(e.TARN, "plugs built at the contractual deadline"),
+                    due=e.r.ref(e.TARN, "plugs to build"),
                     take_up=take_up,
                     take_up_low=e.take_up_low,
                     take_up_on=subscribers_on,
