@@ -456,6 +456,10 @@ def test_the_models_years_and_targets_are_links_to_their_entries():
     share = {"own_target_id": "d_target", "own_target_cited_as": "share"}
     count = {"own_target_id": "delta|plugs to build|2019", "own_target_cited_as": "count"}
     assert visible_text(models_section.own_target_prose(english, share, en_)) == "67% eligible"
+    # A share of inhabitants ("deux Gersois sur trois") is said as one, never as a share of premises.
+    english.figures.loc["d_target", "metric"] = "share_inhabitants_eligible"
+    assert visible_text(models_section.own_target_prose(english, share, en_)) == "67% of inhabitants eligible"
+    english.figures.loc["d_target", "metric"] = "share_eligible"
     assert visible_text(models_section.own_target_prose(english, count, en_)) == "138,000 plugs"
     assert visible_text(models_section.own_target_prose(french, count, fr_)) == "138\u202f000 prises"
     # A target the source counts in households, "about" so, is said so — never as plugs.

@@ -190,7 +190,12 @@ def target_rows(points: list[dict], external: pd.DataFrame, initiative: str) -> 
     achieved = [t for t in points if t["kind"] == "achieved"]
     goals = [
         {
-            "target": f"own target: {t['share']:.0%} eligible"
+            # A share of inhabitants says so ("two Gersois in three" is not a share of premises).
+            "target": (
+                f"own target: {t['share']:.0%} of inhabitants eligible"
+                if t.get("share_of") == "inhabitants"
+                else f"own target: {t['share']:.0%} eligible"
+            )
             if t["cited_as"] == "share"
             else f"own target: {HEDGE_WORDS.get(t['stated_qualifier'], '')}{t['plugs']:,.0f} plugs",
             "by": str(t["date"])[:4],

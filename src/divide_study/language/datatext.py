@@ -123,12 +123,14 @@ def template(message: str, **kinds: str) -> Template:
 # own target), data/dates.py (the basis of a publication date), the cleaning step (a source "article 003").
 TEMPLATES: tuple[Template, ...] = (
     # targets.csv target (timeline.target_rows) and models.csv own_target (the same, its prefix removed)
+    template("own target: {share} of inhabitants eligible", share="share"),
     template("own target: {share} eligible", share="share"),
     template("own target: at least {plugs} plugs", plugs="number"),
     template("own target: at most {plugs} plugs", plugs="number"),
     template("own target: about {plugs} plugs", plugs="number"),
     template("own target: {plugs} plugs", plugs="number"),
     template("national plan: {goal}", goal="text"),
+    template("{share} of inhabitants eligible", share="share"),
     template("{share} eligible", share="share"),
     template("at least {plugs} plugs", plugs="number"),
     template("at most {plugs} plugs", plugs="number"),

@@ -86,13 +86,21 @@ def pace_prose(report, row: dict, _) -> str:
     ).format(rate=rate)
 
 
+# figures.csv's metrics that count shares of inhabitants, not of premises.
+INHABITANT_SHARES = frozenset({"share_inhabitants_eligible"})
+
+
 def stated_prose(report, evidence_id: str, _) -> str:
     """A figure as its source states it — its unit and its qualifier ("67% eligible", "138,000 plugs", "about
     21,000 households") — the number a link to that source's entry (an article figure or a reference row). A unit
     with no label is refused, never written as another."""
     unit, qualifier = report.stated_as(evidence_id)
     if unit == "share":
-        return _("{share} eligible").format(share=report.evidence(evidence_id, "{:.0%}"))
+        # A share of inhabitants says so ("two Gersois in three" is not a share of premises): by the figure's metric.
+        figures = getattr(report, "figures", None)
+        metric = figures.at[evidence_id, "metric"] if figures is not None and evidence_id in figures.index else ""
+        words = _("{share} of inhabitants eligible") if metric in INHABITANT_SHARES else _("{share} eligible")
+        return words.format(share=report.evidence(evidence_id, "{:.0%}"))
     labels = _labels_of(report, None)
     if labels.get("unit", unit) is None:
         raise StudyError(
