@@ -444,3 +444,8 @@ def test_an_own_target_is_reached_only_by_a_count_of_what_it_counts():
     goal = rows["national|fibre everywhere by|2019"]
     assert (goal["achieved_by_then"], goal["achieved_id"]) == (0.77, "dwellings_2023")  # the counts as they are
     assert "share_of" not in own  # targets.csv's columns are unchanged
+    # A share of inhabitants says so in its words; a share of no stated base does not claim one.
+    assert own["target"] == "own target: 67% of inhabitants eligible"
+    points[0]["share_of"] = ""
+    plain = {row["target_id"]: row for row in timeline.target_rows(points, national, "gers")}["target"]
+    assert plain["target"] == "own target: 67% eligible"
