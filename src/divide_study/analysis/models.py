@@ -125,7 +125,7 @@ def model_comparison(
             (m for m in funded.get((initiative,), []) if bool(m["all_public_money"])),
             key=lambda m: m["per_premise"] != m["per_premise"],
         )
-        own = [t for t in aims.get((initiative,), []) if t["cited_as"] != "year"]  # a national goal is a year
+        own = [t for t in aims.get((initiative,), []) if t["cited_as"] != timeline.NATIONAL_GOAL]
         steps = paces.get((initiative,), [])
         spans = spans_of.get((initiative,), [])
         years, first, until = "", None, None

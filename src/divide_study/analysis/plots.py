@@ -37,6 +37,7 @@ from divide_study.analysis.chart_files import (  # ``figure_file``: also ``plots
     figure_file,
     print_scale,
 )
+from divide_study.analysis.timeline import own_targets
 from divide_study.data.reference import site_name
 from divide_study.data.tables import write_csv_atomic
 from divide_study.errors import StudyError
@@ -449,9 +450,7 @@ def cost_per_mbit_chart(comparison: pd.DataFrame, title: str, source: str, lang:
 def targets_title(targets: pd.DataFrame, lang: str = "en") -> str:
     """A chart title stating how each network did against its own target, from the targets table."""
     _, fmt = words(lang)
-    # A network's own target is cited as a share; a national goal as a year (targets.csv's cited_as), as the
-    # summary chooses it: by its kind, never by its words.
-    own = targets[targets["cited_as"] != "year"]
+    own = own_targets(targets)  # by its kind, as the summary chooses it
     parts = [
         _("{name} {achieved} by {year} against {target}").format(
             name=_label(t["initiative"]),

@@ -20,7 +20,7 @@ from divide_study.analysis.measures import PROFILE_KEY, resolve
 from divide_study.analysis.metrics import derived_from_share
 from divide_study.analysis.quoted import Quotes
 from divide_study.analysis.sensitivity import Inputs, bounds, tornado
-from divide_study.analysis.timeline import NOT_YET
+from divide_study.analysis.timeline import NATIONAL_GOAL, NOT_YET
 from divide_study.errors import StudyError
 
 FIGURES = "data/processed/figures.csv"  # the articles' figures, each with its verbatim span
@@ -297,7 +297,7 @@ def target_quotes(q: Quotes, targets: pd.DataFrame, evidence: pd.DataFrame, goal
                 name = f"{initiative}.{goals[row['target_id']]}"
                 # A national goal is a year: "fibre everywhere by 2025".
                 read_evidence(q, f"{name}.by", row["target_id"], evidence, "year of the target", subject=initiative)
-            elif row["cited_as"] == "year":
+            elif row["cited_as"] == NATIONAL_GOAL:
                 continue  # a national goal no role names: the report does not quote it
             else:
                 own += 1
@@ -760,7 +760,7 @@ def target_keys(
             if row["target_id"] in goals:
                 name, target = f"{step}.{initiative}.{goals[row['target_id']]}", ""
                 aim = f"{name}.by"  # a national goal is its year; its share is all premises
-            elif row["cited_as"] == "year":
+            elif row["cited_as"] == NATIONAL_GOAL:
                 out.append((index, {}))
                 continue
             else:

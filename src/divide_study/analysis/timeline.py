@@ -185,6 +185,16 @@ NOT_YET = "not yet"  # targets.csv's reached_on for a target no count has reache
 HEDGE_WORDS = {"at_least": "at least ", "upper_bound": "at most ", "approx": "about "}
 
 
+# How targets.csv cites a national goal (by its year); a network's own target is cited as a share or a count.
+NATIONAL_GOAL = "year"
+
+
+def own_targets(targets: pd.DataFrame) -> pd.DataFrame:
+    """The rows of targets.csv that are networks' own targets, chosen by their kind (``cited_as``), never by their
+    words."""
+    return targets[targets["cited_as"] != NATIONAL_GOAL]
+
+
 def target_rows(points: list[dict], external: pd.DataFrame, initiative: str) -> list[dict]:
     """The rows of ``targets_against_achieved`` from timeline points in date order."""
     achieved = [t for t in points if t["kind"] == "achieved"]
@@ -219,7 +229,7 @@ def target_rows(points: list[dict], external: pd.DataFrame, initiative: str) -> 
             "target_id": reference_id(r),
             "target_qualifier": "exact",  # all premises by a year
             "by_id": reference_id(r),
-            "cited_as": "year",
+            "cited_as": NATIONAL_GOAL,
         }
         for r in grouped_records(external, ("topic",)).get(("national",), [])
         if r["unit"] == "year"

@@ -28,7 +28,7 @@ from divide_study.analysis.models import cost_natures as natures_of_costs
 from divide_study.analysis.models import ended_unsaid, funder_codes, money_comparison
 from divide_study.analysis.quoting import slug
 from divide_study.analysis.study import load_study
-from divide_study.analysis.timeline import NOT_YET
+from divide_study.analysis.timeline import NATIONAL_GOAL, NOT_YET, own_targets
 from divide_study.config import project_path, schema_of
 from divide_study.data.lookup import reference_id
 from divide_study.data.tables import read_table
@@ -207,7 +207,6 @@ def open_edition(lang: str, processed_dir: str | Path, figures_dir: str | Path) 
     )
     after = graded.index[graded["key"] == "models"][0] + 1  # beside the models' finding, whose pace it measures
     graded = pd.concat([graded.iloc[:after], on_the_series, graded.iloc[after:]], ignore_index=True)
-    own_targets = targets[targets["initiative"] == GERS]
     strength = graded.set_index("key")["strength"].to_dict()
     central_cost = comparison[(comparison["initiative"] == GERS) & (comparison["metric"] == "cost")].iloc[0]
     parts: list[Part] = []
@@ -310,7 +309,7 @@ def open_edition(lang: str, processed_dir: str | Path, figures_dir: str | Path) 
 
     def own_targets_on_series(networks):
         """Each network's first own target on the State's series: {network: (share, quoted key)}."""
-        own = targets[targets["initiative"].isin(networks) & (targets["cited_as"] != "year")]  # a goal is a year
+        own = own_targets(targets[targets["initiative"].isin(networks)])
         first = own.drop_duplicates("initiative")
         found = on_the_series(first)
         return {
@@ -447,8 +446,7 @@ def own_target_verdict(e: Edition) -> str:
     network's latest count in its deadline year met its own target (targets.csv, counts of what the target counts
     only), and when a later count of the same kind first passed it."""
     _ = e._
-    # Its own target by its kind, not its words: a national goal is cited as a year (as models.model_comparison reads it).
-    own = e.targets[(e.targets["initiative"] == e.GERS) & (e.targets["cited_as"] != "year")]
+    own = own_targets(e.targets[e.targets["initiative"] == e.GERS])
     if len(own) != 1:
         raise StudyError(
             f"data/processed/targets.csv: the summary needs one own target of {e.GERS!r}, found {len(own)}"
@@ -1989,7 +1987,7 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
             return _("not as of {date}").format(date=date)
         date = e.F.date(str(row["reached_on"]))
         claim = said.loc[row["reached_id"], "source_class"] == "interested_party"
-        if row["cited_as"] == "year":
+        if row["cited_as"] == NATIONAL_GOAL:
             # A national goal is of all premises; a network's count that reached it is of its own zone only: the
             # whole département is judged on the State's series (the next columns), never by that count.
             return (_("{date}, its own zone only (a claim)") if claim else _("{date}, its own zone only")).format(
