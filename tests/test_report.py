@@ -682,3 +682,21 @@ def test_pdf_body_and_appendices_keep_their_page_counts(pdf_text: str, lang: str
     body = appendix - 1
     assert 18 <= body <= 34, body
     assert 28 <= total - body <= 44, total - body
+
+
+def test_the_summarys_local_money_per_plug_is_in_constant_euros(lang):
+    """The summary's line of local money per plug sets a plan of 2019 beside money put in from 2014: each of its
+    amounts per plug is the constant-euro figure (each along its years of spending), as Table 1's, never current euros
+    of different years."""
+    text = require(edition(lang)).read_text(encoding="utf-8")
+    label = words(lang, message_with("Local authorities' money per plug")).split("{base_year}")[0]
+    start = text.index(label)
+    line = text[start : re.compile(r"<br\s*/?>").search(text, start).start()]
+    per_plug = [
+        html.unescape(source)
+        for source, shown in re.findall(r'<a class="num"[^>]*data-source="([^"]*)"[^>]*>([^<]*)</a>', line)
+        if "€" in shown
+    ]
+    assert len(per_plug) == 3, per_plug  # the Tarn's, the Gers Département's, and the Gers's derived local money
+    constant = {"en": "constant euros", "fr": "euros constants"}[lang]
+    assert all(constant in source for source in per_plug), per_plug

@@ -596,10 +596,12 @@ def summary(e: Edition) -> list[Part]:
         # its scope, so no per-plug figure exists to set beside the Tarn's (Table 1 says so; item 3 gives the amount).
         # Both sides' amounts below are local money only (State and Région money is in neither): the label says so
         # before any amount, so no reader takes them for all the public money each network cost.
+        # In constant euros, like Table 1's and the cost per plug of item 2: each amount along its years of
+        # spending (the study's assumption), so a plan of 2019 and money put in from 2014 are in the same euros.
         money_label = _(
-            "<strong>Local authorities' money per plug (State and Région money left out on both sides), current "
-            "euros:</strong>"
-        )
+            "<strong>Local authorities' money per plug (State and Région money left out on both sides), in "
+            "{base_year} euros:</strong>"
+        ).format(base_year=base_year)
         # Local public money (Table 1's row): the Gers Département's own money per plug, said as its claim;
         # a summary that cannot say it is an error, never a dash in a sentence.
         if local_money is None:
@@ -610,8 +612,19 @@ def summary(e: Edition) -> list[Part]:
             )
         # The Département's own amount, and the local money derived from it by its stated share of the syndicate's
         # funding (an assumption): the Tarn's amount counts the intercommunalities' money too.
-        own = quoting.money_keys(money_of(e, GERS, ("departement",)).to_frame().T).iloc[0]["per_premise"]
+        own = quoting.money_keys(money_of(e, GERS, ("departement",)).to_frame().T).iloc[0]["per_premise_constant"]
         local = local_money[1][GERS]
+        tarn_local = local_money[1][e.TARN]
+        unconverted = [
+            i
+            for i, key in ((GERS, own), (GERS, local["constant_key"]), (e.TARN, tarn_local["constant_key"]))
+            if not key
+        ]
+        if unconverted:
+            raise StudyError(
+                "data/processed/public_money.csv: the summary gives local money per plug in constant euros; an amount "
+                f"of {unconverted[0]} has no years of spending to convert it (per_premise_constant is empty)"
+            )
         if not local["derived"]:
             raise StudyError(
                 "data/processed/public_money.csv: the summary sets the Gers Département's own money beside the local "
@@ -619,10 +632,9 @@ def summary(e: Edition) -> list[Part]:
             )
         # Which of the two networks' local money per plug is the lower, where their natures and bounds say it; a
         # plan is never set above or below money put in.
-        tarn_local = local_money[1][e.TARN]
         order = which_is_lower(
-            (tarn_local["per_premise"], tarn_local["qualifier"], tarn_local["nature_code"]),
-            (local["per_premise"], local["qualifier"], local["nature_code"]),
+            (tarn_local["constant"], tarn_local["qualifier"], tarn_local["nature_code"]),
+            (local["constant"], local["qualifier"], local["nature_code"]),
         )
         verdict = {
             "different_nature": _(
@@ -640,8 +652,8 @@ def summary(e: Edition) -> list[Part]:
         ranked = pairs[(pairs["measure"] == readings.PUBLIC_MONEY) & pairs["verdict"].isin(["first", "second"])]
         unranked = ranked.empty
         as_planned = which_is_lower(
-            (tarn_local["per_premise"], tarn_local["qualifier"], tarn_local["nature_code"]),
-            (local["per_premise"], local["qualifier"], tarn_local["nature_code"]),
+            (tarn_local["constant"], tarn_local["qualifier"], tarn_local["nature_code"]),
+            (local["constant"], local["qualifier"], tarn_local["nature_code"]),
         )
         # Whose amount is which, named in each verdict ("the Tarn's amount is planned, the Gers network's put in").
         whose = dict(
@@ -668,7 +680,7 @@ def summary(e: Edition) -> list[Part]:
                 table=r.table_ref("readings")
             )
         money_lead = _(
-            "{tarn_pp} planned in the {concession} concession (its funders as the study reads its source); in the "
+            "{tarn_local_pp} planned in the {concession} concession (its funders as the study reads its source); in the "
             "{gers} network, at least {gers_dept_pp} put in by the Département (over "
             "{dept_amount} million euros over the {plugs} plugs counted in {plugs_on}), and at least {gers_local_pp} with the "
             "intercommunalities' money if the Département's was its {dept_share} share of the local funding (stated "
@@ -678,7 +690,12 @@ def summary(e: Edition) -> list[Part]:
             dept_amount=r.evidence(e.study.role("focus_departement_money"), "{:,.0f}", 1e-6),
             plugs=r.ref(GERS, "total plugs of the network"),
             plugs_on=r.as_of(e.study.role("focus_plugs_total")),
-            gers_local_pp=r.quote(local["key"], "{:,.0f} €", unit="EUR_per_premise"),
+            gers_local_pp=r.quote(local["constant_key"], "{:,.0f} €", unit="EUR_per_premise"),
+            tarn_local_pp=models_section.hedged(
+                Translator(r.lang, "analysis"),
+                r.quote(tarn_local["constant_key"], "{:,.0f} €", unit="EUR_per_premise"),
+                tarn_local["qualifier"],
+            ),
             dept_share=r.quote(local["share_key"], "{:.0%}", unit="share"),
             share_on=r.as_of(local["share_id"]),
             **decision_values,
