@@ -456,9 +456,16 @@ def test_the_models_years_and_targets_are_links_to_their_entries():
     share = {"own_target_id": "d_target", "own_target_cited_as": "share"}
     count = {"own_target_id": "delta|plugs to build|2019", "own_target_cited_as": "count"}
     assert visible_text(models_section.own_target_prose(english, share, en_)) == "67% eligible"
-    # A share of inhabitants ("deux Gersois sur trois") is said as one, never as a share of premises.
-    english.figures.loc["d_target", "metric"] = "share_inhabitants_eligible"
-    assert visible_text(models_section.own_target_prose(english, share, en_)) == "67% of inhabitants eligible"
+    # A share of inhabitants ("deux Gersois sur trois") is said as one, never as a share of premises: by what
+    # models.csv says it counts (progress.csv's share_of), not by the figure's metric read again.
+    inhabitants = {**share, "own_target_share_of": "inhabitants"}
+    assert visible_text(models_section.own_target_prose(english, inhabitants, en_)) == "67% of inhabitants eligible"
+    assert (
+        visible_text(models_section.own_target_prose(french, inhabitants, fr_))
+        == "67\u00a0% des habitants raccordables"
+    )
+    english.figures.loc["d_target", "metric"] = "share_inhabitants_eligible"  # a metric alone claims no base
+    assert visible_text(models_section.own_target_prose(english, share, en_)) == "67% eligible"
     english.figures.loc["d_target", "metric"] = "share_eligible"
     assert visible_text(models_section.own_target_prose(english, count, en_)) == "138,000 plugs"
     assert visible_text(models_section.own_target_prose(french, count, fr_)) == "138\u202f000 prises"

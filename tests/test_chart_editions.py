@@ -604,3 +604,17 @@ def test_a_chart_whose_legend_the_edge_would_cut_is_narrowed_or_refused(charts_s
     fig.tight_layout()  # as save_figure lays it out: the legend under the axes, inside the figure
     fig.canvas.draw()
     assert plots.cut_off(fig) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_series_chart_legend_sits_below_its_lines(charts_style, lang):
+    """Every département's grey line is data a reader compares: the series chart's legend is drawn below the axes,
+    not over their top left, where a framed box hid them."""
+    fig, _, source = every_chart(lang)["fibre_series"]
+    plots.add_source_line(fig, source, lang)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert legend.y1 < ax.get_window_extent(renderer).y0
+    assert not plots.cut_off(fig)

@@ -443,7 +443,9 @@ def test_an_own_target_is_reached_only_by_a_count_of_what_it_counts():
     assert (own["reached_on"], own["reached_id"]) == ("2024", "inhabitants_2024")
     goal = rows["national|fibre everywhere by|2019"]
     assert (goal["achieved_by_then"], goal["achieved_id"]) == (0.77, "dwellings_2023")  # the counts as they are
-    assert "share_of" not in own  # targets.csv's columns are unchanged
+    assert "share_of" not in own  # targets.csv says what the target and the count set against it count, by name
+    assert (own["target_share_of"], own["achieved_share_of"]) == ("inhabitants", "inhabitants")
+    assert (goal["target_share_of"], goal["achieved_share_of"]) == ("", "dwellings")
     # A share of inhabitants says so in its words; a share of no stated base does not claim one.
     assert own["target"] == "own target: 67% of inhabitants eligible"
     points[0]["share_of"] = ""

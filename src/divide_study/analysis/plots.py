@@ -1258,7 +1258,9 @@ def fibre_series_chart(
         max(end_day + pd.Timedelta(days=150), rightmost + pd.Timedelta(days=40)),
     )
     ax.set_ylabel(_("share of all the département's premises\nable to connect to FTTH (quarter's end)"))
-    ax.legend(loc="upper left", fontsize=NOTE_PT, frameon=True)
+    # Below the axes, in two columns: inside them the legend's box hid the grey lines of the départements at the
+    # top left (and anything the series draws there in another year).
+    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.1), ncol=2, fontsize=NOTE_PT, frameon=False)
     last_quarter = lines["quarter"].max()
     studied_ends = ", ".join(
         _("{department} {share}").format(department=name, share=fmt.share(share, 1)) for share, name, _c in ends[::-1]

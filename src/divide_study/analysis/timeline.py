@@ -176,6 +176,8 @@ TARGET_COLUMNS = [
     "reached_on",
     "reached_id",
     "by_id",
+    "target_share_of",  # what an own target's share counts (progress.csv's share_of); empty for a count or a goal
+    "achieved_share_of",  # what the count set against it counts: the same, for a share of it to be said
 ]
 
 
@@ -255,6 +257,8 @@ def target_rows(points: list[dict], external: pd.DataFrame, initiative: str) -> 
                 "achieved_qualifier": last["qualifier"] if comparable else "",
                 "achieved_as_of": last["date"] if last is not None else "",
                 "achieved_id": last["evidence_id"] if last is not None else "",
+                "target_share_of": base,
+                "achieved_share_of": (last.get("share_of") or "") if last is not None else "",
                 "reached_on": reached[0]["date"] if reached else NOT_YET,
                 # Not reached: the last count, so that "not yet" says by when it was not (a date, not a guess).
                 "reached_id": reached[0]["evidence_id"]

@@ -86,20 +86,15 @@ def pace_prose(report, row: dict, _) -> str:
     ).format(rate=rate)
 
 
-# figures.csv's metrics that count shares of inhabitants, not of premises.
-INHABITANT_SHARES = frozenset({"share_inhabitants_eligible"})
-
-
-def stated_prose(report, evidence_id: str, _) -> str:
-    """A figure as its source states it — its unit and its qualifier ("67% eligible", "138,000 plugs", "about
-    21,000 households") — the number a link to that source's entry (an article figure or a reference row). A unit
-    with no label is refused, never written as another."""
+def stated_prose(report, evidence_id: str, _, share_of: str = "") -> str:
+    """A figure as its source states it — its unit and its qualifier ("67% of inhabitants eligible", "138,000
+    plugs", "about 21,000 households") — the number a link to that source's entry (an article figure or a reference
+    row). A share says what it counts by ``share_of`` (progress.csv's, carried by targets.csv and models.csv), the
+    one place that fact is kept. A unit with no label is refused, never written as another."""
     unit, qualifier = report.stated_as(evidence_id)
     if unit == "share":
-        # A share of inhabitants says so ("two Gersois in three" is not a share of premises): by the figure's metric.
-        figures = getattr(report, "figures", None)
-        metric = figures.at[evidence_id, "metric"] if figures is not None and evidence_id in figures.index else ""
-        words = _("{share} of inhabitants eligible") if metric in INHABITANT_SHARES else _("{share} eligible")
+        # A share of inhabitants says so ("two Gersois in three" is not a share of premises).
+        words = _("{share} of inhabitants eligible") if share_of == "inhabitants" else _("{share} eligible")
         return words.format(share=report.evidence(evidence_id, "{:.0%}"))
     labels = _labels_of(report, None)
     if labels.get("unit", unit) is None:
@@ -120,7 +115,7 @@ def stated_prose(report, evidence_id: str, _) -> str:
 
 def own_target_prose(report, row: dict, _) -> str:
     """A network's own target as its source states it (models.csv ``own_target_id``): see ``stated_prose``."""
-    return stated_prose(report, row["own_target_id"], _)
+    return stated_prose(report, row["own_target_id"], _, row.get("own_target_share_of", ""))
 
 
 def _nature_of(natures: dict[str, str] | None, row: dict) -> str:
@@ -263,7 +258,12 @@ def report_section(
                 text += " " + _(
                     "Its own target was {target} by {year}; the latest count in that year, in another unit, was "
                     "{achieved} (as of {as_of})."
-                ).format(target=target, year=year, achieved=stated_prose(report, row["achieved_id"], _), as_of=as_of)
+                ).format(
+                    target=target,
+                    year=year,
+                    achieved=stated_prose(report, row["achieved_id"], _, row.get("achieved_share_of", "")),
+                    as_of=as_of,
+                )
         pace = pace_prose(report, row, _)
         if pace:
             text += " " + pace
