@@ -699,10 +699,11 @@ def test_sensitivity_bounds_and_benchmarks_in_words():
     bound = "alpha.cost+premises = spent / plugs"
     assert (
         tables.bound_label(bound, initiatives, french)
-        == "dépensé rapporté à toutes les prises (Alpha\u00a0: coût et locaux)"
+        == "«\u00a0dépensé rapporté à toutes les prises\u00a0» (Alpha\u00a0: coût et locaux)"
     )
     assert tables.bound_label(bound, initiatives, english) == "spent over all plugs (Alpha: cost and premises)"
-    assert tables.bound_label("base_year = 2003", initiatives, french) == "2003 (année de base)"
+    # In French the setting is set in guillemets: its own parentheses ("(hypothèse)") never nest in the choice's.
+    assert tables.bound_label("base_year = 2003", initiatives, french) == "«\u00a02003\u00a0» (année de base)"
     with pytest.raises(ValueError, match="choice = setting"):
         tables.bound_label("alpha.cost+premises", initiatives, french)
     # In a sentence a choice is its words and whose, never the table's "Alpha : coût et locaux" (a variable's name).

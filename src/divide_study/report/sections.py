@@ -1444,7 +1444,9 @@ def initiatives(e: Edition) -> list[Part]:
         r.table(
             "initiatives",
             shown,
-            _("Who owned, built and ran each network, under which legal form."),
+            # "operator", not "builder and operator": the sources say Cegetel ran Castres-Mazamet's 1998 network,
+            # not that it built it; where a contract has its operator build, the legal form says so.
+            _("Who owned and ran each network, under which legal form."),
             _("the cited contracts table (Appendix A)"),
             data="data/processed/contracts.csv",
             cells=cells,
