@@ -125,12 +125,13 @@ def test_a_format_the_report_cannot_write_is_refused():
 
 
 def test_a_computed_number_shows_no_more_significant_digits_than_asked():
-    from divide_study.language.formats import Formats
-    from divide_study.report.ledger import readable_number, to_significant
+    from divide_study.language.formats import Formats, significant
+    from divide_study.report.ledger import readable_number
 
-    assert to_significant(332_957_130, 4) == 333_000_000 and to_significant(7_144_040, 4) == 7_144_000
-    assert to_significant(3_329.6, 4) == 3_330 and to_significant(0.0, 4) == 0.0
-    assert to_significant(-2_415.5, 3) == -2_420
+    # One rounding for the whole study (formats.significant): the ledger and the tables use it.
+    assert significant(332_957_130, 4) == 333_000_000 and significant(7_144_040, 4) == 7_144_000
+    assert significant(3_329.6, 4) == 3_330 and significant(0.0, 4) == 0.0
+    assert significant(-2_415.5, 3) == -2_420
     assert readable_number(306_827_765, significant=4) == "306,800,000"
     assert readable_number(91.274, Formats("fr"), significant=4) == "91,27"
     assert readable_number(192_437) == "192,437"  # a stated count keeps its digits

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import html
-import math
 import numbers
 import re
 import string
@@ -40,6 +39,7 @@ from divide_study.errors import StudyError
 from divide_study.i18n import Translator
 from divide_study.language.datatext import DataText
 from divide_study.language.formats import MISSING, Formats
+from divide_study.language.formats import significant as significant_figures
 
 # Characters that HTML or the report's Markdown would read as markup: HTML's five, and Markdown's emphasis,
 # links, code, images, math, tables, headings, strikethrough and autolinks ("http:", "a@b"). A newline could
@@ -85,13 +85,6 @@ FULL_URL = re.compile(r"https?://[^\s<>\"'`]+")
 SPEC = re.compile(r"(?P<grouping>,)?(?:\.(?P<decimals>\d+))?(?P<kind>[fd%]?)")
 
 
-def to_significant(value: float, digits: int) -> float:
-    """``value`` rounded to ``digits`` significant digits (332,957,130 -> 333,000,000 at four)."""
-    if not value or not math.isfinite(value):
-        return value
-    return round(value, digits - 1 - math.floor(math.log10(abs(value))))
-
-
 def readable_number(value: float, formats: Formats | None = None, significant: int | None = None) -> str:
     """Large numbers without decimals, small ones with two, years as they are; in the edition's format.
     ``significant``: a computed number shows no more digits than that (an amount deflated from "287 millions"
@@ -100,7 +93,7 @@ def readable_number(value: float, formats: Formats | None = None, significant: i
     if pd.isna(value):
         return MISSING
     if significant:
-        value = to_significant(float(value), significant)
+        value = significant_figures(float(value), significant)
     if float(value).is_integer() and 1900 <= value <= 2100:
         return formats.number(value, grouping=False)
     return formats.number(value, 0 if abs(value) >= 100 else 2)

@@ -35,12 +35,12 @@ from divide_study.data.tables import read_table
 from divide_study.errors import DataError, StudyError
 from divide_study.i18n import Translator
 from divide_study.language.datatext import DataText, check_data_text, data_text
-from divide_study.language.formats import half_up
+from divide_study.language.formats import half_up, significant
 from divide_study.language.labels import Labels
 from divide_study.report import models_section, panel_section, series_section
 from divide_study.report import tables as reader
 from divide_study.report.layout import anchor
-from divide_study.report.ledger import Report, esc, readable_number, to_significant
+from divide_study.report.ledger import Report, esc, readable_number
 
 Part = tuple[str, str]  # ("markdown" or "html", the text)
 
@@ -965,7 +965,7 @@ def amounts_as_known(e: Edition, money: pd.DataFrame) -> list:
     """The money table's amounts: each stated amount as its source states it, each amount derived from a share
     (``share_id``) to ``DERIVED_AMOUNT_DIGITS`` significant figures, written the edition's way."""
     return [
-        e.F.number(to_significant(float(row["amount_eur"]), DERIVED_AMOUNT_DIGITS))
+        e.F.number(significant(float(row["amount_eur"]), DERIVED_AMOUNT_DIGITS))
         if derived_from_share(row)
         else row["amount_eur"]
         for row in money.to_dict("records")
