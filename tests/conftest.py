@@ -103,7 +103,7 @@ def tiny_study(tmp_path: Path) -> dict[str, Path]:
     )
     (raw / "measures.csv").write_text(
         "initiative,quantity,option,default,scope,spending,figure_id,reference_topic,reference_figure,reference_as_of,"
-        "assumed_value,assumed_unit,note\ngers,cost,budget,true,whole_network,gers_2014,budget,,,,,,test\n",
+        "assumed_value,assumed_unit,note,also_paid_for\ngers,cost,budget,true,whole_network,gers_2014,budget,,,,,,test,\n",
         encoding="utf-8",
     )
     (raw / "reference" / "cpi_france.csv").write_text(

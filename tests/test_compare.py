@@ -79,7 +79,7 @@ MEASURES = pd.DataFrame(
         ("beta", "speed", "dsl", True, "any", "", "b_speed", "", "", "", None, "", "dsl"),
     ],
     columns=MEASURE_COLUMNS,
-)
+).assign(also_paid_for="")  # measures.csv's last column: what a cost also paid for beyond its premises (none here)
 PROFILES = pd.DataFrame(
     [
         # spending, profile, default, year, weight
@@ -292,6 +292,12 @@ def test_public_money_divides_only_within_its_scope():
     assert money.loc["state_p1", "per_inhabitant"] == pytest.approx(20e6 / 190_000)  # 2014 nearest to 2017
     assert pd.isna(money.loc["state_any", "per_premise"])
     assert pd.isna(money.loc["state_any", "per_inhabitant"])
+    # What an amount also paid for travels with it (funding.csv's also_paid_for), empty where the row says none.
+    assert set(money["also_paid_for"]) == {""}
+    wider = metrics.public_money(
+        funding.assign(also_paid_for=["copper;wifi", float("nan")]), evidence, MEASURES, FIGURES, EXTERNAL, "alpha"
+    ).set_index("evidence_id")
+    assert (wider.loc["state_p1", "also_paid_for"], wider.loc["state_any", "also_paid_for"]) == ("copper;wifi", "")
 
 
 def test_one_funders_amount_over_its_share_is_all_its_funders_money_divided_in_its_own_scope():
@@ -327,14 +333,14 @@ def test_a_share_that_is_not_one_or_an_amount_of_one_funder_is_refused_naming_th
     )
     shutil.copy(config.RAW_DIR / "funding.schema.json", tmp_path / "funding.schema.json")
     path = tmp_path / "funding.csv"
-    header = "initiative,funder,evidence_id,scope,all_public_money,covers,share_id,spending,note\n"
-    ok = "alpha,local,dept,whole,false,departement;intercommunalities,dept_share,,\n"
+    header = "initiative,funder,evidence_id,scope,all_public_money,covers,share_id,spending,note,also_paid_for\n"
+    ok = "alpha,local,dept,whole,false,departement;intercommunalities,dept_share,,,\n"
     path.write_text(header + ok, encoding="utf-8")
     assert measures_module.load_funding(path, evidence)["share_id"].tolist() == ["dept_share"]
     for row, column, said in (
-        ("alpha,local,dept,whole,false,departement;intercommunalities,plugs,,\n", "share_id", "not a share"),
-        ("alpha,local,dept,whole,false,departement;intercommunalities,nowhere,,\n", "share_id", "nowhere"),
-        ("alpha,local,dept,whole,false,departement,dept_share,,\n", "covers", "several funders"),
+        ("alpha,local,dept,whole,false,departement;intercommunalities,plugs,,,\n", "share_id", "not a share"),
+        ("alpha,local,dept,whole,false,departement;intercommunalities,nowhere,,,\n", "share_id", "nowhere"),
+        ("alpha,local,dept,whole,false,departement,dept_share,,,\n", "covers", "several funders"),
     ):
         path.write_text(header + ok + row, encoding="utf-8")
         with pytest.raises(StudyError, match=rf"funding.csv.*row 2.*column '{column}'.*{said}"):
@@ -370,7 +376,7 @@ def test_rows_of_one_option_share_their_scope(tmp_path):
 def test_a_speed_of_another_network_is_refused_and_one_of_the_costs_own_scope_is_kept(tmp_path):
     # beta's cost is its DSL network's; a speed of its older metropolitan fibre would pair two networks in a ratio.
     other = pd.DataFrame(
-        [("beta", "speed", "metro", False, "metro_1998", "", "", "", "", "", 100.0, "Mbit/s", "older network")],
+        [("beta", "speed", "metro", False, "metro_1998", "", "", "", "", "", 100.0, "Mbit/s", "older network", "")],
         columns=MEASURES.columns,
     )
     path = write_measures(tmp_path, pd.concat([MEASURES, other], ignore_index=True))

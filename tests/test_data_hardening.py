@@ -372,7 +372,7 @@ def test_impossible_raw_value_stops_cleaning(tiny_study, table, row, column, val
     if table == "measures.csv":
         # The tiny measure points at a figure; an assumed speed of its own is what can be zero or NaN.
         with (tiny_study["raw"] / "measures.csv").open("a", encoding="utf-8") as out:
-            out.write("gers,speed,assumed,true,any,,,,,,100,Mbit/s,assumption\n")
+            out.write("gers,speed,assumed,true,any,,,,,,100,Mbit/s,assumption,\n")
         row = 2
     edit_csv(tiny_study["raw"] / table, row, column, value)
     with pytest.raises(DataError) as info:
@@ -428,10 +428,14 @@ def test_unknown_hint_on_look_alike_ids():
 @pytest.mark.parametrize(
     ("line", "column", "words"),
     [
-        ("gers,premises,share,true,any,,target,,,,,,test", "figure_id", "a premises is measured in plugs"),
-        ("gers,speed,guess,true,any,,,,,,0.5,share,test", "assumed_unit", "this row's value is in share"),
-        ("gers,population,census,true,territory,,,gers_population,population,,,,test", None, None),  # a working control
-        ("gers,speed,guess,true,any,,,,,,1.5,Mbit/s,test", None, None),
+        ("gers,premises,share,true,any,,target,,,,,,test,", "figure_id", "a premises is measured in plugs"),
+        ("gers,speed,guess,true,any,,,,,,0.5,share,test,", "assumed_unit", "this row's value is in share"),
+        (
+            "gers,population,census,true,territory,,,gers_population,population,,,,test,",
+            None,
+            None,
+        ),  # a working control
+        ("gers,speed,guess,true,any,,,,,,1.5,Mbit/s,test,", None, None),
     ],
 )
 def test_measure_in_a_unit_its_quantity_cannot_have(tiny_study, line, column, words):

@@ -88,8 +88,10 @@ def test_a_cost_read_from_a_row_evidence_lacks_is_an_error_naming_it():
         network_readings(evidence=EVIDENCE.iloc[[1]])
 
 
-def pairs_of(rows):
+def pairs_of(rows, also_paid_for=None):
     frame = pd.DataFrame(rows, columns=["initiative", "measure", "amount_nature", "value", "euros", "qualifier"])
+    if also_paid_for is not None:
+        frame["also_paid_for"] = also_paid_for
     return readings.ranked_pairs(frame, "alpha", "beta")["verdict"].tolist()
 
 
@@ -133,6 +135,34 @@ def test_a_plan_and_an_estimate_are_both_forecasts_and_rank_by_their_bounds():
             ("beta", "cost", "plan", 2453.0, "constant", "upper_bound"),
         ]
     ) == ["second"]
+
+
+def test_money_for_fibre_alone_is_never_ranked_below_money_that_also_paid_for_copper_and_wifi():
+    """The Gers's whole works paid for copper upgrades and WiFi too: its money per fibre plug is lower by an amount
+    no source gives, so a fibre-only amount below it by their bounds is not shown the lower; the reverse order
+    (the wider amount already the lower) still holds."""
+    rows = [
+        ("alpha", "cost", "estimate", 2824.0, "constant", "at_least"),
+        ("beta", "cost", "plan", 2453.0, "constant", "upper_bound"),
+    ]
+    assert pairs_of(rows, ["copper;wifi", ""]) == ["different_works"]
+    assert pairs_of(rows, ["copper;wifi", "copper;wifi"]) == ["second"]  # the same works on both sides
+    assert pairs_of(rows, ["", ""]) == ["second"]
+    wider_lower = [
+        ("alpha", "cost", "plan", 2000.0, "constant", "upper_bound"),
+        ("beta", "cost", "plan", 2453.0, "constant", "at_least"),
+    ]
+    assert pairs_of(wider_lower, ["copper;wifi", ""]) == ["first"]
+
+
+def test_a_cost_reading_says_what_its_cost_option_also_paid_for():
+    measures = MEASURES.assign(also_paid_for="")
+    measures.loc[(measures["quantity"] == "cost") & (measures["option"] == "spent"), "also_paid_for"] = "wifi;copper"
+    costs = network_readings(measures=measures).query("measure == 'cost'").set_index("reading")
+    assert costs.loc["spent / plugs", "also_paid_for"] == "copper;wifi"
+    assert costs.loc["initial / p1", "also_paid_for"] == ""
+    money = network_readings(measures=measures).query("measure == 'public_money'")
+    assert set(money["also_paid_for"]) == {""}  # MONEY has no such column: nothing is assumed
 
 
 def test_pairs_are_made_within_one_measure_only():

@@ -224,7 +224,7 @@ def test_the_example_done_by_hand_is_a_network_once_cleaned(followed: Path):
         (
             "measures.csv",
             "\nhaut_vallon,premises,plugs_planned,true,whole_network,,haut_vallon_plugs,,,,,,"
-            "plugs the works are to pass",
+            "plugs the works are to pass,",
             "",
             "quantity",
             "has no premises measure",

@@ -329,6 +329,7 @@ MONEY_COLUMNS = [
     "evidence_id",
     "share_id",
     "note",
+    "also_paid_for",
 ]
 
 
@@ -450,6 +451,9 @@ def _money_rows(funding, by_id, measures, figures, external, initiative, deflati
                 "evidence_id": record["evidence_id"],
                 "share_id": share_id,
                 "note": record["note"] or "",
+                # Works it paid for beyond what its premises count (copper upgrades, WiFi): its money per fibre plug
+                # is then lower by an amount no source gives, so it never ranks below money for fibre alone.
+                "also_paid_for": record.get("also_paid_for") if isinstance(record.get("also_paid_for"), str) else "",
             }
         )
     return out

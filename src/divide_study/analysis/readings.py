@@ -6,9 +6,10 @@ money came inside or on top of its concessionaire's plan, which plan. Each netwo
 from what the study already computes — public money per plug from ``public_money.csv`` (each amount over the
 plugs of its own scope), cost per plug from ``sensitivity.csv`` (each compatible pair of cost and premises) — and
 every pair of one network's reading with the other's is put to ``metrics.which_is_lower``: a forecast (a plan, an
-estimate) is never ranked against money put in or spent, bounds rank only where they do not overlap, and two
+estimate) is never ranked against money put in or spent, bounds rank only where they do not overlap, two
 amounts in different euros (constant against current, where an amount's years of spending are not given) rank
-nothing.
+nothing, and an amount that paid for fibre alone is never ranked below one that also paid for copper upgrades and
+WiFi (the Gers's whole works): the other's money per fibre plug is lower by an amount no source gives.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ READING_COLUMNS = [
     "euros",  # "constant" (of the base year) or "current" (an amount whose years of spending are not cited)
     "qualifier",  # exact, at_least, upper_bound, approx
     "covers",  # the funders a public amount covers; "all" for a cost
+    "also_paid_for",  # works beyond what its plugs count (funding.csv's, measures.csv's): "copper;wifi", else ""
 ]
 PUBLIC_MONEY, COST = "public_money", "cost"
 MIXED = "mixed"  # the nature of a cost whose amounts are of different natures: it ranks against nothing
@@ -70,6 +72,7 @@ def network_readings(
                     "euros": "constant" if constant else "current",
                     "qualifier": row["per_premise_qualifier"],
                     "covers": row["covers"],
+                    "also_paid_for": _text(row.get("also_paid_for")),
                 }
             )
         costs = sensitivity[
@@ -99,15 +102,38 @@ def network_readings(
                     "euros": "constant",
                     "qualifier": quotient_qualifier(cost.qualifier, [premises.qualifier]),
                     "covers": "all",
+                    "also_paid_for": cost_also_paid_for(measures, initiative, cost_option),
                 }
             )
     return pd.DataFrame(out, columns=READING_COLUMNS)
 
 
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def cost_also_paid_for(measures: pd.DataFrame, initiative: str, option: str) -> str:
+    """What a cost option (measures.csv) also paid for beyond what its premises count ("copper;wifi"), or ""."""
+    rows = measures[
+        (measures["initiative"] == initiative) & (measures["quantity"] == "cost") & (measures["option"] == option)
+    ]
+    if "also_paid_for" not in rows or rows.empty:
+        return ""
+    return ";".join(sorted({part for value in rows["also_paid_for"] for part in _text(value).split(";") if part}))
+
+
+def wider_works(lower: pd.Series, higher: pd.Series) -> bool:
+    """Whether the reading found the higher paid for works the lower did not (copper upgrades, WiFi): its money per
+    fibre plug is then below its value by an amount no source gives, so the order found says nothing."""
+    wider = set(_text(higher.get("also_paid_for")).split(";")) - set(_text(lower.get("also_paid_for")).split(";"))
+    return bool(wider - {""})
+
+
 def ranked_pairs(readings: pd.DataFrame, first: str, second: str) -> pd.DataFrame:
     """Every pair of ``first``'s reading with ``second``'s, measure by measure (``first_row`` and ``second_row``:
     their index in ``readings``), and what it says: 'first' or 'second' (the lower), 'different_nature' (a plan
-    against money put in, or amounts of mixed natures), 'different_euros' (constant against current euros), or
+    against money put in, or amounts of mixed natures), 'different_euros' (constant against current euros),
+    'different_works' (the lower paid for fibre alone, the higher for copper upgrades and WiFi too), or
     'undetermined' (bounds that overlap, an approximation)."""
     out = []
     for measure in dict.fromkeys(readings["measure"]):
@@ -125,5 +151,9 @@ def ranked_pairs(readings: pd.DataFrame, first: str, second: str) -> pd.DataFram
                         (a["value"], a["qualifier"], a["amount_nature"]),
                         (b["value"], b["qualifier"], b["amount_nature"]),
                     )
+                    # A lower amount that paid for fibre alone is not shown lower than one that also paid for copper
+                    # and WiFi: the other's money per fibre plug may be lower still (the reverse order holds).
+                    if (verdict == "first" and wider_works(a, b)) or (verdict == "second" and wider_works(b, a)):
+                        verdict = "different_works"
                 out.append({"measure": measure, "first_row": i, "second_row": j, "verdict": verdict})
     return pd.DataFrame(out, columns=["measure", "first_row", "second_row", "verdict"])

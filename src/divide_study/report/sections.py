@@ -663,12 +663,25 @@ def summary(e: Edition) -> list[Part]:
             gers=decision_values["gers"],
             readings=r.table_ref("readings"),
         )
+        # Were the plan kept, the Tarn's amount would rank below the Gers's only if the Gers's paid for no more
+        # than fibre: money that also paid for copper upgrades and WiFi is above its money per fibre plug.
+        if as_planned == "first" and readings.wider_works(
+            pd.Series({"also_paid_for": tarn_local["also_paid_for"]}),
+            pd.Series({"also_paid_for": local["also_paid_for"]}),
+        ):
+            as_planned = "different_works"
         if unranked and order == "different_nature" and as_planned == "first":
             verdict = _(
                 "The sources do not say which model cost public money less: the {concession}'s amount is {first}, the "
                 "{gers} network's {second}; were the {concession}'s plan kept, its amount would be the lower by their "
                 "bounds, and no other reading of their public money ranks them ({readings})."
             ).format(**whose)
+        elif unranked and order == "different_nature" and as_planned == "different_works":
+            verdict = _(
+                "The sources do not say which model cost public money less: the {concession}'s amount is {first}, the "
+                "{gers} network's {second} and paid for {works} too; no reading of their public money ranks them "
+                "({readings})."
+            ).format(works=works_words(e, local["also_paid_for"]), **whose)
         elif unranked and order == "different_nature":
             verdict = _(
                 "The sources do not say which model cost public money less: the {concession}'s amount is {first}, the "
@@ -682,11 +695,17 @@ def summary(e: Edition) -> list[Part]:
         money_lead = _(
             "{tarn_local_pp} planned in the {concession} concession (its funders as the study reads its source); in the "
             "{gers} network, at least {gers_dept_pp} put in by the Département (over "
-            "{dept_amount} million euros over the {plugs} plugs counted in {plugs_on}), and at least {gers_local_pp} with the "
+            "{dept_amount} million euros{for_works} over the {plugs} plugs counted in {plugs_on}), and at least {gers_local_pp} with the "
             "intercommunalities' money if the Département's was its {dept_share} share of the local funding (stated "
             "in {share_on}; the study's <em>assumption</em> that this split held for all the works)"
         ).format(
             gers_dept_pp=r.quote(own, "{:,.0f} €", unit="EUR_per_premise"),
+            # What else the Département's money paid for, where it did (its money per fibre plug is lower still).
+            for_works=(
+                _(" for all its works, {works} included,").format(works=works_words(e, local["also_paid_for"]))
+                if local["also_paid_for"]
+                else ""
+            ),
             dept_amount=r.evidence(e.study.role("focus_departement_money"), "{:,.0f}", 1e-6),
             plugs=r.ref(GERS, "total plugs of the network"),
             plugs_on=r.as_of(e.study.role("focus_plugs_total")),
@@ -1032,8 +1051,15 @@ def same_funder_money(
             # The share an amount derived from one funder's was divided by, as the compare step quoted it.
             "share_key": f"{keys['amount_eur']}.share" if derived else "",
             "share_id": row["share_id"] if derived else "",
+            # Works beyond what its plugs count (copper upgrades, WiFi): a ranking below it says nothing.
+            "also_paid_for": row.get("also_paid_for") if isinstance(row.get("also_paid_for"), str) else "",
         }
     return tuple(funders), found
+
+
+def works_words(e: Edition, codes: str) -> str:
+    """Works an amount also paid for ("copper;wifi"), in words ("copper speed upgrades and WiFi")."""
+    return esc(e.F.join([e.L("works", code) for code in codes.split(";") if code]))
 
 
 def money_of(e: Edition, initiative: str, funders: tuple[str, ...]) -> pd.Series:
@@ -2518,8 +2544,8 @@ def readings_verdict(e: Edition, table: pd.DataFrame, pairs: pd.DataFrame, keys:
         ).format(concession=esc(e.names[e.TARN]), gers=esc(e.names[e.GERS]))
     if ranked.empty:
         return _(
-            "No pair of one network's reading with the other's ranks them: their natures, their euros or their "
-            "bounds do not allow it."
+            "No pair of one network's reading with the other's ranks them: their natures, their euros, their "
+            "bounds or the works they paid for do not allow it."
         )
     # Each reading found above others, with those below it: all the other network's readings of its kind said as
     # such, else each by its nature and value.
