@@ -325,7 +325,7 @@ def _side_by_side_rows(_) -> tuple[tuple[str, str, str | None], ...]:
         ("public_money_scope", _("scope of that public money, and what it is"), "scope"),
         ("cost_per_premise", _("the network's cost per plug, whoever pays it (€, nominal)"), "number"),
         ("cost_scope", _("what that money is"), "cost_nature"),
-        ("own_target", _("target announced in the press"), None),
+        ("own_target", _("target as its source states it"), None),
         ("target_by", _("by"), None),
         ("achieved_by_target_year", _("latest count of its kind in the deadline year"), "share"),
         ("delay_risk", _("who bears the risk of delay (the study's reading)"), None),
@@ -498,7 +498,7 @@ def decision_table(
             if contract_targets
             else []
         ),
-        ("own_target", _("target announced in the press")),
+        ("own_target", _("target as its source states it")),
         ("target_by", _("by")),
         (
             "achieved_by_target_year",

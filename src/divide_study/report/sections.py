@@ -743,8 +743,8 @@ def summary(e: Edition) -> list[Part]:
                 "département's share of premises able to connect (private zones included: not the public network's "
                 "pace alone) gained {tarn_pace} points a year in the {concession} (comparable départements' median: "
                 "{tarn_peers}) and {gers_pace} in the {gers_departement} (its comparable départements' "
-                "median: {gers_peers}). For Gers Fibre (second phase, with Orange), the sources give an investment of "
-                "about {phase2} million and a funding need of {need} million euros, neither the public money put in "
+                "median: {gers_peers}). Gers Fibre (second phase, with Orange) gives its own investment of about "
+                "{phase2} million and funding need of {need} million euros (its claims), neither the public money put in "
                 "nor a pace of its own."
             ),
         ]
@@ -843,7 +843,7 @@ def summary(e: Edition) -> list[Part]:
         _(
             "<strong>Take-up:</strong> in {subscribers_on}, {take_up} of the {gers} network's premises able to "
             "connect had subscribed by one reading of its sources, or {take_up_low} of all the département's "
-            'dwellings able to connect by the other (which understates it); a local news site gives "over" '
+            'dwellings able to connect by the other; a local news site gives "over" '
             "{cited} ({take_up_table})."
         ).format(**focus_take_up(e), gers=esc(e.names[GERS]), take_up_table=r.table_ref("take_up"))
         + " "
@@ -1526,8 +1526,8 @@ def comparison(e: Edition) -> list[Part]:
             _(
                 "The Gers cost ({nature}) spans {first} to {last}; it is deflated year by year along a spending profile "
                 "({profile}): "
-                "{nominal} million euros nominal become {constant} million constant euros of {base_year}, never euros of a single "
-                "year. The Castres-Mazamet cost is of {castres_year} and buys DSL and WiFi for an agglomeration. Only a cost and "
+                "{nominal} million euros nominal, euros of the years they were spent in, become {constant} million euros "
+                "of {base_year}. The Castres-Mazamet cost is of {castres_year} and buys DSL and WiFi for an agglomeration. Only a cost and "
                 "premises of the same scope are ever divided."
             ).format(
                 # An interval in words ("from 2014 to 2023", « de 2014 à 2023 »): a dash between years is for tables.
@@ -2157,9 +2157,10 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
         )
         + " "
         + _(
-            "The lower reading divides the network's subscribers by the département's dwellings able to connect, "
-            "second homes and the zone private operators built included, whose subscribers are not the network's: it understates "
-            "the network's own take-up."
+            "The lower reading divides the subscribers by the département's dwellings able to connect, second homes "
+            "and the zone private operators built included. The source does not say whether its subscribers are the "
+            "network's alone (the study's reading, under which this reading understates the network's take-up) or the "
+            "whole département's (under which it is the département's rate)."
         )
         + take_up_untold(e, uptake)
     )
@@ -2912,7 +2913,7 @@ def limitations(e: Edition) -> list[Part]:
                 ),
                 _(
                     "**Different dates and technologies**: the articles date from {first_article} to {last_article} and the "
-                    "cited reference figures reach {reference_latest} (ARCEP's latest count: {barometer_latest}); DSL at {castres_speed} in {castres_year} and fibre from {works_start} "
+                    "latest figure a party or the press gives is of {reference_latest}, ARCEP's latest count of {barometer_latest}; DSL at {castres_speed} in {castres_year} and fibre from {works_start} "
                     "to {completed} are different products."
                 ).format(
                     first_article=r.published(relevant.iloc[0]["article"], year_only=True),
@@ -3000,9 +3001,16 @@ def lessons(e: Edition) -> list[Part]:
                     "{take_up} on {take_up_on}, the study's derivation by the two readings of the share eligible; another "
                     "source gives over {cited}) then matters to the public purse, not only to the operator. Handing the risk "
                     "of delay to a concessionaire did not keep the {concession} on time: {built} of its {due} plugs built at "
-                    "the deadline, by the Département's count, and the penalties are not shown paid."
+                    "the deadline, by the Département's count, and the penalties are not shown paid; nor did the {gers} "
+                    "network meet its own target ({achieved_own} eligible on {achieved_on} against {target_own} by {own_by}): "
+                    "neither model kept its announced dates."
                 ).format(
                     concession=esc(e.names[e.TARN]),
+                    gers=esc(e.names[e.GERS]),
+                    achieved_own=e.achieved_own,
+                    achieved_on=e.achieved_on,
+                    target_own=e.target_own,
+                    own_by=e.own_by,
                     built=e.r.ref(e.TARN, "plugs built at the contractual deadline"),
                     due=e.r.ref(e.TARN, "plugs to build"),
                     take_up=take_up,
