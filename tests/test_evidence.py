@@ -314,7 +314,8 @@ def test_a_count_over_more_than_n_plugs_is_at_most_its_share_down_to_the_side_by
         [("model", "concession", "concession", "concession"), ("scope", "zone", "the zone", "la zone")],
         columns=["kind", "key", "en", "fr"],
     )
-    for lang, said in (("en", "at most 50%"), ("fr", "au plus 50\u00a0%")):
+    # A share says what it counts (models.csv's achieved_share_of): the Tarn's built plugs are a share of its plugs.
+    for lang, said in (("en", "at most 50% of the network's plugs"), ("fr", "au plus 50\u00a0% des prises du réseau")):
         shown = models_section.side_by_side_table(
             table, Labels(labels, lang), {"delta": "planned"}, {"delta": "planned"}
         ).set_index(models_section.Translator(lang, "analysis")("indicator"))
@@ -388,7 +389,7 @@ def test_counted_targets_dated_by_another_row_and_the_models_side_by_side():
     with pytest.raises(StudyError, match=r"initiative=delta\], column 'cost_per_premise': what the cost is"):
         models_section.side_by_side_table(table, Labels(labels, "en"), {"delta": "planned"})  # nor a cost
     assert shown.loc["public money per plug (€, nominal)", "Delta"] == "200"
-    assert shown.loc["latest count of its kind in the deadline year", "Delta"] == "50%"
+    assert shown.loc["latest count of its kind in the deadline year", "Delta"] == "50% of the network's plugs"
 
 
 def test_spending_per_newcomer_at_a_constant_budget_counts_launch_and_count_years_whole():
@@ -451,3 +452,16 @@ def test_an_own_target_is_reached_only_by_a_count_of_what_it_counts():
     points[0]["share_of"] = ""
     plain = {row["target_id"]: row for row in timeline.target_rows(points, national, "gers")}["target"]
     assert plain["target"] == "own target: 67% eligible"
+
+
+def test_a_share_on_a_table_row_says_what_it_counts():
+    """The Gers's 50 % (of its inhabitants) and the Tarn's 51 % (of its plugs due) sat on one row of Tables 1 and 10
+    as "50%" and "at most 51%": each now says what it counts, by progress.csv's share_of; a share whose base its
+    source does not state stays bare."""
+    en, fr = models_section.Translator("en", "analysis"), models_section.Translator("fr", "analysis")
+    assert models_section.share_of_words(en, "50%", "inhabitants") == "50% of inhabitants"
+    assert models_section.share_of_words(fr, "50\u00a0%", "inhabitants") == "50\u00a0% des habitants"
+    assert models_section.share_of_words(en, "at most 51%", "plugs") == "at most 51% of the network's plugs"
+    assert models_section.share_of_words(en, "77%", "dwellings") == "77% of dwellings"
+    for unstated in ("unstated", "", float("nan"), None):
+        assert models_section.share_of_words(en, "70%", unstated) == "70%"

@@ -716,7 +716,8 @@ def bound_signs(frame: pd.DataFrame, column: str = "qualifier") -> list[str]:
 
 def models_title(models: pd.DataFrame, model_words: Callable[[str], str], lang: str = "en") -> str:
     """The models chart's title: each network's public money per plug, from the lowest, as what it is (≤ a bound),
-    then the networks no source gives it for. ``model_words``: a model's code in the edition's words."""
+    then the networks without a public amount of the plugs' scope. ``model_words``: a model's code in the
+    edition's words."""
     _ = translator(lang)
     cited = models.dropna(subset=["public_money_per_premise"]).sort_values("public_money_per_premise")
     signs = bound_signs(cited, "public_money_per_premise_qualifier")
@@ -728,7 +729,9 @@ def models_title(models: pd.DataFrame, model_words: Callable[[str], str], lang: 
     ]
     uncited = models.loc[models["public_money_per_premise"].isna(), "name"]
     if len(uncited):
-        parts.append(_("no source gives it for {names}").format(names=", ".join(uncited)))
+        # Not "no source gives it": a source may give public money of another scope than the plugs (the Gers's
+        # phase 1 with copper and WiFi), or none split from private money (Castres-Mazamet's).
+        parts.append(_("no public amount of the plugs' scope for {names}").format(names=", ".join(uncited)))
     # "As its source counts it": a source may leave out some funders (the Tarn's counts the Département's money
     # only), so the amount is never called all the public money.
     return _("Public money per plug, as its source counts it: {parts}").format(parts=_("; ").join(parts))

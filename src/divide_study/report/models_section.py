@@ -372,8 +372,10 @@ def side_by_side_table(
                 # Said as what it is: "plus de 138 000 prises" is at least that many, and money over it at most.
                 column.append(hedged(_, formats.number(float(value)), row.get(QUALIFIER_OF.get(key, ""), "")))
             elif kind == "share":
-                # A count over "more than" N plugs is at most its share of them (51 % of the Tarn's).
-                column.append(hedged(_, formats.share(float(value)), row.get(QUALIFIER_OF.get(key, ""), "")))
+                # A count over "more than" N plugs is at most its share of them (51 % of the Tarn's), said with what
+                # it counts.
+                share = hedged(_, formats.share(float(value)), row.get(QUALIFIER_OF.get(key, ""), ""))
+                column.append(share_of_words(_, share, row.get("achieved_share_of", "")))
             elif kind == "cost_nature":
                 column.append(_cost_nature_of(cost_natures, row))
             elif key == "public_money_scope":
@@ -388,6 +390,20 @@ def side_by_side_table(
                 column.append(str(value))
         out[row["name"]] = column
     return pd.DataFrame(out)
+
+
+def share_of_words(_, share: str, share_of: str) -> str:
+    """A share with what it counts (models.csv's ``achieved_share_of``, progress.csv's ``share_of``): "50% of
+    inhabitants", "at most 51% of the network's plugs"; a share whose base its source does not state stays bare.
+    Two shares of different things on one table row read alike without it (the Gers's 50 % of its inhabitants, the
+    Tarn's 51 % of its plugs due)."""
+    words = {
+        "inhabitants": _("{share} of inhabitants"),
+        "dwellings": _("{share} of dwellings"),
+        "premises": _("{share} of premises"),
+        "plugs": _("{share} of the network's plugs"),
+    }.get(str(share_of or ""))
+    return words.format(share=share) if words else share
 
 
 def hedged(_, number: str, qualifier: str) -> str:
@@ -629,7 +645,8 @@ def decision_table(
                 text, cell_key = formats.number(float(row[key]), grouping=False), model.get(key, "")
             elif key == "achieved_by_target_year" and row[key] == row[key]:
                 qualifier = row.get(QUALIFIER_OF[key], "")
-                text, cell_key = hedged(_, formats.share(float(row[key])), qualifier), model.get(key, "")
+                share = hedged(_, formats.share(float(row[key])), qualifier)
+                text, cell_key = share_of_words(_, share, row.get("achieved_share_of", "")), model.get(key, "")
             elif key == "achieved_as_of" and row[key] == row[key] and str(row[key]):
                 text, cell_key = formats.date(str(row[key])), model.get(key, "")
             cells.append(text or MISSING)

@@ -142,7 +142,8 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
         "public_plugs": (_("public-zone plugs"), "{:,.0f}", "public_plugs.{at}"),
         "public_share": (_("public-zone dwellings able to connect"), "{:.1%}", "public_share.{at}"),
         # Counts in headers would not be links: the prose says how many were ranked and how many peers.
-        "rank_public_share": (_("national rank"), "{:.0f}", "rank_public_share"),
+        # By which measure: the national rank is by the share able to connect, the regional one by plugs.
+        "rank_public_share": (_("national rank (share)"), "{:.0f}", "rank_public_share"),
         "rank_in_region": (_("rank in region (plugs)"), "{:.0f}", "rank_in_region"),
         "peer_median_public_share": (_("peers' median"), "{:.1%}", "peer_median_public_share"),
         "rank_among_peers": (_("rank among itself and its peers"), "{:.0f}", "rank_among_peers"),
