@@ -248,7 +248,7 @@ def test_report_is_an_evaluation(page_in_browser):
     external = pd.read_csv(config.PROCESSED_DIR / "external_figures.csv")
     press_round = external[(external["topic"] == "castres_mazamet") & (external["as_of"] == "2001")]["value"].iloc[0]
     assert population != press_round
-    assert f"census ({population:,.0f} inhabitants)" in " ".join(text.split())
+    assert re.search(rf"census of \d{{4}} \({population:,.0f} inhabitants, years after", " ".join(text.split()))
     state = external[external["figure"] == "State share of phase 1"]["value"].iloc[0]
     assert re.search(rf"State's share of phase 1\s+was {state / 1e6:.0f} million", text)
     assert "not a legal PPP contract" in text

@@ -232,7 +232,9 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
         report.table(
             "press_claims",
             shown_claims,
-            _("Press claims checked against ARCEP's data, {first} to {last}.").format(first=first, last=last),
+            _("Claims reported in the press, checked against ARCEP's data, {first} to {last}.").format(
+                first=first, last=last
+            ),
             _("the articles of Appendix A, checked against ARCEP's data"),
             # The claim's line of the raw file: its article, words and speaker (its verdict: the row's evidence).
             data=CLAIMS,

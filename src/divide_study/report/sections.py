@@ -1388,8 +1388,9 @@ def initiatives(e: Edition) -> list[Part]:
             "{castres_year} it announced DSL in the towns and WiFi in {wifi_communes} rural communes for {households} "
             "households and {businesses} SMEs, for a global investment of {investment} million euros. The agglomeration's "
             'own article calls this a "partenariat Public/Privé"; it is not a legal PPP contract, a form French law created '
-            "only after the article. Its population is taken from the census ({castres_pop} inhabitants), not the press's "
-            "round {press_pop} of {press_pop_on}.\n\n"
+            "only after the article. Its population is taken from the census of {castres_pop_year} ({castres_pop} "
+            "inhabitants, years after the investment of {castres_year}), not the press's round {press_pop} of "
+            "{press_pop_on}.\n\n"
             "**Soho Solo** is not a network: it helps people who already have a job to settle in the Gers and work at a "
             "distance, which, by its promoter's account, required an agreement with France Telecom for ADSL coverage.\n\n"
             "**The Tarn**, the département around Castres-Mazamet, chose another model in {tarn_signed}: a {tarn_years}-year "
@@ -1427,6 +1428,7 @@ def initiatives(e: Edition) -> list[Part]:
             businesses=r.fig("castres_businesses_covered"),
             investment=r.fig("castres_investment", "{:,.0f}", 1e-6),
             castres_pop=r.quote(f"compare.{CASTRES}.population", "{:,.0f}", unit="inhabitants"),
+            castres_pop_year=r.quote(f"compare.{CASTRES}.population.year", unit="year"),
             press_pop=r.ref(CASTRES, "population of the agglomeration", "2001"),
             press_pop_on=r.as_of(f"{CASTRES}|population of the agglomeration|2001"),
             tarn_signed=r.ref(TARN, "concession (DSP) signed with SFR", fmt="{:.0f}"),
@@ -1570,8 +1572,9 @@ def comparison(e: Edition) -> list[Part]:
         _(
             "{figure_premise} sets the cost per premise side by side: {gers_pp} for the Gers against {castres_pp} for "
             "Castres-Mazamet. Per inhabitant ({figure_inhabitant}; the Gers's population counted in {gers_year}, the "
-            "agglomeration's in {castres_year}) the Gers network cost {gers_pi} against {castres_pi}; the "
-            "Castres-Mazamet investment mixes public and private money the article does not split."
+            "agglomeration's in {castres_year}) the Gers network's cost comes to {gers_pi} ({gers_nature}) against "
+            "{castres_pi} ({castres_nature}), amounts of different natures; the Castres-Mazamet investment mixes public "
+            "and private money the article does not split."
         ).format(
             figure_premise=r.figure_ref("cost_per_premise"),
             figure_inhabitant=r.figure_ref("cost_per_inhabitant"),
@@ -1581,6 +1584,9 @@ def comparison(e: Edition) -> list[Part]:
             castres_pi=r.quote(f"compare.{CASTRES}.cost_per_inhabitant", "{:,.0f} €", unit="EUR_per_inhabitant"),
             gers_year=r.quote(f"compare.{GERS}.population.year", unit="year"),
             castres_year=r.quote(f"compare.{CASTRES}.population.year", unit="year"),
+            # What each amount is (spent to date, planned): a cost per inhabitant is said with its amount's nature.
+            gers_nature=e.amount(f"compare.{GERS}.cost_nominal")[1],
+            castres_nature=e.amount(f"compare.{CASTRES}.cost_nominal")[1],
         )
     )
     show(
@@ -2791,7 +2797,8 @@ def costs_follow_the_spread_of_housing(e: Edition) -> str:
     share of each département's dwellings, ARCEP's panel)."""
     return e._(
         "**A cost per plug follows the spread of housing, not the model alone**: rural communes held {shares} "
-        "dwellings in ARCEP's data of {quarter}; no reading sets two networks' costs side by side for density."
+        "dwellings in ARCEP's data of {quarter}; no reading sets two networks' costs side by side for density, and "
+        "the Gers/Castres-Mazamet ratio sets a rural département against an agglomeration's towns."
     ).format(shares=shares_of_each_departement(e, "rural_dwelling_share"), quarter=e.r.quote("panel.quarter_last"))
 
 
