@@ -516,3 +516,21 @@ def test_a_national_aim_is_a_benchmark_for_a_departement_never_its_missed_target
     checked = series.check_claims(claims, GERS, endpoint, {}, pd.DataFrame(columns=["figure_id"]), external)
     verdicts = checked.set_index("claim_id")["verdict"]
     assert verdicts["national"] == "below_the_national_aim" and verdicts["own"] == "target_missed"
+
+
+def test_each_first_and_last_share_is_quoted_with_its_quarters_end_from_the_same_row():
+    """A share that "rose from … to …" says from when to when: each studied département's first and last share has
+    its quarter's end quoted beside it (``<slug>.share_first.on``), read from the same raw row as the share."""
+    path = config.PROCESSED_DIR / "quoted_series.csv"
+    if not path.exists():
+        pytest.skip("the study has not been built in this checkout")
+    quoted = pd.read_csv(path, dtype=str, keep_default_na=False).set_index("key")
+    shares = [k for k in quoted.index if k.endswith((".share_first", ".share_last"))]
+    assert {"series.gers_numerique.share_first", "series.tarn.share_last"} <= set(shares)
+    for share in shares:
+        on = quoted.loc[f"{share}.on"]
+        assert on["unit"] == "date" and on["date"] == quoted.loc[share, "as_of"], share
+        assert (on["source_table"], on["source_row"]) == (
+            quoted.loc[share, "source_table"],
+            quoted.loc[share, "source_row"],
+        )

@@ -1061,6 +1061,10 @@ def quote(
                 f"share of the premises able to connect to FTTH, {label} quarter",
                 subject,
             )
+            # Its quarter's end, from the same row: a share "rose from … to …" says from when to when.
+            _raw_read(
+                q, f"{slug}.share_{label}.on", point, "quarter_end", "date", f"end of the {label} quarter", subject
+            )
         for threshold in THRESHOLDS:
             row = crossed[(crossed["department"] == code) & (crossed["threshold"] == threshold)].iloc[0]
             if row["status"] == "crossed":

@@ -104,10 +104,19 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
             half=half
         )
 
+    # The two départements' shares are said over the focus's quarters ("over the same quarters"): they must be.
+    for end in ("share_first.on", "share_last.on"):
+        ours, theirs = (str(r.quoted.loc[key(i, end), "date"]) for i in (focus, concession))
+        if ours != theirs:
+            raise StudyError(
+                f"data/processed/quoted_series.csv, row [key={key(concession, end)}]: {theirs}, not the {focus}'s "
+                f"{ours}; the sentence sets both départements' shares over the same quarters"
+            )
     first = _(
         "The State's results barometer gives, quarter by quarter, the share of every département's premises able "
-        "to connect to fibre (FTTH) ({figure}). In the {focus} département it rose from {focus_first} to "
-        "{focus_last}; in the {concession} département, from {concession_first} to {concession_last}. The {focus} "
+        "to connect to fibre (FTTH) ({figure}). In the {focus} département it rose from {focus_first} on "
+        "{focus_first_on} to {focus_last} on {focus_last_on}; in the {concession} département, from "
+        "{concession_first} to {concession_last} over the same quarters. The {focus} "
         "département had {focus_crossed}; the {concession} département had {concession_crossed}."
     ).format(
         figure=r.figure_ref("fibre_series"),
@@ -116,6 +125,8 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
         # One decimal: a last share of 79.7 % rounded to "80 %" read against "not yet four fifths".
         focus_first=r.quote(key(focus, "share_first"), "{:.1%}"),
         focus_last=r.quote(key(focus, "share_last"), "{:.1%}"),
+        focus_first_on=r.quote(key(focus, "share_first.on")),
+        focus_last_on=r.quote(key(focus, "share_last.on")),
         concession_first=r.quote(key(concession, "share_first"), "{:.1%}"),
         concession_last=r.quote(key(concession, "share_last"), "{:.1%}"),
         focus_crossed=crossed(focus),
