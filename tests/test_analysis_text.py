@@ -303,6 +303,17 @@ def test_the_models_section_in_french_has_no_english(tmp_path):
         cost_natures={"delta": "planned"},
     )
     assert "asked" in english and "of public money per plug" in english and "models.png" in english
+    assert "central reading" not in english  # no other reading named: the cost is said alone
+    # A network whose cost the sources leave open to other readings says its cost is the study's central one.
+    read = models_section.report_section(
+        FakeReport("en", Labels(LABELS, "en")),
+        model_row(),
+        tmp_path,
+        natures={"delta": "planned"},
+        cost_natures={"delta": "planned"},
+        other_readings=({"delta"}, "Table 15"),
+    )
+    assert "whoever pays it, by the study's central reading (Table 15 gives the others)." in read
     without = models_section.report_section(
         FakeReport("fr", Labels(LABELS, "fr")),
         model_row(public_money_per_premise=float("nan")),

@@ -145,6 +145,7 @@ def report_section(
     labels: Labels | None = None,
     natures: dict[str, str] | None = None,
     cost_natures: dict[str, str] | None = None,
+    other_readings: tuple[set[str], str] | None = None,
 ) -> str:
     """The report's section "The models side by side", as HTML: a paragraph per network, the chart and the
     table, in the report's language (``report.lang``); codes through ``labels`` (default ``report.labels``).
@@ -154,6 +155,9 @@ def report_section(
     them: give the table in the edition's language. ``natures``: what each network's public money is, in words
     ("planned", "put in"); the amount is quoted only with it. ``cost_natures``: the same for each network's cost
     (all money), said beside its money per plug, so that a plan and spending never stand in one row unsaid.
+    ``other_readings``: the networks whose cost the sources leave open to other readings, and the reference to the
+    table that gives them: their cost is said as the study's central reading (the Tarn's 271 M€ with its public
+    money inside; on top, the cost per plug is higher).
     """
     import html
 
@@ -225,6 +229,8 @@ def report_section(
                     "whoever pays it"
                 )
             ).format(sentence=text, all_money=all_money, nature=html.escape(_cost_nature_of(cost_natures, row)))
+            if other_readings and row["initiative"] in other_readings[0]:
+                text += _(", by the study's central reading ({table} gives the others)").format(table=other_readings[1])
         text += "."
         if not _missing(row["own_target_id"]):
             target, year = own_target_prose(report, row, _), report.quote(f"{key}.own_target.by")

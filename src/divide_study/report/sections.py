@@ -2202,7 +2202,13 @@ def models(e: Edition) -> list[Part]:
     heading("the-models-side-by-side", _("The models side by side"))
     show(
         models_section.report_section(
-            r, in_words(models, "models.csv"), figures_in, natures=e.money_natures, cost_natures=e.cost_natures
+            r,
+            in_words(models, "models.csv"),
+            figures_in,
+            natures=e.money_natures,
+            cost_natures=e.cost_natures,
+            # The two fibre networks' costs are read several ways (Table 15): each said as the central reading.
+            other_readings=({e.GERS, e.TARN}, r.table_ref("readings")),
         )
     )
     # Running a network is part of the model: a contract that ended before the study's latest source, with no
