@@ -174,3 +174,11 @@ def test_pairs_are_made_within_one_measure_only():
         ]
     )
     assert verdicts == ["second"]  # alpha's public money has no beta reading to meet
+
+
+def test_wider_works_reads_any_mapping_and_a_missing_column_as_fibre_alone():
+    # The summary passes its rows as dicts; a reading without the column paid for fibre alone.
+    assert readings.wider_works({"also_paid_for": ""}, {"also_paid_for": "copper;wifi"})
+    assert not readings.wider_works({"also_paid_for": "copper;wifi"}, {"also_paid_for": "wifi"})
+    assert not readings.wider_works({}, {"also_paid_for": float("nan")})
+    assert readings.wider_works({}, pd.Series({"also_paid_for": "copper"}))

@@ -14,6 +14,8 @@ WiFi (the Gers's whole works): the other's money per fibre plug is lower by an a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from divide_study.analysis.measures import resolve
@@ -122,7 +124,7 @@ def cost_also_paid_for(measures: pd.DataFrame, initiative: str, option: str) -> 
     return ";".join(sorted({part for value in rows["also_paid_for"] for part in _text(value).split(";") if part}))
 
 
-def wider_works(lower: pd.Series, higher: pd.Series) -> bool:
+def wider_works(lower: Mapping, higher: Mapping) -> bool:
     """Whether the reading found the higher paid for works the lower did not (copper upgrades, WiFi): its money per
     fibre plug is then below its value by an amount no source gives, so the order found says nothing."""
     wider = set(_text(higher.get("also_paid_for")).split(";")) - set(_text(lower.get("also_paid_for")).split(";"))

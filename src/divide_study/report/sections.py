@@ -636,6 +636,16 @@ def summary(e: Edition) -> list[Part]:
             (tarn_local["constant"], tarn_local["qualifier"], tarn_local["nature_code"]),
             (local["constant"], local["qualifier"], local["nature_code"]),
         )
+        # Money that also paid for copper upgrades and WiFi is above its money per fibre plug: an order that puts
+        # the other side below it says nothing (readings.wider_works), whichever side it is.
+        if (order == "first" and readings.wider_works(tarn_local, local)) or (
+            order == "second" and readings.wider_works(local, tarn_local)
+        ):
+            order = "different_works"
+        works_verdict = _(
+            "The sources do not say which model cost public money less: the {concession}'s amount is {first}, the "
+            "{gers} network's {second} and paid for {works} too."
+        )
         verdict = {
             "different_nature": _(
                 "The sources do not say which model cost public money less: the {concession}'s amount is {first}, the "
@@ -644,7 +654,13 @@ def summary(e: Edition) -> list[Part]:
             "first": _("By their bounds, the {concession}'s is the lower."),
             "second": _("By their bounds, the {gers} network's is the lower."),
             "undetermined": _("Their bounds do not say which is the lower."),
-        }[order].format(first=esc(tarn_local["nature"]), second=esc(local["nature"]), **decision_values)
+            "different_works": works_verdict,
+        }[order].format(
+            first=esc(tarn_local["nature"]),
+            second=esc(local["nature"]),
+            works=works_words(e, local["also_paid_for"] or tarn_local["also_paid_for"]),
+            **decision_values,
+        )
         # Every other reading of public money the sources allow (the Sensitivity section's table) ranks them no
         # better: said so. Where a plan and money put in are not ranked, what their bounds alone would say is said
         # as a condition on the plan ("were it kept"), never as a ranking.
@@ -665,10 +681,7 @@ def summary(e: Edition) -> list[Part]:
         )
         # Were the plan kept, the Tarn's amount would rank below the Gers's only if the Gers's paid for no more
         # than fibre: money that also paid for copper upgrades and WiFi is above its money per fibre plug.
-        if as_planned == "first" and readings.wider_works(
-            pd.Series({"also_paid_for": tarn_local["also_paid_for"]}),
-            pd.Series({"also_paid_for": local["also_paid_for"]}),
-        ):
+        if as_planned == "first" and readings.wider_works(tarn_local, local):
             as_planned = "different_works"
         if unranked and order == "different_nature" and as_planned == "first":
             verdict = _(
@@ -677,18 +690,15 @@ def summary(e: Edition) -> list[Part]:
                 "bounds, and no other reading of their public money ranks them ({readings})."
             ).format(**whose)
         elif unranked and order == "different_nature" and as_planned == "different_works":
-            verdict = _(
-                "The sources do not say which model cost public money less: the {concession}'s amount is {first}, the "
-                "{gers} network's {second} and paid for {works} too; no reading of their public money ranks them "
-                "({readings})."
-            ).format(works=works_words(e, local["also_paid_for"]), **whose)
+            verdict = works_verdict.format(works=works_words(e, local["also_paid_for"]), **whose)
+            order = "different_works"
         elif unranked and order == "different_nature":
             verdict = _(
                 "The sources do not say which model cost public money less: the {concession}'s amount is {first}, the "
                 "{gers} network's {second}; neither their bounds nor any other reading of their public money "
                 "({readings}) ranks them."
             ).format(**whose)
-        elif unranked and order == "undetermined":
+        if unranked and order in ("undetermined", "different_works"):
             verdict += " " + _("Nor does any other reading of their public money ({table}).").format(
                 table=r.table_ref("readings")
             )
