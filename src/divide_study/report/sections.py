@@ -1412,7 +1412,9 @@ def initiatives(e: Edition) -> list[Part]:
             "with {tarn_public} million of public money, for {tarn_plugs} plugs due "
             "by {tarn_due}. The concession was presented as bringing public money down from {tarn_in_house} million euros "
             "under the Département's own earlier plan to {tarn_public} million (a blog's report of {tarn_in_house_on}): "
-            "the alternative it turned down, as its promoters costed it. At the deadline {tarn_built} "
+            "the alternative it turned down, as its promoters costed it, and an amount of another kind (the public money "
+            "a network it built itself would have needed, to {tarn_in_house_end}, against a contribution to a "
+            "concession). At the deadline {tarn_built} "
             "were built by the Département's count, in its dispute with the concessionaire, and the penalties for delay came to about {tarn_penalties} million euros by the Département's "
             "count; on {tarn_able_on} the "
             "concessionaire counted over {tarn_able} homes able to connect. These figures come from the press and the "
@@ -1453,6 +1455,9 @@ def initiatives(e: Edition) -> list[Part]:
                 TARN, "public money under the earlier plan run by the département", fmt="{:,.0f}", scale=1e-6
             ),
             tarn_in_house_on=r.as_of(f"{TARN}|public money under the earlier plan run by the département|2019-08"),
+            tarn_in_house_end=plan_end_from_note(
+                e, f"{TARN}|public money under the earlier plan run by the département|2019-08"
+            ),
             tarn_public=r.ref(TARN, "public money", fmt="{:,.0f}", scale=1e-6),
             tarn_plugs=r.ref(TARN, "plugs to build"),
             tarn_due=r.ref(TARN, "contractual completion target", fmt="{:.0f}"),
