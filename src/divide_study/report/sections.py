@@ -485,7 +485,7 @@ def summary(e: Edition) -> list[Part]:
     castres_pp = r.quote(f"compare.{CASTRES}.cost_per_premise", "{:,.0f} €")
     castres_year = r.quote(f"compare.{CASTRES}.price_year")
     gers_cost, gers_nature = e.amount(f"compare.{GERS}.cost_nominal", "{:,.0f}", 1e-6)
-    castres_nature = e.amount(f"compare.{CASTRES}.cost_nominal")[1]
+    castres_nature = esc(e.cost_natures[CASTRES])  # its words only: the amount itself is not quoted here
     spent_by = r.quote(f"compare.{GERS}.cost_nominal.on")
     plugs = r.quote(f"compare.{GERS}.premises", "{:,.0f}")
     castres_speed = r.quote(f"compare.{CASTRES}.speed", unit="Mbit/s")
@@ -1600,8 +1600,8 @@ def comparison(e: Edition) -> list[Part]:
             gers_year=r.quote(f"compare.{GERS}.population.year", unit="year"),
             castres_year=r.quote(f"compare.{CASTRES}.population.year", unit="year"),
             # What each amount is (spent to date, planned): a cost per inhabitant is said with its amount's nature.
-            gers_nature=e.amount(f"compare.{GERS}.cost_nominal")[1],
-            castres_nature=e.amount(f"compare.{CASTRES}.cost_nominal")[1],
+            gers_nature=esc(e.cost_natures[GERS]),
+            castres_nature=esc(e.cost_natures[CASTRES]),
         )
     )
     show(
