@@ -524,7 +524,7 @@ def panel_quotes(folder) -> None:
         inputs=[plugs, homes],
         operation="divide",
         unit="share",
-        what="share of Gers's public-zone dwellings able to connect, Q1 2018",
+        what="public-zone plugs of Gers as a share of its dwellings, Q1 2018",
     )
     q.computed(
         "d32.rank", 1, inputs=[share], operation="rank", unit="rank", what="rank of Gers by public-zone share, Q1 2018"
@@ -555,7 +555,7 @@ PANEL_WORDS = pd.DataFrame(
         "en": [
             "plugs in {department}'s public-initiative zone, {quarter}",
             "dwellings in {department}'s public-initiative zone",
-            "share of {department}'s public-zone dwellings able to connect, {quarter}",
+            "public-zone plugs of {department} as a share of its dwellings, {quarter}",
             "rank of {department} by public-zone share, {quarter}",
             "metropolitan départements in ARCEP's data",
             "last quarter of ARCEP's data",
@@ -597,7 +597,7 @@ def test_a_sum_over_arceps_rows_a_rank_and_a_quarter_are_entries_of_arceps_files
         "nothing (“-”, empty or 0)"
     )
     # The share the rank is computed from is written as the section writes it, and links its two sums.
-    share = english.loc["share of Gers's public-zone dwellings able to connect, Q1 2018"]
+    share = english.loc["public-zone plugs of Gers as a share of its dwellings, Q1 2018"]
     assert share["number"] == "1.9%" and share["words"].count('class="num"') == 2
     assert (
         "place of the first input among all its inputs"

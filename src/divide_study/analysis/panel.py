@@ -713,7 +713,8 @@ class PanelQuotes:
         return self._once(("dwellings", code, kind), make)
 
     def share(self, code: str) -> str:
-        """The share of a département's public-zone dwellings able to connect: its plugs over its dwellings."""
+        """A département's public-zone plugs as a share of its public-zone dwellings (premises over dwellings: the
+        equivalent of a share, since premises count businesses too)."""
 
         def make() -> str:
             inputs = [self.plugs(code), self.dwellings(code)]
@@ -724,7 +725,7 @@ class PanelQuotes:
                 inputs=inputs,
                 operation="divide",
                 unit="share",
-                what=f"share of {self._name(code)}'s public-zone dwellings able to connect, "
+                what=f"public-zone plugs of {self._name(code)} as a share of its dwellings, "
                 f"{quarter_label(self.quarter)}",
                 as_of=QUARTER_END[self.quarter],
             )

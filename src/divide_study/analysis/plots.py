@@ -1019,8 +1019,9 @@ def national_panel_title(place: pd.DataFrame, quarter: str, lang: str = "en") ->
     else:
         region_note = _("{rank} in its region by plugs").format(rank=ordinal(first["rank_in_region"], lang))
     return _(
-        "{department}: by {date} fibre could reach {share} of the dwellings of its public-initiative zone, "
-        "{region_note}, but {rank} of the {count} départements with such a zone"
+        # Plugs count premises (businesses too), the base dwellings: plugs as many as a share, not a share.
+        "{department}: by {date}, its public-initiative zone had fibre plugs for the equivalent of {share} of its "
+        "dwellings, {region_note}, but {rank} of the {count} départements with such a zone"
     ).format(
         department=first["department_name"],
         date=fmt.date(quarter_month(quarter)),
@@ -1071,7 +1072,7 @@ def national_panel_chart(dots: pd.DataFrame, title: str, quarter: str, lang: str
     ax.set_xlim(-0.02, max(dots["rural_dwelling_share"].max(), 0.1) * 1.08)
     ax.set_xlabel(_("share of the département's dwellings in rural communes"))
     ax.set_ylabel(
-        _("public-initiative zone: share of the dwellings\nable to connect to FTTH, {quarter}").format(
+        _("public-initiative zone: FTTH plugs as a share\nof its dwellings, {quarter}").format(
             quarter=quarter_text(quarter, lang)
         )
     )

@@ -188,7 +188,7 @@ TEMPLATES: tuple[Template, ...] = (
     template("plugs in {department}'s public-initiative zone, {quarter}", department="verbatim", quarter="quarter"),
     template("dwellings in {department}'s public-initiative zone", department="verbatim"),
     template(
-        "share of {department}'s public-zone dwellings able to connect, {quarter}",
+        "public-zone plugs of {department} as a share of its dwellings, {quarter}",
         department="verbatim",
         quarter="quarter",
     ),

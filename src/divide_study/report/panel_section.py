@@ -96,11 +96,10 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
         sentences.append(
             _(
                 "In the <strong>{department}</strong>, {plugs} premises of the public-initiative zone could "
-                "connect to fibre in {quarter}, {share} of that zone's dwellings: {rank} of the {ranked} départements "
-                "with such a zone, {rank_in_region} of {in_region} in its region by plugs, and {rank_among_peers} "
-                "among itself and the "
-                "{peer_count} départements most like it ({peers}; median {median}, and {peers_with_plugs} of the "
-                "{peer_count} had any public-zone plug)."
+                "connect to fibre in {quarter}, the equivalent of {share} of that zone's dwellings: {rank} of the "
+                "{ranked} départements with such a zone, {rank_in_region} of {in_region} in its region by plugs, and "
+                "{rank_among_peers} among itself and the {peer_count} départements most like it ({peers}; median "
+                "{median}, and {peers_with_plugs} of the {peer_count} had any public-zone plug)."
             ).format(
                 department=html.escape(name),
                 plugs=number(code, f"public_plugs.{at}", "{:,.0f}"),
@@ -140,9 +139,10 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
         "rural_dwelling_share": (_("dwellings in rural communes"), "{:.1%}", "rural_dwelling_share"),
         "public_zone_dwelling_share": (_("dwellings in public-initiative zone"), "{:.1%}", "public_dwelling_share"),
         "public_plugs": (_("public-zone plugs"), "{:,.0f}", "public_plugs.{at}"),
-        "public_share": (_("public-zone dwellings able to connect"), "{:.1%}", "public_share.{at}"),
+        # Plugs (premises, businesses included) over dwellings: "the equivalent of" a share, not a share of dwellings.
+        "public_share": (_("public-zone plugs as a share of its dwellings"), "{:.1%}", "public_share.{at}"),
         # Counts in headers would not be links: the prose says how many were ranked and how many peers.
-        # By which measure: the national rank is by the share able to connect, the regional one by plugs.
+        # By which measure: the national rank is by plugs over dwellings, the regional one by plugs.
         "rank_public_share": (_("national rank (share)"), "{:.0f}", "rank_public_share"),
         "rank_in_region": (_("rank in region (plugs)"), "{:.0f}", "rank_in_region"),
         "peer_median_public_share": (_("peers' median"), "{:.1%}", "peer_median_public_share"),
@@ -214,8 +214,8 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
             "national_panel",
             figures_in / figure_file("national_panel", lang),
             _(
-                "Every metropolitan département: rural share of dwellings against the public-initiative zone's "
-                "share able to connect, {quarter}. {limit}"
+                "Every metropolitan département: rural share of dwellings against the public-initiative zone's plugs "
+                "as a share of its dwellings, {quarter}. {limit}"
             ).format(quarter=last, limit=limit),
             _("ARCEP FTTH deployment by commune (data.gouv.fr)"),
         ),
@@ -258,9 +258,9 @@ def group_entries(report, panel: pd.DataFrame, lang: str) -> None:
             for q in QUARTERS
         },
         "dwellings_public": _("dwellings in public-initiative zone"),
-        f"public_share.{quarter_slug(QUARTERS[-1])}": _("public-zone dwellings able to connect, {quarter}").format(
-            quarter=quarter_label(QUARTERS[-1], lang)
-        ),
+        f"public_share.{quarter_slug(QUARTERS[-1])}": _(
+            "public-zone plugs as a share of its dwellings, {quarter}"
+        ).format(quarter=quarter_label(QUARTERS[-1], lang)),
     }
     report.group_entries(
         EntryGroup(
