@@ -372,8 +372,44 @@ def test_the_date_of_a_figure_reported_twice_cites_the_row_it_dates():
     entries = r.provenance()
     dated = entries[entries["number"] == "2016"]
     assert dated["source"].str.contains("second.example").all() and not dated["source"].str.contains("first").any()
-    with pytest.raises(KeyError, match="p\\|people settled\\|2015"):
+    with pytest.raises(StudyError, match="expected one reference row 'p\\|people settled\\|2015'"):
         r.as_of("p|people settled|2015")
+
+
+def test_a_quoted_date_of_a_figure_reported_twice_cites_the_row_it_dates():
+    # 70 % eligible in 2022 (the Département's site) and 83 % in 2024 (the press): a step quoting the year the
+    # target was reached reads the 2024 row's date, whose entry is filed under the press, not under the first row.
+    from divide_study.analysis import quoted
+
+    external = pd.DataFrame(
+        {
+            "topic": ["g", "g"],
+            "figure": ["share eligible", "share eligible"],
+            "value": [0.70, 0.83],
+            "unit": ["share", "share"],
+            "as_of": ["2022", "2024"],
+            "source": ["https://departement.example/a", "https://press.example/b"],
+            "quote": ["70%", "83%"],
+        }
+    )
+    q = quoted.Quotes("compare")
+    q.read(
+        "g.reached_on",
+        "2024",
+        table="data/processed/external_figures.csv",
+        row={"topic": "g", "figure": "share eligible", "as_of": "2024"},
+        column="as_of",
+        unit="date",
+        nature="stated",
+        what="date the target was reached",
+    )
+    r = Report(FIGURES, SOURCES, external, [], [], lang="en")
+    r.quoted = quoted.combine([q.frame()])
+    assert text_of(r.quote("compare.g.reached_on")) == "2024"
+    entries = r.provenance()
+    dated = entries[entries["number"] == "2024"]
+    assert len(dated) == 1 and "press.example" in dated["source"].iloc[0]
+    assert not entries["source"].str.contains("departement.example").any()
 
 
 def grouped_report(dwellings_column: dict[str, str] | None = None) -> Report:
