@@ -406,7 +406,11 @@ def test_the_money_table_names_whose_per_premise_figure_is_a_maximum():
     money = pd.DataFrame({"initiative": ["a", "b", "b"], "per_premise_qualifier": ["at_least", "upper_bound", "exact"]})
     e = SimpleNamespace(names={"a": "Alpha", "b": "Beta <b>"}, _=Translator("en", "report"), F=Formats("en"))
     said = upper_bounds_said(e, money)
-    assert said.endswith('counted as "more than" the number divided by: Beta &#60;b&#62;.') and "Alpha" not in said
+    assert said == (
+        ' Per premise, the figure is a maximum for Beta &#60;b&#62;, whose premises are counted as "more than" the '
+        "number divided by."
+    )
+    assert "Alpha" not in said
     assert upper_bounds_said(e, money.assign(per_premise_qualifier="exact")) == ""
 
 

@@ -321,7 +321,7 @@ def test_a_count_over_more_than_n_plugs_is_at_most_its_share_down_to_the_side_by
         ).set_index(models_section.Translator(lang, "analysis")("indicator"))
         row = models_section.Translator(lang, "analysis")("latest count of its kind in the deadline year")
         assert shown.loc[row, "Delta"] == said
-    target = models_section.Translator("en", "analysis")("target as its source states it")
+    target = models_section.Translator("en", "analysis")("target, as the study reads its source")
     shown = models_section.side_by_side_table(table, Labels(labels, "en"), {"delta": "planned"}, {"delta": "planned"})
     assert shown.set_index("indicator").loc[target, "Delta"] == "at least 100,000 plugs"
 

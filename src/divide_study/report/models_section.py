@@ -252,18 +252,18 @@ def report_section(
                 achieved = hedged(_, achieved, row.get(QUALIFIER_OF["achieved_by_target_year"], ""))
             if achieved is not None and of_target:
                 text += " " + _(
-                    "Its own target was {target} by {year}; the latest count of its kind in that year had reached "
-                    "{achieved} of it (as of {as_of})."
+                    "Its own target, as the study reads its source, was {target} by {year}; the latest count of its "
+                    "kind in that year had reached {achieved} of it (as of {as_of})."
                 ).format(target=target, year=year, achieved=achieved, as_of=as_of)
             elif achieved is not None:
                 text += " " + _(
-                    "Its own target was {target} by {year}; the latest count of its kind in that year gave {achieved} "
-                    "(as of {as_of})."
+                    "Its own target, as the study reads its source, was {target} by {year}; the latest count of its "
+                    "kind in that year gave {achieved} (as of {as_of})."
                 ).format(target=target, year=year, achieved=achieved, as_of=as_of)
             else:
                 text += " " + _(
-                    "Its own target was {target} by {year}; the latest count in that year, in another unit, was "
-                    "{achieved} (as of {as_of})."
+                    "Its own target, as the study reads its source, was {target} by {year}; the latest count in that "
+                    "year, in another unit, was {achieved} (as of {as_of})."
                 ).format(
                     target=target,
                     year=year,
@@ -331,7 +331,7 @@ def _side_by_side_rows(_) -> tuple[tuple[str, str, str | None], ...]:
         ("public_money_scope", _("scope of that public money, and what it is"), "scope"),
         ("cost_per_premise", _("the network's cost per plug, whoever pays it (€, nominal)"), "number"),
         ("cost_scope", _("what that money is"), "cost_nature"),
-        ("own_target", _("target as its source states it"), None),
+        ("own_target", _("target, as the study reads its source"), None),
         ("target_by", _("by"), None),
         ("achieved_by_target_year", _("latest count of its kind in the deadline year"), "share"),
         ("delay_risk", _("who bears the risk of delay (the study's reading)"), None),
@@ -520,7 +520,7 @@ def decision_table(
             if contract_targets
             else []
         ),
-        ("own_target", _("target as its source states it")),
+        ("own_target", _("target, as the study reads its source")),
         ("target_by", _("by")),
         (
             "achieved_by_target_year",

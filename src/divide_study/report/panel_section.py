@@ -214,9 +214,15 @@ def report_section(report, processed: Path, figures_in: Path) -> str:
             "national_panel",
             figures_in / figure_file("national_panel", lang),
             _(
-                "Every metropolitan département: rural share of dwellings against the public-initiative zone's plugs "
-                "as a share of its dwellings, {quarter}. {limit}"
-            ).format(quarter=last, limit=limit),
+                "The {ranked} metropolitan départements with a public-initiative zone: rural share of dwellings "
+                "against the zone's plugs as a share of its dwellings, {quarter}. {limit}"
+            ).format(
+                ranked=report.quote(
+                    f"{STEP}.departements_ranked.{quarter_slug(QUARTERS[-1])}", "{:.0f}", input_formats=tenths
+                ),
+                quarter=last,
+                limit=limit,
+            ),
             _("ARCEP FTTH deployment by commune (data.gouv.fr)"),
         ),
         report.table(

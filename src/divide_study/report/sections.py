@@ -705,14 +705,16 @@ def summary(e: Edition) -> list[Part]:
         money_lead = _(
             "{tarn_local_pp} planned in the {concession} concession (its funders as the study reads its source); in the "
             "{gers} network, at least {gers_dept_pp} put in by the Département (over "
-            "{dept_amount} million euros{for_works} over the {plugs} plugs counted in {plugs_on}), and at least {gers_local_pp} with the "
+            "{dept_amount} million euros{for_works} over the {plugs} plugs the network was said to have in {plugs_on}), and at least {gers_local_pp} with the "
             "intercommunalities' money if the Département's was its {dept_share} share of the local funding (stated "
             "in {share_on}; the study's <em>assumption</em> that this split held for all the works)"
         ).format(
             gers_dept_pp=r.quote(own, "{:,.0f} €", unit="EUR_per_premise"),
             # What else the Département's money paid for, where it did (its money per fibre plug is lower still).
             for_works=(
-                _(" for all its works, {works} included,").format(works=works_words(e, local["also_paid_for"]))
+                _(" for all its works, {works} included by the study's reading,").format(
+                    works=works_words(e, local["also_paid_for"])
+                )
                 if local["also_paid_for"]
                 else ""
             ),
@@ -980,8 +982,8 @@ def upper_bounds_said(e: Edition, money: pd.DataFrame) -> str:
     if not names:
         return ""
     return " " + e._(
-        'Per premise, the figure is a maximum where the premises are counted as "more than" the number divided by: '
-        "{names}."
+        'Per premise, the figure is a maximum for {names}, whose premises are counted as "more than" the number '
+        "divided by."
     ).format(names=esc(e.F.join(names)))
 
 
@@ -1070,6 +1072,37 @@ def same_funder_money(
 def works_words(e: Edition, codes: str) -> str:
     """Works an amount also paid for ("copper;wifi"), in words ("copper speed upgrades and WiFi")."""
     return esc(e.F.join([e.L("works", code) for code in codes.split(";") if code]))
+
+
+def cost_works(e: Edition, row: pd.Series) -> str:
+    """What else a comparison row's cost also paid for (measures.csv ``also_paid_for`` of its cost option, as the
+    row's ``option`` names it: "cost=spending_2023 + premises=plugs_total"), in words; empty when fibre alone."""
+    options = dict(part.strip().split("=", 1) for part in str(row["option"]).split("+") if "=" in part)
+    measures = e.study.measures
+    rows = measures[
+        (measures["initiative"] == row["initiative"])
+        & (measures["quantity"] == "cost")
+        & (measures["option"] == options.get("cost"))
+    ]
+    if len(rows) != 1:
+        raise StudyError(
+            f"data/raw/measures.csv: expected one cost row of {row['initiative']} for option "
+            f"{options.get('cost')!r}, found {len(rows)}"
+        )
+    codes = rows.iloc[0].get("also_paid_for")
+    return works_words(e, codes) if isinstance(codes, str) else ""
+
+
+def also_paid_for_said(e: Edition, row: pd.Series) -> str:
+    """The words on a cost of the same scope as its premises that also paid for other works than fibre: its cost
+    per plug is not fibre's alone (the rule "same scope" holds of the network, not of its technologies)."""
+    works = cost_works(e, row)
+    if not works:
+        return ""
+    return " " + e._(
+        "The Gers cost also paid for {works} (by the study's reading of its sources): divided by the network's fibre "
+        "plugs, it gives a cost per plug of all its works, above fibre's alone by an amount no source gives."
+    ).format(works=works)
 
 
 def money_of(e: Edition, initiative: str, funders: tuple[str, ...]) -> pd.Series:
@@ -1557,6 +1590,7 @@ def comparison(e: Edition) -> list[Part]:
                 base_year=base_year,
                 castres_year=castres_year,
             )
+            + also_paid_for_said(e, central_cost)
         )
     )
     show(
@@ -1785,7 +1819,7 @@ def benchmarks(e: Edition) -> list[Part]:
         r.figure(
             "cost_per_mbit",
             chart("cost_per_mbit"),
-            _("Cost per premise per Mbit/s offered; the Gers speed is an assumption."),
+            _("Cost per premise per Mbit/s offered; the Gers's and the Tarn's speeds are assumptions."),
             _("the study's computation from the articles' figures and its assumed speeds"),
         )
     )
@@ -1868,8 +1902,8 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
             "Who paid is cited only in parts, of different scopes, and never added up here ({table}). Phase 1 (copper "
             "upgrades, WiFi and the first fibre, for a target of {phase1_homes} fibre homes) had {public1} million euros "
             "of public money ({public1_nature}), {public1_per_inhabitant} per inhabitant (the population counted in "
-            "{public1_year}); the State's share was {state1} million. Neither is divided by the homes targeted: the money "
-            "also paid for copper and WiFi, which those homes do not count. The Département says it put in over {dept} million over the whole "
+            "{public1_year}); the State's share was {state1} million. Neither is divided by the homes targeted: they are a "
+            "target, not plugs built, and the money also paid for copper and WiFi, which those homes do not count. The Département says it put in over {dept} million over the whole "
             "works (its own claim, a lower bound). Phase 2's money, public and private, is not split in any source."
         ).format(
             table=r.table_ref("money"),
@@ -1934,9 +1968,10 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
                 ]
             ],
             _(
-                "Who put in, granted, planned or needed what, each amount as its source states it; only money put in, "
-                "granted or planned is divided, by premises of its own scope and by the population of the whole "
-                "territory (département or agglomeration) counted in the year shown."
+                "Who put in, granted, planned or needed what, each amount as its source states it; every amount but a "
+                "funding need (money to be raised, not put in) is divided, by premises of its own scope where a count "
+                "of that scope exists, and by the population of the whole territory (département or agglomeration) "
+                "counted in the year shown."
             )
             + upper_bounds_said(e, money)
             + derived_amounts_said(e, money)
@@ -2700,7 +2735,7 @@ def network_readings(e: Edition) -> None:
             "for phase 1 and the {region} million the Région granted coming on top (of another scope, so not added); "
             "the "
             "{concession}'s public money leaves out any State or Région money, by the Département's count. The "
-            "concessionaire's revised plan ({revised} million euros, by the Département's account, in dispute with it) is "
+            "concessionaire's revised plan ({revised} million euros, by the Département's account; no source gives the concessionaire's) is "
             "divided by no count of plugs: the sources give "
             "none for it (on {able_on} the concessionaire still measured its progress against the {due} plugs of its "
             "initial objective)."
@@ -2902,14 +2937,16 @@ def limitations(e: Edition) -> list[Part]:
                     table=r.table_ref("findings"),
                 ),
                 _(
-                    '**The Gers cost is disputed**: the one figure "at completion" is read by the study as phase 2 only (a '
-                    "reading, not its source's words), so no final cost of the whole network is used; the central "
-                    "figure is spending to {spent_on}, a lower bound."
-                ).format(spent_on=spent_by),
+                    '**The Gers cost is disputed**: its source presents the one figure "at completion" as the whole works\' '
+                    "cost; the study reads it as phase 2's only (a reading, not its source's words), so its central "
+                    "figure is spending to {spent_on}, a lower bound of the final cost; the figure at completion read "
+                    "as the whole works' is one of the readings tried ({sensitivity}, {readings}), where it gives the "
+                    "Gers its lowest costs."
+                ).format(spent_on=spent_by, sensitivity=r.table_ref("sensitivity"), readings=r.table_ref("readings")),
                 _(
-                    "**Plugs counted once**: money per plug divides by the {gers} network's {plugs} plugs counted in "
-                    '{plugs_on}; were its final count higher, each per-plug figure would be lower: "at least" holds of '
-                    "that count only."
+                    "**Plugs counted once**: money per plug divides by the {plugs} plugs the {gers} network was said to "
+                    "have in {plugs_on}, its stated size; were its final count higher, each per-plug figure would be "
+                    'lower: "at least" holds of that count only.'
                 ).format(
                     gers=esc(e.names[e.GERS]),
                     plugs=r.ref(e.GERS, "total plugs of the network"),
@@ -2923,14 +2960,20 @@ def limitations(e: Edition) -> list[Part]:
                     "central and rising and falling profiles are tried."
                 ),
                 _(
-                    "**The Gers speed is an assumption** ({speed_low} to {speed_high}); every per-Mbit/s figure moves with "
-                    "it."
-                ).format(speed_low=speed_low, speed_high=speed_high),
+                    "**The fibre networks' speeds are assumptions** (the Gers's {speed_low} to {speed_high}, the "
+                    "Tarn's {tarn_speed}: no source states either); every per-Mbit/s figure of theirs moves with them. "
+                    "Only Castres-Mazamet's speed is stated by its source."
+                ).format(
+                    speed_low=speed_low,
+                    speed_high=speed_high,
+                    tarn_speed=r.quote(f"compare.{e.TARN}.speed", unit="Mbit/s", natures=["assumption"]),
+                ),
                 _("**Public and private money are not split** for Castres-Mazamet or for the Gers's phase 2."),
                 _(
                     "**A figure's class follows its speaker only where the source names one**: the {gers} network's "
                     'spending ({spent} million euros), its cost "at completion" ({final} million) and its {plugs} '
-                    "plugs are given by the press without saying who gave them, so they keep their outlet's class "
+                    "plugs are given by the press without saying who gave them (the plugs in an interview whose "
+                    "speaker the cited reference row does not name), so they keep their outlet's class "
                     "(independent press), though they may well be the network's or its promoters' own figures, "
                     "relayed."
                 ).format(
@@ -3006,11 +3049,14 @@ def lessons(e: Edition) -> list[Part]:
             for item in [
                 _(
                     "**Cost a network per premise of the same scope, in constant euros, before comparing models.** The Gers's cost "
-                    "per plug, at least {gers_pp} (its spending known by {spent_on}, copper upgrades and WiFi included, over "
-                    "the plugs counted in {plugs_on}), and Castres-Mazamet's {castres_pp} buy different products; the ratio "
-                    "between them ({low}–{high}) says more about fibre against DSL than about public against mixed-economy "
-                    "ownership."
+                    "per plug, {gers_pp} in euros of {base_year} (its spending known by {spent_on}, which also paid for "
+                    "{works} by the study's reading, over the plugs the network was said to have in {plugs_on}: neither "
+                    "its final cost nor fibre's alone), and Castres-Mazamet's {castres_pp} buy different products; the "
+                    "ratio between them ({low}–{high}) says more about fibre against DSL than about public against "
+                    "mixed-economy ownership."
                 ).format(
+                    base_year=e.base_year,
+                    works=cost_works(e, e.central_cost),
                     gers_pp=gers_pp,
                     castres_pp=castres_pp,
                     low=low,

@@ -138,14 +138,15 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
 
     second = _(
         "On this one public series, from the quarter before the Tarn's concession was signed to the series' end, the "
-        "{concession} département gained {concession_rate} points a year and the {focus} département {focus_rate} "
-        "(the départements most like each, in the panel of ARCEP's data above: {concession_peers} and "
-        "{focus_peers}); from {focus_from} on (the {focus} network's fibre contract: {focus_start}), the {focus} "
-        "département gained {focus_rate_own} points a year and the {concession} département {concession_rate_own} "
-        "({table}). The share is of the whole département, whoever built the plugs: private operators built the "
-        "agglomerations of Auch, of Albi and of Castres-Mazamet, so a département's pace is not its public network's "
-        "alone. The count of premises changed basis partway through the series (INSEE's dwellings and business sites "
-        "first, operators' addresses after), which can move a share on its own."
+        "{concession} département gained {concession_rate} points a year, against a median of {concession_peers} for "
+        "the départements most like it in the panel of ARCEP's data above, and the {focus} département {focus_rate}, "
+        "against {focus_peers} for its own; from {focus_from} on (the {focus} network's fibre contract: "
+        "{focus_start}), the {focus} département gained {focus_rate_own} points a year and the {concession} "
+        "département {concession_rate_own} ({table}). The share is of the whole département, whoever built the "
+        "plugs: private operators built the agglomerations of Auch, of Albi and of Castres-Mazamet, so a "
+        "département's pace is not its public network's alone. The count of premises changed basis partway through "
+        "the series (INSEE's dwellings and business sites first, operators' addresses after), which can move a share "
+        "on its own."
     ).format(
         concession=names[concession],
         focus=names[focus],
