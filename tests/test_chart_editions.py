@@ -562,14 +562,16 @@ def test_the_models_title_says_each_public_money_per_plug_as_what_it_is():
     english = plots.models_title(bounded, lambda model: model.replace("_", " "), "en")
     assert (
         english == "Public money per plug, as its source counts it: Gers Numérique (public network) ≤\u00a0€1,000; "
-        "no public amount of the plugs' scope for Castres-Mazamet"
+        "no amount of all their public money of the plugs' scope for Castres-Mazamet"
     )
     french = plots.models_title(bounded, lambda model: model, "fr")
     assert french.startswith(
         "Financement public par prise, selon le décompte de sa source\u00a0: "
         "Gers Numérique (public_network) ≤\u00a01\u202f000\u00a0€"
     )
-    assert french.endswith("aucun montant public du périmètre des prises pour Castres-Mazamet")
+    assert french.endswith(
+        "aucun montant de l’ensemble de leurs fonds publics du périmètre des prises pour Castres-Mazamet"
+    )
 
 
 def test_labels_are_spread_apart_from_the_highest_down_and_kept_under_a_ceiling():

@@ -54,7 +54,7 @@ def test_who_bears_the_risk_of_delay_in_french():
         edition("fr"), risk_row("tarn", "concessionaire"), risk_row("gers_numerique", "not_cited"), VALUES
     )
     assert lead.startswith(
-        "Selon l’interprétation des contrats par l’étude, dans la concession du Tarn, le concessionnaire porte le "
+        "Selon la lecture des contrats par l’étude, dans la concession du Tarn, le concessionnaire porte le "
         "risque de retard\u00a0;"
     )
 

@@ -64,6 +64,8 @@ AMOUNT_NATURES = (
     "budget",
     "estimate",
     "announced",
+    # "a investi" said after the fact by a party, not saying whether the money was committed or paid: a claim.
+    "said_invested",
     "granted",
     "contributed",
     "spent_to_date",
@@ -74,7 +76,7 @@ AMOUNT_NATURES = (
 FORESEEN = ("plan", "budget", "estimate", "announced")
 # Amounts that are not what was finally paid: a finding resting on one is weaker (a plan may change, spending to
 # date is a lower bound of the final cost, a need or penalties were never paid in).
-NOT_FINAL = (*FORESEEN, "spent_to_date", "funding_need", "penalties")
+NOT_FINAL = (*FORESEEN, "said_invested", "spent_to_date", "funding_need", "penalties")
 NOT_PUT_IN = ("funding_need", "penalties")  # money no one paid in: never divided by what a network serves
 LEVELS = {3: "strong", 2: "moderate", 1: "weak", 0: "weak"}
 AGREEMENTS = ("single", "agree", "disagree")  # what ``agreement`` says of a finding's sources

@@ -731,7 +731,9 @@ def models_title(models: pd.DataFrame, model_words: Callable[[str], str], lang: 
     if len(uncited):
         # Not "no source gives it": a source may give public money of another scope than the plugs (the Gers's
         # phase 1 with copper and WiFi), or none split from private money (Castres-Mazamet's).
-        parts.append(_("no public amount of the plugs' scope for {names}").format(names=", ".join(uncited)))
+        parts.append(
+            _("no amount of all their public money of the plugs' scope for {names}").format(names=", ".join(uncited))
+        )
     # "As its source counts it": a source may leave out some funders (the Tarn's counts the Département's money
     # only), so the amount is never called all the public money.
     return _("Public money per plug, as its source counts it: {parts}").format(parts=_("; ").join(parts))

@@ -105,14 +105,15 @@ def read_evidence(
 
 def evidence_nature(row: Mapping) -> str:
     """What a sentence may state an evidence row as: an amount foreseen (a plan, budget, estimate or
-    announcement) only as a plan, a funding need only as a need, penalties counted only as a claim; any other
+    announcement) only as a plan, a funding need only as a need, penalties counted or money a party says was
+    invested only as a claim; any other
     figure as its qualifier says (stated, a lower bound, about...)."""
     amount = str(row.get("amount_nature") or "")
     if amount in FORESEEN:
         return "plan"
     if amount == "funding_need":
         return "funding_need"
-    if amount == "penalties":
+    if amount in ("penalties", "said_invested"):
         return "claim"
     return QUALIFIER_NATURE.get(str(row["qualifier"]), "stated")
 

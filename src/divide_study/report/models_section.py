@@ -325,7 +325,7 @@ def _side_by_side_rows(_) -> tuple[tuple[str, str, str | None], ...]:
     return (
         ("model", _("model"), "model"),
         ("years", _("years"), "years"),
-        ("premises", _("plugs (premises) of the central option"), "number"),
+        ("premises", _("premises served (plugs, for fibre) of the central option"), "number"),
         ("premises_scope", _("their scope"), "scope"),
         ("public_money_per_premise", _("public money per plug (€, nominal)"), "number"),
         ("public_money_scope", _("scope of that public money, and what it is"), "scope"),

@@ -643,13 +643,13 @@ def summary(e: Edition) -> list[Part]:
         ):
             order = "different_works"
         works_verdict = _(
-            "The sources do not say which model cost public money less: the {concession}'s amount is {first}, the "
-            "{gers} network's {second} and paid for {works} too."
+            "The sources do not say which model cost public money less: the {concession}'s amount is {first}; the "
+            "{gers} network's is {second} and also paid for {works}."
         )
         verdict = {
             "different_nature": _(
-                "The sources do not say which model cost public money less: the {concession}'s amount is {first}, the "
-                "{gers} network's {second}, so their bounds rank nothing."
+                "The sources do not say which model cost public money less: the {concession}'s amount is {first}; the "
+                "{gers} network's is {second}, so their bounds rank nothing."
             ),
             "first": _("By their bounds, the {concession}'s is the lower."),
             "second": _("By their bounds, the {gers} network's is the lower."),
@@ -699,7 +699,7 @@ def summary(e: Edition) -> list[Part]:
                 "({readings}) ranks them."
             ).format(**whose)
         if unranked and order in ("undetermined", "different_works"):
-            verdict += " " + _("Nor does any other reading of their public money ({table}).").format(
+            verdict += " " + _("No other reading of their public money ranks them either ({table}).").format(
                 table=r.table_ref("readings")
             )
         money_lead = _(
@@ -766,10 +766,10 @@ def summary(e: Edition) -> list[Part]:
         (
             "cost",
             _(
-                "What the {gers} network had cost per plug by its last count of spending, a lower bound of its final "
-                "cost, whoever paid (public and private money; phase 1's copper upgrades and WiFi included, by the "
-                "study's reading; constant euros of {base_year}): {gers_pp} ({gers_cost} million euros, "
-                "{gers_nature}, {spent_by}, over its {plugs} plugs, along an "
+                "What the {gers} network had cost per plug by its last count of spending (a lower bound of its final "
+                "total cost), whoever paid (public and private money; phase 1's copper upgrades and WiFi included, by "
+                "the study's reading; constant euros of {base_year}): {gers_pp} ({gers_cost} million euros, "
+                "{gers_nature}, {spent_by}, over the {plugs} plugs it was said to have, along an "
                 "<em>assumed</em> even spending profile), or {gers_whole_pp} if the {final_cost} million euros stated at "
                 "completion ({final_on}) are the whole works, as {final_site} presents them, not phase 2 alone as the "
                 "study reads them. The {concession} concessionaire's plan came to {tarn_pp} per plug planned "
@@ -863,9 +863,8 @@ def summary(e: Edition) -> list[Part]:
         + " "
         + _(
             "<strong>{programme}:</strong> {families} families settled by {families_by}, by the business press reporting "
-            "its promoter (a claim, not a result); later counts are of people, between {people_low} and {people_high}: "
-            "at most "
-            "{per_family} people per family claimed ({soho_table})."
+            "its promoter (a claim, not a result); later counts are of people, between {people_low} and {people_high}, "
+            "which would make at most {per_family} people per family claimed ({soho_table})."
         ).format(
             programme=esc(e.names[PROGRAMME]),
             families=families,
