@@ -620,3 +620,29 @@ def test_the_series_chart_legend_sits_below_its_lines(charts_style, lang):
     legend = ax.get_legend().get_window_extent(renderer)
     assert legend.y1 < ax.get_window_extent(renderer).y0
     assert not plots.cut_off(fig)
+
+
+def test_the_newcomers_title_says_the_assumption_and_only_the_relation_the_numbers_show():
+    outcomes = pd.DataFrame(
+        {
+            "unit": ["families", "people", "people", "members"],
+            "count": [250.0, 489.0, 480.0, 400.0],
+            "people_equivalent": [550.0, 489.0, 480.0, float("nan")],
+            "as_of": ["2010", "2014", "2016", "2022"],
+        }
+    )
+    title = plots.newcomers_title(outcomes, 2.2, "en")
+    assert title == (
+        "At an assumed 2.2 people per family, the 250 families of 2010 (the press, on its promoter) would be about "
+        "550 people: more than the later counts of 480 to 489"
+    )
+    # At another household size the same families are fewer than, or within, the later counts: said so.
+    fewer = outcomes.assign(people_equivalent=[450.0, 489.0, 480.0, float("nan")])
+    assert plots.newcomers_title(fewer, 1.8, "en").endswith(
+        "would be about 450 people: fewer than the later counts of 480 to 489"
+    )
+    within = outcomes.assign(people_equivalent=[485.0, 489.0, 480.0, float("nan")])
+    assert plots.newcomers_title(within, 1.94, "en").startswith("At an assumed 1.9 people per family")
+    assert "within the later counts" in plots.newcomers_title(within, 1.94, "en")
+    french = plots.newcomers_title(outcomes, 2.2, "fr")
+    assert "2,2" in french and "550" in french and "plus" in french

@@ -86,6 +86,8 @@ def test_the_real_findings_are_graded_from_the_results():
     assert graded.loc["programme", "agreement"] == "disagree"  # 250 families claimed, fewer people counted
     assert "interested party" in graded.loc["programme", "why"]
     assert "assumption" in graded.loc["per_mbit", "why"]  # the Gers speed
+    # Each network's cost is graded, the Tarn's too: its plan per plug is its concessionaire's own figure.
+    assert "Tarn Fibre" in graded.loc["cost", "why"] and "Castres-Mazamet" in graded.loc["cost", "why"]
     assert set(graded["strength"]) <= {"strong", "moderate", "weak"}
 
 

@@ -819,6 +819,39 @@ def models_chart(
     return fig, data, source
 
 
+def newcomers_title(outcomes: pd.DataFrame, persons_per_household: float, lang: str = "en") -> str:
+    """The newcomers chart's title: the families a source claims, turned into people at the assumed household
+    size (said as the assumption it is), set against the later counts of people by what the numbers show — more
+    than, fewer than or within them, never a verdict the numbers do not carry."""
+    _, fmt = words(lang)
+    families = outcomes[outcomes["unit"] == "families"].iloc[0]
+    later = outcomes.loc[(outcomes["unit"] == "people") & outcomes["people_equivalent"].notna(), "count"]
+    people, low, high = float(families["people_equivalent"]), float(later.min()), float(later.max())
+    if people > high:
+        template = _(
+            "At an assumed {per_family} people per family, the {families} families of {year} (the press, on its "
+            "promoter) would be about {people} people: more than the later counts of {low} to {high}"
+        )
+    elif people < low:
+        template = _(
+            "At an assumed {per_family} people per family, the {families} families of {year} (the press, on its "
+            "promoter) would be about {people} people: fewer than the later counts of {low} to {high}"
+        )
+    else:
+        template = _(
+            "At an assumed {per_family} people per family, the {families} families of {year} (the press, on its "
+            "promoter) would be about {people} people: within the later counts of {low} to {high}"
+        )
+    return template.format(
+        per_family=fmt.number(persons_per_household, 1),
+        families=fmt.number(families["count"]),
+        year=families["as_of"],
+        people=fmt.number(people),
+        low=fmt.number(low),
+        high=fmt.number(high),
+    )
+
+
 def newcomers_chart(
     outcomes: pd.DataFrame, persons_per_household: float, title: str, source: str, lang: str = "en"
 ) -> ChartResult:

@@ -162,9 +162,9 @@ def open_edition(lang: str, processed_dir: str | Path, figures_dir: str | Path) 
     QUESTIONS = findings.questions(names[GERS], names[PROGRAMME], lang)
     base_year = r.quote("compare.base_year")
     head = headlines(comparison, study.headline_pairs())
-    pair = comparison[comparison["initiative"].isin([GERS, CASTRES])]
+    # Every compared network: a finding's grade rests on each figure it quotes (the Tarn's plan per plug too).
     graded = findings.evaluation_findings(
-        pair,
+        comparison,
         costs,
         money[money["initiative"] == GERS],
         uptake,
@@ -1770,9 +1770,10 @@ def benchmarks(e: Edition) -> list[Part]:
     md(
         _(
             "In nominal euros of its spending years the Gers had cost {gers_nominal_pp} per plug of the whole network "
-            "by its last count of spending ({table}): more than a member of parliament's national benchmark "
-            "({lower_bound_on}), by which a plug costs well over {lower_bound} in the least dense areas (a lower "
-            "bound, which cannot say whether that cost is high), and several times the State's "
+            "by its last count of spending ({table}). A member of parliament said in the National Assembly that a plug "
+            "costs well over {lower_bound} in the least dense areas (one speaker's remark, dated {lower_bound_on} by "
+            "the cited row though its address is an archive of an earlier legislature): a lower bound, which cannot "
+            "say whether the Gers's cost is high. That cost is several times the State's "
             "subsidy cap per plug in the most rural areas ({cap}, {cap_on}), which caps the State's share, not the cost. Per "
             "Mbit/s ({figure}), against Castres-Mazamet's DSL, fibre is the cheaper way to deliver capacity at every Gers "
             "speed assumed ({speed_low} to {speed_high}); the claim rests on that assumption."
@@ -3071,7 +3072,7 @@ def lessons(e: Edition) -> list[Part]:
                 _(
                     "**Under a works-and-operation contract (CREM) the public body keeps the demand risk** (in the study's reading, the contract form decides, not "
                     "ownership: the Tarn's Département owns its network too, yet its concessionaire carries that risk): take-up ({take_up_low} to "
-                    "{take_up} on {take_up_on}, the study's derivation by the two readings of the share eligible; another "
+                    "{take_up} as of {take_up_on}, the study's derivation by the two readings of the share eligible; another "
                     "source gives over {cited}) then matters to the public purse, not only to the operator. Handing the risk "
                     "of delay to a concessionaire did not keep the {concession} on time: {built} of its {due} plugs built at "
                     "the deadline, by the Département's count, and the penalties are not shown paid; nor did the {gers} "

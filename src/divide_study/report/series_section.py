@@ -318,7 +318,9 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
             _(
                 "Claims of the press and of the parties set against the quarter they were made in. An article that "
                 "prints no year is dated by the study's inference ({table}). A count of the series is its share times "
-                "the premises counted on another date: an order of magnitude, given to three digits."
+                "the premises counted on another date of the same basis (ARCEP's count of dwellings and business sites "
+                "before the count changed basis, its end point's after; each count's entry names which): an order of "
+                "magnitude, given to three digits."
             ).format(table=r.table_label("sources")),
             _("the articles and the cited reference rows; the State's results barometer"),
             evidence=claims["evidence_id"],
@@ -326,7 +328,7 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
                 r.quoted, claims, said.columns, initiatives={focus_code: focus, concession_code: concession}
             ),
             # The quarter checked (its share's entry names its row) and the study's words: a reading's digits
-            # ("47.5-52.5 %") are the claim's, linked through the row's numbers.
+            # ("47.5–52.5%") are the claim's, linked through the row's numbers.
             words=(said.columns[3], said.columns[6], said.columns[7]),
         )
         + cannot_show
