@@ -702,3 +702,16 @@ def test_the_summarys_local_money_per_plug_is_in_constant_euros(lang):
     assert len(per_plug) == 3, per_plug  # the Tarn's, the Gers Département's, and the Gers's derived local money
     constant = {"en": "constant euros", "fr": "euros constants"}[lang]
     assert all(constant in source for source in per_plug), per_plug
+
+
+def test_a_take_up_cited_as_a_lower_bound_is_shown_as_one(lang):
+    """The take-up table shows a cited share as its source states it: "plus de 45 %" is "at least 45%" in its
+    cell, not a bare 45% beside the study's own derivations."""
+    text = require(edition(lang)).read_text(encoding="utf-8")
+    caption = words(lang, message_with("Take-up: subscribers over premises able to connect."))
+    block = text[text.index(caption) :]
+    block = block[: block.index("</table>")]
+    cells = [html.unescape(re.sub(r"<[^>]+>", "", row)) for row in re.findall(r"<tr>(.*?)</tr>", block, re.S)]
+    cited = [row for row in cells if "45" in row]
+    at_least = {"en": "at least 45%", "fr": "au moins 45\u00a0%"}[lang]
+    assert len(cited) == 1 and at_least in cited[0], cited

@@ -714,20 +714,30 @@ def bound_signs(frame: pd.DataFrame, column: str = "qualifier") -> list[str]:
     return [BOUND_SIGNS.get(str(q), "") for q in frame.get(column, pd.Series("", index=frame.index))]
 
 
-def models_title(models: pd.DataFrame, model_words: Callable[[str], str], lang: str = "en") -> str:
+def money_columns(base_year: int | None) -> dict[str, str]:
+    """models.csv's columns of money per plug: nominal, or constant euros of the base year when one is given
+    (amounts spent in 2003, 2014-2023 and planned in 2019 compare only so)."""
+    suffix = "_constant" if base_year is not None else ""
+    return {column: column + suffix for column in ("cost_per_premise", "public_money_per_premise")}
+
+
+def models_title(
+    models: pd.DataFrame, model_words: Callable[[str], str], lang: str = "en", base_year: int | None = None
+) -> str:
     """The models chart's title: each network's public money per plug, from the lowest, as what it is (≤ a bound),
     then the networks without a public amount of the plugs' scope. ``model_words``: a model's code in the
-    edition's words."""
+    edition's words; ``base_year``: the amounts in constant euros of that year (``money_columns``)."""
     _ = translator(lang)
-    cited = models.dropna(subset=["public_money_per_premise"]).sort_values("public_money_per_premise")
+    public = money_columns(base_year)["public_money_per_premise"]
+    cited = models.dropna(subset=[public]).sort_values(public)
     signs = bound_signs(cited, "public_money_per_premise_qualifier")
     parts = [
         _("{name} ({model}) {euros}").format(
-            name=r["name"], model=model_words(r["model"]), euros=sign + euros(r["public_money_per_premise"], lang)
+            name=r["name"], model=model_words(r["model"]), euros=sign + euros(r[public], lang)
         )
         for r, sign in zip(cited.to_dict("records"), signs, strict=True)
     ]
-    uncited = models.loc[models["public_money_per_premise"].isna(), "name"]
+    uncited = models.loc[models[public].isna(), "name"]
     if len(uncited):
         # Not "no source gives it": a source may give public money of another scope than the plugs (the Gers's
         # phase 1 with copper and WiFi), or none split from private money (Castres-Mazamet's).
@@ -736,19 +746,30 @@ def models_title(models: pd.DataFrame, model_words: Callable[[str], str], lang: 
         )
     # "As its source counts it": a source may leave out some funders (the Tarn's counts the Département's money
     # only), so the amount is never called all the public money.
+    if base_year is not None:
+        return _("Public money per plug in euros of {year}, as its source counts it: {parts}").format(
+            year=base_year, parts=_("; ").join(parts)
+        )
     return _("Public money per plug, as its source counts it: {parts}").format(parts=_("; ").join(parts))
 
 
 def models_chart(
-    models: pd.DataFrame, title: str, source: str, lang: str = "en", natures: dict[str, str] | None = None
+    models: pd.DataFrame,
+    title: str,
+    source: str,
+    lang: str = "en",
+    natures: dict[str, str] | None = None,
+    base_year: int | None = None,
 ) -> ChartResult:
     """Per network, all the money per plug against the public money per plug (each of one scope); a network
     whose public share no source gives is said so, not drawn as zero. ``natures``: what each network's cost is, in
     the edition's words ("planned", "spent to date"), said beside its bar, so a plan never reads as spending; a
-    network drawn without one is refused."""
+    network drawn without one is refused. ``base_year``: drawn in constant euros of that year (``money_columns``),
+    else in nominal euros, each of its own years."""
     _, fmt = words(lang)
     codes = _Codes(lang)
-    data = models[["initiative", "name", "model", "cost_per_premise", "public_money_per_premise"]].copy()
+    drawn = money_columns(base_year)
+    data = models[["initiative", "name", "model", *drawn.values()]].rename(columns={v: k for k, v in drawn.items()})
     signs = {
         column: dict(zip(models["initiative"], bound_signs(models, f"{column}_qualifier"), strict=True))
         for column in ("cost_per_premise", "public_money_per_premise")
@@ -795,7 +816,12 @@ def models_chart(
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
     set_title(ax, title)
-    ax.set(xlabel=_("euros per plug, nominal (each of its own years and scope)"), ylabel="")
+    xlabel = (
+        _("euros of {year} per plug (each amount along its years of spending)").format(year=base_year)
+        if base_year is not None
+        else _("euros per plug, nominal (each of its own years and scope)")
+    )
+    ax.set(xlabel=xlabel, ylabel="")
     _axis_format(ax.xaxis, lambda v: fmt.euros(v))
     # Room for the longest value label right of its bar (a French nature is long: "dépense au dernier décompte"),
     # measured as drawn: a label of w pixels starting at x fits in an axis of W pixels when the axis reaches

@@ -1040,6 +1040,7 @@ def model_keys(model: dict, step: str = "compare") -> dict[str, str]:
         "premises": f"{base}.premises",
         "premises_scope": f"{base}.premises",  # a scope is its figure's: linked to it
         "cost_per_premise": f"{base}.cost_per_premise_nominal",
+        "cost_per_premise_constant": f"{base}.cost_per_premise",  # constant euros of the base year
         "cost_scope": f"{base}.cost_per_premise_nominal",  # what the cost is: linked to it
     }
     if model.get("public_money_id"):

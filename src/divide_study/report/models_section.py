@@ -146,6 +146,7 @@ def report_section(
     natures: dict[str, str] | None = None,
     cost_natures: dict[str, str] | None = None,
     other_readings: tuple[set[str], str] | None = None,
+    base_year: tuple[int, str] | None = None,
 ) -> str:
     """The report's section "The models side by side", as HTML: a paragraph per network, the chart and the
     table, in the report's language (``report.lang``); codes through ``labels`` (default ``report.labels``).
@@ -157,7 +158,8 @@ def report_section(
     (all money), said beside its money per plug, so that a plan and spending never stand in one row unsaid.
     ``other_readings``: the networks whose cost the sources leave open to other readings, and the reference to the
     table that gives them: their cost is said as the study's central reading (the Tarn's 271 M€ with its public
-    money inside; on top, the cost per plug is higher).
+    money inside; on top, the cost per plug is higher). ``base_year``: (the year of the constant euros, its quoted
+    key) — the table's money per plug is then also in constant euros, and the chart (drawn so by its step) says so.
     """
     import html
 
@@ -287,7 +289,15 @@ def report_section(
         "which scope and years each number covers; public money is divided only by premises of the same scope, and "
         "amounts are never added up."
     ).format(table=report.table_ref("models"), figure=report.figure_ref("models"))
-    shown = side_by_side_table(table, labels, natures, cost_natures)
+    shown = side_by_side_table(table, labels, natures, cost_natures, base_year)
+    caption = (
+        _(
+            "Public money and the network's cost per plug, each within one scope, in constant euros of {year} (each "
+            "amount along its years of spending, an assumption)."
+        ).format(year=report.quote(base_year[1]))
+        if base_year
+        else _("Public money and the network's cost per plug, each within one scope (nominal euros).")
+    )
     return (
         f"<p>{intro}</p>"
         + "".join(paragraphs)
@@ -295,7 +305,7 @@ def report_section(
             "models",
             # The chart of the edition (the French one is models.fr.png).
             figures_in / figure_file("models", report.lang),
-            _("Public money and the network's cost per plug, each within one scope (nominal euros)."),
+            caption,
             _("the study's computation from the articles and the cited reference rows"),
         )
         + report.table(
@@ -304,7 +314,7 @@ def report_section(
             _("The models side by side: money per plug, own target against achieved, and who carries the risk."),
             _("the study's computation; who carries each risk, in the study's reading of the cited contracts table"),
             file="data/processed/models.csv",
-            cells=side_by_side_keys(table, shown),
+            cells=side_by_side_keys(table, shown, base_year),
             words=side_by_side_words(table, shown),
             natures_in=_("indicator"),  # its row "scope of that public money, and what it is"
         )
@@ -320,16 +330,29 @@ QUALIFIER_OF = {
 }
 
 
-def _side_by_side_rows(_) -> tuple[tuple[str, str, str | None], ...]:
-    """The rows of the side-by-side table: (column of models.csv, what a reader sees, how a value is shown)."""
+def _side_by_side_rows(_, constant: bool = False) -> tuple[tuple[str, str, str | None], ...]:
+    """The rows of the side-by-side table: (column of models.csv, what a reader sees, how a value is shown);
+    ``constant``: money per plug also in constant euros."""
     return (
         ("model", _("model"), "model"),
         ("years", _("years"), "years"),
         ("premises", _("premises served (plugs, for fibre) of the central option"), "number"),
         ("premises_scope", _("their scope"), "scope"),
-        ("public_money_per_premise", _("public money per plug (€, nominal)"), "number"),
+        (
+            "public_money_per_premise",
+            _("public money per plug (€, nominal and constant)")
+            if constant
+            else _("public money per plug (€, nominal)"),
+            "money",
+        ),
         ("public_money_scope", _("scope of that public money, and what it is"), "scope"),
-        ("cost_per_premise", _("the network's cost per plug, whoever pays it (€, nominal)"), "number"),
+        (
+            "cost_per_premise",
+            _("the network's cost per plug, whoever pays it (€, nominal and constant; the study's central reading)")
+            if constant
+            else _("the network's cost per plug, whoever pays it (€, nominal)"),
+            "money",
+        ),
         ("cost_scope", _("what that money is"), "cost_nature"),
         ("own_target", _("target, as the study reads its source"), None),
         ("target_by", _("by"), None),
@@ -339,11 +362,23 @@ def _side_by_side_rows(_) -> tuple[tuple[str, str, str | None], ...]:
     )
 
 
-def side_by_side_keys(table: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
-    """The quoted number each cell of the side-by-side table shows (``quoting.model_keys``), in its shape."""
+def side_by_side_keys(
+    table: pd.DataFrame, shown: pd.DataFrame, base_year: tuple[int, str] | None = None
+) -> pd.DataFrame:
+    """The quoted number each cell of the side-by-side table shows (``quoting.model_keys``), in its shape: a money
+    cell in constant euros too (``base_year``) shows three, the nominal amount, the constant one and the year."""
     rows = _side_by_side_rows(Translator("en", "analysis"))
+
+    def cell_keys(keys: dict[str, str], column: str, kind: str | None) -> str:
+        constant = keys.get(f"{column}_constant", "")
+        if kind == "money" and base_year and keys.get(column) and constant:
+            return ";".join([keys[column], constant, base_year[1]])
+        return keys.get(column, "")
+
     keys = {row["name"]: model_keys(row) for row in table.to_dict("records")}
-    return pd.DataFrame({name: [k.get(column, "") for column, _l, _k in rows] for name, k in keys.items()}, shown.index)
+    return pd.DataFrame(
+        {name: [cell_keys(k, column, kind) for column, _l, kind in rows] for name, k in keys.items()}, shown.index
+    )
 
 
 def side_by_side_words(table: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
@@ -359,14 +394,17 @@ def side_by_side_table(
     labels: Labels,
     natures: dict[str, str] | None = None,
     cost_natures: dict[str, str] | None = None,
+    base_year: tuple[int, str] | None = None,
 ) -> pd.DataFrame:
     """models.csv turned for reading on a page, in the language of ``labels``: one column per network, one row
     per indicator, numbers in the edition's format, codes as labels (a dash where the sources give none); the
     public money's scope says what the amount is (``natures``, in words: "planned", "put in"), and a row under the
-    money per plug says what each cost is (``cost_natures``)."""
+    money per plug says what each cost is (``cost_natures``). ``base_year``: (year, its quoted key) — money per plug
+    is also said in constant euros of that year, in brackets after the nominal amount (amounts of 2003, 2014-2023
+    and a plan of 2019 compare only so)."""
     _ = Translator(labels.lang, "analysis")
     formats = Formats(labels.lang)
-    rows = _side_by_side_rows(_)
+    rows = _side_by_side_rows(_, constant=base_year is not None)
     out = {_("indicator"): [label for _key, label, _kind in rows]}
     for row in table.to_dict("records"):
         column = []
@@ -374,9 +412,18 @@ def side_by_side_table(
             value = row[key]
             if value is None or (isinstance(value, float) and value != value) or value == "":
                 column.append(MISSING)
-            elif kind == "number":
+            elif kind in ("number", "money"):
                 # Said as what it is: "plus de 138 000 prises" is at least that many, and money over it at most.
-                column.append(hedged(_, formats.number(float(value)), row.get(QUALIFIER_OF.get(key, ""), "")))
+                qualifier = row.get(QUALIFIER_OF.get(key, ""), "")
+                text = hedged(_, formats.number(float(value)), qualifier)
+                constant = row.get(f"{key}_constant")
+                if kind == "money" and base_year and constant is not None and constant == constant:
+                    text = _("{nominal} ({constant} in {year} euros)").format(
+                        nominal=text,
+                        constant=hedged(_, formats.number(float(constant)), qualifier),
+                        year=formats.number(base_year[0], grouping=False),
+                    )
+                column.append(text)
             elif kind == "share":
                 # A count over "more than" N plugs is at most its share of them (51 % of the Tarn's), said with what
                 # it counts.

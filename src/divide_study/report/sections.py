@@ -2220,15 +2220,24 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
         )
         + take_up_untold(e, uptake)
     )
+    # A take-up cited as "plus de 45 %" is at least that share: its cell says so, as its source does.
+    hedges = [
+        r.stated_as(str(ids).split(";")[0])[1] if reading == "cited" else ""
+        for ids, reading in zip(uptake["evidence_ids"], uptake["reading"], strict=True)
+    ]
     show(
         r.table(
             "take_up",
             in_words(uptake, "take_up.csv")[["where", "as_of", "take_up", "how"]].assign(
-                where=uptake["where"].map(lambda w: names.get(w, w))
+                where=uptake["where"].map(lambda w: names.get(w, w)),
+                take_up=[
+                    models_section.hedged(Translator(r.lang, "analysis"), e.F.share(value), hedge)
+                    for value, hedge in zip(uptake["take_up"], hedges, strict=True)
+                ],
             ),
             _("Take-up: subscribers over premises able to connect."),
             _("the articles and the cited reference rows; the study's computation"),
-            {"take_up": "{:.0%}"},
+            {},
             data="data/processed/take_up.csv",
             evidence=uptake["evidence_ids"],
             # A stated take-up's date is its source's; a derived one's is quoted with it.
@@ -2259,6 +2268,8 @@ def models(e: Edition) -> list[Part]:
             cost_natures=e.cost_natures,
             # The two fibre networks' costs are read several ways (Table 15): each said as the central reading.
             other_readings=({e.GERS, e.TARN}, r.table_ref("readings")),
+            # Amounts of 2003, 2014-2023 and a plan of 2019 side by side: in constant euros too, as Table 1.
+            base_year=(int(r.quoted.loc["compare.base_year", "value"]), "compare.base_year"),
         )
     )
     # Running a network is part of the model: a contract that ended before the study's latest source, with no
