@@ -390,6 +390,25 @@ def test_counted_targets_dated_by_another_row_and_the_models_side_by_side():
         models_section.side_by_side_table(table, Labels(labels, "en"), {"delta": "planned"})  # nor a cost
     assert shown.loc["public money per plug (€, nominal)", "Delta"] == "200"
     assert shown.loc["latest count of its kind in the deadline year", "Delta"] == "50% of the network's plugs"
+    # With a base year, money per plug is also in constant euros (amounts of different years side by side), and
+    # its cell names the three numbers it shows: the nominal amount, the constant one, the year.
+    constant = table.assign(public_money_per_premise_constant=230.0, cost_per_premise_constant=2_300.0)
+    base = (2025, "compare.base_year")
+    in_euros_of = models_section.side_by_side_table(
+        constant, Labels(labels, "en"), {"delta": "planned"}, {"delta": "spent to date"}, base
+    )
+    rows = in_euros_of.set_index("indicator")
+    assert rows.loc["public money per plug (€, nominal and constant)", "Delta"] == "200 (230 in 2025 euros)"
+    cost_row = "the network's cost per plug, whoever pays it (€, nominal and constant; the study's central reading)"
+    assert rows.loc[cost_row, "Delta"] == "2,000 (2,300 in 2025 euros)"
+    keys = models_section.side_by_side_keys(
+        constant.assign(public_money_id="delta|public money|2019"), in_euros_of, base
+    )
+    money_keys = keys.loc[in_euros_of["indicator"] == "public money per plug (€, nominal and constant)", "Delta"]
+    assert money_keys.iloc[0].split(";")[1:] == [
+        "compare.delta.money.delta_public_money_2019.per_premise_constant",
+        "compare.base_year",
+    ]
 
 
 def test_spending_per_newcomer_at_a_constant_budget_counts_launch_and_count_years_whole():

@@ -343,8 +343,8 @@ def test_pdf_is_a4_with_a_sensible_page_count_and_no_blank_page(tmp_path: Path, 
     pdf = require(edition(lang, ".pdf"))
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
-    # The appendices take more than half (body before them: 27 pages in English, 30 in French, on 5 December
-    # 2026; 64 and 69 pages in all): about 1,320 provenance entries, each number once, some 390 in the table by
+    # The appendices take more than half (body before them: 28 pages in English, 30 in French, on 5 December
+    # 2026; 66 and 71 pages in all): about 1,320 provenance entries, each number once, some 390 in the table by
     # source (one row each) and the rest in two tables of every département's numbers (one row per département, a
     # cell per entry), which the national panel's ranks and the series' medians are computed from.
     assert 8 <= pages <= 76
@@ -666,8 +666,9 @@ def test_the_limitations_say_a_pace_is_the_departements_with_each_public_zones_s
 
 def test_pdf_body_and_appendices_keep_their_page_counts(pdf_text: str, lang: str):
     """The body (cover and contents to the Method) and the appendices (sources, provenance, colophon) each stay in
-    a stated range, read from the printed contents: on 5 December 2026 (later) the body is 27 pages in English and 30
-    in French, the appendices 37 and 41, after the session's corrections (the summary's scope of the Gers's money,
+    a stated range, read from the printed contents: on 5 December 2026 (later again) the body is 28 pages in English
+    and 30 in French, the appendices 38 and 41, after a fact-check of the English edition (27 and 30, 37 and 41 before);
+    27 and 30, 37 and 41 after the corrections before it (the summary's scope of the Gers's money,
     shares said with what they count, the Method's spending profiles); 26 and 29 once outputs print as blocks, a
     heading kept with what follows it (27 and 31 before, when each output
     was a table Chromium would not break inside); 27 and 31 once tables of more than five rows may break across
