@@ -2612,14 +2612,14 @@ def readings_verdict(e: Edition, table: pd.DataFrame, pairs: pd.DataFrame, keys:
     }
     if ranked.empty and families[e.TARN] == {"foreseen"} and "foreseen" not in families[e.GERS]:
         return _(
-            "No pair of one network's reading with the other's ranks them: every amount of the {concession} is a "
-            "forecast, and none of the {gers} network's is (a forecast is never set above or below money put in or "
-            "spent)."
+            "No reading of one network can be ranked against a reading of the other: every amount of the "
+            "{concession} is a forecast, and none of the {gers} network's is (a forecast is never set above or below "
+            "money put in or spent)."
         ).format(concession=esc(e.names[e.TARN]), gers=esc(e.names[e.GERS]))
     if ranked.empty:
         return _(
-            "No pair of one network's reading with the other's ranks them: their natures, their euros, their "
-            "bounds or the works they paid for do not allow it."
+            "No reading of one network can be ranked against a reading of the other: "
+            "they differ in nature, in euros, in bounds or in the works they paid for."
         )
     # Each reading found above others, with those below it: all the other network's readings of its kind said as
     # such, else each by its nature and value.
@@ -2740,7 +2740,7 @@ def network_readings(e: Edition) -> None:
             "run by the Département, which it turned down and which, by its account, would have ended in {earlier_end}, "
             "and its "
             "concessionaire's plan with the public money inside it or on top of it. {verdict} What every reading "
-            "leaves out: the {gers} network's amounts cover its whole works, the copper upgrades and WiFi of phase 1 "
+            "leaves out: the {gers} network's amounts cover its whole works, by the study's reading the copper upgrades and WiFi of phase 1 "
             "with the fibre, and no source splits them by technology, so its money per fibre plug is lower by an "
             "amount the sources do not give; its public rows are local money only, the State's {state} million euros "
             "for phase 1 and the {region} million the Région granted coming on top (of another scope, so not added); "
