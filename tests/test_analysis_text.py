@@ -366,7 +366,7 @@ def test_a_share_of_the_territory_is_never_said_as_a_share_of_the_target(tmp_pat
         natures={"delta": "prévu"},
         cost_natures={"delta": "prévu"},
     )
-    assert 'le coût du réseau représente <a class="num">1</a> par local couvert' in covered
+    assert 'l’investissement dans le réseau représente <a class="num">1</a> par local couvert' in covered
     assert "aucune source ne donne le financement public par local" in covered
 
 

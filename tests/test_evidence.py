@@ -315,7 +315,10 @@ def test_a_count_over_more_than_n_plugs_is_at_most_its_share_down_to_the_side_by
         columns=["kind", "key", "en", "fr"],
     )
     # A share says what it counts (models.csv's achieved_share_of): the Tarn's built plugs are a share of its plugs.
-    for lang, said in (("en", "at most 50% of the network's plugs"), ("fr", "au plus 50\u00a0% des prises du réseau")):
+    for lang, said in (
+        ("en", "at most 50% of the network's plugs due"),
+        ("fr", "au plus 50\u00a0% des prises prévues du réseau"),
+    ):
         shown = models_section.side_by_side_table(
             table, Labels(labels, lang), {"delta": "planned"}, {"delta": "planned"}
         ).set_index(models_section.Translator(lang, "analysis")("indicator"))
@@ -389,7 +392,7 @@ def test_counted_targets_dated_by_another_row_and_the_models_side_by_side():
     with pytest.raises(StudyError, match=r"initiative=delta\], column 'cost_per_premise': what the cost is"):
         models_section.side_by_side_table(table, Labels(labels, "en"), {"delta": "planned"})  # nor a cost
     assert shown.loc["public money per plug (€, nominal)", "Delta"] == "200"
-    assert shown.loc["latest count of its kind in the deadline year", "Delta"] == "50% of the network's plugs"
+    assert shown.loc["latest count of its kind in the deadline year", "Delta"] == "50% of the network's plugs due"
     # With a base year, money per plug is also in constant euros (amounts of different years side by side), and
     # its cell names the three numbers it shows: the nominal amount, the constant one, the year.
     constant = table.assign(public_money_per_premise_constant=230.0, cost_per_premise_constant=2_300.0)
@@ -480,7 +483,7 @@ def test_a_share_on_a_table_row_says_what_it_counts():
     en, fr = models_section.Translator("en", "analysis"), models_section.Translator("fr", "analysis")
     assert models_section.share_of_words(en, "50%", "inhabitants") == "50% of inhabitants"
     assert models_section.share_of_words(fr, "50\u00a0%", "inhabitants") == "50\u00a0% des habitants"
-    assert models_section.share_of_words(en, "at most 51%", "plugs") == "at most 51% of the network's plugs"
+    assert models_section.share_of_words(en, "at most 51%", "plugs") == "at most 51% of the network's plugs due"
     assert models_section.share_of_words(en, "77%", "dwellings") == "77% of dwellings"
     for unstated in ("unstated", "", float("nan"), None):
         assert models_section.share_of_words(en, "70%", unstated) == "70%"

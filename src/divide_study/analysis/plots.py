@@ -483,7 +483,7 @@ def share_base_words(share_of: str, lang: str = "en") -> str:
         "inhabitants": _("share of inhabitants"),
         "dwellings": _("share of dwellings"),
         "premises": _("share of premises (homes and businesses)"),
-        "plugs": _("share of the network's plugs"),
+        "plugs": _("share of the network's plugs due"),
         "unstated": _("share of what, not stated"),
     }
     return said[share_of]

@@ -447,14 +447,14 @@ def side_by_side_table(
 
 def share_of_words(_, share: str, share_of: str) -> str:
     """A share with what it counts (models.csv's ``achieved_share_of``, progress.csv's ``share_of``): "50% of
-    inhabitants", "at most 51% of the network's plugs"; a share whose base its source does not state stays bare.
+    inhabitants", "at most 51% of the network's plugs due"; a share whose base its source does not state stays bare.
     Two shares of different things on one table row read alike without it (the Gers's 50 % of its inhabitants, the
     Tarn's 51 % of its plugs due)."""
     words = {
         "inhabitants": _("{share} of inhabitants"),
         "dwellings": _("{share} of dwellings"),
         "premises": _("{share} of premises"),
-        "plugs": _("{share} of the network's plugs"),
+        "plugs": _("{share} of the network's plugs due"),
     }.get(str(share_of or ""))
     return words.format(share=share) if words else share
 

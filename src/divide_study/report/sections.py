@@ -1773,7 +1773,7 @@ def benchmarks(e: Edition) -> list[Part]:
             "by its last count of spending ({table}). A member of parliament said in the National Assembly that a plug "
             "costs well over {lower_bound} in the least dense areas (one speaker's remark, dated {lower_bound_on} by "
             "the cited row though its address is an archive of an earlier legislature): a lower bound, which cannot "
-            "say whether the Gers's cost is high. That cost is several times the State's "
+            "say whether the Gers's cost is high. The Gers's cost is several times the State's "
             "subsidy cap per plug in the most rural areas ({cap}, {cap_on}), which caps the State's share, not the cost. Per "
             "Mbit/s ({figure}), against Castres-Mazamet's DSL, fibre is the cheaper way to deliver capacity at every Gers "
             "speed assumed ({speed_low} to {speed_high}); the claim rests on that assumption."
