@@ -743,8 +743,8 @@ def summary(e: Edition) -> list[Part]:
             ),
             money_label + " {money_lead}.",  # the label's words, then the amounts (formatted below)
             _(
-                "<strong>Delay:</strong> in the {concession} "
-                "concession, {tarn_delay} (about {penalties} million euros reckoned by the Département, none shown "
+                "<strong>Risk of delay:</strong> in the {concession} "
+                "concession, borne by {tarn_delay} (about {penalties} million euros reckoned by the Département, none shown "
                 "paid; {tarn_built} of its {tarn_due} plugs built at the deadline, by the Département's count); in the "
                 "{gers} network, {gers_delay}."
             ),
@@ -1099,9 +1099,9 @@ def also_paid_for_said(e: Edition, row: pd.Series) -> str:
     if not works:
         return ""
     return " " + e._(
-        "The Gers cost also paid for {works} (by the study's reading of its sources): divided by the network's fibre "
-        "plugs, it gives a cost per plug of all its works, above fibre's alone by an amount no source gives."
-    ).format(works=works)
+        "The {network} network's cost also paid for {works} (by the study's reading of its sources): divided by its "
+        "fibre plugs, it gives a cost per plug of all its works, above fibre's alone by an amount no source gives."
+    ).format(network=esc(e.names[row["initiative"]]), works=works)
 
 
 def money_of(e: Edition, initiative: str, funders: tuple[str, ...]) -> pd.Series:
