@@ -311,7 +311,12 @@ def report_section(
         + report.table(
             "models",
             shown,
-            _("The models side by side: money per plug, own target against achieved, and who carries the risk."),
+            _(
+                "The models side by side: money per plug, own target against achieved, and who carries the risk. "
+                "Public money per plug from some funders only (the local authorities') is in {decision} and {readings}."
+            ).format(decision=report.table_label("decision"), readings=report.table_label("readings"))
+            if {"decision", "readings"} <= set(report.table_numbers)
+            else _("The models side by side: money per plug, own target against achieved, and who carries the risk."),
             _("the study's computation; who carries each risk, in the study's reading of the cited contracts table"),
             file="data/processed/models.csv",
             cells=side_by_side_keys(table, shown, base_year),
