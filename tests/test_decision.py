@@ -407,8 +407,8 @@ def test_the_money_table_names_whose_per_premise_figure_is_a_maximum():
     e = SimpleNamespace(names={"a": "Alpha", "b": "Beta <b>"}, _=Translator("en", "report"), F=Formats("en"))
     said = upper_bounds_said(e, money)
     assert said == (
-        ' Per premise, the figure is a maximum for Beta &#60;b&#62;, whose premises are counted as "more than" the '
-        "number divided by."
+        ' Per premise, a figure is a maximum where its premises are counted as "more than" the number divided by '
+        "(Beta &#60;b&#62;)."
     )
     assert "Alpha" not in said
     assert upper_bounds_said(e, money.assign(per_premise_qualifier="exact")) == ""

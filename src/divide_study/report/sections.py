@@ -981,8 +981,8 @@ def upper_bounds_said(e: Edition, money: pd.DataFrame) -> str:
     if not names:
         return ""
     return " " + e._(
-        'Per premise, the figure is a maximum for {names}, whose premises are counted as "more than" the number '
-        "divided by."
+        'Per premise, a figure is a maximum where its premises are counted as "more than" the number divided by '
+        "({names})."
     ).format(names=esc(e.F.join(names)))
 
 
