@@ -495,12 +495,13 @@ class Report:
     def ref(self, topic: str, figure: str, as_of: str | None = None, fmt: str = "{:,.0f}", scale: float = 1.0) -> str:
         """A figure of the cited reference data, formatted; recorded with its source (a link when it is a full
         URL) and quote."""
-        rows = self._external_of(topic, figure)
         if as_of is not None:
-            rows = rows[rows["as_of"] == as_of]
-        if len(rows) != 1:
-            raise KeyError(f"expected one reference row for {topic!r} / {figure!r} / {as_of!r}, found {len(rows)}")
-        row = rows.iloc[0]
+            row = self._reference_row(f"{topic}|{figure}|{as_of}")
+        else:
+            rows = self._external_of(topic, figure)
+            if len(rows) != 1:
+                raise KeyError(f"expected one reference row for {topic!r} / {figure!r}, found {len(rows)}")
+            row = rows.iloc[0]
         number, shown = self._written(f"{topic}|{figure}|{row['as_of']}", float(row["value"]), fmt, scale)
         # A row whose value is a year ends its words on "by": the year is the entry's number, and the row's own date
         # is when it was stated ("fibre everywhere by (2023)" read as a deadline of 2023).
@@ -557,12 +558,8 @@ class Report:
 
     def _natural_format(self, evidence_id: str) -> str:
         """How a figure reads without a format from the prose: shares as %, euros as €, counts grouped."""
-        if evidence_id in self.figures.index:
-            row = self.figures.loc[evidence_id]
-        else:
-            topic, figure, as_of = evidence_id.split("|")
-            rows = self._external_of(topic, figure)
-            row = rows[rows["as_of"] == as_of].iloc[0]
+        known = evidence_id in self.figures.index
+        row = self.figures.loc[evidence_id] if known else self._reference_row(evidence_id)
         unit = str(row.get("unit", ""))
         value = float(row["value"])
         if unit == "share":
