@@ -69,7 +69,7 @@ def test_questions_in_each_edition():
     assert not [q for q in french.values() if english_words(q)]
     # The pace on the State's series answers part of the models' question ("what did it deliver when").
     assert "deliver when" in english["models"] and "(part of the question on models)?" in findings.series_question()
-    assert "(volet de la question sur les modèles)" in findings.series_question("fr")
+    assert "(complément à la question sur les modèles)" in findings.series_question("fr")
 
 
 def test_a_grade_gives_its_reasons_in_the_edition_and_keeps_its_level_a_code():
