@@ -716,3 +716,23 @@ def test_a_take_up_cited_as_a_lower_bound_is_shown_as_one(lang):
     cited = [row for row in cells if "45" in row]
     at_least = {"en": "at least 45%", "fr": "au moins 45\u00a0%"}[lang]
     assert len(cited) == 1 and at_least in cited[0], cited
+
+
+def test_the_states_subsidy_cap_is_held_against_state_money_per_plug_not_a_cost(lang):
+    """The State's subsidy cap per plug bounds the State's money per plug, not what a network cost: the sentence
+    that quotes the cap never sets the Gers's cost beside it ("several times the cap" compared money of all funders
+    with a cap on one), and it says why the test cannot be made: the State's phase-1 amount, quoted from its
+    reference row, went to works that also upgraded copper and built WiFi, and no source counts phase 1's plugs."""
+    text = require(edition(lang)).read_text(encoding="utf-8")
+    message = words(lang, message_with("The State's subsidy cap per plug"))
+    # The cap's sentence in the template: from the words that open it to the period that ends it.
+    opening = message[: message.index("{cap}")].rsplit(". ", 1)[1]
+    closing = message[message.index("{state_phase1_on}") :].split(". ", 1)[0].rsplit("}", 1)[1]
+    rendered = text[text.index(html.escape(opening, quote=False)) :]
+    rendered = rendered[: rendered.index(html.escape(closing, quote=False)) + len(closing)]
+    reference = pd.read_csv(config.REFERENCE_DIR / "external_figures.csv", dtype=str)
+    state = reference[(reference["topic"] == "gers_numerique") & (reference["figure"] == "State share of phase 1")]
+    quoted = [html.unescape(source) for source in re.findall(r'<a class="num"[^>]*data-source="([^"]*)"', rendered)]
+    assert len(state) == 1 and any(state["quote"].iloc[0] in source for source in quoted), quoted
+    assert "{gers_nominal_pp}" not in message[message.index(opening) : message.index(closing)]
+    assert {"en": "several times", "fr": "plusieurs fois"}[lang] not in rendered

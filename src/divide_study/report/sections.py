@@ -1773,8 +1773,10 @@ def benchmarks(e: Edition) -> list[Part]:
             "by its last count of spending ({table}). A member of parliament said in the National Assembly that a plug "
             "costs well over {lower_bound} in the least dense areas (one speaker's remark, dated {lower_bound_on} by "
             "the cited row though its address is an archive of an earlier legislature): a lower bound, which cannot "
-            "say whether the Gers's cost is high. The Gers's cost is several times the State's "
-            "subsidy cap per plug in the most rural areas ({cap}, {cap_on}), which caps the State's share, not the cost. Per "
+            "say whether the Gers's cost is high. The State's subsidy cap per plug in the most rural areas ({cap}, "
+            "{cap_on}) limits the State's money per plug, not the cost, and the study cannot test it: the State's "
+            "{state_phase1} million euros ({state_phase1_on}) went to phase 1, whose works also included copper upgrades "
+            "and WiFi by the study's reading, and no source counts the plugs phase 1 built. Per "
             "Mbit/s ({figure}), against Castres-Mazamet's DSL, fibre is the cheaper way to deliver capacity at every Gers "
             "speed assumed ({speed_low} to {speed_high}); the claim rests on that assumption."
         ).format(
@@ -1785,6 +1787,8 @@ def benchmarks(e: Edition) -> list[Part]:
             lower_bound_on=r.as_of(lb),
             cap=r.evidence(cap, "{:,.0f} €"),
             cap_on=r.as_of(cap),
+            state_phase1=r.ref(GERS, "State share of phase 1", "2017", "{:,.0f}", 1e-6),
+            state_phase1_on=r.as_of(f"{GERS}|State share of phase 1|2017"),
             speed_low=speed_low,
             speed_high=speed_high,
         )
