@@ -139,7 +139,8 @@ def test_press_claims_are_checked_in_french_with_french_numbers():
     assert result["verdict"] == "cohérent avec les données de 2018"
     assert f"{Formats('fr').number(1100)} locaux raccordables" in result["data_show"]
     assert "de la région Occitanie" in result["data_show"] and "T3\u00a02017" not in result["data_show"]
-    assert "Au T3 2017, il était 2\u1d49\u00a0; D48, en tête, en comptait 80, contre 10 pour lui." in result["data_show"]
+    shown = result["data_show"]
+    assert "Au T3 2017, il était 2\u1d49\u00a0; D48, en tête, en comptait 80, contre 10 pour lui." in shown
     later = panel.check_claims(claims_table("count_after_the_data", 13000.0), ahead, lang="fr").iloc[0]
     assert "11,8 fois le dernier décompte" in later["data_cannot_show"]
     assert "mars 2019" in later["reading"]
