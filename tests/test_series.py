@@ -534,3 +534,27 @@ def test_each_first_and_last_share_is_quoted_with_its_quarters_end_from_the_same
             quoted.loc[share, "source_table"],
             quoted.loc[share, "source_row"],
         )
+
+
+def test_the_populations_sentence_dates_them_by_their_rows_reference_year():
+    """INSEE's populations are said with the reference year their quoted rows carry, recorded as a date whose
+    entry links the populations it dates; populations of two different years in one sentence are refused, naming
+    the file."""
+    from types import SimpleNamespace
+
+    from divide_study.report.series_section import population_year
+
+    quoted = pd.DataFrame(
+        {"value": [192645.0, 397352.0, 1.0], "as_of": ["2023", "2023", "2021"]},
+        index=["series.a.population_2023.municipal", "series.b.population_2023.municipal", "series.c.other"],
+    )
+    recorded = []
+    report = SimpleNamespace(
+        quoted=quoted,
+        input_link=lambda key: f"<{key}>",
+        date=lambda value, what, basis: recorded.append((value, what, basis)) or value,
+    )
+    assert population_year(report, list(quoted.index[:2]), str) == "2023"
+    assert recorded[0][2].endswith("<series.a.population_2023.municipal>, <series.b.population_2023.municipal>")
+    with pytest.raises(StudyError, match=r"quoted_series\.csv.*different years"):
+        population_year(report, list(quoted.index), str)

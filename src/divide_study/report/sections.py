@@ -1766,6 +1766,7 @@ def benchmarks(e: Edition) -> list[Part]:
     )
     heading("against-the-national-benchmarks-and-per-mbit-s", _("Against the national benchmarks, and per Mbit/s"), 3)
     lb, cap = e.study.role("benchmark_least_dense"), e.study.role("benchmark_cap_most_rural")
+    state = e.study.role("focus_state_phase_1")
     fibre_cheaper_per_mbit(e)  # the paragraph's last sentence says so
     md(
         _(
@@ -1787,8 +1788,8 @@ def benchmarks(e: Edition) -> list[Part]:
             lower_bound_on=r.as_of(lb),
             cap=r.evidence(cap, "{:,.0f} €"),
             cap_on=r.as_of(cap),
-            state_phase1=r.ref(GERS, "State share of phase 1", "2017", "{:,.0f}", 1e-6),
-            state_phase1_on=r.as_of(f"{GERS}|State share of phase 1|2017"),
+            state_phase1=r.evidence(state, "{:,.0f}", 1e-6),
+            state_phase1_on=r.as_of(state),
             speed_low=speed_low,
             speed_high=speed_high,
         )

@@ -5,6 +5,7 @@ number of that step (``quoted_series.csv``) or a cell of its tables, each linked
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -14,10 +15,27 @@ from divide_study.analysis.quoting import slug
 from divide_study.analysis.series import QUOTED_KEY, departement_part
 from divide_study.data.tables import read_table
 from divide_study.errors import StudyError
-from divide_study.report.ledger import EntryGroup, readable_number
+from divide_study.report.ledger import EntryGroup, Report, readable_number
 
 # The windows pace is measured over (data/raw/series_windows.csv), in the order the table shows them.
 WINDOWS = ("gers_ftth_start", "tarn_concession", "from_2019")
+
+
+def population_year(r: Report, keys: list[str], _: Callable[[str], str]) -> str:
+    """The reference year of INSEE's populations the sentence quotes, as a date of the ledger whose entry links
+    the populations it dates: the year each quoted population is of (its row's ``as_of``), one for all of them,
+    or the sentence would date them wrongly."""
+    years = {str(r.quoted.loc[k, "as_of"]) for k in keys}
+    if len(years) != 1:
+        raise StudyError(
+            f"data/processed/quoted_series.csv: the populations {keys} are of different years {sorted(years)}"
+        )
+    populations = ", ".join(r.input_link(k) for k in keys)
+    return r.date(
+        years.pop(),
+        _("reference year of INSEE's populations"),
+        _("the year the quoted populations are of: {populations}").format(populations=populations),
+    )
 
 
 def claim_cells(quoted: pd.DataFrame, claims: pd.DataFrame, columns, initiatives: dict[str, str]) -> pd.DataFrame:
@@ -166,7 +184,7 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
         "{concession_share} of the {concession_premises} of the {concession} département could connect to FTTH. The "
         "{focus} network said in January of that year that its zone was complete: a share of the whole département "
         "can neither confirm nor refute that. INSEE counts {focus_people} inhabitants in the {focus} département and "
-        "{concession_people} in the {concession} département (municipal population of its latest reference year)."
+        "{concession_people} in the {concession} département (municipal populations of reference year {year})."
     ).format(
         on=r.quote(key(focus, "endpoint_2026.on")),
         focus=names[focus],
@@ -177,6 +195,9 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
         concession_premises=r.quote(key(concession, "endpoint_2026.premises")),
         focus_people=r.quote(key(focus, "population_2023.municipal")),
         concession_people=r.quote(key(concession, "population_2023.municipal")),
+        year=population_year(
+            r, [key(focus, "population_2023.municipal"), key(concession, "population_2023.municipal")], _
+        ),
     )
 
     # No public money per inhabitant here: the two networks' amounts are of different funders, natures and scopes
