@@ -742,6 +742,13 @@ def test_sensitivity_bounds_and_benchmarks_in_words():
     ]
     assert list(shown["kind"]) == ["calcul de l’étude", "référence nationale"]
     assert tables.benchmarks(bench, "alpha", english)["what"].iloc[0] == "Alpha: cost per premise (spent; all plugs)"
+    # A benchmark's kind that is what its source is (a parliamentary record) is data words, in the edition's words.
+    remark = bench.assign(kind=["the study's computation", "parliamentary record"])
+    with pytest.raises(ValueError, match="parliamentary record"):
+        tables.benchmarks(remark, "alpha", french)
+    said = {"parliamentary record": "compte rendu des débats", "State subsidy cap per plug": "plafond"}
+    shown = tables.benchmarks(remark, "alpha", french, lambda text, _file, _column: said[text])
+    assert list(shown["kind"]) == ["calcul de l’étude", "compte rendu des débats"]
 
 
 def test_a_table_cell_links_the_entry_of_the_number_it_names():

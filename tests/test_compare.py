@@ -238,6 +238,11 @@ def test_benchmarks_and_take_up_by_hand():
     )
     bench = metrics.benchmarks(comparison(), external, "alpha", "Alpha")
     assert bench["eur_per_plug"].tolist() == [pytest.approx(2000), 400]
+    assert bench["kind"].tolist() == ["the study's computation", "national benchmark"]
+    # With the evidence, a benchmark says what its source is: a remark in a parliamentary record is not a rule.
+    basis = pd.DataFrame({"evidence_id": ["benchmark|cap|2013"], "basis": ["parliamentary record"]})
+    kinds = metrics.benchmarks(comparison(), external, "alpha", "Alpha", basis)["kind"].tolist()
+    assert kinds == ["the study's computation", "parliamentary record"]
     rates = metrics.take_up(external, "alpha", 100_000).set_index("where")["take_up"]
     assert rates["alpha"] == pytest.approx(20_000 / (0.8 * 100_000))
     assert rates["France"] == pytest.approx(0.6)

@@ -250,8 +250,19 @@ def ratios(values: dict[str, float], pairs: dict[str, tuple[str, str, str]]) -> 
 # --- indicators ---------------------------------------------------------------------------------------------
 
 
-def benchmarks(comparison: pd.DataFrame, external: pd.DataFrame, initiative: str, name: str) -> pd.DataFrame:
-    """The initiative's cost per premise beside the national per-plug benchmarks (nominal euros of each)."""
+def benchmarks(
+    comparison: pd.DataFrame,
+    external: pd.DataFrame,
+    initiative: str,
+    name: str,
+    evidence: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The initiative's cost per premise beside the national per-plug benchmarks (nominal euros of each).
+
+    Each benchmark's ``kind`` is what its source is (``evidence``'s ``basis``: a parliamentary report, one
+    speaker's words in a parliamentary record, the technology press), so a remark is never shown as a rule; without
+    ``evidence``, "national benchmark"."""
+    basis = evidence.set_index("evidence_id")["basis"] if evidence is not None else pd.Series(dtype=str)
     cost = comparison[(comparison["initiative"] == initiative) & (comparison["metric"] == "cost_per_premise")].iloc[0]
     out = [
         {
@@ -265,14 +276,16 @@ def benchmarks(comparison: pd.DataFrame, external: pd.DataFrame, initiative: str
     ]
     rows_ = external[(external["topic"] == "benchmark") & (external["unit"] == "EUR/plug")]
     for r in rows_.to_dict("records"):
+        evidence_id = f"{r['topic']}|{r['figure']}|{r['as_of']}"
+        kind = basis.get(evidence_id, "")
         out.append(
             {
                 "what": r["figure"],
                 "eur_per_plug": r["value"],
                 "as_of": str(r["as_of"]),
-                "kind": "national benchmark",
+                "kind": kind if isinstance(kind, str) and kind else "national benchmark",
                 "source": r["source"],
-                "evidence_id": f"{r['topic']}|{r['figure']}|{r['as_of']}",
+                "evidence_id": evidence_id,
             }
         )
     return pd.DataFrame(out, columns=["what", "eur_per_plug", "as_of", "kind", "source", "evidence_id"])

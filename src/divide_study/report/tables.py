@@ -163,9 +163,11 @@ def benchmarks(
             if words is not None
             else text
         )
+    # Any other kind is what a benchmark's source is (metrics.benchmarks: its basis), data words of the edition.
     unknown = sorted(set(frame["kind"]) - set(kinds))
-    if unknown:
-        raise ValueError(f"benchmarks.csv: unknown kind(s) {unknown}")
+    if unknown and words is None:
+        raise ValueError(f"benchmarks.csv: kind(s) {unknown} need the edition's words")
+    kinds.update({kind: words(kind, "benchmarks.csv", "kind") for kind in unknown if words is not None})
     # The study's row names no file (its published table is linked under the report's table): its source in words.
     source = [
         _("the study's computation from the articles' figures") if kind == "the study's computation" else text
