@@ -781,10 +781,11 @@ def summary(e: Edition) -> list[Part]:
             "which_cost",
             _(
                 "The sources disagree on what the Gers network cost (from {cost_low} million euros ({low_nature}) to "
-                "{cost_high} million ({high_nature}), of different scopes). Set against Castres-Mazamet's DSL and WiFi "
-                "network of {castres_year} ({castres_pp} per premise in {base_year} euros, {castres_nature}), its cost "
-                "per plug measures a technology, not a model (ratio: {ratio_table}); per Mbit/s, fibre is the cheaper "
-                "at every speed assumed for the Gers ({speed_low} to {speed_high}; {mbit_figure})."
+                "{cost_high} million ({high_nature}), of different scopes). Its gap with Castres-Mazamet's DSL and WiFi "
+                "network of {castres_year} ({castres_pp} per premise in {base_year} euros, {castres_nature}) mixes "
+                "technology, era, housing density and scope: it does not measure the model (ratio: {ratio_table}); per "
+                "Mbit/s, fibre is the cheaper at every speed assumed for the Gers ({speed_low} to {speed_high}; "
+                "{mbit_figure})."
             ),
         ),
         (
@@ -1685,13 +1686,13 @@ def which_cost(e: Edition) -> list[Part]:
     md(
         _(
             'The sources disagree ({figure}, {table}): {final} million euros "at completion" ({final_on}, {final_site}), yet '
-            '{spent} million had been spent by {spent_on} ({spent_site}) and the Département put the programme at "over" '
+            "{spent} million had been spent by {spent_on} ({spent_site}) and the Département put the programme at over "
             "{estimate} million in {estimate_on}; Gers Fibre put phase 2 alone at about {phase2} million. A total cannot be "
             "below what was already spent, and the figure at completion, like phase 2's an approximation, is within {gap} of "
             "it, which suggests without showing that it is phase 2's alone: the study reads it so — a reading, not the "
             "source's words. The central choice, the study's, is the {spent} million spent by "
             "{spent_on}: the latest amount the study reads as the whole network's, from independent press, consistent with the "
-            'Département\'s "over" {estimate} million, and a lower bound of the final cost since works continued until '
+            "Département's estimate of over {estimate} million, and a lower bound of the final cost since works continued until "
             "{completed}. Phase-2 amounts pair with no premise count of the same scope, so no per-plug figure is computed "
             "from them."
         ).format(
@@ -2343,7 +2344,7 @@ def programme(e: Edition) -> list[Part]:
             "assumed household size, so each is shown as its source gives it, the families' figure as a claim, not a "
             "result. By its promoter's account, the programme depended on ADSL coverage obtained through an agreement with France Telecom. By the account of "
             "{eu_speaker} (an interested party), the EU funds raised since {eu_since}, {eu} million euros, went to all "
-            "the Gers partners' ICT projects: they are not Soho Solo's cost. Its own budget was {budget} euros a year ({budget_on}, as the press reports it). No source "
+            "the partners of its European projects: they are not Soho Solo's cost. Its own budget was {budget} euros a year ({budget_on}, as the press reports it). No source "
             "gives its spending year by year: were that budget spent every year from its launch in {launch} (other "
             "sources: {launch_other}, after an EU pilot; an earlier start would raise these figures) to each count, it "
             "would come to {newcomer_low} to {newcomer_high} per person counted (the later counts of people, families "
@@ -2937,6 +2938,8 @@ def limitations(e: Edition) -> list[Part]:
     external = study.external.assign(as_of=study.external["as_of"].astype(str))
     latest = external.sort_values("as_of").iloc[-1]
     reference_latest = r.as_of("|".join((latest["topic"], latest["figure"], latest["as_of"])))
+    # The Gers's département in ARCEP's panel: how much of it the public-initiative zone held (its network's size).
+    gers_code = series_section.departement_of(r.quoted, e.fibre_series, e.GERS)[0]
 
     md(
         "\n".join(
@@ -2954,19 +2957,31 @@ def limitations(e: Edition) -> list[Part]:
                 ),
                 _(
                     '**The Gers cost is disputed**: its source presents the one figure "at completion" as the whole works\' '
-                    "cost; the study reads it as phase 2's only (a reading, not its source's words), so its central "
+                    "cost; the study reads it as phase 2's only (a reading, not its source's words, which Gers Fibre's own "
+                    "figure for phase 2, about {phase2} million, supports), so its central "
                     "figure is spending to {spent_on}, a lower bound of the final cost; the figure at completion read "
                     "as the whole works' is one of the readings tried ({sensitivity}, {readings}), where it gives the "
                     "Gers its lowest costs."
-                ).format(spent_on=spent_by, sensitivity=r.table_ref("sensitivity"), readings=r.table_ref("readings")),
+                ).format(
+                    spent_on=spent_by,
+                    sensitivity=r.table_ref("sensitivity"),
+                    readings=r.table_ref("readings"),
+                    phase2=r.evidence(study.role("focus_cost_phase_2"), "{:,.0f}", 1e-6),
+                ),
                 _(
                     "**Plugs counted once**: money per plug divides by the {plugs} plugs the {gers} network was said to "
                     "have in {plugs_on}, its stated size; were its final count higher, each per-plug figure would be "
-                    'lower: "at least" holds of that count only.'
+                    'lower: "at least" holds of that count only. It may well be higher: ARCEP counted {premises} premises '
+                    "in the whole département on {premises_on}, and the public-initiative zone held {zone_share} of its "
+                    "dwellings on {zone_on}."
                 ).format(
                     gers=esc(e.names[e.GERS]),
                     plugs=r.ref(e.GERS, "total plugs of the network"),
                     plugs_on=r.as_of(study.role("focus_plugs_total")),
+                    premises=r.quote(f"series.{e.GERS}.endpoint_2026.premises"),
+                    premises_on=r.quote(f"series.{e.GERS}.endpoint_2026.on"),
+                    zone_share=r.quote(f"panel.departement_{gers_code}.public_dwelling_share", "{:.0%}", unit="share"),
+                    zone_on=r.quote("panel.quarter_last"),
                 ),
                 pace_is_the_departements(e),
                 costs_follow_the_spread_of_housing(e),
@@ -3089,11 +3104,12 @@ def lessons(e: Edition) -> list[Part]:
                     "**Under a works-and-operation contract (CREM) the public body keeps the demand risk** (in the study's reading, the contract form decides, not "
                     "ownership: the Tarn's Département owns its network too, yet its concessionaire carries that risk): take-up ({take_up_low} to "
                     "{take_up} as of {take_up_on}, the study's derivation by the two readings of the share eligible; another "
-                    "source gives over {cited}) then matters to the public purse, not only to the operator. Handing the risk "
+                    "source gives over {cited}) then falls on the public purse, not on the contractor. Handing the risk "
                     "of delay to a concessionaire did not keep the {concession} on time: {built} of its {due} plugs built at "
                     "the deadline, by the Département's count, and the penalties are not shown paid; nor did the {gers} "
-                    "network meet its own target ({achieved_own} eligible on {achieved_on} against {target_own} by {own_by}): "
-                    "neither model kept its announced dates."
+                    "network meet its own target ({achieved_own} of inhabitants eligible on {achieved_on} against {target_own} by "
+                    "{own_by}): neither network kept its announced dates, one case of each model, too few to judge the "
+                    "models themselves."
                 ).format(
                     concession=esc(e.names[e.TARN]),
                     gers=esc(e.names[e.GERS]),
