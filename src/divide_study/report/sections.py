@@ -1191,7 +1191,7 @@ def contract_targets(e: Edition, focus: str, concession: str) -> dict[str, tuple
     )
     focus_words = _(
         "{homes} households to serve with fibre under the works-and-operation contract (CREM) signed on {signed} for {years} years "
-        "(phase 1); {eligible} households eligible in {eligible_on}, by the Département's count (works of phase 2 may "
+        "(phase 1, by its contractor Orange's account); {eligible} households eligible in {eligible_on}, by the Département's count (works of phase 2 may "
         "be in it)"
     ).format(**focus_numbers)
     able = f"{concession}|homes able to connect|2023-11-22"
