@@ -258,9 +258,9 @@ def test_the_models_table_in_french():
     assert shown.loc["nature de ce montant", "Delta"] == "dépensé à ce jour"
     assert shown.loc["financement public par prise (€ courants)", "Delta"] == "200"
     assert shown.loc["dernier décompte de même nature l’année de l’échéance", "Delta"] == "50\u00a0%"
-    assert shown.loc["locaux desservis (prises, pour la fibre) de l’option centrale", "Delta"] == Formats("fr").number(
-        100_000
-    )
+    assert shown.loc["locaux auxquels chaque coût est rapporté (prises, pour la fibre)", "Delta"] == Formats(
+        "fr"
+    ).number(100_000)
     assert shown.loc["modèle", "Delta"] == "concession" and shown.loc["leur périmètre", "Delta"] == "la zone"
     assert shown.loc["années", "Delta"] == "depuis 2019"
     # No pace in plugs per year: the press's counts are of different kinds (the pace is on the State's series).
@@ -281,7 +281,7 @@ def test_the_models_table_in_french():
         bounded, Labels(LABELS, "fr"), {"delta": "prévu"}, {"delta": "prévu"}
     ).set_index("indicateur")
     assert hedged.loc[
-        "locaux desservis (prises, pour la fibre) de l’option centrale", "Delta"
+        "locaux auxquels chaque coût est rapporté (prises, pour la fibre)", "Delta"
     ] == "au moins " + Formats("fr").number(100_000)
     assert hedged.loc["financement public par prise (€ courants)", "Delta"] == "au plus 200"
     assert hedged.loc[

@@ -202,7 +202,7 @@ def report_section(
             # divided per plug.
             money = f"{key}.money.{slug(row['public_money_id'])}"
             text = _(
-                "{network} had {total} million euros of public money ({nature}, scope {scope}; {note}), a scope no "
+                "{network} had {total} million euros of public money for {scope} only ({nature}; {note}), a scope no "
                 "count of plugs shares, so no source gives its public money per plug"
             ).format(
                 network=network,
@@ -341,7 +341,7 @@ def _side_by_side_rows(_, constant: bool = False) -> tuple[tuple[str, str, str |
     return (
         ("model", _("model"), "model"),
         ("years", _("years"), "years"),
-        ("premises", _("premises served (plugs, for fibre) of the central option"), "number"),
+        ("premises", _("premises each cost is divided by (plugs, for fibre)"), "number"),
         ("premises_scope", _("their scope"), "scope"),
         (
             "public_money_per_premise",

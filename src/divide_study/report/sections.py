@@ -1656,7 +1656,9 @@ def comparison(e: Edition) -> list[Part]:
             _(
                 "Cost per inhabitant of the whole territory (département or agglomeration), whatever part of it the network serves."
             ),
-            _("the study's computation from the articles' figures and INSEE's populations"),
+            _(
+                "the study's computation from the articles' figures and INSEE's populations (some as Wikipedia relays them)"
+            ),
         )
     )
     return e.take()
@@ -2999,7 +3001,10 @@ def limitations(e: Edition) -> list[Part]:
                     speed_high=speed_high,
                     tarn_speed=r.quote(f"compare.{e.TARN}.speed", unit="Mbit/s", natures=["assumption"]),
                 ),
-                _("**Public and private money are not split** for Castres-Mazamet or for the Gers's phase 2."),
+                _(
+                    "**Public and private money are not split** for Castres-Mazamet or for the Gers's phase 2, and no "
+                    "source says whether the Tarn concessionaire's planned investment includes the public money."
+                ),
                 _(
                     "**A figure's class follows its speaker only where the source names one**: the {gers} network's "
                     'spending ({spent} million euros), its cost "at completion" ({final} million) and its {plugs} '
@@ -3083,8 +3088,8 @@ def lessons(e: Edition) -> list[Part]:
                     "per plug, {gers_pp} in euros of {base_year} (its spending known by {spent_on}, which also paid for "
                     "{works} by the study's reading, over the plugs the network was said to have in {plugs_on}: neither "
                     "its final cost nor fibre's alone), and Castres-Mazamet's {castres_pp} buy different products; the "
-                    "ratio between them ({low}–{high}) says more about fibre against DSL than about public against "
-                    "mixed-economy ownership."
+                    "ratio between them ({low}–{high}) says more about fibre against DSL, and a rural département against "
+                    "an agglomeration's towns, than about public against mixed-economy ownership."
                 ).format(
                     base_year=e.base_year,
                     works=cost_works(e, e.central_cost),
@@ -3096,7 +3101,7 @@ def lessons(e: Edition) -> list[Part]:
                     plugs_on=e.r.as_of(e.study.role("focus_plugs_total")),
                 ),
                 _(
-                    "**Publish one cost, with its scope, and keep it.** The figures published on the Gers network's cost (by the "
+                    "**Publish one cost, with its scope, and keep that scope from one publication to the next.** The figures published on the Gers network's cost (by the "
                     "press, the Département and Gers Fibre) are of different scopes, which the press does not always say; "
                     "an auditor cannot reconcile them from public sources."
                 ),

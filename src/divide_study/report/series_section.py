@@ -184,7 +184,8 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
         "{concession_share} of the {concession_premises} of the {concession} département could connect to FTTH. The "
         "{focus} network said in January of that year that its zone was complete: a share of the whole département "
         "can neither confirm nor refute that. INSEE counts {focus_people} inhabitants in the {focus} département and "
-        "{concession_people} in the {concession} département (municipal populations of reference year {year})."
+        "{concession_people} in the {concession} département (municipal populations of reference year {year}, from a "
+        "third party's copy of INSEE's table)."
     ).format(
         on=r.quote(key(focus, "endpoint_2026.on")),
         focus=names[focus],
