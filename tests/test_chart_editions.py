@@ -12,6 +12,7 @@ import pytest
 from divide_study.analysis import plots
 from divide_study.analysis.chart_files import PRINT_HEIGHT_MM, PRINT_WIDTH_MM, print_scale
 from divide_study.errors import StudyError
+from divide_study.language.labels import Labels
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 NAN = float("nan")
@@ -40,6 +41,8 @@ LABELS = pd.DataFrame(
         ("option", "castres_mazamet.metro_fibre", "metropolitan fibre", "fibre métropolitaine"),
         ("option", "castres_mazamet.investment", "investment of 2003", "investissement de 2003"),
         ("option", "castres_mazamet.households", "households only", "foyers seuls"),
+        ("funder", "departement", "the Département", "le Département"),
+        ("funder", "intercommunalities", "the intercommunalities", "les intercommunalités"),
     ],
     columns=["kind", "key", "en", "fr"],
 )
@@ -352,7 +355,15 @@ def test_the_models_chart_says_what_each_cost_is_and_refuses_one_it_cannot_word(
     fig = plots.models_chart(models(), "t", "s", "en", natures=COST_NATURES["en"])[0]
     shown = [t.get_text() for t in fig.axes[0].texts]
     assert "€2,870 (spent to date)" in shown and "€132 (planned)" in shown  # a plan never reads as spending
-    assert shown.count("public money: no figure per plug") == 1  # Castres-Mazamet's: none drawn as zero
+    assert shown.count("public money: no amount of all its funders per plug") == 1  # Castres-Mazamet's: not a zero
+    # An amount of some funders says whose money it holds beside its bar, in the edition's words.
+    covered = models().assign(public_money_covers=["departement;intercommunalities", ""])
+    whose = plots.public_money_whose(covered, Labels(LABELS, "fr"))
+    assert whose == {"gers_numerique": "le Département et les intercommunalités, selon la lecture de l’étude"}
+    whose_en = plots.public_money_whose(covered, Labels(LABELS, "en"))
+    fig = plots.models_chart(covered, "t", "s", "en", natures=COST_NATURES["en"], whose=whose_en)[0]
+    shown = [t.get_text() for t in fig.axes[0].texts]
+    assert "€1,000 (the Département and the intercommunalities, by the study's reading)" in shown, shown
     with pytest.raises(StudyError, match="castres_mazamet"):
         plots.models_chart(models(), "t", "s", "en", natures={"gers_numerique": "spent to date"})
     # Public money per plug over "more than" N plugs is drawn as what it is: at most its value.
@@ -570,7 +581,7 @@ def test_the_models_title_says_each_public_money_per_plug_as_what_it_is():
         "Gers Numérique (public_network) ≤\u00a01\u202f000\u00a0€"
     )
     assert french.endswith(
-        "aucun montant de l’ensemble de leurs fonds publics du périmètre des prises pour Castres-Mazamet"
+        "pour Castres-Mazamet, aucun montant de l’ensemble de leurs fonds publics ne porte sur le périmètre des prises"
     )
 
 

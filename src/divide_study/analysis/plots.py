@@ -753,6 +753,24 @@ def models_title(
     return _("Public money per plug, as its source counts it: {parts}").format(parts=_("; ").join(parts))
 
 
+def public_money_whose(models: pd.DataFrame, labels: Labels) -> dict[str, str]:
+    """Whose money each network's public money per plug holds, in the edition's words, from models.csv's
+    ``public_money_covers`` (funding.csv's covers: "departement;intercommunalities"): "the Département and the
+    intercommunalities, by the study's reading". Said beside its bar, so an amount that leaves out the State and the
+    Région never reads as all the public money beside a network drawn without one."""
+    _ = translator(labels.lang)
+    formats = Formats(labels.lang)
+    return {
+        row["initiative"]: _("{funders}, by the study's reading").format(
+            funders=formats.join([labels("funder", code) for code in str(row["public_money_covers"]).split(";")])
+        )
+        for row in models.to_dict("records")
+        if isinstance(row["public_money_covers"], str)
+        and row["public_money_covers"]
+        and row["public_money_per_premise"] == row["public_money_per_premise"]
+    }
+
+
 def models_chart(
     models: pd.DataFrame,
     title: str,
@@ -760,6 +778,7 @@ def models_chart(
     lang: str = "en",
     natures: dict[str, str] | None = None,
     base_year: int | None = None,
+    whose: dict[str, str] | None = None,
 ) -> ChartResult:
     """Per network, all the money per plug against the public money per plug (each of one scope); a network
     whose public share no source gives is said so, not drawn as zero. ``natures``: what each network's cost is, in
@@ -783,7 +802,7 @@ def models_chart(
             _("public money per plug, by its source's count"),
             "#0072b2",
             0.2,
-            _("public money: no figure per plug"),
+            _("public money: no amount of all its funders per plug"),
         ),
     )
     natures = _costs_worded(natures, data.loc[data["cost_per_premise"].notna(), "initiative"], "models chart")
@@ -797,6 +816,8 @@ def models_chart(
                 shown = signs[column][initiative] + shown
             if cited and column == "cost_per_premise":
                 shown = _("{amount} ({nature})").format(amount=shown, nature=natures[initiative])
+            if cited and column == "public_money_per_premise" and whose and initiative in whose:
+                shown = _("{amount} ({whose})").format(amount=shown, whose=whose[initiative])
             # A network whose public share no source gives is said so where its bar would be, not drawn as zero.
             ax.annotate(
                 shown,
