@@ -2349,7 +2349,7 @@ def programme(e: Edition) -> list[Part]:
             "the partners of its European projects: they are not Soho Solo's cost. Its own budget was {budget} euros a year ({budget_on}, as the press reports it). No source "
             "gives its spending year by year: were that budget spent every year from its launch in {launch} (other "
             "sources: {launch_other}, after an EU pilot; an earlier start would raise these figures) to each count, it "
-            "would come to {newcomer_low} to {newcomer_high} per person counted (the later counts of people, families "
+            "would come to {newcomer_low} to {newcomer_high} in current euros per person counted (the later counts of people, families "
             "included; not of teleworkers, another count), an assumption of the study, not a cost any source states."
         ).format(
             families_by=families_by,
