@@ -88,6 +88,8 @@ def test_cost_figures_agree_only_between_independent_sources_of_the_same_scope()
     assert graded("2003", [("final", 100, "whole"), ("other_press", 101, "whole")]).loc["cost", "agreement"] == "agree"
     far = graded("2003", [("final", 100, "whole"), ("other_press", 200, "whole")])
     assert far.loc["cost", "agreement"] == "disagree" and far.loc["cost", "strength"] == "moderate"
+    # The models' finding quotes that same central cost: it disagrees with it, never "one source per figure".
+    assert far.loc["models", "agreement"] == "disagree" and with_party.loc["models", "agreement"] == "single"
     # A figure of another scope is not compared.
     assert graded("2003", [("final", 100, "whole"), ("other_press", 200, "phase")]).loc["cost", "agreement"] == "single"
 

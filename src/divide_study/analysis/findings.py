@@ -89,12 +89,15 @@ def evaluation_findings(
     profile = ["assumption:spending_profile"] if "–" in str(central.get("spending_years", "")) else []
     per_premise_money = public_money.dropna(subset=["per_premise"])
     own_rate = take_up[take_up["where"] == initiative]
+    # Do the cost figures of the central cost's scope agree with one another? The models' finding sets that same
+    # central cost beside the others, so it carries the same agreement (it said "one source per figure" while the
+    # figures of the cost it quotes disagree).
+    cost_agreement = agreement(list(same_scope["amount_eur"]))
     findings = [
         {
             "key": "cost",
             "inputs": row_ids(comparison, "cost_per_premise") + profile,
-            # Do the cost figures of the central cost's scope agree with one another?
-            "agreement": agreement(list(same_scope["amount_eur"])),
+            "agreement": cost_agreement,
         },
         {
             "key": "which_cost",
@@ -112,7 +115,7 @@ def evaluation_findings(
         {
             "key": "models",
             "inputs": [i for text in models["evidence_ids"] for i in _ids(text)],
-            "agreement": "single",
+            "agreement": cost_agreement,
         },
         {
             "key": "take_up",

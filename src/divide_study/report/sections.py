@@ -3107,7 +3107,8 @@ def lessons(e: Edition) -> list[Part]:
                 ),
                 _(
                     "**Under a works-and-operation contract (CREM) the public body keeps the demand risk** (in the study's reading, the contract form decides, not "
-                    "ownership: the Tarn's Département owns its network too, yet its concessionaire carries that risk): take-up ({take_up_low} to "
+                    "ownership: the Tarn's Département owns its network too, yet its concessionaire carries that risk): the risk of "
+                    "low take-up ({take_up_low} to "
                     "{take_up} as of {take_up_on}, the study's derivation by the two readings of the share eligible; another "
                     "source gives over {cited}) then falls on the public purse, not on the contractor. Handing the risk "
                     "of delay to a concessionaire did not keep the {concession} on time: {built} of its {due} plugs built at "
