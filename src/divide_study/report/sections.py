@@ -3263,6 +3263,10 @@ def glossary_terms(_) -> list[tuple[str, str]]:
             _("a company whose majority the local authorities hold, with private shareholders beside them."),
         ),
         (
+            _("DSL (digital subscriber line)"),
+            _("internet carried over the copper telephone line; ADSL is one of its forms."),
+        ),
+        (
             _("quarter (Q)"),
             _(
                 "a quarter of a year, written Q and its rank, the first ending in March and the fourth in December, as "
