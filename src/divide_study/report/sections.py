@@ -2948,8 +2948,8 @@ def limitations(e: Edition) -> list[Part]:
             "- " + item
             for item in [
                 _(
-                    "**Findings resting on interested parties' claims**: {findings} — these parties' words about "
-                    "their own money or results: {parties} ({table}, column *why*)."
+                    "**Findings resting in part on interested parties' claims** ({table}, column *why*): what these "
+                    "parties say about their own money or results — {parties}. The findings concerned: {findings}."
                 ).format(
                     # Each question quoted whole, its question mark kept: joined bare, they ran on with capitals
                     # mid-sentence and no question marks.
