@@ -2074,7 +2074,7 @@ def money_pace_and_take_up(e: Edition) -> list[Part]:
             _(
                 "Own targets against achieved shares, each counted as its source counts it and marked by what it counts "
                 "(inhabitants, dwellings, premises or plugs; an open circle where the source does not say): shares of "
-                "different things, not one series."
+                "different things, not one series; a date known by its year alone is drawn at mid-year."
             ),
             _("the articles and the cited reference rows (Appendix A)"),
         )
