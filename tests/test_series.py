@@ -554,7 +554,7 @@ def test_the_populations_sentence_dates_them_by_their_rows_reference_year():
         input_link=lambda key: f"<{key}>",
         date=lambda value, what, basis: recorded.append((value, what, basis)) or value,
     )
-    assert population_year(report, list(quoted.index[:2]), str) == "2023"
+    assert population_year(report, {key: key for key in quoted.index[:2]}, str) == "2023"
     assert recorded[0][2].endswith("<series.a.population_2023.municipal>, <series.b.population_2023.municipal>")
     with pytest.raises(StudyError, match=r"quoted_series\.csv.*different years"):
-        population_year(report, list(quoted.index), str)
+        population_year(report, {key: key for key in quoted.index}, str)

@@ -21,21 +21,36 @@ from divide_study.report.ledger import EntryGroup, Report, readable_number
 WINDOWS = ("gers_ftth_start", "tarn_concession", "from_2019")
 
 
-def population_year(r: Report, keys: list[str], _: Callable[[str], str]) -> str:
-    """The reference year of INSEE's populations the sentence quotes, as a date of the ledger whose entry links
-    the populations it dates: the year each quoted population is of (its row's ``as_of``), one for all of them,
-    or the sentence would date them wrongly."""
+def population_year(r: Report, people: dict[str, str], _: Callable[[str], str]) -> str:
+    """The reference year of INSEE's populations the sentence quotes (``people``: each population's key and the
+    link the sentence already shows for it), as a date of the ledger whose entry links those same links: the year
+    each quoted population is of (its row's ``as_of``), one for all of them, or the sentence would date them
+    wrongly."""
+    keys = list(people)
     years = {str(r.quoted.loc[k, "as_of"]) for k in keys}
     if len(years) != 1:
         raise StudyError(
             f"data/processed/quoted_series.csv: the populations {keys} are of different years {sorted(years)}"
         )
-    populations = ", ".join(r.input_link(k) for k in keys)
+    # The sentence's own links: quoting each population again would record a second occurrence of it.
+    populations = ", ".join(r.input_link(link) for link in people.values())
     return r.date(
         years.pop(),
         _("reference year of INSEE's populations"),
         _("the year the quoted populations are of: {populations}").format(populations=populations),
     )
+
+
+def populations_and_year(r: Report, keys: list[str], _: Callable[[str], str]) -> dict[str, str]:
+    """The focus's and the concession's populations (``keys``, in that order) quoted once each, and their
+    reference year linking those same quotes: the sentence's ``focus_people``, ``concession_people`` and ``year``."""
+    people = {k: r.quote(k) for k in keys}
+    focus_people, concession_people = people.values()
+    return {
+        "focus_people": focus_people,
+        "concession_people": concession_people,
+        "year": population_year(r, people, _),
+    }
 
 
 def claim_cells(quoted: pd.DataFrame, claims: pd.DataFrame, columns, initiatives: dict[str, str]) -> pd.DataFrame:
@@ -194,9 +209,7 @@ def report_section(e, processed: Path, figures_in: Path) -> str:
         focus_premises=r.quote(key(focus, "endpoint_2026.premises")),
         concession_share=r.quote(key(concession, "endpoint_2026.ftth_share"), "{:.1%}"),
         concession_premises=r.quote(key(concession, "endpoint_2026.premises")),
-        focus_people=r.quote(key(focus, "population_2023.municipal")),
-        concession_people=r.quote(key(concession, "population_2023.municipal")),
-        year=population_year(
+        **populations_and_year(
             r, [key(focus, "population_2023.municipal"), key(concession, "population_2023.municipal")], _
         ),
     )
