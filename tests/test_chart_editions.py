@@ -478,7 +478,7 @@ def test_every_chart_prints_its_words_at_7_points_or_more_on_a4(charts_style, la
     labels, values, legends, titles and the source line all print at 7 points or more."""
     for name, (fig, _, source) in every_chart(lang).items():
         bottom = plots.add_source_line(fig, source, lang)
-        fig.tight_layout(rect=(0, bottom, 1, 1))
+        plots.lay_out(fig, bottom)
         fig.canvas.draw()
         sizes = printed_sizes(fig)
         assert len(sizes) >= 5, name  # the title, ticks and source line at least: the texts are read
@@ -494,9 +494,32 @@ def test_every_chart_prints_its_words_at_7_points_or_more_on_a4(charts_style, la
 def test_no_chart_draws_its_legend_over_a_value_or_a_bar(charts_style, lang):
     for name, (fig, _, source) in every_chart(lang).items():
         bottom = plots.add_source_line(fig, source, lang)
-        fig.tight_layout(rect=(0, bottom, 1, 1))
+        plots.lay_out(fig, bottom)
         fig.canvas.draw()
         assert plots.legend_covers(fig) == [], name
+
+
+def test_lay_out_fits_the_axes_as_tight_layout_does_and_leaves_no_layout_engine(charts_style):
+    """The study lays its charts out by matplotlib's tight-layout engine run once: the same room as
+    ``Figure.tight_layout`` gives, above the source line's share, and no engine left on the figure (savefig would
+    otherwise lay it out a second time)."""
+
+    def chart() -> plt.Figure:
+        fig, ax = plt.subplots(figsize=plots.chart_size(3))
+        ax.barh([0, 1], [10, 2])
+        ax.set_yticks([0, 1], ["a long name of a network, on one line", "short"])
+        return fig
+
+    ours, theirs = chart(), chart()
+    plots.lay_out(ours, 0.12)
+    theirs.tight_layout(rect=(0, 0.12, 1, 1))
+    for side in ("left", "right", "bottom", "top"):
+        assert getattr(ours.subplotpars, side) == pytest.approx(getattr(theirs.subplotpars, side)), side
+    assert ours.subplotpars.left > 0.3  # the long name's room
+    assert ours.subplotpars.bottom > 0.12  # above the source line's share
+    assert ours.get_layout_engine() is None
+    plt.close(ours)
+    plt.close(theirs)
 
 
 def test_a_legend_over_a_value_or_a_bar_is_refused(charts_style, tmp_path):

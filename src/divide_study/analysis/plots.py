@@ -28,6 +28,7 @@ import matplotlib.patches
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
+from matplotlib.layout_engine import TightLayoutEngine
 
 from divide_study.analysis.chart_files import (  # ``figure_file``: also ``plots.figure_file``, as before
     MIN_PRINT_PT,
@@ -72,6 +73,13 @@ def chart_size(height: float) -> tuple[float, float]:
     """A chart's size in inches: the print box's width and ``height``, at most the box's height (a chart with
     many rows packs them closer, never prints its words smaller)."""
     return PRINT_WIDTH, min(height, PRINT_HEIGHT)
+
+
+def lay_out(fig: plt.Figure, bottom: float = 0.0) -> None:
+    """Fit the axes and their words into the figure above ``bottom`` (a share of its height), as ``tight_layout``
+    does, without leaving a layout engine on the figure: ``savefig`` then skips the extra layout pass it makes for a
+    figure that has one (about 0.03 s a chart, the same pixels)."""
+    TightLayoutEngine(rect=(0, bottom, 1, 1)).execute(fig)
 
 
 def smallest_printed_text(fig: plt.Figure, drawn: bool = False) -> tuple[float, str]:
@@ -139,13 +147,13 @@ def fit_legends(fig: plt.Figure, bottom: float = 0.0) -> None:
     legends = [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
     words = {id(text): text.get_text() for legend in legends for text in legend.get_texts()}
     for width in LEGEND_WIDTHS:
-        fig.canvas.draw()
+        fig.draw_without_rendering()
         if not cut_off(fig):  # the same test save_figure refuses by
             return
         for legend in legends:
             for text in legend.get_texts():
                 text.set_text(textwrap.fill(words[id(text)], width))
-        fig.tight_layout(rect=(0, bottom, 1, 1))
+        lay_out(fig, bottom)
 
 
 def use_style(initiatives: pd.DataFrame | None = None, labels: pd.DataFrame | None = None) -> None:
@@ -264,7 +272,7 @@ def save_figure(
     one the data drawn as ``name``.csv, once for every edition; return the paths written (the PNG first)."""
     figures_dir.mkdir(parents=True, exist_ok=True)
     bottom = add_source_line(fig, source, lang)
-    fig.tight_layout(rect=(0, bottom, 1, 1))
+    lay_out(fig, bottom)
     fit_legends(fig, bottom)
     png = figures_dir / figure_file(name, lang)
     printed, words_shown = smallest_printed_text(fig, drawn=True)  # laid out: its tick labels are written
@@ -635,7 +643,7 @@ def milestones_chart(events: pd.DataFrame, title: str, source: str, lang: str = 
         y = ys[-1] + 1 + MILESTONE_GAP
     ax.set_yticks(centres, [_label(i) for i in order])
     ax.tick_params(axis="y", length=0)
-    fig.tight_layout()  # the axes' final width, so that the words' measured extents hold
+    lay_out(fig)  # the axes' final width, so that the words' measured extents hold
     _keep_inside(ax, labels)
     return fig, events, source
 
@@ -850,7 +858,7 @@ def models_chart(
     widest = data[["cost_per_premise", "public_money_per_premise"]].max().max()
     for label in ax.texts:
         label.set_in_layout(False)  # kept inside the axes by the limit below, not by shrinking them
-    fig.tight_layout()  # the axes' final width, so that the labels' measured extents hold
+    lay_out(fig)  # the axes' final width, so that the labels' measured extents hold
     renderer = fig.canvas.get_renderer()
     room = ax.get_window_extent(renderer).width
     offset = 3 * fig.dpi / 72  # the labels' 3-point offset from their bar
@@ -1069,7 +1077,7 @@ def tornado_chart(frame: pd.DataFrame, title: str, xlabel: str, source: str, lan
     _axis_format(ax.xaxis, lambda v: _tick_times(v, lang) if v >= 0 else "")
     set_title(ax, title)
     ax.set(xlabel=xlabel)
-    fig.tight_layout()
+    lay_out(fig)
     _fit_labels(ax, labels, central)
     return fig, frame, source
 
