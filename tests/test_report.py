@@ -550,6 +550,26 @@ def test_pdf_shows_no_code_path(pdf_text: str):
     assert sorted({m.group(0) for m in CODE_PATH.finditer(pdf_text)}) == []
 
 
+def test_the_methods_data_tables_are_links_on_screen_and_named_with_their_files_in_the_colophon(lang, pdf_text):
+    """The Method names the tables its rules live in by words, each a link for analysts on screen; on paper a link
+    leads nowhere, so the colophon lists each table's words with its file (the one list: METHOD_TABLES)."""
+    from divide_study.report.method_tables import METHOD_TABLES
+
+    page = require(edition(lang)).read_text(encoding="utf-8")
+    method = page[page.index('id="method"') : page.index('id="words-and-units"')]
+    linked = re.findall(r'<a class="data" href="\.\./([^"]+)">([^<]+)</a>', method)
+    colophon = page[page.index('id="colophon"') :]
+    listed = re.search(r'<p id="colophon-tables">([^<]+)</p>', colophon)
+    assert listed, "the colophon lists no data table"
+    flat_pdf = " ".join(pdf_text.split())
+    for file, english in METHOD_TABLES.values():
+        shown = html.escape(words(lang, english), quote=True)
+        assert (file, shown) in linked, file
+        assert f"{shown} ({file})" in listed[1], file
+        assert f"({file})" in flat_pdf, file  # on paper too (whatever the line breaks)
+    assert len(linked) == len(METHOD_TABLES)
+
+
 def test_source_lines_are_words_or_refused():
     """A figure's or table's source given as a file is refused (it names the file); words pass, the file a link."""
     from divide_study.errors import StudyError

@@ -27,6 +27,7 @@ from divide_study.data.tables import write_text_atomic
 from divide_study.errors import StudyError
 from divide_study.i18n import Translator
 from divide_study.language.formats import Formats
+from divide_study.report.method_tables import METHOD_TABLES
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
@@ -144,6 +145,9 @@ def to_html(
             "Built from the study's data and notebooks by its own command (papermill runs the notebooks, nbconvert "
             "writes this report, Chromium prints it to PDF); the fingerprints above name the parameters, the data and "
             "the code this edition was built from, so that anyone can build it again."
+        ),
+        "tables": _("The tables the Method names are files of the study's data: {tables}.").format(
+            tables=Formats(lang).join([f"{_(words)} ({file})" for file, words in METHOD_TABLES.values()])
         ),
     }
     # The box every chart prints in, from the one place it is written (the charts are drawn to it).

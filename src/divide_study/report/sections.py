@@ -41,6 +41,7 @@ from divide_study.report import models_section, panel_section, series_section
 from divide_study.report import tables as reader
 from divide_study.report.layout import anchor
 from divide_study.report.ledger import Report, esc, readable_number
+from divide_study.report.method_tables import METHOD_TABLES
 
 Part = tuple[str, str]  # ("markdown" or "html", the text)
 
@@ -3145,14 +3146,8 @@ def method(e: Edition) -> list[Part]:
     """The method."""
     _, heading, md, r, show = e._, e.heading, e.md, e.r, e.show
     heading("method", _("Method"))
-    # Each table the rules live in is named in words, a link to its file for analysts (never a path in the text).
-    tables = {
-        "measures": ("data/raw/measures.csv", _("the table of measures")),
-        "profiles": ("data/raw/spending_profiles.csv", _("the table of spending profiles")),
-        "classes": ("data/raw/article_classes.csv", _("the table of article classes")),
-        "claims": ("data/raw/claims.csv", _("the table of reported words")),
-        "natures": ("data/raw/amount_natures.csv", _("the table of amount natures")),
-    }
+    # Each table the rules live in is named in words, a link to its file for analysts (never a path in the text);
+    # the colophon lists their files for a reader on paper.
     md(
         _(
             "The study keeps no article text: each figure is stored with the few words that state it and their character "
@@ -3174,7 +3169,7 @@ def method(e: Edition) -> list[Part]:
             "interested party's claim, a bound or approximate figure, an amount that is not final, sources that disagree "
             "(only independent sources of the same scope count; where the study reads a figure in another scope than "
             "its source gives it, both readings count)."
-        ).format(**{key: r.data_link(file, words) for key, (file, words) in tables.items()})
+        ).format(**{key: r.data_link(file, _(words)) for key, (file, words) in METHOD_TABLES.items()})
         + " "
         + _(
             "The paces on the State's series are graded by the same rules, from the series' own figures (the "
