@@ -3275,6 +3275,24 @@ def glossary_terms(_) -> list[tuple[str, str]]:
                 "network of the local authorities."
             ),
         ),
+        # The public bodies whose data the report reads, named by their initials elsewhere.
+        (
+            _(
+                "ARCEP (Autorité de régulation des communications électroniques, des postes et de la distribution de la presse)"
+            ),
+            _("the French telecoms regulator; it publishes, each quarter, how many premises can connect to fibre."),
+        ),
+        (
+            _("INSEE (Institut national de la statistique et des études économiques)"),
+            _("France's statistics office: the census of inhabitants and dwellings, and the consumer price index."),
+        ),
+        (
+            _("DITP (Direction interministérielle de la transformation publique)"),
+            _(
+                "the State's office that publishes the results barometer's recent quarters; Etalab, the State's "
+                "open-data service, published the earlier ones."
+            ),
+        ),
     ]
 
 
