@@ -648,3 +648,15 @@ def test_a_reference_rows_outlet_is_named_by_its_publisher_where_the_study_knows
     assert Report(FIGURES, SOURCES, EXTERNAL_URL, [], [], publishers=unknown).site_of("beta_pop|population|2019") == (
         "insee.fr"  # no publisher named: its site
     )
+
+
+def test_an_appendix_entry_shows_a_long_table_cell_by_its_first_words():
+    """A table cell of a sentence or more (Table 1's rows) is shown in its entry's narrow number column by its first
+    words and "…" (whole, it made one row a page tall); a short cell whole."""
+    from divide_study.report.ledger import PREVIEW, preview
+
+    assert preview("€2,870 (3,330 in 2025 euros)") == "€2,870 (3,330 in 2025 euros)"
+    cell = "50,000 households to serve with fibre under the works-and-operation contract (CREM) signed on 15 September"
+    shown = preview(cell)
+    assert len(shown) <= PREVIEW and shown.endswith("…") and cell.startswith(shown[:-1])
+    assert preview("x" * PREVIEW) == "x" * PREVIEW  # at the limit: whole

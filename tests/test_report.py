@@ -687,10 +687,11 @@ def test_the_limitations_say_a_pace_is_the_departements_with_each_public_zones_s
 def test_pdf_body_and_appendices_keep_their_page_counts(pdf_text: str, lang: str):
     """The body (cover and contents to the Method) and the appendices (sources, provenance, colophon) each stay in
     a stated range, read from the printed contents: on 6 December 2026 (later) the body is 28 pages in English and
-    31 in French, the appendices 38 and 41 (the colophon lists the Method's data tables, the glossary names ARCEP,
-    INSEE and the DITP); earlier that day 28 and 31, the appendices 38 and 40, after a fresh reading of the French
-    edition (the Limitations and the glossary longer); on 5 December 2026 (later again) 28 and 30, the appendices
-    38 and 41, after a fact-check of the English edition (27 and 30, 37 and 41 before);
+    31 in French, the appendices 37 and 39 (an entry of a table cell shows the cell's first words, not a sentence in
+    its narrow number column; 38 and 41 when the colophon came to list the Method's data tables and the glossary to
+    name ARCEP, INSEE and the DITP); earlier that day 28 and 31, the appendices 38 and 40, after a fresh reading of
+    the French edition (the Limitations and the glossary longer); on 5 December 2026 (later again) 28 and 30, the
+    appendices 38 and 41, after a fact-check of the English edition (27 and 30, 37 and 41 before);
     27 and 30, 37 and 41 after the corrections before it (the summary's scope of the Gers's money,
     shares said with what they count, the Method's spending profiles); 26 and 29 once outputs print as blocks, a
     heading kept with what follows it (27 and 31 before, when each output

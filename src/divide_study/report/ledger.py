@@ -60,6 +60,14 @@ def esc(value: object) -> str:
 
 ISO_MONTH_OR_DAY = re.compile(r"\d{4}-\d{2}(?:-\d{2})?")  # a date a table cell holds; a year stays as it is
 PREVIEW = 40  # characters of a table cell an appendix entry shows (the cell itself is one click away)
+
+
+def preview(text: str) -> str:
+    """A table cell's text as an appendix entry shows it: whole up to ``PREVIEW`` characters, else its start and "…"
+    (a cell of a sentence or more made a row a page tall in the entry's narrow number column)."""
+    return text if len(text) <= PREVIEW else text[: PREVIEW - 1].rstrip() + "…"
+
+
 # Rows beyond which a printed table may break across pages (its header repeated). Kept whole, a table of six rows
 # whose cells wrap (addresses, scopes) left a third of the page before it empty; five rows or fewer fit the foot
 # of most pages and stay together. Measured on both PDFs: 66 -> 65 and 72 -> 71 pages, one half-empty page fewer.
@@ -318,7 +326,7 @@ class Report:
             "{table}, row {row}, the words of columns {columns}",
             len(cells),
         ).format(table=label, row=position, columns=named)
-        shown = " · ".join(text if len(text) <= PREVIEW else text[: PREVIEW - 1].rstrip() + "…" for _c, text in cells)
+        shown = " · ".join(preview(text) for _c, text in cells)
         return self._entry(
             shown,
             what,
@@ -347,7 +355,7 @@ class Report:
         for link in links:
             self._entry_of(link)  # each a number of this report
         return self._entry(
-            text,
+            preview(text),  # the cell whole is one click away; the numbers it shows are listed beside
             self._("{table}, row {row}, column “{column}”").format(table=label, row=position, column=column),
             self._("computed by the study"),
             self._("the numbers it shows: {inputs}").format(inputs=", ".join(links)),
@@ -1101,7 +1109,7 @@ class Report:
         links = [self.input_link(i) for i in str(ids).split(";") if i and i != "nan"]
         words = _("evidence of the row: {inputs}").format(inputs=", ".join(links)) if links else ""
         # The entry names the row's numbers; a long cell (a sentence holding numbers) is shown by its start.
-        shown = " · ".join(text if len(text) <= PREVIEW else text[: PREVIEW - 1].rstrip() + "…" for _c, text in cells)
+        shown = " · ".join(preview(text) for _c, text in cells)
         return self._entry(shown, what, source, words)
 
     def table(
