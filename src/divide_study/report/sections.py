@@ -3284,7 +3284,10 @@ def glossary_terms(_) -> list[tuple[str, str]]:
         ),
         (
             _("INSEE (Institut national de la statistique et des études économiques)"),
-            _("France's statistics office: the census of inhabitants and dwellings, and the consumer price index."),
+            _(
+                "France's statistics office, which counts inhabitants and dwellings in its census and computes the "
+                "consumer price index."
+            ),
         ),
         (
             _("DITP (Direction interministérielle de la transformation publique)"),
