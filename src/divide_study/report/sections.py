@@ -2394,14 +2394,6 @@ def programme(e: Edition) -> list[Part]:
         )
     )
     show(
-        r.figure(
-            "programme_outcomes",
-            chart("programme_outcomes"),
-            _("Soho Solo's newcomers as each source counts them."),
-            _("the articles (Appendix A); people at the study's assumed household size"),
-        )
-    )
-    show(
         r.table(
             "soho",
             in_words(soho, "programme_outcomes.csv")[
@@ -2425,6 +2417,14 @@ def programme(e: Edition) -> list[Part]:
                 index=soho.index,
             ),
             words=("source",),
+        )
+    )
+    show(
+        r.figure(
+            "programme_outcomes",
+            chart("programme_outcomes"),
+            _("Soho Solo's newcomers as each source counts them."),
+            _("the articles (Appendix A); people at the study's assumed household size"),
         )
     )
     return e.take()
